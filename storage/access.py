@@ -1,0 +1,24 @@
+"""Least privilege, expressed as SQL: which clients an actor may see.
+
+A worker sees their own caseload, a supervisor their team's (and their own), an
+admin everyone. Every query that returns client data goes through `visible_clients`,
+so a forged id simply finds nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from storage.models import Client, Role, Worker
+from storage.workers import Actor
+
+
+def visible_clients(actor: Actor) -> ColumnElement[bool]:
+    if actor.role == Role.ADMIN:
+        return true()
+    if actor.role == Role.SUPERVISOR and actor.team_id is not None:
+        team = select(Worker.id).where(Worker.team_id == actor.team_id).scalar_subquery()
+        return Client.worker_id.in_(team) | (Client.worker_id == actor.id)
+    if actor.role in (Role.WORKER, Role.SUPERVISOR):
+        return Client.worker_id == actor.id
+    return false()

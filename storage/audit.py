@@ -1,0 +1,69 @@
+"""The audit trail: who did or saw what, when, on which record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditEvent
+
+
+async def record(
+    session: AsyncSession,
+    action: str,
+    *,
+    now: datetime,
+    actor_id: int | None = None,
+    telegram_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    client_id: int | None = None,
+    allowed: bool = True,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            at=now,
+            action=action,
+            actor_worker_id=actor_id,
+            actor_telegram_id=telegram_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            client_id=client_id,
+            allowed=allowed,
+            detail=detail or {},
+        )
+    )
+
+
+async def last_event_for_telegram_id(
+    session: AsyncSession, telegram_id: int, action: str
+) -> AuditEvent | None:
+    statement = (
+        select(AuditEvent)
+        .where(AuditEvent.actor_telegram_id == telegram_id, AuditEvent.action == action)
+        .order_by(AuditEvent.at.desc())
+        .limit(1)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def events(
+    session: AsyncSession,
+    *,
+    client_id: int | None = None,
+    actor_id: int | None = None,
+    since: datetime | None = None,
+    limit: int = 1000,
+) -> list[AuditEvent]:
+    statement = select(AuditEvent).order_by(AuditEvent.at, AuditEvent.id).limit(limit)
+    if client_id is not None:
+        statement = statement.where(AuditEvent.client_id == client_id)
+    if actor_id is not None:
+        statement = statement.where(AuditEvent.actor_worker_id == actor_id)
+    if since is not None:
+        statement = statement.where(AuditEvent.at >= since)
+    return list((await session.execute(statement)).scalars())

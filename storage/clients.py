@@ -1,0 +1,90 @@
+"""Clients and caseloads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.access import visible_clients
+from storage.models import Client, ClientStatus, Program
+from storage.workers import Actor
+
+NAME_MAX = 200
+FREQUENCY_RANGE = range(1, 366)
+CODE_PATTERN = re.compile(r"^\s*c-?\s*0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def parse_code(text: str) -> int | None:
+    """`C-0042`, `c42`, `C-42` → 42; anything else → None."""
+    match = CODE_PATTERN.match(text)
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadPage:
+    clients: list[Client]
+    page: int
+    pages: int
+    total: int
+
+
+async def create_client(
+    session: AsyncSession,
+    *,
+    name: str,
+    program: Program,
+    contact_frequency_days: int,
+    worker_id: int | None,
+    now: datetime,
+    status: ClientStatus = ClientStatus.ACTIVE,
+) -> Client:
+    if contact_frequency_days not in FREQUENCY_RANGE:
+        raise ValueError("contact frequency must be 1 to 365 days")
+    client = Client(
+        name=name.strip()[:NAME_MAX],
+        program=program,
+        status=status,
+        worker_id=worker_id,
+        contact_frequency_days=contact_frequency_days,
+        needs={},
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(client)
+    await session.flush()
+    return client
+
+
+async def get_visible(session: AsyncSession, actor: Actor, client_id: int) -> Client | None:
+    """The client, if `actor` may see it; None both when absent and when forbidden."""
+    statement = select(Client).where(Client.id == client_id, visible_clients(actor))
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def exists(session: AsyncSession, client_id: int) -> bool:
+    return (await session.get(Client, client_id)) is not None
+
+
+async def caseload_page(
+    session: AsyncSession, actor: Actor, page: int, page_size: int = 8
+) -> CaseloadPage:
+    """The actor's own caseload, most recently contacted first, never-contacted last."""
+    mine = Client.worker_id == actor.id
+    total = (
+        await session.execute(select(func.count()).select_from(Client).where(mine))
+    ).scalar_one()
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 0), pages - 1)
+    statement = (
+        select(Client)
+        .where(mine)
+        .order_by(Client.last_contact_at.desc().nulls_last(), Client.id.desc())
+        .offset(page * page_size)
+        .limit(page_size)
+    )
+    clients = list((await session.execute(statement)).scalars())
+    return CaseloadPage(clients=clients, page=page, pages=pages, total=total)

@@ -1,0 +1,489 @@
+"""The Caseline domain as SQLAlchemy 2 models (see ../shared/DESIGN.md for the words).
+
+Enumerated fields are plain strings checked against the `StrEnum`s below, so adding a
+value never needs a database-specific enum migration. Every timestamp is UTC
+(`UTCDateTime`); calendar dates (target dates, follow-ups) are plain `Date`s in the
+worker's local calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import JSONType, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType}
+
+
+class Role(StrEnum):
+    WORKER = "worker"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Program(StrEnum):
+    ELDERLY = "elderly"
+    RECOVERY = "recovery"
+    CHRONIC = "chronic"
+    HOSPICE = "hospice"
+    DISABILITY = "disability"
+    OTHER = "other"
+
+
+class ClientStatus(StrEnum):
+    INTAKE = "intake"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    DISCHARGED = "discharged"
+
+
+class InteractionType(StrEnum):
+    HOME_VISIT = "home_visit"
+    OFFICE = "office"
+    PHONE = "phone"
+    VIDEO = "video"
+    COLLATERAL = "collateral"
+    SUPERVISION = "supervision"
+    OTHER = "other"
+
+
+class AppointmentStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"
+
+
+class GoalStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    DISCONTINUED = "discontinued"
+
+
+class ReferralStatus(StrEnum):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+
+    workers: Mapped[list[Worker]] = relationship(back_populates="team")
+
+
+class Worker(Base):
+    """A person who uses Caseline: worker, supervisor or admin.
+
+    `telegram_user_id` is empty until the person redeems an invite; `timezone` empty
+    means the organisation's default zone.
+    """
+
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16), default=Role.WORKER)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    quiet_start: Mapped[time] = mapped_column(Time, default=time(20, 0))
+    quiet_end: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    # ISO weekday numbers (1 = Monday) on which nothing is pushed, comma separated.
+    days_off: Mapped[str] = mapped_column(String(20), default="6,7")
+    start_of_day: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    digest_time: Mapped[time] = mapped_column(Time, default=time(18, 0))
+    reminder_lead_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    # Reminder kinds this worker opted out of (empty: all kinds).
+    muted_reminder_kinds: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    deactivated_at: Mapped[datetime | None]
+
+    team: Mapped[Team | None] = relationship(back_populates="workers")
+
+
+class Invite(Base):
+    """A single-use invite. Only the SHA-256 of the code is stored."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    # A pre-created worker (e.g. the first admin) to bind, or empty to create one.
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    name: Mapped[str | None] = mapped_column(String(100))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+
+
+class Client(Base):
+    """A person served. Shown by code `C-0042`, which is the id, zero-padded."""
+
+    __tablename__ = "clients"
+    __table_args__ = (Index("ix_clients_worker_last_contact", "worker_id", "last_contact_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    program: Mapped[str] = mapped_column(String(20), default=Program.OTHER)
+    status: Mapped[str] = mapped_column(String(16), default=ClientStatus.ACTIVE)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    contact_frequency_days: Mapped[int] = mapped_column(Integer, default=30)
+    last_contact_at: Mapped[datetime | None]
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(Text)
+    emergency_contact: Mapped[str | None] = mapped_column(Text)
+    living_situation: Mapped[str | None] = mapped_column(Text)
+    # Intake answers by need domain (medical, housing, ...): free structure.
+    needs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    risk_level: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    discharged_at: Mapped[datetime | None]
+    discharge_reason: Mapped[str | None] = mapped_column(Text)
+
+    worker: Mapped[Worker | None] = relationship()
+
+    @property
+    def code(self) -> str:
+        return f"C-{self.id:04d}"
+
+
+class ClientContact(Base):
+    """Someone around the client: family, caregiver, provider."""
+
+    __tablename__ = "client_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Consent(Base):
+    """A release of information: given or refused, for what, when."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    given: Mapped[bool] = mapped_column(Boolean)
+    scope: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    expires_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Note(Base):
+    """A progress note. Never overwritten: corrections are `NoteAmendment`s."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_client_occurred", "client_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    interaction_type: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text, default="")
+    dap_data: Mapped[str | None] = mapped_column(Text)
+    dap_assessment: Mapped[str | None] = mapped_column(Text)
+    dap_plan: Mapped[str | None] = mapped_column(Text)
+    attendees: Mapped[str | None] = mapped_column(Text)
+    risk_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    risk_reason: Mapped[str | None] = mapped_column(Text)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+
+    amendments: Mapped[list[NoteAmendment]] = relationship(order_by="NoteAmendment.id")
+    attachments: Mapped[list[NoteAttachment]] = relationship(order_by="NoteAttachment.id")
+
+
+class NoteGoal(Base):
+    __tablename__ = "note_goals"
+
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id"), primary_key=True)
+
+
+class NoteAttachment(Base):
+    """A voice note, photo or document kept by its Telegram file id."""
+
+    __tablename__ = "note_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_id: Mapped[str] = mapped_column(String(200))
+    file_unique_id: Mapped[str | None] = mapped_column(String(100))
+    caption: Mapped[str | None] = mapped_column(Text)
+
+
+class NoteAmendment(Base):
+    __tablename__ = "note_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    created_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Appointment(Base):
+    """A scheduled or logged visit. Recurring series keep their RRULE and local zone
+    so that a weekly 10:00 stays 10:00 across daylight-saving changes."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index("ix_appointments_worker_starts", "worker_id", "starts_at"),
+        Index("ix_appointments_status_starts", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    kind: Mapped[str] = mapped_column(String(20), default=InteractionType.HOME_VISIT)
+    place: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.SCHEDULED)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    rrule: Mapped[str | None] = mapped_column(String(200))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    check_in_at: Mapped[datetime | None]
+    check_out_at: Mapped[datetime | None]
+    check_in_latitude: Mapped[float | None]
+    check_in_longitude: Mapped[float | None]
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+
+class Plan(Base):
+    """A treatment or recovery plan; a review makes the next version."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("client_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default=PlanStatus.ACTIVE)
+    interventions: Mapped[str | None] = mapped_column(Text)
+    review_interval_days: Mapped[int] = mapped_column(Integer, default=90)
+    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+
+    goals: Mapped[list[Goal]] = relationship(order_by="Goal.position")
+
+
+class Goal(Base):
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    routine: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=GoalStatus.NOT_STARTED)
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    created_at: Mapped[datetime]
+    summary: Mapped[str | None] = mapped_column(Text)
+    next_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+
+
+class ReviewItem(Base):
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    effectiveness: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Resource(Base):
+    """A community resource, agency, benefit program or support group."""
+
+    __tablename__ = "resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(50), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(Text)
+    hours: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_benefit_program: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+    __table_args__ = (Index("ix_referrals_status_follow_up", "status", "follow_up_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=ReferralStatus.SENT)
+    created_at: Mapped[datetime]
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    responded_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+    application_date: Mapped[date | None] = mapped_column(Date)
+
+
+class OutboxMessage(Base):
+    """A reminder to deliver exactly once; `key` = kind:subject:due makes it idempotent."""
+
+    __tablename__ = "reminder_outbox"
+    __table_args__ = (Index("ix_reminder_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    subject_type: Mapped[str | None] = mapped_column(String(30))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Who did or saw what, when, on which record. Append-only."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), index=True)
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(50))
+    subject_type: Mapped[str | None] = mapped_column(String(30))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled, so a redelivered batch changes nothing."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ConversationState(Base):
+    """python-telegram-bot conversation state, written the moment it changes."""
+
+    __tablename__ = "conversation_states"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column()
+    updated_at: Mapped[datetime]
+
+
+class PersistedData(Base):
+    """user_data / chat_data / bot_data / callback_data of python-telegram-bot, as JSON."""
+
+    __tablename__ = "persisted_data"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column()
+    updated_at: Mapped[datetime]

@@ -1,0 +1,93 @@
+"""Teams and workers: who may use Caseline, with which role, in which team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Role, Team, Worker
+
+NAME_MAX = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A snapshot of the worker behind one update; what access checks are made on."""
+
+    id: int
+    name: str
+    role: str
+    team_id: int | None
+    timezone: str | None
+    chat_id: int | None
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def can_invite(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+    @classmethod
+    def of(cls, worker: Worker) -> Actor:
+        return cls(
+            id=worker.id,
+            name=worker.name,
+            role=worker.role,
+            team_id=worker.team_id,
+            timezone=worker.timezone,
+            chat_id=worker.chat_id,
+        )
+
+
+async def get_or_create_team(session: AsyncSession, name: str, now: datetime) -> Team:
+    name = name.strip()[:100]
+    team = (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
+    if team is None:
+        team = Team(name=name, created_at=now)
+        session.add(team)
+        await session.flush()
+    return team
+
+
+async def by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Worker | None:
+    statement = select(Worker).where(Worker.telegram_user_id == telegram_user_id)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def create_worker(
+    session: AsyncSession,
+    *,
+    name: str,
+    role: Role,
+    now: datetime,
+    team: Team | None = None,
+) -> Worker:
+    worker = Worker(
+        name=name.strip()[:NAME_MAX] or "Unnamed",
+        role=role,
+        team_id=team.id if team else None,
+        created_at=now,
+    )
+    session.add(worker)
+    await session.flush()
+    return worker
+
+
+async def team_members(session: AsyncSession, team_id: int) -> list[Worker]:
+    statement = select(Worker).where(Worker.team_id == team_id).order_by(Worker.name)
+    return list((await session.execute(statement)).scalars())
+
+
+async def team_name(session: AsyncSession, team_id: int | None) -> str | None:
+    if team_id is None:
+        return None
+    return (await session.execute(select(Team.name).where(Team.id == team_id))).scalar_one_or_none()

@@ -1,0 +1,151 @@
+"""Storage on its own: the migration, invites, access rules, update de-duplication."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from storage import access, clients, invites, migrate, schema, updates
+from storage.db import Database
+from storage.models import Base, Client, Invite, Program, Role
+from storage.workers import Actor, create_worker, get_or_create_team
+from tests.databases import fresh_database_url
+
+
+async def test_alembic_builds_exactly_the_models(backend, tmp_path):
+    async with fresh_database_url(backend, tmp_path) as url:
+        await asyncio.to_thread(migrate.upgrade, url)
+        db = Database(url)
+        try:
+            assert await schema.is_current(db)
+
+            def diff(connection):
+                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                return compare_metadata(context, Base.metadata)
+
+            async with db.engine.connect() as connection:
+                differences = await connection.run_sync(diff)
+            assert differences == []
+        finally:
+            await db.dispose()
+
+
+async def test_invite_is_hashed_single_use_and_expires(db, clock):
+    now = clock.now()
+    async with db.session() as session:
+        code = await invites.create_invite(session, role=Role.WORKER, now=now)
+    assert len(code) >= 32
+    async with db.session() as session:
+        stored = (await session.execute(select(Invite))).scalar_one()
+        assert stored.code_hash == invites.hash_code(code) and code not in stored.code_hash
+        first = await invites.redeem(
+            session, code, telegram_user_id=1, chat_id=1, display_name="A", now=now
+        )
+    async with db.session() as session:
+        second = await invites.redeem(
+            session, code, telegram_user_id=2, chat_id=2, display_name="B", now=now
+        )
+        late_code = await invites.create_invite(
+            session, role=Role.WORKER, now=now - timedelta(days=8)
+        )
+    async with db.session() as session:
+        late = await invites.redeem(
+            session, late_code, telegram_user_id=3, chat_id=3, display_name="C", now=now
+        )
+        wrong = await invites.redeem(
+            session, "x" * 32, telegram_user_id=4, chat_id=4, display_name="D", now=now
+        )
+    assert first.status == invites.RedeemStatus.JOINED
+    assert second.status == invites.RedeemStatus.USED
+    assert late.status == invites.RedeemStatus.EXPIRED
+    assert wrong.status == invites.RedeemStatus.UNKNOWN
+
+
+async def test_two_people_racing_for_one_invite_only_one_wins(db, clock):
+    now = clock.now()
+    async with db.session() as session:
+        code = await invites.create_invite(session, role=Role.WORKER, now=now)
+
+    async def take(user_id: int):
+        async with db.session() as session:
+            return await invites.redeem(
+                session, code, telegram_user_id=user_id, chat_id=user_id, display_name="X", now=now
+            )
+
+    results = await asyncio.gather(*(take(100 + i) for i in range(4)), return_exceptions=True)
+    joined = [r for r in results if not isinstance(r, Exception) and r.status == "joined"]
+    assert len(joined) == 1
+
+
+async def test_visibility_worker_supervisor_admin(db, clock):
+    now = clock.now()
+    async with db.session() as session:
+        north = await get_or_create_team(session, "North", now)
+        south = await get_or_create_team(session, "South", now)
+        wanda = await create_worker(session, name="Wanda", role=Role.WORKER, now=now, team=north)
+        will = await create_worker(session, name="Will", role=Role.WORKER, now=now, team=north)
+        sam = await create_worker(session, name="Sam", role=Role.WORKER, now=now, team=south)
+        sue = await create_worker(session, name="Sue", role=Role.SUPERVISOR, now=now, team=north)
+        ada = await create_worker(session, name="Ada", role=Role.ADMIN, now=now)
+        for owner in (wanda, will, sam):
+            await clients.create_client(
+                session,
+                name=f"Client of {owner.name}",
+                program=Program.ELDERLY,
+                contact_frequency_days=30,
+                worker_id=owner.id,
+                now=now,
+            )
+
+    async def visible(worker) -> set[str]:
+        async with db.session() as session:
+            rows = await session.execute(
+                select(Client.name).where(access.visible_clients(Actor.of(worker)))
+            )
+            return set(rows.scalars())
+
+    assert await visible(wanda) == {"Client of Wanda"}
+    assert await visible(sue) == {"Client of Wanda", "Client of Will"}
+    assert await visible(ada) == {"Client of Wanda", "Client of Will", "Client of Sam"}
+
+
+async def test_an_update_id_is_claimed_once(db, clock):
+    async with db.session() as session:
+        assert await updates.claim(session, 77, clock.now())
+    async with db.session() as session:
+        assert not await updates.claim(session, 77, clock.now())
+        assert await updates.forget_before(session, clock.now() + timedelta(days=2)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("C-0042", 42), ("c42", 42), ("C-42", 42), (" c-0007 ", 7), ("maria", None), ("C-", None)],
+)
+def test_client_codes(text, expected):
+    assert clients.parse_code(text) == expected
+
+
+async def test_caseload_orders_most_recent_contact_first(db, clock):
+    now = clock.now()
+    async with db.session() as session:
+        wanda = await create_worker(session, name="Wanda", role=Role.WORKER, now=now)
+        for days, name in [(5, "Five"), (1, "One"), (None, "Never"), (3, "Three")]:
+            client = await clients.create_client(
+                session,
+                name=name,
+                program=Program.OTHER,
+                contact_frequency_days=30,
+                worker_id=wanda.id,
+                now=now,
+            )
+            client.last_contact_at = now - timedelta(days=days) if days else None
+    async with db.session() as session:
+        page = await clients.caseload_page(session, Actor.of(wanda), 0, page_size=3)
+        total = (await session.execute(select(func.count()).select_from(Client))).scalar_one()
+    assert [c.name for c in page.clients] == ["One", "Three", "Five"]
+    assert (page.total, page.pages, total) == (4, 2, 4)
