@@ -88,3 +88,36 @@ async def caseload_page(
     )
     clients = list((await session.execute(statement)).scalars())
     return CaseloadPage(clients=clients, page=page, pages=pages, total=total)
+
+
+async def recent(session: AsyncSession, actor: Actor, limit: int = 6) -> list[Client]:
+    """The actor's own open clients they worked with most recently (for quick buttons)."""
+    statement = (
+        select(Client)
+        .where(Client.worker_id == actor.id, Client.status != ClientStatus.DISCHARGED)
+        .order_by(Client.updated_at.desc(), Client.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(statement)).scalars())
+
+
+async def search(session: AsyncSession, actor: Actor, text: str, limit: int = 8) -> list[Client]:
+    """Clients the actor may see whose code is `text` or whose name contains it."""
+    text = text.strip()[:100]
+    client_id = parse_code(text)
+    if client_id is not None:
+        found = await get_visible(session, actor, client_id)
+        return [found] if found else []
+    if len(text) < 2:
+        return []
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    statement = (
+        select(Client)
+        .where(
+            visible_clients(actor),
+            func.lower(Client.name).like(f"%{escaped}%", escape="\\"),
+        )
+        .order_by(Client.status == ClientStatus.DISCHARGED, Client.name, Client.id)
+        .limit(limit)
+    )
+    return list((await session.execute(statement)).scalars())

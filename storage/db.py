@@ -38,6 +38,8 @@ def async_url(url: str) -> URL:
 
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     parsed = async_url(url)
+    # Client names travel as SQL parameters; errors and logs must not show them.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(parsed, **kwargs)  # type: ignore[arg-type]
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

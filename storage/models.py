@@ -253,6 +253,8 @@ class Note(Base):
     risk_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     risk_reason: Mapped[str | None] = mapped_column(Text)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    # Set when the author pressed Undo right after saving; the row stays for the audit.
+    retracted_at: Mapped[datetime | None]
 
     amendments: Mapped[list[NoteAmendment]] = relationship(order_by="NoteAmendment.id")
     attachments: Mapped[list[NoteAttachment]] = relationship(order_by="NoteAttachment.id")

@@ -363,6 +363,7 @@ def upgrade() -> None:
         sa.Column("risk_flag", sa.Boolean(), nullable=False),
         sa.Column("risk_reason", sa.Text(), nullable=True),
         sa.Column("appointment_id", sa.Integer(), nullable=True),
+        sa.Column("retracted_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["appointment_id"],
             ["appointments.id"],

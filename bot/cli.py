@@ -1,0 +1,177 @@
+"""The `caseline` command: schema, first admin, invites, running the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import sys
+from collections.abc import Sequence
+from urllib.parse import urlparse
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from telegram import Update
+
+from bot import logging_setup
+from bot.clock import Clock
+from bot.commands import invite_link
+from bot.config import ConfigError, Settings, load_settings
+from storage import audit, invites, migrate, schema
+from storage.db import Database
+from storage.models import Role
+from storage.workers import create_worker, get_or_create_team
+
+log = logging.getLogger("caseline")
+
+
+class CLIError(Exception):
+    """A problem the operator can fix; printed as one line."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="caseline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic)")
+
+    admin = sub.add_parser("admin", help="admins")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_sub.add_parser("create", help="create an admin and print an invite code")
+    create.add_argument("--name", required=True)
+    create.add_argument("--team")
+
+    invite = sub.add_parser("invite", help="print a one-time invite code")
+    invite.add_argument("--role", choices=[role.value for role in Role], required=True)
+    invite.add_argument("--team")
+    invite.add_argument("--name")
+
+    run = sub.add_parser("run", help="run the bot (polling, or webhook if configured)")
+    run.add_argument(
+        "--no-scheduler", action="store_true", help="leave reminders to another process"
+    )
+
+    dev = sub.add_parser("devserver", help="run the local Telegram Bot API server")
+    dev.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "devserver":
+        from bot.devserver.__main__ import main as devserver_main
+
+        return devserver_main(args.args)
+    try:
+        settings = load_settings()
+        logging_setup.configure(secrets=[settings.bot_token or ""])
+        if args.command == "db":
+            migrate.upgrade(settings.database_url)
+            print("database schema is up to date")
+        elif args.command == "admin":
+            asyncio.run(_print_invite(settings, Role.ADMIN, args.team, args.name, precreate=True))
+        elif args.command == "invite":
+            asyncio.run(_print_invite(settings, Role(args.role), args.team, args.name))
+        elif args.command == "run":
+            _run(settings)
+    except (ConfigError, CLIError) as exc:
+        print(f"caseline: {exc}", file=sys.stderr)
+        return 2
+    except (OperationalError, DBAPIError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(f"caseline: cannot use the database: {reason}", file=sys.stderr)
+        return 2
+    return 0
+
+
+async def _require_schema(db: Database) -> None:
+    if not await schema.is_current(db):
+        raise CLIError("the database schema is missing or old: run `caseline db upgrade` first")
+
+
+async def _print_invite(
+    settings: Settings, role: Role, team_name: str | None, name: str | None, precreate: bool = False
+) -> None:
+    db = Database(settings.database_url)
+    try:
+        await _require_schema(db)
+        now = Clock().now()
+        async with db.session() as session:
+            team = await get_or_create_team(session, team_name, now) if team_name else None
+            worker = (
+                await create_worker(session, name=name or "Admin", role=role, now=now, team=team)
+                if precreate
+                else None
+            )
+            code = await invites.create_invite(
+                session, role=role, now=now, team=team, name=name, worker=worker
+            )
+            await audit.record(
+                session, "invite.create", now=now, detail={"role": role.value, "via": "cli"}
+            )
+    finally:
+        await db.dispose()
+    print(f"code: {code}")
+    username = await _bot_username(settings)
+    link = invite_link(username, code)
+    if link:
+        print(f"link: {link}")
+    print(f"Send /start {code} to the bot within 7 days. The code works once.")
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """The bot's @username, when a token is configured and Telegram answers quickly."""
+    if not settings.bot_token:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    bot = Bot(settings.bot_token, base_url=settings.bot_api_url)
+    try:
+        async with bot:
+            return bot.username
+    except (TelegramError, OSError):
+        return None
+
+
+def _run(settings: Settings) -> None:
+    from bot.app import build_application
+
+    settings.require_token()
+    db = Database(settings.database_url)
+    asyncio.run(_check_ready(db))
+    application = build_application(settings, db)
+
+    async def close_db(_application: object) -> None:
+        await db.dispose()
+
+    application.post_shutdown = close_db
+    if settings.webhook_url:
+        log.info("Caseline starting with a webhook")
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            # The path of the public URL, so a reverse proxy can forward it unchanged.
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            # Telegram echoes this header on every call: only Telegram can reach us.
+            secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    else:
+        log.info("Caseline starting with long polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+async def _check_ready(db: Database) -> None:
+    try:
+        await _require_schema(db)
+    finally:
+        await db.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,247 @@
+"""Commands outside any conversation: joining, help, the caseload and client cards,
+invites. Each handler re-checks on the server what the actor may see or do."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import texts, views
+from bot.callbacks import pack, pattern, unpack
+from bot.context import CaselineContext, zone_of
+from bot.replies import answer, show
+from bot.timefmt import short_datetime
+from storage import audit, clients, invites
+from storage.invites import RedeemStatus
+from storage.models import Role, Team, Worker
+
+REDEEM_ANSWERS = {
+    RedeemStatus.UNKNOWN: texts.INVITE_UNKNOWN,
+    RedeemStatus.EXPIRED: texts.INVITE_EXPIRED,
+    RedeemStatus.USED: texts.INVITE_USED,
+}
+
+
+async def start(update: Update, context: CaselineContext) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if context.actor is not None and not context.args:
+        await message.reply_text(texts.welcome_back(context.actor.name))
+        return
+    code = context.args[0] if context.args else ""
+    services = context.services
+    now = services.clock.now()
+    display_name = " ".join(filter(None, [user.first_name, user.last_name])) or "Colleague"
+    async with services.db.session() as session:
+        result = await invites.redeem(
+            session,
+            code,
+            telegram_user_id=user.id,
+            chat_id=message.chat_id,
+            display_name=display_name,
+            now=now,
+        )
+        await audit.record(
+            session,
+            "invite.redeem",
+            now=now,
+            telegram_id=user.id,
+            actor_id=result.worker.id if result.worker else None,
+            allowed=result.status == RedeemStatus.JOINED,
+            detail={"result": result.status.value},
+        )
+    if result.status == RedeemStatus.JOINED:
+        assert result.worker is not None
+        await message.reply_text(texts.welcome(result.worker.name, result.worker.role))
+    elif result.status == RedeemStatus.ALREADY_MEMBER:
+        assert result.worker is not None
+        await message.reply_text(texts.already_member(result.worker.name))
+    else:
+        await message.reply_text(REDEEM_ANSWERS[result.status])
+
+
+async def help_command(update: Update, context: CaselineContext) -> None:
+    actor = context.require_actor()
+    await update.effective_message.reply_text(texts.help_text(actor.role))
+
+
+async def cancel_outside(update: Update, context: CaselineContext) -> None:
+    await update.effective_message.reply_text(texts.NOTHING_TO_CANCEL)
+
+
+async def clients_command(update: Update, context: CaselineContext) -> None:
+    await _show_caseload(update, context, page=0)
+
+
+async def _show_caseload(update: Update, context: CaselineContext, page: int) -> None:
+    actor = context.require_actor()
+    services = context.services
+    async with services.db.session() as session:
+        listing = await clients.caseload_page(session, actor, page)
+    await show(update, views.caseload(listing, services.clock.now(), zone_of(context)))
+
+
+async def client_command(update: Update, context: CaselineContext) -> None:
+    if not context.args:
+        await update.effective_message.reply_text(texts.CLIENT_CODE_NEEDED)
+        return
+    text = " ".join(context.args)
+    client_id = clients.parse_code(text)
+    if client_id is None:
+        await update.effective_message.reply_text(texts.client_not_found(text[:30]))
+        return
+    await open_client(update, context, client_id)
+
+
+async def open_client(
+    update: Update, context: CaselineContext, client_id: int, *, toast: str | None = None
+) -> None:
+    """Show a client card if the actor may see it; audit the view or the refusal."""
+    actor = context.require_actor()
+    services = context.services
+    now = services.clock.now()
+    async with services.db.session() as session:
+        client = await clients.get_visible(session, actor, client_id)
+        if client is None:
+            existing = await clients.exists(session, client_id)
+            await audit.record(
+                session,
+                "client.view",
+                now=now,
+                actor_id=actor.id,
+                subject_type="client",
+                subject_id=client_id,
+                client_id=client_id if existing else None,
+                allowed=False,
+            )
+        else:
+            await audit.record(
+                session,
+                "client.view",
+                now=now,
+                actor_id=actor.id,
+                subject_type="client",
+                subject_id=client.id,
+                client_id=client.id,
+            )
+            worker_name = None
+            if client.worker_id != actor.id and client.worker_id is not None:
+                worker = await session.get(Worker, client.worker_id)
+                worker_name = worker.name if worker else None
+    if client is None:
+        code = f"C-{client_id:04d}"
+        if update.callback_query:
+            await answer(update, html.unescape(texts.client_not_found(code)), alert=True)
+        else:
+            await update.effective_message.reply_text(texts.client_not_found(code))
+        return
+    await answer(update, toast)
+    await show(update, views.client_card(client, now, zone_of(context), worker_name=worker_name))
+
+
+async def caseload_button(update: Update, context: CaselineContext) -> None:
+    pressed = unpack(update.callback_query.data)
+    number = pressed.int_arg()
+    if number is None:
+        await answer(update, texts.STALE_BUTTON)
+        return
+    if pressed.action == "p":
+        await answer(update)
+        await _show_caseload(update, context, page=number)
+    elif pressed.action == "o":
+        await open_client(update, context, number)
+    else:
+        await answer(update, texts.STALE_BUTTON)
+
+
+async def invite_command(update: Update, context: CaselineContext) -> None:
+    actor = context.require_actor()
+    if not actor.can_invite:
+        await update.effective_message.reply_text(texts.NOT_ALLOWED)
+        return
+    roles = [Role.WORKER] if actor.role == Role.SUPERVISOR else list(Role)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.INVITE_ROLE_BUTTONS[role], callback_data=pack("inv", role, "")
+                )
+                for role in roles
+            ]
+        ]
+    )
+    await update.effective_message.reply_text(texts.INVITE_ASK_ROLE, reply_markup=keyboard)
+
+
+async def invite_button(update: Update, context: CaselineContext) -> None:
+    actor = context.require_actor()
+    role = unpack(update.callback_query.data).action
+    allowed = {Role.SUPERVISOR: {Role.WORKER}, Role.ADMIN: set(Role)}.get(Role(actor.role), set())
+    if role not in allowed:
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
+    services = context.services
+    now = services.clock.now()
+    async with services.db.session() as session:
+        team = await session.get(Team, actor.team_id) if actor.team_id else None
+        code = await invites.create_invite(
+            session, role=Role(role), now=now, team=team, created_by_id=actor.id
+        )
+        await audit.record(
+            session, "invite.create", now=now, actor_id=actor.id, detail={"role": role}
+        )
+    await answer(update)
+    link = invite_link(context.bot.username, code)
+    expires = _expiry(now + invites.DEFAULT_TTL, context)
+    await update.callback_query.edit_message_text(texts.invite_created(role, link, code, expires))
+
+
+def invite_link(bot_username: str | None, code: str) -> str | None:
+    return f"https://t.me/{bot_username}?start={code}" if bot_username else None
+
+
+def _expiry(moment: datetime, context: CaselineContext) -> str:
+    return short_datetime(moment, zone_of(context))
+
+
+async def not_understood(update: Update, context: CaselineContext) -> None:
+    if update.callback_query is not None:
+        await answer(update, texts.STALE_BUTTON)
+        return
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.NOT_UNDERSTOOD)
+
+
+async def edited_message(update: Update, context: CaselineContext) -> None:
+    await update.effective_message.reply_text(texts.EDIT_IGNORED)
+
+
+def edited_message_handler() -> MessageHandler:
+    """Edits to messages already sent are not answers: say so before any conversation
+    mistakes one for the next step."""
+    return MessageHandler(filters.UpdateType.EDITED, edited_message)
+
+
+def handlers() -> list:
+    """Command handlers, in order. `catch_all` must be registered after conversations."""
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", help_command),
+        CommandHandler("cancel", cancel_outside),
+        CommandHandler("clients", clients_command),
+        CommandHandler("client", client_command),
+        CommandHandler("invite", invite_command),
+        CallbackQueryHandler(caseload_button, pattern=pattern("cl")),
+        CallbackQueryHandler(invite_button, pattern=pattern("inv")),
+    ]
+
+
+def catch_all() -> list:
+    return [
+        MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, not_understood),
+        CallbackQueryHandler(not_understood),
+    ]

@@ -1,0 +1,126 @@
+"""Settings from environment variables: the one place that reads them.
+
+Every problem is reported as one `ConfigError` line that says what to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from storage.db import DatabaseURLError, async_url
+
+DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None
+    database_url: str
+    bot_api_url: str
+    bot_file_api_url: str
+    timezone: str
+    webhook_url: str | None
+    webhook_listen: str
+    webhook_port: int
+    webhook_secret: str | None
+    conversation_timeout_minutes: int
+    date_order: str
+    private_previews: bool
+    reminder_tick_seconds: int
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        if not self.bot_token:
+            raise ConfigError(
+                "CASELINE_BOT_TOKEN is not set: put the token BotFather gave you in it"
+            )
+        return self.bot_token
+
+
+def _http_url(name: str, value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"{name} is not an http(s) URL: {value!r}")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def file_api_url_for(bot_api_url: str) -> str:
+    """Telegram serves files at /file/bot<token>/… beside /bot<token>/…."""
+    if bot_api_url.endswith("/bot"):
+        return bot_api_url[: -len("/bot")] + "/file/bot"
+    return bot_api_url.rstrip("/") + "/file/bot"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    token = env.get("CASELINE_BOT_TOKEN", "").strip() or None
+    if token is not None and not TOKEN_PATTERN.match(token):
+        raise ConfigError(
+            "CASELINE_BOT_TOKEN does not look like a bot token (digits, a colon, then letters)"
+        )
+    database_url = env.get("CASELINE_DATABASE_URL", "").strip() or (
+        f"sqlite:///{Path.cwd() / 'caseline.db'}"
+    )
+    try:
+        async_url(database_url)
+    except DatabaseURLError as exc:
+        raise ConfigError(f"CASELINE_DATABASE_URL: {exc}") from None
+    bot_api_url = _http_url(
+        "CASELINE_BOT_API_URL", env.get("CASELINE_BOT_API_URL", "").strip() or DEFAULT_BOT_API_URL
+    )
+    file_url = env.get("CASELINE_BOT_FILE_API_URL", "").strip() or file_api_url_for(bot_api_url)
+    timezone = env.get("CASELINE_TIMEZONE", "").strip() or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"CASELINE_TIMEZONE {timezone!r} is not a time zone name such as Europe/Berlin"
+        ) from None
+    webhook_url = env.get("CASELINE_WEBHOOK_URL", "").strip() or None
+    if webhook_url:
+        _http_url("CASELINE_WEBHOOK_URL", webhook_url)
+    date_order = env.get("CASELINE_DATE_ORDER", "DMY").strip().upper()
+    if date_order not in ("DMY", "MDY"):
+        raise ConfigError(f"CASELINE_DATE_ORDER must be DMY or MDY, not {date_order!r}")
+    return Settings(
+        bot_token=token,
+        database_url=database_url,
+        bot_api_url=bot_api_url,
+        bot_file_api_url=_http_url("CASELINE_BOT_FILE_API_URL", file_url),
+        timezone=timezone,
+        webhook_url=webhook_url,
+        webhook_listen=env.get("CASELINE_WEBHOOK_LISTEN", "127.0.0.1").strip(),
+        webhook_port=_int(env, "CASELINE_WEBHOOK_PORT", 8443, 1, 65535),
+        webhook_secret=env.get("CASELINE_WEBHOOK_SECRET", "").strip() or None,
+        conversation_timeout_minutes=_int(env, "CASELINE_CONVERSATION_TIMEOUT", 30, 1, 1440),
+        date_order=date_order,
+        private_previews=env.get("CASELINE_PRIVATE_PREVIEWS", "0").strip() in ("1", "true", "yes"),
+        reminder_tick_seconds=_int(env, "CASELINE_REMINDER_TICK_SECONDS", 60, 1, 3600),
+    )

@@ -1,0 +1,51 @@
+"""What every handler can reach: the services, and the worker behind the update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+from storage.db import Database
+from storage.workers import Actor
+
+
+@dataclass
+class Services:
+    db: Database
+    clock: Clock
+    settings: Settings
+
+
+class CaselineContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], dict[str, Any]]):
+    """The per-update context; the access gate fills in `actor`."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.actor: Actor | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]
+
+    def require_actor(self) -> Actor:
+        """Handlers behind the gate always have an actor; this makes that explicit."""
+        if self.actor is None:
+            raise PermissionError("update reached a handler without passing the access gate")
+        return self.actor
+
+
+def zone_of(context: CaselineContext) -> ZoneInfo:
+    """The actor's own zone, else the organisation's."""
+    actor = context.actor
+    name = actor.timezone if actor and actor.timezone else context.services.settings.timezone
+    return ZoneInfo(name)

@@ -1,0 +1,22 @@
+"""Periodic tidying that keeps tables from growing without bound."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.context import CaselineContext
+from storage import updates
+
+log = logging.getLogger(__name__)
+
+# Telegram keeps an unconfirmed update for 24 hours; twice that is safe to forget.
+KEEP_UPDATE_IDS = timedelta(hours=48)
+EVERY = timedelta(hours=6)
+
+
+async def prune_update_ids(context: CaselineContext) -> None:
+    services = context.services
+    async with services.db.session() as session:
+        removed = await updates.forget_before(session, services.clock.now() - KEEP_UPDATE_IDS)
+    log.info("forgot %d processed update ids", removed)

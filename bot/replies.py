@@ -1,0 +1,40 @@
+"""Answering a worker: edit the message a button sits on, or send a new one."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.views import View
+
+log = logging.getLogger(__name__)
+
+
+async def show(update: Update, view: View) -> None:
+    """Edit in place after a button press (no pile of messages), else reply."""
+    query = update.callback_query
+    if query is not None and query.message is not None and query.message.is_accessible:
+        try:
+            await query.edit_message_text(view.text, reply_markup=view.keyboard)
+        except BadRequest as exc:
+            # Pressing the same button twice asks for the same content again.
+            if "not modified" not in exc.message.lower():
+                raise
+        return
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(view.text, reply_markup=view.keyboard)
+
+
+async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Acknowledge a button press (Telegram shows a spinner until we do)."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest:
+        # A press older than Telegram's answer window: nothing left to acknowledge.
+        log.debug("callback query %s could not be answered", query.id)

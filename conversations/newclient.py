@@ -1,0 +1,208 @@
+"""/newclient — add a client in a few taps.
+
+    /newclient [name] ─► NAME ─(text)─► PROGRAM ─(button)─► FREQUENCY ─(button|days)─► CONFIRM
+                                                                                 Save ─► END
+    /cancel or ✖ at any step ─► END, nothing saved
+
+The draft lives in user_data["newclient"], persisted, so a restart resumes the step.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.callbacks import pack, pattern, unpack
+from bot.commands import open_client
+from bot.context import CaselineContext
+from bot.replies import answer
+from conversations.common import conversation
+from storage import audit, clients
+from storage.models import Program
+
+NAME, PROGRAM, FREQUENCY, CONFIRM = range(4)
+DRAFT = "newclient"
+PREFIX = "nc"
+NAME_MIN = 2
+FREQUENCIES = (7, 14, 30, 60, 90)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _clean_name(text: str) -> str:
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+
+
+def _draft(context: CaselineContext) -> dict:
+    return context.user_data.setdefault(DRAFT, {})
+
+
+async def start(update: Update, context: CaselineContext) -> int:
+    context.require_actor()
+    context.user_data[DRAFT] = {}
+    if context.args:
+        return await _accept_name(update, context, " ".join(context.args))
+    await update.effective_message.reply_text(texts.NEWCLIENT_ASK_NAME)
+    return NAME
+
+
+async def name_given(update: Update, context: CaselineContext) -> int:
+    return await _accept_name(update, context, update.effective_message.text)
+
+
+async def _accept_name(update: Update, context: CaselineContext, raw: str) -> int:
+    name = _clean_name(raw)
+    message = update.effective_message
+    if len(name) < NAME_MIN:
+        await message.reply_text(texts.NEWCLIENT_NAME_TOO_SHORT)
+        return NAME
+    if len(name) > clients.NAME_MAX:
+        await message.reply_text(texts.newclient_name_too_long(clients.NAME_MAX))
+        return NAME
+    _draft(context)["name"] = name
+    keyboard = [
+        [InlineKeyboardButton(label, callback_data=pack(PREFIX, "prog", program))]
+        for program, label in texts.PROGRAM_NAMES.items()
+    ]
+    keyboard.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))])
+    await message.reply_text(
+        texts.newclient_ask_program(name), reply_markup=InlineKeyboardMarkup(keyboard)
+    )
+    return PROGRAM
+
+
+async def name_not_text(update: Update, context: CaselineContext) -> int:
+    await update.effective_message.reply_text(texts.NEWCLIENT_NAME_NOT_TEXT)
+    return NAME
+
+
+async def program_chosen(update: Update, context: CaselineContext) -> int:
+    program = unpack(update.callback_query.data).arg
+    if program not in set(Program):
+        await answer(update, texts.STALE_BUTTON)
+        return PROGRAM
+    await answer(update)
+    _draft(context)["program"] = program
+    keyboard = [
+        [
+            InlineKeyboardButton(f"{days} d", callback_data=pack(PREFIX, "freq", days))
+            for days in FREQUENCIES
+        ],
+        [InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))],
+    ]
+    await update.callback_query.edit_message_text(
+        texts.NEWCLIENT_ASK_FREQUENCY, reply_markup=InlineKeyboardMarkup(keyboard)
+    )
+    return FREQUENCY
+
+
+async def use_buttons(update: Update, context: CaselineContext) -> int | None:
+    await update.effective_message.reply_text(texts.NEWCLIENT_USE_BUTTONS)
+    return None
+
+
+async def frequency_chosen(update: Update, context: CaselineContext) -> int:
+    days = unpack(update.callback_query.data).int_arg()
+    if days is None or days not in clients.FREQUENCY_RANGE:
+        await answer(update, texts.STALE_BUTTON)
+        return FREQUENCY
+    await answer(update)
+    return await _confirm(update, context, days)
+
+
+async def frequency_typed(update: Update, context: CaselineContext) -> int:
+    raw = update.effective_message.text.strip().lower().removesuffix("days").removesuffix("d")
+    if not raw.strip().isdigit() or int(raw) not in clients.FREQUENCY_RANGE:
+        await update.effective_message.reply_text(texts.NEWCLIENT_BAD_FREQUENCY)
+        return FREQUENCY
+    return await _confirm(update, context, int(raw))
+
+
+async def _confirm(update: Update, context: CaselineContext, days: int) -> int:
+    draft = _draft(context)
+    draft["frequency"] = days
+    if "name" not in draft or "program" not in draft:
+        # A draft that lost its earlier answers (should not happen): start over.
+        await update.effective_message.reply_text(texts.NEWCLIENT_ASK_NAME)
+        return NAME
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.SAVE, callback_data=pack(PREFIX, "save", "")),
+                InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", "")),
+            ]
+        ]
+    )
+    text = texts.newclient_confirm(draft["name"], draft["program"], days)
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    else:
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+    return CONFIRM
+
+
+async def save(update: Update, context: CaselineContext) -> int:
+    actor = context.require_actor()
+    draft = context.user_data.get(DRAFT) or {}
+    if not {"name", "program", "frequency"} <= draft.keys():
+        await answer(update, texts.STALE_BUTTON)
+        return ConversationHandler.END
+    services = context.services
+    now = services.clock.now()
+    async with services.db.session() as session:
+        client = await clients.create_client(
+            session,
+            name=draft["name"],
+            program=Program(draft["program"]),
+            contact_frequency_days=draft["frequency"],
+            worker_id=actor.id,
+            now=now,
+        )
+        await audit.record(
+            session,
+            "client.create",
+            now=now,
+            actor_id=actor.id,
+            subject_type="client",
+            subject_id=client.id,
+            client_id=client.id,
+        )
+    context.user_data.pop(DRAFT, None)
+    await open_client(update, context, client.id, toast=texts.client_saved(client.code))
+    return ConversationHandler.END
+
+
+def handler(timeout_minutes: int | None = None) -> ConversationHandler:
+    return conversation(
+        PREFIX,
+        entry_points=[CommandHandler("newclient", start)],
+        states={
+            NAME: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, name_given),
+                MessageHandler(~filters.COMMAND, name_not_text),
+            ],
+            PROGRAM: [
+                CallbackQueryHandler(program_chosen, pattern=pattern(PREFIX) + "prog:"),
+                MessageHandler(~filters.COMMAND, use_buttons),
+            ],
+            FREQUENCY: [
+                CallbackQueryHandler(frequency_chosen, pattern=pattern(PREFIX) + "freq:"),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, frequency_typed),
+                MessageHandler(~filters.COMMAND, use_buttons),
+            ],
+            CONFIRM: [
+                CallbackQueryHandler(save, pattern=pattern(PREFIX) + "save:"),
+                MessageHandler(~filters.COMMAND, use_buttons),
+            ],
+        },
+        draft_key=DRAFT,
+        timeout_minutes=timeout_minutes,
+    )

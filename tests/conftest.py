@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.clock import FixedClock
+from storage.db import Database
+from tests.databases import backends, create_schema, fresh_database_url
+
+# A Monday morning in Berlin (winter time): 09:00 local.
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=backends())
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def db_url(backend: str, tmp_path):
+    async with fresh_database_url(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+async def db(db_url: str):
+    database = Database(db_url)
+    await create_schema(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+async def devserver():
+    from bot.devserver import BotApiServer
+
+    server = BotApiServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def harness(devserver, db: Database, db_url: str, clock: FixedClock):
+    from tests.harness import BotHarness
+
+    bot = BotHarness(server=devserver, db=db, db_url=db_url, clock=clock)
+    await bot.start()
+    yield bot
+    await bot.stop()

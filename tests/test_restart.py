@@ -1,0 +1,203 @@
+"""Nothing is lost across restarts and nothing happens twice.
+
+The strongest test here kills a real `caseline run` process with SIGKILL in the
+middle of a conversation, starts it again, and carries on where the worker was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot import texts
+from storage import migrate
+from storage.db import Database
+from storage.models import Client, ConversationState, Role
+from storage.workers import create_worker
+from tests.databases import fresh_database_url
+from tests.harness import TOKEN, button_data
+
+REPLY_TIMEOUT = 30.0
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_conversation_state_is_written_the_moment_it_changes(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await wanda.send("/newclient")
+    await wanda.send("Rosa Parks")
+    async with harness.db.session() as session:
+        rows = (await session.execute(select(ConversationState))).scalars().all()
+    # Read before any stop or flush: it was written right after the update.
+    assert [(row.name, row.key, row.state) for row in rows] == [("nc", "[701, 701]", {"state": 1})]
+
+
+async def test_a_restart_mid_conversation_resumes_the_same_step(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await wanda.send("/newclient")
+    programs = await wanda.send("Rosa Parks")
+    await harness.restart()
+    frequency = await wanda.press(programs[0], "Elderly")
+    assert frequency[0].text == texts.NEWCLIENT_ASK_FREQUENCY
+    confirm = await wanda.send("30")
+    assert "Rosa Parks" in confirm[0].text
+
+
+async def test_messages_sent_while_the_bot_was_down_are_answered(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.stop()
+    wanda.fake.send_text("/help")
+    wanda.fake.send_text("/clients")
+    assert wanda.messages() == []
+    await harness.start()
+    await harness.settle()
+    replies = [m.text for m in wanda.messages()]
+    assert replies[0].startswith("What I can do")
+    assert replies[1] == texts.CASELOAD_EMPTY
+
+
+async def test_an_update_delivered_twice_changes_nothing_the_second_time(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await wanda.send("/newclient Rosa Parks")
+    programs = wanda.last()
+    frequency = await wanda.press(programs, "Elderly")
+    confirm = await wanda.press(frequency[0], "30 d")
+    harness.state.duplicate_next_update()
+    await wanda.press(confirm[0], "Save")
+    async with harness.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Client))).scalar_one() == 1
+    saves = [t for t in wanda.toasts() if t.startswith("Saved")]
+    assert saves == ["Saved as C-0001."]
+
+
+class BotProcess:
+    """`caseline run` in its own process, as an operator would start it."""
+
+    def __init__(self, server, db_url: str, log_path: Path) -> None:
+        self.env = {
+            **os.environ,
+            "CASELINE_BOT_TOKEN": TOKEN,
+            "CASELINE_DATABASE_URL": db_url,
+            "CASELINE_BOT_API_URL": server.base_url,
+            "CASELINE_BOT_FILE_API_URL": server.base_file_url,
+            "CASELINE_TIMEZONE": "Europe/Berlin",
+        }
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            cwd=ROOT,
+        )
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def terminate(self) -> None:
+        if self.process and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), 20)
+            except TimeoutError:
+                await self.kill()
+
+
+async def _reply(state, user, act) -> list:
+    before = state.last_seq
+    await act()
+    events = await state.wait_for_events(
+        before, count=1, chat_id=user, kinds=["send", "edit"], timeout=REPLY_TIMEOUT
+    )
+    ids = {event.message_id for event in events}
+    return [m for m in state.chat_log(user) if m.message_id in ids]
+
+
+async def test_sigkill_mid_conversation_then_restart_continues(devserver, backend, tmp_path):
+    async with fresh_database_url(backend, tmp_path) as url:
+        await asyncio.to_thread(migrate.upgrade, url)
+        db = Database(url)
+        from datetime import UTC, datetime
+
+        async with db.session() as session:
+            worker = await create_worker(
+                session, name="Wanda Worker", role=Role.WORKER, now=datetime.now(UTC)
+            )
+            worker.telegram_user_id = worker.chat_id = 701
+        state = devserver.bot(TOKEN)
+        wanda = state.user(701, first_name="Wanda")
+        bot = BotProcess(devserver, url, tmp_path / "bot.log")
+        try:
+            await bot.start()
+            await _reply(state, 701, lambda: _send(wanda, "/newclient"))
+            programs = await _reply(state, 701, lambda: _send(wanda, "Rosa Parks"))
+            # The prompt goes out a few milliseconds before the step is stored; a
+            # worker takes seconds to answer. Kill once it is stored (PTB's own
+            # persistence would store it only on a clean stop, and fail this test).
+            await _stored_state(db, "nc", 1)
+            await bot.kill()
+
+            await bot.start()
+            data = button_data(programs[0], "recovery")
+            frequency = await _reply(
+                state, 701, lambda: _press(wanda, programs[0].message_id, data)
+            )
+            assert frequency[0].text == texts.NEWCLIENT_ASK_FREQUENCY
+            confirm = await _reply(state, 701, lambda: _send(wanda, "14"))
+            card = await _reply(
+                state,
+                701,
+                lambda: _press(wanda, confirm[0].message_id, button_data(confirm[0], "Save")),
+            )
+            assert "Rosa Parks" in card[0].text
+        finally:
+            await bot.terminate()
+            async with db.session() as session:
+                names = (await session.execute(select(Client.name))).scalars().all()
+            await db.dispose()
+        assert names == ["Rosa Parks"]
+        log_text = (tmp_path / "bot.log").read_text()
+        assert TOKEN not in log_text and "Rosa Parks" not in log_text
+
+
+async def _stored_state(db: Database, name: str, expected: int) -> None:
+    async with asyncio.timeout(REPLY_TIMEOUT):
+        while True:
+            async with db.session() as session:
+                states = (
+                    (
+                        await session.execute(
+                            select(ConversationState.state).where(ConversationState.name == name)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+            if states == [{"state": expected}]:
+                return
+            await asyncio.sleep(0.05)
+
+
+async def _send(user, text: str) -> None:
+    result = user.send_text(text)
+    if asyncio.iscoroutine(result):
+        await result
+
+
+async def _press(user, message_id: int, data: str) -> None:
+    result = user.press(message_id, data)
+    if asyncio.iscoroutine(result):
+        await result
