@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import commands, texts
+from bot import agenda, commands, texts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CaselineContext, Services
@@ -27,7 +27,7 @@ from bot.gate import gate
 from bot.housekeeping import EVERY, prune_update_ids
 from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
-from conversations import newclient
+from conversations import amend, appointment, newclient, note, visit
 from storage.db import Database
 
 # Our conversations mix message and button steps on purpose (per_message=False).
@@ -86,6 +86,14 @@ def build_application(
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())
     application.add_handler(newclient.handler(settings.conversation_timeout_minutes))
+    application.add_handler(note.handler(settings.conversation_timeout_minutes))
+    application.add_handler(amend.handler(settings.conversation_timeout_minutes))
+    application.add_handler(appointment.handler(settings.conversation_timeout_minutes))
+    application.add_handler(visit.handler(settings.conversation_timeout_minutes))
+    for handler in note.button_handlers():
+        application.add_handler(handler)
+    for handler in agenda.handlers():
+        application.add_handler(handler)
     for handler in commands.handlers():
         application.add_handler(handler)
     for handler in commands.catch_all():

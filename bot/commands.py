@@ -14,6 +14,7 @@ from bot.callbacks import pack, pattern, unpack
 from bot.context import CaselineContext, zone_of
 from bot.replies import answer, show
 from bot.timefmt import short_datetime
+from conversations.common import ACTIVE
 from storage import audit, clients, invites
 from storage.invites import RedeemStatus
 from storage.models import Role, Team, Worker
@@ -70,6 +71,8 @@ async def help_command(update: Update, context: CaselineContext) -> None:
 
 
 async def cancel_outside(update: Update, context: CaselineContext) -> None:
+    # Also heals a marker left behind by a conversation that ended unexpectedly.
+    context.user_data.pop(ACTIVE, None)
     await update.effective_message.reply_text(texts.NOTHING_TO_CANCEL)
 
 

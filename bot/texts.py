@@ -50,6 +50,11 @@ ROLE_NAMES = {
 }
 
 WORKER_COMMANDS = [
+    ("note", "Write a progress note"),
+    ("visit", "Log a visit that happened"),
+    ("appt", "Schedule an appointment"),
+    ("today", "My appointments today"),
+    ("week", "My next 7 days"),
     ("clients", "My caseload"),
     ("client", "Open a client: /client C-0042"),
     ("newclient", "Add a client"),
@@ -137,7 +142,6 @@ def newclient_ask_program(name: str) -> str:
     return f"Client: <b>{escape(name)}</b>\nWhich program?"
 
 
-NEWCLIENT_USE_BUTTONS = "Please choose with the buttons above, or /cancel."
 NEWCLIENT_ASK_FREQUENCY = (
     "How often should this client be contacted? Choose, or type a number of days (1–365)."
 )
@@ -159,6 +163,7 @@ def newclient_confirm(name: str, program: str, days: int) -> str:
 
 SAVE = "✅ Save"
 CANCEL = "✖ Cancel"
+USE_BUTTONS_OR_CANCEL = "Please use the buttons above, or send /cancel to stop."
 MID_FLOW = "You're in the middle of something. Finish it, or send /cancel to stop."
 
 
@@ -196,3 +201,272 @@ def no_client_matches(typed: str) -> str:
         f"No client of yours matches “{escape(typed)}”. "
         "Try part of the name or the code (C-0042), or /cancel."
     )
+
+
+# Drafts and idle conversations
+COMMAND_OF_DRAFT = {"note": "note", "newclient": "newclient", "amend": "note", "visit": "visit"}
+RESUME = "▶ Resume draft"
+DISCARD = "🗑 Discard"
+DRAFT_DISCARDED = "Draft discarded."
+
+
+def draft_kept(command: str) -> str:
+    return (
+        "You left this for a while, so I kept what you wrote as a draft — nothing is lost. "
+        f"Send {command} to pick it up again."
+    )
+
+
+def conversation_expired(command: str) -> str:
+    return f"That timed out. Send {command} to start again."
+
+
+# /note
+NOTE_ASK_CLIENT = "<b>New note.</b> Which client?"
+NOTE_DRAFT = "Note draft"
+NOW = "now"
+RISK = "Risk"
+NOTE_TYPE_IT = (
+    "Type the note — one or several messages. A voice note or photo works too. Then tap ✅ Save."
+)
+NOTE_WHAT_WORKS = "I can take text, a voice note, a photo or a document for a note."
+TEXT_EXPECTED = "Please answer with text (or /cancel)."
+WHEN = "🕒 When"
+RISK_BUTTON = "⚠ Risk"
+GOALS = "🎯 Goals"
+DAP = "DAP"
+REPLACE_TEXT = "✏️ Replace"
+BACK = "◀ Back"
+DONE = "✅ Done"
+WHEN_CHOICES = [("Now", 0), ("1 h ago", 60), ("2 h ago", 120), ("Yesterday", 24 * 60)]
+NOTE_ASK_WHEN = "When did it happen? Tap, or type e.g. “2h ago”, “yesterday 14:00”, “today 9:30”."
+NOTE_WHEN_FUTURE = "That's in the future. A note records something that happened — when was it?"
+NOTE_ASK_RISK = "What is the risk? A short reason (the supervisor is alerted)."
+NOTE_ASK_REPLACE = "Type the new text; it replaces everything typed so far."
+NOTE_ASK_GOALS = "Which plan goals does this note touch?"
+NO_ACTIVE_GOALS = "This client has no active plan goals yet."
+DAP_DATA = "Data"
+DAP_ASSESSMENT = "Assessment"
+DAP_PLAN = "Plan"
+DAP_ASK_DATA = "<b>DAP note.</b> Data: what did you see and hear?"
+DAP_ASK_ASSESSMENT = "Assessment: what does it mean?"
+DAP_ASK_PLAN = "Plan: what happens next?"
+NOTE_SAVED_TOAST = "Note saved."
+AMEND = "✏️ Amend"
+OPEN_CLIENT = "👤 Client"
+UNDO = "↩ Undo"
+UNDO_TOO_LATE = "Too late to undo (1 minute). Use ✏️ Amend to add a correction."
+NOTE_UNDONE_TOAST = "Note withdrawn."
+
+
+def note_ask_kind(code: str, name: str) -> str:
+    return f"Note for <b>{code} · {escape(name)}</b>. What kind of contact?"
+
+
+def note_draft_kept(code: str, name: str, characters_count: int) -> str:
+    return (
+        f"You have an unsaved note for <b>{code} · {escape(name)}</b> "
+        f"({characters(characters_count)}). Pick it up again?"
+    )
+
+
+def note_too_long(limit: int) -> str:
+    return f"A note can hold {limit:,} characters; this would go over. Save it and start another."
+
+
+def goals_count(count: int) -> str:
+    return "1 goal" if count == 1 else f"{count} goals"
+
+
+def attachments_count(count: int) -> str:
+    return "1 attachment" if count == 1 else f"{count} attachments"
+
+
+def characters(count: int) -> str:
+    return f"{count:,} characters"
+
+
+def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
+    return f"✅ <b>Note N-{note_id} saved</b> · {code} · {escape(name)}\n{kind} · {when}"
+
+
+def note_undone(code: str) -> str:
+    return f"↩ The note for {code} was withdrawn. It is kept in the audit trail only."
+
+
+# ✏️ Amend
+def amend_ask(note_id: int, code: str) -> str:
+    return (
+        f"Amending note N-{note_id} for {code}. Type the correction; "
+        "the original stays as it was. (/cancel to stop)"
+    )
+
+
+def note_with_amendments_header(note_id: int, code: str, when: str, author: str) -> str:
+    return f"<b>Note N-{note_id}</b> · {code} · {when} · {escape(author)}"
+
+
+def amendment_line(author: str, when: str) -> str:
+    """Plain text (it is escaped with the note body)."""
+    return f"— Amendment by {author}, {when}:"
+
+
+# Dates
+TODAY = "Today"
+TOMORROW = "Tomorrow"
+
+
+# Appointments and visits
+APPOINTMENT = "Appointment"
+PLACE = "Place"
+REASON = "Reason"
+PART_OF_SERIES = "🔁 Part of a repeating series"
+MARK_DONE = "✅ Done"
+NO_SHOW = "🚫 No-show"
+RESCHEDULE = "🕒 Reschedule"
+CANCEL_APPOINTMENT = "✖ Cancel visit"
+APPOINTMENT_STATUS_NAMES = {
+    "scheduled": "Scheduled",
+    "completed": "✅ Completed",
+    "no_show": "🚫 No-show",
+    "cancelled": "✖ Cancelled",
+}
+APPOINTMENT_STATUS_MARK = {"completed": " ✅", "no_show": " 🚫", "cancelled": " ✖"}
+TODAY_TITLE = "Today"
+WEEK_TITLE = "This week"
+NOTHING_TODAY = "Nothing scheduled today. Schedule with /appt."
+APPOINTMENT_GONE = "That appointment isn't available any more."
+APPOINTMENT_NOT_SCHEDULED = "That appointment is no longer scheduled."
+ASK_CANCEL_REASON = "Why is it cancelled?"
+CANCEL_REASONS = {
+    "client": "Client cancelled",
+    "unwell": "Client unwell",
+    "worker": "Worker unavailable",
+    "other": "Other",
+}
+WHOLE_SERIES = "All following visits too"
+NO_SHOW_RECORDED = "Recorded as a no-show."
+APPT_ASK_CLIENT = "<b>New appointment.</b> With which client?"
+APPT_NEED_TIME = "At what time? For example “14:30” or “3pm”."
+APPT_ASK_DAY_AGAIN = "Which day then? Tap, or type e.g. “tomorrow 3pm”."
+APPT_ASK_PLACE = "Where? Type an address or a short place name."
+APPT_SAVED_TOAST = "Appointment saved."
+YES_SCHEDULE = "Yes, schedule it"
+PICK_ANOTHER = "Pick another time"
+NEW_APPOINTMENT = "New appointment"
+REPEATS = "Repeats"
+DURATION = "⏱ Duration"
+KIND = "Kind"
+REPEAT = "🔁 Repeat"
+PLACE_BUTTON = "📍 Place"
+RECURRENCE_NAMES = {
+    "none": "no",
+    "weekly": "every week",
+    "biweekly": "every 2 weeks",
+    "monthly": "every month",
+}
+
+
+def appt_ask_day(code: str, name: str) -> str:
+    return (
+        f"Appointment with <b>{code} · {escape(name)}</b>. Which day?\n"
+        "Tap, or type e.g. “tomorrow 3pm”, “fri 9:30”, “12/3 14:00”."
+    )
+
+
+def appt_ask_new_day(code: str, current: str) -> str:
+    return f"Move {code}'s appointment ({current}) to which day? Tap, or type a new date and time."
+
+
+def appt_ask_time(day) -> str:
+    return f"{day:%a} {day.day} {day:%b}: at what time? Tap, or type e.g. “14:30”."
+
+
+def appt_in_past(when: str) -> str:
+    return f"{when} is in the past. Schedule it anyway?"
+
+
+# /visit
+VISIT = "Visit"
+OUTCOME = "Outcome"
+OUTCOME_BUTTON = "Outcome"
+ADD_NOTE = "📝 Note"
+VISIT_ASK_CLIENT = "<b>Log a visit.</b> Which client?"
+VISIT_WHEN_FUTURE = "That's in the future. To plan a visit, use /appt."
+VISIT_ASK_NOTE = "Type the note for this visit (one or several messages), then tap ✅ Save."
+VISIT_SAVED_TOAST = "Visit logged."
+DRAFT_RESUMED = "Here is the visit you left unfinished:"
+
+
+def visit_ask_when(code: str, name: str) -> str:
+    return (
+        f"Visit with <b>{code} · {escape(name)}</b>. When was it? "
+        "Tap, or type e.g. “2h ago”, “yesterday 14:00”."
+    )
+
+
+def visit_saved(code: str, name: str, when: str, outcome: str) -> str:
+    return (
+        f"✅ <b>Visit logged</b> · {code} · {escape(name)}\n{when} · "
+        f"{APPOINTMENT_STATUS_NAMES[outcome]}"
+    )
+
+
+# Reminders
+SNOOZE_HOUR = "💤 1 h"
+SNOOZE_TOMORROW = "💤 Tomorrow"
+OPEN_TODAY = "📅 Today"
+AGENDA_APPOINTMENTS = "Appointments"
+AGENDA_VISITS = "Visits due"
+AGENDA_REVIEWS = "Plan reviews due"
+AGENDA_REFERRALS = "Referral follow-ups"
+AGENDA_LIST_MAX = 15
+
+
+def appointment_reminder(minutes: int, at: str, client: str, kind: str, place: str | None) -> str:
+    when = "now" if minutes <= 0 else f"in {minutes} min"
+    where = f"\n📍 {escape(place)}" if place else ""
+    return f"⏰ <b>{at}</b> ({when}) · {client} · {kind}{where}"
+
+
+def agenda_title(name: str, day) -> str:
+    return f"☀️ <b>Good morning, {escape(name.split()[0])}</b> — {day:%a} {day.day} {day:%b}"
+
+
+def overdue_count(count: int) -> str:
+    return f"{count} overdue"
+
+
+def due_on(due, today) -> str:
+    days = (due - today).days
+    if days < 0:
+        return f"overdue {-days} d"
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    return f"due in {days} d"
+
+
+def and_more(count: int) -> str:
+    return f"… and {count} more"
+
+
+def worker_blocked(name: str) -> str:
+    return (
+        f"⚠ <b>{escape(name)}</b> has blocked Caseline and no longer gets reminders. "
+        "Their access is paused until they are invited again."
+    )
+
+
+def risk_alert(author: str, client: str, reason: str) -> str:
+    """`client` and `reason` arrive escaped."""
+    return f"⚠ <b>Risk flagged</b> by {escape(author)} for {client}:\n{reason}"
+
+
+def snoozed_again(original_html: str) -> str:
+    return f"💤 Snoozed reminder:\n{original_html}"
+
+
+def snoozed_until(when: str) -> str:
+    return f"Snoozed until {when}."

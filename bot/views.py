@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -11,9 +11,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import pack
-from bot.timefmt import days_ago, short_date
+from bot.timefmt import days_ago, short_date, short_datetime
 from storage.clients import CaseloadPage
-from storage.models import Client
+from storage.models import Appointment, AppointmentStatus, Client
 
 # Button labels are plain text (no HTML), but Telegram caps them; keep them short.
 LABEL_MAX = 40
@@ -79,3 +79,79 @@ def client_card(
         [[InlineKeyboardButton(texts.BACK_TO_CASELOAD, callback_data=pack("cl", "p", 0))]]
     )
     return View("\n".join(lines), keyboard)
+
+
+def appointment_line(appointment: Appointment, client: Client, zone: ZoneInfo) -> str:
+    start = appointment.starts_at.astimezone(zone)
+    kind = texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind)
+    status = texts.APPOINTMENT_STATUS_MARK.get(appointment.status, "")
+    return (
+        f"{start:%H:%M} · {client.code} {escape(client.name)} · {kind}, "
+        f"{appointment.duration_minutes} min{status}"
+    )
+
+
+def appointment_card(appointment: Appointment, client: Client, zone: ZoneInfo) -> View:
+    kind = texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind)
+    lines = [
+        f"<b>{texts.APPOINTMENT} · {client.code} · {escape(client.name)}</b>",
+        f"{short_datetime(appointment.starts_at, zone)} · "
+        f"{appointment.duration_minutes} min · {kind}",
+    ]
+    if appointment.place:
+        lines.append(f"{texts.PLACE}: {escape(appointment.place)}")
+    if appointment.series_id is not None:
+        lines.append(texts.PART_OF_SERIES)
+    lines.append(texts.APPOINTMENT_STATUS_NAMES.get(appointment.status, appointment.status))
+    if appointment.cancel_reason:
+        lines.append(f"{texts.REASON}: {escape(appointment.cancel_reason)}")
+    client_button = InlineKeyboardButton(
+        texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id)
+    )
+    if appointment.status != AppointmentStatus.SCHEDULED:
+        return View("\n".join(lines), InlineKeyboardMarkup([[client_button]]))
+    rows = [
+        [
+            InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", appointment.id)),
+            InlineKeyboardButton(texts.NO_SHOW, callback_data=pack("ac", "noshow", appointment.id)),
+        ],
+        [
+            InlineKeyboardButton(
+                texts.RESCHEDULE, callback_data=pack("ac", "move", appointment.id)
+            ),
+            InlineKeyboardButton(
+                texts.CANCEL_APPOINTMENT, callback_data=pack("ac", "cancel", appointment.id)
+            ),
+        ],
+        [client_button],
+    ]
+    return View("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def agenda(
+    title: str,
+    days: list[tuple[date, list[tuple[Appointment, Client]]]],
+    zone: ZoneInfo,
+    empty: str,
+) -> View:
+    lines = [f"<b>{title}</b>"]
+    rows = []
+    for day, items in days:
+        if len(days) > 1:
+            lines.append("")
+            lines.append(f"<b>{day:%a} {day.day} {day:%b}</b>")
+        if not items:
+            lines.append(empty if len(days) == 1 else "—")
+        for appointment, client in items:
+            lines.append(appointment_line(appointment, client, zone))
+            if appointment.status == AppointmentStatus.SCHEDULED and len(rows) < 30:
+                start = appointment.starts_at.astimezone(zone)
+                label = f"{start:%a %H:%M} · {client.code} · {client.name}"
+                rows.append(
+                    [
+                        InlineKeyboardButton(
+                            _label(label), callback_data=pack("ac", "open", appointment.id)
+                        )
+                    ]
+                )
+    return View("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)

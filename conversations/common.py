@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -15,6 +17,7 @@ from telegram.ext import (
 from bot import texts
 from bot.context import CaselineContext
 from bot.replies import answer
+from conversations.drafts import IdleGuard
 
 
 def cancel_with(draft_key: str):
@@ -41,26 +44,82 @@ async def mid_flow(update: Update, context: CaselineContext) -> None:
     return None
 
 
+ACTIVE = "active_conversation"
+
+
+async def use_buttons(update: Update, context: CaselineContext) -> None:
+    await update.effective_message.reply_text(texts.USE_BUTTONS_OR_CANCEL)
+    return None
+
+
+async def text_expected(update: Update, context: CaselineContext) -> None:
+    """A sticker, photo or location where the step needs typed text."""
+    await update.effective_message.reply_text(texts.TEXT_EXPECTED)
+    return None
+
+
+def _tracked(name: str, callback: Any, guard: IdleGuard, *, entry: bool) -> Any:
+    """Remember in user_data which conversation a worker is in.
+
+    PTB lets two ConversationHandlers run for one user at once (the entry point of
+    one fires while the other waits), and has no public way to ask whether a user is
+    in a conversation. This marker, persisted with user_data, lets an entry point
+    refuse while another dialog is open; /cancel anywhere clears it.
+    """
+
+    async def tracked(update: Update, context: CaselineContext) -> Any:
+        busy = context.user_data.get(ACTIVE)
+        if entry and busy and busy != name:
+            await mid_flow(update, context)
+            return ConversationHandler.END
+        result = await callback(update, context)
+        if result == ConversationHandler.END:
+            context.user_data.pop(ACTIVE, None)
+            return result
+        if result is not None:
+            context.user_data[ACTIVE] = name
+        guard.touch(context)
+        return result
+
+    return tracked
+
+
 def conversation(
     name: str,
     entry_points: list[BaseHandler],
     states: dict[object, list[BaseHandler]],
     draft_key: str,
-    timeout_minutes: int | None = None,
+    timeout_minutes: int,
+    text_key: str | None = None,
 ) -> ConversationHandler:
-    """A persistent conversation with the fallbacks every Caseline dialog needs."""
-    cancel = cancel_with(draft_key)
+    """A persistent conversation with the fallbacks every Caseline dialog needs.
+
+    `name` is also the callback-data prefix of its buttons. Every state callback
+    first checks whether the draft sat idle longer than `timeout_minutes` (see
+    conversations/drafts.py) instead of PTB's in-memory timer, which a restart loses.
+    """
+    guard = IdleGuard(draft_key, timeout_minutes, text_key=text_key)
+    fallbacks: list[BaseHandler] = [
+        CommandHandler("cancel", cancel_with(draft_key)),
+        CallbackQueryHandler(cancel_with(draft_key), pattern=rf"^{name}:cancel"),
+        MessageHandler(filters.COMMAND, mid_flow),
+        CallbackQueryHandler(mid_flow),
+        # Whatever a state has no handler for (text where buttons are expected, a
+        # sticker, a location): stay in the state and say what would work.
+        MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, use_buttons),
+    ]
+    for handler in entry_points:
+        handler.callback = _tracked(name, handler.callback, guard, entry=True)
+    for handlers in states.values():
+        for handler in handlers:
+            handler.callback = _tracked(name, guard.wrap(handler.callback), guard, entry=False)
+    for handler in fallbacks:
+        handler.callback = _tracked(name, handler.callback, guard, entry=False)
     return ConversationHandler(
         name=name,
         persistent=True,
         entry_points=entry_points,
         states=states,
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=rf"^{name}:cancel"),
-            MessageHandler(filters.COMMAND, mid_flow),
-            CallbackQueryHandler(mid_flow),
-        ],
+        fallbacks=fallbacks,
         allow_reentry=False,
-        conversation_timeout=timeout_minutes * 60 if timeout_minutes else None,
     )

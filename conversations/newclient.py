@@ -25,7 +25,7 @@ from bot.callbacks import pack, pattern, unpack
 from bot.commands import open_client
 from bot.context import CaselineContext
 from bot.replies import answer
-from conversations.common import conversation
+from conversations.common import conversation, use_buttons
 from storage import audit, clients
 from storage.models import Program
 
@@ -104,11 +104,6 @@ async def program_chosen(update: Update, context: CaselineContext) -> int:
     return FREQUENCY
 
 
-async def use_buttons(update: Update, context: CaselineContext) -> int | None:
-    await update.effective_message.reply_text(texts.NEWCLIENT_USE_BUTTONS)
-    return None
-
-
 async def frequency_chosen(update: Update, context: CaselineContext) -> int:
     days = unpack(update.callback_query.data).int_arg()
     if days is None or days not in clients.FREQUENCY_RANGE:
@@ -180,7 +175,7 @@ async def save(update: Update, context: CaselineContext) -> int:
     return ConversationHandler.END
 
 
-def handler(timeout_minutes: int | None = None) -> ConversationHandler:
+def handler(timeout_minutes: int) -> ConversationHandler:
     return conversation(
         PREFIX,
         entry_points=[CommandHandler("newclient", start)],

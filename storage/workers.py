@@ -91,3 +91,10 @@ async def team_name(session: AsyncSession, team_id: int | None) -> str | None:
     if team_id is None:
         return None
     return (await session.execute(select(Team.name).where(Team.id == team_id))).scalar_one_or_none()
+
+
+async def names(session: AsyncSession, worker_ids: set[int]) -> dict[int, str]:
+    if not worker_ids:
+        return {}
+    rows = await session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(worker_ids)))
+    return dict(rows.tuples().all())

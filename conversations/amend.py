@@ -1,0 +1,104 @@
+"""✏️ Amend — a correction to a saved note. The original is never touched.
+
+[✏️ Amend] on a saved note ─► TEXT ─(text)─► END: the note shown with its amendments
+/cancel ─► END, nothing saved
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot import texts
+from bot.callbacks import pattern, unpack
+from bot.context import CaselineContext, zone_of
+from bot.replies import answer
+from bot.splitting import html_pages
+from bot.timefmt import short_datetime
+from conversations.common import conversation, text_expected
+from storage import audit, clients, notes, workers
+
+TEXT = 0
+PREFIX = "am"
+DRAFT = "amend"
+
+
+async def start(update: Update, context: CaselineContext) -> int:
+    actor = context.require_actor()
+    note_id = unpack(update.callback_query.data).int_arg()
+    async with context.services.db.session() as session:
+        note = await notes.get_note(session, note_id) if note_id else None
+        client = await clients.get_visible(session, actor, note.client_id) if note else None
+    if note is None or client is None or note.retracted_at is not None:
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return ConversationHandler.END
+    await answer(update)
+    context.user_data[DRAFT] = {"note": note.id}
+    await update.effective_message.reply_text(texts.amend_ask(note.id, client.code))
+    return TEXT
+
+
+async def text_given(update: Update, context: CaselineContext) -> int:
+    actor = context.require_actor()
+    note_id = (context.user_data.get(DRAFT) or {}).get("note")
+    text = update.effective_message.text or ""
+    now = context.services.clock.now()
+    async with context.services.db.session() as session:
+        note = await notes.get_note(session, note_id) if note_id else None
+        client = await clients.get_visible(session, actor, note.client_id) if note else None
+        if note is None or client is None:
+            await update.effective_message.reply_text(texts.NOT_ALLOWED)
+            return ConversationHandler.END
+        if len(text) > notes.TEXT_MAX:
+            await update.effective_message.reply_text(texts.note_too_long(notes.TEXT_MAX))
+            return TEXT
+        await notes.amend(session, note, author_id=actor.id, text=text, now=now)
+        await audit.record(
+            session,
+            "note.amend",
+            now=now,
+            actor_id=actor.id,
+            subject_type="note",
+            subject_id=note.id,
+            client_id=client.id,
+        )
+        note = await notes.get_note(session, note.id)
+        authors = await workers.names(
+            session, {a.author_id for a in note.amendments} | {note.author_id}
+        )
+    context.user_data.pop(DRAFT, None)
+    zone = zone_of(context)
+    header = texts.note_with_amendments_header(
+        note.id,
+        client.code,
+        short_datetime(note.occurred_at, zone),
+        authors.get(note.author_id, "?"),
+    )
+    body = note.text
+    for amendment in note.amendments:
+        body += (
+            "\n\n"
+            + texts.amendment_line(
+                authors.get(amendment.author_id, "?"), short_datetime(amendment.created_at, zone)
+            )
+            + "\n"
+            + amendment.text
+        )
+    for page in html_pages(header, body):
+        await update.effective_message.reply_text(page)
+    return ConversationHandler.END
+
+
+def handler(timeout_minutes: int) -> ConversationHandler:
+    return conversation(
+        PREFIX,
+        entry_points=[CallbackQueryHandler(start, pattern=pattern(PREFIX) + "start:")],
+        states={
+            TEXT: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, text_given),
+                MessageHandler(~filters.COMMAND, text_expected),
+            ]
+        },
+        draft_key=DRAFT,
+        timeout_minutes=timeout_minutes,
+    )

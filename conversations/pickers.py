@@ -1,0 +1,219 @@
+"""Choosing a client: written once, used by every conversation.
+
+A conversation calls `ask_client` and, in its choose-client state, routes button
+presses to `client_from_press` and typed text to `client_from_text`. Both return the
+chosen client (re-authorised on the server) or None after telling the worker what to
+do next, so the conversation simply stays in its state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.callbacks import pack, unpack
+from bot.context import CaselineContext, zone_of
+from bot.dates import Ambiguous, Invalid, Parsed, combine, parse_when, quick_days, quick_times
+from bot.replies import answer
+from bot.timefmt import short_datetime
+from storage import clients
+from storage.models import Client
+
+LABEL_MAX = 40
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRef:
+    """What a draft keeps of a client: enough to show, never trusted for access."""
+
+    id: int
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, client: Client) -> ClientRef:
+        return cls(client.id, client.code, client.name)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClientRef:
+        return cls(int(data["id"]), str(data["code"]), str(data["name"]))
+
+
+def _button(prefix: str, client: Client) -> list[InlineKeyboardButton]:
+    label = f"{client.code} · {client.name}"
+    if len(label) > LABEL_MAX:
+        label = label[: LABEL_MAX - 1] + "…"
+    return [InlineKeyboardButton(label, callback_data=pack(prefix, "client", client.id))]
+
+
+def _keyboard(prefix: str, found: list[Client]) -> InlineKeyboardMarkup:
+    rows = [_button(prefix, client) for client in found]
+    rows.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))])
+    return InlineKeyboardMarkup(rows)
+
+
+async def ask_client(update: Update, context: CaselineContext, prefix: str, question: str) -> None:
+    actor = context.require_actor()
+    async with context.services.db.session() as session:
+        found = await clients.recent(session, actor)
+    text = (
+        f"{question}\n{texts.PICK_CLIENT_HINT}"
+        if found
+        else f"{question}\n{texts.PICK_CLIENT_TYPE}"
+    )
+    await update.effective_message.reply_text(text, reply_markup=_keyboard(prefix, found))
+
+
+async def client_from_press(update: Update, context: CaselineContext) -> ClientRef | None:
+    actor = context.require_actor()
+    client_id = unpack(update.callback_query.data).int_arg()
+    client = None
+    if client_id is not None:
+        async with context.services.db.session() as session:
+            client = await clients.get_visible(session, actor, client_id)
+    if client is None:
+        await answer(update, texts.CLIENT_GONE, alert=True)
+        return None
+    await answer(update)
+    return ClientRef.of(client)
+
+
+async def client_from_text(
+    update: Update, context: CaselineContext, prefix: str
+) -> ClientRef | None:
+    actor = context.require_actor()
+    typed = update.effective_message.text or ""
+    async with context.services.db.session() as session:
+        found = await clients.search(session, actor, typed)
+    if len(found) == 1:
+        return ClientRef.of(found[0])
+    if not found:
+        await update.effective_message.reply_text(texts.no_client_matches(typed[:40]))
+        return None
+    await update.effective_message.reply_text(
+        texts.SEVERAL_CLIENTS_MATCH, reply_markup=_keyboard(prefix, found)
+    )
+    return None
+
+
+async def not_a_client(update: Update, context: CaselineContext) -> None:
+    """A sticker, photo or the like where a client was expected."""
+    await update.effective_message.reply_text(texts.PICK_CLIENT_TYPE)
+
+
+# ── choosing a date and time (scheduling) ─────────────────────────────────────
+
+
+def day_keyboard(prefix: str, context: CaselineContext) -> InlineKeyboardMarkup:
+    now = context.services.clock.now()
+    zone = zone_of(context)
+    days = quick_days(now, zone)
+    labels = [texts.TODAY, texts.TOMORROW] + [f"{day:%a} {day.day}" for day in days[2:]]
+    row = [
+        InlineKeyboardButton(label, callback_data=pack(prefix, "day", day.isoformat()))
+        for label, day in zip(labels, days, strict=False)
+    ]
+    return InlineKeyboardMarkup(
+        [
+            row[:3],
+            row[3:],
+            [InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))],
+        ]
+    )
+
+
+def time_keyboard(prefix: str) -> InlineKeyboardMarkup:
+    times = quick_times()
+    rows = [
+        [
+            InlineKeyboardButton(f"{at:%H:%M}", callback_data=pack(prefix, "time", f"{at:%H%M}"))
+            for at in times[index : index + 4]
+        ]
+        for index in range(0, len(times), 4)
+    ]
+    rows.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))])
+    return InlineKeyboardMarkup(rows)
+
+
+def options_keyboard(prefix: str, options: list[Parsed], zone) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    short_datetime(option.moment, zone),
+                    callback_data=pack(prefix, "at", int(option.moment.timestamp())),
+                )
+            ]
+            for option in options
+        ]
+    )
+
+
+async def moment_from_text(
+    update: Update, context: CaselineContext, prefix: str, purpose: str
+) -> Parsed | None:
+    """Typed date/time → Parsed; asks back (and returns None) when unclear."""
+    result = parse_when(
+        update.effective_message.text or "",
+        now=context.services.clock.now(),
+        zone=zone_of(context),
+        order=context.services.settings.date_order,
+        purpose=purpose,
+    )
+    if isinstance(result, Invalid):
+        await update.effective_message.reply_text(escape(result.reason))
+        return None
+    if isinstance(result, Ambiguous):
+        await update.effective_message.reply_text(
+            escape(result.question),
+            reply_markup=options_keyboard(prefix, result.options, zone_of(context)),
+        )
+        return None
+    return result
+
+
+async def moment_from_buttons(
+    update: Update, context: CaselineContext, day_iso: str, hhmm: str
+) -> Parsed | Ambiguous | Invalid | None:
+    try:
+        day = date.fromisoformat(day_iso)
+        at = time(int(hhmm[:2]), int(hhmm[2:]))
+    except ValueError:
+        return None
+    return combine(day, at, zone_of(context), now=context.services.clock.now())
+
+
+def moment_from_stamp(update: Update, context: CaselineContext) -> datetime | None:
+    stamp = unpack(update.callback_query.data).int_arg()
+    if stamp is None:
+        return None
+    return datetime.fromtimestamp(stamp, tz=UTC)
+
+
+DURATIONS = (15, 30, 45, 60, 90, 120)
+
+
+def duration_keyboard(prefix: str) -> InlineKeyboardMarkup:
+    row = [
+        InlineKeyboardButton(f"{minutes} min", callback_data=pack(prefix, "dur", minutes))
+        for minutes in DURATIONS
+    ]
+    return InlineKeyboardMarkup([row[:3], row[3:]])
+
+
+def kind_keyboard(prefix: str, kinds) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            texts.INTERACTION_NAMES[kind], callback_data=pack(prefix, "kind", kind)
+        )
+        for kind in kinds
+    ]
+    return InlineKeyboardMarkup([buttons[index : index + 2] for index in range(0, len(buttons), 2)])

@@ -1,0 +1,175 @@
+"""Progress notes: saved once, never overwritten; corrections are amendments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import (
+    Appointment,
+    AppointmentStatus,
+    Client,
+    InteractionType,
+    Note,
+    NoteAmendment,
+    NoteAttachment,
+    NoteGoal,
+)
+
+# Interactions with the client themself; collateral contacts (family, providers),
+# supervision and "other" do not count as seeing the client.
+CLIENT_CONTACT = frozenset(
+    {
+        InteractionType.HOME_VISIT,
+        InteractionType.OFFICE,
+        InteractionType.PHONE,
+        InteractionType.VIDEO,
+    }
+)
+UNDO_WINDOW = timedelta(seconds=60)
+TEXT_MAX = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    kind: str
+    file_id: str
+    file_unique_id: str | None = None
+    caption: str | None = None
+
+
+async def create_note(
+    session: AsyncSession,
+    *,
+    client: Client,
+    author_id: int,
+    interaction_type: InteractionType,
+    occurred_at: datetime,
+    text: str,
+    now: datetime,
+    dap: tuple[str, str, str] | None = None,
+    risk_reason: str | None = None,
+    goal_ids: Iterable[int] = (),
+    attachments: Iterable[Attachment] = (),
+    appointment_id: int | None = None,
+) -> Note:
+    if len(text) > TEXT_MAX:
+        raise ValueError(f"note text is over {TEXT_MAX} characters")
+    note = Note(
+        client_id=client.id,
+        author_id=author_id,
+        interaction_type=interaction_type,
+        occurred_at=occurred_at,
+        created_at=now,
+        text=text,
+        risk_flag=risk_reason is not None,
+        risk_reason=risk_reason or None,
+        appointment_id=appointment_id,
+    )
+    if dap is not None:
+        note.dap_data, note.dap_assessment, note.dap_plan = dap
+    session.add(note)
+    await session.flush()
+    for goal_id in set(goal_ids):
+        session.add(NoteGoal(note_id=note.id, goal_id=goal_id))
+    for attachment in attachments:
+        session.add(
+            NoteAttachment(
+                note_id=note.id,
+                kind=attachment.kind,
+                file_id=attachment.file_id,
+                file_unique_id=attachment.file_unique_id,
+                caption=attachment.caption,
+            )
+        )
+    if interaction_type in CLIENT_CONTACT:
+        record_contact(client, occurred_at, now)
+    client.updated_at = now
+    await session.flush()
+    return note
+
+
+def record_contact(client: Client, moment: datetime, now: datetime) -> None:
+    """Move the client's last contact forward (never back: notes arrive out of order)."""
+    if client.last_contact_at is None or moment > client.last_contact_at:
+        client.last_contact_at = moment
+    client.updated_at = now
+
+
+async def refresh_last_contact(session: AsyncSession, client: Client) -> None:
+    """Recompute last contact from what remains (after an undo)."""
+    note_latest = (
+        select(func.max(Note.occurred_at))
+        .where(
+            Note.client_id == client.id,
+            Note.retracted_at.is_(None),
+            Note.interaction_type.in_(list(CLIENT_CONTACT)),
+        )
+        .scalar_subquery()
+    )
+    visit_latest = (
+        select(func.max(Appointment.starts_at))
+        .where(
+            Appointment.client_id == client.id,
+            Appointment.status == AppointmentStatus.COMPLETED,
+        )
+        .scalar_subquery()
+    )
+    notes_at, visits_at = (await session.execute(select(note_latest, visit_latest))).one()
+    candidates = [moment for moment in (notes_at, visits_at) if moment is not None]
+    client.last_contact_at = max(candidates) if candidates else None
+
+
+async def get_note(session: AsyncSession, note_id: int) -> Note | None:
+    statement = (
+        select(Note)
+        .where(Note.id == note_id)
+        .options(selectinload(Note.amendments), selectinload(Note.attachments))
+        # Re-read after an amendment in the same session, not the cached collection.
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def amend(
+    session: AsyncSession, note: Note, *, author_id: int, text: str, now: datetime
+) -> NoteAmendment:
+    if len(text) > TEXT_MAX:
+        raise ValueError(f"amendment text is over {TEXT_MAX} characters")
+    amendment = NoteAmendment(note_id=note.id, author_id=author_id, created_at=now, text=text)
+    session.add(amendment)
+    await session.flush()
+    return amendment
+
+
+async def retract(session: AsyncSession, note: Note, client: Client, *, now: datetime) -> bool:
+    """Undo a note saved less than a minute ago by its author. False when too late."""
+    if note.retracted_at is not None or now - note.created_at > UNDO_WINDOW:
+        return False
+    claimed = await session.execute(
+        update(Note)
+        .where(Note.id == note.id, Note.retracted_at.is_(None))
+        .values(retracted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    note.retracted_at = now
+    await refresh_last_contact(session, client)
+    return True
+
+
+async def recent_for_client(session: AsyncSession, client_id: int, limit: int = 5) -> list[Note]:
+    statement = (
+        select(Note)
+        .where(Note.client_id == client_id, Note.retracted_at.is_(None))
+        .order_by(Note.occurred_at.desc(), Note.id.desc())
+        .limit(limit)
+        .options(selectinload(Note.amendments), selectinload(Note.attachments))
+    )
+    return list((await session.execute(statement)).scalars())

@@ -1,0 +1,203 @@
+"""Scheduling, agenda, visits: a worker's day, in their own time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot import texts
+from storage import clients as client_store
+from storage.models import Appointment, AuditEvent, Client, Note, Program
+from tests.harness import buttons
+
+
+async def _client(harness, user_id: int, name: str = "Maria Gonzalez") -> int:
+    worker_id = await harness.worker_id(user_id)
+    async with harness.db.session() as session:
+        client = await client_store.create_client(
+            session,
+            name=name,
+            program=Program.ELDERLY,
+            contact_frequency_days=14,
+            worker_id=worker_id,
+            now=harness.clock.now(),
+        )
+        return client.id
+
+
+async def _appointments(harness) -> list[Appointment]:
+    async with harness.db.session() as session:
+        rows = await session.execute(select(Appointment).order_by(Appointment.starts_at))
+        return list(rows.scalars())
+
+
+async def _schedule(wanda, typed: str) -> list:
+    ask = await wanda.send("/appt")
+    await wanda.press(ask[-1], "C-0001")
+    return await wanda.send(typed)
+
+
+async def test_schedule_by_buttons_tomorrow_at_three(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _client(harness, 701)
+    ask = await wanda.send("/appt")
+    days = await wanda.press(ask[-1], "C-0001")
+    times = await wanda.press(days[-1], "Tomorrow")
+    card = await wanda.press(times[-1], "15:00")
+    assert "Tue 3 Mar 15:00 · 60 min · Home visit" in card[-1].text
+    saved = await wanda.press(card[-1], "Save")
+    assert "Scheduled" in saved[-1].text
+    [appointment] = await _appointments(harness)
+    # 15:00 in Berlin (UTC+1 in March before the change) is 14:00 UTC.
+    assert appointment.starts_at == datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+    assert appointment.status == "scheduled"
+
+
+async def test_typed_phrases_in_the_workers_zone(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker", timezone="America/New_York")
+    await _client(harness, 701)
+    card = await _schedule(wanda, "tomorrow 3pm")
+    assert "Tue 3 Mar 15:00" in card[-1].text
+    await wanda.press(card[-1], "Save")
+    [appointment] = await _appointments(harness)
+    assert appointment.starts_at == datetime(2026, 3, 3, 20, 0, tzinfo=UTC)  # EST = UTC-5
+
+
+async def test_impossible_date_gets_a_question_not_a_guess(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _client(harness, 701)
+    reply = await _schedule(wanda, "31/2 10:00")
+    assert "31" in reply[-1].text and "Save" not in str(buttons(reply[-1]))
+    assert await _appointments(harness) == []
+
+
+async def test_a_past_time_asks_for_confirmation(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _client(harness, 701)
+    question = await _schedule(wanda, "today 7:00")
+    assert "in the past" in question[-1].text
+    card = await wanda.press(question[-1], "Yes")
+    assert "Mon 2 Mar 07:00" in card[-1].text
+
+
+async def test_weekly_10_oclock_stays_10_across_the_dst_change(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _client(harness, 701)
+    card = await _schedule(wanda, "2026-03-23 10:00")
+    card = await wanda.press(card[-1], "Repeat")
+    card = await wanda.press(card[-1], "every week")
+    assert "every week" in card[-1].text
+    await wanda.press(card[-1], "Save")
+    rows = await _appointments(harness)
+    berlin = [row.starts_at.astimezone(ZoneInfo("Europe/Berlin")) for row in rows[:3]]
+    assert [(d.month, d.day, d.hour) for d in berlin] == [(3, 23, 10), (3, 30, 10), (4, 6, 10)]
+    assert rows[0].starts_at.hour == 9 and rows[1].starts_at.hour == 8  # UTC moved, local did not
+    assert len(rows) == 50  # a year ahead, from Mar 23 up to Mar 2 next year
+
+
+async def test_today_and_week_show_local_times_and_cards(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _client(harness, 701)
+    card = await _schedule(wanda, "today 14:30")
+    await wanda.press(card[-1], "Save")
+    card = await _schedule(wanda, "thursday 9:00")
+    await wanda.press(card[-1], "Save")
+    today = await wanda.send("/today")
+    assert "14:30 · C-0001 Maria Gonzalez · Home visit, 60 min" in today[0].text
+    assert "09:00" not in today[0].text
+    week = await wanda.send("/week")
+    assert "Thu 5 Mar" in week[0].text and "09:00 · C-0001" in week[0].text
+    opened = await wanda.press(week[0], "Mon 14:30")
+    assert opened[0].message_id == week[0].message_id and "Appointment" in opened[0].text
+
+
+async def test_done_opens_the_visit_log_prefilled_and_moves_last_contact(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    client_id = await _client(harness, 701)
+    card = await _schedule(wanda, "today 10:00")
+    saved = await wanda.press(card[-1], "Save")
+    clock.advance(timedelta(hours=2))
+    visit = await wanda.press(saved[-1], "Done")
+    assert "Mon 2 Mar 10:00 · 60 min · Home visit" in visit[-1].text
+    prompt = await wanda.press(visit[-1], "Note")
+    card = await wanda.send("All well, meds taken.")
+    done = await wanda.press(card[-1], "Save")
+    assert "Visit logged" in done[-1].text
+    [appointment] = await _appointments(harness)
+    assert appointment.status == "completed"
+    async with harness.db.session() as session:
+        client = await session.get(Client, client_id)
+        [note] = (await session.execute(select(Note))).scalars().all()
+    assert client.last_contact_at == appointment.starts_at
+    assert (note.text, note.appointment_id) == ("All well, meds taken.", appointment.id)
+    _ = prompt
+
+
+async def test_log_a_visit_that_happened(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    client_id = await _client(harness, 701)
+    ask = await wanda.send("/visit")
+    when = await wanda.press(ask[-1], "C-0001")
+    card = await wanda.press(when[-1], "2 h ago")
+    card = await wanda.press(card[-1], "Outcome")
+    card = await wanda.press(card[-1], "No-show")
+    await wanda.press(card[-1], "Save")
+    [visit] = await _appointments(harness)
+    assert visit.status == "no_show"
+    async with harness.db.session() as session:
+        assert (await session.get(Client, client_id)).last_contact_at is None
+
+
+async def test_cancel_with_reason_then_an_old_card_button_is_refused(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _client(harness, 701)
+    card = await _schedule(wanda, "tomorrow 11:00")
+    saved = await wanda.press(card[-1], "Save")
+    reasons = await wanda.press(saved[-1], "Cancel visit")
+    cancelled = await wanda.press(reasons[-1], "Client unwell")
+    assert "Cancelled" in cancelled[-1].text and "Client unwell" in cancelled[-1].text
+    [appointment] = await _appointments(harness)
+    assert (appointment.status, appointment.cancel_reason) == ("cancelled", "Client unwell")
+    # The same card as it looked before, pressed again (e.g. from another device):
+    await wanda.press_data(saved[-1].message_id, f"ac:done:{appointment.id}")
+    await wanda.press_data(saved[-1].message_id, f"ac:noshow:{appointment.id}")
+    await wanda.press_data(saved[-1].message_id, f"ac:move:{appointment.id}")
+    assert wanda.toasts()[-3:] == [texts.APPOINTMENT_NOT_SCHEDULED] * 3
+    assert (await _appointments(harness))[0].status == "cancelled"
+
+
+async def test_reschedule_moves_one_appointment(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _client(harness, 701)
+    card = await _schedule(wanda, "tomorrow 11:00")
+    saved = await wanda.press(card[-1], "Save")
+    ask = await wanda.press(saved[-1], "Reschedule")
+    moved = await wanda.send("wed 16:00")
+    assert "Wed 4 Mar 16:00" in moved[-1].text
+    [appointment] = await _appointments(harness)
+    assert appointment.starts_at == datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
+    _ = ask
+
+
+async def test_another_workers_appointment_cannot_be_touched(harness):
+    await harness.seed_worker(701, "Wanda Worker", team="North")
+    sam = await harness.seed_worker(702, "Sam Southern", team="South")
+    wanda = harness.person(701, "Wanda")
+    await _client(harness, 701)
+    card = await _schedule(wanda, "tomorrow 11:00")
+    await wanda.press(card[-1], "Save")
+    [appointment] = await _appointments(harness)
+    hello = await sam.send("/today")
+    for action in ("open", "done", "noshow", "move", "cancel"):
+        await sam.press_data(hello[0].message_id, f"ac:{action}:{appointment.id}")
+    assert all("Maria" not in m.text for m in sam.messages())
+    assert (await _appointments(harness))[0].status == "scheduled"
+    async with harness.db.session() as session:
+        refused = (
+            (await session.execute(select(AuditEvent).where(AuditEvent.allowed.is_(False))))
+            .scalars()
+            .all()
+        )
+    assert len(refused) >= 3
