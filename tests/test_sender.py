@@ -1,0 +1,479 @@
+"""The reminder sender against the local Bot API server (real HTTP) and a real database.
+
+The server enforces Telegram's flood control (30 messages/s overall, 1/s per chat) when asked,
+so "zero 429s" here means the sender's own pacing kept inside the limits; faults injected on
+``sendMessage`` stand in for Telegram's bad days.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+from collections import Counter, defaultdict
+from datetime import timedelta
+from itertools import pairwise
+
+import pytest
+import telegram
+from sqlalchemy import func, select
+from telegram.request import HTTPXRequest
+
+from bot.clock import FixedClock
+from bot.devserver import BotApiServer
+from bot.devserver.state import BotState
+from bot.sender import DrainReport, OutboxSender, Rendered, backoff
+from storage import audit, outbox
+from storage.db import Database
+from storage.models import OutboxMessage, OutboxStatus, Role, Worker
+from storage.workers import create_worker, get_or_create_team
+
+# PTB 22 itself warns when it builds a RetryAfter (int seconds are deprecated); not ours to fix.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Deprecated since version v22.2:telegram.warnings.PTBDeprecationWarning"
+)
+
+TOKEN = "123456:SENDER-TEST"
+CHAT_BASE = 700_000
+
+
+@pytest.fixture
+async def bot(devserver: BotApiServer):
+    request = HTTPXRequest(connection_pool_size=32)
+    async with telegram.Bot(TOKEN, base_url=devserver.base_url, request=request) as bot:
+        yield bot
+
+
+@pytest.fixture
+def state(devserver: BotApiServer) -> BotState:
+    return devserver.bot(TOKEN)
+
+
+async def add_workers(
+    db: Database,
+    state: BotState,
+    clock: FixedClock,
+    count: int,
+    *,
+    team: str = "North",
+    first: int = 0,
+    role: Role = Role.WORKER,
+) -> list[Worker]:
+    """Workers with a private chat each (chat id = Telegram user id), registered as users."""
+    async with db.session() as session:
+        team_row = await get_or_create_team(session, team, clock.now())
+        workers = []
+        for index in range(first, first + count):
+            worker = await create_worker(
+                session, name=f"Worker {index}", role=role, now=clock.now(), team=team_row
+            )
+            worker.telegram_user_id = worker.chat_id = CHAT_BASE + index
+            workers.append(worker)
+    for worker in workers:
+        assert worker.chat_id is not None
+        state.user(worker.chat_id, worker.name)
+    return workers
+
+
+async def enqueue_for(
+    db: Database, clock: FixedClock, workers: list[Worker], per_worker: int
+) -> list[str]:
+    """``per_worker`` reminders per worker, worker by worker (the hardest order to pace)."""
+    keys = []
+    async with db.session() as session:
+        for worker in workers:
+            for index in range(per_worker):
+                key = f"visit_due:w{worker.id}:{index}"
+                assert await outbox.enqueue(
+                    session,
+                    key=key,
+                    kind="visit_due",
+                    worker_id=worker.id,
+                    due_at=clock.now() + timedelta(days=index),
+                    now=clock.now(),
+                    payload={"index": index},
+                )
+                keys.append(key)
+    return keys
+
+
+def make_render(db: Database):
+    """Like the real renderer: looks the worker up and skips an inactive one."""
+
+    async def render(row: OutboxMessage) -> Rendered | None:
+        async with db.session() as session:
+            worker = await session.get(Worker, row.worker_id)
+        if worker is None or not worker.active or worker.chat_id is None:
+            return None
+        return Rendered(chat_id=worker.chat_id, text=f"Due: <b>{html.escape(row.key)}</b>")
+
+    return render
+
+
+def key_of(text: str | None) -> str:
+    assert text is not None and text.startswith("Due: ")
+    return text.removeprefix("Due: ")
+
+
+def delivered_keys(state: BotState, workers: list[Worker]) -> Counter[str]:
+    return Counter(
+        key_of(message.text) for w in workers for message in state.chat_log(w.chat_id or 0)
+    )
+
+
+async def rows_by_key(db: Database) -> dict[str, OutboxMessage]:
+    async with db.session() as session:
+        return {row.key: row for row in (await session.scalars(select(OutboxMessage))).all()}
+
+
+def sends(state: BotState, status: int | None = None) -> list:
+    return [
+        call
+        for call in state.calls
+        if call.method == "sendMessage" and (status is None or call.status == status)
+    ]
+
+
+async def test_paces_500_reminders_for_100_workers_inside_telegram_limits(
+    db: Database, clock: FixedClock, devserver: BotApiServer, bot: telegram.Bot, state: BotState
+):
+    devserver.set_rate_limits(True, overall_per_second=30, per_chat_per_second=1)
+    workers = await add_workers(db, state, clock, 100)
+    keys = await enqueue_for(db, clock, workers, 5)
+    sender = OutboxSender(bot, db, clock, make_render(db))
+
+    report = await sender.drain()
+
+    rate = report.sent / report.elapsed
+    print(f"\n500 reminders / 100 chats: {report.elapsed:.2f}s, {rate:.1f} msg/s, {report}")
+    assert report == DrainReport(sent=500, elapsed=report.elapsed)
+    assert state.stats["429"] == 0
+    assert len(sends(state)) == 500  # nothing was sent twice or retried
+    assert rate >= 24  # 28/s nominal; the start and the last chats' 1 s gaps cost a little
+
+    rows = await rows_by_key(db)
+    for worker in workers:
+        log = state.chat_log(worker.chat_id or 0)
+        expected = [key for key in keys if key.startswith(f"visit_due:w{worker.id}:")]
+        assert [key_of(m.text) for m in log] == expected  # all arrived, in order
+        for message in log:
+            row = rows[key_of(message.text)]
+            assert row.status == OutboxStatus.SENT
+            assert row.telegram_message_id == message.message_id
+            assert row.sent_at == clock.now()
+
+    times_by_chat: dict[int, list[float]] = defaultdict(list)
+    for call in sends(state, 200):
+        times_by_chat[int(call.params["chat_id"])].append(call.time)
+    gaps = [b - a for times in times_by_chat.values() for a, b in pairwise(times)]
+    assert len(gaps) == 400 and min(gaps) >= 1.0
+
+
+async def test_429_and_5xx_lose_nothing_and_send_nothing_twice(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    workers = await add_workers(db, state, clock, 12)
+    keys = await enqueue_for(db, clock, workers, 2)
+    state.inject_fault("sendMessage", count=1, status=429, retry_after=1)
+    state.inject_fault("sendMessage", count=1, status=500)
+    state.inject_fault("sendMessage", count=1, status=502)
+    state.inject_fault("sendMessage", count=1, drop_connection=True)
+    sender = OutboxSender(bot, db, clock, make_render(db))
+
+    first = await sender.drain()
+
+    assert (first.sent, first.retried, first.rate_limited, first.failed) == (20, 4, 1, 0)
+    # The 429 paused every send for its retry_after, not only the one that got it.
+    [flood] = sends(state, 429)
+    assert not [c for c in sends(state) if flood.time + 0.2 < c.time < flood.time + 0.95]
+    rows = await rows_by_key(db)
+    pending = [row for row in rows.values() if row.status == OutboxStatus.PENDING]
+    assert len(pending) == 4
+    assert all(row.next_attempt_at == clock.now() + timedelta(seconds=1) for row in pending)
+    assert sorted(row.attempts for row in pending) == [0, 1, 1, 1]  # a 429 is not the row's fault
+    assert all(row.claimed_by is None for row in pending)
+
+    assert (await sender.drain()).handled == 0  # not due yet: requeued after, not lost
+    clock.advance(timedelta(seconds=1))
+    second = await sender.drain()
+
+    assert (second.sent, second.retried) == (4, 0)
+    assert delivered_keys(state, workers) == Counter(keys)  # each key exactly once
+    assert {row.status for row in (await rows_by_key(db)).values()} == {OutboxStatus.SENT}
+
+
+async def test_network_errors_back_off_then_give_up(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    [worker] = await add_workers(db, state, clock, 1)
+    [key] = await enqueue_for(db, clock, [worker], 1)
+    state.inject_fault("sendMessage", count=10, status=500)
+    sender = OutboxSender(bot, db, clock, make_render(db), max_attempts=3)
+
+    for attempt, wait in enumerate([1, 2]):
+        report = await sender.drain()
+        assert report.retried == 1
+        row = (await rows_by_key(db))[key]
+        assert row.attempts == attempt + 1
+        assert row.next_attempt_at == clock.now() + timedelta(seconds=wait)
+        clock.advance(timedelta(seconds=wait))
+    report = await sender.drain()
+
+    row = (await rows_by_key(db))[key]
+    assert report.failed == 1 and row.status == OutboxStatus.FAILED
+    assert row.last_error is not None and "gave up after 3" in row.last_error
+    assert [backoff(n).total_seconds() for n in (0, 1, 2, 8, 9, 20)] == [1, 2, 4, 256, 300, 300]
+
+
+async def test_a_bad_message_fails_once_instead_of_looping(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    [worker] = await add_workers(db, state, clock, 1)
+    keys = await enqueue_for(db, clock, [worker], 3)
+
+    async def render(row: OutboxMessage) -> Rendered | None:
+        index = row.payload["index"]
+        if index == 0:
+            return Rendered(chat_id=worker.chat_id or 0, text="<b>unclosed")
+        if index == 1:
+            raise KeyError("template bug")
+        return Rendered(chat_id=worker.chat_id or 0, text=f"Due: {row.key}")
+
+    sender = OutboxSender(bot, db, clock, render, per_chat_interval=0.05)
+    report = await sender.drain()
+
+    assert (report.failed, report.sent, report.retried) == (2, 1, 0)
+    rows = await rows_by_key(db)
+    bad_html, bad_template, good = (rows[key] for key in keys)
+    assert bad_html.status == OutboxStatus.FAILED
+    assert bad_html.last_error is not None and bad_html.last_error.startswith("BadRequest:")
+    assert bad_template.status == OutboxStatus.FAILED
+    assert bad_template.last_error == "render failed: KeyError"
+    assert good.status == OutboxStatus.SENT
+    clock.advance(timedelta(hours=1))
+    assert (await sender.drain()).handled == 0
+
+
+async def test_blocked_user_deactivates_worker_and_tells_supervisors(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    supervisor, retired = await add_workers(db, state, clock, 2, first=50, role=Role.SUPERVISOR)
+    [other_team_lead] = await add_workers(
+        db, state, clock, 1, team="South", first=60, role=Role.SUPERVISOR
+    )
+    blocker, fine = await add_workers(db, state, clock, 2)
+    async with db.session() as session:
+        (await session.get(Worker, retired.id)).active = False  # type: ignore[union-attr]
+    state.user(blocker.chat_id or 0).block()
+    blocked_keys = await enqueue_for(db, clock, [blocker], 2)
+    await enqueue_for(db, clock, [fine], 1)
+    told: list[tuple[int, list[int]]] = []
+
+    async def on_blocked(worker_id: int, supervisors: list[Worker]) -> None:
+        told.append((worker_id, [s.id for s in supervisors]))
+
+    sender = OutboxSender(bot, db, clock, make_render(db), on_blocked=on_blocked)
+    report = await sender.drain()
+
+    assert (report.blocked, report.sent, report.retried) == (2, 1, 0)
+    assert told == [(blocker.id, [supervisor.id])]
+    assert other_team_lead.id not in told[0][1]
+    # One 403 is enough: the second reminder for the blocked chat is not even tried.
+    attempts = [c for c in sends(state) if c.params["chat_id"] == blocker.chat_id]
+    assert [c.status for c in attempts] == [403]
+    rows = await rows_by_key(db)
+    for key in blocked_keys:
+        assert rows[key].status == OutboxStatus.FAILED
+        assert "blocked" in (rows[key].last_error or "")
+    async with db.session() as session:
+        stored = await session.get(Worker, blocker.id)
+    assert stored is not None and not stored.active and stored.deactivated_at == clock.now()
+    async with db.session() as session:
+        [event] = [e for e in await audit.events(session) if e.action == "worker.deactivate"]
+    assert (event.subject_id, event.detail) == (blocker.id, {"reason": "blocked_bot"})
+
+    # A later reminder for the deactivated worker is skipped, not sent into the void.
+    async with db.session() as session:
+        await outbox.enqueue(
+            session, key="late", kind="visit_due", worker_id=blocker.id, due_at=clock.now(),
+            now=clock.now(),
+        )  # fmt: skip
+    later = await sender.drain()
+    assert (later.skipped, later.blocked) == (1, 0) and len(told) == 1
+
+
+async def test_enqueue_is_idempotent(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    [worker] = await add_workers(db, state, clock, 1)
+    arguments = {
+        "key": "plan_review:plan-7:2026-03-02",
+        "kind": "plan_review",
+        "worker_id": worker.id,
+        "due_at": clock.now(),
+        "subject_type": "plan",
+        "subject_id": 7,
+    }
+    async with db.session() as session:
+        assert await outbox.enqueue(session, now=clock.now(), **arguments)
+    async with db.session() as session:  # a second tick, or the same tick after a restart
+        assert not await outbox.enqueue(session, now=clock.now(), **arguments)
+    sender = OutboxSender(bot, db, clock, make_render(db))
+    assert (await sender.drain()).sent == 1
+    async with db.session() as session:  # after it was sent: still nothing new
+        assert not await outbox.enqueue(session, now=clock.now(), **arguments)
+    assert (await sender.drain()).handled == 0
+
+    async with db.session() as session:
+        assert await session.scalar(select(func.count(OutboxMessage.id))) == 1
+    assert len(state.chat_log(worker.chat_id or 0)) == 1
+
+
+async def test_a_dead_claimers_row_is_sent_once_after_its_lease(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    [worker] = await add_workers(db, state, clock, 1)
+    [key] = await enqueue_for(db, clock, [worker], 1)
+    lease = timedelta(minutes=5)
+    async with db.session() as session:
+        [claimed] = await outbox.claim_due(
+            session, now=clock.now(), claimer="dead-host:1:x", limit=10, lease=lease
+        )
+    # The "dead" process claimed the row and vanished before sending or recording anything.
+    sender = OutboxSender(bot, db, clock, make_render(db), lease=lease)
+    assert (await sender.drain()).handled == 0  # its lease still holds
+
+    clock.advance(lease + timedelta(seconds=1))
+    assert (await sender.drain()).sent == 1
+
+    row = (await rows_by_key(db))[key]
+    assert row.status == OutboxStatus.SENT and row.claimed_by == sender.claimer
+    # The stale claimer wakes up and tries to record a result: nothing changes.
+    async with db.session() as session:
+        now = clock.now()
+        assert not await outbox.mark_failed(
+            session, claimed.id, now=now, error="late", claimer="dead-host:1:x"
+        )
+        assert not await outbox.mark_retry(
+            session, claimed.id, now=now, next_attempt_at=now, error="late", claimer="dead-host:1:x"
+        )
+        assert not await outbox.mark_sent(
+            session, claimed.id, now=now, telegram_message_id=1, claimer="dead-host:1:x"
+        )
+    row = (await rows_by_key(db))[key]
+    assert row.status == OutboxStatus.SENT and row.last_error is None
+    clock.advance(lease * 2)
+    assert (await sender.drain()).handled == 0
+    assert len(state.chat_log(worker.chat_id or 0)) == 1
+
+
+async def test_rows_waiting_for_a_slow_chat_keep_their_lease(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    [worker] = await add_workers(db, state, clock, 1)
+    keys = await enqueue_for(db, clock, [worker], 5)  # one chat: 5 messages take over 4 s
+    lease = timedelta(seconds=6)  # renewed after lease / 3 = 2 s of waiting
+    sender = OutboxSender(bot, db, clock, make_render(db), lease=lease)
+
+    draining = asyncio.create_task(sender.drain())
+    await asyncio.sleep(0.5)
+    clock.advance(lease + timedelta(seconds=1))  # the original claim now looks abandoned
+    await asyncio.sleep(2.7)  # the sender renewed its claim at about 2.1 s
+    async with db.session() as session:
+        stolen = await outbox.claim_due(
+            session, now=clock.now(), claimer="thief:1:x", limit=10, lease=lease
+        )
+    report = await draining
+
+    assert stolen == []
+    assert report.sent == 5
+    assert [key_of(m.text) for m in state.chat_log(worker.chat_id or 0)] == keys
+
+
+async def test_max_rows_bounds_one_drain(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    workers = await add_workers(db, state, clock, 5)
+    await enqueue_for(db, clock, workers, 1)
+    sender = OutboxSender(bot, db, clock, make_render(db))
+
+    assert (await sender.drain(max_rows=3)).sent == 3
+    statuses = Counter(row.status for row in (await rows_by_key(db)).values())
+    assert statuses == {OutboxStatus.SENT: 3, OutboxStatus.PENDING: 2}
+    assert (await sender.drain()).sent == 2
+
+
+async def test_a_cancelled_drain_records_what_it_sent_and_releases_the_rest(
+    db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
+):
+    workers = await add_workers(db, state, clock, 3)
+    keys = await enqueue_for(db, clock, workers, 20)
+    sender = OutboxSender(bot, db, clock, make_render(db), overall_per_second=20)
+
+    draining = asyncio.create_task(sender.drain())
+    await asyncio.sleep(1.0)
+    draining.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await draining
+
+    rows = await rows_by_key(db)
+    statuses = Counter(row.status for row in rows.values())
+    sent_now = sum(len(state.chat_log(w.chat_id or 0)) for w in workers)
+    assert 0 < statuses[OutboxStatus.SENT] == sent_now < 60
+    assert statuses[OutboxStatus.SENDING] == 0  # released at once, not after the lease
+    assert statuses[OutboxStatus.PENDING] == 60 - sent_now
+
+    sender.pacer = type(sender.pacer)(1000, 0.01)  # finish quickly; pacing is tested above
+    assert (await sender.drain()).sent == 60 - sent_now
+    assert delivered_keys(state, workers) == Counter(keys)
+
+
+async def test_two_senders_on_postgres_deliver_each_reminder_once(
+    backend: str,
+    db: Database,
+    db_url: str,
+    clock: FixedClock,
+    devserver: BotApiServer,
+    bot: telegram.Bot,
+    state: BotState,
+):
+    if backend != "postgres":
+        pytest.skip("SKIP LOCKED claiming across processes needs PostgreSQL")
+    workers = await add_workers(db, state, clock, 100)
+    keys = await enqueue_for(db, clock, workers, 3)
+    other_db = Database(db_url)  # a second process has its own engine and connections
+    request = HTTPXRequest(connection_pool_size=32)
+    try:
+        async with telegram.Bot(TOKEN, base_url=devserver.base_url, request=request) as other_bot:
+            senders = [
+                OutboxSender(
+                    b, d, clock, make_render(d), claimer=name, batch=40, overall_per_second=60
+                )
+                for b, d, name in [(bot, db, "host-a:1:a"), (other_bot, other_db, "host-b:2:b")]
+            ]
+            reports = await asyncio.gather(*(s.drain() for s in senders))
+    finally:
+        await other_db.dispose()
+
+    assert sum(r.sent for r in reports) == 300 and all(r.sent > 0 for r in reports)
+    assert delivered_keys(state, workers) == Counter(keys)
+    assert len(sends(state)) == 300
+    rows = await rows_by_key(db)
+    assert {row.status for row in rows.values()} == {OutboxStatus.SENT}
+    assert {row.claimed_by for row in rows.values()} == {"host-a:1:a", "host-b:2:b"}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CASELINE_BENCH"), reason="benchmark: set CASELINE_BENCH=1 (~3 min)"
+)
+async def test_benchmark_5000_reminders_for_1000_workers(
+    db: Database, clock: FixedClock, devserver: BotApiServer, bot: telegram.Bot, state: BotState
+):
+    devserver.set_rate_limits(True, overall_per_second=30, per_chat_per_second=1)
+    workers = await add_workers(db, state, clock, 1000)
+    await enqueue_for(db, clock, workers, 5)
+    report = await OutboxSender(bot, db, clock, make_render(db)).drain()
+    rate = report.sent / report.elapsed
+    print(f"\n5000 reminders / 1000 chats: {report.elapsed:.1f}s, {rate:.2f} msg/s, {report}")
+    assert report.sent == 5000 and state.stats["429"] == 0
+    assert rate >= 0.9 * 30
