@@ -237,11 +237,15 @@ class Note(Base):
     """A progress note. Never overwritten: corrections are `NoteAmendment`s."""
 
     __tablename__ = "notes"
-    __table_args__ = (Index("ix_notes_client_occurred", "client_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_notes_client_occurred", "client_id", "occurred_at"),
+        # The digest counts notes by author and day.
+        Index("ix_notes_author_created", "author_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
     interaction_type: Mapped[str] = mapped_column(String(20))
     occurred_at: Mapped[datetime]
     created_at: Mapped[datetime]
@@ -298,6 +302,8 @@ class Appointment(Base):
     __table_args__ = (
         Index("ix_appointments_worker_starts", "worker_id", "starts_at"),
         Index("ix_appointments_status_starts", "status", "starts_at"),
+        # The digest's "quiet worker" check looks for each worker's latest logged visit.
+        Index("ix_appointments_worker_completed", "worker_id", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

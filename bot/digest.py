@@ -1,0 +1,336 @@
+"""The supervisor's digest in Telegram: `/digest`, `/team`, and what the scheduler sends.
+
+One digest is a chart (sendPhoto) followed by as few HTML messages as Telegram's 4096
+characters allow: the team summary first (with who has gone quiet, so it is read without
+scrolling), then one block per worker, red first — overdue first, as CHT lists tasks. A
+message is only ever split between two worker blocks.
+
+Who sees what: a supervisor their own team; an admin the team they belong to, or any team
+by name (`/digest North`), and without a team and a name a short list of the teams to
+choose from — never every team at once, which for an organisation would be hundreds of
+messages. A worker is told that only supervisors can see it. Every look, refused or not,
+is an audit event `digest.view`.
+
+The digest holds counts and worker names only; no client name or code is ever in it, so
+it is as safe with `CASELINE_PRIVATE_PREVIEWS` on as off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.context import CaselineContext, zone_of
+from bot.digest_chart import chart_png
+from bot.splitting import MESSAGE_LIMIT
+from storage import audit
+from storage.db import Database
+from storage.digest import TeamDigest, WorkerFigures, team_digest, team_names
+from storage.models import Role, Worker
+from storage.workers import Actor
+
+VIEW = "digest.view"
+# Quiet workers are also marked in their own blocks; the summary names them up to this
+# many characters (as sent, escaped) and counts the rest, so the first message always fits.
+QUIET_NAMES_MAX = 1200
+# An admin outside any team is offered this many team names to choose from.
+TEAMS_LISTED = 40
+ATTENTION = {"red": 0, "yellow": 1, "green": 2, None: 3}
+
+
+def utf16_length(text: str) -> int:
+    """Telegram measures messages in UTF-16 code units (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def by_attention(rows: Iterable[WorkerFigures]) -> list[WorkerFigures]:
+    """Red before yellow before green, then those without clients; by name within."""
+    return sorted(rows, key=lambda row: (ATTENTION[row.rag], row.name.casefold()))
+
+
+def _day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _mark(row: WorkerFigures) -> str:
+    return texts.RAG_MARKS[row.rag] if row.rag else texts.NO_CLIENTS_MARK
+
+
+def _share(row: WorkerFigures) -> str:
+    return texts.seen_share(row.clients_seen, row.open_clients) if row.open_clients else ""
+
+
+def _figure_lines(row: WorkerFigures) -> list[str]:
+    lines = [
+        texts.digest_today(
+            row.visits_completed, row.no_shows, row.notes_written, row.appointments_tomorrow
+        )
+    ]
+    concerns = texts.digest_concerns(row.clients_overdue, row.reviews_overdue, row.risk_flags)
+    if concerns:
+        lines.append(concerns)
+    return lines
+
+
+def worker_block(row: WorkerFigures) -> str:
+    """One worker's part of the digest; never split across messages."""
+    if row.open_clients:
+        head = texts.digest_person(_mark(row), row.name, _share(row), lead=row.role != Role.WORKER)
+    else:
+        head = texts.digest_no_clients(row.name)
+    lines = [head, *_figure_lines(row)]
+    if row.quiet:
+        lines.append(texts.DIGEST_QUIET_WORKER)
+    return "\n".join(lines)
+
+
+def _quiet_line(rows: list[WorkerFigures]) -> str | None:
+    quiet = [row.name for row in rows if row.quiet]
+    if not quiet:
+        return None
+    shown: list[str] = []
+    used = 0
+    for name in quiet:
+        used += utf16_length(escape(name)) + len(", <b></b>")
+        if shown and used > QUIET_NAMES_MAX:
+            break
+        shown.append(name)
+    return texts.digest_quiet(shown, len(quiet) - len(shown))
+
+
+def _summary(digest: TeamDigest) -> str:
+    team = digest.team
+    lines = [texts.digest_title(digest.team_name, _day_label(digest.day))]
+    if team.open_clients:
+        lines.append(f"{_mark(team)} {_share(team)}")
+    lines += _figure_lines(team)
+    if not (team.clients_overdue or team.reviews_overdue or team.risk_flags):
+        lines.append(texts.DIGEST_ALL_CLEAR)
+    quiet = _quiet_line(digest.workers)
+    if quiet:
+        lines.append(quiet)
+    if not digest.workers:
+        lines.append(texts.DIGEST_NO_WORKERS)
+    return "\n".join(lines)
+
+
+def pack(
+    blocks: list[str],
+    continued: Callable[[int, int], str],
+    *,
+    separator: str = "\n\n",
+    limit: int = MESSAGE_LIMIT,
+) -> list[str]:
+    """Join blocks into as few messages as fit `limit`, splitting only between blocks;
+    every message after the first starts with `continued(page, pages)`."""
+    room = limit - utf16_length(continued(99, 99) + separator)
+    pages: list[list[str]] = []
+    size = 0
+    for block in blocks:
+        length = utf16_length(block)
+        if length > room:
+            raise ValueError("a digest block is longer than a Telegram message")
+        if pages and size + utf16_length(separator) + length <= room:
+            pages[-1].append(block)
+            size += utf16_length(separator) + length
+        else:
+            pages.append([block])
+            size = length
+    total = len(pages)
+    return [
+        separator.join(page if number == 1 else [continued(number, total), *page])
+        for number, page in enumerate(pages, start=1)
+    ]
+
+
+def render_digest(digest: TeamDigest, *, private: bool) -> list[str]:
+    """The digest as HTML messages, each within Telegram's limit.
+
+    `private` is the organisation's CASELINE_PRIVATE_PREVIEWS; the digest carries no
+    client names or codes at all, so both settings render the same text."""
+    _ = private  # Nothing to hold back: see the docstring.
+    blocks = [_summary(digest), *(worker_block(row) for row in by_attention(digest.workers))]
+    return pack(blocks, lambda page, pages: texts.digest_continued(digest.team_name, page, pages))
+
+
+def render_team(digest: TeamDigest) -> list[str]:
+    """`/team`: one line per worker, normally one message (split only past the limit)."""
+    lines = [texts.team_header(digest.team_name, len(digest.workers))]
+    for row in by_attention(digest.workers):
+        lines.append(
+            texts.team_line(
+                _mark(row),
+                row.name,
+                texts.seen_short(row.clients_seen, row.open_clients),
+                row.clients_overdue,
+                row.visits_completed,
+                row.risk_flags,
+                row.quiet,
+            )
+        )
+    if not digest.workers:
+        lines.append(texts.DIGEST_NO_WORKERS)
+    return pack(
+        lines,
+        lambda page, pages: texts.digest_continued(digest.team_name, page, pages),
+        separator="\n",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMessages:
+    """A digest as Telegram messages: the chart (with its caption), then the texts."""
+
+    chart: bytes
+    caption: str
+    pages: list[str]
+
+
+async def digest_messages(digest: TeamDigest, *, private: bool) -> DigestMessages:
+    """Drawing runs in a thread: the event loop keeps serving other workers meanwhile."""
+    picture = await asyncio.to_thread(
+        chart_png, digest.history, texts.digest_chart_title(digest.team_name)
+    )
+    return DigestMessages(
+        chart=picture,
+        caption=texts.digest_caption(digest.team_name, _day_label(digest.day)),
+        pages=render_digest(digest, private=private),
+    )
+
+
+async def send_digest(bot: Bot, chat_id: int, digest: TeamDigest, *, private: bool) -> None:
+    """The chart, then the text (on demand; the scheduled one goes through the outbox)."""
+    messages = await digest_messages(digest, private=private)
+    await bot.send_photo(
+        chat_id,
+        photo=InputFile(messages.chart, filename="digest.png"),
+        caption=messages.caption,
+        parse_mode=ParseMode.HTML,
+    )
+    for text in messages.pages:
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+
+async def _load(
+    db: Database, *, team_id: int, viewer_id: int, now: datetime, zone: ZoneInfo, via: str
+) -> TeamDigest:
+    """Compute a digest and audit the look at it in the same unit of work."""
+    async with db.session() as session:
+        digest = await team_digest(session, team_id=team_id, now=now, zone=zone)
+        await audit.record(
+            session,
+            VIEW,
+            now=now,
+            actor_id=viewer_id,
+            subject_type="team",
+            subject_id=team_id,
+            detail={"via": via},
+        )
+    return digest
+
+
+async def digest_for(
+    db: Database, supervisor: Worker | Actor, now: datetime, default_zone: ZoneInfo | str
+) -> TeamDigest | None:
+    """The scheduled digest of a supervisor's team, in their zone (else the organisation's);
+    None for someone who leads no team."""
+    if supervisor.role == Role.WORKER or supervisor.team_id is None:
+        return None
+    zone = ZoneInfo(supervisor.timezone) if supervisor.timezone else ZoneInfo(str(default_zone))
+    return await _load(
+        db, team_id=supervisor.team_id, viewer_id=supervisor.id, now=now, zone=zone, via="schedule"
+    )
+
+
+async def _team_to_show(update: Update, context: CaselineContext, command: str) -> int | None:
+    """Which team the actor may see with this command, or None after saying why not
+    (audited as a refused look)."""
+    actor = context.require_actor()
+    services = context.services
+    now = services.clock.now()
+    asked = " ".join(context.args or []).strip()
+    async with services.db.session() as session:
+        team_id, answer = await _choose(session, actor, asked, command)
+        if answer is not None:
+            await audit.record(
+                session,
+                VIEW,
+                now=now,
+                actor_id=actor.id,
+                subject_type="team",
+                subject_id=team_id,
+                allowed=False,
+                detail={"via": command},
+            )
+    if answer is not None:
+        await update.effective_message.reply_text(answer)
+        return None
+    return team_id
+
+
+async def _choose(
+    session: AsyncSession, actor: Actor, asked: str, command: str
+) -> tuple[int | None, str | None]:
+    """(team to show, None) or (None, the answer instead). A supervisor always gets their
+    own team (a name they type is not read); an admin their own team, or the one named."""
+    if actor.role == Role.WORKER:
+        return None, texts.DIGEST_ONLY_SUPERVISORS
+    if actor.role == Role.SUPERVISOR or (actor.team_id is not None and not asked):
+        return (actor.team_id, None) if actor.team_id is not None else (None, texts.DIGEST_NO_TEAM)
+    teams = await team_names(session)
+    if not teams:
+        return None, texts.DIGEST_NO_TEAMS
+    by_name = {name.casefold(): team_id for team_id, name in teams}
+    if asked.casefold() in by_name:
+        return by_name[asked.casefold()], None
+    names = [name for _, name in teams]
+    choose = texts.digest_pick_team(
+        command, names[:TEAMS_LISTED], max(0, len(names) - TEAMS_LISTED)
+    )
+    return None, f"{texts.digest_unknown_team(asked)}\n{choose}" if asked else choose
+
+
+async def _digest_of(context: CaselineContext, team_id: int, command: str) -> TeamDigest:
+    actor = context.require_actor()
+    services = context.services
+    return await _load(
+        services.db,
+        team_id=team_id,
+        viewer_id=actor.id,
+        now=services.clock.now(),
+        zone=zone_of(context),
+        via=command,
+    )
+
+
+async def digest_command(update: Update, context: CaselineContext) -> None:
+    team_id = await _team_to_show(update, context, "digest")
+    if team_id is None:
+        return
+    digest = await _digest_of(context, team_id, "digest")
+    private = context.services.settings.private_previews
+    await send_digest(context.bot, update.effective_chat.id, digest, private=private)
+
+
+async def team_command(update: Update, context: CaselineContext) -> None:
+    team_id = await _team_to_show(update, context, "team")
+    if team_id is None:
+        return
+    digest = await _digest_of(context, team_id, "team")
+    for text in render_team(digest):
+        await update.effective_message.reply_text(text)
+
+
+def handlers() -> list[CommandHandler[CaselineContext, None]]:
+    """Register before `commands.catch_all()`, like every other command."""
+    return [CommandHandler("digest", digest_command), CommandHandler("team", team_command)]

@@ -1,0 +1,461 @@
+"""The supervisor's daily digest: one team's figures for one local day.
+
+A supervisor reads this once a day (CHT's users asked for ONE summary, not one message per
+task), so every figure is a count a supervisor can act on. The day is the supervisor's:
+`now` and `zone` are passed in, and day boundaries are computed here with zoneinfo (a
+daylight-saving day has 23 or 25 hours) and compared as UTC timestamps, so the same SQL
+runs on SQLite and PostgreSQL without date functions.
+
+Definitions ("today" is the local calendar day of `now` in `zone`):
+
+- **visits completed**: appointments of the worker with status completed starting today;
+  **no-shows** likewise with status no-show; **appointments tomorrow**: scheduled ones
+  starting tomorrow (local).
+- **notes written**: notes the worker created today that were not withdrawn (↩ Undo).
+- **clients overdue**: the worker's open clients (active or intake) whose last contact +
+  contact frequency fell before today; a client never contacted counts from the day they
+  were added. Clients on hold or discharged are muted (as in CHT) and never count, here or
+  in any other figure about clients.
+- **plan reviews overdue**: active plans of the worker's open clients whose next review
+  date is before today.
+- **risk flags**: notes with a risk flag the worker wrote in the last 24 hours (withdrawn
+  ones excepted), whichever client they are about.
+- **seen within frequency**: among the worker's open clients, the share whose last contact
+  lies within their contact frequency as of `now`; a client never contacted counts as seen
+  until their first visit falls due, so a worker who just took on new clients is not marked
+  down for visits that are not due yet (the same grace as "overdue"). None without open
+  clients. RAG as in CommCare's supervisor app: green ≥ 85 %, yellow ≥ 70 %, red below.
+- **quiet**: the worker logged nothing (no note created, no visit logged as done or
+  no-show) since the start of their second-to-last working day before today, nor today so
+  far. Working days are the ISO weekdays not in the worker's `days_off` (default "6,7"). A
+  worker who joined after that moment, or who has no working day in the last two weeks, is
+  never quiet; nor is a supervisor's own row (supervising is not logged).
+- **rows**: every active member of the team with role worker, plus a supervisor (or admin)
+  member only when they carry open clients themselves; deactivated members are left out.
+  Team totals and the history sum the listed rows; the team's share is seen ÷ open clients
+  over all rows.
+- **history**: for each of the last 14 local days (today last), the team's visits completed
+  and notes written, by the same rules as today's figures.
+
+Cost: a fixed number of grouped queries (GROUP BY worker) for the whole team, whatever its
+size — never one per worker or per client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, case, distinct, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Appointment,
+    AppointmentStatus,
+    Client,
+    ClientStatus,
+    Note,
+    Plan,
+    PlanStatus,
+    Role,
+    Team,
+    Worker,
+)
+from storage.types import UTCDateTime
+
+Rag = Literal["green", "yellow", "red"]
+
+GREEN_PERCENT = 85
+YELLOW_PERCENT = 70
+HISTORY_DAYS = 14
+RISK_WINDOW = timedelta(hours=24)
+QUIET_WORKING_DAYS = 2
+# How far back to look for a worker's working days; with no working day in two weeks
+# (every weekday marked off) a worker is simply never "quiet".
+QUIET_LOOKBACK_DAYS = 14
+OPEN_STATUSES = (ClientStatus.ACTIVE, ClientStatus.INTAKE)
+LOGGED_VISITS = (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW)
+COUNTED_APPOINTMENTS = (
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.NO_SHOW,
+    AppointmentStatus.SCHEDULED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFigures:
+    """One row of the digest. `worker_id` is None on the team-totals row."""
+
+    worker_id: int | None
+    name: str
+    visits_completed: int
+    notes_written: int
+    no_shows: int
+    appointments_tomorrow: int
+    clients_overdue: int
+    reviews_overdue: int
+    risk_flags: int
+    seen_within_frequency: float | None
+    rag: Rag | None
+    quiet: bool
+    open_clients: int = 0
+    clients_seen: int = 0
+    role: str = Role.WORKER
+
+
+@dataclass(frozen=True, slots=True)
+class TeamDigest:
+    team_name: str
+    day: date
+    workers: list[WorkerFigures]
+    team: WorkerFigures
+    # (local day, team visits completed, team notes written), oldest first, today last.
+    history: list[tuple[date, int, int]]
+
+    @property
+    def quiet_workers(self) -> list[WorkerFigures]:
+        return [row for row in self.workers if row.quiet]
+
+
+def rag(seen: int, total: int) -> Rag | None:
+    """CommCare's colours for a share, in whole-number arithmetic so 17 of 20 is exactly
+    85 % (green) and not a float a hair below it."""
+    if total <= 0:
+        return None
+    if seen * 100 >= GREEN_PERCENT * total:
+        return "green"
+    if seen * 100 >= YELLOW_PERCENT * total:
+        return "yellow"
+    return "red"
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC instant a local day begins. On a day whose midnight is skipped by a clock
+    change, zoneinfo resolves 00:00 to the moment the day actually starts."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def working_days(days_off: str) -> frozenset[int]:
+    """ISO weekdays a worker works, from `days_off` such as "6,7" (junk is ignored)."""
+    off = {int(part) for part in days_off.split(",") if part.strip().isdigit()}
+    return frozenset(range(1, 8)) - off
+
+
+def quiet_since(today: date, days_off: str) -> date | None:
+    """The second-to-last working day before today: silence since its start is "quiet"."""
+    working = working_days(days_off)
+    found = 0
+    for back in range(1, QUIET_LOOKBACK_DAYS + 1):
+        day = today - timedelta(days=back)
+        if day.isoweekday() in working:
+            found += 1
+            if found == QUIET_WORKING_DAYS:
+                return day
+    return None
+
+
+# The additive fields of `_Tally`: what team totals sum.
+_COUNTS = (
+    "visits",
+    "no_shows",
+    "notes",
+    "tomorrow",
+    "overdue",
+    "reviews",
+    "risks",
+    "open_clients",
+    "seen",
+)
+
+
+@dataclass
+class _Tally:
+    """A worker's counts while the queries come in; frozen into `WorkerFigures` at the end."""
+
+    visits: int = 0
+    no_shows: int = 0
+    notes: int = 0
+    tomorrow: int = 0
+    overdue: int = 0
+    reviews: int = 0
+    risks: int = 0
+    open_clients: int = 0
+    seen: int = 0
+    last_active: datetime | None = None
+    visits_by_day: dict[int, int] = field(default_factory=dict)
+    notes_by_day: dict[int, int] = field(default_factory=dict)
+
+    def active_at(self, moment: datetime | None) -> None:
+        if moment is not None and (self.last_active is None or moment > self.last_active):
+            self.last_active = moment
+
+    def add(self, other: _Tally) -> None:
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine, theirs in (
+            (self.visits_by_day, other.visits_by_day),
+            (self.notes_by_day, other.notes_by_day),
+        ):
+            for offset, count in theirs.items():
+                mine[offset] = mine.get(offset, 0) + count
+
+    def figures(self, worker_id: int | None, name: str, *, quiet: bool, role: str) -> WorkerFigures:
+        return WorkerFigures(
+            worker_id=worker_id,
+            name=name,
+            visits_completed=self.visits,
+            notes_written=self.notes,
+            no_shows=self.no_shows,
+            appointments_tomorrow=self.tomorrow,
+            clients_overdue=self.overdue,
+            reviews_overdue=self.reviews,
+            risk_flags=self.risks,
+            seen_within_frequency=self.seen / self.open_clients if self.open_clients else None,
+            rag=rag(self.seen, self.open_clients),
+            quiet=quiet,
+            open_clients=self.open_clients,
+            clients_seen=self.seen,
+            role=role,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Days:
+    """Local days as UTC instants: offset 0 is today, -1 yesterday, 1 tomorrow."""
+
+    today: date
+    zone: ZoneInfo
+
+    def start(self, offset: int) -> datetime:
+        return day_start(self.today + timedelta(days=offset), self.zone)
+
+    def offset_of(self, column: ColumnElement[datetime], first: int, last: int) -> ColumnElement:
+        """A SQL expression naming the local day of `column` as an offset in first..last;
+        earlier moments get first - 1 and later ones last + 1."""
+        whens = [(column < self.start(first), first - 1)]
+        whens += [(column < self.start(offset + 1), offset) for offset in range(first, last + 1)]
+        return case(*whens, else_=last + 1)
+
+
+HISTORY_FIRST = 1 - HISTORY_DAYS  # offset of the oldest day in the history
+
+
+async def team_digest(
+    session: AsyncSession, *, team_id: int, now: datetime, zone: ZoneInfo
+) -> TeamDigest:
+    """Compute the digest of one team for the local day of `now` in `zone`."""
+    team_name = (
+        await session.execute(select(Team.name).where(Team.id == team_id))
+    ).scalar_one_or_none()
+    if team_name is None:
+        raise LookupError(f"there is no team with id {team_id}")
+    days = _Days(now.astimezone(zone).date(), zone)
+    listed = select(Worker.id, Worker.name, Worker.role, Worker.days_off, Worker.created_at)
+    # Sorted here, not in SQL: SQLite and PostgreSQL collate names differently.
+    members = sorted(
+        (await session.execute(listed.where(Worker.team_id == team_id, Worker.active))).all(),
+        key=lambda member: (member.name.casefold(), member.id),
+    )
+    tallies = {member.id: _Tally() for member in members}
+    quiet_from = {
+        member.id: days.start((since - days.today).days)
+        for member in members
+        if (since := quiet_since(days.today, member.days_off)) is not None
+    }
+    if tallies:
+        ids = list(tallies)
+        await _count_clients(session, tallies, ids, days, now)
+        await _count_reviews(session, tallies, ids, days)
+        await _count_appointments(session, tallies, ids, days)
+        floor = min([days.start(HISTORY_FIRST), *quiet_from.values()])
+        await _count_notes(session, tallies, ids, days, now, floor)
+        await _latest_logged_visits(session, tallies, ids, floor)
+
+    rows: list[WorkerFigures] = []
+    total = _Tally()
+    for member in members:
+        tally = tallies[member.id]
+        if member.role != Role.WORKER and tally.open_clients == 0:
+            continue
+        window = quiet_from.get(member.id)
+        quiet = (
+            member.role == Role.WORKER
+            and window is not None
+            and member.created_at < window
+            and (tally.last_active is None or tally.last_active < window)
+        )
+        rows.append(tally.figures(member.id, member.name, quiet=quiet, role=member.role))
+        total.add(tally)
+    history = [
+        (
+            days.today + timedelta(days=offset),
+            total.visits_by_day.get(offset, 0),
+            total.notes_by_day.get(offset, 0),
+        )
+        for offset in range(HISTORY_FIRST, 1)
+    ]
+    return TeamDigest(
+        team_name=team_name,
+        day=days.today,
+        workers=rows,
+        team=total.figures(None, team_name, quiet=False, role=Role.SUPERVISOR),
+        history=history,
+    )
+
+
+async def team_names(session: AsyncSession) -> list[tuple[int, str]]:
+    """Every team as (id, name), by name: what an admin chooses a digest from."""
+    rows = (await session.execute(select(Team.id, Team.name))).tuples().all()
+    return sorted(rows, key=lambda row: (row[1].casefold(), row[0]))
+
+
+def _threshold(frequencies: list[int], moment_for: dict[int, datetime]) -> ColumnElement:
+    """Per-client cut-off moment by contact frequency, as a CASE over the frequencies in
+    use: SQLite and PostgreSQL share no way to add a column of days to a timestamp."""
+    return case(
+        {days: literal(moment_for[days], UTCDateTime()) for days in frequencies},
+        value=Client.contact_frequency_days,
+    )
+
+
+async def _count_clients(
+    session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], days: _Days, now: datetime
+) -> None:
+    is_open = Client.worker_id.in_(ids) & Client.status.in_(OPEN_STATUSES)
+    frequencies = list(
+        (await session.execute(select(distinct(Client.contact_frequency_days)).where(is_open)))
+        .scalars()
+        .all()
+    )
+    if not frequencies:
+        return
+    today_start = days.start(0)
+    overdue_before = _threshold(
+        frequencies, {f: today_start - timedelta(days=f) for f in frequencies}
+    )
+    seen_since = _threshold(frequencies, {f: now - timedelta(days=f) for f in frequencies})
+    since = func.coalesce(Client.last_contact_at, Client.created_at)
+    statement = (
+        select(
+            Client.worker_id,
+            func.count(),
+            func.sum(case((since < overdue_before, 1), else_=0)),
+            func.sum(case((since >= seen_since, 1), else_=0)),
+        )
+        .where(is_open)
+        .group_by(Client.worker_id)
+    )
+    for worker_id, count, overdue, seen in (await session.execute(statement)).tuples():
+        tally = tallies[worker_id]
+        tally.open_clients, tally.overdue, tally.seen = count, int(overdue or 0), int(seen or 0)
+
+
+async def _count_reviews(
+    session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], days: _Days
+) -> None:
+    statement = (
+        select(Client.worker_id, func.count(Plan.id))
+        .join(Client, Client.id == Plan.client_id)
+        .where(
+            Client.worker_id.in_(ids),
+            Client.status.in_(OPEN_STATUSES),
+            Plan.status == PlanStatus.ACTIVE,
+            Plan.next_review_on < days.today,
+        )
+        .group_by(Client.worker_id)
+    )
+    for worker_id, count in (await session.execute(statement)).tuples():
+        tallies[worker_id].reviews = count
+
+
+async def _count_appointments(
+    session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], days: _Days
+) -> None:
+    """Visits and no-shows per day of the history, and tomorrow's scheduled ones."""
+    # Grouping over a subquery's columns: PostgreSQL would not accept a CASE with bound
+    # parameters in both SELECT and GROUP BY as the same expression.
+    rows = (
+        select(
+            Appointment.worker_id.label("worker_id"),
+            Appointment.status.label("status"),
+            days.offset_of(Appointment.starts_at, HISTORY_FIRST, 1).label("day"),
+        )
+        .where(
+            Appointment.worker_id.in_(ids),
+            Appointment.starts_at >= days.start(HISTORY_FIRST),
+            Appointment.starts_at < days.start(2),
+            Appointment.status.in_(COUNTED_APPOINTMENTS),
+        )
+        .subquery()
+    )
+    statement = select(rows.c.worker_id, rows.c.status, rows.c.day, func.count()).group_by(
+        rows.c.worker_id, rows.c.status, rows.c.day
+    )
+    for worker_id, status, day, count in (await session.execute(statement)).tuples():
+        tally = tallies[worker_id]
+        if status == AppointmentStatus.COMPLETED and day <= 0:
+            tally.visits_by_day[day] = count
+            if day == 0:
+                tally.visits = count
+        elif status == AppointmentStatus.NO_SHOW and day == 0:
+            tally.no_shows = count
+        elif status == AppointmentStatus.SCHEDULED and day == 1:
+            tally.tomorrow = count
+
+
+async def _count_notes(
+    session: AsyncSession,
+    tallies: dict[int, _Tally],
+    ids: list[int],
+    days: _Days,
+    now: datetime,
+    floor: datetime,
+) -> None:
+    """Notes per day of the history, risk flags of the last 24 h, and the latest note
+    (for "quiet"), in one pass over the notes created since `floor`."""
+    rows = (
+        select(
+            Note.author_id.label("worker_id"),
+            days.offset_of(Note.created_at, HISTORY_FIRST, 0).label("day"),
+            case(
+                (Note.risk_flag.is_(True) & (Note.created_at >= now - RISK_WINDOW), 1), else_=0
+            ).label("risk"),
+            Note.created_at.label("at"),
+        )
+        .where(
+            Note.author_id.in_(ids),
+            Note.created_at >= floor,
+            Note.retracted_at.is_(None),
+        )
+        .subquery()
+    )
+    statement = select(
+        rows.c.worker_id, rows.c.day, func.count(), func.sum(rows.c.risk), func.max(rows.c.at)
+    ).group_by(rows.c.worker_id, rows.c.day)
+    for worker_id, day, count, risks, latest in (await session.execute(statement)).tuples():
+        tally = tallies[worker_id]
+        tally.risks += int(risks or 0)
+        tally.active_at(latest)
+        if HISTORY_FIRST <= day <= 0:
+            tally.notes_by_day[day] = count
+            if day == 0:
+                tally.notes = count
+
+
+async def _latest_logged_visits(
+    session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], floor: datetime
+) -> None:
+    """When each worker last logged a visit (done or no-show): the other half of "quiet"."""
+    statement = (
+        select(Appointment.worker_id, func.max(Appointment.completed_at))
+        .where(
+            Appointment.worker_id.in_(ids),
+            Appointment.status.in_(LOGGED_VISITS),
+            Appointment.completed_at >= floor,
+        )
+        .group_by(Appointment.worker_id)
+    )
+    for worker_id, latest in (await session.execute(statement)).tuples():
+        tallies[worker_id].active_at(latest)
