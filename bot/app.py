@@ -6,7 +6,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -16,18 +16,22 @@ from telegram.ext import (
     Defaults,
     TypeHandler,
 )
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import agenda, commands, texts
+from bot import agenda, commands, digest, texts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CaselineContext, Services
 from bot.errors import on_error
 from bot.gate import gate
-from bot.housekeeping import EVERY, prune_update_ids
+from bot.housekeeping import EVERY, extend_series, prune_update_ids
 from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
+from bot.reminders import Reminders
+from bot.reminders import handlers as reminder_buttons
 from conversations import amend, appointment, newclient, note, visit
+from conversations import settings as settings_dialog
 from storage.db import Database
 
 # Our conversations mix message and button steps on purpose (per_message=False).
@@ -50,6 +54,34 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         [BotCommand(name, description) for name, description in texts.WORKER_COMMANDS],
         scope=BotCommandScopeDefault(),
     )
+    services: Services = application.bot_data["services"]
+    if services.reminders is not None:
+        await services.reminders.bot.initialize()
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    services: Services = application.bot_data["services"]
+    if services.reminders is not None:
+        await services.reminders.bot.shutdown()
+    if application.bot_data.get("dispose_db"):
+        await services.db.dispose()
+
+
+async def _tick(context: CaselineContext) -> None:
+    reminders = context.services.reminders
+    if reminders is not None:
+        await reminders.tick()
+
+
+def sender_bot(settings: Settings, token: str) -> Bot:
+    """The reminder sender's own Bot: no PTB rate limiter (it paces itself, per chat too)
+    and its own connection pool, so a fan-out of reminders never starves answers."""
+    return Bot(
+        token,
+        base_url=settings.bot_api_url,
+        base_file_url=settings.bot_file_api_url,
+        request=HTTPXRequest(connection_pool_size=32),
+    )
 
 
 def build_application(
@@ -59,12 +91,17 @@ def build_application(
     *,
     token: str | None = None,
     rate_limiter: bool = True,
+    scheduler: bool = True,
+    dispose_db: bool = False,
 ) -> Application:  # type: ignore[type-arg]
+    """The bot. `scheduler=False` leaves reminders to a `caseline scheduler` process;
+    the tick job then does not run here (the outbox is still written, e.g. risk alerts)."""
     clock = clock or Clock()
+    token = token or settings.require_token()
     builder: Any = (
         ApplicationBuilder()
         .application_class(CaselineApplication)
-        .token(token or settings.require_token())
+        .token(token)
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_file_api_url)
         .defaults(
@@ -77,11 +114,16 @@ def build_application(
         .persistence(SQLPersistence(db, clock))
         .concurrent_updates(ChatOrderedProcessor())
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
     )
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
-    application.bot_data["services"] = Services(db=db, clock=clock, settings=settings)
+    reminders = Reminders(db, clock, settings, sender_bot(settings, token)) if scheduler else None
+    application.bot_data["services"] = Services(
+        db=db, clock=clock, settings=settings, reminders=reminders
+    )
+    application.bot_data["dispose_db"] = dispose_db
 
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())
@@ -90,7 +132,12 @@ def build_application(
     application.add_handler(amend.handler(settings.conversation_timeout_minutes))
     application.add_handler(appointment.handler(settings.conversation_timeout_minutes))
     application.add_handler(visit.handler(settings.conversation_timeout_minutes))
+    application.add_handler(settings_dialog.handler(settings.conversation_timeout_minutes))
     for handler in note.button_handlers():
+        application.add_handler(handler)
+    for handler in reminder_buttons():
+        application.add_handler(handler)
+    for handler in digest.handlers():
         application.add_handler(handler)
     for handler in agenda.handlers():
         application.add_handler(handler)
@@ -100,4 +147,9 @@ def build_application(
         application.add_handler(handler)
     application.add_error_handler(on_error)
     application.job_queue.run_repeating(prune_update_ids, interval=EVERY, first=60)
+    application.job_queue.run_repeating(extend_series, interval=EVERY, first=120)
+    if scheduler:
+        application.job_queue.run_repeating(
+            _tick, interval=settings.reminder_tick_seconds, first=settings.reminder_tick_seconds
+        )
     return application

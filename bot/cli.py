@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-scheduler", action="store_true", help="leave reminders to another process"
     )
 
+    remind = sub.add_parser("remind", help="reminders")
+    remind.add_argument("--once", action="store_true", required=True, help="run one tick and exit")
+    sub.add_parser(
+        "scheduler", help="run only the reminder scheduler (beside `run --no-scheduler`)"
+    )
+
     dev = sub.add_parser("devserver", help="run the local Telegram Bot API server")
     dev.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -75,7 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "invite":
             asyncio.run(_print_invite(settings, Role(args.role), args.team, args.name))
         elif args.command == "run":
-            _run(settings)
+            _run(settings, scheduler=not args.no_scheduler)
+        elif args.command == "remind":
+            asyncio.run(_remind_once(settings))
+        elif args.command == "scheduler":
+            _scheduler(settings)
     except (ConfigError, CLIError) as exc:
         print(f"caseline: {exc}", file=sys.stderr)
         return 2
@@ -136,18 +146,13 @@ async def _bot_username(settings: Settings) -> str | None:
         return None
 
 
-def _run(settings: Settings) -> None:
+def _run(settings: Settings, *, scheduler: bool) -> None:
     from bot.app import build_application
 
     settings.require_token()
     db = Database(settings.database_url)
     asyncio.run(_check_ready(db))
-    application = build_application(settings, db)
-
-    async def close_db(_application: object) -> None:
-        await db.dispose()
-
-    application.post_shutdown = close_db
+    application = build_application(settings, db, scheduler=scheduler, dispose_db=True)
     if settings.webhook_url:
         log.info("Caseline starting with a webhook")
         application.run_webhook(
@@ -164,6 +169,85 @@ def _run(settings: Settings) -> None:
     else:
         log.info("Caseline starting with long polling")
         application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+async def _remind_once(settings: Settings) -> None:
+    """One tick: enqueue what is due now, deliver it, report, exit."""
+    from bot.app import sender_bot
+    from bot.reminders import Reminders
+
+    token = settings.require_token()
+    db = Database(settings.database_url)
+    try:
+        await _require_schema(db)
+        bot = sender_bot(settings, token)
+        async with bot:
+            engine = Reminders(db, Clock(), settings, bot)
+            report = await engine.tick()
+            print(
+                f"due: {report.appointments} appointment reminders, {report.agendas} agendas, "
+                f"{report.digests} digests; delivered: {engine.last_drain.sent}, "
+                f"retrying: {engine.last_drain.retried}, failed: {engine.last_drain.failed}"
+            )
+    finally:
+        await db.dispose()
+
+
+def _scheduler(settings: Settings) -> None:
+    """The reminder job alone, in its own process, on PTB's JobQueue (no polling)."""
+    from telegram.ext import ApplicationBuilder
+
+    from bot.app import sender_bot
+    from bot.reminders import Reminders
+
+    token = settings.require_token()
+    db = Database(settings.database_url)
+    asyncio.run(_check_ready(db))
+
+    async def tick(_context: object) -> None:
+        await engine.tick()
+
+    async def start(application: object) -> None:
+        await engine.bot.initialize()
+
+    async def stop(application: object) -> None:
+        await engine.bot.shutdown()
+        await db.dispose()
+
+    engine = Reminders(db, Clock(), settings, sender_bot(settings, token))
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.bot_api_url)
+        .updater(None)
+        .post_init(start)
+        .post_shutdown(stop)
+        .build()
+    )
+    application.job_queue.run_repeating(tick, interval=settings.reminder_tick_seconds, first=1)
+    log.info("Caseline scheduler ticking every %ss", settings.reminder_tick_seconds)
+    _run_until_signal(application)
+
+
+def _run_until_signal(application) -> None:
+    """initialize/start the Application (its JobQueue), wait for SIGINT/SIGTERM, stop."""
+    import signal
+
+    async def main() -> None:
+        stopped = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stopped.set)
+        async with application:
+            if application.post_init:
+                await application.post_init(application)
+            await application.start()
+            await stopped.wait()
+            await application.stop()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+
+    asyncio.run(main())
 
 
 async def _check_ready(db: Database) -> None:

@@ -19,6 +19,8 @@ class Services:
     db: Database
     clock: Clock
     settings: Settings
+    # The reminder engine, when this process runs the scheduler (see bot/reminders.py).
+    reminders: Any = None
 
 
 class CaselineContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], dict[str, Any]]):

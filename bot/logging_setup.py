@@ -39,6 +39,8 @@ def configure(level: int = logging.INFO, secrets: list[str] | None = None) -> No
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # PTB logs request parameters (message texts: client names) at DEBUG.
+    logging.getLogger("telegram").setLevel(max(level, logging.INFO))
     redact = RedactTokenFilter(secrets or [])
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)

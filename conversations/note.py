@@ -35,6 +35,7 @@ from telegram.ext import (
 from bot import texts
 from bot.callbacks import pack, pattern, unpack
 from bot.context import CaselineContext, zone_of
+from bot.reminders import alert_risk, deliver_soon
 from bot.replies import answer
 from bot.splitting import html_pages
 from bot.timefmt import short_datetime
@@ -527,6 +528,18 @@ async def save(update: Update, context: CaselineContext) -> int:
             attachments=[Attachment(**item) for item in draft.get("attachments", [])],
         )
         await _audit_saved(session, actor.id, note, now)
+        if note.risk_flag:
+            await alert_risk(
+                session,
+                note_id=note.id,
+                client=client,
+                author=actor,
+                reason=note.risk_reason or "",
+                now=now,
+                private=services.settings.private_previews,
+            )
+    if note.risk_flag:
+        await deliver_soon(context)
     context.user_data.pop(DRAFT, None)
     await answer(update, texts.NOTE_SAVED_TOAST)
     await _show_saved(update, context, note.id, ref, draft, occurred, undo=False)

@@ -98,3 +98,10 @@ async def names(session: AsyncSession, worker_ids: set[int]) -> dict[int, str]:
         return {}
     rows = await session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(worker_ids)))
     return dict(rows.tuples().all())
+
+
+async def supervisors_of(session: AsyncSession, team_id: int) -> list[Worker]:
+    statement = select(Worker).where(
+        Worker.team_id == team_id, Worker.role == Role.SUPERVISOR, Worker.active.is_(True)
+    )
+    return list((await session.execute(statement)).scalars())

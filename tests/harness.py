@@ -35,6 +35,8 @@ def settings_for(server: BotApiServer, db_url: str, **env: str):
             "CASELINE_BOT_API_URL": server.base_url,
             "CASELINE_BOT_FILE_API_URL": server.base_file_url,
             "CASELINE_TIMEZONE": "Europe/Berlin",
+            # Tests tick by hand after moving the clock; keep the real-time job out of the way.
+            "CASELINE_REMINDER_TICK_SECONDS": "3600",
             **env,
         }
     )
@@ -136,6 +138,9 @@ class BotHarness:
         if app.running:
             await app.stop()
         await app.shutdown()
+        # What run_polling() does after shutdown().
+        if app.post_shutdown:
+            await app.post_shutdown(app)
 
     async def restart(self) -> None:
         await self.stop()
@@ -156,6 +161,12 @@ class BotHarness:
             if event.seq > before and event.kind in ("send", "edit")
         }
         return [m for m in self.state.chat_log(chat_id) if m.message_id in touched]
+
+    async def tick(self) -> Any:
+        """One reminder tick at the current (injected) time, as the job would run it."""
+        report = await self.application.bot_data["services"].reminders.tick()
+        await self.settle()
+        return report
 
     async def settle(self) -> None:
         """Wait until every queued update was fetched and fully processed."""

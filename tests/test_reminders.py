@@ -1,0 +1,261 @@
+"""Reminders end to end: due by the clock, delivered through the local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from storage import appointments as appointment_store
+from storage import clients as client_store
+from storage.models import InteractionType, OutboxMessage, Program, Role, Worker
+from tests.harness import BotHarness, buttons
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
+
+
+async def _client(harness, user_id: int, name: str = "Maria Gonzalez", **fields) -> int:
+    worker_id = await harness.worker_id(user_id)
+    async with harness.db.session() as session:
+        client = await client_store.create_client(
+            session,
+            name=name,
+            program=Program.ELDERLY,
+            contact_frequency_days=14,
+            worker_id=worker_id,
+            now=harness.clock.now(),
+        )
+        for key, value in fields.items():
+            setattr(client, key, value)
+        return client.id
+
+
+async def _appointment(harness, user_id: int, client_id: int, starts_at: datetime) -> int:
+    worker_id = await harness.worker_id(user_id)
+    async with harness.db.session() as session:
+        client = await client_store.get_visible(session, _actor(worker_id), client_id)
+        appointment = await appointment_store.schedule(
+            session,
+            client=client,
+            worker_id=worker_id,
+            starts_at=starts_at,
+            duration_minutes=60,
+            kind=InteractionType.HOME_VISIT,
+            zone=BERLIN,
+            now=harness.clock.now(),
+        )
+        return appointment.id
+
+
+def _actor(worker_id: int):
+    from storage.workers import Actor
+
+    return Actor(id=worker_id, name="", role="worker", team_id=None, timezone=None, chat_id=None)
+
+
+async def test_a_reminder_an_hour_before_then_done_opens_the_visit_log(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    client_id = await _client(harness, 701)
+    await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
+    clock.set(berlin(2026, 3, 3, 13, 59))
+    await harness.tick()
+    before = len(wanda.messages())
+    clock.set(berlin(2026, 3, 3, 14, 0))
+    await harness.tick()
+    reminder = wanda.messages()[-1]
+    assert len(wanda.messages()) == before + 1
+    assert "15:00" in reminder.text and "in 60 min" in reminder.text
+    assert "C-0001 Maria Gonzalez" in reminder.text
+    assert {"✅ Done", "👤 Client", "💤 1 h", "💤 Tomorrow"} <= {
+        label for label, _ in buttons(reminder)
+    }
+
+    # A restart and another tick never send it again.
+    await harness.restart()
+    await harness.tick()
+    assert len([m for m in wanda.messages() if "⏰" in m.text]) == 1
+
+    visit = await wanda.press(reminder, "Done")
+    assert "Tue 3 Mar 15:00 · 60 min · Home visit" in visit[-1].text
+
+
+async def test_snooze_an_hour_brings_it_back(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    client_id = await _client(harness, 701)
+    await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
+    clock.set(berlin(2026, 3, 3, 14, 0))
+    await harness.tick()
+    reminder = [m for m in wanda.messages() if "⏰" in m.text][-1]
+    await wanda.press(reminder, "1 h")
+    assert wanda.toasts()[-1] == "Snoozed until Tue 15:00."
+    clock.set(berlin(2026, 3, 3, 14, 59))
+    await harness.tick()
+    assert not any("Snoozed reminder" in m.text for m in wanda.messages())
+    clock.set(berlin(2026, 3, 3, 15, 0))
+    await harness.tick()
+    again = [m for m in wanda.messages() if "Snoozed reminder" in m.text]
+    assert len(again) == 1 and "C-0001" in again[0].text
+
+
+async def test_one_morning_agenda_lists_the_day_overdue_first(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    clock.set(berlin(2026, 3, 3, 7, 0))
+    ann = await _client(harness, 701, "Ann Overdue", last_contact_at=berlin(2026, 2, 1, 10, 0))
+    await _client(harness, 701, "Bea Soon", last_contact_at=berlin(2026, 2, 18, 10, 0))
+    await _client(harness, 701, "Cal Fine", last_contact_at=berlin(2026, 3, 2, 10, 0))
+    await _client(harness, 701, "Dee Paused", status="on_hold", last_contact_at=berlin(2026, 1, 1))
+    await _appointment(harness, 701, ann, berlin(2026, 3, 3, 11, 0))
+    await harness.tick()  # 07:00 is quiet (until 08:00): nothing yet
+    assert wanda.messages() == []
+    clock.set(berlin(2026, 3, 3, 8, 0))
+    await harness.tick()
+    agendas = [m for m in wanda.messages() if "Good morning" in m.text]
+    assert len(agendas) == 1
+    text = agendas[0].text
+    assert "11:00 · C-0001 Ann Overdue" in text
+    assert text.index("Ann Overdue · overdue") < text.index("Bea Soon · due tomorrow")
+    assert "Cal Fine" not in text.split("Visits due")[1]
+    assert "Dee Paused" not in text  # on hold: muted
+    await harness.tick()
+    assert len([m for m in wanda.messages() if "Good morning" in m.text]) == 1
+
+
+async def test_a_risk_flag_alerts_the_supervisor_at_once_even_in_quiet_hours(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
+    sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
+    sam = await harness.seed_worker(711, "Sam Other", role=Role.SUPERVISOR, team="South")
+    await _client(harness, 701)
+    clock.set(berlin(2026, 3, 3, 22, 30))
+    ask = await wanda.send("/note C-0001")
+    card = await wanda.press(ask[-1], "Home visit")
+    await wanda.press(card[-1], "Risk")
+    card = await wanda.send("Talked about <ending> it all")
+    await wanda.send("Safety plan made, crisis line given.")
+    await wanda.press(wanda.last(), "Save")
+    await harness.settle()
+    await harness.state.wait_for_events(0, chat_id=710, kinds=["send"], timeout=10)
+    alert = sue.last()
+    assert "Risk flagged" in alert.text and "Wanda Worker" in alert.text
+    assert "C-0001 Maria Gonzalez" in alert.text and "<ending>" in alert.text
+    assert sam.messages() == []
+    _ = card
+
+
+async def test_private_previews_show_code_and_initials_only(devserver, db, db_url, clock):
+    harness = BotHarness(
+        server=devserver,
+        db=db,
+        db_url=db_url,
+        clock=clock,
+        env={"CASELINE_PRIVATE_PREVIEWS": "1"},
+    )
+    await harness.start()
+    try:
+        wanda = await harness.seed_worker(701, "Wanda Worker")
+        client_id = await _client(harness, 701)
+        await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
+        clock.set(berlin(2026, 3, 3, 14, 0))
+        await harness.tick()
+        pushed = [m for m in wanda.messages() if "⏰" in m.text or "Good morning" in m.text]
+        assert pushed and all("Maria" not in m.text for m in pushed)
+        assert all("C-0001 M.G." in m.text for m in pushed)
+    finally:
+        await harness.stop()
+
+
+async def test_telegram_faults_are_retried_and_nothing_is_lost_or_doubled(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    client_id = await _client(harness, 701)
+    await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
+    clock.set(berlin(2026, 3, 3, 14, 0))
+    harness.state.inject_fault("sendMessage", count=1, status=502)
+    harness.state.inject_fault("sendMessage", count=1, status=429, retry_after=1)
+    await harness.tick()
+    for _ in range(4):
+        clock.advance(timedelta(seconds=30))
+        await harness.tick()
+    reminders = [m for m in wanda.messages() if "⏰" in m.text]
+    agendas = [m for m in wanda.messages() if "Good morning" in m.text]
+    assert (len(reminders), len(agendas)) == (1, 1)
+    async with harness.db.session() as session:
+        statuses = (await session.execute(select(OutboxMessage.status))).scalars().all()
+    assert set(statuses) == {"sent"}
+
+
+async def test_a_worker_who_blocked_the_bot_is_paused_and_the_supervisor_told(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
+    sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
+    await _client(harness, 701, last_contact_at=berlin(2026, 1, 1))
+    wanda.fake.block()
+    clock.set(berlin(2026, 3, 3, 8, 0))
+    await harness.tick()
+    await harness.tick()
+    async with harness.db.session() as session:
+        worker = (await session.execute(select(Worker).where(Worker.id == 1))).scalar_one()
+    assert not worker.active
+    assert any("has blocked Caseline" in m.text for m in sue.messages())
+
+
+@pytest.mark.parametrize("lead", [30])
+async def test_settings_change_the_lead_time(harness, clock, lead):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    client_id = await _client(harness, 701)
+    menu = await wanda.send("/settings")
+    choices = await wanda.press(menu[0], "Reminder before")
+    await wanda.press(choices[0], f"{lead} min")
+    assert f"{lead} min" in wanda.messages()[0].text
+    await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
+    clock.set(berlin(2026, 3, 3, 14, 0))
+    await harness.tick()
+    assert not any(m.text.startswith("⏰ 15:00") for m in wanda.messages())
+    clock.set(berlin(2026, 3, 3, 14, 30))
+    await harness.tick()
+    assert any(m.text.startswith("⏰ 15:00 (in 30 min)") for m in wanda.messages())
+
+
+async def test_the_supervisor_digest_arrives_at_their_time_with_a_chart(harness, clock):
+    await harness.seed_worker(701, "Wanda Worker", team="North")
+    sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
+    await _client(harness, 701)
+    clock.set(berlin(2026, 3, 3, 17, 59))
+    await harness.tick()
+    assert not any(m.photo for m in sue.messages())
+    clock.set(berlin(2026, 3, 3, 18, 0))
+    await harness.tick()
+    photos = [m for m in sue.messages() if m.photo]
+    assert len(photos) == 1
+    assert harness.state.file_bytes(photos[0].photo[-1]["file_id"]).startswith(b"\x89PNG")
+    texts_after = [m.text for m in sue.messages() if not m.photo]
+    assert any("Wanda Worker" in text for text in texts_after)
+    await harness.tick()
+    assert len([m for m in sue.messages() if m.photo]) == 1
+
+
+async def test_two_schedulers_on_one_postgres_database_send_each_reminder_once(
+    harness, backend, clock
+):
+    if backend != "postgres":
+        pytest.skip("two processes share one database only on PostgreSQL (SKIP LOCKED)")
+    from bot.app import sender_bot
+    from bot.reminders import Reminders
+
+    people = [await harness.seed_worker(800 + n, f"Worker {n}") for n in range(40)]
+    for person in people:
+        client_id = await _client(harness, person.user_id)
+        await _appointment(harness, person.user_id, client_id, berlin(2026, 3, 3, 15, 0))
+    clock.set(berlin(2026, 3, 3, 14, 0))
+    first = harness.application.bot_data["services"].reminders
+    second_bot = sender_bot(first.settings, first.bot.token)
+    async with second_bot:
+        second = Reminders(first.db, clock, first.settings, second_bot)
+        await asyncio.gather(first.tick(), second.tick(), first.tick(), second.tick())
+    await harness.settle()
+    for person in people:
+        assert len([m for m in person.messages() if m.text.startswith("⏰")]) == 1
