@@ -34,6 +34,7 @@ from conversations.common import conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
     ask_client,
+    card_pattern,
     client_from_press,
     client_from_text,
     day_keyboard,
@@ -71,13 +72,17 @@ def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, arg))
 
 
-async def start(update: Update, context: CaselineContext) -> int:
+async def start_draft(context: CaselineContext) -> None:
     context.require_actor()
     context.user_data[DRAFT] = {
         "duration": DEFAULT_DURATION,
         "kind": InteractionType.HOME_VISIT.value,
         "repeat": Recurrence.NONE.value,
     }
+
+
+async def start(update: Update, context: CaselineContext) -> int:
+    await start_draft(context)
     if context.args:
         async with context.services.db.session() as session:
             found = await clients.search(session, context.require_actor(), " ".join(context.args))
@@ -85,6 +90,14 @@ async def start(update: Update, context: CaselineContext) -> int:
             return await _client_chosen(update, context, ClientRef.of(found[0]))
     await ask_client(update, context, PREFIX, texts.APPT_ASK_CLIENT)
     return CLIENT
+
+
+async def from_card(update: Update, context: CaselineContext) -> int:
+    ref = await client_from_press(update, context)
+    if ref is None:
+        return ConversationHandler.END
+    await start_draft(context)
+    return await _client_chosen(update, context, ref)
 
 
 async def reschedule_start(update: Update, context: CaselineContext) -> int:
@@ -394,6 +407,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         PREFIX,
         entry_points=[
             CommandHandler("appt", start),
+            CallbackQueryHandler(from_card, pattern=card_pattern("appt")),
             CallbackQueryHandler(reschedule_start, pattern=pattern("ac") + "move:"),
         ],
         states={

@@ -44,6 +44,7 @@ from conversations.common import conversation, text_expected
 from conversations.pickers import (
     ClientRef,
     ask_client,
+    card_pattern,
     client_from_press,
     client_from_text,
     moment_from_stamp,
@@ -113,6 +114,14 @@ async def start(update: Update, context: CaselineContext) -> int:
     context.user_data[DRAFT] = {}
     await ask_client(update, context, PREFIX, texts.NOTE_ASK_CLIENT)
     return CLIENT
+
+
+async def from_card(update: Update, context: CaselineContext) -> int:
+    ref = await client_from_press(update, context)
+    if ref is None:
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {}
+    return await _client_chosen(update, context, ref)
 
 
 async def resume_chosen(update: Update, context: CaselineContext) -> int:
@@ -681,7 +690,10 @@ def handler(timeout_minutes: int) -> ConversationHandler:
     )
     return conversation(
         PREFIX,
-        entry_points=[CommandHandler("note", start)],
+        entry_points=[
+            CommandHandler("note", start),
+            CallbackQueryHandler(from_card, pattern=card_pattern("note")),
+        ],
         states={
             RESUME: [CallbackQueryHandler(resume_chosen, pattern=pattern(PREFIX) + "resume:")],
             CLIENT: [

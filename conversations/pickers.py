@@ -21,7 +21,7 @@ from bot.context import CaselineContext, zone_of
 from bot.dates import Ambiguous, Invalid, Parsed, combine, parse_when, quick_days, quick_times
 from bot.replies import answer
 from bot.timefmt import short_datetime
-from storage import clients
+from storage import audit, clients
 from storage.models import Client
 
 LABEL_MAX = 40
@@ -76,9 +76,20 @@ async def client_from_press(update: Update, context: CaselineContext) -> ClientR
     actor = context.require_actor()
     client_id = unpack(update.callback_query.data).int_arg()
     client = None
-    if client_id is not None:
-        async with context.services.db.session() as session:
+    async with context.services.db.session() as session:
+        if client_id is not None:
             client = await clients.get_visible(session, actor, client_id)
+        if client is None:
+            await audit.record(
+                session,
+                "client.access",
+                now=context.services.clock.now(),
+                actor_id=actor.id,
+                subject_type="client",
+                subject_id=client_id,
+                allowed=False,
+                detail={"via": unpack(update.callback_query.data).prefix},
+            )
     if client is None:
         await answer(update, texts.CLIENT_GONE, alert=True)
         return None
@@ -217,3 +228,9 @@ def kind_keyboard(prefix: str, kinds) -> InlineKeyboardMarkup:
         for kind in kinds
     ]
     return InlineKeyboardMarkup([buttons[index : index + 2] for index in range(0, len(buttons), 2)])
+
+
+def card_pattern(flow: str) -> str:
+    """Callback pattern of a client card's button (`cf:<flow>:<client id>`) that starts
+    `flow` for that client; `client_from_press` reads and re-checks the id."""
+    return rf"^cf:{flow}:"

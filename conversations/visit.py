@@ -31,6 +31,7 @@ from conversations.common import conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
     ask_client,
+    card_pattern,
     client_from_press,
     client_from_text,
     duration_keyboard,
@@ -84,6 +85,14 @@ async def start(update: Update, context: CaselineContext) -> int:
     _fresh(context)
     await ask_client(update, context, PREFIX, texts.VISIT_ASK_CLIENT)
     return CLIENT
+
+
+async def from_card(update: Update, context: CaselineContext) -> int:
+    ref = await client_from_press(update, context)
+    if ref is None:
+        return ConversationHandler.END
+    _fresh(context)
+    return await _client_chosen(update, context, ref)
 
 
 async def from_appointment(update: Update, context: CaselineContext) -> int:
@@ -318,6 +327,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         PREFIX,
         entry_points=[
             CommandHandler("visit", start),
+            CallbackQueryHandler(from_card, pattern=card_pattern("visit")),
             CallbackQueryHandler(from_appointment, pattern=pattern("ac") + "done:"),
         ],
         states={

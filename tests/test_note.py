@@ -267,3 +267,26 @@ async def test_when_can_be_moved_into_the_past_but_not_the_future(harness, clock
     await wanda.press(card[-1], "Save")
     [note] = await _note_rows(harness)
     assert note.occurred_at == clock.now() - timedelta(hours=2)
+
+
+async def test_card_buttons_start_a_flow_for_that_client_only_if_visible(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
+    sam = await harness.seed_worker(702, "Sam Southern", team="South")
+    await _client(harness, 701)
+    card = await wanda.send("/client C-0001")
+    kinds = await wanda.press_data(card[0].message_id, "cf:note:1")
+    assert "Note for C-0001" in kinds[-1].text
+    await wanda.send("/cancel")
+    hello = await sam.send("/help")
+    await sam.press_data(hello[0].message_id, "cf:note:1")
+    await sam.press_data(hello[0].message_id, "cf:visit:1")
+    await sam.press_data(hello[0].message_id, "cf:appt:1")
+    assert sam.toasts()[-3:] == [texts.CLIENT_GONE] * 3
+    assert all("Maria" not in m.text for m in sam.messages())
+    async with harness.db.session() as session:
+        refused = (
+            await session.execute(select(AuditEvent).where(AuditEvent.allowed.is_(False)))
+        ).scalars().all()
+    assert [(e.action, e.subject_id, e.actor_worker_id) for e in refused] == [
+        ("client.access", 1, await harness.worker_id(702))
+    ] * 3
