@@ -8,6 +8,7 @@ import logging
 import secrets
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlparse
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -18,6 +19,7 @@ from bot.clock import Clock
 from bot.commands import invite_link
 from bot.config import ConfigError, Settings, load_settings
 from storage import audit, invites, migrate, schema
+from storage import backup as backup_store
 from storage.db import Database
 from storage.models import Role
 from storage.workers import create_worker, get_or_create_team
@@ -59,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         "scheduler", help="run only the reminder scheduler (beside `run --no-scheduler`)"
     )
 
+    backup = sub.add_parser("backup", help="an online copy of the SQLite database")
+    backup.add_argument("file", type=Path)
+    restore = sub.add_parser("restore", help="replace the SQLite database with a backup")
+    restore.add_argument("file", type=Path)
+
     dev = sub.add_parser("devserver", help="run the local Telegram Bot API server")
     dev.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -86,7 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_remind_once(settings))
         elif args.command == "scheduler":
             _scheduler(settings)
-    except (ConfigError, CLIError) as exc:
+        elif args.command == "backup":
+            pages = backup_store.backup(settings.database_url, args.file)
+            print(f"backed up {pages} pages to {args.file}")
+        elif args.command == "restore":
+            backup_store.restore(settings.database_url, args.file)
+            print(f"restored from {args.file}; run `caseline db upgrade` if it is older")
+    except (ConfigError, CLIError, backup_store.BackupError) as exc:
         print(f"caseline: {exc}", file=sys.stderr)
         return 2
     except (OperationalError, DBAPIError, OSError) as exc:
