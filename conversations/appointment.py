@@ -36,14 +36,13 @@ from conversations.pickers import (
     ask_client,
     card_pattern,
     client_from_press,
-    client_from_text,
+    client_step,
     day_keyboard,
     duration_keyboard,
     kind_keyboard,
     moment_from_buttons,
     moment_from_stamp,
     moment_from_text,
-    not_a_client,
     options_keyboard,
     time_keyboard,
 )
@@ -125,16 +124,6 @@ async def reschedule_start(update: Update, context: CaselineContext) -> int:
         reply_markup=day_keyboard(PREFIX, context),
     )
     return DAY
-
-
-async def client_pressed(update: Update, context: CaselineContext) -> int:
-    ref = await client_from_press(update, context)
-    return CLIENT if ref is None else await _client_chosen(update, context, ref)
-
-
-async def client_typed(update: Update, context: CaselineContext) -> int:
-    ref = await client_from_text(update, context, PREFIX)
-    return CLIENT if ref is None else await _client_chosen(update, context, ref)
 
 
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
@@ -411,11 +400,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             CallbackQueryHandler(reschedule_start, pattern=pattern("ac") + "move:"),
         ],
         states={
-            CLIENT: [
-                CallbackQueryHandler(client_pressed, pattern=pattern(PREFIX) + "client:"),
-                MessageHandler(text, client_typed),
-                MessageHandler(other, not_a_client),
-            ],
+            CLIENT: client_step(PREFIX, CLIENT, _client_chosen),
             DAY: [
                 CallbackQueryHandler(day_pressed, pattern=pattern(PREFIX) + "day:"),
                 CallbackQueryHandler(option_pressed, pattern=pattern(PREFIX) + "at:"),

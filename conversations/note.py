@@ -46,10 +46,10 @@ from conversations.pickers import (
     ask_client,
     card_pattern,
     client_from_press,
-    client_from_text,
+    client_step,
     moment_from_stamp,
     moment_from_text,
-    not_a_client,
+    remove_keyboard,
 )
 from storage import audit, clients, notes, plans
 from storage.models import InteractionType
@@ -130,7 +130,7 @@ async def resume_chosen(update: Update, context: CaselineContext) -> int:
     await answer(update)
     if choice == "yes" and kept:
         context.user_data[DRAFT] = kept
-        await _remove_keyboard(update)
+        await remove_keyboard(update)
         return await _show_card(update, context)
     context.user_data[DRAFT] = {}
     await update.callback_query.edit_message_text(texts.DRAFT_DISCARDED)
@@ -164,21 +164,6 @@ async def _client_from_words(
 # ── client and kind ────────────────────────────────────────────────────────────
 
 
-async def client_pressed(update: Update, context: CaselineContext) -> int:
-    ref = await client_from_press(update, context)
-    if ref is None:
-        return CLIENT
-    await _remove_keyboard(update)
-    return await _client_chosen(update, context, ref)
-
-
-async def client_typed(update: Update, context: CaselineContext) -> int:
-    ref = await client_from_text(update, context, PREFIX)
-    if ref is None:
-        return CLIENT
-    return await _client_chosen(update, context, ref)
-
-
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
     _draft(context)["client"] = ref.to_json()
     kinds = list(texts.INTERACTION_NAMES.items())
@@ -200,7 +185,7 @@ async def kind_pressed(update: Update, context: CaselineContext) -> int:
         return KIND
     await answer(update)
     _draft(context)["kind"] = kind
-    await _remove_keyboard(update)
+    await remove_keyboard(update)
     return await _show_card(update, context)
 
 
@@ -335,15 +320,6 @@ async def _show_card(update: Update, context: CaselineContext) -> int:
     return COMPOSE
 
 
-async def _remove_keyboard(update: Update) -> None:
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        try:
-            await query.edit_message_reply_markup(reply_markup=None)
-        except BadRequest:
-            pass  # already without buttons
-
-
 # ── card buttons ───────────────────────────────────────────────────────────────
 
 
@@ -393,7 +369,7 @@ async def when_pressed(update: Update, context: CaselineContext) -> int:
         _draft(context)["when"] = (
             None if minutes == 0 else (now - timedelta(minutes=minutes)).isoformat()
         )
-    await _remove_keyboard(update)
+    await remove_keyboard(update)
     return await _show_card(update, context)
 
 
@@ -417,7 +393,7 @@ async def when_option_pressed(update: Update, context: CaselineContext) -> int:
         await update.effective_message.reply_text(texts.NOTE_WHEN_FUTURE)
         return WHEN
     _draft(context)["when"] = moment.isoformat()
-    await _remove_keyboard(update)
+    await remove_keyboard(update)
     return await _show_card(update, context)
 
 
@@ -474,7 +450,7 @@ async def goal_toggled(update: Update, context: CaselineContext) -> int:
 
 async def goals_done(update: Update, context: CaselineContext) -> int:
     await answer(update)
-    await _remove_keyboard(update)
+    await remove_keyboard(update)
     return await _show_card(update, context)
 
 
@@ -504,7 +480,7 @@ async def replace_typed(update: Update, context: CaselineContext) -> int:
 
 async def back_pressed(update: Update, context: CaselineContext) -> int:
     await answer(update)
-    await _remove_keyboard(update)
+    await remove_keyboard(update)
     return await _show_card(update, context)
 
 
@@ -696,11 +672,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         ],
         states={
             RESUME: [CallbackQueryHandler(resume_chosen, pattern=pattern(PREFIX) + "resume:")],
-            CLIENT: [
-                CallbackQueryHandler(client_pressed, pattern=pattern(PREFIX) + "client:"),
-                MessageHandler(text, client_typed),
-                MessageHandler(other, not_a_client),
-            ],
+            CLIENT: client_step(PREFIX, CLIENT, _client_chosen),
             KIND: [
                 CallbackQueryHandler(kind_pressed, pattern=pattern(PREFIX) + "kind:"),
                 MessageHandler(other, text_expected),

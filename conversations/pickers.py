@@ -8,12 +8,15 @@ do next, so the conversation simply stays in its state.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import texts
 from bot.callbacks import pack, unpack
@@ -234,3 +237,38 @@ def card_pattern(flow: str) -> str:
     """Callback pattern of a client card's button (`cf:<flow>:<client id>`) that starts
     `flow` for that client; `client_from_press` reads and re-checks the id."""
     return rf"^cf:{flow}:"
+
+
+async def remove_keyboard(update: Update) -> None:
+    """Take the buttons off the message a button was pressed on."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest:
+            pass  # already without buttons, or too old to edit
+
+
+Chosen = Callable[[Update, CaselineContext, ClientRef], Awaitable[int]]
+
+
+def client_step(prefix: str, state: int, chosen: Chosen) -> list[BaseHandler]:
+    """The handlers of a choose-a-client state: a tapped button, a typed name or code,
+    or anything else (asked again). `chosen` runs once a visible client is picked."""
+
+    async def pressed(update: Update, context: CaselineContext) -> int:
+        ref = await client_from_press(update, context)
+        if ref is None:
+            return state
+        await remove_keyboard(update)  # the picker has done its job
+        return await chosen(update, context, ref)
+
+    async def typed(update: Update, context: CaselineContext) -> int:
+        ref = await client_from_text(update, context, prefix)
+        return state if ref is None else await chosen(update, context, ref)
+
+    return [
+        CallbackQueryHandler(pressed, pattern=rf"^{prefix}:client:"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+        MessageHandler(~filters.COMMAND, not_a_client),
+    ]

@@ -33,12 +33,11 @@ from conversations.pickers import (
     ask_client,
     card_pattern,
     client_from_press,
-    client_from_text,
+    client_step,
     duration_keyboard,
     kind_keyboard,
     moment_from_stamp,
     moment_from_text,
-    not_a_client,
 )
 from storage import appointments, audit, clients, notes
 from storage.models import AppointmentStatus, InteractionType
@@ -118,16 +117,6 @@ async def from_appointment(update: Update, context: CaselineContext) -> int:
         appointment=appointment.id,
     )
     return await _show_card(update, context, new_message=True)
-
-
-async def client_pressed(update: Update, context: CaselineContext) -> int:
-    ref = await client_from_press(update, context)
-    return CLIENT if ref is None else await _client_chosen(update, context, ref)
-
-
-async def client_typed(update: Update, context: CaselineContext) -> int:
-    ref = await client_from_text(update, context, PREFIX)
-    return CLIENT if ref is None else await _client_chosen(update, context, ref)
 
 
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
@@ -331,11 +320,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             CallbackQueryHandler(from_appointment, pattern=pattern("ac") + "done:"),
         ],
         states={
-            CLIENT: [
-                CallbackQueryHandler(client_pressed, pattern=pattern(PREFIX) + "client:"),
-                MessageHandler(text, client_typed),
-                MessageHandler(other, not_a_client),
-            ],
+            CLIENT: client_step(PREFIX, CLIENT, _client_chosen),
             WHEN: [
                 CallbackQueryHandler(ago_pressed, pattern=pattern(PREFIX) + "ago:"),
                 CallbackQueryHandler(option_pressed, pattern=pattern(PREFIX) + "at:"),
