@@ -19,7 +19,8 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import agenda, commands, digest, texts
+from bot import agenda, commands, digest, record, texts
+from bot import resources as resource_directory
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CaselineContext, Services
@@ -30,7 +31,17 @@ from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
 from bot.reminders import Reminders
 from bot.reminders import handlers as reminder_buttons
-from conversations import amend, appointment, newclient, note, visit
+from conversations import (
+    amend,
+    appointment,
+    intake,
+    newclient,
+    note,
+    plan,
+    referral,
+    review,
+    visit,
+)
 from conversations import settings as settings_dialog
 from storage.db import Database
 
@@ -51,7 +62,7 @@ class CaselineApplication(Application):  # type: ignore[type-arg]
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.WORKER_COMMANDS],
+        [BotCommand(name, description) for name, description in texts.MENU_COMMANDS],
         scope=BotCommandScopeDefault(),
     )
     services: Services = application.bot_data["services"]
@@ -133,7 +144,16 @@ def build_application(
     application.add_handler(appointment.handler(settings.conversation_timeout_minutes))
     application.add_handler(visit.handler(settings.conversation_timeout_minutes))
     application.add_handler(settings_dialog.handler(settings.conversation_timeout_minutes))
+    application.add_handler(intake.handler(settings.conversation_timeout_minutes))
+    application.add_handler(plan.handler(settings.conversation_timeout_minutes))
+    application.add_handler(review.handler(settings.conversation_timeout_minutes))
+    application.add_handler(referral.handler(settings.conversation_timeout_minutes))
+    application.add_handler(resource_directory.editor(settings.conversation_timeout_minutes))
+    for handler in referral.button_handlers() + resource_directory.handlers():
+        application.add_handler(handler)
     for handler in note.button_handlers():
+        application.add_handler(handler)
+    for handler in record.handlers(settings.conversation_timeout_minutes):
         application.add_handler(handler)
     for handler in reminder_buttons():
         application.add_handler(handler)

@@ -14,10 +14,12 @@ from urllib.parse import urlparse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 
-from bot import logging_setup
+from bot import demo as demo_command
+from bot import logging_setup, record
 from bot.clock import Clock
 from bot.commands import invite_link
 from bot.config import ConfigError, Settings, load_settings
+from bot.resource_import import ResourceImportError, run_import
 from storage import audit, invites, migrate, schema
 from storage import backup as backup_store
 from storage.db import Database
@@ -66,17 +68,32 @@ def _parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="replace the SQLite database with a backup")
     restore.add_argument("file", type=Path)
 
-    dev = sub.add_parser("devserver", help="run the local Telegram Bot API server")
-    dev.add_argument("args", nargs=argparse.REMAINDER)
+    record.add_cli_commands(sub)
+    resources = sub.add_parser("resources", help="the resource directory")
+    resources_sub = resources.add_subparsers(dest="resources_command", required=True)
+    load = resources_sub.add_parser(
+        "import", help="import resources from a CSV file (nothing is imported if any row is bad)"
+    )
+    load.add_argument("file", metavar="FILE.csv")
+
+    # Parsed by bot.devserver itself (main() hands it the rest of the command line).
+    sub.add_parser("devserver", help="run the local Telegram Bot API server", add_help=False)
+    demo = sub.add_parser(
+        "demo", help="try Caseline in your browser: the real bot, a seeded team, a chat page"
+    )
+    demo_command.add_arguments(demo)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "devserver":
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["devserver"]:
         from bot.devserver.__main__ import main as devserver_main
 
-        return devserver_main(args.args)
+        return devserver_main(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        return demo_command.run_command(args)
     try:
         settings = load_settings()
         logging_setup.configure(secrets=[settings.bot_token or ""])
@@ -93,6 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_remind_once(settings))
         elif args.command == "scheduler":
             _scheduler(settings)
+        elif args.command == "resources":
+            try:
+                return asyncio.run(run_import(settings.database_url, args.file, now=Clock().now()))
+            except ResourceImportError as exc:
+                raise CLIError(str(exc)) from exc
+        elif args.command in record.CLI_COMMANDS:
+            record.run_cli(args, settings)
         elif args.command == "backup":
             pages = backup_store.backup(settings.database_url, args.file)
             print(f"backed up {pages} pages to {args.file}")

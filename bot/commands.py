@@ -3,7 +3,6 @@ invites. Each handler re-checks on the server what the actor may see or do."""
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,7 +16,7 @@ from bot.timefmt import short_datetime
 from conversations.common import ACTIVE
 from storage import audit, clients, invites
 from storage.invites import RedeemStatus
-from storage.models import Role, Team, Worker
+from storage.models import Role, Team
 
 REDEEM_ANSWERS = {
     RedeemStatus.UNKNOWN: texts.INVITE_UNKNOWN,
@@ -103,47 +102,10 @@ async def client_command(update: Update, context: CaselineContext) -> None:
 async def open_client(
     update: Update, context: CaselineContext, client_id: int, *, toast: str | None = None
 ) -> None:
-    """Show a client card if the actor may see it; audit the view or the refusal."""
-    actor = context.require_actor()
-    services = context.services
-    now = services.clock.now()
-    async with services.db.session() as session:
-        client = await clients.get_visible(session, actor, client_id)
-        if client is None:
-            existing = await clients.exists(session, client_id)
-            await audit.record(
-                session,
-                "client.view",
-                now=now,
-                actor_id=actor.id,
-                subject_type="client",
-                subject_id=client_id,
-                client_id=client_id if existing else None,
-                allowed=False,
-            )
-        else:
-            await audit.record(
-                session,
-                "client.view",
-                now=now,
-                actor_id=actor.id,
-                subject_type="client",
-                subject_id=client.id,
-                client_id=client.id,
-            )
-            worker_name = None
-            if client.worker_id != actor.id and client.worker_id is not None:
-                worker = await session.get(Worker, client.worker_id)
-                worker_name = worker.name if worker else None
-    if client is None:
-        code = f"C-{client_id:04d}"
-        if update.callback_query:
-            await answer(update, html.unescape(texts.client_not_found(code)), alert=True)
-        else:
-            await update.effective_message.reply_text(texts.client_not_found(code))
-        return
-    await answer(update, toast)
-    await show(update, views.client_card(client, now, zone_of(context), worker_name=worker_name))
+    """Show a client card if the actor may see it; the view or the refusal is audited."""
+    from bot.record import show_client
+
+    await show_client(update, context, client_id, toast=toast)
 
 
 async def caseload_button(update: Update, context: CaselineContext) -> None:

@@ -315,6 +315,7 @@ async def agenda(session: AsyncSession, worker_id: int, day: date, zone: ZoneInf
             .join(Client, Client.id == Referral.client_id)
             .where(
                 Referral.worker_id == worker_id,
+                Client.status.in_([ClientStatus.ACTIVE, ClientStatus.INTAKE]),
                 or_(
                     Referral.status == ReferralStatus.SENT,
                     Referral.status == ReferralStatus.ACCEPTED,

@@ -285,8 +285,10 @@ async def test_card_buttons_start_a_flow_for_that_client_only_if_visible(harness
     assert all("Maria" not in m.text for m in sam.messages())
     async with harness.db.session() as session:
         refused = (
-            await session.execute(select(AuditEvent).where(AuditEvent.allowed.is_(False)))
-        ).scalars().all()
+            (await session.execute(select(AuditEvent).where(AuditEvent.allowed.is_(False))))
+            .scalars()
+            .all()
+        )
     assert [(e.action, e.subject_id, e.actor_worker_id) for e in refused] == [
         ("client.access", 1, await harness.worker_id(702))
     ] * 3

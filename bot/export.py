@@ -1,0 +1,458 @@
+"""One client's record as a printable case file (PDF) or a timeline spreadsheet (CSV):
+rendering, the in-chat 📤 Export button, and the function `caseline export` calls.
+
+In the chat the file goes to the requester's own (private) chat only, after the server
+re-checked that they may see the client; every export, allowed or refused, is an audit
+event ("client.export" with the format; from the CLI with no actor and via=cli).
+
+PDF: fpdf2, with DejaVu Sans for every name with accents or another alphabet. The font
+is looked for first beside matplotlib (a Caseline dependency that ships DejaVu Sans, so
+every install has it), then in /usr/share/fonts/truetype/dejavu (Debian's
+fonts-dejavu-core). With neither, fpdf2's built-in Helvetica is used and text is
+transliterated to what it can show (é stays é, ł becomes l, anything else becomes ?).
+Characters the font lacks are dropped when they are symbols (emoji) and shown as ?
+otherwise, so fpdf2 never logs a glyph warning with client text in it.
+
+CSV: UTF-8 with a byte-order mark (spreadsheets then read accents right), one row per
+timeline event (date, type, author, summary, text), oldest first, dates as ISO 8601 in
+the exporter's zone with the offset. A cell that starts with = + - @ gets a leading '
+so that a spreadsheet never runs it as a formula.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import functools
+import html
+import importlib.util
+import io
+import os
+import tempfile
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler
+
+from bot import texts
+from bot.callbacks import pack, unpack
+from bot.context import CaselineContext, zone_of
+from bot.replies import answer, show
+from bot.views import View
+from storage import audit, caseload, clients
+from storage.export import ClientRecord, gather
+from storage.history import EventKind
+from storage.models import Client
+
+FORMATS = ("pdf", "csv")
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+SYSTEM_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+
+
+class ExportError(Exception):
+    """Something the operator can fix (a wrong code, a folder that is not there)."""
+
+
+# ---------------------------------------------------------------------------------------
+# In the chat
+
+
+async def export_menu(update: Update, context: CaselineContext, client_id: int) -> None:
+    """cf:export:<id> — choose PDF or CSV. A refused look is audited as an export."""
+    actor = context.require_actor()
+    services = context.services
+    async with services.db.session() as session:
+        client = await clients.get_visible(session, actor, client_id)
+        if client is None:
+            await caseload.refuse(
+                session, actor, client_id, "client.export", now=services.clock.now()
+            )
+    if client is None:
+        await _not_found(update, client_id)
+        return
+    await answer(update)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.EXPORT_PDF, callback_data=pack("ex", "pdf", client.id)),
+                InlineKeyboardButton(texts.EXPORT_CSV, callback_data=pack("ex", "csv", client.id)),
+            ],
+            [InlineKeyboardButton(texts.CARD_BACK, callback_data=pack("cf", "card", client.id))],
+        ]
+    )
+    await show(update, View(texts.export_ask(client.code, client.name), keyboard))
+
+
+async def export_pressed(update: Update, context: CaselineContext) -> None:
+    """ex:pdf|csv:<id> — render and send the file to the requester only."""
+    actor = context.require_actor()
+    pressed = unpack(update.callback_query.data)
+    client_id = pressed.int_arg()
+    fmt = pressed.action
+    if fmt not in FORMATS:
+        await answer(update, texts.STALE_BUTTON)
+        return
+    services = context.services
+    now = services.clock.now()
+    zone = zone_of(context)
+    async with services.db.session() as session:
+        client = await caseload.look(
+            session, actor, client_id, "client.export", now=now, detail={"format": fmt}
+        )
+        record = await gather(session, client, now) if client else None
+    if record is None:
+        await _not_found(update, client_id)
+        return
+    data = await asyncio.to_thread(render, record, fmt, exported_by=actor.name, at=now, zone=zone)
+    await answer(update, texts.EXPORT_SENT_TOAST)
+    await context.bot.send_document(
+        chat_id=update.effective_chat.id,
+        document=data,
+        filename=f"{record.identity.code}.{fmt}",
+        caption=texts.export_caption(record.identity.code, fmt, texts.record_moment(now, zone)),
+    )
+
+
+async def _not_found(update: Update, client_id: int | None) -> None:
+    code = f"C-{client_id:04d}" if client_id is not None else "?"
+    await answer(update, html.unescape(texts.client_not_found(code)), alert=True)
+
+
+def handlers() -> list:
+    """The format buttons (the 📤 Export card button itself is routed by bot/record.py)."""
+    return [CallbackQueryHandler(export_pressed, pattern=r"^ex:(pdf|csv):")]
+
+
+# ---------------------------------------------------------------------------------------
+# The CLI
+
+
+async def export_client_file(
+    db: Any,
+    code: str,
+    fmt: str,
+    output: str | os.PathLike[str] | None = None,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    cwd: Path | None = None,
+) -> Path:
+    """Write one client's record to a file (default `<code>.<fmt>` in `cwd`) and audit
+    it with no actor (via=cli). The file is readable by its owner only."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: use pdf or csv")
+    client_id = clients.parse_code(code)
+    if client_id is None:
+        raise ExportError(f"not a client code: {code[:20]!r} (use e.g. C-0042)")
+    async with db.session() as session:
+        client = await session.get(Client, client_id)
+        if client is None:
+            raise ExportError(f"there is no client C-{client_id:04d}")
+        path = Path(output) if output else (cwd or Path.cwd()) / f"{client.code}.{fmt}"
+        if not path.parent.is_dir():
+            raise ExportError(f"there is no folder {path.parent}")
+        record = await gather(session, client, now)
+        data = await asyncio.to_thread(
+            render, record, fmt, exported_by=texts.PDF_CLI, at=now, zone=zone
+        )
+        await asyncio.to_thread(_write_private, path, data)
+        try:
+            await audit.record(
+                session,
+                "client.export",
+                now=now,
+                subject_type="client",
+                subject_id=client.id,
+                client_id=client.id,
+                detail={"format": fmt, "via": "cli"},
+            )
+            await session.flush()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    return path
+
+
+async def require_schema(db: Any) -> None:
+    """As `caseline` does before any command that uses the database."""
+    from bot.cli import CLIError
+    from storage import schema
+
+    if not await schema.is_current(db):
+        raise CLIError("the database schema is missing or old: run `caseline db upgrade` first")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write next to `path` with mode 0600, then move into place (never half a file)."""
+    handle, temporary = tempfile.mkstemp(prefix=".caseline-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+async def cli_export(settings: Any, code: str, fmt: str, output: str | None) -> str:
+    """`caseline export --client C-0042 --format pdf|csv [--output FILE]`: the line to print."""
+    from bot.cli import CLIError
+    from bot.clock import Clock
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        await require_schema(db)
+        path = await export_client_file(
+            db, code, fmt, output, now=Clock().now(), zone=ZoneInfo(settings.timezone)
+        )
+    except ExportError as exc:
+        raise CLIError(str(exc)) from exc
+    finally:
+        await db.dispose()
+    return f"wrote {path} ({path.stat().st_size:,} bytes)"
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering
+
+
+def render(
+    record: ClientRecord, fmt: str, *, exported_by: str, at: datetime, zone: ZoneInfo
+) -> bytes:
+    if fmt == "csv":
+        return render_csv(record, zone)
+    return render_pdf(record, exported_by=exported_by, at=at, zone=zone)
+
+
+def _iso(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).replace(microsecond=0).isoformat()
+
+
+def _cell(value: str | None) -> str:
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
+    rows: list[tuple[datetime, list[str]]] = []
+    t = texts
+    for event in record.timeline:
+        rows.append(
+            (
+                event.at,
+                [
+                    _iso(event.at, zone),
+                    t.RECORD_EVENT_KINDS.get(event.kind, str(event.kind)),
+                    event.author or "",
+                    t.record_event_title(event),
+                    t.record_event_body(event),
+                ],
+            )
+        )
+        for amendment in event.amendments:
+            rows.append(
+                (
+                    amendment.at,
+                    [
+                        _iso(amendment.at, zone),
+                        t.CSV_AMENDMENT,
+                        amendment.author or "",
+                        t.csv_amendment_summary(event.ref),
+                        amendment.text,
+                    ],
+                )
+            )
+    rows.sort(key=lambda row: row[0])  # stable: an amendment stays after its note
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(t.CSV_HEADER)
+    for _, cells in rows:
+        writer.writerow([_cell(cell) for cell in cells])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+@functools.lru_cache(maxsize=1)
+def unicode_font() -> tuple[Path, Path] | None:
+    """(regular, bold) DejaVu Sans files, or None: see the module docstring."""
+    candidates = []
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            candidates.append(Path(location) / "mpl-data" / "fonts" / "ttf")
+    candidates += list(SYSTEM_FONT_DIRS)
+    for folder in candidates:
+        regular, bold = (folder / name for name in FONT_FILES)
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    return None
+
+
+@functools.lru_cache(maxsize=2)
+def _covered(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+_LATIN = str.maketrans(
+    {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ø": "o", "Ø": "O", "ß": "ss"}
+)
+
+
+def _transliterate(text: str) -> str:
+    """What Helvetica (cp1252) can show: keep what it has, strip accents it lacks."""
+    out = []
+    for char in text.translate(_LATIN):
+        try:
+            char.encode("cp1252")
+            out.append(char)
+            continue
+        except UnicodeEncodeError:
+            pass
+        base = "".join(
+            part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part)
+        )
+        try:
+            base.encode("cp1252")
+            out.append(base)
+        except UnicodeEncodeError:
+            out.append("" if unicodedata.category(char)[0] in "SMC" else "?")
+    return "".join(out)
+
+
+def _sanitiser(covered: frozenset[int] | None):
+    def clean(text: str | None) -> str:
+        text = (text or "").replace("\r\n", "\n").replace("\t", "    ")
+        text = "".join(
+            char for char in text if char == "\n" or unicodedata.category(char)[0] != "C"
+        )
+        if covered is None:
+            return _transliterate(text)
+        return "".join(
+            char
+            if char == "\n" or ord(char) in covered
+            else ("" if unicodedata.category(char)[0] in "SM" else "?")
+            for char in text
+        )
+
+    return clean
+
+
+def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: ZoneInfo) -> bytes:
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    t = texts
+    font = unicode_font()
+    clean = _sanitiser(_covered(font[0]) if font else None)
+    family = "DejaVu" if font else "Helvetica"
+    identity = record.identity
+    exported = clean(t.pdf_exported(exported_by, f"{t.record_moment(at, zone)} ({zone.key})"))
+
+    class CaseFile(FPDF):
+        def header(self) -> None:
+            self.set_font(family, "", 8)
+            self.set_text_color(120)
+            self.cell(0, 4, clean(t.PDF_CONFIDENTIAL), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(
+                0,
+                4,
+                f"{identity.code} · {exported}",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
+            self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+            self.ln(4)
+            self.set_text_color(0)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(family, "", 8)
+            self.set_text_color(120)
+            self.cell(0, 5, t.pdf_page(self.page_no(), "{nb}"), align="C")
+            self.set_text_color(0)
+
+    pdf = CaseFile(format="A4")
+    pdf.set_title(f"{identity.code} case record")
+    pdf.set_creator("Caseline")
+    pdf.set_creation_date(at)
+    pdf.set_auto_page_break(auto=True, margin=16)
+    if font:
+        pdf.add_font(family, "", str(font[0]))
+        pdf.add_font(family, "B", str(font[1]))
+    else:
+        # The core fonts are WinAnsi-encoded: cp1252 gives them — “ ” € as well.
+        pdf.core_fonts_encoding = "windows-1252"
+    pdf.add_page()
+
+    def text(value: str, size: float = 10, style: str = "", height: float = 5) -> None:
+        pdf.set_font(family, style, size)
+        pdf.multi_cell(0, height, clean(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def section(title: str) -> None:
+        pdf.ln(3)
+        text(title, 13, "B", 7)
+        pdf.ln(1)
+
+    text(f"{identity.code} · {identity.name}", 17, "B", 9)
+    pdf.ln(2)
+    section(t.PDF_IDENTITY)
+    for label, value in t.pdf_identity_rows(identity, zone):
+        pdf.set_font(family, "B", 10)
+        pdf.cell(45, 5, clean(label))
+        pdf.set_font(family, "", 10)
+        pdf.multi_cell(0, 5, clean(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    section(t.PDF_CONTACTS)
+    for contact in record.contacts:
+        text(t.pdf_contact(contact.relation, contact.name, contact.phone, contact.notes))
+    if not record.contacts:
+        text(t.PDF_NONE)
+
+    section(t.PDF_CONSENT)
+    for consent in record.consents:
+        text(t.pdf_consent(consent, zone))
+    if not record.consents:
+        text(t.PDF_NONE)
+
+    section(t.PDF_PLAN)
+    if record.plan is None:
+        text(t.PDF_NO_PLAN)
+    else:
+        text(t.pdf_plan_header(record.plan, zone), style="B")
+        if record.plan.interventions:
+            text(record.plan.interventions)
+        for number, goal in enumerate(record.plan.goals, start=1):
+            text(t.pdf_goal(number, goal))
+
+    section(t.PDF_REFERRALS)
+    for referral in record.referrals:
+        text(t.pdf_referral(referral, zone))
+        pdf.ln(1)
+    if not record.referrals:
+        text(t.PDF_NONE)
+
+    section(t.PDF_TIMELINE)
+    for event in record.timeline:
+        head = f"{t.record_moment(event.at, zone)} · {t.record_event_title(event)}"
+        if event.author:
+            head += f" · {event.author}"
+        text(head, 10, "B")
+        body = t.record_event_body(event)
+        if body:
+            text(body, 10)
+        for amendment in event.amendments:
+            text(t.record_amendment(amendment.author, t.record_moment(amendment.at, zone)), 9, "B")
+            text(amendment.text, 10)
+        if event.kind == EventKind.NOTE or body:
+            pdf.ln(2)
+    if not record.timeline:
+        text(t.PDF_NONE)
+    return bytes(pdf.output())
