@@ -31,6 +31,7 @@ from storage.models import (
     AppointmentStatus,
     Client,
     ClientStatus,
+    OutboxMessage,
     Plan,
     PlanStatus,
     Referral,
@@ -51,6 +52,7 @@ OPTIONAL_KINDS = (APPOINTMENT, AGENDA, DIGEST)
 MAX_LEAD = timedelta(hours=24)
 DEFAULT_CATCH_UP = timedelta(hours=2)
 DUE_SOON_DAYS = 3
+KEY_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +147,8 @@ async def plan_tick(
     report = TickReport()
     people = await routines(session, default_zone)
     await _appointment_reminders(session, people, now, catch_up, report)
-    for routine in people.values():
-        await _daily(session, routine, now, report)
+    daily = [item for routine in people.values() for item in _daily(routine, now)]
+    await _enqueue_daily(session, daily, now, report)
     return report
 
 
@@ -195,44 +197,74 @@ async def _appointment_reminders(
             report.keys.append(key)
 
 
-async def _daily(
-    session: AsyncSession, routine: Routine, now: datetime, report: TickReport
-) -> None:
-    local = routine.local(now)
+@dataclass(frozen=True, slots=True)
+class _Daily:
+    key: str
+    kind: str
+    worker_id: int
+    due_at: datetime
+    day: date
+
+
+def _daily(routine: Routine, now: datetime) -> list[_Daily]:
+    """The once-a-day messages whose time has come for this person today."""
     if routine.is_quiet(now):
-        return
+        return []
+    local = routine.local(now)
     today = local.date()
+    wanted = []
     if routine.wants(AGENDA) and local.time() >= routine.start_of_day:
-        key = f"{AGENDA}:{routine.worker_id}:{today.isoformat()}"
-        if await outbox.enqueue(
-            session,
-            key=key,
-            kind=AGENDA,
-            worker_id=routine.worker_id,
-            due_at=datetime.combine(today, routine.start_of_day, tzinfo=routine.zone),
-            now=now,
-            payload={"day": today.isoformat()},
-        ):
-            report.agendas += 1
-            report.keys.append(key)
+        wanted.append((AGENDA, routine.start_of_day))
     if (
         routine.role == Role.SUPERVISOR
         and routine.team_id is not None
         and routine.wants(DIGEST)
         and local.time() >= routine.digest_time
     ):
-        key = f"{DIGEST}:{routine.worker_id}:{today.isoformat()}"
+        wanted.append((DIGEST, routine.digest_time))
+    return [
+        _Daily(
+            key=f"{kind}:{routine.worker_id}:{today.isoformat()}",
+            kind=kind,
+            worker_id=routine.worker_id,
+            due_at=datetime.combine(today, at, tzinfo=routine.zone),
+            day=today,
+        )
+        for kind, at in wanted
+    ]
+
+
+async def _enqueue_daily(
+    session: AsyncSession, items: list[_Daily], now: datetime, report: TickReport
+) -> None:
+    """Enqueue the day's agendas and digests that are not in the outbox yet.
+
+    After the first tick of a day every one of them exists; one look-up per 500 keys
+    replaces an INSERT … ON CONFLICT per worker per tick (6× faster with 1,000 workers,
+    bench/README.md). The conflict clause still settles two schedulers racing."""
+    existing: set[str] = set()
+    keys = [item.key for item in items]
+    for index in range(0, len(keys), KEY_BATCH):
+        batch = keys[index : index + KEY_BATCH]
+        rows = await session.execute(select(OutboxMessage.key).where(OutboxMessage.key.in_(batch)))
+        existing.update(rows.scalars())
+    for item in items:
+        if item.key in existing:
+            continue
         if await outbox.enqueue(
             session,
-            key=key,
-            kind=DIGEST,
-            worker_id=routine.worker_id,
-            due_at=datetime.combine(today, routine.digest_time, tzinfo=routine.zone),
+            key=item.key,
+            kind=item.kind,
+            worker_id=item.worker_id,
+            due_at=item.due_at,
             now=now,
-            payload={"day": today.isoformat()},
+            payload={"day": item.day.isoformat()},
         ):
-            report.digests += 1
-            report.keys.append(key)
+            if item.kind == AGENDA:
+                report.agendas += 1
+            else:
+                report.digests += 1
+            report.keys.append(item.key)
 
 
 # ── the morning agenda's content ───────────────────────────────────────────────

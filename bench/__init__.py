@@ -1,0 +1,1 @@
+"""Caseline benchmarks: see bench/README.md. Run from the repository root."""

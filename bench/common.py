@@ -1,0 +1,156 @@
+"""Shared helpers for the benchmarks: processes, scratch databases, statistics, tables."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Proc:
+    popen: subprocess.Popen
+    log: Path
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+
+def spawn(args: Sequence[str], log: Path, env: dict[str, str] | None = None) -> Proc:
+    handle = open(log, "wb")  # noqa: SIM115 (closed with the process)
+    popen = subprocess.Popen(
+        list(args), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    return Proc(popen, log)
+
+
+@contextmanager
+def devserver(workdir: Path, *, rate_limits: bool = False) -> Iterator[str]:
+    """``python -m bot.devserver`` in its own process; yields the root URL (no /bot)."""
+    port = free_port()
+    args = [PY, "-m", "bot.devserver", "--port", str(port)]
+    if rate_limits:
+        args.append("--rate-limits")
+    proc = spawn(args, workdir / "devserver.log")
+    try:
+        deadline = time.monotonic() + 20
+        while "Bot API server:" not in proc.log.read_text(errors="replace"):
+            if proc.popen.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"devserver did not start: {proc.log.read_text()[-2000:]}")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.stop()
+
+
+# ── databases ──────────────────────────────────────────────────────────────────
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@contextmanager
+def scratch_postgres(base_url: str) -> Iterator[str]:
+    """A fresh database beside ``base_url``'s (created here, dropped afterwards)."""
+    import asyncpg  # noqa: PLC0415
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = re.sub(r"^postgresql(\+\w+)?://", "postgresql://", base_url)
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def migrate(url: str, token: str = "1:MIGRATE") -> None:
+    """``caseline db upgrade`` in a subprocess, exactly as an operator runs it."""
+    env = {**os.environ, "CASELINE_DATABASE_URL": url, "CASELINE_BOT_TOKEN": token}
+    subprocess.run([PY, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+# ── numbers ────────────────────────────────────────────────────────────────────
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def machine() -> str:
+    mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
+    total = mem[1].split()[1] if len(mem) > 1 else "?"
+    return (f"{time.strftime('%Y-%m-%d')}, nproc={os.cpu_count()}, RAM {total}, "
+            f"Python {platform.python_version()}, {platform.machine()}")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table (readable in a terminal too)."""
+    cells = [[str(c) for c in headers]] + [[_fmt(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
+    return str(value)
+
+
+def workdir(prefix: str) -> Path:
+    path = Path(f"/tmp/caseline-{prefix}-{uuid.uuid4().hex[:6]}")
+    path.mkdir(parents=True)
+    return path
+
+
+def cleanup(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

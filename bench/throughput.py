@@ -1,0 +1,249 @@
+"""Answer throughput and latency: Caseline (`caseline run`) vs a bare PTB echo bot.
+
+    python -m bench.throughput --workers 50 [--workers 200] [--postgres URL] [--seconds 20]
+
+Three kinds of process: the dev Bot API server (rate limits off), the bot under test, and
+this load driver. N simulated workers each loop: post a message (a `/note C-xxxx ...`
+one-liner, every fourth one `/today`), wait for the bot's answer (the control API's events
+long-poll, kind "send", that chat), repeat — a closed loop, no think time. Latency is from
+posting the update to the answer event; throughput is answers per second over the measured
+window (after a warm-up). The echo bot and Caseline run one after the other in the same run,
+on the same dev server, with the same driver, so their ratio is what to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import (
+    PY,
+    cleanup,
+    devserver,
+    machine,
+    migrate,
+    percentile,
+    scratch_postgres,
+    spawn,
+    sqlite_url,
+    table,
+    workdir,
+)
+from bot.devserver import DevServerClient
+
+USER_BASE = 5_000_000
+CLIENTS_PER_WORKER = 3
+KINDS = ["Home visit", "phone:", "office:", "video:"]
+
+
+async def seed(url: str, workers: int) -> dict[int, list[str]]:
+    """N workers bound to Telegram ids, a few clients each, through storage services."""
+    from storage.clients import create_client
+    from storage.db import Database
+    from storage.models import Program, Role
+    from storage.workers import create_worker, get_or_create_team
+
+    now = datetime.now(UTC)
+    db = Database(url)
+    codes: dict[int, list[str]] = {}
+    try:
+        async with db.session() as session:
+            team = await get_or_create_team(session, "Bench", now)
+            for index in range(workers):
+                worker = await create_worker(
+                    session, name=f"Worker {index}", role=Role.WORKER, now=now, team=team
+                )
+                worker.telegram_user_id = worker.chat_id = USER_BASE + index
+                worker.timezone = "UTC"
+                clients = [
+                    await create_client(
+                        session, name=f"Client {index}-{n}", program=Program.OTHER,
+                        contact_frequency_days=30, worker_id=worker.id, now=now,
+                    )
+                    for n in range(CLIENTS_PER_WORKER)
+                ]
+                codes[USER_BASE + index] = [c.code for c in clients]
+    finally:
+        await db.dispose()
+    return codes
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    answered: int = 0
+    elapsed: float = 0.0
+    errors: int = 0
+    expect_failures: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.answered / self.elapsed if self.elapsed else 0.0
+
+    def p(self, q: float) -> float:
+        return percentile(self.latencies, q) * 1000
+
+
+async def drive(root: str, token: str, codes: dict[int, list[str]], seconds: float,
+                warmup: float, name: str, check: str | None) -> Result:
+    """Closed-loop load; ``check`` is a substring the answer to /note must contain."""
+    result = Result(name)
+    limits = __import__("httpx").Limits(max_connections=2 * len(codes) + 10)
+    client = DevServerClient(root, token, timeout=30)
+    client._http._transport = __import__("httpx").AsyncHTTPTransport(limits=limits)  # noqa: SLF001
+    for user_id in codes:
+        await client.user(user_id, f"W{user_id - USER_BASE}")
+    start_seq = await client.last_seq()
+    started = time.monotonic()
+    measure_from = started + warmup
+    stop_at = measure_from + seconds
+
+    # One shared long-poll reads every answer event and wakes the waiting worker: far less
+    # work for the dev server and this driver than one long-poll per simulated user.
+    waiting: dict[int, asyncio.Future] = {}
+    done_flag = False
+
+    async def dispatcher() -> None:
+        after = start_seq
+        while not done_flag:
+            try:
+                events = await client.wait_for_events(after, 1, kinds="send", timeout=2)
+            except TimeoutError:
+                continue
+            for event in events:
+                after = max(after, event.seq)
+                future = waiting.pop(event.chat_id or 0, None)
+                if future is not None and not future.done():
+                    future.set_result((time.monotonic(), event))
+
+    async def worker(user_id: int) -> None:
+        n = 0
+        while time.monotonic() < stop_at:
+            n += 1
+            code = codes[user_id][n % len(codes[user_id])]
+            text = "/today" if n % 4 == 0 else (
+                f"/note {code} {KINDS[n % len(KINDS)]} checked meds, pantry ok, next week {n}")
+            future = asyncio.get_running_loop().create_future()
+            waiting[user_id] = future
+            sent = time.monotonic()
+            try:
+                await client.send_text(user_id, text)
+                done, event = await asyncio.wait_for(future, 30)
+            except Exception:  # noqa: BLE001 (timeouts and HTTP errors are counted)
+                result.errors += 1
+                waiting.pop(user_id, None)
+                continue
+            if check and not text.startswith("/today"):
+                if check not in (event.params.get("text") or ""):
+                    result.expect_failures += 1
+            if measure_from <= sent and done <= stop_at:
+                result.latencies.append(done - sent)
+                result.answered += 1
+
+    reader = asyncio.create_task(dispatcher())
+    await asyncio.gather(*(worker(uid) for uid in codes))
+    done_flag = True
+    await reader
+    result.elapsed = seconds
+    await client.aclose()
+    return result
+
+
+def run_bot(kind: str, root: str, token: str, db_url: str | None, work: Path):
+    env = {
+        "CASELINE_BOT_TOKEN": token,
+        "CASELINE_BOT_API_URL": f"{root}/bot",
+        "CASELINE_REMINDER_TICK_SECONDS": "3600",
+        "CASELINE_TIMEZONE": "UTC",
+    }
+    if db_url:
+        env["CASELINE_DATABASE_URL"] = db_url
+    args = [PY, "-m", "bench.echo_bot"] if kind == "echo" else [PY, "-m", "bot.cli", "run"]
+    return spawn(args, work / f"{kind}.log", env)
+
+
+async def wait_ready(root: str, token: str, user_id: int, timeout: float = 60) -> float:
+    """Post /help until the bot answers; returns seconds until the first answer."""
+    started = time.monotonic()
+    async with DevServerClient(root, token) as client:
+        await client.user(user_id, "Probe")
+        after = await client.last_seq()
+        await client.send_text(user_id, "/help")
+        await client.wait_for_events(after, 1, chat_id=user_id, kinds="send", timeout=timeout)
+    return time.monotonic() - started
+
+
+def one_level(n: int, args: argparse.Namespace, root: str, work: Path) -> list[Result]:
+    results = []
+    for kind in ("echo", "caseline"):
+        token = f"{900 + n}{len(results)}:BENCH{kind.upper()}"
+        db_url = None
+        codes: dict[int, list[str]]
+        ctx = None
+        if kind == "caseline":
+            if args.postgres:
+                ctx = scratch_postgres(args.postgres)
+                db_url = ctx.__enter__()
+            else:
+                db_url = sqlite_url(work / f"caseline-{n}.db")
+            migrate(db_url)
+            codes = asyncio.run(seed(db_url, n))
+        else:
+            codes = {USER_BASE + i: [f"C-{i:04d}"] for i in range(n)}
+        proc = run_bot(kind, root, token, db_url, work)
+        try:
+            asyncio.run(wait_ready(root, token, USER_BASE))
+            check = "saved" if kind == "caseline" else None
+            res = asyncio.run(drive(root, token, codes, args.seconds, args.warmup,
+                                    kind, check))
+            results.append(res)
+        finally:
+            proc.stop()
+            if ctx is not None:
+                ctx.__exit__(None, None, None)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, action="append",
+                        help="simulated workers (repeat for several levels; default 50)")
+    parser.add_argument("--postgres", help="PostgreSQL URL: a scratch database is made beside it")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    args = parser.parse_args()
+    levels = args.workers or [50]
+    work = workdir("throughput")
+    rows = []
+    ratios = []
+    with devserver(work) as root:
+        for n in levels:
+            echo, case = one_level(n, args, root, work)
+            for r in (echo, case):
+                rows.append([r.name, n, r.answered, r.rate, r.p(50), r.p(95), r.p(99),
+                             r.errors, r.expect_failures])
+            ratios.append([n, case.rate / echo.rate if echo.rate else 0,
+                           case.p(99) / echo.p(99) if echo.p(99) else 0])
+    print(f"\n{machine()}; database: {'PostgreSQL' if args.postgres else 'SQLite'}; "
+          f"{args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up per bot")
+    print(table(["bot", "workers", "answers", "answers/s", "p50 ms", "p95 ms", "p99 ms",
+                 "errors", "wrong answers"], rows))
+    print()
+    print(table(["workers", "throughput Caseline÷echo (goal ≥ 0.8)",
+                 "p99 Caseline÷echo (goal ≤ 1.5)"], ratios))
+    if args.keep:
+        print(f"logs in {work}")
+    else:
+        cleanup(work)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
