@@ -54,7 +54,7 @@ async def card_button(update: Update, context: CaselineContext) -> None:
     actor = context.require_actor()
     pressed = unpack(update.callback_query.data)
     raw_id, _, extra = pressed.arg.partition(":")
-    appointment_id = int(raw_id) if raw_id.isdigit() and len(raw_id) <= 12 else None
+    appointment_id = int(raw_id) if raw_id.isdecimal() and len(raw_id) <= 12 else None
     now = context.services.clock.now()
     async with context.services.db.session() as session:
         found = (

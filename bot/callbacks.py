@@ -27,8 +27,9 @@ class Pressed:
     arg: str
 
     def int_arg(self) -> int | None:
-        """The argument as an id, or None when it is not a sane one (forged data)."""
-        return int(self.arg) if self.arg.isdigit() and len(self.arg) <= 12 else None
+        """The argument as an id, or None when it is not a sane one (forged data).
+        isdecimal, not isdigit: "²" is a digit that int() refuses."""
+        return int(self.arg) if self.arg.isdecimal() and len(self.arg) <= 12 else None
 
 
 def unpack(data: str | None) -> Pressed:

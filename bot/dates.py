@@ -409,7 +409,7 @@ def _relative(phrase: str) -> tuple[int, float, str] | None:
                 if unit != "hours":
                     return None
                 return sign, 0.5, unit
-            amount = int(amount_text) if amount_text.isdigit() else 1
+            amount = int(amount_text) if amount_text.isdecimal() else 1
             return sign, amount, unit
     return None
 

@@ -67,7 +67,7 @@ REASON = 0
 def _ids(arg: str, count: int) -> list[int] | None:
     """`count` ids from a button's argument ("42:3"); None when forged or stale."""
     parts = arg.split(":")
-    if len(parts) != count or not all(part.isdigit() and len(part) <= 12 for part in parts):
+    if len(parts) != count or not all(part.isdecimal() and len(part) <= 12 for part in parts):
         return None
     return [int(part) for part in parts]
 

@@ -268,7 +268,7 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
     actor = context.require_actor()
     pressed = unpack(update.callback_query.data)
     raw_id, _, option = pressed.arg.partition(":")
-    row_id = int(raw_id) if raw_id.isdigit() and len(raw_id) <= 12 else None
+    row_id = int(raw_id) if raw_id.isdecimal() and len(raw_id) <= 12 else None
     services = context.services
     now = services.clock.now()
     async with services.db.session() as session:

@@ -235,7 +235,7 @@ async def _show_search(update: Update, context: CaselineContext, sid: int, page:
 def _where(arg: str) -> tuple[int | None, int, int]:
     """`<id>:<sid>:<page>` → the numbers (None for a forged id; 0 for missing extras)."""
     parts = (arg.split(":") + ["", "", ""])[:3]
-    numbers = [int(part) if part.isdigit() and len(part) <= 12 else None for part in parts]
+    numbers = [int(part) if part.isdecimal() and len(part) <= 12 else None for part in parts]
     return numbers[0], numbers[1] or 0, numbers[2] or 0
 
 

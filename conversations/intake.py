@@ -131,7 +131,7 @@ def clean(text: str) -> str:
 
 def read_phone(text: str) -> str | None:
     phone = clean(text)
-    digits = sum(character.isdigit() for character in phone)
+    digits = sum(character.isdecimal() for character in phone)
     return phone if PHONE.match(phone) and 3 <= digits <= 20 else None
 
 
@@ -270,7 +270,7 @@ def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
 
 def _id(arg: str) -> int | None:
     """A client id from callback data, or None when it is not a sane one (forged)."""
-    return int(arg) if arg.isdigit() and len(arg) <= 10 and int(arg) <= ID_MAX else None
+    return int(arg) if arg.isdecimal() and len(arg) <= 10 and int(arg) <= ID_MAX else None
 
 
 # ── entry and resuming ─────────────────────────────────────────────────────────

@@ -115,7 +115,7 @@ async def frequency_chosen(update: Update, context: CaselineContext) -> int:
 
 async def frequency_typed(update: Update, context: CaselineContext) -> int:
     raw = update.effective_message.text.strip().lower().removesuffix("days").removesuffix("d")
-    if not raw.strip().isdigit() or int(raw) not in clients.FREQUENCY_RANGE:
+    if not raw.strip().isdecimal() or int(raw) not in clients.FREQUENCY_RANGE:
         await update.effective_message.reply_text(texts.NEWCLIENT_BAD_FREQUENCY)
         return FREQUENCY
     return await _confirm(update, context, int(raw))

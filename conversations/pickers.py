@@ -28,6 +28,8 @@ from storage import audit, clients
 from storage.models import Client
 
 LABEL_MAX = 40
+# Buttons offer dates within days or weeks; anything beyond ten years is forged.
+MAX_DAYS_AWAY = 3660
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,19 +199,27 @@ async def moment_from_text(
 async def moment_from_buttons(
     update: Update, context: CaselineContext, day_iso: str, hhmm: str
 ) -> Parsed | Ambiguous | Invalid | None:
+    now = context.services.clock.now()
     try:
         day = date.fromisoformat(day_iso)
         at = time(int(hhmm[:2]), int(hhmm[2:]))
     except ValueError:
         return None
-    return combine(day, at, zone_of(context), now=context.services.clock.now())
+    if abs((day - now.date()).days) > MAX_DAYS_AWAY:
+        return None  # only a forged button names a day that far away
+    return combine(day, at, zone_of(context), now=now)
 
 
 def moment_from_stamp(update: Update, context: CaselineContext) -> datetime | None:
     stamp = unpack(update.callback_query.data).int_arg()
     if stamp is None:
         return None
-    return datetime.fromtimestamp(stamp, tz=UTC)
+    try:
+        moment = datetime.fromtimestamp(stamp, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None  # forged: no button carries a moment outside the calendar
+    now = context.services.clock.now()
+    return moment if abs((moment - now).days) <= MAX_DAYS_AWAY else None
 
 
 DURATIONS = (15, 30, 45, 60, 90, 120)

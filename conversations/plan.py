@@ -82,7 +82,7 @@ MAX_ID = 2**31 - 1  # ids are 32-bit columns; a longer forged one must not reach
 
 def read_id(text: str) -> int:
     """A button's id, or BAD_ID for anything that cannot be one of ours (forged data)."""
-    value = int(text) if text.isdigit() and len(text) <= 10 else BAD_ID
+    value = int(text) if text.isdecimal() and len(text) <= 10 else BAD_ID
     return value if value <= MAX_ID else BAD_ID
 
 

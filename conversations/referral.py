@@ -149,7 +149,7 @@ def _day(day: date) -> str:
 def _id_and_status(arg: str) -> tuple[int | None, str | None]:
     """`<referral id>:<status>` from a card button; None for anything forged."""
     raw_id, _, status = arg.partition(":")
-    referral_id = int(raw_id) if raw_id.isdigit() and len(raw_id) <= 12 else None
+    referral_id = int(raw_id) if raw_id.isdecimal() and len(raw_id) <= 12 else None
     return referral_id, status if status in set(ReferralStatus) else None
 
 

@@ -60,7 +60,7 @@ def _parse_time(text: str) -> time | None:
 
 def _menu(worker: Worker, default_zone: str) -> tuple[str, InlineKeyboardMarkup]:
     muted = {kind for kind in worker.muted_reminder_kinds.split(",") if kind}
-    days_off = {int(day) for day in worker.days_off.split(",") if day.isdigit()}
+    days_off = {int(day) for day in worker.days_off.split(",") if day.isdecimal()}
     quiet = (
         texts.SETTINGS_NO_QUIET
         if worker.quiet_start == worker.quiet_end
@@ -132,7 +132,7 @@ def _choices(worker: Worker, which: str) -> InlineKeyboardMarkup | None:
             [labels[:2], labels[2:], [_button(texts.SETTINGS_TYPE_TIME, "type", "quiet")], back]
         )
     if which == "days":
-        off = {int(day) for day in worker.days_off.split(",") if day.isdigit()}
+        off = {int(day) for day in worker.days_off.split(",") if day.isdecimal()}
         row = [
             _button(("☑ " if n in off else "☐ ") + name, "day", n)
             for n, name in enumerate(WEEKDAYS, 1)
@@ -203,14 +203,17 @@ async def pressed(update: Update, context: CaselineContext) -> int:
         text, keyboard = _menu(worker, context.services.settings.timezone)
         if choice.action in ("day", "kind") and changed:
             keyboard = _choices(worker, "days" if choice.action == "day" else "kinds") or keyboard
-    await answer(update, texts.SETTINGS_SAVED if changed else None)
+    if not changed:
+        await answer(update, texts.STALE_BUTTON)  # not one of the choices offered
+        return MENU
+    await answer(update, texts.SETTINGS_SAVED)
     await update.callback_query.edit_message_text(text, reply_markup=keyboard)
     return MENU
 
 
 def _apply(worker: Worker, action: str, arg: str) -> bool:
     """Change one setting from a button; False when the button is not a valid choice."""
-    if action == "lead" and arg.isdigit() and int(arg) in LEADS:
+    if action == "lead" and arg.isdecimal() and int(arg) in LEADS:
         worker.reminder_lead_minutes = int(arg)
     elif action in ("start", "digest") and f"{arg[:2]}:{arg[2:]}" in (
         STARTS if action == "start" else DIGESTS
@@ -223,8 +226,8 @@ def _apply(worker: Worker, action: str, arg: str) -> bool:
     elif action == "quiet" and arg in QUIET:
         start, end = (time.fromisoformat(value) for value in QUIET[arg])
         worker.quiet_start, worker.quiet_end = start, end
-    elif action == "day" and arg.isdigit() and 1 <= int(arg) <= 7:
-        off = {int(day) for day in worker.days_off.split(",") if day.isdigit()} ^ {int(arg)}
+    elif action == "day" and arg.isdecimal() and 1 <= int(arg) <= 7:
+        off = {int(day) for day in worker.days_off.split(",") if day.isdecimal()} ^ {int(arg)}
         worker.days_off = ",".join(str(day) for day in sorted(off))
     elif action == "kind" and arg in OPTIONAL_KINDS:
         muted = {kind for kind in worker.muted_reminder_kinds.split(",") if kind} ^ {arg}

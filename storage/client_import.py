@@ -234,7 +234,7 @@ async def check(
         frequency_text = values.get("contact_frequency_days", "")
         frequency = 30
         if frequency_text:
-            if frequency_text.isdigit() and int(frequency_text) in FREQUENCY_RANGE:
+            if frequency_text.isdecimal() and int(frequency_text) in FREQUENCY_RANGE:
                 frequency = int(frequency_text)
             else:
                 errors.append(

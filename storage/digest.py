@@ -139,7 +139,7 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
 
 def working_days(days_off: str) -> frozenset[int]:
     """ISO weekdays a worker works, from `days_off` such as "6,7" (junk is ignored)."""
-    off = {int(part) for part in days_off.split(",") if part.strip().isdigit()}
+    off = {int(part) for part in days_off.split(",") if part.strip().isdecimal()}
     return frozenset(range(1, 8)) - off
 
 

@@ -73,7 +73,7 @@ class Routine:
 
     @classmethod
     def of(cls, worker: Worker, default_zone: str) -> Routine:
-        days = {int(part) for part in worker.days_off.split(",") if part.strip().isdigit()}
+        days = {int(part) for part in worker.days_off.split(",") if part.strip().isdecimal()}
         muted = {part for part in worker.muted_reminder_kinds.split(",") if part}
         return cls(
             worker_id=worker.id,

@@ -156,3 +156,15 @@ async def test_invites_made_in_chat_respect_roles(harness):
 async def test_commands_are_registered_with_telegram(harness):
     registered = harness.state.commands[('{"type": "default"}', "")]
     assert {"clients", "newclient", "help", "cancel"} <= {c["command"] for c in registered}
+
+
+async def test_ids_in_other_scripts_digits_or_outside_the_calendar_are_refused(harness):
+    # "²".isdigit() is True but int("²") raises: every id parser must refuse it quietly.
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    listing = await wanda.send("/clients")
+    forged = ["cl:o:²", "cl:p:¹²", "cf:note:²", "ac:open:²", "rm:snz:²:h", "nu:undo:²"]
+    for data in forged:
+        await wanda.press_data(listing[0].message_id, data)
+    assert len(wanda.toasts()) == len(forged)
+    await wanda.send("/note")
+    assert (await wanda.send("/cancel"))[0].text == texts.CANCELLED

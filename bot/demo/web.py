@@ -408,7 +408,7 @@ class ChatHandler(_Handler):
 
 def _seq_of(cursor: str) -> int | None:
     head = cursor.split(".", 1)[0]
-    return int(head) if head.isdigit() else None
+    return int(head) if head.isdecimal() else None
 
 
 class SendHandler(_Handler):
