@@ -13,11 +13,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -47,7 +46,10 @@ class Proc:
 def spawn(args: Sequence[str], log: Path, env: dict[str, str] | None = None) -> Proc:
     handle = open(log, "wb")  # noqa: SIM115 (closed with the process)
     popen = subprocess.Popen(
-        list(args), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=handle,
+        list(args),
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=handle,
         stderr=subprocess.STDOUT,
     )
     return Proc(popen, log)
@@ -105,8 +107,13 @@ def scratch_postgres(base_url: str) -> Iterator[str]:
 def migrate(url: str, token: str = "1:MIGRATE") -> None:
     """``caseline db upgrade`` in a subprocess, exactly as an operator runs it."""
     env = {**os.environ, "CASELINE_DATABASE_URL": url, "CASELINE_BOT_TOKEN": token}
-    subprocess.run([PY, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PY, "-m", "bot.cli", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 # ── numbers ────────────────────────────────────────────────────────────────────
@@ -127,8 +134,10 @@ def peak_rss_mb() -> float:
 def machine() -> str:
     mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
     total = mem[1].split()[1] if len(mem) > 1 else "?"
-    return (f"{time.strftime('%Y-%m-%d')}, nproc={os.cpu_count()}, RAM {total}, "
-            f"Python {platform.python_version()}, {platform.machine()}")
+    return (
+        f"{time.strftime('%Y-%m-%d')}, nproc={os.cpu_count()}, RAM {total}, "
+        f"Python {platform.python_version()}, {platform.machine()}"
+    )
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -69,8 +69,12 @@ async def run(root: str, url: str, reminders: int, workers: int) -> list[list[ob
                 for index in range(per_worker + (1 if position < extra else 0)):
                     key = f"visit_due:w{worker.id}:{index}"
                     await outbox.enqueue(
-                        session, key=key, kind="visit_due", worker_id=worker.id,
-                        due_at=clock.now() + timedelta(days=index), now=clock.now(),
+                        session,
+                        key=key,
+                        kind="visit_due",
+                        worker_id=worker.id,
+                        due_at=clock.now() + timedelta(days=index),
+                        now=clock.now(),
                         payload={"index": index},
                     )
                     keys.append(key)
@@ -98,8 +102,23 @@ async def run(root: str, url: str, reminders: int, workers: int) -> list[list[ob
         r429 = after.get("429", 0) - before.get("429", 0)
         duplicates = sum(n - 1 for n in delivered.values() if n > 1)
         misses = sum(1 for key in keys if key not in delivered)
-        return [[reminders, workers, report.sent, report.elapsed, rate, rate / 30, r429,
-                 duplicates, misses, report.retried, report.failed, wall, peak_rss_mb()]]
+        return [
+            [
+                reminders,
+                workers,
+                report.sent,
+                report.elapsed,
+                rate,
+                rate / 30,
+                r429,
+                duplicates,
+                misses,
+                report.retried,
+                report.failed,
+                wall,
+                peak_rss_mb(),
+            ]
+        ]
     finally:
         await control.aclose()
         await db.dispose()
@@ -125,8 +144,26 @@ def main() -> None:
     finally:
         cleanup(work)
     print(f"\n{machine()}; database: {'PostgreSQL' if args.postgres else 'SQLite'}")
-    print(table(["reminders", "chats", "sent", "drain s", "msg/s", "÷ 30 cap", "429s",
-                 "duplicates", "misses", "retried", "failed", "wall s", "driver RSS MB"], rows))
+    print(
+        table(
+            [
+                "reminders",
+                "chats",
+                "sent",
+                "drain s",
+                "msg/s",
+                "÷ 30 cap",
+                "429s",
+                "duplicates",
+                "misses",
+                "retried",
+                "failed",
+                "wall s",
+                "driver RSS MB",
+            ],
+            rows,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,8 @@ import subprocess
 import sys
 import time
 from contextlib import ExitStack
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 from bench.common import (
@@ -74,20 +75,36 @@ async def seed(url: str, clients: int, workers: int) -> dict[str, float]:
 
     try:
         async with db.session() as session:
-            await bulk(session, Team, [{"id": 1, "name": "Team 50", "created_at": NOW},
-                                       {"id": 2, "name": "Others", "created_at": NOW}])
+            await bulk(
+                session,
+                Team,
+                [
+                    {"id": 1, "name": "Team 50", "created_at": NOW},
+                    {"id": 2, "name": "Others", "created_at": NOW},
+                ],
+            )
             people = []
             for w in range(1, workers + 1):
-                people.append({
-                    "id": w, "name": f"Worker {w:05d}",
-                    "role": "supervisor" if w in (1, 2) else "worker",
-                    "team_id": 1 if w <= TEAM_SIZE else 2,
-                    "telegram_user_id": USER_BASE + w, "chat_id": USER_BASE + w,
-                    "timezone": "UTC", "quiet_start": dtime(20), "quiet_end": dtime(8),
-                    "days_off": "6,7", "start_of_day": dtime(8), "digest_time": dtime(9),
-                    "reminder_lead_minutes": 60, "muted_reminder_kinds": "", "active": True,
-                    "created_at": NOW - timedelta(days=400),
-                })
+                people.append(
+                    {
+                        "id": w,
+                        "name": f"Worker {w:05d}",
+                        "role": "supervisor" if w in (1, 2) else "worker",
+                        "team_id": 1 if w <= TEAM_SIZE else 2,
+                        "telegram_user_id": USER_BASE + w,
+                        "chat_id": USER_BASE + w,
+                        "timezone": "UTC",
+                        "quiet_start": dtime(20),
+                        "quiet_end": dtime(8),
+                        "days_off": "6,7",
+                        "start_of_day": dtime(8),
+                        "digest_time": dtime(9),
+                        "reminder_lead_minutes": 60,
+                        "muted_reminder_kinds": "",
+                        "active": True,
+                        "created_at": NOW - timedelta(days=400),
+                    }
+                )
             await bulk(session, Worker, people)
         # Each table in its own transaction keeps SQLite's WAL small.
         for start in range(0, clients, 50_000):
@@ -96,40 +113,73 @@ async def seed(url: str, clients: int, workers: int) -> dict[str, float]:
             for c in range(start + 1, stop + 1):
                 worker = (c % workers) + 1
                 last = NOW - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
-                client_rows.append({
-                    "id": c, "name": f"Client {c}", "program": "other",
-                    "status": "active" if c % 10 else "discharged", "worker_id": worker,
-                    "contact_frequency_days": rng.choice((7, 14, 30, 30, 30, 60)),
-                    "last_contact_at": last, "needs": {}, "risk_level": 0,
-                    "created_at": NOW - timedelta(days=500), "updated_at": last,
-                })
+                client_rows.append(
+                    {
+                        "id": c,
+                        "name": f"Client {c}",
+                        "program": "other",
+                        "status": "active" if c % 10 else "discharged",
+                        "worker_id": worker,
+                        "contact_frequency_days": rng.choice((7, 14, 30, 30, 30, 60)),
+                        "last_contact_at": last,
+                        "needs": {},
+                        "risk_level": 0,
+                        "created_at": NOW - timedelta(days=500),
+                        "updated_at": last,
+                    }
+                )
                 for k in range(2):
                     moment = NOW - timedelta(days=rng.randint(0, 120), minutes=k)
-                    note_rows.append({
-                        "client_id": c, "author_id": worker, "interaction_type": "home_visit",
-                        "occurred_at": moment, "created_at": moment,
-                        "text": "Checked meds, pantry ok.", "risk_flag": False,
-                    })
+                    note_rows.append(
+                        {
+                            "client_id": c,
+                            "author_id": worker,
+                            "interaction_type": "home_visit",
+                            "occurred_at": moment,
+                            "created_at": moment,
+                            "text": "Checked meds, pantry ok.",
+                            "risk_flag": False,
+                        }
+                    )
                 if c % 2:
                     starts = NOW - timedelta(days=rng.randint(1, 90), hours=rng.randint(0, 8))
-                    appt_rows.append({
-                        "client_id": c, "worker_id": worker, "starts_at": starts,
-                        "duration_minutes": 60, "kind": "home_visit", "status": "completed",
-                        "created_at": starts - timedelta(days=7), "completed_at": starts,
-                    })
+                    appt_rows.append(
+                        {
+                            "client_id": c,
+                            "worker_id": worker,
+                            "starts_at": starts,
+                            "duration_minutes": 60,
+                            "kind": "home_visit",
+                            "status": "completed",
+                            "created_at": starts - timedelta(days=7),
+                            "completed_at": starts,
+                        }
+                    )
                 else:
                     starts = NOW + timedelta(days=rng.randint(2, 60), hours=rng.randint(0, 8))
-                    appt_rows.append({
-                        "client_id": c, "worker_id": worker, "starts_at": starts,
-                        "duration_minutes": 60, "kind": "home_visit", "status": "scheduled",
-                        "created_at": NOW - timedelta(days=3), "completed_at": None,
-                    })
-                    plan_rows.append({
-                        "client_id": c, "version": 1, "status": "active",
-                        "review_interval_days": 90,
-                        "next_review_on": (NOW + timedelta(days=rng.randint(-10, 90))).date(),
-                        "created_at": NOW - timedelta(days=100), "created_by_id": worker,
-                    })
+                    appt_rows.append(
+                        {
+                            "client_id": c,
+                            "worker_id": worker,
+                            "starts_at": starts,
+                            "duration_minutes": 60,
+                            "kind": "home_visit",
+                            "status": "scheduled",
+                            "created_at": NOW - timedelta(days=3),
+                            "completed_at": None,
+                        }
+                    )
+                    plan_rows.append(
+                        {
+                            "client_id": c,
+                            "version": 1,
+                            "status": "active",
+                            "review_interval_days": 90,
+                            "next_review_on": (NOW + timedelta(days=rng.randint(-10, 90))).date(),
+                            "created_at": NOW - timedelta(days=100),
+                            "created_by_id": worker,
+                        }
+                    )
             async with db.session() as session:
                 await bulk(session, Client, client_rows)
             async with db.session() as session:
@@ -140,12 +190,23 @@ async def seed(url: str, clients: int, workers: int) -> dict[str, float]:
                 await bulk(session, Plan, plan_rows)
         # The fixed number of due items: reminders due now (start in 30 min, lead 60 min).
         async with db.session() as session:
-            await bulk(session, Appointment, [{
-                "client_id": (i * 37) % clients + 1, "worker_id": ((i * 37) % clients) % workers + 1,
-                "starts_at": NOW + timedelta(minutes=30), "duration_minutes": 60,
-                "kind": "home_visit", "status": "scheduled", "created_at": NOW - timedelta(days=1),
-                "completed_at": None,
-            } for i in range(DUE)])
+            await bulk(
+                session,
+                Appointment,
+                [
+                    {
+                        "client_id": (i * 37) % clients + 1,
+                        "worker_id": ((i * 37) % clients) % workers + 1,
+                        "starts_at": NOW + timedelta(minutes=30),
+                        "duration_minutes": 60,
+                        "kind": "home_visit",
+                        "status": "scheduled",
+                        "created_at": NOW - timedelta(days=1),
+                        "completed_at": None,
+                    }
+                    for i in range(DUE)
+                ],
+            )
         if db.dialect == "postgresql":
             async with db.engine.connect() as conn:
                 await conn.exec_driver_sql("COMMIT")
@@ -154,7 +215,8 @@ async def seed(url: str, clients: int, workers: int) -> dict[str, float]:
                 for table_name in ("workers", "clients", "notes", "appointments", "plans"):
                     await conn.exec_driver_sql(
                         f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "
-                        f"(SELECT max(id) FROM {table_name}))")
+                        f"(SELECT max(id) FROM {table_name}))"
+                    )
         else:
             async with db.engine.connect() as conn:
                 await conn.exec_driver_sql("ANALYZE")
@@ -166,10 +228,11 @@ async def seed(url: str, clients: int, workers: int) -> dict[str, float]:
 
 async def measure(url: str) -> dict[str, float]:
     """Runs in a fresh process so that its peak RSS is the tick's and digest's, not the seed's."""
+    from zoneinfo import ZoneInfo
+
     from storage.db import Database
     from storage.digest import team_digest
     from storage.reminders import plan_tick
-    from zoneinfo import ZoneInfo
 
     db = Database(url)
     out: dict[str, float] = {"rss_start_mb": peak_rss_mb()}
@@ -192,7 +255,9 @@ async def measure(url: str) -> dict[str, float]:
             digest = await team_digest(session, team_id=1, now=NOW, zone=ZoneInfo("UTC"))
         out["digest_s"] = time.perf_counter() - t
         out["digest_workers"] = len(digest.workers)
-        out["digest_open_clients"] = digest.team.open_clients if hasattr(digest.team, "open_clients") else -1
+        out["digest_open_clients"] = (
+            digest.team.open_clients if hasattr(digest.team, "open_clients") else -1
+        )
     finally:
         await db.dispose()
     out["peak_rss_mb"] = peak_rss_mb()
@@ -206,9 +271,13 @@ def startup(url: str, work: Path, label: str, root: str) -> float:
 
     if True:
         token = "4242:BENCHSTARTUP"
-        env = {"CASELINE_BOT_TOKEN": token, "CASELINE_BOT_API_URL": f"{root}/bot",
-               "CASELINE_DATABASE_URL": url, "CASELINE_REMINDER_TICK_SECONDS": "3600",
-               "CASELINE_TIMEZONE": "UTC"}
+        env = {
+            "CASELINE_BOT_TOKEN": token,
+            "CASELINE_BOT_API_URL": f"{root}/bot",
+            "CASELINE_DATABASE_URL": url,
+            "CASELINE_REMINDER_TICK_SECONDS": "3600",
+            "CASELINE_TIMEZONE": "UTC",
+        }
         started = time.monotonic()
         proc = spawn([PY, "-m", "bot.cli", "run"], work / f"startup-{label}.log", env)
         try:
@@ -216,8 +285,11 @@ def startup(url: str, work: Path, label: str, root: str) -> float:
             asyncio.run(wait_ready(root, token, USER_BASE + 3, timeout=60))
             return time.monotonic() - started
         except TimeoutError:
-            print(f"startup {label}: no answer in 60 s; bot log tail:\n"
-                  f"{proc.log.read_text(errors='replace')[-1500:]}", file=sys.stderr)
+            print(
+                f"startup {label}: no answer in 60 s; bot log tail:\n"
+                f"{proc.log.read_text(errors='replace')[-1500:]}",
+                file=sys.stderr,
+            )
             return float("nan")
         finally:
             proc.stop()
@@ -241,23 +313,56 @@ def main() -> None:
         with ExitStack() as stack:
             urls = {}
             for n in sizes:
-                url = (stack.enter_context(scratch_postgres(args.postgres)) if args.postgres
-                       else sqlite_url(work / f"scale-{n}.db"))
+                url = (
+                    stack.enter_context(scratch_postgres(args.postgres))
+                    if args.postgres
+                    else sqlite_url(work / f"scale-{n}.db")
+                )
                 urls[n] = url
                 migrate(url)
                 seeded = asyncio.run(seed(url, n, args.workers))
-                done = subprocess.run([PY, "-m", "bench.scale", "--measure", url], cwd=ROOT,
-                                      check=True, capture_output=True, text=True)
+                done = subprocess.run(
+                    [PY, "-m", "bench.scale", "--measure", url],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
                 m = json.loads(done.stdout.strip().splitlines()[-1])
                 results[n] = m
-                rows.append([n, args.workers, int(seeded.get("notes", 0)),
-                             int(seeded.get("appointments", 0)), seeded["seed_s"],
-                             int(m["tick1_due"]), m["tick1_s"] * 1000, m["tick2_s"] * 1000,
-                             m["digest_s"] * 1000, m["peak_rss_mb"]])
+                rows.append(
+                    [
+                        n,
+                        args.workers,
+                        int(seeded.get("notes", 0)),
+                        int(seeded.get("appointments", 0)),
+                        seeded["seed_s"],
+                        int(m["tick1_due"]),
+                        m["tick1_s"] * 1000,
+                        m["tick2_s"] * 1000,
+                        m["digest_s"] * 1000,
+                        m["peak_rss_mb"],
+                    ]
+                )
                 print(f"seeded and measured {n} clients", file=sys.stderr)
-            print(table(["clients", "workers", "notes", "appointments", "seed s", "due items",
-                         "tick #1 ms", "tick #2 ms", "digest(50) ms", "peak RSS MB"], rows),
-                  file=sys.stderr)
+            print(
+                table(
+                    [
+                        "clients",
+                        "workers",
+                        "notes",
+                        "appointments",
+                        "seed s",
+                        "due items",
+                        "tick #1 ms",
+                        "tick #2 ms",
+                        "digest(50) ms",
+                        "peak RSS MB",
+                    ],
+                    rows,
+                ),
+                file=sys.stderr,
+            )
             if not args.no_startup:
                 small, large = min(sizes), max(sizes)
                 # Side by side, alternating, twice each, through one dev server.
@@ -268,16 +373,36 @@ def main() -> None:
     finally:
         cleanup(work)
     print(f"\n{machine()}; database: {'PostgreSQL' if args.postgres else 'SQLite'}")
-    print(table(["clients", "workers", "notes", "appointments", "seed s", "due items",
-                 "tick #1 ms", "tick #2 ms", "digest(50) ms", "peak RSS MB"], rows))
+    print(
+        table(
+            [
+                "clients",
+                "workers",
+                "notes",
+                "appointments",
+                "seed s",
+                "due items",
+                "tick #1 ms",
+                "tick #2 ms",
+                "digest(50) ms",
+                "peak RSS MB",
+            ],
+            rows,
+        )
+    )
     if len(sizes) > 1:
         a, b = results[min(sizes)], results[max(sizes)]
         print()
-        print(table(["ratio", f"{max(sizes)}÷{min(sizes)} clients"], [
-            ["tick #1", b["tick1_s"] / a["tick1_s"]],
-            ["tick #2 (nothing due)", b["tick2_s"] / a["tick2_s"]],
-            ["team digest", b["digest_s"] / a["digest_s"]],
-        ]))
+        print(
+            table(
+                ["ratio", f"{max(sizes)}÷{min(sizes)} clients"],
+                [
+                    ["tick #1", b["tick1_s"] / a["tick1_s"]],
+                    ["tick #2 (nothing due)", b["tick2_s"] / a["tick2_s"]],
+                    ["team digest", b["digest_s"] / a["digest_s"]],
+                ],
+            )
+        )
     if starts:
         print()
         print(table(["clients in database", "caseline run → first /help answer, s"], starts))

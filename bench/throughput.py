@@ -62,8 +62,12 @@ async def seed(url: str, workers: int) -> dict[int, list[str]]:
                 worker.timezone = "UTC"
                 clients = [
                     await create_client(
-                        session, name=f"Client {index}-{n}", program=Program.OTHER,
-                        contact_frequency_days=30, worker_id=worker.id, now=now,
+                        session,
+                        name=f"Client {index}-{n}",
+                        program=Program.OTHER,
+                        contact_frequency_days=30,
+                        worker_id=worker.id,
+                        now=now,
                     )
                     for n in range(CLIENTS_PER_WORKER)
                 ]
@@ -90,8 +94,15 @@ class Result:
         return percentile(self.latencies, q) * 1000
 
 
-async def drive(root: str, token: str, codes: dict[int, list[str]], seconds: float,
-                warmup: float, name: str, check: str | None) -> Result:
+async def drive(
+    root: str,
+    token: str,
+    codes: dict[int, list[str]],
+    seconds: float,
+    warmup: float,
+    name: str,
+    check: str | None,
+) -> Result:
     """Closed-loop load; ``check`` is a substring the answer to /note must contain."""
     result = Result(name)
     limits = __import__("httpx").Limits(max_connections=2 * len(codes) + 10)
@@ -127,8 +138,13 @@ async def drive(root: str, token: str, codes: dict[int, list[str]], seconds: flo
         while time.monotonic() < stop_at:
             n += 1
             code = codes[user_id][n % len(codes[user_id])]
-            text = "/today" if n % 4 == 0 else (
-                f"/note {code} {KINDS[n % len(KINDS)]} checked meds, pantry ok, next week {n}")
+            text = (
+                "/today"
+                if n % 4 == 0
+                else (
+                    f"/note {code} {KINDS[n % len(KINDS)]} checked meds, pantry ok, next week {n}"
+                )
+            )
             future = asyncio.get_running_loop().create_future()
             waiting[user_id] = future
             sent = time.monotonic()
@@ -200,8 +216,7 @@ def one_level(n: int, args: argparse.Namespace, root: str, work: Path) -> list[R
         try:
             asyncio.run(wait_ready(root, token, USER_BASE))
             check = "saved" if kind == "caseline" else None
-            res = asyncio.run(drive(root, token, codes, args.seconds, args.warmup,
-                                    kind, check))
+            res = asyncio.run(drive(root, token, codes, args.seconds, args.warmup, kind, check))
             results.append(res)
         finally:
             proc.stop()
@@ -212,8 +227,12 @@ def one_level(n: int, args: argparse.Namespace, root: str, work: Path) -> list[R
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, action="append",
-                        help="simulated workers (repeat for several levels; default 50)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        action="append",
+        help="simulated workers (repeat for several levels; default 50)",
+    )
     parser.add_argument("--postgres", help="PostgreSQL URL: a scratch database is made beside it")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
@@ -227,17 +246,53 @@ def main() -> None:
         for n in levels:
             echo, case = one_level(n, args, root, work)
             for r in (echo, case):
-                rows.append([r.name, n, r.answered, r.rate, r.p(50), r.p(95), r.p(99),
-                             r.errors, r.expect_failures])
-            ratios.append([n, case.rate / echo.rate if echo.rate else 0,
-                           case.p(99) / echo.p(99) if echo.p(99) else 0])
-    print(f"\n{machine()}; database: {'PostgreSQL' if args.postgres else 'SQLite'}; "
-          f"{args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up per bot")
-    print(table(["bot", "workers", "answers", "answers/s", "p50 ms", "p95 ms", "p99 ms",
-                 "errors", "wrong answers"], rows))
+                rows.append(
+                    [
+                        r.name,
+                        n,
+                        r.answered,
+                        r.rate,
+                        r.p(50),
+                        r.p(95),
+                        r.p(99),
+                        r.errors,
+                        r.expect_failures,
+                    ]
+                )
+            ratios.append(
+                [
+                    n,
+                    case.rate / echo.rate if echo.rate else 0,
+                    case.p(99) / echo.p(99) if echo.p(99) else 0,
+                ]
+            )
+    print(
+        f"\n{machine()}; database: {'PostgreSQL' if args.postgres else 'SQLite'}; "
+        f"{args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up per bot"
+    )
+    print(
+        table(
+            [
+                "bot",
+                "workers",
+                "answers",
+                "answers/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "errors",
+                "wrong answers",
+            ],
+            rows,
+        )
+    )
     print()
-    print(table(["workers", "throughput Caseline÷echo (goal ≥ 0.8)",
-                 "p99 Caseline÷echo (goal ≤ 1.5)"], ratios))
+    print(
+        table(
+            ["workers", "throughput Caseline÷echo (goal ≥ 0.8)", "p99 Caseline÷echo (goal ≤ 1.5)"],
+            ratios,
+        )
+    )
     if args.keep:
         print(f"logs in {work}")
     else:

@@ -32,7 +32,7 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.context import CaselineContext, zone_of
 from bot.digest_chart import chart_png
-from bot.splitting import MESSAGE_LIMIT
+from bot.splitting import MESSAGE_LIMIT, utf16_length
 from storage import audit
 from storage.db import Database
 from storage.digest import TeamDigest, WorkerFigures, team_digest, team_names
@@ -46,11 +46,6 @@ QUIET_NAMES_MAX = 1200
 # An admin outside any team is offered this many team names to choose from.
 TEAMS_LISTED = 40
 ATTENTION = {"red": 0, "yellow": 1, "green": 2, None: 3}
-
-
-def utf16_length(text: str) -> int:
-    """Telegram measures messages in UTF-16 code units (an emoji counts twice)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def by_attention(rows: Iterable[WorkerFigures]) -> list[WorkerFigures]:

@@ -9,16 +9,30 @@ MESSAGE_LIMIT = 4096
 CHUNK = 3800
 
 
+def utf16_length(text: str) -> int:
+    """Telegram counts UTF-16 code units: an emoji outside the BMP counts two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fitting(text: str, limit: int) -> str:
+    """The longest prefix of `text` within `limit` UTF-16 units."""
+    window = text[:limit]
+    while (excess := utf16_length(window) - limit) > 0:
+        window = window[: len(window) - max(1, excess // 2)]
+    return window
+
+
 def split_plain(text: str, limit: int = CHUNK) -> list[str]:
     """Split on paragraph, then line, then word boundaries; hard-cut only when a single
-    word is longer than a message. Joining the pieces gives back the same words."""
+    word is longer than a message. Joining the pieces gives back the same words.
+    `limit` is in UTF-16 units, as Telegram measures."""
     chunks: list[str] = []
     rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
+    while utf16_length(rest) > limit:
+        window = _fitting(rest, limit)
         cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        if cut < limit // 2:
-            cut = limit
+        if cut < len(window) // 2:
+            cut = len(window)
         chunks.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest or not chunks:

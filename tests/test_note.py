@@ -292,3 +292,12 @@ async def test_card_buttons_start_a_flow_for_that_client_only_if_visible(harness
     assert [(e.action, e.subject_id, e.actor_worker_id) for e in refused] == [
         ("client.access", 1, await harness.worker_id(702))
     ] * 3
+
+
+def test_long_text_in_emoji_is_split_by_telegrams_measure():
+    from bot.splitting import html_pages, utf16_length
+
+    body = ("🙂 " * 5000).strip()
+    pages = html_pages("<b>Note</b>", body)
+    assert all(utf16_length(page) <= 4096 for page in pages)
+    assert sum(page.count("🙂") for page in pages) == 5000
