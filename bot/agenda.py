@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts, views
-from bot.callbacks import pack, pattern, unpack
+from bot.callbacks import pack, pattern, read_id, unpack
 from bot.context import CaselineContext, zone_of
 from bot.replies import answer, show
 from storage import appointments, audit
@@ -54,7 +54,7 @@ async def card_button(update: Update, context: CaselineContext) -> None:
     actor = context.require_actor()
     pressed = unpack(update.callback_query.data)
     raw_id, _, extra = pressed.arg.partition(":")
-    appointment_id = int(raw_id) if raw_id.isdecimal() and len(raw_id) <= 12 else None
+    appointment_id = read_id(raw_id)
     now = context.services.clock.now()
     async with context.services.db.session() as session:
         found = (

@@ -11,6 +11,27 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64
 SEPARATOR = ":"
+# Ids are 32-bit columns on PostgreSQL: a longer forged number must be refused here,
+# before it reaches SQL and overflows there.
+MAX_ID = 2**31 - 1
+
+
+def read_id(text: str) -> int | None:
+    """A number from callback data, or None when it cannot be one of ours (forged).
+    isdecimal, not isdigit: "²" is a digit that int() refuses."""
+    if not text.isdecimal() or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
+
+def read_ids(arg: str, count: int) -> list[int] | None:
+    """Exactly `count` ids from an argument like "42:3"; None when any is forged."""
+    parts = arg.split(SEPARATOR)
+    numbers = [read_id(part) for part in parts]
+    if len(parts) != count or None in numbers:
+        return None
+    return numbers  # type: ignore[return-value]
 
 
 def pack(*parts: object) -> str:
@@ -27,9 +48,8 @@ class Pressed:
     arg: str
 
     def int_arg(self) -> int | None:
-        """The argument as an id, or None when it is not a sane one (forged data).
-        isdecimal, not isdigit: "²" is a digit that int() refuses."""
-        return int(self.arg) if self.arg.isdecimal() and len(self.arg) <= 12 else None
+        """The argument as an id, or None when it is not a sane one (forged data)."""
+        return read_id(self.arg)
 
 
 def unpack(data: str | None) -> Pressed:

@@ -41,7 +41,7 @@ from telegram.ext import (
 )
 
 from bot import export, texts
-from bot.callbacks import pack, unpack
+from bot.callbacks import pack, read_ids, unpack
 from bot.context import CaselineContext, zone_of
 from bot.replies import answer, show
 from bot.splitting import CHUNK
@@ -62,14 +62,6 @@ OPEN_STATUSES = (ClientStatus.ACTIVE, ClientStatus.INTAKE)
 DISCHARGE_PREFIX = "dc"
 DISCHARGE_DRAFT = "discharge"
 REASON = 0
-
-
-def _ids(arg: str, count: int) -> list[int] | None:
-    """`count` ids from a button's argument ("42:3"); None when forged or stale."""
-    parts = arg.split(":")
-    if len(parts) != count or not all(part.isdecimal() and len(part) <= 12 for part in parts):
-        return None
-    return [int(part) for part in parts]
 
 
 async def _say_not_found(update: Update, client_id: int | None) -> None:
@@ -268,7 +260,7 @@ async def history_command(update: Update, context: CaselineContext) -> None:
 
 
 async def history_page(update: Update, context: CaselineContext) -> None:
-    ids = _ids(unpack(update.callback_query.data).arg, 2)
+    ids = read_ids(unpack(update.callback_query.data).arg, 2)
     if ids is None:
         await answer(update, texts.STALE_BUTTON)
         return
@@ -429,7 +421,7 @@ def _label(text: str, limit: int = 40) -> str:
 
 async def transfer_pressed(update: Update, context: CaselineContext) -> None:
     actor = context.require_actor()
-    ids = _ids(unpack(update.callback_query.data).arg, 2)
+    ids = read_ids(unpack(update.callback_query.data).arg, 2)
     services = context.services
     now = services.clock.now()
     async with services.db.session() as session:
@@ -524,7 +516,7 @@ async def _discharge(
 async def discharge_reason_pressed(update: Update, context: CaselineContext) -> None:
     """dc:r:<client>:<reason code> — one of the listed reasons."""
     client_raw, _, code = unpack(update.callback_query.data).arg.partition(":")
-    ids = _ids(client_raw, 1)
+    ids = read_ids(client_raw, 1)
     label = texts.DISCHARGE_REASONS.get(code)
     if ids is None or label is None:
         await answer(update, texts.STALE_BUTTON)

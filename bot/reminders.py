@@ -20,7 +20,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot import digest, texts
-from bot.callbacks import pack, pattern, unpack
+from bot.callbacks import pack, pattern, read_id, unpack
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CaselineContext
@@ -268,7 +268,7 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
     actor = context.require_actor()
     pressed = unpack(update.callback_query.data)
     raw_id, _, option = pressed.arg.partition(":")
-    row_id = int(raw_id) if raw_id.isdecimal() and len(raw_id) <= 12 else None
+    row_id = read_id(raw_id)
     services = context.services
     now = services.clock.now()
     async with services.db.session() as session:

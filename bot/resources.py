@@ -42,7 +42,7 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import pack, pattern, unpack
+from bot.callbacks import pack, pattern, read_id, unpack
 from bot.context import CaselineContext
 from bot.replies import answer, show
 from bot.views import View
@@ -235,7 +235,7 @@ async def _show_search(update: Update, context: CaselineContext, sid: int, page:
 def _where(arg: str) -> tuple[int | None, int, int]:
     """`<id>:<sid>:<page>` → the numbers (None for a forged id; 0 for missing extras)."""
     parts = (arg.split(":") + ["", "", ""])[:3]
-    numbers = [int(part) if part.isdecimal() and len(part) <= 12 else None for part in parts]
+    numbers = [read_id(part) for part in parts]
     return numbers[0], numbers[1] or 0, numbers[2] or 0
 
 

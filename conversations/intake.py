@@ -75,7 +75,7 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import pack, pattern, unpack
+from bot.callbacks import pack, pattern, read_id, unpack
 from bot.context import CaselineContext, zone_of
 from bot.replies import answer
 from bot.timefmt import short_datetime
@@ -110,7 +110,6 @@ EXPIRY_YEARS_MAX = 10
 RESUME_CHOICES = 5
 SUMMARY_FIELD = 120
 SUMMARY_CONTACTS = 10
-ID_MAX = 2**31 - 1
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 NUMERIC_DATE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d+)$")
@@ -268,11 +267,6 @@ def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, arg))
 
 
-def _id(arg: str) -> int | None:
-    """A client id from callback data, or None when it is not a sane one (forged)."""
-    return int(arg) if arg.isdecimal() and len(arg) <= 10 and int(arg) <= ID_MAX else None
-
-
 # ── entry and resuming ─────────────────────────────────────────────────────────
 
 
@@ -313,7 +307,7 @@ async def start(update: Update, context: CaselineContext) -> int:
 
 
 async def resume_pressed(update: Update, context: CaselineContext) -> int:
-    client_id = _id(unpack(update.callback_query.data).arg)
+    client_id = read_id(unpack(update.callback_query.data).arg)
     resumed = await _resume(update, context, client_id, strip=True)
     return RESUME if resumed is None else resumed
 
@@ -327,7 +321,7 @@ async def new_pressed(update: Update, context: CaselineContext) -> int:
 
 async def from_card(update: Update, context: CaselineContext) -> int:
     """A client card's "intake" button: resume that client's intake, if it is ours to."""
-    client_id = _id(unpack(update.callback_query.data).arg)
+    client_id = read_id(unpack(update.callback_query.data).arg)
     resumed = await _resume(update, context, client_id, strip=False)
     return ConversationHandler.END if resumed is None else resumed
 

@@ -200,10 +200,12 @@ async def moment_from_buttons(
     update: Update, context: CaselineContext, day_iso: str, hhmm: str
 ) -> Parsed | Ambiguous | Invalid | None:
     now = context.services.clock.now()
+    if len(hhmm) != 4 or not hhmm.isdecimal():
+        return None  # forged: our buttons carry exactly HHMM
     try:
         day = date.fromisoformat(day_iso)
         at = time(int(hhmm[:2]), int(hhmm[2:]))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     if abs((day - now.date()).days) > MAX_DAYS_AWAY:
         return None  # only a forged button names a day that far away

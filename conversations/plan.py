@@ -42,7 +42,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import callbacks, texts
 from bot.callbacks import Pressed, pack, pattern, unpack
 from bot.context import CaselineContext, zone_of
 from bot.replies import answer
@@ -77,13 +77,12 @@ MESSAGE_BUDGET = 3800
 EDIT_BUTTONS_PER_ROW = 5
 NO_PLAN = 0  # the plan id a button carries while the client has no plan yet
 BAD_ID = -1  # what an unreadable id becomes: it matches nothing and is refused
-MAX_ID = 2**31 - 1  # ids are 32-bit columns; a longer forged one must not reach SQL
 
 
 def read_id(text: str) -> int:
     """A button's id, or BAD_ID for anything that cannot be one of ours (forged data)."""
-    value = int(text) if text.isdecimal() and len(text) <= 10 else BAD_ID
-    return value if value <= MAX_ID else BAD_ID
+    value = callbacks.read_id(text)
+    return BAD_ID if value is None else value
 
 
 def _draft(context: CaselineContext) -> dict[str, Any]:

@@ -60,7 +60,7 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import pack, pattern, unpack
+from bot.callbacks import pack, pattern, read_id, unpack
 from bot.context import CaselineContext, zone_of
 from bot.replies import answer, show
 from bot.resources import category_rows, result_rows, results_text
@@ -149,7 +149,7 @@ def _day(day: date) -> str:
 def _id_and_status(arg: str) -> tuple[int | None, str | None]:
     """`<referral id>:<status>` from a card button; None for anything forged."""
     raw_id, _, status = arg.partition(":")
-    referral_id = int(raw_id) if raw_id.isdecimal() and len(raw_id) <= 12 else None
+    referral_id = read_id(raw_id)
     return referral_id, status if status in set(ReferralStatus) else None
 
 
