@@ -24,9 +24,9 @@ from bot.callbacks import pack, pattern, read_id, unpack
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CaselineContext
-from bot.replies import answer
+from bot.replies import answer, remove_keyboard
 from bot.sender import DrainReport, OutboxSender, Rendered
-from storage import clients, outbox, reminders, workers
+from storage import audit, clients, outbox, reminders, workers
 from storage.db import Database
 from storage.models import Appointment, AppointmentStatus, Client, OutboxMessage, Worker
 from storage.workers import Actor
@@ -273,8 +273,28 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
     now = services.clock.now()
     async with services.db.session() as session:
         row = await session.get(OutboxMessage, row_id) if row_id else None
-        if row is None or row.worker_id != actor.id:
+        valid = pressed.action == "today" or (
+            pressed.action == "snz" and option in (SNOOZE_HOUR, SNOOZE_TOMORROW)
+        )
+        client = await session.get(Client, row.client_id) if row and row.client_id else None
+        # A reminder about a client who has since moved to someone else is not re-pushed:
+        # its text names the client.
+        visible = client is None or await clients.get_visible(session, actor, client.id)
+        if row is None or row.worker_id != actor.id or not valid or not visible:
+            await audit.record(
+                session,
+                {"today": "reminder.today", "snz": "reminder.snooze"}.get(
+                    pressed.action, "reminder.button"
+                ),
+                now=now,
+                actor_id=actor.id,
+                subject_type="outbox",
+                subject_id=row_id,
+                client_id=client.id if client else None,
+                allowed=False,
+            )
             await answer(update, texts.STALE_BUTTON)
+            await remove_keyboard(update)
             return
         if pressed.action == "today":
             await answer(update)
@@ -282,8 +302,10 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
 
             await today_command(update, context)
             return
-        if pressed.action != "snz" or option not in (SNOOZE_HOUR, SNOOZE_TOMORROW):
-            await answer(update, texts.STALE_BUTTON)
+        if row.snoozed_until is not None and row.snoozed_until > now:
+            # The second tap of a double tap: the first already snoozed it.
+            await answer(update)
+            await remove_keyboard(update)
             return
         worker = await session.get(Worker, actor.id)
         routine = reminders.Routine.of(worker, services.settings.timezone)
@@ -291,9 +313,6 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
         if option == SNOOZE_TOMORROW or routine.is_quiet(until):
             until = routine.next_start_of_day(now)
         message = update.callback_query.message
-        client = await session.get(Client, row.client_id) if row.client_id else None
-        if client is not None and await clients.get_visible(session, actor, client.id) is None:
-            client = None
         await outbox.enqueue(
             session,
             key=f"{reminders.SNOOZED}:{row.id}:{until:%Y%m%dT%H%MZ}",
@@ -310,7 +329,7 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
         )
         row.snoozed_until = until
     await answer(update, texts.snoozed_until(f"{until.astimezone(routine.zone):%a %H:%M}"))
-    await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    await remove_keyboard(update)
 
 
 async def deliver_soon(context: CaselineContext) -> None:

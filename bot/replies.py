@@ -38,3 +38,13 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     except BadRequest:
         # A press older than Telegram's answer window: nothing left to acknowledge.
         log.debug("callback query %s could not be answered", query.id)
+
+
+async def remove_keyboard(update: Update) -> None:
+    """Take the buttons off the message a button was pressed on."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest:
+            pass  # already without buttons (a double tap), or too old to edit

@@ -36,7 +36,7 @@ from bot import texts
 from bot.callbacks import pack, pattern, unpack
 from bot.context import CaselineContext, zone_of
 from bot.reminders import alert_risk, deliver_soon
-from bot.replies import answer
+from bot.replies import answer, remove_keyboard
 from bot.splitting import html_pages
 from bot.timefmt import short_datetime
 from conversations import drafts
@@ -49,7 +49,6 @@ from conversations.pickers import (
     client_step,
     moment_from_stamp,
     moment_from_text,
-    remove_keyboard,
 )
 from storage import audit, clients, notes, plans
 from storage.models import InteractionType

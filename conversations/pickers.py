@@ -15,14 +15,13 @@ from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import texts
 from bot.callbacks import pack, unpack
 from bot.context import CaselineContext, zone_of
 from bot.dates import Ambiguous, Invalid, Parsed, combine, parse_when, quick_days, quick_times
-from bot.replies import answer
+from bot.replies import answer, remove_keyboard
 from bot.timefmt import short_datetime
 from storage import audit, clients
 from storage.models import Client
@@ -249,16 +248,6 @@ def card_pattern(flow: str) -> str:
     """Callback pattern of a client card's button (`cf:<flow>:<client id>`) that starts
     `flow` for that client; `client_from_press` reads and re-checks the id."""
     return rf"^cf:{flow}:"
-
-
-async def remove_keyboard(update: Update) -> None:
-    """Take the buttons off the message a button was pressed on."""
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        try:
-            await query.edit_message_reply_markup(reply_markup=None)
-        except BadRequest:
-            pass  # already without buttons, or too old to edit
 
 
 Chosen = Callable[[Update, CaselineContext, ClientRef], Awaitable[int]]

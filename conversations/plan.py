@@ -45,7 +45,7 @@ from telegram.ext import (
 from bot import callbacks, texts
 from bot.callbacks import Pressed, pack, pattern, unpack
 from bot.context import CaselineContext, zone_of
-from bot.replies import answer
+from bot.replies import answer, remove_keyboard
 from conversations import drafts
 from conversations.common import conversation, text_expected
 from conversations.pickers import (
@@ -55,7 +55,6 @@ from conversations.pickers import (
     client_step,
     moment_from_stamp,
     moment_from_text,
-    remove_keyboard,
 )
 from storage import audit, clients, plans
 from storage.models import Client, ClientStatus, Goal, GoalStatus, Plan, PlanStatus

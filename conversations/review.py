@@ -39,10 +39,10 @@ from telegram.ext import (
 from bot import texts
 from bot.callbacks import pack, pattern, unpack
 from bot.context import CaselineContext
-from bot.replies import answer
+from bot.replies import answer, remove_keyboard
 from conversations import drafts
 from conversations.common import conversation, text_expected
-from conversations.pickers import ClientRef, ask_client, card_pattern, remove_keyboard
+from conversations.pickers import ClientRef, ask_client, card_pattern
 from conversations.plan import (
     MESSAGE_BUDGET,
     goal_details,
