@@ -86,12 +86,15 @@ async def _tick(context: CaselineContext) -> None:
 
 def sender_bot(settings: Settings, token: str) -> Bot:
     """The reminder sender's own Bot: no PTB rate limiter (it paces itself, per chat too)
-    and its own connection pool, so a fan-out of reminders never starves answers."""
+    and its own connection pool, so a fan-out of reminders never starves answers.
+
+    A send that times out is retried, yet Telegram may have delivered it: the worker
+    then gets it twice. A read timeout well above PTB's 5 s makes that rarer."""
     return Bot(
         token,
         base_url=settings.bot_api_url,
         base_file_url=settings.bot_file_api_url,
-        request=HTTPXRequest(connection_pool_size=32),
+        request=HTTPXRequest(connection_pool_size=32, read_timeout=settings.send_timeout_seconds),
     )
 
 

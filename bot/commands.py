@@ -13,7 +13,7 @@ from bot.callbacks import pack, pattern, unpack
 from bot.context import CaselineContext, zone_of
 from bot.replies import answer, show
 from bot.timefmt import short_datetime
-from conversations.common import ACTIVE
+from conversations.common import ACTIVE, end_dialogs
 from storage import audit, clients, invites
 from storage.invites import RedeemStatus
 from storage.models import Role, Team
@@ -32,7 +32,14 @@ async def start(update: Update, context: CaselineContext) -> None:
     if context.actor is not None and not context.args:
         await message.reply_text(texts.welcome_back(context.actor.name))
         return
-    code = context.args[0] if context.args else ""
+    await join(update, context, context.args[0] if context.args else "")
+
+
+async def join(update: Update, context: CaselineContext, code: str) -> None:
+    """Redeem an invite code. Someone joining (again) starts with no dialog open: a
+    worker let go mid-dialog must not come back into it."""
+    message = update.effective_message
+    user = update.effective_user
     services = context.services
     now = services.clock.now()
     display_name = " ".join(filter(None, [user.first_name, user.last_name])) or "Colleague"
@@ -56,6 +63,8 @@ async def start(update: Update, context: CaselineContext) -> None:
         )
     if result.status == RedeemStatus.JOINED:
         assert result.worker is not None
+        end_dialogs(context.application, update)
+        context.user_data.clear()
         await message.reply_text(texts.welcome(result.worker.name, result.worker.role))
     elif result.status == RedeemStatus.ALREADY_MEMBER:
         assert result.worker is not None
@@ -146,11 +155,15 @@ async def invite_button(update: Update, context: CaselineContext) -> None:
     actor = context.require_actor()
     role = unpack(update.callback_query.data).action
     allowed = {Role.SUPERVISOR: {Role.WORKER}, Role.ADMIN: set(Role)}.get(Role(actor.role), set())
-    if role not in allowed:
-        await answer(update, texts.NOT_ALLOWED, alert=True)
-        return
     services = context.services
     now = services.clock.now()
+    if role not in allowed:
+        async with services.db.session() as session:
+            await audit.refused(
+                session, "invite.create", now=now, actor_id=actor.id, role=role[:20]
+            )
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
     async with services.db.session() as session:
         team = await session.get(Team, actor.team_id) if actor.team_id else None
         code = await invites.create_invite(

@@ -38,6 +38,7 @@ class Settings:
     date_order: str
     private_previews: bool
     reminder_tick_seconds: int
+    send_timeout_seconds: int = 20
 
     @property
     def zone(self) -> ZoneInfo:
@@ -123,4 +124,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         date_order=date_order,
         private_previews=env.get("CASELINE_PRIVATE_PREVIEWS", "0").strip() in ("1", "true", "yes"),
         reminder_tick_seconds=_int(env, "CASELINE_REMINDER_TICK_SECONDS", 60, 1, 3600),
+        send_timeout_seconds=_int(env, "CASELINE_SEND_TIMEOUT_SECONDS", 20, 1, 120),
     )

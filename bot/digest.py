@@ -18,7 +18,7 @@ it is as safe with `CASELINE_PRIVATE_PREVIEWS` on as off.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -32,7 +32,7 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.context import CaselineContext, zone_of
 from bot.digest_chart import chart_png
-from bot.splitting import MESSAGE_LIMIT, utf16_length
+from bot.splitting import pack_blocks, utf16_length
 from storage import audit
 from storage.db import Database
 from storage.digest import TeamDigest, WorkerFigures, team_digest, team_names
@@ -119,35 +119,6 @@ def _summary(digest: TeamDigest) -> str:
     return "\n".join(lines)
 
 
-def pack(
-    blocks: list[str],
-    continued: Callable[[int, int], str],
-    *,
-    separator: str = "\n\n",
-    limit: int = MESSAGE_LIMIT,
-) -> list[str]:
-    """Join blocks into as few messages as fit `limit`, splitting only between blocks;
-    every message after the first starts with `continued(page, pages)`."""
-    room = limit - utf16_length(continued(99, 99) + separator)
-    pages: list[list[str]] = []
-    size = 0
-    for block in blocks:
-        length = utf16_length(block)
-        if length > room:
-            raise ValueError("a digest block is longer than a Telegram message")
-        if pages and size + utf16_length(separator) + length <= room:
-            pages[-1].append(block)
-            size += utf16_length(separator) + length
-        else:
-            pages.append([block])
-            size = length
-    total = len(pages)
-    return [
-        separator.join(page if number == 1 else [continued(number, total), *page])
-        for number, page in enumerate(pages, start=1)
-    ]
-
-
 def render_digest(digest: TeamDigest, *, private: bool) -> list[str]:
     """The digest as HTML messages, each within Telegram's limit.
 
@@ -155,7 +126,9 @@ def render_digest(digest: TeamDigest, *, private: bool) -> list[str]:
     client names or codes at all, so both settings render the same text."""
     _ = private  # Nothing to hold back: see the docstring.
     blocks = [_summary(digest), *(worker_block(row) for row in by_attention(digest.workers))]
-    return pack(blocks, lambda page, pages: texts.digest_continued(digest.team_name, page, pages))
+    return pack_blocks(
+        blocks, lambda page, pages: texts.digest_continued(digest.team_name, page, pages)
+    )
 
 
 def render_team(digest: TeamDigest) -> list[str]:
@@ -175,7 +148,7 @@ def render_team(digest: TeamDigest) -> list[str]:
         )
     if not digest.workers:
         lines.append(texts.DIGEST_NO_WORKERS)
-    return pack(
+    return pack_blocks(
         lines,
         lambda page, pages: texts.digest_continued(digest.team_name, page, pages),
         separator="\n",

@@ -3,7 +3,7 @@
 - A redelivered update (same update_id) is dropped, so it changes nothing twice.
 - Only private chats are served: client data never goes into a group.
 - A known, active worker is attached to the context as `actor` and goes on.
-- `/start <code>` from anyone goes on to the join flow.
+- `/start <code>` from anyone not (or no longer) a worker is the join, run right here.
 - Anyone else gets one polite refusal (at most once an hour) and an audit event;
   nothing else of theirs is stored.
 """
@@ -17,6 +17,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.commands import join
 from bot.context import CaselineContext
 from bot.replies import answer
 from storage import audit, updates, workers
@@ -52,20 +53,25 @@ async def gate(update: Update, context: CaselineContext) -> None:
                 worker.chat_id = chat.id
             context.actor = Actor.of(worker)
             return
-        if _is_join_attempt(update):
-            return
-        last = await audit.last_event_for_telegram_id(session, user.id, REFUSED)
-        refuse_now = last is None or now - last.at >= REFUSAL_EVERY
-        if refuse_now:
-            await audit.record(
-                session,
-                REFUSED,
-                now=now,
-                telegram_id=user.id,
-                actor_id=worker.id if worker else None,
-                allowed=False,
-                detail={"reason": "deactivated" if worker else "unknown"},
-            )
+        joining = _is_join_attempt(update)
+        if not joining:
+            last = await audit.last_event_for_telegram_id(session, user.id, REFUSED)
+            refuse_now = last is None or now - last.at >= REFUSAL_EVERY
+            if refuse_now:
+                await audit.record(
+                    session,
+                    REFUSED,
+                    now=now,
+                    telegram_id=user.id,
+                    actor_id=worker.id if worker else None,
+                    allowed=False,
+                    detail={"reason": "deactivated" if worker else "unknown"},
+                )
+    if joining:
+        # Joined here, not by the /start handler: an open dialog of someone let go would
+        # catch the command first.
+        await join(update, context, update.message.text.split()[1])
+        raise ApplicationHandlerStop
     text = texts.DEACTIVATED_USER if worker is not None else texts.UNKNOWN_USER
     if update.callback_query is not None:
         await answer(update, text, alert=True)

@@ -6,20 +6,24 @@ import logging
 from datetime import timedelta
 
 from bot.context import CaselineContext
-from storage import appointments, updates
+from storage import appointments, saved_drafts, updates
 
 log = logging.getLogger(__name__)
 
 # Telegram keeps an unconfirmed update for 24 hours; twice that is safe to forget.
 KEEP_UPDATE_IDS = timedelta(hours=48)
+# A kept draft is offered back for days; its saved record is remembered for longer.
+KEEP_SAVED_DRAFTS = timedelta(days=30)
 EVERY = timedelta(hours=6)
 
 
 async def prune_update_ids(context: CaselineContext) -> None:
     services = context.services
     async with services.db.session() as session:
-        removed = await updates.forget_before(session, services.clock.now() - KEEP_UPDATE_IDS)
-    log.info("forgot %d processed update ids", removed)
+        now = services.clock.now()
+        removed = await updates.forget_before(session, now - KEEP_UPDATE_IDS)
+        drafts = await saved_drafts.forget_before(session, now - KEEP_SAVED_DRAFTS)
+    log.info("forgot %d processed update ids and %d saved drafts", removed, drafts)
 
 
 async def extend_series(context: CaselineContext) -> None:

@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.context import CaselineContext
 from bot.replies import answer, remove_keyboard
 from bot.sender import DrainReport, OutboxSender, Rendered
+from bot.splitting import pack_blocks
 from storage import audit, clients, outbox, reminders, workers
 from storage.db import Database
 from storage.models import Appointment, AppointmentStatus, Client, OutboxMessage, Worker
@@ -160,7 +161,10 @@ class Reminders:
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(texts.OPEN_TODAY, callback_data=pack("rm", "today", row.id))]]
         )
-        return Rendered(worker.chat_id, "\n".join(lines)[:4000], keyboard)
+        first, *more = pack_blocks(
+            lines, lambda page, pages: texts.agenda_continued(page, pages), separator="\n"
+        )
+        return Rendered(worker.chat_id, first, keyboard, more=tuple(more))
 
     def _due_lines(self, items: list[tuple[Client, date, bool]], day: date) -> list[str]:
         """Overdue first, as the best systems list them; long lists are cut short."""
@@ -252,8 +256,12 @@ async def alert_risk(
             subject_type="note",
             subject_id=note_id,
             payload={
+                # The reason is free text that may name the client: kept off the
+                # lock screen when previews must be private.
                 "text": texts.risk_alert(
-                    author.name, client_label(client, private), escape(reason)
+                    author.name,
+                    client_label(client, private),
+                    texts.RISK_REASON_ON_CARD if private else escape(reason),
                 ),
                 "client_id": client.id,
             },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 # Telegram counts the text after HTML parsing; leave room for a header line.
@@ -49,3 +50,32 @@ def html_pages(header: str, body: str, limit: int = CHUNK) -> list[str]:
         prefix = header if index == 0 else f"<i>(continued {index + 1}/{len(pieces)})</i>"
         pages.append(f"{prefix}\n{escape(piece)}" if piece else prefix)
     return pages
+
+
+def pack_blocks(
+    blocks: list[str],
+    continued: Callable[[int, int], str],
+    *,
+    separator: str = "\n\n",
+    limit: int = MESSAGE_LIMIT,
+) -> list[str]:
+    """Join blocks into as few messages as fit `limit`, splitting only between blocks;
+    every message after the first starts with `continued(page, pages)`."""
+    room = limit - utf16_length(continued(99, 99) + separator)
+    pages: list[list[str]] = []
+    size = 0
+    for block in blocks:
+        length = utf16_length(block)
+        if length > room:
+            raise ValueError("a block is longer than a Telegram message")
+        if pages and size + utf16_length(separator) + length <= room:
+            pages[-1].append(block)
+            size += utf16_length(separator) + length
+        else:
+            pages.append([block])
+            size = length
+    total = len(pages)
+    return [
+        separator.join(page if number == 1 else [continued(number, total), *page])
+        for number, page in enumerate(pages, start=1)
+    ]

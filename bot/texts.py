@@ -93,9 +93,11 @@ EDIT_IGNORED = (
 NOT_UNDERSTOOD = "I didn't understand that. Send /help to see what I can do."
 STALE_BUTTON = "This button is no longer active."
 NOT_ALLOWED = "You can't do that."
+# Never "try again": the failure may have come after a save, and a repeat saves twice.
 ERROR = (
-    "Sorry, something went wrong on my side. What you saved before is safe; "
-    "please try that step again."
+    "Sorry, something went wrong on my side. What you saved before is safe. "
+    "If you were saving something, look at the client's card before doing it again: "
+    "it may already be there."
 )
 
 CASELOAD_EMPTY = "Your caseload is empty. Add a client with /newclient."
@@ -476,6 +478,13 @@ def worker_blocked(name: str) -> str:
         f"⚠ <b>{escape(name)}</b> has blocked Caseline and no longer gets reminders. "
         "Their access is paused until they are invited again."
     )
+
+
+RISK_REASON_ON_CARD = "The reason is in the note on the client's card."
+
+
+def agenda_continued(page: int, pages: int) -> str:
+    return f"<i>(agenda continued {page}/{pages})</i>"
 
 
 def risk_alert(author: str, client: str, reason: str) -> str:

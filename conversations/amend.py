@@ -15,8 +15,9 @@ from bot.context import CaselineContext, zone_of
 from bot.replies import answer
 from bot.splitting import html_pages
 from bot.timefmt import short_datetime
-from conversations.common import conversation, text_expected
-from storage import audit, clients, notes, workers
+from conversations import drafts
+from conversations.common import confirm_saved, conversation, text_expected
+from storage import audit, clients, notes, saved_drafts, workers
 
 TEXT = 0
 PREFIX = "am"
@@ -29,6 +30,15 @@ async def start(update: Update, context: CaselineContext) -> int:
     async with context.services.db.session() as session:
         note = await notes.get_note(session, note_id) if note_id else None
         client = await clients.get_visible(session, actor, note.client_id) if note else None
+        if note is None or client is None:
+            await audit.refused(
+                session,
+                "note.amend",
+                now=context.services.clock.now(),
+                actor_id=actor.id,
+                subject_type="note",
+                subject_id=note_id,
+            )
     if note is None or client is None or note.retracted_at is not None:
         await answer(update, texts.NOT_ALLOWED, alert=True)
         return ConversationHandler.END
@@ -40,7 +50,8 @@ async def start(update: Update, context: CaselineContext) -> int:
 
 async def text_given(update: Update, context: CaselineContext) -> int:
     actor = context.require_actor()
-    note_id = (context.user_data.get(DRAFT) or {}).get("note")
+    draft = context.user_data.get(DRAFT) or {}
+    note_id, token = draft.get("note"), draft.get(drafts.TOKEN)
     text = update.effective_message.text or ""
     now = context.services.clock.now()
     async with context.services.db.session() as session:
@@ -52,21 +63,23 @@ async def text_given(update: Update, context: CaselineContext) -> int:
         if len(text) > notes.TEXT_MAX:
             await update.effective_message.reply_text(texts.note_too_long(notes.TEXT_MAX))
             return TEXT
-        await notes.amend(session, note, author_id=actor.id, text=text, now=now)
-        await audit.record(
-            session,
-            "note.amend",
-            now=now,
-            actor_id=actor.id,
-            subject_type="note",
-            subject_id=note.id,
-            client_id=client.id,
-        )
+        # Saved before a crash lost the confirmation: show the note as it stands.
+        if not await saved_drafts.saved_as(session, actor.id, token, "amendment"):
+            amendment = await notes.amend(session, note, author_id=actor.id, text=text, now=now)
+            await audit.record(
+                session,
+                "note.amend",
+                now=now,
+                actor_id=actor.id,
+                subject_type="note",
+                subject_id=note.id,
+                client_id=client.id,
+            )
+            saved_drafts.remember(session, actor.id, token, "amendment", amendment.id, now)
         note = await notes.get_note(session, note.id)
         authors = await workers.names(
             session, {a.author_id for a in note.amendments} | {note.author_id}
         )
-    context.user_data.pop(DRAFT, None)
     zone = zone_of(context)
     header = texts.note_with_amendments_header(
         note.id,
@@ -84,9 +97,12 @@ async def text_given(update: Update, context: CaselineContext) -> int:
             + "\n"
             + amendment.text
         )
-    for page in html_pages(header, body):
-        await update.effective_message.reply_text(page)
-    return ConversationHandler.END
+
+    async def confirm() -> None:
+        for page in html_pages(header, body):
+            await update.effective_message.reply_text(page)
+
+    return await confirm_saved(update, context, confirm, DRAFT)
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:

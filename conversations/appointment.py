@@ -30,9 +30,11 @@ from bot.context import CaselineContext, zone_of
 from bot.dates import Ambiguous, Invalid, parse_when
 from bot.replies import answer, show
 from bot.timefmt import short_datetime
-from conversations.common import conversation, text_expected, use_buttons
+from conversations import drafts
+from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
+    appointment_pressed,
     ask_client,
     card_pattern,
     client_from_press,
@@ -44,11 +46,12 @@ from conversations.pickers import (
     moment_from_stamp,
     moment_from_text,
     options_keyboard,
+    search_typed,
     time_keyboard,
 )
-from storage import appointments, audit, clients
+from storage import appointments, audit, clients, saved_drafts
 from storage.appointments import Recurrence
-from storage.models import AppointmentStatus, InteractionType
+from storage.models import Appointment, AppointmentStatus, InteractionType
 
 CLIENT, DAY, TIME, PAST_OK, CARD, PLACE = range(6)
 PREFIX = "ap"
@@ -83,8 +86,7 @@ async def start_draft(context: CaselineContext) -> None:
 async def start(update: Update, context: CaselineContext) -> int:
     await start_draft(context)
     if context.args:
-        async with context.services.db.session() as session:
-            found = await clients.search(session, context.require_actor(), " ".join(context.args))
+        found = await search_typed(context, " ".join(context.args))
         if len(found) == 1:
             return await _client_chosen(update, context, ClientRef.of(found[0]))
     await ask_client(update, context, PREFIX, texts.APPT_ASK_CLIENT)
@@ -100,14 +102,7 @@ async def from_card(update: Update, context: CaselineContext) -> int:
 
 
 async def reschedule_start(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
-    appointment_id = unpack(update.callback_query.data).int_arg()
-    async with context.services.db.session() as session:
-        found = (
-            await appointments.get_visible(session, actor, appointment_id)
-            if appointment_id
-            else None
-        )
+    found = await appointment_pressed(update, context, "appointment.reschedule")
     if found is None or found[0].status != AppointmentStatus.SCHEDULED:
         await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
         return ConversationHandler.END
@@ -330,36 +325,45 @@ async def _save(update: Update, context: CaselineContext) -> int:
     ref = ClientRef.from_json(draft["client"])
     now = context.services.clock.now()
     zone = zone_of(context)
+    token = draft.get(drafts.TOKEN)
     async with context.services.db.session() as session:
         client = await clients.get_visible(session, actor, ref.id)
         if client is None:
             await answer(update, texts.CLIENT_GONE, alert=True)
             return CARD
-        appointment = await appointments.schedule(
-            session,
-            client=client,
-            worker_id=actor.id,
-            starts_at=datetime.fromisoformat(draft["start"]),
-            duration_minutes=draft["duration"],
-            kind=InteractionType(draft["kind"]),
-            zone=zone,
-            now=now,
-            place=draft.get("place"),
-            recurrence=Recurrence(draft["repeat"]),
-        )
-        await audit.record(
-            session,
-            "appointment.create",
-            now=now,
-            actor_id=actor.id,
-            subject_type="appointment",
-            subject_id=appointment.id,
-            client_id=client.id,
-        )
-    context.user_data.pop(DRAFT, None)
-    await answer(update, texts.APPT_SAVED_TOAST)
-    await show(update, views.appointment_card(appointment, client, zone))
-    return ConversationHandler.END
+        earlier = await saved_drafts.saved_as(session, actor.id, token, "appointment")
+        if earlier is not None:  # saved before a crash lost the confirmation
+            appointment = await session.get(Appointment, earlier)
+        else:
+            appointment = await appointments.schedule(
+                session,
+                client=client,
+                worker_id=actor.id,
+                starts_at=datetime.fromisoformat(draft["start"]),
+                duration_minutes=draft["duration"],
+                kind=InteractionType(draft["kind"]),
+                zone=zone,
+                now=now,
+                place=draft.get("place"),
+                recurrence=Recurrence(draft["repeat"]),
+            )
+            await audit.record(
+                session,
+                "appointment.create",
+                now=now,
+                actor_id=actor.id,
+                subject_type="appointment",
+                subject_id=appointment.id,
+                client_id=client.id,
+            )
+            saved_drafts.remember(session, actor.id, token, "appointment", appointment.id, now)
+        view = views.appointment_card(appointment, client, zone)
+
+    async def confirm() -> None:
+        await answer(update, texts.APPT_SAVED_TOAST)
+        await show(update, view)
+
+    return await confirm_saved(update, context, confirm, DRAFT)
 
 
 async def _save_reschedule(update: Update, context: CaselineContext) -> int:
@@ -383,10 +387,13 @@ async def _save_reschedule(update: Update, context: CaselineContext) -> int:
             subject_id=appointment.id,
             client_id=client.id,
         )
-    context.user_data.pop(DRAFT, None)
     view = views.appointment_card(appointment, client, zone_of(context))
-    await update.effective_message.reply_text(view.text, reply_markup=view.keyboard)
-    return ConversationHandler.END
+    return await confirm_saved(
+        update,
+        context,
+        lambda: update.effective_message.reply_text(view.text, reply_markup=view.keyboard),
+        DRAFT,
+    )
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:

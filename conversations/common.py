@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -18,6 +21,9 @@ from bot import texts
 from bot.context import CaselineContext
 from bot.replies import answer
 from conversations.drafts import IdleGuard
+
+log = logging.getLogger(__name__)
+CONFIRM_TRIES = 2
 
 
 def cancel_with(draft_key: str):
@@ -33,6 +39,33 @@ def cancel_with(draft_key: str):
         return ConversationHandler.END
 
     return cancel
+
+
+async def confirm_saved(
+    update: Update,
+    context: CaselineContext,
+    confirm: Callable[[], Awaitable[object]],
+    draft_key: str | None = None,
+) -> int:
+    """End a dialog whose record is committed, then tell the worker.
+
+    The draft goes first: whatever Telegram does next, the dialog must not stay open
+    on a draft that is already a record. A failed confirmation is tried once more —
+    an apology instead would invite the worker to save it all again.
+    """
+    if draft_key is not None:
+        context.user_data.pop(draft_key, None)
+    for attempt in range(1, CONFIRM_TRIES + 1):
+        try:
+            await confirm()
+            break
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                break  # the first try did arrive: the card already says so
+            log.warning("saved; confirmation refused (%s), try %d", exc.message, attempt)
+        except TelegramError as exc:
+            log.warning("saved; confirmation failed (%s), try %d", type(exc).__name__, attempt)
+    return ConversationHandler.END
 
 
 async def mid_flow(update: Update, context: CaselineContext) -> None:
@@ -82,6 +115,20 @@ def _tracked(name: str, callback: Any, guard: IdleGuard, *, entry: bool) -> Any:
         return result
 
     return tracked
+
+
+def end_dialogs(application: Any, update: Update) -> None:
+    """End every dialog the sender of `update` has open.
+
+    PTB has no public way to end a conversation from outside its own callbacks;
+    `_get_key` and `_update_state` are ConversationHandler's own bookkeeping (the
+    deletion reaches the persistence like any other state change). Pinned by the
+    python-telegram-bot <23 bound; tests/test_authorization.py notices a change.
+    """
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, ConversationHandler):
+                handler._update_state(ConversationHandler.END, handler._get_key(update))
 
 
 def conversation(

@@ -9,6 +9,7 @@ draft aside — with any text that update brought — and the next start offers 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from bot import texts
 from bot.context import CaselineContext
 
 KEPT = "kept_drafts"
+TOKEN = "token"
 
 Callback = Callable[[Update, CaselineContext], Awaitable[Any]]
 
@@ -50,6 +52,9 @@ class IdleGuard:
         draft = context.user_data.get(self.key)
         if isinstance(draft, dict):
             draft["touched"] = context.services.clock.now().isoformat()
+            # Persisted with the draft from its first step, so a Save repeated after a
+            # crash finds the record this draft already became (storage/saved_drafts).
+            draft.setdefault(TOKEN, secrets.token_hex(8))
 
     def wrap(self, callback: Callback) -> Callback:
         async def guarded(update: Update, context: CaselineContext) -> Any:

@@ -25,9 +25,10 @@ from bot.callbacks import pack, pattern, unpack
 from bot.commands import open_client
 from bot.context import CaselineContext
 from bot.replies import answer
-from conversations.common import conversation, use_buttons
-from storage import audit, clients
-from storage.models import Program
+from conversations import drafts
+from conversations.common import confirm_saved, conversation, use_buttons
+from storage import audit, clients, saved_drafts
+from storage.models import Program, client_code
 
 NAME, PROGRAM, FREQUENCY, CONFIRM = range(4)
 DRAFT = "newclient"
@@ -152,27 +153,33 @@ async def save(update: Update, context: CaselineContext) -> int:
         return ConversationHandler.END
     services = context.services
     now = services.clock.now()
+    token = draft.get(drafts.TOKEN)
     async with services.db.session() as session:
-        client = await clients.create_client(
-            session,
-            name=draft["name"],
-            program=Program(draft["program"]),
-            contact_frequency_days=draft["frequency"],
-            worker_id=actor.id,
-            now=now,
-        )
-        await audit.record(
-            session,
-            "client.create",
-            now=now,
-            actor_id=actor.id,
-            subject_type="client",
-            subject_id=client.id,
-            client_id=client.id,
-        )
-    context.user_data.pop(DRAFT, None)
-    await open_client(update, context, client.id, toast=texts.client_saved(client.code))
-    return ConversationHandler.END
+        client_id = await saved_drafts.saved_as(session, actor.id, token, "client")
+        if client_id is None:  # else saved before a crash lost the confirmation
+            client = await clients.create_client(
+                session,
+                name=draft["name"],
+                program=Program(draft["program"]),
+                contact_frequency_days=draft["frequency"],
+                worker_id=actor.id,
+                now=now,
+            )
+            await audit.record(
+                session,
+                "client.create",
+                now=now,
+                actor_id=actor.id,
+                subject_type="client",
+                subject_id=client.id,
+                client_id=client.id,
+            )
+            saved_drafts.remember(session, actor.id, token, "client", client.id, now)
+            client_id = client.id
+    toast = texts.client_saved(client_code(client_id))
+    return await confirm_saved(
+        update, context, lambda: open_client(update, context, client_id, toast=toast), DRAFT
+    )
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:

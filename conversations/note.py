@@ -40,7 +40,7 @@ from bot.replies import answer, remove_keyboard
 from bot.splitting import html_pages
 from bot.timefmt import short_datetime
 from conversations import drafts
-from conversations.common import conversation, text_expected
+from conversations.common import confirm_saved, conversation, text_expected
 from conversations.pickers import (
     ClientRef,
     ask_client,
@@ -49,8 +49,9 @@ from conversations.pickers import (
     client_step,
     moment_from_stamp,
     moment_from_text,
+    search_typed,
 )
-from storage import audit, clients, notes, plans
+from storage import audit, clients, notes, plans, saved_drafts
 from storage.models import InteractionType
 from storage.notes import Attachment
 
@@ -151,9 +152,7 @@ async def _start_with_args(update: Update, context: CaselineContext, args: str) 
 async def _client_from_words(
     update: Update, context: CaselineContext, words: str
 ) -> ClientRef | None:
-    actor = context.require_actor()
-    async with context.services.db.session() as session:
-        found = await clients.search(session, actor, words)
+    found = await search_typed(context, words)
     if len(found) == 1:
         return ClientRef.of(found[0])
     await ask_client(update, context, PREFIX, texts.NOTE_ASK_CLIENT)
@@ -493,41 +492,57 @@ async def save(update: Update, context: CaselineContext) -> int:
     services = context.services
     now = services.clock.now()
     occurred = datetime.fromisoformat(draft["when"]) if draft.get("when") else now
+    token = draft.get(drafts.TOKEN)
     async with services.db.session() as session:
         client = await clients.get_visible(session, actor, ref.id)
         if client is None:
             await answer(update, texts.CLIENT_GONE, alert=True)
             return COMPOSE
-        note = await notes.create_note(
-            session,
-            client=client,
-            author_id=actor.id,
-            interaction_type=InteractionType(draft["kind"]),
-            occurred_at=occurred,
-            text=_text_of(draft),
-            now=now,
-            dap=tuple(draft["dap"]) if draft.get("dap") else None,
-            risk_reason=draft.get("risk"),
-            goal_ids=draft.get("goals", []),
-            attachments=[Attachment(**item) for item in draft.get("attachments", [])],
-        )
-        await _audit_saved(session, actor.id, note, now)
-        if note.risk_flag:
-            await alert_risk(
-                session,
-                note_id=note.id,
-                client=client,
-                author=actor,
-                reason=note.risk_reason or "",
-                now=now,
-                private=services.settings.private_previews,
-            )
-    if note.risk_flag:
+        note_id = await saved_drafts.saved_as(session, actor.id, token, "note")
+        if note_id is None:
+            note = await _create(session, context, client, draft, occurred, now)
+            note_id, risk = note.id, note.risk_flag
+        else:
+            risk = False  # saved before a crash; its alert went out with it
+
+    async def confirm() -> None:
+        await answer(update, texts.NOTE_SAVED_TOAST)
+        await _show_saved(update, context, note_id, ref, draft, occurred, undo=False)
+
+    if risk:
         await deliver_soon(context)
-    context.user_data.pop(DRAFT, None)
-    await answer(update, texts.NOTE_SAVED_TOAST)
-    await _show_saved(update, context, note.id, ref, draft, occurred, undo=False)
-    return ConversationHandler.END
+    return await confirm_saved(update, context, confirm, DRAFT)
+
+
+async def _create(session, context: CaselineContext, client, draft, occurred, now):
+    """The note, its audit line, its risk alert and the draft's receipt: one transaction."""
+    actor = context.require_actor()
+    note = await notes.create_note(
+        session,
+        client=client,
+        author_id=actor.id,
+        interaction_type=InteractionType(draft["kind"]),
+        occurred_at=occurred,
+        text=_text_of(draft),
+        now=now,
+        dap=tuple(draft["dap"]) if draft.get("dap") else None,
+        risk_reason=draft.get("risk"),
+        goal_ids=draft.get("goals", []),
+        attachments=[Attachment(**item) for item in draft.get("attachments", [])],
+    )
+    await _audit_saved(session, actor.id, note, now)
+    saved_drafts.remember(session, actor.id, draft.get(drafts.TOKEN), "note", note.id, now)
+    if note.risk_flag:
+        await alert_risk(
+            session,
+            note_id=note.id,
+            client=client,
+            author=actor,
+            reason=note.risk_reason or "",
+            now=now,
+            private=context.services.settings.private_previews,
+        )
+    return note
 
 
 async def _audit_saved(session, actor_id: int, note, now: datetime) -> None:
@@ -610,8 +625,9 @@ async def _one_liner(update: Update, context: CaselineContext, code: str, rest: 
         await update.effective_message.reply_text(texts.client_not_found(code))
         return ConversationHandler.END
     draft = {"kind": kind, "parts": [text]}
-    await _show_saved(update, context, note.id, ref, draft, now, undo=True)
-    return ConversationHandler.END
+    return await confirm_saved(
+        update, context, lambda: _show_saved(update, context, note.id, ref, draft, now, undo=True)
+    )
 
 
 def _split_kind(text: str) -> tuple[InteractionType, str]:
@@ -636,6 +652,15 @@ async def undo_pressed(update: Update, context: CaselineContext) -> None:
         note = await notes.get_note(session, note_id) if note_id else None
         client = await clients.get_visible(session, actor, note.client_id) if note else None
         if note is None or client is None or note.author_id != actor.id:
+            await audit.refused(
+                session,
+                "note.retract",
+                now=now,
+                actor_id=actor.id,
+                subject_type="note",
+                subject_id=note_id,
+                client_id=client.id if client else None,
+            )
             await answer(update, texts.NOT_ALLOWED, alert=True)
             return
         undone = await notes.retract(session, note, client, now=now)

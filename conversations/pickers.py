@@ -23,8 +23,8 @@ from bot.context import CaselineContext, zone_of
 from bot.dates import Ambiguous, Invalid, Parsed, combine, parse_when, quick_days, quick_times
 from bot.replies import answer, remove_keyboard
 from bot.timefmt import short_datetime
-from storage import audit, clients
-from storage.models import Client
+from storage import appointments, audit, clients
+from storage.models import Appointment, Client
 
 LABEL_MAX = 40
 # Buttons offer dates within days or weeks; anything beyond ten years is forged.
@@ -76,6 +76,31 @@ async def ask_client(update: Update, context: CaselineContext, prefix: str, ques
     await update.effective_message.reply_text(text, reply_markup=_keyboard(prefix, found))
 
 
+async def appointment_pressed(
+    update: Update, context: CaselineContext, action: str
+) -> tuple[Appointment, Client] | None:
+    """The appointment a pressed button names, if the presser may see it; else the
+    attempt is audited (another team's id, or a client who has since moved on)."""
+    actor = context.require_actor()
+    appointment_id = unpack(update.callback_query.data).int_arg()
+    async with context.services.db.session() as session:
+        found = (
+            await appointments.get_visible(session, actor, appointment_id)
+            if appointment_id
+            else None
+        )
+        if found is None:
+            await audit.refused(
+                session,
+                action,
+                now=context.services.clock.now(),
+                actor_id=actor.id,
+                subject_type="appointment",
+                subject_id=appointment_id,
+            )
+    return found
+
+
 async def client_from_press(update: Update, context: CaselineContext) -> ClientRef | None:
     actor = context.require_actor()
     client_id = unpack(update.callback_query.data).int_arg()
@@ -101,13 +126,31 @@ async def client_from_press(update: Update, context: CaselineContext) -> ClientR
     return ClientRef.of(client)
 
 
+async def search_typed(context: CaselineContext, words: str) -> list[Client]:
+    """The worker's clients matching what they typed. A client code that names none
+    of them is an attempt on someone else's record (or a typo): audited either way."""
+    actor = context.require_actor()
+    async with context.services.db.session() as session:
+        found = await clients.search(session, actor, words)
+        code = clients.parse_code(words.split()[0]) if words.split() else None
+        if not found and code is not None:
+            await audit.refused(
+                session,
+                "client.access",
+                now=context.services.clock.now(),
+                actor_id=actor.id,
+                subject_type="client",
+                subject_id=code,
+                via="typed",
+            )
+    return found
+
+
 async def client_from_text(
     update: Update, context: CaselineContext, prefix: str
 ) -> ClientRef | None:
-    actor = context.require_actor()
     typed = update.effective_message.text or ""
-    async with context.services.db.session() as session:
-        found = await clients.search(session, actor, typed)
+    found = await search_typed(context, typed)
     if len(found) == 1:
         return ClientRef.of(found[0])
     if not found:

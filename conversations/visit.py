@@ -27,9 +27,10 @@ from bot.context import CaselineContext, zone_of
 from bot.replies import answer
 from bot.timefmt import short_datetime
 from conversations import drafts
-from conversations.common import conversation, text_expected, use_buttons
+from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
+    appointment_pressed,
     ask_client,
     card_pattern,
     client_from_press,
@@ -39,7 +40,7 @@ from conversations.pickers import (
     moment_from_stamp,
     moment_from_text,
 )
-from storage import appointments, audit, clients, notes
+from storage import appointments, audit, clients, notes, saved_drafts
 from storage.models import AppointmentStatus, InteractionType
 
 CLIENT, WHEN, CARD, NOTE = range(4)
@@ -95,14 +96,7 @@ async def from_card(update: Update, context: CaselineContext) -> int:
 
 
 async def from_appointment(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
-    appointment_id = unpack(update.callback_query.data).int_arg()
-    async with context.services.db.session() as session:
-        found = (
-            await appointments.get_visible(session, actor, appointment_id)
-            if appointment_id
-            else None
-        )
+    found = await appointment_pressed(update, context, "visit.log")
     if found is None or found[0].status != AppointmentStatus.SCHEDULED:
         await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
         return ConversationHandler.END
@@ -247,7 +241,7 @@ async def _save(update: Update, context: CaselineContext) -> int:
     now = context.services.clock.now()
     start = datetime.fromisoformat(draft["start"])
     outcome = AppointmentStatus(draft["outcome"])
-    kind = InteractionType(draft["kind"])
+    token = draft.get(drafts.TOKEN)
     async with context.services.db.session() as session:
         client = await clients.get_visible(session, actor, ref.id)
         found = (
@@ -258,55 +252,70 @@ async def _save(update: Update, context: CaselineContext) -> int:
         if client is None or (draft.get("appointment") and found is None):
             await answer(update, texts.CLIENT_GONE, alert=True)
             return CARD
-        if found is not None:
-            visit = found[0]
-            if visit.status != AppointmentStatus.SCHEDULED:
+        # Saved before a crash lost the confirmation: only say so again.
+        if not await saved_drafts.saved_as(session, actor.id, token, "appointment"):
+            if found is not None and found[0].status != AppointmentStatus.SCHEDULED:
                 await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
                 context.user_data.pop(DRAFT, None)
                 return ConversationHandler.END
-            visit.duration_minutes, visit.kind = draft["duration"], kind
-            await appointments.finish(session, visit, client, status=outcome, now=now)
-        else:
-            visit = await appointments.log_visit(
-                session,
-                client=client,
-                worker_id=actor.id,
-                starts_at=start,
-                duration_minutes=draft["duration"],
-                kind=kind,
-                status=outcome,
-                now=now,
-            )
-        body = "\n\n".join(draft.get("parts", []))
-        if body:
-            await notes.create_note(
-                session,
-                client=client,
-                author_id=actor.id,
-                interaction_type=kind
-                if outcome == AppointmentStatus.COMPLETED
-                else InteractionType.OTHER,
-                occurred_at=start,
-                text=body,
-                now=now,
-                appointment_id=visit.id,
-            )
-        await audit.record(
-            session,
-            "visit.log",
-            now=now,
-            actor_id=actor.id,
-            subject_type="appointment",
-            subject_id=visit.id,
-            client_id=client.id,
-            detail={"outcome": outcome.value},
+            visit = await _record(session, actor.id, client, found, draft, now)
+            saved_drafts.remember(session, actor.id, token, "appointment", visit.id, now)
+
+    async def confirm() -> None:
+        await answer(update, texts.VISIT_SAVED_TOAST)
+        await update.callback_query.edit_message_text(
+            texts.visit_saved(ref.code, ref.name, short_datetime(start, zone_of(context)), outcome)
         )
-    context.user_data.pop(DRAFT, None)
-    await answer(update, texts.VISIT_SAVED_TOAST)
-    await update.callback_query.edit_message_text(
-        texts.visit_saved(ref.code, ref.name, short_datetime(start, zone_of(context)), outcome)
+
+    return await confirm_saved(update, context, confirm, DRAFT)
+
+
+async def _record(session, actor_id: int, client, found, draft: dict[str, Any], now: datetime):
+    """The visit (a planned appointment finished, or a new one logged), its note, its
+    audit line."""
+    start = datetime.fromisoformat(draft["start"])
+    outcome = AppointmentStatus(draft["outcome"])
+    kind = InteractionType(draft["kind"])
+    if found is not None:
+        visit = found[0]
+        visit.duration_minutes, visit.kind = draft["duration"], kind
+        await appointments.finish(session, visit, client, status=outcome, now=now)
+    else:
+        visit = await appointments.log_visit(
+            session,
+            client=client,
+            worker_id=actor_id,
+            starts_at=start,
+            duration_minutes=draft["duration"],
+            kind=kind,
+            status=outcome,
+            now=now,
+        )
+    body = "\n\n".join(draft.get("parts", []))
+    if body:
+        await notes.create_note(
+            session,
+            client=client,
+            author_id=actor_id,
+            interaction_type=kind
+            if outcome == AppointmentStatus.COMPLETED
+            else InteractionType.OTHER,
+            occurred_at=start,
+            text=body,
+            now=now,
+            appointment_id=visit.id,
+        )
+    await audit.record(
+        session,
+        "visit.log",
+        now=now,
+        actor_id=actor_id,
+        subject_type="appointment",
+        subject_id=visit.id,
+        client_id=client.id,
+        detail={"outcome": outcome.value},
     )
-    return ConversationHandler.END
+    return visit
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:

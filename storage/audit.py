@@ -39,6 +39,31 @@ async def record(
     )
 
 
+async def refused(
+    session: AsyncSession,
+    action: str,
+    *,
+    now: datetime,
+    actor_id: int,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    client_id: int | None = None,
+    **detail: Any,
+) -> None:
+    """An attempt the actor was not allowed (or a forged or replayed button)."""
+    await record(
+        session,
+        action,
+        now=now,
+        actor_id=actor_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        client_id=client_id,
+        allowed=False,
+        detail=detail,
+    )
+
+
 async def last_event_for_telegram_id(
     session: AsyncSession, telegram_id: int, action: str
 ) -> AuditEvent | None:

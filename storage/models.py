@@ -39,6 +39,11 @@ NAMING = {
 }
 
 
+def client_code(client_id: int) -> str:
+    """What workers read and type for a client: C-0042."""
+    return f"C-{client_id:04d}"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType}
@@ -203,7 +208,7 @@ class Client(Base):
 
     @property
     def code(self) -> str:
-        return f"C-{self.id:04d}"
+        return client_code(self.id)
 
 
 class ClientContact(Base):
@@ -473,6 +478,21 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SavedDraft(Base):
+    """Which record a dialog's draft became. A worker who presses Save again after a
+    crash lost the bot's confirmation gets that record shown, not a second copy."""
+
+    __tablename__ = "saved_drafts"
+    __table_args__ = (UniqueConstraint("worker_id", "token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    token: Mapped[str] = mapped_column(String(32))
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    saved_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ConversationState(Base):

@@ -1,0 +1,1 @@
+"""Long runs that are not part of `pytest`: run them by hand (see each module's docstring)."""
