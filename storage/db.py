@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
@@ -40,14 +42,36 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     parsed = async_url(url)
     # Client names travel as SQL parameters; errors and logs must not show them.
     kwargs.setdefault("hide_parameters", True)
+    kwargs.setdefault("json_serializer", lambda value: json.dumps(without_nul(value)))
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_async_engine(parsed, **kwargs)  # type: ignore[arg-type]
     if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(parsed, **kwargs)  # type: ignore[arg-type]
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(parsed, **kwargs)  # type: ignore[arg-type]
+    event.listen(engine.sync_engine, "before_cursor_execute", _scrub_parameters, retval=True)
+    return engine
+
+
+def without_nul(value: Any) -> Any:
+    """`value` with every U+0000 taken out of its strings.
+
+    PostgreSQL's text and jsonb cannot hold U+0000 and refuse the whole statement (SQLite
+    would store it; both drop it, so both behave alike). Telegram's apps do not send it,
+    but anything can arrive: it means nothing in a note, so it is dropped rather than a
+    worker's text refused."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(item) for item in value)
+    return value
+
+
+def _scrub_parameters(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    return statement, without_nul(parameters)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -54,3 +55,25 @@ async def harness(devserver, db: Database, db_url: str, clock: FixedClock):
     await bot.start()
     yield bot
     await bot.stop()
+
+
+class ErrorLog(logging.Handler):
+    """What the bot logged at ERROR: the error handler, PTB's polling loop."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def failed_updates(self) -> int:
+        return sum(1 for r in self.records if r.name == "caseline.errors")
+
+
+@pytest.fixture
+def errors():
+    handler = ErrorLog()
+    logging.getLogger().addHandler(handler)
+    yield handler
+    logging.getLogger().removeHandler(handler)

@@ -11,7 +11,6 @@ that one reply, and the next message works.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -47,28 +46,6 @@ WANDA, WILL = 701, 704
 
 def berlin(*args: int) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
-
-
-class ErrorLog(logging.Handler):
-    """What the bot logged at ERROR: the error handler, PTB's polling loop."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def failed_updates(self) -> int:
-        return sum(1 for r in self.records if r.name == "caseline.errors")
-
-
-@pytest.fixture
-def errors():
-    handler = ErrorLog()
-    logging.getLogger().addHandler(handler)
-    yield handler
-    logging.getLogger().removeHandler(handler)
 
 
 async def _client(harness, user_id: int, name: str) -> int:

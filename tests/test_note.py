@@ -66,6 +66,25 @@ async def test_a_note_in_three_taps_plus_the_text(harness):
     assert client.last_contact_at == harness.clock.now()
 
 
+async def test_a_nul_character_is_dropped_not_a_reason_to_lose_the_note(harness, errors):
+    """PostgreSQL cannot store U+0000 in text or jsonb; it arrived once from the fuzzer
+    in a dialog step (the draft) and failed every later write of that worker's data."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _client(harness, 701)
+    saved = await wanda.send("/note C-0001 phone: pantry\x00 empty")
+    assert "Note N-1 saved" in saved[0].text
+    ask = await wanda.send("/note C-0001")
+    await wanda.press(ask[-1], "Home visit")
+    card = await wanda.send("brought\x00 the forms")
+    saved = await wanda.press(card[-1], "Save")
+    assert "Note N-2 saved" in saved[0].text
+    assert [note.text for note in await _note_rows(harness)] == [
+        "pantry empty",
+        "brought the forms",
+    ]
+    assert not errors.failed_updates()
+
+
 async def test_several_messages_voice_and_photo_make_one_note(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await _client(harness, 701)
