@@ -7,8 +7,16 @@ this load driver. N simulated workers each loop: post a message (a `/note C-xxxx
 one-liner, every fourth one `/today`), wait for the bot's answer (the control API's events
 long-poll, kind "send", that chat), repeat — a closed loop, no think time. Latency is from
 posting the update to the answer event; throughput is answers per second over the measured
-window (after a warm-up). The echo bot and Caseline run one after the other in the same run,
-on the same dev server, with the same driver, so their ratio is what to read.
+window (after a warm-up). Three bots run one after the other in the same run, on the same
+dev server, with the same driver, so their ratios are what to read:
+
+- `echo`: the framework floor (`bench/echo_bot.py`, PTB's defaults, no rate limiter);
+- `caseline`: `caseline run` as deployed, its answers capped at Telegram's ~30 messages/s
+  by PTB's AIORateLimiter;
+- `uncapped`: the same application without that cap (`bench/caseline_uncapped.py`): what
+  Caseline's own work per update costs next to the echo bot.
+
+`--profile` records each Caseline process with py-spy (flame graphs in the kept work folder).
 """
 
 from __future__ import annotations
@@ -171,7 +179,16 @@ async def drive(
     return result
 
 
-def run_bot(kind: str, root: str, token: str, db_url: str | None, work: Path):
+MODULES = {
+    "echo": "bench.echo_bot",
+    "caseline": "bot.cli",
+    "uncapped": "bench.caseline_uncapped",
+}
+
+
+def run_bot(
+    kind: str, root: str, token: str, db_url: str | None, work: Path, profile: bool | None = None
+):
     env = {
         "CASELINE_BOT_TOKEN": token,
         "CASELINE_BOT_API_URL": f"{root}/bot",
@@ -180,42 +197,46 @@ def run_bot(kind: str, root: str, token: str, db_url: str | None, work: Path):
     }
     if db_url:
         env["CASELINE_DATABASE_URL"] = db_url
-    args = [PY, "-m", "bench.echo_bot"] if kind == "echo" else [PY, "-m", "bot.cli", "run"]
+    args = [PY, "-m", MODULES[kind]] + (["run"] if kind == "caseline" else [])
+    if profile is not None and kind != "echo":
+        # py-spy samples the bot from outside (no code of ours in the loop); the flame
+        # graph lands in the work folder.
+        args = ["py-spy", "record", "--rate", "200", "-o", str(work / f"{kind}.svg"), "--", *args]
     return spawn(args, work / f"{kind}.log", env)
 
 
-async def wait_ready(root: str, token: str, user_id: int, timeout: float = 60) -> float:
+async def wait_ready(root: str, token: str, user_id: int, limit: float = 60) -> float:
     """Post /help until the bot answers; returns seconds until the first answer."""
     started = time.monotonic()
     async with DevServerClient(root, token) as client:
         await client.user(user_id, "Probe")
         after = await client.last_seq()
         await client.send_text(user_id, "/help")
-        await client.wait_for_events(after, 1, chat_id=user_id, kinds="send", timeout=timeout)
+        await client.wait_for_events(after, 1, chat_id=user_id, kinds="send", timeout=limit)
     return time.monotonic() - started
 
 
 def one_level(n: int, args: argparse.Namespace, root: str, work: Path) -> list[Result]:
     results = []
-    for kind in ("echo", "caseline"):
+    for kind in ("echo", "caseline", "uncapped"):
         token = f"{900 + n}{len(results)}:BENCH{kind.upper()}"
         db_url = None
         codes: dict[int, list[str]]
         ctx = None
-        if kind == "caseline":
+        if kind != "echo":
             if args.postgres:
                 ctx = scratch_postgres(args.postgres)
                 db_url = ctx.__enter__()
             else:
-                db_url = sqlite_url(work / f"caseline-{n}.db")
+                db_url = sqlite_url(work / f"{kind}-{n}.db")
             migrate(db_url)
             codes = asyncio.run(seed(db_url, n))
         else:
             codes = {USER_BASE + i: [f"C-{i:04d}"] for i in range(n)}
-        proc = run_bot(kind, root, token, db_url, work)
+        proc = run_bot(kind, root, token, db_url, work, profile=args.profile or None)
         try:
             asyncio.run(wait_ready(root, token, USER_BASE))
-            check = "saved" if kind == "caseline" else None
+            check = None if kind == "echo" else "saved"
             res = asyncio.run(drive(root, token, codes, args.seconds, args.warmup, kind, check))
             results.append(res)
         finally:
@@ -237,6 +258,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="record each Caseline process with py-spy (flame graphs kept in the work folder)",
+    )
     args = parser.parse_args()
     levels = args.workers or [50]
     work = workdir("throughput")
@@ -244,8 +270,8 @@ def main() -> None:
     ratios = []
     with devserver(work) as root:
         for n in levels:
-            echo, case = one_level(n, args, root, work)
-            for r in (echo, case):
+            echo, *cases = one_level(n, args, root, work)
+            for r in (echo, *cases):
                 rows.append(
                     [
                         r.name,
@@ -259,13 +285,15 @@ def main() -> None:
                         r.expect_failures,
                     ]
                 )
-            ratios.append(
-                [
-                    n,
-                    case.rate / echo.rate if echo.rate else 0,
-                    case.p(99) / echo.p(99) if echo.p(99) else 0,
-                ]
-            )
+            for case in cases:
+                ratios.append(
+                    [
+                        case.name,
+                        n,
+                        case.rate / echo.rate if echo.rate else 0,
+                        case.p(99) / echo.p(99) if echo.p(99) else 0,
+                    ]
+                )
     print(
         f"\n{machine()}; database: {'PostgreSQL' if args.postgres else 'SQLite'}; "
         f"{args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up per bot"
@@ -289,11 +317,16 @@ def main() -> None:
     print()
     print(
         table(
-            ["workers", "throughput Caseline÷echo (goal ≥ 0.8)", "p99 Caseline÷echo (goal ≤ 1.5)"],
+            [
+                "bot",
+                "workers",
+                "throughput ÷ echo (goal ≥ 0.8)",
+                "p99 ÷ echo (goal ≤ 1.5)",
+            ],
             ratios,
         )
     )
-    if args.keep:
+    if args.keep or args.profile:
         print(f"logs in {work}")
     else:
         cleanup(work)

@@ -1,0 +1,28 @@
+"""Caseline exactly as `caseline run` builds it, minus the overall answer cap.
+
+`caseline run` sends answers through PTB's AIORateLimiter (Telegram's ~30 messages/s per
+bot), so past 30 answers/s it queues by design. This runner lifts that one cap, to measure
+what Caseline's own work per update costs next to the bare echo bot. Not for production.
+
+``CASELINE_BOT_TOKEN=... CASELINE_BOT_API_URL=... CASELINE_DATABASE_URL=... \\
+python -m bench.caseline_uncapped``
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import load_settings
+from storage.db import Database
+
+
+def main() -> None:
+    settings = load_settings()
+    db = Database(settings.database_url)
+    application = build_application(settings, db, rate_limiter=False, dispose_db=True)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+if __name__ == "__main__":
+    main()
