@@ -202,6 +202,27 @@ class BotHarness:
             worker.timezone = timezone
         return self.person(user_id, name.split()[0])
 
+    async def seed_client(
+        self, user_id: int, name: str = "Maria Gonzalez", **fields: object
+    ) -> int:
+        """A client on the caseload of the worker with Telegram id `user_id`: its id."""
+        from storage.clients import create_client
+        from storage.models import Program
+
+        worker_id = await self.worker_id(user_id)
+        async with self.db.session() as session:
+            client = await create_client(
+                session,
+                name=name,
+                program=Program.ELDERLY,
+                contact_frequency_days=14,
+                worker_id=worker_id,
+                now=self.clock.now(),
+            )
+            for key, value in fields.items():
+                setattr(client, key, value)
+            return client.id
+
     async def worker_id(self, user_id: int) -> int:
         from sqlalchemy import select
 

@@ -7,8 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot import texts
-from storage import clients as client_store
-from storage.models import AuditEvent, PersistedData, Program, Role, Worker
+from storage.models import AuditEvent, PersistedData, Role, Worker
 from tests.harness import buttons
 
 
@@ -75,24 +74,10 @@ async def test_a_deactivated_worker_is_turned_away(harness):
     assert [m.text for m in reply] == [texts.DEACTIVATED_USER]
 
 
-async def _client_for(harness, user_id: int, name: str) -> int:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        client = await client_store.create_client(
-            session,
-            name=name,
-            program=Program.ELDERLY,
-            contact_frequency_days=14,
-            worker_id=worker_id,
-            now=harness.clock.now(),
-        )
-        return client.id
-
-
 async def test_a_forged_button_for_another_workers_client_is_refused_and_audited(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
     await harness.seed_worker(702, "Sam Southern", team="South")
-    sams_client = await _client_for(harness, 702, "Sam's Client")
+    sams_client = await harness.seed_client(702, "Sam's Client")
     listing = await wanda.send("/clients")
     await wanda.press_data(listing[0].message_id, f"cl:o:{sams_client}")
     assert "can't find C-" in wanda.toasts()[-1]
@@ -113,8 +98,8 @@ async def test_a_supervisor_sees_their_teams_clients_but_not_other_teams(harness
     await harness.seed_worker(701, "Wanda Worker", team="North")
     await harness.seed_worker(702, "Sam Southern", team="South")
     sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
-    north = await _client_for(harness, 701, "Nora North")
-    south = await _client_for(harness, 702, "Stan South")
+    north = await harness.seed_client(701, "Nora North")
+    south = await harness.seed_client(702, "Stan South")
     card = await sue.send(f"/client C-{north:04d}")
     assert "Nora North" in card[0].text and "Worker: Wanda Worker" in card[0].text
     refused = await sue.send(f"/client C-{south:04d}")

@@ -8,23 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot import texts
-from storage import clients as client_store
-from storage.models import Appointment, AuditEvent, Client, Note, Program
+from storage.models import Appointment, AuditEvent, Client, Note
 from tests.harness import buttons
-
-
-async def _client(harness, user_id: int, name: str = "Maria Gonzalez") -> int:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        client = await client_store.create_client(
-            session,
-            name=name,
-            program=Program.ELDERLY,
-            contact_frequency_days=14,
-            worker_id=worker_id,
-            now=harness.clock.now(),
-        )
-        return client.id
 
 
 async def _appointments(harness) -> list[Appointment]:
@@ -41,7 +26,7 @@ async def _schedule(wanda, typed: str) -> list:
 
 async def test_schedule_by_buttons_tomorrow_at_three(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     ask = await wanda.send("/appt")
     days = await wanda.press(ask[-1], "C-0001")
     times = await wanda.press(days[-1], "Tomorrow")
@@ -57,7 +42,7 @@ async def test_schedule_by_buttons_tomorrow_at_three(harness):
 
 async def test_typed_phrases_in_the_workers_zone(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker", timezone="America/New_York")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     card = await _schedule(wanda, "tomorrow 3pm")
     assert "Tue 3 Mar 15:00" in card[-1].text
     await wanda.press(card[-1], "Save")
@@ -67,7 +52,7 @@ async def test_typed_phrases_in_the_workers_zone(harness):
 
 async def test_impossible_date_gets_a_question_not_a_guess(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     reply = await _schedule(wanda, "31/2 10:00")
     assert "31" in reply[-1].text and "Save" not in str(buttons(reply[-1]))
     assert await _appointments(harness) == []
@@ -75,7 +60,7 @@ async def test_impossible_date_gets_a_question_not_a_guess(harness):
 
 async def test_a_past_time_asks_for_confirmation(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     question = await _schedule(wanda, "today 7:00")
     assert "in the past" in question[-1].text
     card = await wanda.press(question[-1], "Yes")
@@ -84,7 +69,7 @@ async def test_a_past_time_asks_for_confirmation(harness):
 
 async def test_weekly_10_oclock_stays_10_across_the_dst_change(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     card = await _schedule(wanda, "2026-03-23 10:00")
     card = await wanda.press(card[-1], "Repeat")
     card = await wanda.press(card[-1], "every week")
@@ -99,7 +84,7 @@ async def test_weekly_10_oclock_stays_10_across_the_dst_change(harness):
 
 async def test_today_and_week_show_local_times_and_cards(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     card = await _schedule(wanda, "today 14:30")
     await wanda.press(card[-1], "Save")
     card = await _schedule(wanda, "thursday 9:00")
@@ -115,7 +100,7 @@ async def test_today_and_week_show_local_times_and_cards(harness, clock):
 
 async def test_done_opens_the_visit_log_prefilled_and_moves_last_contact(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     card = await _schedule(wanda, "today 10:00")
     saved = await wanda.press(card[-1], "Save")
     clock.advance(timedelta(hours=2))
@@ -137,7 +122,7 @@ async def test_done_opens_the_visit_log_prefilled_and_moves_last_contact(harness
 
 async def test_log_a_visit_that_happened(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     ask = await wanda.send("/visit")
     when = await wanda.press(ask[-1], "C-0001")
     card = await wanda.press(when[-1], "2 h ago")
@@ -152,7 +137,7 @@ async def test_log_a_visit_that_happened(harness):
 
 async def test_cancel_with_reason_then_an_old_card_button_is_refused(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     card = await _schedule(wanda, "tomorrow 11:00")
     saved = await wanda.press(card[-1], "Save")
     reasons = await wanda.press(saved[-1], "Cancel visit")
@@ -170,7 +155,7 @@ async def test_cancel_with_reason_then_an_old_card_button_is_refused(harness):
 
 async def test_reschedule_moves_one_appointment(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     card = await _schedule(wanda, "tomorrow 11:00")
     saved = await wanda.press(card[-1], "Save")
     ask = await wanda.press(saved[-1], "Reschedule")
@@ -185,7 +170,7 @@ async def test_another_workers_appointment_cannot_be_touched(harness):
     await harness.seed_worker(701, "Wanda Worker", team="North")
     sam = await harness.seed_worker(702, "Sam Southern", team="South")
     wanda = harness.person(701, "Wanda")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     card = await _schedule(wanda, "tomorrow 11:00")
     await wanda.press(card[-1], "Save")
     [appointment] = await _appointments(harness)

@@ -48,25 +48,11 @@ def berlin(*args: int) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
 
 
-async def _client(harness, user_id: int, name: str) -> int:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        client = await client_store.create_client(
-            session,
-            name=name,
-            program=Program.ELDERLY,
-            contact_frequency_days=14,
-            worker_id=worker_id,
-            now=harness.clock.now(),
-        )
-        return client.id
-
-
 async def _two_workers(harness):
     wanda = await harness.seed_worker(WANDA, "Wanda Worker", team="North")
     will = await harness.seed_worker(WILL, "Will Colleague", team="North")
-    await _client(harness, WANDA, "Maria Gonzalez")  # C-0001
-    await _client(harness, WILL, "Ben Okafor")  # C-0002
+    await harness.seed_client(WANDA, "Maria Gonzalez")  # C-0001
+    await harness.seed_client(WILL, "Ben Okafor")  # C-0002
     return wanda, will
 
 
@@ -298,9 +284,9 @@ async def test_a_storm_of_faults_during_a_reminder_drain_sends_each_reminder_onc
     clock.set(berlin(2026, 3, 3, 9, 0))
     people = [await harness.seed_worker(800 + n, f"Worker {n}") for n in range(8)]
     will = await harness.seed_worker(WILL, "Will Colleague")
-    await _client(harness, WILL, "Ben Okafor")
+    await harness.seed_client(WILL, "Ben Okafor")
     for person in people:
-        client_id = await _client(harness, person.user_id, f"Client of {person.first_name}")
+        client_id = await harness.seed_client(person.user_id, f"Client of {person.first_name}")
         async with harness.db.session() as session:
             client = await session.get(Client, client_id)
             await appointment_store.schedule(

@@ -8,7 +8,6 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot import texts
-from storage import clients as client_store
 from storage.models import (
     AuditEvent,
     Client,
@@ -18,23 +17,8 @@ from storage.models import (
     NoteAttachment,
     NoteGoal,
     Plan,
-    Program,
 )
 from tests.harness import buttons
-
-
-async def _client(harness, user_id: int, name: str = "Maria Gonzalez") -> int:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        client = await client_store.create_client(
-            session,
-            name=name,
-            program=Program.ELDERLY,
-            contact_frequency_days=14,
-            worker_id=worker_id,
-            now=harness.clock.now(),
-        )
-        return client.id
 
 
 async def _note_rows(harness):
@@ -44,7 +28,7 @@ async def _note_rows(harness):
 
 async def test_a_note_in_three_taps_plus_the_text(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     ask = await wanda.send("/note")
     kinds = await wanda.press(ask[0], "C-0001")  # tap 1
     card = await wanda.press(kinds[-1], "Home visit")  # tap 2
@@ -70,7 +54,7 @@ async def test_a_nul_character_is_dropped_not_a_reason_to_lose_the_note(harness,
     """PostgreSQL cannot store U+0000 in text or jsonb; it arrived once from the fuzzer
     in a dialog step (the draft) and failed every later write of that worker's data."""
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     saved = await wanda.send("/note C-0001 phone: pantry\x00 empty")
     assert "Note N-1 saved" in saved[0].text
     ask = await wanda.send("/note C-0001")
@@ -87,7 +71,7 @@ async def test_a_nul_character_is_dropped_not_a_reason_to_lose_the_note(harness,
 
 async def test_several_messages_voice_and_photo_make_one_note(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     ask = await wanda.send("/note maria")
     await wanda.press(ask[-1], "Phone")
     await wanda.send("First part.")
@@ -109,7 +93,7 @@ async def test_several_messages_voice_and_photo_make_one_note(harness):
 
 async def test_one_liner_saves_at_once_and_can_be_undone_for_a_minute(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     reply = await wanda.send("/note C-0001 Home visit, pantry empty, referred to food bank")
     assert "Note N-1 saved" in reply[0].text and "Home visit" in reply[0].text
     [note] = await _note_rows(harness)
@@ -135,7 +119,7 @@ async def test_one_liner_saves_at_once_and_can_be_undone_for_a_minute(harness, c
 async def test_one_liner_for_someone_elses_client_is_refused_and_audited(harness):
     await harness.seed_worker(701, "Wanda Worker", team="North")
     sam = await harness.seed_worker(702, "Sam Southern", team="South")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     reply = await sam.send("/note C-0001 visited")
     assert "can't find C-0001" in reply[0].text
     assert await _note_rows(harness) == []
@@ -150,7 +134,7 @@ async def test_one_liner_for_someone_elses_client_is_refused_and_audited(harness
 
 async def test_amending_keeps_the_original_with_who_and_when(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     saved = await wanda.send("/note C-0001 office: gave 3 bus tickets")
     clock.advance(timedelta(hours=2))
     prompt = await wanda.press(saved[0], "Amend")
@@ -168,7 +152,7 @@ async def test_amending_keeps_the_original_with_who_and_when(harness, clock):
 
 async def test_risk_goals_and_dap(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     async with harness.db.session() as session:
         plan = Plan(client_id=client_id, version=1, created_at=harness.clock.now())
         session.add(plan)
@@ -207,7 +191,7 @@ async def test_risk_goals_and_dap(harness):
 
 async def test_a_long_note_is_kept_whole_and_shown_split(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     ask = await wanda.send("/note C-0001")
     card = await wanda.press(ask[-1], "Home visit")
     chunk = ("word " * 800).strip()  # 3999 characters, as Telegram splits long input
@@ -224,7 +208,7 @@ async def test_a_long_note_is_kept_whole_and_shown_split(harness):
 
 async def test_stickers_and_other_commands_mid_note_get_a_clear_prompt(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     assert (await wanda.send_sticker())[0].text == texts.NOT_UNDERSTOOD
     ask = await wanda.send("/note")
     assert (await wanda.send_sticker())[0].text == texts.PICK_CLIENT_TYPE
@@ -241,7 +225,7 @@ async def test_stickers_and_other_commands_mid_note_get_a_clear_prompt(harness):
 
 async def test_a_restart_mid_note_keeps_the_draft_and_the_step(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     ask = await wanda.send("/note C-0001")
     card = await wanda.press(ask[-1], "Home visit")
     await wanda.send("Typed before the restart.")
@@ -254,7 +238,7 @@ async def test_a_restart_mid_note_keeps_the_draft_and_the_step(harness):
 
 async def test_an_idle_note_becomes_a_draft_offered_back_even_after_a_restart(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     ask = await wanda.send("/note C-0001")
     await wanda.press(ask[-1], "Home visit")
     await wanda.send("Started this on the doorstep.")
@@ -274,7 +258,7 @@ async def test_an_idle_note_becomes_a_draft_offered_back_even_after_a_restart(ha
 
 async def test_when_can_be_moved_into_the_past_but_not_the_future(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     ask = await wanda.send("/note C-0001")
     card = await wanda.press(ask[-1], "Home visit")
     await wanda.send("Visit this morning.")
@@ -291,7 +275,7 @@ async def test_when_can_be_moved_into_the_past_but_not_the_future(harness, clock
 async def test_card_buttons_start_a_flow_for_that_client_only_if_visible(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
     sam = await harness.seed_worker(702, "Sam Southern", team="South")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     card = await wanda.send("/client C-0001")
     kinds = await wanda.press_data(card[0].message_id, "cf:note:1")
     assert "Note for C-0001" in kinds[-1].text

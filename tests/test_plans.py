@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts
-from storage import clients as client_store
 from storage import plans as plan_store
 from storage import reminders
 from storage.models import (
@@ -21,7 +20,6 @@ from storage.models import (
     Goal,
     GoalStatus,
     Plan,
-    Program,
     Review,
     ReviewItem,
 )
@@ -35,20 +33,6 @@ def berlin(*args) -> datetime:
 
 
 # ── helpers ────────────────────────────────────────────────────────────────────
-
-
-async def _client(harness, user_id: int, name: str = "Maria Gonzalez") -> int:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        client = await client_store.create_client(
-            session,
-            name=name,
-            program=Program.ELDERLY,
-            contact_frequency_days=14,
-            worker_id=worker_id,
-            now=harness.clock.now(),
-        )
-        return client.id
 
 
 async def _active_plan(harness, user_id: int, client_id: int, goals: list[str]) -> int:
@@ -102,7 +86,7 @@ async def _agenda(harness, user_id: int, day: date):
 
 async def test_a_plan_with_three_goals_is_activated_and_its_review_falls_due(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     ask = await wanda.send("/plan")
     card = await wanda.press(ask[-1], "C-0001")
     assert texts.PLAN_NOTHING_YET in card[-1].text
@@ -200,7 +184,7 @@ async def test_a_plan_with_three_goals_is_activated_and_its_review_falls_due(har
 
 async def test_a_review_makes_version_2_and_the_versions_stay_readable(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     old_id = await _active_plan(
         harness, 701, client_id, ["Eats two meals a day", "Takes meds", "Joins a lunch club"]
     )
@@ -309,7 +293,7 @@ async def test_a_review_makes_version_2_and_the_versions_stay_readable(harness, 
 
 async def test_a_restart_mid_review_resumes_at_the_same_goal(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     await _active_plan(harness, 701, client_id, ["Eats two meals a day", "Takes meds"])
     card = await wanda.send("/client C-0001")
     goal = await wanda.press_data(card[0].message_id, f"cf:review:{client_id}")
@@ -341,7 +325,7 @@ async def test_an_idle_review_is_kept_and_offered_back(harness, clock):
     from datetime import timedelta
 
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     await _active_plan(harness, 701, client_id, ["Eats two meals a day", "Takes meds"])
     goal = await wanda.send("/review C-0001")
     step = await wanda.press(goal[-1], "Achieved")
@@ -360,10 +344,10 @@ async def test_an_idle_review_is_kept_and_offered_back(harness, clock):
 async def test_forged_plan_and_goal_ids_are_refused_and_audited(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
     sam = await harness.seed_worker(702, "Sam Southern", team="South")
-    wanda_client = await _client(harness, 701)
+    wanda_client = await harness.seed_client(701)
     wanda_plan = await _active_plan(harness, 701, wanda_client, ["Eats two meals a day"])
     [wanda_goal] = (await _plans(harness, wanda_client))[0].goals
-    sam_client = await _client(harness, 702, "Sid Other")
+    sam_client = await harness.seed_client(702, "Sid Other")
     await _active_plan(harness, 702, sam_client, ["Walks daily"])
 
     reply = await sam.send("/plan C-0001")
@@ -417,7 +401,7 @@ async def test_forged_plan_and_goal_ids_are_refused_and_audited(harness):
 
 async def test_an_intake_draft_is_finished_on_the_card(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     # What /intake leaves behind: a version-1 draft with goals.
     async with harness.db.session() as session:
         plan = Plan(client_id=client_id, version=1, status="draft", created_at=clock.now())
@@ -458,7 +442,7 @@ async def test_an_intake_draft_is_finished_on_the_card(harness, clock):
 
 async def test_wrong_input_gets_a_clear_answer(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     card = await wanda.send("/plan C-0001")
     assert (await wanda.send("add a goal"))[0].text == texts.USE_BUTTONS_OR_CANCEL
     assert (await wanda.send_sticker())[0].text == texts.USE_BUTTONS_OR_CANCEL
@@ -483,7 +467,7 @@ async def test_two_reviews_of_one_plan_record_exactly_one(harness):
     """Two phones (or a double press) saving a review of the same version: the first
     makes version 2, the second changes nothing at all — one transaction each."""
     await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     plan_id = await _active_plan(harness, 701, client_id, ["Eats two meals a day"])
     worker_id = await harness.worker_id(701)
     async with harness.db.session() as session:
@@ -516,7 +500,7 @@ async def test_two_reviews_of_one_plan_record_exactly_one(harness):
 
 async def test_a_closed_case_keeps_its_plan_read_only(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     plan_id = await _active_plan(harness, 701, client_id, ["Eats two meals a day"])
     async with harness.db.session() as session:
         (await session.get(Client, client_id)).status = "discharged"
@@ -533,7 +517,7 @@ async def test_a_closed_case_keeps_its_plan_read_only(harness):
 
 async def test_an_intake_draft_beside_an_active_version_replaces_it_when_activated(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     await _active_plan(harness, 701, client_id, ["Eats two meals a day"])
     async with harness.db.session() as session:
         draft = Plan(client_id=client_id, version=2, status="draft", created_at=harness.clock.now())

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storage import appointments as appointment_store
 from storage import clients as client_store
-from storage.models import InteractionType, OutboxMessage, Program, Role, Worker
+from storage.models import InteractionType, OutboxMessage, Role, Worker
 from tests.harness import BotHarness, buttons
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -19,22 +19,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def berlin(*args) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
-
-
-async def _client(harness, user_id: int, name: str = "Maria Gonzalez", **fields) -> int:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        client = await client_store.create_client(
-            session,
-            name=name,
-            program=Program.ELDERLY,
-            contact_frequency_days=14,
-            worker_id=worker_id,
-            now=harness.clock.now(),
-        )
-        for key, value in fields.items():
-            setattr(client, key, value)
-        return client.id
 
 
 async def _appointment(harness, user_id: int, client_id: int, starts_at: datetime) -> int:
@@ -62,7 +46,7 @@ def _actor(worker_id: int):
 
 async def test_a_reminder_an_hour_before_then_done_opens_the_visit_log(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
     clock.set(berlin(2026, 3, 3, 13, 59))
     await harness.tick()
@@ -88,7 +72,7 @@ async def test_a_reminder_an_hour_before_then_done_opens_the_visit_log(harness, 
 
 async def test_snooze_an_hour_brings_it_back(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
     clock.set(berlin(2026, 3, 3, 14, 0))
     await harness.tick()
@@ -107,10 +91,12 @@ async def test_snooze_an_hour_brings_it_back(harness, clock):
 async def test_one_morning_agenda_lists_the_day_overdue_first(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
     clock.set(berlin(2026, 3, 3, 7, 0))
-    ann = await _client(harness, 701, "Ann Overdue", last_contact_at=berlin(2026, 2, 1, 10, 0))
-    await _client(harness, 701, "Bea Soon", last_contact_at=berlin(2026, 2, 18, 10, 0))
-    await _client(harness, 701, "Cal Fine", last_contact_at=berlin(2026, 3, 2, 10, 0))
-    await _client(harness, 701, "Dee Paused", status="on_hold", last_contact_at=berlin(2026, 1, 1))
+    ann = await harness.seed_client(701, "Ann Overdue", last_contact_at=berlin(2026, 2, 1, 10, 0))
+    await harness.seed_client(701, "Bea Soon", last_contact_at=berlin(2026, 2, 18, 10, 0))
+    await harness.seed_client(701, "Cal Fine", last_contact_at=berlin(2026, 3, 2, 10, 0))
+    await harness.seed_client(
+        701, "Dee Paused", status="on_hold", last_contact_at=berlin(2026, 1, 1)
+    )
     await _appointment(harness, 701, ann, berlin(2026, 3, 3, 11, 0))
     await harness.tick()  # 07:00 is quiet (until 08:00): nothing yet
     assert wanda.messages() == []
@@ -131,7 +117,7 @@ async def test_a_risk_flag_alerts_the_supervisor_at_once_even_in_quiet_hours(har
     wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
     sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
     sam = await harness.seed_worker(711, "Sam Other", role=Role.SUPERVISOR, team="South")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     clock.set(berlin(2026, 3, 3, 22, 30))
     ask = await wanda.send("/note C-0001")
     card = await wanda.press(ask[-1], "Home visit")
@@ -159,7 +145,7 @@ async def test_private_previews_show_code_and_initials_only(devserver, db, db_ur
     await harness.start()
     try:
         wanda = await harness.seed_worker(701, "Wanda Worker")
-        client_id = await _client(harness, 701)
+        client_id = await harness.seed_client(701)
         await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
         clock.set(berlin(2026, 3, 3, 14, 0))
         await harness.tick()
@@ -172,7 +158,7 @@ async def test_private_previews_show_code_and_initials_only(devserver, db, db_ur
 
 async def test_telegram_faults_are_retried_and_nothing_is_lost_or_doubled(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
     clock.set(berlin(2026, 3, 3, 14, 0))
     harness.state.inject_fault("sendMessage", count=1, status=502)
@@ -192,7 +178,7 @@ async def test_telegram_faults_are_retried_and_nothing_is_lost_or_doubled(harnes
 async def test_a_worker_who_blocked_the_bot_is_paused_and_the_supervisor_told(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
     sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
-    await _client(harness, 701, last_contact_at=berlin(2026, 1, 1))
+    await harness.seed_client(701, last_contact_at=berlin(2026, 1, 1))
     wanda.fake.block()
     clock.set(berlin(2026, 3, 3, 8, 0))
     await harness.tick()
@@ -206,7 +192,7 @@ async def test_a_worker_who_blocked_the_bot_is_paused_and_the_supervisor_told(ha
 @pytest.mark.parametrize("lead", [30])
 async def test_settings_change_the_lead_time(harness, clock, lead):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    client_id = await _client(harness, 701)
+    client_id = await harness.seed_client(701)
     menu = await wanda.send("/settings")
     choices = await wanda.press(menu[0], "Reminder before")
     await wanda.press(choices[0], f"{lead} min")
@@ -223,7 +209,7 @@ async def test_settings_change_the_lead_time(harness, clock, lead):
 async def test_the_supervisor_digest_arrives_at_their_time_with_a_chart(harness, clock):
     await harness.seed_worker(701, "Wanda Worker", team="North")
     sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
-    await _client(harness, 701)
+    await harness.seed_client(701)
     clock.set(berlin(2026, 3, 3, 17, 59))
     await harness.tick()
     assert not any(m.photo for m in sue.messages())
@@ -248,7 +234,7 @@ async def test_two_schedulers_on_one_postgres_database_send_each_reminder_once(
 
     people = [await harness.seed_worker(800 + n, f"Worker {n}") for n in range(40)]
     for person in people:
-        client_id = await _client(harness, person.user_id)
+        client_id = await harness.seed_client(person.user_id)
         await _appointment(harness, person.user_id, client_id, berlin(2026, 3, 3, 15, 0))
     clock.set(berlin(2026, 3, 3, 14, 0))
     first = harness.application.bot_data["services"].reminders

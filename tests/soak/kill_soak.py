@@ -636,6 +636,9 @@ async def soak(args) -> int:
         f"log                      {log.count('failed with')} failed updates logged; "
         f"token in log: {TOKEN in log}"
     )
+    # The error handler logs the exception's type and the traceback, never user text.
+    for line in [line for line in log.splitlines() if "Error:" in line][:5]:
+        print(f"                         {line[:160]}")
 
     broken = (
         result["lost"]
