@@ -57,22 +57,10 @@ async def card_button(update: Update, context: CaselineContext) -> None:
     appointment_id = read_id(raw_id)
     now = context.services.clock.now()
     async with context.services.db.session() as session:
-        found = (
-            await appointments.get_visible(session, actor, appointment_id)
-            if appointment_id
-            else None
+        found = await appointments.get_visible_or_refuse(
+            session, actor, appointment_id, "appointment.view", now
         )
-        if found is None:
-            await audit.record(
-                session,
-                "appointment.view",
-                now=now,
-                actor_id=actor.id,
-                subject_type="appointment",
-                subject_id=appointment_id,
-                allowed=False,
-            )
-        else:
+        if found is not None:
             appointment, client = found
             if pressed.action == "noshow":
                 if appointment.status != AppointmentStatus.SCHEDULED:

@@ -79,26 +79,12 @@ async def ask_client(update: Update, context: CaselineContext, prefix: str, ques
 async def appointment_pressed(
     update: Update, context: CaselineContext, action: str
 ) -> tuple[Appointment, Client] | None:
-    """The appointment a pressed button names, if the presser may see it; else the
-    attempt is audited (another team's id, or a client who has since moved on)."""
-    actor = context.require_actor()
+    """The appointment a pressed button names, if the presser may see it (else audited)."""
     appointment_id = unpack(update.callback_query.data).int_arg()
     async with context.services.db.session() as session:
-        found = (
-            await appointments.get_visible(session, actor, appointment_id)
-            if appointment_id
-            else None
+        return await appointments.get_visible_or_refuse(
+            session, context.require_actor(), appointment_id, action, context.services.clock.now()
         )
-        if found is None:
-            await audit.refused(
-                session,
-                action,
-                now=context.services.clock.now(),
-                actor_id=actor.id,
-                subject_type="appointment",
-                subject_id=appointment_id,
-            )
-    return found
 
 
 async def client_from_press(update: Update, context: CaselineContext) -> ClientRef | None:

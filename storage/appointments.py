@@ -17,6 +17,7 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import audit
 from storage.access import visible_clients
 from storage.models import Appointment, AppointmentStatus, Client, InteractionType
 from storage.notes import record_contact, refresh_last_contact
@@ -175,6 +176,24 @@ async def get_visible(
     )
     row = (await session.execute(statement)).first()
     return (row[0], row[1]) if row else None
+
+
+async def get_visible_or_refuse(
+    session: AsyncSession, actor: Actor, appointment_id: int | None, action: str, now: datetime
+) -> tuple[Appointment, Client] | None:
+    """The appointment with its client if `actor` may see it; otherwise the attempt
+    (another team's id, a client since moved on, a forged id) is audited as refused."""
+    found = await get_visible(session, actor, appointment_id) if appointment_id else None
+    if found is None:
+        await audit.refused(
+            session,
+            action,
+            now=now,
+            actor_id=actor.id,
+            subject_type="appointment",
+            subject_id=appointment_id,
+        )
+    return found
 
 
 async def reschedule(appointment: Appointment, starts_at: datetime) -> None:
