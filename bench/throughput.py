@@ -16,7 +16,9 @@ dev server, with the same driver, so their ratios are what to read:
 - `uncapped`: the same application without that cap (`bench/caseline_uncapped.py`): what
   Caseline's own work per update costs next to the echo bot.
 
-`--profile` records each Caseline process with py-spy (flame graphs in the kept work folder).
+"bot CPU ms/answer" is the bot process's own CPU (all threads; not the database server's)
+per answer: the steadiest figure on a shared machine. `--profile` records each Caseline
+process with py-spy (folded stacks in the kept work folder).
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ class Result:
     name: str
     latencies: list[float] = field(default_factory=list)
     answered: int = 0
+    answered_all: int = 0  # warm-up included, for CPU per answer
+    cpu_seconds: float = 0.0  # the bot process's CPU (user + system) during the drive
     elapsed: float = 0.0
     errors: int = 0
     expect_failures: int = 0
@@ -97,6 +101,10 @@ class Result:
     @property
     def rate(self) -> float:
         return self.answered / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def cpu_ms_per_answer(self) -> float:
+        return self.cpu_seconds / self.answered_all * 1000 if self.answered_all else 0.0
 
     def p(self, q: float) -> float:
         return percentile(self.latencies, q) * 1000
@@ -163,6 +171,7 @@ async def drive(
                 result.errors += 1
                 waiting.pop(user_id, None)
                 continue
+            result.answered_all += 1
             if check and not text.startswith("/today"):
                 if check not in (event.params.get("text") or ""):
                     result.expect_failures += 1
@@ -186,9 +195,7 @@ MODULES = {
 }
 
 
-def run_bot(
-    kind: str, root: str, token: str, db_url: str | None, work: Path, profile: bool | None = None
-):
+def run_bot(kind: str, root: str, token: str, db_url: str | None, work: Path):
     env = {
         "CASELINE_BOT_TOKEN": token,
         "CASELINE_BOT_API_URL": f"{root}/bot",
@@ -198,11 +205,22 @@ def run_bot(
     if db_url:
         env["CASELINE_DATABASE_URL"] = db_url
     args = [PY, "-m", MODULES[kind]] + (["run"] if kind == "caseline" else [])
-    if profile is not None and kind != "echo":
-        # py-spy samples the bot from outside (no code of ours in the loop); the flame
-        # graph lands in the work folder.
-        args = ["py-spy", "record", "--rate", "200", "-o", str(work / f"{kind}.svg"), "--", *args]
     return spawn(args, work / f"{kind}.log", env)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_profile(kind: str, pid: int, seconds: float, work: Path):
+    """py-spy samples the bot from outside (no code of ours in its loop) for the measured
+    window; its folded stacks (for speedscope or flamegraph.pl) land in the work folder."""
+    py_spy = Path(PY).parent / "py-spy"
+    args = [str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(pid)]
+    args += ["--rate", "100", "--duration", str(int(seconds)), "--nonblocking", "--format", "raw"]
+    return spawn([*args, "-o", str(work / f"{kind}.folded")], work / f"{kind}-py-spy.log")
 
 
 async def wait_ready(root: str, token: str, user_id: int, limit: float = 60) -> float:
@@ -233,12 +251,19 @@ def one_level(n: int, args: argparse.Namespace, root: str, work: Path) -> list[R
             codes = asyncio.run(seed(db_url, n))
         else:
             codes = {USER_BASE + i: [f"C-{i:04d}"] for i in range(n)}
-        proc = run_bot(kind, root, token, db_url, work, profile=args.profile or None)
+        proc = run_bot(kind, root, token, db_url, work)
         try:
             asyncio.run(wait_ready(root, token, USER_BASE))
             check = None if kind == "echo" else "saved"
+            profiler = None
+            if args.profile and kind != "echo":
+                profiler = start_profile(kind, proc.popen.pid, args.warmup + args.seconds, work)
+            cpu_before = cpu_seconds(proc.popen.pid)
             res = asyncio.run(drive(root, token, codes, args.seconds, args.warmup, kind, check))
+            res.cpu_seconds = cpu_seconds(proc.popen.pid) - cpu_before
             results.append(res)
+            if profiler is not None:
+                profiler.popen.wait(60)
         finally:
             proc.stop()
             if ctx is not None:
@@ -281,6 +306,7 @@ def main() -> None:
                         r.p(50),
                         r.p(95),
                         r.p(99),
+                        r.cpu_ms_per_answer,
                         r.errors,
                         r.expect_failures,
                     ]
@@ -292,6 +318,9 @@ def main() -> None:
                         n,
                         case.rate / echo.rate if echo.rate else 0,
                         case.p(99) / echo.p(99) if echo.p(99) else 0,
+                        case.cpu_ms_per_answer / echo.cpu_ms_per_answer
+                        if echo.cpu_ms_per_answer
+                        else 0,
                     ]
                 )
     print(
@@ -308,6 +337,7 @@ def main() -> None:
                 "p50 ms",
                 "p95 ms",
                 "p99 ms",
+                "bot CPU ms/answer",
                 "errors",
                 "wrong answers",
             ],
@@ -322,6 +352,7 @@ def main() -> None:
                 "workers",
                 "throughput ÷ echo (goal ≥ 0.8)",
                 "p99 ÷ echo (goal ≤ 1.5)",
+                "bot CPU per answer ÷ echo",
             ],
             ratios,
         )
