@@ -282,7 +282,7 @@ def startup(url: str, work: Path, label: str, root: str) -> float:
         proc = spawn([PY, "-m", "bot.cli", "run"], work / f"startup-{label}.log", env)
         try:
             # The probe's user is registered at once; /help is queued until the bot polls.
-            asyncio.run(wait_ready(root, token, USER_BASE + 3, timeout=60))
+            asyncio.run(wait_ready(root, token, USER_BASE + 3, limit=60))
             return time.monotonic() - started
         except TimeoutError:
             print(
