@@ -755,13 +755,11 @@ async def _name_typed(update: Update, context: CaselineContext, raw: str) -> int
     now = context.services.clock.now()
     async with context.services.db.session() as session:
         client = await store.start(session, name=name, worker_id=actor.id, now=now)
-        await audit.record(
+        await audit.record_client(
             session,
             "intake.start",
             now=now,
             actor_id=actor.id,
-            subject_type="client",
-            subject_id=client.id,
             client_id=client.id,
             detail={"step": "name"},
         )
@@ -1095,13 +1093,11 @@ async def _finish(update: Update, context: CaselineContext) -> int:
         finishing = client is not None and client.status == ClientStatus.INTAKE
         if finishing:
             await store.finish(session, client, now)
-            await audit.record(
+            await audit.record_client(
                 session,
                 "intake.finish",
                 now=now,
                 actor_id=actor.id,
-                subject_type="client",
-                subject_id=client.id,
                 client_id=client.id,
                 detail={"unanswered": len(_pending(draft))},
             )

@@ -165,14 +165,8 @@ async def save(update: Update, context: CaselineContext) -> int:
                 worker_id=actor.id,
                 now=now,
             )
-            await audit.record(
-                session,
-                "client.create",
-                now=now,
-                actor_id=actor.id,
-                subject_type="client",
-                subject_id=client.id,
-                client_id=client.id,
+            await audit.record_client(
+                session, "client.create", now=now, actor_id=actor.id, client_id=client.id
             )
             saved_drafts.remember(session, actor.id, token, "client", client.id, now)
             client_id = client.id

@@ -717,13 +717,11 @@ async def save(update: Update, context: CaselineContext) -> int:
         resource = await directory.get(session, draft["resource"]["id"])
         consent = await consents.may_share(session, ref.id, today) if client else None
         if client is None:
-            await audit.record(
+            await audit.record_client(
                 session,
                 "referral.create",
                 now=now,
                 actor_id=actor.id,
-                subject_type="client",
-                subject_id=ref.id,
                 client_id=ref.id,
                 allowed=False,
             )

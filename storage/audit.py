@@ -39,6 +39,30 @@ async def record(
     )
 
 
+async def record_client(
+    session: AsyncSession,
+    action: str,
+    *,
+    now: datetime,
+    actor_id: int,
+    client_id: int,
+    allowed: bool = True,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Something a worker did (or tried) to a client's record as a whole."""
+    await record(
+        session,
+        action,
+        now=now,
+        actor_id=actor_id,
+        subject_type="client",
+        subject_id=client_id,
+        client_id=client_id,
+        allowed=allowed,
+        detail=detail,
+    )
+
+
 async def refused(
     session: AsyncSession,
     action: str,

@@ -97,15 +97,8 @@ async def look(
     if client is None:
         await refuse(session, actor, client_id, action, now=now, detail=detail)
         return None
-    await audit.record(
-        session,
-        action,
-        now=now,
-        actor_id=actor.id,
-        subject_type="client",
-        subject_id=client.id,
-        client_id=client.id,
-        detail=detail,
+    await audit.record_client(
+        session, action, now=now, actor_id=actor.id, client_id=client.id, detail=detail
     )
     return client
 
@@ -248,13 +241,11 @@ async def transfer(
             .execution_options(synchronize_session=False)
         )
         moved = result.rowcount or 0
-    await audit.record(
+    await audit.record_client(
         session,
         action,
         now=now,
         actor_id=actor.id,
-        subject_type="client",
-        subject_id=client.id,
         client_id=client.id,
         detail={"from": previous, "to": target.id, "appointments": moved},
     )
@@ -329,13 +320,11 @@ async def discharge(
         .execution_options(synchronize_session=False)
     )
     cancelled = result.rowcount or 0
-    await audit.record(
+    await audit.record_client(
         session,
         action,
         now=now,
         actor_id=actor.id,
-        subject_type="client",
-        subject_id=client.id,
         client_id=client.id,
         detail={
             "reason": reason_code,
@@ -364,13 +353,5 @@ async def reopen(
     client.discharged_at = None
     client.discharge_reason = None
     client.updated_at = now
-    await audit.record(
-        session,
-        action,
-        now=now,
-        actor_id=actor.id,
-        subject_type="client",
-        subject_id=client.id,
-        client_id=client.id,
-    )
+    await audit.record_client(session, action, now=now, actor_id=actor.id, client_id=client.id)
     return Change(Outcome.DONE, client)
