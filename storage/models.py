@@ -182,7 +182,19 @@ class Client(Base):
     """A person served. Shown by code `C-0042`, which is the id, zero-padded."""
 
     __tablename__ = "clients"
-    __table_args__ = (Index("ix_clients_worker_last_contact", "worker_id", "last_contact_at"),)
+    __table_args__ = (
+        Index("ix_clients_worker_last_contact", "worker_id", "last_contact_at"),
+        # Covers the digest's per-worker counts (open, overdue, seen): an index-only scan
+        # instead of one table lookup per client of the team.
+        Index(
+            "ix_clients_worker_open",
+            "worker_id",
+            "status",
+            "contact_frequency_days",
+            "last_contact_at",
+            "created_at",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -336,10 +348,14 @@ class Plan(Base):
     """A treatment or recovery plan; a review makes the next version."""
 
     __tablename__ = "plans"
-    __table_args__ = (UniqueConstraint("client_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "version"),
+        # The digest's reviews-due count probes each open client's plans: index-only.
+        Index("ix_plans_client_review", "client_id", "status", "next_review_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default=PlanStatus.ACTIVE)
     interventions: Mapped[str | None] = mapped_column(Text)
