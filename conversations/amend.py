@@ -17,7 +17,7 @@ from bot.splitting import html_pages
 from bot.timefmt import short_datetime
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, text_expected
-from storage import audit, clients, notes, saved_drafts, workers
+from storage import audit, notes, saved_drafts, workers
 
 TEXT = 0
 PREFIX = "am"
@@ -28,9 +28,8 @@ async def start(update: Update, context: CaselineContext) -> int:
     actor = context.require_actor()
     note_id = unpack(update.callback_query.data).int_arg()
     async with context.services.db.session() as session:
-        note = await notes.get_note(session, note_id) if note_id else None
-        client = await clients.get_visible(session, actor, note.client_id) if note else None
-        if note is None or client is None:
+        note, client = await notes.get_visible(session, actor, note_id) or (None, None)
+        if note is None:
             await audit.refused(
                 session,
                 "note.amend",
@@ -55,8 +54,7 @@ async def text_given(update: Update, context: CaselineContext) -> int:
     text = update.effective_message.text or ""
     now = context.services.clock.now()
     async with context.services.db.session() as session:
-        note = await notes.get_note(session, note_id) if note_id else None
-        client = await clients.get_visible(session, actor, note.client_id) if note else None
+        note, client = await notes.get_visible(session, actor, note_id) or (None, None)
         if note is None or client is None:
             await update.effective_message.reply_text(texts.NOT_ALLOWED)
             return ConversationHandler.END

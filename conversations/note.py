@@ -649,8 +649,7 @@ async def undo_pressed(update: Update, context: CaselineContext) -> None:
     note_id = unpack(update.callback_query.data).int_arg()
     now = context.services.clock.now()
     async with context.services.db.session() as session:
-        note = await notes.get_note(session, note_id) if note_id else None
-        client = await clients.get_visible(session, actor, note.client_id) if note else None
+        note, client = await notes.get_visible(session, actor, note_id) or (None, None)
         if note is None or client is None or note.author_id != actor.id:
             await audit.refused(
                 session,

@@ -95,15 +95,14 @@ async def client_from_press(update: Update, context: CaselineContext) -> ClientR
         if client_id is not None:
             client = await clients.get_visible(session, actor, client_id)
         if client is None:
-            await audit.record(
+            await audit.refused(
                 session,
                 "client.access",
                 now=context.services.clock.now(),
                 actor_id=actor.id,
                 subject_type="client",
                 subject_id=client_id,
-                allowed=False,
-                detail={"via": unpack(update.callback_query.data).prefix},
+                via=unpack(update.callback_query.data).prefix,
             )
     if client is None:
         await answer(update, texts.CLIENT_GONE, alert=True)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from storage import clients
 from storage.models import (
     Appointment,
     AppointmentStatus,
@@ -20,6 +21,7 @@ from storage.models import (
     NoteAttachment,
     NoteGoal,
 )
+from storage.workers import Actor
 
 # Interactions with the client themself; collateral contacts (family, providers),
 # supervision and "other" do not count as seeing the client.
@@ -123,6 +125,15 @@ async def refresh_last_contact(session: AsyncSession, client: Client) -> None:
     notes_at, visits_at = (await session.execute(select(note_latest, visit_latest))).one()
     candidates = [moment for moment in (notes_at, visits_at) if moment is not None]
     client.last_contact_at = max(candidates) if candidates else None
+
+
+async def get_visible(
+    session: AsyncSession, actor: Actor, note_id: int | None
+) -> tuple[Note, Client] | None:
+    """A note with its client, if `actor` may see that client."""
+    note = await get_note(session, note_id) if note_id else None
+    client = await clients.get_visible(session, actor, note.client_id) if note else None
+    return (note, client) if note is not None and client is not None else None
 
 
 async def get_note(session: AsyncSession, note_id: int) -> Note | None:
