@@ -311,6 +311,13 @@ def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
     return f"✅ <b>Note N-{note_id} saved</b> · {code} · {escape(name)}\n{kind} · {when}"
 
 
+def note_already_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
+    return (
+        f"☑️ <b>Already saved as N-{note_id}</b> · {code} · {escape(name)}\n{kind} · {when}\n"
+        "The same note arrived twice, so it is kept once. To save it again, change a word."
+    )
+
+
 def note_undone(code: str) -> str:
     return f"↩ The note for {code} was withdrawn. It is kept in the audit trail only."
 

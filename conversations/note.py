@@ -84,6 +84,8 @@ KIND_WORDS = {
     "supervision": InteractionType.SUPERVISION,
 }
 ONE_LINER_DEFAULT = InteractionType.HOME_VISIT
+# The same one-line note again within this time is a resend, kept once.
+RESEND_WINDOW = timedelta(minutes=10)
 
 
 def _draft(context: CaselineContext) -> dict[str, Any]:
@@ -567,11 +569,11 @@ async def _show_saved(
     occurred: datetime,
     *,
     undo: bool,
+    already: bool = False,
 ) -> None:
     kind = texts.INTERACTION_NAMES[InteractionType(draft["kind"])]
-    header = texts.note_saved(
-        note_id, ref.code, ref.name, kind, short_datetime(occurred, zone_of(context))
-    )
+    saved = texts.note_already_saved if already else texts.note_saved
+    header = saved(note_id, ref.code, ref.name, kind, short_datetime(occurred, zone_of(context)))
     if draft.get("risk"):
         header += f"\n⚠ {texts.RISK}: {escape(draft['risk'])}"
     pages = html_pages(header, _text_of(draft))
@@ -610,23 +612,41 @@ async def _one_liner(update: Update, context: CaselineContext, code: str, rest: 
                 allowed=False,
             )
         else:
-            note = await notes.create_note(
+            # A one-liner has no draft to recognise a resend by (the worker sending it
+            # again after the bot went quiet, a phone retrying): the same text, kind and
+            # client by the same author a few minutes ago is that resend.
+            note = await notes.same_recent(
                 session,
-                client=client,
                 author_id=actor.id,
-                interaction_type=kind,
-                occurred_at=now,
+                client_id=client.id,
+                kind=kind,
                 text=text,
-                now=now,
+                since=now - RESEND_WINDOW,
             )
-            await _audit_saved(session, actor.id, note, now)
+            already = note is not None
+            if note is None:
+                note = await notes.create_note(
+                    session,
+                    client=client,
+                    author_id=actor.id,
+                    interaction_type=kind,
+                    occurred_at=now,
+                    text=text,
+                    now=now,
+                )
+                await _audit_saved(session, actor.id, note, now)
             ref = ClientRef.of(client)
     if client is None:
         await update.effective_message.reply_text(texts.client_not_found(code))
         return ConversationHandler.END
     draft = {"kind": kind, "parts": [text]}
+    undo = now - note.created_at < notes.UNDO_WINDOW
     return await confirm_saved(
-        update, context, lambda: _show_saved(update, context, note.id, ref, draft, now, undo=True)
+        update,
+        context,
+        lambda: _show_saved(
+            update, context, note.id, ref, draft, note.occurred_at, undo=undo, already=already
+        ),
     )
 
 

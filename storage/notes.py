@@ -127,6 +127,33 @@ async def refresh_last_contact(session: AsyncSession, client: Client) -> None:
     client.last_contact_at = max(candidates) if candidates else None
 
 
+async def same_recent(
+    session: AsyncSession,
+    *,
+    author_id: int,
+    client_id: int,
+    kind: str,
+    text: str,
+    since: datetime,
+) -> Note | None:
+    """The author's note for this client with exactly this kind and text, saved since
+    `since` and not withdrawn: the first copy of a message sent twice."""
+    statement = (
+        select(Note)
+        .where(
+            Note.author_id == author_id,
+            Note.client_id == client_id,
+            Note.interaction_type == kind,
+            Note.created_at >= since,
+            Note.retracted_at.is_(None),
+            Note.text == text,
+        )
+        .order_by(Note.id)
+        .limit(1)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
 async def get_visible(
     session: AsyncSession, actor: Actor, note_id: int | None
 ) -> tuple[Note, Client] | None:

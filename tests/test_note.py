@@ -116,6 +116,26 @@ async def test_one_liner_saves_at_once_and_can_be_undone_for_a_minute(harness, c
     assert (await _note_rows(harness))[-1].interaction_type == "phone"
 
 
+async def test_the_same_one_liner_sent_again_is_kept_once(harness, clock):
+    """The bot went quiet (a crash after the save, a dead network), so Wanda sends her
+    one-line note again. A one-liner has no draft to recognise it by: the same text, kind
+    and client within ten minutes is that resend. Later, or changed, it is a new note."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    first = await wanda.send("/note C-0001 phone: no answer, try tomorrow")
+    assert "Note N-1 saved" in first[0].text
+    clock.advance(timedelta(minutes=3))
+    again = await wanda.send("/note C-0001 phone: no answer, try tomorrow")
+    assert "Already saved as N-1" in again[0].text
+    assert [label for label, _ in buttons(again[0])] == [texts.AMEND, texts.OPEN_CLIENT]
+    other_kind = await wanda.send("/note C-0001 office: no answer, try tomorrow")
+    assert "Note N-2 saved" in other_kind[0].text
+    clock.advance(timedelta(minutes=11))
+    later = await wanda.send("/note C-0001 phone: no answer, try tomorrow")
+    assert "Note N-3 saved" in later[0].text
+    assert [note.text for note in await _note_rows(harness)] == ["no answer, try tomorrow"] * 3
+
+
 async def test_one_liner_for_someone_elses_client_is_refused_and_audited(harness):
     await harness.seed_worker(701, "Wanda Worker", team="North")
     sam = await harness.seed_worker(702, "Sam Southern", team="South")
