@@ -10,7 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
-from storage import access, clients, invites, migrate, schema, updates
+from bot import housekeeping
+from storage import access, clients, invites, migrate, saved_drafts, schema, updates
 from storage.db import Database
 from storage.models import Base, Client, Invite, Program, Role
 from storage.workers import Actor, create_worker, get_or_create_team
@@ -120,6 +121,25 @@ async def test_an_update_id_is_claimed_once(db, clock):
     async with db.session() as session:
         assert not await updates.claim(session, 77, clock.now())
         assert await updates.forget_before(session, clock.now() + timedelta(days=2)) == 1
+
+
+async def test_a_saved_draft_is_remembered_per_worker_then_forgotten_after_a_month(db, clock):
+    now = clock.now()
+    async with db.session() as session:
+        wanda = await create_worker(session, name="Wanda", role=Role.WORKER, now=now)
+        will = await create_worker(session, name="Will", role=Role.WORKER, now=now)
+        saved_drafts.remember(session, wanda.id, "a1b2", "note", 41, now)
+        saved_drafts.remember(session, will.id, "c3d4", "note", 42, now + timedelta(days=20))
+    async with db.session() as session:
+        assert await saved_drafts.saved_as(session, wanda.id, "a1b2", "note") == 41
+        assert await saved_drafts.saved_as(session, will.id, "a1b2", "note") is None
+        assert await saved_drafts.saved_as(session, wanda.id, "a1b2", "client") is None
+        assert await saved_drafts.saved_as(session, wanda.id, None, "note") is None
+        cutoff = now + timedelta(days=31) - housekeeping.KEEP_SAVED_DRAFTS
+        assert await saved_drafts.forget_before(session, cutoff) == 1
+    async with db.session() as session:
+        assert await saved_drafts.saved_as(session, wanda.id, "a1b2", "note") is None
+        assert await saved_drafts.saved_as(session, will.id, "c3d4", "note") == 42
 
 
 @pytest.mark.parametrize(
