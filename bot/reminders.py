@@ -289,7 +289,7 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
         # its text names the client.
         visible = client is None or await clients.get_visible(session, actor, client.id)
         if row is None or row.worker_id != actor.id or not valid or not visible:
-            await audit.record(
+            await audit.refused(
                 session,
                 {"today": "reminder.today", "snz": "reminder.snooze"}.get(
                     pressed.action, "reminder.button"
@@ -299,7 +299,6 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
                 subject_type="outbox",
                 subject_id=row_id,
                 client_id=client.id if client else None,
-                allowed=False,
             )
             await answer(update, texts.STALE_BUTTON)
             await remove_keyboard(update)

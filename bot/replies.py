@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.views import View
@@ -16,16 +16,28 @@ async def show(update: Update, view: View) -> None:
     """Edit in place after a button press (no pile of messages), else reply."""
     query = update.callback_query
     if query is not None and query.message is not None and query.message.is_accessible:
-        try:
-            await query.edit_message_text(view.text, reply_markup=view.keyboard)
-        except BadRequest as exc:
-            # Pressing the same button twice asks for the same content again.
-            if "not modified" not in exc.message.lower():
-                raise
+        await edit_pressed(query, view.text, view.keyboard)
         return
     message = update.effective_message
     if message is not None:
         await message.reply_text(view.text, reply_markup=view.keyboard)
+
+
+async def edit_pressed(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    """Replace the text of the message a button was pressed on."""
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as exc:
+        if not unchanged(exc):
+            raise
+
+
+def unchanged(exc: BadRequest) -> bool:
+    """Telegram refusing an edit to what the message already says: pressing the same
+    button twice, or a retry of an edit that did arrive."""
+    return "not modified" in exc.message.lower()
 
 
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:

@@ -19,7 +19,7 @@ from telegram.ext import (
 
 from bot import texts
 from bot.context import CaselineContext
-from bot.replies import answer
+from bot.replies import answer, unchanged
 from conversations.drafts import IdleGuard
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ async def confirm_saved(
             await confirm()
             break
         except BadRequest as exc:
-            if "not modified" in exc.message.lower():
+            if unchanged(exc):
                 break  # the first try did arrive: the card already says so
             log.warning("saved; confirmation refused (%s), try %d", exc.message, attempt)
         except TelegramError as exc:

@@ -77,7 +77,7 @@ from telegram.ext import (
 from bot import texts
 from bot.callbacks import pack, pattern, read_id, unpack
 from bot.context import CaselineContext, zone_of
-from bot.replies import answer
+from bot.replies import answer, edit_pressed
 from bot.timefmt import short_datetime
 from conversations import drafts
 from conversations.common import conversation, use_buttons
@@ -409,11 +409,7 @@ async def _send(
         and query.message is not None
         and query.message.message_id == live
     ):
-        try:
-            await query.edit_message_text(text, reply_markup=keyboard)
-        except BadRequest as exc:
-            if "not modified" not in exc.message.lower():
-                raise
+        await edit_pressed(query, text, keyboard)
         return
     if live:
         try:

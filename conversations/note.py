@@ -36,7 +36,7 @@ from bot import texts
 from bot.callbacks import pack, pattern, unpack
 from bot.context import CaselineContext, zone_of
 from bot.reminders import alert_risk, deliver_soon
-from bot.replies import answer, remove_keyboard
+from bot.replies import answer, edit_pressed, remove_keyboard
 from bot.splitting import html_pages
 from bot.timefmt import short_datetime
 from conversations import drafts
@@ -301,11 +301,7 @@ async def _show_card(update: Update, context: CaselineContext) -> int:
         and query.message is not None
         and query.message.message_id == draft.get("card")
     ):
-        try:
-            await query.edit_message_text(text, reply_markup=keyboard)
-        except BadRequest as exc:
-            if "not modified" not in exc.message.lower():
-                raise
+        await edit_pressed(query, text, keyboard)
         return COMPOSE
     old = draft.get("card")
     if old:
@@ -602,14 +598,13 @@ async def _one_liner(update: Update, context: CaselineContext, code: str, rest: 
     async with services.db.session() as session:
         client = await clients.get_visible(session, actor, client_id) if client_id else None
         if client is None:
-            await audit.record(
+            await audit.refused(
                 session,
                 "note.create",
                 now=now,
                 actor_id=actor.id,
                 subject_type="client",
                 subject_id=client_id,
-                allowed=False,
             )
         else:
             # A one-liner has no draft to recognise a resend by (the worker sending it

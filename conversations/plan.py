@@ -45,7 +45,7 @@ from telegram.ext import (
 from bot import callbacks, texts
 from bot.callbacks import Pressed, pack, pattern, unpack
 from bot.context import CaselineContext, zone_of
-from bot.replies import answer, remove_keyboard
+from bot.replies import answer, edit_pressed, remove_keyboard
 from conversations import drafts
 from conversations.common import conversation, text_expected
 from conversations.pickers import (
@@ -128,11 +128,7 @@ async def present(
         and query.message is not None
         and query.message.message_id == live
     ):
-        try:
-            await query.edit_message_text(text, reply_markup=keyboard)
-        except BadRequest as exc:
-            if "not modified" not in exc.message.lower():
-                raise
+        await edit_pressed(query, text, keyboard)
         return
     await _strip(context, update, live)
     sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
