@@ -240,7 +240,7 @@ async def wait_ready(root: str, token: str, user_id: int, limit: float = 60) -> 
 
 def one_level(n: int, args: argparse.Namespace, root: str, work: Path) -> list[Result]:
     results = []
-    for kind in ("echo", "caseline", "uncapped"):
+    for kind in ("echo", *args.bots):
         token = f"{900 + n}{len(results)}:BENCH{kind.upper()}"
         db_url = None
         codes: dict[int, list[str]]
@@ -284,6 +284,13 @@ def main() -> None:
         help="simulated workers (repeat for several levels; default 50)",
     )
     parser.add_argument("--postgres", help="PostgreSQL URL: a scratch database is made beside it")
+    parser.add_argument(
+        "--bots",
+        nargs="+",
+        choices=["caseline", "uncapped"],
+        default=["caseline", "uncapped"],
+        help="which Caseline processes to measure after the echo bot (default: both)",
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")

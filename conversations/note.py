@@ -665,7 +665,8 @@ async def undo_pressed(update: Update, context: CaselineContext) -> None:
     now = context.services.clock.now()
     async with context.services.db.session() as session:
         note, client = await notes.get_visible(session, actor, note_id) or (None, None)
-        if note is None or client is None or note.author_id != actor.id:
+        refused = note is None or client is None or note.author_id != actor.id
+        if refused:
             await audit.refused(
                 session,
                 "note.retract",
@@ -675,19 +676,21 @@ async def undo_pressed(update: Update, context: CaselineContext) -> None:
                 subject_id=note_id,
                 client_id=client.id if client else None,
             )
-            await answer(update, texts.NOT_ALLOWED, alert=True)
-            return
-        undone = await notes.retract(session, note, client, now=now)
-        if undone:
-            await audit.record(
-                session,
-                "note.retract",
-                now=now,
-                actor_id=actor.id,
-                subject_type="note",
-                subject_id=note.id,
-                client_id=client.id,
-            )
+        else:
+            undone = await notes.retract(session, note, client, now=now)
+            if undone:
+                await audit.record(
+                    session,
+                    "note.retract",
+                    now=now,
+                    actor_id=actor.id,
+                    subject_type="note",
+                    subject_id=note.id,
+                    client_id=client.id,
+                )
+    if refused:
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
     if not undone:
         await answer(update, texts.UNDO_TOO_LATE, alert=True)
         return

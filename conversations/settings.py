@@ -171,38 +171,42 @@ async def start(update: Update, context: CaselineContext) -> int:
 
 async def pressed(update: Update, context: CaselineContext) -> int:
     choice = unpack(update.callback_query.data)
+    if choice.action == "done":
+        await answer(update)
+        await update.callback_query.edit_message_reply_markup(reply_markup=None)
+        context.user_data.pop(DRAFT, None)
+        return ConversationHandler.END
+    if choice.action in ("zone", "type"):
+        await answer(update)
+        context.user_data[DRAFT] = {"typing": choice.arg or "zone"}
+        prompt = texts.SETTINGS_ASK_ZONE if choice.action == "zone" else texts.SETTINGS_ASK_TIME
+        await update.effective_message.reply_text(prompt)
+        return TYPED
     now = context.services.clock.now()
+    # Telegram is answered after the transaction, never inside it (see Database.session).
     async with context.services.db.session() as session:
         worker = await _worker(context, session)
-        if choice.action == "done":
-            await answer(update)
-            await update.callback_query.edit_message_reply_markup(reply_markup=None)
-            context.user_data.pop(DRAFT, None)
-            return ConversationHandler.END
         if choice.action == "menu":
             keyboard = _choices(worker, choice.arg)
-            await answer(update)
-            if keyboard is not None:
-                await update.callback_query.edit_message_reply_markup(reply_markup=keyboard)
-            return MENU
-        if choice.action in ("zone", "type"):
-            await answer(update)
-            context.user_data[DRAFT] = {"typing": choice.arg or "zone"}
-            prompt = texts.SETTINGS_ASK_ZONE if choice.action == "zone" else texts.SETTINGS_ASK_TIME
-            await update.effective_message.reply_text(prompt)
-            return TYPED
-        changed = _apply(worker, choice.action, choice.arg)
-        if changed:
-            await audit.record(
-                session,
-                "settings.change",
-                now=now,
-                actor_id=worker.id,
-                detail={"setting": choice.action},
-            )
-        text, keyboard = _menu(worker, context.services.settings.timezone)
-        if choice.action in ("day", "kind") and changed:
-            keyboard = _choices(worker, "days" if choice.action == "day" else "kinds") or keyboard
+            changed = False
+        else:
+            changed = _apply(worker, choice.action, choice.arg)
+            if changed:
+                await audit.record(
+                    session,
+                    "settings.change",
+                    now=now,
+                    actor_id=worker.id,
+                    detail={"setting": choice.action},
+                )
+            text, keyboard = _menu(worker, context.services.settings.timezone)
+            if choice.action in ("day", "kind") and changed:
+                keyboard = _choices(worker, "days" if choice.action == "day" else "kinds") or keyboard
+    if choice.action == "menu":
+        await answer(update)
+        if keyboard is not None:
+            await update.callback_query.edit_message_reply_markup(reply_markup=keyboard)
+        return MENU
     if not changed:
         await answer(update, texts.STALE_BUTTON)  # not one of the choices offered
         return MENU
@@ -244,13 +248,14 @@ async def typed(update: Update, context: CaselineContext) -> int:
     async with context.services.db.session() as session:
         worker = await _worker(context, session)
         error = _apply_typed(worker, what, text)
-        if error:
-            await update.effective_message.reply_text(error)
-            return TYPED
-        await audit.record(
-            session, "settings.change", now=now, actor_id=worker.id, detail={"setting": what}
-        )
-        menu, keyboard = _menu(worker, context.services.settings.timezone)
+        if not error:
+            await audit.record(
+                session, "settings.change", now=now, actor_id=worker.id, detail={"setting": what}
+            )
+            menu, keyboard = _menu(worker, context.services.settings.timezone)
+    if error:
+        await update.effective_message.reply_text(error)
+        return TYPED
     context.user_data[DRAFT] = {}
     await update.effective_message.reply_text(menu, reply_markup=keyboard)
     return MENU

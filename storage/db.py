@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
@@ -85,6 +86,15 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+# How many sessions the current task has open (tests check no Telegram call happens inside).
+_open_sessions: ContextVar[int] = ContextVar("open_sessions", default=0)
+
+
+def in_session() -> bool:
+    """True inside a `Database.session()` block of the current task."""
+    return _open_sessions.get() > 0
+
+
 class Database:
     """Owns the engine; hands out one session per unit of work."""
 
@@ -99,9 +109,16 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction commits when the block ends without error."""
-        async with self.sessionmaker() as session, session.begin():
-            yield session
+        """A session whose transaction commits when the block ends without error.
+
+        Nothing inside the block may wait on Telegram: the transaction would hold a
+        connection (on SQLite, the one write lock) for a network round trip."""
+        token = _open_sessions.set(_open_sessions.get() + 1)
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                yield session
+        finally:
+            _open_sessions.reset(token)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

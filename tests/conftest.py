@@ -71,6 +71,26 @@ class ErrorLog(logging.Handler):
         return sum(1 for r in self.records if r.name == "caseline.errors")
 
 
+@pytest.fixture(autouse=True)
+def no_telegram_call_inside_a_transaction(monkeypatch):
+    """Every test checks that no handler waits on Telegram with a transaction open."""
+    from telegram.request import HTTPXRequest
+
+    from storage.db import in_session
+
+    original = HTTPXRequest.do_request
+    calls: list[str] = []
+
+    async def do_request(self, url: str, *args, **kwargs):  # noqa: ANN001, ANN202
+        if in_session():
+            calls.append(url.rsplit("/", 1)[-1])
+        return await original(self, url, *args, **kwargs)
+
+    monkeypatch.setattr(HTTPXRequest, "do_request", do_request)
+    yield
+    assert not calls, f"Telegram called inside a database transaction: {calls}"
+
+
 @pytest.fixture
 def errors():
     handler = ErrorLog()
