@@ -201,7 +201,8 @@ async def pressed(update: Update, context: CaselineContext) -> int:
                 )
             text, keyboard = _menu(worker, context.services.settings.timezone)
             if choice.action in ("day", "kind") and changed:
-                keyboard = _choices(worker, "days" if choice.action == "day" else "kinds") or keyboard
+                submenu = "days" if choice.action == "day" else "kinds"
+                keyboard = _choices(worker, submenu) or keyboard
     if choice.action == "menu":
         await answer(update)
         if keyboard is not None:
