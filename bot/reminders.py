@@ -86,10 +86,11 @@ class Reminders:
                 return await self._appointment(session, row, worker, zone)
             if row.kind == reminders.AGENDA:
                 return await self._agenda(session, row, worker, zone)
-            if row.kind == reminders.DIGEST:
-                return await self._digest(row, worker)
             if row.kind in (reminders.RISK, reminders.BLOCKED, reminders.SNOOZED):
                 return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))
+        if row.kind == reminders.DIGEST:
+            # Computed in its own unit of work (it audits the look), after this one.
+            return await self._digest(row, worker)
         log.warning("outbox row %s has unknown kind %s", row.id, row.kind)
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -48,11 +49,22 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
         kwargs.setdefault("pool_pre_ping", True)
+    elif _one_connection(parsed):
+        # SQLite has one writer. With a pool, concurrent transactions of this process
+        # fight for that lock in SQLite's busy handler, which sleeps and retries: the
+        # unlucky waited seconds. One connection makes them queue fairly in asyncio.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
     engine = create_async_engine(parsed, **kwargs)  # type: ignore[arg-type]
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "before_cursor_execute", _scrub_parameters, retval=True)
     return engine
+
+
+def _one_connection(parsed: URL) -> bool:
+    """A SQLite file: served by one pooled connection (see create_engine)."""
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
 
 
 def without_nul(value: Any) -> Any:
@@ -86,13 +98,19 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-# How many sessions the current task has open (tests check no Telegram call happens inside).
-_open_sessions: ContextVar[int] = ContextVar("open_sessions", default=0)
+# The task inside a `Database.session()` block, so a nested one and a Telegram call made
+# inside one can be told apart from a task merely started there (it inherits the value).
+_session_task: ContextVar[asyncio.Task[Any] | None] = ContextVar("session_task", default=None)
 
 
 def in_session() -> bool:
     """True inside a `Database.session()` block of the current task."""
-    return _open_sessions.get() > 0
+    task = _session_task.get()
+    return task is not None and task is asyncio.current_task()
+
+
+class NestedSessionError(RuntimeError):
+    """A session opened inside another one of the same task."""
 
 
 class Database:
@@ -102,6 +120,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.single_connection = _one_connection(async_url(url)) and not engine_kwargs
 
     @property
     def dialect(self) -> str:
@@ -113,12 +132,15 @@ class Database:
 
         Nothing inside the block may wait on Telegram: the transaction would hold a
         connection (on SQLite, the one write lock) for a network round trip."""
-        token = _open_sessions.set(_open_sessions.get() + 1)
+        if in_session() and self.single_connection:
+            # It would wait for the connection its own caller holds: fail now, not in 30 s.
+            raise NestedSessionError("a session inside a session on a one-connection pool")
+        token = _session_task.set(asyncio.current_task())
         try:
             async with self.sessionmaker() as session, session.begin():
                 yield session
         finally:
-            _open_sessions.reset(token)
+            _session_task.reset(token)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -287,12 +287,13 @@ async def test_a_storm_of_faults_during_a_reminder_drain_sends_each_reminder_onc
     await harness.seed_client(WILL, "Ben Okafor")
     for person in people:
         client_id = await harness.seed_client(person.user_id, f"Client of {person.first_name}")
+        worker_id = await harness.worker_id(person.user_id)
         async with harness.db.session() as session:
             client = await session.get(Client, client_id)
             await appointment_store.schedule(
                 session,
                 client=client,
-                worker_id=await harness.worker_id(person.user_id),
+                worker_id=worker_id,
                 starts_at=berlin(2026, 3, 3, 10, 0),
                 duration_minutes=60,
                 kind=InteractionType.HOME_VISIT,
@@ -362,12 +363,13 @@ async def test_a_send_that_timed_out_after_telegram_took_it_is_sent_again(
     try:
         clock.set(berlin(2026, 3, 3, 9, 0))
         wanda, _ = await _two_workers(harness)
+        wanda_id = await harness.worker_id(WANDA)
         async with harness.db.session() as session:
             client = await session.get(Client, 1)
             await appointment_store.schedule(
                 session,
                 client=client,
-                worker_id=await harness.worker_id(WANDA),
+                worker_id=wanda_id,
                 starts_at=berlin(2026, 3, 3, 10, 0),
                 duration_minutes=60,
                 kind=InteractionType.HOME_VISIT,
@@ -486,12 +488,13 @@ async def test_a_double_tap_on_snooze_is_answered_once_without_an_error(harness,
     The second finds the buttons already gone; that is no reason for an apology."""
     clock.set(berlin(2026, 3, 3, 9, 0))
     wanda, _ = await _two_workers(harness)
+    wanda_id = await harness.worker_id(WANDA)
     async with harness.db.session() as session:
         client = await session.get(Client, 1)
         await appointment_store.schedule(
             session,
             client=client,
-            worker_id=await harness.worker_id(WANDA),
+            worker_id=wanda_id,
             starts_at=berlin(2026, 3, 3, 10, 0),
             duration_minutes=60,
             kind=InteractionType.HOME_VISIT,

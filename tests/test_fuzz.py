@@ -549,6 +549,7 @@ async def _seed(harness) -> Fuzz:
     await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
     await harness.seed_worker(702, "Sam Southern", team="South")
     now = harness.clock.now()
+    wanda_id, sam_id = await _id(harness, WANDA), await _id(harness, 702)
     async with harness.db.session() as session:
         made = []
         for name in CLIENT_NAMES:
@@ -558,7 +559,7 @@ async def _seed(harness) -> Fuzz:
                     name=name,
                     program=Program.ELDERLY,
                     contact_frequency_days=14,
-                    worker_id=await _id(harness, WANDA),
+                    worker_id=wanda_id,
                     now=now,
                 )
             )
@@ -567,7 +568,7 @@ async def _seed(harness) -> Fuzz:
             name="Sam's Client",
             program=Program.OTHER,
             contact_frequency_days=30,
-            worker_id=await _id(harness, 702),
+            worker_id=sam_id,
             now=now,
         )
         plan = Plan(client_id=made[0].id, version=1, created_at=now)
@@ -580,7 +581,7 @@ async def _seed(harness) -> Fuzz:
             ]
         )
         actor = Actor(
-            id=await _id(harness, WANDA),
+            id=wanda_id,
             name="Wanda Worker",
             role="worker",
             team_id=None,

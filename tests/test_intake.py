@@ -450,13 +450,14 @@ async def test_several_intakes_in_progress_are_offered_and_rebuilt_from_the_reco
     resumed = await wanda.press(offer[-1], "Maria")
     assert "4/17 · Address" in resumed[-1].text
     # A client added by /newclient is not an intake and is never offered.
+    wanda_id = await harness.worker_id(701)
     async with harness.db.session() as session:
         await client_store.create_client(
             session,
             name="Active Person",
             program=Program.OTHER,
             contact_frequency_days=30,
-            worker_id=await harness.worker_id(701),
+            worker_id=wanda_id,
             now=harness.clock.now(),
         )
     await wanda.send("/cancel")

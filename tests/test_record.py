@@ -607,7 +607,7 @@ async def test_discharge_cancels_future_appointments_mutes_the_client_and_reopen
                 now=now,
             )
         due_before = await reminder_store.agenda(
-            session, await harness.worker_id(701), now.astimezone(BERLIN).date(), BERLIN
+            session, worker_id, now.astimezone(BERLIN).date(), BERLIN
         )
     assert [visit.client.id for visit in due_before.visits] == [client_id]
 
@@ -634,7 +634,7 @@ async def test_discharge_cancels_future_appointments_mutes_the_client_and_reopen
         ).scalars()
         states = [(a.starts_at > now, a.status, a.cancel_reason) for a in rows]
         agenda = await reminder_store.agenda(
-            session, await harness.worker_id(701), now.astimezone(BERLIN).date(), BERLIN
+            session, worker_id, now.astimezone(BERLIN).date(), BERLIN
         )
     assert (client.status, client.discharged_at, client.discharge_reason) == (
         ClientStatus.DISCHARGED,
