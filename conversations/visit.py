@@ -249,17 +249,22 @@ async def _save(update: Update, context: CaselineContext) -> int:
             if draft.get("appointment")
             else None
         )
+        refusal = None
         if client is None or (draft.get("appointment") and found is None):
-            await answer(update, texts.CLIENT_GONE, alert=True)
-            return CARD
-        # Saved before a crash lost the confirmation: only say so again.
-        if not await saved_drafts.saved_as(session, actor.id, token, "appointment"):
-            if found is not None and found[0].status != AppointmentStatus.SCHEDULED:
-                await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
-                context.user_data.pop(DRAFT, None)
-                return ConversationHandler.END
-            visit = await _record(session, actor.id, client, found, draft, now)
+            refusal = texts.CLIENT_GONE
+        elif await saved_drafts.saved_as(session, actor.id, token, "appointment"):
+            pass  # saved before a crash lost the confirmation: only say so again
+        elif found is not None and found[0].status != AppointmentStatus.SCHEDULED:
+            refusal = texts.APPOINTMENT_NOT_SCHEDULED
+        else:
+            visit = await _record(session, actor.id, client, found, draft, start, outcome, now)
             saved_drafts.remember(session, actor.id, token, "appointment", visit.id, now)
+    if refusal is not None:
+        await answer(update, refusal, alert=True)
+        if refusal == texts.CLIENT_GONE:
+            return CARD
+        context.user_data.pop(DRAFT, None)
+        return ConversationHandler.END
 
     async def confirm() -> None:
         await answer(update, texts.VISIT_SAVED_TOAST)
@@ -270,11 +275,18 @@ async def _save(update: Update, context: CaselineContext) -> int:
     return await confirm_saved(update, context, confirm, DRAFT)
 
 
-async def _record(session, actor_id: int, client, found, draft: dict[str, Any], now: datetime):
+async def _record(
+    session,
+    actor_id: int,
+    client,
+    found,
+    draft: dict[str, Any],
+    start: datetime,
+    outcome: AppointmentStatus,
+    now: datetime,
+):
     """The visit (a planned appointment finished, or a new one logged), its note, its
     audit line."""
-    start = datetime.fromisoformat(draft["start"])
-    outcome = AppointmentStatus(draft["outcome"])
     kind = InteractionType(draft["kind"])
     if found is not None:
         visit = found[0]

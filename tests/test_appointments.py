@@ -135,6 +135,21 @@ async def test_log_a_visit_that_happened(harness):
         assert (await session.get(Client, client_id)).last_contact_at is None
 
 
+async def test_a_visit_for_a_client_moved_away_meanwhile_is_refused_and_nothing_saved(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
+    await harness.seed_worker(702, "Sam Southern", team="South")
+    client_id = await harness.seed_client(701)
+    sam_id = await harness.worker_id(702)
+    ask = await wanda.send("/visit")
+    when = await wanda.press(ask[-1], "C-0001")
+    card = await wanda.press(when[-1], "2 h ago")
+    async with harness.db.session() as session:
+        (await session.get(Client, client_id)).worker_id = sam_id
+    await wanda.press(card[-1], "Save")
+    assert wanda.toasts()[-1] == texts.CLIENT_GONE
+    assert await _appointments(harness) == []
+
+
 async def test_cancel_with_reason_then_an_old_card_button_is_refused(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await harness.seed_client(701)
