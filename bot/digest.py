@@ -230,15 +230,14 @@ async def _team_to_show(update: Update, context: CaselineContext, command: str) 
     async with services.db.session() as session:
         team_id, answer = await _choose(session, actor, asked, command)
         if answer is not None:
-            await audit.record(
+            await audit.refused(
                 session,
                 VIEW,
                 now=now,
                 actor_id=actor.id,
                 subject_type="team",
                 subject_id=team_id,
-                allowed=False,
-                detail={"via": command},
+                via=command,
             )
     if answer is not None:
         await update.effective_message.reply_text(answer)

@@ -283,14 +283,13 @@ async def _refuse_admin_action(
 ) -> None:
     actor = context.require_actor()
     async with context.services.db.session() as session:
-        await audit.record(
+        await audit.refused(
             session,
             action,
             now=context.services.clock.now(),
             actor_id=actor.id,
             subject_type="resource",
             subject_id=resource_id,
-            allowed=False,
         )
     await answer(update, texts.ADMINS_ONLY, alert=True)
 

@@ -56,7 +56,7 @@ from conversations.pickers import (
     moment_from_stamp,
     moment_from_text,
 )
-from storage import audit, clients, plans
+from storage import audit, caseload, clients, plans
 from storage.models import Client, ClientStatus, Goal, GoalStatus, Plan, PlanStatus
 
 (
@@ -182,15 +182,8 @@ class Refused:
 
 async def refuse_client(session, context: CaselineContext, action: str, client_id: int) -> None:
     """Audit a refused look at (or change to) a client's plan, like an allowed one."""
-    await audit.record(
-        session,
-        action,
-        now=context.services.clock.now(),
-        actor_id=context.require_actor().id,
-        subject_type="client",
-        subject_id=client_id,
-        client_id=client_id if await clients.exists(session, client_id) else None,
-        allowed=False,
+    await caseload.refuse(
+        session, context.require_actor(), client_id, action, now=context.services.clock.now()
     )
 
 
@@ -241,7 +234,7 @@ async def _refuse_id(
 ) -> Refused:
     """A plan or goal id that is not the client's current one: audited either way; an
     out-of-date card of this client is shown afresh, anything else is simply refused."""
-    await audit.record(
+    await audit.refused(
         session,
         action,
         now=context.services.clock.now(),
@@ -249,8 +242,7 @@ async def _refuse_id(
         subject_type=kind,
         subject_id=subject_id if subject_id > 0 else None,
         client_id=owner,
-        allowed=False,
-        detail={"reason": "out of date" if stale else "not this client's"},
+        reason="out of date" if stale else "not this client's",
     )
     if stale:
         return Refused(texts.PLAN_CHANGED, alert=False, found=found)

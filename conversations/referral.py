@@ -75,7 +75,7 @@ from conversations.pickers import (
     moment_from_text,
     not_a_client,
 )
-from storage import audit, clients, consents, referrals
+from storage import audit, caseload, clients, consents, referrals
 from storage import resources as directory
 from storage.consents import SCOPE_MAX
 from storage.models import Client, Referral, ReferralStatus, Resource
@@ -257,17 +257,7 @@ async def _client_by_id(
     async with context.services.db.session() as session:
         client = await clients.get_visible(session, actor, client_id)
         if client is None:
-            existing = await clients.exists(session, client_id)
-            await audit.record(
-                session,
-                "referral.create",
-                now=now,
-                actor_id=actor.id,
-                subject_type="client",
-                subject_id=client_id,
-                client_id=client_id if existing else None,
-                allowed=False,
-            )
+            await caseload.refuse(session, actor, client_id, "referral.create", now=now)
     if client is None:
         refusal = texts.client_not_found(f"C-{client_id:04d}")
         if update.callback_query is not None:
@@ -717,14 +707,7 @@ async def save(update: Update, context: CaselineContext) -> int:
         resource = await directory.get(session, draft["resource"]["id"])
         consent = await consents.may_share(session, ref.id, today) if client else None
         if client is None:
-            await audit.record_client(
-                session,
-                "referral.create",
-                now=now,
-                actor_id=actor.id,
-                client_id=ref.id,
-                allowed=False,
-            )
+            await caseload.refuse(session, actor, ref.id, "referral.create", now=now)
             problem = "client"
         elif consent is None:
             problem = "consent"
@@ -794,7 +777,7 @@ async def _visible_referral(
         found = await referrals.get_visible(session, actor, referral_id) if referral_id else None
         if found is None:
             owner = await referrals.client_of(session, referral_id) if referral_id else None
-            await audit.record(
+            await audit.refused(
                 session,
                 action,
                 now=now,
@@ -802,7 +785,6 @@ async def _visible_referral(
                 subject_type="referral",
                 subject_id=referral_id,
                 client_id=owner,
-                allowed=False,
             )
         elif action == "referral.view":
             await audit.record(
@@ -831,7 +813,7 @@ async def _refuse_stale(
     actor = context.require_actor()
     referral, client, resource = found
     async with context.services.db.session() as session:
-        await audit.record(
+        await audit.refused(
             session,
             AUDIT_OF[to],
             now=context.services.clock.now(),
@@ -839,8 +821,8 @@ async def _refuse_stale(
             subject_type="referral",
             subject_id=referral.id,
             client_id=client.id,
-            allowed=False,
-            detail={"from": expected, "to": to, "status": referral.status, "reason": "stale"},
+            # "from" is a Python keyword, hence the dict: the same detail as an allowed move.
+            **{"from": expected, "to": to, "status": referral.status, "reason": "stale"},
         )
     await answer(update, texts.REFERRAL_CHANGED, alert=True)
     await show(update, referral_card(referral, client, resource, zone_of(context)))

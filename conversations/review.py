@@ -234,7 +234,7 @@ async def _verify(
     if plans.goal_in(plan, goal_id) is not None:
         return texts.REVIEW_NOT_CURRENT_TOAST, False, False
     owner = await plans.client_of_goal(session, goal_id) if goal_id > 0 else None
-    await audit.record(
+    await audit.refused(
         session,
         action,
         now=context.services.clock.now(),
@@ -242,8 +242,8 @@ async def _verify(
         subject_type="goal",
         subject_id=goal_id if goal_id > 0 else None,
         client_id=owner,
-        allowed=False,
-        detail={"reason": "not this plan's goal", "plan": plan.id},
+        reason="not this plan's goal",
+        plan=plan.id,
     )
     return texts.NOT_ALLOWED, True, False
 

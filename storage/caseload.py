@@ -113,7 +113,7 @@ async def refuse(
     detail: dict[str, Any] | None = None,
 ) -> None:
     existing = client_id is not None and await clients.exists(session, client_id)
-    await audit.record(
+    await audit.refused(
         session,
         action,
         now=now,
@@ -121,8 +121,7 @@ async def refuse(
         subject_type="client",
         subject_id=client_id,
         client_id=client_id if existing else None,
-        allowed=False,
-        detail=detail,
+        **(detail or {}),
     )
 
 
