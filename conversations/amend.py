@@ -53,31 +53,32 @@ async def text_given(update: Update, context: CaselineContext) -> int:
     note_id, token = draft.get("note"), draft.get(drafts.TOKEN)
     text = update.effective_message.text or ""
     now = context.services.clock.now()
+    if len(text) > notes.TEXT_MAX:
+        await update.effective_message.reply_text(texts.note_too_long(notes.TEXT_MAX))
+        return TEXT
     async with context.services.db.session() as session:
         note, client = await notes.get_visible(session, actor, note_id) or (None, None)
-        if note is None or client is None:
-            await update.effective_message.reply_text(texts.NOT_ALLOWED)
-            return ConversationHandler.END
-        if len(text) > notes.TEXT_MAX:
-            await update.effective_message.reply_text(texts.note_too_long(notes.TEXT_MAX))
-            return TEXT
-        # Saved before a crash lost the confirmation: show the note as it stands.
-        if not await saved_drafts.saved_as(session, actor.id, token, "amendment"):
-            amendment = await notes.amend(session, note, author_id=actor.id, text=text, now=now)
-            await audit.record(
-                session,
-                "note.amend",
-                now=now,
-                actor_id=actor.id,
-                subject_type="note",
-                subject_id=note.id,
-                client_id=client.id,
+        if note is not None and client is not None:
+            # Saved before a crash lost the confirmation: show the note as it stands.
+            if not await saved_drafts.saved_as(session, actor.id, token, "amendment"):
+                amendment = await notes.amend(session, note, author_id=actor.id, text=text, now=now)
+                await audit.record(
+                    session,
+                    "note.amend",
+                    now=now,
+                    actor_id=actor.id,
+                    subject_type="note",
+                    subject_id=note.id,
+                    client_id=client.id,
+                )
+                saved_drafts.remember(session, actor.id, token, "amendment", amendment.id, now)
+            note = await notes.get_note(session, note.id)
+            authors = await workers.names(
+                session, {a.author_id for a in note.amendments} | {note.author_id}
             )
-            saved_drafts.remember(session, actor.id, token, "amendment", amendment.id, now)
-        note = await notes.get_note(session, note.id)
-        authors = await workers.names(
-            session, {a.author_id for a in note.amendments} | {note.author_id}
-        )
+    if note is None or client is None:
+        await update.effective_message.reply_text(texts.NOT_ALLOWED)
+        return ConversationHandler.END
     zone = zone_of(context)
     header = texts.note_with_amendments_header(
         note.id,

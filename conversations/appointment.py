@@ -328,36 +328,11 @@ async def _save(update: Update, context: CaselineContext) -> int:
     token = draft.get(drafts.TOKEN)
     async with context.services.db.session() as session:
         client = await clients.get_visible(session, actor, ref.id)
-        if client is None:
-            await answer(update, texts.CLIENT_GONE, alert=True)
-            return CARD
-        earlier = await saved_drafts.saved_as(session, actor.id, token, "appointment")
-        if earlier is not None:  # saved before a crash lost the confirmation
-            appointment = await session.get(Appointment, earlier)
-        else:
-            appointment = await appointments.schedule(
-                session,
-                client=client,
-                worker_id=actor.id,
-                starts_at=datetime.fromisoformat(draft["start"]),
-                duration_minutes=draft["duration"],
-                kind=InteractionType(draft["kind"]),
-                zone=zone,
-                now=now,
-                place=draft.get("place"),
-                recurrence=Recurrence(draft["repeat"]),
-            )
-            await audit.record(
-                session,
-                "appointment.create",
-                now=now,
-                actor_id=actor.id,
-                subject_type="appointment",
-                subject_id=appointment.id,
-                client_id=client.id,
-            )
-            saved_drafts.remember(session, actor.id, token, "appointment", appointment.id, now)
-        view = views.appointment_card(appointment, client, zone)
+        if client is not None:
+            view = await _schedule_once(session, actor.id, client, draft, token, zone, now)
+    if client is None:
+        await answer(update, texts.CLIENT_GONE, alert=True)
+        return CARD
 
     async def confirm() -> None:
         await answer(update, texts.APPT_SAVED_TOAST)
@@ -366,27 +341,61 @@ async def _save(update: Update, context: CaselineContext) -> int:
     return await confirm_saved(update, context, confirm, DRAFT)
 
 
+async def _schedule_once(session, actor_id: int, client, draft, token, zone, now: datetime):
+    """The draft's appointment (and its audit line), once however often Save is pressed:
+    the card to show."""
+    earlier = await saved_drafts.saved_as(session, actor_id, token, "appointment")
+    if earlier is not None:  # saved before a crash lost the confirmation
+        appointment = await session.get(Appointment, earlier)
+    else:
+        appointment = await appointments.schedule(
+            session,
+            client=client,
+            worker_id=actor_id,
+            starts_at=datetime.fromisoformat(draft["start"]),
+            duration_minutes=draft["duration"],
+            kind=InteractionType(draft["kind"]),
+            zone=zone,
+            now=now,
+            place=draft.get("place"),
+            recurrence=Recurrence(draft["repeat"]),
+        )
+        await audit.record(
+            session,
+            "appointment.create",
+            now=now,
+            actor_id=actor_id,
+            subject_type="appointment",
+            subject_id=appointment.id,
+            client_id=client.id,
+        )
+        saved_drafts.remember(session, actor_id, token, "appointment", appointment.id, now)
+    return views.appointment_card(appointment, client, zone)
+
+
 async def _save_reschedule(update: Update, context: CaselineContext) -> int:
     actor = context.require_actor()
     draft = dict(_draft(context))
     now = context.services.clock.now()
     async with context.services.db.session() as session:
         found = await appointments.get_visible(session, actor, draft["reschedule"])
-        if found is None or found[0].status != AppointmentStatus.SCHEDULED:
-            await update.effective_message.reply_text(texts.APPOINTMENT_NOT_SCHEDULED)
-            context.user_data.pop(DRAFT, None)
-            return ConversationHandler.END
-        appointment, client = found
-        await appointments.reschedule(appointment, datetime.fromisoformat(draft["start"]))
-        await audit.record(
-            session,
-            "appointment.reschedule",
-            now=now,
-            actor_id=actor.id,
-            subject_type="appointment",
-            subject_id=appointment.id,
-            client_id=client.id,
-        )
+        scheduled = found is not None and found[0].status == AppointmentStatus.SCHEDULED
+        if scheduled:
+            appointment, client = found
+            await appointments.reschedule(appointment, datetime.fromisoformat(draft["start"]))
+            await audit.record(
+                session,
+                "appointment.reschedule",
+                now=now,
+                actor_id=actor.id,
+                subject_type="appointment",
+                subject_id=appointment.id,
+                client_id=client.id,
+            )
+    if not scheduled:
+        await update.effective_message.reply_text(texts.APPOINTMENT_NOT_SCHEDULED)
+        context.user_data.pop(DRAFT, None)
+        return ConversationHandler.END
     view = views.appointment_card(appointment, client, zone_of(context))
     return await confirm_saved(
         update,

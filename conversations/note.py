@@ -493,15 +493,14 @@ async def save(update: Update, context: CaselineContext) -> int:
     token = draft.get(drafts.TOKEN)
     async with services.db.session() as session:
         client = await clients.get_visible(session, actor, ref.id)
-        if client is None:
-            await answer(update, texts.CLIENT_GONE, alert=True)
-            return COMPOSE
         note_id = await saved_drafts.saved_as(session, actor.id, token, "note")
-        if note_id is None:
+        risk = False  # when saved before a crash, its alert went out with it
+        if client is not None and note_id is None:
             note = await _create(session, context, client, draft, occurred, now)
             note_id, risk = note.id, note.risk_flag
-        else:
-            risk = False  # saved before a crash; its alert went out with it
+    if client is None:
+        await answer(update, texts.CLIENT_GONE, alert=True)
+        return COMPOSE
 
     async def confirm() -> None:
         await answer(update, texts.NOTE_SAVED_TOAST)

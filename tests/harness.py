@@ -223,6 +223,14 @@ class BotHarness:
                 setattr(client, key, value)
             return client.id
 
+    async def move_client(self, client_id: int, to_user_id: int) -> None:
+        """Hand a client to another worker, as a supervisor's transfer would."""
+        from storage.models import Client
+
+        worker_id = await self.worker_id(to_user_id)
+        async with self.db.session() as session:
+            (await session.get(Client, client_id)).worker_id = worker_id
+
     async def worker_id(self, user_id: int) -> int:
         from sqlalchemy import select
 

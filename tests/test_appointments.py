@@ -139,15 +139,38 @@ async def test_a_visit_for_a_client_moved_away_meanwhile_is_refused_and_nothing_
     wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
     await harness.seed_worker(702, "Sam Southern", team="South")
     client_id = await harness.seed_client(701)
-    sam_id = await harness.worker_id(702)
     ask = await wanda.send("/visit")
     when = await wanda.press(ask[-1], "C-0001")
     card = await wanda.press(when[-1], "2 h ago")
-    async with harness.db.session() as session:
-        (await session.get(Client, client_id)).worker_id = sam_id
+    await harness.move_client(client_id, 702)
     await wanda.press(card[-1], "Save")
     assert wanda.toasts()[-1] == texts.CLIENT_GONE
     assert await _appointments(harness) == []
+
+
+async def test_an_appointment_for_a_client_moved_away_meanwhile_is_refused(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
+    await harness.seed_worker(702, "Sam Southern", team="South")
+    client_id = await harness.seed_client(701)
+    card = await _schedule(wanda, "tomorrow 11:00")
+    await harness.move_client(client_id, 702)
+    await wanda.press(card[-1], "Save")
+    assert wanda.toasts()[-1] == texts.CLIENT_GONE
+    assert await _appointments(harness) == []
+
+
+async def test_rescheduling_an_appointment_cancelled_meanwhile_is_refused(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    card = await _schedule(wanda, "tomorrow 11:00")
+    saved = await wanda.press(card[-1], "Save")
+    await wanda.press(saved[-1], "Reschedule")
+    async with harness.db.session() as session:
+        (await session.get(Appointment, 1)).status = "cancelled"
+    refused = await wanda.send("wed 16:00")
+    assert refused[-1].text == texts.APPOINTMENT_NOT_SCHEDULED
+    [appointment] = await _appointments(harness)
+    assert appointment.starts_at == datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # not moved
 
 
 async def test_cancel_with_reason_then_an_old_card_button_is_refused(harness):

@@ -152,6 +152,27 @@ async def test_one_liner_for_someone_elses_client_is_refused_and_audited(harness
     assert [(e.action, e.subject_id) for e in refused] == [("note.create", 1)]
 
 
+async def test_a_note_or_amendment_for_a_client_moved_away_meanwhile_is_refused(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
+    await harness.seed_worker(702, "Sam Southern", team="South")
+    client_id = await harness.seed_client(701)
+    saved = await wanda.send("/note C-0001 office: gave 3 bus tickets")
+    await wanda.press(saved[0], "Amend")
+    await harness.move_client(client_id, 702)
+    refused = await wanda.send("It was 2 bus tickets, not 3.")
+    assert refused[-1].text == texts.NOT_ALLOWED
+    await harness.move_client(client_id, 701)
+    kinds = await wanda.send("/note C-0001")
+    card = await wanda.press(kinds[-1], "Home visit")
+    card = await wanda.send("Pantry empty")
+    await harness.move_client(client_id, 702)
+    await wanda.press(card[-1], "Save")
+    assert wanda.toasts()[-1] == texts.CLIENT_GONE
+    assert [note.text for note in await _note_rows(harness)] == ["gave 3 bus tickets"]
+    async with harness.db.session() as session:
+        assert (await session.execute(select(NoteAmendment))).scalars().all() == []
+
+
 async def test_amending_keeps_the_original_with_who_and_when(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await harness.seed_client(701)
