@@ -1,0 +1,179 @@
+"""CPU per transaction: the hot paths of an answer, and the floor under them.
+
+    python -m bench.transactions [--postgres URL] [--repeat 2000]
+
+One process, one task, no network: each unit of work runs `--repeat` times back to back and
+the process's CPU time (all threads, so aiosqlite's worker thread counts) is divided by the
+count. Rows:
+
+- `gate`: what the access gate does for every update (claim the update id, load the
+  sender), through `storage` as the bot does;
+- `one-line note`: what `/note C-xxxx text` does (visible client, resend check, note,
+  last contact, audit line), through `storage`;
+- `empty session`: `Database.session()` with nothing in it;
+- `gate, raw driver`: the gate's two statements and commit straight on aiosqlite or
+  asyncpg, without SQLAlchemy: the floor for this work on this driver.
+
+It answers "how much of an answer's CPU is the database layer, and how much of that could
+any code of ours remove" (bench/README.md, "Where an answer's CPU goes").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from bench.common import cleanup, machine, migrate, scratch_postgres, sqlite_url, table, workdir
+
+GATE_SQL = (
+    "INSERT INTO processed_updates (update_id, processed_at) VALUES ({0}, {1}) "
+    "ON CONFLICT (update_id) DO NOTHING",
+    "SELECT * FROM workers WHERE telegram_user_id = {0}",
+)
+
+
+async def per_op(work: Callable[[int], Awaitable[object]], ids: itertools.count, n: int) -> float:
+    """Milliseconds of process CPU per call, after a short warm-up."""
+    for _ in range(50):
+        await work(next(ids))
+    started = time.process_time()
+    for _ in range(n):
+        await work(next(ids))
+    return (time.process_time() - started) / n * 1000
+
+
+async def measure(url: str, n: int) -> list[list[object]]:
+    from storage import audit, clients, notes, updates, workers
+    from storage.db import Database
+    from storage.models import InteractionType, Program, Role
+    from storage.workers import Actor, create_worker
+
+    db = Database(url)
+    now = datetime.now(UTC)
+    async with db.session() as session:
+        worker = await create_worker(session, name="Bench", role=Role.WORKER, now=now)
+        worker.telegram_user_id = worker.chat_id = 77
+        client = await clients.create_client(
+            session,
+            name="Client",
+            program=Program.OTHER,
+            contact_frequency_days=30,
+            worker_id=worker.id,
+            now=now,
+        )
+    actor, client_id = Actor.of(worker), client.id
+
+    async def gate(update_id: int) -> None:
+        async with db.session() as session:
+            await updates.claim(session, update_id, now)
+            await workers.by_telegram_id(session, 77)
+
+    async def note(n: int) -> None:
+        async with db.session() as session:
+            found = await clients.get_visible(session, actor, client_id)
+            text = f"checked meds {n}"
+            kind = InteractionType.PHONE
+            since = now - timedelta(minutes=10)
+            await notes.same_recent(
+                session, author_id=actor.id, client_id=client_id, kind=kind, text=text, since=since
+            )
+            made = await notes.create_note(
+                session,
+                client=found,
+                author_id=actor.id,
+                interaction_type=kind,
+                occurred_at=now,
+                text=text,
+                now=now,
+            )
+            await audit.record(
+                session,
+                "note.create",
+                now=now,
+                actor_id=actor.id,
+                subject_type="note",
+                subject_id=made.id,
+                client_id=client_id,
+                detail={"risk": False},
+            )
+
+    async def empty(_: int) -> None:
+        async with db.session():
+            pass
+
+    ids = itertools.count(1_000_000)
+    rows: list[list[object]] = [
+        ["gate", await per_op(gate, ids, n)],
+        ["one-line note", await per_op(note, ids, n)],
+        ["empty session", await per_op(empty, ids, n)],
+    ]
+    await db.dispose()
+    rows.append(["gate, raw driver", await raw_gate(url, ids, n)])
+    return rows
+
+
+async def raw_gate(url: str, ids: itertools.count, n: int) -> float:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        import aiosqlite
+
+        connection = await aiosqlite.connect(parsed.database, isolation_level=None)
+        insert, select = (sql.format("?", "?") for sql in GATE_SQL)
+
+        async def gate(update_id: int) -> None:
+            await connection.execute("BEGIN")
+            await connection.execute(insert, (update_id, datetime.now(UTC).isoformat()))
+            await (await connection.execute(select, (77,))).fetchall()
+            await connection.execute("COMMIT")
+
+        try:
+            return await per_op(gate, ids, n)
+        finally:
+            await connection.close()
+
+    import asyncpg
+
+    connection = await asyncpg.connect(str(parsed.set(drivername="postgresql")))
+    insert, select = (sql.format("$1", "$2") for sql in GATE_SQL)
+
+    async def pg_gate(update_id: int) -> None:
+        async with connection.transaction():
+            await connection.execute(insert, update_id, datetime.now(UTC))
+            await connection.fetch(select, 77)
+
+    try:
+        return await per_op(pg_gate, ids, n)
+    finally:
+        await connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", help="PostgreSQL URL: a scratch database is made beside it")
+    parser.add_argument("--repeat", type=int, default=2000)
+    args = parser.parse_args()
+    work = workdir("transactions")
+    try:
+        if args.postgres:
+            with scratch_postgres(args.postgres) as url:
+                migrate(url)
+                rows = asyncio.run(measure(url, args.repeat))
+        else:
+            url = sqlite_url(work / "transactions.db")
+            migrate(url)
+            rows = asyncio.run(measure(url, args.repeat))
+    finally:
+        cleanup(work)
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"\n{machine()}; database: {database}; {args.repeat} of each, one after another")
+    print(table(["unit of work", "CPU ms per call"], rows))
+
+
+if __name__ == "__main__":
+    main()
