@@ -9,7 +9,7 @@ count. Rows:
 - `gate`: what the access gate does for every update (claim the update id, load the
   sender), through `storage` as the bot does;
 - `one-line note`: what `/note C-xxxx text` does (visible client, resend check, note,
-  last contact, audit line), through `storage`;
+  last contact, audit line): the handler's own `record_one_liner`;
 - `empty session`: `Database.session()` with nothing in it;
 - `gate, raw driver`: the gate's two statements and commit straight on aiosqlite or
   asyncpg, without SQLAlchemy: the floor for this work on this driver.
@@ -25,7 +25,7 @@ import asyncio
 import itertools
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bench.common import cleanup, machine, migrate, scratch_postgres, sqlite_url, table, workdir
 
@@ -47,7 +47,8 @@ async def per_op(work: Callable[[int], Awaitable[object]], ids: itertools.count,
 
 
 async def measure(url: str, n: int) -> list[list[object]]:
-    from storage import audit, clients, notes, updates, workers
+    from conversations.note import record_one_liner
+    from storage import clients, updates, workers
     from storage.db import Database
     from storage.models import InteractionType, Program, Role
     from storage.workers import Actor, create_worker
@@ -74,31 +75,8 @@ async def measure(url: str, n: int) -> list[list[object]]:
 
     async def note(n: int) -> None:
         async with db.session() as session:
-            found = await clients.get_visible(session, actor, client_id)
-            text = f"checked meds {n}"
-            kind = InteractionType.PHONE
-            since = now - timedelta(minutes=10)
-            await notes.same_recent(
-                session, author_id=actor.id, client_id=client_id, kind=kind, text=text, since=since
-            )
-            made = await notes.create_note(
-                session,
-                client=found,
-                author_id=actor.id,
-                interaction_type=kind,
-                occurred_at=now,
-                text=text,
-                now=now,
-            )
-            await audit.record(
-                session,
-                "note.create",
-                now=now,
-                actor_id=actor.id,
-                subject_type="note",
-                subject_id=made.id,
-                client_id=client_id,
-                detail={"risk": False},
+            await record_one_liner(
+                session, actor, client_id, InteractionType.PHONE, f"checked meds {n}", now
             )
 
     async def empty(_: int) -> None:

@@ -52,8 +52,9 @@ from conversations.pickers import (
     search_typed,
 )
 from storage import audit, clients, notes, plans, saved_drafts
-from storage.models import InteractionType
+from storage.models import Client, InteractionType, Note
 from storage.notes import Attachment
+from storage.workers import Actor
 
 (
     CLIENT,
@@ -588,48 +589,64 @@ async def _show_saved(
             await update.effective_message.reply_text(page, reply_markup=markup)
 
 
+async def record_one_liner(
+    session,
+    actor: Actor,
+    client_id: int | None,
+    kind: InteractionType,
+    text: str,
+    now: datetime,
+) -> tuple[Client | None, Note | None, bool]:
+    """A one-line note's unit of work: (client, note, whether it was already saved), or
+    (None, None, False) and an audited refusal for a code naming none of the actor's
+    clients."""
+    client = await clients.get_visible(session, actor, client_id) if client_id else None
+    if client is None:
+        await audit.refused(
+            session,
+            "note.create",
+            now=now,
+            actor_id=actor.id,
+            subject_type="client",
+            subject_id=client_id,
+        )
+        return None, None, False
+    # A one-liner has no draft to recognise a resend by (the worker sending it again after
+    # the bot went quiet, a phone retrying): the same text, kind and client by the same
+    # author a few minutes ago is that resend.
+    note = await notes.same_recent(
+        session,
+        author_id=actor.id,
+        client_id=client.id,
+        kind=kind,
+        text=text,
+        since=now - RESEND_WINDOW,
+    )
+    if note is not None:
+        return client, note, True
+    note = await notes.create_note(
+        session,
+        client=client,
+        author_id=actor.id,
+        interaction_type=kind,
+        occurred_at=now,
+        text=text,
+        now=now,
+    )
+    await _audit_saved(session, actor.id, note, now)
+    return client, note, False
+
+
 async def _one_liner(update: Update, context: CaselineContext, code: str, rest: str) -> int:
     actor = context.require_actor()
     services = context.services
     now = services.clock.now()
     kind, text = _split_kind(rest)
-    client_id = clients.parse_code(code)
     async with services.db.session() as session:
-        client = await clients.get_visible(session, actor, client_id) if client_id else None
-        if client is None:
-            await audit.refused(
-                session,
-                "note.create",
-                now=now,
-                actor_id=actor.id,
-                subject_type="client",
-                subject_id=client_id,
-            )
-        else:
-            # A one-liner has no draft to recognise a resend by (the worker sending it
-            # again after the bot went quiet, a phone retrying): the same text, kind and
-            # client by the same author a few minutes ago is that resend.
-            note = await notes.same_recent(
-                session,
-                author_id=actor.id,
-                client_id=client.id,
-                kind=kind,
-                text=text,
-                since=now - RESEND_WINDOW,
-            )
-            already = note is not None
-            if note is None:
-                note = await notes.create_note(
-                    session,
-                    client=client,
-                    author_id=actor.id,
-                    interaction_type=kind,
-                    occurred_at=now,
-                    text=text,
-                    now=now,
-                )
-                await _audit_saved(session, actor.id, note, now)
-            ref = ClientRef.of(client)
+        client, note, already = await record_one_liner(
+            session, actor, clients.parse_code(code), kind, text, now
+        )
+        ref = ClientRef.of(client) if client is not None else None
     if client is None:
         await update.effective_message.reply_text(texts.client_not_found(code))
         return ConversationHandler.END
