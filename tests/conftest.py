@@ -49,12 +49,10 @@ async def devserver():
 
 @pytest.fixture
 async def harness(devserver, db: Database, db_url: str, clock: FixedClock):
-    from tests.harness import BotHarness
+    from tests.harness import running
 
-    bot = BotHarness(server=devserver, db=db, db_url=db_url, clock=clock)
-    await bot.start()
-    yield bot
-    await bot.stop()
+    async with running(devserver, db, db_url, clock) as bot:
+        yield bot
 
 
 class ErrorLog(logging.Handler):

@@ -8,6 +8,8 @@ production (polling over real HTTP on loopback), with an injected clock.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -110,6 +112,8 @@ class BotHarness:
     db_url: str
     clock: FixedClock
     env: dict[str, str] = field(default_factory=dict)
+    # PTB's AIORateLimiter, as `caseline run` has it; off by default so tests run at full pace.
+    rate_limiter: bool = False
     application: Any = None
 
     @property
@@ -118,7 +122,9 @@ class BotHarness:
 
     async def start(self) -> None:
         settings = settings_for(self.server, self.db_url, **self.env)
-        self.application = build_application(settings, self.db, self.clock, rate_limiter=False)
+        self.application = build_application(
+            settings, self.db, self.clock, rate_limiter=self.rate_limiter
+        )
         await self.application.initialize()
         # What run_polling() does between initialize() and start().
         if self.application.post_init:
@@ -246,6 +252,20 @@ class BotHarness:
         async with self.db.session() as session:
             team_row = await get_or_create_team(session, team, now) if team else None
             return await create_invite(session, role=role, now=now, team=team_row)
+
+
+@asynccontextmanager
+async def running(
+    server: BotApiServer, db: Database, db_url: str, clock: FixedClock, **env: str
+) -> AsyncIterator[BotHarness]:
+    """The bot started with these extra settings (the `harness` fixture has none), stopped
+    when the block ends."""
+    harness = BotHarness(server=server, db=db, db_url=db_url, clock=clock, env=env)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
 
 
 async def _maybe_await(value: Any) -> Any:

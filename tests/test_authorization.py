@@ -51,7 +51,7 @@ from storage.models import (
 )
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
-from tests.harness import TOKEN, BotHarness, buttons
+from tests.harness import TOKEN, BotHarness, buttons, running
 from tests.test_restart import BotProcess
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -613,15 +613,7 @@ async def test_the_token_and_client_names_never_reach_the_log(devserver, backend
 
 
 async def test_private_previews_keep_client_names_out_of_every_push(devserver, db, db_url, clock):
-    harness = BotHarness(
-        server=devserver,
-        db=db,
-        db_url=db_url,
-        clock=clock,
-        env={"CASELINE_PRIVATE_PREVIEWS": "1"},
-    )
-    await harness.start()
-    try:
+    async with running(devserver, db, db_url, clock, CASELINE_PRIVATE_PREVIEWS="1") as harness:
         wanda = await harness.seed_worker(WANDA, "Wanda Worker", team="North")
         sue = await harness.seed_worker(SUE, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
         bob = await harness.seed_worker(705, "Bob Blocked", team="North")
@@ -732,8 +724,6 @@ async def test_private_previews_keep_client_names_out_of_every_push(devserver, d
         # Named by code and initials instead (the digest and the notice name no client).
         named = [m.text for kind, m in outbox_messages if kind in ("appt", "agenda", "risk")]
         assert named and all("C-0001 M.G." in text for text in named)
-    finally:
-        await harness.stop()
 
 
 async def test_a_worker_let_go_mid_dialog_can_rejoin_with_a_new_invite(harness):

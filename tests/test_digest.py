@@ -42,7 +42,7 @@ from storage.models import (
     Worker,
 )
 from storage.workers import create_worker, get_or_create_team
-from tests.harness import BotHarness
+from tests.harness import running
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)  # Monday 18:00 in Berlin
@@ -521,18 +521,10 @@ async def bot(harness, clock):
 @pytest.fixture
 async def private_bot(devserver, db, db_url, clock):
     clock.set(NOW)
-    harness = BotHarness(
-        server=devserver,
-        db=db,
-        db_url=db_url,
-        clock=clock,
-        env={"CASELINE_PRIVATE_PREVIEWS": "1"},
-    )
-    await harness.start()
-    with_digest_commands(harness.application)
-    await seed_teams(db)
-    yield harness
-    await harness.stop()
+    async with running(devserver, db, db_url, clock, CASELINE_PRIVATE_PREVIEWS="1") as harness:
+        with_digest_commands(harness.application)
+        await seed_teams(db)
+        yield harness
 
 
 def _everything_shown(messages) -> str:

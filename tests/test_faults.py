@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import texts
-from bot.app import build_application
 from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import migrate
@@ -37,7 +36,7 @@ from storage.models import (
 )
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
-from tests.harness import TOKEN, BotHarness, buttons, settings_for
+from tests.harness import TOKEN, BotHarness, buttons, running
 from tests.test_restart import BotProcess
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -181,27 +180,10 @@ async def test_a_lost_confirmation_does_not_ask_for_the_note_again(harness, erro
     assert texts.ERROR not in told, "the worker is asked to redo what is already saved"
 
 
-class ProductionHarness(BotHarness):
-    """The harness with PTB's AIORateLimiter on, as `caseline run` builds the bot."""
-
-    async def start(self) -> None:
-        from telegram import Update
-
-        settings = settings_for(self.server, self.db_url, **self.env)
-        self.application = build_application(settings, self.db, self.clock, rate_limiter=True)
-        await self.application.initialize()
-        if self.application.post_init:
-            await self.application.post_init(self.application)
-        await self.application.start()
-        await self.application.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-        )
-
-
 async def test_a_429_on_a_reply_is_waited_out_in_the_production_setup(
     devserver, db, db_url, clock, errors
 ):
-    harness = ProductionHarness(server=devserver, db=db, db_url=db_url, clock=clock)
+    harness = BotHarness(server=devserver, db=db, db_url=db_url, clock=clock, rate_limiter=True)
     await harness.start()
     try:
         wanda, _ = await _two_workers(harness)
@@ -276,6 +258,22 @@ async def test_polling_rides_out_failed_dropped_and_limited_get_updates(harness,
 # ── the reminder drain ─────────────────────────────────────────────────────────
 
 
+async def _home_visit_at_ten(harness, user_id: int, client_id: int) -> None:
+    """A home visit at 10:00 Berlin on 3 March for the worker with Telegram id `user_id`."""
+    worker_id = await harness.worker_id(user_id)
+    async with harness.db.session() as session:
+        await appointment_store.schedule(
+            session,
+            client=await session.get(Client, client_id),
+            worker_id=worker_id,
+            starts_at=berlin(2026, 3, 3, 10, 0),
+            duration_minutes=60,
+            kind=InteractionType.HOME_VISIT,
+            zone=BERLIN,
+            now=harness.clock.now(),
+        )
+
+
 async def test_a_storm_of_faults_during_a_reminder_drain_sends_each_reminder_once(
     harness, clock, errors
 ):
@@ -287,19 +285,7 @@ async def test_a_storm_of_faults_during_a_reminder_drain_sends_each_reminder_onc
     await harness.seed_client(WILL, "Ben Okafor")
     for person in people:
         client_id = await harness.seed_client(person.user_id, f"Client of {person.first_name}")
-        worker_id = await harness.worker_id(person.user_id)
-        async with harness.db.session() as session:
-            client = await session.get(Client, client_id)
-            await appointment_store.schedule(
-                session,
-                client=client,
-                worker_id=worker_id,
-                starts_at=berlin(2026, 3, 3, 10, 0),
-                duration_minutes=60,
-                kind=InteractionType.HOME_VISIT,
-                zone=BERLIN,
-                now=clock.now(),
-            )
+        await _home_visit_at_ten(harness, person.user_id, client_id)
     listing = await will.send("/clients")
     state = harness.state
     injected = [
@@ -352,31 +338,13 @@ async def test_a_send_that_timed_out_after_telegram_took_it_is_sent_again(
     (The README names this case; the production timeout is 20 s, here 1 s.)"""
     if backend != "sqlite":
         pytest.skip("about Telegram's side only; one database is enough")
-    harness = BotHarness(
-        server=devserver,
-        db=db,
-        db_url=db_url,
-        clock=clock,
-        env={"CASELINE_SEND_TIMEOUT_SECONDS": "1"},
-    )
-    await harness.start()
-    try:
+    async with running(devserver, db, db_url, clock, CASELINE_SEND_TIMEOUT_SECONDS="1") as harness:
         clock.set(berlin(2026, 3, 3, 9, 0))
         wanda, _ = await _two_workers(harness)
-        wanda_id = await harness.worker_id(WANDA)
+        await _home_visit_at_ten(harness, WANDA, 1)
         async with harness.db.session() as session:
-            client = await session.get(Client, 1)
-            await appointment_store.schedule(
-                session,
-                client=client,
-                worker_id=wanda_id,
-                starts_at=berlin(2026, 3, 3, 10, 0),
-                duration_minutes=60,
-                kind=InteractionType.HOME_VISIT,
-                zone=BERLIN,
-                now=clock.now(),
-            )
-            client.last_contact_at = clock.now()  # no agenda: one message only
+            # No agenda: one message only.
+            (await session.get(Client, 1)).last_contact_at = clock.now()
         before = harness.state.last_seq
         harness.state.inject_fault("sendMessage", count=1, delay=2.0)
         await harness.tick()
@@ -386,8 +354,6 @@ async def test_a_send_that_timed_out_after_telegram_took_it_is_sent_again(
         await harness.tick()
         reminders = [m for m in wanda.messages() if m.text.startswith("⏰")]
         assert len(reminders) == 2
-    finally:
-        await harness.stop()
 
 
 # ── a real process, killed between saving and saying so ────────────────────────
@@ -488,19 +454,7 @@ async def test_a_double_tap_on_snooze_is_answered_once_without_an_error(harness,
     The second finds the buttons already gone; that is no reason for an apology."""
     clock.set(berlin(2026, 3, 3, 9, 0))
     wanda, _ = await _two_workers(harness)
-    wanda_id = await harness.worker_id(WANDA)
-    async with harness.db.session() as session:
-        client = await session.get(Client, 1)
-        await appointment_store.schedule(
-            session,
-            client=client,
-            worker_id=wanda_id,
-            starts_at=berlin(2026, 3, 3, 10, 0),
-            duration_minutes=60,
-            kind=InteractionType.HOME_VISIT,
-            zone=BERLIN,
-            now=clock.now(),
-        )
+    await _home_visit_at_ten(harness, WANDA, 1)
     await harness.tick()
     reminder = next(m for m in wanda.messages() if m.text.startswith("⏰"))
     data = next(d for label, d in buttons(reminder) if "1 h" in label)

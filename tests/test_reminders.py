@@ -12,7 +12,7 @@ from sqlalchemy import select
 from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage.models import InteractionType, OutboxMessage, Role, Worker
-from tests.harness import BotHarness, buttons
+from tests.harness import buttons, running
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -135,15 +135,7 @@ async def test_a_risk_flag_alerts_the_supervisor_at_once_even_in_quiet_hours(har
 
 
 async def test_private_previews_show_code_and_initials_only(devserver, db, db_url, clock):
-    harness = BotHarness(
-        server=devserver,
-        db=db,
-        db_url=db_url,
-        clock=clock,
-        env={"CASELINE_PRIVATE_PREVIEWS": "1"},
-    )
-    await harness.start()
-    try:
+    async with running(devserver, db, db_url, clock, CASELINE_PRIVATE_PREVIEWS="1") as harness:
         wanda = await harness.seed_worker(701, "Wanda Worker")
         client_id = await harness.seed_client(701)
         await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
@@ -152,8 +144,6 @@ async def test_private_previews_show_code_and_initials_only(devserver, db, db_ur
         pushed = [m for m in wanda.messages() if "⏰" in m.text or "Good morning" in m.text]
         assert pushed and all("Maria" not in m.text for m in pushed)
         assert all("C-0001 M.G." in m.text for m in pushed)
-    finally:
-        await harness.stop()
 
 
 async def test_telegram_faults_are_retried_and_nothing_is_lost_or_doubled(harness, clock):
