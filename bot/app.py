@@ -59,6 +59,18 @@ class CaselineApplication(Application):  # type: ignore[type-arg]
         await super().process_update(update)
         await self.update_persistence()
 
+    async def update_persistence(self) -> None:
+        # PTB hands the persistence each row separately; SQLPersistence stages them
+        # and writes them here as one transaction, so a step and its draft move together.
+        await super().update_persistence()
+        persistence = self.persistence
+        if not isinstance(persistence, SQLPersistence):
+            return
+        try:
+            await persistence.write_pending()
+        except Exception as error:
+            await self.process_error(update=None, error=error)
+
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     await application.bot.set_my_commands(

@@ -2,12 +2,18 @@
 
 PTB ships only pickle persistence, and ptbcontrib's SQL one targets SQLAlchemy 1.4.
 This one stores conversation states and user data as JSON rows through `storage`, and
-is written after every update (see `CaselineApplication.process_update`) rather than
+is written after every update (see `CaselineApplication.update_persistence`) rather than
 once a minute, so a crash never loses a step a worker already answered.
+
+PTB hands over a step's new conversation state and the user's draft as separate,
+concurrently gathered calls. Written as they come, a crash between the two left a
+dialog one step on with the draft a step behind (the worker's answer lost). So the
+calls only stage, and `write_pending` writes everything staged in one transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -25,6 +31,8 @@ USER_SCOPE = "user"
 CHAT_SCOPE = "chat"
 # Effectively never: we flush ourselves after each update.
 NO_INTERVAL = 24 * 3600
+# A staged user-data value meaning "delete the row".
+_DROP = object()
 
 
 def _key(key: ConversationKey) -> str:
@@ -48,6 +56,10 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
         # The JSON last written per row: PTB hands us every touched user's data after
         # each update, and most updates change nothing in it.
         self._written: dict[tuple[str, str], str] = {}
+        # Staged since the last write, the newest value per row.
+        self._conversations: dict[tuple[str, str], object | None] = {}
+        self._data: dict[tuple[str, str], object] = {}
+        self._write_lock = asyncio.Lock()
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         async with self.db.session() as session:
@@ -73,33 +85,65 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        async with self.db.session() as session:
-            await persistence_store.save_conversation(
-                session, name, _key(key), new_state, self.clock.now()
-            )
+        self._conversations[(name, _key(key))] = new_state
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        await self._save(USER_SCOPE, str(user_id), data)
-
-    async def _save(self, scope: str, key: str, data: dict[str, Any]) -> None:
-        try:
-            encoded = json.dumps(data, sort_keys=True)
-        except TypeError:
-            log.error("%s data for one key is not JSON-serialisable; not persisted", scope)
-            return
-        previous = self._written.get((scope, key))
-        if previous == encoded or (previous is None and not data):
-            # Unchanged, or empty for someone we never stored anything for (an
-            # unknown user knocking must leave no row behind).
-            return
-        async with self.db.session() as session:
-            await persistence_store.save_data(session, scope, key, data, self.clock.now())
-        self._written[(scope, key)] = encoded
+        self._data[(USER_SCOPE, str(user_id))] = data
 
     async def drop_user_data(self, user_id: int) -> None:
-        async with self.db.session() as session:
-            await persistence_store.drop_data(session, USER_SCOPE, str(user_id))
-        self._written.pop((USER_SCOPE, str(user_id)), None)
+        self._data[(USER_SCOPE, str(user_id))] = _DROP
+
+    async def write_pending(self) -> None:
+        """Everything staged since the last call, in one transaction. On failure the
+        batch stays staged (under anything staged meanwhile) for the next call."""
+        async with self._write_lock:
+            conversations, self._conversations = self._conversations, {}
+            staged, self._data = self._data, {}
+            data = {
+                row: encoded
+                for row, value in staged.items()
+                if (encoded := self._encode(row, value))
+            }
+            if not conversations and not data:
+                return
+            now = self.clock.now()
+            try:
+                async with self.db.session() as session:
+                    for (name, key), state in conversations.items():
+                        await persistence_store.save_conversation(session, name, key, state, now)
+                    for (scope, key), encoded in data.items():
+                        if encoded is _DROP:
+                            await persistence_store.drop_data(session, scope, key)
+                        else:
+                            await persistence_store.save_data(
+                                session, scope, key, staged[(scope, key)], now
+                            )
+            except BaseException:
+                self._conversations = {**conversations, **self._conversations}
+                self._data = {**{row: staged[row] for row in data}, **self._data}
+                raise
+            for row, encoded in data.items():
+                if encoded is _DROP:
+                    self._written.pop(row, None)
+                else:
+                    self._written[row] = encoded
+
+    def _encode(self, row: tuple[str, str], value: object) -> Any:
+        """The JSON to write for a staged value, `_DROP` to delete the row, or None
+        when there is nothing to write."""
+        if value is _DROP:
+            return _DROP
+        try:
+            encoded = json.dumps(value, sort_keys=True)
+        except TypeError:
+            log.error("%s data for one key is not JSON-serialisable; not persisted", row[0])
+            return None
+        previous = self._written.get(row)
+        if previous == encoded or (previous is None and not value):
+            # Unchanged, or empty for someone we never stored anything for (an
+            # unknown user knocking must leave no row behind).
+            return None
+        return encoded
 
     async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
         return None
@@ -123,4 +167,4 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
         return None
 
     async def flush(self) -> None:
-        return None
+        await self.write_pending()

@@ -12,12 +12,12 @@ import signal
 import sys
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot import texts
 from storage import migrate
 from storage.db import Database
-from storage.models import Client, ConversationState, Role
+from storage.models import Client, ConversationState, PersistedData, Role
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, button_data
@@ -34,6 +34,58 @@ async def test_conversation_state_is_written_the_moment_it_changes(harness):
         rows = (await session.execute(select(ConversationState))).scalars().all()
     # Read before any stop or flush: it was written right after the update.
     assert [(row.name, row.key, row.state) for row in rows] == [("nc", "[701, 701]", {"state": 1})]
+
+
+# A real database fault: the table refuses new rows until the trigger is dropped.
+_REFUSE_ROWS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_rows BEFORE INSERT ON persisted_data "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_rows() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+        "CREATE TRIGGER refuse_rows BEFORE INSERT ON persisted_data "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_rows()",
+    ],
+}
+_ALLOW_ROWS = {
+    "sqlite": ["DROP TRIGGER refuse_rows"],
+    "postgresql": ["DROP TRIGGER refuse_rows ON persisted_data", "DROP FUNCTION refuse_rows()"],
+}
+
+
+async def _execute(db: Database, statements: list[str]) -> None:
+    async with db.session() as session:
+        for statement in statements:
+            await session.execute(text(statement))
+
+
+async def _stored_steps(db: Database) -> tuple[list, list]:
+    async with db.session() as session:
+        states = (await session.execute(select(ConversationState.state))).scalars().all()
+        drafts = (await session.execute(select(PersistedData.data))).scalars().all()
+    return states, drafts
+
+
+async def test_a_step_and_its_draft_are_stored_together_or_not_at_all(harness, errors):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await wanda.send("/newclient")
+    await _execute(harness.db, _REFUSE_ROWS[harness.db.dialect])
+    await wanda.send("Rosa Parks")
+    # The draft (with the name) could not be written, so neither was the step: after a
+    # crash now the dialog would ask for the name again, not skip it with no name kept.
+    states, drafts = await _stored_steps(harness.db)
+    assert states == [{"state": 0}]
+    assert all("Rosa Parks" not in str(data) for data in drafts)
+    assert [r.name for r in errors.records] == ["caseline.errors"]
+
+    await _execute(harness.db, _ALLOW_ROWS[harness.db.dialect])
+    # The next update writes what the failed one staged, with its own step.
+    await wanda.send("/help")
+    states, drafts = await _stored_steps(harness.db)
+    assert states == [{"state": 1}]
+    assert "Rosa Parks" in str(drafts)
 
 
 async def test_a_restart_mid_conversation_resumes_the_same_step(harness):
@@ -146,7 +198,8 @@ async def test_sigkill_mid_conversation_then_restart_continues(devserver, backen
             programs = await _reply(state, 701, lambda: _send(wanda, "Rosa Parks"))
             # The prompt goes out a few milliseconds before the step is stored; a
             # worker takes seconds to answer. Kill once it is stored (PTB's own
-            # persistence would store it only on a clean stop, and fail this test).
+            # persistence would store it only on a clean stop, and fail this test);
+            # the draft holding the name is stored in the same transaction.
             await _stored_state(db, "nc", 1)
             await bot.kill()
 
