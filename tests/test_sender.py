@@ -126,6 +126,13 @@ async def rows_by_key(db: Database) -> dict[str, OutboxMessage]:
         return {row.key: row for row in (await session.scalars(select(OutboxMessage))).all()}
 
 
+async def _until_rows(db: Database, ready) -> None:
+    """Until the outbox rows satisfy ``ready`` (the sender works in its own task)."""
+    async with asyncio.timeout(20):
+        while not ready(list((await rows_by_key(db)).values())):  # noqa: ASYNC110 (written by another task)
+            await asyncio.sleep(0.02)
+
+
 def sends(state: BotState, status: int | None = None) -> list:
     return [
         call
@@ -376,9 +383,16 @@ async def test_rows_waiting_for_a_slow_chat_keep_their_lease(
     sender = OutboxSender(bot, db, clock, make_render(db), lease=lease)
 
     draining = asyncio.create_task(sender.drain())
-    await asyncio.sleep(0.5)
+    await _until_rows(db, lambda rows: all(r.status != OutboxStatus.PENDING for r in rows))
     clock.advance(lease + timedelta(seconds=1))  # the original claim now looks abandoned
-    await asyncio.sleep(2.7)  # the sender renewed its claim at about 2.1 s
+    # After lease / 3 of waiting (2 s of real time) the sender renews its claim.
+    renewed_at = clock.now()
+    await _until_rows(
+        db,
+        lambda rows: any(
+            r.status == OutboxStatus.SENDING and r.claimed_at == renewed_at for r in rows
+        ),
+    )
     async with db.session() as session:
         stolen = await outbox.claim_due(
             session, now=clock.now(), claimer="thief:1:x", limit=10, lease=lease
