@@ -86,11 +86,10 @@ async def test_a_slow_answer_for_one_worker_does_not_hold_up_another(harness):
     state.inject_fault("answerCallbackQuery", count=1, delay=3.0)
     wanda.fake.press(card[-1].message_id, "nt:save:")
     await _until_stalled(state)
-    seq, started = state.last_seq, time.monotonic()
+    seq = state.last_seq
     will.fake.send_text("/note C-0002 phone: booked the GP")
-    [reply] = await state.wait_for_events(seq, chat_id=WILL, kinds="send", timeout=5)
-    waited = time.monotonic() - started
-    assert waited < 2.0, f"Will waited {waited:.1f}s behind Wanda's stalled call"
+    [reply] = await state.wait_for_events(seq, chat_id=WILL, kinds="send", timeout=30)
+    # Order, not a stopwatch: Will was answered while Wanda's call was still stalled.
     assert not [e for e in state.events(WANDA) if e.seq > seq and e.kind == "answer_callback"]
     assert "saved" in reply.params["text"]
     await harness.settle()
