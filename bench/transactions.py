@@ -11,6 +11,9 @@ count. Rows:
 - `one-line note`: what `/note C-xxxx text` does (visible client, resend check, note,
   last contact, audit line): the handler's own `record_one_liner`;
 - `empty session`: `Database.session()` with nothing in it;
+- `dialog step's persistence`: what every dialog step writes after its handler (the new
+  conversation state and the user's draft) through the bot's `SQLPersistence`, in one
+  transaction as the bot does, and in two (one per row) as before session 4;
 - `gate, raw driver`: the gate's two statements and commit straight on aiosqlite or
   asyncpg, without SQLAlchemy: the floor for this work on this driver.
 
@@ -47,6 +50,8 @@ async def per_op(work: Callable[[int], Awaitable[object]], ids: itertools.count,
 
 
 async def measure(url: str, n: int) -> list[list[object]]:
+    from bot.clock import Clock
+    from bot.persistence import SQLPersistence
     from conversations.note import record_one_liner
     from storage import clients, updates, workers
     from storage.db import Database
@@ -83,11 +88,28 @@ async def measure(url: str, n: int) -> list[list[object]]:
         async with db.session():
             pass
 
+    persistence = SQLPersistence(db, Clock())
+
+    async def step(n: int, *, rows_per_transaction: int) -> None:
+        await persistence.update_conversation("nt", (77, 77), n % 4)
+        if rows_per_transaction == 1:
+            await persistence.write_pending()
+        await persistence.update_user_data(77, {"note_draft": {"text": f"checked meds {n}"}})
+        await persistence.write_pending()
+
     ids = itertools.count(1_000_000)
     rows: list[list[object]] = [
         ["gate", await per_op(gate, ids, n)],
         ["one-line note", await per_op(note, ids, n)],
         ["empty session", await per_op(empty, ids, n)],
+        [
+            "dialog step's persistence, one transaction",
+            await per_op(lambda i: step(i, rows_per_transaction=2), ids, n),
+        ],
+        [
+            "dialog step's persistence, two transactions (before)",
+            await per_op(lambda i: step(i, rows_per_transaction=1), ids, n),
+        ],
     ]
     await db.dispose()
     rows.append(["gate, raw driver", await raw_gate(url, ids, n)])
