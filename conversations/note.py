@@ -267,9 +267,8 @@ def _card(draft: dict[str, Any], zone, now: datetime) -> tuple[str, InlineKeyboa
     else:
         lines.append("")
         lines.append(texts.NOTE_TYPE_IT)
-    ready = bool(body or draft.get("attachments") or draft.get("dap"))
     rows = []
-    if ready:
+    if _ready(draft):
         rows.append([_button(texts.SAVE, "save")])
     rows.append(
         [
@@ -286,6 +285,10 @@ def _card(draft: dict[str, Any], zone, now: datetime) -> tuple[str, InlineKeyboa
         ]
     )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def _ready(draft: dict[str, Any]) -> bool:
+    return bool(_text_of(draft) or draft.get("attachments") or draft.get("dap"))
 
 
 def _preview(text: str) -> str:
@@ -487,6 +490,17 @@ async def back_pressed(update: Update, context: CaselineContext) -> int:
 async def save(update: Update, context: CaselineContext) -> int:
     actor = context.require_actor()
     draft = dict(_draft(context))
+    pressed = update.callback_query.message
+    if pressed is not None and pressed.message_id != draft.get("card"):
+        # Only the live card shows the draft. An older one can show more than the draft
+        # holds (its step was answered, then lost in a crash before it was stored):
+        # saving from it would save something else than what the worker is looking at.
+        await answer(update, texts.NOTE_CARD_OUTDATED, alert=True)
+        await remove_keyboard(update)
+        return await _show_card(update, context)
+    if not _ready(draft):
+        await answer(update, texts.NOTE_NOTHING_TO_SAVE, alert=True)
+        return COMPOSE
     ref = ClientRef.from_json(draft["client"])
     services = context.services
     now = services.clock.now()

@@ -50,6 +50,23 @@ async def test_a_note_in_three_taps_plus_the_text(harness):
     assert client.last_contact_at == harness.clock.now()
 
 
+async def test_a_forged_save_on_a_card_with_nothing_written_saves_nothing(harness):
+    """The card offers no ✅ Save until there is text, a file or DAP; a press forged
+    with its callback data is refused the same way."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    await wanda.send("/note C-0001")
+    await wanda.press(wanda.last(), "Home visit")
+    card = wanda.last()
+    assert texts.NOTE_TYPE_IT in card.text and "nt:save:" not in str(card.buttons)
+    await wanda.press_data(card.message_id, "nt:save:")
+    assert wanda.toasts()[-1] == texts.NOTE_NOTHING_TO_SAVE
+    assert await _note_rows(harness) == []
+    card = await wanda.send("Pantry empty.")
+    saved = await wanda.press(card[-1], "Save")
+    assert "Note N-1 saved" in saved[0].text
+
+
 async def test_a_nul_character_is_dropped_not_a_reason_to_lose_the_note(harness, errors):
     """PostgreSQL cannot store U+0000 in text or jsonb; it arrived once from the fuzzer
     in a dialog step (the draft) and failed every later write of that worker's data."""

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from bot import texts
 from storage import migrate
 from storage.db import Database
-from storage.models import Client, ConversationState, PersistedData, Role
+from storage.models import Client, ConversationState, Note, PersistedData, Role
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, button_data
@@ -36,21 +36,22 @@ async def test_conversation_state_is_written_the_moment_it_changes(harness):
     assert [(row.name, row.key, row.state) for row in rows] == [("nc", "[701, 701]", {"state": 1})]
 
 
-# A real database fault: the table refuses new rows until the trigger is dropped.
+# A real database fault: the drafts' table refuses every write until the trigger goes.
 _REFUSE_ROWS = {
     "sqlite": [
-        "CREATE TRIGGER refuse_rows BEFORE INSERT ON persisted_data "
+        f"CREATE TRIGGER refuse_{verb} BEFORE {verb} ON persisted_data "
         "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        for verb in ("INSERT", "UPDATE")
     ],
     "postgresql": [
         "CREATE FUNCTION refuse_rows() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
-        "CREATE TRIGGER refuse_rows BEFORE INSERT ON persisted_data "
+        "CREATE TRIGGER refuse_rows BEFORE INSERT OR UPDATE ON persisted_data "
         "FOR EACH ROW EXECUTE FUNCTION refuse_rows()",
     ],
 }
 _ALLOW_ROWS = {
-    "sqlite": ["DROP TRIGGER refuse_rows"],
+    "sqlite": ["DROP TRIGGER refuse_INSERT", "DROP TRIGGER refuse_UPDATE"],
     "postgresql": ["DROP TRIGGER refuse_rows ON persisted_data", "DROP FUNCTION refuse_rows()"],
 }
 
@@ -86,6 +87,35 @@ async def test_a_step_and_its_draft_are_stored_together_or_not_at_all(harness, e
     states, drafts = await _stored_steps(harness.db)
     assert states == [{"state": 1}]
     assert "Rosa Parks" in str(drafts)
+
+
+async def test_a_card_whose_step_was_lost_in_a_crash_cannot_save_what_it_shows(harness, errors):
+    """The bot answers a step a few milliseconds before it stores it. When the process
+    dies in between, the worker holds a card showing text the stored draft never got:
+    ✅ Save on it must not save a note that lacks what the card shows."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701, "Maria Gonzalez")
+    await wanda.send("/note C-0001")
+    await wanda.press(wanda.last(), "Home visit")
+    await _execute(harness.db, _REFUSE_ROWS[harness.db.dialect])
+    await wanda.send("Pantry empty.")
+    card = wanda.last()
+    assert "Pantry empty." in card.text
+    await harness.stop()  # the step's row was never written: as if killed right here
+    await _execute(harness.db, _ALLOW_ROWS[harness.db.dialect])
+    await harness.start()
+
+    await wanda.press(card, "Save")
+    async with harness.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Note))).scalar_one() == 0
+    assert wanda.toasts()[-1] == texts.NOTE_CARD_OUTDATED
+    live = wanda.last()
+    assert texts.NOTE_TYPE_IT in live.text and "Pantry empty." not in live.text
+    assert "nt:save:" not in str(live.buttons)
+    await wanda.send("Pantry empty.")
+    await wanda.press(wanda.last(), "Save")
+    async with harness.db.session() as session:
+        assert (await session.execute(select(Note.text))).scalars().all() == ["Pantry empty."]
 
 
 async def test_a_restart_mid_conversation_resumes_the_same_step(harness):
