@@ -273,8 +273,8 @@ DAP_ASK_DATA = "<b>DAP note.</b> Data: what did you see and hear?"
 DAP_ASK_ASSESSMENT = "Assessment: what does it mean?"
 DAP_ASK_PLAN = "Plan: what happens next?"
 NOTE_SAVED_TOAST = "Note saved."
-NOTE_CARD_OUTDATED = (
-    "This card is out of date. The current draft is below: check it, then tap ✅ Save there."
+CARD_OUTDATED = (
+    "That card was out of date. The draft as it stands is shown now: check it, then save."
 )
 NOTE_NOTHING_TO_SAVE = "Nothing to save yet: type the note, or send a voice note or photo."
 AMEND = "✏️ Amend"

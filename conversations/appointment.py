@@ -254,7 +254,7 @@ def _card(draft: dict[str, Any], zone) -> tuple[str, InlineKeyboardMarkup]:
     ]
     keyboard = InlineKeyboardMarkup(
         [
-            [_button(texts.SAVE, "save")],
+            [_button(texts.SAVE, "save", drafts.revise(draft))],
             [
                 _button(texts.DURATION, "menu", "dur"),
                 _button(texts.KIND, "menu", "kind"),
@@ -283,6 +283,9 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     if pressed.action == "save":
+        if not drafts.shows(draft, pressed.int_arg()):
+            await answer(update, texts.CARD_OUTDATED, alert=True)
+            return await _show_card(update, context)
         return await _save(update, context)
     await answer(update)
     if pressed.action == "menu":

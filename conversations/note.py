@@ -258,6 +258,8 @@ def _card(draft: dict[str, Any], zone, now: datetime) -> tuple[str, InlineKeyboa
         labels = (texts.DAP_DATA, texts.DAP_ASSESSMENT, texts.DAP_PLAN)
         for label, part in zip(labels, draft["dap"], strict=False):
             lines.append(f"<b>{label}:</b> {escape(_preview(part))}")
+    # Every render, with Save or without: an older card must not match this one.
+    revision = drafts.revise(draft)
     body = _text_of(draft)
     if body:
         lines.append("")
@@ -269,7 +271,7 @@ def _card(draft: dict[str, Any], zone, now: datetime) -> tuple[str, InlineKeyboa
         lines.append(texts.NOTE_TYPE_IT)
     rows = []
     if _ready(draft):
-        rows.append([_button(texts.SAVE, "save")])
+        rows.append([_button(texts.SAVE, "save", revision)])
     rows.append(
         [
             _button(texts.WHEN, "when"),
@@ -490,12 +492,8 @@ async def back_pressed(update: Update, context: CaselineContext) -> int:
 async def save(update: Update, context: CaselineContext) -> int:
     actor = context.require_actor()
     draft = dict(_draft(context))
-    pressed = update.callback_query.message
-    if pressed is not None and pressed.message_id != draft.get("card"):
-        # Only the live card shows the draft. An older one can show more than the draft
-        # holds (its step was answered, then lost in a crash before it was stored):
-        # saving from it would save something else than what the worker is looking at.
-        await answer(update, texts.NOTE_CARD_OUTDATED, alert=True)
+    if not drafts.shows(draft, unpack(update.callback_query.data).int_arg()):
+        await answer(update, texts.CARD_OUTDATED, alert=True)
         await remove_keyboard(update)
         return await _show_card(update, context)
     if not _ready(draft):

@@ -170,7 +170,7 @@ def _card(draft: dict[str, Any], zone) -> tuple[str, InlineKeyboardMarkup]:
         lines += ["", f"📝 {escape(body[:300])}" + ("…" if len(body) > 300 else "")]
     keyboard = InlineKeyboardMarkup(
         [
-            [_button(texts.SAVE, "save")],
+            [_button(texts.SAVE, "save", drafts.revise(draft))],
             [_button(texts.DURATION, "menu", "dur"), _button(texts.KIND, "menu", "kind")],
             [_button(texts.OUTCOME_BUTTON, "menu", "out"), _button(texts.ADD_NOTE, "note")],
             [_button(texts.CANCEL, "cancel")],
@@ -196,6 +196,9 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     if pressed.action == "save":
+        if not drafts.shows(draft, pressed.int_arg()):
+            await answer(update, texts.CARD_OUTDATED, alert=True)
+            return await _show_card(update, context)
         return await _save(update, context)
     await answer(update)
     if pressed.action == "menu":

@@ -36,7 +36,7 @@ from storage.models import (
 )
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
-from tests.harness import TOKEN, BotHarness, buttons, running
+from tests.harness import TOKEN, BotHarness, button_data, buttons, running
 from tests.test_restart import BotProcess
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -84,7 +84,7 @@ async def test_a_slow_answer_for_one_worker_does_not_hold_up_another(harness):
     card = await _compose(wanda)
     state = harness.state
     state.inject_fault("answerCallbackQuery", count=1, delay=3.0)
-    wanda.fake.press(card[-1].message_id, "nt:save:")
+    wanda.fake.press(card[-1].message_id, button_data(card[-1], "Save"))
     await _until_stalled(state)
     seq = state.last_seq
     will.fake.send_text("/note C-0002 phone: booked the GP")
@@ -163,7 +163,7 @@ async def test_a_lost_save_confirmation_leaves_the_dialog_usable(harness, errors
     for _ in range(2):
         reply = await wanda.send("Forgot: she asked about the food bank.")
         assert reply and texts.ERROR not in reply[-1].text, "every message now fails"
-    await wanda.press_data(card[-1].message_id, "nt:save:")  # a replayed press
+    await wanda.press_data(card[-1].message_id, button_data(card[-1], "Save"))  # replayed
     assert [n.text for n in await _notes(harness)] == ["Pantry empty."]
     assert not errors.failed_updates()
 
@@ -391,13 +391,13 @@ async def test_save_pressed_again_after_a_crash_does_not_save_the_note_twice(
             assert "nt:save:" in str(card.buttons)
             await _until(db, lambda rows: rows["conversation"] == {"state": 2})
             state.inject_fault("answerCallbackQuery", count=1, delay=15.0)
-            wanda.press(card.message_id, "nt:save:")
+            wanda.press(card.message_id, button_data(card, "Save"))
             await _until(db, lambda rows: rows["notes"] == 1)
             await bot.kill()
             await bot.start()
             shown = next(m for m in state.chat_log(WANDA) if m.message_id == card.message_id)
             assert "nt:save:" in str(shown.buttons), "no confirmation: the card is unchanged"
-            await _reply(state, lambda: wanda.press(card.message_id, "nt:save:"))
+            await _reply(state, lambda: wanda.press(card.message_id, button_data(card, "Save")))
         finally:
             await bot.terminate()
             async with db.session() as session:

@@ -44,7 +44,7 @@ from storage.models import (
     Role,
 )
 from storage.workers import Actor
-from tests.harness import buttons
+from tests.harness import button_data, buttons
 
 EXAMPLES = int(os.environ.get("CASELINE_FUZZ_EXAMPLES", "25"))
 SHRINK = os.environ.get("CASELINE_FUZZ_SHRINK") == "1"
@@ -745,7 +745,9 @@ async def test_a_long_note_in_emoji_is_confirmed_in_pages_telegram_accepts(fuzz)
     crashed = await _crashes(fuzz, [("send", f"/note C-0001 phone: {one_liner}")])
     await fuzz.send("/cancel")
     await _note_compose(fuzz)
-    crashed += await _crashes(fuzz, [("send", "🌻" * 2048), ("press", "nt:save:")])
+    crashed += await _crashes(fuzz, [("send", "🌻" * 2048)])
+    card = fuzz.wanda.messages()[-1]
+    crashed += await _crashes(fuzz, [("press", button_data(card, "Save"))])
     await fuzz.send("/cancel")
     saved = await fuzz.send("/note C-0001 office: a short one")
     await fuzz.wanda.press(saved[-1], "Amend")

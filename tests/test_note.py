@@ -8,6 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot import texts
+from conversations import drafts
+from conversations.note import DRAFT as NOTE_DRAFT
 from storage.models import (
     AuditEvent,
     Client,
@@ -16,6 +18,7 @@ from storage.models import (
     NoteAmendment,
     NoteAttachment,
     NoteGoal,
+    PersistedData,
     Plan,
 )
 from tests.harness import buttons
@@ -59,7 +62,11 @@ async def test_a_forged_save_on_a_card_with_nothing_written_saves_nothing(harnes
     await wanda.press(wanda.last(), "Home visit")
     card = wanda.last()
     assert texts.NOTE_TYPE_IT in card.text and "nt:save:" not in str(card.buttons)
-    await wanda.press_data(card.message_id, "nt:save:")
+    # Forged with the live card's revision, read from the stored draft.
+    async with harness.db.session() as session:
+        stored = (await session.execute(select(PersistedData.data))).scalar_one()
+    revision = stored[NOTE_DRAFT][drafts.REVISION]
+    await wanda.press_data(card.message_id, f"nt:save:{revision}")
     assert wanda.toasts()[-1] == texts.NOTE_NOTHING_TO_SAVE
     assert await _note_rows(harness) == []
     card = await wanda.send("Pantry empty.")

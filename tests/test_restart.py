@@ -17,7 +17,14 @@ from sqlalchemy import func, select, text
 from bot import texts
 from storage import migrate
 from storage.db import Database
-from storage.models import Client, ConversationState, Note, PersistedData, Role
+from storage.models import (
+    Appointment,
+    Client,
+    ConversationState,
+    Note,
+    PersistedData,
+    Role,
+)
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, button_data
@@ -108,7 +115,7 @@ async def test_a_card_whose_step_was_lost_in_a_crash_cannot_save_what_it_shows(h
     await wanda.press(card, "Save")
     async with harness.db.session() as session:
         assert (await session.execute(select(func.count()).select_from(Note))).scalar_one() == 0
-    assert wanda.toasts()[-1] == texts.NOTE_CARD_OUTDATED
+    assert wanda.toasts()[-1] == texts.CARD_OUTDATED
     live = wanda.last()
     assert texts.NOTE_TYPE_IT in live.text and "Pantry empty." not in live.text
     assert "nt:save:" not in str(live.buttons)
@@ -116,6 +123,38 @@ async def test_a_card_whose_step_was_lost_in_a_crash_cannot_save_what_it_shows(h
     await wanda.press(wanda.last(), "Save")
     async with harness.db.session() as session:
         assert (await session.execute(select(Note.text))).scalars().all() == ["Pantry empty."]
+
+
+async def test_an_edited_card_whose_change_was_lost_in_a_crash_saves_only_what_it_shows(
+    harness, errors
+):
+    """The same window for a card edited in place: the worker chose "every week", the
+    card says so, the crash took the choice. Save must not book a one-off visit."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    ask = await wanda.send("/appt")
+    await wanda.press(ask[-1], "C-0001")
+    card = await wanda.send("tomorrow 15:00")
+    menu = await wanda.press(card[-1], "Repeat")
+    await _execute(harness.db, _REFUSE_ROWS[harness.db.dialect])
+    card = await wanda.press(menu[-1], "every week")
+    assert "every week" in card[-1].text
+    await harness.stop()  # the choice was never stored: as if killed right here
+    await _execute(harness.db, _ALLOW_ROWS[harness.db.dialect])
+    await harness.start()
+
+    shown = await wanda.press(card[-1], "Save")
+    assert wanda.toasts()[-1] == texts.CARD_OUTDATED
+    assert "every week" not in shown[-1].text
+    async with harness.db.session() as session:
+        assert (
+            await session.execute(select(func.count()).select_from(Appointment))
+        ).scalar_one() == 0
+    await wanda.press(shown[-1], "Save")
+    async with harness.db.session() as session:
+        assert (
+            await session.execute(select(func.count()).select_from(Appointment))
+        ).scalar_one() == 1
 
 
 async def test_a_restart_mid_conversation_resumes_the_same_step(harness):

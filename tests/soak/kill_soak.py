@@ -61,6 +61,7 @@ from tests.harness import TOKEN
 from tests.test_restart import BotProcess
 
 MARKER = re.compile(r"soak-\d+-\d+")
+SAVE_BUTTON = re.compile(r"nt:save:\d+")
 FIRST_USER = 1001
 SUPERVISOR = 900
 # How long a worker waits for an answer once the bot is up (an update the bot had taken
@@ -248,7 +249,12 @@ class Worker:
             self.figures.risky.add(marker)
         for attempt in range(2):
             seq = self.state.last_seq
-            self.fake.press(card.message_id, "nt:save:")
+            # The live card's own Save (it carries the draft's revision), as a thumb would.
+            current = self.message(card.message_id)
+            found = SAVE_BUTTON.search(str(current.reply_markup if current else ""))
+            if found is None:
+                break
+            self.fake.press(card.message_id, found.group(0))
             self.saving.set()
             shown = await self.wait(seq, lambda e: _saved(e, marker))
             if shown is not None:
