@@ -10,6 +10,8 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -69,6 +71,14 @@ async def _execute(db: Database, statements: list[str]) -> None:
             await session.execute(text(statement))
 
 
+@asynccontextmanager
+async def _drafts_refused(db: Database) -> AsyncIterator[None]:
+    """Inside the block no conversation step or draft can be stored."""
+    await _execute(db, _REFUSE_ROWS[db.dialect])
+    yield
+    await _execute(db, _ALLOW_ROWS[db.dialect])
+
+
 async def _stored_steps(db: Database) -> tuple[list, list]:
     async with db.session() as session:
         states = (await session.execute(select(ConversationState.state))).scalars().all()
@@ -79,16 +89,15 @@ async def _stored_steps(db: Database) -> tuple[list, list]:
 async def test_a_step_and_its_draft_are_stored_together_or_not_at_all(harness, errors):
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await wanda.send("/newclient")
-    await _execute(harness.db, _REFUSE_ROWS[harness.db.dialect])
-    await wanda.send("Rosa Parks")
-    # The draft (with the name) could not be written, so neither was the step: after a
-    # crash now the dialog would ask for the name again, not skip it with no name kept.
-    states, drafts = await _stored_steps(harness.db)
-    assert states == [{"state": 0}]
-    assert all("Rosa Parks" not in str(data) for data in drafts)
-    assert [r.name for r in errors.records] == ["caseline.errors"]
+    async with _drafts_refused(harness.db):
+        await wanda.send("Rosa Parks")
+        # The draft (with the name) could not be written, so neither was the step: after
+        # a crash now the dialog would ask for the name again, not skip it with no name kept.
+        states, drafts = await _stored_steps(harness.db)
+        assert states == [{"state": 0}]
+        assert all("Rosa Parks" not in str(data) for data in drafts)
+        assert [r.name for r in errors.records] == ["caseline.errors"]
 
-    await _execute(harness.db, _ALLOW_ROWS[harness.db.dialect])
     # The next update writes what the failed one staged, with its own step.
     await wanda.send("/help")
     states, drafts = await _stored_steps(harness.db)
@@ -104,12 +113,11 @@ async def test_a_card_whose_step_was_lost_in_a_crash_cannot_save_what_it_shows(h
     await harness.seed_client(701, "Maria Gonzalez")
     await wanda.send("/note C-0001")
     await wanda.press(wanda.last(), "Home visit")
-    await _execute(harness.db, _REFUSE_ROWS[harness.db.dialect])
-    await wanda.send("Pantry empty.")
-    card = wanda.last()
-    assert "Pantry empty." in card.text
-    await harness.stop()  # the step's row was never written: as if killed right here
-    await _execute(harness.db, _ALLOW_ROWS[harness.db.dialect])
+    async with _drafts_refused(harness.db):
+        await wanda.send("Pantry empty.")
+        card = wanda.last()
+        assert "Pantry empty." in card.text
+        await harness.stop()  # the step's row was never written: as if killed right here
     await harness.start()
 
     await wanda.press(card, "Save")
@@ -136,11 +144,10 @@ async def test_an_edited_card_whose_change_was_lost_in_a_crash_saves_only_what_i
     await wanda.press(ask[-1], "C-0001")
     card = await wanda.send("tomorrow 15:00")
     menu = await wanda.press(card[-1], "Repeat")
-    await _execute(harness.db, _REFUSE_ROWS[harness.db.dialect])
-    card = await wanda.press(menu[-1], "every week")
-    assert "every week" in card[-1].text
-    await harness.stop()  # the choice was never stored: as if killed right here
-    await _execute(harness.db, _ALLOW_ROWS[harness.db.dialect])
+    async with _drafts_refused(harness.db):
+        card = await wanda.press(menu[-1], "every week")
+        assert "every week" in card[-1].text
+        await harness.stop()  # the choice was never stored: as if killed right here
     await harness.start()
 
     shown = await wanda.press(card[-1], "Save")
