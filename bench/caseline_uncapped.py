@@ -13,7 +13,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.app import build_application
-from bot.config import load_settings
+from domain.settings import load_settings
 from storage.db import Database
 
 

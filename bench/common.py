@@ -57,9 +57,9 @@ def spawn(args: Sequence[str], log: Path, env: dict[str, str] | None = None) -> 
 
 @contextmanager
 def devserver(workdir: Path, *, rate_limits: bool = False) -> Iterator[str]:
-    """``python -m bot.devserver`` in its own process; yields the root URL (no /bot)."""
+    """``python -m devserver`` in its own process; yields the root URL (no /bot)."""
     port = free_port()
-    args = [PY, "-m", "bot.devserver", "--port", str(port)]
+    args = [PY, "-m", "devserver", "--port", str(port)]
     if rate_limits:
         args.append("--rate-limits")
     proc = spawn(args, workdir / "devserver.log")

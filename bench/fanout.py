@@ -33,9 +33,9 @@ from bench.common import (
     table,
     workdir,
 )
-from bot.clock import Clock
-from bot.devserver import DevServerClient
-from bot.sender import OutboxSender, Rendered
+from bot.reminders.sending import OutboxSender, Rendered
+from devserver import DevServerClient
+from domain.clock import Clock
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage, Role, Worker

@@ -230,9 +230,9 @@ async def measure(url: str) -> dict[str, float]:
     """Runs in a fresh process so that its peak RSS is the tick's and digest's, not the seed's."""
     from zoneinfo import ZoneInfo
 
+    from bot.reminders.planning import plan_tick
     from storage.db import Database
     from storage.digest import team_digest
-    from storage.reminders import plan_tick
 
     db = Database(url)
     out: dict[str, float] = {"rss_start_mb": peak_rss_mb()}

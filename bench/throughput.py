@@ -44,7 +44,7 @@ from bench.common import (
     table,
     workdir,
 )
-from bot.devserver import DevServerClient
+from devserver import DevServerClient
 
 USER_BASE = 5_000_000
 CLIENTS_PER_WORKER = 3

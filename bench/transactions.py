@@ -50,9 +50,9 @@ async def per_op(work: Callable[[int], Awaitable[object]], ids: itertools.count,
 
 
 async def measure(url: str, n: int) -> list[list[object]]:
-    from bot.clock import Clock
     from bot.persistence import SQLPersistence
     from conversations.note import record_one_liner
+    from domain.clock import Clock
     from storage import clients, updates, workers
     from storage.db import Database
     from storage.models import InteractionType, Program, Role

@@ -11,12 +11,12 @@ from datetime import datetime, time, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import texts, views
-from bot.callbacks import pack, pattern, read_id, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer, show
 from storage import appointments, audit
 from storage.models import AppointmentStatus
+from ui import texts, views
+from ui.callbacks import pack, pattern, read_id, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, show
 
 WEEK_DAYS = 7
 

@@ -19,18 +19,15 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import agenda, commands, digest, record, texts
+from bot import agenda, commands, digest, record
 from bot import resources as resource_directory
-from bot.clock import Clock
-from bot.config import Settings
-from bot.context import CaselineContext, Services
 from bot.errors import on_error
 from bot.gate import gate
 from bot.housekeeping import EVERY, extend_series, prune_update_ids
 from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
-from bot.reminders import Reminders
-from bot.reminders import handlers as reminder_buttons
+from bot.reminders.buttons import handlers as reminder_buttons
+from bot.reminders.rendering import Reminders
 from conversations import (
     amend,
     appointment,
@@ -43,7 +40,11 @@ from conversations import (
     visit,
 )
 from conversations import settings as settings_dialog
+from domain.clock import Clock
+from domain.settings import Settings
 from storage.db import Database
+from ui import texts
+from ui.context import CaselineContext, Services
 
 # Our conversations mix message and button steps on purpose (per_message=False).
 warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")

@@ -16,10 +16,10 @@ from telegram import Update
 
 from bot import demo as demo_command
 from bot import logging_setup, record
-from bot.clock import Clock
 from bot.commands import invite_link
-from bot.config import ConfigError, Settings, load_settings
 from bot.resource_import import ResourceImportError, run_import
+from domain.clock import Clock
+from domain.settings import ConfigError, Settings, load_settings
 from storage import audit, invites, migrate, schema
 from storage import backup as backup_store
 from storage.db import Database
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", metavar="FILE.csv")
 
-    # Parsed by bot.devserver itself (main() hands it the rest of the command line).
+    # Parsed by devserver itself (main() hands it the rest of the command line).
     sub.add_parser("devserver", help="run the local Telegram Bot API server", add_help=False)
     demo = sub.add_parser(
         "demo", help="try Caseline in your browser: the real bot, a seeded team, a chat page"
@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["devserver"]:
-        from bot.devserver.__main__ import main as devserver_main
+        from devserver.__main__ import main as devserver_main
 
         return devserver_main(argv[1:])
     args = _parser().parse_args(argv)
@@ -211,7 +211,7 @@ def _run(settings: Settings, *, scheduler: bool) -> None:
 async def _remind_once(settings: Settings) -> None:
     """One tick: enqueue what is due now, deliver it, report, exit."""
     from bot.app import sender_bot
-    from bot.reminders import Reminders
+    from bot.reminders.rendering import Reminders
 
     token = settings.require_token()
     db = Database(settings.database_url)
@@ -235,7 +235,7 @@ def _scheduler(settings: Settings) -> None:
     from telegram.ext import ApplicationBuilder
 
     from bot.app import sender_bot
-    from bot.reminders import Reminders
+    from bot.reminders.rendering import Reminders
 
     token = settings.require_token()
     db = Database(settings.database_url)

@@ -8,15 +8,15 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import texts, views
-from bot.callbacks import pack, pattern, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer, show
-from bot.timefmt import short_datetime
 from conversations.common import ACTIVE, end_dialogs
 from storage import audit, clients, invites
 from storage.invites import RedeemStatus
 from storage.models import Role, Team
+from ui import texts, views
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, show
+from ui.timefmt import short_datetime
 
 REDEEM_ANSWERS = {
     RedeemStatus.UNKNOWN: texts.INVITE_UNKNOWN,

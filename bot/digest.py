@@ -29,15 +29,15 @@ from telegram import Bot, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
-from bot import texts
-from bot.context import CaselineContext, zone_of
 from bot.digest_chart import chart_png
-from bot.splitting import pack_blocks, utf16_length
 from storage import audit
 from storage.db import Database
 from storage.digest import TeamDigest, WorkerFigures, team_digest, team_names
 from storage.models import Role, Worker
 from storage.workers import Actor
+from ui import texts
+from ui.context import CaselineContext, zone_of
+from ui.splitting import pack_blocks, utf16_length
 
 VIEW = "digest.view"
 # Quiet workers are also marked in their own blocks; the summary names them up to this

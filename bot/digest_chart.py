@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot import texts
+from ui import texts
 
 # 8 × 4 inches at 100 dpi: 800 × 400 px, a phone shows it at full width without zooming.
 SIZE_INCHES = (8.0, 4.0)

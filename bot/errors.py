@@ -8,8 +8,8 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import texts
-from bot.context import CaselineContext
+from ui import texts
+from ui.context import CaselineContext
 
 log = logging.getLogger("caseline.errors")
 

@@ -38,15 +38,15 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import texts
-from bot.callbacks import pack, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer, show
-from bot.views import View
 from storage import audit, caseload, clients
 from storage.export import ClientRecord, gather
 from storage.history import EventKind
 from storage.models import Client
+from ui import texts
+from ui.callbacks import pack, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, show
+from ui.views import View
 
 FORMATS = ("pdf", "csv")
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
@@ -202,7 +202,7 @@ def _write_private(path: Path, data: bytes) -> None:
 async def cli_export(settings: Any, code: str, fmt: str, output: str | None) -> str:
     """`caseline export --client C-0042 --format pdf|csv [--output FILE]`: the line to print."""
     from bot.cli import CLIError
-    from bot.clock import Clock
+    from domain.clock import Clock
     from storage.db import Database
 
     db = Database(settings.database_url)

@@ -16,12 +16,12 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot import texts
 from bot.commands import join
-from bot.context import CaselineContext
-from bot.replies import answer
 from storage import audit, updates, workers
 from storage.workers import Actor
+from ui import texts
+from ui.context import CaselineContext
+from ui.replies import answer
 
 REFUSAL_EVERY = timedelta(hours=1)
 REFUSED = "access.refused"

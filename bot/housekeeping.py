@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.context import CaselineContext
 from storage import appointments, saved_drafts, updates
+from ui.context import CaselineContext
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from bot.clock import Clock
+from domain.clock import Clock
 from storage import persistence_store
 from storage.db import Database
 

@@ -40,19 +40,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import export, texts
-from bot.callbacks import pack, read_ids, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer, show
-from bot.splitting import CHUNK
-from bot.timefmt import days_ago
-from bot.views import View
+from bot import export
 from conversations.common import conversation, text_expected
 from storage import caseload, clients
 from storage.caseload import CardFacts, Outcome
 from storage.history import Event, timeline
 from storage.models import ClientStatus, Role
 from storage.workers import names
+from ui import texts
+from ui.callbacks import pack, read_ids, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, show
+from ui.splitting import CHUNK
+from ui.timefmt import days_ago
+from ui.views import View
 
 CARD_ACTIONS = ("history", "export", "transfer", "discharge", "reopen", "card")
 GOALS_SHOWN = 5
@@ -672,7 +673,7 @@ async def cli_import_clients(
     """`caseline clients import FILE.csv`: progress and problems printed, the report
     returned; any bad row raises CLIError after listing them (nothing imported)."""
     from bot.cli import CLIError
-    from bot.clock import Clock
+    from domain.clock import Clock
     from storage.client_import import decode, import_clients
     from storage.db import Database
 
@@ -749,7 +750,7 @@ async def audit_listing(
     now: datetime | None = None,
 ) -> list[str]:
     """The lines `caseline audit` prints. ValueError for a bad code, name or date."""
-    from bot.clock import Clock
+    from domain.clock import Clock
     from storage import audit
     from storage.history import UnknownWorker, audit_trail, parse_since
 

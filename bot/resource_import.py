@@ -39,12 +39,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot import texts
 from storage import audit, schema
 from storage import resources as directory
 from storage.db import Database
 from storage.models import Resource
 from storage.resources import Kind, Problem, ResourceData
+from ui import texts
 
 COLUMNS = (
     "name",

@@ -41,16 +41,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.callbacks import pack, pattern, read_id, unpack
-from bot.context import CaselineContext
-from bot.replies import answer, show
-from bot.views import View
 from conversations.common import conversation, text_expected, use_buttons
 from storage import audit
 from storage import resources as directory
 from storage.models import Resource
 from storage.resources import ResourcePage
+from ui import texts
+from ui.callbacks import pack, pattern, read_id, unpack
+from ui.context import CaselineContext
+from ui.replies import answer, show
+from ui.views import View
 
 PREFIX = "rs"
 DRAFT = "resources"

@@ -9,15 +9,15 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
-from bot import texts
-from bot.callbacks import pattern, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer
-from bot.splitting import html_pages
-from bot.timefmt import short_datetime
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, text_expected
 from storage import audit, notes, saved_drafts, workers
+from ui import texts
+from ui.callbacks import pattern, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer
+from ui.splitting import html_pages
+from ui.timefmt import short_datetime
 
 TEXT = 0
 PREFIX = "am"

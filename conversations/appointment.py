@@ -24,12 +24,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts, views
-from bot.callbacks import pack, pattern, unpack
-from bot.context import CaselineContext, zone_of
-from bot.dates import Ambiguous, Invalid, parse_when
-from bot.replies import answer, show
-from bot.timefmt import short_datetime
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
@@ -52,6 +46,12 @@ from conversations.pickers import (
 from storage import appointments, audit, clients, saved_drafts
 from storage.appointments import Recurrence
 from storage.models import Appointment, AppointmentStatus, InteractionType
+from ui import texts, views
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext, zone_of
+from ui.dates import Ambiguous, Invalid, parse_when
+from ui.replies import answer, show
+from ui.timefmt import short_datetime
 
 CLIENT, DAY, TIME, PAST_OK, CARD, PLACE = range(6)
 PREFIX = "ap"

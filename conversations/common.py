@@ -17,10 +17,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.context import CaselineContext
-from bot.replies import answer, unchanged
 from conversations.drafts import IdleGuard
+from ui import texts
+from ui.context import CaselineContext
+from ui.replies import answer, unchanged
 
 log = logging.getLogger(__name__)
 CONFIRM_TRIES = 2

@@ -17,8 +17,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import texts
-from bot.context import CaselineContext
+from ui import texts
+from ui.context import CaselineContext
 
 KEPT = "kept_drafts"
 TOKEN = "token"

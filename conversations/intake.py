@@ -74,17 +74,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.callbacks import pack, pattern, read_id, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer, edit_pressed
-from bot.timefmt import short_datetime
 from conversations import drafts
 from conversations.common import conversation, use_buttons
 from conversations.pickers import ClientRef
 from storage import audit, clients, consents
 from storage import intake as store
 from storage.models import Client, ClientStatus, Program
+from ui import texts
+from ui.callbacks import pack, pattern, read_id, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, edit_pressed
+from ui.timefmt import short_datetime
 
 RESUME, QUESTION, OFFER, SUMMARY, GOALS = range(5)
 PREFIX = "in"

@@ -20,15 +20,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.callbacks import pack, pattern, unpack
 from bot.commands import open_client
-from bot.context import CaselineContext
-from bot.replies import answer
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, use_buttons
 from storage import audit, clients, saved_drafts
 from storage.models import Program, client_code
+from ui import texts
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext
+from ui.replies import answer
 
 NAME, PROGRAM, FREQUENCY, CONFIRM = range(4)
 DRAFT = "newclient"

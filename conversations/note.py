@@ -32,13 +32,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.callbacks import pack, pattern, unpack
-from bot.context import CaselineContext, zone_of
-from bot.reminders import alert_risk, deliver_soon
-from bot.replies import answer, edit_pressed, remove_keyboard
-from bot.splitting import html_pages
-from bot.timefmt import short_datetime
+from bot.reminders.alerts import alert_risk, deliver_soon
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, text_expected
 from conversations.pickers import (
@@ -55,6 +49,12 @@ from storage import audit, clients, notes, plans, saved_drafts
 from storage.models import Client, InteractionType, Note
 from storage.notes import Attachment
 from storage.workers import Actor
+from ui import texts
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, edit_pressed, remove_keyboard
+from ui.splitting import html_pages
+from ui.timefmt import short_datetime
 
 (
     CLIENT,

@@ -17,14 +17,14 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import texts
-from bot.callbacks import pack, unpack
-from bot.context import CaselineContext, zone_of
-from bot.dates import Ambiguous, Invalid, Parsed, combine, parse_when, quick_days, quick_times
-from bot.replies import answer, remove_keyboard
-from bot.timefmt import short_datetime
 from storage import appointments, audit, clients
 from storage.models import Appointment, Client
+from ui import texts
+from ui.callbacks import pack, unpack
+from ui.context import CaselineContext, zone_of
+from ui.dates import Ambiguous, Invalid, Parsed, combine, parse_when, quick_days, quick_times
+from ui.replies import answer, remove_keyboard
+from ui.timefmt import short_datetime
 
 LABEL_MAX = 40
 # Buttons offer dates within days or weeks; anything beyond ten years is forged.

@@ -42,10 +42,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, texts
-from bot.callbacks import Pressed, pack, pattern, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer, edit_pressed, remove_keyboard
 from conversations import drafts
 from conversations.common import conversation, text_expected
 from conversations.pickers import (
@@ -58,6 +54,10 @@ from conversations.pickers import (
 )
 from storage import audit, caseload, clients, plans
 from storage.models import Client, ClientStatus, Goal, GoalStatus, Plan, PlanStatus
+from ui import callbacks, texts
+from ui.callbacks import Pressed, pack, pattern, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, edit_pressed, remove_keyboard
 
 (
     CLIENT,

@@ -26,11 +26,11 @@ Decisions:
   may record it on the spot (given → its scope, typed or the standard one; refused → the
   refusal is recorded and the dialog ends: no referral may share the client's data). The
   consent is checked again when the referral is saved, and its id is stored with it.
-- Follow-up: a calendar day; 1 week / 2 weeks / 1 month (calendar month) or typed (bot.dates,
+- Follow-up: a calendar day; 1 week / 2 weeks / 1 month (calendar month) or typed (ui.dates,
   purpose "future"; a past day is refused). Benefit programs also ask the application date
   (Today, or typed with purpose "past").
 - The referral's worker is the one who made it: the morning agenda reminds them of the
-  follow-up (storage/reminders.py).
+  follow-up (bot/reminders/planning.py).
 - Every press is re-checked on the server: the client must be visible to the actor
   (`storage.clients.get_visible`), a referral is reached through its client
   (`storage.referrals.get_visible`), and an open referral listed for one client must belong
@@ -59,12 +59,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.callbacks import pack, pattern, read_id, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer, show
 from bot.resources import category_rows, result_rows, results_text
-from bot.views import View
 from conversations import drafts
 from conversations.common import conversation, text_expected, use_buttons
 from conversations.pickers import (
@@ -79,6 +74,11 @@ from storage import audit, caseload, clients, consents, referrals
 from storage import resources as directory
 from storage.consents import SCOPE_MAX
 from storage.models import Client, Referral, ReferralStatus, Resource
+from ui import texts
+from ui.callbacks import pack, pattern, read_id, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, show
+from ui.views import View
 
 (
     RESUME,

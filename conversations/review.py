@@ -36,10 +36,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.callbacks import pack, pattern, unpack
-from bot.context import CaselineContext
-from bot.replies import answer, remove_keyboard
 from conversations import drafts
 from conversations.common import conversation, text_expected
 from conversations.pickers import ClientRef, ask_client, card_pattern
@@ -54,6 +50,10 @@ from conversations.plan import (
 )
 from storage import audit, clients, plans
 from storage.models import ClientStatus, GoalStatus, PlanStatus
+from ui import texts
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext
+from ui.replies import answer, remove_keyboard
 
 RESUME, CLIENT, STATUS, EFFECT, COMMENT, SUMMARY, CONFIRM = range(7)
 PREFIX = "rv"

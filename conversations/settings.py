@@ -22,14 +22,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.callbacks import pack, pattern, unpack
-from bot.context import CaselineContext
-from bot.replies import answer
+from bot.reminders.planning import OPTIONAL_KINDS
 from conversations.common import conversation, text_expected
 from storage import audit
 from storage.models import Role, Worker
-from storage.reminders import OPTIONAL_KINDS
+from ui import texts
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext
+from ui.replies import answer
 
 MENU, TYPED = range(2)
 PREFIX = "st"

@@ -21,11 +21,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.callbacks import pack, pattern, unpack
-from bot.context import CaselineContext, zone_of
-from bot.replies import answer
-from bot.timefmt import short_datetime
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
@@ -42,6 +37,11 @@ from conversations.pickers import (
 )
 from storage import appointments, audit, clients, notes, saved_drafts
 from storage.models import AppointmentStatus, InteractionType
+from ui import texts
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer
+from ui.timefmt import short_datetime
 
 CLIENT, WHEN, CARD, NOTE = range(4)
 PREFIX = "vs"

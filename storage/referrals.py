@@ -15,7 +15,7 @@
   each other change nothing. `responded_at` is set on accepted/declined, `completed_at` on
   completed; withdrawing keeps only the audit event's time.
 - The follow-up date is a calendar day in the worker's zone; the morning agenda
-  (storage/reminders.py) lists sent and accepted referrals whose follow-up has come, for the
+  (bot/reminders/planning.py) lists sent and accepted referrals whose follow-up has come, for the
   worker who made the referral.
 - Access: a referral is visible to whoever may see its client (`get_visible`).
 """

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FixedClock
+from domain.clock import FixedClock
 from storage.db import Database
 from tests.databases import backends, create_schema, fresh_database_url
 
@@ -39,7 +39,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def devserver():
-    from bot.devserver import BotApiServer
+    from devserver import BotApiServer
 
     server = BotApiServer()
     await server.start()

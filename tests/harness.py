@@ -17,9 +17,9 @@ from typing import Any
 from telegram import Update
 
 from bot.app import build_application
-from bot.clock import FixedClock
-from bot.config import load_settings
-from bot.devserver import BotApiServer
+from devserver import BotApiServer
+from domain.clock import FixedClock
+from domain.settings import load_settings
 from storage.db import Database
 from storage.invites import create_invite
 from storage.models import Role, Worker

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import texts
 from storage.models import AuditEvent, PersistedData, Role, Worker
 from tests.harness import buttons
+from ui import texts
 
 
 async def test_a_new_worker_joins_with_an_invite_and_it_works_only_once(harness):

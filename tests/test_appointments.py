@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import texts
 from storage.models import Appointment, AuditEvent, Client, Note
 from tests.harness import buttons
+from ui import texts
 
 
 async def _appointments(harness) -> list[Appointment]:

@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, update
 
-from bot import texts
 from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import invites, migrate
@@ -53,6 +52,7 @@ from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, BotHarness, buttons, running
 from tests.test_restart import BotProcess
+from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CLIENT_NAME = "Maria Gonzalez"

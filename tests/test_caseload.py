@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import texts
 from storage import clients as client_store
 from storage.models import AuditEvent, Client, Program
 from tests.harness import buttons
+from ui import texts
 
 
 async def _seed_caseload(harness, user_id: int, count: int) -> None:

@@ -1,4 +1,4 @@
-"""bot.dates: free-text dates and times, read in the worker's zone, never a silent guess.
+"""ui.dates: free-text dates and times, read in the worker's zone, never a silent guess.
 
 Each table row: text, now (which also gives the zone), order, purpose → what we expect:
 - "2026-12-04 09:30"          a Parsed with a time, local wall clock
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dates import (
+from ui.dates import (
     Ambiguous,
     Invalid,
     Parsed,

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import commands, digest, texts
-from bot.devserver.html_entities import parse_html
+from bot import commands, digest
+from devserver.html_entities import parse_html
 from storage.db import Database
 from storage.digest import TeamDigest, WorkerFigures, day_start, rag, team_digest
 from storage.models import (
@@ -43,6 +43,7 @@ from storage.models import (
 )
 from storage.workers import create_worker, get_or_create_team
 from tests.harness import running
+from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)  # Monday 18:00 in Berlin

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot import texts
 from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import migrate
@@ -38,6 +37,7 @@ from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, BotHarness, button_data, buttons, running
 from tests.test_restart import BotProcess
+from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WANDA, WILL = 701, 704

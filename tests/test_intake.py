@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from bot import texts
 from conversations import intake
 from storage import clients as client_store
 from storage import consents
@@ -24,6 +23,7 @@ from storage.models import (
     Program,
 )
 from tests.harness import buttons
+from ui import texts
 
 
 def live(person):

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import texts
 from conversations import drafts
 from conversations.note import DRAFT as NOTE_DRAFT
 from storage.models import (
@@ -22,6 +21,7 @@ from storage.models import (
     Plan,
 )
 from tests.harness import buttons
+from ui import texts
 
 
 async def _note_rows(harness):
@@ -363,7 +363,7 @@ async def test_card_buttons_start_a_flow_for_that_client_only_if_visible(harness
 
 
 def test_long_text_in_emoji_is_split_by_telegrams_measure():
-    from bot.splitting import html_pages, utf16_length
+    from ui.splitting import html_pages, utf16_length
 
     body = ("🙂 " * 5000).strip()
     pages = html_pages("<b>Note</b>", body)

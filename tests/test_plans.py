@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import texts
+from bot.reminders import planning as reminders
 from storage import plans as plan_store
-from storage import reminders
 from storage.models import (
     AuditEvent,
     Client,
@@ -24,6 +23,7 @@ from storage.models import (
     ReviewItem,
 )
 from tests.harness import buttons
+from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -16,10 +16,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from bot import export, record, texts
-from bot.config import load_settings
+from bot import export, record
+from bot.reminders import planning as reminder_store
+from domain.settings import load_settings
 from storage import appointments, migrate, notes
-from storage import reminders as reminder_store
 from storage.client_import import import_clients
 from storage.clients import create_client
 from storage.db import Database
@@ -45,6 +45,7 @@ from storage.models import (
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 from tests.harness import buttons
+from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NAME = "José Müller-Łukasiewicz"

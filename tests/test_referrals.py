@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import texts
+from bot.reminders import planning as reminders
 from bot.resource_import import ImportReport, ResourceImportError, import_resources
 from storage import clients as client_store
-from storage import consents, referrals, reminders
+from storage import consents, referrals
 from storage import resources as directory
 from storage.models import AuditEvent, Consent, Program, Referral, Resource, Role
 from tests.harness import buttons
+from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 3, 2)  # conftest.START: Monday 2 March 2026, 09:00 in Berlin

@@ -1,6 +1,6 @@
 """What is due, by the clock: appointment reminders, morning agendas, digests.
 
-These drive `storage.reminders.plan_tick` directly with an injected clock; the
+These drive `bot.reminders.planning.plan_tick` directly with an injected clock; the
 end-to-end delivery through Telegram is in test_reminders.py.
 """
 
@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.reminders import planning as reminders
 from storage import appointments as appointment_store
 from storage import clients as client_store
-from storage import reminders
 from storage.models import InteractionType, OutboxMessage, Program, Role
 from storage.workers import create_worker, get_or_create_team
 

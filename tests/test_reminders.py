@@ -220,7 +220,7 @@ async def test_two_schedulers_on_one_postgres_database_send_each_reminder_once(
     if backend != "postgres":
         pytest.skip("two processes share one database only on PostgreSQL (SKIP LOCKED)")
     from bot.app import sender_bot
-    from bot.reminders import Reminders
+    from bot.reminders.rendering import Reminders
 
     people = [await harness.seed_worker(800 + n, f"Worker {n}") for n in range(40)]
     for person in people:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from bot import texts
 from storage import migrate
 from storage.db import Database
 from storage.models import (
@@ -30,6 +29,7 @@ from storage.models import (
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, button_data
+from ui import texts
 
 REPLY_TIMEOUT = 30.0
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,10 +19,10 @@ import telegram
 from sqlalchemy import func, select
 from telegram.request import HTTPXRequest
 
-from bot.clock import FixedClock
-from bot.devserver import BotApiServer
-from bot.devserver.state import BotState
-from bot.sender import DrainReport, OutboxSender, Rendered, backoff
+from bot.reminders.sending import DrainReport, OutboxSender, Rendered, backoff
+from devserver import BotApiServer
+from devserver.state import BotState
+from domain.clock import FixedClock
 from storage import audit, outbox
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus, Role, Worker

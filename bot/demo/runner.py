@@ -2,7 +2,7 @@
 
 One asyncio loop runs three things side by side:
 
-* the local Telegram Bot API server (`bot.devserver`) on a free loopback port, with the
+* the local Telegram Bot API server (`devserver`) on a free loopback port, with the
   seeded people registered as its users;
 * the real Application from `bot.app.build_application` — the same handlers, persistence,
   gate and reminder engine as production — polling that server, over a fresh SQLite
@@ -33,11 +33,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from telegram import Update
 
 from bot.app import build_application
-from bot.clock import FixedClock
-from bot.config import ConfigError, Settings, load_settings
 from bot.demo import seed
 from bot.demo.command import DEFAULT_PORT, DemoError
-from bot.devserver import BotApiServer, BotState
+from devserver import BotApiServer, BotState
+from domain.clock import FixedClock
+from domain.settings import ConfigError, Settings, load_settings
 from storage import migrate, updates
 from storage.db import Database
 

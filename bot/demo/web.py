@@ -34,7 +34,7 @@ import tornado.netutil
 import tornado.web
 from tornado.httpserver import HTTPServer
 
-from bot.devserver import ChatMessage, UserActionError
+from devserver import ChatMessage, UserActionError
 
 if TYPE_CHECKING:
     from bot.demo.runner import DemoRunner

@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.ext import ApplicationBuilder
 
-from bot.devserver import BotApiServer, BotState, FakeUser
+from devserver import BotApiServer, BotState, FakeUser
 
 TOKEN = "123456:TEST"
 

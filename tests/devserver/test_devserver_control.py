@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, RetryAfter
 
-from bot.devserver import BotApiServer, DevServerClient, DevServerError
+from devserver import BotApiServer, DevServerClient, DevServerError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -93,7 +93,7 @@ async def test_standalone_process(token: str) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.devserver",
+        "devserver",
         "--port",
         "0",
         cwd=REPO_ROOT,

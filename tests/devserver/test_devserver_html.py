@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.devserver.html_entities import (
+from devserver.html_entities import (
     EntityParseError,
     FormattedText,
     command_entities,
@@ -12,7 +12,7 @@ from bot.devserver.html_entities import (
     trim_whitespace,
     utf16_len,
 )
-from bot.devserver.markdown_v2 import parse_markdown_v2
+from devserver.markdown_v2 import parse_markdown_v2
 
 
 def test_utf16_length() -> None:

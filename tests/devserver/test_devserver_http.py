@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.devserver import BotApiServer, BotState, FakeUser
+from devserver import BotApiServer, BotState, FakeUser
 
 
 @pytest.fixture

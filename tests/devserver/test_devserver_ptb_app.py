@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.devserver import BotApiServer, BotState, FakeUser
+from devserver import BotApiServer, BotState, FakeUser
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Shout", callback_data="shout")]])
 

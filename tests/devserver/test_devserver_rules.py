@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.devserver import BotApiServer, BotState, FakeUser
+from devserver import BotApiServer, BotState, FakeUser
 
 # PTB 22 warns inside RetryAfter.__init__ about retry_after becoming a timedelta; not our concern.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

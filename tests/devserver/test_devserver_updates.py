@@ -16,7 +16,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from bot.devserver import BotApiServer, BotState, FakeUser
+from devserver import BotApiServer, BotState, FakeUser
 
 
 async def test_long_poll_returns_as_soon_as_an_update_arrives(

@@ -49,7 +49,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.devserver import BotApiServer
+from devserver import BotApiServer
 from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import migrate

@@ -1,4 +1,4 @@
-"""``python -m bot.devserver``: run the dev Bot API server until SIGINT/SIGTERM.
+"""``python -m devserver``: run the dev Bot API server until SIGINT/SIGTERM.
 
 Prints exactly one line, ``Bot API server: http://HOST:PORT/bot``, once the socket is bound
 (with ``--port 0`` that line carries the real port), so scripts can wait for it and parse it.
@@ -17,7 +17,7 @@ from .server import BotApiServer
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.devserver",
+        prog="python -m devserver",
         description="Local Telegram Bot API server for Caseline tests, benchmarks and demos.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         asyncio.run(serve(args))
     except OSError as error:  # e.g. port already in use
-        print(f"bot.devserver: {error}", file=sys.stderr)
+        print(f"devserver: {error}", file=sys.stderr)
         return 1
     return 0
 

@@ -45,7 +45,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.clock import Clock
+from domain.clock import Clock
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage, Worker

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
-from bot.callbacks import pack
-from bot.timefmt import days_ago, short_date, short_datetime
 from storage.clients import CaseloadPage
 from storage.models import Appointment, AppointmentStatus, Client
+from ui import texts
+from ui.callbacks import pack
+from ui.timefmt import days_ago, short_date, short_datetime
 
 # Button labels are plain text (no HTML), but Telegram caps them; keep them short.
 LABEL_MAX = 40
@@ -155,3 +155,12 @@ def agenda(
                     ]
                 )
     return View("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def client_label(client: Client, private: bool) -> str:
+    """`C-0042 Maria Gonzalez`, or `C-0042 M.G.` when lock-screen previews must not show
+    names (CASELINE_PRIVATE_PREVIEWS)."""
+    if private:
+        initials = ".".join(part[0].upper() for part in client.name.split() if part[:1].isalpha())
+        return f"{client.code} {initials}." if initials else client.code
+    return f"{client.code} {escape(client.name)}"

@@ -8,18 +8,16 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
-from bot.config import Settings
-from storage.db import Database
+from domain.work import Work
 from storage.workers import Actor
 
 
 @dataclass
-class Services:
-    db: Database
-    clock: Clock
-    settings: Settings
-    # The reminder engine, when this process runs the scheduler (see bot/reminders.py).
+class Services(Work):
+    """The unit of work's parts (database, clock, settings), plus this process's reminder
+    engine: what a handler passes to a use case is `context.services`."""
+
+    # The reminder engine, when this process runs the scheduler (see bot/reminders/rendering.py).
     reminders: Any = None
 
 

@@ -11,40 +11,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from html import escape
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import digest, texts
-from bot.callbacks import pack, pattern, read_id, unpack
-from bot.clock import Clock
-from bot.config import Settings
-from bot.context import CaselineContext
-from bot.replies import answer, remove_keyboard
-from bot.sender import DrainReport, OutboxSender, Rendered
-from bot.splitting import pack_blocks
-from storage import audit, clients, outbox, reminders, workers
+from bot import digest
+from bot.reminders import planning as reminders
+from bot.reminders.buttons import SNOOZE_HOUR, SNOOZE_TOMORROW
+from bot.reminders.sending import DrainReport, OutboxSender, Rendered
+from domain.clock import Clock
+from domain.settings import Settings
+from storage import outbox
 from storage.db import Database
 from storage.models import Appointment, AppointmentStatus, Client, OutboxMessage, Worker
-from storage.workers import Actor
+from ui import texts
+from ui.callbacks import pack
+from ui.splitting import pack_blocks
+from ui.views import client_label
 
 log = logging.getLogger(__name__)
-
-SNOOZE_HOUR = "h"
-SNOOZE_TOMORROW = "t"
-
-
-def client_label(client: Client, private: bool) -> str:
-    """`C-0042 Maria Gonzalez`, or `C-0042 M.G.` when lock-screen previews must not show
-    names (CASELINE_PRIVATE_PREVIEWS)."""
-    if private:
-        initials = ".".join(part[0].upper() for part in client.name.split() if part[:1].isalpha())
-        return f"{client.code} {initials}." if initials else client.code
-    return f"{client.code} {escape(client.name)}"
 
 
 @dataclass
@@ -226,131 +212,3 @@ def _markup(payload: dict) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client_id))]]
     )
-
-
-async def alert_risk(
-    session: AsyncSession,
-    *,
-    note_id: int,
-    client: Client,
-    author: Actor,
-    reason: str,
-    now: datetime,
-    private: bool,
-) -> int:
-    """Queue an alert to the author's supervisors, in the note's own transaction (so
-    no flagged note goes unalerted); quiet hours do not apply to risk."""
-    if author.team_id is None:
-        return 0
-    queued = 0
-    for supervisor in await workers.supervisors_of(session, author.team_id):
-        if supervisor.id == author.id:
-            continue
-        queued += await outbox.enqueue(
-            session,
-            key=f"{reminders.RISK}:{note_id}:{supervisor.id}",
-            kind=reminders.RISK,
-            worker_id=supervisor.id,
-            due_at=now,
-            now=now,
-            client_id=client.id,
-            subject_type="note",
-            subject_id=note_id,
-            payload={
-                # The reason is free text that may name the client: kept off the
-                # lock screen when previews must be private.
-                "text": texts.risk_alert(
-                    author.name,
-                    client_label(client, private),
-                    texts.RISK_REASON_ON_CARD if private else escape(reason),
-                ),
-                "client_id": client.id,
-            },
-        )
-    return queued
-
-
-# ── buttons on reminders ────────────────────────────────────────────────────────
-
-
-async def reminder_button(update: Update, context: CaselineContext) -> None:
-    actor = context.require_actor()
-    pressed = unpack(update.callback_query.data)
-    raw_id, _, option = pressed.arg.partition(":")
-    row_id = read_id(raw_id)
-    services = context.services
-    now = services.clock.now()
-    # Telegram is answered only after the transaction: a round trip inside it would hold
-    # the database (SQLite's one writer) for as long as the network takes.
-    async with services.db.session() as session:
-        row = await session.get(OutboxMessage, row_id) if row_id else None
-        valid = pressed.action == "today" or (
-            pressed.action == "snz" and option in (SNOOZE_HOUR, SNOOZE_TOMORROW)
-        )
-        client = await session.get(Client, row.client_id) if row and row.client_id else None
-        # A reminder about a client who has since moved to someone else is not re-pushed:
-        # its text names the client.
-        visible = client is None or await clients.get_visible(session, actor, client.id)
-        refused = row is None or row.worker_id != actor.id or not valid or not visible
-        # The second tap of a double tap finds it snoozed by the first.
-        again = not refused and row.snoozed_until is not None and row.snoozed_until > now
-        if refused:
-            await audit.refused(
-                session,
-                {"today": "reminder.today", "snz": "reminder.snooze"}.get(
-                    pressed.action, "reminder.button"
-                ),
-                now=now,
-                actor_id=actor.id,
-                subject_type="outbox",
-                subject_id=row_id,
-                client_id=client.id if client else None,
-            )
-        elif pressed.action == "snz" and not again:
-            worker = await session.get(Worker, actor.id)
-            routine = reminders.Routine.of(worker, services.settings.timezone)
-            until = now + timedelta(hours=1)
-            if option == SNOOZE_TOMORROW or routine.is_quiet(until):
-                until = routine.next_start_of_day(now)
-            message = update.callback_query.message
-            await outbox.enqueue(
-                session,
-                key=f"{reminders.SNOOZED}:{row.id}:{until:%Y%m%dT%H%MZ}",
-                kind=reminders.SNOOZED,
-                worker_id=actor.id,
-                due_at=until,
-                now=now,
-                not_before=until,
-                client_id=client.id if client else None,
-                payload={
-                    "text": texts.snoozed_again(message.text_html if message else ""),
-                    "client_id": client.id if client else None,
-                },
-            )
-            row.snoozed_until = until
-    if refused:
-        await answer(update, texts.STALE_BUTTON)
-        await remove_keyboard(update)
-    elif pressed.action == "today":
-        await answer(update)
-        from bot.agenda import today_command
-
-        await today_command(update, context)
-    elif again:
-        await answer(update)
-        await remove_keyboard(update)
-    else:
-        await answer(update, texts.snoozed_until(f"{until.astimezone(routine.zone):%a %H:%M}"))
-        await remove_keyboard(update)
-
-
-async def deliver_soon(context: CaselineContext) -> None:
-    """Drain the outbox now (e.g. a risk alert) when this process runs the scheduler;
-    a separate scheduler process sends it on its next tick."""
-    engine = context.services.reminders
-    if engine is not None:
-        context.application.create_task(engine.sender.drain(), name="deliver-soon")
-
-
-def handlers() -> list:
-    return [CallbackQueryHandler(reminder_button, pattern=pattern("rm"))]

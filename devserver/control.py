@@ -1,7 +1,7 @@
 """The JSON control API: the in-process test API, reachable over HTTP from another process.
 
-Benchmarks and the demo run the dev server as ``python -m bot.devserver`` and play the users
-through these routes (usually via :class:`~bot.devserver.client.DevServerClient`). Every route
+Benchmarks and the demo run the dev server as ``python -m devserver`` and play the users
+through these routes (usually via :class:`~devserver.client.DevServerClient`). Every route
 maps onto one :class:`BotState`/:class:`FakeUser` call, so both worlds behave identically.
 """
 
