@@ -63,7 +63,7 @@ async def join(update: Update, context: CaselineContext, code: str) -> None:
         )
     if result.status == RedeemStatus.JOINED:
         assert result.worker is not None
-        end_dialogs(context.application, update)
+        end_dialogs(context.user_data)
         context.user_data.clear()
         await message.reply_text(texts.welcome(result.worker.name, result.worker.role))
     elif result.status == RedeemStatus.ALREADY_MEMBER:

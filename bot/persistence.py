@@ -19,13 +19,17 @@ import logging
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from domain.clock import Clock
 from storage import persistence_store
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+# PTB's own names for these live in a private module; the shapes are its documented ones
+# (BasePersistence.get_conversations / update_conversation).
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
 
 USER_SCOPE = "user"
 CHAT_SCOPE = "chat"

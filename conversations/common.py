@@ -98,12 +98,19 @@ def _tracked(name: str, callback: Any, guard: IdleGuard, *, entry: bool) -> Any:
     one fires while the other waits), and has no public way to ask whether a user is
     in a conversation. This marker, persisted with user_data, lets an entry point
     refuse while another dialog is open; /cancel anywhere clears it.
+
+    It is also how a dialog is ended from outside (`end_dialogs`): a step of a dialog
+    whose marker is gone does not act. The dialog ends, and the update goes to the
+    handler that would have taken it had no dialog been open.
     """
 
     async def tracked(update: Update, context: CaselineContext) -> Any:
         busy = context.user_data.get(ACTIVE)
         if entry and busy and busy != name:
             await mid_flow(update, context)
+            return ConversationHandler.END
+        if not entry and busy != name:
+            await _as_if_no_dialog(update, context, name)
             return ConversationHandler.END
         result = await callback(update, context)
         if result == ConversationHandler.END:
@@ -117,18 +124,29 @@ def _tracked(name: str, callback: Any, guard: IdleGuard, *, entry: bool) -> Any:
     return tracked
 
 
-def end_dialogs(application: Any, update: Update) -> None:
-    """End every dialog the sender of `update` has open.
+def end_dialogs(user_data: dict[str, Any]) -> None:
+    """End every dialog this user has open: the next step of any of them will not act
+    (see `_tracked`). Their drafts stay unless the caller clears user_data too."""
+    user_data.pop(ACTIVE, None)
 
-    PTB has no public way to end a conversation from outside its own callbacks;
-    `_get_key` and `_update_state` are ConversationHandler's own bookkeeping (the
-    deletion reaches the persistence like any other state change). Pinned by the
-    python-telegram-bot <23 bound; tests/test_authorization.py notices a change.
-    """
-    for handlers in application.handlers.values():
-        for handler in handlers:
-            if isinstance(handler, ConversationHandler):
-                handler._update_state(ConversationHandler.END, handler._get_key(update))
+
+async def _as_if_no_dialog(update: Update, context: CaselineContext, ended: str) -> None:
+    """Hand `update` to the first handler that takes it when no dialog is open.
+
+    Uses only BaseHandler's public check_update/handle_update; the ended dialog itself
+    is skipped (its state becomes END only when this step returns)."""
+    for group in sorted(context.application.handlers):
+        if group < 0:
+            continue  # the access gate has already let this update in
+        for handler in context.application.handlers[group]:
+            if isinstance(handler, ConversationHandler) and handler.name == ended:
+                continue
+            check = handler.check_update(update)
+            if check is not None and check is not False:
+                await handler.handle_update(update, context.application, check, context)
+                return
+    if update.callback_query is not None:
+        await answer(update, texts.STALE_BUTTON)
 
 
 def conversation(
