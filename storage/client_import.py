@@ -187,7 +187,7 @@ async def _existing(session: AsyncSession, births: set[date]) -> set[tuple[str, 
             )
         )
         # Lower-cased here, not in SQL: SQLite's lower() knows only ASCII.
-        known.update((" ".join(name.split()).lower(), born) for name, born in rows.tuples())
+        known.update((" ".join(name.split()).lower(), born) for name, born in rows.tuples() if born)
     return known
 
 

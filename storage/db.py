@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import CursorResult, Result, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -55,7 +55,7 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
         # unlucky waited seconds. One connection makes them queue fairly in asyncio.
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
-    engine = create_async_engine(parsed, **kwargs)  # type: ignore[arg-type]
+    engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "before_cursor_execute", _scrub_parameters, retval=True)
@@ -83,8 +83,22 @@ def without_nul(value: Any) -> Any:
     return value
 
 
-def _scrub_parameters(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+def _scrub_parameters(
+    conn: object,
+    cursor: object,
+    statement: str,
+    parameters: Any,
+    context: object,
+    executemany: bool,
+) -> tuple[str, Any]:
     return statement, without_nul(parameters)
+
+
+def affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed. (`AsyncSession.execute` is typed to
+    return a `Result`; for those statements it is the `CursorResult` that counts them.)"""
+    assert isinstance(result, CursorResult)
+    return result.rowcount or 0
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -308,8 +308,8 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
         detail = audit.detail or {}
         extra: dict[str, Any] = {"via": detail.get("via")}
         if kind == EventKind.TRANSFERRED:
-            extra["from_worker"] = who.get(detail.get("from")) if detail.get("from") else None
-            extra["to_worker"] = who.get(detail.get("to")) if detail.get("to") else None
+            extra["from_worker"] = who.get(detail["from"]) if detail.get("from") else None
+            extra["to_worker"] = who.get(detail["to"]) if detail.get("to") else None
         if kind == EventKind.DISCHARGED:
             extra["appointments_cancelled"] = detail.get("appointments_cancelled", 0)
         events.append(

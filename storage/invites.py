@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import affected
 from storage.models import Invite, Role, Team, Worker
 from storage.workers import create_worker
 
@@ -102,7 +103,7 @@ async def redeem(
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if affected(claimed) != 1:
         return Redeemed(RedeemStatus.USED)
     if invite.worker_id is not None:
         worker = await session.get(Worker, invite.worker_id)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
+from storage.db import affected
 from storage.models import OutboxMessage, OutboxStatus, Role, Worker
 from storage.upsert import insert_if_absent
 
@@ -146,7 +147,7 @@ async def _finish(session: AsyncSession, row_id: int, claimer: str, values: dict
         .execution_options(synchronize_session=False)
     )
     result = await session.execute(statement)
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return affected(result) == 1
 
 
 async def mark_sent(

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import affected
 from storage.models import SavedDraft
 
 
@@ -47,4 +48,4 @@ def remember(
 
 async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
     result = await session.execute(delete(SavedDraft).where(SavedDraft.saved_at < cutoff))
-    return result.rowcount or 0
+    return affected(result)

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import affected
 from storage.models import ProcessedUpdate
 from storage.upsert import insert_if_absent
 
@@ -28,4 +29,4 @@ async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
     result = await session.execute(
         delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff)
     )
-    return result.rowcount or 0
+    return affected(result)

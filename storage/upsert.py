@@ -8,6 +8,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
+from storage.db import affected
+
 
 def _insert(session: AsyncSession, model: type[DeclarativeBase]) -> Any:
     dialect = session.bind.dialect.name
@@ -33,4 +35,4 @@ async def insert_if_absent(
     """Insert unless a row with the same `keys` exists. True when this call inserted it."""
     statement = _insert(session, model).values(**values).on_conflict_do_nothing(index_elements=keys)
     result = await session.execute(statement)
-    return bool(result.rowcount)
+    return bool(affected(result))
