@@ -5,26 +5,41 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TextIO
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 
 from bot import demo as demo_command
-from bot import logging_setup, record
+from bot import logging_setup
 from bot.commands import invite_link
+from bot.export import FORMATS, render
 from bot.resource_import import ResourceImportError, run_import
-from domain.clock import Clock
+from domain.clock import Clock, FixedClock
+from domain.results import Confirm, Gone, Invalid
 from domain.settings import ConfigError, Settings, load_settings
+from domain.usecases.clients import RowsInvalid, import_client_rows
+from domain.usecases.exports import audit_listing as list_audit_trail
+from domain.usecases.exports import export_for_operator
+from domain.work import Work
 from storage import audit, invites, migrate, schema
 from storage import backup as backup_store
+from storage.client_import import ImportReport, decode
+from storage.clients import parse_code
 from storage.db import Database
-from storage.models import Role
+from storage.history import parse_since
+from storage.models import Role, client_code
 from storage.workers import create_worker, get_or_create_team
+from ui import texts
 
 log = logging.getLogger("caseline")
 
@@ -68,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="replace the SQLite database with a backup")
     restore.add_argument("file", type=Path)
 
-    record.add_cli_commands(sub)
+    add_record_commands(sub)
     resources = sub.add_parser("resources", help="the resource directory")
     resources_sub = resources.add_subparsers(dest="resources_command", required=True)
     load = resources_sub.add_parser(
@@ -115,8 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return asyncio.run(run_import(settings.database_url, args.file, now=Clock().now()))
             except ResourceImportError as exc:
                 raise CLIError(str(exc)) from exc
-        elif args.command in record.CLI_COMMANDS:
-            record.run_cli(args, settings)
+        elif args.command in RECORD_COMMANDS:
+            run_record_command(args, settings)
         elif args.command == "backup":
             pages = backup_store.backup(settings.database_url, args.file)
             print(f"backed up {pages} pages to {args.file}")
@@ -292,6 +307,226 @@ async def _check_ready(db: Database) -> None:
         await _require_schema(db)
     finally:
         await db.dispose()
+
+
+# ---------------------------------------------------------------------------------------
+# The client record: `caseline export`, `caseline clients import`, `caseline audit`.
+# Each runs one use case (domain/usecases/clients.py, exports.py) as the operator: no
+# actor, and every event says via=cli.
+
+RECORD_COMMANDS = ("export", "clients", "audit")
+
+
+class ExportError(CLIError):
+    """Something the operator can fix (a wrong code, a folder that is not there)."""
+
+
+def add_record_commands(sub: Any) -> None:
+    """Add the record's subcommands to `caseline`'s argparse subparsers."""
+    exporter = sub.add_parser("export", help="export one client's record as a PDF or CSV file")
+    exporter.add_argument("--client", required=True, help="the client's code, e.g. C-0042")
+    exporter.add_argument("--format", choices=FORMATS, default="pdf")
+    exporter.add_argument("--output", help="the file to write (default: <code>.<format> here)")
+
+    clients_parser = sub.add_parser("clients", help="clients")
+    clients_sub = clients_parser.add_subparsers(dest="clients_command", required=True)
+    importer = clients_sub.add_parser("import", help="import clients from a CSV file")
+    importer.add_argument("file", help="CSV with a header row (see storage/client_import.py)")
+    importer.add_argument("--check", action="store_true", help="check every row, import nothing")
+
+    auditor = sub.add_parser("audit", help="list the audit trail (no client names)")
+    auditor.add_argument("--client", help="only events about this client, e.g. C-0042")
+    auditor.add_argument("--worker", help="only what this worker did (their name)")
+    auditor.add_argument("--since", help="from this day (YYYY-MM-DD, UTC) or ISO time on")
+    auditor.add_argument("--limit", type=int, default=1000, help="at most this many (latest)")
+
+
+def run_record_command(args: argparse.Namespace, settings: Settings) -> None:
+    """Run one of RECORD_COMMANDS; problems the operator can fix raise CLIError."""
+    if args.command == "export":
+        print(asyncio.run(cli_export(settings, args.client, args.format, args.output)))
+    elif args.command == "clients" and args.clients_command == "import":
+        asyncio.run(cli_import_clients(settings, Path(args.file), check_only=args.check))
+    elif args.command == "audit":
+        for line in asyncio.run(
+            cli_audit(
+                settings,
+                client=args.client,
+                worker=args.worker,
+                since=args.since,
+                limit=args.limit,
+            )
+        ):
+            print(line)
+
+
+def _operator_work(db: Database, settings: Settings | None, now: datetime | None) -> Work:
+    """The unit of work of a command run at the shell."""
+    return Work(
+        db=db,
+        clock=FixedClock(now) if now is not None else Clock(),
+        settings=settings or load_settings({"CASELINE_DATABASE_URL": db.url}),
+    )
+
+
+async def cli_import_clients(
+    settings: Settings, path: Path, *, check_only: bool = False, out: TextIO | None = None
+) -> ImportReport:
+    """`caseline clients import FILE.csv`: progress and problems printed, the report
+    returned; any bad row raises CLIError after listing them (nothing imported)."""
+    stream = out or sys.stdout
+    try:
+        text = decode(await asyncio.to_thread(path.read_bytes))
+    except OSError as exc:
+        raise CLIError(f"cannot read {path}: {exc.strerror}") from exc
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    db = Database(settings.database_url)
+    try:
+        await _require_schema(db)
+        result = await import_client_rows(
+            _operator_work(db, settings, None),
+            text,
+            zone=ZoneInfo(settings.timezone),
+            progress=lambda line: print(line, file=stream, flush=True),
+            check_only=check_only,
+        )
+    finally:
+        await db.dispose()
+    if isinstance(result, RowsInvalid):
+        for problem in result.problems:
+            print(problem.render(), file=stream)
+        raise CLIError(
+            f"{len(result.problems)} row(s) with problems in {path.name}; nothing was imported"
+        )
+    report = result.about if isinstance(result, Confirm) else result.value
+    if check_only:
+        print(f"all {report.rows} rows are fine; nothing imported (--check)", file=stream)
+    else:
+        first = report.imported[0][1] if report.imported else "-"
+        last = report.imported[-1][1] if report.imported else "-"
+        print(f"imported {len(report.imported)} clients ({first} … {last})", file=stream)
+    return report
+
+
+async def cli_audit(
+    settings: Settings,
+    *,
+    client: str | None = None,
+    worker: str | None = None,
+    since: str | None = None,
+    limit: int = 1000,
+) -> list[str]:
+    """`caseline audit`: one line per event, oldest first; the listing is audited too."""
+    db = Database(settings.database_url)
+    try:
+        await _require_schema(db)
+        return await audit_listing(
+            db, client=client, worker=worker, since=since, limit=limit, settings=settings
+        )
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    finally:
+        await db.dispose()
+
+
+async def audit_listing(
+    db: Database,
+    *,
+    client: str | None = None,
+    worker: str | None = None,
+    since: str | None = None,
+    limit: int = 1000,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> list[str]:
+    """The lines `caseline audit` prints. ValueError for a bad code, name or date."""
+    client_id = None
+    if client is not None:
+        client_id = parse_code(client)
+        if client_id is None:
+            raise ValueError(f"not a client code: {client[:20]!r} (use e.g. C-0042)")
+    since_at = parse_since(since) if since else None
+    if limit < 1:
+        raise ValueError("--limit must be at least 1")
+    listing = await list_audit_trail(
+        _operator_work(db, settings, now),
+        client_id=client_id,
+        worker_name=worker,
+        since=since_at,
+        limit=limit,
+    )
+    if isinstance(listing, Invalid):
+        raise ValueError(f"no worker is called {worker!r}")
+    if listing.more:
+        print(
+            f"(only the latest {limit} events; narrow with --since or raise --limit)",
+            file=sys.stderr,
+        )
+    return [line.render() for line in listing.lines]
+
+
+async def export_client_file(
+    db: Database,
+    code: str,
+    fmt: str,
+    output: str | os.PathLike[str] | None = None,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    cwd: Path | None = None,
+    settings: Settings | None = None,
+) -> Path:
+    """Write one client's record to a file (default `<code>.<fmt>` in `cwd`), audited
+    with no actor (via=cli). The file is readable by its owner only."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: use pdf or csv")
+    client_id = parse_code(code)
+    if client_id is None:
+        raise ExportError(f"not a client code: {code[:20]!r} (use e.g. C-0042)")
+    path = Path(output) if output else (cwd or Path.cwd()) / f"{client_code(client_id)}.{fmt}"
+    if not path.parent.is_dir():
+        raise ExportError(f"there is no folder {path.parent}")
+    record = await export_for_operator(_operator_work(db, settings, now), client_id, fmt)
+    if isinstance(record, Gone):
+        raise ExportError(f"there is no client C-{client_id:04d}")
+    data = await asyncio.to_thread(
+        render, record, fmt, exported_by=texts.PDF_CLI, at=now, zone=zone
+    )
+    await asyncio.to_thread(_write_private, path, data)
+    return path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write next to `path` with mode 0600, then move into place (never half a file)."""
+    handle, temporary = tempfile.mkstemp(prefix=".caseline-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+async def cli_export(settings: Settings, code: str, fmt: str, output: str | None) -> str:
+    """`caseline export --client C-0042 --format pdf|csv [--output FILE]`: the line to print."""
+    db = Database(settings.database_url)
+    try:
+        await _require_schema(db)
+        path = await export_client_file(
+            db,
+            code,
+            fmt,
+            output,
+            now=Clock().now(),
+            zone=ZoneInfo(settings.timezone),
+            settings=settings,
+        )
+    finally:
+        await db.dispose()
+    return f"wrote {path} ({path.stat().st_size:,} bytes)"
 
 
 if __name__ == "__main__":

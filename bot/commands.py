@@ -9,11 +9,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from conversations.common import ACTIVE, end_dialogs
-from storage import audit, clients, invites
+from domain.results import AlreadySaved, Refused, Saved
+from domain.rules.roles import invitable_roles
+from domain.usecases.clients import caseload_page
+from domain.usecases.invites import invite_colleague, join_team
+from storage import clients
 from storage.invites import RedeemStatus
-from storage.models import Role, Team
 from ui import texts, views
 from ui.callbacks import pack, pattern, unpack
+from ui.client_card import show_client
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.timefmt import short_datetime
@@ -40,37 +44,22 @@ async def join(update: Update, context: CaselineContext, code: str) -> None:
     worker let go mid-dialog must not come back into it."""
     message = update.effective_message
     user = update.effective_user
-    services = context.services
-    now = services.clock.now()
     display_name = " ".join(filter(None, [user.first_name, user.last_name])) or "Colleague"
-    async with services.db.session() as session:
-        result = await invites.redeem(
-            session,
-            code,
-            telegram_user_id=user.id,
-            chat_id=message.chat_id,
-            display_name=display_name,
-            now=now,
-        )
-        await audit.record(
-            session,
-            "invite.redeem",
-            now=now,
-            telegram_id=user.id,
-            actor_id=result.worker.id if result.worker else None,
-            allowed=result.status == RedeemStatus.JOINED,
-            detail={"result": result.status.value},
-        )
-    if result.status == RedeemStatus.JOINED:
-        assert result.worker is not None
+    result = await join_team(
+        context.services,
+        code,
+        telegram_user_id=user.id,
+        chat_id=message.chat_id,
+        display_name=display_name,
+    )
+    if isinstance(result, Saved):
         end_dialogs(context.user_data)
         context.user_data.clear()
-        await message.reply_text(texts.welcome(result.worker.name, result.worker.role))
-    elif result.status == RedeemStatus.ALREADY_MEMBER:
-        assert result.worker is not None
-        await message.reply_text(texts.already_member(result.worker.name))
+        await message.reply_text(texts.welcome(result.value.name, result.value.role))
+    elif isinstance(result, AlreadySaved):
+        await message.reply_text(texts.already_member(result.value.name))
     else:
-        await message.reply_text(REDEEM_ANSWERS[result.status])
+        await message.reply_text(REDEEM_ANSWERS[RedeemStatus(result.reason)])
 
 
 async def help_command(update: Update, context: CaselineContext) -> None:
@@ -89,10 +78,8 @@ async def clients_command(update: Update, context: CaselineContext) -> None:
 
 
 async def _show_caseload(update: Update, context: CaselineContext, page: int) -> None:
-    actor = context.require_actor()
     services = context.services
-    async with services.db.session() as session:
-        listing = await clients.caseload_page(session, actor, page)
+    listing = await caseload_page(services, context.require_actor(), page)
     await show(update, views.caseload(listing, services.clock.now(), zone_of(context)))
 
 
@@ -112,8 +99,6 @@ async def open_client(
     update: Update, context: CaselineContext, client_id: int, *, toast: str | None = None
 ) -> None:
     """Show a client card if the actor may see it; the view or the refusal is audited."""
-    from bot.record import show_client
-
     await show_client(update, context, client_id, toast=toast)
 
 
@@ -137,7 +122,7 @@ async def invite_command(update: Update, context: CaselineContext) -> None:
     if not actor.can_invite:
         await update.effective_message.reply_text(texts.NOT_ALLOWED)
         return
-    roles = [Role.WORKER] if actor.role == Role.SUPERVISOR else list(Role)
+    roles = invitable_roles(actor.role)
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -152,30 +137,18 @@ async def invite_command(update: Update, context: CaselineContext) -> None:
 
 
 async def invite_button(update: Update, context: CaselineContext) -> None:
-    actor = context.require_actor()
     role = unpack(update.callback_query.data).action
-    allowed = {Role.SUPERVISOR: {Role.WORKER}, Role.ADMIN: set(Role)}.get(Role(actor.role), set())
-    services = context.services
-    now = services.clock.now()
-    if role not in allowed:
-        async with services.db.session() as session:
-            await audit.refused(
-                session, "invite.create", now=now, actor_id=actor.id, role=role[:20]
-            )
+    result = await invite_colleague(context.services, context.require_actor(), role)
+    if isinstance(result, Refused):
         await answer(update, texts.NOT_ALLOWED, alert=True)
         return
-    async with services.db.session() as session:
-        team = await session.get(Team, actor.team_id) if actor.team_id else None
-        code = await invites.create_invite(
-            session, role=Role(role), now=now, team=team, created_by_id=actor.id
-        )
-        await audit.record(
-            session, "invite.create", now=now, actor_id=actor.id, detail={"role": role}
-        )
+    invite = result.value
     await answer(update)
-    link = invite_link(context.bot.username, code)
-    expires = _expiry(now + invites.DEFAULT_TTL, context)
-    await update.callback_query.edit_message_text(texts.invite_created(role, link, code, expires))
+    link = invite_link(context.bot.username, invite.code)
+    expires = _expiry(invite.expires_at, context)
+    await update.callback_query.edit_message_text(
+        texts.invite_created(invite.role, link, invite.code, expires)
+    )
 
 
 def invite_link(bot_username: str | None, code: str) -> str | None:

@@ -1,5 +1,5 @@
 """One client's record as a printable case file (PDF) or a timeline spreadsheet (CSV):
-rendering, the in-chat 📤 Export button, and the function `caseline export` calls.
+rendering (also for `caseline export`, bot/cli.py) and the in-chat 📤 Export button.
 
 In the chat the file goes to the requester's own (private) chat only, after the server
 re-checked that they may see the client; every export, allowed or refused, is an audit
@@ -27,21 +27,18 @@ import functools
 import html
 import importlib.util
 import io
-import os
-import tempfile
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from storage import audit, caseload, clients
-from storage.export import ClientRecord, gather
+from domain.results import Refused
+from domain.usecases.exports import export_choice, export_client
+from storage.export import ClientRecord
 from storage.history import EventKind
-from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, zone_of
@@ -53,25 +50,14 @@ FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 SYSTEM_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 
 
-class ExportError(Exception):
-    """Something the operator can fix (a wrong code, a folder that is not there)."""
-
-
 # ---------------------------------------------------------------------------------------
 # In the chat
 
 
 async def export_menu(update: Update, context: CaselineContext, client_id: int) -> None:
     """cf:export:<id> — choose PDF or CSV. A refused look is audited as an export."""
-    actor = context.require_actor()
-    services = context.services
-    async with services.db.session() as session:
-        client = await clients.get_visible(session, actor, client_id)
-        if client is None:
-            await caseload.refuse(
-                session, actor, client_id, "client.export", now=services.clock.now()
-            )
-    if client is None:
+    client = await export_choice(context.services, context.require_actor(), client_id)
+    if isinstance(client, Refused):
         await _not_found(update, client_id)
         return
     await answer(update)
@@ -99,12 +85,8 @@ async def export_pressed(update: Update, context: CaselineContext) -> None:
     services = context.services
     now = services.clock.now()
     zone = zone_of(context)
-    async with services.db.session() as session:
-        client = await caseload.look(
-            session, actor, client_id, "client.export", now=now, detail={"format": fmt}
-        )
-        record = await gather(session, client, now) if client else None
-    if record is None:
+    record = await export_client(services, actor, client_id, fmt)
+    if isinstance(record, Refused):
         await _not_found(update, client_id)
         return
     data = await asyncio.to_thread(render, record, fmt, exported_by=actor.name, at=now, zone=zone)
@@ -125,97 +107,6 @@ async def _not_found(update: Update, client_id: int | None) -> None:
 def handlers() -> list:
     """The format buttons (the 📤 Export card button itself is routed by bot/record.py)."""
     return [CallbackQueryHandler(export_pressed, pattern=r"^ex:(pdf|csv):")]
-
-
-# ---------------------------------------------------------------------------------------
-# The CLI
-
-
-async def export_client_file(
-    db: Any,
-    code: str,
-    fmt: str,
-    output: str | os.PathLike[str] | None = None,
-    *,
-    now: datetime,
-    zone: ZoneInfo,
-    cwd: Path | None = None,
-) -> Path:
-    """Write one client's record to a file (default `<code>.<fmt>` in `cwd`) and audit
-    it with no actor (via=cli). The file is readable by its owner only."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}: use pdf or csv")
-    client_id = clients.parse_code(code)
-    if client_id is None:
-        raise ExportError(f"not a client code: {code[:20]!r} (use e.g. C-0042)")
-    async with db.session() as session:
-        client = await session.get(Client, client_id)
-        if client is None:
-            raise ExportError(f"there is no client C-{client_id:04d}")
-        path = Path(output) if output else (cwd or Path.cwd()) / f"{client.code}.{fmt}"
-        if not path.parent.is_dir():
-            raise ExportError(f"there is no folder {path.parent}")
-        record = await gather(session, client, now)
-        data = await asyncio.to_thread(
-            render, record, fmt, exported_by=texts.PDF_CLI, at=now, zone=zone
-        )
-        await asyncio.to_thread(_write_private, path, data)
-        try:
-            await audit.record(
-                session,
-                "client.export",
-                now=now,
-                subject_type="client",
-                subject_id=client.id,
-                client_id=client.id,
-                detail={"format": fmt, "via": "cli"},
-            )
-            await session.flush()
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-    return path
-
-
-async def require_schema(db: Any) -> None:
-    """As `caseline` does before any command that uses the database."""
-    from bot.cli import CLIError
-    from storage import schema
-
-    if not await schema.is_current(db):
-        raise CLIError("the database schema is missing or old: run `caseline db upgrade` first")
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write next to `path` with mode 0600, then move into place (never half a file)."""
-    handle, temporary = tempfile.mkstemp(prefix=".caseline-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-async def cli_export(settings: Any, code: str, fmt: str, output: str | None) -> str:
-    """`caseline export --client C-0042 --format pdf|csv [--output FILE]`: the line to print."""
-    from bot.cli import CLIError
-    from domain.clock import Clock
-    from storage.db import Database
-
-    db = Database(settings.database_url)
-    try:
-        await require_schema(db)
-        path = await export_client_file(
-            db, code, fmt, output, now=Clock().now(), zone=ZoneInfo(settings.timezone)
-        )
-    except ExportError as exc:
-        raise CLIError(str(exc)) from exc
-    finally:
-        await db.dispose()
-    return f"wrote {path} ({path.stat().st_size:,} bytes)"
 
 
 # ---------------------------------------------------------------------------------------

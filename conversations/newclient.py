@@ -20,13 +20,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import open_client
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, use_buttons
-from storage import audit, clients, saved_drafts
-from storage.models import Program, client_code
+from domain.results import Invalid
+from domain.usecases.clients import add_client
+from storage import clients
+from storage.models import Program
 from ui import texts
 from ui.callbacks import pack, pattern, unpack
+from ui.client_card import show_client
 from ui.context import CaselineContext
 from ui.replies import answer
 
@@ -146,33 +148,26 @@ async def _confirm(update: Update, context: CaselineContext, days: int) -> int:
 
 
 async def save(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
     draft = context.user_data.get(DRAFT) or {}
     if not {"name", "program", "frequency"} <= draft.keys():
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
-    services = context.services
-    now = services.clock.now()
-    token = draft.get(drafts.TOKEN)
-    async with services.db.session() as session:
-        client_id = await saved_drafts.saved_as(session, actor.id, token, "client")
-        if client_id is None:  # else saved before a crash lost the confirmation
-            client = await clients.create_client(
-                session,
-                name=draft["name"],
-                program=Program(draft["program"]),
-                contact_frequency_days=draft["frequency"],
-                worker_id=actor.id,
-                now=now,
-            )
-            await audit.record_client(
-                session, "client.create", now=now, actor_id=actor.id, client_id=client.id
-            )
-            saved_drafts.remember(session, actor.id, token, "client", client.id, now)
-            client_id = client.id
-    toast = texts.client_saved(client_code(client_id))
+    result = await add_client(
+        context.services,
+        context.require_actor(),
+        name=draft["name"],
+        program=Program(draft["program"]),
+        contact_frequency_days=draft["frequency"],
+        draft_token=draft.get(drafts.TOKEN),
+    )
+    if isinstance(result, Invalid):
+        # A frequency the buttons and the typed check never let through.
+        await answer(update, texts.STALE_BUTTON)
+        return ConversationHandler.END
+    saved = result.value
+    toast = texts.client_saved(saved.code)
     return await confirm_saved(
-        update, context, lambda: open_client(update, context, client_id, toast=toast), DRAFT
+        update, context, lambda: show_client(update, context, saved.id, toast=toast), DRAFT
     )
 
 

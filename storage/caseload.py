@@ -1,28 +1,23 @@
-"""Who looks after a client and whether the case is open: the facts of the full client
-card, an audited look at a record, transfer, discharge and reopen.
+"""Who looks after a client and whether the case is open: the queries behind the full
+client card, an audited look at a record, transfer, discharge and reopen.
 
-Every service here re-checks on the server what the actor may do (a button only names
-ids) and writes its audit event itself, allowed or refused, in the caller's session —
-so no caller can forget it.
-
-Rules:
-- Looking at a record (card, history, export): whoever may see the client
-  (`storage.access.visible_clients`).
-- Transfer: supervisors, to an active worker or supervisor of their own team; admins,
-  to one of the team of the client's current worker (anyone active when the client has
-  no team). The client's future scheduled appointments held by the old worker move to
-  the new one, so their reminders follow the case.
-- Discharge and reopen: whoever may see the client (`DISCHARGE_ROLES`). Discharge
-  cancels the client's future scheduled appointments (reason "discharged"); a discharged
-  client is in no reminder and no figure. Reopen makes the case active again and clears
-  the discharge fields; nothing missed is replayed.
+The use cases in domain/usecases/clients.py decide (who may do what, domain/rules/roles.py)
+and audit; this module holds what they ask of the database:
+- `look` / `refuse`: the client if the actor may see it (`storage.access.visible_clients`),
+  with the audit event of that look, allowed or refused, in the caller's session.
+- `transfer_targets`: supervisors hand a case to an active worker or supervisor of their
+  own team; admins to one of the team of the client's current worker (anyone active when
+  the client has no team). `move_future_appointments`: the client's future scheduled
+  appointments held by the old worker move to the new one, so their reminders follow.
+- `cancel_future_appointments`: a discharge cancels the client's future scheduled
+  appointments (reason "discharged"); a discharged client is in no reminder and no figure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -33,7 +28,6 @@ from storage.models import (
     Appointment,
     AppointmentStatus,
     Client,
-    ClientStatus,
     Goal,
     Note,
     Plan,
@@ -46,29 +40,10 @@ from storage.models import (
 from storage.notes import recent_for_client
 from storage.workers import Actor
 
-TRANSFER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
-DISCHARGE_ROLES = frozenset(Role)
-TARGET_ROLES = (Role.WORKER, Role.SUPERVISOR)
 TARGETS_MAX = 40
 DISCHARGE_CANCEL_REASON = "discharged"
-REASON_MAX = 500
 RECENT_NOTES = 3
 OPEN_REFERRALS = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
-
-
-class Outcome(StrEnum):
-    DONE = "done"
-    NOT_FOUND = "not_found"  # absent, or not visible to the actor
-    NOT_ALLOWED = "not_allowed"  # visible, but the role or the target forbids it
-    UNCHANGED = "unchanged"  # already discharged / already open / same worker
-
-
-@dataclass(slots=True)
-class Change:
-    outcome: Outcome
-    client: Client | None = None
-    worker: Worker | None = None
-    appointments: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,14 +149,11 @@ async def card_facts(session: AsyncSession, client: Client, now: datetime) -> Ca
 # Transfer
 
 
-def may_transfer(actor: Actor) -> bool:
-    return actor.role in TRANSFER_ROLES
-
-
-async def transfer_targets(session: AsyncSession, actor: Actor, client: Client) -> list[Worker]:
-    """Who `actor` may hand `client` to: active workers and supervisors of the team."""
-    if not may_transfer(actor):
-        return []
+async def transfer_targets(
+    session: AsyncSession, actor: Actor, client: Client, roles: Sequence[str]
+) -> list[Worker]:
+    """Active workers of `roles` the case may go to (see the module docstring); the
+    caller has checked that the actor may transfer at all."""
     if actor.role == Role.SUPERVISOR:
         team_id = actor.team_id
         if team_id is None:
@@ -194,7 +166,7 @@ async def transfer_targets(session: AsyncSession, actor: Actor, client: Client) 
             ).scalar_one_or_none()
     statement = select(Worker).where(
         Worker.active.is_(True),
-        Worker.role.in_(TARGET_ROLES),
+        Worker.role.in_(roles),
         Worker.id != (client.worker_id or 0),
     )
     if team_id is not None:
@@ -203,56 +175,27 @@ async def transfer_targets(session: AsyncSession, actor: Actor, client: Client) 
     return list((await session.execute(statement)).scalars())
 
 
-async def transfer(
-    session: AsyncSession,
-    actor: Actor,
-    client_id: int | None,
-    worker_id: int | None,
-    *,
-    now: datetime,
-) -> Change:
-    action = "client.transfer"
-    client = await clients.get_visible(session, actor, client_id) if client_id else None
-    if client is None:
-        await refuse(session, actor, client_id, action, now=now, detail={"to": worker_id})
-        return Change(Outcome.NOT_FOUND)
-    if worker_id is not None and worker_id == client.worker_id:
-        return Change(Outcome.UNCHANGED, client)
-    targets = await transfer_targets(session, actor, client)
-    target = next((worker for worker in targets if worker.id == worker_id), None)
-    if target is None:
-        await refuse(session, actor, client.id, action, now=now, detail={"to": worker_id})
-        return Change(Outcome.NOT_ALLOWED, client)
-    previous = client.worker_id
-    client.worker_id = target.id
-    client.updated_at = now
-    moved = 0
-    if previous is not None:
-        result = await session.execute(
-            update(Appointment)
-            .where(
-                Appointment.client_id == client.id,
-                Appointment.worker_id == previous,
-                Appointment.status == AppointmentStatus.SCHEDULED,
-                Appointment.starts_at > now,
-            )
-            .values(worker_id=target.id)
-            .execution_options(synchronize_session=False)
+async def move_future_appointments(
+    session: AsyncSession, client_id: int, from_worker: int, to_worker: int, now: datetime
+) -> int:
+    """The client's scheduled appointments after `now` held by `from_worker` go to
+    `to_worker`; how many moved."""
+    result = await session.execute(
+        update(Appointment)
+        .where(
+            Appointment.client_id == client_id,
+            Appointment.worker_id == from_worker,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at > now,
         )
-        moved = result.rowcount or 0
-    await audit.record_client(
-        session,
-        action,
-        now=now,
-        actor_id=actor.id,
-        client_id=client.id,
-        detail={"from": previous, "to": target.id, "appointments": moved},
+        .values(worker_id=to_worker)
+        .execution_options(synchronize_session=False)
     )
-    return Change(Outcome.DONE, client, target, moved)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # ---------------------------------------------------------------------------------------
-# Discharge and reopen
+# Discharge
 
 
 async def scheduled_ahead(session: AsyncSession, client_id: int, now: datetime) -> int:
@@ -270,87 +213,17 @@ async def scheduled_ahead(session: AsyncSession, client_id: int, now: datetime) 
     ).scalar_one()
 
 
-async def _changeable(
-    session: AsyncSession, actor: Actor, client_id: int | None, action: str, now: datetime
-) -> Client | Change:
-    client = await clients.get_visible(session, actor, client_id) if client_id else None
-    if client is None:
-        await refuse(session, actor, client_id, action, now=now)
-        return Change(Outcome.NOT_FOUND)
-    if actor.role not in DISCHARGE_ROLES:
-        await refuse(session, actor, client.id, action, now=now)
-        return Change(Outcome.NOT_ALLOWED, client)
-    return client
-
-
-async def discharge(
-    session: AsyncSession,
-    actor: Actor,
-    client_id: int | None,
-    *,
-    reason_code: str,
-    reason_text: str,
-    now: datetime,
-) -> Change:
-    """Close the case: status discharged, when and why; future appointments cancelled."""
-    action = "client.discharge"
-    reason_text = " ".join(reason_text.split())[:REASON_MAX]
-    if not reason_text:
-        raise ValueError("a discharge needs a reason")
-    found = await _changeable(session, actor, client_id, action, now)
-    if isinstance(found, Change):
-        return found
-    client = found
-    if client.status == ClientStatus.DISCHARGED:
-        return Change(Outcome.UNCHANGED, client)
-    previous = client.status
-    client.status = ClientStatus.DISCHARGED
-    client.discharged_at = now
-    client.discharge_reason = reason_text
-    client.updated_at = now
+async def cancel_future_appointments(session: AsyncSession, client_id: int, now: datetime) -> int:
+    """Cancel the client's scheduled appointments after `now` (reason "discharged");
+    how many were cancelled."""
     result = await session.execute(
         update(Appointment)
         .where(
-            Appointment.client_id == client.id,
+            Appointment.client_id == client_id,
             Appointment.status == AppointmentStatus.SCHEDULED,
             Appointment.starts_at > now,
         )
         .values(status=AppointmentStatus.CANCELLED, cancel_reason=DISCHARGE_CANCEL_REASON)
         .execution_options(synchronize_session=False)
     )
-    cancelled = result.rowcount or 0
-    await audit.record_client(
-        session,
-        action,
-        now=now,
-        actor_id=actor.id,
-        client_id=client.id,
-        detail={
-            "reason": reason_code,
-            # The reason as typed, for the client's timeline; `caseline audit` never
-            # prints free text (storage/history.py).
-            "reason_text": reason_text,
-            "previous_status": previous,
-            "appointments_cancelled": cancelled,
-        },
-    )
-    return Change(Outcome.DONE, client, appointments=cancelled)
-
-
-async def reopen(
-    session: AsyncSession, actor: Actor, client_id: int | None, *, now: datetime
-) -> Change:
-    """Open a discharged case again: active, discharge fields cleared."""
-    action = "client.reopen"
-    found = await _changeable(session, actor, client_id, action, now)
-    if isinstance(found, Change):
-        return found
-    client = found
-    if client.status != ClientStatus.DISCHARGED:
-        return Change(Outcome.UNCHANGED, client)
-    client.status = ClientStatus.ACTIVE
-    client.discharged_at = None
-    client.discharge_reason = None
-    client.updated_at = now
-    await audit.record_client(session, action, now=now, actor_id=actor.id, client_id=client.id)
-    return Change(Outcome.DONE, client)
+    return int(getattr(result, "rowcount", 0) or 0)

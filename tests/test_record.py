@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from bot import export, record
+from bot import cli, export
 from bot.reminders import planning as reminder_store
 from domain.settings import load_settings
 from storage import appointments, migrate, notes
@@ -410,9 +410,7 @@ async def test_the_cli_export_writes_a_private_file_named_after_the_client(harne
     await _seed_record(harness, 701, client_id)
     now = harness.clock.now()
 
-    path = await export.export_client_file(
-        harness.db, "c1", "pdf", now=now, zone=BERLIN, cwd=tmp_path
-    )
+    path = await cli.export_client_file(harness.db, "c1", "pdf", now=now, zone=BERLIN, cwd=tmp_path)
     assert path == tmp_path / "C-0001.pdf"
     assert os.stat(path).st_mode & 0o777 == 0o600
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
@@ -421,16 +419,16 @@ async def test_the_cli_export_writes_a_private_file_named_after_the_client(harne
     output = tmp_path / "out" / "maria.csv"
     output.parent.mkdir()
     assert (
-        await export.export_client_file(harness.db, "C-0001", "csv", output, now=now, zone=BERLIN)
+        await cli.export_client_file(harness.db, "C-0001", "csv", output, now=now, zone=BERLIN)
         == output
     )
     assert output.read_bytes().decode("utf-8-sig").startswith("date,type,author,summary,text")
 
     for code, problem in (("C-0099", "there is no client C-0099"), ("x", "not a client code")):
-        with pytest.raises(export.ExportError, match=problem):
-            await export.export_client_file(harness.db, code, "pdf", now=now, zone=BERLIN)
-    with pytest.raises(export.ExportError, match="no folder"):
-        await export.export_client_file(
+        with pytest.raises(cli.ExportError, match=problem):
+            await cli.export_client_file(harness.db, code, "pdf", now=now, zone=BERLIN)
+    with pytest.raises(cli.ExportError, match="no folder"):
+        await cli.export_client_file(
             harness.db, "C-0001", "pdf", tmp_path / "missing" / "x.pdf", now=now, zone=BERLIN
         )
     exports = await _audits(harness, action="client.export")
@@ -804,7 +802,7 @@ async def test_the_audit_listing_filters_by_client_worker_and_day_without_names(
     second = [data for _, data in buttons(await _open_card(wanda, 2))]
     assert "cf:intake:2" in second and "cf:review:2" not in second  # no plan yet
 
-    lines = await record.audit_listing(harness.db, client="C-0001", now=harness.clock.now())
+    lines = await cli.audit_listing(harness.db, client="C-0001", now=harness.clock.now())
     assert lines == [
         "2026-03-02T08:00:00Z | Wanda Worker | client.history | client:1 | C-0001 | allowed",
         "2026-03-02T08:00:00Z | Wanda Worker | client.view | client:1 | C-0001 | allowed",
@@ -813,12 +811,12 @@ async def test_the_audit_listing_filters_by_client_worker_and_day_without_names(
         " | format=pdf",
     ]
     assert all(NAME not in line and "Second Person" not in line for line in lines)
-    lines = await record.audit_listing(harness.db, worker="otto other", now=harness.clock.now())
+    lines = await cli.audit_listing(harness.db, worker="otto other", now=harness.clock.now())
     assert [line.split(" | ")[2:6] for line in lines] == [
         ["client.history", "client:1", "C-0001", "refused"],
         ["client.export", "client:1", "C-0001", "refused"],
     ]
-    lines = await record.audit_listing(
+    lines = await cli.audit_listing(
         harness.db, worker="Wanda Worker", since="2026-03-03", now=harness.clock.now()
     )
     assert [line.split(" | ")[4] for line in lines] == ["C-0002", "C-0002"]
@@ -835,7 +833,7 @@ async def test_the_audit_listing_filters_by_client_worker_and_day_without_names(
         ({"since": "yesterday"}, "not a date"),
     ):
         with pytest.raises(ValueError, match=message):
-            await record.audit_listing(harness.db, **bad)
+            await cli.audit_listing(harness.db, **bad)
 
 
 async def test_the_cli_commands_run_against_a_migrated_database(backend, tmp_path, capsys):
@@ -850,12 +848,12 @@ async def test_the_cli_commands_run_against_a_migrated_database(backend, tmp_pat
             {"CASELINE_DATABASE_URL": url, "CASELINE_TIMEZONE": "Europe/Berlin"}
         )
         parser = argparse.ArgumentParser(prog="caseline")
-        record.add_cli_commands(parser.add_subparsers(dest="command", required=True))
+        cli.add_record_commands(parser.add_subparsers(dest="command", required=True))
         source = tmp_path / "clients.csv"
         source.write_text(CLEAN.replace(",Nina Notyet,", ",Wanda Worker,"), encoding="utf-8")
 
         def run(*argv: str) -> str:
-            record.run_cli(parser.parse_args(argv), settings)
+            cli.run_record_command(parser.parse_args(argv), settings)
             return capsys.readouterr().out
 
         out = await asyncio.to_thread(run, "clients", "import", str(source), "--check")

@@ -1,0 +1,367 @@
+"""The client record: add a client, look at the card and the history, discharge, reopen,
+transfer, and list or import clients.
+
+Each function owns its transaction (`work.transaction()`), authorises (who may see the
+client: storage/access.py; what a role may do: domain/rules/roles.py), writes, audits —
+every look at a record and every refusal too — and returns one value of
+domain/results.py:
+
+- a change returns `Saved(...)`, `Stale(client)` when the record is already as asked
+  (already discharged, not discharged, already with that worker), `Refused(...)`, or
+  `Invalid(reason)` for input that breaks a rule;
+- a read returns what it read, or `Refused(...)`: the look itself is audited, so the
+  caller renders what came back and never opens a session.
+
+`Refused().subject` says why: "client" — the actor may not see the client, or there is
+no such client (the answer must not tell which); "role" — the actor sees the client but
+their role may not do this; "worker" — the worker named as a transfer's target is not
+one the actor may hand the case to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.results import Confirm, Invalid, Refused, Saved, Stale
+from domain.rules import roles
+from domain.work import Work
+from storage import audit, caseload, clients, saved_drafts
+from storage.caseload import CardFacts
+from storage.client_import import ImportReport, Problem, Progress, import_clients
+from storage.clients import CaseloadPage
+from storage.history import Event, timeline
+from storage.models import Client, ClientStatus, Program, Worker, client_code
+from storage.workers import Actor, names
+
+NOT_VISIBLE = Refused("client")
+ROLE_REFUSED = Refused("role")
+WORKER_REFUSED = Refused("worker")
+
+# Invalid reasons of a discharge
+REASON_EMPTY = "reason_empty"
+REASON_TOO_LONG = "reason_too_long"
+
+DRAFT_SUBJECT = "client"
+
+
+@dataclass(frozen=True, slots=True)
+class NewClient:
+    """The id and code of a client /newclient saved (now or before a crash)."""
+
+    id: int
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientHistory:
+    client: Client
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TransferChoice:
+    client: Client
+    targets: list[Worker]
+    current_worker: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Transferred:
+    client: Client
+    worker: Worker
+    appointments_moved: int
+
+
+@dataclass(frozen=True, slots=True)
+class DischargeChoice:
+    client: Client
+    appointments_ahead: int
+
+
+@dataclass(frozen=True, slots=True)
+class Discharged:
+    client: Client
+    appointments_cancelled: int
+
+
+# ---------------------------------------------------------------------------------------
+# New client and the caseload
+
+
+async def add_client(
+    work: Work,
+    actor: Actor,
+    *,
+    name: str,
+    program: Program,
+    contact_frequency_days: int,
+    draft_token: str | None,
+) -> Saved[NewClient] | Invalid:
+    """/newclient's ✅ Save: a client on the actor's own caseload, once per draft (a Save
+    pressed again after a crash finds the client the draft already became)."""
+    if contact_frequency_days not in clients.FREQUENCY_RANGE:
+        return Invalid("frequency")
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client_id = await saved_drafts.saved_as(session, actor.id, draft_token, DRAFT_SUBJECT)
+        if client_id is None:
+            client = await clients.create_client(
+                session,
+                name=name,
+                program=program,
+                contact_frequency_days=contact_frequency_days,
+                worker_id=actor.id,
+                now=now,
+            )
+            await audit.record_client(
+                session, "client.create", now=now, actor_id=actor.id, client_id=client.id
+            )
+            saved_drafts.remember(session, actor.id, draft_token, DRAFT_SUBJECT, client.id, now)
+            client_id = client.id
+    # A Save pressed twice shows the same card and toast either way.
+    return Saved(NewClient(client_id, client_code(client_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class RowsInvalid(Invalid):
+    """Rows of an import that break a rule; nothing was imported."""
+
+    problems: tuple[Problem, ...] = ()
+    rows: int = 0
+
+
+async def import_client_rows(
+    work: Work,
+    text: str,
+    *,
+    zone: ZoneInfo,
+    progress: Progress | None = None,
+    check_only: bool = False,
+) -> Saved[ImportReport] | Confirm[ImportReport] | RowsInvalid:
+    """`caseline clients import`, run by the operator (no actor; each client's
+    "client.import" event says via=cli): every row is checked first, and only when all
+    are good are they all added, in one transaction. `check_only` writes nothing and
+    returns Confirm(report): the rows are fine, run it without --check to import."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        report = await import_clients(
+            session, text, now=now, zone=zone, progress=progress, check_only=check_only
+        )
+    if not report.ok:
+        return RowsInvalid("rows", tuple(report.problems), report.rows)
+    if check_only:
+        return Confirm("import", report)
+    return Saved(report)
+
+
+async def caseload_page(work: Work, actor: Actor, page: int) -> CaseloadPage:
+    """A page of the actor's own caseload (their own clients: nothing to refuse)."""
+    async with work.transaction() as session:
+        return await clients.caseload_page(session, actor, page)
+
+
+# ---------------------------------------------------------------------------------------
+# The card and the history
+
+
+async def look_at_client(work: Work, actor: Actor, client_id: int | None) -> CardFacts | Refused:
+    """The facts of the full client card; the look is audited ("client.view"), and so
+    is a refusal."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await caseload.look(session, actor, client_id, "client.view", now=now)
+        if client is None:
+            return NOT_VISIBLE
+        return await caseload.card_facts(session, client, now)
+
+
+async def history_page(
+    work: Work, actor: Actor, client_id: int | None, page: int
+) -> ClientHistory | Refused:
+    """The client's whole timeline, newest first, for one page of /history; each look
+    is audited ("client.history" with the page)."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await caseload.look(
+            session, actor, client_id, "client.history", now=now, detail={"page": page}
+        )
+        if client is None:
+            return NOT_VISIBLE
+        return ClientHistory(client, await timeline(session, client, now))
+
+
+# ---------------------------------------------------------------------------------------
+# Transfer (supervisors within their team; admins)
+
+TRANSFER = "client.transfer"
+
+
+async def transfer_choice(
+    work: Work, actor: Actor, client_id: int | None
+) -> TransferChoice | Refused:
+    """Whom the actor may hand the client to. Refused (and audited) when the actor may
+    not see the client, or ("role") may not transfer at all."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, client_id) if client_id else None
+        if client is None or not roles.may_transfer(actor.role):
+            await caseload.refuse(session, actor, client_id, TRANSFER, now=now)
+            return NOT_VISIBLE if client is None else ROLE_REFUSED
+        targets = await caseload.transfer_targets(
+            session, actor, client, roles.TRANSFER_TARGET_ROLES
+        )
+        who = await names(session, {client.worker_id} if client.worker_id else set())
+    return TransferChoice(client, targets, who.get(client.worker_id or 0))
+
+
+async def transfer_client(
+    work: Work, actor: Actor, client_id: int | None, worker_id: int | None
+) -> Saved[Transferred] | Stale[Client] | Refused:
+    """Hand the case to `worker_id`; the client's future scheduled appointments held by
+    the old worker follow it. Stale when the client is already with that worker."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, client_id) if client_id else None
+        if client is None:
+            await caseload.refuse(
+                session, actor, client_id, TRANSFER, now=now, detail={"to": worker_id}
+            )
+            return NOT_VISIBLE
+        if worker_id is not None and worker_id == client.worker_id:
+            return Stale(client)
+        targets = (
+            await caseload.transfer_targets(session, actor, client, roles.TRANSFER_TARGET_ROLES)
+            if roles.may_transfer(actor.role)
+            else []
+        )
+        target = next((worker for worker in targets if worker.id == worker_id), None)
+        if target is None:
+            await caseload.refuse(
+                session, actor, client.id, TRANSFER, now=now, detail={"to": worker_id}
+            )
+            return WORKER_REFUSED
+        previous = client.worker_id
+        client.worker_id = target.id
+        client.updated_at = now
+        moved = 0
+        if previous is not None:
+            moved = await caseload.move_future_appointments(
+                session, client.id, previous, target.id, now
+            )
+        await audit.record_client(
+            session,
+            TRANSFER,
+            now=now,
+            actor_id=actor.id,
+            client_id=client.id,
+            detail={"from": previous, "to": target.id, "appointments": moved},
+        )
+    return Saved(Transferred(client, target, moved))
+
+
+# ---------------------------------------------------------------------------------------
+# Discharge and reopen
+
+DISCHARGE = "client.discharge"
+REOPEN = "client.reopen"
+
+
+async def _changeable(
+    work: Work, actor: Actor, client_id: int | None, action: str, now: datetime
+) -> Client | Refused:
+    """The client, if the actor may see it and their role may discharge or reopen;
+    else the refusal, audited. Call inside the use case's transaction."""
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, client_id) if client_id else None
+        if client is None or not roles.may_discharge(actor.role):
+            await caseload.refuse(session, actor, client_id, action, now=now)
+            return NOT_VISIBLE if client is None else ROLE_REFUSED
+        return client
+
+
+async def discharge_choice(
+    work: Work, actor: Actor, client_id: int | None
+) -> DischargeChoice | Stale[Client] | Refused:
+    """What the discharge question needs: the client and how many future appointments a
+    discharge would cancel. Stale when the case is closed already."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await _changeable(work, actor, client_id, DISCHARGE, now)
+        if isinstance(found, Refused):
+            return found
+        if found.status == ClientStatus.DISCHARGED:
+            return Stale(found)
+        return DischargeChoice(found, await caseload.scheduled_ahead(session, found.id, now))
+
+
+def check_discharge_reason(text: str) -> str | Invalid:
+    """The reason as stored, or why it cannot be."""
+    reason = roles.clean_reason(text)
+    if not reason:
+        return Invalid(REASON_EMPTY)
+    if len(reason) > roles.DISCHARGE_REASON_MAX:
+        return Invalid(REASON_TOO_LONG)
+    return reason
+
+
+async def discharge_client(
+    work: Work, actor: Actor, client_id: int | None, *, reason_code: str, reason_text: str
+) -> Saved[Discharged] | Stale[Client] | Refused | Invalid:
+    """Close the case: status discharged, when and why; the client's future scheduled
+    appointments are cancelled. Stale when it is closed already."""
+    reason = check_discharge_reason(reason_text)
+    if isinstance(reason, Invalid):
+        return reason
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await _changeable(work, actor, client_id, DISCHARGE, now)
+        if isinstance(found, Refused):
+            return found
+        client = found
+        if client.status == ClientStatus.DISCHARGED:
+            return Stale(client)
+        previous = client.status
+        client.status = ClientStatus.DISCHARGED
+        client.discharged_at = now
+        client.discharge_reason = reason
+        client.updated_at = now
+        cancelled = await caseload.cancel_future_appointments(session, client.id, now)
+        await audit.record_client(
+            session,
+            DISCHARGE,
+            now=now,
+            actor_id=actor.id,
+            client_id=client.id,
+            detail={
+                "reason": reason_code,
+                # The reason as typed, for the client's timeline; `caseline audit` never
+                # prints free text (storage/history.py).
+                "reason_text": reason,
+                "previous_status": previous,
+                "appointments_cancelled": cancelled,
+            },
+        )
+    return Saved(Discharged(client, cancelled))
+
+
+async def reopen_client(
+    work: Work, actor: Actor, client_id: int | None
+) -> Saved[Client] | Stale[Client] | Refused:
+    """Open a discharged case again: active, discharge fields cleared; nothing missed
+    is replayed. Stale when the case is not discharged."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await _changeable(work, actor, client_id, REOPEN, now)
+        if isinstance(found, Refused):
+            return found
+        client = found
+        if client.status != ClientStatus.DISCHARGED:
+            return Stale(client)
+        client.status = ClientStatus.ACTIVE
+        client.discharged_at = None
+        client.discharge_reason = None
+        client.updated_at = now
+        await audit.record_client(session, REOPEN, now=now, actor_id=actor.id, client_id=client.id)
+    return Saved(client)

@@ -1,0 +1,77 @@
+"""Joining the team with an invite code, and inviting a colleague from the chat.
+
+Both are audit events, allowed or refused ("invite.redeem", "invite.create").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.results import AlreadySaved, Invalid, Refused, Saved
+from domain.rules.roles import invitable_roles
+from domain.work import Work
+from storage import audit, invites
+from storage.invites import RedeemStatus
+from storage.models import Role, Team, Worker
+from storage.workers import Actor
+
+ROLE_REFUSED = Refused("role")
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvite:
+    code: str  # the only time the code exists: show it, never store it
+    role: Role
+    expires_at: datetime
+
+
+async def join_team(
+    work: Work, code: str, *, telegram_user_id: int, chat_id: int, display_name: str
+) -> Saved[Worker] | AlreadySaved[Worker] | Invalid:
+    """Redeem an invite code for this Telegram account. AlreadySaved when the account
+    is an active worker already; Invalid("unknown" | "expired" | "used") otherwise."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        result = await invites.redeem(
+            session,
+            code,
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id,
+            display_name=display_name,
+            now=now,
+        )
+        await audit.record(
+            session,
+            "invite.redeem",
+            now=now,
+            telegram_id=telegram_user_id,
+            actor_id=result.worker.id if result.worker else None,
+            allowed=result.status == RedeemStatus.JOINED,
+            detail={"result": result.status.value},
+        )
+    if result.status == RedeemStatus.JOINED and result.worker is not None:
+        return Saved(result.worker)
+    if result.status == RedeemStatus.ALREADY_MEMBER and result.worker is not None:
+        return AlreadySaved(result.worker)
+    return Invalid(result.status.value)
+
+
+async def invite_colleague(work: Work, actor: Actor, role: str) -> Saved[NewInvite] | Refused:
+    """A one-time code for someone of `role` to join the actor's team: supervisors
+    invite workers, admins anyone (domain/rules/roles.py)."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        if role not in invitable_roles(actor.role):
+            await audit.refused(
+                session, "invite.create", now=now, actor_id=actor.id, role=role[:20]
+            )
+            return ROLE_REFUSED
+        team = await session.get(Team, actor.team_id) if actor.team_id else None
+        code = await invites.create_invite(
+            session, role=Role(role), now=now, team=team, created_by_id=actor.id
+        )
+        await audit.record(
+            session, "invite.create", now=now, actor_id=actor.id, detail={"role": role}
+        )
+    return Saved(NewInvite(code, Role(role), now + invites.DEFAULT_TTL))

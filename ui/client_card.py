@@ -1,0 +1,182 @@
+"""The full client card: what a worker sees of one client, and the buttons that start
+everything else about them. Facts come from domain/usecases/clients.py (`look_at_client`);
+nothing here reads the database.
+
+    cf:<flow>:<client>   the card's buttons. note/visit/appt/plan/review/refer/intake start
+                         dialogs (conversations/); history/export/transfer/discharge/reopen/
+                         card are bot/record.py's
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from domain.results import Refused
+from domain.rules import roles
+from domain.usecases.clients import look_at_client
+from storage.caseload import CardFacts
+from storage.models import ClientStatus
+from storage.workers import Actor
+from ui import texts
+from ui.callbacks import pack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer, show
+from ui.timefmt import days_ago
+from ui.views import View
+
+GOALS_SHOWN = 5
+NOTE_LINE_MAX = 80
+OPEN_STATUSES = (ClientStatus.ACTIVE, ClientStatus.INTAKE)
+
+
+async def show_client(
+    update: Update, context: CaselineContext, client_id: int, *, toast: str | None = None
+) -> None:
+    """The full client card if the actor may see the client (the look, or the refusal,
+    is audited by the use case); `toast` answers the button press that led here."""
+    actor = context.require_actor()
+    facts = await look_at_client(context.services, actor, client_id)
+    if isinstance(facts, Refused):
+        await say_not_found(update, client_id)
+        return
+    await answer(update, toast)
+    await show(update, card_view(facts, actor, context.services.clock.now(), zone_of(context)))
+
+
+async def say_not_found(update: Update, client_id: int | None) -> None:
+    """The one answer to a client the actor may not see or that is not there."""
+    code = f"C-{client_id:04d}" if client_id is not None else "?"
+    if update.callback_query is not None:
+        await answer(update, html.unescape(texts.client_not_found(code)), alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.client_not_found(code))
+
+
+def back_to_card(client_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(texts.CARD_BACK, callback_data=pack("cf", "card", client_id))
+
+
+def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> View:
+    client = facts.client
+    t = texts
+    today = now.astimezone(zone).date()
+    lines = [t.card_title(client.code, client.name)]
+    lines.append(t.card_program_status(client.program, client.status))
+    if client.status == ClientStatus.DISCHARGED:
+        when = t.record_day(client.discharged_at, zone) if client.discharged_at else ""
+        lines.append(t.card_discharged(when, client.discharge_reason))
+    lines.append(t.card_worker(facts.worker_name, client.worker_id == actor.id))
+    lines.append(t.card_contact(client.contact_frequency_days))
+    if client.last_contact_at:
+        lines.append(
+            t.card_last_contact(
+                days_ago(client.last_contact_at, now, zone),
+                t.record_day(client.last_contact_at, zone),
+            )
+        )
+    else:
+        lines.append(t.CARD_NEVER_CONTACTED)
+    if facts.next_appointment is not None:
+        lines.append(
+            t.card_next_appointment(
+                t.record_moment(facts.next_appointment.starts_at, zone),
+                facts.next_appointment.kind,
+            )
+        )
+    elif client.status in OPEN_STATUSES:
+        lines.append(t.CARD_NO_APPOINTMENT)
+    if client.status in OPEN_STATUSES:
+        # Counted as the reminders count it: from the last contact, else from intake.
+        since = client.last_contact_at or client.created_at
+        due = (since + timedelta(days=client.contact_frequency_days)).astimezone(zone)
+        lines.append(t.card_visit_due(t.record_day(due), due.date() < today))
+    elif client.status == ClientStatus.ON_HOLD:
+        lines.append(t.CARD_MUTED_ON_HOLD)
+    else:
+        lines.append(t.CARD_MUTED_CLOSED)
+    lines.append("")
+    if facts.plan is not None:
+        review = facts.plan.next_review_on
+        lines.append(
+            t.card_plan(
+                facts.plan.version,
+                t.record_day(review) if review else None,
+                review is not None and review < today,
+            )
+        )
+        lines += [t.card_goal(goal.description) for goal in facts.open_goals[:GOALS_SHOWN]]
+        if len(facts.open_goals) > GOALS_SHOWN:
+            lines.append(t.card_more_goals(len(facts.open_goals) - GOALS_SHOWN))
+        if not facts.open_goals:
+            lines.append(t.card_no_open_goals())
+    else:
+        lines.append(t.CARD_NO_PLAN)
+    lines.append(t.card_open_referrals(facts.open_referrals))
+    lines.append("")
+    if facts.recent_notes:
+        lines.append(f"<b>{t.CARD_RECENT_NOTES}</b>")
+        for note in facts.recent_notes:
+            first = next((line for line in (note.text or "").splitlines() if line.strip()), "")
+            if not first and note.dap_data:
+                first = note.dap_data.splitlines()[0] if note.dap_data.strip() else ""
+            if len(first) > NOTE_LINE_MAX:
+                first = first[: NOTE_LINE_MAX - 1] + "…"
+            lines.append(
+                t.card_note(
+                    t.record_day(note.occurred_at, zone),
+                    note.interaction_type,
+                    first,
+                    note.risk_flag,
+                )
+            )
+    else:
+        lines.append(t.CARD_NO_NOTES)
+    return View("\n".join(lines), card_keyboard(facts, actor))
+
+
+def card_keyboard(facts: CardFacts, actor: Actor) -> InlineKeyboardMarkup:
+    client_id = facts.client.id
+    t = texts
+    closed = facts.client.status == ClientStatus.DISCHARGED
+
+    def button(label: str, flow: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=pack("cf", flow, client_id))
+
+    rows = []
+    if closed:
+        # A closed case takes no new visits, appointments, plans or referrals (they would
+        # bring reminders back); a note — a last call, a letter — still fits.
+        rows.append([button(t.CARD_NOTE, "note")])
+    else:
+        rows.append(
+            [
+                button(t.CARD_NOTE, "note"),
+                button(t.CARD_VISIT, "visit"),
+                button(t.CARD_APPOINTMENT, "appt"),
+            ]
+        )
+        second = [button(t.CARD_PLAN, "plan")]
+        if facts.plan is not None:
+            # conversations/review.py starts a review of the active plan from here.
+            second.append(button(t.CARD_REVIEW, "review"))
+        second.append(button(t.CARD_REFER, "refer"))
+        rows.append(second)
+        if facts.client.status == ClientStatus.INTAKE:
+            # conversations/intake.py resumes the intake interview from here.
+            rows.append([button(t.CARD_INTAKE, "intake")])
+    rows.append([button(t.CARD_HISTORY, "history"), button(t.CARD_EXPORT, "export")])
+    last = []
+    if roles.may_transfer(actor.role) and not closed:
+        last.append(button(t.CARD_TRANSFER, "transfer"))
+    if roles.may_discharge(actor.role):
+        last.append(
+            button(t.CARD_REOPEN, "reopen") if closed else button(t.CARD_DISCHARGE, "discharge")
+        )
+    if last:
+        rows.append(last)
+    rows.append([InlineKeyboardButton(texts.BACK_TO_CASELOAD, callback_data=pack("cl", "p", 0))])
+    return InlineKeyboardMarkup(rows)
