@@ -26,7 +26,7 @@ import asyncio
 import html
 import re
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,7 +58,6 @@ from ui.views import View
 CARD_ACTIONS = ("history", "export", "transfer", "discharge", "reopen", "card")
 GOALS_SHOWN = 5
 NOTE_LINE_MAX = 80
-OPEN_STATUSES = (ClientStatus.ACTIVE, ClientStatus.INTAKE)
 
 DISCHARGE_PREFIX = "dc"
 DISCHARGE_DRAFT = "discharge"
@@ -122,13 +121,12 @@ def card_view(facts: CardFacts, actor: Any, now: datetime, zone: ZoneInfo) -> Vi
                 facts.next_appointment.kind,
             )
         )
-    elif client.status in OPEN_STATUSES:
+    elif client.is_open:
         lines.append(t.CARD_NO_APPOINTMENT)
-    if client.status in OPEN_STATUSES:
+    if client.is_open:
         # Counted as the reminders count it: from the last contact, else from intake.
-        since = client.last_contact_at or client.created_at
-        due = (since + timedelta(days=client.contact_frequency_days)).astimezone(zone)
-        lines.append(t.card_visit_due(t.record_day(due), due.date() < today))
+        due_on = client.visit_due_on(zone)
+        lines.append(t.card_visit_due(t.record_day(due_on), client.visit_overdue(today, zone)))
     elif client.status == ClientStatus.ON_HOLD:
         lines.append(t.CARD_MUTED_ON_HOLD)
     else:

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.clients import FREQUENCY_RANGE, NAME_MAX, create_client
-from storage.models import Client, ClientStatus, Program, Role, Worker
+from storage.models import OPEN_STATUSES, Client, ClientStatus, Program, Role, Worker
 
 COLUMNS = (
     "name",
@@ -50,7 +50,8 @@ COLUMNS = (
     "last_contact",
 )
 REQUIRED = ("name", "program", "worker")
-IMPORTABLE_STATUSES = (ClientStatus.INTAKE, ClientStatus.ACTIVE, ClientStatus.ON_HOLD)
+# Every status but discharged: a closed case is not imported.
+IMPORTABLE_STATUSES = (*OPEN_STATUSES, ClientStatus.ON_HOLD)
 PHONE_MAX = 50
 ADDRESS_MAX = 2000
 PROGRESS_EVERY = 100
