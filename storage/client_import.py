@@ -328,7 +328,10 @@ async def import_clients(
         client.address = row.address
         client.date_of_birth = row.date_of_birth
         if row.last_contact is not None:
-            client.last_contact_at = datetime.combine(row.last_contact, time(12), tzinfo=zone)
+            # Noon of that day, but never after now (the import runs at 09:00 on the day
+            # a contact is dated): a last contact is one that happened.
+            noon = datetime.combine(row.last_contact, time(12), tzinfo=zone)
+            client.last_contact_at = min(noon, now)
         await audit.record(
             session,
             "client.import",
