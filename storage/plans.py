@@ -73,7 +73,7 @@ async def active_goals(session: AsyncSession, client_id: int) -> list[Goal]:
         .where(
             Plan.client_id == client_id,
             Plan.is_active,
-            Goal.status.in_([GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS]),
+            Goal.status.in_(OPEN_STATUSES),
         )
         .order_by(Goal.position, Goal.id)
     )
