@@ -72,9 +72,10 @@ def client_card(
         lines.append(f"Last contact: {days_ago(client.last_contact_at, now, zone)}")
     else:
         lines.append(texts.CARD_NEVER_CONTACTED)
-    # Counted as everywhere else (Client.visit_due_at): from the last contact, else intake.
-    overdue = " (overdue)" if client.visit_overdue(now.astimezone(zone).date(), zone) else ""
-    lines.append(f"Next visit due: {short_date(client.visit_due_at, zone)}{overdue}")
+    if client.is_open:
+        # Counted as everywhere else (Client.visit_due_at): from the last contact, else intake.
+        overdue = " (overdue)" if client.visit_overdue(now.astimezone(zone).date(), zone) else ""
+        lines.append(f"Next visit due: {short_date(client.visit_due_at, zone)}{overdue}")
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.BACK_TO_CASELOAD, callback_data=pack("cl", "p", 0))]]
     )
