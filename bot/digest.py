@@ -127,7 +127,9 @@ def render_digest(digest: TeamDigest, *, private: bool) -> list[str]:
     _ = private  # Nothing to hold back: see the docstring.
     blocks = [_summary(digest), *(worker_block(row) for row in by_attention(digest.workers))]
     return pack_blocks(
-        blocks, lambda page, pages: texts.digest_continued(digest.team_name, page, pages)
+        blocks,
+        lambda page, pages: texts.digest_continued(digest.team_name, page, pages),
+        measure=utf16_length,
     )
 
 
@@ -152,6 +154,7 @@ def render_team(digest: TeamDigest) -> list[str]:
         lines,
         lambda page, pages: texts.digest_continued(digest.team_name, page, pages),
         separator="\n",
+        measure=utf16_length,
     )
 
 

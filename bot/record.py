@@ -21,7 +21,6 @@ taken.
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,7 +45,7 @@ from ui.callbacks import pack, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found, show_client
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
-from ui.splitting import CHUNK
+from ui.splitting import CHUNK, pack_blocks, telegram_length
 from ui.views import View
 
 CARD_ACTIONS = ("history", "export", "transfer", "discharge", "reopen", "card")
@@ -109,7 +108,7 @@ async def show_history(update: Update, context: CaselineContext, client_id: int,
     zone = zone_of(context)
     blocks = [history_block(event, zone) for event in history.events]
     first_title = texts.history_title(client.code, client.name, 0, 2)
-    pages = paginate(blocks, CHUNK - visible_length(first_title)) or [""]
+    pages = pack_blocks(blocks, limit=CHUNK - telegram_length(first_title)) or [""]
     page = min(max(page, 0), len(pages) - 1)
     title = texts.history_title(client.code, client.name, page, len(pages))
     body = pages[page] or texts.HISTORY_EMPTY
@@ -130,15 +129,6 @@ async def show_history(update: Update, context: CaselineContext, client_id: int,
     rows.append([back_to_card(client.id)])
     await answer(update)
     await show(update, View(f"{title}\n\n{body}", InlineKeyboardMarkup(rows)))
-
-
-# Telegram counts a message after HTML parsing, in UTF-16 code units.
-_TAG = re.compile(r"<[^>]+>")
-
-
-def visible_length(html_text: str) -> int:
-    plain = html.unescape(_TAG.sub("", html_text))
-    return len(plain.encode("utf-16-le")) // 2
 
 
 def _clip(text: str, limit: int) -> str:
@@ -179,26 +169,9 @@ def history_block(event: Event, zone: ZoneInfo) -> str:
         if hidden:
             parts.append(f"<i>{html.escape(t.history_more_amendments(hidden))}</i>")
         block = "\n".join(parts)
-        if visible_length(block) <= BLOCK_MAX:
+        if telegram_length(block) <= BLOCK_MAX:
             break
     return block
-
-
-def paginate(blocks: list[str], budget: int) -> list[str]:
-    """Blocks packed in order into pages of at most `budget` visible characters."""
-    pages: list[str] = []
-    current: list[str] = []
-    used = 0
-    for block in blocks:
-        size = visible_length(block) + 2
-        if current and used + size > budget:
-            pages.append("\n\n".join(current))
-            current, used = [], 0
-        current.append(block)
-        used += size
-    if current:
-        pages.append("\n\n".join(current))
-    return pages
 
 
 # ---------------------------------------------------------------------------------------

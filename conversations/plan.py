@@ -58,6 +58,7 @@ from ui import callbacks, texts
 from ui.callbacks import Pressed, pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, edit_pressed, remove_keyboard
+from ui.splitting import CHUNK, pack_blocks, telegram_length
 
 (
     CLIENT,
@@ -71,8 +72,8 @@ from ui.replies import answer, edit_pressed, remove_keyboard
 ) = range(8)
 PREFIX = "pl"
 DRAFT = "plan"
-# Raw HTML length is never below what Telegram counts (4096 after parsing).
-MESSAGE_BUDGET = 3800
+# Measured as Telegram counts (ui.splitting.telegram_length); room left for the buttons.
+MESSAGE_BUDGET = CHUNK
 EDIT_BUTTONS_PER_ROW = 5
 NO_PLAN = 0  # the plan id a button carries while the client has no plan yet
 BAD_ID = -1  # what an unreadable id becomes: it matches nothing and is refused
@@ -356,7 +357,7 @@ def card_text(found: Found, today: date) -> str:
         + goals_title
         + _goal_lines(plan, compact=False)
     )
-    if len(full) <= MESSAGE_BUDGET:
+    if telegram_length(full) <= MESSAGE_BUDGET:
         return full
     # Too long for one message with its buttons: the short form (details stay in
     # 📜 and in the database), and if even that is too long, the first goals.
@@ -369,7 +370,7 @@ def card_text(found: Found, today: date) -> str:
         + goals_title
         + _goal_lines(plan, compact=True)
     )
-    while len("\n".join(lines)) > MESSAGE_BUDGET - 60:
+    while telegram_length("\n".join(lines)) > MESSAGE_BUDGET - 60:
         lines.pop()
     shown = len(lines) - len(head) - 3
     if shown < len(plan.goals):
@@ -795,18 +796,7 @@ def version_pages(client: Client, versions: list[plans.Version], zone: ZoneInfo)
 
 def pages_of(lines: list[str], budget: int = MESSAGE_BUDGET) -> list[str]:
     """Whole lines per page (a line is never cut, so its HTML stays balanced)."""
-    pages: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in lines:
-        if current and size + len(line) + 1 > budget:
-            pages.append("\n".join(current))
-            current, size = [], 0
-        current.append(line)
-        size += len(line) + 1
-    if current:
-        pages.append("\n".join(current))
-    return pages
+    return pack_blocks(lines, separator="\n", limit=budget)
 
 
 async def _close(update: Update, context: CaselineContext, pressed: Pressed) -> int:

@@ -248,7 +248,7 @@ async def finish(
     if status == AppointmentStatus.COMPLETED:
         record_contact(client, appointment.starts_at, now)
     else:
-        await refresh_last_contact(session, client)
+        await refresh_last_contact(session, client, now=now)
 
 
 async def log_visit(

@@ -31,7 +31,6 @@ from storage.models import (
     Goal,
     Note,
     Plan,
-    PlanStatus,
     Referral,
     ReferralStatus,
     Role,
@@ -118,14 +117,7 @@ async def card_facts(session: AsyncSession, client: Client, now: datetime) -> Ca
             .limit(1)
         )
     ).scalar_one_or_none()
-    plan = (
-        await session.execute(
-            select(Plan)
-            .where(Plan.client_id == client.id, Plan.status == PlanStatus.ACTIVE)
-            .order_by(Plan.version.desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    plan = await plans.active_plan(session, client.id)
     goals = await plans.active_goals(session, client.id) if plan is not None else []
     open_referrals = (
         await session.execute(

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.clients import FREQUENCY_RANGE, NAME_MAX, create_client
-from storage.models import Client, ClientStatus, Program, Role, Worker
+from storage.models import OPEN_STATUSES, Client, ClientStatus, Program, Role, Worker
 
 COLUMNS = (
     "name",
@@ -50,7 +50,8 @@ COLUMNS = (
     "last_contact",
 )
 REQUIRED = ("name", "program", "worker")
-IMPORTABLE_STATUSES = (ClientStatus.INTAKE, ClientStatus.ACTIVE, ClientStatus.ON_HOLD)
+# Every status but discharged: a closed case is not imported.
+IMPORTABLE_STATUSES = (*OPEN_STATUSES, ClientStatus.ON_HOLD)
 PHONE_MAX = 50
 ADDRESS_MAX = 2000
 PROGRESS_EVERY = 100
@@ -327,7 +328,10 @@ async def import_clients(
         client.address = row.address
         client.date_of_birth = row.date_of_birth
         if row.last_contact is not None:
-            client.last_contact_at = datetime.combine(row.last_contact, time(12), tzinfo=zone)
+            # Noon of that day, but never after now (the import runs at 09:00 on the day
+            # a contact is dated): a last contact is one that happened.
+            noon = datetime.combine(row.last_contact, time(12), tzinfo=zone)
+            client.last_contact_at = min(noon, now)
         await audit.record(
             session,
             "client.import",

@@ -44,26 +44,24 @@ size — never one per worker or per client.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, distinct, func, literal, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.localtime import day_start
 from storage.models import (
     Appointment,
     AppointmentStatus,
     Client,
-    ClientStatus,
     Note,
     Plan,
-    PlanStatus,
     Role,
     Team,
     Worker,
 )
-from storage.types import UTCDateTime
 
 Rag = Literal["green", "yellow", "red"]
 
@@ -75,7 +73,6 @@ QUIET_WORKING_DAYS = 2
 # How far back to look for a worker's working days; with no working day in two weeks
 # (every weekday marked off) a worker is simply never "quiet".
 QUIET_LOOKBACK_DAYS = 14
-OPEN_STATUSES = (ClientStatus.ACTIVE, ClientStatus.INTAKE)
 LOGGED_VISITS = (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW)
 COUNTED_APPOINTMENTS = (
     AppointmentStatus.COMPLETED,
@@ -129,12 +126,6 @@ def rag(seen: int, total: int) -> Rag | None:
     if seen * 100 >= YELLOW_PERCENT * total:
         return "yellow"
     return "red"
-
-
-def day_start(day: date, zone: ZoneInfo) -> datetime:
-    """The UTC instant a local day begins. On a day whose midnight is skipped by a clock
-    change, zoneinfo resolves 00:00 to the moment the day actually starts."""
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def working_days(days_off: str) -> frozenset[int]:
@@ -311,40 +302,18 @@ async def team_names(session: AsyncSession) -> list[tuple[int, str]]:
     return sorted(rows, key=lambda row: (row[1].casefold(), row[0]))
 
 
-def _threshold(frequencies: list[int], moment_for: dict[int, datetime]) -> ColumnElement:
-    """Per-client cut-off moment by contact frequency, as a CASE over the frequencies in
-    use: SQLite and PostgreSQL share no way to add a column of days to a timestamp."""
-    return case(
-        {days: literal(moment_for[days], UTCDateTime()) for days in frequencies},
-        value=Client.contact_frequency_days,
-    )
-
-
 async def _count_clients(
     session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], days: _Days, now: datetime
 ) -> None:
-    is_open = Client.worker_id.in_(ids) & Client.status.in_(OPEN_STATUSES)
-    frequencies = list(
-        (await session.execute(select(distinct(Client.contact_frequency_days)).where(is_open)))
-        .scalars()
-        .all()
-    )
-    if not frequencies:
-        return
-    today_start = days.start(0)
-    overdue_before = _threshold(
-        frequencies, {f: today_start - timedelta(days=f) for f in frequencies}
-    )
-    seen_since = _threshold(frequencies, {f: now - timedelta(days=f) for f in frequencies})
-    since = func.coalesce(Client.last_contact_at, Client.created_at)
+    # The rules are Client's hybrids: the same words as the card and the agenda use.
     statement = (
         select(
             Client.worker_id,
             func.count(),
-            func.sum(case((since < overdue_before, 1), else_=0)),
-            func.sum(case((since >= seen_since, 1), else_=0)),
+            func.sum(case((Client.visit_overdue(days.today, days.zone), 1), else_=0)),
+            func.sum(case((Client.seen_within_frequency(now), 1), else_=0)),
         )
-        .where(is_open)
+        .where(Client.worker_id.in_(ids), Client.is_open)
         .group_by(Client.worker_id)
     )
     for worker_id, count, overdue, seen in (await session.execute(statement)).tuples():
@@ -360,8 +329,8 @@ async def _count_reviews(
         .join(Client, Client.id == Plan.client_id)
         .where(
             Client.worker_id.in_(ids),
-            Client.status.in_(OPEN_STATUSES),
-            Plan.status == PlanStatus.ACTIVE,
+            Client.is_open,
+            Plan.is_active,
             Plan.next_review_on < days.today,
         )
         .group_by(Client.worker_id)

@@ -9,15 +9,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
+from storage import plans
 from storage.history import Event, timeline
 from storage.models import (
     Client,
     ClientContact,
     Consent,
-    Plan,
-    PlanStatus,
     Referral,
     Resource,
     Worker,
@@ -154,15 +152,7 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
             )
         ).scalars()
     )
-    plan = (
-        await session.execute(
-            select(Plan)
-            .where(Plan.client_id == client.id, Plan.status == PlanStatus.ACTIVE)
-            .order_by(Plan.version.desc())
-            .limit(1)
-            .options(selectinload(Plan.goals))
-        )
-    ).scalar_one_or_none()
+    plan = await plans.active_plan(session, client.id, with_goals=True)
     referral_rows = list(
         (
             await session.execute(

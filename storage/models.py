@@ -8,9 +8,10 @@ worker's local calendar.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BigInteger,
@@ -25,10 +26,14 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    func,
 )
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
-from storage.types import JSONType, UTCDateTime
+from storage.localtime import day_start
+from storage.types import JSONType, UTCDateTime, plus_days
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -69,6 +74,14 @@ class ClientStatus(StrEnum):
     ACTIVE = "active"
     ON_HOLD = "on_hold"
     DISCHARGED = "discharged"
+
+
+# A client is open while in intake or active: reminders, visits due, figures. On hold and
+# discharged clients are muted (as CHT mutes a client who moved or is in hospital): no
+# reminders, no figures, and unmuting does not replay what was missed. `Client.is_open`
+# is the rule in Python and in SQL.
+OPEN_STATUSES: tuple[ClientStatus, ...] = (ClientStatus.INTAKE, ClientStatus.ACTIVE)
+MUTED_STATUSES: tuple[ClientStatus, ...] = (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED)
 
 
 class InteractionType(StrEnum):
@@ -222,6 +235,70 @@ class Client(Base):
     def code(self) -> str:
         return client_code(self.id)
 
+    # ── the rules about a client, each one hybrid: the same words in Python and SQL ──
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        """Intake or active: the client counts (see OPEN_STATUSES)."""
+        return self.status in OPEN_STATUSES
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_sql(cls) -> ColumnElement[bool]:
+        return cls.status.in_(OPEN_STATUSES)
+
+    @hybrid_property
+    def is_muted(self) -> bool:
+        """On hold or discharged: no reminders, no figures (see MUTED_STATUSES)."""
+        return self.status in MUTED_STATUSES
+
+    @is_muted.inplace.expression
+    @classmethod
+    def _is_muted_sql(cls) -> ColumnElement[bool]:
+        return cls.status.in_(MUTED_STATUSES)
+
+    @hybrid_property
+    def contact_since(self) -> datetime:
+        """Where the contact-frequency clock starts: the last contact, else the moment the
+        client was added (a new client's first visit falls due one frequency later)."""
+        return self.last_contact_at or self.created_at
+
+    @contact_since.inplace.expression
+    @classmethod
+    def _contact_since_sql(cls) -> ColumnElement[datetime]:
+        return func.coalesce(cls.last_contact_at, cls.created_at, type_=UTCDateTime())
+
+    @hybrid_property
+    def visit_due_at(self) -> datetime:
+        """The moment the next visit falls due: `contact_since` + the contact frequency
+        in days (24 hours each)."""
+        return self.contact_since + timedelta(days=self.contact_frequency_days)
+
+    @visit_due_at.inplace.expression
+    @classmethod
+    def _visit_due_at_sql(cls) -> ColumnElement[datetime]:
+        return plus_days(cls.contact_since, cls.contact_frequency_days)
+
+    def visit_due_on(self, zone: ZoneInfo) -> date:
+        """The local day (in `zone`) the next visit falls due: what workers are shown."""
+        return self.visit_due_at.astimezone(zone).date()
+
+    @hybrid_method
+    def visit_overdue(self, today: date, zone: ZoneInfo) -> bool:
+        """The next visit fell due on a local day before `today`."""
+        return self.visit_due_at < day_start(today, zone)
+
+    @hybrid_method
+    def visit_due_by(self, day: date, zone: ZoneInfo) -> bool:
+        """The next visit falls due on `day` (local) or earlier."""
+        return self.visit_due_at < day_start(day + timedelta(days=1), zone)
+
+    @hybrid_method
+    def seen_within_frequency(self, now: datetime) -> bool:
+        """The last contact (else the intake) lies within the contact frequency as of
+        `now`: the next visit is not due yet."""
+        return self.visit_due_at >= now
+
 
 class ClientContact(Base):
     """Someone around the client: family, caregiver, provider."""
@@ -365,6 +442,17 @@ class Plan(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
 
     goals: Mapped[list[Goal]] = relationship(order_by="Goal.position")
+
+    @hybrid_property
+    def is_active(self) -> bool:
+        """The version in effect: what reviews, review reminders and figures read. A
+        client has at most one (activating or reviewing supersedes the one before)."""
+        return self.status == PlanStatus.ACTIVE
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_sql(cls) -> ColumnElement[bool]:
+        return cls.status == PlanStatus.ACTIVE
 
 
 class Goal(Base):

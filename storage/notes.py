@@ -96,21 +96,31 @@ async def create_note(
     return note
 
 
+# "Last contact" is one rule, here: the latest contact with the client that has
+# HAPPENED — a completed visit or a contact note (CLIENT_CONTACT) whose time is not after
+# now. A contact dated in the future never moves it; notes arriving out of order never
+# move it back. `record_contact` applies the rule to one new contact, and
+# `refresh_last_contact` recomputes it from the record (after an undo or a no-show).
+
+
 def record_contact(client: Client, moment: datetime, now: datetime) -> None:
-    """Move the client's last contact forward (never back: notes arrive out of order)."""
-    if client.last_contact_at is None or moment > client.last_contact_at:
+    """Move the client's last contact forward to `moment` — never back (notes arrive out
+    of order) and never into the future (a contact after `now` has not happened)."""
+    if moment <= now and (client.last_contact_at is None or moment > client.last_contact_at):
         client.last_contact_at = moment
     client.updated_at = now
 
 
-async def refresh_last_contact(session: AsyncSession, client: Client) -> None:
-    """Recompute last contact from what remains (after an undo)."""
+async def refresh_last_contact(session: AsyncSession, client: Client, *, now: datetime) -> None:
+    """Recompute last contact from what remains (after an undo or a no-show): the latest
+    completed visit or contact note that happened by `now`."""
     note_latest = (
         select(func.max(Note.occurred_at))
         .where(
             Note.client_id == client.id,
             Note.retracted_at.is_(None),
             Note.interaction_type.in_(list(CLIENT_CONTACT)),
+            Note.occurred_at <= now,
         )
         .scalar_subquery()
     )
@@ -119,6 +129,7 @@ async def refresh_last_contact(session: AsyncSession, client: Client) -> None:
         .where(
             Appointment.client_id == client.id,
             Appointment.status == AppointmentStatus.COMPLETED,
+            Appointment.starts_at <= now,
         )
         .scalar_subquery()
     )
@@ -198,7 +209,7 @@ async def retract(session: AsyncSession, note: Note, client: Client, *, now: dat
     if claimed.rowcount != 1:
         return False
     note.retracted_at = now
-    await refresh_last_contact(session, client)
+    await refresh_last_contact(session, client, now=now)
     return True
 
 

@@ -72,8 +72,8 @@ async def active_goals(session: AsyncSession, client_id: int) -> list[Goal]:
         .join(Plan, Plan.id == Goal.plan_id)
         .where(
             Plan.client_id == client_id,
-            Plan.status == PlanStatus.ACTIVE,
-            Goal.status.in_([GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS]),
+            Plan.is_active,
+            Goal.status.in_(OPEN_STATUSES),
         )
         .order_by(Goal.position, Goal.id)
     )
@@ -96,14 +96,21 @@ async def current_plan(session: AsyncSession, client_id: int) -> Plan | None:
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def active_plan(session: AsyncSession, client_id: int) -> Plan | None:
-    """The version in effect (what the agenda's review reminders read)."""
+async def active_plan(
+    session: AsyncSession, client_id: int, *, with_goals: bool = False
+) -> Plan | None:
+    """The version in effect (`Plan.is_active`: what the card, the export, reviews and
+    review reminders read), with its goals loaded when asked. Queries that join plans use
+    `Plan.is_active` itself."""
     statement = (
         select(Plan)
-        .where(Plan.client_id == client_id, Plan.status == PlanStatus.ACTIVE)
+        .where(Plan.client_id == client_id, Plan.is_active)
         .order_by(Plan.version.desc())
+        .limit(1)
     )
-    return (await session.execute(statement.limit(1))).scalar_one_or_none()
+    if with_goals:
+        statement = statement.options(selectinload(Plan.goals))
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def get_plan(session: AsyncSession, plan_id: int) -> Plan | None:

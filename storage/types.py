@@ -7,6 +7,9 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -40,3 +43,32 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class plus_days(FunctionElement[datetime]):  # noqa: N801 (an SQL function's name)
+    """`moment + days × 24 hours` in SQL, exact to the microsecond, for a column of days:
+    what Python's `moment + timedelta(days=days)` computes. SQLite and PostgreSQL share no
+    way to add a column of days to a timestamp, so each dialect gets its own words."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = "plus_days"
+
+
+@compiles(plus_days)
+def _plus_days_postgresql(element: plus_days, compiler: SQLCompiler, **kw: Any) -> str:
+    # Hours, not days: PostgreSQL adds a day interval in the session's zone (23 or 25
+    # hours across a clock change); hours are absolute.
+    moment, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({moment} + make_interval(hours => ({days}) * 24))"
+
+
+@compiles(plus_days, "sqlite")
+def _plus_days_sqlite(element: plus_days, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff'. Its date arithmetic rounds to the
+    # millisecond, so the whole seconds go through it and the fraction is kept as written.
+    moment, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    return (
+        f"(strftime('%Y-%m-%d %H:%M:%S', substr({moment}, 1, 19), '+' || ({days}) || ' days')"
+        f" || substr({moment}, 20))"
+    )

@@ -10,7 +10,7 @@ nothing here reads the database.
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -30,7 +30,6 @@ from ui.views import View
 
 GOALS_SHOWN = 5
 NOTE_LINE_MAX = 80
-OPEN_STATUSES = (ClientStatus.ACTIVE, ClientStatus.INTAKE)
 
 
 async def show_client(
@@ -87,13 +86,12 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
                 facts.next_appointment.kind,
             )
         )
-    elif client.status in OPEN_STATUSES:
+    elif client.is_open:
         lines.append(t.CARD_NO_APPOINTMENT)
-    if client.status in OPEN_STATUSES:
+    if client.is_open:
         # Counted as the reminders count it: from the last contact, else from intake.
-        since = client.last_contact_at or client.created_at
-        due = (since + timedelta(days=client.contact_frequency_days)).astimezone(zone)
-        lines.append(t.card_visit_due(t.record_day(due), due.date() < today))
+        due_on = client.visit_due_on(zone)
+        lines.append(t.card_visit_due(t.record_day(due_on), client.visit_overdue(today, zone)))
     elif client.status == ClientStatus.ON_HOLD:
         lines.append(t.CARD_MUTED_ON_HOLD)
     else:

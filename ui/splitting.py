@@ -1,18 +1,39 @@
-"""Fitting long text into Telegram messages without losing a character."""
+"""Fitting long text into Telegram messages without losing a character: the one place
+that measures a message and splits it.
+
+Telegram's limit (4096) counts the text AFTER HTML parsing, in UTF-16 code units: tags
+count nothing, `&lt;` counts one, an emoji outside the BMP (😀) counts two. `len()`
+counts that emoji as one, so text measured with it can overflow; `telegram_length`
+measures what Telegram measures, and every splitter here uses it:
+
+- `pack_blocks`: whole blocks (lines, paragraphs, a worker's figures) into as few
+  messages as fit — the digest, the agenda, /history's pages, a plan's versions;
+- `split_plain` / `html_pages`: a worker's own long text, cut between words.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from html import escape
+from html import escape, unescape
 
 # Telegram counts the text after HTML parsing; leave room for a header line.
 MESSAGE_LIMIT = 4096
 CHUNK = 3800
 
+# Our HTML escapes every user text, so a "<" outside a tag never reaches this.
+_TAG = re.compile(r"<[^>]*>")
+
 
 def utf16_length(text: str) -> int:
     """Telegram counts UTF-16 code units: an emoji outside the BMP counts two."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def telegram_length(html_text: str) -> int:
+    """What Telegram counts against its limits for an HTML message: UTF-16 code units of
+    the text after parsing (tags dropped, entities such as `&amp;` decoded)."""
+    return utf16_length(unescape(_TAG.sub("", html_text)))
 
 
 def _fitting(text: str, limit: int) -> str:
@@ -44,7 +65,7 @@ def split_plain(text: str, limit: int = CHUNK) -> list[str]:
 def html_pages(header: str, body: str, limit: int = CHUNK) -> list[str]:
     """`header` (already HTML) on the first page, `body` (user text) escaped, split so
     each page stays under Telegram's limit."""
-    pieces = split_plain(body, limit - len(header) - 20)
+    pieces = split_plain(body, limit - telegram_length(header) - 20)
     pages = []
     for index, piece in enumerate(pieces):
         prefix = header if index == 0 else f"<i>(continued {index + 1}/{len(pieces)})</i>"
@@ -54,28 +75,53 @@ def html_pages(header: str, body: str, limit: int = CHUNK) -> list[str]:
 
 def pack_blocks(
     blocks: list[str],
-    continued: Callable[[int, int], str],
+    continued: Callable[[int, int], str] | None = None,
     *,
     separator: str = "\n\n",
     limit: int = MESSAGE_LIMIT,
+    measure: Callable[[str], int] = telegram_length,
 ) -> list[str]:
-    """Join blocks into as few messages as fit `limit`, splitting only between blocks;
-    every message after the first starts with `continued(page, pages)`."""
-    room = limit - utf16_length(continued(99, 99) + separator)
+    """Join HTML blocks into as few messages as fit `limit`, splitting only between
+    blocks, so a block's tags stay balanced; every message after the first starts with
+    `continued(page, pages)` when given. Sizes are what Telegram counts; a caller that
+    promises more (the digest keeps even its raw HTML under the limit) passes
+    `measure=utf16_length`, which is never below it. A block longer than a whole message
+    goes on as plain text cut between words: every character kept, its tags dropped
+    (cutting inside a tag would break the HTML)."""
+    gap = measure(separator)
+    room = limit - (measure(continued(99, 99)) + gap if continued else 0)
     pages: list[list[str]] = []
     size = 0
-    for block in blocks:
-        length = utf16_length(block)
-        if length > room:
-            raise ValueError("a block is longer than a Telegram message")
-        if pages and size + utf16_length(separator) + length <= room:
+    for block in _fitted(blocks, room, measure):
+        length = measure(block)
+        if pages and size + gap + length <= room:
             pages[-1].append(block)
-            size += utf16_length(separator) + length
+            size += gap + length
         else:
             pages.append([block])
             size = length
     total = len(pages)
     return [
-        separator.join(page if number == 1 else [continued(number, total), *page])
+        separator.join(
+            page if number == 1 or continued is None else [continued(number, total), *page]
+        )
         for number, page in enumerate(pages, start=1)
     ]
+
+
+def _fitted(blocks: list[str], room: int, measure: Callable[[str], int]) -> list[str]:
+    """The blocks, each one longer than `room` replaced by plain-text pieces that fit."""
+    fitted: list[str] = []
+    for block in blocks:
+        if measure(block) <= room:
+            fitted.append(block)
+            continue
+        plain = unescape(_TAG.sub("", block))
+        cut = room
+        while True:
+            pieces = [escape(piece, quote=False) for piece in split_plain(plain, cut)]
+            if all(measure(piece) <= room for piece in pieces) or cut <= 1:
+                break
+            cut //= 2
+        fitted += pieces
+    return fitted

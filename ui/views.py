@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -69,12 +69,13 @@ def client_card(
         lines.append(f"Worker: {escape(worker_name)}")
     lines.append(f"Contact: {texts.every_days(client.contact_frequency_days)}")
     if client.last_contact_at:
-        due = client.last_contact_at + timedelta(days=client.contact_frequency_days)
         lines.append(f"Last contact: {days_ago(client.last_contact_at, now, zone)}")
-        overdue = " (overdue)" if due.astimezone(zone).date() < now.astimezone(zone).date() else ""
-        lines.append(f"Next visit due: {short_date(due, zone)}{overdue}")
     else:
-        lines.append("Last contact: none yet — a first visit is due")
+        lines.append(texts.CARD_NEVER_CONTACTED)
+    if client.is_open:
+        # Counted as everywhere else (Client.visit_due_at): from the last contact, else intake.
+        overdue = " (overdue)" if client.visit_overdue(now.astimezone(zone).date(), zone) else ""
+        lines.append(f"Next visit due: {short_date(client.visit_due_at, zone)}{overdue}")
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.BACK_TO_CASELOAD, callback_data=pack("cl", "p", 0))]]
     )

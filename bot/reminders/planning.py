@@ -30,10 +30,8 @@ from storage.models import (
     Appointment,
     AppointmentStatus,
     Client,
-    ClientStatus,
     OutboxMessage,
     Plan,
-    PlanStatus,
     Referral,
     ReferralStatus,
     Role,
@@ -313,20 +311,19 @@ async def agenda(session: AsyncSession, worker_id: int, day: date, zone: ZoneInf
             .order_by(Appointment.starts_at)
         )
     ).all()
-    open_clients = (
+    due_soon = (
         await session.execute(
             select(Client).where(
                 Client.worker_id == worker_id,
-                Client.status.in_([ClientStatus.ACTIVE, ClientStatus.INTAKE]),
+                Client.is_open,
+                Client.visit_due_by(day + timedelta(days=DUE_SOON_DAYS), zone),
             )
         )
     ).scalars()
-    visits = []
-    for client in open_clients:
-        since = client.last_contact_at or client.created_at
-        due_on = (since + timedelta(days=client.contact_frequency_days)).astimezone(zone).date()
-        if due_on <= day + timedelta(days=DUE_SOON_DAYS):
-            visits.append(DueVisit(client, due_on, overdue=due_on < day))
+    visits = [
+        DueVisit(client, client.visit_due_on(zone), overdue=client.visit_overdue(day, zone))
+        for client in due_soon
+    ]
     visits.sort(key=lambda visit: (visit.due_on, visit.client.id))
     reviews = (
         await session.execute(
@@ -334,8 +331,8 @@ async def agenda(session: AsyncSession, worker_id: int, day: date, zone: ZoneInf
             .join(Client, Client.id == Plan.client_id)
             .where(
                 Client.worker_id == worker_id,
-                Client.status.in_([ClientStatus.ACTIVE, ClientStatus.INTAKE]),
-                Plan.status == PlanStatus.ACTIVE,
+                Client.is_open,
+                Plan.is_active,
                 Plan.next_review_on <= day + timedelta(days=DUE_SOON_DAYS),
             )
             .order_by(Plan.next_review_on)
@@ -347,7 +344,7 @@ async def agenda(session: AsyncSession, worker_id: int, day: date, zone: ZoneInf
             .join(Client, Client.id == Referral.client_id)
             .where(
                 Referral.worker_id == worker_id,
-                Client.status.in_([ClientStatus.ACTIVE, ClientStatus.INTAKE]),
+                Client.is_open,
                 or_(
                     Referral.status == ReferralStatus.SENT,
                     Referral.status == ReferralStatus.ACCEPTED,
