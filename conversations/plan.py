@@ -30,6 +30,7 @@ restart).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -354,7 +355,7 @@ CARD_ACTIONS: dict[str, CardAction] = {
 }
 
 
-def handler(timeout_minutes: int) -> ConversationHandler:
+def handler(timeout_minutes: int) -> ConversationHandler[Any]:
     def buttons(*actions: str) -> str:
         return pattern(PREFIX) + "(" + "|".join(actions) + "):"
 

@@ -663,14 +663,14 @@ async def save_pressed(update: Update, context: CaselineContext) -> int:
     return ConversationHandler.END
 
 
-def handler(timeout_minutes: int) -> ConversationHandler:
+def handler(timeout_minutes: int) -> ConversationHandler[Any]:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
 
     def buttons(*actions: str) -> str:
         return pattern(PREFIX) + "(" + "|".join(actions) + "):"
 
-    def back() -> CallbackQueryHandler:
+    def back() -> CallbackQueryHandler[Any, Any]:
         return CallbackQueryHandler(back_pressed, pattern=buttons("back"))
 
     return conversation(
