@@ -22,16 +22,7 @@ from storage.models import Appointment, Client
 from ui import texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, zone_of
-from ui.dates import (
-    Ambiguous,
-    Invalid,
-    Parsed,
-    Purpose,
-    combine,
-    parse_when,
-    quick_days,
-    quick_times,
-)
+from ui.dates import Ambiguous, Invalid, Parsed, combine, parse_when, quick_days, quick_times
 from ui.replies import answer, remove_keyboard
 from ui.timefmt import short_datetime
 
@@ -270,7 +261,7 @@ def day_step(
     state: int,
     chosen: DayChosen,
     *,
-    purpose: Purpose = "future",
+    purpose: str = "future",
     passed: str | None = None,
 ) -> list[BaseHandler]:
     """The handlers of a choose-a-day state: a typed date read by ui/dates.py's
