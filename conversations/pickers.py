@@ -251,6 +251,55 @@ def moment_from_stamp(update: Update, context: CaselineContext) -> datetime | No
     return moment if abs((moment - now).days) <= MAX_DAYS_AWAY else None
 
 
+# ── choosing a calendar day (a goal's target date …) ──────────────────────────
+
+DayChosen = Callable[[Update, CaselineContext, date], Awaitable[int]]
+
+
+def day_step(
+    prefix: str,
+    state: int,
+    chosen: DayChosen,
+    *,
+    purpose: str = "future",
+    passed: str | None = None,
+) -> list[BaseHandler]:
+    """The handlers of a choose-a-day state: a typed date read by ui/dates.py's
+    `parse_when` (an unclear one is asked back with buttons, `<prefix>:at:<stamp>`), a
+    pressed choice, or anything else (text expected). A day before today (the worker's
+    calendar) is refused with `passed` when given; `chosen` runs with the day."""
+
+    async def day_read(update: Update, context: CaselineContext, day: date) -> int:
+        today = context.services.clock.now().astimezone(zone_of(context)).date()
+        if passed is not None and day < today:
+            await update.effective_message.reply_text(passed)
+            return state
+        return await chosen(update, context, day)
+
+    async def typed(update: Update, context: CaselineContext) -> int:
+        parsed = await moment_from_text(update, context, prefix, purpose)
+        if parsed is None:
+            return state
+        return await day_read(update, context, parsed.local.date())
+
+    async def pressed(update: Update, context: CaselineContext) -> int:
+        moment = moment_from_stamp(update, context)
+        if moment is None:
+            await answer(update, texts.STALE_BUTTON)
+            return state
+        await answer(update)
+        return await day_read(update, context, moment.astimezone(zone_of(context)).date())
+
+    async def not_text(update: Update, context: CaselineContext) -> None:
+        await update.effective_message.reply_text(texts.TEXT_EXPECTED)
+
+    return [
+        CallbackQueryHandler(pressed, pattern=rf"^{prefix}:at:"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+        MessageHandler(~filters.COMMAND, not_text),
+    ]
+
+
 DURATIONS = (15, 30, 45, 60, 90, 120)
 
 

@@ -15,7 +15,11 @@ effectiveness 1–5 or none, comment), the old version superseded, the next vers
 next review = the review day (the worker's local calendar) + the interval — which is
 what the morning agenda's "plan reviews due" reads. Audited as plan.review.
 
-The walk lives in user_data["review"] (persisted after every update), so a restart
+Every check and the save are use cases of domain/usecases/plans.py (start_review,
+check_review, save_review); this module opens no database session.
+
+The walk lives in user_data["review"] as a typed `ReviewDraft` (persisted after every
+update), so a restart
 mid-review resumes at the same goal; left idle, it is kept aside and the next /review
 offers it back. Every press is re-checked on the server: the client must still be
 visible, the plan still the active one, and the goal the one being reviewed; a goal id
@@ -24,6 +28,7 @@ that is not this plan's is refused and audited.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,53 +43,207 @@ from telegram.ext import (
 
 from conversations import drafts
 from conversations.common import conversation, text_expected
-from conversations.pickers import ClientRef, ask_client, card_pattern
-from conversations.plan import (
-    MESSAGE_BUDGET,
-    goal_details,
-    local_today,
-    present,
-    read_id,
-    refuse_client,
-    typed_client_step,
-)
-from storage import audit, clients, plans
-from storage.models import ClientStatus, GoalStatus, PlanStatus
-from ui import texts
+from conversations.live import present
+from conversations.pickers import ClientRef, ask_client, card_pattern, client_step
+from domain.results import Gone, Refused, Saved, Stale
+from domain.usecases import plans as plan_cases
+from domain.usecases.plans import GoalStatus, ReviewSubject
+from ui import callbacks, texts
 from ui.callbacks import pack, pattern, unpack
-from ui.context import CaselineContext
-from ui.replies import answer, remove_keyboard
+from ui.context import CaselineContext, zone_of
+from ui.plan_views import RecapRow, goal_details, recap_text
+from ui.replies import answer
 
 RESUME, CLIENT, STATUS, EFFECT, COMMENT, SUMMARY, CONFIRM = range(7)
 PREFIX = "rv"
 DRAFT = "review"
+BAD_ID = -1  # what an unreadable id becomes: it matches nothing and is refused
 # The walk's steps as the draft names them; the first three are per goal.
 STEP_STATES = {"status": STATUS, "effect": EFFECT, "comment": COMMENT}
 STATES = {**STEP_STATES, "summary": SUMMARY, "confirm": CONFIRM}
+BLOCKED = {
+    plan_cases.CASE_CLOSED: lambda subject: texts.review_case_closed(subject.client.code),
+    plan_cases.NO_PLAN_YET: lambda subject: texts.review_no_plan(subject.client.code),
+    plan_cases.DRAFT_ONLY: lambda subject: texts.review_draft_only(
+        subject.client.code, subject.plan.version
+    ),
+}
 
 
-def _draft(context: CaselineContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {})
+def read_id(text: str) -> int:
+    """A button's id, or BAD_ID for anything that cannot be one of ours (forged data)."""
+    value = callbacks.read_id(text)
+    return BAD_ID if value is None else value
+
+
+# ── the typed draft ────────────────────────────────────────────────────────────
+
+
+@dataclass(slots=True)
+class ReviewGoal:
+    """A goal of the plan under review, as it stood when the review began."""
+
+    id: int
+    description: str
+    measure: str | None
+    target: date | None
+    routine: str | None
+    status: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "description": self.description,
+            "measure": self.measure,
+            "target": self.target.isoformat() if self.target else None,
+            "routine": self.routine,
+            "status": self.status,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReviewGoal:
+        target = data.get("target")
+        return cls(
+            id=int(data["id"]),
+            description=str(data["description"]),
+            measure=data.get("measure"),
+            target=date.fromisoformat(target) if target else None,
+            routine=data.get("routine"),
+            status=str(data["status"]),
+        )
+
+
+@dataclass(slots=True)
+class Answer:
+    """What the review says about one goal so far."""
+
+    status: str | None = None
+    effect: int | None = None
+    comment: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "effect": self.effect, "comment": self.comment}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Answer:
+        return cls(data.get("status"), data.get("effect"), data.get("comment"))
+
+
+@dataclass(slots=True)
+class ReviewDraft:
+    client: ClientRef | None = None
+    plan: int = BAD_ID
+    version: int = 0
+    interval: int = plan_cases.DEFAULT_INTERVAL_DAYS
+    goals: list[ReviewGoal] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    index: int = 0
+    step: str = "status"
+    summary: str | None = None
+    live: int | None = None
+    # What conversations/drafts.py keeps in every draft (when touched, its token).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    KEYS = (
+        "client",
+        "plan",
+        "version",
+        "interval",
+        "goals",
+        "answers",
+        "index",
+        "step",
+        "summary",
+        "live",
+    )
+
+    def to_json(self) -> dict[str, Any]:
+        data = dict(self.extra)
+        if self.client is None:
+            return data
+        data.update(
+            client=self.client.to_json(),
+            plan=self.plan,
+            version=self.version,
+            interval=self.interval,
+            goals=[goal.to_json() for goal in self.goals],
+            answers=[given.to_json() for given in self.answers],
+            index=self.index,
+            step=self.step,
+            summary=self.summary,
+        )
+        if self.live is not None:
+            data["live"] = self.live
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> ReviewDraft:
+        """Also reads the dict drafts written before drafts were typed (same keys)."""
+        data = data or {}
+        extra = {key: value for key, value in data.items() if key not in cls.KEYS}
+        if not data.get("client"):
+            return cls(live=data.get("live"), extra=extra)
+        return cls(
+            client=ClientRef.from_json(data["client"]),
+            plan=int(data.get("plan", BAD_ID)),
+            version=int(data.get("version", 0)),
+            interval=int(data.get("interval", plan_cases.DEFAULT_INTERVAL_DAYS)),
+            goals=[ReviewGoal.from_json(goal) for goal in data.get("goals", [])],
+            answers=[Answer.from_json(given) for given in data.get("answers", [])],
+            index=int(data.get("index", 0)),
+            step=str(data.get("step", "status")),
+            summary=data.get("summary"),
+            live=data.get("live"),
+            extra=extra,
+        )
+
+    @property
+    def current_goal(self) -> ReviewGoal | None:
+        """The goal being asked about now (None at the summary and the recap)."""
+        if self.step in STEP_STATES and self.index < len(self.goals):
+            return self.goals[self.index]
+        return None
+
+    @property
+    def state(self) -> int:
+        return STATES.get(self.step, STATUS)
+
+    @property
+    def done(self) -> int:
+        """How many goals were answered (for the offer of a kept walk)."""
+        return self.index if self.step in STEP_STATES else len(self.goals)
+
+
+def _load(context: CaselineContext) -> ReviewDraft:
+    return ReviewDraft.from_json(context.user_data.get(DRAFT))
+
+
+def _store(context: CaselineContext, draft: ReviewDraft) -> None:
+    context.user_data[DRAFT] = draft.to_json()
+
+
+def _client_id(draft: ReviewDraft) -> int:
+    return draft.client.id if draft.client is not None else BAD_ID
 
 
 def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, arg))
 
 
+def _today(context: CaselineContext) -> date:
+    return context.services.clock.now().astimezone(zone_of(context)).date()
+
+
 # ── entry ──────────────────────────────────────────────────────────────────────
 
 
 async def start(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
     if context.args:
-        words = " ".join(context.args)
-        client_id = clients.parse_code(words)
-        if client_id is None:
-            async with context.services.db.session() as session:
-                found = await clients.search(session, actor, words)
-            client_id = found[0].id if len(found) == 1 else None
-        if client_id is not None:
-            return await _begin(update, context, client_id) or ConversationHandler.END
+        named = await plan_cases.client_named(
+            context.services, context.require_actor(), " ".join(context.args)
+        )
+        if named is not None:
+            return await _begin(update, context, named) or ConversationHandler.END
     elif drafts.kept(context, DRAFT):
         return await _offer_kept(update, context)
     context.user_data[DRAFT] = {}
@@ -94,24 +253,23 @@ async def start(update: Update, context: CaselineContext) -> int:
 
 async def from_button(update: Update, context: CaselineContext) -> int:
     """🔎 on a client card (`cf:review:<client id>`) or ▶ Start review (`rv:start:<id>`)."""
-    client_id = read_id(unpack(update.callback_query.data).arg)
+    chosen = read_id(unpack(update.callback_query.data).arg)
     kept = drafts.kept(context, DRAFT)
-    if kept and kept.get("client", {}).get("id") == client_id:
+    if kept and _client_id(ReviewDraft.from_json(kept)) == chosen:
         await answer(update)
         return await _offer_kept(update, context)
-    return await _begin(update, context, client_id) or ConversationHandler.END
+    return await _begin(update, context, chosen) or ConversationHandler.END
 
 
 async def _offer_kept(update: Update, context: CaselineContext) -> int:
-    kept = drafts.kept(context, DRAFT) or {}
-    ref = ClientRef.from_json(kept["client"])
-    done = kept.get("index", 0) if kept.get("step") in STEP_STATES else len(kept.get("goals", []))
+    kept = ReviewDraft.from_json(drafts.kept(context, DRAFT))
+    assert kept.client is not None
     context.user_data[DRAFT] = {}
     keyboard = InlineKeyboardMarkup(
         [[_button(texts.RESUME, "resume", "yes"), _button(texts.DISCARD, "resume", "no")]]
     )
     await update.effective_message.reply_text(
-        texts.review_kept(ref.code, ref.name, done, len(kept.get("goals", []))),
+        texts.review_kept(kept.client.code, kept.client.name, kept.done, len(kept.goals)),
         reply_markup=keyboard,
     )
     return RESUME
@@ -128,129 +286,95 @@ async def resume_chosen(update: Update, context: CaselineContext) -> int:
         return CLIENT
     context.user_data[DRAFT] = kept
     await update.callback_query.edit_message_reply_markup(reply_markup=None)
-    async with context.services.db.session() as session:
-        verdict = await _verify(session, context, "plan.review")
-    if verdict is not None:
-        return await _refused(update, context, *verdict)
+    refusal = await _check(context, _load(context))
+    if refusal is not None:
+        return await _refused(update, context, refusal)
     await answer(update)
-    return await _show(update, context, new=True)
-
-
-async def client_pressed(update: Update, context: CaselineContext) -> int:
-    """A tapped client on the picker; unlike the shared picker's, a refusal is audited."""
-    state = await _begin(update, context, read_id(unpack(update.callback_query.data).arg))
-    if state is None:
-        return CLIENT
-    await remove_keyboard(update)  # the picker has done its job
-    return state
+    return await _show(update, context, _load(context), new=True)
 
 
 async def client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
-    return await _begin(update, context, ref.id) or CLIENT
+    return await _begin(update, context, ref.id, picked=True) or CLIENT
 
 
-async def _begin(update: Update, context: CaselineContext, client_id: int) -> int | None:
+async def _begin(
+    update: Update, context: CaselineContext, chosen: int, *, picked: bool = False
+) -> int | None:
     """Start walking the client's active plan; None when the client is not visible
-    (refused and audited), END when there is nothing to review."""
-    actor = context.require_actor()
-    plan = None
-    async with context.services.db.session() as session:
-        client = await clients.get_visible(session, actor, client_id)
-        if client is None:
-            await refuse_client(session, context, "plan.review", client_id)
-        else:
-            plan = await plans.current_plan(session, client.id)
-    if client is None:
-        if update.callback_query is not None:
+    (refused and audited), END when there is nothing to review. A press on the client
+    picker (`picked`) was answered by the picker already."""
+    subject = await plan_cases.start_review(context.services, context.require_actor(), chosen)
+    if not isinstance(subject, ReviewSubject):
+        if picked:
+            await update.effective_message.reply_text(texts.CLIENT_GONE)
+        elif update.callback_query is not None:
             await answer(update, texts.CLIENT_GONE, alert=True)
         else:
-            code = f"C-{client_id:04d}" if client_id > 0 else "that client"
+            code = f"C-{chosen:04d}" if chosen > 0 else "that client"
             await update.effective_message.reply_text(texts.plan_not_found(code))
         return None
-    await answer(update)
-    message = None
-    if client.status == ClientStatus.DISCHARGED:
-        message = texts.review_case_closed(client.code)
-    elif plan is None:
-        message = texts.review_no_plan(client.code)
-    elif plan.status != PlanStatus.ACTIVE:  # a newer draft (an intake's) comes first
-        message = texts.review_draft_only(client.code, plan.version)
-    if message is not None:
-        await update.effective_message.reply_text(message)
+    if not picked:
+        await answer(update)
+    blocker = subject.blocker
+    if blocker is not None:
+        await update.effective_message.reply_text(BLOCKED[blocker](subject))
         context.user_data.pop(DRAFT, None)
         return ConversationHandler.END
-    context.user_data[DRAFT] = {
-        "client": ClientRef.of(client).to_json(),
-        "plan": plan.id,
-        "version": plan.version,
-        "interval": plan.review_interval_days,
-        "goals": [
-            {
-                "id": goal.id,
-                "description": goal.description,
-                "measure": goal.measure,
-                "target": goal.target_date.isoformat() if goal.target_date else None,
-                "routine": goal.routine,
-                "status": goal.status,
-            }
+    plan = subject.plan
+    assert plan is not None
+    draft = ReviewDraft(
+        client=ClientRef.of(subject.client),
+        plan=plan.id,
+        version=plan.version,
+        interval=plan.review_interval_days,
+        goals=[
+            ReviewGoal(
+                goal.id, goal.description, goal.measure, goal.target_date, goal.routine, goal.status
+            )
             for goal in plan.goals
         ],
-        "answers": [{"status": None, "effect": None, "comment": None} for _ in plan.goals],
-        "index": 0,
-        "step": "status" if plan.goals else "summary",
-        "summary": None,
-    }
-    return await _show(update, context, new=True)
+        answers=[Answer() for _ in plan.goals],
+        step="status" if plan.goals else "summary",
+    )
+    return await _show(update, context, draft, new=True)
 
 
 # ── the server-side check every press goes through ───────────────────────────
 
+Refusal = Refused | Gone | Stale[int]
 
-async def _verify(
-    session, context: CaselineContext, action: str, *, goal_id: int | None = None
-) -> tuple[str, bool, bool] | None:
-    """None when the press may go ahead; else (toast, alert, end the dialog).
 
-    The client must still be visible and the plan under review still its active
-    version; a goal id must be the goal being reviewed now. A goal id that is not this
-    plan's at all is refused and audited (a forged button)."""
-    draft = _draft(context)
-    actor = context.require_actor()
-    ref = ClientRef.from_json(draft["client"])
-    client = await clients.get_visible(session, actor, ref.id)
-    if client is None:
-        await refuse_client(session, context, action, ref.id)
-        return texts.CLIENT_GONE, True, True
-    if client.status == ClientStatus.DISCHARGED:
-        return texts.review_case_closed(client.code), True, True
-    plan = await plans.get_plan(session, draft["plan"])
-    if plan is None or plan.client_id != client.id or plan.status != PlanStatus.ACTIVE:
-        return texts.REVIEW_CHANGED, True, True
-    if goal_id is None:
-        return None
-    expected = _current_goal(draft)
-    if expected is not None and goal_id == expected["id"]:
-        return None
-    if plans.goal_in(plan, goal_id) is not None:
-        return texts.REVIEW_NOT_CURRENT_TOAST, False, False
-    owner = await plans.client_of_goal(session, goal_id) if goal_id > 0 else None
-    await audit.refused(
-        session,
-        action,
-        now=context.services.clock.now(),
-        actor_id=actor.id,
-        subject_type="goal",
-        subject_id=goal_id if goal_id > 0 else None,
-        client_id=owner,
-        reason="not this plan's goal",
-        plan=plan.id,
+async def _check(
+    context: CaselineContext, draft: ReviewDraft, *, goal_id: int | None = None
+) -> Refusal | None:
+    """None when the press may go ahead (domain/usecases/plans.py: check_review)."""
+    current = draft.current_goal
+    return await plan_cases.check_review(
+        context.services,
+        context.require_actor(),
+        _client_id(draft),
+        draft.plan,
+        goal_id=goal_id,
+        current_goal_id=current.id if current is not None else None,
     )
-    return texts.NOT_ALLOWED, True, False
 
 
-async def _refused(
-    update: Update, context: CaselineContext, toast: str, alert: bool, end: bool
-) -> int:
+def _words(draft: ReviewDraft, refusal: Refusal) -> tuple[str, bool, bool]:
+    """(toast, alert, end the dialog) for a refusal."""
+    if isinstance(refusal, Refused):
+        if refusal.subject == "client":
+            return texts.CLIENT_GONE, True, True
+        return texts.NOT_ALLOWED, True, False  # a goal id that is not this plan's
+    if isinstance(refusal, Gone):
+        if refusal.subject == "case" and draft.client is not None:
+            return texts.review_case_closed(draft.client.code), True, True
+        return texts.REVIEW_CHANGED, True, True
+    return texts.REVIEW_NOT_CURRENT_TOAST, False, False
+
+
+async def _refused(update: Update, context: CaselineContext, refusal: Refusal) -> int:
+    draft = _load(context)
+    toast, alert, end = _words(draft, refusal)
     if update.callback_query is not None:
         await answer(update, toast, alert=alert)
     if end:
@@ -258,48 +382,40 @@ async def _refused(
             await update.effective_message.reply_text(toast)
         context.user_data.pop(DRAFT, None)
         return ConversationHandler.END
-    return _state(_draft(context))
-
-
-def _current_goal(draft: dict[str, Any]) -> dict[str, Any] | None:
-    index = draft.get("index", 0)
-    goals = draft.get("goals", [])
-    return goals[index] if draft.get("step") in STEP_STATES and index < len(goals) else None
-
-
-def _state(draft: dict[str, Any]) -> int:
-    return STATES.get(draft.get("step"), STATUS)
+    return draft.state
 
 
 # ── showing the step ───────────────────────────────────────────────────────────
 
 
-async def _show(update: Update, context: CaselineContext, *, new: bool = False) -> int:
-    draft = _draft(context)
-    step = draft["step"]
-    if step in STEP_STATES:
+async def _show(
+    update: Update, context: CaselineContext, draft: ReviewDraft, *, new: bool = False
+) -> int:
+    """Show the walk's current step as the live message, and store the draft."""
+    if draft.step in STEP_STATES:
         text, keyboard = _goal_step(draft)
-    elif step == "summary":
+    elif draft.step == "summary":
         text, keyboard = _summary_step(draft)
     else:
-        text, keyboard = _recap(draft, local_today(context))
-    await present(update, context, draft, text, keyboard, new=new)
-    return _state(draft)
+        text, keyboard = _recap(draft, _today(context))
+    draft.live = await present(update, context, draft.live, text, keyboard, new=new)
+    _store(context, draft)
+    return draft.state
 
 
-def _goal_step(draft: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
-    index, step = draft["index"], draft["step"]
-    goal, given = draft["goals"][index], draft["answers"][index]
-    ref = ClientRef.from_json(draft["client"])
+def _goal_step(draft: ReviewDraft) -> tuple[str, InlineKeyboardMarkup]:
+    index, step = draft.index, draft.step
+    goal, given = draft.goals[index], draft.answers[index]
+    assert draft.client is not None
     lines = [
         texts.review_goal(
             index + 1,
-            len(draft["goals"]),
-            draft["version"],
-            ref.code,
-            goal["description"],
-            goal_details(goal["measure"], goal["target"], goal["routine"]),
-            goal["status"],
+            len(draft.goals),
+            draft.version,
+            draft.client.code,
+            goal.description,
+            goal_details(goal.measure, goal.target, goal.routine),
+            goal.status,
         )
     ]
     rows: list[list[InlineKeyboardButton]] = []
@@ -308,100 +424,75 @@ def _goal_step(draft: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(f"\n{texts.REVIEW_ASK_STATUS}")
         buttons = [
             _button(
-                ("• " if given["status"] == status else "") + texts.goal_status_label(status),
+                ("• " if given.status == status else "") + texts.goal_status_label(status),
                 "st",
-                f"{goal['id']}:{status.value}",
+                f"{goal.id}:{status.value}",
             )
             for status in GoalStatus
         ]
         rows = [buttons[:2], buttons[2:]]
         rows.append((back if index > 0 else []) + [_button(texts.CANCEL, "cancel")])
     else:
-        lines.append(texts.review_answer_line(given["status"], given["effect"]))
+        lines.append(texts.review_answer_line(given.status, given.effect))
     if step == "effect":
         lines.append(f"\n{texts.REVIEW_ASK_EFFECT}")
         rows = [
             [
                 _button(
-                    ("• " if given["effect"] == score else "") + str(score),
+                    ("• " if given.effect == score else "") + str(score),
                     "ef",
-                    f"{goal['id']}:{score}",
+                    f"{goal.id}:{score}",
                 )
-                for score in plans.EFFECTIVENESS
+                for score in plan_cases.EFFECTIVENESS
             ],
-            [_button(texts.REVIEW_SKIP, "ef", f"{goal['id']}:0"), *back],
+            [_button(texts.REVIEW_SKIP, "ef", f"{goal.id}:0"), *back],
         ]
     if step == "comment":
-        if given["comment"]:
-            lines.append(texts.review_current_comment(given["comment"]))
+        if given.comment:
+            lines.append(texts.review_current_comment(given.comment))
         lines.append(f"\n{texts.REVIEW_ASK_COMMENT}")
-        row = [_button(texts.REVIEW_SKIP, "skip", goal["id"])]
-        if given["comment"]:
-            row.append(_button(texts.REVIEW_KEEP, "keep", goal["id"]))
+        row = [_button(texts.REVIEW_SKIP, "skip", goal.id)]
+        if given.comment:
+            row.append(_button(texts.REVIEW_KEEP, "keep", goal.id))
         rows = [row, back]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def _summary_step(draft: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
-    ref = ClientRef.from_json(draft["client"])
-    text = texts.review_ask_summary(draft["version"], ref.code, draft.get("summary"))
-    if not draft["goals"]:
+def _summary_step(draft: ReviewDraft) -> tuple[str, InlineKeyboardMarkup]:
+    assert draft.client is not None
+    text = texts.review_ask_summary(draft.version, draft.client.code, draft.summary)
+    if not draft.goals:
         text = f"{texts.REVIEW_NO_GOALS}\n{text}"
     row = []
-    if draft.get("summary"):
+    if draft.summary:
         row.append(_button(texts.REVIEW_KEEP, "keep", "summary"))
-    if draft["goals"]:
+    if draft.goals:
         row.append(_button(texts.BACK, "back"))
     return text, InlineKeyboardMarkup([row, [_button(texts.CANCEL, "cancel")]])
 
 
-def _recap(draft: dict[str, Any], today: date) -> tuple[str, InlineKeyboardMarkup]:
-    ref = ClientRef.from_json(draft["client"])
-    title = texts.review_recap_title(draft["version"], ref.code, ref.name)
-    carried = sum(
-        1 for given in draft["answers"] if given["status"] in {s.value for s in plans.OPEN_STATUSES}
+def _recap(draft: ReviewDraft, today: date) -> tuple[str, InlineKeyboardMarkup]:
+    assert draft.client is not None
+    open_statuses = {status.value for status in plan_cases.OPEN_STATUSES}
+    text = recap_text(
+        draft.version,
+        draft.client.code,
+        draft.client.name,
+        [
+            RecapRow(goal.description, given.status or "", given.effect, given.comment)
+            for goal, given in zip(draft.goals, draft.answers, strict=True)
+        ],
+        draft.summary or "",
+        sum(1 for given in draft.answers if given.status in open_statuses),
+        today + timedelta(days=draft.interval),
     )
-    ending = texts.review_recap_next(
-        draft["version"] + 1,
-        carried,
-        texts.plan_day(today + timedelta(days=draft["interval"])),
-    )
-
-    def render(limit: int | None) -> str:
-        lines = [title]
-        for number, (goal, given) in enumerate(
-            zip(draft["goals"], draft["answers"], strict=True), 1
-        ):
-            description, comment = goal["description"], given["comment"]
-            if limit is not None:
-                description = _cut(description, limit)
-                comment = _cut(comment, limit) if comment else None
-            lines.append(
-                texts.review_recap_goal(
-                    number, description, given["status"], given["effect"], comment
-                )
-            )
-        summary = draft["summary"] or ""
-        lines.append(texts.review_recap_summary(_cut(summary, limit * 8) if limit else summary))
-        lines.append(ending)
-        return "\n".join(lines)
-
-    text = render(None)
-    for limit in (120, 60, 30):
-        if len(text) <= MESSAGE_BUDGET:
-            break
-        text = render(limit)
     keyboard = InlineKeyboardMarkup(
         [
-            [_button(texts.REVIEW_SAVE, "save", draft["plan"])],
+            [_button(texts.REVIEW_SAVE, "save", draft.plan)],
             [_button(texts.BACK, "back"), _button(texts.CANCEL, "cancel")],
         ]
     )
     return text, keyboard
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ── answering ──────────────────────────────────────────────────────────────────
@@ -417,202 +508,169 @@ async def status_pressed(update: Update, context: CaselineContext) -> int:
     if status not in {value.value for value in GoalStatus}:
         await answer(update, texts.STALE_BUTTON)
         return STATUS
-    async with context.services.db.session() as session:
-        verdict = await _verify(session, context, "plan.review", goal_id=goal_id)
-    if verdict is not None:
-        return await _refused(update, context, *verdict)
+    refusal = await _check(context, _load(context), goal_id=goal_id)
+    if refusal is not None:
+        return await _refused(update, context, refusal)
     await answer(update)
-    draft = _draft(context)
-    draft["answers"][draft["index"]]["status"] = status
-    draft["step"] = "effect"
-    return await _show(update, context)
+    draft = _load(context)
+    draft.answers[draft.index].status = status
+    draft.step = "effect"
+    return await _show(update, context, draft)
 
 
 async def effect_pressed(update: Update, context: CaselineContext) -> int:
     goal_id, raw_score = _split(unpack(update.callback_query.data).arg)
     score = read_id(raw_score)
-    if score not in (0, *plans.EFFECTIVENESS):
+    if score not in (0, *plan_cases.EFFECTIVENESS):
         await answer(update, texts.STALE_BUTTON)
         return EFFECT
-    async with context.services.db.session() as session:
-        verdict = await _verify(session, context, "plan.review", goal_id=goal_id)
-    if verdict is not None:
-        return await _refused(update, context, *verdict)
+    refusal = await _check(context, _load(context), goal_id=goal_id)
+    if refusal is not None:
+        return await _refused(update, context, refusal)
     await answer(update)
-    draft = _draft(context)
-    draft["answers"][draft["index"]]["effect"] = score or None
-    draft["step"] = "comment"
-    return await _show(update, context)
+    draft = _load(context)
+    draft.answers[draft.index].effect = score or None
+    draft.step = "comment"
+    return await _show(update, context, draft)
 
 
 async def comment_typed(update: Update, context: CaselineContext) -> int:
     text = (update.effective_message.text or "").strip()
-    if len(text) > plans.COMMENT_MAX:
+    if len(text) > plan_cases.COMMENT_MAX:
         await update.effective_message.reply_text(
-            texts.plan_too_long(texts.REVIEW_COMMENT_WHAT, plans.COMMENT_MAX, len(text))
+            texts.plan_too_long(texts.REVIEW_COMMENT_WHAT, plan_cases.COMMENT_MAX, len(text))
         )
         return COMMENT
-    async with context.services.db.session() as session:
-        verdict = await _verify(session, context, "plan.review")
-    if verdict is not None:
-        return await _refused(update, context, *verdict)
-    draft = _draft(context)
-    draft["answers"][draft["index"]]["comment"] = text or None
-    return await _next_goal(update, context)
+    refusal = await _check(context, _load(context))
+    if refusal is not None:
+        return await _refused(update, context, refusal)
+    draft = _load(context)
+    draft.answers[draft.index].comment = text or None
+    return await _next_goal(update, context, draft)
 
 
 async def comment_pressed(update: Update, context: CaselineContext) -> int:
     """⏭ Skip (no comment) or ↩ Keep it (the comment given before going back)."""
     pressed = unpack(update.callback_query.data)
-    async with context.services.db.session() as session:
-        verdict = await _verify(session, context, "plan.review", goal_id=read_id(pressed.arg))
-    if verdict is not None:
-        return await _refused(update, context, *verdict)
+    refusal = await _check(context, _load(context), goal_id=read_id(pressed.arg))
+    if refusal is not None:
+        return await _refused(update, context, refusal)
     await answer(update)
-    draft = _draft(context)
+    draft = _load(context)
     if pressed.action == "skip":
-        draft["answers"][draft["index"]]["comment"] = None
-    return await _next_goal(update, context)
+        draft.answers[draft.index].comment = None
+    return await _next_goal(update, context, draft)
 
 
-async def _next_goal(update: Update, context: CaselineContext) -> int:
-    draft = _draft(context)
-    draft["index"] += 1
-    if draft["index"] < len(draft["goals"]):
-        draft["step"] = "status"
+async def _next_goal(update: Update, context: CaselineContext, draft: ReviewDraft) -> int:
+    draft.index += 1
+    if draft.index < len(draft.goals):
+        draft.step = "status"
     else:
-        draft["index"] = len(draft["goals"]) - 1
-        draft["step"] = "summary"
-    return await _show(update, context)
+        draft.index = len(draft.goals) - 1
+        draft.step = "summary"
+    return await _show(update, context, draft)
 
 
 async def summary_typed(update: Update, context: CaselineContext) -> int:
     text = (update.effective_message.text or "").strip()
-    if len(text) > plans.SUMMARY_MAX:
+    if len(text) > plan_cases.SUMMARY_MAX:
         await update.effective_message.reply_text(
-            texts.plan_too_long(texts.REVIEW_SUMMARY_WHAT, plans.SUMMARY_MAX, len(text))
+            texts.plan_too_long(texts.REVIEW_SUMMARY_WHAT, plan_cases.SUMMARY_MAX, len(text))
         )
         return SUMMARY
-    if not text:
-        return await _show(update, context)
-    draft = _draft(context)
-    draft["summary"] = text
-    draft["step"] = "confirm"
-    return await _show(update, context)
+    draft = _load(context)
+    if text:
+        draft.summary = text
+        draft.step = "confirm"
+    return await _show(update, context, draft)
 
 
 async def summary_kept(update: Update, context: CaselineContext) -> int:
-    draft = _draft(context)
+    draft = _load(context)
     await answer(update)
-    if draft.get("summary"):
-        draft["step"] = "confirm"
-    return await _show(update, context)
+    if draft.summary:
+        draft.step = "confirm"
+    return await _show(update, context, draft)
 
 
 async def back_pressed(update: Update, context: CaselineContext) -> int:
     """One answer back, keeping what was given."""
     await answer(update)
-    draft = _draft(context)
-    step = draft["step"]
+    draft = _load(context)
+    step = draft.step
     if step == "effect":
-        draft["step"] = "status"
+        draft.step = "status"
     elif step == "comment":
-        draft["step"] = "effect"
-    elif step == "status" and draft["index"] > 0:
-        draft["index"] -= 1
-        draft["step"] = "comment"
-    elif step == "summary" and draft["goals"]:
-        draft["index"] = len(draft["goals"]) - 1
-        draft["step"] = "comment"
+        draft.step = "effect"
+    elif step == "status" and draft.index > 0:
+        draft.index -= 1
+        draft.step = "comment"
+    elif step == "summary" and draft.goals:
+        draft.index = len(draft.goals) - 1
+        draft.step = "comment"
     elif step == "confirm":
-        draft["step"] = "summary"
-    return await _show(update, context)
+        draft.step = "summary"
+    return await _show(update, context, draft)
 
 
 async def save_pressed(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
-    draft = _draft(context)
+    draft = _load(context)
     plan_id = read_id(unpack(update.callback_query.data).arg)
-    missing = next(
-        (index for index, given in enumerate(draft["answers"]) if not given["status"]), None
-    )
-    if plan_id != draft["plan"] or draft.get("step") != "confirm" or not draft.get("summary"):
+    missing = next((index for index, given in enumerate(draft.answers) if not given.status), None)
+    if plan_id != draft.plan or draft.step != "confirm" or not draft.summary:
         await answer(update, texts.STALE_BUTTON)
-        return _state(draft)
+        return draft.state
     if missing is not None:  # cannot happen by walking; a damaged draft goes back there
         await answer(update)
-        draft.update(index=missing, step="status")
-        return await _show(update, context)
-    now = context.services.clock.now()
-    today = local_today(context)
+        draft.index, draft.step = missing, "status"
+        return await _show(update, context, draft)
     outcomes = [
-        plans.Outcome(
-            goal_id=goal["id"],
-            status=GoalStatus(given["status"]),
-            effectiveness=given["effect"],
-            comment=given["comment"],
+        plan_cases.Outcome(
+            goal_id=goal.id,
+            status=GoalStatus(given.status or ""),
+            effectiveness=given.effect,
+            comment=given.comment,
         )
-        for goal, given in zip(draft["goals"], draft["answers"], strict=True)
+        for goal, given in zip(draft.goals, draft.answers, strict=True)
     ]
-    try:
-        async with context.services.db.session() as session:
-            verdict = await _verify(session, context, "plan.review")
-            if verdict is None:
-                plan = await plans.get_plan(session, draft["plan"])
-                review, following = await plans.record_review(
-                    session,
-                    plan=plan,
-                    reviewer_id=actor.id,
-                    outcomes=outcomes,
-                    summary=draft["summary"],
-                    today=today,
-                    now=now,
-                )
-                await audit.record(
-                    session,
-                    "plan.review",
-                    now=now,
-                    actor_id=actor.id,
-                    subject_type="plan",
-                    subject_id=plan.id,
-                    client_id=plan.client_id,
-                    detail={
-                        "review": review.id,
-                        "version": plan.version,
-                        "next_plan": following.id,
-                        "next_review_on": following.next_review_on.isoformat(),
-                    },
-                )
-    except (plans.PlanChanged, ValueError):
-        verdict = (texts.REVIEW_CHANGED, True, True)
-    if verdict is not None:
-        return await _refused(update, context, *verdict)
-    ref = ClientRef.from_json(draft["client"])
+    result = await plan_cases.save_review(
+        context.services,
+        context.require_actor(),
+        _client_id(draft),
+        draft.plan,
+        outcomes,
+        draft.summary,
+    )
+    if not isinstance(result, Saved):
+        return await _refused(update, context, result)
+    saved = result.value
+    assert draft.client is not None and saved.following.next_review_on is not None
     await answer(update, texts.REVIEW_SAVED_TOAST)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.PLAN_OPEN, callback_data=pack("cf", "plan", ref.id))]]
+        [[InlineKeyboardButton(texts.PLAN_OPEN, callback_data=pack("cf", "plan", draft.client.id))]]
     )
     text = texts.review_saved(
-        plan.version,
-        following.version,
-        ref.code,
-        ref.name,
-        len(following.goals),
-        texts.plan_day(following.next_review_on),
+        saved.plan.version,
+        saved.following.version,
+        draft.client.code,
+        draft.client.name,
+        len(saved.following.goals),
+        texts.plan_day(saved.following.next_review_on),
     )
-    await present(update, context, draft, text, keyboard)
+    await present(update, context, draft.live, text, keyboard)
     context.user_data.pop(DRAFT, None)
     return ConversationHandler.END
 
 
-def handler(timeout_minutes: int) -> ConversationHandler:
+def handler(timeout_minutes: int) -> ConversationHandler[Any]:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
 
     def buttons(*actions: str) -> str:
         return pattern(PREFIX) + "(" + "|".join(actions) + "):"
 
-    def back() -> CallbackQueryHandler:
+    def back() -> CallbackQueryHandler[Any, Any]:
         return CallbackQueryHandler(back_pressed, pattern=buttons("back"))
 
     return conversation(
@@ -624,10 +682,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         ],
         states={
             RESUME: [CallbackQueryHandler(resume_chosen, pattern=buttons("resume"))],
-            CLIENT: [
-                CallbackQueryHandler(client_pressed, pattern=buttons("client")),
-                *typed_client_step(PREFIX, CLIENT, client_chosen),
-            ],
+            CLIENT: client_step(PREFIX, CLIENT, client_chosen),
             STATUS: [CallbackQueryHandler(status_pressed, pattern=buttons("st")), back()],
             EFFECT: [CallbackQueryHandler(effect_pressed, pattern=buttons("ef")), back()],
             COMMENT: [

@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -283,7 +284,7 @@ async def activate(session: AsyncSession, plan: Plan, *, today: date) -> None:
             next_review_on=today + timedelta(days=plan.review_interval_days),
         )
     )
-    if claimed.rowcount != 1:
+    if cast("CursorResult[Any]", claimed).rowcount != 1:
         raise PlanChanged(f"plan {plan.id} was activated meanwhile")
     await session.execute(
         update(Plan)
@@ -338,7 +339,7 @@ async def record_review(
         .where(Plan.id == plan.id, Plan.status == PlanStatus.ACTIVE)
         .values(status=PlanStatus.SUPERSEDED)
     )
-    if claimed.rowcount != 1:
+    if cast("CursorResult[Any]", claimed).rowcount != 1:
         raise PlanChanged(f"plan {plan.id} is no longer active")
     following = Plan(
         client_id=plan.client_id,
@@ -364,16 +365,16 @@ async def record_review(
     await session.flush()
     by_goal = {outcome.goal_id: outcome for outcome in outcomes}
     for goal in plan.goals:
-        outcome = by_goal.get(goal.id)
-        status = GoalStatus(outcome.status if outcome else goal.status)
-        if outcome is not None:
+        given = by_goal.get(goal.id)
+        status = GoalStatus(given.status if given else goal.status)
+        if given is not None:
             session.add(
                 ReviewItem(
                     review_id=review.id,
                     goal_id=goal.id,
                     status=status,
-                    effectiveness=outcome.effectiveness,
-                    comment=_clip(outcome.comment, COMMENT_MAX),
+                    effectiveness=given.effectiveness,
+                    comment=_clip(given.comment, COMMENT_MAX),
                 )
             )
         if status in OPEN_STATUSES:
