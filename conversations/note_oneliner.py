@@ -3,9 +3,9 @@
     /note C-0042 Home visit, pantry empty … ─► saved at once, with ↩ Undo for 60 s
     [↩ Undo] on a saved note (a button outside any dialog) ─► withdrawn, or "too late"
 
-The rules (what a one-liner's leading words mean stays here: it is reading input; the
-resend window, the undo window and who may undo are domain/rules/notes.py's) and the
-writes are the use cases' in domain/usecases/notes.py.
+What a one-liner's leading words mean stays here (it is reading input). The resend and
+undo windows are domain/rules/notes.py's; who may withdraw a note, the writes and their
+audit are the use cases' (record_one_liner, undo_note in domain/usecases/notes.py).
 """
 
 from __future__ import annotations
