@@ -9,7 +9,7 @@ count. Rows:
 - `gate`: what the access gate does for every update (claim the update id, load the
   sender), through `storage` as the bot does;
 - `one-line note`: what `/note C-xxxx text` does (visible client, resend check, note,
-  last contact, audit line): the handler's own `record_one_liner`;
+  last contact, audit line): the `record_one_liner` use case the handler calls;
 - `empty session`: `Database.session()` with nothing in it;
 - `dialog step's persistence`: what every dialog step writes after its handler (the new
   conversation state and the user's draft) through the bot's `SQLPersistence`, in one
@@ -51,8 +51,10 @@ async def per_op(work: Callable[[int], Awaitable[object]], ids: itertools.count,
 
 async def measure(url: str, n: int) -> list[list[object]]:
     from bot.persistence import SQLPersistence
-    from conversations.note import record_one_liner
     from domain.clock import Clock
+    from domain.settings import load_settings
+    from domain.usecases.notes import record_one_liner
+    from domain.work import Work
     from storage import clients, updates, workers
     from storage.db import Database
     from storage.models import InteractionType, Program, Role
@@ -78,11 +80,10 @@ async def measure(url: str, n: int) -> list[list[object]]:
             await updates.claim(session, update_id, now)
             await workers.by_telegram_id(session, 77)
 
+    work = Work(db, Clock(), load_settings({}))
+
     async def note(n: int) -> None:
-        async with db.session() as session:
-            await record_one_liner(
-                session, actor, client_id, InteractionType.PHONE, f"checked meds {n}", now
-            )
+        await record_one_liner(work, actor, client_id, InteractionType.PHONE, f"checked meds {n}")
 
     async def empty(_: int) -> None:
         async with db.session():

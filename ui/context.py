@@ -49,3 +49,11 @@ def zone_of(context: CaselineContext) -> ZoneInfo:
     actor = context.actor
     name = actor.timezone if actor and actor.timezone else context.services.settings.timezone
     return ZoneInfo(name)
+
+
+def deliver_soon(context: CaselineContext) -> None:
+    """Drain the outbox now (a risk alert a use case just queued) when this process runs
+    the scheduler; a separate scheduler process sends it on its next tick."""
+    engine = context.services.reminders
+    if engine is not None:
+        context.application.create_task(engine.sender.drain(), name="deliver-soon")

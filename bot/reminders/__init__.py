@@ -5,7 +5,7 @@
 - rendering.py: the tick (plan, then drain) and what each outbox row says when it is sent;
 - sending.py: the one sender, paced under Telegram's limits;
 - buttons.py: 💤 snooze and 📋 today under a pushed reminder;
-- alerts.py: risk alerts, queued in the note's own transaction.
+- alerts.py: what a risk alert says (queued by the note's use case, in its transaction).
 
 The outbox table itself is storage/outbox.py.
 """

@@ -1,66 +1,49 @@
-"""Risk alerts: queued to the author's supervisors in the note's own transaction."""
+"""Risk alerts: what a supervisor's phone shows when one is sent.
+
+The note's use case (domain/usecases/notes.py) queues the alert in the note's own
+transaction with the facts only (author, client, reason); the words are chosen here,
+when the row is sent: the client as they are named now, and, when lock-screen previews
+must be private (CASELINE_PRIVATE_PREVIEWS), code and initials and no reason text.
+Rows queued before that (payload {"text": …}) are sent as they were worded.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
 from html import escape
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.reminders import planning as reminders
-from storage import outbox, workers
-from storage.models import Client
-from storage.workers import Actor
+from bot.reminders.sending import Rendered
+from storage.models import Client, OutboxMessage
 from ui import texts
-from ui.context import CaselineContext
+from ui.callbacks import pack
 from ui.views import client_label
 
-
-async def alert_risk(
-    session: AsyncSession,
-    *,
-    note_id: int,
-    client: Client,
-    author: Actor,
-    reason: str,
-    now: datetime,
-    private: bool,
-) -> int:
-    """Queue an alert to the author's supervisors, in the note's own transaction (so
-    no flagged note goes unalerted); quiet hours do not apply to risk."""
-    if author.team_id is None:
-        return 0
-    queued = 0
-    for supervisor in await workers.supervisors_of(session, author.team_id):
-        if supervisor.id == author.id:
-            continue
-        queued += await outbox.enqueue(
-            session,
-            key=f"{reminders.RISK}:{note_id}:{supervisor.id}",
-            kind=reminders.RISK,
-            worker_id=supervisor.id,
-            due_at=now,
-            now=now,
-            client_id=client.id,
-            subject_type="note",
-            subject_id=note_id,
-            payload={
-                # The reason is free text that may name the client: kept off the
-                # lock screen when previews must be private.
-                "text": texts.risk_alert(
-                    author.name,
-                    client_label(client, private),
-                    texts.RISK_REASON_ON_CARD if private else escape(reason),
-                ),
-                "client_id": client.id,
-            },
-        )
-    return queued
+log = logging.getLogger(__name__)
 
 
-async def deliver_soon(context: CaselineContext) -> None:
-    """Drain the outbox now (e.g. a risk alert) when this process runs the scheduler;
-    a separate scheduler process sends it on its next tick."""
-    engine = context.services.reminders
-    if engine is not None:
-        context.application.create_task(engine.sender.drain(), name="deliver-soon")
+async def render_risk(
+    session: AsyncSession, row: OutboxMessage, chat_id: int, *, private: bool
+) -> Rendered | None:
+    payload: dict[str, Any] = row.payload or {}
+    client_id = payload.get("client_id")
+    if "text" in payload:  # worded when it was queued
+        return Rendered(chat_id, payload["text"], _open_client(client_id))
+    client = await session.get(Client, client_id) if client_id else None
+    if client is None:
+        log.warning("risk alert %s names no client", row.id)
+        return None
+    reason = texts.RISK_REASON_ON_CARD if private else escape(str(payload.get("reason", "")))
+    text = texts.risk_alert(str(payload.get("author", "?")), client_label(client, private), reason)
+    return Rendered(chat_id, text, _open_client(client.id))
+
+
+def _open_client(client_id: object) -> InlineKeyboardMarkup | None:
+    if not client_id:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client_id))]]
+    )

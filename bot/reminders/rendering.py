@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import digest
+from bot.reminders import alerts
 from bot.reminders import planning as reminders
 from bot.reminders.buttons import SNOOZE_HOUR, SNOOZE_TOMORROW
 from bot.reminders.sending import DrainReport, OutboxSender, Rendered
@@ -72,7 +73,9 @@ class Reminders:
                 return await self._appointment(session, row, worker, zone)
             if row.kind == reminders.AGENDA:
                 return await self._agenda(session, row, worker, zone)
-            if row.kind in (reminders.RISK, reminders.BLOCKED, reminders.SNOOZED):
+            if row.kind == reminders.RISK:
+                return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
+            if row.kind in (reminders.BLOCKED, reminders.SNOOZED):
                 return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))
         if row.kind == reminders.DIGEST:
             # Computed in its own unit of work (it audits the look), after this one.

@@ -1,0 +1,123 @@
+"""The /note dialog's draft, typed.
+
+It is stored in user_data["note"] as plain JSON (the persistence writes it after every
+update) in the same shape as the dict drafts stored before it, so a draft kept by an
+older version still loads and the dialog kit (conversations/drafts.py) still finds
+what it looks at: "client" and "kind" (whether it is worth keeping), "parts" (where
+text typed at the idle timeout goes), "token", "revision", "touched", "kept_at".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from conversations.drafts import REVISION, TOKEN
+from conversations.pickers import ClientRef
+from domain.rules.notes import worth_saving
+from domain.usecases.notes import NewNote
+from storage.models import InteractionType
+from storage.notes import Attachment
+
+
+@dataclass
+class NoteDraft:
+    client: ClientRef | None = None
+    kind: InteractionType | None = None
+    parts: list[str] = field(default_factory=list)
+    when: datetime | None = None  # None: now
+    risk: str | None = None
+    goals: list[int] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    dap: tuple[str, str, str] | None = None
+    dap_wip: list[str] | None = None  # the DAP parts typed so far
+    card: int | None = None  # the message id of the live card
+    token: str | None = None
+    revision: int = 0
+    # What the dialog kit keeps beside the draft ("touched", "kept_at"), kept as it is.
+    rest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.parts)
+
+    @property
+    def ready(self) -> bool:
+        return worth_saving(self.text, self.attachments, self.dap)
+
+    def revise(self) -> int:
+        """A new number for the card about to show this draft (see drafts.revise)."""
+        self.revision += 1
+        return self.revision
+
+    def shows(self, revision: int | None) -> bool:
+        return revision is not None and revision == self.revision
+
+    def to_note(self) -> NewNote:
+        assert self.client is not None and self.kind is not None
+        return NewNote(
+            client_id=self.client.id,
+            kind=self.kind,
+            text=self.text,
+            occurred_at=self.when,
+            dap=self.dap,
+            risk_reason=self.risk,
+            goal_ids=tuple(self.goals),
+            attachments=tuple(self.attachments),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.rest)
+        if self.client is not None:
+            data["client"] = self.client.to_json()
+        if self.kind is not None:
+            data["kind"] = self.kind.value
+        if self.parts:
+            data["parts"] = list(self.parts)
+        if self.when is not None:
+            data["when"] = self.when.isoformat()
+        if self.risk:
+            data["risk"] = self.risk
+        if self.goals:
+            data["goals"] = list(self.goals)
+        if self.attachments:
+            data["attachments"] = [asdict(item) for item in self.attachments]
+        if self.dap is not None:
+            data["dap"] = list(self.dap)
+        if self.dap_wip is not None:
+            data["dap_wip"] = list(self.dap_wip)
+        if self.card is not None:
+            data["card"] = self.card
+        if self.token is not None:
+            data[TOKEN] = self.token
+        if self.revision:
+            data[REVISION] = self.revision
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> NoteDraft:
+        data = dict(data or {})
+        draft = cls()
+        if "client" in data:
+            draft.client = ClientRef.from_json(data.pop("client"))
+        kind = data.pop("kind", None)
+        if kind in set(InteractionType):
+            draft.kind = InteractionType(kind)
+        draft.parts = [str(part) for part in data.pop("parts", None) or []]
+        when = data.pop("when", None)
+        draft.when = datetime.fromisoformat(when) if when else None
+        draft.risk = data.pop("risk", None) or None
+        draft.goals = [int(goal) for goal in data.pop("goals", None) or []]
+        draft.attachments = [Attachment(**item) for item in data.pop("attachments", None) or []]
+        dap = data.pop("dap", None)
+        if dap:
+            first, second, third = (list(dap) + ["", "", ""])[:3]
+            draft.dap = (str(first), str(second), str(third))
+        wip = data.pop("dap_wip", None)
+        draft.dap_wip = [str(part) for part in wip] if wip is not None else None
+        draft.card = data.pop("card", None)
+        draft.token = data.pop(TOKEN, None)
+        draft.revision = int(data.pop(REVISION, 0) or 0)
+        draft.rest = data
+        return draft

@@ -1,0 +1,135 @@
+"""A saved note on screen, the one-line /note, and ↩ Undo.
+
+    /note C-0042 Home visit, pantry empty … ─► saved at once, with ↩ Undo for 60 s
+    [↩ Undo] on a saved note (a button outside any dialog) ─► withdrawn, or "too late"
+
+What a one-liner's leading words mean stays here (it is reading input). The resend and
+undo windows are domain/rules/notes.py's; who may withdraw a note, the writes and their
+audit are the use cases' (record_one_liner, undo_note in domain/usecases/notes.py).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler
+
+from conversations.common import confirm_saved
+from domain.results import AlreadySaved, Invalid, Refused, Saved
+from domain.rules.notes import TEXT_MAX
+from domain.usecases import notes as usecases
+from domain.usecases.notes import SavedNote
+from storage.models import InteractionType
+from ui import texts
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext, zone_of
+from ui.replies import answer
+from ui.splitting import html_pages
+from ui.timefmt import short_datetime
+
+UNDO_PREFIX = "nu"
+# One-liner: the leading words that name the interaction type.
+KIND_WORDS = {
+    "home visit": InteractionType.HOME_VISIT,
+    "visit": InteractionType.HOME_VISIT,
+    "office": InteractionType.OFFICE,
+    "phone": InteractionType.PHONE,
+    "call": InteractionType.PHONE,
+    "video": InteractionType.VIDEO,
+    "collateral": InteractionType.COLLATERAL,
+    "supervision": InteractionType.SUPERVISION,
+}
+ONE_LINER_DEFAULT = InteractionType.HOME_VISIT
+
+
+async def show_saved(
+    update: Update,
+    context: CaselineContext,
+    note: SavedNote,
+    *,
+    undo: bool,
+    already: bool = False,
+) -> None:
+    """The saved note, split into pages, its buttons under the last: ✏️ Amend, 👤 Client,
+    and ↩ Undo while it may still be withdrawn."""
+    kind = texts.INTERACTION_NAMES[note.kind]
+    saved = texts.note_already_saved if already else texts.note_saved
+    header = saved(
+        note.id,
+        note.client_code,
+        note.client_name,
+        kind,
+        short_datetime(note.occurred_at, zone_of(context)),
+    )
+    if note.risk_reason:
+        header += f"\n⚠ {texts.RISK}: {escape(note.risk_reason)}"
+    pages = html_pages(header, note.text)
+    row = [
+        InlineKeyboardButton(texts.AMEND, callback_data=pack("am", "start", note.id)),
+        InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", note.client_id)),
+    ]
+    if undo:
+        row.insert(
+            0, InlineKeyboardButton(texts.UNDO, callback_data=pack(UNDO_PREFIX, "undo", note.id))
+        )
+    keyboard = InlineKeyboardMarkup([row])
+    query = update.callback_query
+    for index, page in enumerate(pages):
+        markup = keyboard if index == len(pages) - 1 else None
+        if index == 0 and query is not None and query.message is not None:
+            await query.edit_message_text(page, reply_markup=markup)
+        else:
+            await update.effective_message.reply_text(page, reply_markup=markup)
+
+
+async def one_liner(
+    update: Update, context: CaselineContext, code: str, client_id: int | None, rest: str
+) -> int:
+    """`/note C-0042 phone: text`: saved at once as having happened now."""
+    actor = context.require_actor()
+    kind, text = split_kind(rest)
+    result = await usecases.record_one_liner(context.services, actor, client_id, kind, text)
+    if isinstance(result, Refused):
+        await update.effective_message.reply_text(texts.client_not_found(code))
+        return ConversationHandler.END
+    if isinstance(result, Invalid):
+        await update.effective_message.reply_text(texts.note_too_long(TEXT_MAX))
+        return ConversationHandler.END
+    note = result.value
+    undo = note.undoable(context.services.clock.now())
+    already = isinstance(result, AlreadySaved)
+    return await confirm_saved(
+        update,
+        context,
+        lambda: show_saved(update, context, note, undo=undo, already=already),
+    )
+
+
+def split_kind(text: str) -> tuple[InteractionType, str]:
+    lowered = text.lower()
+    for words, kind in sorted(KIND_WORDS.items(), key=lambda item: -len(item[0])):
+        if lowered.startswith(words) and (
+            len(lowered) == len(words) or not lowered[len(words)].isalnum()
+        ):
+            remainder = text[len(words) :].lstrip(" ,:;-—")
+            return kind, remainder or text
+    return ONE_LINER_DEFAULT, text
+
+
+async def undo_pressed(update: Update, context: CaselineContext) -> None:
+    actor = context.require_actor()
+    note_id = unpack(update.callback_query.data).int_arg()
+    result = await usecases.undo_note(context.services, actor, note_id)
+    if isinstance(result, Refused):
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
+    if not isinstance(result, Saved):
+        await answer(update, texts.UNDO_TOO_LATE, alert=True)
+        return
+    await answer(update, texts.NOTE_UNDONE_TOAST)
+    await update.callback_query.edit_message_text(texts.note_undone(result.value.client_code))
+
+
+def button_handlers() -> list[CallbackQueryHandler[CaselineContext, None]]:
+    return [CallbackQueryHandler(undo_pressed, pattern=pattern(UNDO_PREFIX))]

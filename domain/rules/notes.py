@@ -1,0 +1,50 @@
+"""The rules of a progress note, written once (no I/O).
+
+- A note says what happened: its time is never in the future.
+- A note holds something: text, a file, or the DAP parts.
+- Its author may withdraw it (↩ Undo) for a minute after saving it; after that it can
+  only be amended, and an amendment never touches the original.
+- A withdrawn note cannot be amended.
+- The same one-line note (author, client, kind, text) again within ten minutes is a
+  resend of the first, kept once: a one-liner has no draft to recognise it by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from storage.notes import TEXT_MAX
+
+__all__ = [
+    "RESEND_WINDOW",
+    "TEXT_MAX",
+    "UNDO_WINDOW",
+    "amendable",
+    "happened",
+    "undoable",
+    "worth_saving",
+]
+
+UNDO_WINDOW = timedelta(seconds=60)
+RESEND_WINDOW = timedelta(minutes=10)
+
+
+def happened(moment: datetime, now: datetime) -> bool:
+    """Whether a note may say it happened at `moment`: not in the future."""
+    return moment <= now
+
+
+def worth_saving(text: str, attachments: Sequence[object], dap: Sequence[str] | None) -> bool:
+    """A note needs text, a file or the DAP parts; an empty card offers no ✅ Save."""
+    return bool(text or attachments or dap)
+
+
+def undoable(created_at: datetime, retracted_at: datetime | None, now: datetime) -> bool:
+    """Whether ↩ Undo still withdraws a note saved at `created_at`."""
+    return retracted_at is None and now - created_at <= UNDO_WINDOW
+
+
+def amendable(retracted_at: datetime | None) -> bool:
+    """A withdrawn note takes no amendment."""
+    return retracted_at is None

@@ -1,0 +1,386 @@
+"""Progress notes: save a /note draft, record a one-liner, withdraw within a minute, amend.
+
+Each use case owns its transaction (`work.transaction()`, joined when the caller holds
+one), authorises against the actor's caseload, checks domain/rules/notes.py, writes,
+audits (refusals too) and returns one value of domain/results.py. A risk flag queues
+its alert to the author's supervisors in the note's own transaction, as facts (who,
+which client, why): bot/reminders/alerts.py words it when the row is sent, so the
+words and the privacy mode stay in the presentation layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.results import AlreadySaved, Gone, Invalid, Refused, Saved
+from domain.rules import notes as rules
+from domain.work import Work
+from storage import audit, clients, notes, outbox, plans, saved_drafts, workers
+from storage.models import Client, InteractionType, Note
+from storage.notes import Attachment
+from storage.workers import Actor
+
+# The outbox kind of a risk alert (bot/reminders/planning.RISK names the same kind).
+RISK_ALERT = "risk"
+# What saved_drafts calls the records a draft becomes.
+NOTE_RECEIPT = "note"
+AMENDMENT_RECEIPT = "amendment"
+
+
+@dataclass(frozen=True, slots=True)
+class NewNote:
+    """What the /note card holds when ✅ Save is pressed."""
+
+    client_id: int
+    kind: InteractionType
+    text: str
+    occurred_at: datetime | None = None  # None: now
+    dap: tuple[str, str, str] | None = None
+    risk_reason: str | None = None
+    goal_ids: tuple[int, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SavedNote:
+    """A saved note as the worker is shown it."""
+
+    id: int
+    client_id: int
+    client_code: str
+    client_name: str
+    kind: InteractionType
+    occurred_at: datetime
+    created_at: datetime
+    text: str
+    risk_reason: str | None
+    # Risk alerts this save queued: the caller delivers them soon.
+    alerts: int = 0
+
+    def undoable(self, now: datetime) -> bool:
+        return rules.undoable(self.created_at, None, now)
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawnNote:
+    id: int
+    client_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """A note the actor may amend."""
+
+    id: int
+    client_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    author: str
+    created_at: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AmendedNote:
+    """A note with every amendment, in order, with who and when."""
+
+    id: int
+    client_code: str
+    occurred_at: datetime
+    author: str
+    text: str
+    amendments: tuple[Amendment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GoalChoice:
+    id: int
+    description: str
+
+
+# ── the /note Save ─────────────────────────────────────────────────────────────
+
+
+async def save_note(
+    work: Work, actor: Actor, new: NewNote, *, token: str | None
+) -> Saved[SavedNote] | AlreadySaved[SavedNote] | Gone | Invalid:
+    """Save a /note draft once (its `token` names it: a Save pressed again after a crash
+    finds the note it became), with its attachments, goals, DAP parts and risk flag; a
+    contact moves the client's last contact; a risk flag alerts the supervisors."""
+    if not rules.worth_saving(new.text, new.attachments, new.dap):
+        return Invalid("empty")
+    if len(new.text) > rules.TEXT_MAX:
+        return Invalid("too_long")
+    now = work.clock.now()
+    occurred = new.occurred_at or now
+    if not rules.happened(occurred, now):
+        return Invalid("future")
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, new.client_id)
+        if client is None:
+            # Chosen while it was the actor's: transferred away or closed since.
+            await _refused(session, actor, "note.create", "client", new.client_id, now)
+            return Gone()
+        earlier = await saved_drafts.saved_as(session, actor.id, token, NOTE_RECEIPT)
+        if earlier is not None:
+            # Saved before a crash lost the answer; its alert went out with it.
+            note = await notes.get_note(session, earlier)
+            if note is not None:
+                return AlreadySaved(_saved(note, client))
+        # Only goals of the client's active plan (a forged or outdated id is dropped).
+        goals = await plans.active_goals(session, client.id) if new.goal_ids else []
+        visible_goals = {goal.id for goal in goals}
+        note = await notes.create_note(
+            session,
+            client=client,
+            author_id=actor.id,
+            interaction_type=new.kind,
+            occurred_at=occurred,
+            text=new.text,
+            now=now,
+            dap=new.dap,
+            risk_reason=new.risk_reason,
+            goal_ids=[goal for goal in new.goal_ids if goal in visible_goals],
+            attachments=new.attachments,
+        )
+        await _audit_created(session, actor, note, now)
+        saved_drafts.remember(session, actor.id, token, NOTE_RECEIPT, note.id, now)
+        alerts = await _alert_risk(session, note, client, actor, now) if note.risk_flag else 0
+        return Saved(_saved(note, client, alerts))
+
+
+async def goals_to_choose(work: Work, actor: Actor, client_id: int) -> list[GoalChoice] | Gone:
+    """The goals of the client's active plan, for the note to touch."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, client_id)
+        if client is None:
+            await _refused(session, actor, "client.access", "client", client_id, now)
+            return Gone()
+        goals = await plans.active_goals(session, client.id)
+        return [GoalChoice(goal.id, goal.description) for goal in goals]
+
+
+# ── the one-liner ──────────────────────────────────────────────────────────────
+
+
+async def record_one_liner(
+    work: Work, actor: Actor, client_id: int | None, kind: InteractionType, text: str
+) -> Saved[SavedNote] | AlreadySaved[SavedNote] | Refused | Invalid:
+    """`/note C-0042 phone: text`, saved at once as having happened now; the same text,
+    kind and client again within the resend window is the first note, kept once."""
+    if len(text) > rules.TEXT_MAX:
+        return Invalid("too_long")
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, client_id) if client_id else None
+        if client is None:
+            await _refused(session, actor, "note.create", "client", client_id, now)
+            return Refused()
+        # A one-liner has no draft to recognise a resend by (the worker sending it again
+        # after the bot went quiet, a phone retrying): the same text, kind and client by
+        # the same author a few minutes ago is that resend.
+        earlier = await notes.same_recent(
+            session,
+            author_id=actor.id,
+            client_id=client.id,
+            kind=kind,
+            text=text,
+            since=now - rules.RESEND_WINDOW,
+        )
+        if earlier is not None:
+            return AlreadySaved(_saved(earlier, client))
+        note = await notes.create_note(
+            session,
+            client=client,
+            author_id=actor.id,
+            interaction_type=kind,
+            occurred_at=now,
+            text=text,
+            now=now,
+        )
+        await _audit_created(session, actor, note, now)
+        return Saved(_saved(note, client))
+
+
+# ── undo and amend ─────────────────────────────────────────────────────────────
+
+
+async def undo_note(
+    work: Work, actor: Actor, note_id: int | None
+) -> Saved[WithdrawnNote] | Refused | Invalid:
+    """↩ Undo: the author withdraws a note within a minute of saving it; the row stays
+    for the audit and the client's last contact is recomputed without it."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await notes.get_visible(session, actor, note_id)
+        if found is None or found[0].author_id != actor.id:
+            client_id = found[1].id if found is not None else None
+            await _refused(session, actor, "note.retract", "note", note_id, now, client_id)
+            return Refused("note")
+        note, client = found
+        if not rules.undoable(note.created_at, note.retracted_at, now):
+            return Invalid("too_late")
+        if not await notes.retract(session, note, client, now=now):
+            return Invalid("too_late")  # a second press got there first
+        await audit.record(
+            session,
+            "note.retract",
+            now=now,
+            actor_id=actor.id,
+            subject_type="note",
+            subject_id=note.id,
+            client_id=client.id,
+        )
+        return Saved(WithdrawnNote(note.id, client.code))
+
+
+async def note_to_amend(work: Work, actor: Actor, note_id: int | None) -> NoteRef | Refused:
+    """✏️ Amend pressed: the note, if the actor may amend it."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await notes.get_visible(session, actor, note_id)
+        if found is None or not rules.amendable(found[0].retracted_at):
+            client_id = found[1].id if found is not None else None
+            await _refused(session, actor, "note.amend", "note", note_id, now, client_id)
+            return Refused("note")
+        note, client = found
+        return NoteRef(note.id, client.code)
+
+
+async def amend_note(
+    work: Work, actor: Actor, note_id: int | None, text: str, *, token: str | None
+) -> Saved[AmendedNote] | AlreadySaved[AmendedNote] | Refused | Invalid:
+    """Add a correction to a note; the original is never touched. Once per draft
+    (`token`): sent again after a crash, the note is shown as it stands."""
+    if len(text) > rules.TEXT_MAX:
+        return Invalid("too_long")
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await notes.get_visible(session, actor, note_id)
+        if found is None or not rules.amendable(found[0].retracted_at):
+            client_id = found[1].id if found is not None else None
+            await _refused(session, actor, "note.amend", "note", note_id, now, client_id)
+            return Refused("note")
+        note, client = found
+        already = await saved_drafts.saved_as(session, actor.id, token, AMENDMENT_RECEIPT)
+        if already is None:
+            amendment = await notes.amend(session, note, author_id=actor.id, text=text, now=now)
+            await audit.record(
+                session,
+                "note.amend",
+                now=now,
+                actor_id=actor.id,
+                subject_type="note",
+                subject_id=note.id,
+                client_id=client.id,
+            )
+            saved_drafts.remember(session, actor.id, token, AMENDMENT_RECEIPT, amendment.id, now)
+        shown = await _with_amendments(session, note.id, client)
+        return Saved(shown) if already is None else AlreadySaved(shown)
+
+
+# ── pieces ─────────────────────────────────────────────────────────────────────
+
+
+def _saved(note: Note, client: Client, alerts: int = 0) -> SavedNote:
+    return SavedNote(
+        id=note.id,
+        client_id=client.id,
+        client_code=client.code,
+        client_name=client.name,
+        kind=InteractionType(note.interaction_type),
+        occurred_at=note.occurred_at,
+        created_at=note.created_at,
+        text=note.text,
+        risk_reason=note.risk_reason,
+        alerts=alerts,
+    )
+
+
+async def _with_amendments(session: AsyncSession, note_id: int, client: Client) -> AmendedNote:
+    note = await notes.get_note(session, note_id)
+    assert note is not None  # read in this very transaction
+    authors = await workers.names(
+        session, {amendment.author_id for amendment in note.amendments} | {note.author_id}
+    )
+    return AmendedNote(
+        id=note.id,
+        client_code=client.code,
+        occurred_at=note.occurred_at,
+        author=authors.get(note.author_id, "?"),
+        text=note.text,
+        amendments=tuple(
+            Amendment(authors.get(a.author_id, "?"), a.created_at, a.text) for a in note.amendments
+        ),
+    )
+
+
+async def _audit_created(session: AsyncSession, actor: Actor, note: Note, now: datetime) -> None:
+    await audit.record(
+        session,
+        "note.create",
+        now=now,
+        actor_id=actor.id,
+        subject_type="note",
+        subject_id=note.id,
+        client_id=note.client_id,
+        detail={"risk": note.risk_flag},
+    )
+
+
+async def _refused(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    subject_type: str,
+    subject_id: int | None,
+    now: datetime,
+    client_id: int | None = None,
+) -> None:
+    await audit.refused(
+        session,
+        action,
+        now=now,
+        actor_id=actor.id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        client_id=client_id,
+    )
+
+
+async def _alert_risk(
+    session: AsyncSession, note: Note, client: Client, author: Actor, now: datetime
+) -> int:
+    """Queue an alert to the author's supervisors in the note's own transaction (so no
+    flagged note goes unalerted); quiet hours do not apply to risk. The payload holds the
+    facts; the words (and what privacy mode leaves out) are chosen when it is sent."""
+    if author.team_id is None:
+        return 0
+    queued = 0
+    for supervisor in await workers.supervisors_of(session, author.team_id):
+        if supervisor.id == author.id:
+            continue
+        queued += await outbox.enqueue(
+            session,
+            key=f"{RISK_ALERT}:{note.id}:{supervisor.id}",
+            kind=RISK_ALERT,
+            worker_id=supervisor.id,
+            due_at=now,
+            now=now,
+            client_id=client.id,
+            subject_type="note",
+            subject_id=note.id,
+            payload={
+                "author": author.name,
+                "author_id": author.id,
+                "client_id": client.id,
+                "reason": note.risk_reason or "",
+            },
+        )
+    return queued
