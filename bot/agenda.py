@@ -6,8 +6,6 @@ conversations/appointment.py); everything here is a single step.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -15,18 +13,12 @@ from domain.results import Refused, Saved, Stale
 from domain.rules import appointments as rules
 from domain.usecases import appointments as usecases
 from domain.usecases.appointments import Booked
-from storage import appointments
 from ui import texts, views
 from ui.callbacks import pack, pattern, read_id, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 
 WEEK_DAYS = 7
-
-
-def _local_midnight(moment: datetime, zone) -> datetime:
-    local = moment.astimezone(zone)
-    return datetime.combine(local.date(), time(0), tzinfo=zone)
 
 
 async def today_command(update: Update, context: CaselineContext) -> None:
@@ -38,18 +30,8 @@ async def week_command(update: Update, context: CaselineContext) -> None:
 
 
 async def _show_days(update: Update, context: CaselineContext, count: int, title: str) -> None:
-    actor = context.require_actor()
     zone = zone_of(context)
-    start = _local_midnight(context.services.clock.now(), zone)
-    days = []
-    async with context.services.db.session() as session:
-        # Day by day in local time: a DST day has 23 or 25 hours.
-        for offset in range(count):
-            day = (start + timedelta(days=offset)).date()
-            begin = datetime.combine(day, time(0), tzinfo=zone)
-            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-            items = await appointments.agenda(session, actor.id, begin, end)
-            days.append((day, items))
+    days = await usecases.agenda_days(context.services, context.require_actor(), zone, count)
     await show(update, views.agenda(title, days, zone, texts.NOTHING_TODAY))
 
 

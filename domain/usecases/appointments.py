@@ -6,6 +6,7 @@ returns one value of domain/results.py. None of them knows Telegram: the dialog 
 button handler renders the result after the transaction committed.
 
 - open_appointment   the card behind an `ac:` button (a read, refusals audited)
+- agenda_days        /today and /week (a read)
 - schedule_appointment   /appt's ✅ Save, once per draft however often pressed
 - reschedule_appointment, cancel_appointment, mark_no_show   the card's buttons
 - start_visit        ✅ Done on a card: open the visit card, or ask "log it as happened
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,6 +125,22 @@ async def may_reschedule(
     if not rules.is_scheduled(booked.appointment.status):
         return Stale(booked)
     return booked
+
+
+async def agenda_days(
+    work: Work, actor: Actor, zone: ZoneInfo, count: int
+) -> list[tuple[date, list[tuple[Appointment, Client]]]]:
+    """/today and /week: the actor's appointments day by day from today, in local time
+    (a DST day has 23 or 25 hours), cancelled ones left out."""
+    first = work.clock.now().astimezone(zone).date()
+    days = []
+    async with work.transaction() as session:
+        for offset in range(count):
+            day = first + timedelta(days=offset)
+            begin = datetime.combine(day, time(0), tzinfo=zone)
+            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+            days.append((day, await appointments.agenda(session, actor.id, begin, end)))
+    return days
 
 
 # ── changes to an appointment ──────────────────────────────────────────────────
