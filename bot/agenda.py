@@ -1,7 +1,8 @@
 """/today, /week and the appointment card's own buttons (open, no-show, cancel).
 
 Done and Reschedule on the card open conversations (conversations/visit.py and
-conversations/appointment.py); everything here is a single step.
+conversations/appointment.py); everything here is a single step that calls one use case
+of domain/usecases/appointments.py and renders its result.
 """
 
 from __future__ import annotations

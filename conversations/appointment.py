@@ -7,6 +7,10 @@
                 CARD: ✅ Save · ⏱ Duration · Kind · 🔁 Repeat · 📍 Place ─► END
 🕒 Reschedule ─► DAY ─► TIME ─(past? PAST_OK)─► saved at once ─► END
 Ambiguous text (“fri”, a time that happens twice on a DST night) gets option buttons.
+🕒 Reschedule on a card that is no longer scheduled redraws that card as it stands.
+
+Every write goes through domain/usecases/appointments.py (schedule_appointment,
+reschedule_appointment); the draft is an `AppointmentDraft` (conversations/cards.py).
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ from conversations.pickers import (
     moment_from_stamp,
     moment_from_text,
 )
-from domain.results import AlreadySaved, Confirm, Gone, Invalid, Refused, Saved, Stale
+from domain.results import Confirm, Gone, Invalid, Refused, Stale
 from domain.usecases import appointments as usecases
 from storage import appointments, notes
 from storage.models import AppointmentStatus, InteractionType
@@ -206,7 +206,11 @@ async def from_appointment(update: Update, context: CaselineContext) -> int:
             [[_button(texts.LOG_NOW_YES, "now", "yes"), _button(texts.LOG_NOW_NO, "now", "no")]]
         )
         await update.effective_message.reply_text(
-            texts.visit_log_now(short_datetime(appointment.starts_at, zone_of(context))),
+            texts.visit_log_now(
+                short_datetime(appointment.starts_at, zone_of(context)),
+                appointment.duration_minutes,
+                appointment.kind,
+            ),
             reply_markup=keyboard,
         )
         return LOG_NOW
@@ -426,7 +430,7 @@ async def _save(update: Update, context: CaselineContext) -> int:
         )
         await cards.show(update, texts.visit_same(at), keyboard)
         return SAME
-    saved = result.value
+    saved = result.value  # Saved, or AlreadySaved (a Save repeated after a crash)
     ref = draft.client
     outcome = AppointmentStatus(saved.appointment.status)
     when = short_datetime(saved.appointment.starts_at, zone)
@@ -438,8 +442,7 @@ async def _save(update: Update, context: CaselineContext) -> int:
         )
 
     ended = await confirm_saved(update, context, confirm, DRAFT)
-    if isinstance(result, Saved | AlreadySaved):
-        await _redraw_appointment(context, draft, saved, zone)
+    await _redraw_appointment(context, draft, saved, zone)
     return ended
 
 

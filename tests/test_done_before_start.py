@@ -43,7 +43,9 @@ async def test_done_before_the_start_asks_and_yes_logs_the_visit_as_happened_now
     wanda, client_id, card = await _friday_card(harness)
     clock.advance(timedelta(hours=1))  # Monday 10:00 in Berlin
     ask = await wanda.press(card, "Done")
-    assert ask[-1].text == texts.visit_log_now("Fri 6 Mar 09:30")
+    assert ask[-1].text == (
+        "This visit is planned for Fri 6 Mar 09:30 · 60 min · Home visit. Log it as happened now?"
+    )
     visit = await wanda.press(ask[-1], texts.LOG_NOW_YES)
     assert "Mon 2 Mar 10:00 · 60 min · Home visit" in visit[-1].text
     await wanda.press(visit[-1], "Save")

@@ -451,8 +451,11 @@ VISIT_LEFT_SCHEDULED = "OK, the appointment stays scheduled."
 SAME_VISIT_NO = "No, another visit"
 
 
-def visit_log_now(when: str) -> str:
-    return f"This visit is planned for {when}. Log it as happened now?"
+def visit_log_now(when: str, minutes: int, kind: str) -> str:
+    return (
+        f"This visit is planned for {when} · {minutes} min · "
+        f"{INTERACTION_NAMES.get(kind, kind)}. Log it as happened now?"
+    )
 
 
 def visit_same(at: str) -> str:
