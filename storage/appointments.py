@@ -215,8 +215,7 @@ async def scheduled_for_client(
 
 
 async def reschedule(appointment: Appointment, starts_at: datetime) -> None:
-    if appointment.status != AppointmentStatus.SCHEDULED:
-        raise ValueError("only a scheduled appointment can be moved")
+    """Move the appointment; whether it may move is domain/rules/appointments.py's call."""
     appointment.starts_at = starts_at
 
 
@@ -228,9 +227,8 @@ async def cancel(
     whole_series: bool = False,
     now: datetime,
 ) -> int:
-    """Cancel one occurrence, or it and every later scheduled one of its series."""
-    if appointment.status != AppointmentStatus.SCHEDULED:
-        return 0
+    """Cancel one occurrence, or it and every later scheduled one of its series (whether
+    it may be cancelled is domain/rules/appointments.py's call)."""
     if whole_series and appointment.series_id is not None:
         result = await session.execute(
             update(Appointment)
