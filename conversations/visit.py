@@ -189,7 +189,7 @@ async def from_appointment(update: Update, context: CaselineContext) -> int:
             )
         return ConversationHandler.END
     await answer(update)
-    booked = result.about if isinstance(result, Confirm) else result.value
+    booked = result.about if isinstance(result, Confirm) else result
     appointment = booked.appointment
     pressed_on = query.message
     draft = VisitDraft(

@@ -54,11 +54,6 @@ class Verdict(StrEnum):
     NOT_STARTED = "not_started"  # completing before the start: ask "log it as happened now?"
 
 
-FINAL = frozenset(
-    {AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED}
-)
-
-
 def is_scheduled(status: str) -> bool:
     """Whether the appointment is still ahead of its worker (the only state that moves)."""
     return status == AppointmentStatus.SCHEDULED

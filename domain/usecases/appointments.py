@@ -91,10 +91,10 @@ async def open_appointment(
 
 async def start_visit(
     work: Work, actor: Actor, appointment_id: int | None
-) -> Saved[Booked] | Confirm[Booked] | Stale[Booked] | Refused:
+) -> Booked | Confirm[Booked] | Stale[Booked] | Refused:
     """✅ Done pressed on an appointment card: what the visit card starts from.
 
-    Saved: open the visit card pre-filled. Confirm(LOG_NOW): the appointment has not
+    Booked: open the visit card pre-filled. Confirm(LOG_NOW): the appointment has not
     started yet; ask before logging it as happened now. Stale: it is no longer
     scheduled (show it as it stands). Nothing is written here."""
     async with work.transaction() as session:
@@ -111,7 +111,7 @@ async def start_visit(
         return Stale(booked)
     if verdict == rules.Verdict.NOT_STARTED:
         return Confirm(LOG_NOW, booked)
-    return Saved(booked)
+    return booked
 
 
 async def may_reschedule(
