@@ -1,29 +1,25 @@
 """/today, /week and the appointment card's own buttons (open, no-show, cancel).
 
 Done and Reschedule on the card open conversations (conversations/visit.py and
-conversations/appointment.py); everything here is a single step.
+conversations/appointment.py); everything here is a single step that calls one use case
+of domain/usecases/appointments.py and renders its result.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from storage import appointments, audit
-from storage.models import AppointmentStatus
+from domain.results import Refused, Saved, Stale
+from domain.rules import appointments as rules
+from domain.usecases import appointments as usecases
+from domain.usecases.appointments import Booked
 from ui import texts, views
 from ui.callbacks import pack, pattern, read_id, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 
 WEEK_DAYS = 7
-
-
-def _local_midnight(moment: datetime, zone) -> datetime:
-    local = moment.astimezone(zone)
-    return datetime.combine(local.date(), time(0), tzinfo=zone)
 
 
 async def today_command(update: Update, context: CaselineContext) -> None:
@@ -35,72 +31,66 @@ async def week_command(update: Update, context: CaselineContext) -> None:
 
 
 async def _show_days(update: Update, context: CaselineContext, count: int, title: str) -> None:
-    actor = context.require_actor()
     zone = zone_of(context)
-    start = _local_midnight(context.services.clock.now(), zone)
-    days = []
-    async with context.services.db.session() as session:
-        # Day by day in local time: a DST day has 23 or 25 hours.
-        for offset in range(count):
-            day = (start + timedelta(days=offset)).date()
-            begin = datetime.combine(day, time(0), tzinfo=zone)
-            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-            items = await appointments.agenda(session, actor.id, begin, end)
-            days.append((day, items))
+    days = await usecases.agenda_days(context.services, context.require_actor(), zone, count)
     await show(update, views.agenda(title, days, zone, texts.NOTHING_TODAY))
 
 
 async def card_button(update: Update, context: CaselineContext) -> None:
+    """open, no-show, cancel (→ reasons), cancel with a reason (one, or the series).
+
+    A press on a card that still shows an appointment as scheduled after it moved on
+    (done, no-show, cancelled) acts on nothing: it redraws the card as it stands."""
     actor = context.require_actor()
+    work = context.services
     pressed = unpack(update.callback_query.data)
     raw_id, _, extra = pressed.arg.partition(":")
     appointment_id = read_id(raw_id)
-    now = context.services.clock.now()
-    async with context.services.db.session() as session:
-        found = await appointments.get_visible_or_refuse(
-            session, actor, appointment_id, "appointment.view", now
-        )
-        if found is not None:
-            appointment, client = found
-            if pressed.action == "noshow":
-                if appointment.status != AppointmentStatus.SCHEDULED:
-                    found = None
-                else:
-                    await appointments.finish(
-                        session, appointment, client, status=AppointmentStatus.NO_SHOW, now=now
-                    )
-                    await _audit_change(session, actor.id, appointment, "appointment.no_show", now)
-            elif pressed.action in ("cr", "crs"):
-                reason = texts.CANCEL_REASONS.get(extra)
-                if appointment.status != AppointmentStatus.SCHEDULED or reason is None:
-                    found = None
-                else:
-                    await appointments.cancel(
-                        session,
-                        appointment,
-                        reason=reason,
-                        whole_series=pressed.action == "crs",
-                        now=now,
-                    )
-                    await _audit_change(session, actor.id, appointment, "appointment.cancel", now)
-    if found is None:
+    result: Booked | Refused | Stale[Booked] | Saved[Booked]
+    if pressed.action == "noshow":
+        result = await usecases.mark_no_show(work, actor, appointment_id)
+    elif pressed.action in ("cr", "crs"):
+        reason = texts.CANCEL_REASONS.get(extra)
+        if reason is None:  # forged: our buttons carry a known reason
+            result = await usecases.open_appointment(work, actor, appointment_id)
+            if isinstance(result, Booked):
+                result = Refused()
+        else:
+            result = await usecases.cancel_appointment(
+                work, actor, appointment_id, reason=reason, whole_series=pressed.action == "crs"
+            )
+    else:  # open, cancel
+        result = await usecases.open_appointment(work, actor, appointment_id)
+        if (
+            pressed.action == "cancel"
+            and isinstance(result, Booked)
+            and not rules.is_scheduled(result.appointment.status)
+        ):
+            result = Stale(result)
+    if isinstance(result, Refused):
         await answer(
             update,
             texts.APPOINTMENT_NOT_SCHEDULED if appointment_id else texts.STALE_BUTTON,
             alert=True,
         )
         return
+    booked = result.current if isinstance(result, Stale) else result
+    booked = booked.value if isinstance(booked, Saved) else booked
+    view = views.appointment_card(booked.appointment, booked.client, zone_of(context))
+    if isinstance(result, Stale):
+        await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
+        await show(update, view)
+        return
     if pressed.action == "cancel":
-        if appointment.status != AppointmentStatus.SCHEDULED:
-            await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
-            return
         await answer(update)
         await update.callback_query.edit_message_reply_markup(
-            reply_markup=_cancel_reasons(appointment.id, appointment.series_id is not None)
+            reply_markup=_cancel_reasons(
+                booked.appointment.id, booked.appointment.series_id is not None
+            )
         )
         return
     await answer(update, texts.NO_SHOW_RECORDED if pressed.action == "noshow" else None)
-    await show(update, views.appointment_card(appointment, client, zone_of(context)))
+    await show(update, view)
 
 
 def _cancel_reasons(appointment_id: int, recurring: bool) -> InlineKeyboardMarkup:
@@ -122,18 +112,6 @@ def _cancel_reasons(appointment_id: int, recurring: bool) -> InlineKeyboardMarku
         [InlineKeyboardButton(texts.BACK, callback_data=pack("ac", "open", appointment_id))]
     )
     return InlineKeyboardMarkup(rows)
-
-
-async def _audit_change(session, actor_id: int, appointment, action: str, now: datetime) -> None:
-    await audit.record(
-        session,
-        action,
-        now=now,
-        actor_id=actor_id,
-        subject_type="appointment",
-        subject_id=appointment.id,
-        client_id=appointment.client_id,
-    )
 
 
 def handlers() -> list:

@@ -7,13 +7,19 @@
                 CARD: ✅ Save · ⏱ Duration · Kind · 🔁 Repeat · 📍 Place ─► END
 🕒 Reschedule ─► DAY ─► TIME ─(past? PAST_OK)─► saved at once ─► END
 Ambiguous text (“fri”, a time that happens twice on a DST night) gets option buttons.
+🕒 Reschedule on a card that is no longer scheduled redraws that card as it stands.
+
+Every write goes through domain/usecases/appointments.py (schedule_appointment,
+reschedule_appointment); the draft is an `AppointmentDraft` (conversations/cards.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -24,11 +30,10 @@ from telegram.ext import (
     filters,
 )
 
-from conversations import drafts
+from conversations import cards
 from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
-    appointment_pressed,
     ask_client,
     card_pattern,
     client_from_press,
@@ -43,9 +48,11 @@ from conversations.pickers import (
     search_typed,
     time_keyboard,
 )
-from storage import appointments, audit, clients, saved_drafts
+from domain.results import AlreadySaved, Saved, Stale
+from domain.usecases import appointments as usecases
+from storage import appointments
 from storage.appointments import Recurrence
-from storage.models import Appointment, AppointmentStatus, InteractionType
+from storage.models import InteractionType
 from ui import texts, views
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
@@ -66,8 +73,68 @@ SCHEDULABLE_KINDS = (
 )
 
 
-def _draft(context: CaselineContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {})
+@dataclass
+class AppointmentDraft(cards.Draft):
+    """What /appt (or 🕒 Reschedule) has gathered so far; stored in user_data as the
+    plain dict `to_json` makes (the keys the first version stored, so its drafts load)."""
+
+    client: ClientRef | None = None
+    day: str | None = None  # ISO date chosen by button, waiting for a time
+    start: datetime | None = None
+    past_ok: bool = False
+    duration: int = DEFAULT_DURATION
+    kind: InteractionType = InteractionType.HOME_VISIT
+    repeat: Recurrence = Recurrence.NONE
+    place: str | None = None
+    reschedule: int | None = None  # the appointment being moved
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.common_json() | {
+            "duration": self.duration,
+            "kind": self.kind.value,
+            "repeat": self.repeat.value,
+        }
+        if self.client is not None:
+            data["client"] = self.client.to_json()
+        if self.day:
+            data["day"] = self.day
+        if self.start is not None:
+            data["start"] = self.start.isoformat()
+        if self.past_ok:
+            data["past_ok"] = True
+        if self.place:
+            data["place"] = self.place
+        if self.reschedule is not None:
+            data["reschedule"] = self.reschedule
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AppointmentDraft:
+        kind = data.get("kind")
+        repeat = data.get("repeat")
+        duration = data.get("duration")
+        return cls(
+            **cls.common_from(data),
+            client=ClientRef.from_json(data["client"]) if data.get("client") else None,
+            day=data.get("day") or None,
+            start=datetime.fromisoformat(data["start"]) if data.get("start") else None,
+            past_ok=bool(data.get("past_ok")),
+            duration=duration if isinstance(duration, int) else DEFAULT_DURATION,
+            kind=InteractionType(kind)
+            if kind in set(InteractionType)
+            else InteractionType.HOME_VISIT,
+            repeat=Recurrence(repeat) if repeat in set(Recurrence) else Recurrence.NONE,
+            place=data.get("place") or None,
+            reschedule=data.get("reschedule") if isinstance(data.get("reschedule"), int) else None,
+        )
+
+
+def _draft(context: CaselineContext) -> AppointmentDraft:
+    return AppointmentDraft.from_json(context.user_data.get(DRAFT) or {})
+
+
+def _store(context: CaselineContext, draft: AppointmentDraft) -> None:
+    context.user_data[DRAFT] = draft.to_json()
 
 
 def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
@@ -76,11 +143,7 @@ def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
 
 async def start_draft(context: CaselineContext) -> None:
     context.require_actor()
-    context.user_data[DRAFT] = {
-        "duration": DEFAULT_DURATION,
-        "kind": InteractionType.HOME_VISIT.value,
-        "repeat": Recurrence.NONE.value,
-    }
+    _store(context, AppointmentDraft())
 
 
 async def start(update: Update, context: CaselineContext) -> int:
@@ -102,16 +165,16 @@ async def from_card(update: Update, context: CaselineContext) -> int:
 
 
 async def reschedule_start(update: Update, context: CaselineContext) -> int:
-    found = await appointment_pressed(update, context, "appointment.reschedule")
-    if found is None or found[0].status != AppointmentStatus.SCHEDULED:
+    pressed = unpack(update.callback_query.data).int_arg()
+    found = await usecases.may_reschedule(context.services, context.require_actor(), pressed)
+    if not isinstance(found, usecases.Booked):
         await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
+        if isinstance(found, Stale):  # an outdated card: show it as it stands now
+            await show(update, views.appointment_card(*_pair(found.current), zone_of(context)))
         return ConversationHandler.END
     await answer(update)
-    appointment, client = found
-    context.user_data[DRAFT] = {
-        "reschedule": appointment.id,
-        "client": ClientRef.of(client).to_json(),
-    }
+    appointment, client = found.appointment, found.client
+    _store(context, AppointmentDraft(reschedule=appointment.id, client=ClientRef.of(client)))
     await update.effective_message.reply_text(
         texts.appt_ask_new_day(
             client.code, short_datetime(appointment.starts_at, zone_of(context))
@@ -121,8 +184,14 @@ async def reschedule_start(update: Update, context: CaselineContext) -> int:
     return DAY
 
 
+def _pair(booked: usecases.Booked) -> tuple[Any, Any]:
+    return booked.appointment, booked.client
+
+
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
-    _draft(context)["client"] = ref.to_json()
+    draft = _draft(context)
+    draft.client = ref
+    _store(context, draft)
     await update.effective_message.reply_text(
         texts.appt_ask_day(ref.code, ref.name), reply_markup=day_keyboard(PREFIX, context)
     )
@@ -137,7 +206,9 @@ async def day_pressed(update: Update, context: CaselineContext) -> int:
         await answer(update, texts.STALE_BUTTON)
         return DAY
     await answer(update)
-    _draft(context)["day"] = day
+    draft = _draft(context)
+    draft.day = day
+    _store(context, draft)
     await update.callback_query.edit_message_text(
         texts.appt_ask_time(date.fromisoformat(day)), reply_markup=time_keyboard(PREFIX)
     )
@@ -149,7 +220,9 @@ async def day_typed(update: Update, context: CaselineContext) -> int:
     if parsed is None:
         return DAY
     if not parsed.has_time:
-        _draft(context)["day"] = parsed.local.date().isoformat()
+        draft = _draft(context)
+        draft.day = parsed.local.date().isoformat()
+        _store(context, draft)
         await update.effective_message.reply_text(
             texts.appt_ask_time(parsed.local.date()), reply_markup=time_keyboard(PREFIX)
         )
@@ -159,7 +232,7 @@ async def day_typed(update: Update, context: CaselineContext) -> int:
 
 async def time_pressed(update: Update, context: CaselineContext) -> int:
     hhmm = unpack(update.callback_query.data).arg
-    day = _draft(context).get("day")
+    day = _draft(context).day
     result = await moment_from_buttons(update, context, day or "", hhmm) if day else None
     if result is None:
         await answer(update, texts.STALE_BUTTON)
@@ -179,7 +252,7 @@ async def time_pressed(update: Update, context: CaselineContext) -> int:
 
 async def time_typed(update: Update, context: CaselineContext) -> int:
     """A bare time means on the chosen day; a full phrase (“fri 10:00”) stands alone."""
-    day = _draft(context).get("day")
+    day = _draft(context).day
     typed = update.effective_message.text or ""
     settings = context.services.settings
     on_day = parse_when(
@@ -210,8 +283,9 @@ async def option_pressed(update: Update, context: CaselineContext) -> int:
 
 async def _moment_chosen(update: Update, context: CaselineContext, moment: datetime) -> int:
     draft = _draft(context)
-    draft["start"] = moment.isoformat()
-    if moment < context.services.clock.now() and not draft.get("past_ok"):
+    draft.start = moment
+    _store(context, draft)
+    if moment < context.services.clock.now() and not draft.past_ok:
         keyboard = InlineKeyboardMarkup(
             [
                 [
@@ -224,7 +298,7 @@ async def _moment_chosen(update: Update, context: CaselineContext, moment: datet
             texts.appt_in_past(short_datetime(moment, zone_of(context))), reply_markup=keyboard
         )
         return PAST_OK
-    if draft.get("reschedule"):
+    if draft.reschedule is not None:
         return await _save_reschedule(update, context)
     return await _show_card(update, context)
 
@@ -238,23 +312,27 @@ async def past_answered(update: Update, context: CaselineContext) -> int:
             texts.APPT_ASK_DAY_AGAIN, reply_markup=day_keyboard(PREFIX, context)
         )
         return DAY
-    draft["past_ok"] = True
-    return await _moment_chosen(update, context, datetime.fromisoformat(draft["start"]))
+    if draft.start is None:
+        return DAY
+    draft.past_ok = True
+    _store(context, draft)
+    return await _moment_chosen(update, context, draft.start)
 
 
-def _card(draft: dict[str, Any], zone) -> tuple[str, InlineKeyboardMarkup]:
-    ref = ClientRef.from_json(draft["client"])
-    start = datetime.fromisoformat(draft["start"])
+def _card(draft: AppointmentDraft, zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+    """The draft as a card; its ✅ Save carries a new revision (store the draft after)."""
+    assert draft.client is not None and draft.start is not None
+    ref = draft.client
     lines = [
         f"<b>{texts.NEW_APPOINTMENT} · {ref.code} · {escape(ref.name)}</b>",
-        f"{short_datetime(start, zone)} · {draft['duration']} min · "
-        f"{texts.INTERACTION_NAMES[InteractionType(draft['kind'])]}",
-        f"{texts.REPEATS}: {texts.RECURRENCE_NAMES[draft['repeat']]}",
-        f"{texts.PLACE}: {escape(draft['place']) if draft.get('place') else '—'}",
+        f"{short_datetime(draft.start, zone)} · {draft.duration} min · "
+        f"{texts.INTERACTION_NAMES[draft.kind]}",
+        f"{texts.REPEATS}: {texts.RECURRENCE_NAMES[draft.repeat]}",
+        f"{texts.PLACE}: {escape(draft.place) if draft.place else '—'}",
     ]
     keyboard = InlineKeyboardMarkup(
         [
-            [_button(texts.SAVE, "save", drafts.revise(draft))],
+            [_button(texts.SAVE, "save", draft.revise())],
             [
                 _button(texts.DURATION, "menu", "dur"),
                 _button(texts.KIND, "menu", "kind"),
@@ -266,27 +344,28 @@ def _card(draft: dict[str, Any], zone) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), keyboard
 
 
-async def _show_card(update: Update, context: CaselineContext) -> int:
-    text, keyboard = _card(_draft(context), zone_of(context))
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    else:
-        await update.effective_message.reply_text(text, reply_markup=keyboard)
+async def _show_card(update: Update, context: CaselineContext, *, new_message: bool = False) -> int:
+    draft = _draft(context)
+    text, keyboard = _card(draft, zone_of(context))
+    _store(context, draft)
+    await cards.show(update, text, keyboard, new_message=new_message)
     return CARD
 
 
 async def card_pressed(update: Update, context: CaselineContext) -> int:
     pressed = unpack(update.callback_query.data)
     draft = _draft(context)
-    if "start" not in draft or "client" not in draft:
+    if draft.start is None or draft.client is None:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     if pressed.action == "save":
-        if not drafts.shows(draft, pressed.int_arg()):
-            await answer(update, texts.CARD_OUTDATED, alert=True)
-            return await _show_card(update, context)
-        return await _save(update, context)
+        return await cards.save_pressed(
+            update,
+            shown=pressed.int_arg(),
+            current=draft.revision,
+            outdated=lambda: _show_card(update, context),
+            save=lambda: _save(update, context),
+        )
     await answer(update)
     if pressed.action == "menu":
         keyboards = {
@@ -305,37 +384,46 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
         await update.effective_message.reply_text(texts.APPT_ASK_PLACE)
         return PLACE
     value = pressed.arg
-    if pressed.action == "dur" and pressed.int_arg() in appointments.DURATION_RANGE:
-        draft["duration"] = pressed.int_arg()
+    duration = pressed.int_arg()
+    if pressed.action == "dur" and duration is not None and duration in appointments.DURATION_RANGE:
+        draft.duration = duration
     elif pressed.action == "kind" and value in {kind.value for kind in SCHEDULABLE_KINDS}:
-        draft["kind"] = value
+        draft.kind = InteractionType(value)
     elif pressed.action == "rep" and value in set(Recurrence):
-        draft["repeat"] = value
+        draft.repeat = Recurrence(value)
+    _store(context, draft)
     return await _show_card(update, context)
 
 
 async def place_typed(update: Update, context: CaselineContext) -> int:
     place = " ".join((update.effective_message.text or "").split())[:PLACE_MAX]
-    _draft(context)["place"] = place or None
-    text, keyboard = _card(_draft(context), zone_of(context))
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
-    return CARD
+    draft = _draft(context)
+    draft.place = place or None
+    _store(context, draft)
+    return await _show_card(update, context, new_message=True)
 
 
 async def _save(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
-    draft = dict(_draft(context))
-    ref = ClientRef.from_json(draft["client"])
-    now = context.services.clock.now()
+    draft = _draft(context)
+    assert draft.client is not None and draft.start is not None
     zone = zone_of(context)
-    token = draft.get(drafts.TOKEN)
-    async with context.services.db.session() as session:
-        client = await clients.get_visible(session, actor, ref.id)
-        if client is not None:
-            view = await _schedule_once(session, actor.id, client, draft, token, zone, now)
-    if client is None:
+    result = await usecases.schedule_appointment(
+        context.services,
+        context.require_actor(),
+        client_id=draft.client.id,
+        starts_at=draft.start,
+        duration_minutes=draft.duration,
+        kind=draft.kind,
+        zone=zone,
+        place=draft.place,
+        recurrence=draft.repeat,
+        token=draft.token,
+    )
+    if not isinstance(result, Saved | AlreadySaved):
+        # Gone: the client moved on; Invalid cannot come from our buttons.
         await answer(update, texts.CLIENT_GONE, alert=True)
         return CARD
+    view = views.appointment_card(result.value.appointment, result.value.client, zone)
 
     async def confirm() -> None:
         await answer(update, texts.APPT_SAVED_TOAST)
@@ -344,62 +432,17 @@ async def _save(update: Update, context: CaselineContext) -> int:
     return await confirm_saved(update, context, confirm, DRAFT)
 
 
-async def _schedule_once(session, actor_id: int, client, draft, token, zone, now: datetime):
-    """The draft's appointment (and its audit line), once however often Save is pressed:
-    the card to show."""
-    earlier = await saved_drafts.saved_as(session, actor_id, token, "appointment")
-    if earlier is not None:  # saved before a crash lost the confirmation
-        appointment = await session.get(Appointment, earlier)
-    else:
-        appointment = await appointments.schedule(
-            session,
-            client=client,
-            worker_id=actor_id,
-            starts_at=datetime.fromisoformat(draft["start"]),
-            duration_minutes=draft["duration"],
-            kind=InteractionType(draft["kind"]),
-            zone=zone,
-            now=now,
-            place=draft.get("place"),
-            recurrence=Recurrence(draft["repeat"]),
-        )
-        await audit.record(
-            session,
-            "appointment.create",
-            now=now,
-            actor_id=actor_id,
-            subject_type="appointment",
-            subject_id=appointment.id,
-            client_id=client.id,
-        )
-        saved_drafts.remember(session, actor_id, token, "appointment", appointment.id, now)
-    return views.appointment_card(appointment, client, zone)
-
-
 async def _save_reschedule(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
-    draft = dict(_draft(context))
-    now = context.services.clock.now()
-    async with context.services.db.session() as session:
-        found = await appointments.get_visible(session, actor, draft["reschedule"])
-        scheduled = found is not None and found[0].status == AppointmentStatus.SCHEDULED
-        if scheduled:
-            appointment, client = found
-            await appointments.reschedule(appointment, datetime.fromisoformat(draft["start"]))
-            await audit.record(
-                session,
-                "appointment.reschedule",
-                now=now,
-                actor_id=actor.id,
-                subject_type="appointment",
-                subject_id=appointment.id,
-                client_id=client.id,
-            )
-    if not scheduled:
+    draft = _draft(context)
+    assert draft.start is not None
+    result = await usecases.reschedule_appointment(
+        context.services, context.require_actor(), draft.reschedule, draft.start
+    )
+    if not isinstance(result, Saved):
         await update.effective_message.reply_text(texts.APPOINTMENT_NOT_SCHEDULED)
         context.user_data.pop(DRAFT, None)
         return ConversationHandler.END
-    view = views.appointment_card(appointment, client, zone_of(context))
+    view = views.appointment_card(*_pair(result.value), zone_of(context))
     return await confirm_saved(
         update,
         context,

@@ -17,8 +17,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from storage import appointments, audit, clients
-from storage.models import Appointment, Client
+from storage import audit, clients
+from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, zone_of
@@ -74,17 +74,6 @@ async def ask_client(update: Update, context: CaselineContext, prefix: str, ques
         else f"{question}\n{texts.PICK_CLIENT_TYPE}"
     )
     await update.effective_message.reply_text(text, reply_markup=_keyboard(prefix, found))
-
-
-async def appointment_pressed(
-    update: Update, context: CaselineContext, action: str
-) -> tuple[Appointment, Client] | None:
-    """The appointment a pressed button names, if the presser may see it (else audited)."""
-    appointment_id = unpack(update.callback_query.data).int_arg()
-    async with context.services.db.session() as session:
-        return await appointments.get_visible_or_refuse(
-            session, context.require_actor(), appointment_id, action, context.services.clock.now()
-        )
 
 
 async def client_from_press(update: Update, context: CaselineContext) -> ClientRef | None:

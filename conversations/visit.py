@@ -1,18 +1,31 @@
 """/visit — log a visit that happened; ✅ Done on an appointment card opens it pre-filled.
 
 /visit ─► CLIENT ─► WHEN ─(Now / 1 h ago / … / typed “2h ago”)─► CARD
-✅ Done on an appointment ───────────────────────────────────────► CARD (pre-filled)
+✅ Done on an appointment ─(started)──────────────────────────────► CARD (pre-filled)
+                          └(not yet)─► LOG_NOW “Log it as happened now?”
+                                          ├─(yes: the visit starts now)─► CARD
+                                          └─(no: stays scheduled)───────► END
 CARD: ✅ Save · ⏱ Duration · Kind · Outcome · 📝 Note ─(text)─► CARD
-Save ─► END: the visit is recorded; a completed one moves the client's last contact.
+Save ─► END: the visit is recorded; a completed one moves the client's last contact;
+        the appointment card ✅ Done was pressed on is redrawn as it now stands.
+Save, a scheduled appointment of the client within 90 min ─► SAME “Is this the 14:00 visit?”
+        ├─(yes)─► it is completed, no second record ─► END
+        └─(no)──► a separate visit is logged ─► END
+
+Every write goes through domain/usecases/appointments.py (start_visit, log_visit).
 """
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -21,11 +34,10 @@ from telegram.ext import (
     filters,
 )
 
-from conversations import drafts
+from conversations import cards, drafts
 from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
-    appointment_pressed,
     ask_client,
     card_pattern,
     client_from_press,
@@ -35,17 +47,22 @@ from conversations.pickers import (
     moment_from_stamp,
     moment_from_text,
 )
-from storage import appointments, audit, clients, notes, saved_drafts
+from domain.results import Confirm, Gone, Invalid, Refused, Stale
+from domain.usecases import appointments as usecases
+from storage import appointments, notes
 from storage.models import AppointmentStatus, InteractionType
-from ui import texts
+from ui import texts, views
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
-from ui.replies import answer
+from ui.replies import answer, show
 from ui.timefmt import short_datetime
 
-CLIENT, WHEN, CARD, NOTE = range(4)
+log = logging.getLogger(__name__)
+
+CLIENT, WHEN, CARD, NOTE, LOG_NOW, SAME = range(6)
 PREFIX = "vs"
 DRAFT = "visit"
+DEFAULT_DURATION = 60
 VISIT_KINDS = (
     InteractionType.HOME_VISIT,
     InteractionType.OFFICE,
@@ -55,34 +72,96 @@ VISIT_KINDS = (
 OUTCOMES = (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
 
 
-def _draft(context: CaselineContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {})
+@dataclass
+class VisitDraft(cards.Draft):
+    """What the visit card holds; stored in user_data as the plain dict `to_json` makes
+    (the keys the first version stored, so its drafts — kept ones too — still load)."""
+
+    client: ClientRef | None = None
+    start: datetime | None = None
+    duration: int = DEFAULT_DURATION
+    kind: InteractionType = InteractionType.HOME_VISIT
+    outcome: AppointmentStatus = AppointmentStatus.COMPLETED
+    parts: list[str] = field(default_factory=list)  # the note, message by message
+    appointment: int | None = None  # the appointment this visit completes
+    card: tuple[int, int] | None = None  # (chat, message) of the card ✅ Done was pressed on
+    offered: int | None = None  # the appointment asked about ("Is this the 14:00 visit?")
+    declined: list[int] = field(default_factory=list)  # appointments it is not
+
+    @property
+    def note(self) -> str:
+        return "\n\n".join(self.parts)
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.common_json() | {
+            "duration": self.duration,
+            "kind": self.kind.value,
+            "outcome": self.outcome.value,
+            "parts": list(self.parts),
+        }
+        optional: dict[str, Any] = {
+            "client": self.client.to_json() if self.client is not None else None,
+            "start": self.start.isoformat() if self.start is not None else None,
+            "appointment": self.appointment,
+            "card": list(self.card) if self.card is not None else None,
+            "offered": self.offered,
+            "declined": list(self.declined) or None,
+        }
+        return data | {key: value for key, value in optional.items() if value is not None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VisitDraft:
+        kind, outcome, duration = data.get("kind"), data.get("outcome"), data.get("duration")
+        card = data.get("card")
+        return cls(
+            **cls.common_from(data),
+            client=ClientRef.from_json(data["client"]) if data.get("client") else None,
+            start=datetime.fromisoformat(data["start"]) if data.get("start") else None,
+            duration=duration if isinstance(duration, int) else DEFAULT_DURATION,
+            kind=InteractionType(kind)
+            if kind in set(InteractionType)
+            else InteractionType.HOME_VISIT,
+            outcome=AppointmentStatus(outcome)
+            if outcome in set(AppointmentStatus)
+            else AppointmentStatus.COMPLETED,
+            parts=[str(part) for part in data.get("parts") or []],
+            appointment=_int_or_none(data.get("appointment")),
+            card=(int(card[0]), int(card[1]))
+            if isinstance(card, list) and len(card) == 2
+            else None,
+            offered=_int_or_none(data.get("offered")),
+            declined=[int(i) for i in data.get("declined") or [] if isinstance(i, int)],
+        )
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _draft(context: CaselineContext) -> VisitDraft:
+    return VisitDraft.from_json(context.user_data.get(DRAFT) or {})
+
+
+def _store(context: CaselineContext, draft: VisitDraft) -> None:
+    context.user_data[DRAFT] = draft.to_json()
 
 
 def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, arg))
 
 
-def _fresh(context: CaselineContext) -> dict[str, Any]:
-    context.user_data[DRAFT] = {
-        "duration": 60,
-        "kind": InteractionType.HOME_VISIT.value,
-        "outcome": AppointmentStatus.COMPLETED.value,
-        "parts": [],
-    }
-    return context.user_data[DRAFT]
-
-
 async def start(update: Update, context: CaselineContext) -> int:
     context.require_actor()
     kept = drafts.take(context, DRAFT)
     if kept and "client" in kept:
-        context.user_data[DRAFT] = kept
-        if "start" in kept:
+        draft = VisitDraft.from_json(kept)
+        _store(context, draft)
+        if draft.start is not None:
             await update.effective_message.reply_text(texts.DRAFT_RESUMED)
             return await _show_card(update, context, new_message=True)
-        return await _client_chosen(update, context, ClientRef.from_json(kept["client"]))
-    _fresh(context)
+        assert draft.client is not None
+        return await _client_chosen(update, context, draft.client)
+    _store(context, VisitDraft())
     await ask_client(update, context, PREFIX, texts.VISIT_ASK_CLIENT)
     return CLIENT
 
@@ -91,30 +170,70 @@ async def from_card(update: Update, context: CaselineContext) -> int:
     ref = await client_from_press(update, context)
     if ref is None:
         return ConversationHandler.END
-    _fresh(context)
+    _store(context, VisitDraft())
     return await _client_chosen(update, context, ref)
 
 
 async def from_appointment(update: Update, context: CaselineContext) -> int:
-    found = await appointment_pressed(update, context, "visit.log")
-    if found is None or found[0].status != AppointmentStatus.SCHEDULED:
+    """✅ Done on an appointment card."""
+    query = update.callback_query
+    result = await usecases.start_visit(
+        context.services, context.require_actor(), unpack(query.data).int_arg()
+    )
+    if isinstance(result, Refused | Stale):
         await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
+        if isinstance(result, Stale):  # an outdated card: show it as it stands now
+            booked = result.current
+            await show(
+                update, views.appointment_card(booked.appointment, booked.client, zone_of(context))
+            )
         return ConversationHandler.END
     await answer(update)
-    appointment, client = found
-    draft = _fresh(context)
-    draft.update(
-        client=ClientRef.of(client).to_json(),
-        start=appointment.starts_at.isoformat(),
+    booked = result.about if isinstance(result, Confirm) else result
+    appointment = booked.appointment
+    pressed_on = query.message
+    draft = VisitDraft(
+        client=ClientRef.of(booked.client),
+        start=appointment.starts_at,
         duration=appointment.duration_minutes,
-        kind=appointment.kind,
+        kind=InteractionType(appointment.kind),
         appointment=appointment.id,
+        card=(pressed_on.chat.id, pressed_on.message_id) if pressed_on is not None else None,
     )
+    _store(context, draft)
+    if isinstance(result, Confirm):  # not started yet: never log a future contact
+        keyboard = InlineKeyboardMarkup(
+            [[_button(texts.LOG_NOW_YES, "now", "yes"), _button(texts.LOG_NOW_NO, "now", "no")]]
+        )
+        await update.effective_message.reply_text(
+            texts.visit_log_now(
+                short_datetime(appointment.starts_at, zone_of(context)),
+                appointment.duration_minutes,
+                appointment.kind,
+            ),
+            reply_markup=keyboard,
+        )
+        return LOG_NOW
     return await _show_card(update, context, new_message=True)
 
 
+async def log_now_answered(update: Update, context: CaselineContext) -> int:
+    """Yes: the visit happened now (its start moves to now); No: it stays scheduled."""
+    await answer(update)
+    draft = _draft(context)
+    if unpack(update.callback_query.data).arg != "yes" or draft.client is None:
+        context.user_data.pop(DRAFT, None)
+        await update.callback_query.edit_message_text(texts.VISIT_LEFT_SCHEDULED)
+        return ConversationHandler.END
+    draft.start = context.services.clock.now()
+    _store(context, draft)
+    return await _show_card(update, context)
+
+
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
-    _draft(context)["client"] = ref.to_json()
+    draft = _draft(context)
+    draft.client = ref
+    _store(context, draft)
     keyboard = InlineKeyboardMarkup(
         [[_button(label, "ago", minutes) for label, minutes in texts.WHEN_CHOICES]]
     )
@@ -124,15 +243,24 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
     return WHEN
 
 
+async def _when_chosen(
+    update: Update, context: CaselineContext, moment: datetime, *, new_message: bool = False
+) -> int:
+    draft = _draft(context)
+    draft.start = moment
+    _store(context, draft)
+    return await _show_card(update, context, new_message=new_message)
+
+
 async def ago_pressed(update: Update, context: CaselineContext) -> int:
     minutes = unpack(update.callback_query.data).int_arg()
     if minutes is None or minutes > 7 * 24 * 60:
         await answer(update, texts.STALE_BUTTON)
         return WHEN
     await answer(update)
-    moment = context.services.clock.now() - timedelta(minutes=minutes)
-    _draft(context)["start"] = moment.isoformat()
-    return await _show_card(update, context)
+    return await _when_chosen(
+        update, context, context.services.clock.now() - timedelta(minutes=minutes)
+    )
 
 
 async def when_typed(update: Update, context: CaselineContext) -> int:
@@ -142,8 +270,7 @@ async def when_typed(update: Update, context: CaselineContext) -> int:
     if parsed.moment > context.services.clock.now():
         await update.effective_message.reply_text(texts.VISIT_WHEN_FUTURE)
         return WHEN
-    _draft(context)["start"] = parsed.moment.isoformat()
-    return await _show_card(update, context, new_message=True)
+    return await _when_chosen(update, context, parsed.moment, new_message=True)
 
 
 async def option_pressed(update: Update, context: CaselineContext) -> int:
@@ -151,26 +278,25 @@ async def option_pressed(update: Update, context: CaselineContext) -> int:
     await answer(update)
     if moment is None or moment > context.services.clock.now():
         return WHEN
-    _draft(context)["start"] = moment.isoformat()
-    return await _show_card(update, context)
+    return await _when_chosen(update, context, moment)
 
 
-def _card(draft: dict[str, Any], zone) -> tuple[str, InlineKeyboardMarkup]:
-    ref = ClientRef.from_json(draft["client"])
-    start = datetime.fromisoformat(draft["start"])
-    outcome = texts.APPOINTMENT_STATUS_NAMES[draft["outcome"]]
+def _card(draft: VisitDraft, zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+    """The draft as a card; its ✅ Save carries a new revision (store the draft after)."""
+    assert draft.client is not None and draft.start is not None
+    ref = draft.client
     lines = [
         f"<b>{texts.VISIT} · {ref.code} · {escape(ref.name)}</b>",
-        f"{short_datetime(start, zone)} · {draft['duration']} min · "
-        f"{texts.INTERACTION_NAMES[InteractionType(draft['kind'])]}",
-        f"{texts.OUTCOME}: {outcome}",
+        f"{short_datetime(draft.start, zone)} · {draft.duration} min · "
+        f"{texts.INTERACTION_NAMES[draft.kind]}",
+        f"{texts.OUTCOME}: {texts.APPOINTMENT_STATUS_NAMES[draft.outcome]}",
     ]
-    body = "\n\n".join(draft.get("parts", []))
+    body = draft.note
     if body:
         lines += ["", f"📝 {escape(body[:300])}" + ("…" if len(body) > 300 else "")]
     keyboard = InlineKeyboardMarkup(
         [
-            [_button(texts.SAVE, "save", drafts.revise(draft))],
+            [_button(texts.SAVE, "save", draft.revise())],
             [_button(texts.DURATION, "menu", "dur"), _button(texts.KIND, "menu", "kind")],
             [_button(texts.OUTCOME_BUTTON, "menu", "out"), _button(texts.ADD_NOTE, "note")],
             [_button(texts.CANCEL, "cancel")],
@@ -180,26 +306,27 @@ def _card(draft: dict[str, Any], zone) -> tuple[str, InlineKeyboardMarkup]:
 
 
 async def _show_card(update: Update, context: CaselineContext, *, new_message: bool = False) -> int:
-    text, keyboard = _card(_draft(context), zone_of(context))
-    query = update.callback_query
-    if query is not None and query.message is not None and not new_message:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    else:
-        await update.effective_message.reply_text(text, reply_markup=keyboard)
+    draft = _draft(context)
+    text, keyboard = _card(draft, zone_of(context))
+    _store(context, draft)
+    await cards.show(update, text, keyboard, new_message=new_message)
     return CARD
 
 
 async def card_pressed(update: Update, context: CaselineContext) -> int:
     pressed = unpack(update.callback_query.data)
     draft = _draft(context)
-    if "start" not in draft or "client" not in draft:
+    if draft.start is None or draft.client is None:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     if pressed.action == "save":
-        if not drafts.shows(draft, pressed.int_arg()):
-            await answer(update, texts.CARD_OUTDATED, alert=True)
-            return await _show_card(update, context)
-        return await _save(update, context)
+        return await cards.save_pressed(
+            update,
+            shown=pressed.int_arg(),
+            current=draft.revision,
+            outdated=lambda: _show_card(update, context),
+            save=lambda: _save(update, context),
+        )
     await answer(update)
     if pressed.action == "menu":
         keyboards = {
@@ -217,125 +344,129 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     if pressed.action == "note":
         await update.effective_message.reply_text(texts.VISIT_ASK_NOTE)
         return NOTE
-    if pressed.action == "dur" and pressed.int_arg() in appointments.DURATION_RANGE:
-        draft["duration"] = pressed.int_arg()
+    duration = pressed.int_arg()
+    if pressed.action == "dur" and duration is not None and duration in appointments.DURATION_RANGE:
+        draft.duration = duration
     elif pressed.action == "kind" and pressed.arg in {kind.value for kind in VISIT_KINDS}:
-        draft["kind"] = pressed.arg
+        draft.kind = InteractionType(pressed.arg)
     elif pressed.action == "out" and pressed.arg in {o.value for o in OUTCOMES}:
-        draft["outcome"] = pressed.arg
+        draft.outcome = AppointmentStatus(pressed.arg)
+    _store(context, draft)
     return await _show_card(update, context)
 
 
 async def note_typed(update: Update, context: CaselineContext) -> int:
     draft = _draft(context)
     text = update.effective_message.text or ""
-    if len("\n\n".join(draft.get("parts", []))) + len(text) > notes.TEXT_MAX:
+    if len(draft.note) + len(text) > notes.TEXT_MAX:
         await update.effective_message.reply_text(texts.note_too_long(notes.TEXT_MAX))
         return CARD
-    draft.setdefault("parts", []).append(text)
+    draft.parts.append(text)
+    _store(context, draft)
     await _show_card(update, context, new_message=True)
     return NOTE
 
 
-async def _save(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
-    draft = dict(_draft(context))
-    ref = ClientRef.from_json(draft["client"])
-    now = context.services.clock.now()
-    start = datetime.fromisoformat(draft["start"])
-    outcome = AppointmentStatus(draft["outcome"])
-    token = draft.get(drafts.TOKEN)
-    async with context.services.db.session() as session:
-        client = await clients.get_visible(session, actor, ref.id)
-        found = (
-            await appointments.get_visible(session, actor, draft["appointment"])
-            if draft.get("appointment")
-            else None
-        )
-        refusal = None
-        if client is None or (draft.get("appointment") and found is None):
-            refusal = texts.CLIENT_GONE
-        elif await saved_drafts.saved_as(session, actor.id, token, "appointment"):
-            pass  # saved before a crash lost the confirmation: only say so again
-        elif found is not None and found[0].status != AppointmentStatus.SCHEDULED:
-            refusal = texts.APPOINTMENT_NOT_SCHEDULED
-        else:
-            visit = await _record(session, actor.id, client, found, draft, start, outcome, now)
-            saved_drafts.remember(session, actor.id, token, "appointment", visit.id, now)
-    if refusal is not None:
-        await answer(update, refusal, alert=True)
-        if refusal == texts.CLIENT_GONE:
-            return CARD
-        context.user_data.pop(DRAFT, None)
+async def same_answered(update: Update, context: CaselineContext) -> int:
+    """ "Is this the 14:00 visit?": yes completes it, no logs a separate visit."""
+    draft = _draft(context)
+    choice = unpack(update.callback_query.data)
+    if draft.offered is None or draft.client is None or draft.start is None:
+        await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
+    if choice.arg == "no":
+        draft.declined.append(draft.offered)
+    elif choice.int_arg() == draft.offered:
+        draft.appointment = draft.offered
+    else:
+        await answer(update, texts.STALE_BUTTON)
+        return SAME
+    draft.offered = None
+    _store(context, draft)
+    return await _save(update, context)
+
+
+async def _save(update: Update, context: CaselineContext) -> int:
+    draft = _draft(context)
+    assert draft.client is not None and draft.start is not None
+    zone = zone_of(context)
+    entry = usecases.VisitEntry(
+        client_id=draft.client.id,
+        starts_at=draft.start,
+        duration_minutes=draft.duration,
+        kind=draft.kind,
+        outcome=draft.outcome,
+        note=draft.note,
+        appointment_id=draft.appointment,
+        declined=tuple(draft.declined),
+    )
+    result = await usecases.log_visit(
+        context.services, context.require_actor(), entry, token=draft.token
+    )
+    if isinstance(result, Gone):
+        await answer(update, texts.CLIENT_GONE, alert=True)
+        return CARD
+    if isinstance(result, Invalid):
+        reason = texts.VISIT_WHEN_FUTURE if result.reason == usecases.FUTURE else texts.STALE_BUTTON
+        await answer(update, reason, alert=True)
+        return CARD
+    if isinstance(result, Stale):
+        await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
+        context.user_data.pop(DRAFT, None)
+        await _redraw_appointment(context, draft, result.current, zone)
+        return ConversationHandler.END
+    if isinstance(result, Confirm):
+        await answer(update)
+        offered = result.about.appointment
+        draft.offered = offered.id
+        _store(context, draft)
+        at = f"{offered.starts_at.astimezone(zone):%H:%M}"
+        keyboard = InlineKeyboardMarkup(
+            [
+                [_button(texts.visit_same_yes(at), "same", offered.id)],
+                [_button(texts.SAME_VISIT_NO, "same", "no")],
+                [_button(texts.CANCEL, "cancel")],
+            ]
+        )
+        await cards.show(update, texts.visit_same(at), keyboard)
+        return SAME
+    saved = result.value  # Saved, or AlreadySaved (a Save repeated after a crash)
+    ref = draft.client
+    outcome = AppointmentStatus(saved.appointment.status)
+    when = short_datetime(saved.appointment.starts_at, zone)
 
     async def confirm() -> None:
         await answer(update, texts.VISIT_SAVED_TOAST)
         await update.callback_query.edit_message_text(
-            texts.visit_saved(ref.code, ref.name, short_datetime(start, zone_of(context)), outcome)
+            texts.visit_saved(ref.code, ref.name, when, outcome)
         )
 
-    return await confirm_saved(update, context, confirm, DRAFT)
+    ended = await confirm_saved(update, context, confirm, DRAFT)
+    await _redraw_appointment(context, draft, saved, zone)
+    return ended
 
 
-async def _record(
-    session,
-    actor_id: int,
-    client,
-    found,
-    draft: dict[str, Any],
-    start: datetime,
-    outcome: AppointmentStatus,
-    now: datetime,
-):
-    """The visit (a planned appointment finished, or a new one logged), its note, its
-    audit line."""
-    kind = InteractionType(draft["kind"])
-    if found is not None:
-        visit = found[0]
-        visit.duration_minutes, visit.kind = draft["duration"], kind
-        await appointments.finish(session, visit, client, status=outcome, now=now)
-    else:
-        visit = await appointments.log_visit(
-            session,
-            client=client,
-            worker_id=actor_id,
-            starts_at=start,
-            duration_minutes=draft["duration"],
-            kind=kind,
-            status=outcome,
-            now=now,
+async def _redraw_appointment(
+    context: CaselineContext, draft: VisitDraft, booked: usecases.Booked, zone: ZoneInfo
+) -> None:
+    """The appointment card ✅ Done was pressed on, edited to say how it stands now
+    (no scheduled-only buttons left on a visit already logged)."""
+    if draft.card is None:
+        return
+    chat_id, message_id = draft.card
+    view = views.appointment_card(booked.appointment, booked.client, zone)
+    try:
+        await context.bot.edit_message_text(
+            view.text, chat_id=chat_id, message_id=message_id, reply_markup=view.keyboard
         )
-    body = "\n\n".join(draft.get("parts", []))
-    if body:
-        await notes.create_note(
-            session,
-            client=client,
-            author_id=actor_id,
-            interaction_type=kind
-            if outcome == AppointmentStatus.COMPLETED
-            else InteractionType.OTHER,
-            occurred_at=start,
-            text=body,
-            now=now,
-            appointment_id=visit.id,
-        )
-    await audit.record(
-        session,
-        "visit.log",
-        now=now,
-        actor_id=actor_id,
-        subject_type="appointment",
-        subject_id=visit.id,
-        client_id=client.id,
-        detail={"outcome": outcome.value},
-    )
-    return visit
+    except TelegramError as exc:  # too old to edit, gone, or already saying so
+        log.info("appointment card %s not redrawn: %s", message_id, exc)
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
+    card_buttons = pattern(PREFIX) + "(save|menu|note|dur|kind|out):"
     return conversation(
         PREFIX,
         entry_points=[
@@ -352,17 +483,21 @@ def handler(timeout_minutes: int) -> ConversationHandler:
                 MessageHandler(other, text_expected),
             ],
             CARD: [
-                CallbackQueryHandler(
-                    card_pressed, pattern=pattern(PREFIX) + "(save|menu|note|dur|kind|out):"
-                ),
+                CallbackQueryHandler(card_pressed, pattern=card_buttons),
                 MessageHandler(other, use_buttons),
             ],
             NOTE: [
-                CallbackQueryHandler(
-                    card_pressed, pattern=pattern(PREFIX) + "(save|menu|note|dur|kind|out):"
-                ),
+                CallbackQueryHandler(card_pressed, pattern=card_buttons),
                 MessageHandler(text, note_typed),
                 MessageHandler(other, text_expected),
+            ],
+            LOG_NOW: [
+                CallbackQueryHandler(log_now_answered, pattern=pattern(PREFIX) + "now:"),
+                MessageHandler(other, use_buttons),
+            ],
+            SAME: [
+                CallbackQueryHandler(same_answered, pattern=pattern(PREFIX) + "same:"),
+                MessageHandler(other, use_buttons),
             ],
         },
         draft_key=DRAFT,

@@ -63,7 +63,7 @@ def occurrences(
 ) -> list[datetime]:
     """UTC start times of the rule's occurrences in (after, until]."""
     local_first = first.astimezone(zone).replace(tzinfo=None)
-    result = []
+    result: list[datetime] = []
     for local in rrulestr(rule, dtstart=local_first):
         moment = to_utc(local, zone)
         if moment > until or len(result) >= MAX_OCCURRENCES:
@@ -196,9 +196,26 @@ async def get_visible_or_refuse(
     return found
 
 
+async def scheduled_for_client(
+    session: AsyncSession, client_id: int, begin: datetime, end: datetime
+) -> list[Appointment]:
+    """The client's still-scheduled appointments starting in [begin, end]: the ones a
+    visit logged at a time in between could be (domain/rules/appointments.py decides)."""
+    statement = (
+        select(Appointment)
+        .where(
+            Appointment.client_id == client_id,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at >= begin,
+            Appointment.starts_at <= end,
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    return list((await session.execute(statement)).scalars())
+
+
 async def reschedule(appointment: Appointment, starts_at: datetime) -> None:
-    if appointment.status != AppointmentStatus.SCHEDULED:
-        raise ValueError("only a scheduled appointment can be moved")
+    """Move the appointment; whether it may move is domain/rules/appointments.py's call."""
     appointment.starts_at = starts_at
 
 
@@ -210,9 +227,8 @@ async def cancel(
     whole_series: bool = False,
     now: datetime,
 ) -> int:
-    """Cancel one occurrence, or it and every later scheduled one of its series."""
-    if appointment.status != AppointmentStatus.SCHEDULED:
-        return 0
+    """Cancel one occurrence, or it and every later scheduled one of its series (whether
+    it may be cancelled is domain/rules/appointments.py's call)."""
     if whole_series and appointment.series_id is not None:
         result = await session.execute(
             update(Appointment)
@@ -226,7 +242,7 @@ async def cancel(
         )
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancel_reason = reason
-        return result.rowcount or 0
+        return int(getattr(result, "rowcount", 0) or 0)
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancel_reason = reason
     return 1

@@ -444,6 +444,28 @@ def visit_saved(code: str, name: str, when: str, outcome: str) -> str:
     )
 
 
+# ✅ Done before the appointment's start, and a visit near a scheduled appointment
+LOG_NOW_YES = "Yes, it happened now"
+LOG_NOW_NO = "No"
+VISIT_LEFT_SCHEDULED = "OK, the appointment stays scheduled."
+SAME_VISIT_NO = "No, another visit"
+
+
+def visit_log_now(when: str, minutes: int, kind: str) -> str:
+    return (
+        f"This visit is planned for {when} · {minutes} min · "
+        f"{INTERACTION_NAMES.get(kind, kind)}. Log it as happened now?"
+    )
+
+
+def visit_same(at: str) -> str:
+    return f"Is this the {at} visit?"
+
+
+def visit_same_yes(at: str) -> str:
+    return f"Yes, the {at} visit"
+
+
 # Reminders
 SNOOZE_HOUR = "💤 1 h"
 SNOOZE_TOMORROW = "💤 Tomorrow"

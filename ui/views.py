@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from domain.rules.appointments import is_scheduled
 from storage.clients import CaseloadPage
-from storage.models import Appointment, AppointmentStatus, Client
+from storage.models import Appointment, Client
 from ui import texts
 from ui.callbacks import pack
 from ui.timefmt import days_ago, short_date, short_datetime
@@ -109,7 +110,7 @@ def appointment_card(appointment: Appointment, client: Client, zone: ZoneInfo) -
     client_button = InlineKeyboardButton(
         texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id)
     )
-    if appointment.status != AppointmentStatus.SCHEDULED:
+    if not is_scheduled(appointment.status):  # only a scheduled one has these buttons
         return View("\n".join(lines), InlineKeyboardMarkup([[client_button]]))
     rows = [
         [
@@ -145,7 +146,7 @@ def agenda(
             lines.append(empty if len(days) == 1 else "—")
         for appointment, client in items:
             lines.append(appointment_line(appointment, client, zone))
-            if appointment.status == AppointmentStatus.SCHEDULED and len(rows) < 30:
+            if is_scheduled(appointment.status) and len(rows) < 30:
                 start = appointment.starts_at.astimezone(zone)
                 label = f"{start:%a %H:%M} · {client.code} · {client.name}"
                 rows.append(

@@ -1,0 +1,387 @@
+"""Appointments and visits: every change to them, each written once.
+
+Each function owns its transaction (`work.transaction()`, joining the update's own when
+one is open), authorises, checks domain/rules/appointments.py, writes, audits, and
+returns one value of domain/results.py. None of them knows Telegram: the dialog or the
+button handler renders the result after the transaction committed.
+
+- open_appointment   the card behind an `ac:` button (a read, refusals audited)
+- agenda_days        /today and /week (a read)
+- schedule_appointment   /appt's ✅ Save, once per draft however often pressed
+- reschedule_appointment, cancel_appointment, mark_no_show   the card's buttons
+- start_visit        ✅ Done on a card: open the visit card, or ask "log it as happened
+                     now?" when the appointment has not started yet
+- log_visit          /visit's ✅ Save: a new visit, or the appointment it completes (the
+                     pressed one, or the one the worker confirmed "Is this the 14:00 visit?")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.results import AlreadySaved, Confirm, Gone, Invalid, Refused, Saved, Stale
+from domain.rules import appointments as rules
+from domain.work import Work
+from storage import appointments, audit, clients, notes, saved_drafts
+from storage.appointments import Recurrence
+from storage.models import Appointment, AppointmentStatus, Client, InteractionType
+from storage.workers import Actor
+
+SUBJECT = "appointment"  # what saved_drafts and the audit call a visit or an appointment
+
+# Confirm questions (the dialog words them)
+LOG_NOW = "log_now"  # ✅ Done before the start: "Log it as happened now?"
+SAME_VISIT = "same_visit"  # a visit near a scheduled one: "Is this the 14:00 visit?"
+
+# Invalid reasons
+FUTURE = "future"  # a visit that happened cannot start after now
+DURATION = "duration"
+NOTE_TOO_LONG = "note_too_long"
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """An appointment (or logged visit) with its client: what a card shows."""
+
+    appointment: Appointment
+    client: Client
+
+
+@dataclass(frozen=True, slots=True)
+class VisitEntry:
+    """What a visit card holds when ✅ Save is pressed."""
+
+    client_id: int
+    starts_at: datetime
+    duration_minutes: int
+    kind: InteractionType
+    outcome: AppointmentStatus
+    note: str = ""
+    # The appointment this visit completes: the pressed card's, or the one confirmed.
+    appointment_id: int | None = None
+    # Appointments the worker said this visit is not ("No, another visit").
+    declined: Sequence[int] = ()
+
+
+# ── reads ──────────────────────────────────────────────────────────────────────
+
+
+async def _visible(
+    session: AsyncSession, work: Work, actor: Actor, appointment_id: int | None, action: str
+) -> Booked | None:
+    found = await appointments.get_visible_or_refuse(
+        session, actor, appointment_id, action, work.clock.now()
+    )
+    return Booked(*found) if found is not None else None
+
+
+async def open_appointment(
+    work: Work, actor: Actor, appointment_id: int | None, *, action: str = "appointment.view"
+) -> Booked | Refused:
+    """The appointment card behind a button, if `actor` may see it (else audited)."""
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, action)
+    return booked if booked is not None else Refused(SUBJECT)
+
+
+async def start_visit(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Booked | Confirm[Booked] | Stale[Booked] | Refused:
+    """✅ Done pressed on an appointment card: what the visit card starts from.
+
+    Booked: open the visit card pre-filled. Confirm(LOG_NOW): the appointment has not
+    started yet; ask before logging it as happened now. Stale: it is no longer
+    scheduled (show it as it stands). Nothing is written here."""
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, "visit.log")
+    if booked is None:
+        return Refused(SUBJECT)
+    verdict = rules.check(
+        rules.Change.COMPLETE,
+        status=booked.appointment.status,
+        starts_at=booked.appointment.starts_at,
+        now=work.clock.now(),
+    )
+    if verdict == rules.Verdict.NOT_SCHEDULED:
+        return Stale(booked)
+    if verdict == rules.Verdict.NOT_STARTED:
+        return Confirm(LOG_NOW, booked)
+    return booked
+
+
+async def may_reschedule(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Booked | Stale[Booked] | Refused:
+    """🕒 Reschedule pressed: the appointment to move, if it still can be."""
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, "appointment.reschedule")
+    if booked is None:
+        return Refused(SUBJECT)
+    if not rules.is_scheduled(booked.appointment.status):
+        return Stale(booked)
+    return booked
+
+
+async def agenda_days(
+    work: Work, actor: Actor, zone: ZoneInfo, count: int
+) -> list[tuple[date, list[tuple[Appointment, Client]]]]:
+    """/today and /week: the actor's appointments day by day from today, in local time
+    (a DST day has 23 or 25 hours), cancelled ones left out."""
+    first = work.clock.now().astimezone(zone).date()
+    days = []
+    async with work.transaction() as session:
+        for offset in range(count):
+            day = first + timedelta(days=offset)
+            begin = datetime.combine(day, time(0), tzinfo=zone)
+            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+            days.append((day, await appointments.agenda(session, actor.id, begin, end)))
+    return days
+
+
+# ── changes to an appointment ──────────────────────────────────────────────────
+
+
+async def schedule_appointment(
+    work: Work,
+    actor: Actor,
+    *,
+    client_id: int,
+    starts_at: datetime,
+    duration_minutes: int,
+    kind: InteractionType,
+    zone: ZoneInfo,
+    place: str | None = None,
+    recurrence: Recurrence = Recurrence.NONE,
+    token: str | None = None,
+) -> Saved[Booked] | AlreadySaved[Booked] | Gone | Invalid:
+    """/appt's ✅ Save: the appointment (or series) and its audit line, once per draft
+    `token` however often Save is pressed (a crash may have lost the confirmation)."""
+    if duration_minutes not in appointments.DURATION_RANGE:
+        return Invalid(DURATION)
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, client_id)
+        if client is None:
+            await audit.refused(
+                session,
+                "appointment.create",
+                now=now,
+                actor_id=actor.id,
+                subject_type="client",
+                subject_id=client_id,
+            )
+            return Gone()
+        earlier = await saved_drafts.saved_as(session, actor.id, token, SUBJECT)
+        if earlier is not None:
+            before = await session.get(Appointment, earlier)
+            if before is not None:
+                return AlreadySaved(Booked(before, client))
+        appointment = await appointments.schedule(
+            session,
+            client=client,
+            worker_id=actor.id,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            kind=kind,
+            zone=zone,
+            now=now,
+            place=place,
+            recurrence=recurrence,
+        )
+        await _audit(session, "appointment.create", actor, appointment, now)
+        saved_drafts.remember(session, actor.id, token, SUBJECT, appointment.id, now)
+    return Saved(Booked(appointment, client))
+
+
+async def reschedule_appointment(
+    work: Work, actor: Actor, appointment_id: int | None, starts_at: datetime
+) -> Saved[Booked] | Stale[Booked] | Refused:
+    """Move a scheduled appointment to `starts_at`."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, "appointment.reschedule")
+        if booked is None:
+            return Refused(SUBJECT)
+        appointment = booked.appointment
+        verdict = rules.check(
+            rules.Change.RESCHEDULE, status=appointment.status, starts_at=starts_at, now=now
+        )
+        if verdict != rules.Verdict.ALLOWED:
+            return Stale(booked)
+        await appointments.reschedule(appointment, starts_at)
+        await _audit(session, "appointment.reschedule", actor, appointment, now)
+    return Saved(booked)
+
+
+async def cancel_appointment(
+    work: Work, actor: Actor, appointment_id: int | None, *, reason: str, whole_series: bool
+) -> Saved[Booked] | Stale[Booked] | Refused:
+    """Cancel one scheduled appointment, or it and every later one of its series."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, "appointment.view")
+        if booked is None:
+            return Refused(SUBJECT)
+        appointment = booked.appointment
+        verdict = rules.check(
+            rules.Change.CANCEL, status=appointment.status, starts_at=appointment.starts_at, now=now
+        )
+        if verdict != rules.Verdict.ALLOWED:
+            return Stale(booked)
+        await appointments.cancel(
+            session, appointment, reason=reason, whole_series=whole_series, now=now
+        )
+        await _audit(session, "appointment.cancel", actor, appointment, now)
+    return Saved(booked)
+
+
+async def mark_no_show(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Saved[Booked] | Stale[Booked] | Refused:
+    """The client was not there: the appointment ends as a no-show."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, "appointment.view")
+        if booked is None:
+            return Refused(SUBJECT)
+        appointment, client = booked.appointment, booked.client
+        verdict = rules.check(
+            rules.Change.NO_SHOW,
+            status=appointment.status,
+            starts_at=appointment.starts_at,
+            now=now,
+        )
+        if verdict != rules.Verdict.ALLOWED:
+            return Stale(booked)
+        await appointments.finish(
+            session, appointment, client, status=AppointmentStatus.NO_SHOW, now=now
+        )
+        await _audit(session, "appointment.no_show", actor, appointment, now)
+    return Saved(booked)
+
+
+# ── a visit ────────────────────────────────────────────────────────────────────
+
+
+async def log_visit(
+    work: Work, actor: Actor, entry: VisitEntry, *, token: str | None = None
+) -> Saved[Booked] | AlreadySaved[Booked] | Confirm[Booked] | Stale[Booked] | Gone | Invalid:
+    """/visit's ✅ Save (and the card ✅ Done opened): the visit, its note, its audit line,
+    once per draft `token`.
+
+    With `entry.appointment_id` the visit completes (or ends as no-show/cancelled) that
+    appointment. Without it, a scheduled appointment of the client starting within the
+    match window of the visit's time is offered first — Confirm(SAME_VISIT, it) — unless
+    the worker already declined it; otherwise a new visit is recorded. A visit never
+    starts in the future: Invalid(FUTURE)."""
+    now = work.clock.now()
+    if entry.duration_minutes not in appointments.DURATION_RANGE:
+        return Invalid(DURATION)
+    if len(entry.note) > notes.TEXT_MAX:
+        return Invalid(NOTE_TOO_LONG)
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, entry.client_id)
+        pressed = (
+            await _visible(session, work, actor, entry.appointment_id, "visit.log")
+            if entry.appointment_id is not None
+            else None
+        )
+        if client is None or (entry.appointment_id is not None and pressed is None):
+            if client is None:
+                await audit.refused(
+                    session,
+                    "visit.log",
+                    now=now,
+                    actor_id=actor.id,
+                    subject_type="client",
+                    subject_id=entry.client_id,
+                )
+            return Gone()
+        earlier = await saved_drafts.saved_as(session, actor.id, token, SUBJECT)
+        if earlier is not None:  # saved before a crash lost the confirmation
+            before = await session.get(Appointment, earlier)
+            if before is not None:
+                return AlreadySaved(Booked(before, client))
+        if not rules.contact_time_ok(entry.starts_at, now):
+            return Invalid(FUTURE)
+        if pressed is not None:
+            visit = pressed.appointment
+            start = rules.completed_start(visit.starts_at, entry.starts_at, now)
+            verdict = rules.check(
+                rules.outcome_of_visit(entry.outcome), status=visit.status, starts_at=start, now=now
+            )
+            if pressed.client.id != client.id or verdict != rules.Verdict.ALLOWED:
+                return Stale(pressed)
+            visit.starts_at = start
+            visit.duration_minutes, visit.kind = entry.duration_minutes, entry.kind
+            await appointments.finish(session, visit, client, status=entry.outcome, now=now)
+        else:
+            offered = await _match(session, client.id, entry)
+            if offered is not None:
+                return Confirm(SAME_VISIT, Booked(offered, client))
+            visit = await appointments.log_visit(
+                session,
+                client=client,
+                worker_id=actor.id,
+                starts_at=entry.starts_at,
+                duration_minutes=entry.duration_minutes,
+                kind=entry.kind,
+                status=entry.outcome,
+                now=now,
+            )
+        if entry.note:
+            await notes.create_note(
+                session,
+                client=client,
+                author_id=actor.id,
+                interaction_type=entry.kind
+                if entry.outcome == AppointmentStatus.COMPLETED
+                else InteractionType.OTHER,
+                occurred_at=visit.starts_at,
+                text=entry.note,
+                now=now,
+                appointment_id=visit.id,
+            )
+        await _audit(
+            session, "visit.log", actor, visit, now, detail={"outcome": entry.outcome.value}
+        )
+        saved_drafts.remember(session, actor.id, token, SUBJECT, visit.id, now)
+    return Saved(Booked(visit, client))
+
+
+async def _match(session: AsyncSession, client_id: int, entry: VisitEntry) -> Appointment | None:
+    """The scheduled appointment this visit may be (the rule decides, storage finds)."""
+    begin, end = rules.match_window(entry.starts_at)
+    found = await appointments.scheduled_for_client(session, client_id, begin, end)
+    best = rules.best_match(
+        (rules.Candidate(a.id, a.starts_at) for a in found),
+        entry.starts_at,
+        declined=entry.declined,
+    )
+    return next((a for a in found if best is not None and a.id == best.id), None)
+
+
+async def _audit(
+    session: AsyncSession,
+    action: str,
+    actor: Actor,
+    appointment: Appointment,
+    now: datetime,
+    *,
+    detail: dict[str, str] | None = None,
+) -> None:
+    await audit.record(
+        session,
+        action,
+        now=now,
+        actor_id=actor.id,
+        subject_type=SUBJECT,
+        subject_id=appointment.id,
+        client_id=appointment.client_id,
+        detail=detail,
+    )
