@@ -20,26 +20,25 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from html import escape
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
 from bot.digest_chart import chart_png
-from storage import audit
-from storage.db import Database
-from storage.digest import TeamDigest, WorkerFigures, team_digest, team_names
+from domain.results import Confirm, Invalid, Refused, Saved
+from domain.usecases import digests
+from domain.usecases.digests import TeamList
+from domain.work import Work
+from storage.digest import TeamDigest, WorkerFigures
 from storage.models import Role, Worker
 from storage.workers import Actor
 from ui import texts
 from ui.context import CaselineContext, zone_of
 from ui.splitting import pack_blocks, utf16_length
 
-VIEW = "digest.view"
 # Quiet workers are also marked in their own blocks; the summary names them up to this
 # many characters (as sent, escaped) and counts the rest, so the first message always fits.
 QUIET_NAMES_MAX = 1200
@@ -192,111 +191,52 @@ async def send_digest(bot: Bot, chat_id: int, digest: TeamDigest, *, private: bo
         await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
 
 
-async def _load(
-    db: Database, *, team_id: int, viewer_id: int, now: datetime, zone: ZoneInfo, via: str
-) -> TeamDigest:
-    """Compute a digest and audit the look at it in the same unit of work."""
-    async with db.session() as session:
-        digest = await team_digest(session, team_id=team_id, now=now, zone=zone)
-        await audit.record(
-            session,
-            VIEW,
-            now=now,
-            actor_id=viewer_id,
-            subject_type="team",
-            subject_id=team_id,
-            detail={"via": via},
-        )
-    return digest
+async def digest_for(work: Work, supervisor: Worker | Actor) -> TeamDigest | None:
+    """The scheduled digest of a supervisor's team (see domain/usecases/digests.py)."""
+    return await digests.scheduled_digest(work, supervisor)
 
 
-async def digest_for(
-    db: Database, supervisor: Worker | Actor, now: datetime, default_zone: ZoneInfo | str
-) -> TeamDigest | None:
-    """The scheduled digest of a supervisor's team, in their zone (else the organisation's);
-    None for someone who leads no team."""
-    if supervisor.role == Role.WORKER or supervisor.team_id is None:
-        return None
-    zone = ZoneInfo(supervisor.timezone) if supervisor.timezone else ZoneInfo(str(default_zone))
-    return await _load(
-        db, team_id=supervisor.team_id, viewer_id=supervisor.id, now=now, zone=zone, via="schedule"
+async def _team_digest(update: Update, context: CaselineContext, command: str) -> TeamDigest | None:
+    """The digest of the team the actor may see with this command, or None after saying
+    why not."""
+    result = await digests.view_digest(
+        context.services,
+        context.require_actor(),
+        asked=" ".join(context.args or []).strip(),
+        via=command,
+        zone=zone_of(context),
     )
+    if isinstance(result, Saved):
+        return result.value
+    await update.effective_message.reply_text(_why_not(result, command))
+    return None
 
 
-async def _team_to_show(update: Update, context: CaselineContext, command: str) -> int | None:
-    """Which team the actor may see with this command, or None after saying why not
-    (audited as a refused look)."""
-    actor = context.require_actor()
-    services = context.services
-    now = services.clock.now()
-    asked = " ".join(context.args or []).strip()
-    async with services.db.session() as session:
-        team_id, answer = await _choose(session, actor, asked, command)
-        if answer is not None:
-            await audit.refused(
-                session,
-                VIEW,
-                now=now,
-                actor_id=actor.id,
-                subject_type="team",
-                subject_id=team_id,
-                via=command,
-            )
-    if answer is not None:
-        await update.effective_message.reply_text(answer)
-        return None
-    return team_id
-
-
-async def _choose(
-    session: AsyncSession, actor: Actor, asked: str, command: str
-) -> tuple[int | None, str | None]:
-    """(team to show, None) or (None, the answer instead). A supervisor always gets their
-    own team (a name they type is not read); an admin their own team, or the one named."""
-    if actor.role == Role.WORKER:
-        return None, texts.DIGEST_ONLY_SUPERVISORS
-    if actor.role == Role.SUPERVISOR or (actor.team_id is not None and not asked):
-        return (actor.team_id, None) if actor.team_id is not None else (None, texts.DIGEST_NO_TEAM)
-    teams = await team_names(session)
-    if not teams:
-        return None, texts.DIGEST_NO_TEAMS
-    by_name = {name.casefold(): team_id for team_id, name in teams}
-    if asked.casefold() in by_name:
-        return by_name[asked.casefold()], None
-    names = [name for _, name in teams]
+def _why_not(result: Refused | Invalid | Confirm[TeamList], command: str) -> str:
+    if isinstance(result, Refused):
+        return texts.DIGEST_ONLY_SUPERVISORS
+    if isinstance(result, Invalid):
+        return texts.DIGEST_NO_TEAM if result == digests.NO_TEAM else texts.DIGEST_NO_TEAMS
+    names = result.about.names
     choose = texts.digest_pick_team(
         command, names[:TEAMS_LISTED], max(0, len(names) - TEAMS_LISTED)
     )
-    return None, f"{texts.digest_unknown_team(asked)}\n{choose}" if asked else choose
-
-
-async def _digest_of(context: CaselineContext, team_id: int, command: str) -> TeamDigest:
-    actor = context.require_actor()
-    services = context.services
-    return await _load(
-        services.db,
-        team_id=team_id,
-        viewer_id=actor.id,
-        now=services.clock.now(),
-        zone=zone_of(context),
-        via=command,
-    )
+    asked = result.about.asked
+    return f"{texts.digest_unknown_team(asked)}\n{choose}" if asked else choose
 
 
 async def digest_command(update: Update, context: CaselineContext) -> None:
-    team_id = await _team_to_show(update, context, "digest")
-    if team_id is None:
+    digest = await _team_digest(update, context, "digest")
+    if digest is None:
         return
-    digest = await _digest_of(context, team_id, "digest")
     private = context.services.settings.private_previews
     await send_digest(context.bot, update.effective_chat.id, digest, private=private)
 
 
 async def team_command(update: Update, context: CaselineContext) -> None:
-    team_id = await _team_to_show(update, context, "team")
-    if team_id is None:
+    digest = await _team_digest(update, context, "team")
+    if digest is None:
         return
-    digest = await _digest_of(context, team_id, "team")
     for text in render_team(digest):
         await update.effective_message.reply_text(text)
 

@@ -48,7 +48,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.localtime import day_start
@@ -222,7 +222,9 @@ class _Days:
     def start(self, offset: int) -> datetime:
         return day_start(self.today + timedelta(days=offset), self.zone)
 
-    def offset_of(self, column: ColumnElement[datetime], first: int, last: int) -> ColumnElement:
+    def offset_of(
+        self, column: SQLColumnExpression[datetime], first: int, last: int
+    ) -> ColumnElement[int]:
         """A SQL expression naming the local day of `column` as an offset in first..last;
         earlier moments get first - 1 and later ones last + 1."""
         whens = [(column < self.start(first), first - 1)]
@@ -336,7 +338,8 @@ async def _count_reviews(
         .group_by(Client.worker_id)
     )
     for worker_id, count in (await session.execute(statement)).tuples():
-        tallies[worker_id].reviews = count
+        if worker_id is not None:  # filtered by the query; the column may hold None
+            tallies[worker_id].reviews = count
 
 
 async def _count_appointments(

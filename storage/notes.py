@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import clients
+from storage.db import affected
 from storage.models import (
     Appointment,
     AppointmentStatus,
@@ -206,7 +207,7 @@ async def retract(session: AsyncSession, note: Note, client: Client, *, now: dat
         .values(retracted_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if affected(claimed) != 1:
         return False
     note.retracted_at = now
     await refresh_last_contact(session, client, now=now)

@@ -24,6 +24,9 @@ from sqlalchemy import select
 
 from bot import commands, digest
 from devserver.html_entities import parse_html
+from domain.clock import FixedClock
+from domain.settings import load_settings
+from domain.work import Work
 from storage.db import Database
 from storage.digest import TeamDigest, WorkerFigures, day_start, rag, team_digest
 from storage.models import (
@@ -633,10 +636,11 @@ async def test_digest_for_the_scheduler(db):
             .scalars()
             .all()
         )
-    result = await digest.digest_for(db, sue, NOW, "Europe/Berlin")
+    work = Work(db, FixedClock(NOW), load_settings({"CASELINE_TIMEZONE": "Europe/Berlin"}))
+    result = await digest.digest_for(work, sue)
     assert result is not None and result.team.visits_completed == 2
-    assert await digest.digest_for(db, wanda, NOW, BERLIN) is None
+    assert await digest.digest_for(work, wanda) is None
     # In a zone where it is already Tuesday, "today" is Tuesday.
     sue.timezone = "Asia/Tokyo"
-    tokyo = await digest.digest_for(db, sue, NOW, BERLIN)
+    tokyo = await digest.digest_for(work, sue)
     assert tokyo is not None and tokyo.day == date(2026, 3, 3)

@@ -23,6 +23,7 @@ from bot.reminders.buttons import SNOOZE_HOUR, SNOOZE_TOMORROW
 from bot.reminders.sending import DrainReport, OutboxSender, Rendered
 from domain.clock import Clock
 from domain.settings import Settings
+from domain.work import Work
 from storage import outbox
 from storage.db import Database
 from storage.models import Appointment, AppointmentStatus, Client, OutboxMessage, Worker
@@ -168,7 +169,7 @@ class Reminders:
         return lines
 
     async def _digest(self, row: OutboxMessage, worker: Worker) -> Rendered | None:
-        team = await digest.digest_for(self.db, worker, self.clock.now(), self.settings.timezone)
+        team = await digest.digest_for(Work(self.db, self.clock, self.settings), worker)
         if team is None:
             return None
         messages = await digest.digest_messages(team, private=self.private)

@@ -1,0 +1,91 @@
+"""The supervisor's digest: which team an actor may see, and the look at it (audited).
+
+Who sees what: a supervisor their own team; an admin the team they belong to, or any team
+by name, and without a team and a name the list of teams to choose from — never every team
+at once. A worker may not see a digest. Every look, refused or not, is an audit event
+`digest.view`; the digest holds counts and worker names only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.results import Confirm, Invalid, Refused, Saved
+from domain.work import Work
+from storage import audit
+from storage.digest import TeamDigest, team_digest, team_names
+from storage.models import Role, Worker
+from storage.workers import Actor
+
+VIEW = "digest.view"
+NO_TEAM = Invalid("no_team")
+NO_TEAMS = Invalid("no_teams")
+PICK_TEAM = "pick_team"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamList:
+    """The teams an admin may choose from, and the name typed that matched none."""
+
+    names: list[str]
+    asked: str
+
+
+async def view_digest(
+    work: Work, actor: Actor, *, asked: str, via: str, zone: ZoneInfo
+) -> Saved[TeamDigest] | Refused | Invalid | Confirm[TeamList]:
+    """Today's digest of the team `actor` may see with `asked` (a team name, admins only):
+    `Refused("role")` for a worker, `Invalid` when there is no team to show,
+    `Confirm(PICK_TEAM, …)` when an admin must name one. All but `Saved` are audited as
+    refused looks."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        choice: int | Refused | Invalid | Confirm[TeamList]
+        if actor.role == Role.WORKER:
+            choice = Refused("role")
+        elif actor.role == Role.SUPERVISOR or (actor.team_id is not None and not asked):
+            choice = actor.team_id if actor.team_id is not None else NO_TEAM
+        else:
+            teams = await team_names(session)
+            by_name = {name.casefold(): team_id for team_id, name in teams}
+            if not teams:
+                choice = NO_TEAMS
+            elif asked.casefold() in by_name:
+                choice = by_name[asked.casefold()]
+            else:
+                choice = Confirm(PICK_TEAM, TeamList([name for _, name in teams], asked))
+        if not isinstance(choice, int):
+            await audit.refused(
+                session, VIEW, now=now, actor_id=actor.id, subject_type="team", via=via
+            )
+            return choice
+        return Saved(await _look(work, choice, actor.id, zone, via, now))
+
+
+async def scheduled_digest(work: Work, supervisor: Worker | Actor) -> TeamDigest | None:
+    """The digest the scheduler sends a supervisor, in their zone (else the organisation's);
+    None for someone who leads no team."""
+    if supervisor.role == Role.WORKER or supervisor.team_id is None:
+        return None
+    zone = work.zone_for(supervisor.timezone)
+    return await _look(work, supervisor.team_id, supervisor.id, zone, "schedule", work.clock.now())
+
+
+async def _look(
+    work: Work, team_id: int, viewer_id: int, zone: ZoneInfo, via: str, now: datetime
+) -> TeamDigest:
+    """Compute a digest and audit the look at it in the same unit of work."""
+    async with work.transaction() as session:
+        digest = await team_digest(session, team_id=team_id, now=now, zone=zone)
+        await audit.record(
+            session,
+            VIEW,
+            now=now,
+            actor_id=viewer_id,
+            subject_type="team",
+            subject_id=team_id,
+            detail={"via": via},
+        )
+    return digest
