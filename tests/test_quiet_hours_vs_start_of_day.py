@@ -18,6 +18,7 @@ from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage.models import InteractionType, OutboxMessage, Worker
 from storage.workers import Actor
+from tests.harness import buttons
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -91,24 +92,67 @@ async def test_quiet_hours_over_the_start_of_day_hold_the_morning_and_drop_nothi
     assert len([m for m in wanda.messages() if m.text.startswith("⏰")]) == 1
 
 
-async def test_a_reminder_held_past_the_catch_up_window_is_still_sent_when_quiet_ends(
+async def test_without_an_agenda_a_reminder_held_by_quiet_hours_is_sent_when_they_end(
     harness, clock
 ):
-    """A lead of two hours and quiet hours that end 2 h 15 min after the reminder fell
-    due: the held reminder is measured from the end of the quiet hours, not dropped as
-    too old."""
+    """Wanda has switched the morning agenda off: the 09:00 visit's reminder, due at
+    08:00 in her quiet hours, has no agenda to fold into, so it comes at 09:30, written
+    then (the visit has started), with its ✅ Done button."""
     clock.set(berlin(2026, 3, 2, 18, 0))
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await _quiet_until_half_past_nine(harness, 701)
     worker_id = await harness.worker_id(701)
     async with harness.db.session() as session:
-        (await session.get(Worker, worker_id)).reminder_lead_minutes = 120
-    client = await harness.seed_client(701, "Cy Late")
-    await _appointment(harness, 701, client, berlin(2026, 3, 3, 9, 45))  # due 07:45
-    # An appointment that starts after 09:30 but whose reminder fell due long before.
-    await _appointment(harness, 701, client, berlin(2026, 3, 3, 9, 40))  # due 07:40
-    for hour, minute in ((7, 40), (7, 45), (9, 30)):
+        (await session.get(Worker, worker_id)).muted_reminder_kinds = frozenset({"agenda"})
+    client = await harness.seed_client(701, "Ann Early")
+    await _appointment(harness, 701, client, berlin(2026, 3, 3, 9, 0))
+    for hour, minute in ((8, 0), (9, 0), (9, 29)):
         clock.set(berlin(2026, 3, 3, hour, minute))
         await harness.tick()
-    pushed = [m.text for m in wanda.messages() if m.text.startswith("⏰")]
-    assert sorted(text[:7] for text in pushed) == ["⏰ 09:40", "⏰ 09:45"]
+    assert wanda.messages() == []
+    clock.set(berlin(2026, 3, 3, 9, 30))
+    await harness.tick()
+    pushed = [m for m in wanda.messages() if m.text.startswith("⏰")]
+    assert len(pushed) == 1 and "09:00 (started 30 min ago)" in pushed[0].text
+    assert "✅ Done" in [label for label, _ in buttons(pushed[0])]
+    assert not any("Good morning" in m.text for m in wanda.messages())
+
+
+async def test_a_snooze_into_quiet_hours_comes_back_when_they_end_not_at_the_start_of_day(
+    harness, clock
+):
+    clock.set(berlin(2026, 3, 3, 18, 0))  # Tuesday
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await _quiet_until_half_past_nine(harness, 701)
+    client = await harness.seed_client(701, "Cy Evening")
+    await _appointment(harness, 701, client, berlin(2026, 3, 3, 21, 45))
+    clock.set(berlin(2026, 3, 3, 20, 45))
+    await harness.tick()
+    reminder = [m for m in wanda.messages() if m.text.startswith("⏰")][-1]
+    clock.set(berlin(2026, 3, 3, 21, 30))
+    await wanda.press(reminder, "1 h")  # 22:30 is quiet
+    assert wanda.toasts()[-1] == "Snoozed until Wed 09:30."
+    clock.set(berlin(2026, 3, 4, 8, 0))
+    await harness.tick()
+    assert not any("Snoozed reminder" in m.text for m in wanda.messages())
+    clock.set(berlin(2026, 3, 4, 9, 30))
+    await harness.tick()
+    assert len([m for m in wanda.messages() if "Snoozed reminder" in m.text]) == 1
+
+
+async def test_settings_warns_when_quiet_hours_cover_the_start_of_day(harness, clock):
+    clock.set(berlin(2026, 3, 2, 18, 0))
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    menu = await wanda.send("/settings")
+    assert "⚠" not in menu[0].text  # 20:00–08:00 ends at the 08:00 start of day
+    await wanda.press(menu[0], "Quiet hours")
+    await wanda.press(wanda.messages()[0], "Type a time")
+    shown = await wanda.send("22:00-09:30")
+    assert (
+        "⚠ Your quiet hours cover your start of day (08:00): your morning agenda comes at "
+        "09:30, when they end, and reminders due before then wait for it."
+    ) in shown[-1].text
+    worker_id = await harness.worker_id(701)
+    async with harness.db.session() as session:
+        worker = await session.get(Worker, worker_id)
+        assert (worker.quiet_start, worker.quiet_end) == (time(22, 0), time(9, 30))
