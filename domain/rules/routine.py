@@ -149,7 +149,7 @@ class Routine:
             if at is not None and at >= moment:
                 return at
             day += timedelta(days=1)
-        return datetime.combine(day, self.start_of_day, tzinfo=self.zone)
+        return self.quiet_until(moment)  # quiet hours leave no day a start: when they end
 
     def next_start_of_day(self, moment: datetime) -> datetime:
         """The next working day's start of day after `moment`'s day (for 'tomorrow')."""
