@@ -96,11 +96,11 @@ async def seed(url: str, clients: int, workers: int) -> dict[str, float]:
                         "timezone": "UTC",
                         "quiet_start": dtime(20),
                         "quiet_end": dtime(8),
-                        "days_off": "6,7",
+                        "days_off": frozenset({6, 7}),
                         "start_of_day": dtime(8),
                         "digest_time": dtime(9),
                         "reminder_lead_minutes": 60,
-                        "muted_reminder_kinds": "",
+                        "muted_reminder_kinds": frozenset(),
                         "active": True,
                         "created_at": NOW - timedelta(days=400),
                     }

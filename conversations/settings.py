@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from html import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -22,10 +22,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot.reminders.planning import OPTIONAL_KINDS
 from conversations.common import conversation, text_expected
-from storage import audit
-from storage.models import Role, Worker
+from domain.results import Saved
+from domain.rules.routine import OPTIONAL_KINDS, ReminderKind
+from domain.usecases.settings import (
+    MySettings,
+    SetDigestTime,
+    SetLead,
+    SetQuietHours,
+    SetStartOfDay,
+    SettingChange,
+    SetZone,
+    ToggleDayOff,
+    ToggleMuted,
+    change_setting,
+    my_settings,
+)
 from ui import texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext
@@ -58,13 +70,13 @@ def _parse_time(text: str) -> time | None:
     return time(int(match.group(1)), int(match.group(2))) if match else None
 
 
-def _menu(worker: Worker, default_zone: str) -> tuple[str, InlineKeyboardMarkup]:
-    muted = {kind for kind in worker.muted_reminder_kinds.split(",") if kind}
-    days_off = {int(day) for day in worker.days_off.split(",") if day.isdecimal()}
+def _menu(worker: MySettings, default_zone: str) -> tuple[str, InlineKeyboardMarkup]:
+    muted = worker.muted_reminder_kinds
+    days_off = worker.days_off
     quiet = (
-        texts.SETTINGS_NO_QUIET
-        if worker.quiet_start == worker.quiet_end
-        else f"{worker.quiet_start:%H:%M}–{worker.quiet_end:%H:%M}"
+        f"{worker.quiet_start:%H:%M}–{worker.quiet_end:%H:%M}"
+        if worker.has_quiet_hours
+        else texts.SETTINGS_NO_QUIET
     )
     lines = [
         f"<b>{texts.SETTINGS_TITLE}</b>",
@@ -78,11 +90,16 @@ def _menu(worker: Worker, default_zone: str) -> tuple[str, InlineKeyboardMarkup]
         + ", ".join(
             texts.REMINDER_KIND_NAMES[kind]
             for kind in OPTIONAL_KINDS
-            if kind not in muted and (kind != "digest" or worker.role == Role.SUPERVISOR)
+            if kind not in muted and (kind != ReminderKind.DIGEST or worker.is_supervisor)
         ),
     ]
-    if worker.role == Role.SUPERVISOR:
+    if worker.is_supervisor:
         lines.append(f"📊 {texts.SETTINGS_DIGEST}: {worker.digest_time:%H:%M}")
+    for warning in worker.warnings:
+        moved_to = f"{warning.moved_to:%H:%M}" if warning.moved_to else None
+        lines.append(
+            texts.settings_quiet_covers(warning.kind, f"{warning.meant_for:%H:%M}", moved_to)
+        )
     rows = [
         [
             _button("🌍 " + texts.SETTINGS_ZONE, "zone"),
@@ -97,13 +114,13 @@ def _menu(worker: Worker, default_zone: str) -> tuple[str, InlineKeyboardMarkup]
             _button("🔔 " + texts.SETTINGS_KINDS, "menu", "kinds"),
         ],
     ]
-    if worker.role == Role.SUPERVISOR:
+    if worker.is_supervisor:
         rows.append([_button("📊 " + texts.SETTINGS_DIGEST, "menu", "digest")])
     rows.append([_button(texts.DONE, "done")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def _choices(worker: Worker, which: str) -> InlineKeyboardMarkup | None:
+def _choices(worker: MySettings, which: str) -> InlineKeyboardMarkup | None:
     back = [_button(texts.BACK, "back")]
     if which == "lead":
         return InlineKeyboardMarkup([[_button(f"{m} min", "lead", m) for m in LEADS], back])
@@ -132,15 +149,15 @@ def _choices(worker: Worker, which: str) -> InlineKeyboardMarkup | None:
             [labels[:2], labels[2:], [_button(texts.SETTINGS_TYPE_TIME, "type", "quiet")], back]
         )
     if which == "days":
-        off = {int(day) for day in worker.days_off.split(",") if day.isdecimal()}
+        off = worker.days_off
         row = [
             _button(("☑ " if n in off else "☐ ") + name, "day", n)
             for n, name in enumerate(WEEKDAYS, 1)
         ]
         return InlineKeyboardMarkup([row[:4], row[4:], back])
     if which == "kinds":
-        muted = {kind for kind in worker.muted_reminder_kinds.split(",") if kind}
-        kinds = [k for k in OPTIONAL_KINDS if k != "digest" or worker.role == Role.SUPERVISOR]
+        muted = worker.muted_reminder_kinds
+        kinds = [k for k in OPTIONAL_KINDS if k != ReminderKind.DIGEST or worker.is_supervisor]
         return InlineKeyboardMarkup(
             [
                 [
@@ -155,16 +172,10 @@ def _choices(worker: Worker, which: str) -> InlineKeyboardMarkup | None:
     return None
 
 
-async def _worker(context: CaselineContext, session) -> Worker:
-    worker = await session.get(Worker, context.require_actor().id)
-    assert worker is not None
-    return worker
-
-
 async def start(update: Update, context: CaselineContext) -> int:
     context.user_data[DRAFT] = {}
-    async with context.services.db.session() as session:
-        text, keyboard = _menu(await _worker(context, session), context.services.settings.timezone)
+    mine = await my_settings(context.services, context.require_actor())
+    text, keyboard = _menu(mine, context.services.settings.timezone)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
     return MENU
 
@@ -182,111 +193,77 @@ async def pressed(update: Update, context: CaselineContext) -> int:
         prompt = texts.SETTINGS_ASK_ZONE if choice.action == "zone" else texts.SETTINGS_ASK_TIME
         await update.effective_message.reply_text(prompt)
         return TYPED
-    now = context.services.clock.now()
-    # Telegram is answered after the transaction, never inside it (see Database.session).
-    async with context.services.db.session() as session:
-        worker = await _worker(context, session)
-        if choice.action == "menu":
-            keyboard = _choices(worker, choice.arg)
-            changed = False
-        else:
-            changed = _apply(worker, choice.action, choice.arg)
-            if changed:
-                await audit.record(
-                    session,
-                    "settings.change",
-                    now=now,
-                    actor_id=worker.id,
-                    detail={"setting": choice.action},
-                )
-            text, keyboard = _menu(worker, context.services.settings.timezone)
-            if choice.action in ("day", "kind") and changed:
-                submenu = "days" if choice.action == "day" else "kinds"
-                keyboard = _choices(worker, submenu) or keyboard
+    actor = context.require_actor()
     if choice.action == "menu":
+        keyboard = _choices(await my_settings(context.services, actor), choice.arg)
         await answer(update)
         if keyboard is not None:
             await update.callback_query.edit_message_reply_markup(reply_markup=keyboard)
         return MENU
-    if not changed:
+    change = _change(choice.action, choice.arg)
+    result = await change_setting(context.services, actor, change) if change else None
+    if not isinstance(result, Saved):
         await answer(update, texts.STALE_BUTTON)  # not one of the choices offered
         return MENU
+    text, keyboard = _menu(result.value, context.services.settings.timezone)
+    if choice.action in ("day", "kind"):
+        keyboard = _choices(result.value, "days" if choice.action == "day" else "kinds") or keyboard
     await answer(update, texts.SETTINGS_SAVED)
     await update.callback_query.edit_message_text(text, reply_markup=keyboard)
     return MENU
 
 
-def _apply(worker: Worker, action: str, arg: str) -> bool:
-    """Change one setting from a button; False when the button is not a valid choice."""
+def _change(action: str, arg: str) -> SettingChange | None:
+    """The change a button asks for; None when the button is not a choice offered."""
     if action == "lead" and arg.isdecimal() and int(arg) in LEADS:
-        worker.reminder_lead_minutes = int(arg)
-    elif action in ("start", "digest") and f"{arg[:2]}:{arg[2:]}" in (
+        return SetLead(int(arg))
+    if action in ("start", "digest") and f"{arg[:2]}:{arg[2:]}" in (
         STARTS if action == "start" else DIGESTS
     ):
-        setattr(
-            worker,
-            "start_of_day" if action == "start" else "digest_time",
-            time(int(arg[:2]), int(arg[2:])),
-        )
-    elif action == "quiet" and arg in QUIET:
-        start, end = (time.fromisoformat(value) for value in QUIET[arg])
-        worker.quiet_start, worker.quiet_end = start, end
-    elif action == "day" and arg.isdecimal() and 1 <= int(arg) <= 7:
-        off = {int(day) for day in worker.days_off.split(",") if day.isdecimal()} ^ {int(arg)}
-        worker.days_off = ",".join(str(day) for day in sorted(off))
-    elif action == "kind" and arg in OPTIONAL_KINDS:
-        muted = {kind for kind in worker.muted_reminder_kinds.split(",") if kind} ^ {arg}
-        worker.muted_reminder_kinds = ",".join(sorted(muted))
-    else:
-        return False
-    return True
+        at = time(int(arg[:2]), int(arg[2:]))
+        return SetStartOfDay(at) if action == "start" else SetDigestTime(at)
+    if action == "quiet" and arg in QUIET:
+        begin, end = (time.fromisoformat(value) for value in QUIET[arg])
+        return SetQuietHours(begin, end)
+    if action == "day" and arg.isdecimal() and 1 <= int(arg) <= 7:
+        return ToggleDayOff(int(arg))
+    if action == "kind" and arg in OPTIONAL_KINDS:
+        return ToggleMuted(ReminderKind(arg))
+    return None
 
 
 async def typed(update: Update, context: CaselineContext) -> int:
     what = (context.user_data.get(DRAFT) or {}).get("typing", "zone")
     text = (update.effective_message.text or "").strip()
-    now = context.services.clock.now()
-    async with context.services.db.session() as session:
-        worker = await _worker(context, session)
-        error = _apply_typed(worker, what, text)
-        if not error:
-            await audit.record(
-                session, "settings.change", now=now, actor_id=worker.id, detail={"setting": what}
-            )
-            menu, keyboard = _menu(worker, context.services.settings.timezone)
-    if error:
-        await update.effective_message.reply_text(error)
+    change = _typed_change(what, text)
+    if isinstance(change, str):
+        await update.effective_message.reply_text(change)
+        return TYPED
+    result = await change_setting(context.services, context.require_actor(), change)
+    if not isinstance(result, Saved):  # a zone name the system no longer knows
+        await update.effective_message.reply_text(texts.settings_bad_zone(text[:40]))
         return TYPED
     context.user_data[DRAFT] = {}
+    menu, keyboard = _menu(result.value, context.services.settings.timezone)
     await update.effective_message.reply_text(menu, reply_markup=keyboard)
     return MENU
 
 
-def _apply_typed(worker: Worker, what: str, text: str) -> str | None:
-    """Apply typed input; the error text to show, or None when saved."""
+def _typed_change(what: str, text: str) -> SettingChange | str:
+    """The change typed input asks for, or the error text to show."""
     if what == "zone":
         name = _ZONES.get(text.lower().replace(" ", "_"))
-        try:
-            ZoneInfo(name or "")
-        except (ZoneInfoNotFoundError, ValueError):
-            return texts.settings_bad_zone(text[:40])
-        worker.timezone = name
-        return None
+        return SetZone(name) if name else texts.settings_bad_zone(text[:40])
     if what == "quiet":
         match = QUIET_PATTERN.match(text)
         times = [_parse_time(part) for part in match.groups()] if match else []
-        if len(times) != 2 or None in times:
+        if len(times) != 2 or times[0] is None or times[1] is None:
             return texts.SETTINGS_BAD_QUIET
-        worker.quiet_start, worker.quiet_end = times
-        return None
+        return SetQuietHours(times[0], times[1])
     moment = _parse_time(text)
     if moment is None:
         return texts.SETTINGS_BAD_TIME
-    if what == "digest":
-        worker.digest_time = moment
-    else:
-        worker.start_of_day = moment
-    return None
+    return SetDigestTime(moment) if what == "digest" else SetStartOfDay(moment)
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:

@@ -27,7 +27,7 @@ Definitions ("today" is the local calendar day of `now` in `zone`):
   clients. RAG as in CommCare's supervisor app: green ≥ 85 %, yellow ≥ 70 %, red below.
 - **quiet**: the worker logged nothing (no note created, no visit logged as done or
   no-show) since the start of their second-to-last working day before today, nor today so
-  far. Working days are the ISO weekdays not in the worker's `days_off` (default "6,7"). A
+  far. Working days are the ISO weekdays not in the worker's `days_off` (default {6, 7}). A
   worker who joined after that moment, or who has no working day in the last two weeks, is
   never quiet; nor is a supervisor's own row (supervising is not logged).
 - **rows**: every active member of the team with role worker, plus a supervisor (or admin)
@@ -128,13 +128,12 @@ def rag(seen: int, total: int) -> Rag | None:
     return "red"
 
 
-def working_days(days_off: str) -> frozenset[int]:
-    """ISO weekdays a worker works, from `days_off` such as "6,7" (junk is ignored)."""
-    off = {int(part) for part in days_off.split(",") if part.strip().isdecimal()}
-    return frozenset(range(1, 8)) - off
+def working_days(days_off: frozenset[int]) -> frozenset[int]:
+    """ISO weekdays a worker works: those not in their `days_off`."""
+    return frozenset(range(1, 8)) - days_off
 
 
-def quiet_since(today: date, days_off: str) -> date | None:
+def quiet_since(today: date, days_off: frozenset[int]) -> date | None:
     """The second-to-last working day before today: silence since its start is "quiet"."""
     working = working_days(days_off)
     found = 0

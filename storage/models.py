@@ -33,7 +33,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.localtime import day_start
-from storage.types import JSONType, UTCDateTime, plus_days
+from storage.types import JSONType, NameSet, UTCDateTime, WeekdaySet, plus_days
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -158,13 +158,13 @@ class Worker(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     quiet_start: Mapped[time] = mapped_column(Time, default=time(20, 0))
     quiet_end: Mapped[time] = mapped_column(Time, default=time(8, 0))
-    # ISO weekday numbers (1 = Monday) on which nothing is pushed, comma separated.
-    days_off: Mapped[str] = mapped_column(String(20), default="6,7")
+    # ISO weekday numbers (1 = Monday) on which nothing is pushed (stored as "6,7").
+    days_off: Mapped[frozenset[int]] = mapped_column(WeekdaySet(20), default=frozenset({6, 7}))
     start_of_day: Mapped[time] = mapped_column(Time, default=time(8, 0))
     digest_time: Mapped[time] = mapped_column(Time, default=time(18, 0))
     reminder_lead_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    # Reminder kinds this worker opted out of (empty: all kinds).
-    muted_reminder_kinds: Mapped[str] = mapped_column(String(200), default="")
+    # Reminder kinds this worker opted out of (empty: all kinds; stored as "agenda,digest").
+    muted_reminder_kinds: Mapped[frozenset[str]] = mapped_column(NameSet(200), default=frozenset())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     deactivated_at: Mapped[datetime | None]

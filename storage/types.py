@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -40,6 +40,67 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class _CommaSet(TypeDecorator[frozenset[Any]]):
+    """A small set kept as comma-separated text ("6,7"), read and written as a frozenset.
+
+    The stored form is the one the column always had, so no data migration is needed and
+    older backups read back unchanged; no code above storage ever splits the text. Unknown
+    parts (junk typed into the database by hand) are dropped on the way out. A plain `str`
+    is refused on the way in: iterating "6,7" would store its characters.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def _part(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def process_bind_param(self, value: frozenset[Any] | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            raise TypeError(f"{type(self).__name__} takes a set, not the text {value!r}")
+        return ",".join(str(part) for part in sorted(value))
+
+    def process_result_value(self, value: str | None, dialect: Any) -> frozenset[Any] | None:
+        if value is None:
+            return None
+        found = set()
+        for raw in value.split(","):
+            try:
+                found.add(self._part(raw.strip()))
+            except ValueError:
+                continue
+        return frozenset(found)
+
+
+class WeekdaySet(_CommaSet):
+    """ISO weekday numbers (1 = Monday … 7 = Sunday), stored as "6,7"."""
+
+    cache_ok = True
+
+    def _part(self, text: str) -> int:
+        if not text.isdecimal() or not 1 <= int(text) <= 7:
+            raise ValueError(text)
+        return int(text)
+
+
+class NameSet(_CommaSet):
+    """Short names without commas (reminder kinds), stored as "agenda,digest"."""
+
+    cache_ok = True
+
+    def _part(self, text: str) -> str:
+        if not text:
+            raise ValueError(text)
+        return text
+
+    def process_bind_param(self, value: frozenset[Any] | None, dialect: Any) -> str | None:
+        if value is not None and any("," in str(part) for part in value):
+            raise ValueError(f"a name in {sorted(value)} holds a comma")
+        return super().process_bind_param(value, dialect)
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

@@ -67,7 +67,7 @@ async def test_remind_once_delivers_what_is_due_and_only_once(devserver, backend
             worker = await create_worker(session, name="Wanda", role=Role.WORKER, now=now)
             worker.telegram_user_id = worker.chat_id = 701
             worker.quiet_start = worker.quiet_end = datetime.min.time()  # never quiet
-            worker.days_off = ""
+            worker.days_off = frozenset()
             client = await clients.create_client(
                 session,
                 name="Maria",

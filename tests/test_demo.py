@@ -106,7 +106,7 @@ async def test_the_demo_team_is_seeded_through_alembic(demo: DemoRunner):
             ("Will Worker", Role.WORKER, WILL.user_id),
             ("Sam Supervisor", Role.SUPERVISOR, SAM.user_id),
         ]
-        assert all(w.quiet_start == w.quiet_end and w.days_off == "" for w in people)
+        assert all(w.quiet_start == w.quiet_end and w.days_off == frozenset() for w in people)
         assert len({w.team_id for w in people}) == 1
         clients = (await session.execute(select(Client))).scalars().all()
         assert len(clients) == 12 and len({c.program for c in clients}) >= 5

@@ -86,7 +86,7 @@ class Seeder:
         *,
         role: Role = Role.WORKER,
         telegram_id: int | None = None,
-        days_off: str = "6,7",
+        days_off: frozenset[int] = frozenset({6, 7}),
         joined: timedelta = timedelta(days=60),
         active: bool = True,
     ) -> int:
@@ -247,7 +247,7 @@ async def seed_teams(db: Database) -> Seeder:
     )
     await seed.note("Quinn Quiet", "Quentin Quast", berlin(2, 25, 12))
 
-    await seed.worker("Pia Parttime", "North", days_off="5,6,7")
+    await seed.worker("Pia Parttime", "North", days_off=frozenset({5, 6, 7}))
     await seed.note("Pia Parttime", "Olga Ostrova", berlin(2, 25, 15))
     await seed.worker("Nina New", "North", joined=timedelta(days=1))
 

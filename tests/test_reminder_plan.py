@@ -153,11 +153,11 @@ async def test_muted_kinds_and_inactive_workers_get_nothing(db):
         from storage.models import Worker
 
         row = await session.get(Worker, worker)
-        row.muted_reminder_kinds = "agenda"
+        row.muted_reminder_kinds = frozenset({"agenda"})
     assert (await _tick(db, at("Europe/Berlin", 2026, 3, 2, 9, 0))).agendas == 0
     async with db.session() as session:
         row = await session.get(Worker, worker)
-        row.muted_reminder_kinds = ""
+        row.muted_reminder_kinds = frozenset()
         row.active = False
     assert (await _tick(db, at("Europe/Berlin", 2026, 3, 2, 9, 0))).agendas == 0
 

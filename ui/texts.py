@@ -478,9 +478,32 @@ AGENDA_LIST_MAX = 15
 
 
 def appointment_reminder(minutes: int, at: str, client: str, kind: str, place: str | None) -> str:
-    when = "now" if minutes <= 0 else f"in {minutes} min"
+    """`minutes` until the start; negative once it has started (a snoozed or held
+    reminder is written when it is sent, from the time left then)."""
+    if minutes < 0:
+        when = f"started {_duration(-minutes)} ago"
+    else:
+        when = "now" if minutes == 0 else f"in {minutes} min"
     where = f"\n📍 {escape(place)}" if place else ""
     return f"⏰ <b>{at}</b> ({when}) · {client} · {kind}{where}"
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def appointment_reminder_closed(at: str, client: str, kind: str, status: str) -> str:
+    """A reminder whose appointment is no longer scheduled, as it stands."""
+    return f"⏰ <s>{at}</s> · {client} · {kind}\n{status}"
+
+
+def snooze_not_scheduled(status: str) -> str:
+    """The toast when 💤 is pressed on a reminder whose appointment moved on."""
+    word = {"completed": "done", "no_show": "marked no-show", "cancelled": "cancelled"}
+    return f"Not snoozed: this appointment is already {word.get(status, status)}."
 
 
 def agenda_title(name: str, day) -> str:
@@ -670,6 +693,21 @@ REMINDER_KIND_NAMES = {
     "agenda": "morning agenda",
     "digest": "team digest",
 }
+
+
+def settings_quiet_covers(kind: str, meant_for: str, moved_to: str | None) -> str:
+    """/settings' warning when quiet hours cover the start of day (or the digest)."""
+    what = "start of day" if kind == "agenda" else "team digest time"
+    message = "morning agenda" if kind == "agenda" else "team digest"
+    if moved_to is None:
+        return (
+            f"⚠ Your quiet hours cover your {what} ({meant_for}) and last past the end of "
+            f"the day: you get no {message}."
+        )
+    return (
+        f"⚠ Your quiet hours cover your {what} ({meant_for}): your {message} comes at "
+        f"{moved_to}, when they end, and reminders due before then wait for it."
+    )
 
 
 def settings_bad_zone(typed: str) -> str:

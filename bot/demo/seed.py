@@ -279,7 +279,7 @@ async def _worker(session: AsyncSession, person: DemoPerson, team: Team, now: da
     worker.telegram_user_id = person.user_id
     worker.chat_id = person.user_id
     worker.quiet_start = worker.quiet_end = NEVER_QUIET
-    worker.days_off = ""
+    worker.days_off = frozenset()
     return worker
 
 

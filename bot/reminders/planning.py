@@ -2,12 +2,15 @@
 
 One tick looks at the clock and:
 - upcoming appointments whose reminder time (start − the worker's lead) has come → one
-  reminder each, unless it fell in the worker's quiet hours or days off (the morning
-  agenda lists the day's appointments anyway) or is older than the catch-up window;
+  reminder each, unless it is older than the catch-up window. Quiet hours and days off
+  win (domain/rules/routine.py): a reminder due in them is queued to go out when they
+  end, or, when the appointment starts before then, folded into the morning agenda
+  that goes out then (which lists the day's appointments) — never dropped;
 - each worker whose start of day has come (on a working day, outside quiet hours) → ONE
-  morning agenda: today's appointments plus visits due or overdue by contact frequency,
-  plan reviews and referral follow-ups (built when it is sent, so it is current);
-- each supervisor whose digest time has come → one digest.
+  morning agenda, at the start of day or when quiet hours covering it end: today's
+  appointments plus visits due or overdue by contact frequency, plan reviews and
+  referral follow-ups (built when it is sent, so it is current);
+- each supervisor whose digest time has come → one digest (same quiet-hours rule).
 
 Every outbox key names the thing and its due moment, so a second tick, a restart or a
 second scheduler never enqueues the same reminder twice, and a reminder that fell due
@@ -25,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.rules.routine import Hold, ReminderKind, Routine
 from storage import outbox
 from storage.models import (
     Appointment,
@@ -38,14 +42,13 @@ from storage.models import (
     Worker,
 )
 
-APPOINTMENT = "appt"
-AGENDA = "agenda"
-DIGEST = "digest"
-RISK = "risk"
-BLOCKED = "blocked"
-SNOOZED = "snoozed"
-# Kinds a worker may switch off in /settings (risk alerts and notices cannot be muted).
-OPTIONAL_KINDS = (APPOINTMENT, AGENDA, DIGEST)
+# The kinds and the routine live in domain/rules/routine.py; named here for the callers.
+APPOINTMENT = ReminderKind.APPOINTMENT
+AGENDA = ReminderKind.AGENDA
+DIGEST = ReminderKind.DIGEST
+RISK = ReminderKind.RISK
+BLOCKED = ReminderKind.BLOCKED
+SNOOZED = ReminderKind.SNOOZED
 # How far ahead appointment reminders are looked for: the longest lead a worker may set.
 MAX_LEAD = timedelta(hours=24)
 DEFAULT_CATCH_UP = timedelta(hours=2)
@@ -53,78 +56,13 @@ DUE_SOON_DAYS = 3
 KEY_BATCH = 500
 
 
-@dataclass(frozen=True, slots=True)
-class Routine:
-    """A worker's reminder settings, resolved to concrete values."""
-
-    worker_id: int
-    role: str
-    team_id: int | None
-    zone: ZoneInfo
-    quiet_start: time
-    quiet_end: time
-    days_off: frozenset[int]
-    start_of_day: time
-    digest_time: time
-    lead: timedelta
-    muted: frozenset[str]
-
-    @classmethod
-    def of(cls, worker: Worker, default_zone: str) -> Routine:
-        days = {int(part) for part in worker.days_off.split(",") if part.strip().isdecimal()}
-        muted = {part for part in worker.muted_reminder_kinds.split(",") if part}
-        return cls(
-            worker_id=worker.id,
-            role=worker.role,
-            team_id=worker.team_id,
-            zone=ZoneInfo(worker.timezone or default_zone),
-            quiet_start=worker.quiet_start,
-            quiet_end=worker.quiet_end,
-            days_off=frozenset(days),
-            start_of_day=worker.start_of_day,
-            digest_time=worker.digest_time,
-            lead=timedelta(minutes=worker.reminder_lead_minutes),
-            muted=frozenset(muted),
-        )
-
-    def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.zone)
-
-    def is_day_off(self, moment: datetime) -> bool:
-        return self.local(moment).isoweekday() in self.days_off
-
-    def is_quiet(self, moment: datetime) -> bool:
-        """Quiet hours (which may wrap past midnight) and days off."""
-        if self.is_day_off(moment):
-            return True
-        now = self.local(moment).time()
-        start, end = self.quiet_start, self.quiet_end
-        if start == end:
-            return False
-        if start < end:
-            return start <= now < end
-        return now >= start or now < end
-
-    def next_start_of_day(self, moment: datetime) -> datetime:
-        """The next working day's start of day after `moment` (for 'tomorrow' snoozes)."""
-        day = self.local(moment).date() + timedelta(days=1)
-        for _ in range(8):
-            start = datetime.combine(day, self.start_of_day, tzinfo=self.zone)
-            if not self.is_day_off(start):
-                return start
-            day += timedelta(days=1)
-        return datetime.combine(day, self.start_of_day, tzinfo=self.zone)
-
-    def wants(self, kind: str) -> bool:
-        return kind not in self.muted
-
-
 @dataclass
 class TickReport:
     appointments: int = 0
     agendas: int = 0
     digests: int = 0
-    skipped_quiet: int = 0
+    skipped_quiet: int = 0  # folded into the agenda that goes out when quiet hours end
+    held_quiet: int = 0  # queued to go out when quiet hours end
     too_old: int = 0
     keys: list[str] = field(default_factory=list)
 
@@ -174,7 +112,8 @@ async def _appointment_reminders(
         if now - remind_at > catch_up:
             report.too_old += 1
             continue
-        if routine.is_quiet(now):
+        hold, send_at = routine.hold(starts_at, now)
+        if hold is Hold.FOLD:
             report.skipped_quiet += 1
             continue
         key = f"{APPOINTMENT}:{appointment_id}:{starts_at:%Y%m%dT%H%MZ}"
@@ -183,8 +122,9 @@ async def _appointment_reminders(
             key=key,
             kind=APPOINTMENT,
             worker_id=worker_id,
-            due_at=remind_at,
+            due_at=remind_at if hold is Hold.SEND else send_at,
             now=now,
+            not_before=send_at if hold is Hold.DEFER else None,
             client_id=client_id,
             subject_type="appointment",
             subject_id=appointment_id,
@@ -192,6 +132,7 @@ async def _appointment_reminders(
         )
         if added:
             report.appointments += 1
+            report.held_quiet += hold is Hold.DEFER
             report.keys.append(key)
 
 
@@ -205,30 +146,26 @@ class _Daily:
 
 
 def _daily(routine: Routine, now: datetime) -> list[_Daily]:
-    """The once-a-day messages whose time has come for this person today."""
+    """The once-a-day messages whose time has come for this person today: each at its
+    time of day, or when quiet hours covering that time end (never on a day off)."""
     if routine.is_quiet(now):
         return []
-    local = routine.local(now)
-    today = local.date()
-    wanted = []
-    if routine.wants(AGENDA) and local.time() >= routine.start_of_day:
-        wanted.append((AGENDA, routine.start_of_day))
-    if (
-        routine.role == Role.SUPERVISOR
-        and routine.team_id is not None
-        and routine.wants(DIGEST)
-        and local.time() >= routine.digest_time
-    ):
-        wanted.append((DIGEST, routine.digest_time))
+    today = routine.local(now).date()
+    wanted: list[tuple[ReminderKind, datetime | None]] = []
+    if routine.wants(AGENDA):
+        wanted.append((AGENDA, routine.agenda_at(today)))
+    if routine.role == Role.SUPERVISOR and routine.team_id is not None and routine.wants(DIGEST):
+        wanted.append((DIGEST, routine.daily_at(today, routine.digest_time)))
     return [
         _Daily(
             key=f"{kind}:{routine.worker_id}:{today.isoformat()}",
             kind=kind,
             worker_id=routine.worker_id,
-            due_at=datetime.combine(today, at, tzinfo=routine.zone),
+            due_at=at,
             day=today,
         )
         for kind, at in wanted
+        if at is not None and now >= at
     ]
 
 

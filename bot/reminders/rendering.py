@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -19,10 +19,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot import digest
 from bot.reminders import alerts
 from bot.reminders import planning as reminders
-from bot.reminders.buttons import SNOOZE_HOUR, SNOOZE_TOMORROW
 from bot.reminders.sending import DrainReport, OutboxSender, Rendered
 from domain.clock import Clock
 from domain.settings import Settings
+from domain.usecases.reminders import SnoozeOption
 from domain.work import Work
 from storage import outbox
 from storage.db import Database
@@ -70,12 +70,15 @@ class Reminders:
             if worker is None or not worker.active or worker.chat_id is None:
                 return None
             zone = ZoneInfo(worker.timezone or self.settings.timezone)
-            if row.kind == reminders.APPOINTMENT:
+            if row.kind == reminders.APPOINTMENT or (
+                row.kind == reminders.SNOOZED and row.subject_type == "appointment"
+            ):
                 return await self._appointment(session, row, worker, zone)
             if row.kind == reminders.AGENDA:
                 return await self._agenda(session, row, worker, zone)
             if row.kind == reminders.RISK:
                 return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
+            # A SNOOZED row with a text is one queued before snoozes named their appointment.
             if row.kind in (reminders.BLOCKED, reminders.SNOOZED):
                 return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))
         if row.kind == reminders.DIGEST:
@@ -85,36 +88,27 @@ class Reminders:
         return None
 
     async def _appointment(self, session, row, worker: Worker, zone: ZoneInfo) -> Rendered | None:
+        """An appointment reminder, or a snoozed one coming back, written from the
+        appointment as it stands now: nothing once it is done, cancelled or moved (a
+        moved one gets its own reminder), else the time left or since it started."""
         appointment = await session.get(Appointment, row.subject_id)
         if (
             appointment is None
             or appointment.status != AppointmentStatus.SCHEDULED
             or appointment.starts_at.isoformat() != row.payload.get("starts_at")
         ):
-            return None  # cancelled, done or moved since: its own reminder will follow
+            return None
         client = await session.get(Client, appointment.client_id)
-        minutes = max(0, round((appointment.starts_at - self.clock.now()).total_seconds() / 60))
-        text = texts.appointment_reminder(
-            minutes,
-            f"{appointment.starts_at.astimezone(zone):%H:%M}",
-            client_label(client, self.private),
-            texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind),
-            None if self.private else appointment.place,
+        snoozed = row.kind == reminders.SNOOZED
+        text, keyboard = appointment_view(
+            appointment,
+            client,
+            zone=zone,
+            now=self.clock.now(),
+            private=self.private,
+            row_id=None if snoozed else row.id,
         )
-        keyboard = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        texts.MARK_DONE, callback_data=pack("ac", "done", appointment.id)
-                    ),
-                    InlineKeyboardButton(
-                        texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id)
-                    ),
-                ],
-                _snooze_row(row.id),
-            ]
-        )
-        return Rendered(worker.chat_id, text, keyboard)
+        return Rendered(worker.chat_id, texts.snoozed_again(text) if snoozed else text, keyboard)
 
     async def _agenda(self, session, row, worker: Worker, zone: ZoneInfo) -> Rendered | None:
         day = date.fromisoformat(row.payload["day"])
@@ -198,13 +192,45 @@ class Reminders:
                 )
 
 
+def appointment_view(
+    appointment: Appointment,
+    client: Client,
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    private: bool,
+    row_id: int | None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """What a reminder about `appointment` says now, and its buttons: ✅ Done and
+    👤 Client while it is scheduled (and 💤 under the outbox row `row_id`, if given);
+    once done or cancelled, what became of it with 👤 Client only."""
+    at = f"{appointment.starts_at.astimezone(zone):%H:%M}"
+    label = client_label(client, private)
+    kind = texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind)
+    open_client = InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id))
+    if appointment.status != AppointmentStatus.SCHEDULED:
+        status = texts.APPOINTMENT_STATUS_NAMES.get(appointment.status, appointment.status)
+        text = texts.appointment_reminder_closed(at, label, kind, status)
+        return text, InlineKeyboardMarkup([[open_client]])
+    minutes = round((appointment.starts_at - now).total_seconds() / 60)
+    text = texts.appointment_reminder(
+        minutes, at, label, kind, None if private else appointment.place
+    )
+    done = InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", appointment.id))
+    rows = [[done, open_client]]
+    if row_id is not None:
+        rows.append(_snooze_row(row_id))
+    return text, InlineKeyboardMarkup(rows)
+
+
 def _snooze_row(row_id: int) -> list[InlineKeyboardButton]:
     return [
         InlineKeyboardButton(
-            texts.SNOOZE_HOUR, callback_data=pack("rm", "snz", f"{row_id}:{SNOOZE_HOUR}")
+            texts.SNOOZE_HOUR, callback_data=pack("rm", "snz", f"{row_id}:{SnoozeOption.HOUR}")
         ),
         InlineKeyboardButton(
-            texts.SNOOZE_TOMORROW, callback_data=pack("rm", "snz", f"{row_id}:{SNOOZE_TOMORROW}")
+            texts.SNOOZE_TOMORROW,
+            callback_data=pack("rm", "snz", f"{row_id}:{SnoozeOption.TOMORROW}"),
         ),
     ]
 

@@ -360,7 +360,7 @@ async def seed(url: str, workers: int, duration: timedelta) -> dict[int, list[st
                 # No quiet hours, no days off, the day starting at midnight: everything
                 # due is pushed at once, whatever time the soak runs.
                 person.quiet_start = person.quiet_end = clock_time(0, 0)
-                person.days_off = ""
+                person.days_off = frozenset()
                 person.start_of_day = person.digest_time = clock_time(0, 0)
             sue.telegram_user_id = sue.chat_id = SUPERVISOR
             await session.flush()

@@ -1,0 +1,167 @@
+"""/settings: a worker reads and changes their own reminder routine.
+
+Each change is one small typed value (`SetLead(30)`, `ToggleDayOff(6)` …) passed to
+`change_setting`, which saves it in its own transaction with its audit event and
+returns the settings as they now stand. Which choices a button offers is the dialog's
+business; what a value may be (a real time zone, a weekday, a kind that can be muted)
+is checked here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.results import Invalid, Saved
+from domain.rules.routine import OPTIONAL_KINDS, QuietWarning, ReminderKind, Routine
+from domain.work import Work
+from storage import audit
+from storage.models import Role, Worker
+from storage.workers import Actor
+
+MAX_LEAD_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class MySettings:
+    """A worker's settings as they stand, and what /settings should warn about."""
+
+    role: str
+    timezone: str | None
+    reminder_lead_minutes: int
+    start_of_day: time
+    quiet_start: time
+    quiet_end: time
+    days_off: frozenset[int]
+    muted_reminder_kinds: frozenset[str]
+    digest_time: time
+    warnings: tuple[QuietWarning, ...]
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def has_quiet_hours(self) -> bool:
+        return self.quiet_start != self.quiet_end
+
+
+@dataclass(frozen=True, slots=True)
+class SetZone:
+    name: ClassVar[str] = "zone"
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetLead:
+    name: ClassVar[str] = "lead"
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetStartOfDay:
+    name: ClassVar[str] = "start"
+    at: time
+
+
+@dataclass(frozen=True, slots=True)
+class SetDigestTime:
+    name: ClassVar[str] = "digest"
+    at: time
+
+
+@dataclass(frozen=True, slots=True)
+class SetQuietHours:
+    name: ClassVar[str] = "quiet"
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleDayOff:
+    name: ClassVar[str] = "day"
+    weekday: int  # ISO: 1 = Monday
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleMuted:
+    name: ClassVar[str] = "kind"
+    kind: ReminderKind
+
+
+SettingChange = (
+    SetZone | SetLead | SetStartOfDay | SetDigestTime | SetQuietHours | ToggleDayOff | ToggleMuted
+)
+
+
+async def my_settings(work: Work, actor: Actor) -> MySettings:
+    """The actor's settings as they stand."""
+    async with work.transaction() as session:
+        worker = await session.get(Worker, actor.id)
+        assert worker is not None  # the gate let this actor in
+        return _view(worker, work.settings.timezone)
+
+
+async def change_setting(
+    work: Work, actor: Actor, change: SettingChange
+) -> Saved[MySettings] | Invalid:
+    """Save one change to the actor's own settings; Invalid("zone" | "lead" | "day" |
+    "kind") when the value is not one a setting can take. Audited as settings.change."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        worker = await session.get(Worker, actor.id)
+        assert worker is not None  # the gate let this actor in
+        problem = _apply(worker, change)
+        if problem is not None:
+            return problem
+        await audit.record(
+            session, "settings.change", now=now, actor_id=worker.id, detail={"setting": change.name}
+        )
+        return Saved(_view(worker, work.settings.timezone))
+
+
+def _apply(worker: Worker, change: SettingChange) -> Invalid | None:
+    match change:
+        case SetZone(zone):
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                return Invalid("zone")
+            worker.timezone = zone
+        case SetLead(minutes):
+            if not 0 < minutes <= MAX_LEAD_MINUTES:
+                return Invalid("lead")
+            worker.reminder_lead_minutes = minutes
+        case SetStartOfDay(at):
+            worker.start_of_day = at
+        case SetDigestTime(at):
+            worker.digest_time = at
+        case SetQuietHours(start, end):
+            worker.quiet_start, worker.quiet_end = start, end
+        case ToggleDayOff(weekday):
+            if not 1 <= weekday <= 7:
+                return Invalid("day")
+            worker.days_off = worker.days_off ^ {weekday}
+        case ToggleMuted(kind):
+            if kind not in OPTIONAL_KINDS:
+                return Invalid("kind")
+            worker.muted_reminder_kinds = worker.muted_reminder_kinds ^ {str(kind)}
+    return None
+
+
+def _view(worker: Worker, default_zone: str) -> MySettings:
+    routine = Routine.of(worker, default_zone)
+    return MySettings(
+        role=worker.role,
+        timezone=worker.timezone,
+        reminder_lead_minutes=worker.reminder_lead_minutes,
+        start_of_day=worker.start_of_day,
+        quiet_start=worker.quiet_start,
+        quiet_end=worker.quiet_end,
+        days_off=frozenset(worker.days_off),
+        muted_reminder_kinds=frozenset(worker.muted_reminder_kinds),
+        digest_time=worker.digest_time,
+        warnings=routine.quiet_warnings(),
+    )
