@@ -403,7 +403,7 @@ async def consent_answered(update: Update, context: CaselineContext) -> int:
 
 
 async def scope_pressed(update: Update, context: CaselineContext) -> int:
-    await answer(update)
+    # Answered by `_consent_given`: a client gone meanwhile must be said in the alert.
     return await _consent_given(update, context, texts.CONSENT_STANDARD)
 
 
@@ -424,6 +424,7 @@ async def _consent_given(update: Update, context: CaselineContext, scope: str) -
     )
     if isinstance(recorded, Gone):
         return await _client_gone(update, context)
+    await answer(update)
     draft = _draft(context)
     draft.consent = ConsentRef(recorded.value.id, scope)
     _put(context, draft)

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import visible_clients
@@ -144,7 +145,7 @@ async def change_status(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    result = await session.execute(statement)
+    result = cast("CursorResult[Any]", await session.execute(statement))
     if result.rowcount != 1:
         return False
     referral = await session.get(Referral, referral_id)
