@@ -19,6 +19,15 @@
         🏁 Completed ─► OUTCOME ─(typed)─► card, END
     /cancel or ✖ anywhere ─► END, nothing saved
 
+Rooms: every read and change of the record is a use case (domain/usecases/referrals.py,
+domain/usecases/resources.py: they authorise, audit — refusals too — and return a
+domain result); which status may follow which is one rule (domain/rules/referrals.py);
+the card and the directory's rows are ui/referral_views.py and ui/resource_views.py; the
+card's moves are conversations/referral_card.py; the draft is typed
+(conversations/referral_draft.py). The client picker is conversations/pickers.py's; a
+press on one of its buttons is re-checked here, so that a refusal is audited as
+referral.create.
+
 Decisions:
 - The dialog asks only for what its draft still lacks (`_next`), so a kept draft resumes at
   the right step and a consent that disappears before saving sends the worker back to it.
@@ -31,14 +40,14 @@ Decisions:
   (Today, or typed with purpose "past").
 - The referral's worker is the one who made it: the morning agenda reminds them of the
   follow-up (bot/reminders/planning.py).
-- Every press is re-checked on the server: the client must be visible to the actor
-  (`storage.clients.get_visible`), a referral is reached through its client
-  (`storage.referrals.get_visible`), and an open referral listed for one client must belong
-  to it. A refused look or change is audited with allowed=False (referral.create for a
-  client the worker may not see, referral.view, referral.accept …).
-- Status buttons carry the status the card showed (`rc:acc:<id>:sent`); the change is a
-  compare-and-set in storage, so a stale card, a forged transition or two people pressing
-  at once change nothing: the worker gets the card as it is now.
+- Every press is re-checked on the server (in the use cases): the client must be visible
+  to the actor, a referral is reached through its client, and an open referral listed for
+  one client must belong to it. A refused look or change is audited with allowed=False
+  (referral.create for a client the worker may not see, referral.view, referral.accept …).
+- Status buttons carry the status the card showed (`rc:acc:<id>:sent`); the change is one
+  conditional UPDATE that also names the statuses the rule lets it start from, so a stale
+  card, a forged transition or two people pressing at once change nothing: the worker gets
+  the card as it is now.
 - Audit: referral.create, consent.record, referral.view, referral.accept / .decline /
   .complete / .withdraw (detail: from, to).
 """
