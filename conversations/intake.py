@@ -307,7 +307,7 @@ async def _question(
         if isinstance(read, Gone):
             return None
         found = read.value
-    if found is None:
+    if found is None or ref is None:
         lines = [texts.NEW_INTAKE]
     else:
         progress = texts.review_progress if draft.review else texts.progress
@@ -371,9 +371,9 @@ async def _carry(
         if isinstance(saved, Gone):
             return await gone(update, context, draft)
         draft.mark_answered(outcome.answer.step)
-        answered = outcome.answer
-        if isinstance(answered, FieldAnswer) and answered.field == "name" and ref is not None:
-            draft.client = ClientRef(ref.id, ref.code, str(answered.value))
+        given = outcome.answer
+        if isinstance(given, FieldAnswer) and given.field == "name" and ref is not None:
+            draft.client = ClientRef(ref.id, ref.code, str(given.value))
         if isinstance(saved.value, ClientContact) and then.sub is not None:
             # The phone step that follows needs the new contact's id.
             then = replace(then, sub=replace(then.sub, contact_id=saved.value.id))

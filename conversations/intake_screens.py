@@ -10,9 +10,10 @@ on any older one is refused as stale. Every screen reads the record through
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
 from html import escape
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -42,7 +43,7 @@ RESUME, QUESTION, OFFER, SUMMARY, GOALS = range(5)
 Step = Callable[[Update, CaselineContext, IntakeDraft], Awaitable[int]]
 
 
-def with_draft(callback: Step) -> Callable[[Update, CaselineContext], Awaitable[int]]:
+def with_draft(callback: Step) -> Callable[[Update, CaselineContext], Coroutine[Any, Any, int]]:
     """Hand a step the typed draft, and store it back (or drop it, once closed) when the
     step is done."""
 

@@ -616,7 +616,7 @@ async def _applied_chosen(update: Update, context: CaselineContext, day: date) -
 
 async def _confirm(update: Update, context: CaselineContext) -> int:
     draft = _draft(context)
-    assert draft.ready() and draft.client and draft.resource and draft.follow_up
+    assert draft.client and draft.resource and draft.reason and draft.follow_up
     applied = draft.applied if draft.resource.benefit else None
     text = texts.refer_confirm(
         draft.client.code,

@@ -107,7 +107,7 @@ async def _moved(
     if not isinstance(moved, Saved):
         await _refused_or_stale(update, context, moved)
         return
-    await answer(update, texts.STATUS_TOASTS[to])
+    await answer(update, texts.STATUS_TOASTS[ReferralStatus(to)])
     await show(update, _card(context, moved.value))
 
 
