@@ -39,6 +39,7 @@ from conversations import (
     review,
     visit,
 )
+from conversations import resources as resource_editor
 from conversations import settings as settings_dialog
 from domain.clock import Clock
 from domain.settings import Settings
@@ -164,7 +165,7 @@ def build_application(
     application.add_handler(plan.handler(settings.conversation_timeout_minutes))
     application.add_handler(review.handler(settings.conversation_timeout_minutes))
     application.add_handler(referral.handler(settings.conversation_timeout_minutes))
-    application.add_handler(resource_directory.editor(settings.conversation_timeout_minutes))
+    application.add_handler(resource_editor.editor(settings.conversation_timeout_minutes))
     for handler in referral.button_handlers() + resource_directory.handlers():
         application.add_handler(handler)
     for handler in note.button_handlers():

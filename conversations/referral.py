@@ -19,6 +19,15 @@
         🏁 Completed ─► OUTCOME ─(typed)─► card, END
     /cancel or ✖ anywhere ─► END, nothing saved
 
+Rooms: every read and change of the record is a use case (domain/usecases/referrals.py,
+domain/usecases/resources.py: they authorise, audit — refusals too — and return a
+domain result); which status may follow which is one rule (domain/rules/referrals.py);
+the card and the directory's rows are ui/referral_views.py and ui/resource_views.py; the
+card's moves are conversations/referral_card.py; the draft is typed
+(conversations/referral_draft.py). The client picker is conversations/pickers.py's; a
+press on one of its buttons is re-checked here, so that a refusal is audited as
+referral.create.
+
 Decisions:
 - The dialog asks only for what its draft still lacks (`_next`), so a kept draft resumes at
   the right step and a consent that disappears before saving sends the worker back to it.
@@ -31,14 +40,14 @@ Decisions:
   (Today, or typed with purpose "past").
 - The referral's worker is the one who made it: the morning agenda reminds them of the
   follow-up (bot/reminders/planning.py).
-- Every press is re-checked on the server: the client must be visible to the actor
-  (`storage.clients.get_visible`), a referral is reached through its client
-  (`storage.referrals.get_visible`), and an open referral listed for one client must belong
-  to it. A refused look or change is audited with allowed=False (referral.create for a
-  client the worker may not see, referral.view, referral.accept …).
-- Status buttons carry the status the card showed (`rc:acc:<id>:sent`); the change is a
-  compare-and-set in storage, so a stale card, a forged transition or two people pressing
-  at once change nothing: the worker gets the card as it is now.
+- Every press is re-checked on the server (in the use cases): the client must be visible
+  to the actor, a referral is reached through its client, and an open referral listed for
+  one client must belong to it. A refused look or change is audited with allowed=False
+  (referral.create for a client the worker may not see, referral.view, referral.accept …).
+- Status buttons carry the status the card showed (`rc:acc:<id>:sent`); the change is one
+  conditional UPDATE that also names the statuses the rule lets it start from, so a stale
+  card, a forged transition or two people pressing at once change nothing: the worker gets
+  the card as it is now.
 - Audit: referral.create, consent.record, referral.view, referral.accept / .decline /
   .complete / .withdraw (detail: from, to).
 """
@@ -47,11 +56,11 @@ from __future__ import annotations
 
 import html
 from datetime import date
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -59,7 +68,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.resources import category_rows, result_rows, results_text
 from conversations import drafts
 from conversations.common import conversation, text_expected, use_buttons
 from conversations.pickers import (
@@ -70,64 +78,54 @@ from conversations.pickers import (
     moment_from_text,
     not_a_client,
 )
-from storage import audit, caseload, clients, consents, referrals
-from storage import resources as directory
-from storage.consents import SCOPE_MAX
-from storage.models import Client, Referral, ReferralStatus, Resource
-from ui import texts
-from ui.callbacks import pack, pattern, read_id, unpack
-from ui.context import CaselineContext, zone_of
-from ui.replies import answer, show
-from ui.views import View
-
-(
-    RESUME,
-    CLIENT,
-    OPEN_LIST,
-    CONSENT,
-    SCOPE,
-    RESOURCE,
-    REASON,
-    FOLLOW_UP,
-    APPLIED,
-    CONFIRM,
+from conversations.referral_card import (
     DECLINE_REASON,
     OUTCOME,
-) = range(12)
-PREFIX = "rf"
-CARD = "rc"
-# The draft key doubles as the command named in "send /refer to pick it up again".
-DRAFT = "refer"
+    card_button,
+    decline_reason_pressed,
+    decline_reason_typed,
+    outcome_typed,
+    status_text_start,
+)
+from conversations.referral_draft import (
+    DRAFT,
+    PREFIX,
+    ConsentRef,
+    ReferralDraft,
+    ResourceRef,
+    Search,
+)
+from domain.results import Gone, Invalid, Refused, Stale
+from domain.usecases import referrals as usecase
+from domain.usecases import resources as directory
+from domain.usecases.referrals import ClientReferrals, ReferralCard
+from storage import clients, referrals
+from storage.consents import SCOPE_MAX
+from storage.resources import SEARCH_TEXT_MAX
+from ui import texts
+from ui.callbacks import pack, pattern, unpack
+from ui.context import CaselineContext, zone_of
+from ui.referral_views import CARD, referral_card
+from ui.referral_views import day as _day
+from ui.replies import answer, show
+from ui.resource_views import category_rows, result_rows, results_text
+from ui.views import View
+
+RESUME, CLIENT, OPEN_LIST, CONSENT, SCOPE, RESOURCE, REASON, FOLLOW_UP, APPLIED, CONFIRM = range(10)
 PAGE_SIZE = 6
 FOLLOW_UPS = {
     "1w": relativedelta(weeks=1),
     "2w": relativedelta(weeks=2),
     "1m": relativedelta(months=1),
 }
-# Card buttons: action → the status it moves to.
-MOVES = {
-    "acc": ReferralStatus.ACCEPTED,
-    "decl": ReferralStatus.DECLINED,
-    "done": ReferralStatus.COMPLETED,
-    "wd": ReferralStatus.WITHDRAWN,
-    "wdy": ReferralStatus.WITHDRAWN,
-}
-ACTION_OF = {
-    ReferralStatus.ACCEPTED: "acc",
-    ReferralStatus.DECLINED: "decl",
-    ReferralStatus.COMPLETED: "done",
-    ReferralStatus.WITHDRAWN: "wd",
-}
-AUDIT_OF = {
-    ReferralStatus.ACCEPTED: "referral.accept",
-    ReferralStatus.DECLINED: "referral.decline",
-    ReferralStatus.COMPLETED: "referral.complete",
-    ReferralStatus.WITHDRAWN: "referral.withdraw",
-}
 
 
-def _draft(context: CaselineContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {})
+def _draft(context: CaselineContext) -> ReferralDraft:
+    return ReferralDraft.from_json(context.user_data.get(DRAFT))
+
+
+def _put(context: CaselineContext, draft: ReferralDraft) -> None:
+    context.user_data[DRAFT] = draft.to_json()
 
 
 def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
@@ -142,47 +140,8 @@ def _today(context: CaselineContext) -> date:
     return context.services.clock.now().astimezone(zone_of(context)).date()
 
 
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def _id_and_status(arg: str) -> tuple[int | None, str | None]:
-    """`<referral id>:<status>` from a card button; None for anything forged."""
-    raw_id, _, status = arg.partition(":")
-    referral_id = read_id(raw_id)
-    return referral_id, status if status in set(ReferralStatus) else None
-
-
-# ── the referral card ──────────────────────────────────────────────────────────
-
-
-def referral_card(referral: Referral, client: Client, resource: Resource, zone) -> View:
-    """A referral as its worker sees it, with buttons for the allowed next steps only."""
-    lines = [
-        texts.referral_title(referral.id, client.code, client.name),
-        f"→ {html.escape(resource.name)} ({html.escape(resource.category)})",
-        f"{texts.REASON}: {html.escape(referral.reason)}",
-        f"{texts.REFERRAL_STATUS_NAMES.get(referral.status, referral.status)} · "
-        f"{_day(referral.created_at.astimezone(zone).date())}",
-    ]
-    if referral.follow_up_on and referral.status in referrals.OPEN:
-        lines.append(f"{texts.FOLLOW_UP}: {_day(referral.follow_up_on)}")
-    if referral.application_date:
-        lines.append(f"{texts.APPLICATION_MADE}: {_day(referral.application_date)}")
-    if referral.decline_reason:
-        lines.append(f"{texts.DECLINED_BECAUSE}: {html.escape(referral.decline_reason)}")
-    if referral.outcome:
-        lines.append(f"{texts.OUTCOME}: {html.escape(referral.outcome)}")
-    moves = [
-        InlineKeyboardButton(
-            texts.STATUS_BUTTONS[to],
-            callback_data=pack(CARD, ACTION_OF[to], f"{referral.id}:{referral.status}"),
-        )
-        for to in referrals.NEXT.get(referral.status, ())
-    ]
-    rows = [moves] if moves else []
-    rows.append([InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id))])
-    return View("\n".join(lines), InlineKeyboardMarkup(rows))
+def _card(context: CaselineContext, card: ReferralCard) -> View:
+    return referral_card(card.referral, card.client, card.resource, zone_of(context))
 
 
 # ── entry ──────────────────────────────────────────────────────────────────────
@@ -192,17 +151,16 @@ async def start(update: Update, context: CaselineContext) -> int:
     context.require_actor()
     if context.args:
         return await _start_with(update, context, " ".join(context.args))
-    kept = drafts.kept(context, DRAFT)
-    if kept and "client" in kept:
-        ref = ClientRef.from_json(kept["client"])
+    kept = ReferralDraft.from_json(drafts.kept(context, DRAFT))
+    if kept.client is not None:
         keyboard = InlineKeyboardMarkup(
             [[_button(texts.RESUME, "resume", "yes"), _button(texts.DISCARD, "resume", "no")]]
         )
         await update.effective_message.reply_text(
-            texts.refer_draft_kept(ref.code, ref.name), reply_markup=keyboard
+            texts.refer_draft_kept(kept.client.code, kept.client.name), reply_markup=keyboard
         )
         return RESUME
-    context.user_data[DRAFT] = {}
+    _put(context, ReferralDraft())
     await ask_client(update, context, PREFIX, texts.REFER_ASK_CLIENT)
     return CLIENT
 
@@ -212,10 +170,11 @@ async def resume_chosen(update: Update, context: CaselineContext) -> int:
     kept = drafts.take(context, DRAFT)
     await answer(update)
     if choice == "yes" and kept:
-        kept.pop("kept_at", None)
-        context.user_data[DRAFT] = kept
+        draft = ReferralDraft.from_json(kept)
+        draft.extra.pop("kept_at", None)
+        _put(context, draft)
         return await _next(update, context)
-    context.user_data[DRAFT] = {}
+    _put(context, ReferralDraft())
     await update.callback_query.edit_message_text(texts.DRAFT_DISCARDED)
     await ask_client(update, context, PREFIX, texts.REFER_ASK_CLIENT)
     return CLIENT
@@ -223,12 +182,11 @@ async def resume_chosen(update: Update, context: CaselineContext) -> int:
 
 async def _start_with(update: Update, context: CaselineContext, words: str) -> int:
     actor = context.require_actor()
-    context.user_data[DRAFT] = {}
+    _put(context, ReferralDraft())
     client_id = clients.parse_code(words.split()[0])
     if client_id is not None:
         return await _client_by_id(update, context, client_id, refused=ConversationHandler.END)
-    async with context.services.db.session() as session:
-        found = await clients.search(session, actor, words)
+    found = await usecase.clients_matching(context.services, actor, words)
     if len(found) == 1:
         return await _client_chosen(update, context, ClientRef.of(found[0]))
     await ask_client(update, context, PREFIX, texts.REFER_ASK_CLIENT)
@@ -242,7 +200,7 @@ async def start_from_client_card(update: Update, context: CaselineContext) -> in
     if client_id is None:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
-    context.user_data[DRAFT] = {}
+    _put(context, ReferralDraft())
     return await _client_by_id(
         update, context, client_id, refused=ConversationHandler.END, below=True
     )
@@ -252,13 +210,8 @@ async def _client_by_id(
     update: Update, context: CaselineContext, client_id: int, *, refused: int, below: bool = False
 ) -> int:
     """A client named by id (typed code or button): visible, or refused and audited."""
-    actor = context.require_actor()
-    now = context.services.clock.now()
-    async with context.services.db.session() as session:
-        client = await clients.get_visible(session, actor, client_id)
-        if client is None:
-            await caseload.refuse(session, actor, client_id, "referral.create", now=now)
-    if client is None:
+    chosen = await usecase.choose_client(context.services, context.require_actor(), client_id)
+    if isinstance(chosen, Refused):
         refusal = texts.client_not_found(f"C-{client_id:04d}")
         if update.callback_query is not None:
             await answer(update, html.unescape(refusal), alert=True)
@@ -268,7 +221,7 @@ async def _client_by_id(
             context.user_data.pop(DRAFT, None)
         return refused
     await answer(update)
-    return await _client_chosen(update, context, ClientRef.of(client), below=below)
+    return await _listed(update, context, chosen.value, below=below)
 
 
 async def client_pressed(update: Update, context: CaselineContext) -> int:
@@ -284,29 +237,29 @@ async def client_typed(update: Update, context: CaselineContext) -> int:
     return CLIENT if ref is None else await _client_chosen(update, context, ref)
 
 
-async def _client_chosen(
-    update: Update, context: CaselineContext, ref: ClientRef, *, below: bool = False
+async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
+    chosen = await usecase.choose_client(context.services, context.require_actor(), ref.id)
+    if isinstance(chosen, Refused):
+        return await _client_gone(update, context)
+    return await _listed(update, context, chosen.value)
+
+
+async def _listed(
+    update: Update, context: CaselineContext, chosen: ClientReferrals, *, below: bool = False
 ) -> int:
-    """`below`: answer under the pressed message (a client card) instead of editing it."""
-    context.user_data[DRAFT] = {"client": ref.to_json()} | ({"below": True} if below else {})
-    async with context.services.db.session() as session:
-        listed = await referrals.open_for_client(session, ref.id)
-    if not listed:
+    """The client's open referrals to open one, or on to a new one when there are none.
+    `below`: answer under the pressed message (a client card) instead of editing it."""
+    ref = ClientRef.of(chosen.client)
+    _put(context, ReferralDraft(client=ref, below=below))
+    if not chosen.open:
         return await _next(update, context)
-    lines = [texts.refer_open_list(ref.code, ref.name, len(listed))]
+    lines = [texts.refer_open_list(ref.code, ref.name, len(chosen.open))]
     rows = []
-    for referral, resource in listed:
+    for referral, resource in chosen.open:
         follow_up = _day(referral.follow_up_on) if referral.follow_up_on else None
         lines.append(texts.referral_line(referral.id, resource.name, referral.status, follow_up))
-        rows.append(
-            [
-                _button(
-                    _short(texts.referral_button(referral.id, resource.name, referral.status)),
-                    "open",
-                    referral.id,
-                )
-            ]
-        )
+        label = texts.referral_button(referral.id, resource.name, referral.status)
+        rows.append([_button(_short(label), "open", referral.id)])
     rows.append([_button(texts.NEW_REFERRAL, "new")])
     rows.append(_cancel_row())
     await _show(update, context, View("\n".join(lines), InlineKeyboardMarkup(rows)))
@@ -316,10 +269,13 @@ async def _client_chosen(
 async def _show(update: Update, context: CaselineContext, view: View) -> None:
     """The dialog's next message: edits the message whose button was pressed, except
     once after entering from a client card, which stays as it was."""
-    below = (context.user_data.get(DRAFT) or {}).pop("below", False)
-    if below and update.callback_query is not None:
-        await update.effective_message.reply_text(view.text, reply_markup=view.keyboard)
-        return
+    draft = _draft(context)
+    if draft.below and DRAFT in context.user_data:
+        draft.below = False
+        _put(context, draft)
+        if update.callback_query is not None:
+            await update.effective_message.reply_text(view.text, reply_markup=view.keyboard)
+            return
     await show(update, view)
 
 
@@ -328,7 +284,7 @@ def _short(label: str, limit: int = 40) -> str:
 
 
 async def new_pressed(update: Update, context: CaselineContext) -> int:
-    if "client" not in _draft(context):
+    if _draft(context).client is None:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     await answer(update)
@@ -338,18 +294,22 @@ async def new_pressed(update: Update, context: CaselineContext) -> int:
 async def open_pressed(update: Update, context: CaselineContext) -> int:
     """An open referral from the list: it must belong to the client of this dialog."""
     referral_id = unpack(update.callback_query.data).int_arg()
-    client = _draft(context).get("client")
-    client_id = ClientRef.from_json(client).id if client else None
-    found = await _visible_referral(update, context, referral_id, "referral.view")
-    if found is None:
+    client = _draft(context).client
+    opened = await usecase.view_referral(
+        context.services,
+        context.require_actor(),
+        referral_id,
+        client_id=client.id if client else -1,
+    )
+    if isinstance(opened, Refused):
+        await answer(update, texts.REFERRAL_GONE, alert=True)
         return OPEN_LIST
-    referral, owner, resource = found
-    if owner.id != client_id:
+    if isinstance(opened, Stale):
         await answer(update, texts.STALE_BUTTON)
         return OPEN_LIST
     context.user_data.pop(DRAFT, None)
     await answer(update)
-    await _show(update, context, referral_card(referral, owner, resource, zone_of(context)))
+    await _show(update, context, _card(context, opened.value))
     return ConversationHandler.END
 
 
@@ -359,56 +319,43 @@ async def open_pressed(update: Update, context: CaselineContext) -> int:
 async def _next(update: Update, context: CaselineContext) -> int:
     """Ask for whatever the draft still lacks; confirm when nothing is missing."""
     draft = _draft(context)
-    if "client" not in draft:
+    if draft.client is None:
         await ask_client(update, context, PREFIX, texts.REFER_ASK_CLIENT)
         return CLIENT
-    ref = ClientRef.from_json(draft["client"])
-    if "consent" not in draft:
-        return await _check_consent(update, context, ref)
-    if "resource" not in draft:
-        return await _ask_resource(update, context, ref)
-    resource = draft["resource"]
-    if "reason" not in draft:
-        await _show(
-            update,
-            context,
-            View(texts.refer_ask_reason(resource["name"]), InlineKeyboardMarkup([_cancel_row()])),
-        )
+    if draft.consent is None:
+        return await _check_consent(update, context, draft.client)
+    if draft.resource is None:
+        return await _ask_resource(update, context, draft.client)
+    resource = draft.resource
+    if draft.reason is None:
+        view = View(texts.refer_ask_reason(resource.name), InlineKeyboardMarkup([_cancel_row()]))
+        await _show(update, context, view)
         return REASON
-    if "follow_up" not in draft:
+    if draft.follow_up is None:
         rows = [[_button(label, "fu", code) for label, code in texts.FOLLOW_UP_CHOICES]]
         rows.append(_cancel_row())
         await _show(update, context, View(texts.refer_ask_follow_up(), InlineKeyboardMarkup(rows)))
         return FOLLOW_UP
-    if resource.get("benefit") and "applied" not in draft:
+    if resource.benefit and draft.applied is None:
         rows = [[_button(texts.APPLIED_TODAY, "app", "today")], _cancel_row()]
-        await _show(
-            update,
-            context,
-            View(texts.refer_ask_applied(resource["name"]), InlineKeyboardMarkup(rows)),
-        )
+        view = View(texts.refer_ask_applied(resource.name), InlineKeyboardMarkup(rows))
+        await _show(update, context, view)
         return APPLIED
     return await _confirm(update, context)
 
 
 async def _check_consent(update: Update, context: CaselineContext, ref: ClientRef) -> int:
-    actor = context.require_actor()
-    today = _today(context)
-    async with context.services.db.session() as session:
-        client = await clients.get_visible(session, actor, ref.id)
-        consent = await consents.may_share(session, ref.id, today) if client else None
-        latest = await consents.current(session, ref.id, today) if client and not consent else None
-    if client is None:
+    state = await usecase.consent_state(context.services, context.require_actor(), ref.id)
+    if isinstance(state, Gone):
         return await _client_gone(update, context)
-    draft = _draft(context)
-    if consent is not None:
-        draft["consent"] = {"id": consent.id, "scope": consent.scope}
+    if state.value.in_force is not None:
+        consent = state.value.in_force
+        draft = _draft(context)
+        draft.consent = ConsentRef(consent.id, consent.scope)
+        _put(context, draft)
         return await _next(update, context)
-    refused_on = (
-        _day(latest.recorded_at.astimezone(zone_of(context)).date())
-        if latest is not None and not latest.given
-        else None
-    )
+    refused = state.value.refused
+    refused_on = _day(refused.recorded_at.astimezone(zone_of(context)).date()) if refused else None
     rows = [
         [
             _button(texts.CONSENT_GIVEN, "consent", "yes"),
@@ -438,11 +385,10 @@ async def _client_gone(update: Update, context: CaselineContext) -> int:
 
 async def consent_answered(update: Update, context: CaselineContext) -> int:
     choice = unpack(update.callback_query.data).arg
-    draft = _draft(context)
-    if "client" not in draft or choice not in ("yes", "no"):
+    ref = _draft(context).client
+    if ref is None or choice not in ("yes", "no"):
         await answer(update, texts.STALE_BUTTON)
         return CONSENT
-    ref = ClientRef.from_json(draft["client"])
     if choice == "yes":
         await answer(update)
         rows = [[_button(texts.CONSENT_STANDARD, "scope", "std")], _cancel_row()]
@@ -450,9 +396,14 @@ async def consent_answered(update: Update, context: CaselineContext) -> int:
             update, context, View(texts.consent_ask_scope(ref.code), InlineKeyboardMarkup(rows))
         )
         return SCOPE
-    if not await _record_consent(
-        update, context, ref, given=False, scope=texts.CONSENT_REFUSED_SCOPE
-    ):
+    recorded = await usecase.record_consent(
+        context.services,
+        context.require_actor(),
+        ref.id,
+        given=False,
+        scope=texts.CONSENT_REFUSED_SCOPE,
+    )
+    if isinstance(recorded, Gone):
         return await _client_gone(update, context)
     context.user_data.pop(DRAFT, None)
     await answer(update)
@@ -461,7 +412,7 @@ async def consent_answered(update: Update, context: CaselineContext) -> int:
 
 
 async def scope_pressed(update: Update, context: CaselineContext) -> int:
-    await answer(update)
+    # Answered by `_consent_given`: a client gone meanwhile must be said in the alert.
     return await _consent_given(update, context, texts.CONSENT_STANDARD)
 
 
@@ -474,49 +425,26 @@ async def scope_typed(update: Update, context: CaselineContext) -> int:
 
 
 async def _consent_given(update: Update, context: CaselineContext, scope: str) -> int:
-    draft = _draft(context)
-    if "client" not in draft:
+    ref = _draft(context).client
+    if ref is None:
         return await _next(update, context)
-    ref = ClientRef.from_json(draft["client"])
-    consent_id = await _record_consent(update, context, ref, given=True, scope=scope)
-    if consent_id is None:
+    recorded = await usecase.record_consent(
+        context.services, context.require_actor(), ref.id, given=True, scope=scope
+    )
+    if isinstance(recorded, Gone):
         return await _client_gone(update, context)
-    draft["consent"] = {"id": consent_id, "scope": scope}
+    await answer(update)
+    draft = _draft(context)
+    draft.consent = ConsentRef(recorded.value.id, scope)
+    _put(context, draft)
     return await _next(update, context)
-
-
-async def _record_consent(
-    update: Update, context: CaselineContext, ref: ClientRef, *, given: bool, scope: str
-) -> int | None:
-    """Record the decision for a client the actor may see; its id, or None if refused."""
-    actor = context.require_actor()
-    now = context.services.clock.now()
-    async with context.services.db.session() as session:
-        client = await clients.get_visible(session, actor, ref.id)
-        if client is None:
-            return None
-        consent = await consents.record(
-            session, client_id=client.id, given=given, scope=scope, recorded_by_id=actor.id, now=now
-        )
-        await audit.record(
-            session,
-            "consent.record",
-            now=now,
-            actor_id=actor.id,
-            subject_type="consent",
-            subject_id=consent.id,
-            client_id=client.id,
-            detail={"given": given, "via": "referral"},
-        )
-        return consent.id
 
 
 # ── the resource ───────────────────────────────────────────────────────────────
 
 
 async def _ask_resource(update: Update, context: CaselineContext, ref: ClientRef) -> int:
-    async with context.services.db.session() as session:
-        categories = await directory.categories(session)
+    categories = await directory.categories(context.services)
     if not categories:
         # Nothing to refer to: say so rather than wait for words that can find nothing.
         context.user_data.pop(DRAFT, None)
@@ -524,22 +452,28 @@ async def _ask_resource(update: Update, context: CaselineContext, ref: ClientRef
         return ConversationHandler.END
     rows = category_rows(PREFIX, categories)
     rows.append(_cancel_row())
-    consent = _draft(context)["consent"]["scope"]
+    consent = _draft(context).consent
+    scope = consent.scope if consent else ""
     await _show(
         update,
         context,
-        View(texts.refer_ask_resource(ref.code, ref.name, consent), InlineKeyboardMarkup(rows)),
+        View(texts.refer_ask_resource(ref.code, ref.name, scope), InlineKeyboardMarkup(rows)),
     )
     return RESOURCE
 
 
 async def _show_results(update: Update, context: CaselineContext, page: int) -> int:
-    search = _draft(context).get("search") or {"w": "", "c": None}
-    async with context.services.db.session() as session:
-        found = await directory.search(
-            session, words=search["w"], category=search["c"], page=page, page_size=PAGE_SIZE
-        )
-        categories = [] if found.total else await directory.categories(session)
+    search = _draft(context).search or Search()
+    found = await directory.search(
+        context.services,
+        context.require_actor(),
+        words=search.words,
+        category=search.category,
+        page=page,
+        page_size=PAGE_SIZE,
+        for_referral=True,
+    )
+    categories = [] if found.total else await directory.categories(context.services)
     rows = result_rows(
         found,
         lambda resource: pack(PREFIX, "res", resource.id),
@@ -552,46 +486,47 @@ async def _show_results(update: Update, context: CaselineContext, page: int) -> 
 
 
 async def resource_words(update: Update, context: CaselineContext) -> int:
-    words = (update.effective_message.text or "").strip()[: directory.SEARCH_TEXT_MAX]
-    _draft(context)["search"] = {"w": words, "c": None}
+    words = (update.effective_message.text or "").strip()[:SEARCH_TEXT_MAX]
+    draft = _draft(context)
+    draft.search = Search(words, None)
+    _put(context, draft)
     return await _show_results(update, context, 0)
 
 
 async def resource_pressed(update: Update, context: CaselineContext) -> int:
     pressed = unpack(update.callback_query.data)
     draft = _draft(context)
-    if "client" not in draft or "consent" not in draft:
+    if draft.client is None or draft.consent is None:
         await answer(update, texts.STALE_BUTTON)
         return RESOURCE
     if pressed.action == "cats":
         await answer(update)
-        return await _ask_resource(update, context, ClientRef.from_json(draft["client"]))
+        return await _ask_resource(update, context, draft.client)
     if pressed.action == "cat":
-        async with context.services.db.session() as session:
-            category = await directory.category_by_key(session, pressed.arg)
+        category = await directory.category_by_key(context.services, pressed.arg)
         if category is None:
             await answer(update, texts.STALE_BUTTON)
             return RESOURCE
         await answer(update)
-        draft["search"] = {"w": "", "c": category}
+        draft.search = Search("", category)
+        _put(context, draft)
         return await _show_results(update, context, 0)
     if pressed.action == "pg":
         await answer(update)
         return await _show_results(update, context, pressed.int_arg() or 0)
-    resource_id = pressed.int_arg()
-    async with context.services.db.session() as session:
-        resource = await directory.get(session, resource_id) if resource_id else None
-    if resource is None or not resource.active:
+    opened = await directory.open_resource(
+        context.services, context.require_actor(), pressed.int_arg(), for_referral=True
+    )
+    if isinstance(opened, Gone):
         await answer(update, texts.RESOURCE_GONE, alert=True)
         return RESOURCE
     await answer(update)
-    draft["resource"] = {
-        "id": resource.id,
-        "name": resource.name,
-        "category": resource.category,
-        "benefit": resource.is_benefit_program,
-    }
-    draft.pop("search", None)
+    resource = opened.value
+    draft.resource = ResourceRef(
+        resource.id, resource.name, resource.category, resource.is_benefit_program
+    )
+    draft.search = None
+    _put(context, draft)
     return await _next(update, context)
 
 
@@ -606,7 +541,9 @@ async def reason_typed(update: Update, context: CaselineContext) -> int:
     if len(reason) > referrals.REASON_MAX:
         await update.effective_message.reply_text(texts.reason_too_long(referrals.REASON_MAX))
         return REASON
-    _draft(context)["reason"] = reason
+    draft = _draft(context)
+    draft.reason = reason
+    _put(context, draft)
     return await _next(update, context)
 
 
@@ -638,7 +575,9 @@ async def _follow_up_chosen(update: Update, context: CaselineContext, day: date)
     if day < _today(context):
         await update.effective_message.reply_text(texts.FOLLOW_UP_PAST)
         return FOLLOW_UP
-    _draft(context)["follow_up"] = day.isoformat()
+    draft = _draft(context)
+    draft.follow_up = day
+    _put(context, draft)
     return await _next(update, context)
 
 
@@ -666,7 +605,9 @@ async def _applied_chosen(update: Update, context: CaselineContext, day: date) -
     if day > _today(context):
         await update.effective_message.reply_text(texts.APPLIED_FUTURE)
         return APPLIED
-    _draft(context)["applied"] = day.isoformat()
+    draft = _draft(context)
+    draft.applied = day
+    _put(context, draft)
     return await _next(update, context)
 
 
@@ -675,17 +616,16 @@ async def _applied_chosen(update: Update, context: CaselineContext, day: date) -
 
 async def _confirm(update: Update, context: CaselineContext) -> int:
     draft = _draft(context)
-    ref = ClientRef.from_json(draft["client"])
-    resource = draft["resource"]
-    applied = draft.get("applied") if resource.get("benefit") else None
+    assert draft.client and draft.resource and draft.reason and draft.follow_up
+    applied = draft.applied if draft.resource.benefit else None
     text = texts.refer_confirm(
-        ref.code,
-        ref.name,
-        resource["name"],
-        resource["category"],
-        draft["reason"],
-        _day(date.fromisoformat(draft["follow_up"])),
-        _day(date.fromisoformat(applied)) if applied else None,
+        draft.client.code,
+        draft.client.name,
+        draft.resource.name,
+        draft.resource.category,
+        draft.reason,
+        _day(draft.follow_up),
+        _day(applied) if applied else None,
     )
     rows = [[_button(texts.SEND_REFERRAL, "save")], _cancel_row()]
     await _show(update, context, View(text, InlineKeyboardMarkup(rows)))
@@ -693,298 +633,40 @@ async def _confirm(update: Update, context: CaselineContext) -> int:
 
 
 async def save(update: Update, context: CaselineContext) -> int:
-    actor = context.require_actor()
-    draft = dict(_draft(context))
-    if not {"client", "consent", "resource", "reason", "follow_up"} <= draft.keys():
+    draft = _draft(context)
+    if not draft.ready():
         await answer(update, texts.REFERRAL_DRAFT_GONE)
         return await _next(update, context)
-    ref = ClientRef.from_json(draft["client"])
-    now = context.services.clock.now()
-    today = _today(context)
-    problem: str | None = None
-    async with context.services.db.session() as session:
-        client = await clients.get_visible(session, actor, ref.id)
-        resource = await directory.get(session, draft["resource"]["id"])
-        consent = await consents.may_share(session, ref.id, today) if client else None
-        if client is None:
-            await caseload.refuse(session, actor, ref.id, "referral.create", now=now)
-            problem = "client"
-        elif consent is None:
-            problem = "consent"
-        elif resource is None or not resource.active:
-            problem = "resource"
-        else:
-            applied = draft.get("applied") if resource.is_benefit_program else None
-            if resource.is_benefit_program and applied is None:
-                problem = "applied"
-            else:
-                referral = await referrals.create(
-                    session,
-                    client=client,
-                    resource=resource,
-                    worker_id=actor.id,
-                    consent=consent,
-                    reason=draft["reason"],
-                    now=now,
-                    follow_up_on=date.fromisoformat(draft["follow_up"]),
-                    application_date=date.fromisoformat(applied) if applied else None,
-                )
-                await audit.record(
-                    session,
-                    "referral.create",
-                    now=now,
-                    actor_id=actor.id,
-                    subject_type="referral",
-                    subject_id=referral.id,
-                    client_id=client.id,
-                    detail={
-                        "resource_id": resource.id,
-                        "consent_id": consent.id,
-                        "benefit": resource.is_benefit_program,
-                    },
-                )
-    live = _draft(context)
-    if problem == "client":
+    assert draft.client and draft.resource and draft.reason and draft.follow_up
+    made = await usecase.make_referral(
+        context.services,
+        context.require_actor(),
+        client_id=draft.client.id,
+        resource_id=draft.resource.id,
+        reason=draft.reason,
+        follow_up_on=draft.follow_up,
+        application_date=draft.applied,
+    )
+    if isinstance(made, Refused):
         return await _client_gone(update, context)
-    if problem == "consent":
-        live.pop("consent", None)
-        await answer(update, texts.CONSENT_GONE, alert=True)
-        return await _next(update, context)
-    if problem == "resource":
-        live.pop("resource", None)
-        await answer(update, texts.RESOURCE_GONE, alert=True)
-        return await _next(update, context)
-    if problem == "applied":
-        live["resource"]["benefit"] = True
-        await answer(update)
+    if isinstance(made, Invalid):
+        if made.reason == usecase.NO_CONSENT:
+            draft.consent = None
+            toast = texts.CONSENT_GONE
+        elif made.reason == usecase.NO_RESOURCE:
+            draft.resource = None
+            toast = texts.RESOURCE_GONE
+        else:  # a benefit program now: ask the application date
+            draft.resource = ResourceRef(
+                draft.resource.id, draft.resource.name, draft.resource.category, True
+            )
+            toast = None
+        _put(context, draft)
+        await answer(update, toast, alert=toast is not None)
         return await _next(update, context)
     context.user_data.pop(DRAFT, None)
     await answer(update, texts.REFERRAL_SENT_TOAST)
-    await show(update, referral_card(referral, client, resource, zone_of(context)))
-    return ConversationHandler.END
-
-
-# ── status changes from the card ───────────────────────────────────────────────
-
-
-async def _visible_referral(
-    update: Update, context: CaselineContext, referral_id: int | None, action: str
-) -> tuple[Referral, Client, Resource] | None:
-    """The referral if the actor may see its client; else refused, audited and None."""
-    actor = context.require_actor()
-    now = context.services.clock.now()
-    async with context.services.db.session() as session:
-        found = await referrals.get_visible(session, actor, referral_id) if referral_id else None
-        if found is None:
-            owner = await referrals.client_of(session, referral_id) if referral_id else None
-            await audit.refused(
-                session,
-                action,
-                now=now,
-                actor_id=actor.id,
-                subject_type="referral",
-                subject_id=referral_id,
-                client_id=owner,
-            )
-        elif action == "referral.view":
-            await audit.record(
-                session,
-                action,
-                now=now,
-                actor_id=actor.id,
-                subject_type="referral",
-                subject_id=found[0].id,
-                client_id=found[1].id,
-            )
-    if found is None:
-        await answer(update, texts.REFERRAL_GONE, alert=True)
-    return found
-
-
-async def _refuse_stale(
-    update: Update,
-    context: CaselineContext,
-    found: tuple[Referral, Client, Resource],
-    *,
-    expected: str | None,
-    to: str,
-) -> None:
-    """A press that no longer fits the referral: audited, and the card shown as it is."""
-    actor = context.require_actor()
-    referral, client, resource = found
-    async with context.services.db.session() as session:
-        await audit.refused(
-            session,
-            AUDIT_OF[to],
-            now=context.services.clock.now(),
-            actor_id=actor.id,
-            subject_type="referral",
-            subject_id=referral.id,
-            client_id=client.id,
-            # "from" is a Python keyword, hence the dict: the same detail as an allowed move.
-            **{"from": expected, "to": to, "status": referral.status, "reason": "stale"},
-        )
-    await answer(update, texts.REFERRAL_CHANGED, alert=True)
-    await show(update, referral_card(referral, client, resource, zone_of(context)))
-
-
-async def card_button(update: Update, context: CaselineContext) -> None:
-    """Open a card (`rc:o:<id>`), accept (`rc:acc:<id>:<from>`), withdraw (`rc:wd` asks,
-    `rc:wdy` does it). Declined and Completed need text: see `status_text_start`."""
-    pressed = unpack(update.callback_query.data)
-    if pressed.action == "o":
-        found = await _visible_referral(update, context, pressed.int_arg(), "referral.view")
-        if found is not None:
-            await answer(update)
-            await show(update, referral_card(*found, zone_of(context)))
-        return
-    to = MOVES.get(pressed.action)
-    if to is None:
-        await answer(update, texts.STALE_BUTTON)
-        return
-    referral_id, expected = _id_and_status(pressed.arg)
-    found = await _visible_referral(update, context, referral_id, AUDIT_OF[to])
-    if found is None:
-        return
-    referral, client, resource = found
-    if expected is None or referral.status != expected or not referrals.allowed(expected, to):
-        await _refuse_stale(update, context, found, expected=expected, to=to)
-        return
-    if pressed.action == "wd":
-        await answer(update)
-        keyboard = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        texts.WITHDRAW_CONFIRM,
-                        callback_data=pack(CARD, "wdy", f"{referral.id}:{referral.status}"),
-                    ),
-                    InlineKeyboardButton(texts.BACK, callback_data=pack(CARD, "o", referral.id)),
-                ]
-            ]
-        )
-        await update.callback_query.edit_message_text(
-            referral_card(*found, zone_of(context)).text
-            + "\n\n"
-            + texts.withdraw_question(referral.id),
-            reply_markup=keyboard,
-        )
-        return
-    await _change(update, context, found, expected=expected, to=to)
-
-
-async def _change(
-    update: Update,
-    context: CaselineContext,
-    found: tuple[Referral, Client, Resource],
-    *,
-    expected: str,
-    to: str,
-    decline_reason: str | None = None,
-    outcome: str | None = None,
-) -> bool:
-    actor = context.require_actor()
-    referral, client, resource = found
-    now = context.services.clock.now()
-    async with context.services.db.session() as session:
-        changed = await referrals.change_status(
-            session,
-            referral.id,
-            expected=expected,
-            to=to,
-            now=now,
-            decline_reason=decline_reason,
-            outcome=outcome,
-        )
-        await audit.record(
-            session,
-            AUDIT_OF[to],
-            now=now,
-            actor_id=actor.id,
-            subject_type="referral",
-            subject_id=referral.id,
-            client_id=client.id,
-            allowed=changed,
-            detail={"from": expected, "to": to} | ({} if changed else {"reason": "stale"}),
-        )
-        current = await referrals.get_visible(session, actor, referral.id)
-    view = referral_card(*(current or found), zone_of(context))
-    await answer(
-        update, texts.STATUS_TOASTS[to] if changed else texts.REFERRAL_CHANGED, alert=not changed
-    )
-    await show(update, view)
-    return changed
-
-
-async def status_text_start(update: Update, context: CaselineContext) -> int:
-    """🚫 Declined / 🏁 Completed on a card: ask the reason or the outcome."""
-    pressed = unpack(update.callback_query.data)
-    to = MOVES[pressed.action]
-    referral_id, expected = _id_and_status(pressed.arg)
-    found = await _visible_referral(update, context, referral_id, AUDIT_OF[to])
-    if found is None:
-        return ConversationHandler.END
-    referral = found[0]
-    if expected is None or referral.status != expected or not referrals.allowed(expected, to):
-        await _refuse_stale(update, context, found, expected=expected, to=to)
-        return ConversationHandler.END
-    await answer(update)
-    context.user_data[DRAFT] = {"referral": referral.id, "expected": expected, "to": to}
-    if to == ReferralStatus.DECLINED:
-        rows = [[_button(label, "why", code)] for code, label in texts.DECLINE_REASONS.items()]
-        rows.append(_cancel_row())
-        await update.effective_message.reply_text(
-            texts.ASK_DECLINE_REASON, reply_markup=InlineKeyboardMarkup(rows)
-        )
-        return DECLINE_REASON
-    await update.effective_message.reply_text(
-        texts.ASK_OUTCOME, reply_markup=InlineKeyboardMarkup([_cancel_row()])
-    )
-    return OUTCOME
-
-
-async def decline_reason_pressed(update: Update, context: CaselineContext) -> int:
-    reason = texts.DECLINE_REASONS.get(unpack(update.callback_query.data).arg)
-    if reason is None:
-        await answer(update, texts.STALE_BUTTON)
-        return DECLINE_REASON
-    return await _finish_status(update, context, reason)
-
-
-async def decline_reason_typed(update: Update, context: CaselineContext) -> int:
-    reason = " ".join((update.effective_message.text or "").split())
-    if not reason:
-        await update.effective_message.reply_text(texts.DECLINE_REASON_EMPTY)
-        return DECLINE_REASON
-    return await _finish_status(update, context, reason[: referrals.REASON_MAX])
-
-
-async def outcome_typed(update: Update, context: CaselineContext) -> int:
-    outcome = (update.effective_message.text or "").strip()
-    if not outcome:
-        await update.effective_message.reply_text(texts.OUTCOME_EMPTY)
-        return OUTCOME
-    return await _finish_status(update, context, outcome[: referrals.OUTCOME_MAX])
-
-
-async def _finish_status(update: Update, context: CaselineContext, text: str) -> int:
-    draft = context.user_data.pop(DRAFT, None) or {}
-    to = draft.get("to")
-    if to not in (ReferralStatus.DECLINED, ReferralStatus.COMPLETED):
-        await answer(update, texts.STALE_BUTTON)
-        return ConversationHandler.END
-    found = await _visible_referral(update, context, draft.get("referral"), AUDIT_OF[to])
-    if found is None:
-        return ConversationHandler.END
-    await _change(
-        update,
-        context,
-        found,
-        expected=draft["expected"],
-        to=to,
-        decline_reason=text if to == ReferralStatus.DECLINED else None,
-        outcome=text if to == ReferralStatus.COMPLETED else None,
-    )
+    await show(update, _card(context, made.value))
     return ConversationHandler.END
 
 
@@ -1059,6 +741,6 @@ def handler(timeout_minutes: int) -> ConversationHandler:
     )
 
 
-def button_handlers() -> list:
+def button_handlers() -> list[BaseHandler]:
     """The referral card's one-step buttons (register after `handler`)."""
     return [CallbackQueryHandler(card_button, pattern=pattern(CARD) + "(o|acc|wd|wdy):")]

@@ -1,19 +1,16 @@
-"""Referrals: a client sent to a resource, and what became of it.
-
-    sent ──► accepted ──► completed (outcome)
-      │          └──────► withdrawn
-      ├──► declined (reason)
-      └──► withdrawn
+"""Referrals: a client sent to a resource, and what became of it (the statuses and
+which may follow which: domain/rules/referrals.py).
 
 - A referral shares the client's data, so it is only created with the consent in force
   (`storage.consents.may_share`) and keeps that consent's id.
 - A referral to a benefit program is a benefits application: it carries the date the
   application was made (required for benefit programs, never set for anything else).
-- Status changes are compare-and-set: `change_status` names the status the worker saw, and
-  the UPDATE only happens if the row still has it. A stale card (someone changed the
-  referral meanwhile), a transition the diagram above does not allow, or two presses racing
-  each other change nothing. `responded_at` is set on accepted/declined, `completed_at` on
-  completed; withdrawing keeps only the audit event's time.
+- Status changes are compare-and-set: `change_status` names the status the worker saw and
+  the statuses the move may start from (the rule's `sources`), and the UPDATE only happens
+  if the row still has it. A stale card (someone changed the referral meanwhile), a
+  transition the rule does not allow, or two presses racing each other change nothing.
+  `responded_at` is set on accepted/declined, `completed_at` on completed; withdrawing
+  keeps only the audit event's time.
 - The follow-up date is a calendar day in the worker's zone; the morning agenda
   (bot/reminders/planning.py) lists sent and accepted referrals whose follow-up has come, for the
   worker who made the referral.
@@ -22,9 +19,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import visible_clients
@@ -33,19 +32,6 @@ from storage.workers import Actor
 
 REASON_MAX = 1000
 OUTCOME_MAX = 2000
-NEXT: dict[str, tuple[str, ...]] = {
-    ReferralStatus.SENT: (
-        ReferralStatus.ACCEPTED,
-        ReferralStatus.DECLINED,
-        ReferralStatus.WITHDRAWN,
-    ),
-    ReferralStatus.ACCEPTED: (ReferralStatus.COMPLETED, ReferralStatus.WITHDRAWN),
-}
-OPEN = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
-
-
-def allowed(current: str, to: str) -> bool:
-    return to in NEXT.get(current, ())
 
 
 async def create(
@@ -106,12 +92,14 @@ async def client_of(session: AsyncSession, referral_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
-async def open_for_client(session: AsyncSession, client_id: int) -> list[tuple[Referral, Resource]]:
-    """Sent and accepted referrals of one client, the soonest follow-up first."""
+async def with_status(
+    session: AsyncSession, client_id: int, statuses: Collection[str]
+) -> list[tuple[Referral, Resource]]:
+    """One client's referrals in `statuses` (the open ones), the soonest follow-up first."""
     statement = (
         select(Referral, Resource)
         .join(Resource, Resource.id == Referral.resource_id)
-        .where(Referral.client_id == client_id, Referral.status.in_(OPEN))
+        .where(Referral.client_id == client_id, Referral.status.in_(list(statuses)))
         .order_by(Referral.follow_up_on.asc().nulls_last(), Referral.id)
     )
     return [(row[0], row[1]) for row in (await session.execute(statement)).all()]
@@ -123,13 +111,15 @@ async def change_status(
     *,
     expected: str,
     to: str,
+    sources: Collection[str],
     now: datetime,
     decline_reason: str | None = None,
     outcome: str | None = None,
 ) -> bool:
-    """Move a referral from `expected` to `to`; False (and nothing changed) when the
-    transition is not allowed or the referral no longer has status `expected`."""
-    if not allowed(expected, to):
+    """Move a referral from `expected` to `to`, in one conditional UPDATE; False (and
+    nothing changed) when `expected` is not one of the `sources` the move may start from
+    or the referral no longer has status `expected`."""
+    if expected not in sources:
         return False
     values: dict[str, object] = {"status": to}
     if to in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED):
@@ -147,11 +137,15 @@ async def change_status(
         values["outcome"] = text
     statement = (
         update(Referral)
-        .where(Referral.id == referral_id, Referral.status == expected)
+        .where(
+            Referral.id == referral_id,
+            Referral.status == expected,
+            Referral.status.in_(list(sources)),
+        )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    result = await session.execute(statement)
+    result = cast("CursorResult[Any]", await session.execute(statement))
     if result.rowcount != 1:
         return False
     referral = await session.get(Referral, referral_id)

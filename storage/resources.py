@@ -184,7 +184,7 @@ def _register_lower(sync_connection: Any) -> None:
     )
 
 
-async def _lower(session: AsyncSession):
+async def _lower(session: AsyncSession) -> Any:
     """The SQL function that folds case like Python's `str.lower` on this database."""
     if session.bind.dialect.name != "sqlite":
         return func.lower

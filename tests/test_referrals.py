@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from bot.reminders import planning as reminders
 from bot.resource_import import ImportReport, ResourceImportError, import_resources
+from domain.usecases import referrals
 from storage import clients as client_store
-from storage import consents, referrals
+from storage import consents
 from storage import resources as directory
 from storage.models import AuditEvent, Consent, Program, Referral, Resource, Role
 from tests.harness import buttons
