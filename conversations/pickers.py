@@ -17,7 +17,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from storage import audit, clients
+from domain.results import Refused
+from domain.usecases.clients import choose_client, find_clients, recent_clients
 from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, unpack
@@ -65,9 +66,7 @@ def _keyboard(prefix: str, found: list[Client]) -> InlineKeyboardMarkup:
 
 
 async def ask_client(update: Update, context: CaselineContext, prefix: str, question: str) -> None:
-    actor = context.require_actor()
-    async with context.services.db.session() as session:
-        found = await clients.recent(session, actor)
+    found = await recent_clients(context.services, context.require_actor())
     text = (
         f"{question}\n{texts.PICK_CLIENT_HINT}"
         if found
@@ -77,23 +76,11 @@ async def ask_client(update: Update, context: CaselineContext, prefix: str, ques
 
 
 async def client_from_press(update: Update, context: CaselineContext) -> ClientRef | None:
-    actor = context.require_actor()
-    client_id = unpack(update.callback_query.data).int_arg()
-    client = None
-    async with context.services.db.session() as session:
-        if client_id is not None:
-            client = await clients.get_visible(session, actor, client_id)
-        if client is None:
-            await audit.refused(
-                session,
-                "client.access",
-                now=context.services.clock.now(),
-                actor_id=actor.id,
-                subject_type="client",
-                subject_id=client_id,
-                via=unpack(update.callback_query.data).prefix,
-            )
-    if client is None:
+    pressed = unpack(update.callback_query.data)
+    client = await choose_client(
+        context.services, context.require_actor(), pressed.int_arg(), via=pressed.prefix
+    )
+    if isinstance(client, Refused):
         await answer(update, texts.CLIENT_GONE, alert=True)
         return None
     await answer(update)
@@ -101,23 +88,8 @@ async def client_from_press(update: Update, context: CaselineContext) -> ClientR
 
 
 async def search_typed(context: CaselineContext, words: str) -> list[Client]:
-    """The worker's clients matching what they typed. A client code that names none
-    of them is an attempt on someone else's record (or a typo): audited either way."""
-    actor = context.require_actor()
-    async with context.services.db.session() as session:
-        found = await clients.search(session, actor, words)
-        code = clients.parse_code(words.split()[0]) if words.split() else None
-        if not found and code is not None:
-            await audit.refused(
-                session,
-                "client.access",
-                now=context.services.clock.now(),
-                actor_id=actor.id,
-                subject_type="client",
-                subject_id=code,
-                via="typed",
-            )
-    return found
+    """The worker's clients matching what they typed (see find_clients)."""
+    return await find_clients(context.services, context.require_actor(), words)
 
 
 async def client_from_text(

@@ -163,6 +163,58 @@ async def caseload_page(work: Work, actor: Actor, page: int) -> CaseloadPage:
 
 
 # ---------------------------------------------------------------------------------------
+# Choosing a client (every dialog's picker)
+
+CLIENT_ACCESS = "client.access"
+
+
+async def recent_clients(work: Work, actor: Actor) -> list[Client]:
+    """The actor's own clients they worked with most recently, for quick buttons."""
+    async with work.transaction() as session:
+        return await clients.recent(session, actor)
+
+
+async def choose_client(
+    work: Work, actor: Actor, client_id: int | None, *, via: str
+) -> Client | Refused:
+    """The client a picker's button names, if the actor may see it; a forged, replayed or
+    outdated press is audited ("client.access", with the dialog in `via`)."""
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, client_id) if client_id else None
+        if client is None:
+            await audit.refused(
+                session,
+                CLIENT_ACCESS,
+                now=work.clock.now(),
+                actor_id=actor.id,
+                subject_type="client",
+                subject_id=client_id,
+                via=via,
+            )
+            return NOT_VISIBLE
+        return client
+
+
+async def find_clients(work: Work, actor: Actor, words: str) -> list[Client]:
+    """The actor's clients matching what they typed. A client code that names none of
+    them is an attempt on someone else's record (or a typo): audited either way."""
+    async with work.transaction() as session:
+        found = await clients.search(session, actor, words)
+        code = clients.parse_code(words.split()[0]) if words.split() else None
+        if not found and code is not None:
+            await audit.refused(
+                session,
+                CLIENT_ACCESS,
+                now=work.clock.now(),
+                actor_id=actor.id,
+                subject_type="client",
+                subject_id=code,
+                via="typed",
+            )
+        return found
+
+
+# ---------------------------------------------------------------------------------------
 # The card and the history
 
 
