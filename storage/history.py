@@ -4,7 +4,7 @@
 their amendments), visits and appointments that have started, plan versions and
 reviews, referrals and their answers, consent decisions, and the status changes the
 audit trail holds (added, transferred, discharged, reopened). Storage knows no wording:
-the bot turns an event into text (ui/texts.py), for the chat, the PDF and the CSV.
+the bot turns an event into text (ui/texts/), for the chat, the PDF and the CSV.
 
 Left out on purpose: notes withdrawn with Undo (they stay in the audit trail only) and
 appointments still in the future (the card shows the next one; a year of a weekly

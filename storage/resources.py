@@ -63,7 +63,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class Kind:
-    """What is wrong with a field (the bot words it: see ui/texts.py)."""
+    """What is wrong with a field (the bot words it: see ui/texts/)."""
 
     MISSING = "missing"
     TOO_LONG = "too_long"

@@ -1,6 +1,6 @@
 """Plans as messages: the plan card's text, a goal's details, the earlier versions, a
 review's recap. Shared by /plan (conversations/plan.py) and /review
-(conversations/review.py); the words themselves are in ui/texts.py. No database here.
+(conversations/review.py); the words themselves are in ui/texts/. No database here.
 """
 
 from __future__ import annotations

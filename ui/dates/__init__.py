@@ -1,0 +1,219 @@
+"""Reading the dates and times case workers type on a phone.
+
+`parse_when(text, now=…, zone=…, order=…, purpose=…)` turns free text into an aware UTC moment
+(`Parsed`), a short question with 2–3 buttons (`Ambiguous`), or a friendly reason with an example
+(`Invalid`) — never a silent guess. Pure functions: no Telegram, no database, and `now` is always
+passed in (the system clock is never read). Wall-clock times are read in the worker's `zone` with
+zoneinfo, so daylight saving is handled exactly.
+
+Grammar (case-insensitive; extra spaces, commas, "at", "on", "the", "of", "@" and "o'clock" are
+ignored; "p.m."/"3 pm" become "pm"/"3pm"; a final "!"/"?", and a final "." after a word or
+after "9:30", are dropped):
+
+    text      := instant | duration | date [time] | time [date] | time
+    instant   := "now" | "right now" | "just now"
+    duration  := "in" N unit | N unit "ago" | N unit "from now"        (unit: minutes or hours)
+                 N := 1–3 digits | "a" | "an" | "one" | "half an" (half an hour only);
+                 units: m min mins minute(s) · h hr hrs hour(s); "2h ago", "in 45min" work too
+    date      := day-word | weekday | relative-days | numeric | iso | month-name
+    day-word  := today | tonight | tonite | tomorrow | tmrw | tmr | yesterday | yday
+                 | day after tomorrow | day before yesterday
+    weekday   := ["next" | "last" | "this"] (mon | monday | tue | tues | tuesday | wed | weds
+                 | wednesday | thu | thur | thurs | thursday | fri | friday | sat | saturday
+                 | sun | sunday)
+    relative-days := "in" N unit | N unit "ago" | N unit "from now"
+                 (unit: d day(s) · w wk wks week(s) · mo mos month(s))
+    numeric   := A sep B [sep YY | sep YYYY] ["."]    sep: "/" "." "-" (the same one twice);
+                 A/B is day/month for DMY and month/day for MDY ("12.3." is fine)
+    iso       := YYYY-M-D  (also with "/" or "."); always year-month-day, whatever the order
+    month-name:= D[st|nd|rd|th] month [YYYY] | month D[st|nd|rd|th] [YYYY]
+                 month: jan january feb february mar march apr april may jun june jul july
+                 aug august sep sept september oct october nov november dec december
+                 numeric, iso and month-name dates may start with a weekday ("fri 4 dec",
+                 "friday, december 4th"); it must agree with the date
+    time      := H:MM | H.MM | H:MMam/pm | Ham/pm | Hh | HhMM | noon | midday | midnight | H
+                 ("2026-12-03T14:00" is read as "2026-12-03 14:00"; "12 noon" is noon).
+                 A time may come after the date or before it ("3pm tomorrow"); a bare number
+                 only after it ("mon 10", not "10 mon").
+
+Decisions:
+
+- Times. am/pm, a leading zero ("09:30", "03:30"), hour 0 or 13–23, and the "15h"/"9h30"
+  form (a 24-hour convention) are read exactly as written. An hour 1–12 written with minutes
+  but without am/pm ("9:30", "3:30") follows the daytime rule below, also without a date:
+  case workers work daytime, so "9:30" is 09:30 and "3:30" is 15:30; night times need a
+  leading zero or am/pm ("03:30", "3:30am"). "noon"/"midday" is 12:00, "12am" is 00:00,
+  "12pm" is 12:00.
+- The daytime rule: a bare hour after a date ("next monday 10", "tomorrow 3") and an hour
+  with minutes: 7–11 → morning, 12 → noon hour, 1–6 → afternoon (13:00–18:59).
+- A bare hour alone ("3", "9", "12"): both readings (03:00/15:00; 12 → 00:00/12:00) are kept
+  when both are plausible for the purpose, and the worker is asked. "any": both today → ask.
+  "future": the next 03:00 and the next 15:00 → ask. "past": only readings whose time has
+  already come today count: both → ask, one → that one, none → Invalid. A bare 0 or 13–23 is
+  that hour. Hours over 23 and minutes over 59 are Invalid.
+- Four-digit times ("1400") are not read: they look like years. "1400" alone is Invalid with
+  a hint to write "14:00".
+- A dotted "1.12" alone could be 1 December or a time: when both readings are possible (and
+  fit the purpose) the worker is asked; "14.00" (no month 0) is a time, "12.3." (trailing
+  dot) is a date, "12.30" is 12:30 for DMY and asked for MDY (30 Dec?). After a date,
+  "tomorrow 12.30" is a time.
+- A time alone means today at that time, except: "future" and the time has already passed
+  today → tomorrow (the next time the clock shows it); "past" and the time hasn't come yet
+  today → Invalid ("15:00 hasn't come yet today. If you mean yesterday, type “yesterday
+  15:00”.") — moving a day the worker never mentioned backwards is a guess; moving it forward
+  for an appointment is what "at 9" means in the evening. The current minute counts as both
+  "already come" and "still ahead" (so "14:00" typed at 14:00:30 is today).
+- "midnight" after a date is the end of that day ("fri midnight" → Saturday 00:00). Alone it
+  is the coming midnight for "future", the last one (today 00:00) for "past", and for "any" the
+  worker is asked. "00:00"/"12am" is the start of the named day.
+- "tonight" alone is today without a time (has_time False: the caller asks for the time; we
+  don't invent 19:00). With a time, an hour 1–11 without am/pm is evening ("tonight 8:30" →
+  20:30) and the result must be 17:00–23:59 ("tonight midnight" → the end of today); else
+  Invalid.
+- Weekdays. "next fri": the first Friday after today (1–7 days ahead; on a Friday, a week
+  ahead). "last fri": the last Friday before today (1–7 days back). "this fri": the Friday of
+  the current Monday–Sunday week (may be past or future). A bare "fri": "future" → the next
+  Friday; on a Friday, today only if a time is given and it is still ahead, otherwise a week
+  ahead (who says "fri" on a Friday without a time means next week). "past" → the most
+  recent Friday, today included (on a Friday with a time that hasn't come yet: last week's).
+  "any" → today if it is Friday, otherwise ask: last Friday or next Friday.
+- Dates without a year: "future" → this year if the date is today or later, else next year;
+  "past" → this year if the date is today or earlier, else last year; "any" → the nearest of
+  last, this and next year (within ±6 months; an exact tie is asked). The time of day never
+  moves a date to another year ("3/12 9:00" on 3 Dec at 10:00 is today, in the past). 29/2
+  without a year takes the year chosen as above and is Invalid if that year has no 29 Feb.
+- Two-digit years are 20YY. Years more than 10 years from now are Invalid (a typo guard).
+- A weekday written before a date ("fri 4 dec") must agree with it, else Invalid ("4 Dec 2026
+  is a Friday, not a Monday."); this also catches a label read back in the wrong year.
+- Impossible dates say what is wrong and give an example in the organisation's order: "There
+  is no 31 February. Try e.g. “28/2 14:00”." "5/13" in a DMY organisation: "There is no month
+  13. Dates are written day/month here, like “13/5”."
+- "in 3 days", "2 weeks ago", "in 3 months": calendar days/months in the zone, date only
+  (has_time False; the caller asks for a time); a time may follow ("in 3 days 10:00"). Months
+  use dateutil's relativedelta (31 Jan + 1 month = 28/29 Feb). "in 2 hours", "30 min ago":
+  exact durations in UTC, not wall-clock arithmetic, and keep now's seconds.
+- "now"/"right now"/"just now" are `now` exactly (in_past False).
+- Purpose. Words that name the past ("yesterday", "day before yesterday", "last fri",
+  "… ago", "just now") are Invalid for "future"; words that name the future ("tomorrow",
+  "day after tomorrow", "next fri", "in …") are Invalid for "past". Otherwise, for "future", a
+  moment in the past is returned with in_past True (the caller asks "schedule anyway?"); for
+  "past", anything that hasn't happened yet is Invalid (nothing can be logged in advance).
+- Date only results (has_time False): `local` is the start of that day (00:00, or the first
+  minute that exists if midnight falls into a daylight-saving gap) and `in_past` means "the
+  day is before today" — a date-only "today" is not in the past.
+- Daylight saving. A time that doesn't exist (spring forward) is Invalid and suggests the
+  same instant on the new clock ("02:30" → "03:30"). A time that happens twice (fall back) is
+  asked, with both UTC instants as options; `format_choice` adds the zone abbreviation to such
+  labels ("Sun 25 Oct 02:30 CEST" / "… CET") so the two buttons differ.
+- Options of an `Ambiguous` are sorted earliest first, 2–3 of them, and their
+  `format_choice` labels always differ.
+- Texts longer than 100 characters are Invalid without being read. Only ASCII digits count.
+- Arguments: a naive `now`, an unknown order or purpose raise ValueError (a programming
+  error, not the worker's).
+- Note for callers: Python never considers an aware datetime in a fall-back fold equal to one
+  in another zone (PEP 495), so compare `Parsed.moment`, not `Parsed.local`.
+
+Helpers: `format_choice(parsed, *, now=None)` → "Fri 4 Dec 09:30" (with `now`, the year is
+added when it isn't now's year); `quick_days(now, zone, count=5)` → today, tomorrow (even on a
+weekend), then weekdays only; `quick_times()` → 08:00 … 18:00 hourly (11 buttons);
+`combine(day, at, zone, *, now)` → a button-built day and time with the same daylight-saving
+rules (gap → Invalid, fold → Ambiguous); `now` is required because `in_past` needs it.
+- Not understood (Invalid with examples): "morning", "next week", "end of month", ranges, time
+  zones or UTC offsets in the text, numbers written as words (except "a", "an", "one").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ui.dates.deciding import _gap, _one_or_ask, _parsed
+from ui.dates.reading import _normalise, _read_date_and_time, _read_duration, _read_instant
+from ui.dates.words import (
+    EMPTY,
+    MAX_LENGTH,
+    TOO_LONG,
+    Ambiguous,
+    DateOrder,
+    Invalid,
+    Parsed,
+    Purpose,
+    _Ctx,
+    _instants,
+    format_choice,
+)
+
+__all__ = [
+    "Ambiguous",
+    "DateOrder",
+    "Invalid",
+    "Parsed",
+    "Purpose",
+    "combine",
+    "format_choice",
+    "parse_when",
+    "quick_days",
+    "quick_times",
+]
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def parse_when(
+    text: str,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    order: DateOrder = "DMY",
+    purpose: Purpose = "any",
+) -> Parsed | Ambiguous | Invalid:
+    """Read `text` typed by a worker in `zone`. See the module docstring for the grammar."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("parse_when needs an aware `now`")
+    if order not in ("DMY", "MDY"):
+        raise ValueError(f"unknown date order {order!r}")
+    if purpose not in ("past", "future", "any"):
+        raise ValueError(f"unknown purpose {purpose!r}")
+    if len(text) > MAX_LENGTH:
+        return Invalid(TOO_LONG)
+    phrase = _normalise(text)
+    if not phrase:
+        return Invalid(EMPTY)
+    ctx = _Ctx(now=now.astimezone(UTC), zone=zone, order=order, purpose=purpose)
+    for family in (_read_instant, _read_duration):
+        result = family(phrase, ctx)
+        if result is not None:
+            return result
+    return _read_date_and_time(phrase, ctx)
+
+
+def quick_days(now: datetime, zone: ZoneInfo, count: int = 5) -> list[date]:
+    """Days for "Today / Tomorrow / Mon / Tue …" buttons: today, tomorrow (even on a weekend),
+    then the following weekdays, skipping Saturday and Sunday."""
+    today = now.astimezone(zone).date()
+    days = [today, today + timedelta(days=1)][: max(count, 0)]
+    day = today + timedelta(days=1)
+    while len(days) < count:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days
+
+
+def quick_times() -> list[time]:
+    """Times for buttons: every full hour of the working day, 08:00 to 18:00 (11 buttons)."""
+    return [time(hour) for hour in range(8, 19)]
+
+
+def combine(day: date, at: time, zone: ZoneInfo, *, now: datetime) -> Parsed | Ambiguous | Invalid:
+    """A day and a time picked with buttons, read in `zone` with the same daylight-saving rules
+    as `parse_when`: a time that doesn't exist is Invalid, a time that happens twice is asked.
+    `now` is needed for `in_past`. The purpose is the caller's business (check `in_past`)."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("combine needs an aware `now`")
+    ctx = _Ctx(now=now.astimezone(UTC), zone=zone, order="DMY", purpose="any")
+    clock = at.replace(tzinfo=None, fold=0)
+    instants = _instants(day, clock, zone)
+    if not instants:
+        return _gap(day, clock, ctx)
+    return _one_or_ask([_parsed(moment, ctx) for moment in instants])

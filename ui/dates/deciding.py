@@ -1,0 +1,308 @@
+"""Deciding which day and which moment a reading means, for the purpose, in the zone."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from ui.dates.words import (
+    _DAY_ABBR,
+    _DAY_NAMES,
+    _MONTH_ABBR,
+    MAX_YEARS_AWAY,
+    Ambiguous,
+    Invalid,
+    Parsed,
+    Result,
+    _Ctx,
+    _Date,
+    _daytime,
+    _instants,
+    _no_leap_day,
+    _Time,
+    format_choice,
+)
+
+# --- deciding which day and moment -----------------------------------------------------------
+
+
+def _resolve_time_alone(at: _Time, ctx: _Ctx) -> Result:
+    """A time without a date: today, moved or refused as the purpose needs."""
+    today, tomorrow = ctx.today, ctx.today + timedelta(days=1)
+    if at.kind == "midnight":
+        last = [_parsed(m, ctx) for m in _instants_or_first(today, time(0), ctx.zone)]
+        coming = [_parsed(m, ctx) for m in _instants_or_first(tomorrow, time(0), ctx.zone)]
+        if ctx.purpose == "future":
+            return _one_or_ask(coming)
+        if ctx.purpose == "past":
+            return _one_or_ask(last)
+        return _one_or_ask(last + coming, "Midnight last night or midnight tonight?")
+    if at.kind == "bare":
+        hours = [at.hour % 12, at.hour % 12 + 12]
+    else:
+        hours = [_daytime(at.hour) if at.kind == "clock" else at.hour]
+    options: list[Parsed] = []
+    problems: list[Invalid | _NotYet] = []
+    for hour in hours:
+        found = _time_today(time(hour, at.minute), ctx)
+        if isinstance(found, list):
+            options.extend(found)
+        else:
+            problems.append(found)
+    if not options:
+        gaps = [problem for problem in problems if isinstance(problem, Invalid)]
+        if gaps:
+            return gaps[0]
+        shown = [f"{problem.clock:%H:%M}" for problem in problems if isinstance(problem, _NotYet)]
+        if len(shown) == 2:
+            return Invalid(
+                f"Neither {shown[0]} nor {shown[1]} has come yet today. "
+                f"If you mean yesterday, type e.g. “yesterday {shown[1]}”."
+            )
+        return Invalid(
+            f"{shown[0]} hasn't come yet today. If you mean yesterday, type “yesterday {shown[0]}”."
+        )
+    times = " or ".join(dict.fromkeys(f"{o.local:%H:%M}" for o in options))
+    return _one_or_ask(options, f"Do you mean {times}?")
+
+
+@dataclass(frozen=True)
+class _NotYet:
+    """For "past": this time hasn't come yet today."""
+
+    clock: time
+
+
+def _time_today(clock: time, ctx: _Ctx) -> list[Parsed] | Invalid | _NotYet:
+    """A wall-clock time on its own, by purpose (see the module docstring)."""
+    today = ctx.today
+    instants = _instants(today, clock, ctx.zone)
+    wall = datetime.combine(today, clock)
+    now_wall = ctx.local_now.replace(tzinfo=None, second=0, microsecond=0)
+    if ctx.purpose == "future":
+        ahead = [m for m in instants if m >= ctx.minute_start]
+        if ahead:
+            return [_parsed(m, ctx) for m in ahead]
+        if not instants and wall >= now_wall:
+            return _gap(today, clock, ctx)
+        tomorrow = today + timedelta(days=1)
+        instants = _instants(tomorrow, clock, ctx.zone)
+        if not instants:
+            return _gap(tomorrow, clock, ctx)
+        return [_parsed(m, ctx) for m in instants]
+    if not instants:
+        if ctx.purpose == "past" and wall > now_wall:
+            return _NotYet(clock)
+        return _gap(today, clock, ctx)
+    options = [_parsed(m, ctx) for m in instants]
+    if ctx.purpose == "past":
+        options = [o for o in options if _has_happened(o, ctx)]
+        if not options:
+            return _NotYet(clock)
+    return options
+
+
+def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
+    """A date phrase, maybe with a time."""
+    if part.wording:
+        conflict = _wording_conflict(part.phrase, part.wording, ctx)
+        if conflict:
+            return conflict
+    placed = _place_time(part, at) if at else None
+    if isinstance(placed, Invalid):
+        return placed
+    days = _days(part, placed, ctx)
+    if isinstance(days, Invalid):
+        return days
+    options: list[Parsed] = []
+    for day in days:
+        if placed is None:
+            options.append(_parsed(_instants_or_first(day, time(0), ctx.zone)[0], ctx, False))
+            continue
+        clock, offset = placed
+        on = day + timedelta(days=offset)
+        instants = _instants(on, clock, ctx.zone)
+        if not instants:
+            return _gap(on, clock, ctx)
+        options.extend(_parsed(moment, ctx) for moment in instants)
+    if ctx.purpose == "past":
+        happened = [o for o in options if _has_happened(o, ctx)]
+        if not happened:
+            label = format_choice(options[0])
+            return Invalid(
+                f"{label} hasn't happened yet — you can only log something that has already "
+                "happened."
+            )
+        options = happened
+    question = None
+    if len(days) == 2 and len(options) == 2 and part.weekday is not None:
+        name = _DAY_NAMES[part.weekday]
+        last, coming = (f"{d.day} {_MONTH_ABBR[d.month - 1]}" for d in days)
+        question = f"Last {name} ({last}) or next {name} ({coming})?"
+    elif len(days) == 2 and len(options) == 2:  # a date without a year, exactly in between
+        first, second = (f"{d.day} {_MONTH_ABBR[d.month - 1]} {d.year}" for d in days)
+        question = f"Do you mean {first} or {second}?"
+    return _one_or_ask(options, question)
+
+
+def _place_time(part: _Date, at: _Time) -> tuple[time, int] | Invalid:
+    """The wall-clock time on the named day, and a day offset (midnight is the day's end)."""
+    if at.kind == "midnight":
+        return time(0), 1
+    hour = at.hour
+    if part.evening:
+        if at.kind in ("clock", "bare") and hour < 12:
+            hour += 12
+        if hour < 17:
+            shown = f"{hour:02}:{at.minute:02}"
+            return Invalid(f"{shown} isn't tonight. Try e.g. “tonight 8pm”, or “today {shown}”.")
+    elif at.kind in ("clock", "bare"):
+        hour = _daytime(hour)
+    return time(hour, at.minute), 0
+
+
+def _days(part: _Date, placed: tuple[time, int] | None, ctx: _Ctx) -> list[date] | Invalid:
+    """Which day(s) the phrase names, for this purpose."""
+    if part.day is not None:
+        days = [part.day]
+    elif part.weekday is not None:
+        days = _weekday_days(part.weekday, part.modifier, placed, ctx)
+    else:
+        assert part.month_day is not None
+        found = _year_for(*part.month_day, ctx)
+        if isinstance(found, Invalid):
+            return found
+        days = found
+    for day in days:
+        if abs(day.year - ctx.today.year) > MAX_YEARS_AWAY:
+            return Invalid(f"{day.year} is a long way off — please check the date.")
+        if part.named_weekday is not None and day.weekday() != part.named_weekday:
+            shown = f"{day.day} {_MONTH_ABBR[day.month - 1]} {day.year}"
+            return Invalid(
+                f"{shown} is a {_DAY_NAMES[day.weekday()]}, not a {_DAY_NAMES[part.named_weekday]}."
+            )
+    return days
+
+
+def _weekday_days(
+    weekday: int, modifier: str | None, placed: tuple[time, int] | None, ctx: _Ctx
+) -> list[date]:
+    today = ctx.today
+    ahead = (weekday - today.weekday()) % 7
+    coming = today + timedelta(days=ahead or 7)  # strictly after today
+    last = today - timedelta(days=(today.weekday() - weekday) % 7 or 7)  # strictly before
+    if modifier == "next":
+        return [coming]
+    if modifier == "last":
+        return [last]
+    if modifier == "this":
+        return [today + timedelta(days=weekday - today.weekday())]
+    if ahead != 0:  # today isn't that weekday
+        return {"future": [coming], "past": [last]}.get(ctx.purpose, [last, coming])
+    if ctx.purpose == "future":  # today only with a time still ahead (this minute counts)
+        return [today] if placed and _wall_versus_now(today, placed, ctx) >= 0 else [coming]
+    if ctx.purpose == "past":  # today unless the time hasn't come yet
+        return [today] if not placed or _wall_versus_now(today, placed, ctx) <= 0 else [last]
+    return [today]
+
+
+def _wall_versus_now(day: date, placed: tuple[time, int], ctx: _Ctx) -> int:
+    """-1, 0 or 1: this wall-clock time on `day` is before, in, or after the current minute."""
+    clock, offset = placed
+    wall = datetime.combine(day + timedelta(days=offset), clock)
+    now_wall = ctx.local_now.replace(tzinfo=None, second=0, microsecond=0)
+    return (wall > now_wall) - (wall < now_wall)
+
+
+def _year_for(month: int, day: int, ctx: _Ctx) -> list[date] | Invalid:
+    """The year of a date typed without one (see the module docstring)."""
+    today = ctx.today
+
+    def stand_in(year: int) -> date:  # 29/2 stands in as 28/2 while choosing the year
+        return date(year, month, min(day, monthrange(year, month)[1]))
+
+    year = today.year
+    if ctx.purpose == "future":
+        years = [year if stand_in(year) >= today else year + 1]
+    elif ctx.purpose == "past":
+        years = [year if stand_in(year) <= today else year - 1]
+    else:
+        distance = {y: abs((stand_in(y) - today).days) for y in (year - 1, year, year + 1)}
+        nearest = min(distance.values())
+        years = [y for y, d in distance.items() if d == nearest]
+    valid = [y for y in years if day <= monthrange(y, month)[1]]
+    if not valid:
+        return _no_leap_day(years[0], lambda d, m, y: f"{d} {_MONTH_ABBR[m - 1]} {y}")
+    return [date(y, month, day) for y in valid]
+
+
+# --- moments ---------------------------------------------------------------------------------
+
+
+def _instants_or_first(day: date, clock: time, zone: tzinfo) -> list[datetime]:
+    """Like `_instants`, but a time in a gap gives the first instant after the gap (for the
+    start of a day whose midnight doesn't exist)."""
+    instants = _instants(day, clock, zone)
+    if instants:
+        return instants[:1]
+    return [datetime.combine(day, clock).replace(tzinfo=zone, fold=0).astimezone(UTC)]
+
+
+def _parsed(moment: datetime, ctx: _Ctx, has_time: bool = True) -> Parsed:
+    moment = moment.astimezone(UTC)
+    local = moment.astimezone(ctx.zone)
+    in_past = moment < ctx.now if has_time else local.date() < ctx.today
+    return Parsed(moment=moment, local=local, has_time=has_time, in_past=in_past)
+
+
+def _has_happened(parsed: Parsed, ctx: _Ctx) -> bool:
+    if not parsed.has_time:
+        return parsed.local.date() <= ctx.today
+    return parsed.moment < ctx.minute_start + timedelta(minutes=1)
+
+
+def _gap(day: date, clock: time, ctx: _Ctx) -> Invalid:
+    """A wall-clock time skipped when the clocks go forward; suggest the same instant on the
+    new clock (02:30 → 03:30)."""
+    wall = datetime.combine(day, clock)
+    # In a gap, fold=0 reads the wall time with the offset from before the change.
+    moved = wall.replace(tzinfo=ctx.zone, fold=0).astimezone(UTC).astimezone(ctx.zone)
+    label = f"{_DAY_ABBR[day.weekday()]} {day.day} {_MONTH_ABBR[day.month - 1]}"
+    return Invalid(
+        f"There is no {clock:%H:%M} on {label} — the clocks go forward that night. "
+        f"Try “{label} {moved:%H:%M}”."
+    )
+
+
+def _wording_conflict(phrase: str, wording: str, ctx: _Ctx) -> Invalid | None:
+    if ctx.purpose == "future" and wording == "past":
+        return Invalid(f"“{phrase}” is in the past — an appointment needs a future time.")
+    if ctx.purpose == "past" and wording == "future":
+        return Invalid(
+            f"“{phrase}” is in the future — you can only log something that has already happened."
+        )
+    return None
+
+
+def _one_or_ask(options: list[Parsed], question: str | None = None) -> Parsed | Ambiguous:
+    """One option is the answer; more become a question with one button each."""
+    unique = list({(o.moment, o.has_time): o for o in options}.values())
+    unique.sort(key=lambda o: (o.moment, o.has_time))
+    if len(unique) == 1:
+        return unique[0]
+    first = unique[0].local
+    same_wall = all(
+        o.local.replace(tzinfo=None, fold=0) == first.replace(fold=0, tzinfo=None) for o in unique
+    )
+    if same_wall and all(o.has_time for o in unique):
+        day = f"{_DAY_ABBR[first.weekday()]} {first.day} {_MONTH_ABBR[first.month - 1]}"
+        zones = [o.local.tzname() for o in unique]
+        question = (
+            f"The clocks go back on {day}, so {first:%H:%M} happens twice. "
+            f"Do you mean the first ({zones[0]}) or the second ({zones[1]})?"
+        )
+    elif question is None or len(unique) > 3:
+        labels = [format_choice(o) for o in unique]
+        question = f"Which do you mean: {', '.join(labels[:-1])} or {labels[-1]}?"
+    return Ambiguous(question=question, options=unique)

@@ -1,0 +1,192 @@
+"""The words, limits and result types of the date reader (see ui/dates/__init__.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, tzinfo
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+DateOrder = Literal["DMY", "MDY"]
+Purpose = Literal["past", "future", "any"]
+
+MAX_LENGTH = 100
+MAX_YEARS_AWAY = 10
+
+
+@dataclass(frozen=True)
+class Parsed:
+    moment: datetime  # aware, UTC
+    local: datetime  # aware, in the worker's zone
+    has_time: bool
+    in_past: bool
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    question: str
+    options: list[Parsed]
+
+
+@dataclass(frozen=True)
+class Invalid:
+    reason: str
+
+
+Result = Parsed | Ambiguous | Invalid
+_Example = Callable[..., str]  # (day, month, year=None) -> an example in the style typed
+
+# --- words -----------------------------------------------------------------------------------
+
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_WEEKDAYS = {
+    **dict.fromkeys(("mon", "monday"), 0),
+    **dict.fromkeys(("tue", "tues", "tuesday"), 1),
+    **dict.fromkeys(("wed", "weds", "wednesday"), 2),
+    **dict.fromkeys(("thu", "thur", "thurs", "thursday"), 3),
+    **dict.fromkeys(("fri", "friday"), 4),
+    **dict.fromkeys(("sat", "saturday"), 5),
+    **dict.fromkeys(("sun", "sunday"), 6),
+}
+_MONTHS = {
+    **{name.lower(): number for number, name in enumerate(_MONTH_NAMES, 1)},
+    **{name.lower(): number for number, name in enumerate(_MONTH_ABBR, 1)},
+    "sept": 9,
+}
+_UNITS = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
+    **dict.fromkeys(("d", "day", "days"), "days"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "weeks"),
+    **dict.fromkeys(("mo", "mos", "month", "months"), "months"),
+}
+_DAY_WORDS: dict[str, tuple[int, Literal["past", "future"] | None]] = {
+    "today": (0, None),
+    "tonight": (0, None),
+    "tonite": (0, None),
+    "tomorrow": (1, "future"),
+    "tmrw": (1, "future"),
+    "tmr": (1, "future"),
+    "day after tomorrow": (2, "future"),
+    "yesterday": (-1, "past"),
+    "yday": (-1, "past"),
+    "day before yesterday": (-2, "past"),
+}
+_FILLER = {"at", "on", "the", "of", "@"}
+
+UNREADABLE = "I couldn't read that as a date. Try “tomorrow 3pm”, “fri 9:30” or “2026-12-03 14:00”."
+TOO_LONG = "That's too long for a date. Try something short like “tomorrow 3pm”."
+EMPTY = "Please type a date or a time, like “tomorrow 3pm” or “fri 9:30”."
+
+
+# --- the pieces of a reading -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    now: datetime  # UTC
+    zone: ZoneInfo
+    order: DateOrder
+    purpose: Purpose
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.zone)
+
+    @property
+    def today(self) -> date:
+        return self.local_now.date()
+
+    @property
+    def minute_start(self) -> datetime:
+        """The start of the current minute (UTC): this minute counts as 'now' both ways."""
+        return self.now.replace(second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class _Time:
+    """A time as typed. `kind`: exact (as written), clock (1–12 with minutes, daytime rule),
+    bare (1–12 alone), midnight."""
+
+    hour: int
+    minute: int
+    kind: Literal["exact", "clock", "bare", "midnight"]
+
+
+@dataclass(frozen=True)
+class _Date:
+    """A date phrase as typed, before the purpose decides which day it is."""
+
+    phrase: str
+    day: date | None = None  # a fixed day
+    weekday: int | None = None  # weekday phrases (0 = Monday)
+    modifier: Literal["next", "last", "this"] | None = None
+    month_day: tuple[int, int] | None = None  # a date without a year
+    named_weekday: int | None = None  # "fri 4 dec": the weekday typed before a date
+    wording: Literal["past", "future"] | None = None  # the words themselves name past/future
+    evening: bool = False  # "tonight"
+
+
+# --- shared by reading and deciding ------------------------------------------------------
+
+
+def format_choice(parsed: Parsed, *, now: datetime | None = None) -> str:
+    """A short local label for a button: "Fri 4 Dec 09:30" (date only: "Fri 4 Dec"). A time
+    that happens twice on a fall-back night gets its zone abbreviation: "Sun 25 Oct 02:30 CET".
+    Given `now`, a date in another year than now's shows the year: "Sat 3 Jan 2027 09:30"."""
+    local = parsed.local
+    label = f"{_DAY_ABBR[local.weekday()]} {local.day} {_MONTH_ABBR[local.month - 1]}"
+    if now is not None and now.astimezone(local.tzinfo).year != local.year:
+        label += f" {local.year}"
+    if not parsed.has_time:
+        return label
+    label += f" {local:%H:%M}"
+    if local.tzinfo is not None and len(_instants(local.date(), local.time(), local.tzinfo)) > 1:
+        label += f" {local.tzname()}"
+    return label
+
+
+def _daytime(hour: int) -> int:
+    """The daytime rule for an hour 1–12 without am/pm: 7–12 as is, 1–6 afternoon."""
+    return hour + 12 if 1 <= hour <= 6 else hour
+
+
+def _no_leap_day(year: int, example: _Example) -> Invalid:
+    return Invalid(
+        f"There is no 29 February in {year} — it isn't a leap year. "
+        f"Try e.g. “{example(28, 2, year)}”."
+    )
+
+
+def _try(example: str) -> str:
+    return f" Try e.g. “{example} 14:00”."
+
+
+def _instants(day: date, clock: time, zone: tzinfo) -> list[datetime]:
+    """Every UTC instant at which the wall clock in `zone` shows `day clock`: one on most days,
+    two on a fall-back night (earlier first), none in a spring-forward gap."""
+    wall = datetime.combine(day, clock.replace(tzinfo=None, fold=0))
+    found: list[datetime] = []
+    for fold in (0, 1):
+        moment = wall.replace(tzinfo=zone, fold=fold).astimezone(UTC)
+        if moment.astimezone(zone).replace(tzinfo=None) == wall and moment not in found:
+            found.append(moment)
+    return sorted(found)

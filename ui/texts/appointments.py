@@ -1,0 +1,127 @@
+"""Texts of /appt, /visit, appointment cards, /today and /week.
+
+See ui/texts/__init__.py for how texts are written.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ui.texts.common import INTERACTION_NAMES
+
+# Appointments and visits
+APPOINTMENT = "Appointment"
+PLACE = "Place"
+REASON = "Reason"
+PART_OF_SERIES = "🔁 Part of a repeating series"
+MARK_DONE = "✅ Done"
+NO_SHOW = "🚫 No-show"
+RESCHEDULE = "🕒 Reschedule"
+CANCEL_APPOINTMENT = "✖ Cancel visit"
+APPOINTMENT_STATUS_NAMES = {
+    "scheduled": "Scheduled",
+    "completed": "✅ Completed",
+    "no_show": "🚫 No-show",
+    "cancelled": "✖ Cancelled",
+}
+APPOINTMENT_STATUS_MARK = {"completed": " ✅", "no_show": " 🚫", "cancelled": " ✖"}
+TODAY_TITLE = "Today"
+WEEK_TITLE = "This week"
+NOTHING_TODAY = "Nothing scheduled today. Schedule with /appt."
+APPOINTMENT_GONE = "That appointment isn't available any more."
+APPOINTMENT_NOT_SCHEDULED = "That appointment is no longer scheduled."
+ASK_CANCEL_REASON = "Why is it cancelled?"
+CANCEL_REASONS = {
+    "client": "Client cancelled",
+    "unwell": "Client unwell",
+    "worker": "Worker unavailable",
+    "other": "Other",
+}
+WHOLE_SERIES = "All following visits too"
+NO_SHOW_RECORDED = "Recorded as a no-show."
+APPT_ASK_CLIENT = "<b>New appointment.</b> With which client?"
+APPT_NEED_TIME = "At what time? For example “14:30” or “3pm”."
+APPT_ASK_DAY_AGAIN = "Which day then? Tap, or type e.g. “tomorrow 3pm”."
+APPT_ASK_PLACE = "Where? Type an address or a short place name."
+APPT_SAVED_TOAST = "Appointment saved."
+YES_SCHEDULE = "Yes, schedule it"
+PICK_ANOTHER = "Pick another time"
+NEW_APPOINTMENT = "New appointment"
+REPEATS = "Repeats"
+DURATION = "⏱ Duration"
+KIND = "Kind"
+REPEAT = "🔁 Repeat"
+PLACE_BUTTON = "📍 Place"
+RECURRENCE_NAMES = {
+    "none": "no",
+    "weekly": "every week",
+    "biweekly": "every 2 weeks",
+    "monthly": "every month",
+}
+
+
+def appt_ask_day(code: str, name: str) -> str:
+    return (
+        f"Appointment with <b>{code} · {escape(name)}</b>. Which day?\n"
+        "Tap, or type e.g. “tomorrow 3pm”, “fri 9:30”, “12/3 14:00”."
+    )
+
+
+def appt_ask_new_day(code: str, current: str) -> str:
+    return f"Move {code}'s appointment ({current}) to which day? Tap, or type a new date and time."
+
+
+def appt_ask_time(day) -> str:
+    return f"{day:%a} {day.day} {day:%b}: at what time? Tap, or type e.g. “14:30”."
+
+
+def appt_in_past(when: str) -> str:
+    return f"{when} is in the past. Schedule it anyway?"
+
+
+# /visit
+VISIT = "Visit"
+OUTCOME = "Outcome"
+OUTCOME_BUTTON = "Outcome"
+ADD_NOTE = "📝 Note"
+VISIT_ASK_CLIENT = "<b>Log a visit.</b> Which client?"
+VISIT_WHEN_FUTURE = "That's in the future. To plan a visit, use /appt."
+VISIT_ASK_NOTE = "Type the note for this visit (one or several messages), then tap ✅ Save."
+VISIT_SAVED_TOAST = "Visit logged."
+DRAFT_RESUMED = "Here is the visit you left unfinished:"
+
+
+def visit_ask_when(code: str, name: str) -> str:
+    return (
+        f"Visit with <b>{code} · {escape(name)}</b>. When was it? "
+        "Tap, or type e.g. “2h ago”, “yesterday 14:00”."
+    )
+
+
+def visit_saved(code: str, name: str, when: str, outcome: str) -> str:
+    return (
+        f"✅ <b>Visit logged</b> · {code} · {escape(name)}\n{when} · "
+        f"{APPOINTMENT_STATUS_NAMES[outcome]}"
+    )
+
+
+# ✅ Done before the appointment's start, and a visit near a scheduled appointment
+LOG_NOW_YES = "Yes, it happened now"
+LOG_NOW_NO = "No"
+VISIT_LEFT_SCHEDULED = "OK, the appointment stays scheduled."
+SAME_VISIT_NO = "No, another visit"
+
+
+def visit_log_now(when: str, minutes: int, kind: str) -> str:
+    return (
+        f"This visit is planned for {when} · {minutes} min · "
+        f"{INTERACTION_NAMES.get(kind, kind)}. Log it as happened now?"
+    )
+
+
+def visit_same(at: str) -> str:
+    return f"Is this the {at} visit?"
+
+
+def visit_same_yes(at: str) -> str:
+    return f"Yes, the {at} visit"

@@ -1,0 +1,41 @@
+"""The command menu and /help, assembled from each feature's commands.
+
+See ui/texts/__init__.py for how texts are written.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from storage.models import Role
+from ui.texts.common import LEAD_COMMANDS, ROLE_NAMES, WORKER_COMMANDS
+from ui.texts.digest import DIGEST_COMMANDS
+from ui.texts.plans import PLAN_COMMANDS
+from ui.texts.record import HISTORY_COMMAND
+from ui.texts.referrals import REFERRAL_COMMANDS
+
+# ── The command menu ─────────────────────────────────────────────────────────
+# Assembled last: each section above defines its own commands.
+MENU_COMMANDS = [
+    *WORKER_COMMANDS[:5],
+    ("intake", "Guided intake of a new client"),
+    *PLAN_COMMANDS,
+    *REFERRAL_COMMANDS,
+    HISTORY_COMMAND,
+    *WORKER_COMMANDS[5:],
+]
+LEAD_MENU_COMMANDS = LEAD_COMMANDS + DIGEST_COMMANDS
+
+
+def help_text(role: str) -> str:
+    lines = ["<b>What I can do</b>"]
+    commands = MENU_COMMANDS + (LEAD_MENU_COMMANDS if role != Role.WORKER else [])
+    lines += [f"/{name} — {escape(description)}" for name, description in commands]
+    return "\n".join(lines)
+
+
+def welcome(name: str, role: str) -> str:
+    return (
+        f"Welcome to Caseline, <b>{escape(name)}</b>! You're signed in as {ROLE_NAMES[role]}.\n\n"
+        + help_text(role)
+    )
