@@ -21,12 +21,13 @@ from bot.reminders import alerts
 from bot.reminders import planning as reminders
 from bot.reminders.sending import DrainReport, OutboxSender, Rendered
 from domain.clock import Clock
+from domain.rules.appointments import is_scheduled
 from domain.settings import Settings
 from domain.usecases.reminders import SnoozeOption
 from domain.work import Work
 from storage import outbox
 from storage.db import Database
-from storage.models import Appointment, AppointmentStatus, Client, OutboxMessage, Worker
+from storage.models import Appointment, Client, OutboxMessage, Worker
 from ui import texts
 from ui.callbacks import pack
 from ui.splitting import pack_blocks
@@ -94,7 +95,7 @@ class Reminders:
         appointment = await session.get(Appointment, row.subject_id)
         if (
             appointment is None
-            or appointment.status != AppointmentStatus.SCHEDULED
+            or not is_scheduled(appointment.status)
             or appointment.starts_at.isoformat() != row.payload.get("starts_at")
         ):
             return None
@@ -208,7 +209,7 @@ def appointment_view(
     label = client_label(client, private)
     kind = texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind)
     open_client = InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id))
-    if appointment.status != AppointmentStatus.SCHEDULED:
+    if not is_scheduled(appointment.status):
         status = texts.APPOINTMENT_STATUS_NAMES.get(appointment.status, appointment.status)
         text = texts.appointment_reminder_closed(at, label, kind, status)
         return text, InlineKeyboardMarkup([[open_client]])

@@ -15,10 +15,11 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import AlreadySaved, Refused, Saved, Stale
+from domain.rules.appointments import is_scheduled
 from domain.rules.routine import ReminderKind, Routine
 from domain.work import Work
 from storage import audit, clients, outbox
-from storage.models import Appointment, AppointmentStatus, Client, OutboxMessage, Worker
+from storage.models import Appointment, Client, OutboxMessage, Worker
 from storage.workers import Actor
 
 SNOOZE_FOR = timedelta(hours=1)
@@ -72,7 +73,7 @@ async def snooze_reminder(
         routine = Routine.of(worker, work.settings.timezone)
         if row.snoozed_until is not None and row.snoozed_until > now:
             return AlreadySaved(Snoozed(routine.local(row.snoozed_until)))
-        if appointment.status != AppointmentStatus.SCHEDULED:
+        if not is_scheduled(appointment.status):
             return Stale(AppointmentNow(appointment, client or await _client(session, appointment)))
         until = now + SNOOZE_FOR
         if option is SnoozeOption.TOMORROW:
