@@ -49,6 +49,7 @@ from conversations.pickers import (
     time_keyboard,
 )
 from domain.results import AlreadySaved, Saved, Stale
+from domain.rules.appointments import DEFAULT_MINUTES
 from domain.usecases import appointments as usecases
 from storage import appointments
 from storage.appointments import Recurrence
@@ -64,7 +65,7 @@ CLIENT, DAY, TIME, PAST_OK, CARD, PLACE = range(6)
 PREFIX = "ap"
 DRAFT = "appt"
 PLACE_MAX = 300
-DEFAULT_DURATION = 60
+DEFAULT_DURATION = DEFAULT_MINUTES
 SCHEDULABLE_KINDS = (
     InteractionType.HOME_VISIT,
     InteractionType.OFFICE,

@@ -48,6 +48,7 @@ from conversations.pickers import (
     moment_from_text,
 )
 from domain.results import Confirm, Gone, Invalid, Refused, Stale
+from domain.rules.appointments import DEFAULT_KIND, DEFAULT_MINUTES
 from domain.usecases import appointments as usecases
 from storage import appointments, notes
 from storage.models import AppointmentStatus, InteractionType
@@ -62,7 +63,7 @@ log = logging.getLogger(__name__)
 CLIENT, WHEN, CARD, NOTE, LOG_NOW, SAME = range(6)
 PREFIX = "vs"
 DRAFT = "visit"
-DEFAULT_DURATION = 60
+DEFAULT_DURATION = DEFAULT_MINUTES
 VISIT_KINDS = (
     InteractionType.HOME_VISIT,
     InteractionType.OFFICE,
@@ -80,13 +81,15 @@ class VisitDraft(cards.Draft):
     client: ClientRef | None = None
     start: datetime | None = None
     duration: int = DEFAULT_DURATION
-    kind: InteractionType = InteractionType.HOME_VISIT
+    kind: InteractionType = DEFAULT_KIND
     outcome: AppointmentStatus = AppointmentStatus.COMPLETED
     parts: list[str] = field(default_factory=list)  # the note, message by message
     appointment: int | None = None  # the appointment this visit completes
     card: tuple[int, int] | None = None  # (chat, message) of the card ✅ Done was pressed on
     offered: int | None = None  # the appointment asked about ("Is this the 14:00 visit?")
     declined: list[int] = field(default_factory=list)  # appointments it is not
+    # What the worker set on the card ("duration", "kind"); the rest is as planned.
+    chosen: list[str] = field(default_factory=list)
 
     @property
     def note(self) -> str:
@@ -106,6 +109,7 @@ class VisitDraft(cards.Draft):
             "card": list(self.card) if self.card is not None else None,
             "offered": self.offered,
             "declined": list(self.declined) or None,
+            "chosen": list(self.chosen) or None,
         }
         return data | {key: value for key, value in optional.items() if value is not None}
 
@@ -118,13 +122,12 @@ class VisitDraft(cards.Draft):
             client=ClientRef.from_json(data["client"]) if data.get("client") else None,
             start=datetime.fromisoformat(data["start"]) if data.get("start") else None,
             duration=duration if isinstance(duration, int) else DEFAULT_DURATION,
-            kind=InteractionType(kind)
-            if kind in set(InteractionType)
-            else InteractionType.HOME_VISIT,
+            kind=InteractionType(kind) if kind in set(InteractionType) else DEFAULT_KIND,
             outcome=AppointmentStatus(outcome)
             if outcome in set(AppointmentStatus)
             else AppointmentStatus.COMPLETED,
             parts=[str(part) for part in data.get("parts") or []],
+            chosen=[str(key) for key in data.get("chosen") or []],
             appointment=_int_or_none(data.get("appointment")),
             card=(int(card[0]), int(card[1]))
             if isinstance(card, list) and len(card) == 2
@@ -203,7 +206,8 @@ async def from_appointment(update: Update, context: CaselineContext) -> int:
     _store(context, draft)
     if isinstance(result, Confirm):  # not started yet: never log a future contact
         keyboard = InlineKeyboardMarkup(
-            [[_button(texts.LOG_NOW_YES, "now", "yes"), _button(texts.LOG_NOW_NO, "now", "no")]]
+            # One per row: side by side, a phone cuts the labels short.
+            [[_button(texts.LOG_NOW_YES, "now", "yes")], [_button(texts.LOG_NOW_NO, "now", "no")]]
         )
         await update.effective_message.reply_text(
             texts.visit_log_now(
@@ -347,8 +351,10 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     duration = pressed.int_arg()
     if pressed.action == "dur" and duration is not None and duration in appointments.DURATION_RANGE:
         draft.duration = duration
+        draft.chosen.append("duration")
     elif pressed.action == "kind" and pressed.arg in {kind.value for kind in VISIT_KINDS}:
         draft.kind = InteractionType(pressed.arg)
+        draft.chosen.append("kind")
     elif pressed.action == "out" and pressed.arg in {o.value for o in OUTCOMES}:
         draft.outcome = AppointmentStatus(pressed.arg)
     _store(context, draft)
@@ -393,8 +399,8 @@ async def _save(update: Update, context: CaselineContext) -> int:
     entry = usecases.VisitEntry(
         client_id=draft.client.id,
         starts_at=draft.start,
-        duration_minutes=draft.duration,
-        kind=draft.kind,
+        duration_minutes=draft.duration if "duration" in draft.chosen else None,
+        kind=draft.kind if "kind" in draft.chosen else None,
         outcome=draft.outcome,
         note=draft.note,
         appointment_id=draft.appointment,
@@ -428,7 +434,9 @@ async def _save(update: Update, context: CaselineContext) -> int:
                 [_button(texts.CANCEL, "cancel")],
             ]
         )
-        await cards.show(update, texts.visit_same(at), keyboard)
+        kind = texts.INTERACTION_NAMES.get(offered.kind, offered.kind)
+        question = texts.visit_same(at, draft.client.code, draft.client.name, kind)
+        await cards.show(update, question, keyboard)
         return SAME
     saved = result.value  # Saved, or AlreadySaved (a Save repeated after a crash)
     ref = draft.client

@@ -32,9 +32,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from storage.models import AppointmentStatus
+from storage.models import AppointmentStatus, InteractionType
 
 MATCH_WINDOW = timedelta(minutes=90)
+# What a visit or appointment card starts with until the worker changes it.
+DEFAULT_MINUTES = 60
+DEFAULT_KIND = InteractionType.HOME_VISIT
 
 
 class Change(StrEnum):

@@ -58,8 +58,10 @@ class VisitEntry:
 
     client_id: int
     starts_at: datetime
-    duration_minutes: int
-    kind: InteractionType
+    # None: not chosen on the card — an appointment this visit completes keeps its own,
+    # a new visit takes the default (rules.DEFAULT_MINUTES, rules.DEFAULT_KIND).
+    duration_minutes: int | None
+    kind: InteractionType | None
     outcome: AppointmentStatus
     note: str = ""
     # The appointment this visit completes: the pressed card's, or the one confirmed.
@@ -280,7 +282,10 @@ async def log_visit(
     the worker already declined it; otherwise a new visit is recorded. A visit never
     starts in the future: Invalid(FUTURE)."""
     now = work.clock.now()
-    if entry.duration_minutes not in appointments.DURATION_RANGE:
+    if (
+        entry.duration_minutes is not None
+        and entry.duration_minutes not in appointments.DURATION_RANGE
+    ):
         return Invalid(DURATION)
     if len(entry.note) > notes.TEXT_MAX:
         return Invalid(NOTE_TOO_LONG)
@@ -318,7 +323,8 @@ async def log_visit(
             if pressed.client.id != client.id or verdict != rules.Verdict.ALLOWED:
                 return Stale(pressed)
             visit.starts_at = start
-            visit.duration_minutes, visit.kind = entry.duration_minutes, entry.kind
+            visit.duration_minutes = entry.duration_minutes or visit.duration_minutes
+            visit.kind = entry.kind or visit.kind
             await appointments.finish(session, visit, client, status=entry.outcome, now=now)
         else:
             offered = await _match(session, client.id, entry)
@@ -329,8 +335,8 @@ async def log_visit(
                 client=client,
                 worker_id=actor.id,
                 starts_at=entry.starts_at,
-                duration_minutes=entry.duration_minutes,
-                kind=entry.kind,
+                duration_minutes=entry.duration_minutes or rules.DEFAULT_MINUTES,
+                kind=entry.kind or rules.DEFAULT_KIND,
                 status=entry.outcome,
                 now=now,
             )
@@ -339,7 +345,7 @@ async def log_visit(
                 session,
                 client=client,
                 author_id=actor.id,
-                interaction_type=entry.kind
+                interaction_type=InteractionType(visit.kind)
                 if entry.outcome == AppointmentStatus.COMPLETED
                 else InteractionType.OTHER,
                 occurred_at=visit.starts_at,

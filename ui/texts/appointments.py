@@ -106,8 +106,8 @@ def visit_saved(code: str, name: str, when: str, outcome: str) -> str:
 
 
 # ✅ Done before the appointment's start, and a visit near a scheduled appointment
-LOG_NOW_YES = "Yes, it happened now"
-LOG_NOW_NO = "No"
+LOG_NOW_YES = "✅ Yes, it happened now"
+LOG_NOW_NO = "No, keep it planned"
 VISIT_LEFT_SCHEDULED = "OK, the appointment stays scheduled."
 SAME_VISIT_NO = "No, another visit"
 
@@ -119,8 +119,12 @@ def visit_log_now(when: str, minutes: int, kind: str) -> str:
     )
 
 
-def visit_same(at: str) -> str:
-    return f"Is this the {at} visit?"
+def visit_same(at: str, code: str, name: str, kind: str) -> str:
+    """Asked before a visit is logged next to a scheduled appointment (never merged silently)."""
+    return (
+        f"<b>{code} · {escape(name)}</b> has a {kind.lower()} planned at {at}.\n"
+        f"Is this the {at} visit?"
+    )
 
 
 def visit_same_yes(at: str) -> str:
