@@ -53,7 +53,7 @@ warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_messag
 GATE_GROUP = -1
 
 
-class CaselineApplication(Application):  # type: ignore[type-arg]
+class CaselineApplication(Application):
     """Writes persistence right after each update, not once a minute: a crash must
     never lose a conversation step the worker already answered."""
 
@@ -74,7 +74,7 @@ class CaselineApplication(Application):  # type: ignore[type-arg]
             await self.process_error(update=None, error=error)
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(
         [BotCommand(name, description) for name, description in texts.MENU_COMMANDS],
         scope=BotCommandScopeDefault(),
@@ -84,7 +84,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await services.reminders.bot.initialize()
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
     if services.reminders is not None:
         await services.reminders.bot.shutdown()
@@ -121,7 +121,7 @@ def build_application(
     rate_limiter: bool = True,
     scheduler: bool = True,
     dispose_db: bool = False,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     """The bot. `scheduler=False` leaves reminders to a `caseline scheduler` process;
     the tick job then does not run here (the outbox is still written, e.g. risk alerts)."""
     clock = clock or Clock()

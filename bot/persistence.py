@@ -35,8 +35,14 @@ USER_SCOPE = "user"
 CHAT_SCOPE = "chat"
 # Effectively never: we flush ourselves after each update.
 NO_INTERVAL = 24 * 3600
+
+
+class _Drop:
+    """The type of `_DROP`, so a staged value is a user's data or this marker."""
+
+
 # A staged user-data value meaning "delete the row".
-_DROP = object()
+_DROP = _Drop()
 
 
 def _key(key: ConversationKey) -> str:
@@ -62,7 +68,7 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
         self._written: dict[tuple[str, str], str] = {}
         # Staged since the last write, the newest value per row.
         self._conversations: dict[tuple[str, str], object | None] = {}
-        self._data: dict[tuple[str, str], object] = {}
+        self._data: dict[tuple[str, str], dict[str, Any] | _Drop] = {}
         self._write_lock = asyncio.Lock()
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
@@ -115,13 +121,13 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
                 async with self.db.session() as session:
                     for (name, key), state in conversations.items():
                         await persistence_store.save_conversation(session, name, key, state, now)
-                    for (scope, key), encoded in data.items():
-                        if encoded is _DROP:
+                    for scope, key in data:
+                        # `_encode` gave `_DROP` for exactly the staged `_DROP`s.
+                        value = staged[(scope, key)]
+                        if isinstance(value, _Drop):
                             await persistence_store.drop_data(session, scope, key)
                         else:
-                            await persistence_store.save_data(
-                                session, scope, key, staged[(scope, key)], now
-                            )
+                            await persistence_store.save_data(session, scope, key, value, now)
             except BaseException:
                 self._conversations = {**conversations, **self._conversations}
                 self._data = {**{row: staged[row] for row in data}, **self._data}

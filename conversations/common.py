@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -135,15 +136,18 @@ async def _as_if_no_dialog(update: Update, context: CaselineContext, ended: str)
 
     Uses only BaseHandler's public check_update/handle_update; the ended dialog itself
     is skipped (its state becomes END only when this step returns)."""
-    for group in sorted(context.application.handlers):
+    # PTB types `CallbackContext.application` with a context type variable that the
+    # property leaves unbound; this application is the one built with CaselineContext.
+    application = cast("Application[Any, CaselineContext, Any, Any, Any, Any]", context.application)
+    for group in sorted(application.handlers):
         if group < 0:
             continue  # the access gate has already let this update in
-        for handler in context.application.handlers[group]:
+        for handler in application.handlers[group]:
             if isinstance(handler, ConversationHandler) and handler.name == ended:
                 continue
             check = handler.check_update(update)
             if check is not None and check is not False:
-                await handler.handle_update(update, context.application, check, context)
+                await handler.handle_update(update, application, check, context)
                 return
     if update.callback_query is not None:
         await answer(update, texts.STALE_BUTTON)

@@ -10,6 +10,7 @@ The draft lives in user_data["newclient"], persisted, so a restart resumes the s
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -58,7 +59,8 @@ async def start(update: Update, context: CaselineContext) -> int:
 
 
 async def name_given(update: Update, context: CaselineContext) -> int:
-    return await _accept_name(update, context, update.effective_message.text)
+    # Reached through filters.TEXT only, so the message has its text.
+    return await _accept_name(update, context, cast(str, update.effective_message.text))
 
 
 async def _accept_name(update: Update, context: CaselineContext, raw: str) -> int:

@@ -23,7 +23,16 @@ from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, zone_of
-from ui.dates import Ambiguous, Invalid, Parsed, combine, parse_when, quick_days, quick_times
+from ui.dates import (
+    Ambiguous,
+    Invalid,
+    Parsed,
+    Purpose,
+    combine,
+    parse_when,
+    quick_days,
+    quick_times,
+)
 from ui.replies import answer, remove_keyboard
 from ui.timefmt import short_datetime
 
@@ -162,7 +171,7 @@ def options_keyboard(prefix: str, options: list[Parsed], zone) -> InlineKeyboard
 
 
 async def moment_from_text(
-    update: Update, context: CaselineContext, prefix: str, purpose: str
+    update: Update, context: CaselineContext, prefix: str, purpose: Purpose
 ) -> Parsed | None:
     """Typed date/time → Parsed; asks back (and returns None) when unclear."""
     result = parse_when(
@@ -222,7 +231,7 @@ def day_step(
     state: int,
     chosen: DayChosen,
     *,
-    purpose: str = "future",
+    purpose: Purpose = "future",
     passed: str | None = None,
 ) -> list[BaseHandler]:
     """The handlers of a choose-a-day state: a typed date read by ui/dates.py's

@@ -38,7 +38,7 @@ class ControlRequest:
 
     def query_int(self, name: str, default: int | None = None) -> int | None:
         value = self.query.get(name)
-        return default if value in (None, "") else int(value)  # type: ignore[arg-type]
+        return default if value in (None, "") else int(value)
 
 
 Route = Callable[[ControlRequest], Awaitable[Any]]

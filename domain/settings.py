@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,9 @@ from storage.db import DatabaseURLError, async_url
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+# How a typed all-numbers date is read: 4/12 is 4 December (DMY) or April 12 (MDY).
+DateOrder = Literal["DMY", "MDY"]
+_DATE_ORDERS: dict[str, DateOrder] = {"DMY": "DMY", "MDY": "MDY"}
 
 
 class ConfigError(Exception):
@@ -35,7 +39,7 @@ class Settings:
     webhook_port: int
     webhook_secret: str | None
     conversation_timeout_minutes: int
-    date_order: str
+    date_order: DateOrder
     private_previews: bool
     reminder_tick_seconds: int
     send_timeout_seconds: int = 20
@@ -107,9 +111,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     webhook_url = env.get("CASELINE_WEBHOOK_URL", "").strip() or None
     if webhook_url:
         _http_url("CASELINE_WEBHOOK_URL", webhook_url)
-    date_order = env.get("CASELINE_DATE_ORDER", "DMY").strip().upper()
-    if date_order not in ("DMY", "MDY"):
-        raise ConfigError(f"CASELINE_DATE_ORDER must be DMY or MDY, not {date_order!r}")
+    order_text = env.get("CASELINE_DATE_ORDER", "DMY").strip().upper()
+    date_order = _DATE_ORDERS.get(order_text)
+    if date_order is None:
+        raise ConfigError(f"CASELINE_DATE_ORDER must be DMY or MDY, not {order_text!r}")
     return Settings(
         bot_token=token,
         database_url=database_url,

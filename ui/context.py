@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -32,6 +32,21 @@ class CaselineContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], di
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.actor: Actor | None = None
+
+    @property
+    def user_data(self) -> dict[str, Any]:
+        """The worker's own data. PTB types it Optional (an update may have no user), but
+        the access gate stops every update without one before any handler runs, so behind
+        it there always is a user and so a dict."""
+        data = super().user_data
+        if data is None:
+            raise PermissionError("update without a user reached a handler past the gate")
+        return data
+
+    @user_data.setter
+    def user_data(self, value: object) -> NoReturn:
+        # PTB refuses to replace the dict (its own setter raises); so does this one.
+        raise AttributeError("context.user_data can't be replaced; change its items instead")
 
     @property
     def services(self) -> Services:

@@ -137,7 +137,7 @@ def agenda(
     empty: str,
 ) -> View:
     lines = [f"<b>{title}</b>"]
-    rows = []
+    rows: list[list[InlineKeyboardButton]] = []
     for day, items in days:
         if len(days) > 1:
             lines.append("")

@@ -6,7 +6,9 @@ after it returned, its transaction committed.
 
 from __future__ import annotations
 
-from telegram import Update
+from typing import cast
+
+from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.reminders.rendering import appointment_view
@@ -56,7 +58,8 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
                 private=work.settings.private_previews,
                 row_id=None,
             )
-            await edit_pressed(update.callback_query, text, keyboard)
+            # A CallbackQueryHandler's callback: the update is a button press.
+            await edit_pressed(cast(CallbackQuery, update.callback_query), text, keyboard)
         case _:
             await answer(update, texts.STALE_BUTTON)
             await remove_keyboard(update)

@@ -74,9 +74,9 @@ class Reminders:
             if row.kind == reminders.APPOINTMENT or (
                 row.kind == reminders.SNOOZED and row.subject_type == "appointment"
             ):
-                return await self._appointment(session, row, worker, zone)
+                return await self._appointment(session, row, worker.chat_id, zone)
             if row.kind == reminders.AGENDA:
-                return await self._agenda(session, row, worker, zone)
+                return await self._agenda(session, row, worker, worker.chat_id, zone)
             if row.kind == reminders.RISK:
                 return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
             # A SNOOZED row with a text is one queued before snoozes named their appointment.
@@ -84,11 +84,11 @@ class Reminders:
                 return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))
         if row.kind == reminders.DIGEST:
             # Computed in its own unit of work (it audits the look), after this one.
-            return await self._digest(row, worker)
+            return await self._digest(row, worker, worker.chat_id)
         log.warning("outbox row %s has unknown kind %s", row.id, row.kind)
         return None
 
-    async def _appointment(self, session, row, worker: Worker, zone: ZoneInfo) -> Rendered | None:
+    async def _appointment(self, session, row, chat_id: int, zone: ZoneInfo) -> Rendered | None:
         """An appointment reminder, or a snoozed one coming back, written from the
         appointment as it stands now: nothing once it is done, cancelled or moved (a
         moved one gets its own reminder), else the time left or since it started."""
@@ -109,9 +109,11 @@ class Reminders:
             private=self.private,
             row_id=None if snoozed else row.id,
         )
-        return Rendered(worker.chat_id, texts.snoozed_again(text) if snoozed else text, keyboard)
+        return Rendered(chat_id, texts.snoozed_again(text) if snoozed else text, keyboard)
 
-    async def _agenda(self, session, row, worker: Worker, zone: ZoneInfo) -> Rendered | None:
+    async def _agenda(
+        self, session, row, worker: Worker, chat_id: int, zone: ZoneInfo
+    ) -> Rendered | None:
         day = date.fromisoformat(row.payload["day"])
         work = await reminders.agenda(session, worker.id, day, zone)
         if work.empty:
@@ -126,18 +128,28 @@ class Reminders:
                     f"{client_label(client, self.private)} · {kind}"
                 )
         overdue = sum(1 for visit in work.visits if visit.overdue)
-        sections = [
+        # The agenda's queries find only plans with a review date and referrals with a
+        # follow-up date; the `is not None` checks say so to mypy and drop nothing.
+        sections: list[tuple[str, list[tuple[Client, date, bool]]]] = [
             (
                 f"{texts.AGENDA_VISITS} ({len(work.visits)}, {texts.overdue_count(overdue)})",
                 [(v.client, v.due_on, v.overdue) for v in work.visits],
             ),
             (
                 f"{texts.AGENDA_REVIEWS} ({len(work.reviews)})",
-                [(c, p.next_review_on, p.next_review_on < day) for p, c in work.reviews],
+                [
+                    (c, p.next_review_on, p.next_review_on < day)
+                    for p, c in work.reviews
+                    if p.next_review_on is not None
+                ],
             ),
             (
                 f"{texts.AGENDA_REFERRALS} ({len(work.referrals)})",
-                [(c, r.follow_up_on, r.follow_up_on < day) for r, c in work.referrals],
+                [
+                    (c, r.follow_up_on, r.follow_up_on < day)
+                    for r, c in work.referrals
+                    if r.follow_up_on is not None
+                ],
             ),
         ]
         for title, items in sections:
@@ -150,7 +162,7 @@ class Reminders:
         first, *more = pack_blocks(
             lines, lambda page, pages: texts.agenda_continued(page, pages), separator="\n"
         )
-        return Rendered(worker.chat_id, first, keyboard, more=tuple(more))
+        return Rendered(chat_id, first, keyboard, more=tuple(more))
 
     def _due_lines(self, items: list[tuple[Client, date, bool]], day: date) -> list[str]:
         """Overdue first, as the best systems list them; long lists are cut short."""
@@ -163,13 +175,13 @@ class Reminders:
             lines.append(texts.and_more(len(items) - texts.AGENDA_LIST_MAX))
         return lines
 
-    async def _digest(self, row: OutboxMessage, worker: Worker) -> Rendered | None:
+    async def _digest(self, row: OutboxMessage, worker: Worker, chat_id: int) -> Rendered | None:
         team = await digest.digest_for(Work(self.db, self.clock, self.settings), worker)
         if team is None:
             return None
         messages = await digest.digest_messages(team, private=self.private)
         return Rendered(
-            worker.chat_id,
+            chat_id,
             messages.pages[0],
             photo=messages.chart,
             photo_caption=messages.caption,

@@ -468,14 +468,14 @@ class OutboxSender:
                 ):
                     log.error("outbox: recording a result failed: %s", type(result).__name__)
             run.tasks.clear()
-        held = run.held() + unsent
-        if not held:
+        left = run.held() + unsent
+        if not left:
             return
         try:
             async with self.db.session() as session:
-                await outbox.release(session, [h.row.id for h in held], claimer=self.claimer)
+                await outbox.release(session, [h.row.id for h in left], claimer=self.claimer)
         except Exception as error:  # the lease expiry will free them anyway
-            log.warning("outbox: could not release %d rows: %s", len(held), type(error).__name__)
+            log.warning("outbox: could not release %d rows: %s", len(left), type(error).__name__)
 
     # -- one row ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from calendar import isleap, monthrange
 from datetime import date, timedelta
+from typing import Literal, cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -217,12 +218,12 @@ def _read_date(tokens: list[str], ctx: _Ctx) -> _Date | Invalid | None:
     if len(tokens) > 1 and tokens[0] in _WEEKDAYS:  # "fri 4 dec", "friday december 4th"
         named, tokens = _WEEKDAYS[tokens[0]], tokens[1:]
     rest = " ".join(tokens)
-    for family in (_read_numeric, _read_iso, _read_month_name):
-        found = family(rest, ctx)
-        if isinstance(found, _Date):
-            return _Date(phrase, found.day, month_day=found.month_day, named_weekday=named)
-        if found is not None:
-            return found
+    for reader in (_read_numeric, _read_iso, _read_month_name):
+        read = reader(rest, ctx)
+        if isinstance(read, _Date):
+            return _Date(phrase, read.day, month_day=read.month_day, named_weekday=named)
+        if read is not None:
+            return read
     return None
 
 
@@ -235,14 +236,16 @@ def _read_day_word(phrase: str, ctx: _Ctx) -> _Date | None:
 
 
 _WEEKDAY_PHRASE = re.compile(r"(?:(next|last|this) )?([a-z]+)", re.ASCII)
+_MODIFIER_WORDING: dict[str, Literal["past", "future"]] = {"next": "future", "last": "past"}
 
 
 def _read_weekday(phrase: str, ctx: _Ctx) -> _Date | None:
     match = _WEEKDAY_PHRASE.fullmatch(phrase)
     if not match or match[2] not in _WEEKDAYS:
         return None
-    modifier = match[1]
-    wording = {"next": "future", "last": "past"}.get(modifier or "")
+    # The pattern's first group is one of these words, or absent.
+    modifier = cast(Literal["next", "last", "this"] | None, match[1])
+    wording = _MODIFIER_WORDING.get(modifier or "")
     return _Date(phrase, weekday=_WEEKDAYS[match[2]], modifier=modifier, wording=wording)
 
 
@@ -252,7 +255,14 @@ def _read_relative_days(phrase: str, ctx: _Ctx) -> _Date | None:
     if relative is None or relative[2] in ("minutes", "hours"):
         return None
     sign, amount, unit = relative
-    step = relativedelta(**{unit: sign * int(amount)})
+    count = sign * int(amount)
+    # `unit` is days, weeks or months here (minutes and hours were turned away above).
+    if unit == "months":
+        step = relativedelta(months=count)
+    elif unit == "weeks":
+        step = relativedelta(weeks=count)
+    else:
+        step = relativedelta(days=count)
     return _Date(phrase, ctx.today + step, wording="future" if sign > 0 else "past")
 
 

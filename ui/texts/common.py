@@ -35,7 +35,9 @@ def welcome_back(name: str) -> str:
     return f"Hello again, <b>{escape(name)}</b>. Send /help to see what I can do."
 
 
-ROLE_NAMES = {
+# Keyed by the enum's members but typed by str: a record holds its status or kind as the
+# plain string, which finds the member's entry (a StrEnum member is that string).
+ROLE_NAMES: dict[str, str] = {
     Role.WORKER: "a case worker",
     Role.SUPERVISOR: "a supervisor",
     Role.ADMIN: "an admin",
@@ -88,7 +90,7 @@ def client_not_found(code: str) -> str:
 
 CLIENT_CODE_NEEDED = "Which client? Send for example <code>/client C-0042</code>."
 
-PROGRAM_NAMES = {
+PROGRAM_NAMES: dict[str, str] = {
     Program.ELDERLY: "Elderly at home",
     Program.RECOVERY: "Substance-use recovery",
     Program.CHRONIC: "Chronic illness",
@@ -96,13 +98,13 @@ PROGRAM_NAMES = {
     Program.DISABILITY: "Disability",
     Program.OTHER: "Other",
 }
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, str] = {
     ClientStatus.INTAKE: "Intake",
     ClientStatus.ACTIVE: "Active",
     ClientStatus.ON_HOLD: "On hold",
     ClientStatus.DISCHARGED: "Discharged",
 }
-INTERACTION_NAMES = {
+INTERACTION_NAMES: dict[str, str] = {
     InteractionType.HOME_VISIT: "Home visit",
     InteractionType.OFFICE: "Office",
     InteractionType.PHONE: "Phone",

@@ -17,19 +17,21 @@ PLAN_COMMANDS = [
     ("review", "Review a client's plan"),
 ]
 
-GOAL_STATUS_NAMES = {
+# Keyed by the enum's members but typed by str: a record holds its status or kind as the
+# plain string, which finds the member's entry (a StrEnum member is that string).
+GOAL_STATUS_NAMES: dict[str, str] = {
     GoalStatus.NOT_STARTED: "Not started",
     GoalStatus.IN_PROGRESS: "In progress",
     GoalStatus.ACHIEVED: "Achieved",
     GoalStatus.DISCONTINUED: "Discontinued",
 }
-GOAL_STATUS_MARKS = {
+GOAL_STATUS_MARKS: dict[str, str] = {
     GoalStatus.NOT_STARTED: "⚪",
     GoalStatus.IN_PROGRESS: "🔵",
     GoalStatus.ACHIEVED: "✅",
     GoalStatus.DISCONTINUED: "⛔",
 }
-PLAN_STATUS_NAMES = {
+PLAN_STATUS_NAMES: dict[str, str] = {
     PlanStatus.DRAFT: "📝 Draft",
     PlanStatus.ACTIVE: "✅ Active",
     PlanStatus.SUPERSEDED: "🗄 Superseded",

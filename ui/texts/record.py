@@ -179,7 +179,9 @@ RECORD_GOAL_STATUS = {
     GoalStatus.ACHIEVED: "achieved",
     GoalStatus.DISCONTINUED: "discontinued",
 }
-RECORD_REFERRAL_STATUS = {
+# Keyed by the enum's members but typed by str: a record holds its status or kind as the
+# plain string, which finds the member's entry (a StrEnum member is that string).
+RECORD_REFERRAL_STATUS: dict[str, str] = {
     ReferralStatus.SENT: "sent",
     ReferralStatus.ACCEPTED: "accepted",
     ReferralStatus.DECLINED: "declined",
@@ -207,10 +209,10 @@ def record_event_title(event: Event) -> str:
         return "Client added" + (" (import)" if extra.get("via") == "cli" else "")
     if kind == EventKind.NOTE:
         risk = " · ⚠ Risk" if extra.get("risk") else ""
-        return f"Note N-{event.ref} · {INTERACTION_NAMES.get(event.label, event.label)}{risk}"
+        return f"Note N-{event.ref} · {INTERACTION_NAMES.get(event.label or '', event.label)}{risk}"
     if kind == EventKind.VISIT:
         return (
-            f"{INTERACTION_NAMES.get(event.label, event.label)}, {extra.get('duration')} min"
+            f"{INTERACTION_NAMES.get(event.label or '', event.label)}, {extra.get('duration')} min"
             f" · {RECORD_VISIT_STATUS.get(event.status or '', event.status)}"
         )
     if kind == EventKind.PLAN:
@@ -230,7 +232,7 @@ def record_event_title(event: Event) -> str:
         )
         return f"Referral to {event.label} · sent{current}"
     if kind == EventKind.REFERRAL_UPDATE:
-        return f"Referral to {event.label} · {RECORD_REFERRAL_STATUS.get(event.status, '')}"
+        return f"Referral to {event.label} · {RECORD_REFERRAL_STATUS.get(event.status or '', '')}"
     if kind == EventKind.CONSENT:
         return "Consent given" if event.status == "given" else "Consent refused"
     if kind == EventKind.TRANSFERRED:

@@ -341,7 +341,9 @@ def refer_confirm(
 
 
 # ── the referral card ─────────────────────────────────────────────────────────
-REFERRAL_STATUS_NAMES = {
+# Keyed by the enum's members but typed by str: a record holds its status or kind as the
+# plain string, which finds the member's entry (a StrEnum member is that string).
+REFERRAL_STATUS_NAMES: dict[str, str] = {
     ReferralStatus.SENT: "📨 Sent",
     ReferralStatus.ACCEPTED: "✅ Accepted",
     ReferralStatus.DECLINED: "🚫 Declined",
