@@ -200,23 +200,49 @@ async def schedule_appointment(
     return Saved(Booked(appointment, client))
 
 
+async def _changeable(
+    session: AsyncSession,
+    work: Work,
+    actor: Actor,
+    appointment_id: int | None,
+    *,
+    seen_as: str,
+    change: rules.Change,
+    starts_at: datetime | None = None,
+) -> Booked | Refused | Stale[Booked]:
+    """The appointment a card's button names, if the actor may see it (`seen_as` is the
+    action a refusal is audited as) and the rule allows `change` now."""
+    booked = await _visible(session, work, actor, appointment_id, seen_as)
+    if booked is None:
+        return Refused(SUBJECT)
+    appointment = booked.appointment
+    verdict = rules.check(
+        change,
+        status=appointment.status,
+        starts_at=starts_at or appointment.starts_at,
+        now=work.clock.now(),
+    )
+    return booked if verdict == rules.Verdict.ALLOWED else Stale(booked)
+
+
 async def reschedule_appointment(
     work: Work, actor: Actor, appointment_id: int | None, starts_at: datetime
 ) -> Saved[Booked] | Stale[Booked] | Refused:
     """Move a scheduled appointment to `starts_at`."""
-    now = work.clock.now()
     async with work.transaction() as session:
-        booked = await _visible(session, work, actor, appointment_id, "appointment.reschedule")
-        if booked is None:
-            return Refused(SUBJECT)
-        appointment = booked.appointment
-        verdict = rules.check(
-            rules.Change.RESCHEDULE, status=appointment.status, starts_at=starts_at, now=now
+        booked = await _changeable(
+            session,
+            work,
+            actor,
+            appointment_id,
+            seen_as="appointment.reschedule",
+            change=rules.Change.RESCHEDULE,
+            starts_at=starts_at,
         )
-        if verdict != rules.Verdict.ALLOWED:
-            return Stale(booked)
-        await appointments.reschedule(appointment, starts_at)
-        await _audit(session, "appointment.reschedule", actor, appointment, now)
+        if not isinstance(booked, Booked):
+            return booked
+        await appointments.reschedule(booked.appointment, starts_at)
+        await _audit(session, "appointment.reschedule", actor, booked.appointment, work.clock.now())
     return Saved(booked)
 
 
@@ -226,19 +252,20 @@ async def cancel_appointment(
     """Cancel one scheduled appointment, or it and every later one of its series."""
     now = work.clock.now()
     async with work.transaction() as session:
-        booked = await _visible(session, work, actor, appointment_id, "appointment.view")
-        if booked is None:
-            return Refused(SUBJECT)
-        appointment = booked.appointment
-        verdict = rules.check(
-            rules.Change.CANCEL, status=appointment.status, starts_at=appointment.starts_at, now=now
+        booked = await _changeable(
+            session,
+            work,
+            actor,
+            appointment_id,
+            seen_as="appointment.view",
+            change=rules.Change.CANCEL,
         )
-        if verdict != rules.Verdict.ALLOWED:
-            return Stale(booked)
+        if not isinstance(booked, Booked):
+            return booked
         await appointments.cancel(
-            session, appointment, reason=reason, whole_series=whole_series, now=now
+            session, booked.appointment, reason=reason, whole_series=whole_series, now=now
         )
-        await _audit(session, "appointment.cancel", actor, appointment, now)
+        await _audit(session, "appointment.cancel", actor, booked.appointment, now)
     return Saved(booked)
 
 
@@ -248,22 +275,20 @@ async def mark_no_show(
     """The client was not there: the appointment ends as a no-show."""
     now = work.clock.now()
     async with work.transaction() as session:
-        booked = await _visible(session, work, actor, appointment_id, "appointment.view")
-        if booked is None:
-            return Refused(SUBJECT)
-        appointment, client = booked.appointment, booked.client
-        verdict = rules.check(
-            rules.Change.NO_SHOW,
-            status=appointment.status,
-            starts_at=appointment.starts_at,
-            now=now,
+        booked = await _changeable(
+            session,
+            work,
+            actor,
+            appointment_id,
+            seen_as="appointment.view",
+            change=rules.Change.NO_SHOW,
         )
-        if verdict != rules.Verdict.ALLOWED:
-            return Stale(booked)
+        if not isinstance(booked, Booked):
+            return booked
         await appointments.finish(
-            session, appointment, client, status=AppointmentStatus.NO_SHOW, now=now
+            session, booked.appointment, booked.client, status=AppointmentStatus.NO_SHOW, now=now
         )
-        await _audit(session, "appointment.no_show", actor, appointment, now)
+        await _audit(session, "appointment.no_show", actor, booked.appointment, now)
     return Saved(booked)
 
 

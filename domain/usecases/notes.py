@@ -242,13 +242,10 @@ async def undo_note(
 
 async def note_to_amend(work: Work, actor: Actor, note_id: int | None) -> NoteRef | Refused:
     """✏️ Amend pressed: the note, if the actor may amend it."""
-    now = work.clock.now()
     async with work.transaction() as session:
-        found = await notes.get_visible(session, actor, note_id)
-        if found is None or not rules.amendable(found[0].retracted_at):
-            client_id = found[1].id if found is not None else None
-            await _refused(session, actor, "note.amend", "note", note_id, now, client_id)
-            return Refused("note")
+        found = await _amendable(session, actor, note_id, work.clock.now())
+        if isinstance(found, Refused):
+            return found
         note, client = found
         return NoteRef(note.id, client.code)
 
@@ -262,11 +259,9 @@ async def amend_note(
         return Invalid("too_long")
     now = work.clock.now()
     async with work.transaction() as session:
-        found = await notes.get_visible(session, actor, note_id)
-        if found is None or not rules.amendable(found[0].retracted_at):
-            client_id = found[1].id if found is not None else None
-            await _refused(session, actor, "note.amend", "note", note_id, now, client_id)
-            return Refused("note")
+        found = await _amendable(session, actor, note_id, now)
+        if isinstance(found, Refused):
+            return found
         note, client = found
         already = await saved_drafts.saved_as(session, actor.id, token, AMENDMENT_RECEIPT)
         if already is None:
@@ -286,6 +281,18 @@ async def amend_note(
 
 
 # ── pieces ─────────────────────────────────────────────────────────────────────
+
+
+async def _amendable(
+    session: AsyncSession, actor: Actor, note_id: int | None, now: datetime
+) -> tuple[Note, Client] | Refused:
+    """The note with its client if the actor may amend it; else the attempt is audited."""
+    found = await notes.get_visible(session, actor, note_id)
+    if found is None or not rules.amendable(found[0].retracted_at):
+        client_id = found[1].id if found is not None else None
+        await _refused(session, actor, "note.amend", "note", note_id, now, client_id)
+        return Refused("note")
+    return found
 
 
 def _saved(note: Note, client: Client, alerts: int = 0) -> SavedNote:
