@@ -130,9 +130,13 @@ async def resume_chosen(update: Update, context: CaselineContext) -> int:
     kept = drafts.take(context, DRAFT)
     await answer(update)
     if choice == "yes" and kept:
-        context.user_data[DRAFT] = kept
+        draft = NoteDraft.from_json(kept)
         await remove_keyboard(update)
-        return await _show_card(update, context, _draft(context))
+        if draft.client is not None and draft.kind is None:
+            # Kept at the kind question: no card yet, ask the kind again.
+            _keep(context, draft)
+            return await _client_chosen(update, context, draft.client)
+        return await _show_card(update, context, draft)
     _keep(context, NoteDraft())
     await update.callback_query.edit_message_text(texts.DRAFT_DISCARDED)
     await ask_client(update, context, PREFIX, texts.NOTE_ASK_CLIENT)
