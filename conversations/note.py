@@ -14,10 +14,10 @@
 The draft is a NoteDraft (conversations/note_draft.py) kept in user_data["note"]
 (persisted after every update); ✅ Save is revision-checked by conversations/cards.py
 (a Save from an outdated card shows the draft again, as a new card) and calls the
-save_note use case, which writes,
-audits and queues any risk alert in one transaction. A draft left
-idle for CASELINE_CONVERSATION_TIMEOUT minutes is kept aside and offered back on the
-next /note — also after a restart, since the idle check uses the stored time.
+save_note use case, which writes, audits and queues any risk alert in one transaction.
+A draft left idle for CASELINE_CONVERSATION_TIMEOUT minutes is kept aside and offered
+back on the next /note — also after a restart, since the idle check uses the stored
+time; one kept before its kind was chosen asks the kind again.
 """
 
 from __future__ import annotations
