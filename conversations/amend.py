@@ -4,10 +4,14 @@
 /cancel ─► END, nothing saved
 
 Who may amend which note, the write and its audit are the use cases' (note_to_amend,
-amend_note in domain/usecases/notes.py); this dialog asks, reads and shows.
+amend_note in domain/usecases/notes.py); this dialog asks, reads and shows. Its draft is
+an AmendDraft, stored in user_data["amend"] as the dict the dialog always wrote.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
@@ -30,6 +34,34 @@ PREFIX = "am"
 DRAFT = "amend"
 
 
+@dataclass
+class AmendDraft:
+    """The note being amended. Stored as `{"note": id}` plus what the dialog kit keeps
+    beside it ("token" for once-only saving, "touched"), the keys drafts always had."""
+
+    note: int | None = None
+    token: str | None = None
+    rest: dict[str, Any] = field(default_factory=dict)  # "touched", kept as it is
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.rest)
+        if self.note is not None:
+            data["note"] = self.note
+        if self.token is not None:
+            data[drafts.TOKEN] = self.token
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> AmendDraft:
+        rest = dict(data or {})
+        note, token = rest.pop("note", None), rest.pop(drafts.TOKEN, None)
+        return cls(
+            note=note if isinstance(note, int) and not isinstance(note, bool) else None,
+            token=token if isinstance(token, str) and token else None,
+            rest=rest,
+        )
+
+
 async def start(update: Update, context: CaselineContext) -> int:
     actor = context.require_actor()
     note_id = unpack(update.callback_query.data).int_arg()
@@ -38,17 +70,16 @@ async def start(update: Update, context: CaselineContext) -> int:
         await answer(update, texts.NOT_ALLOWED, alert=True)
         return ConversationHandler.END
     await answer(update)
-    context.user_data[DRAFT] = {"note": note.id}
+    context.user_data[DRAFT] = AmendDraft(note=note.id).to_json()
     await update.effective_message.reply_text(texts.amend_ask(note.id, note.client_code))
     return TEXT
 
 
 async def text_given(update: Update, context: CaselineContext) -> int:
     actor = context.require_actor()
-    draft = context.user_data.get(DRAFT) or {}
-    note_id, token = draft.get("note"), draft.get(drafts.TOKEN)
+    draft = AmendDraft.from_json(context.user_data.get(DRAFT))
     text = update.effective_message.text or ""
-    result = await usecases.amend_note(context.services, actor, note_id, text, token=token)
+    result = await usecases.amend_note(context.services, actor, draft.note, text, token=draft.token)
     if isinstance(result, Invalid):
         await update.effective_message.reply_text(texts.note_too_long(TEXT_MAX))
         return TEXT

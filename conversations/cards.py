@@ -25,8 +25,8 @@ How a dialog uses it (conversations/appointment.py and visit.py do exactly this)
         outdated=lambda: show_card(update, context), save=lambda: save(update, context),
     )
 
-A dict draft (note.py today) passes `current=draft.get(drafts.REVISION)` and keeps
-`drafts.revise(draft)` for its button: the check is the same.
+note.py does the same with its NoteDraft (conversations/note_draft.py); its `outdated`
+strips the pressed card and sends the draft as a new card below.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ from ui.replies import answer, edit_pressed
 
 @dataclass
 class Draft:
-    """What every typed draft carries besides its own fields (the keys that
-    conversations/drafts.py's idle guard and `drafts.revise` write)."""
+    """What every typed card draft carries besides its own fields (the keys that
+    conversations/drafts.py's idle guard and `revise` write)."""
 
     token: str | None = None  # once-only saving (storage/saved_drafts)
     touched: str | None = None  # when the worker last acted (idle timeout)

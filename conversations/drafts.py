@@ -35,22 +35,6 @@ def take(context: CaselineContext, key: str) -> dict[str, Any] | None:
     return context.user_data.get(KEPT, {}).pop(key, None)
 
 
-def revise(draft: dict[str, Any]) -> int:
-    """A new number for the card about to show `draft`; its ✅ Save carries it.
-
-    A card can show more than the stored draft holds: the bot answers a step a few
-    milliseconds before the step is stored, and a crash in between loses the step but
-    not the card. Save checks the number (`shows`) so it never saves something else
-    than what the worker is looking at."""
-    draft[REVISION] = draft.get(REVISION, 0) + 1
-    return draft[REVISION]
-
-
-def shows(draft: dict[str, Any], revision: int | None) -> bool:
-    """Whether a card carrying `revision` shows the draft as it stands."""
-    return revision is not None and revision == draft.get(REVISION)
-
-
 class IdleGuard:
     """Wraps a conversation's state callbacks with the idle check."""
 

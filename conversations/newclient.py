@@ -4,13 +4,15 @@
                                                                                  Save ─► END
     /cancel or ✖ at any step ─► END, nothing saved
 
-The draft lives in user_data["newclient"], persisted, so a restart resumes the step.
+The draft is a NewClientDraft in user_data["newclient"], persisted (as the dict the
+dialog always wrote), so a restart resumes the step.
 """
 
 from __future__ import annotations
 
 import re
-from typing import cast
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -45,13 +47,57 @@ def _clean_name(text: str) -> str:
     return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
 
 
-def _draft(context: CaselineContext) -> dict:
-    return context.user_data.setdefault(DRAFT, {})
+@dataclass
+class NewClientDraft:
+    """The answers so far. Stored as `{"name", "program", "frequency"}` (each once
+    answered) plus what the dialog kit keeps beside them ("token", "touched")."""
+
+    name: str | None = None
+    program: Program | None = None
+    frequency: int | None = None  # days between contacts
+    token: str | None = None
+    rest: dict[str, Any] = field(default_factory=dict)  # "touched", kept as it is
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.rest)
+        if self.name is not None:
+            data["name"] = self.name
+        if self.program is not None:
+            data["program"] = self.program.value
+        if self.frequency is not None:
+            data["frequency"] = self.frequency
+        if self.token is not None:
+            data[drafts.TOKEN] = self.token
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> NewClientDraft:
+        """A stored draft; an answer that cannot be read is missing (asked again)."""
+        rest = dict(data or {})
+        name, program = rest.pop("name", None), rest.pop("program", None)
+        frequency, token = rest.pop("frequency", None), rest.pop(drafts.TOKEN, None)
+        return cls(
+            name=name if isinstance(name, str) and name else None,
+            program=Program(program) if program in set(Program) else None,
+            frequency=frequency
+            if isinstance(frequency, int) and not isinstance(frequency, bool)
+            else None,
+            token=token if isinstance(token, str) and token else None,
+            rest=rest,
+        )
+
+
+def _draft(context: CaselineContext) -> NewClientDraft:
+    return NewClientDraft.from_json(context.user_data.get(DRAFT))
+
+
+def _store(context: CaselineContext, draft: NewClientDraft) -> None:
+    context.user_data[DRAFT] = draft.to_json()
 
 
 async def start(update: Update, context: CaselineContext) -> int:
     context.require_actor()
-    context.user_data[DRAFT] = {}
+    _store(context, NewClientDraft())
     if context.args:
         return await _accept_name(update, context, " ".join(context.args))
     await update.effective_message.reply_text(texts.NEWCLIENT_ASK_NAME)
@@ -72,7 +118,9 @@ async def _accept_name(update: Update, context: CaselineContext, raw: str) -> in
     if len(name) > clients.NAME_MAX:
         await message.reply_text(texts.newclient_name_too_long(clients.NAME_MAX))
         return NAME
-    _draft(context)["name"] = name
+    draft = _draft(context)
+    draft.name = name
+    _store(context, draft)
     keyboard = [
         [InlineKeyboardButton(label, callback_data=pack(PREFIX, "prog", program))]
         for program, label in texts.PROGRAM_NAMES.items()
@@ -95,7 +143,9 @@ async def program_chosen(update: Update, context: CaselineContext) -> int:
         await answer(update, texts.STALE_BUTTON)
         return PROGRAM
     await answer(update)
-    _draft(context)["program"] = program
+    draft = _draft(context)
+    draft.program = Program(program)
+    _store(context, draft)
     keyboard = [
         [
             InlineKeyboardButton(f"{days} d", callback_data=pack(PREFIX, "freq", days))
@@ -128,8 +178,9 @@ async def frequency_typed(update: Update, context: CaselineContext) -> int:
 
 async def _confirm(update: Update, context: CaselineContext, days: int) -> int:
     draft = _draft(context)
-    draft["frequency"] = days
-    if "name" not in draft or "program" not in draft:
+    draft.frequency = days
+    _store(context, draft)
+    if draft.name is None or draft.program is None:
         # A draft that lost its earlier answers (should not happen): start over.
         await update.effective_message.reply_text(texts.NEWCLIENT_ASK_NAME)
         return NAME
@@ -141,7 +192,7 @@ async def _confirm(update: Update, context: CaselineContext, days: int) -> int:
             ]
         ]
     )
-    text = texts.newclient_confirm(draft["name"], draft["program"], days)
+    text = texts.newclient_confirm(draft.name, draft.program, days)
     if update.callback_query is not None:
         await update.callback_query.edit_message_text(text, reply_markup=keyboard)
     else:
@@ -150,17 +201,17 @@ async def _confirm(update: Update, context: CaselineContext, days: int) -> int:
 
 
 async def save(update: Update, context: CaselineContext) -> int:
-    draft = context.user_data.get(DRAFT) or {}
-    if not {"name", "program", "frequency"} <= draft.keys():
+    draft = _draft(context)
+    if draft.name is None or draft.program is None or draft.frequency is None:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     result = await add_client(
         context.services,
         context.require_actor(),
-        name=draft["name"],
-        program=Program(draft["program"]),
-        contact_frequency_days=draft["frequency"],
-        draft_token=draft.get(drafts.TOKEN),
+        name=draft.name,
+        program=draft.program,
+        contact_frequency_days=draft.frequency,
+        draft_token=draft.token,
     )
     if isinstance(result, Invalid):
         # A frequency the buttons and the typed check never let through.

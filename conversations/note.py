@@ -12,10 +12,12 @@
     /cancel or ✖ anywhere ─► END, nothing saved
 
 The draft is a NoteDraft (conversations/note_draft.py) kept in user_data["note"]
-(persisted after every update); ✅ Save calls the save_note use case, which writes,
-audits and queues any risk alert in one transaction. A draft left
-idle for CASELINE_CONVERSATION_TIMEOUT minutes is kept aside and offered back on the
-next /note — also after a restart, since the idle check uses the stored time.
+(persisted after every update); ✅ Save is revision-checked by conversations/cards.py
+(a Save from an outdated card shows the draft again, as a new card) and calls the
+save_note use case, which writes, audits and queues any risk alert in one transaction.
+A draft left idle for CASELINE_CONVERSATION_TIMEOUT minutes is kept aside and offered
+back on the next /note — also after a restart, since the idle check uses the stored
+time; one kept before its kind was chosen asks the kind again.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from telegram.ext import (
     filters,
 )
 
-from conversations import drafts
+from conversations import cards, drafts
 from conversations.common import confirm_saved, conversation, text_expected
 from conversations.note_draft import NoteDraft
 from conversations.note_oneliner import UNDO_PREFIX, one_liner, show_saved, undo_pressed
@@ -128,9 +130,13 @@ async def resume_chosen(update: Update, context: CaselineContext) -> int:
     kept = drafts.take(context, DRAFT)
     await answer(update)
     if choice == "yes" and kept:
-        context.user_data[DRAFT] = kept
+        draft = NoteDraft.from_json(kept)
         await remove_keyboard(update)
-        return await _show_card(update, context, _draft(context))
+        if draft.client is not None and draft.kind is None:
+            # Kept at the kind question: no card yet, ask the kind again.
+            _keep(context, draft)
+            return await _client_chosen(update, context, draft.client)
+        return await _show_card(update, context, draft)
     _keep(context, NoteDraft())
     await update.callback_query.edit_message_text(texts.DRAFT_DISCARDED)
     await ask_client(update, context, PREFIX, texts.NOTE_ASK_CLIENT)
@@ -318,7 +324,13 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     if action == "save":
-        return await save(update, context)
+        return await cards.save_pressed(
+            update,
+            shown=unpack(update.callback_query.data).int_arg(),
+            current=draft.revision,
+            outdated=lambda: _show_outdated(update, context),
+            save=lambda: save(update, context),
+        )
     await answer(update)
     if action == "when":
         keyboard = InlineKeyboardMarkup(
@@ -482,13 +494,17 @@ async def replace_typed(update: Update, context: CaselineContext) -> int:
 # ── saving ─────────────────────────────────────────────────────────────────────
 
 
+async def _show_outdated(update: Update, context: CaselineContext) -> int:
+    """After a ✅ Save on a card that is not the draft as stored: the pressed card loses
+    its buttons and the draft as it stands is shown (cards.save_pressed said why)."""
+    await remove_keyboard(update)
+    return await _show_card(update, context, _draft(context))
+
+
 async def save(update: Update, context: CaselineContext) -> int:
+    """✅ Save on the card that shows the draft (cards.save_pressed checked it)."""
     actor = context.require_actor()
     draft = _draft(context)
-    if not draft.shows(unpack(update.callback_query.data).int_arg()):
-        await answer(update, texts.CARD_OUTDATED, alert=True)
-        await remove_keyboard(update)
-        return await _show_card(update, context, draft)
     if not draft.ready:
         await answer(update, texts.NOTE_NOTHING_TO_SAVE, alert=True)
         return COMPOSE

@@ -5,6 +5,9 @@ update) in the same shape as the dict drafts stored before it, so a draft kept b
 older version still loads and the dialog kit (conversations/drafts.py) still finds
 what it looks at: "client" and "kind" (whether it is worth keeping), "parts" (where
 text typed at the idle timeout goes), "token", "revision", "touched", "kept_at".
+
+It is a `cards.Draft`: its card's ✅ Save is checked by conversations/cards.py like every
+other card's.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from conversations import cards
 from conversations.drafts import REVISION, TOKEN
 from conversations.pickers import ClientRef
 from domain.rules.notes import worth_saving
@@ -22,7 +26,7 @@ from storage.notes import Attachment
 
 
 @dataclass
-class NoteDraft:
+class NoteDraft(cards.Draft):
     client: ClientRef | None = None
     kind: InteractionType | None = None
     parts: list[str] = field(default_factory=list)
@@ -33,9 +37,7 @@ class NoteDraft:
     dap: tuple[str, str, str] | None = None
     dap_wip: list[str] | None = None  # the DAP parts typed so far
     card: int | None = None  # the message id of the live card
-    token: str | None = None
-    revision: int = 0
-    # What the dialog kit keeps beside the draft ("touched", "kept_at"), kept as it is.
+    # What the dialog kit keeps beside the draft ("kept_at"), kept as it is.
     rest: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -45,14 +47,6 @@ class NoteDraft:
     @property
     def ready(self) -> bool:
         return worth_saving(self.text, self.attachments, self.dap)
-
-    def revise(self) -> int:
-        """A new number for the card about to show this draft (see drafts.revise)."""
-        self.revision += 1
-        return self.revision
-
-    def shows(self, revision: int | None) -> bool:
-        return revision is not None and revision == self.revision
 
     def to_note(self) -> NewNote:
         assert self.client is not None and self.kind is not None
@@ -93,6 +87,8 @@ class NoteDraft:
             data[TOKEN] = self.token
         if self.revision:
             data[REVISION] = self.revision
+        if self.touched is not None:
+            data["touched"] = self.touched
         return data
 
     @classmethod
@@ -119,5 +115,6 @@ class NoteDraft:
         draft.card = data.pop("card", None)
         draft.token = data.pop(TOKEN, None)
         draft.revision = int(data.pop(REVISION, 0) or 0)
+        draft.touched = data.pop("touched", None)
         draft.rest = data
         return draft
