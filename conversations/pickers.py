@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from domain.results import Refused
-from domain.usecases.clients import choose_client, find_clients, recent_clients
+from domain.usecases.clients import CLIENT_ACCESS, choose_client, find_clients, recent_clients
 from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, unpack
@@ -84,10 +84,18 @@ async def ask_client(update: Update, context: CaselineContext, prefix: str, ques
     await update.effective_message.reply_text(text, reply_markup=_keyboard(prefix, found))
 
 
-async def client_from_press(update: Update, context: CaselineContext) -> ClientRef | None:
+async def client_from_press(
+    update: Update, context: CaselineContext, action: str = CLIENT_ACCESS
+) -> ClientRef | None:
+    """The client a picker's button names, re-authorised; a refusal is audited as
+    `action` (the dialog's own, e.g. "referral.create") and told in an alert."""
     pressed = unpack(update.callback_query.data)
     client = await choose_client(
-        context.services, context.require_actor(), pressed.int_arg(), via=pressed.prefix
+        context.services,
+        context.require_actor(),
+        pressed.int_arg(),
+        via=pressed.prefix,
+        action=action,
     )
     if isinstance(client, Refused):
         await answer(update, texts.CLIENT_GONE, alert=True)
@@ -300,12 +308,16 @@ def card_pattern(flow: str) -> str:
 Chosen = Callable[[Update, CaselineContext, ClientRef], Awaitable[int]]
 
 
-def client_step(prefix: str, state: int, chosen: Chosen) -> list[BaseHandler]:
+def client_step(
+    prefix: str, state: int, chosen: Chosen, *, action: str = CLIENT_ACCESS
+) -> list[BaseHandler]:
     """The handlers of a choose-a-client state: a tapped button, a typed name or code,
-    or anything else (asked again). `chosen` runs once a visible client is picked."""
+    or anything else (asked again). `chosen` runs once a visible client is picked. A
+    press naming a client the worker may not see is audited as `action`: "client.access",
+    or what the dialog was about to do (/refer: "referral.create")."""
 
     async def pressed(update: Update, context: CaselineContext) -> int:
-        ref = await client_from_press(update, context)
+        ref = await client_from_press(update, context, action)
         if ref is None:
             return state
         await remove_keyboard(update)  # the picker has done its job

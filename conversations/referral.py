@@ -24,9 +24,8 @@ domain/usecases/resources.py: they authorise, audit — refusals too — and ret
 domain result); which status may follow which is one rule (domain/rules/referrals.py);
 the card and the directory's rows are ui/referral_views.py and ui/resource_views.py; the
 card's moves are conversations/referral_card.py; the draft is typed
-(conversations/referral_draft.py). The client picker is conversations/pickers.py's; a
-press on one of its buttons is re-checked here, so that a refusal is audited as
-referral.create.
+(conversations/referral_draft.py). The client picker is conversations/pickers.py's
+`client_step`, told that a refused press is audited as referral.create.
 
 Decisions:
 - The dialog asks only for what its draft still lacks (`_next`), so a kept draft resumes at
@@ -73,10 +72,9 @@ from conversations.common import conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
     ask_client,
-    client_from_text,
+    client_step,
     moment_from_stamp,
     moment_from_text,
-    not_a_client,
 )
 from conversations.referral_card import (
     DECLINE_REASON,
@@ -222,19 +220,6 @@ async def _client_by_id(
         return refused
     await answer(update)
     return await _listed(update, context, chosen.value, below=below)
-
-
-async def client_pressed(update: Update, context: CaselineContext) -> int:
-    client_id = unpack(update.callback_query.data).int_arg()
-    if client_id is None:
-        await answer(update, texts.STALE_BUTTON)
-        return CLIENT
-    return await _client_by_id(update, context, client_id, refused=CLIENT)
-
-
-async def client_typed(update: Update, context: CaselineContext) -> int:
-    ref = await client_from_text(update, context, PREFIX)
-    return CLIENT if ref is None else await _client_chosen(update, context, ref)
 
 
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
@@ -686,11 +671,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         ],
         states={
             RESUME: [CallbackQueryHandler(resume_chosen, pattern=pattern(PREFIX) + "resume:")],
-            CLIENT: [
-                CallbackQueryHandler(client_pressed, pattern=pattern(PREFIX) + "client:"),
-                MessageHandler(text, client_typed),
-                MessageHandler(other, not_a_client),
-            ],
+            CLIENT: client_step(PREFIX, CLIENT, _client_chosen, action="referral.create"),
             OPEN_LIST: [
                 CallbackQueryHandler(new_pressed, pattern=pattern(PREFIX) + "new:"),
                 CallbackQueryHandler(open_pressed, pattern=pattern(PREFIX) + "open:"),
