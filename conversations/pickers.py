@@ -241,16 +241,25 @@ def day_step(
     *,
     purpose: Purpose = "future",
     passed: str | None = None,
+    ahead: str | None = None,
 ) -> list[BaseHandler]:
-    """The handlers of a choose-a-day state: a typed date read by ui/dates.py's
-    `parse_when` (an unclear one is asked back with buttons, `<prefix>:at:<stamp>`), a
-    pressed choice, or anything else (text expected). A day before today (the worker's
-    calendar) is refused with `passed` when given; `chosen` runs with the day."""
+    """The one way a dialog asks for a calendar day (a goal's target date, a referral's
+    follow-up or application date): the handlers of its state. A typed date is read by
+    ui/dates' `parse_when` for `purpose` (an unclear one is asked back with buttons,
+    `<prefix>:at:<stamp>`; a wrong one gets parse_when's reason), a pressed choice is
+    re-read from its stamp, anything else is asked again as text. The dialog's own rule
+    is a parameter, not a second reader: a day before today (the worker's calendar) is
+    refused with `passed` when given, a day after today with `ahead`. `chosen` runs with
+    the day. A dialog adds its own quick buttons (1 week, Today …) as handlers before
+    these."""
 
     async def day_read(update: Update, context: CaselineContext, day: date) -> int:
         today = context.services.clock.now().astimezone(zone_of(context)).date()
         if passed is not None and day < today:
             await update.effective_message.reply_text(passed)
+            return state
+        if ahead is not None and day > today:
+            await update.effective_message.reply_text(ahead)
             return state
         return await chosen(update, context, day)
 
