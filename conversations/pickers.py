@@ -8,11 +8,13 @@ do next, so the conversation simply stays in its state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
@@ -24,7 +26,9 @@ from ui import texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, zone_of
 from ui.dates import (
+    MAX_YEARS_AWAY,
     Ambiguous,
+    DateOrder,
     Invalid,
     Parsed,
     Purpose,
@@ -229,7 +233,71 @@ def moment_from_stamp(update: Update, context: CaselineContext) -> datetime | No
     return moment if abs((moment - now).days) <= MAX_DAYS_AWAY else None
 
 
-# ── choosing a calendar day (a goal's target date …) ──────────────────────────
+# ── choosing a calendar day (a goal's target date, a follow-up, a birth date …) ──
+
+FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def outside(
+    day: date,
+    *,
+    earliest: date | None = None,
+    too_early: str = "",
+    latest: date | None = None,
+    too_late: str = "",
+) -> str | None:
+    """A dialog's own range for a day, said in its own words (None: the day is fine)."""
+    if earliest is not None and day < earliest:
+        return too_early
+    if latest is not None and day > latest:
+        return too_late
+    return None
+
+
+def read_day(
+    text: str,
+    *,
+    today: date,
+    order: DateOrder,
+    purpose: Purpose = "any",
+    years_back: int = MAX_YEARS_AWAY,
+    years_ahead: int = MAX_YEARS_AWAY,
+    earliest: date | None = None,
+    too_early: str = "",
+    latest: date | None = None,
+    too_late: str = "",
+    year_needed: str | None = None,
+    no_such_day: str | None = None,
+) -> date | str:
+    """A typed calendar day by the one reading rule (ui.dates.parse_when), for a dialog
+    that keeps its questions in a table of pure readers (the intake): the day, or what to
+    answer. The dialog's rules are parameters: its range (`earliest`/`latest` with its
+    words), how far back or ahead a typed year is read, a year in four digits
+    (`year_needed`: the answer when it is missing; a day named without a year is never
+    guessed then), and its own words for a day that doesn't exist. An unclear text is
+    answered with the reader's question (with a four-digit year a typed date is never
+    unclear, so the intake needs no option buttons)."""
+    if year_needed is not None and not FOUR_DIGIT_YEAR.search(text):
+        return year_needed
+    result = parse_when(
+        text,
+        now=datetime.combine(today, time(12), tzinfo=UTC),
+        zone=ZoneInfo("UTC"),
+        order=order,
+        purpose=purpose,
+        years_back=years_back,
+        years_ahead=years_ahead,
+    )
+    if isinstance(result, Invalid):
+        return no_such_day if result.no_such_day and no_such_day else escape(result.reason)
+    if isinstance(result, Ambiguous):
+        return escape(result.question)
+    day = result.local.date()
+    return (
+        outside(day, earliest=earliest, too_early=too_early, latest=latest, too_late=too_late)
+        or day
+    )
+
 
 DayChosen = Callable[[Update, CaselineContext, date], Awaitable[int]]
 
@@ -255,11 +323,15 @@ def day_step(
 
     async def day_read(update: Update, context: CaselineContext, day: date) -> int:
         today = context.services.clock.now().astimezone(zone_of(context)).date()
-        if passed is not None and day < today:
-            await update.effective_message.reply_text(passed)
-            return state
-        if ahead is not None and day > today:
-            await update.effective_message.reply_text(ahead)
+        refusal = outside(
+            day,
+            earliest=today if passed is not None else None,
+            too_early=passed or "",
+            latest=today if ahead is not None else None,
+            too_late=ahead or "",
+        )
+        if refusal is not None:
+            await update.effective_message.reply_text(refusal)
             return state
         return await chosen(update, context, day)
 
