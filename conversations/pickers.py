@@ -1,9 +1,12 @@
-"""Choosing a client: written once, used by every conversation.
+"""Choosing a client, a day or a moment: written once, used by every conversation.
 
-A conversation calls `ask_client` and, in its choose-client state, routes button
-presses to `client_from_press` and typed text to `client_from_text`. Both return the
-chosen client (re-authorised on the server) or None after telling the worker what to
-do next, so the conversation simply stays in its state.
+A conversation calls `ask_client` and gives its choose-client state the handlers of
+`client_step` (a button press re-authorised on the server, audited as the dialog's action
+when refused; a typed name or code; anything else asked again). A day is chosen with
+`day_step` (or, for the intake's table of pure readers, `read_day`); a moment with the
+moment pickers (/appt, /visit, /note). Every typed date is read by ui.dates.parse_when;
+a dialog's own rule (a day not in the past, a birth date up to 120 years back) is a
+parameter, never a second reader.
 """
 
 from __future__ import annotations
