@@ -52,9 +52,11 @@ Decisions:
   new one. `cf:intake:<id>` (a client card button) resumes that client's intake when it is
   still in intake, after `clients.get_visible`; every resume, allowed or refused, is
   audited as `intake.resume`.
-- Dates of birth: d/m/yyyy (m/d/yyyy when CASELINE_DATE_ORDER=MDY; "." and "-" work too)
-  or yyyy-mm-dd, a four-digit year, not in the future, age at most 120. Consent expiry:
-  6 months, 1 year, none, or a typed date after today and within 10 years.
+- Dates are read by the shared date picker's reader (pickers.read_day, ui.dates.parse_when),
+  with the intake's rules as its parameters. Dates of birth: d/m/yyyy (m/d/yyyy when
+  CASELINE_DATE_ORDER=MDY; "." and "-" work too), yyyy-mm-dd or "24 Dec 1950", a four-digit
+  year, not in the future, age at most 120. Consent expiry: 6 months, 1 year, none, or a
+  typed date (four-digit year) after today and within 10 years.
 - Finishing sets the status to active (`intake.finish`), then proposes one first goal per
   need marked some or urgent (urgent first, and pre-ticked); the ticked ones are stored as
   a draft plan (`storage.intake.create_draft_plan`: `Plan(status="draft")` + `Goal` rows,

@@ -25,14 +25,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from telegram import InlineKeyboardButton
 
-from conversations.pickers import ClientRef
+from conversations.pickers import ClientRef, read_day
 from domain.usecases.intake import (
     Answer,
     ConsentAnswer,
@@ -46,6 +46,7 @@ from storage import intake as store
 from storage.models import Client, ClientContact, Consent, Program
 from ui import texts
 from ui.callbacks import pack
+from ui.dates import DateOrder
 from ui.timefmt import short_datetime
 
 PREFIX = "in"
@@ -53,13 +54,12 @@ DRAFT = "intake"
 NAME_MIN = 2
 DATE_TEXT_MAX = 40
 MAX_AGE = 120
+BIRTH_YEARS_READ = 200  # the reader's typo guard, far enough back for TOO_OLD to say it
 EXPIRY_YEARS_MAX = 10
 SUMMARY_FIELD = 120
 SUMMARY_CONTACTS = 10
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
-NUMERIC_DATE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d+)$")
-ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 EXPIRY_STEPS = {"6m": relativedelta(months=6), "1y": relativedelta(years=1)}
 
 
@@ -77,44 +77,41 @@ def read_phone(text: str) -> str | None:
     return phone if PHONE.match(phone) and 3 <= digits <= 20 else None
 
 
-def read_date(text: str, order: str) -> date | str:
-    """A calendar date, or the reason (HTML) it is not one."""
-    typed = text.strip().rstrip(".")
-    iso = ISO_DATE.match(typed)
-    if iso:
-        year, month, day = (int(part) for part in iso.groups())
-    else:
-        numeric = NUMERIC_DATE.match(typed)
-        if numeric is None or len(numeric.group(4)) != 4:
-            return texts.bad_date(order)
-        first, second, year = int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4))
-        day, month = (first, second) if order == "DMY" else (second, first)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return texts.NO_SUCH_DATE
+def _order(order: str) -> DateOrder:
+    return "MDY" if order == "MDY" else "DMY"
 
 
 def read_birth_date(text: str, order: str, today: date) -> date | str:
-    born = read_date(text, order)
-    if isinstance(born, str):
-        return born
-    if born > today:
-        return texts.BIRTH_IN_FUTURE
-    if store.age_on(born, today) > MAX_AGE:
-        return texts.TOO_OLD
-    return born
+    """A date of birth, by the shared date picker's reader (pickers.read_day) with the
+    intake's rules: a year in four digits, not in the future, age at most MAX_AGE."""
+    return read_day(
+        text,
+        today=today,
+        order=_order(order),
+        years_back=BIRTH_YEARS_READ,
+        earliest=today - relativedelta(years=MAX_AGE + 1) + timedelta(days=1),
+        too_early=texts.TOO_OLD,
+        latest=today,
+        too_late=texts.BIRTH_IN_FUTURE,
+        year_needed=texts.bad_date(order),
+        no_such_day=texts.NO_SUCH_DATE,
+    )
 
 
 def read_expiry(text: str, order: str, today: date) -> date | str:
-    until = read_date(text, order)
-    if isinstance(until, str):
-        return until
-    if until <= today:
-        return texts.EXPIRY_NOT_FUTURE
-    if until > today + relativedelta(years=EXPIRY_YEARS_MAX):
-        return texts.EXPIRY_TOO_FAR
-    return until
+    """Until when a consent holds: after today, within EXPIRY_YEARS_MAX years."""
+    return read_day(
+        text,
+        today=today,
+        order=_order(order),
+        years_ahead=EXPIRY_YEARS_MAX + 1,  # read a year too far, to say so in our words
+        earliest=today + timedelta(days=1),
+        too_early=texts.EXPIRY_NOT_FUTURE,
+        latest=today + relativedelta(years=EXPIRY_YEARS_MAX),
+        too_late=texts.EXPIRY_TOO_FAR,
+        year_needed=texts.bad_date(order),
+        no_such_day=texts.NO_SUCH_DATE,
+    )
 
 
 def day(value: date) -> str:

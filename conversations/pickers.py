@@ -1,30 +1,37 @@
-"""Choosing a client: written once, used by every conversation.
+"""Choosing a client, a day or a moment: written once, used by every conversation.
 
-A conversation calls `ask_client` and, in its choose-client state, routes button
-presses to `client_from_press` and typed text to `client_from_text`. Both return the
-chosen client (re-authorised on the server) or None after telling the worker what to
-do next, so the conversation simply stays in its state.
+A conversation calls `ask_client` and gives its choose-client state the handlers of
+`client_step` (a button press re-authorised on the server, audited as the dialog's action
+when refused; a typed name or code; anything else asked again). A day is chosen with
+`day_step` (or, for the intake's table of pure readers, `read_day`); a moment with the
+moment pickers (/appt, /visit, /note). Every typed date is read by ui.dates.parse_when;
+a dialog's own rule (a day not in the past, a birth date up to 120 years back) is a
+parameter, never a second reader.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from domain.results import Refused
-from domain.usecases.clients import choose_client, find_clients, recent_clients
+from domain.usecases.clients import CLIENT_ACCESS, choose_client, find_clients, recent_clients
 from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, zone_of
 from ui.dates import (
+    MAX_YEARS_AWAY,
     Ambiguous,
+    DateOrder,
     Invalid,
     Parsed,
     Purpose,
@@ -84,10 +91,18 @@ async def ask_client(update: Update, context: CaselineContext, prefix: str, ques
     await update.effective_message.reply_text(text, reply_markup=_keyboard(prefix, found))
 
 
-async def client_from_press(update: Update, context: CaselineContext) -> ClientRef | None:
+async def client_from_press(
+    update: Update, context: CaselineContext, action: str = CLIENT_ACCESS
+) -> ClientRef | None:
+    """The client a picker's button names, re-authorised; a refusal is audited as
+    `action` (the dialog's own, e.g. "referral.create") and told in an alert."""
     pressed = unpack(update.callback_query.data)
     client = await choose_client(
-        context.services, context.require_actor(), pressed.int_arg(), via=pressed.prefix
+        context.services,
+        context.require_actor(),
+        pressed.int_arg(),
+        via=pressed.prefix,
+        action=action,
     )
     if isinstance(client, Refused):
         await answer(update, texts.CLIENT_GONE, alert=True)
@@ -221,7 +236,71 @@ def moment_from_stamp(update: Update, context: CaselineContext) -> datetime | No
     return moment if abs((moment - now).days) <= MAX_DAYS_AWAY else None
 
 
-# ── choosing a calendar day (a goal's target date …) ──────────────────────────
+# ── choosing a calendar day (a goal's target date, a follow-up, a birth date …) ──
+
+FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def outside(
+    day: date,
+    *,
+    earliest: date | None = None,
+    too_early: str = "",
+    latest: date | None = None,
+    too_late: str = "",
+) -> str | None:
+    """A dialog's own range for a day, said in its own words (None: the day is fine)."""
+    if earliest is not None and day < earliest:
+        return too_early
+    if latest is not None and day > latest:
+        return too_late
+    return None
+
+
+def read_day(
+    text: str,
+    *,
+    today: date,
+    order: DateOrder,
+    purpose: Purpose = "any",
+    years_back: int = MAX_YEARS_AWAY,
+    years_ahead: int = MAX_YEARS_AWAY,
+    earliest: date | None = None,
+    too_early: str = "",
+    latest: date | None = None,
+    too_late: str = "",
+    year_needed: str | None = None,
+    no_such_day: str | None = None,
+) -> date | str:
+    """A typed calendar day by the one reading rule (ui.dates.parse_when), for a dialog
+    that keeps its questions in a table of pure readers (the intake): the day, or what to
+    answer. The dialog's rules are parameters: its range (`earliest`/`latest` with its
+    words), how far back or ahead a typed year is read, a year in four digits
+    (`year_needed`: the answer when it is missing; a day named without a year is never
+    guessed then), and its own words for a day that doesn't exist. An unclear text is
+    answered with the reader's question (with a four-digit year a typed date is never
+    unclear, so the intake needs no option buttons)."""
+    if year_needed is not None and not FOUR_DIGIT_YEAR.search(text):
+        return year_needed
+    result = parse_when(
+        text,
+        now=datetime.combine(today, time(12), tzinfo=UTC),
+        zone=ZoneInfo("UTC"),
+        order=order,
+        purpose=purpose,
+        years_back=years_back,
+        years_ahead=years_ahead,
+    )
+    if isinstance(result, Invalid):
+        return no_such_day if result.no_such_day and no_such_day else escape(result.reason)
+    if isinstance(result, Ambiguous):
+        return escape(result.question)
+    day = result.local.date()
+    return (
+        outside(day, earliest=earliest, too_early=too_early, latest=latest, too_late=too_late)
+        or day
+    )
+
 
 DayChosen = Callable[[Update, CaselineContext, date], Awaitable[int]]
 
@@ -233,16 +312,29 @@ def day_step(
     *,
     purpose: Purpose = "future",
     passed: str | None = None,
+    ahead: str | None = None,
 ) -> list[BaseHandler]:
-    """The handlers of a choose-a-day state: a typed date read by ui/dates.py's
-    `parse_when` (an unclear one is asked back with buttons, `<prefix>:at:<stamp>`), a
-    pressed choice, or anything else (text expected). A day before today (the worker's
-    calendar) is refused with `passed` when given; `chosen` runs with the day."""
+    """The one way a dialog asks for a calendar day (a goal's target date, a referral's
+    follow-up or application date): the handlers of its state. A typed date is read by
+    ui/dates' `parse_when` for `purpose` (an unclear one is asked back with buttons,
+    `<prefix>:at:<stamp>`; a wrong one gets parse_when's reason), a pressed choice is
+    re-read from its stamp, anything else is asked again as text. The dialog's own rule
+    is a parameter, not a second reader: a day before today (the worker's calendar) is
+    refused with `passed` when given, a day after today with `ahead`. `chosen` runs with
+    the day. A dialog adds its own quick buttons (1 week, Today …) as handlers before
+    these."""
 
     async def day_read(update: Update, context: CaselineContext, day: date) -> int:
         today = context.services.clock.now().astimezone(zone_of(context)).date()
-        if passed is not None and day < today:
-            await update.effective_message.reply_text(passed)
+        refusal = outside(
+            day,
+            earliest=today if passed is not None else None,
+            too_early=passed or "",
+            latest=today if ahead is not None else None,
+            too_late=ahead or "",
+        )
+        if refusal is not None:
+            await update.effective_message.reply_text(refusal)
             return state
         return await chosen(update, context, day)
 
@@ -300,12 +392,16 @@ def card_pattern(flow: str) -> str:
 Chosen = Callable[[Update, CaselineContext, ClientRef], Awaitable[int]]
 
 
-def client_step(prefix: str, state: int, chosen: Chosen) -> list[BaseHandler]:
+def client_step(
+    prefix: str, state: int, chosen: Chosen, *, action: str = CLIENT_ACCESS
+) -> list[BaseHandler]:
     """The handlers of a choose-a-client state: a tapped button, a typed name or code,
-    or anything else (asked again). `chosen` runs once a visible client is picked."""
+    or anything else (asked again). `chosen` runs once a visible client is picked. A
+    press naming a client the worker may not see is audited as `action`: "client.access",
+    or what the dialog was about to do (/refer: "referral.create")."""
 
     async def pressed(update: Update, context: CaselineContext) -> int:
-        ref = await client_from_press(update, context)
+        ref = await client_from_press(update, context, action)
         if ref is None:
             return state
         await remove_keyboard(update)  # the picker has done its job

@@ -24,9 +24,8 @@ domain/usecases/resources.py: they authorise, audit — refusals too — and ret
 domain result); which status may follow which is one rule (domain/rules/referrals.py);
 the card and the directory's rows are ui/referral_views.py and ui/resource_views.py; the
 card's moves are conversations/referral_card.py; the draft is typed
-(conversations/referral_draft.py). The client picker is conversations/pickers.py's; a
-press on one of its buttons is re-checked here, so that a refusal is audited as
-referral.create.
+(conversations/referral_draft.py). The client picker is conversations/pickers.py's
+`client_step`, told that a refused press is audited as referral.create.
 
 Decisions:
 - The dialog asks only for what its draft still lacks (`_next`), so a kept draft resumes at
@@ -35,9 +34,10 @@ Decisions:
   may record it on the spot (given → its scope, typed or the standard one; refused → the
   refusal is recorded and the dialog ends: no referral may share the client's data). The
   consent is checked again when the referral is saved, and its id is stored with it.
-- Follow-up: a calendar day; 1 week / 2 weeks / 1 month (calendar month) or typed (ui.dates,
-  purpose "future"; a past day is refused). Benefit programs also ask the application date
-  (Today, or typed with purpose "past").
+- Follow-up: a calendar day; 1 week / 2 weeks / 1 month (calendar month) or typed, read by
+  the shared date picker (pickers.day_step: ui.dates, purpose "future", an unclear date asked
+  back with buttons; a past day is refused). Benefit programs also ask the application date
+  (Today, or typed through the same picker with purpose "past"; a future day is refused).
 - The referral's worker is the one who made it: the morning agenda reminds them of the
   follow-up (bot/reminders/planning.py).
 - Every press is re-checked on the server (in the use cases): the client must be visible
@@ -73,10 +73,8 @@ from conversations.common import conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
     ask_client,
-    client_from_text,
-    moment_from_stamp,
-    moment_from_text,
-    not_a_client,
+    client_step,
+    day_step,
 )
 from conversations.referral_card import (
     DECLINE_REASON,
@@ -222,19 +220,6 @@ async def _client_by_id(
         return refused
     await answer(update)
     return await _listed(update, context, chosen.value, below=below)
-
-
-async def client_pressed(update: Update, context: CaselineContext) -> int:
-    client_id = unpack(update.callback_query.data).int_arg()
-    if client_id is None:
-        await answer(update, texts.STALE_BUTTON)
-        return CLIENT
-    return await _client_by_id(update, context, client_id, refused=CLIENT)
-
-
-async def client_typed(update: Update, context: CaselineContext) -> int:
-    ref = await client_from_text(update, context, PREFIX)
-    return CLIENT if ref is None else await _client_chosen(update, context, ref)
 
 
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
@@ -556,25 +541,9 @@ async def follow_up_pressed(update: Update, context: CaselineContext) -> int:
     return await _follow_up_chosen(update, context, _today(context) + step)
 
 
-async def follow_up_typed(update: Update, context: CaselineContext) -> int:
-    parsed = await moment_from_text(update, context, PREFIX, "future")
-    if parsed is None:
-        return FOLLOW_UP
-    return await _follow_up_chosen(update, context, parsed.local.date())
-
-
-async def follow_up_option(update: Update, context: CaselineContext) -> int:
-    moment = moment_from_stamp(update, context)
-    await answer(update)
-    if moment is None:
-        return FOLLOW_UP
-    return await _follow_up_chosen(update, context, moment.astimezone(zone_of(context)).date())
-
-
 async def _follow_up_chosen(update: Update, context: CaselineContext, day: date) -> int:
-    if day < _today(context):
-        await update.effective_message.reply_text(texts.FOLLOW_UP_PAST)
-        return FOLLOW_UP
+    """A follow-up day: a quick button (1 week …) or the date picker, which refused a
+    day that has passed."""
     draft = _draft(context)
     draft.follow_up = day
     _put(context, draft)
@@ -586,25 +555,8 @@ async def applied_today(update: Update, context: CaselineContext) -> int:
     return await _applied_chosen(update, context, _today(context))
 
 
-async def applied_typed(update: Update, context: CaselineContext) -> int:
-    parsed = await moment_from_text(update, context, PREFIX, "past")
-    if parsed is None:
-        return APPLIED
-    return await _applied_chosen(update, context, parsed.local.date())
-
-
-async def applied_option(update: Update, context: CaselineContext) -> int:
-    moment = moment_from_stamp(update, context)
-    await answer(update)
-    if moment is None:
-        return APPLIED
-    return await _applied_chosen(update, context, moment.astimezone(zone_of(context)).date())
-
-
 async def _applied_chosen(update: Update, context: CaselineContext, day: date) -> int:
-    if day > _today(context):
-        await update.effective_message.reply_text(texts.APPLIED_FUTURE)
-        return APPLIED
+    """The application day: Today, or from the date picker (which refused a future day)."""
     draft = _draft(context)
     draft.applied = day
     _put(context, draft)
@@ -686,11 +638,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         ],
         states={
             RESUME: [CallbackQueryHandler(resume_chosen, pattern=pattern(PREFIX) + "resume:")],
-            CLIENT: [
-                CallbackQueryHandler(client_pressed, pattern=pattern(PREFIX) + "client:"),
-                MessageHandler(text, client_typed),
-                MessageHandler(other, not_a_client),
-            ],
+            CLIENT: client_step(PREFIX, CLIENT, _client_chosen, action="referral.create"),
             OPEN_LIST: [
                 CallbackQueryHandler(new_pressed, pattern=pattern(PREFIX) + "new:"),
                 CallbackQueryHandler(open_pressed, pattern=pattern(PREFIX) + "open:"),
@@ -715,15 +663,17 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             REASON: [MessageHandler(text, reason_typed), MessageHandler(other, text_expected)],
             FOLLOW_UP: [
                 CallbackQueryHandler(follow_up_pressed, pattern=pattern(PREFIX) + "fu:"),
-                CallbackQueryHandler(follow_up_option, pattern=pattern(PREFIX) + "at:"),
-                MessageHandler(text, follow_up_typed),
-                MessageHandler(other, text_expected),
+                *day_step(PREFIX, FOLLOW_UP, _follow_up_chosen, passed=texts.FOLLOW_UP_PAST),
             ],
             APPLIED: [
                 CallbackQueryHandler(applied_today, pattern=pattern(PREFIX) + "app:"),
-                CallbackQueryHandler(applied_option, pattern=pattern(PREFIX) + "at:"),
-                MessageHandler(text, applied_typed),
-                MessageHandler(other, text_expected),
+                *day_step(
+                    PREFIX,
+                    APPLIED,
+                    _applied_chosen,
+                    purpose="past",
+                    ahead=texts.APPLIED_FUTURE,
+                ),
             ],
             CONFIRM: [
                 CallbackQueryHandler(save, pattern=pattern(PREFIX) + "save:"),

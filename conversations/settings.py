@@ -4,6 +4,12 @@ days off, digest time and which reminders they get. Each change is saved at once
     /settings ─► MENU ─(a setting's button)─► its choices (buttons) ─► MENU
                    └─ 🌍 Time zone / typed times ─► TYPED ─(text)─► MENU
                    └─ ✅ Done ─► END
+
+Typed times (start of day, digest time, quiet hours "22:00-07:00") are read here, not by
+the shared date picker: they are times of a routine, not moments or days. ui.dates reads
+a moment (its daytime rule makes "6:30" 18:30, right for an appointment, wrong for the
+end of quiet hours), and a range is not a date; so a setting's time is HH:MM on a
+24-hour clock, as its buttons show it.
 """
 
 from __future__ import annotations

@@ -175,21 +175,17 @@ async def recent_clients(work: Work, actor: Actor) -> list[Client]:
 
 
 async def choose_client(
-    work: Work, actor: Actor, client_id: int | None, *, via: str
+    work: Work, actor: Actor, client_id: int | None, *, via: str, action: str = CLIENT_ACCESS
 ) -> Client | Refused:
     """The client a picker's button names, if the actor may see it; a forged, replayed or
-    outdated press is audited ("client.access", with the dialog in `via`)."""
+    outdated press is audited as `action` (what the dialog was about to do with the
+    client: "client.access" unless it names its own, e.g. "referral.create"), with the
+    dialog in `via`."""
     async with work.transaction() as session:
         client = await clients.get_visible(session, actor, client_id) if client_id else None
         if client is None:
-            await audit.refused(
-                session,
-                CLIENT_ACCESS,
-                now=work.clock.now(),
-                actor_id=actor.id,
-                subject_type="client",
-                subject_id=client_id,
-                via=via,
+            await caseload.refuse(
+                session, actor, client_id, action, now=work.clock.now(), detail={"via": via}
             )
             return NOT_VISIBLE
         return client

@@ -82,7 +82,10 @@ Decisions:
   last, this and next year (within ±6 months; an exact tie is asked). The time of day never
   moves a date to another year ("3/12 9:00" on 3 Dec at 10:00 is today, in the past). 29/2
   without a year takes the year chosen as above and is Invalid if that year has no 29 Feb.
-- Two-digit years are 20YY. Years more than 10 years from now are Invalid (a typo guard).
+- Two-digit years are 20YY. Years more than 10 years from now are Invalid (a typo guard);
+  `years_back` / `years_ahead` let a caller move it (a date of birth is decades back). A
+  day that doesn't exist is an Invalid with `no_such_day` set, so a dialog may say it in
+  its own words.
 - A weekday written before a date ("fri 4 dec") must agree with it, else Invalid ("4 Dec 2026
   is a Friday, not a Monday."); this also catches a label read back in the wrong year.
 - Impossible dates say what is wrong and give an example in the organisation's order: "There
@@ -132,6 +135,7 @@ from ui.dates.reading import _normalise, _read_date_and_time, _read_duration, _r
 from ui.dates.words import (
     EMPTY,
     MAX_LENGTH,
+    MAX_YEARS_AWAY,
     TOO_LONG,
     Ambiguous,
     DateOrder,
@@ -147,6 +151,7 @@ __all__ = [
     "Ambiguous",
     "DateOrder",
     "Invalid",
+    "MAX_YEARS_AWAY",
     "Parsed",
     "Purpose",
     "combine",
@@ -166,8 +171,12 @@ def parse_when(
     zone: ZoneInfo,
     order: DateOrder = "DMY",
     purpose: Purpose = "any",
+    years_back: int = MAX_YEARS_AWAY,
+    years_ahead: int = MAX_YEARS_AWAY,
 ) -> Parsed | Ambiguous | Invalid:
-    """Read `text` typed by a worker in `zone`. See the module docstring for the grammar."""
+    """Read `text` typed by a worker in `zone`. See the module docstring for the grammar.
+    `years_back` / `years_ahead`: how far a typed year may be (the typo guard; a date of
+    birth passes more, a dialog with its own limit may read a little beyond it to say so)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("parse_when needs an aware `now`")
     if order not in ("DMY", "MDY"):
@@ -179,7 +188,14 @@ def parse_when(
     phrase = _normalise(text)
     if not phrase:
         return Invalid(EMPTY)
-    ctx = _Ctx(now=now.astimezone(UTC), zone=zone, order=order, purpose=purpose)
+    ctx = _Ctx(
+        now=now.astimezone(UTC),
+        zone=zone,
+        order=order,
+        purpose=purpose,
+        years_back=years_back,
+        years_ahead=years_ahead,
+    )
     for family in (_read_instant, _read_duration):
         result = family(phrase, ctx)
         if result is not None:

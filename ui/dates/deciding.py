@@ -10,7 +10,6 @@ from ui.dates.words import (
     _DAY_ABBR,
     _DAY_NAMES,
     _MONTH_ABBR,
-    MAX_YEARS_AWAY,
     Ambiguous,
     Invalid,
     Parsed,
@@ -175,7 +174,7 @@ def _days(part: _Date, placed: tuple[time, int] | None, ctx: _Ctx) -> list[date]
             return found
         days = found
     for day in days:
-        if abs(day.year - ctx.today.year) > MAX_YEARS_AWAY:
+        if ctx.year_too_far(day.year):
             return Invalid(f"{day.year} is a long way off — please check the date.")
         if part.named_weekday is not None and day.weekday() != part.named_weekday:
             shown = f"{day.day} {_MONTH_ABBR[day.month - 1]} {day.year}"

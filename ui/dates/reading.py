@@ -24,7 +24,6 @@ from ui.dates.words import (
     _MONTHS,
     _UNITS,
     _WEEKDAYS,
-    MAX_YEARS_AWAY,
     UNREADABLE,
     Invalid,
     Parsed,
@@ -338,18 +337,22 @@ def _calendar_date(
             order = "day/month" if ctx.order == "DMY" else "month/day"
             swapped = example(month, day, year)
             return Invalid(
-                f"There is no month {month}. Dates are written {order} here, like “{swapped}”."
+                f"There is no month {month}. Dates are written {order} here, like “{swapped}”.",
+                no_such_day=True,
             )
-        return Invalid(f"There is no month {month}.{_try(example(3, 12))}")
+        return Invalid(f"There is no month {month}.{_try(example(3, 12))}", no_such_day=True)
     if day < 1:
-        return Invalid(f"There is no day 0 in a month.{_try(example(1, month))}")
+        return Invalid(f"There is no day 0 in a month.{_try(example(1, month))}", no_such_day=True)
     longest = 29 if month == 2 else monthrange(2001, month)[1]
     if day > longest:
         last = 28 if month == 2 else longest
-        return Invalid(f"There is no {day} {_MONTH_NAMES[month - 1]}.{_try(example(last, month))}")
+        return Invalid(
+            f"There is no {day} {_MONTH_NAMES[month - 1]}.{_try(example(last, month))}",
+            no_such_day=True,
+        )
     if year is None:
         return _Date(phrase, month_day=(month, day))
-    if abs(year - ctx.today.year) > MAX_YEARS_AWAY:
+    if ctx.year_too_far(year):
         return Invalid(f"{year} is a long way off — please check the year.")
     if month == 2 and day == 29 and not isleap(year):
         return _no_leap_day(year, example)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -32,6 +32,9 @@ class Ambiguous:
 @dataclass(frozen=True)
 class Invalid:
     reason: str
+    # True when the text names a day that does not exist (31 February, month 13): a
+    # dialog may answer that in its own words. Not part of equality.
+    no_such_day: bool = field(default=False, compare=False)
 
 
 Result = Parsed | Ambiguous | Invalid
@@ -106,6 +109,13 @@ class _Ctx:
     zone: ZoneInfo
     order: DateOrder
     purpose: Purpose
+    years_back: int = MAX_YEARS_AWAY  # how far back a typed year may be (a date of birth: far)
+    years_ahead: int = MAX_YEARS_AWAY
+
+    def year_too_far(self, year: int) -> bool:
+        """The typo guard: a year more than `years_ahead` ahead or `years_back` back."""
+        today = self.today.year
+        return year > today + self.years_ahead or year < today - self.years_back
 
     @property
     def local_now(self) -> datetime:
@@ -172,7 +182,8 @@ def _daytime(hour: int) -> int:
 def _no_leap_day(year: int, example: _Example) -> Invalid:
     return Invalid(
         f"There is no 29 February in {year} — it isn't a leap year. "
-        f"Try e.g. “{example(28, 2, year)}”."
+        f"Try e.g. “{example(28, 2, year)}”.",
+        no_such_day=True,
     )
 
 
