@@ -10,12 +10,9 @@ can commit together, and answers to Telegram go out only after the commit.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,12 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import Clock
 from domain.settings import Settings
 from storage.db import Database
-
-# The open transaction of the current task, if any (a task started inside inherits
-# the variable; the task check keeps it from joining a transaction it does not own).
-_open: ContextVar[tuple[asyncio.Task[Any] | None, AsyncSession] | None] = ContextVar(
-    "open_transaction", default=None
-)
 
 
 @dataclass
@@ -43,16 +34,12 @@ class Work:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """The current task's open transaction, joined; else a new one that commits
         when the block ends without error."""
-        current = _open.get()
-        if current is not None and current[0] is asyncio.current_task():
-            yield current[1]
+        current = self.db.open_session()
+        if current is not None:
+            yield current
             return
         async with self.db.session() as session:
-            token = _open.set((asyncio.current_task(), session))
-            try:
-                yield session
-            finally:
-                _open.reset(token)
+            yield session
 
     def zone_for(self, timezone: str | None) -> ZoneInfo:
         """A worker's own zone, else the organisation's."""

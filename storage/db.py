@@ -112,15 +112,18 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-# The task inside a `Database.session()` block, so a nested one and a Telegram call made
-# inside one can be told apart from a task merely started there (it inherits the value).
-_session_task: ContextVar[asyncio.Task[Any] | None] = ContextVar("session_task", default=None)
+# The task inside a `Database.session()` block, with its database and session: a nested
+# block, a Telegram call made inside one and a use case that joins it can be told apart
+# from a task merely started there (it inherits the value).
+_open: ContextVar[tuple[asyncio.Task[Any] | None, Database, AsyncSession] | None] = ContextVar(
+    "open_session", default=None
+)
 
 
 def in_session() -> bool:
     """True inside a `Database.session()` block of the current task."""
-    task = _session_task.get()
-    return task is not None and task is asyncio.current_task()
+    current = _open.get()
+    return current is not None and current[0] is asyncio.current_task()
 
 
 class NestedSessionError(RuntimeError):
@@ -149,12 +152,22 @@ class Database:
         if in_session() and self.single_connection:
             # It would wait for the connection its own caller holds: fail now, not in 30 s.
             raise NestedSessionError("a session inside a session on a one-connection pool")
-        token = _session_task.set(asyncio.current_task())
+        token = None
         try:
             async with self.sessionmaker() as session, session.begin():
+                token = _open.set((asyncio.current_task(), self, session))
                 yield session
         finally:
-            _session_task.reset(token)
+            if token is not None:
+                _open.reset(token)
+
+    def open_session(self) -> AsyncSession | None:
+        """The session of this task's open `session()` block on this database, if any:
+        what a unit of work joins instead of opening a second one (domain/work.py)."""
+        current = _open.get()
+        if current is None or current[0] is not asyncio.current_task() or current[1] is not self:
+            return None
+        return current[2]
 
     async def dispose(self) -> None:
         await self.engine.dispose()
