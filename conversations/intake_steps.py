@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from html import escape
 from typing import Any
 
@@ -695,7 +695,3 @@ NEEDS = tuple(key for key in STEPS if key.startswith("need."))
 
 def title(key: str) -> str:
     return STEP_OF[key].title
-
-
-def now_date(now: datetime, zone: Any) -> date:
-    return now.astimezone(zone).date()

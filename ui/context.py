@@ -61,9 +61,7 @@ class CaselineContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], di
 
 def zone_of(context: CaselineContext) -> ZoneInfo:
     """The actor's own zone, else the organisation's."""
-    actor = context.actor
-    name = actor.timezone if actor and actor.timezone else context.services.settings.timezone
-    return ZoneInfo(name)
+    return context.services.zone_for(context.actor.timezone if context.actor else None)
 
 
 def deliver_soon(context: CaselineContext) -> None:

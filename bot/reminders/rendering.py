@@ -46,6 +46,7 @@ class Reminders:
     bot: Bot
 
     def __post_init__(self) -> None:
+        self.work = Work(self.db, self.clock, self.settings)
         self.last_drain = DrainReport()
         self.sender = OutboxSender(
             self.bot, self.db, self.clock, self.render, on_blocked=self.on_blocked
@@ -70,7 +71,7 @@ class Reminders:
             worker = await session.get(Worker, row.worker_id)
             if worker is None or not worker.active or worker.chat_id is None:
                 return None
-            zone = ZoneInfo(worker.timezone or self.settings.timezone)
+            zone = self.work.zone_for(worker.timezone)
             if row.kind == reminders.APPOINTMENT or (
                 row.kind == reminders.SNOOZED and row.subject_type == "appointment"
             ):
@@ -176,7 +177,7 @@ class Reminders:
         return lines
 
     async def _digest(self, row: OutboxMessage, worker: Worker, chat_id: int) -> Rendered | None:
-        team = await digest.digest_for(Work(self.db, self.clock, self.settings), worker)
+        team = await digest.digest_for(self.work, worker)
         if team is None:
             return None
         messages = await digest.digest_messages(team, private=self.private)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import AlreadySaved, Gone, Invalid, Refused, Saved
 from domain.rules import notes as rules
+from domain.rules.routine import ReminderKind
 from domain.work import Work
 from storage import audit, clients, notes, outbox, plans, saved_drafts, workers
 from storage.models import Client, InteractionType, Note
@@ -24,7 +25,7 @@ from storage.notes import Attachment
 from storage.workers import Actor
 
 # The outbox kind of a risk alert (bot/reminders/planning.RISK names the same kind).
-RISK_ALERT = "risk"
+RISK_ALERT = ReminderKind.RISK
 # What saved_drafts calls the records a draft becomes.
 NOTE_RECEIPT = "note"
 AMENDMENT_RECEIPT = "amendment"
