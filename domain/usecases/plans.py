@@ -117,43 +117,6 @@ async def _card_of(session: AsyncSession, client: Client) -> PlanCard:
     return PlanCard(client, plan, beside=beside)
 
 
-async def _check(
-    session: AsyncSession,
-    work: Work,
-    actor: Actor,
-    client_id: int,
-    action: str,
-    *,
-    plan_id: int | None = None,
-    goal_id: int | None = None,
-    change: bool = True,
-) -> Look:
-    """The client, if visible, with its current plan; and, when the press named them,
-    the plan id and goal id proven to be that plan's. Refusals of ids are audited. A
-    `change` to a closed case is refused: its plan stays as it was."""
-    client = await clients.get_visible(session, actor, client_id)
-    if client is None:
-        await caseload.refuse(session, actor, client_id, action, now=work.clock.now())
-        return Refused("client")
-    card = await _card_of(session, client)
-    plan = card.plan
-    if plan_id is not None and plan_id != (plan.id if plan else NO_PLAN):
-        owner = await plans.client_of_plan(session, plan_id) if plan_id > 0 else None
-        stale = owner == client.id or plan_id == NO_PLAN
-        return await _refuse_id(session, work, actor, action, card, "plan", plan_id, owner, stale)
-    if goal_id is not None:
-        card.goal = plans.goal_in(plan, goal_id)
-        if card.goal is None:
-            owner = await plans.client_of_goal(session, goal_id) if goal_id > 0 else None
-            stale = owner == client.id
-            return await _refuse_id(
-                session, work, actor, action, card, "goal", goal_id, owner, stale
-            )
-    if change and card.closed:
-        return Gone("case")
-    return card
-
-
 async def _refuse_id(
     session: AsyncSession,
     work: Work,
@@ -257,25 +220,41 @@ async def look(
     goal_id: int | None = None,
     change: bool = True,
 ) -> Look:
-    """The card as it stands, checked for a press that is about to ask for a `change`
-    (or, with change=False, only to show it); refusals are audited as `action`."""
+    """The card as it stands — the client, if visible, with its current plan; and, when the
+    press named them, the plan id and goal id proven to be that plan's — checked for a press
+    that is about to ask for a `change` (a closed case is refused one: its plan stays as it
+    was) or, with change=False, only to show it. Refusals are audited as `action`. The use
+    cases below call it inside their own transaction, which it joins."""
     async with work.transaction() as session:
-        return await _check(
-            session,
-            work,
-            actor,
-            client_id,
-            action,
-            plan_id=plan_id,
-            goal_id=goal_id,
-            change=change,
-        )
+        client = await clients.get_visible(session, actor, client_id)
+        if client is None:
+            await caseload.refuse(session, actor, client_id, action, now=work.clock.now())
+            return Refused("client")
+        card = await _card_of(session, client)
+        plan = card.plan
+        if plan_id is not None and plan_id != (plan.id if plan else NO_PLAN):
+            owner = await plans.client_of_plan(session, plan_id) if plan_id > 0 else None
+            stale = owner == client.id or plan_id == NO_PLAN
+            return await _refuse_id(
+                session, work, actor, action, card, "plan", plan_id, owner, stale
+            )
+        if goal_id is not None:
+            card.goal = plans.goal_in(plan, goal_id)
+            if card.goal is None:
+                owner = await plans.client_of_goal(session, goal_id) if goal_id > 0 else None
+                stale = owner == client.id
+                return await _refuse_id(
+                    session, work, actor, action, card, "goal", goal_id, owner, stale
+                )
+        if change and card.closed:
+            return Gone("case")
+        return card
 
 
 async def plan_versions(work: Work, actor: Actor, client_id: int) -> Versions | Refused:
     """The earlier versions and their reviews (audited as plan.history)."""
     async with work.transaction() as session:
-        card = await _check(session, work, actor, client_id, "plan.history", change=False)
+        card = await look(work, actor, client_id, "plan.history", change=False)
         if not isinstance(card, PlanCard):
             return Refused("client")
         versions = await plans.history(session, client_id)
@@ -299,7 +278,7 @@ async def add_goal(
     """A goal at the end of the current plan (a new draft's first one for a client
     without a plan)."""
     async with work.transaction() as session:
-        card = await _check(session, work, actor, client_id, "plan.goal.add")
+        card = await look(work, actor, client_id, "plan.goal.add")
         if not isinstance(card, PlanCard):
             return card
         plan = await _editable_plan(session, work, actor, card)
@@ -331,7 +310,7 @@ async def set_goal_status(
 ) -> Change:
     """A goal's status; pressing the status it already has changes (and audits) nothing."""
     async with work.transaction() as session:
-        card = await _check(session, work, actor, client_id, "plan.goal.status", goal_id=goal_id)
+        card = await look(work, actor, client_id, "plan.goal.status", goal_id=goal_id)
         if not isinstance(card, PlanCard):
             return card
         assert card.plan is not None and card.goal is not None
@@ -355,7 +334,7 @@ async def set_interventions(
     work: Work, actor: Actor, client_id: int, plan_id: int, text: str | None
 ) -> Change:
     async with work.transaction() as session:
-        card = await _check(session, work, actor, client_id, "plan.interventions", plan_id=plan_id)
+        card = await look(work, actor, client_id, "plan.interventions", plan_id=plan_id)
         if not isinstance(card, PlanCard):
             return card
         plan = await _editable_plan(session, work, actor, card)
@@ -378,7 +357,7 @@ async def set_review_interval(
     if days not in plans.REVIEW_INTERVALS:
         return Invalid(BAD_INTERVAL)
     async with work.transaction() as session:
-        card = await _check(session, work, actor, client_id, "plan.interval", plan_id=plan_id)
+        card = await look(work, actor, client_id, "plan.interval", plan_id=plan_id)
         if not isinstance(card, PlanCard):
             return card
         plan = await _editable_plan(session, work, actor, card)
@@ -404,7 +383,7 @@ async def activate_plan(work: Work, actor: Actor, client_id: int, plan_id: int) 
     beside the draft is superseded."""
     today = local_today(work, actor)
     async with work.transaction() as session:
-        card = await _check(session, work, actor, client_id, "plan.activate", plan_id=plan_id)
+        card = await look(work, actor, client_id, "plan.activate", plan_id=plan_id)
         if not isinstance(card, PlanCard):
             return card
         plan = card.plan
