@@ -168,6 +168,9 @@ class Worker(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     deactivated_at: Mapped[datetime | None]
+    # Set when Telegram answered 403 (the worker blocked the bot); cleared by their next
+    # update. Unreachable is not switched off: access and caseload stay until someone decides.
+    unreachable_at: Mapped[datetime | None]
 
     team: Mapped[Team | None] = relationship(back_populates="workers")
 
@@ -189,6 +192,25 @@ class Invite(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+
+
+class Cover(Base):
+    """A worker given access to a colleague's caseload until `ends_at` (leave, sickness),
+    without a transfer. It ends by itself at `ends_at`, or earlier when `ended_at` is set."""
+
+    __tablename__ = "covers"
+    __table_args__ = (Index("ix_covers_covering_ends", "covering_worker_id", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    covering_worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    covered_worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    created_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # Set when the cover ended (early, by hand, or noticed after ends_at and audited).
+    ended_at: Mapped[datetime | None]
 
 
 class Client(Base):
@@ -597,6 +619,19 @@ class SavedDraft(Base):
     subject_type: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[int] = mapped_column(Integer)
     saved_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class BotMessage(Base):
+    """A message the bot sent into a worker's chat, kept while Telegram still lets the bot
+    delete it (48 hours), so switching a worker off can take client details off the phone."""
+
+    __tablename__ = "bot_messages"
+    __table_args__ = (Index("ix_bot_messages_chat_sent", "chat_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ConversationState(Base):
