@@ -33,6 +33,8 @@ class ReminderKind(StrEnum):
     RISK = "risk"
     BLOCKED = "blocked"
     SNOOZED = "snoozed"
+    # Not a message: delete the bot's recent messages in a switched-off worker's chat.
+    WIPE = "wipe"
 
 
 # Kinds a worker may switch off in /settings (risk alerts and notices cannot be muted).
