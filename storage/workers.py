@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Role, Team, Worker
+from storage.names import clean_name
 
 NAME_MAX = 100
 
@@ -49,7 +50,7 @@ class Actor:
 
 
 async def get_or_create_team(session: AsyncSession, name: str, now: datetime) -> Team:
-    name = name.strip()[:100]
+    name = clean_name(name, limit=100)
     team = (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
     if team is None:
         team = Team(name=name, created_at=now)
@@ -72,7 +73,7 @@ async def create_worker(
     team: Team | None = None,
 ) -> Worker:
     worker = Worker(
-        name=name.strip()[:NAME_MAX] or "Unnamed",
+        name=clean_name(name, limit=NAME_MAX) or "Unnamed",
         role=role,
         team_id=team.id if team else None,
         created_at=now,
