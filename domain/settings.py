@@ -76,6 +76,26 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """The one reader of an on/off setting: 1/0, true/false, yes/no, on/off in any case.
+
+    Anything else is refused: a typo such as `ture` must not silently mean "off" (for
+    CASELINE_PRIVATE_PREVIEWS that would leave full names on the lock screen)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    word = raw.lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off, not {raw!r}")
+
+
 def file_api_url_for(bot_api_url: str) -> str:
     """Telegram serves files at /file/bot<token>/… beside /bot<token>/…."""
     if bot_api_url.endswith("/bot"):
@@ -127,7 +147,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=env.get("CASELINE_WEBHOOK_SECRET", "").strip() or None,
         conversation_timeout_minutes=_int(env, "CASELINE_CONVERSATION_TIMEOUT", 30, 1, 1440),
         date_order=date_order,
-        private_previews=env.get("CASELINE_PRIVATE_PREVIEWS", "0").strip() in ("1", "true", "yes"),
+        private_previews=_bool(env, "CASELINE_PRIVATE_PREVIEWS", False),
         reminder_tick_seconds=_int(env, "CASELINE_REMINDER_TICK_SECONDS", 60, 1, 3600),
         send_timeout_seconds=_int(env, "CASELINE_SEND_TIMEOUT_SECONDS", 20, 1, 120),
     )
