@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from storage.db import create_private
+
 POSTGRES_GUIDANCE = (
     "PostgreSQL: back up with `pg_dump --format=custom --file=caseline.dump DBNAME` "
     "and restore with `pg_restore --clean --if-exists --dbname=DBNAME caseline.dump` "
@@ -36,6 +38,10 @@ def backup(url: str, target: Path) -> int:
         raise BackupError(f"no database at {source_path}")
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file name")
+    if not target.parent.is_dir():
+        raise BackupError(f"no folder {target.parent} for the backup")
+    # The copy holds every case record: readable by this account only, from its first byte.
+    create_private(target)
     copied = 0
 
     def progress(_status: int, remaining: int, total: int) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import CursorResult, Result, event
@@ -55,6 +57,8 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
         # unlucky waited seconds. One connection makes them queue fairly in asyncio.
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
+    if _one_connection(parsed):
+        create_private(sqlite_file(parsed))
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -65,6 +69,48 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
 def _one_connection(parsed: URL) -> bool:
     """A SQLite file: served by one pooled connection (see create_engine)."""
     return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+
+
+PRIVATE_MODE = 0o600
+# SQLite gives its -wal and -shm files the mode of the database file; an older file
+# may still sit beside one made before the database was private.
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL, memory or a `file:` URI."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    assert database is not None
+    if database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def create_private(path: Path | None) -> None:
+    """Create `path` empty with mode 0600 unless it exists: case records are readable by
+    the account that runs Caseline only. A missing folder is left for SQLite to report."""
+    if path is None or path.exists() or not path.parent.is_dir():
+        return
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    except FileExistsError:
+        return
+    os.close(handle)
+    os.chmod(path, PRIVATE_MODE)
+
+
+def tighten_private(path: Path | None) -> None:
+    """Make an existing SQLite database (and its journal files) 0600: a database made
+    before Caseline created it private was readable by every account on the machine."""
+    if path is None:
+        return
+    for suffix in SQLITE_COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.chmod(companion, PRIVATE_MODE)
 
 
 def without_nul(value: Any) -> Any:

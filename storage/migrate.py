@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from storage.db import create_private, sqlite_file, tighten_private
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -19,7 +21,12 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Create or upgrade the schema. Blocking: call it from a thread inside async code."""
+    """Create or upgrade the schema. Blocking: call it from a thread inside async code.
+
+    A SQLite database is created 0600, and one found readable by others is tightened."""
+    path = sqlite_file(url)
+    create_private(path)
+    tighten_private(path)
     command.upgrade(alembic_config(url), revision)
 
 
