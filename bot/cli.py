@@ -397,7 +397,7 @@ async def cli_import_clients(
         for problem in result.problems:
             print(problem.render(), file=stream)
         raise CLIError(
-            f"{len(result.problems)} row(s) with problems in {path.name}; nothing was imported"
+            f"{result.bad_lines} row(s) with problems in {path.name}; nothing was imported"
         )
     report = result.about if isinstance(result, Confirm) else result.value
     if check_only:

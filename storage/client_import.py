@@ -18,8 +18,9 @@ Every row is checked before anything is written. One bad row and nothing is impo
 (one transaction); every bad row is reported with its line number in the file. A row
 with the same name and date of birth as an existing client, or as an earlier row, is
 reported as a duplicate, so running an import twice adds nobody twice. Reports name
-lines and codes, never a client's name. Comma, semicolon or tab separated; UTF-8 (a
-spreadsheet's byte-order mark is fine).
+lines, columns and codes, never a value from the file: with two columns swapped, the
+client's name would otherwise be printed as "not a date". Comma, semicolon or tab
+separated; UTF-8 (a spreadsheet's byte-order mark is fine).
 """
 
 from __future__ import annotations
@@ -64,11 +65,28 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """What is wrong at a line (and a column of it); never the value found there."""
+
     line: int
     message: str
+    column: str | None = None
+    position: int | None = None  # the column's number in the file, counting from 1
 
     def render(self) -> str:
-        return f"line {self.line}: {self.message}"
+        if self.column is None:
+            return f"line {self.line}: {self.message}"
+        where = f"column {self.position} ({self.column})" if self.position else self.column
+        return f"line {self.line}, {where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """The file read: its rows keyed by column with their line numbers, the header's
+    columns in file order, and what is wrong with the file as a whole."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    problems: list[Problem]
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -80,6 +98,11 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def bad_lines(self) -> int:
+        """How many lines have a problem (a line may have several)."""
+        return len({problem.line for problem in self.problems})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,24 +134,26 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
-def read(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+def read(text: str) -> Sheet:
     """Rows keyed by column, each with its line number; problems with the header."""
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = next(reader)
     except StopIteration:
-        return [], [Problem(1, "the file is empty")]
+        return Sheet([], [Problem(1, "the file is empty")])
     except csv.Error as exc:
-        return [], [Problem(1, f"not readable as CSV ({exc})")]
+        return Sheet([], [Problem(1, f"not readable as CSV ({exc})")])
     columns = [cell.strip().lower().replace(" ", "_") for cell in header]
     problems = []
-    unknown = [column for column in columns if column not in COLUMNS]
+    # Named by position: a file without its header row has a client's name here.
+    unknown = [str(at) for at, column in enumerate(columns, start=1) if column not in COLUMNS]
     if unknown:
         problems.append(
             Problem(
                 1,
-                f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}",
+                f"the header's column(s) {', '.join(unknown)} are not known (is the first "
+                f"line the header?); the columns are {', '.join(COLUMNS)}",
             )
         )
     missing = [column for column in REQUIRED if column not in columns]
@@ -138,7 +163,7 @@ def read(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     if repeated:
         problems.append(Problem(1, f"column(s) given twice: {', '.join(repeated)}"))
     if problems:
-        return [], problems
+        return Sheet([], problems)
     rows = []
     try:
         for cells in reader:
@@ -153,19 +178,19 @@ def read(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
                 (line, {column: cell.strip() for column, cell in zip(columns, cells, strict=True)})
             )
             if len(rows) > MAX_ROWS:
-                return [], [Problem(line, f"more than {MAX_ROWS:,} rows; split the file")]
+                return Sheet([], [Problem(line, f"more than {MAX_ROWS:,} rows; split the file")])
     except csv.Error as exc:
         problems.append(Problem(reader.line_num, f"not readable as CSV ({exc})"))
-    return rows, problems
+    return Sheet(rows, problems, tuple(columns))
 
 
-def _day(value: str, what: str, errors: list[str]) -> date | None:
+def _day(value: str, what: str, errors: list[tuple[str, str]]) -> date | None:
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors.append(f"{what} {value[:20]!r} is not a date like 2026-03-01")
+        errors.append((what, "not a date like 2026-03-01"))
         return None
 
 
@@ -198,7 +223,9 @@ async def check(
     *,
     today: date,
     progress: Progress | None = None,
+    columns: tuple[str, ...] = COLUMNS,
 ) -> tuple[list[_Row], list[Problem]]:
+    """Every row checked; a problem names its line and column, never the cell's value."""
     workers = await _workers(session)
     births: set[date] = set()
     for _, values in rows:
@@ -210,64 +237,63 @@ async def check(
     good: list[_Row] = []
     problems: list[Problem] = []
     for count, (line, values) in enumerate(rows, start=1):
-        errors: list[str] = []
+        # (column, what is wrong): any column may hold a name when two are swapped, so
+        # no message repeats what the cell holds.
+        errors: list[tuple[str, str]] = []
         name = " ".join(values.get("name", "").split())
         if not name:
-            errors.append("name is missing")
+            errors.append(("name", "missing"))
         elif len(name) < 2:
-            errors.append("name is too short")
+            errors.append(("name", "too short"))
         elif len(name) > NAME_MAX:
-            errors.append(f"name is longer than {NAME_MAX} characters")
+            errors.append(("name", f"longer than {NAME_MAX} characters"))
         program_text = values.get("program", "").lower()
         program = Program(program_text) if program_text in set(Program) else None
         if program is None:
-            errors.append(
-                f"program {values.get('program', '')[:30]!r} is not one of " + ", ".join(Program)
-            )
+            errors.append(("program", "not one of " + ", ".join(Program)))
         worker_text = " ".join(values.get("worker", "").split())
         candidates = [w for w in workers.get(worker_text.lower(), []) if w.active]
         if not worker_text:
-            errors.append("worker is missing")
+            errors.append(("worker", "missing"))
         elif not candidates:
-            errors.append(f"no active worker is called {worker_text[:60]!r}")
+            errors.append(("worker", "no active worker or supervisor has this name"))
         elif len(candidates) > 1:
-            errors.append(f"{len(candidates)} workers are called {worker_text[:60]!r}")
+            errors.append(("worker", f"{len(candidates)} active workers have this name"))
         frequency_text = values.get("contact_frequency_days", "")
         frequency = 30
         if frequency_text:
             if frequency_text.isdecimal() and int(frequency_text) in FREQUENCY_RANGE:
                 frequency = int(frequency_text)
             else:
-                errors.append(
-                    f"contact_frequency_days {frequency_text[:10]!r} is not a number of "
-                    "days from 1 to 365"
-                )
+                errors.append(("contact_frequency_days", "not a number of days from 1 to 365"))
         phone = values.get("phone") or None
         if phone and len(phone) > PHONE_MAX:
-            errors.append(f"phone is longer than {PHONE_MAX} characters")
+            errors.append(("phone", f"longer than {PHONE_MAX} characters"))
         address = values.get("address") or None
         if address and len(address) > ADDRESS_MAX:
-            errors.append(f"address is longer than {ADDRESS_MAX} characters")
+            errors.append(("address", f"longer than {ADDRESS_MAX} characters"))
         born = _day(values.get("date_of_birth", ""), "date_of_birth", errors)
         if born is not None and not EARLIEST_BIRTH <= born <= today:
-            errors.append(f"date_of_birth {born.isoformat()} is not a plausible birth date")
+            errors.append(("date_of_birth", f"{born.isoformat()} is not a plausible birth date"))
         status_text = (values.get("status") or ClientStatus.ACTIVE).lower().replace(" ", "_")
         status = ClientStatus(status_text) if status_text in set(IMPORTABLE_STATUSES) else None
         if status is None:
-            errors.append(
-                f"status {values.get('status', '')[:20]!r} is not one of "
-                + ", ".join(IMPORTABLE_STATUSES)
-            )
+            errors.append(("status", "not one of " + ", ".join(IMPORTABLE_STATUSES)))
         last_contact = _day(values.get("last_contact", ""), "last_contact", errors)
         if last_contact is not None and last_contact > today:
-            errors.append(f"last_contact {last_contact.isoformat()} is in the future")
+            errors.append(("last_contact", f"{last_contact.isoformat()} is in the future"))
         if born is not None and len(name) >= 2:
             key = (name.lower(), born)
             if key in known:
-                errors.append("same name and date of birth as an existing client or an earlier row")
+                errors.append(
+                    ("name", "same name and date of birth as an existing client or an earlier row")
+                )
             known.add(key)
         if errors:
-            problems.append(Problem(line, "; ".join(errors)))
+            problems.extend(
+                Problem(line, message, column, _position(columns, column))
+                for column, message in errors
+            )
         else:
             assert program is not None and status is not None
             good.append(
@@ -289,6 +315,10 @@ async def check(
     return good, problems
 
 
+def _position(columns: tuple[str, ...], column: str) -> int | None:
+    return columns.index(column) + 1 if column in columns else None
+
+
 async def import_clients(
     session: AsyncSession,
     text: str,
@@ -302,16 +332,21 @@ async def import_clients(
 
     The caller's session is the one transaction: raise or roll back and nothing stays.
     """
-    rows, problems = read(text)
-    report = ImportReport(rows=len(rows), problems=problems)
-    if problems:
+    sheet = read(text)
+    rows = sheet.rows
+    report = ImportReport(rows=len(rows), problems=sheet.problems)
+    if sheet.problems:
         return report
     good, problems = await check(
-        session, rows, today=now.astimezone(zone).date(), progress=progress
+        session,
+        rows,
+        today=now.astimezone(zone).date(),
+        progress=progress,
+        columns=sheet.columns,
     )
     report.problems = problems
     if progress:
-        progress(f"checked {len(rows)} rows: {len(problems)} with problems")
+        progress(f"checked {len(rows)} rows: {report.bad_lines} with problems")
     if problems or check_only:
         return report
     for count, row in enumerate(good, start=1):

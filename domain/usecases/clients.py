@@ -131,6 +131,11 @@ class RowsInvalid(Invalid):
     problems: tuple[Problem, ...] = ()
     rows: int = 0
 
+    @property
+    def bad_lines(self) -> int:
+        """How many lines have a problem (a line may have several)."""
+        return len({problem.line for problem in self.problems})
+
 
 async def import_client_rows(
     work: Work,
