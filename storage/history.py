@@ -41,6 +41,7 @@ from storage.models import (
     ReviewItem,
     Worker,
 )
+from storage.names import clean_name
 from storage.workers import names
 
 
@@ -436,7 +437,9 @@ async def audit_trail(
 
 def _audit_line(event: AuditEvent, worker: str | None) -> AuditLine:
     if worker is not None:
-        actor = worker
+        # Cleaned again as printed: a name stored before names were cleaned could still
+        # carry a terminal escape into the operator's shell.
+        actor = clean_name(worker) or "-"
     elif event.actor_telegram_id is not None:
         actor = f"tg:{event.actor_telegram_id}"
     else:

@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.reminders.sending import Rendered
 from storage.models import Client, OutboxMessage
+from storage.names import clean_name
 from ui import texts
 from ui.callbacks import pack
 from ui.views import client_label
@@ -37,7 +38,9 @@ async def render_risk(
         log.warning("risk alert %s names no client", row.id)
         return None
     reason = texts.RISK_REASON_ON_CARD if private else escape(str(payload.get("reason", "")))
-    text = texts.risk_alert(str(payload.get("author", "?")), client_label(client, private), reason)
+    # The author's name as queued (an alert queued before names were cleaned, too).
+    author = clean_name(str(payload.get("author", ""))) or "?"
+    text = texts.risk_alert(author, client_label(client, private), reason)
     return Rendered(chat_id, text, _open_client(client.id))
 
 

@@ -14,7 +14,8 @@ from domain.work import Work
 from storage import audit, invites
 from storage.invites import RedeemStatus
 from storage.models import Role, Team, Worker
-from storage.workers import Actor
+from storage.names import clean_name
+from storage.workers import NAME_MAX, Actor
 
 ROLE_REFUSED = Refused("role")
 
@@ -30,8 +31,12 @@ async def join_team(
     work: Work, code: str, *, telegram_user_id: int, chat_id: int, display_name: str
 ) -> Saved[Worker] | AlreadySaved[Worker] | Invalid:
     """Redeem an invite code for this Telegram account. AlreadySaved when the account
-    is an active worker already; Invalid("unknown" | "expired" | "used") otherwise."""
+    is an active worker already; Invalid("unknown" | "expired" | "used") otherwise.
+
+    The display name is the Telegram account's, chosen by whoever holds it: cleaned here
+    (storage/names.py) before anything stores or prints it."""
     now = work.clock.now()
+    display_name = clean_name(display_name, limit=NAME_MAX) or "Colleague"
     async with work.transaction() as session:
         result = await invites.redeem(
             session,
