@@ -5,8 +5,8 @@ one is open), authorises, checks domain/rules/appointments.py, writes, audits, a
 returns one value of domain/results.py. None of them knows Telegram: the dialog or the
 button handler renders the result after the transaction committed.
 
-- open_appointment   the card behind an `ac:` button (a read, refusals audited)
-- agenda_days        /today and /week (a read)
+- open_appointment   the card behind an `ac:` button (a look: audited, allowed or refused)
+- agenda_days        /today and /week (a look: audited as "agenda.view")
 - schedule_appointment   /appt's ✅ Save, once per draft however often pressed
 - reschedule_appointment, cancel_appointment, mark_no_show   the card's buttons
 - start_visit        ✅ Done on a card: open the visit card, or ask "log it as happened
@@ -85,10 +85,22 @@ async def _visible(
 async def open_appointment(
     work: Work, actor: Actor, appointment_id: int | None, *, action: str = "appointment.view"
 ) -> Booked | Refused:
-    """The appointment card behind a button, if `actor` may see it (else audited)."""
+    """The appointment card behind a button, if `actor` may see it. Every look is an
+    audit event (`action`), as every look at a record is: allowed, or refused."""
     async with work.transaction() as session:
         booked = await _visible(session, work, actor, appointment_id, action)
-    return booked if booked is not None else Refused(SUBJECT)
+        if booked is None:
+            return Refused(SUBJECT)
+        await audit.record(
+            session,
+            action,
+            now=work.clock.now(),
+            actor_id=actor.id,
+            subject_type="appointment",
+            subject_id=booked.appointment.id,
+            client_id=booked.client.id,
+        )
+    return booked
 
 
 async def start_visit(
@@ -129,12 +141,17 @@ async def may_reschedule(
     return booked
 
 
+AGENDA_VIEW = "agenda.view"
+
+
 async def agenda_days(
     work: Work, actor: Actor, zone: ZoneInfo, count: int
 ) -> list[tuple[date, list[tuple[Appointment, Client]]]]:
     """/today and /week: the actor's appointments day by day from today, in local time
-    (a DST day has 23 or 25 hours), cancelled ones left out."""
-    first = work.clock.now().astimezone(zone).date()
+    (a DST day has 23 or 25 hours), cancelled ones left out. The look is audited
+    ("agenda.view", with how many days and appointments it showed)."""
+    now = work.clock.now()
+    first = now.astimezone(zone).date()
     days = []
     async with work.transaction() as session:
         for offset in range(count):
@@ -142,6 +159,13 @@ async def agenda_days(
             begin = datetime.combine(day, time(0), tzinfo=zone)
             end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
             days.append((day, await appointments.agenda(session, actor.id, begin, end)))
+        await audit.record(
+            session,
+            AGENDA_VIEW,
+            now=now,
+            actor_id=actor.id,
+            detail={"days": count, "rows": sum(len(shown) for _, shown in days)},
+        )
     return days
 
 
