@@ -415,8 +415,7 @@ async def _ask_goals(update: Update, context: CaselineContext) -> int:
         context.services, context.require_actor(), draft.client.id
     )
     if isinstance(goals, Gone):
-        await update.effective_message.reply_text(texts.CLIENT_GONE)
-        return COMPOSE
+        return await _client_gone(update, context)
     if not goals:
         await update.effective_message.reply_text(texts.NO_ACTIVE_GOALS)
         return COMPOSE
@@ -438,6 +437,15 @@ async def _ask_goals(update: Update, context: CaselineContext) -> int:
     return GOALS
 
 
+async def _client_gone(update: Update, context: CaselineContext) -> int:
+    """The client of a kept draft is no longer the worker's (transferred, another team):
+    say so, forget the draft and end the dialog; nothing of the client is shown."""
+    context.user_data.pop(DRAFT, None)
+    await answer(update)
+    await update.effective_message.reply_text(texts.CLIENT_GONE)
+    return ConversationHandler.END
+
+
 async def goal_toggled(update: Update, context: CaselineContext) -> int:
     goal_id = unpack(update.callback_query.data).int_arg()
     draft = _draft(context)
@@ -445,7 +453,9 @@ async def goal_toggled(update: Update, context: CaselineContext) -> int:
     goals = await usecases.goals_to_choose(
         context.services, context.require_actor(), draft.client.id
     )
-    if isinstance(goals, Gone) or goal_id not in {goal.id for goal in goals}:
+    if isinstance(goals, Gone):
+        return await _client_gone(update, context)
+    if goal_id not in {goal.id for goal in goals}:
         await answer(update, texts.STALE_BUTTON)
         return GOALS
     await answer(update)

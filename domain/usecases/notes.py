@@ -19,7 +19,7 @@ from domain.results import AlreadySaved, Gone, Invalid, Refused, Saved
 from domain.rules import notes as rules
 from domain.rules.routine import ReminderKind
 from domain.work import Work
-from storage import audit, clients, notes, outbox, plans, saved_drafts, workers
+from storage import audit, caseload, clients, notes, outbox, plans, saved_drafts, workers
 from storage.models import Client, InteractionType, Note
 from storage.notes import Attachment
 from storage.workers import Actor
@@ -156,12 +156,15 @@ async def save_note(
 
 
 async def goals_to_choose(work: Work, actor: Actor, client_id: int) -> list[GoalChoice] | Gone:
-    """The goals of the client's active plan, for the note to touch."""
+    """The goals of the client's active plan, for the note to touch. Asked from a draft
+    that may have been kept for days, so visibility is checked now, and the look is
+    audited either way ("client.access", via=note.goals): Gone after a transfer."""
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await clients.get_visible(session, actor, client_id)
+        client = await caseload.look(
+            session, actor, client_id, "client.access", now=now, detail={"via": "note.goals"}
+        )
         if client is None:
-            await _refused(session, actor, "client.access", "client", client_id, now)
             return Gone()
         goals = await plans.active_goals(session, client.id)
         return [GoalChoice(goal.id, goal.description) for goal in goals]
