@@ -6,14 +6,14 @@ North. Driven through the real bot and the local Bot API server.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.results import Saved
 from domain.settings import load_settings
 from domain.usecases import people
 from domain.work import Work
-from storage.models import AuditEvent, Client, ClientStatus, Role, Worker
-from tests.harness import settings_for
+from storage.models import AuditEvent, Client, ClientStatus, Note, Role, Worker
+from tests.harness import button_data, settings_for
 from ui import texts
 from ui.callbacks import pack
 
@@ -75,3 +75,23 @@ async def test_a_reinvited_worker_does_not_take_her_old_caseload_into_another_te
         # North's supervisor still does.
         [card] = await nora.send(f"/client C-{case:04d}")
         assert f"C-{case:04d}" in card.text and "can't find" not in card.text
+
+
+async def test_a_kept_draft_cannot_be_saved_after_deactivation(harness):
+    """Wanda is at her note's card when she is switched off: her ✅ Save is refused at the
+    gate and nothing is written."""
+    wanda = await harness.seed_worker(WANDA, "Wanda Worker", team="North")
+    await harness.seed_worker(NORA, "Nora North", Role.SUPERVISOR, team="North")
+    await harness.seed_client(WANDA)
+    ask = await wanda.send("/note")
+    kinds = await wanda.press(ask[0], "C-0001")
+    await wanda.press(kinds[-1], "Home visit")
+    card = await wanda.send("Pantry empty")
+    gone = await people.deactivate(
+        _work(harness), None, await harness.worker_id(WANDA), clients_to="supervisor"
+    )
+    assert isinstance(gone, Saved)
+    await wanda.press_data(card[-1].message_id, button_data(card[-1], "Save"))
+    assert texts.DEACTIVATED_USER in wanda.toasts()[-1]
+    async with harness.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Note))).scalar_one() == 0
