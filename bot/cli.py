@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 
+from bot import cli_people, logging_setup
 from bot import demo as demo_command
-from bot import logging_setup
 from bot.commands import invite_link
 from bot.export import FORMATS, render
 from bot.resource_import import ResourceImportError, run_import
@@ -62,10 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--team")
 
-    invite = sub.add_parser("invite", help="print a one-time invite code")
-    invite.add_argument("--role", choices=[role.value for role in Role], required=True)
+    invite = sub.add_parser(
+        "invite", help="print a one-time invite code (--role …), or list or revoke invites"
+    )
+    invite.add_argument("--role", choices=[role.value for role in Role])
     invite.add_argument("--team")
     invite.add_argument("--name")
+    cli_people.add_invite_commands(invite)
+    cli_people.add_worker_commands(sub)
 
     run = sub.add_parser("run", help="run the bot (polling, or webhook if configured)")
     run.add_argument(
@@ -117,7 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("database schema is up to date")
         elif args.command == "admin":
             asyncio.run(_print_invite(settings, Role.ADMIN, args.team, args.name, precreate=True))
+        elif cli_people.is_people_command(args):
+            for line in asyncio.run(_people_command(settings, args)):
+                print(line)
         elif args.command == "invite":
+            if args.role is None:
+                raise CLIError("say which invite: --role ROLE, or `invite list` / `invite revoke`")
             asyncio.run(_print_invite(settings, Role(args.role), args.team, args.name))
         elif args.command == "run":
             _run(settings, scheduler=not args.no_scheduler)
@@ -138,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "restore":
             backup_store.restore(settings.database_url, args.file)
             print(f"restored from {args.file}; run `caseline db upgrade` if it is older")
-    except (ConfigError, CLIError, backup_store.BackupError) as exc:
+    except (ConfigError, CLIError, cli_people.CommandError, backup_store.BackupError) as exc:
         print(f"caseline: {exc}", file=sys.stderr)
         return 2
     except (OperationalError, DBAPIError, OSError) as exc:
@@ -151,6 +160,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _require_schema(db: Database) -> None:
     if not await schema.is_current(db):
         raise CLIError("the database schema is missing or old: run `caseline db upgrade` first")
+
+
+async def _people_command(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """`caseline worker …`, `caseline invite list|revoke` (bot/cli_people.py)."""
+    db = Database(settings.database_url)
+    try:
+        await _require_schema(db)
+        return await cli_people.run(args, _operator_work(db, settings, None))
+    finally:
+        await db.dispose()
 
 
 async def _print_invite(

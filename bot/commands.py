@@ -26,6 +26,7 @@ REDEEM_ANSWERS = {
     RedeemStatus.UNKNOWN: texts.INVITE_UNKNOWN,
     RedeemStatus.EXPIRED: texts.INVITE_EXPIRED,
     RedeemStatus.USED: texts.INVITE_USED,
+    RedeemStatus.REVOKED: texts.INVITE_REVOKED,
 }
 
 

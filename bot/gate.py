@@ -18,7 +18,6 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import join
 from storage import audit, updates, workers
-from storage.workers import Actor
 from ui import texts
 from ui.context import CaselineContext
 from ui.replies import answer
@@ -51,7 +50,7 @@ async def gate(update: Update, context: CaselineContext) -> None:
         if worker is not None and worker.active:
             if chat is not None and worker.chat_id != chat.id:
                 worker.chat_id = chat.id
-            context.actor = Actor.of(worker)
+            context.actor = await workers.actor_at(session, worker, now)
             return
         joining = _is_join_attempt(update)
         if not joining:

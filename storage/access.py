@@ -1,8 +1,9 @@
 """Least privilege, expressed as SQL: which clients an actor may see.
 
 A worker sees their own caseload, a supervisor their team's (and their own), an
-admin everyone. Every query that returns client data goes through `visible_clients`,
-so a forged id simply finds nothing.
+admin everyone; someone covering a colleague (`Actor.covering`: an active cover) sees
+that colleague's clients too, until the cover ends. Every query that returns client
+data goes through `visible_clients`, so a forged id simply finds nothing.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from storage.workers import Actor
 def visible_clients(actor: Actor) -> ColumnElement[bool]:
     if actor.role == Role.ADMIN:
         return true()
+    if actor.role not in (Role.WORKER, Role.SUPERVISOR):
+        return false()
+    mine: ColumnElement[bool] = Client.worker_id == actor.id
+    if actor.covering:
+        mine = mine | Client.worker_id.in_(sorted(actor.covering))
     if actor.role == Role.SUPERVISOR and actor.team_id is not None:
         team = select(Worker.id).where(Worker.team_id == actor.team_id).scalar_subquery()
-        return Client.worker_id.in_(team) | (Client.worker_id == actor.id)
-    if actor.role in (Role.WORKER, Role.SUPERVISOR):
-        return Client.worker_id == actor.id
-    return false()
+        return Client.worker_id.in_(team) | mine
+    return mine

@@ -26,6 +26,7 @@ class RedeemStatus(StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
     USED = "used"
+    REVOKED = "revoked"
     ALREADY_MEMBER = "already_member"
 
 
@@ -33,6 +34,8 @@ class RedeemStatus(StrEnum):
 class Redeemed:
     status: RedeemStatus
     worker: Worker | None = None
+    # The deactivated worker row this Telegram account had before joining again.
+    previous_worker_id: int | None = None
 
 
 def hash_code(code: str) -> str:
@@ -82,7 +85,11 @@ async def redeem(
     now: datetime,
 ) -> Redeemed:
     """Bind a Telegram account through an invite. Safe against two redeemers racing:
-    the invite is claimed with a conditional UPDATE, so only one of them wins."""
+    the invite is claimed with a conditional UPDATE, so only one of them wins.
+
+    A re-invite never resurrects old access: a deactivated worker who joins again gets a
+    NEW worker row with the invite's role and team and no clients; the old row keeps its
+    history, stays deactivated and gives up the Telegram ids (`previous_worker_id`)."""
     existing = (
         await session.execute(select(Worker).where(Worker.telegram_user_id == telegram_user_id))
     ).scalar_one_or_none()
@@ -95,24 +102,28 @@ async def redeem(
         return Redeemed(RedeemStatus.UNKNOWN)
     if invite.used_at is not None:
         return Redeemed(RedeemStatus.USED)
+    if invite.revoked_at is not None:
+        return Redeemed(RedeemStatus.REVOKED)
     if invite.expires_at <= now:
         return Redeemed(RedeemStatus.EXPIRED)
     claimed = await session.execute(
         update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
     if affected(claimed) != 1:
-        return Redeemed(RedeemStatus.USED)
+        await session.refresh(invite)
+        return Redeemed(RedeemStatus.REVOKED if invite.revoked_at else RedeemStatus.USED)
+    previous_id = None
+    if existing is not None and existing.id != invite.worker_id:
+        previous_id = existing.id
+        existing.telegram_user_id = None
+        existing.chat_id = None
+        await session.flush()
     if invite.worker_id is not None:
         worker = await session.get(Worker, invite.worker_id)
         assert worker is not None
-    elif existing is not None:
-        # A deactivated worker re-invited keeps their history.
-        worker = existing
-        worker.role = invite.role
-        worker.team_id = invite.team_id
     else:
         worker = await create_worker(
             session, name=invite.name or display_name, role=Role(invite.role), now=now
@@ -126,4 +137,4 @@ async def redeem(
     await session.execute(
         update(Invite).where(Invite.id == invite.id).values(used_by_worker_id=worker.id)
     )
-    return Redeemed(RedeemStatus.JOINED, worker)
+    return Redeemed(RedeemStatus.JOINED, worker, previous_id)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Role, Team, Worker
+from storage.models import Cover, Role, Team, Worker
 from storage.names import clean_name
 
 NAME_MAX = 100
@@ -24,6 +24,9 @@ class Actor:
     team_id: int | None
     timezone: str | None
     chat_id: int | None
+    # The workers whose caseload this one covers right now (storage.models.Cover): their
+    # clients are visible as if they were the actor's own (storage/access.py).
+    covering: frozenset[int] = frozenset()
 
     @property
     def is_supervisor(self) -> bool:
@@ -38,7 +41,7 @@ class Actor:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
     @classmethod
-    def of(cls, worker: Worker) -> Actor:
+    def of(cls, worker: Worker, covering: frozenset[int] = frozenset()) -> Actor:
         return cls(
             id=worker.id,
             name=worker.name,
@@ -46,7 +49,23 @@ class Actor:
             team_id=worker.team_id,
             timezone=worker.timezone,
             chat_id=worker.chat_id,
+            covering=covering,
         )
+
+
+def active_cover(now: datetime) -> ColumnElement[bool]:
+    """A cover that holds at `now`: not ended by hand and not past its end."""
+    return Cover.ended_at.is_(None) & (Cover.ends_at > now)
+
+
+async def actor_at(session: AsyncSession, worker: Worker, now: datetime) -> Actor:
+    """The snapshot of `worker` at `now`, with the colleagues whose caseload they cover."""
+    covered = await session.execute(
+        select(Cover.covered_worker_id).where(
+            Cover.covering_worker_id == worker.id, active_cover(now)
+        )
+    )
+    return Actor.of(worker, frozenset(covered.scalars()))
 
 
 async def get_or_create_team(session: AsyncSession, name: str, now: datetime) -> Team:

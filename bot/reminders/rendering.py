@@ -23,6 +23,7 @@ from bot.reminders.sending import DrainReport, OutboxSender, Rendered
 from domain.clock import Clock
 from domain.rules.appointments import is_scheduled
 from domain.settings import Settings
+from domain.usecases.covers import end_expired_covers
 from domain.usecases.reminders import SnoozeOption
 from domain.work import Work
 from storage import outbox
@@ -59,6 +60,8 @@ class Reminders:
     async def tick(self) -> reminders.TickReport:
         """Enqueue what is due now, then deliver everything deliverable."""
         now = self.clock.now()
+        # Covers past their end: access has stopped already; mark them ended, audited once.
+        await end_expired_covers(self.work)
         async with self.db.session() as session:
             report = await reminders.plan_tick(
                 session, now=now, default_zone=self.settings.timezone

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import Confirm, Invalid, Refused, Saved, Stale
 from domain.rules import roles
@@ -295,23 +298,42 @@ async def transfer_client(
                 session, actor, client.id, TRANSFER, now=now, detail={"to": worker_id}
             )
             return WORKER_REFUSED
-        previous = client.worker_id
-        client.worker_id = target.id
-        client.updated_at = now
-        moved = 0
-        if previous is not None:
-            moved = await caseload.move_future_appointments(
-                session, client.id, previous, target.id, now
-            )
-        await audit.record_client(
-            session,
-            TRANSFER,
-            now=now,
-            actor_id=actor.id,
-            client_id=client.id,
-            detail={"from": previous, "to": target.id, "appointments": moved},
-        )
+        moved = await hand_over(session, client, target, now=now, actor_id=actor.id)
     return Saved(Transferred(client, target, moved))
+
+
+async def hand_over(
+    session: AsyncSession,
+    client: Client,
+    target: Worker,
+    *,
+    now: datetime,
+    actor_id: int | None,
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """The one transfer, inside the caller's transaction, once the caller has authorised
+    it: the client goes to `target`, with its future scheduled appointments held by the
+    old worker; audited as "client.transfer" (with `detail` added, e.g. via=cli or the
+    offboarding it is part of). How many appointments moved."""
+    previous = client.worker_id
+    client.worker_id = target.id
+    client.updated_at = now
+    moved = 0
+    if previous is not None:
+        moved = await caseload.move_future_appointments(
+            session, client.id, previous, target.id, now
+        )
+    await audit.record(
+        session,
+        TRANSFER,
+        now=now,
+        actor_id=actor_id,
+        subject_type="client",
+        subject_id=client.id,
+        client_id=client.id,
+        detail={"from": previous, "to": target.id, "appointments": moved, **(detail or {})},
+    )
+    return moved
 
 
 # ---------------------------------------------------------------------------------------

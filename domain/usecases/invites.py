@@ -31,7 +31,9 @@ async def join_team(
     work: Work, code: str, *, telegram_user_id: int, chat_id: int, display_name: str
 ) -> Saved[Worker] | AlreadySaved[Worker] | Invalid:
     """Redeem an invite code for this Telegram account. AlreadySaved when the account
-    is an active worker already; Invalid("unknown" | "expired" | "used") otherwise.
+    is an active worker already; Invalid("unknown" | "expired" | "used" | "revoked")
+    otherwise. A deactivated worker joining again is a new worker (storage/invites.py
+    `redeem`); the event names the previous worker row.
 
     The display name is the Telegram account's, chosen by whoever holds it: cleaned here
     (storage/names.py) before anything stores or prints it."""
@@ -46,6 +48,9 @@ async def join_team(
             display_name=display_name,
             now=now,
         )
+        detail: dict[str, object] = {"result": result.status.value}
+        if result.previous_worker_id is not None:
+            detail["previous_worker_id"] = result.previous_worker_id
         await audit.record(
             session,
             "invite.redeem",
@@ -53,7 +58,7 @@ async def join_team(
             telegram_id=telegram_user_id,
             actor_id=result.worker.id if result.worker else None,
             allowed=result.status == RedeemStatus.JOINED,
-            detail={"result": result.status.value},
+            detail=detail,
         )
     if result.status == RedeemStatus.JOINED and result.worker is not None:
         return Saved(result.worker)

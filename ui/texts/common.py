@@ -25,6 +25,7 @@ INVITE_UNKNOWN = (
 )
 INVITE_EXPIRED = "That invite has expired. Ask your supervisor for a new one."
 INVITE_USED = "That invite has already been used. Ask your supervisor for a new one."
+INVITE_REVOKED = "This invite was withdrawn. Ask your supervisor for a new one."
 
 
 def already_member(name: str) -> str:
