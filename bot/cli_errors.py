@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.logging_setup import REDACTED
+from bot.logging_setup import REDACTED, RedactTokenFilter
 from domain.settings import Settings
 
 log = logging.getLogger("caseline")
@@ -272,7 +272,6 @@ def telegram_problem(exc: BaseException, settings: Settings) -> str | None:
 def print_unexpected(exc: BaseException, secrets: list[str], stream: TextIO) -> None:
     """A bug's traceback, for whoever reports it, with every secret masked."""
     text = "".join(traceback.format_exception(exc))
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
+    for secret in RedactTokenFilter(secrets).secrets:
+        text = text.replace(secret, REDACTED)
     stream.write(text)

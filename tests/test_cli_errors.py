@@ -231,3 +231,52 @@ async def test_the_wait_gives_up_at_once_on_a_rejected_token(devserver):
     with pytest.raises(cli_errors.TokenRejected) as raised:
         await cli_errors.wait_for_bot_api(_settings(devserver.base_url), TOKEN, waits)
     assert waits.delays == [] and TOKEN not in str(raised.value)
+
+
+async def test_a_running_bot_never_logs_its_token(devserver, sqlite_env):
+    """httpx names every request URL (/bot<token>/…) and PTB logs polling errors with
+    their exception: none of it may show the token, also when polling fails."""
+    state = devserver.bot(TOKEN)
+    env = {
+        **sqlite_env,
+        "CASELINE_BOT_API_URL": devserver.base_url,
+        "CASELINE_BOT_FILE_API_URL": devserver.base_file_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env={**os.environ, "CASELINE_BOT_TOKEN": TOKEN, **env},
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await state.wait_for_long_poll(timeout=60)
+        state.faults.add(Fault("getupdates", remaining=1, status=502, description="Bad Gateway"))
+        state.user(901, first_name="Stranger").send_text("/start")
+        await state.wait_until_delivered(timeout=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    printed = out.decode() + err.decode()
+    assert process.returncode == 0, printed
+    assert "Caseline starting" in printed and "Bad Gateway" in printed  # the error was logged
+    assert TOKEN not in printed and SECRET not in printed
+
+
+def test_a_bugs_traceback_is_printed_with_the_token_masked():
+    """Anything not foreseen still prints its traceback (someone has to fix it), but PTB
+    and httpx messages name the token, plain or URL-encoded: both are masked."""
+    from io import StringIO
+    from urllib.parse import quote
+
+    stream = StringIO()
+    try:
+        raise RuntimeError(f"The token `{TOKEN}` was rejected; url /bot{quote(TOKEN)}/getMe")
+    except RuntimeError as exc:
+        cli_errors.print_unexpected(exc, [TOKEN], stream)
+    text = stream.getvalue()
+    assert "Traceback" in text and "RuntimeError" in text
+    assert TOKEN not in text and SECRET not in text and text.count("<token>") == 2
