@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 
-from bot import cli_people, logging_setup
+from bot import cli_errors, cli_people, logging_setup
 from bot import demo as demo_command
 from bot.commands import invite_link
 from bot.export import FORMATS, render
@@ -113,9 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
         return demo_command.run_command(args)
+    settings: Settings | None = None
     try:
         settings = load_settings()
         logging_setup.configure(secrets=[settings.bot_token or ""])
+        cli_errors.check_sqlite_folder(settings.database_url)
         if args.command == "db":
             migrate.upgrade(settings.database_url)
             print("database schema is up to date")
@@ -147,14 +149,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "restore":
             backup_store.restore(settings.database_url, args.file)
             print(f"restored from {args.file}; run `caseline db upgrade` if it is older")
-    except (ConfigError, CLIError, cli_people.CommandError, backup_store.BackupError) as exc:
+    except (
+        ConfigError,
+        CLIError,
+        cli_people.CommandError,
+        backup_store.BackupError,
+        cli_errors.StartupProblem,
+    ) as exc:
         print(f"caseline: {exc}", file=sys.stderr)
         return 2
-    except (OperationalError, DBAPIError, OSError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        print(f"caseline: cannot use the database: {reason}", file=sys.stderr)
-        return 2
+    except Exception as exc:
+        return _explain(exc, settings)
     return 0
+
+
+def _explain(exc: Exception, settings: Settings | None) -> int:
+    """One line for a database or Telegram that is not there (exit 2); anything else is a
+    bug: its traceback, the token masked (exit 1). Never the token, never a password."""
+    line = None
+    if settings is not None:
+        line = cli_errors.database_problem(
+            exc, settings.database_url
+        ) or cli_errors.telegram_problem(exc, settings)
+    if line is None and isinstance(exc, OperationalError | DBAPIError | OSError):
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        line = f"cannot use the database: {reason}"
+    if line:
+        print(f"caseline: {line}", file=sys.stderr)
+        return 2
+    token = settings.bot_token if settings else os.environ.get("CASELINE_BOT_TOKEN", "")
+    cli_errors.print_unexpected(exc, [token or ""], sys.stderr)
+    return 1
 
 
 async def _require_schema(db: Database) -> None:
@@ -220,9 +245,12 @@ async def _bot_username(settings: Settings) -> str | None:
 def _run(settings: Settings, *, scheduler: bool) -> None:
     from bot.app import build_application
 
-    settings.require_token()
+    token = settings.require_token()
     db = Database(settings.database_url)
     asyncio.run(_check_ready(db))
+    if not cli_errors.wait_for_bot_api_until_signal(settings, token):
+        log.info("stopped before the Bot API answered")
+        return
     application = build_application(settings, db, scheduler=scheduler, dispose_db=True)
     if settings.webhook_url:
         log.info("Caseline starting with a webhook")
@@ -251,6 +279,7 @@ async def _remind_once(settings: Settings) -> None:
     db = Database(settings.database_url)
     try:
         await _require_schema(db)
+        await cli_errors.check_bot_token(settings, token)
         bot = sender_bot(settings, token)
         async with bot:
             engine = Reminders(db, Clock(), settings, bot)
@@ -274,6 +303,9 @@ def _scheduler(settings: Settings) -> None:
     token = settings.require_token()
     db = Database(settings.database_url)
     asyncio.run(_check_ready(db))
+    if not cli_errors.wait_for_bot_api_until_signal(settings, token):
+        log.info("stopped before the Bot API answered")
+        return
 
     async def tick(_context: object) -> None:
         await engine.tick()

@@ -8,6 +8,7 @@ defence, redact the token from every record that reaches a handler.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 REDACTED = "<token>"
 
@@ -15,7 +16,10 @@ REDACTED = "<token>"
 class RedactTokenFilter(logging.Filter):
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
-        self.secrets = [secret for secret in secrets if secret]
+        # Also as it would appear inside a URL-encoded string (the token's colon as %3A).
+        self.secrets = [
+            form for secret in secrets if secret for form in dict.fromkeys((secret, quote(secret)))
+        ]
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

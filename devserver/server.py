@@ -58,6 +58,7 @@ class BotApiServer:
         self.config = ServerConfig(bot_username=bot_username)
         self.config.rate_limits.enabled = rate_limits
         self._bots: dict[str, BotState] = {}
+        self._revoked: set[str] = set()
         self._http_server: HTTPServer | None = None
         self._in_flight = 0
         self._idle = Notifier()
@@ -122,15 +123,25 @@ class BotApiServer:
     # -- bots and knobs --------------------------------------------------------------------
 
     def bot(self, token: str) -> BotState:
-        """The state for ``token`` (``"<digits>:<secret>"``), created on first use."""
+        """The state for ``token`` (``"<digits>:<secret>"``), created on first use.
+
+        As Telegram answers: a malformed token is 404 Not Found, a well-formed one that was
+        revoked (:meth:`revoke`) is 401 Unauthorized."""
+        if token in self._revoked:
+            raise ApiError.unauthorized()
         state = self._bots.get(token)
         if state is None:
             match = _TOKEN_RE.match(token)
             if match is None:
-                raise ApiError.unauthorized()
+                raise ApiError.not_found()
             state = BotState(token, int(match.group(1)), self.config)
             self._bots[token] = state
         return state
+
+    def revoke(self, token: str) -> None:
+        """Reject ``token`` from now on with 401, as Telegram does once BotFather revoked it
+        (or for a token it never issued)."""
+        self._revoked.add(token)
 
     def clock(self) -> float:
         """Seconds since the epoch as stamped on messages (shifted by the time offset)."""

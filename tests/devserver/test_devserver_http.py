@@ -17,8 +17,15 @@ async def http(server: BotApiServer) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def test_token_and_method_errors(http: httpx.AsyncClient, token: str) -> None:
-    response = await http.get("/botnot-a-token/getMe")
+async def test_token_and_method_errors(
+    http: httpx.AsyncClient, server: BotApiServer, token: str
+) -> None:
+    response = await http.get("/botnot-a-token/getMe")  # malformed: Telegram says 404
+    assert response.status_code == 404
+    assert response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+
+    server.revoke("999:revoked")  # well-formed but not (or no longer) valid: 401
+    response = await http.get("/bot999:revoked/getMe")
     assert response.status_code == 401
     assert response.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
 
