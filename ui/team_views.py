@@ -111,24 +111,19 @@ def card_view(choices: PersonChoices, zone: ZoneInfo) -> View:
         [(row.covered_name, _until(row.ends_at, zone)) for row in person.covering],
         [(row.covering_name, _until(row.ends_at, zone)) for row in person.covered_by],
     )
+    # One button a row: the card is a narrow bubble, and on a 390 px phone two buttons
+    # side by side cut "⏸ Switch off" to "⏸ Switch…".
     rows: list[list[InlineKeyboardButton]] = []
     if choices.may_manage:
         if person.status == PersonStatus.DEACTIVATED:
             rows.append([button(texts.TEAM_SWITCH_ON, "on", person.id)])
         else:
-            rows.append(
-                [
-                    button(texts.TEAM_SWITCH_OFF, "off", person.id),
-                    button(texts.TEAM_MOVE, "mv", person.id),
-                ]
-            )
-    more = []
+            rows.append([button(texts.TEAM_SWITCH_OFF, "off", person.id)])
+            rows.append([button(texts.TEAM_MOVE, "mv", person.id)])
     if choices.may_change_role:
-        more.append(button(texts.TEAM_ROLE, "rl", person.id))
+        rows.append([button(texts.TEAM_ROLE, "rl", person.id)])
     if choices.may_cover:
-        more.append(button(texts.TEAM_COVER, "cv", person.id))
-    if more:
-        rows.append(more)
+        rows.append([button(texts.TEAM_COVER, "cv", person.id)])
     for row in (*person.covering, *person.covered_by):
         other = row.covered_name if row.covering_id == person.id else row.covering_name
         rows.append([button(texts.end_cover_button(other), "ce", row.id, person.id)])
@@ -249,12 +244,11 @@ def confirm_role_view(choices: PersonChoices, key: str) -> View:
 
 def coverers_view(choices: PersonChoices) -> View:
     person = choices.person
-    rows = [
-        [button(texts.taker_button(c.name, c.role), "cvw", person.id, c.id)]
-        for c in choices.colleagues
-    ]
+    # Workers cover workers: a supervisor sees the team's clients already.
+    coverers = [c for c in choices.colleagues if c.role == Role.WORKER]
+    rows = [[button(texts.taker_button(c.name, c.role), "cvw", person.id, c.id)] for c in coverers]
     rows.append(_back(person.id))
-    text = texts.who_covers(person.name) if choices.colleagues else texts.TEAM_NO_COVERERS
+    text = texts.who_covers(person.name) if coverers else texts.TEAM_NO_COVERERS
     return View(text, InlineKeyboardMarkup(rows))
 
 
@@ -321,7 +315,7 @@ def done_view(text: str, person_id: int | None) -> View:
     """What was done, with the way back to the card and to the list."""
     rows = [button(texts.TEAM_BACK_TO_LIST, "ls", 0)]
     if person_id is not None:
-        rows.insert(0, button(texts.TEAM_BACK, "p", person_id))
+        rows.insert(0, button(texts.TEAM_BACK_TO_CARD, "p", person_id))
     return View(text, InlineKeyboardMarkup([rows]))
 
 
