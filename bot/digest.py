@@ -27,8 +27,10 @@ from telegram import Bot, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
+from bot import team_admin
 from bot.digest_chart import chart_png
 from domain.results import Confirm, Invalid, Refused, Saved
+from domain.rules import roles
 from domain.usecases import digests
 from domain.usecases.digests import TeamList
 from domain.work import Work
@@ -234,11 +236,14 @@ async def digest_command(update: Update, context: CaselineContext) -> None:
 
 
 async def team_command(update: Update, context: CaselineContext) -> None:
+    """The team's figures, then (supervisors and admins) the people rows as buttons
+    (bot/team_admin.py). A worker gets the one refusal."""
     digest = await _team_digest(update, context, "team")
-    if digest is None:
-        return
-    for text in render_team(digest):
-        await update.effective_message.reply_text(text)
+    if digest is not None:
+        for text in render_team(digest):
+            await update.effective_message.reply_text(text)
+    if roles.may_see_people(context.require_actor().role):
+        await team_admin.send_people(update, context)
 
 
 def handlers() -> list[CommandHandler[CaselineContext, None]]:

@@ -107,6 +107,11 @@ async def first_supervisor(
     return (await session.execute(statement)).scalar_one_or_none()
 
 
+async def teams(session: AsyncSession) -> list[Team]:
+    """Every team, by name."""
+    return list((await session.execute(select(Team).order_by(Team.name, Team.id))).scalars())
+
+
 async def team_named(session: AsyncSession, name: str) -> Team | None:
     return (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
 

@@ -45,7 +45,7 @@ from storage.models import (
     Worker,
 )
 from storage.workers import create_worker, get_or_create_team
-from tests.harness import running
+from tests.harness import buttons, running
 from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -564,12 +564,13 @@ async def test_supervisor_gets_the_chart_and_the_digest(bot):
 
 async def test_team_lists_each_worker_on_one_line(bot):
     sue = bot.person(SUE, "Sue")
-    [listing] = await sue.send("/team")
+    [listing, people_rows] = await sue.send("/team")  # the figures, then the people rows
     lines = listing.text.splitlines()
     assert lines[0] == "North · 6 workers"
     assert lines[2].startswith("🔴 Wanda Worker — 2/3 seen · ⏰ 1 · ✅ 1 today · ⚠ 1")
     assert any(line.startswith("🟢 Quinn Quiet") and line.endswith("💤") for line in lines)
     assert not [name for name in CLIENT_NAMES if name in listing.text]
+    assert "Wanda Worker · worker · 3 open" in [label for label, _ in buttons(people_rows)]
     assert [view.detail for view in await _views(bot)] == [{"via": "team"}]
 
 
@@ -598,7 +599,7 @@ async def test_an_admin_outside_any_team_picks_one(bot):
     ada = bot.person(ADA, "Ada")
     [choice] = await ada.send("/digest")
     assert "Teams: North, South" in choice.text
-    [unknown] = await ada.send("/team West")
+    [unknown, _people_rows] = await ada.send("/team West")
     assert "no team called “West”" in unknown.text
     shown = _everything_shown(await ada.send("/digest south"))
     assert "South · team digest" in shown and "Wanda" not in shown

@@ -35,7 +35,7 @@ from domain.rules import roles
 from domain.usecases.clients import hand_over
 from domain.work import Work
 from storage import audit, bot_messages, people, workers
-from storage.models import Cover, Invite, Role, Worker
+from storage.models import Cover, Invite, Role, Team, Worker
 from storage.names import clean_name
 from storage.people import PersonFacts
 from storage.workers import Actor, get_or_create_team, names
@@ -307,6 +307,10 @@ async def _person(session: AsyncSession, worker_id: int, now: datetime) -> Perso
     return person
 
 
+# The person as they are now, for use cases of other modules that already checked reach.
+person_now = _person
+
+
 async def list_people(work: Work, actor: Actor | None) -> list[Person] | Refused:
     """Everyone (admins, the operator) or the supervisor's own team, by name; workers
     are refused. The look is audited ("people.list")."""
@@ -378,11 +382,15 @@ async def _manageable(
 
 
 async def _caseload_target(
-    session: AsyncSession, worker: Worker, clients_to: ClientsTo
+    session: AsyncSession, worker: Worker, clients_to: ClientsTo, expected: int | None = None
 ) -> tuple[list[Any], Worker | None] | Invalid:
     """The clients the worker still holds (not discharged) and the colleague of their
-    current team who takes them; Invalid when one is needed and there is none."""
+    current team who takes them; Invalid when one is needed and there is none, and
+    ClientsToNeeded with the count now when the caller expected another count (the
+    chat's question was answered on facts that have changed since)."""
     left = await people.caseload_left(session, worker.id)
+    if expected is not None and expected != len(left):
+        return ClientsToNeeded(CLIENTS_TO_NEEDED, len(left))
     if not left:
         return left, None
     if clients_to is None:
@@ -430,13 +438,20 @@ async def _is_last_admin(session: AsyncSession, worker: Worker) -> bool:
 
 
 async def deactivate(
-    work: Work, actor: Actor | None, worker_id: int | None, *, clients_to: ClientsTo = None
+    work: Work,
+    actor: Actor | None,
+    worker_id: int | None,
+    *,
+    clients_to: ClientsTo = None,
+    expected_clients: int | None = None,
 ) -> Saved[PersonChanged] | Stale[Person] | Gone | Refused | Invalid:
     """Switch a person off now: their clients go to `clients_to` first (required while
     they hold any: ClientsToNeeded with the count), their covers end, and the bot's
     deletable messages in their chat are queued for deletion. Their next update is
     refused at the gate. Stale when they are off already; Invalid("self"),
-    Invalid("last_admin"), Invalid("clients_to"), Invalid("no_supervisor")."""
+    Invalid("last_admin"), Invalid("clients_to"), Invalid("no_supervisor").
+    `expected_clients`: how many clients the caller's question counted; another count
+    now is ClientsToNeeded with the new count, and nothing changes."""
     now = work.clock.now()
     async with work.transaction() as session:
         found = await _manageable(session, actor, worker_id, DEACTIVATE, now)
@@ -449,7 +464,7 @@ async def deactivate(
             return Stale(await _person(session, worker.id, now))
         if await _is_last_admin(session, worker):
             return Invalid(LAST_ADMIN)
-        handover = await _caseload_target(session, worker, clients_to)
+        handover = await _caseload_target(session, worker, clients_to, expected_clients)
         if isinstance(handover, Invalid):
             return handover
         left, target = handover
@@ -517,30 +532,39 @@ async def move(
     work: Work,
     actor: Actor | None,
     worker_id: int | None,
-    team_name: str,
+    team_name: str | int,
     *,
     clients_to: ClientsTo = None,
+    expected_clients: int | None = None,
 ) -> Saved[PersonChanged] | Stale[Person] | Gone | Refused | Invalid:
     """Move a person to the team called `team_name` (created when an admin or the
     operator names a new one; a supervisor only names existing teams: Invalid
-    ("unknown_team")). Their clients stay in the old team: `clients_to` names a colleague
-    of the OLD team, as for deactivate. Their covers end (a cover is within one team).
-    Stale when they are in that team already."""
+    ("unknown_team")), or to the team with that id (a button: never created, an unknown
+    id is Invalid("unknown_team")). Their clients stay in the old team: `clients_to`
+    names a colleague of the OLD team, as for deactivate (and `expected_clients`).
+    Their covers end (a cover is within one team). Stale when they are in that team
+    already."""
     now = work.clock.now()
-    name = clean_name(team_name, limit=TEAM_NAME_MAX)
+    name = "" if isinstance(team_name, int) else clean_name(team_name, limit=TEAM_NAME_MAX)
     async with work.transaction() as session:
         found = await _manageable(session, actor, worker_id, MOVE, now)
         if not isinstance(found, Worker):
             return found
         worker = found
-        if not name:
+        if isinstance(team_name, int):
+            team = await session.get(Team, team_name)
+            if team is None:
+                return Invalid(UNKNOWN_TEAM)
+            name = team.name
+        elif not name:
             return Invalid(TEAM_NAME)
-        team = await people.team_named(session, name)
+        else:
+            team = await people.team_named(session, name)
         if team is None and actor is not None and actor.role != Role.ADMIN:
             return Invalid(UNKNOWN_TEAM)
         if team is not None and team.id == worker.team_id:
             return Stale(await _person(session, worker.id, now))
-        handover = await _caseload_target(session, worker, clients_to)
+        handover = await _caseload_target(session, worker, clients_to, expected_clients)
         if isinstance(handover, Invalid):
             return handover
         left, target = handover

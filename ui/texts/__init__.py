@@ -19,3 +19,4 @@ from ui.texts.record import *  # noqa: F403
 from ui.texts.referrals import *  # noqa: F403
 from ui.texts.reminders import *  # noqa: F403
 from ui.texts.settings import *  # noqa: F403
+from ui.texts.team import *  # noqa: F403
