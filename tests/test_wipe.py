@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.housekeeping import prune_update_ids
 from bot.sent_messages import RecordingRequest
 from storage import bot_messages
-from storage.models import BotMessage, OutboxMessage, OutboxStatus, Worker
+from storage.models import BotMessage, OutboxMessage, OutboxStatus, Role, Worker
 from tests.conftest import START
 from tests.test_reminders import _appointment, berlin
 
@@ -134,6 +134,21 @@ async def test_a_wipe_for_a_worker_switched_on_again_deletes_nothing(harness, de
     assert not any(m.deleted for m in wanda.messages())
     [row] = await wipe_rows(harness)
     assert row.status == OutboxStatus.SKIPPED
+
+
+async def test_a_wipe_in_a_chat_that_blocked_the_bot_fails_quietly(harness, devserver, clock):
+    """Nothing can be deleted there; a switched-off worker's 403 is no news for anyone."""
+    in_step(devserver, clock)
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR)
+    await wanda.send("/today")
+    wanda.fake.block()
+    await switch_off(harness, 701)
+    await harness.tick()
+    await harness.tick()
+    [row] = await wipe_rows(harness)
+    assert row.status == OutboxStatus.FAILED and "Forbidden" in (row.last_error or "")
+    assert not any("blocked" in (m.text or "") for m in sue.messages())
 
 
 async def test_a_long_chat_is_deleted_100_ids_per_call(harness, devserver, clock):
