@@ -28,6 +28,7 @@ from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
 from bot.reminders.buttons import handlers as reminder_buttons
 from bot.reminders.rendering import Reminders
+from bot.sent_messages import RecordingRequest, SentLog
 from conversations import (
     amend,
     appointment,
@@ -60,6 +61,14 @@ class CaselineApplication(Application):
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
         await self.update_persistence()
+        await self.record_sent()
+
+    async def record_sent(self) -> None:
+        """Write the ids of the messages the bot just sent (bot/sent_messages.py), in their
+        own transaction now that the update's handlers are done."""
+        sent = self.bot_data.get("sent")
+        if isinstance(sent, SentLog):
+            await sent.flush(self.bot_data["services"].db)
 
     async def update_persistence(self) -> None:
         # PTB hands the persistence each row separately; SQLPersistence stages them
@@ -88,6 +97,9 @@ async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
     if services.reminders is not None:
         await services.reminders.bot.shutdown()
+    sent = application.bot_data.get("sent")
+    if isinstance(sent, SentLog):
+        await sent.flush(services.db)
     if application.bot_data.get("dispose_db"):
         await services.db.dispose()
 
@@ -98,17 +110,19 @@ async def _tick(context: CaselineContext) -> None:
         await reminders.tick()
 
 
-def sender_bot(settings: Settings, token: str) -> Bot:
+def sender_bot(settings: Settings, token: str, sent: SentLog | None = None) -> Bot:
     """The reminder sender's own Bot: no PTB rate limiter (it paces itself, per chat too)
-    and its own connection pool, so a fan-out of reminders never starves answers.
+    and its own connection pool, so a fan-out of reminders never starves answers. With
+    `sent`, the messages it sends are noted there (the wipe deletes them later).
 
     A send that times out is retried, yet Telegram may have delivered it: the worker
     then gets it twice. A read timeout well above PTB's 5 s makes that rarer."""
+    request = HTTPXRequest(connection_pool_size=32, read_timeout=settings.send_timeout_seconds)
     return Bot(
         token,
         base_url=settings.bot_api_url,
         base_file_url=settings.bot_file_api_url,
-        request=HTTPXRequest(connection_pool_size=32, read_timeout=settings.send_timeout_seconds),
+        request=request if sent is None else RecordingRequest(request, sent),
     )
 
 
@@ -126,6 +140,7 @@ def build_application(
     the tick job then does not run here (the outbox is still written, e.g. risk alerts)."""
     clock = clock or Clock()
     token = token or settings.require_token()
+    sent = SentLog(clock)
     builder: Any = (
         ApplicationBuilder()
         .application_class(CaselineApplication)
@@ -138,6 +153,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        # PTB's own request (256 connections for answers), noting what the bot sends.
+        .request(RecordingRequest(HTTPXRequest(connection_pool_size=256), sent))
         .context_types(ContextTypes(context=CaselineContext))
         .persistence(SQLPersistence(db, clock))
         .concurrent_updates(ChatOrderedProcessor())
@@ -147,11 +164,16 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
-    reminders = Reminders(db, clock, settings, sender_bot(settings, token)) if scheduler else None
+    reminders = (
+        Reminders(db, clock, settings, sender_bot(settings, token, sent), sent=sent)
+        if scheduler
+        else None
+    )
     application.bot_data["services"] = Services(
         db=db, clock=clock, settings=settings, reminders=reminders
     )
     application.bot_data["dispose_db"] = dispose_db
+    application.bot_data["sent"] = sent
 
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())

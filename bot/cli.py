@@ -274,15 +274,18 @@ async def _remind_once(settings: Settings) -> None:
     """One tick: enqueue what is due now, deliver it, report, exit."""
     from bot.app import sender_bot
     from bot.reminders.rendering import Reminders
+    from bot.sent_messages import SentLog
 
     token = settings.require_token()
     db = Database(settings.database_url)
     try:
         await _require_schema(db)
         await cli_errors.check_bot_token(settings, token)
-        bot = sender_bot(settings, token)
+        clock = Clock()
+        sent = SentLog(clock)
+        bot = sender_bot(settings, token, sent)
         async with bot:
-            engine = Reminders(db, Clock(), settings, bot)
+            engine = Reminders(db, clock, settings, bot, sent=sent)
             report = await engine.tick()
             print(
                 f"due: {report.appointments} appointment reminders, {report.agendas} agendas, "
@@ -299,6 +302,7 @@ def _scheduler(settings: Settings) -> None:
 
     from bot.app import sender_bot
     from bot.reminders.rendering import Reminders
+    from bot.sent_messages import SentLog
 
     token = settings.require_token()
     db = Database(settings.database_url)
@@ -317,7 +321,9 @@ def _scheduler(settings: Settings) -> None:
         await engine.bot.shutdown()
         await db.dispose()
 
-    engine = Reminders(db, Clock(), settings, sender_bot(settings, token))
+    clock = Clock()
+    sent = SentLog(clock)
+    engine = Reminders(db, clock, settings, sender_bot(settings, token, sent), sent=sent)
     application = (
         ApplicationBuilder()
         .token(token)

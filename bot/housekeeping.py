@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from storage import appointments, saved_drafts, updates
+from storage import appointments, bot_messages, saved_drafts, updates
 from ui.context import CaselineContext
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,14 @@ async def prune_update_ids(context: CaselineContext) -> None:
         now = services.clock.now()
         removed = await updates.forget_before(session, now - KEEP_UPDATE_IDS)
         drafts = await saved_drafts.forget_before(session, now - KEEP_SAVED_DRAFTS)
-    log.info("forgot %d processed update ids and %d saved drafts", removed, drafts)
+        # Telegram no longer lets the bot delete these, so a wipe has no use for them.
+        sent = await bot_messages.forget_before(session, now - bot_messages.DELETABLE_FOR)
+    log.info(
+        "forgot %d processed update ids, %d saved drafts and %d sent message ids",
+        removed,
+        drafts,
+        sent,
+    )
 
 
 async def extend_series(context: CaselineContext) -> None:

@@ -8,11 +8,15 @@ on a phone that has left the agency.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
+from storage.db import affected
+from storage.models import BotMessage
 
 # Telegram's window for deleting a message; older ids are pruned.
 DELETABLE_FOR = timedelta(hours=48)
@@ -35,3 +39,43 @@ async def schedule_wipe(
         now=now,
         payload={"chat_id": chat_id},
     )
+
+
+async def remember(session: AsyncSession, sent: Iterable[tuple[int, int, datetime]]) -> int:
+    """Store (chat_id, message_id, sent_at) of messages the bot sent; how many."""
+    rows = [
+        {"chat_id": chat_id, "message_id": message_id, "sent_at": sent_at}
+        for chat_id, message_id, sent_at in sent
+    ]
+    if rows:
+        await session.execute(insert(BotMessage), rows)
+    return len(rows)
+
+
+async def deletable(session: AsyncSession, chat_id: int, *, now: datetime) -> list[int]:
+    """The ids of the bot's messages in `chat_id` that Telegram still lets it delete,
+    oldest first."""
+    statement = (
+        select(BotMessage.message_id)
+        .where(BotMessage.chat_id == chat_id, BotMessage.sent_at > now - DELETABLE_FOR)
+        .order_by(BotMessage.sent_at, BotMessage.message_id)
+    )
+    return list(dict.fromkeys((await session.scalars(statement)).all()))
+
+
+async def forget(session: AsyncSession, chat_id: int, message_ids: Sequence[int]) -> int:
+    """Drop the rows of messages that were deleted; how many."""
+    if not message_ids:
+        return 0
+    result = await session.execute(
+        delete(BotMessage).where(
+            BotMessage.chat_id == chat_id, BotMessage.message_id.in_(list(message_ids))
+        )
+    )
+    return affected(result)
+
+
+async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
+    """Drop the rows of messages Telegram no longer lets the bot delete; how many."""
+    result = await session.execute(delete(BotMessage).where(BotMessage.sent_at <= cutoff))
+    return affected(result)

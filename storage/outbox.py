@@ -155,10 +155,11 @@ async def mark_sent(
     row_id: int,
     *,
     now: datetime,
-    telegram_message_id: int,
+    telegram_message_id: int | None,
     claimer: str,
 ) -> bool:
-    """Record a delivered reminder (its Telegram message id lets buttons find it again)."""
+    """Record a delivered reminder (its Telegram message id lets buttons find it again;
+    a wipe has none)."""
     values = {
         "status": OutboxStatus.SENT,
         "sent_at": now,

@@ -28,7 +28,8 @@ ALLOWED = {
 # Where a transaction may be opened and an audit event written.
 RECORD_KEEPERS = ("domain", "storage")
 # The Telegram shell's own plumbing: the gate claims update ids and audits strangers, the
-# persistence writes dialog state, housekeeping prunes, the reminder engine plans, claims
+# persistence writes dialog state, the log of sent messages writes their ids (outside any
+# handler's transaction), housekeeping prunes, the reminder engine plans, claims
 # and renders outbox rows, the demo seeds its database, and the operator's CLI commands
 # (`caseline admin create`, `resources import` …) run on the server with no actor. Each
 # is infrastructure, not a dialog or a one-step handler.
@@ -36,6 +37,7 @@ SHELL = (
     "bot/app.py",
     "bot/gate.py",
     "bot/persistence.py",
+    "bot/sent_messages.py",
     "bot/housekeeping.py",
     "bot/cli.py",
     "bot/resource_import.py",

@@ -49,6 +49,7 @@ DIGEST = ReminderKind.DIGEST
 RISK = ReminderKind.RISK
 BLOCKED = ReminderKind.BLOCKED
 SNOOZED = ReminderKind.SNOOZED
+WIPE = ReminderKind.WIPE
 # How far ahead appointment reminders are looked for: the longest lead a worker may set.
 MAX_LEAD = timedelta(hours=24)
 DEFAULT_CATCH_UP = timedelta(hours=2)

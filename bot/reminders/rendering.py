@@ -19,14 +19,15 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot import digest
 from bot.reminders import alerts
 from bot.reminders import planning as reminders
-from bot.reminders.sending import DrainReport, OutboxSender, Rendered
+from bot.reminders.sending import Deletion, DrainReport, OutboxSender, Rendered
+from bot.sent_messages import SentLog
 from domain.clock import Clock
 from domain.rules.appointments import is_scheduled
 from domain.settings import Settings
 from domain.usecases.covers import end_expired_covers
 from domain.usecases.reminders import SnoozeOption
 from domain.work import Work
-from storage import outbox
+from storage import bot_messages, outbox
 from storage.db import Database
 from storage.models import Appointment, Client, OutboxMessage, Worker
 from ui import texts
@@ -45,6 +46,8 @@ class Reminders:
     clock: Clock
     settings: Settings
     bot: Bot
+    # Where `bot` notes the messages it sends (bot/sent_messages.py); flushed after a drain.
+    sent: SentLog | None = None
 
     def __post_init__(self) -> None:
         self.work = Work(self.db, self.clock, self.settings)
@@ -66,12 +69,18 @@ class Reminders:
             report = await reminders.plan_tick(
                 session, now=now, default_zone=self.settings.timezone
             )
-        self.last_drain = await self.sender.drain()
+        try:
+            self.last_drain = await self.sender.drain()
+        finally:
+            if self.sent is not None:
+                await self.sent.flush(self.db)
         return report
 
-    async def render(self, row: OutboxMessage) -> Rendered | None:
+    async def render(self, row: OutboxMessage) -> Rendered | Deletion | None:
         async with self.db.session() as session:
             worker = await session.get(Worker, row.worker_id)
+            if worker is not None and row.kind == reminders.WIPE:
+                return await self._wipe(session, row, worker)
             if worker is None or not worker.active or worker.chat_id is None:
                 return None
             zone = self.work.zone_for(worker.timezone)
@@ -91,6 +100,15 @@ class Reminders:
             return await self._digest(row, worker, worker.chat_id)
         log.warning("outbox row %s has unknown kind %s", row.id, row.kind)
         return None
+
+    async def _wipe(self, session, row: OutboxMessage, worker: Worker) -> Deletion | None:
+        """The bot's messages Telegram still lets it delete in the chat of a worker who was
+        switched off; nothing if they were switched on again before the wipe ran."""
+        if worker.active:
+            return None
+        chat_id = row.payload["chat_id"]
+        ids = await bot_messages.deletable(session, chat_id, now=self.clock.now())
+        return Deletion(chat_id, tuple(ids)) if ids else None
 
     async def _appointment(self, session, row, chat_id: int, zone: ZoneInfo) -> Rendered | None:
         """An appointment reminder, or a snoozed one coming back, written from the

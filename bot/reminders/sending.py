@@ -46,7 +46,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from domain.clock import Clock
-from storage import outbox
+from storage import bot_messages, outbox
 from storage.db import Database
 from storage.models import OutboxMessage, Worker
 
@@ -71,6 +71,18 @@ class Rendered:
     more: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """What a wipe row becomes: delete these messages of the bot's in one chat."""
+
+    chat_id: int
+    message_ids: tuple[int, ...]
+
+
+# Telegram's deleteMessages takes at most this many ids per call.
+DELETE_BATCH = 100
+
+
 @dataclass(slots=True)
 class DrainReport:
     """What one :meth:`OutboxSender.drain` did.
@@ -93,7 +105,7 @@ class DrainReport:
         return self.sent + self.retried + self.failed + self.skipped + self.blocked
 
 
-Render = Callable[[OutboxMessage], Awaitable[Rendered | None]]
+Render = Callable[[OutboxMessage], Awaitable[Rendered | Deletion | None]]
 OnBlocked = Callable[[int, list[Worker]], Awaitable[None]]
 
 
@@ -214,6 +226,7 @@ class _Outcome:
     count_attempt: bool = True
     rate_limited: bool = False
     chat_id: int | None = None  # set when a send was attempted
+    deleted: Deletion | None = None  # a wipe that went through: forget those ids
 
 
 @dataclass(slots=True)
@@ -293,8 +306,9 @@ class _Run:
 class OutboxSender:
     """Claims due outbox rows and delivers them under Telegram's limits.
 
-    ``render`` turns a row into a :class:`Rendered` message (or None to skip it, e.g. the
-    worker is inactive or the reminder was resolved meanwhile); it may use the database.
+    ``render`` turns a row into a :class:`Rendered` message, a :class:`Deletion` (a wipe),
+    or None to skip it (e.g. the worker is inactive or the reminder was resolved meanwhile);
+    it may use the database. A Deletion that went through forgets its message ids.
     ``on_blocked(worker_id, supervisors)`` is called once per drain for a worker whose chat
     answered 403, after the worker was deactivated.
 
@@ -512,9 +526,11 @@ class OutboxSender:
         outcome.chat_id = rendered.chat_id
         return outcome
 
-    async def _send(self, run: _Run, row: OutboxMessage, rendered: Rendered) -> _Outcome:
+    async def _send(self, run: _Run, row: OutboxMessage, rendered: Rendered | Deletion) -> _Outcome:
         run.on_wire.add(row.id)
         try:
+            if isinstance(rendered, Deletion):
+                return await self._delete(rendered)
             message = await self._send_parts(rendered)
         except RetryAfter as error:
             seconds = retry_after_seconds(error)
@@ -569,6 +585,21 @@ class OutboxSender:
                 await self.bot.send_message(chat_id=chat, text=text, parse_mode=rendered.parse_mode)
         return message
 
+    async def _delete(self, deletion: Deletion) -> _Outcome:
+        """A wipe: deleteMessages in batches of 100, each in its own paced turn (Telegram
+        skips ids it cannot delete). A 429 or a network error goes to the caller's handling:
+        the row is tried again, and ids already deleted are skipped then."""
+        chat, ids = deletion.chat_id, deletion.message_ids
+        try:
+            for start in range(0, len(ids), DELETE_BATCH):
+                async with self.pacer.turn(chat):
+                    await self.bot.delete_messages(
+                        chat_id=chat, message_ids=ids[start : start + DELETE_BATCH]
+                    )
+        except Forbidden as error:  # the chat blocked the bot: nothing can be deleted there
+            return _Outcome(_Result.FAILED, error=f"Forbidden: {error.message}")
+        return _Outcome(_Result.SENT, deleted=deletion)
+
     def _retry_or_fail(self, row: OutboxMessage, error: TelegramError) -> _Outcome:
         text = f"{type(error).__name__}: {error.message}"
         if row.attempts + 1 >= self.max_attempts:
@@ -581,7 +612,6 @@ class OutboxSender:
         supervisors: list[Worker] | None = None
         async with self.db.session() as session:
             if outcome.result is _Result.SENT:
-                assert outcome.message_id is not None
                 kept = await outbox.mark_sent(
                     session,
                     row.id,
@@ -589,6 +619,9 @@ class OutboxSender:
                     telegram_message_id=outcome.message_id,
                     claimer=self.claimer,
                 )
+                if kept and outcome.deleted is not None:
+                    deleted = outcome.deleted
+                    await bot_messages.forget(session, deleted.chat_id, deleted.message_ids)
                 report.sent += 1
             elif outcome.result is _Result.RETRY:
                 assert outcome.retry_in is not None

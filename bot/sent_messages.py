@@ -1,0 +1,138 @@
+"""Which messages the bot sent into private chats, so switching a worker off can delete them.
+
+Every call to Telegram goes through a `RecordingRequest` (a public `BaseRequest` wrapped
+around PTB's `HTTPXRequest`): answers from handlers through the Application's bot, and
+reminders and digests through the outbox sender's bot. When a send succeeds, the request
+notes the chat and message id in a `SentLog`, in memory only.
+
+Nothing is written to the database from inside the request: a handler may answer while its
+own transaction is open (on SQLite the one write connection), and a write from there would
+wait for it forever. The log is flushed in its own short transaction where none is open:
+after each update (bot/app.py), after each outbox drain (bot/reminders/rendering.py) and at
+shutdown. A crash loses the ids noted since the last flush: those few messages are not
+deleted by a later wipe. That is accepted; the alternative (a write per send) costs every
+answer a transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import deque
+from datetime import datetime
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+from domain.clock import Clock
+from storage import bot_messages
+from storage.db import Database, in_session
+
+log = logging.getLogger(__name__)
+
+# Methods whose answer is a message (or a list of them, or of message ids) the bot sent.
+_PREFIXES = ("send", "copyMessage", "forwardMessage")
+# (Answers that are not messages, like sendChatAction's `true`, are ignored anyway.)
+_NOT_MESSAGES = frozenset({"sendChatAction"})
+# A bound on what waits for a flush: a process that never flushes must not grow forever.
+MAX_PENDING = 10_000
+
+
+class SentLog:
+    """Message ids sent into private chats, waiting to be written (see the module doc)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._pending: deque[tuple[int, int, datetime]] = deque(maxlen=MAX_PENDING)
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def note(self, chat_id: int, message_id: int) -> None:
+        self._pending.append((chat_id, message_id, self.clock.now()))
+
+    async def flush(self, db: Database) -> int:
+        """Write what was noted in one short transaction; how many. Never raises: losing
+        some ids only means fewer messages deleted later, never a broken answer."""
+        if not self._pending:
+            return 0
+        if in_session():
+            return 0  # a caller's transaction is open: the next flush takes them
+        batch = list(self._pending)
+        self._pending.clear()
+        try:
+            async with db.session() as session:
+                return await bot_messages.remember(session, batch)
+        except Exception as error:
+            log.warning("could not record %d sent ids: %s", len(batch), type(error).__name__)
+            return 0
+
+
+class RecordingRequest(BaseRequest):
+    """A `BaseRequest` that passes every call to `inner` and notes the messages sent."""
+
+    def __init__(self, inner: BaseRequest, sent: SentLog) -> None:
+        self.inner = inner
+        self.sent = sent
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        code, payload = await self.inner.do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        if code == 200:
+            name = url.rsplit("/", 1)[-1]
+            if name.startswith(_PREFIXES) and name not in _NOT_MESSAGES:
+                try:
+                    self._notice(payload, request_data)
+                except Exception as error:  # recording must never break an answer
+                    log.warning("could not note a sent message: %s", type(error).__name__)
+        return code, payload
+
+    def _notice(self, payload: bytes, request_data: RequestData | None) -> None:
+        result = json.loads(payload).get("result")
+        for item in result if isinstance(result, list) else [result]:
+            if not isinstance(item, dict) or not isinstance(item.get("message_id"), int):
+                continue
+            chat = item.get("chat")
+            if isinstance(chat, dict):
+                if chat.get("type") == "private" and isinstance(chat.get("id"), int):
+                    self.sent.note(chat["id"], item["message_id"])
+                continue
+            # copyMessage(s) answers with the id alone: the chat is the one asked for.
+            # Private chats have the user's (positive) id; groups and channels are negative.
+            chat_id = _int(request_data.parameters.get("chat_id")) if request_data else None
+            if chat_id is not None and chat_id > 0:
+                self.sent.note(chat_id, item["message_id"])
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None
