@@ -9,9 +9,10 @@
 - A redelivered update (same update_id) is dropped, so it changes nothing twice.
 - A known, active worker is attached to the context as `actor` and goes on; one who was
   unreachable (their chat answered 403) is reachable again.
-- `/start <code>` from anyone not (or no longer) a worker is the join, run right here.
+- `/start <code>` from anyone not (or no longer) a worker is the join, run right here
+  (throttled: after five wrong codes in an hour, further codes are not checked).
 - Anyone else gets one polite refusal (at most once an hour) and an audit event;
-  nothing else of theirs is stored.
+  nothing else of theirs is stored (but for an hour's count of wrong invite codes).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from storage import appointments, saved_drafts, updates
+from domain.rules.joining import JOIN_WINDOW
+from storage import appointments, join_attempts, saved_drafts, updates
 from ui.context import CaselineContext
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,14 @@ async def prune_update_ids(context: CaselineContext) -> None:
         now = services.clock.now()
         removed = await updates.forget_before(session, now - KEEP_UPDATE_IDS)
         drafts = await saved_drafts.forget_before(session, now - KEEP_SAVED_DRAFTS)
-    log.info("forgot %d processed update ids and %d saved drafts", removed, drafts)
+        # A window of failed invite codes is over after an hour: nothing more to count.
+        joins = await join_attempts.forget_before(session, now - JOIN_WINDOW)
+    log.info(
+        "forgot %d processed update ids, %d saved drafts and %d join attempt counts",
+        removed,
+        drafts,
+        joins,
+    )
 
 
 async def extend_series(context: CaselineContext) -> None:

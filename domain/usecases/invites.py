@@ -1,6 +1,9 @@
 """Joining the team with an invite code, and inviting a colleague from the chat.
 
-Both are audit events, allowed or refused ("invite.redeem", "invite.create").
+Both are audit events, allowed or refused ("invite.redeem", "invite.create"). Joining is
+throttled per Telegram account (domain/rules/joining.py): after five failed codes in an
+hour further attempts are not checked; failures are audited once per window (the first),
+successful joins always.
 """
 
 from __future__ import annotations
@@ -9,14 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.results import AlreadySaved, Invalid, Refused, Saved
+from domain.rules.joining import throttled, window_open
 from domain.rules.roles import invitable_roles
 from domain.work import Work
-from storage import audit, invites
+from storage import audit, invites, join_attempts
 from storage.invites import RedeemStatus
 from storage.models import Role, Team, Worker
 from storage.workers import Actor
 
 ROLE_REFUSED = Refused("role")
+# Invalid reasons of a throttled join: the first one is answered, later ones are not.
+THROTTLED = "throttled"
+THROTTLED_AGAIN = "throttled_again"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +37,22 @@ async def join_team(
     work: Work, code: str, *, telegram_user_id: int, chat_id: int, display_name: str
 ) -> Saved[Worker] | AlreadySaved[Worker] | Invalid:
     """Redeem an invite code for this Telegram account. AlreadySaved when the account
-    is an active worker already; Invalid("unknown" | "expired" | "used") otherwise."""
+    is an active worker already; Invalid("unknown" | "expired" | "used") otherwise, or
+    Invalid(THROTTLED | THROTTLED_AGAIN) without checking the code after too many failures."""
     now = work.clock.now()
     async with work.transaction() as session:
+        attempts = await join_attempts.current(session, telegram_user_id)
+        if attempts is not None and not window_open(attempts.since, now):
+            attempts = None
+        failures = attempts.failures if attempts is not None else 0
+        if attempts is not None and throttled(failures):
+            await join_attempts.save(
+                session,
+                telegram_user_id,
+                join_attempts.JoinAttempts(attempts.since, failures + 1),
+                now,
+            )
+            return Invalid(THROTTLED if not throttled(failures - 1) else THROTTLED_AGAIN)
         result = await invites.redeem(
             session,
             code,
@@ -41,15 +61,24 @@ async def join_team(
             display_name=display_name,
             now=now,
         )
-        await audit.record(
-            session,
-            "invite.redeem",
-            now=now,
-            telegram_id=telegram_user_id,
-            actor_id=result.worker.id if result.worker else None,
-            allowed=result.status == RedeemStatus.JOINED,
-            detail={"result": result.status.value},
-        )
+        joined = result.status in (RedeemStatus.JOINED, RedeemStatus.ALREADY_MEMBER)
+        if joined:
+            await join_attempts.forget(session, telegram_user_id)
+        else:
+            since = attempts.since if attempts is not None else now
+            await join_attempts.save(
+                session, telegram_user_id, join_attempts.JoinAttempts(since, failures + 1), now
+            )
+        if joined or failures == 0:
+            await audit.record(
+                session,
+                "invite.redeem",
+                now=now,
+                telegram_id=telegram_user_id,
+                actor_id=result.worker.id if result.worker else None,
+                allowed=result.status == RedeemStatus.JOINED,
+                detail={"result": result.status.value},
+            )
     if result.status == RedeemStatus.JOINED and result.worker is not None:
         return Saved(result.worker)
     if result.status == RedeemStatus.ALREADY_MEMBER and result.worker is not None:
