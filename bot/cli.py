@@ -17,7 +17,6 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
-from telegram import Update
 
 from bot import cli_errors, cli_people, logging_setup
 from bot import demo as demo_command
@@ -244,6 +243,7 @@ async def _bot_username(settings: Settings) -> str | None:
 
 def _run(settings: Settings, *, scheduler: bool) -> None:
     from bot.app import build_application
+    from bot.gate import UPDATE_TYPES
 
     token = settings.require_token()
     db = Database(settings.database_url)
@@ -262,12 +262,12 @@ def _run(settings: Settings, *, scheduler: bool) -> None:
             webhook_url=settings.webhook_url,
             # Telegram echoes this header on every call: only Telegram can reach us.
             secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=UPDATE_TYPES,
             drop_pending_updates=False,
         )
     else:
         log.info("Caseline starting with long polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        application.run_polling(allowed_updates=UPDATE_TYPES, drop_pending_updates=False)
 
 
 async def _remind_once(settings: Settings) -> None:

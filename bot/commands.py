@@ -12,7 +12,7 @@ from conversations.common import ACTIVE, end_dialogs
 from domain.results import AlreadySaved, Refused, Saved
 from domain.rules.roles import invitable_roles
 from domain.usecases.clients import caseload_page
-from domain.usecases.invites import invite_colleague, join_team
+from domain.usecases.invites import THROTTLED, THROTTLED_AGAIN, invite_colleague, join_team
 from storage import clients
 from storage.invites import RedeemStatus
 from ui import texts, views
@@ -59,7 +59,9 @@ async def join(update: Update, context: CaselineContext, code: str) -> None:
         await message.reply_text(texts.welcome(result.value.name, result.value.role))
     elif isinstance(result, AlreadySaved):
         await message.reply_text(texts.already_member(result.value.name))
-    else:
+    elif result.reason == THROTTLED:
+        await message.reply_text(texts.JOIN_TOO_MANY)
+    elif result.reason != THROTTLED_AGAIN:  # told once; a script gets no more answers
         await message.reply_text(REDEEM_ANSWERS[RedeemStatus(result.reason)])
 
 

@@ -1,18 +1,25 @@
 """The access gate (handler group -1): every update passes here first.
 
+- Only what the handlers use comes in: `UPDATE_TYPES` is what `caseline run` subscribes to,
+  and anything else that arrives anyway (business messages, channel posts, inline queries,
+  payments, polls …) is dropped here, as is anything not from a person in their own private
+  chat with the bot (chat id = user id, no `business_connection_id`). A dropped update is
+  audited ("access.dropped", its type only) at most once an hour per sender; it is never
+  answered and never changes a worker's chat.
 - A redelivered update (same update_id) is dropped, so it changes nothing twice.
-- Only private chats are served: client data never goes into a group.
-- A known, active worker is attached to the context as `actor` and goes on.
-- `/start <code>` from anyone not (or no longer) a worker is the join, run right here.
+- A known, active worker is attached to the context as `actor` and goes on; one who was
+  unreachable (their chat answered 403) is reachable again.
+- `/start <code>` from anyone not (or no longer) a worker is the join, run right here
+  (throttled: after five wrong codes in an hour, further codes are not checked).
 - Anyone else gets one polite refusal (at most once an hour) and an audit event;
-  nothing else of theirs is stored.
+  nothing else of theirs is stored (but for an hour's count of wrong invite codes).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Update
+from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
@@ -24,6 +31,13 @@ from ui.replies import answer
 
 REFUSAL_EVERY = timedelta(hours=1)
 REFUSED = "access.refused"
+DROPPED = "access.dropped"
+REACHABLE = "worker.reachable"
+
+#: The update types the handlers use, and so the only ones `caseline run` (polling and
+#: webhook), the demo and the tests ask Telegram for. Edited messages are answered (an edit
+#: is not a reply to a dialog); block and unblock need no update: a 403 tells us.
+UPDATE_TYPES: tuple[str, ...] = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 
 
 def _is_join_attempt(update: Update) -> bool:
@@ -33,22 +47,84 @@ def _is_join_attempt(update: Update) -> bool:
     )
 
 
+def _own_chat(chat: Chat, user: User | None) -> bool:
+    """A person's own private chat with the bot: in Telegram its id is theirs."""
+    return (
+        user is not None
+        and not user.is_bot
+        and chat.type == ChatType.PRIVATE
+        and chat.id == user.id
+    )
+
+
+def _from_the_person_themselves(update: Update) -> bool:
+    """A message, edit or button press in the sender's own private chat with the bot.
+
+    A business message (another person's chat, reaching us through the worker's business
+    account) has a private chat too, but not theirs, and carries `business_connection_id`."""
+    message = update.message or update.edited_message
+    if message is not None:
+        return message.business_connection_id is None and _own_chat(message.chat, message.from_user)
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        pressed = query.message
+        if isinstance(pressed, Message) and pressed.business_connection_id is not None:
+            return False
+        return _own_chat(pressed.chat, query.from_user)
+    return False
+
+
+def _update_type(update: Update) -> str:
+    return next((key for key in update.to_dict() if key != "update_id"), "unknown")
+
+
+async def _drop(update: Update, context: CaselineContext) -> None:
+    """Audit an update we do not serve (its type, never its content), at most once an hour
+    per sender, then stop it: no answer, nothing else stored."""
+    services = context.services
+    now = services.clock.now()
+    user, chat = update.effective_user, update.effective_chat
+    sender = user.id if user is not None else chat.id if chat is not None else None
+    async with services.db.session() as session:
+        last = await audit.last_event_for_telegram_id(session, sender, DROPPED)
+        if last is None or now - last.at >= REFUSAL_EVERY:
+            await audit.record(
+                session,
+                DROPPED,
+                now=now,
+                telegram_id=sender,
+                allowed=False,
+                detail={"update": _update_type(update)},
+            )
+    raise ApplicationHandlerStop
+
+
 async def gate(update: Update, context: CaselineContext) -> None:
+    if not _from_the_person_themselves(update):
+        await _drop(update, context)
     services = context.services
     now = services.clock.now()
     user = update.effective_user
     chat = update.effective_chat
-    if user is None or user.is_bot:
-        raise ApplicationHandlerStop
-    if chat is not None and chat.type != ChatType.PRIVATE:
-        raise ApplicationHandlerStop
+    assert user is not None and chat is not None  # a person's own chat, checked above
 
     async with services.db.session() as session:
         if not await updates.claim(session, update.update_id, now):
             raise ApplicationHandlerStop
         worker = await workers.by_telegram_id(session, user.id)
         if worker is not None and worker.active:
-            if chat is not None and worker.chat_id != chat.id:
+            if worker.unreachable_at is not None:
+                worker.unreachable_at = None
+                await audit.record(
+                    session,
+                    REACHABLE,
+                    now=now,
+                    actor_id=worker.id,
+                    telegram_id=user.id,
+                    subject_type="worker",
+                    subject_id=worker.id,
+                )
+            if worker.chat_id != chat.id:
                 worker.chat_id = chat.id
             context.actor = await workers.actor_at(session, worker, now)
             return

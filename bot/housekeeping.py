@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from storage import appointments, bot_messages, saved_drafts, updates
+from domain.rules.joining import JOIN_WINDOW
+from storage import appointments, bot_messages, join_attempts, saved_drafts, updates
 from ui.context import CaselineContext
 
 log = logging.getLogger(__name__)
@@ -25,11 +26,15 @@ async def prune_update_ids(context: CaselineContext) -> None:
         drafts = await saved_drafts.forget_before(session, now - KEEP_SAVED_DRAFTS)
         # Telegram no longer lets the bot delete these, so a wipe has no use for them.
         sent = await bot_messages.forget_before(session, now - bot_messages.DELETABLE_FOR)
+        # A window of failed invite codes is over after an hour: nothing more to count.
+        joins = await join_attempts.forget_before(session, now - JOIN_WINDOW)
     log.info(
-        "forgot %d processed update ids, %d saved drafts and %d sent message ids",
+        "forgot %d processed update ids, %d saved drafts, %d sent message ids "
+        "and %d join attempt counts",
         removed,
         drafts,
         sent,
+        joins,
     )
 
 

@@ -79,6 +79,8 @@ class BotState:
         self._events: list[Event] = []
         self._callback_queries: dict[str, IssuedCallbackQuery] = {}
         self._query_counter = count(1)
+        # Message ids in chats the bot is not part of (business chats, groups, channels).
+        self._foreign_message_ids = count(1)
 
     # -- identity --------------------------------------------------------------------------
 
@@ -292,6 +294,93 @@ class BotState:
         }
         return self.updates.push({"callback_query": query})
 
+    # -- updates from outside the user's own chat with the bot ----------------------------
+    # What Telegram delivers to a bot that did not ask for it to be left out (no
+    # ``allowed_updates``): a bot must tell them from its own private chats.
+
+    def post_business_message(
+        self,
+        user: FakeUser,
+        *,
+        chat_id: int,
+        text: str,
+        connection_id: str,
+        outgoing: bool = True,
+        other_first_name: str = "Contact",
+    ) -> Update:
+        """A message in a private chat between ``user``'s business account and someone else
+        (chat ``chat_id``, not the bot's), as the bot connected to that account receives it:
+        ``from`` is ``user`` for a message they sent (``outgoing``), else the other party."""
+        other = self.users.get(chat_id)
+        other_api = (
+            other.to_api()
+            if other is not None
+            else {"id": chat_id, "is_bot": False, "first_name": other_first_name}
+        )
+        chat = {"id": chat_id, "type": "private", "first_name": other_api["first_name"]}
+        message = {
+            "message_id": next(self._foreign_message_ids),
+            "from": user.to_api() if outgoing else other_api,
+            "chat": chat,
+            "date": self.now(),
+            "business_connection_id": connection_id,
+            "text": text,
+            **_entities(text),
+        }
+        return self.updates.push({"business_message": message})
+
+    def post_business_connection(
+        self, user: FakeUser, *, connection_id: str, enabled: bool = True
+    ) -> Update:
+        """``user`` connected (or disconnected) the bot to their business account."""
+        connection = {
+            "id": connection_id,
+            "user": user.to_api(),
+            "user_chat_id": user.id,
+            "date": self.now(),
+            "rights": {"can_reply": True},
+            "is_enabled": enabled,
+        }
+        return self.updates.push({"business_connection": connection})
+
+    def post_group_message(
+        self, user: FakeUser, *, chat_id: int, text: str, title: str = "Group"
+    ) -> Update:
+        """``user`` writes in a group (``chat_id`` < 0) the bot is a member of."""
+        chat = {"id": chat_id, "type": "group" if chat_id > -(10**12) else "supergroup"}
+        message = {
+            "message_id": next(self._foreign_message_ids),
+            "from": user.to_api(),
+            "chat": {**chat, "title": title},
+            "date": self.now(),
+            "text": text,
+            **_entities(text),
+        }
+        return self.updates.push({"message": message})
+
+    def post_channel_post(self, *, chat_id: int, text: str, title: str = "Channel") -> Update:
+        """A post in a channel the bot administers: no ``from``, the channel is the sender."""
+        chat = {"id": chat_id, "type": "channel", "title": title}
+        post = {
+            "message_id": next(self._foreign_message_ids),
+            "sender_chat": chat,
+            "chat": chat,
+            "date": self.now(),
+            "text": text,
+        }
+        return self.updates.push({"channel_post": post})
+
+    def post_inline_query(self, user: FakeUser, query: str) -> Update:
+        """``user`` typed ``@bot query`` in some chat."""
+        inline = {
+            "id": f"{self.bot_id}{next(self._query_counter):08d}",
+            "from": user.to_api(),
+            "query": query,
+            "offset": "",
+            "chat_type": "sender",
+        }
+        return self.updates.push({"inline_query": inline})
+
     def unanswered_callback_query(self, query_id: Any) -> IssuedCallbackQuery:
         """A callback query id we issued and the bot has not answered yet, else Telegram's 400."""
         query = self._callback_queries.get(str(query_id)) if query_id else None
@@ -337,3 +426,8 @@ class BotState:
         self.closing = True
         self.notifier.notify()
         await self.webhook.stop()
+
+
+def _entities(text: str) -> dict[str, Any]:
+    entities = command_entities(text)
+    return {"entities": entities} if entities else {}

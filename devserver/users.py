@@ -134,6 +134,40 @@ class FakeUser:
         """
         return self._state.post_callback_query(self, message_id, data)
 
+    # -- outside the private chat with the bot ---------------------------------------------
+
+    def send_business_message(
+        self,
+        text: str,
+        *,
+        chat_id: int,
+        connection_id: str | None = None,
+        outgoing: bool = True,
+    ) -> Update:
+        """Write (``outgoing``) or receive a message in this user's business chat with
+        ``chat_id``: the bot connected to their business account gets a ``business_message``."""
+        return self._state.post_business_message(
+            self,
+            chat_id=chat_id,
+            text=text,
+            connection_id=connection_id or f"biz-{self.id}",
+            outgoing=outgoing,
+        )
+
+    def connect_business(self, connection_id: str | None = None, enabled: bool = True) -> Update:
+        """Connect the bot to this user's business account → a ``business_connection``."""
+        return self._state.post_business_connection(
+            self, connection_id=connection_id or f"biz-{self.id}", enabled=enabled
+        )
+
+    def send_group_message(self, text: str, *, chat_id: int = -1001) -> Update:
+        """Write in a group the bot is in (``chat_id`` < 0)."""
+        return self._state.post_group_message(self, chat_id=chat_id, text=text)
+
+    def inline_query(self, query: str) -> Update:
+        """Type ``@bot query`` in any chat → an ``inline_query``."""
+        return self._state.post_inline_query(self, query)
+
     # -- relationship ----------------------------------------------------------------------
 
     def block(self) -> None:

@@ -89,11 +89,18 @@ async def refused(
 
 
 async def last_event_for_telegram_id(
-    session: AsyncSession, telegram_id: int, action: str
+    session: AsyncSession, telegram_id: int | None, action: str
 ) -> AuditEvent | None:
+    """The latest `action` event by this Telegram account (None: updates with no sender,
+    e.g. a poll, count as one sender)."""
+    sender = (
+        AuditEvent.actor_telegram_id.is_(None)
+        if telegram_id is None
+        else AuditEvent.actor_telegram_id == telegram_id
+    )
     statement = (
         select(AuditEvent)
-        .where(AuditEvent.actor_telegram_id == telegram_id, AuditEvent.action == action)
+        .where(sender, AuditEvent.action == action)
         .order_by(AuditEvent.at.desc())
         .limit(1)
     )

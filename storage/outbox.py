@@ -273,31 +273,29 @@ async def renew_claims(
     return set((await session.scalars(statement)).all())
 
 
-async def deactivate_worker(
-    session: AsyncSession, worker_id: int, *, now: datetime
-) -> list[Worker]:
-    """Deactivate a worker who blocked the bot; returns the supervisors who should be told.
+async def mark_unreachable(session: AsyncSession, worker_id: int, *, now: datetime) -> list[Worker]:
+    """Mark a worker whose chat answered 403 (they blocked the bot) unreachable; returns the
+    supervisors to tell, the first time only.
 
-    A blocked chat can receive nothing, so keeping the worker active would only produce more
-    failed reminders while their clients go unvisited; the team's active supervisors (never the
-    worker themself) are returned so the caller can alert them. The change is audited like any
-    other; deactivating twice keeps the first ``deactivated_at`` and audits once.
+    Unreachable is not switched off: the worker keeps their access and caseload until a
+    supervisor or admin decides (a block may be a new phone or a mistake), their reminders
+    are skipped meanwhile, and their next update clears the mark (bot/gate.py). The team's
+    active supervisors (never the worker themself) are returned so the caller can tell them;
+    marking twice keeps the first ``unreachable_at``, audits once and tells no one again.
     """
     worker = await session.get(Worker, worker_id)
-    if worker is None:
+    if worker is None or worker.unreachable_at is not None:
         return []
-    if worker.active:
-        worker.active = False
-        worker.deactivated_at = now
-        await audit.record(
-            session,
-            "worker.deactivate",
-            now=now,
-            subject_type="worker",
-            subject_id=worker_id,
-            detail={"reason": "blocked_bot"},
-        )
-        await session.flush()
+    worker.unreachable_at = now
+    await audit.record(
+        session,
+        "worker.unreachable",
+        now=now,
+        subject_type="worker",
+        subject_id=worker_id,
+        detail={"reason": "blocked_bot"},
+    )
+    await session.flush()
     if worker.team_id is None:
         return []
     statement = (

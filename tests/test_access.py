@@ -39,6 +39,48 @@ async def test_wrong_and_expired_invites_get_a_clear_answer(harness, clock):
         assert (await session.execute(select(Worker))).first() is None
 
 
+async def test_join_attempts_pause_after_five_failures_an_hour(harness, clock):
+    """Pat mistypes her code five times: each gets its answer, the sixth "too many", later
+    tries nothing, not even the right code. The failures are one audit event. An hour after
+    her first failure the right code works (audited as always) and the count is gone."""
+    code = await harness.invite_code(Role.WORKER, team="North")
+    pat = harness.person(601, "Pat")
+    for attempt in range(5):
+        assert [m.text for m in await pat.send(f"/start wrong-{attempt}")] == [texts.INVITE_UNKNOWN]
+        clock.advance(timedelta(minutes=5))
+    assert [m.text for m in await pat.send("/start wrong-5")] == [texts.JOIN_TOO_MANY]
+    assert await pat.send(f"/start {code}") == []
+    assert await pat.send("/start wrong-6") == []
+    async with harness.db.session() as session:
+        assert (await session.execute(select(Worker))).first() is None
+        events = (await session.execute(select(AuditEvent))).scalars().all()
+    assert [(e.action, e.actor_telegram_id, e.allowed, e.detail) for e in events] == [
+        ("invite.redeem", 601, False, {"result": "unknown"})
+    ]
+    # Someone else is not held up by Pat's tries.
+    assert [m.text for m in await harness.person(602, "Quinn").send("/start nope")] == [
+        texts.INVITE_UNKNOWN
+    ]
+
+    clock.advance(timedelta(minutes=35))  # an hour after her first failure
+    assert "Welcome" in (await pat.send(f"/start {code}"))[0].text
+    async with harness.db.session() as session:
+        joined = (
+            await session.execute(select(AuditEvent).where(AuditEvent.allowed.is_(True)))
+        ).scalar_one()
+        stored = (
+            (
+                await session.execute(
+                    select(PersistedData).where(PersistedData.scope == "join_attempts")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert (joined.action, joined.actor_telegram_id) == ("invite.redeem", 601)
+    assert [row.key for row in stored] == ["602"]  # Pat's count went with her join
+
+
 async def test_an_unknown_user_gets_one_polite_answer_and_nothing_is_stored(harness, clock):
     stranger = harness.person(999, "Stranger")
     first = await stranger.send("hello")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storage import appointments as appointment_store
 from storage import clients as client_store
-from storage.models import InteractionType, OutboxMessage, Role, Worker
+from storage.models import AuditEvent, Client, InteractionType, OutboxMessage, Role, Worker
 from tests.harness import buttons, running
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -165,18 +165,54 @@ async def test_telegram_faults_are_retried_and_nothing_is_lost_or_doubled(harnes
     assert set(statuses) == {"sent"}
 
 
-async def test_a_worker_who_blocked_the_bot_is_paused_and_the_supervisor_told(harness, clock):
+async def test_a_worker_who_blocked_the_bot_is_unreachable_not_switched_off(harness, clock):
+    """Wanda blocks Caseline: her morning agenda meets a 403, she is marked unreachable and
+    Sue is told once. Her access and caseload stay; her next agendas are not sent into a
+    403. When she unblocks and writes, she is reachable again and the agenda comes back."""
     wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
     sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
-    await harness.seed_client(701, last_contact_at=berlin(2026, 1, 1))
+    client_id = await harness.seed_client(701, last_contact_at=berlin(2026, 1, 1))
     wanda.fake.block()
     clock.set(berlin(2026, 3, 3, 8, 0))
     await harness.tick()
     await harness.tick()
+    clock.set(berlin(2026, 3, 4, 8, 0))
+    await harness.tick()  # the next morning: nothing tried into her blocked chat
+
+    refused = [c for c in harness.state.calls if c.params.get("chat_id") == 701]
+    assert [c.status for c in refused] == [403]
     async with harness.db.session() as session:
         worker = (await session.execute(select(Worker).where(Worker.id == 1))).scalar_one()
-    assert not worker.active
-    assert any("has blocked Caseline" in m.text for m in sue.messages())
+        client = await session.get(Client, client_id)
+        trail = [
+            e.action
+            for e in (await session.execute(select(AuditEvent))).scalars()
+            if e.action.startswith("worker.")
+        ]
+    assert worker.active and worker.unreachable_at == berlin(2026, 3, 3, 8, 0)
+    assert client.worker_id == worker.id
+    assert trail == ["worker.unreachable"]
+    told = [m.text for m in sue.messages() if "Wanda Worker" in m.text]
+    assert told == [
+        "⚠ Wanda Worker is unreachable (blocked Caseline); their clients and access stay "
+        "until you decide — /team"
+    ]
+
+    wanda.fake.unblock()
+    listing = await wanda.send("/clients")
+    assert "My caseload — 1 client" in listing[0].text
+    async with harness.db.session() as session:
+        worker = await session.get(Worker, worker.id)
+        trail = [
+            e.action
+            for e in (await session.execute(select(AuditEvent))).scalars()
+            if e.action.startswith("worker.")
+        ]
+    assert worker.unreachable_at is None
+    assert trail == ["worker.unreachable", "worker.reachable"]
+    clock.set(berlin(2026, 3, 5, 8, 0))
+    await harness.tick()
+    assert any("Good morning" in m.text for m in wanda.messages())
 
 
 @pytest.mark.parametrize("lead", [30])

@@ -99,12 +99,14 @@ async def enqueue_for(
 
 
 def make_render(db: Database):
-    """Like the real renderer: looks the worker up and skips an inactive one."""
+    """Like the real renderer: looks the worker up and skips an inactive or unreachable one."""
 
     async def render(row: OutboxMessage) -> Rendered | None:
         async with db.session() as session:
             worker = await session.get(Worker, row.worker_id)
         if worker is None or not worker.active or worker.chat_id is None:
+            return None
+        if worker.unreachable_at is not None:
             return None
         return Rendered(chat_id=worker.chat_id, text=f"Due: <b>{html.escape(row.key)}</b>")
 
@@ -286,7 +288,7 @@ async def test_a_bad_message_fails_once_instead_of_looping(
     assert (await sender.drain()).handled == 0
 
 
-async def test_blocked_user_deactivates_worker_and_tells_supervisors(
+async def test_a_blocked_chat_marks_the_worker_unreachable_and_tells_supervisors_once(
     db: Database, clock: FixedClock, bot: telegram.Bot, state: BotState
 ):
     supervisor, retired = await add_workers(db, state, clock, 2, first=50, role=Role.SUPERVISOR)
@@ -319,12 +321,22 @@ async def test_blocked_user_deactivates_worker_and_tells_supervisors(
         assert "blocked" in (rows[key].last_error or "")
     async with db.session() as session:
         stored = await session.get(Worker, blocker.id)
-    assert stored is not None and not stored.active and stored.deactivated_at == clock.now()
+    # Unreachable, not switched off: access and caseload stay until someone decides.
+    assert stored is not None and stored.active and stored.deactivated_at is None
+    assert stored.unreachable_at == clock.now()
     async with db.session() as session:
-        [event] = [e for e in await audit.events(session) if e.action == "worker.deactivate"]
-    assert (event.subject_id, event.detail) == (blocker.id, {"reason": "blocked_bot"})
+        [event] = [e for e in await audit.events(session) if e.action.startswith("worker.")]
+    assert (event.action, event.subject_id, event.detail) == (
+        "worker.unreachable",
+        blocker.id,
+        {"reason": "blocked_bot"},
+    )
+    # Marked again (another sender's 403): nothing changes and no one is told again.
+    async with db.session() as session:
+        assert await outbox.mark_unreachable(session, blocker.id, now=clock.now()) == []
+        assert len([e for e in await audit.events(session) if e.action.startswith("worker.")]) == 1
 
-    # A later reminder for the deactivated worker is skipped, not sent into the void.
+    # A later reminder for the unreachable worker is skipped, not sent into a 403.
     async with db.session() as session:
         await outbox.enqueue(
             session, key="late", kind="visit_due", worker_id=blocker.id, due_at=clock.now(),

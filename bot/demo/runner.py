@@ -30,11 +30,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram import Update
-
 from bot.app import build_application
 from bot.demo import seed
 from bot.demo.command import DEFAULT_PORT, DemoError
+from bot.gate import UPDATE_TYPES
 from devserver import BotApiServer, BotState
 from domain.clock import FixedClock
 from domain.settings import ConfigError, Settings, load_settings
@@ -223,7 +222,7 @@ class DemoRunner:
             await self.application.post_init(self.application)
         await self.application.start()
         await self.application.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            poll_interval=0, timeout=1, allowed_updates=UPDATE_TYPES, drop_pending_updates=False
         )
         self.web.serve()
         if self.tick_on_start:

@@ -83,6 +83,8 @@ class Reminders:
                 return await self._wipe(session, row, worker)
             if worker is None or not worker.active or worker.chat_id is None:
                 return None
+            if worker.unreachable_at is not None:
+                return None  # their chat answers 403 until they write again (bot/gate.py)
             zone = self.work.zone_for(worker.timezone)
             if row.kind == reminders.APPOINTMENT or (
                 row.kind == reminders.SNOOZED and row.subject_type == "appointment"
@@ -211,7 +213,7 @@ class Reminders:
         )
 
     async def on_blocked(self, worker_id: int, supervisors: list[Worker]) -> None:
-        """Tell the team's supervisors that a worker no longer gets reminders."""
+        """Tell the team's supervisors, once, that a worker's chat is unreachable."""
         now = self.clock.now()
         async with self.db.session() as session:
             worker = await session.get(Worker, worker_id)

@@ -307,10 +307,11 @@ class OutboxSender:
     """Claims due outbox rows and delivers them under Telegram's limits.
 
     ``render`` turns a row into a :class:`Rendered` message, a :class:`Deletion` (a wipe),
-    or None to skip it (e.g. the worker is inactive or the reminder was resolved meanwhile);
-    it may use the database. A Deletion that went through forgets its message ids.
-    ``on_blocked(worker_id, supervisors)`` is called once per drain for a worker whose chat
-    answered 403, after the worker was deactivated.
+    or None to skip it (e.g. the worker is inactive or unreachable, or the reminder was
+    resolved meanwhile); it may use the database. A Deletion that went through forgets its
+    message ids.
+    ``on_blocked(worker_id, supervisors)`` is called when a worker's chat answered 403 and
+    the worker was marked unreachable just now (once, not per drain or per row).
 
     The bot should have an HTTP connection pool at least ``concurrency`` wide (a plain
     ``telegram.Bot`` has one connection; ``ApplicationBuilder`` bots have 256).
@@ -649,13 +650,11 @@ class OutboxSender:
                     report.blocked += 1
                     if row.worker_id not in run.blocked:
                         run.blocked.add(row.worker_id)
-                        supervisors = await outbox.deactivate_worker(
-                            session, row.worker_id, now=now
-                        )
+                        supervisors = await outbox.mark_unreachable(session, row.worker_id, now=now)
                 else:
                     report.failed += 1
         self._log(row, outcome, kept)
-        if supervisors is not None and self.on_blocked is not None:
+        if supervisors and self.on_blocked is not None:
             try:
                 await self.on_blocked(row.worker_id, supervisors)
             except Exception as error:  # telling supervisors must not stop the drain

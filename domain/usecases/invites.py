@@ -1,6 +1,9 @@
 """Joining the team with an invite code, and inviting a colleague from the chat.
 
-Both are audit events, allowed or refused ("invite.redeem", "invite.create").
+Both are audit events, allowed or refused ("invite.redeem", "invite.create"). Joining is
+throttled per Telegram account (domain/rules/joining.py): after five failed codes in an
+hour further attempts are not checked; failures are audited once per window (the first),
+successful joins always.
 """
 
 from __future__ import annotations
@@ -9,15 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.results import AlreadySaved, Invalid, Refused, Saved
+from domain.rules.joining import throttled, window_open
 from domain.rules.roles import invitable_roles
 from domain.work import Work
-from storage import audit, invites
+from storage import audit, invites, join_attempts
 from storage.invites import RedeemStatus
 from storage.models import Role, Team, Worker
 from storage.names import clean_name
 from storage.workers import NAME_MAX, Actor
 
 ROLE_REFUSED = Refused("role")
+# Invalid reasons of a throttled join: the first one is answered, later ones are not.
+THROTTLED = "throttled"
+THROTTLED_AGAIN = "throttled_again"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +39,8 @@ async def join_team(
 ) -> Saved[Worker] | AlreadySaved[Worker] | Invalid:
     """Redeem an invite code for this Telegram account. AlreadySaved when the account
     is an active worker already; Invalid("unknown" | "expired" | "used" | "revoked")
-    otherwise. A deactivated worker joining again is a new worker (storage/invites.py
+    otherwise, or Invalid(THROTTLED | THROTTLED_AGAIN) without checking the code after too
+    many failures. A deactivated worker joining again is a new worker (storage/invites.py
     `redeem`); the event names the previous worker row.
 
     The display name is the Telegram account's, chosen by whoever holds it: cleaned here
@@ -40,6 +48,18 @@ async def join_team(
     now = work.clock.now()
     display_name = clean_name(display_name, limit=NAME_MAX) or "Colleague"
     async with work.transaction() as session:
+        attempts = await join_attempts.current(session, telegram_user_id)
+        if attempts is not None and not window_open(attempts.since, now):
+            attempts = None
+        failures = attempts.failures if attempts is not None else 0
+        if attempts is not None and throttled(failures):
+            await join_attempts.save(
+                session,
+                telegram_user_id,
+                join_attempts.JoinAttempts(attempts.since, failures + 1),
+                now,
+            )
+            return Invalid(THROTTLED if not throttled(failures - 1) else THROTTLED_AGAIN)
         result = await invites.redeem(
             session,
             code,
@@ -48,18 +68,27 @@ async def join_team(
             display_name=display_name,
             now=now,
         )
-        detail: dict[str, object] = {"result": result.status.value}
-        if result.previous_worker_id is not None:
-            detail["previous_worker_id"] = result.previous_worker_id
-        await audit.record(
-            session,
-            "invite.redeem",
-            now=now,
-            telegram_id=telegram_user_id,
-            actor_id=result.worker.id if result.worker else None,
-            allowed=result.status == RedeemStatus.JOINED,
-            detail=detail,
-        )
+        joined = result.status in (RedeemStatus.JOINED, RedeemStatus.ALREADY_MEMBER)
+        if joined:
+            await join_attempts.forget(session, telegram_user_id)
+        else:
+            since = attempts.since if attempts is not None else now
+            await join_attempts.save(
+                session, telegram_user_id, join_attempts.JoinAttempts(since, failures + 1), now
+            )
+        if joined or failures == 0:
+            detail: dict[str, object] = {"result": result.status.value}
+            if result.previous_worker_id is not None:
+                detail["previous_worker_id"] = result.previous_worker_id
+            await audit.record(
+                session,
+                "invite.redeem",
+                now=now,
+                telegram_id=telegram_user_id,
+                actor_id=result.worker.id if result.worker else None,
+                allowed=result.status == RedeemStatus.JOINED,
+                detail=detail,
+            )
     if result.status == RedeemStatus.JOINED and result.worker is not None:
         return Saved(result.worker)
     if result.status == RedeemStatus.ALREADY_MEMBER and result.worker is not None:

@@ -75,6 +75,46 @@ async def test_allowed_updates_filter(bot: Bot, state: BotState, user: FakeUser)
     assert update.callback_query.message.from_user.is_bot  # type: ignore[union-attr]
 
 
+async def test_updates_from_outside_the_private_chat_in_telegrams_shape(
+    bot: Bot, state: BotState, user: FakeUser
+) -> None:
+    """A business message (another person's chat, through the user's business account), a
+    business connection, a group message, a channel post and an inline query, parsed by PTB
+    as Telegram's own; a bot that lists only ``message`` gets none of the others."""
+    user.connect_business("conn-1")
+    user.send_business_message("see you at 3", chat_id=999, connection_id="conn-1")
+    user.send_business_message("thanks!", chat_id=999, connection_id="conn-1", outgoing=False)
+    user.send_group_message("hi all", chat_id=-4001)
+    state.post_channel_post(chat_id=-1002001, text="news")
+    user.inline_query("maria")
+
+    connection, mine, theirs, group, channel, inline = await bot.get_updates(timeout=0)
+    assert connection.business_connection is not None
+    assert (connection.business_connection.id, connection.business_connection.user.id) == (
+        "conn-1",
+        user.id,
+    )
+    for update, sender in ((mine, user.id), (theirs, 999)):
+        message = update.business_message
+        assert message is not None and update.message is None
+        assert (message.chat.id, message.chat.type, message.business_connection_id) == (
+            999,
+            "private",
+            "conn-1",
+        )
+        assert message.from_user is not None and message.from_user.id == sender
+    assert group.message is not None and group.message.chat.type == "group"
+    assert channel.channel_post is not None and channel.effective_user is None
+    assert inline.inline_query is not None and inline.inline_query.from_user.id == user.id
+    assert state.events(999) == []  # nothing of these lands in a chat the bot can see
+
+    await bot.get_updates(offset=inline.update_id + 1, timeout=0)
+    user.send_business_message("again", chat_id=999)
+    user.send_text("mine")
+    [only] = await bot.get_updates(timeout=0, allowed_updates=["message", "callback_query"])
+    assert only.message is not None and only.message.text == "mine"
+
+
 async def test_second_poller_gets_conflict(
     server: BotApiServer, bot: Bot, state: BotState, token: str
 ) -> None:

@@ -26,6 +26,10 @@ INVITE_UNKNOWN = (
 INVITE_EXPIRED = "That invite has expired. Ask your supervisor for a new one."
 INVITE_USED = "That invite has already been used. Ask your supervisor for a new one."
 INVITE_REVOKED = "This invite was withdrawn. Ask your supervisor for a new one."
+JOIN_TOO_MANY = (
+    "Too many attempts with invite codes. Please try again in an hour, "
+    "or ask your supervisor for a new invite."
+)
 
 
 def already_member(name: str) -> str:

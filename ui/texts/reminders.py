@@ -72,8 +72,8 @@ def and_more(count: int) -> str:
 
 def worker_blocked(name: str) -> str:
     return (
-        f"⚠ <b>{escape(name)}</b> has blocked Caseline and no longer gets reminders. "
-        "Their access is paused until they are invited again."
+        f"⚠ <b>{escape(name)}</b> is unreachable (blocked Caseline); "
+        "their clients and access stay until you decide — /team"
     )
 
 
