@@ -26,6 +26,7 @@ from tests.test_authorization import (
     CLIENT_NAME,
     SAM,
     SECRETS_OF_THE_RECORD,
+    SUE,
     WANDA,
     WILL,
     Seen,
@@ -292,3 +293,53 @@ async def test_a_cover_that_ended_shows_nothing_of_the_covered_caseload(harness)
     changed = _changes(before, await _snapshot(harness))
     problems = [s for s in seen if s.leaked or not s.answered or not s.audited]
     assert not problems and not changed, f"changed {changed}:\n" + _report(problems)
+
+
+# ── 5. every allowed look is audited with its actor and its client ─────────────
+
+
+async def test_every_allowed_look_is_audited_with_the_actor_and_the_client(harness):
+    world = await _world(harness)
+    wanda, sue = world.people[WANDA], world.people[SUE]
+    wanda_id, c = await harness.worker_id(WANDA), world.client
+    looks = [
+        ("send", "/client C-0001", "client.view"),
+        ("press", f"cl:o:{c}", "client.view"),
+        ("send", "/history C-0001", "client.history"),
+        ("press", f"hi:p:{c}:0", "client.history"),
+        ("press", f"ac:open:{world.appointment}", "appointment.view"),
+        ("press", f"rc:o:{world.referral}", "referral.view"),
+        ("press", f"ex:csv:{c}", "client.export"),
+        ("press", f"ex:pdf:{c}", "client.export"),
+        ("send", "/plan C-0001", "plan.view"),
+    ]
+    missing = []
+    for kind, value, action in looks:
+        seen = await _allowed(harness, action)
+        if kind == "send":
+            shown = await wanda.send(value)
+        else:
+            shown = await wanda.press_data(wanda.messages()[-1].message_id, value)
+        assert shown or wanda.messages(), value
+        new = (await _allowed(harness, action))[len(seen) :]
+        if [(e.actor_worker_id, e.client_id) for e in new] != [(wanda_id, c)]:
+            missing.append((value, action, [(e.actor_worker_id, e.client_id) for e in new]))
+        await wanda.send("/cancel")
+    assert not missing, missing
+    # The agenda names several clients: they are in the event's detail.
+    await wanda.send("/today")
+    [agenda] = await _allowed(harness, "agenda.view")
+    assert (agenda.actor_worker_id, agenda.detail["clients"]) == (wanda_id, [c])
+    # The digest holds no client: its look names the supervisor and the team.
+    await sue.send("/digest")
+    [digest] = await _allowed(harness, "digest.view")
+    assert (digest.actor_worker_id, digest.subject_type) == (await harness.worker_id(SUE), "team")
+    assert digest.client_id is None
+
+
+async def _allowed(harness, action: str) -> list[AuditEvent]:
+    async with harness.db.session() as session:
+        statement = select(AuditEvent).where(
+            AuditEvent.action == action, AuditEvent.allowed.is_(True)
+        )
+        return list((await session.execute(statement.order_by(AuditEvent.id))).scalars())
