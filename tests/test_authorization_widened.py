@@ -9,11 +9,13 @@ team (like a supervisor): another team's records are for the operator's shell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from domain.results import Saved
 from domain.settings import load_settings
@@ -343,3 +345,53 @@ async def _allowed(harness, action: str) -> list[AuditEvent]:
             AuditEvent.action == action, AuditEvent.allowed.is_(True)
         )
         return list((await session.execute(statement.order_by(AuditEvent.id))).scalars())
+
+
+# ── every button prefix the bot answers is in the matrix ───────────────────────
+
+# Where each prefix's record-naming presses are tried; "no record" for those that name none.
+COVERED = {
+    "cl": "World.attempts",
+    "cf": "World.attempts",
+    "hi": "World.attempts",
+    "ex": "World.attempts",
+    "dc": "World.attempts",
+    "tr": "World.attempts",
+    "ac": "World.attempts",
+    "nu": "World.attempts",
+    "am": "World.attempts",
+    "rm": "World.attempts",
+    "rc": "World.attempts",
+    "inv": "World.attempts (role, not record)",
+    "nt": "_forgeries (picker, goal)",
+    "ap": "_forgeries (picker)",
+    "vs": "_forgeries (picker)",
+    "pl": "_forgeries (picker, goal)",
+    "rv": "_forgeries (picker, goal)",
+    "rf": "_forgeries (picker, resource)",
+    "rs": "_forgeries (directory admin)",
+    "in": "no record: the intake's own new client, re-checked by its use case",
+    "nc": "no record: a new client's program and frequency",
+    "st": "no record: the worker's own settings",
+}
+
+
+def _prefixes(handlers) -> set[str]:
+    found: set[str] = set()
+    for handler in handlers:
+        if isinstance(handler, ConversationHandler):
+            inner = [*handler.entry_points, *handler.fallbacks]
+            inner += [h for state in handler.states.values() for h in state]
+            found |= _prefixes(inner)
+        elif isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
+            source = getattr(handler.pattern, "pattern", handler.pattern)
+            match = re.match(r"\^\(?(\w+)", str(source))
+            if match:
+                found.add(match.group(1))
+    return found
+
+
+async def test_every_button_prefix_the_bot_answers_is_tried_by_the_matrix(harness):
+    registered = _prefixes(h for group in harness.application.handlers.values() for h in group)
+    assert {"cl", "nt", "rs", "rv"} <= registered, registered
+    assert registered <= set(COVERED), f"not in the matrix: {registered - set(COVERED)}"
