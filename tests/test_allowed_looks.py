@@ -33,8 +33,8 @@ async def test_today_week_and_the_appointment_card_are_audited_looks(harness):
 
     agenda = await _events(harness, "agenda.view")
     assert [(e.actor_worker_id, e.allowed, e.detail) for e in agenda] == [
-        (wanda_id, True, {"days": 1, "rows": 1}),
-        (wanda_id, True, {"days": 7, "rows": 1}),
+        (wanda_id, True, {"days": 1, "rows": 1, "clients": [client_id]}),
+        (wanda_id, True, {"days": 7, "rows": 1, "clients": [client_id]}),
     ]
     [look] = await _events(harness, "appointment.view")
     assert (look.actor_worker_id, look.allowed) == (wanda_id, True)

@@ -5,7 +5,9 @@ referral, a reminder, an invite role — is tried by four people who may not act
 a worker of another team, a deactivated supervisor who could once see it, a stranger,
 and the record's own worker pressing her old buttons again after the client was
 transferred away from her. Each attempt must be refused without a word about the
-client, change nothing, and be audited.
+client, change nothing, and be audited. tests/test_authorization_widened.py tries the
+same world with a supervisor and an admin of another team, forged ids inside every
+dialog, reads after access ended, and checks that allowed looks are audited.
 
 Invite codes cannot be guessed or reused; the bot token never reaches a log; client
 names never reach a log; with CASELINE_PRIVATE_PREVIEWS every push names clients by

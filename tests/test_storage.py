@@ -93,6 +93,7 @@ async def test_visibility_worker_supervisor_admin(db, clock):
         sam = await create_worker(session, name="Sam", role=Role.WORKER, now=now, team=south)
         sue = await create_worker(session, name="Sue", role=Role.SUPERVISOR, now=now, team=north)
         ada = await create_worker(session, name="Ada", role=Role.ADMIN, now=now)
+        nell = await create_worker(session, name="Nell", role=Role.ADMIN, now=now, team=north)
         for owner in (wanda, will, sam):
             await clients.create_client(
                 session,
@@ -112,7 +113,10 @@ async def test_visibility_worker_supervisor_admin(db, clock):
 
     assert await visible(wanda) == {"Client of Wanda"}
     assert await visible(sue) == {"Client of Wanda", "Client of Will"}
-    assert await visible(ada) == {"Client of Wanda", "Client of Will", "Client of Sam"}
+    # An admin reads client records like a supervisor: their own team's, no other (the
+    # operator's shell is for the rest); an admin of no team sees none.
+    assert await visible(nell) == {"Client of Wanda", "Client of Will"}
+    assert await visible(ada) == set()
 
 
 async def test_an_update_id_is_claimed_once(db, clock):

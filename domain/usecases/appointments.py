@@ -149,7 +149,8 @@ async def agenda_days(
 ) -> list[tuple[date, list[tuple[Appointment, Client]]]]:
     """/today and /week: the actor's appointments day by day from today, in local time
     (a DST day has 23 or 25 hours), cancelled ones left out. The look is audited
-    ("agenda.view", with how many days and appointments it showed)."""
+    ("agenda.view", with how many days and appointments it showed and which clients: the
+    agenda names several, one event's client_id cannot hold them)."""
     now = work.clock.now()
     first = now.astimezone(zone).date()
     days = []
@@ -164,7 +165,11 @@ async def agenda_days(
             AGENDA_VIEW,
             now=now,
             actor_id=actor.id,
-            detail={"days": count, "rows": sum(len(shown) for _, shown in days)},
+            detail={
+                "days": count,
+                "rows": sum(len(shown) for _, shown in days),
+                "clients": sorted({client.id for _, shown in days for _, client in shown}),
+            },
         )
     return days
 
