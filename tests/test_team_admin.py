@@ -50,6 +50,10 @@ async def test_a_supervisor_switches_off_a_worker_handing_her_clients_to_a_colle
     second = await harness.seed_client(WANDA, "Jon Doe")
     sue = team["sue"]
 
+    # What Wanda's phone shows before: the bot's answers name her clients.
+    shown = await team["wanda"].send("/clients")
+    assert any("Maria Gonzalez" in label for m in shown for label, _ in buttons(m))
+
     rows = _rows(await sue.send("/team"))
     labels = [label for label, _ in buttons(rows)]
     assert "Wanda Worker · worker · 2 open" in labels
@@ -86,6 +90,12 @@ async def test_a_supervisor_switches_off_a_worker_handing_her_clients_to_a_colle
     # The row shows her switched off.
     rows = _rows(await sue.send("/team"))
     assert any(label.startswith("⏸ Wanda Worker") for label, _ in buttons(rows))
+    # The next tick deletes what the bot sent her (Telegram still allows it): the caseload
+    # that named her clients is gone from her phone; what she typed stays.
+    await harness.tick()
+    chat = {m.message_id: m for m in harness.state.transcript(WANDA)}
+    assert all(chat[m.message_id].deleted for m in shown)
+    assert all(not m.deleted for m in chat.values() if not m.from_bot)
 
 
 async def test_a_yes_on_a_question_whose_client_count_changed_acts_on_nothing(harness):
