@@ -12,7 +12,8 @@
 - `/start <code>` from anyone not (or no longer) a worker is the join, run right here
   (throttled: after five wrong codes in an hour, further codes are not checked).
 - Anyone else gets one polite refusal (at most once an hour) and an audit event;
-  nothing else of theirs is stored (but for an hour's count of wrong invite codes).
+  nothing else of theirs is stored (but for an hour's count of wrong invite codes). A
+  worker who was switched off has their open dialogs ended by their first refused update.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import join
+from conversations.common import end_dialogs
 from storage import audit, updates, workers
+from storage.models import Worker
 from ui import texts
 from ui.context import CaselineContext
 from ui.replies import answer
@@ -33,6 +36,7 @@ REFUSAL_EVERY = timedelta(hours=1)
 REFUSED = "access.refused"
 DROPPED = "access.dropped"
 REACHABLE = "worker.reachable"
+LAST_SWITCHED_OFF = "last_switched_off"
 
 #: The update types the handlers use, and so the only ones `caseline run` (polling and
 #: webhook), the demo and the tests ask Telegram for. Edited messages are answered (an edit
@@ -72,6 +76,17 @@ def _from_the_person_themselves(update: Update) -> bool:
             return False
         return _own_chat(pressed.chat, query.from_user)
     return False
+
+
+def _end_dialogs_from_before_switch_off(context: CaselineContext, worker: Worker) -> None:
+    """A worker switched off and on again starts with no dialog open: a draft kept from
+    before may be about clients handed over meanwhile. Noticed by the moment they were last
+    switched off, remembered with their dialogs."""
+    last_off = worker.deactivated_at.isoformat() if worker.deactivated_at else None
+    if context.user_data.get(LAST_SWITCHED_OFF) != last_off:
+        end_dialogs(context.user_data)
+        context.user_data.clear()
+        context.user_data[LAST_SWITCHED_OFF] = last_off
 
 
 def _update_type(update: Update) -> str:
@@ -126,6 +141,7 @@ async def gate(update: Update, context: CaselineContext) -> None:
                 )
             if worker.chat_id != chat.id:
                 worker.chat_id = chat.id
+            _end_dialogs_from_before_switch_off(context, worker)
             context.actor = await workers.actor_at(session, worker, now)
             return
         joining = _is_join_attempt(update)
@@ -147,6 +163,11 @@ async def gate(update: Update, context: CaselineContext) -> None:
         # catch the command first.
         await join(update, context, update.message.text.split()[1])
         raise ApplicationHandlerStop
+    if worker is not None:
+        # Switched off: whatever dialog they had open ends here, so switching them on
+        # again later does not bring them back into a draft about clients handed over.
+        end_dialogs(context.user_data)
+        context.user_data.clear()
     text = texts.DEACTIVATED_USER if worker is not None else texts.UNKNOWN_USER
     if update.callback_query is not None:
         await answer(update, text, alert=True)

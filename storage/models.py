@@ -167,6 +167,7 @@ class Worker(Base):
     muted_reminder_kinds: Mapped[frozenset[str]] = mapped_column(NameSet(200), default=frozenset())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # When last switched off (kept when switched on again: `active` says which they are).
     deactivated_at: Mapped[datetime | None]
     # Set when Telegram answered 403 (the worker blocked the bot); cleared by their next
     # update. Unreachable is not switched off: access and caseload stay until someone decides.

@@ -22,7 +22,7 @@ from domain.settings import load_settings
 from domain.usecases import covers, people
 from domain.work import Work
 from storage import plans as plan_store
-from storage.models import AuditEvent, Cover, Goal, Resource, Role
+from storage.models import AuditEvent, Cover, Goal, Invite, Resource, Role, Worker
 from tests.harness import button_data, settings_for
 from tests.test_authorization import (
     CLIENT_NAME,
@@ -41,6 +41,7 @@ from tests.test_authorization import (
 )
 from tests.test_referrals import add_client, give_consent
 from ui import texts
+from ui.team_views import day_arg
 
 SOUTH_LEAD, SOUTH_ADMIN = 711, 712
 
@@ -373,6 +374,7 @@ COVERED = {
     "in": "no record: the intake's own new client, re-checked by its use case",
     "nc": "no record: a new client's program and frequency",
     "st": "no record: the worker's own settings",
+    "tm": "test_team_buttons_about_another_team_s_people_change_nobody",
 }
 
 
@@ -395,3 +397,63 @@ async def test_every_button_prefix_the_bot_answers_is_tried_by_the_matrix(harnes
     registered = _prefixes(h for group in harness.application.handlers.values() for h in group)
     assert {"cl", "nt", "rs", "rv"} <= registered, registered
     assert registered <= set(COVERED), f"not in the matrix: {registered - set(COVERED)}"
+
+
+# ── people admin buttons naming another team's people ─────────────────────────
+
+
+async def _people_facts(harness) -> dict[str, object]:
+    async with harness.db.session() as session:
+        return {
+            "workers": (
+                await session.execute(
+                    select(Worker.id, Worker.active, Worker.role, Worker.team_id).order_by(
+                        Worker.id
+                    )
+                )
+            ).all(),
+            "covers": (await session.execute(select(Cover.id, Cover.ended_at))).all(),
+            "invites": (await session.execute(select(Invite.id, Invite.revoked_at))).all(),
+        }
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.SUPERVISOR])
+async def test_team_buttons_about_another_team_s_people_change_nobody(harness, role):
+    """/team's buttons carry worker, cover and invite ids: pressed with North's ids by a
+    worker or a supervisor of South, each is refused, audited, and changes nobody."""
+    world = await _world(harness)
+    await _southerner(world, SOUTH_LEAD, role)
+    wanda, will = await harness.worker_id(WANDA), await harness.worker_id(WILL)
+    await harness.invite_code(Role.WORKER, team="North")
+    async with harness.db.session() as session:
+        invite = (await session.execute(select(Invite.id))).scalars().first()
+        cover = Cover(
+            covering_worker_id=will,
+            covered_worker_id=wanda,
+            created_at=harness.clock.now(),
+            ends_at=harness.clock.now() + timedelta(days=7),
+        )
+        session.add(cover)
+        await session.flush()
+        cover_id = cover.id
+    day = day_arg(harness.clock.now().date() + timedelta(days=7))
+    attempts = [
+        ("press", f"tm:{action}")
+        for action in (
+            f"p:{wanda}",
+            f"off:{wanda}",
+            f"offok:{wanda}:{will}:0",
+            f"offok:{wanda}:s:0",
+            f"on:{wanda}",
+            f"mvok:{wanda}:1:s:0",
+            f"rlok:{wanda}:a",
+            f"cvok:{wanda}:{will}:{day}",
+            f"ce:{cover_id}:{wanda}",
+            f"irok:{invite}",
+        )
+    ]
+    before = await _people_facts(harness)
+    seen = await _try_all(world, SOUTH_LEAD, attempts)
+    assert await _people_facts(harness) == before
+    problems = [s for s in seen if s.leaked or not s.answered or not s.audited]
+    assert not problems, _report(problems)

@@ -95,3 +95,35 @@ async def test_a_kept_draft_cannot_be_saved_after_deactivation(harness):
     assert texts.DEACTIVATED_USER in wanda.toasts()[-1]
     async with harness.db.session() as session:
         assert (await session.execute(select(func.count()).select_from(Note))).scalar_one() == 0
+
+    # Switched on again (her client stayed with Nora), she comes back to no open dialog:
+    # the old card's Save does not reopen the note, and a message is not its next step.
+    back = await people.reactivate(_work(harness), None, await harness.worker_id(WANDA))
+    assert isinstance(back, Saved)
+    await wanda.press_data(card[-1].message_id, button_data(card[-1], "Save"))
+    assert texts.STALE_BUTTON in wanda.toasts()[-1]
+    assert [m.text for m in await wanda.send("more text")] == [texts.NOT_UNDERSTOOD]
+    async with harness.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Note))).scalar_one() == 0
+
+
+async def test_switched_off_and_on_again_unseen_she_comes_back_to_no_open_dialog(harness):
+    """Wanda never wrote while she was switched off: her note draft from before, about a
+    client handed to Nora meanwhile, still does not come back."""
+    wanda = await harness.seed_worker(WANDA, "Wanda Worker", team="North")
+    await harness.seed_worker(NORA, "Nora North", Role.SUPERVISOR, team="North")
+    await harness.seed_client(WANDA)
+    ask = await wanda.send("/note")
+    kinds = await wanda.press(ask[0], "C-0001")
+    await wanda.press(kinds[-1], "Home visit")
+    card = await wanda.send("Pantry empty")
+    wanda_id = await harness.worker_id(WANDA)
+    assert isinstance(
+        await people.deactivate(_work(harness), None, wanda_id, clients_to="supervisor"), Saved
+    )
+    assert isinstance(await people.reactivate(_work(harness), None, wanda_id), Saved)
+    await wanda.press_data(card[-1].message_id, button_data(card[-1], "Save"))
+    assert texts.STALE_BUTTON in wanda.toasts()[-1]
+    assert [m.text for m in await wanda.send("more text")] == [texts.NOT_UNDERSTOOD]
+    async with harness.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Note))).scalar_one() == 0

@@ -337,11 +337,21 @@ async def look_person(
     actor's reach. The look is audited ("people.view")."""
     now = work.clock.now()
     async with work.transaction() as session:
-        found = await reachable(session, actor, worker_id, VIEW, now)
+        found = await looked_at(session, actor, worker_id, now)
         if not isinstance(found, Worker):
             return found
-        await record(session, VIEW, actor, now=now, subject_id=found.id)
         return await _person(session, found.id, now)
+
+
+async def looked_at(
+    session: AsyncSession, actor: Actor | None, worker_id: int | None, now: datetime
+) -> Worker | Gone | Refused:
+    """The person `actor` opens, the look audited ("people.view"); Gone or Refused
+    (audited) when out of reach."""
+    found = await reachable(session, actor, worker_id, VIEW, now)
+    if isinstance(found, Worker):
+        await record(session, VIEW, actor, now=now, subject_id=found.id)
+    return found
 
 
 async def find_person(work: Work, actor: Actor | None, words: str) -> Person | Gone | Ambiguous:
@@ -414,13 +424,15 @@ async def _hand_over_all(
     session: AsyncSession,
     actor: Actor | None,
     clients: Iterable[Any],
-    target: Worker,
+    target: Worker | None,
     *,
     now: datetime,
     because: str,
 ) -> int:
+    """Hand every client to `target` (None: there are none to hand over); how many."""
     moved = 0
     for client in clients:
+        assert target is not None, "clients to hand over need someone to take them"
         await hand_over(
             session,
             client,
@@ -468,36 +480,25 @@ async def deactivate(
         if isinstance(handover, Invalid):
             return handover
         left, target = handover
-        moved = 0
-        if target is not None:
-            moved = await _hand_over_all(session, actor, left, target, now=now, because=DEACTIVATE)
+        moved = await _hand_over_all(session, actor, left, target, now=now, because=DEACTIVATE)
         worker.active = False
         worker.deactivated_at = now
         ended = await end_covers_of(session, actor, worker.id, now=now, reason="deactivated")
         await bot_messages.schedule_wipe(
             session, worker_id=worker.id, chat_id=worker.chat_id, now=now
         )
-        await session.flush()
-        await record(
+        changed = await _left(
             session,
-            DEACTIVATE,
             actor,
+            worker,
+            DEACTIVATE,
+            ({"active": True}, {"active": False}),
+            moved=moved,
+            target=target,
+            covers_ended=ended,
             now=now,
-            subject_id=worker.id,
-            detail={
-                "before": {"active": True},
-                "after": {"active": False},
-                "clients": moved,
-                "clients_to": target.id if target else None,
-                "covers_ended": ended,
-            },
         )
-        person = await _person(session, worker.id, now)
-    return Saved(
-        PersonChanged(
-            person, moved, target.id if target else None, target.name if target else None, ended
-        )
-    )
+    return Saved(changed)
 
 
 async def reactivate(
@@ -513,8 +514,8 @@ async def reactivate(
         worker = found
         if worker.active:
             return Stale(await _person(session, worker.id, now))
+        # deactivated_at stays: the gate ends dialogs left open from before it.
         worker.active = True
-        worker.deactivated_at = None
         await session.flush()
         await record(
             session,
@@ -568,34 +569,63 @@ async def move(
         if isinstance(handover, Invalid):
             return handover
         left, target = handover
-        moved = 0
-        if target is not None:
-            moved = await _hand_over_all(session, actor, left, target, now=now, because=MOVE)
+        moved = await _hand_over_all(session, actor, left, target, now=now, because=MOVE)
         if team is None:
             team = await get_or_create_team(session, name, now)
         before = await workers.team_name(session, worker.team_id)
         worker.team_id = team.id
         ended = await end_covers_of(session, actor, worker.id, now=now, reason="moved")
-        await session.flush()
-        await record(
+        changed = await _left(
             session,
-            MOVE,
             actor,
+            worker,
+            MOVE,
+            ({"team": before}, {"team": team.name}),
+            moved=moved,
+            target=target,
+            covers_ended=ended,
             now=now,
-            subject_id=worker.id,
-            detail={
-                "before": {"team": before},
-                "after": {"team": team.name},
-                "clients": moved,
-                "clients_to": target.id if target else None,
-                "covers_ended": ended,
-            },
         )
-        person = await _person(session, worker.id, now)
-    return Saved(
-        PersonChanged(
-            person, moved, target.id if target else None, target.name if target else None, ended
-        )
+    return Saved(changed)
+
+
+async def _left(
+    session: AsyncSession,
+    actor: Actor | None,
+    worker: Worker,
+    action: str,
+    change: tuple[dict[str, Any], dict[str, Any]],
+    *,
+    moved: int,
+    target: Worker | None,
+    covers_ended: int,
+    now: datetime,
+) -> PersonChanged:
+    """Audit a person leaving (switched off, or moved out of their team) with before and
+    after, who took their clients and how many covers ended; the person as they are now."""
+    await session.flush()
+    before, after = change
+    await record(
+        session,
+        action,
+        actor,
+        now=now,
+        subject_id=worker.id,
+        detail={
+            "before": before,
+            "after": after,
+            "clients": moved,
+            "clients_to": target.id if target else None,
+            "covers_ended": covers_ended,
+        },
+    )
+    person = await _person(session, worker.id, now)
+    return PersonChanged(
+        person,
+        moved,
+        target.id if target else None,
+        target.name if target else None,
+        covers_ended,
     )
 
 

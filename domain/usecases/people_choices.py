@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from domain.results import Gone, Refused
 from domain.rules import roles
-from domain.usecases.people import VIEW, Person, person_now, reachable, record
+from domain.usecases.people import Person, looked_at, person_now
 from domain.work import Work
 from storage import people
 from storage.models import Worker
@@ -68,10 +68,9 @@ async def person_choices(
     look_person."""
     now = work.clock.now()
     async with work.transaction() as session:
-        found = await reachable(session, actor, worker_id, VIEW, now)
+        found = await looked_at(session, actor, worker_id, now)
         if not isinstance(found, Worker):
             return found
-        await record(session, VIEW, actor, now=now, subject_id=found.id)
         person = await person_now(session, found.id, now)
         members = await team_members(session, found.team_id) if found.team_id else []
         colleagues = tuple(
