@@ -63,12 +63,13 @@ class CaselineApplication(Application):
         await self.update_persistence()
         await self.record_sent()
 
-    async def record_sent(self) -> None:
-        """Write the ids of the messages the bot just sent (bot/sent_messages.py), in their
-        own transaction now that the update's handlers are done."""
+    async def record_sent(self, *, now: bool = False) -> None:
+        """Write the ids of the messages the bot sent (bot/sent_messages.py) in their own
+        transaction, now that the update's handlers are done: once enough wait, or `now`."""
         sent = self.bot_data.get("sent")
         if isinstance(sent, SentLog):
-            await sent.flush(self.bot_data["services"].db)
+            db = self.bot_data["services"].db
+            await (sent.flush(db) if now else sent.flush_if_due(db))
 
     async def update_persistence(self) -> None:
         # PTB hands the persistence each row separately; SQLPersistence stages them

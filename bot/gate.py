@@ -28,6 +28,7 @@ from bot.commands import join
 from conversations.common import end_dialogs
 from storage import audit, updates, workers
 from storage.models import Worker
+from storage.workers import Actor
 from ui import texts
 from ui.context import CaselineContext
 from ui.replies import answer
@@ -126,7 +127,7 @@ async def gate(update: Update, context: CaselineContext) -> None:
     async with services.db.session() as session:
         if not await updates.claim(session, update.update_id, now):
             raise ApplicationHandlerStop
-        worker = await workers.by_telegram_id(session, user.id)
+        worker, covering = await workers.actor_by_telegram_id(session, user.id, now)
         if worker is not None and worker.active:
             if worker.unreachable_at is not None:
                 worker.unreachable_at = None
@@ -142,7 +143,7 @@ async def gate(update: Update, context: CaselineContext) -> None:
             if worker.chat_id != chat.id:
                 worker.chat_id = chat.id
             _end_dialogs_from_before_switch_off(context, worker)
-            context.actor = await workers.actor_at(session, worker, now)
+            context.actor = Actor.of(worker, covering)
             return
         joining = _is_join_attempt(update)
         if not joining:

@@ -7,17 +7,19 @@ notes the chat and message id in a `SentLog`, in memory only.
 
 Nothing is written to the database from inside the request: a handler may answer while its
 own transaction is open (on SQLite the one write connection), and a write from there would
-wait for it forever. The log is flushed in its own short transaction where none is open:
-after each update (bot/app.py), after each outbox drain (bot/reminders/rendering.py) and at
-shutdown. A crash loses the ids noted since the last flush: those few messages are not
-deleted by a later wipe. That is accepted; the alternative (a write per send) costs every
-answer a transaction.
+wait for it forever. The log is written in its own short transaction where none is open:
+after an update once `FLUSH_EVERY` ids wait or the oldest has waited `FLUSH_AFTER` (bot/app.py),
+before and after each outbox drain (bot/reminders/rendering.py, so a wipe finds what this
+process sent) and at shutdown. Writing after every update cost each answer a transaction
+(bench/README.md, session 6). A crash loses the ids noted since the last write: those few
+messages are not deleted by a later wipe. That is accepted.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import deque
 from datetime import datetime
 from typing import Any
@@ -36,6 +38,10 @@ _PREFIXES = ("send", "copyMessage", "forwardMessage")
 _NOT_MESSAGES = frozenset({"sendChatAction"})
 # A bound on what waits for a flush: a process that never flushes must not grow forever.
 MAX_PENDING = 10_000
+# After an update, the log is written once this many ids wait, or the oldest has waited
+# this many seconds (real time: a batching interval, not a moment of the record).
+FLUSH_EVERY = 50
+FLUSH_AFTER = 10.0
 
 
 class SentLog:
@@ -44,12 +50,25 @@ class SentLog:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._pending: deque[tuple[int, int, datetime]] = deque(maxlen=MAX_PENDING)
+        self._oldest: float | None = None  # time.monotonic() of the oldest pending id
 
     def __len__(self) -> int:
         return len(self._pending)
 
     def note(self, chat_id: int, message_id: int) -> None:
+        if not self._pending:
+            self._oldest = time.monotonic()
         self._pending.append((chat_id, message_id, self.clock.now()))
+
+    def due(self) -> bool:
+        """Enough waits, or it has waited long enough, to be worth a transaction."""
+        if not self._pending or self._oldest is None:
+            return False
+        waited = time.monotonic() - self._oldest
+        return len(self._pending) >= FLUSH_EVERY or waited >= FLUSH_AFTER
+
+    async def flush_if_due(self, db: Database) -> int:
+        return await self.flush(db) if self.due() else 0
 
     async def flush(self, db: Database) -> int:
         """Write what was noted in one short transaction; how many. Never raises: losing
@@ -60,6 +79,7 @@ class SentLog:
             return 0  # a caller's transaction is open: the next flush takes them
         batch = list(self._pending)
         self._pending.clear()
+        self._oldest = None
         try:
             async with db.session() as session:
                 return await bot_messages.remember(session, batch)

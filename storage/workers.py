@@ -58,14 +58,20 @@ def active_cover(now: datetime) -> ColumnElement[bool]:
     return Cover.ended_at.is_(None) & (Cover.ends_at > now)
 
 
-async def actor_at(session: AsyncSession, worker: Worker, now: datetime) -> Actor:
-    """The snapshot of `worker` at `now`, with the colleagues whose caseload they cover."""
-    covered = await session.execute(
-        select(Cover.covered_worker_id).where(
-            Cover.covering_worker_id == worker.id, active_cover(now)
-        )
+async def actor_by_telegram_id(
+    session: AsyncSession, telegram_user_id: int, now: datetime
+) -> tuple[Worker | None, frozenset[int]]:
+    """The worker behind a Telegram account, with the colleagues whose caseload they cover
+    at `now`: one query, since the gate asks it for every update."""
+    statement = (
+        select(Worker, Cover.covered_worker_id)
+        .outerjoin(Cover, (Cover.covering_worker_id == Worker.id) & active_cover(now))
+        .where(Worker.telegram_user_id == telegram_user_id)
     )
-    return Actor.of(worker, frozenset(covered.scalars()))
+    rows = (await session.execute(statement)).tuples().all()
+    if not rows:
+        return None, frozenset()
+    return rows[0][0], frozenset(covered for _, covered in rows if covered is not None)
 
 
 async def get_or_create_team(session: AsyncSession, name: str, now: datetime) -> Team:

@@ -28,7 +28,7 @@ from storage.models import (
     Role,
     Worker,
 )
-from storage.workers import Actor, actor_at, create_worker, get_or_create_team
+from storage.workers import Actor, actor_by_telegram_id, create_worker, get_or_create_team
 
 
 @pytest.fixture
@@ -230,13 +230,21 @@ async def test_clients_never_follow_a_person_into_another_team(work):
     assert await _owner(work, client) == team["sue"].id
 
 
+WILL_TELEGRAM = 990_001
+
+
 async def test_a_cover_shows_the_caseload_until_it_ends_and_is_audited_once(work, clock):
     team = await _team(work)
     client = await _client(work, team["wanda"])
 
+    async with work.db.session() as session:
+        (await session.get(Worker, team["will"].id)).telegram_user_id = WILL_TELEGRAM
+
     async def will_sees() -> bool:
+        """What the gate would let Will see with his next update."""
         async with work.db.session() as session:
-            actor = await actor_at(session, await session.get(Worker, team["will"].id), clock.now())
+            will, covering = await actor_by_telegram_id(session, WILL_TELEGRAM, clock.now())
+        actor = Actor.of(will, covering)
         return not isinstance(await client_cases.look_at_client(work, actor, client), Refused)
 
     assert not await will_sees()

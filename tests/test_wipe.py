@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from bot import sent_messages
 from bot.housekeeping import prune_update_ids
 from bot.sent_messages import RecordingRequest
 from storage import bot_messages
@@ -157,7 +158,7 @@ async def test_a_long_chat_is_deleted_100_ids_per_call(harness, devserver, clock
     bot = harness.application.bot
     for n in range(130):
         await bot.send_message(chat_id=701, text=f"line {n}")
-    await harness.application.record_sent()
+    await harness.application.record_sent(now=True)
     assert len(await recorded(harness, 701)) == 130
     await switch_off(harness, 701)
     await harness.tick()
@@ -219,3 +220,19 @@ async def test_recording_failures_never_break_an_answer(harness, monkeypatch, er
     assert answer and "1 client" in answer[-1].text
     assert errors.records == []
     assert await recorded(harness, 701) == []
+
+
+async def test_sent_ids_are_written_in_batches_not_one_transaction_per_answer(harness):
+    """An answer costs no transaction of its own: ids wait until FLUSH_EVERY of them do
+    (or a tick, or shutdown), then go in one write."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    answers = [m.message_id for m in await wanda.send("/today")]
+    assert answers and await recorded(harness, 701) == []
+    sent = harness.application.bot_data["sent"]
+    while len(sent) < sent_messages.FLUSH_EVERY - 1:
+        await wanda.send("/today")
+    assert await recorded(harness, 701) == []
+    await wanda.send("/today")
+    written = {row.message_id for row in await recorded(harness, 701)}
+    assert set(answers) <= written and len(sent) == 0

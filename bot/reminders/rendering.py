@@ -69,12 +69,17 @@ class Reminders:
             report = await reminders.plan_tick(
                 session, now=now, default_zone=self.settings.timezone
             )
+        # What this process sent so far is written first, so a wipe finds all of it.
+        await self._record_sent()
         try:
             self.last_drain = await self.sender.drain()
         finally:
-            if self.sent is not None:
-                await self.sent.flush(self.db)
+            await self._record_sent()
         return report
+
+    async def _record_sent(self) -> None:
+        if self.sent is not None:
+            await self.sent.flush(self.db)
 
     async def render(self, row: OutboxMessage) -> Rendered | Deletion | None:
         async with self.db.session() as session:

@@ -4,7 +4,7 @@ date — leave, sickness — without a transfer.
 A supervisor grants covers between people of their own team, an admin (or the operator,
 `actor=None`) between anyone. The cover lasts until the end of the day named, in the
 granting person's zone, at most `roles.COVER_MAX_DAYS` ahead. Access follows the
-cover's end by itself (storage/workers.actor_at only counts covers that hold now);
+cover's end by itself (storage/workers.actor_by_telegram_id only counts covers that hold now);
 `end_expired_covers`, called from the reminder tick, marks the ended ones and audits
 "cover.end" once per cover.
 """
