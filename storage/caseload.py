@@ -64,12 +64,14 @@ async def look(
     *,
     now: datetime,
     detail: dict[str, Any] | None = None,
+    refused_as: str | None = None,
 ) -> Client | None:
     """The client if `actor` may see it, else None; either way an audit event
-    (`action`, allowed or refused) naming the record."""
+    (`action`, allowed or refused — a refusal as `refused_as` when the attempt is better
+    named by what it was for) naming the record."""
     client = await clients.get_visible(session, actor, client_id) if client_id else None
     if client is None:
-        await refuse(session, actor, client_id, action, now=now, detail=detail)
+        await refuse(session, actor, client_id, refused_as or action, now=now, detail=detail)
         return None
     await audit.record_client(
         session, action, now=now, actor_id=actor.id, client_id=client.id, detail=detail

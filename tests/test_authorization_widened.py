@@ -312,6 +312,7 @@ async def test_every_allowed_look_is_audited_with_the_actor_and_the_client(harne
         ("press", f"hi:p:{c}:0", "client.history"),
         ("press", f"ac:open:{world.appointment}", "appointment.view"),
         ("press", f"rc:o:{world.referral}", "referral.view"),
+        ("press", f"cf:export:{c}", "client.view"),
         ("press", f"ex:csv:{c}", "client.export"),
         ("press", f"ex:pdf:{c}", "client.export"),
         ("send", "/plan C-0001", "plan.view"),

@@ -22,20 +22,27 @@ from storage.models import Client
 from storage.workers import Actor
 
 EXPORT = "client.export"
+VIEW = "client.view"
 NOT_VISIBLE = Refused("client")
 UNKNOWN_WORKER = "unknown_worker"
 
 
 async def export_choice(work: Work, actor: Actor, client_id: int | None) -> Client | Refused:
-    """The client whose record the actor is about to export (the PDF/CSV question).
-    Only a refusal is audited here — as an export; the export itself is audited when
-    the format is chosen."""
+    """The client whose record the actor is about to export (the PDF/CSV question names
+    them): an allowed look is audited like any other ("client.view", via=export.menu), a
+    refused one as the export it was for; the export itself is audited when the format is
+    chosen."""
     async with work.transaction() as session:
-        client = await clients.get_visible(session, actor, client_id) if client_id else None
-        if client is None:
-            await caseload.refuse(session, actor, client_id, EXPORT, now=work.clock.now())
-            return NOT_VISIBLE
-        return client
+        client = await caseload.look(
+            session,
+            actor,
+            client_id,
+            VIEW,
+            now=work.clock.now(),
+            detail={"via": "export.menu"},
+            refused_as=EXPORT,
+        )
+        return NOT_VISIBLE if client is None else client
 
 
 async def export_client(
