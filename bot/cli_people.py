@@ -30,11 +30,13 @@ WORKER_COMMAND = "worker"
 
 REASONS = {
     people.LAST_ADMIN: "is the last active admin: make someone else admin first",
-    people.CLIENTS_TO_BAD: "--clients-to must be an active worker or supervisor of their team",
-    people.NO_SUPERVISOR: "their team has no active supervisor: name a colleague with --clients-to",
-    people.UNKNOWN_ROLE: "that role does not exist",
-    people.TEAM_NAME: "the team needs a name",
-    people.UNKNOWN_TEAM: "there is no such team",
+    people.CLIENTS_TO_BAD: "cannot hand clients there: --clients-to must be an active worker "
+    "or supervisor of their team",
+    people.NO_SUPERVISOR: "has no active supervisor in their team: name a colleague with "
+    "--clients-to",
+    people.UNKNOWN_ROLE: "cannot take that role: choose worker, supervisor or admin",
+    people.TEAM_NAME: "cannot move to a team without a name: give --team a name",
+    people.UNKNOWN_TEAM: "cannot move to a team that does not exist",
 }
 
 
@@ -146,7 +148,7 @@ def _changed(result: Any, person: Person, what: str) -> list[str]:
             "add --clients-to WORKER or --clients-to supervisor"
         )
     if isinstance(result, Invalid):
-        raise CommandError(f"{name}: {REASONS.get(result.reason, result.reason)}")
+        raise CommandError(f"{name} (id {person.id}) {REASONS.get(result.reason, result.reason)}")
     raise CommandError(f"no worker matches id {person.id}")  # Gone: deleted meanwhile
 
 
@@ -189,7 +191,8 @@ async def _invite_list(work: Work) -> list[str]:
     assert not isinstance(found, Refused)
     if not found:
         return ["no unused invites"]
-    return [_invite_line(row) for row in found]
+    header = f"{'id':>5}  {'role':<10} {'team':<16} made by, for, when"
+    return [header, *(_invite_line(row) for row in found)]
 
 
 async def _invite_revoke(work: Work, invite_id: int) -> list[str]:

@@ -160,7 +160,8 @@ async def test_invite_list_and_revoke_and_the_old_invite_command(shell, capsys):
     assert code == 2 and "--role" in err
     code, out, err = await run(capsys, "invite", "list")
     assert code == 0 and secret not in out
-    [line] = out.splitlines()
+    header, line = out.splitlines()
+    assert header.split()[:3] == ["id", "role", "team"]
     invite_id = int(line.split()[0])
     assert "worker" in line and "North" in line
     code, out, err = await run(capsys, "invite", "revoke", str(invite_id))
