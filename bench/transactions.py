@@ -33,7 +33,8 @@ from datetime import UTC, datetime
 from bench.common import cleanup, machine, migrate, scratch_postgres, sqlite_url, table, workdir
 
 GATE_SQL = (
-    "INSERT INTO processed_updates (update_id, processed_at) VALUES ({0}, {1}) "
+    # The claim of an update that did not come through the inbox (storage/updates.claim).
+    "INSERT INTO inbox (update_id, received_at, handled_at) VALUES ({0}, {1}, {1}) "
     "ON CONFLICT (update_id) DO NOTHING",
     "SELECT * FROM workers WHERE telegram_user_id = {0}",
 )
@@ -125,7 +126,7 @@ async def raw_gate(url: str, ids: itertools.count, n: int) -> float:
         import aiosqlite
 
         connection = await aiosqlite.connect(parsed.database, isolation_level=None)
-        insert, select = (sql.format("?", "?") for sql in GATE_SQL)
+        insert, select = (sql.format("?1", "?2") for sql in GATE_SQL)
 
         async def gate(update_id: int) -> None:
             await connection.execute("BEGIN")

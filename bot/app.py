@@ -24,6 +24,7 @@ from bot import resources as resource_directory
 from bot.errors import on_error
 from bot.gate import gate
 from bot.housekeeping import EVERY, extend_series, prune_update_ids
+from bot.inbox import InboxQueue
 from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
 from bot.reminders.buttons import handlers as reminder_buttons
@@ -157,6 +158,8 @@ def build_application(
         # PTB's own request (256 connections for answers), noting what the bot sends.
         .request(RecordingRequest(HTTPXRequest(connection_pool_size=256), sent))
         .context_types(ContextTypes(context=CaselineContext))
+        # Whatever is put on the queue is in the inbox first (bot/inbox.py).
+        .update_queue(InboxQueue(db, clock))
         .persistence(SQLPersistence(db, clock))
         .concurrent_updates(ChatOrderedProcessor())
         .post_init(_post_init)

@@ -244,6 +244,7 @@ async def _bot_username(settings: Settings) -> str | None:
 def _run(settings: Settings, *, scheduler: bool) -> None:
     from bot.app import build_application
     from bot.gate import UPDATE_TYPES
+    from bot.inbox import run_polling
 
     token = settings.require_token()
     db = Database(settings.database_url)
@@ -267,7 +268,8 @@ def _run(settings: Settings, *, scheduler: bool) -> None:
         )
     else:
         log.info("Caseline starting with long polling")
-        application.run_polling(allowed_updates=UPDATE_TYPES, drop_pending_updates=False)
+        # Our loop, not PTB's Updater: a batch is in the inbox before its offset moves.
+        run_polling(application, db, application.bot_data["services"].clock)
 
 
 async def _remind_once(settings: Settings) -> None:

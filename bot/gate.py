@@ -102,6 +102,9 @@ async def _drop(update: Update, context: CaselineContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     sender = user.id if user is not None else chat.id if chat is not None else None
     async with services.db.session() as session:
+        # Handled, so the inbox never hands it over again.
+        if not await updates.claim(session, update.update_id, now):
+            raise ApplicationHandlerStop
         last = await audit.last_event_for_telegram_id(session, sender, DROPPED)
         if last is None or now - last.at >= REFUSAL_EVERY:
             await audit.record(

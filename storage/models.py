@@ -598,13 +598,18 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-class ProcessedUpdate(Base):
-    """Telegram update ids already handled, so a redelivered batch changes nothing."""
+class InboxUpdate(Base):
+    """Every update the bot fetched, stored before Telegram is told it arrived (the next
+    getUpdates offset, the webhook's 200). `handled_at` is the gate's claim: set once, so a
+    redelivered update changes nothing twice; rows not handled at a start are handled
+    first. A handled row keeps only its id (the payload is dropped when it is claimed)."""
 
-    __tablename__ = "processed_updates"
+    __tablename__ = "inbox"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(index=True)
+    payload: Mapped[dict[str, Any] | None] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column()
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class SavedDraft(Base):

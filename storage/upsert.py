@@ -11,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase
 from storage.db import affected
 
 
-def _insert(session: AsyncSession, model: type[DeclarativeBase]) -> Any:
+def insert_statement(session: AsyncSession, model: type[DeclarativeBase]) -> Any:
     dialect = session.bind.dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(model)
@@ -24,7 +24,7 @@ async def upsert(
     keys: list[str],
 ) -> None:
     """Insert `values`, or update the row with the same `keys` to them."""
-    statement = _insert(session, model).values(**values)
+    statement = insert_statement(session, model).values(**values)
     changed = {name: statement.excluded[name] for name in values if name not in keys}
     await session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
 
@@ -33,6 +33,7 @@ async def insert_if_absent(
     session: AsyncSession, model: type[DeclarativeBase], values: dict[str, Any], keys: list[str]
 ) -> bool:
     """Insert unless a row with the same `keys` exists. True when this call inserted it."""
-    statement = _insert(session, model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    statement = insert_statement(session, model).values(**values)
+    statement = statement.on_conflict_do_nothing(index_elements=keys)
     result = await session.execute(statement)
     return bool(affected(result))

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.app import build_application
 from bot.gate import UPDATE_TYPES
+from bot.inbox import InboxPoller
 from devserver import BotApiServer
 from domain.clock import FixedClock
 from domain.settings import load_settings
@@ -117,6 +118,7 @@ class BotHarness:
     # more, as a bot whose subscription was set by an older version would get.
     allowed_updates: Sequence[str] = UPDATE_TYPES
     application: Any = None
+    poller: InboxPoller | None = None
 
     @property
     def state(self) -> Any:
@@ -132,20 +134,20 @@ class BotHarness:
         if self.application.post_init:
             await self.application.post_init(self.application)
         await self.application.start()
-        await self.application.updater.start_polling(
-            poll_interval=0,
-            timeout=1,
-            allowed_updates=list(self.allowed_updates),
-            drop_pending_updates=False,
+        # The inbox poller `caseline run` polls with (bot/inbox.py), not PTB's Updater.
+        self.poller = InboxPoller(
+            self.application, self.db, self.clock, timeout=1, allowed_updates=self.allowed_updates
         )
+        await self.poller.start()
 
     async def stop(self) -> None:
         """A clean stop, as on SIGTERM."""
         if self.application is None:
             return
         app, self.application = self.application, None
-        if app.updater.running:
-            await app.updater.stop()
+        if self.poller is not None:
+            await self.poller.stop()
+            self.poller = None
         if app.running:
             await app.stop()
         await app.shutdown()
@@ -188,7 +190,8 @@ class BotHarness:
             # A fetched update passes through the queue and a task before the
             # processor counts it; a few quiet loop turns in a row mean it is done.
             while quiet_rounds < 5:
-                if self.application.update_queue.qsize() or processor.in_flight:
+                busy = self.poller is not None and self.poller.holding
+                if busy or self.application.update_queue.qsize() or processor.in_flight:
                     quiet_rounds = 0
                     await processor.wait_idle()
                 else:

@@ -27,7 +27,8 @@ ALLOWED = {
 }
 # Where a transaction may be opened and an audit event written.
 RECORD_KEEPERS = ("domain", "storage")
-# The Telegram shell's own plumbing: the gate claims update ids and audits strangers, the
+# The Telegram shell's own plumbing: the inbox stores fetched updates before they are
+# confirmed, the gate claims update ids and audits strangers, the
 # persistence writes dialog state, the log of sent messages writes their ids (outside any
 # handler's transaction), housekeeping prunes, the reminder engine plans, claims
 # and renders outbox rows, the demo seeds its database, and the operator's CLI commands
@@ -36,6 +37,7 @@ RECORD_KEEPERS = ("domain", "storage")
 SHELL = (
     "bot/app.py",
     "bot/gate.py",
+    "bot/inbox.py",
     "bot/persistence.py",
     "bot/sent_messages.py",
     "bot/housekeeping.py",

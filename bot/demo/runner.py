@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.app import build_application
 from bot.demo import seed
 from bot.demo.command import DEFAULT_PORT, DemoError
-from bot.gate import UPDATE_TYPES
+from bot.inbox import InboxPoller
 from devserver import BotApiServer, BotState
 from domain.clock import FixedClock
 from domain.settings import ConfigError, Settings, load_settings
@@ -138,6 +138,7 @@ class DemoRunner:
         self.closing = False
         self.server: BotApiServer | None = None
         self.application: Any = None
+        self.poller: InboxPoller | None = None
         self.db: Database | None = None
         self.clock: FixedClock | None = None
         self.settings: Settings | None = None
@@ -204,7 +205,7 @@ class DemoRunner:
         if found == "demo":
             # A kept demo database: the new server numbers updates from 1 again.
             async with self.db.session() as session:
-                await updates.forget_before(session, self.clock.now() + timedelta(days=36500))
+                await updates.forget_all(session)
         else:
             self.seed_report = await seed.seed(self.db, now=self.clock.now(), zone=self.zone)
 
@@ -221,9 +222,9 @@ class DemoRunner:
         if self.application.post_init:
             await self.application.post_init(self.application)
         await self.application.start()
-        await self.application.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=UPDATE_TYPES, drop_pending_updates=False
-        )
+        # The inbox poller `caseline run` polls with (bot/inbox.py).
+        self.poller = InboxPoller(self.application, self.db, self.clock, timeout=1)
+        await self.poller.start()
         self.web.serve()
         if self.tick_on_start:
             await self.tick()
@@ -267,8 +268,9 @@ class DemoRunner:
             self.web = None
         app, self.application = self.application, None
         if app is not None:
-            if app.updater and app.updater.running:
-                await app.updater.stop()
+            if self.poller is not None:
+                await self.poller.stop()
+                self.poller = None
             if app.running:
                 await app.stop()
             await app.shutdown()

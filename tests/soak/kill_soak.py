@@ -54,7 +54,15 @@ from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import migrate
 from storage.db import Database
-from storage.models import Appointment, InteractionType, Note, OutboxMessage, Program, Role
+from storage.models import (
+    Appointment,
+    InboxUpdate,
+    InteractionType,
+    Note,
+    OutboxMessage,
+    Program,
+    Role,
+)
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN
@@ -84,6 +92,7 @@ class Figures:
     cancelled: set[str] = field(default_factory=set)
     risky: set[str] = field(default_factory=set)
     abandoned: int = 0
+    one_liners: set[str] = field(default_factory=set)  # every one-line note's marker sent
     retried: int = 0  # a step done again after no answer
     spanned: int = 0  # dialogs finished with a confirmation although a kill fell inside
     generation: int = 0
@@ -185,6 +194,7 @@ class Worker:
         code = self.rng.choice(self.codes)
         seq = self.state.last_seq
         self.fake.send_text(f"/note {code} phone: {marker}")
+        self.figures.one_liners.add(marker)
         shown = await self.wait(seq, lambda e: _saved(e, marker))
         if shown is None:
             self.figures.abandoned += 1
@@ -449,6 +459,8 @@ async def check(url: str, state, figures: Figures, workers: list[Worker], cutoff
                     select(Appointment.id, Appointment.worker_id, Appointment.starts_at)
                 )
             ).all()
+            claims = select(InboxUpdate.update_id, InboxUpdate.handled_at)
+            inbox = (await session.execute(claims)).all()
     finally:
         await db.dispose()
     in_db: dict[str, list[int]] = defaultdict(list)
@@ -459,6 +471,12 @@ async def check(url: str, state, figures: Figures, workers: list[Worker], cutoff
             if risk:
                 risky_in_db.add(marker)
     lost = sorted(m for m in figures.confirmed if m not in in_db)
+    # A one-line note sent and neither stored nor answered: its update died in the bot.
+    never_stored = sorted(m for m in figures.one_liners if m not in in_db)
+    # Update ids the server handed out (ids 1 … n), against what reached the inbox.
+    sent_ids = set(range(1, state.updates._next_id))
+    stored_ids = {update_id for update_id, _ in inbox}
+    handled_ids = {update_id for update_id, handled in inbox if handled is not None}
     unseen = sorted(m for m in in_db if m not in figures.confirmed)
     twice = {m: ids for m, ids in in_db.items() if len(ids) > 1}
     repress_twice = {m for m in twice if m in figures.repressed}
@@ -511,6 +529,10 @@ async def check(url: str, state, figures: Figures, workers: list[Worker], cutoff
     keys = Counter(row.key for row in rows)
     return {
         "lost": lost,
+        "never_stored": never_stored,
+        "ids_sent": len(sent_ids),
+        "ids_never_in_inbox": len(sent_ids - stored_ids),
+        "ids_never_handled": len(sent_ids - handled_ids),
         "unseen": unseen,
         "twice": twice,
         "repress_twice": repress_twice,
@@ -600,6 +622,15 @@ async def soak(args) -> int:
     print(f"notes confirmed          {len(figures.confirmed)}")
     print(f"confirmed notes lost     {len(result['lost'])} {result['lost'][:5]}")
     print(f"notes in the database    {result['notes']}")
+    print(
+        f"one-liners never stored  {len(result['never_stored'])} of "
+        f"{len(figures.one_liners)} sent (neither saved nor answered) {result['never_stored'][:5]}"
+    )
+    print(
+        f"update ids               {result['ids_sent']} sent; never in the inbox "
+        f"{result['ids_never_in_inbox']}; never claimed by the gate "
+        f"{result['ids_never_handled']}"
+    )
     print(
         f"saved, never confirmed   {len(result['unseen'])} (killed between saving and "
         "saying so: a worker who sends it again has it twice)"

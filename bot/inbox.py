@@ -1,0 +1,187 @@
+"""No update dies in memory: every fetched update is in the database before Telegram is
+told it arrived.
+
+python-telegram-bot's own polling confirms a batch with its very next getUpdates, as soon
+as the batch is queued, so whatever waited in the in-memory queue at a crash was gone. Here:
+
+- `InboxPoller` is our polling loop (public API only): getUpdates → the batch stored in the
+  inbox, one INSERT → each update on the application's queue → the next getUpdates, whose
+  offset confirms the batch. A batch that cannot be stored is fetched again, never confirmed.
+  At start, what the inbox holds unhandled is queued first, in update_id order (the
+  processor keeps each chat's order from there).
+- `InboxQueue` is the application's update queue: anything `put` on it (PTB's webhook
+  handler does so before it answers 200) is stored first; if storing fails, the webhook
+  answers an error and Telegram sends the update again.
+- The gate's claim (storage/updates.claim) marks an update handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.gate import UPDATE_TYPES
+from domain.clock import Clock
+from storage import updates
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 10
+MAX_BACKOFF = 30.0
+
+
+async def store(db: Database, clock: Clock, batch: Sequence[Update]) -> None:
+    async with db.session() as session:
+        await updates.store(session, [update.to_dict() for update in batch], clock.now())
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The application's update queue: an update `put` here is stored before it is queued
+    (the webhook's path). `put_nowait` queues only: the poller stores a batch at once."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        super().__init__()
+        self.db = db
+        self.clock = clock
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            await store(self.db, self.clock, [item])
+        await super().put(item)
+
+
+class InboxPoller:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        db: Database,
+        clock: Clock,
+        *,
+        timeout: int = POLL_TIMEOUT,
+        allowed_updates: Sequence[str] = UPDATE_TYPES,
+    ) -> None:
+        self.application = application
+        self.db = db
+        self.clock = clock
+        self.timeout = timeout
+        self.allowed_updates = list(allowed_updates)
+        self._task: asyncio.Task[None] | None = None
+        #: True from a batch's arrival until it is on the queue (tests wait for it).
+        self.holding = False
+
+    async def start(self) -> None:
+        await self.replay()
+        self._task = asyncio.create_task(self._poll(), name="caseline-inbox-poller")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def wait_or(self, stop: asyncio.Event) -> None:
+        """Until `stop` is set, or polling ended by itself (the token was rejected)."""
+        stopping = asyncio.create_task(stop.wait())
+        waiting: set[asyncio.Future[Any]] = {stopping}
+        if self._task is not None:
+            waiting.add(self._task)
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def replay(self) -> int:
+        """Queue what was fetched but not handled before the last stop or crash."""
+        async with self.db.session() as session:
+            payloads = await updates.unhandled(session)
+        bot = self.application.bot
+        for payload in payloads:
+            self.application.update_queue.put_nowait(Update.de_json(payload, bot))
+        if payloads:
+            log.info("handling %d updates fetched before the last stop", len(payloads))
+        return len(payloads)
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                batch = await self.application.bot.get_updates(
+                    offset=offset, timeout=self.timeout, allowed_updates=self.allowed_updates
+                )
+                if batch:
+                    self.holding = True
+                    try:
+                        await store(self.db, self.clock, batch)
+                        for update in batch:
+                            self.application.update_queue.put_nowait(update)
+                    finally:
+                        self.holding = False
+                    offset = batch[-1].update_id + 1
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except InvalidToken:
+                log.error("Telegram rejected the bot token; polling stops")
+                return
+            except RetryAfter as error:
+                log.warning("getUpdates: flood control, waiting %s", error.retry_after)
+                await asyncio.sleep(_seconds(error.retry_after))
+            except Exception as error:  # a network error, or the database refused the batch
+                failures += 1
+                delay = min(MAX_BACKOFF, 2.0 ** (failures - 1))
+                what = "getUpdates failed" if isinstance(error, TelegramError) else "storing failed"
+                log.warning(
+                    "%s (%s: %s); again in %.0f s", what, type(error).__name__, error, delay
+                )
+                await asyncio.sleep(delay)
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+def run_polling(
+    application: Application[Any, Any, Any, Any, Any, Any], db: Database, clock: Clock
+) -> None:
+    """`caseline run` with long polling: the application's lifecycle as PTB's run_polling
+    has it (initialize, post_init, start … stop, shutdown, post_shutdown), stopped by SIGINT
+    or SIGTERM, with the inbox poller instead of PTB's Updater."""
+    asyncio.run(_serve(application, db, clock))
+
+
+async def _serve(
+    application: Application[Any, Any, Any, Any, Any, Any], db: Database, clock: Clock
+) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
+        loop.add_signal_handler(signum, stop.set)
+    poller = InboxPoller(application, db, clock)
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        await poller.start()
+        await poller.wait_or(stop)
+        log.info("stopping")
+        await poller.stop()
+        await application.stop()
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
