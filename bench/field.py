@@ -245,9 +245,11 @@ async def drive(
     stop = asyncio.Event()
     waiting: dict[int, asyncio.Future] = {}
 
+    finished = asyncio.Event()  # every worker has its last answer (or gave up on it)
+
     async def dispatcher() -> None:
         after = start_seq
-        while not stop.is_set():
+        while not finished.is_set():
             try:
                 events = await client.wait_for_events(after, 1, kinds="send", timeout=2)
             except TimeoutError:
@@ -305,6 +307,7 @@ async def drive(
     run.measure_to = time.monotonic()
     stop.set()
     await asyncio.gather(*workers)
+    finished.set()
     await reader
     run.calls = [c for c in (await client.calls(0))[first_call:] if c.method != "getUpdates"]
     await client.aclose()
