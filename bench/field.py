@@ -206,6 +206,22 @@ class Run:
     def cpu_ms(self) -> float:
         return self.cpu_seconds / self.answered_all * 1000 if self.answered_all else 0.0
 
+    def why_429(self) -> str:
+        """Which window each 429 hit, judged from the sends the server accepted in the second
+        before it: "overall/per chat" counts."""
+        sent = [c for c in self.calls if c.status == 200 and "chat_id" in c.params]
+        overall = per_chat = 0
+        for c in self.calls:
+            if c.status != 429:
+                continue
+            recent = [s for s in sent if c.time - 1 < s.time <= c.time]
+            chat = int(c.params.get("chat_id", 0))
+            if sum(1 for s in recent if int(s.params["chat_id"]) == chat) >= PER_CHAT:
+                per_chat += 1
+            elif len(recent) >= OVERALL:
+                overall += 1
+        return f"{overall}/{per_chat}"
+
     def count_429(self, chats: set[int] | None = None) -> int:
         return sum(
             1
@@ -396,6 +412,7 @@ def latency(args: argparse.Namespace, root: str, work: Path) -> None:
                 "p95 ms",
                 "p99 ms",
                 "429s",
+                "overall/per chat",
                 "errors",
                 "wrong answers",
                 "bot CPU ms/answer",
@@ -409,6 +426,7 @@ def latency(args: argparse.Namespace, root: str, work: Path) -> None:
                     r.p(95),
                     r.p(99),
                     r.count_429(),
+                    r.why_429(),
                     r.errors,
                     r.wrong,
                     r.cpu_ms,
@@ -447,6 +465,7 @@ def cap(args: argparse.Namespace, root: str, work: Path) -> None:
                 "workers",
                 "answers/s (goal ≥ 27)",
                 "429s (goal 0)",
+                "overall/per chat",
                 "p50 ms",
                 "p95 ms",
                 "p99 ms",
@@ -460,6 +479,7 @@ def cap(args: argparse.Namespace, root: str, work: Path) -> None:
                     args.workers,
                     run.rate,
                     run.count_429(),
+                    run.why_429(),
                     run.p(50),
                     run.p(95),
                     run.p(99),
@@ -545,6 +565,7 @@ def fanout(args: argparse.Namespace, root: str, work: Path) -> None:
                 "enqueued → first s",
                 "429s agendas",
                 "429s answers",
+                "overall/per chat",
                 "answers during",
                 "answers/s during",
                 "p50 ms during",
@@ -561,6 +582,7 @@ def fanout(args: argparse.Namespace, root: str, work: Path) -> None:
                     first - run.measure_from,
                     run.count_429(set(agenda_chats)),
                     run.count_429(writers),
+                    run.why_429(),
                     len(run.latencies(first, last)),
                     len(run.latencies(first, last)) / span if span > 0 else 0.0,
                     run.p(50, first, last),
