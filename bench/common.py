@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -166,3 +167,31 @@ def workdir(prefix: str) -> Path:
 
 def cleanup(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+async def seed_field_worker(
+    session: Any, team: Any, user_id: int, clients: int, *, frequency_days: int, now: Any
+) -> tuple[Any, list[Any]]:
+    """A worker bound to Telegram id `user_id` (living in UTC) with `clients` clients seen
+    every `frequency_days`; the worker row and the client rows."""
+    from storage.clients import create_client
+    from storage.models import Program, Role
+    from storage.workers import create_worker
+
+    worker = await create_worker(
+        session, name=f"Worker {user_id}", role=Role.WORKER, now=now, team=team
+    )
+    worker.telegram_user_id = worker.chat_id = user_id
+    worker.timezone = "UTC"
+    rows = [
+        await create_client(
+            session,
+            name=f"Client {user_id}-{n}",
+            program=Program.OTHER,
+            contact_frequency_days=frequency_days,
+            worker_id=worker.id,
+            now=now,
+        )
+        for n in range(clients)
+    ]
+    return worker, rows

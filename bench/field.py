@@ -52,6 +52,7 @@ from bench.common import (
     migrate,
     percentile,
     scratch_postgres,
+    seed_field_worker,
     spawn,
     sqlite_url,
     table,
@@ -74,10 +75,8 @@ async def seed(url: str, writers: int, agendas: int = 0) -> tuple[dict[int, list
     their chats answers a note), and `agendas` workers with one client due for a visit (so
     their morning agenda is not empty). Returns the writers' client codes by Telegram id and
     the agenda workers' database ids."""
-    from storage.clients import create_client
     from storage.db import Database
-    from storage.models import Program, Role
-    from storage.workers import create_worker, get_or_create_team
+    from storage.workers import get_or_create_team
 
     now = datetime.now(UTC)
     db = Database(url)
@@ -87,24 +86,17 @@ async def seed(url: str, writers: int, agendas: int = 0) -> tuple[dict[int, list
         async with db.session() as session:
             team = await get_or_create_team(session, "Field", now)
             for base, count in ((NOTE_BASE, writers), (AGENDA_BASE, agendas)):
+                writing = base == NOTE_BASE
                 for index in range(count):
-                    worker = await create_worker(
-                        session, name=f"Worker {base + index}", role=Role.WORKER, now=now, team=team
+                    worker, clients = await seed_field_worker(
+                        session,
+                        team,
+                        base + index,
+                        CLIENTS_PER_WORKER if writing else 1,
+                        frequency_days=2,  # due within the agenda's 3 days
+                        now=now,
                     )
-                    worker.telegram_user_id = worker.chat_id = base + index
-                    worker.timezone = "UTC"
-                    clients = [
-                        await create_client(
-                            session,
-                            name=f"Client {index}-{n}",
-                            program=Program.OTHER,
-                            contact_frequency_days=2,  # due within the agenda's 3 days
-                            worker_id=worker.id,
-                            now=now,
-                        )
-                        for n in range(CLIENTS_PER_WORKER if base == NOTE_BASE else 1)
-                    ]
-                    if base == NOTE_BASE:
+                    if writing:
                         worker.muted_reminder_kinds = frozenset({"agenda"})
                         codes[base + index] = [c.code for c in clients]
                     else:

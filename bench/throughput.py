@@ -39,6 +39,7 @@ from bench.common import (
     migrate,
     percentile,
     scratch_postgres,
+    seed_field_worker,
     spawn,
     sqlite_url,
     table,
@@ -53,10 +54,8 @@ KINDS = ["Home visit", "phone:", "office:", "video:"]
 
 async def seed(url: str, workers: int) -> dict[int, list[str]]:
     """N workers bound to Telegram ids, a few clients each, through storage services."""
-    from storage.clients import create_client
     from storage.db import Database
-    from storage.models import Program, Role
-    from storage.workers import create_worker, get_or_create_team
+    from storage.workers import get_or_create_team
 
     now = datetime.now(UTC)
     db = Database(url)
@@ -65,22 +64,9 @@ async def seed(url: str, workers: int) -> dict[int, list[str]]:
         async with db.session() as session:
             team = await get_or_create_team(session, "Bench", now)
             for index in range(workers):
-                worker = await create_worker(
-                    session, name=f"Worker {index}", role=Role.WORKER, now=now, team=team
+                _, clients = await seed_field_worker(
+                    session, team, USER_BASE + index, CLIENTS_PER_WORKER, frequency_days=30, now=now
                 )
-                worker.telegram_user_id = worker.chat_id = USER_BASE + index
-                worker.timezone = "UTC"
-                clients = [
-                    await create_client(
-                        session,
-                        name=f"Client {index}-{n}",
-                        program=Program.OTHER,
-                        contact_frequency_days=30,
-                        worker_id=worker.id,
-                        now=now,
-                    )
-                    for n in range(CLIENTS_PER_WORKER)
-                ]
                 codes[USER_BASE + index] = [c.code for c in clients]
     finally:
         await db.dispose()
