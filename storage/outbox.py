@@ -21,8 +21,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
 from storage.db import affected
-from storage.models import OutboxMessage, OutboxStatus, Role, Worker
+from storage.models import OutboxMessage, OutboxStatus, Worker
 from storage.upsert import insert_if_absent
+from storage.workers import supervisors_of
 
 KEY_MAX = 200
 CLAIMER_MAX = 100
@@ -298,14 +299,4 @@ async def mark_unreachable(session: AsyncSession, worker_id: int, *, now: dateti
     await session.flush()
     if worker.team_id is None:
         return []
-    statement = (
-        select(Worker)
-        .where(
-            Worker.team_id == worker.team_id,
-            Worker.role == Role.SUPERVISOR,
-            Worker.active.is_(True),
-            Worker.id != worker_id,
-        )
-        .order_by(Worker.id)
-    )
-    return list((await session.scalars(statement)).all())
+    return await supervisors_of(session, worker.team_id, besides=worker_id)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
 from storage.models import Client, ClientStatus, Cover, Invite, Role, Team, Worker
-from storage.workers import active_cover
+from storage.workers import active_cover, supervisors_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,18 +93,8 @@ async def first_supervisor(
     """The team's first active supervisor (by id) other than `besides`."""
     if team_id is None:
         return None
-    statement = (
-        select(Worker)
-        .where(
-            Worker.team_id == team_id,
-            Worker.role == Role.SUPERVISOR,
-            Worker.active.is_(True),
-            Worker.id != besides,
-        )
-        .order_by(Worker.id)
-        .limit(1)
-    )
-    return (await session.execute(statement)).scalar_one_or_none()
+    found = await supervisors_of(session, team_id, besides=besides)
+    return found[0] if found else None
 
 
 async def teams(session: AsyncSession) -> list[Team]:

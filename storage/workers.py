@@ -126,8 +126,13 @@ async def names(session: AsyncSession, worker_ids: set[int]) -> dict[int, str]:
     return dict(rows.tuples().all())
 
 
-async def supervisors_of(session: AsyncSession, team_id: int) -> list[Worker]:
+async def supervisors_of(
+    session: AsyncSession, team_id: int, *, besides: int | None = None
+) -> list[Worker]:
+    """The team's active supervisors, by id (other than `besides`)."""
     statement = select(Worker).where(
         Worker.team_id == team_id, Worker.role == Role.SUPERVISOR, Worker.active.is_(True)
     )
-    return list((await session.execute(statement)).scalars())
+    if besides is not None:
+        statement = statement.where(Worker.id != besides)
+    return list((await session.execute(statement.order_by(Worker.id))).scalars())
