@@ -105,16 +105,14 @@ async def _drop(update: Update, context: CaselineContext) -> None:
         # Handled, so the inbox never hands it over again.
         if not await updates.claim(session, update.update_id, now):
             raise ApplicationHandlerStop
-        last = await audit.last_event_for_telegram_id(session, sender, DROPPED)
-        if last is None or now - last.at >= REFUSAL_EVERY:
-            await audit.record(
-                session,
-                DROPPED,
-                now=now,
-                telegram_id=sender,
-                allowed=False,
-                detail={"update": _update_type(update)},
-            )
+        await audit.refused_at_most_every(
+            session,
+            DROPPED,
+            telegram_id=sender,
+            every=REFUSAL_EVERY,
+            now=now,
+            detail={"update": _update_type(update)},
+        )
     raise ApplicationHandlerStop
 
 
@@ -150,18 +148,15 @@ async def gate(update: Update, context: CaselineContext) -> None:
             return
         joining = _is_join_attempt(update)
         if not joining:
-            last = await audit.last_event_for_telegram_id(session, user.id, REFUSED)
-            refuse_now = last is None or now - last.at >= REFUSAL_EVERY
-            if refuse_now:
-                await audit.record(
-                    session,
-                    REFUSED,
-                    now=now,
-                    telegram_id=user.id,
-                    actor_id=worker.id if worker else None,
-                    allowed=False,
-                    detail={"reason": "deactivated" if worker else "unknown"},
-                )
+            refuse_now = await audit.refused_at_most_every(
+                session,
+                REFUSED,
+                telegram_id=user.id,
+                every=REFUSAL_EVERY,
+                now=now,
+                actor_id=worker.id if worker else None,
+                detail={"reason": "deactivated" if worker else "unknown"},
+            )
     if joining:
         # Joined here, not by the /start handler: an open dialog of someone let go would
         # catch the command first.

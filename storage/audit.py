@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -123,3 +123,30 @@ async def events(
     if since is not None:
         statement = statement.where(AuditEvent.at >= since)
     return list((await session.execute(statement)).scalars())
+
+
+async def refused_at_most_every(
+    session: AsyncSession,
+    action: str,
+    *,
+    telegram_id: int | None,
+    every: timedelta,
+    now: datetime,
+    actor_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> bool:
+    """Record a refused `action` by this Telegram account unless one was recorded within
+    `every`, so neither the trail nor the person is flooded; True when it was recorded."""
+    last = await last_event_for_telegram_id(session, telegram_id, action)
+    if last is not None and now - last.at < every:
+        return False
+    await record(
+        session,
+        action,
+        now=now,
+        telegram_id=telegram_id,
+        actor_id=actor_id,
+        allowed=False,
+        detail=detail,
+    )
+    return True
