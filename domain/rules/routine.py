@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum, StrEnum
 from zoneinfo import ZoneInfo
 
+from storage.bot_messages import WIPE_KIND
 from storage.models import Role, Worker
 
 
@@ -34,7 +35,7 @@ class ReminderKind(StrEnum):
     BLOCKED = "blocked"
     SNOOZED = "snoozed"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
-    WIPE = "wipe"
+    WIPE = WIPE_KIND
 
 
 # Kinds a worker may switch off in /settings (risk alerts and notices cannot be muted).
