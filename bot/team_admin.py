@@ -30,7 +30,7 @@ from domain.usecases.people_choices import PersonChoices, person_choices
 from storage.workers import Actor
 from ui import team_views as views
 from ui import texts
-from ui.callbacks import pattern, read_id, unpack
+from ui.callbacks import leading_ids, pattern, read_id, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 
@@ -68,14 +68,6 @@ async def _refused(update: Update, result: Refused | Gone | None = None) -> None
         await answer(update, text, alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
-
-
-def _ids(arg: str, count: int) -> list[int] | None:
-    parts = arg.split(":")
-    numbers = [read_id(part) for part in parts[:count]]
-    if len(parts) < count or None in numbers:
-        return None
-    return numbers  # type: ignore[return-value]
 
 
 def _clients_to(to: str) -> ClientsTo:
@@ -148,7 +140,7 @@ async def team_button(update: Update, context: CaselineContext) -> None:
         await _invite(update, context, action, read_id(arg))
         return
     if action == "ce":
-        ids = _ids(arg, 2)
+        ids = leading_ids(arg, 2)
         ended = await covers.end_cover(work, actor, ids[0] if ids else None)
         if isinstance(ended, Gone | Refused):
             await _refused(update, ended)
@@ -156,7 +148,7 @@ async def team_button(update: Update, context: CaselineContext) -> None:
         await answer(update, texts.TEAM_COVER_ENDED_TOAST)
         await show(update, views.done_view(texts.TEAM_COVER_ENDED_TOAST, ids[1] if ids else None))
         return
-    ids = _ids(arg, 1)
+    ids = leading_ids(arg, 1)
     worker_id = ids[0] if ids else None
     if action in ("p", "off", "offto", "mv", "mvt", "mvto", "rl", "rlt", "cv", "cvw", "cvu"):
         await _question(update, context, action, arg, worker_id)

@@ -34,6 +34,12 @@ def read_ids(arg: str, count: int) -> list[int] | None:
     return numbers  # type: ignore[return-value]
 
 
+def leading_ids(arg: str, count: int) -> list[int] | None:
+    """The first `count` ids of an argument that goes on (e.g. "42:7:s:3"); None when any
+    of them is forged or missing."""
+    return read_ids(SEPARATOR.join(arg.split(SEPARATOR)[:count]), count)
+
+
 def pack(*parts: object) -> str:
     data = SEPARATOR.join(str(part) for part in parts)
     if len(data.encode()) > MAX_BYTES:
