@@ -102,10 +102,6 @@ async def teams(session: AsyncSession) -> list[Team]:
     return list((await session.execute(select(Team).order_by(Team.name, Team.id))).scalars())
 
 
-async def team_named(session: AsyncSession, name: str) -> Team | None:
-    return (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
-
-
 # ---------------------------------------------------------------------------------------
 # Covers
 

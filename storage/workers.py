@@ -76,12 +76,16 @@ async def actor_by_telegram_id(
 
 async def get_or_create_team(session: AsyncSession, name: str, now: datetime) -> Team:
     name = clean_name(name, limit=100)
-    team = (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
+    team = await team_named(session, name)
     if team is None:
         team = Team(name=name, created_at=now)
         session.add(team)
         await session.flush()
     return team
+
+
+async def team_named(session: AsyncSession, name: str) -> Team | None:
+    return (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
 
 
 async def by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Worker | None:

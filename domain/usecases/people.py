@@ -560,7 +560,7 @@ async def move(
         elif not name:
             return Invalid(TEAM_NAME)
         else:
-            team = await people.team_named(session, name)
+            team = await workers.team_named(session, name)
         if team is None and actor is not None and actor.role != Role.ADMIN:
             return Invalid(UNKNOWN_TEAM)
         if team is not None and team.id == worker.team_id:
