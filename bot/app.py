@@ -3,6 +3,7 @@ that production, tests, benchmarks and the demo all run."""
 
 from __future__ import annotations
 
+import logging
 import warnings
 from typing import Any
 
@@ -45,24 +46,97 @@ from conversations import resources as resource_editor
 from conversations import settings as settings_dialog
 from domain.clock import Clock
 from domain.settings import Settings
+from storage import updates
 from storage.db import Database
-from ui import texts
+from ui import held_answers, texts
 from ui.context import CaselineContext, Services
+from ui.held_answers import DeferringRequest
 
 # Our conversations mix message and button steps on purpose (per_message=False).
 warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
 
 GATE_GROUP = -1
 
+log = logging.getLogger(__name__)
+
 
 class CaselineApplication(Application):
-    """Writes persistence right after each update, not once a minute: a crash must
-    never lose a conversation step the worker already answered."""
+    """Handles each update as one unit of work (bot/held_answers.py): one transaction for
+    its "handled" mark, its effects, their audit and the dialog state and draft; the
+    answers to Telegram after the commit."""
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        await self.update_persistence()
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        work = held_answers.UpdateWork(update)
+        with held_answers.handling(work):
+            await self._handle_in_one_transaction(update, work)
+        for action in work.after_commit:
+            action()
+        await work.deliver(self.bot)
+        if work.ids_remembered and update.effective_user is not None:
+            # A live card's id, filled into the draft once the card was out.
+            self.mark_data_for_update_persistence(user_ids=update.effective_user.id)
+            try:
+                async with self.bot_data["services"].db.session():
+                    await self._write_user(update)
+            except Exception as error:
+                log.warning("live card id not kept: %s", type(error).__name__)
         await self.record_sent()
+
+    async def _handle_in_one_transaction(
+        self, update: Update, work: held_answers.UpdateWork
+    ) -> None:
+        db: Database = self.bot_data["services"].db
+        try:
+            async with db.session():
+                await super().process_update(update)
+                if work.failed:
+                    raise _RolledBack
+                await self._write_user(update)
+            return
+        except _RolledBack:
+            pass
+        except Exception as error:
+            # The commit itself failed: nothing of the update stands, so nothing it meant
+            # to say may be said; the error handler apologises instead.
+            work.forget_answers()
+            await super().process_error(update=update, error=error)
+        # Failed: its effects are rolled back, yet it is handled (a handler that failed
+        # once would fail again), and the dialog keeps what it had.
+        now = self.bot_data["services"].clock.now()
+        try:
+            async with db.session() as session:
+                await updates.claim(session, update.update_id, now)
+                await self._write_user(update)
+            return
+        except Exception as error:
+            # The dialog's rows stay staged for this worker's next update.
+            log.warning("update %s: dialog not stored: %s", update.update_id, type(error).__name__)
+        try:
+            async with db.session() as session:
+                await updates.claim(session, update.update_id, now)
+        except Exception as error:
+            log.error("update %s: not marked handled: %s", update.update_id, type(error).__name__)
+
+    async def process_error(
+        self, update: object | None, error: Exception, job: Any = None, coroutine: Any = None
+    ) -> bool:
+        work = held_answers.current()
+        if work is not None and update is work.update:
+            work.failed = True
+            work.forget_answers()
+        return await super().process_error(update, error, job, coroutine)
+
+    async def _write_user(self, update: Update) -> None:
+        """Stage what PTB hands over, then write this worker's rows (joining the update's
+        transaction): another worker's rows wait for their own update's transaction."""
+        await super().update_persistence()
+        persistence = self.persistence
+        user = update.effective_user
+        if isinstance(persistence, SQLPersistence) and user is not None:
+            await persistence.write_pending(user.id)
 
     async def record_sent(self, *, now: bool = False) -> None:
         """Write the ids of the messages the bot sent (bot/sent_messages.py) in their own
@@ -73,8 +147,7 @@ class CaselineApplication(Application):
             await (sent.flush(db) if now else sent.flush_if_due(db))
 
     async def update_persistence(self) -> None:
-        # PTB hands the persistence each row separately; SQLPersistence stages them
-        # and writes them here as one transaction, so a step and its draft move together.
+        # PTB's periodic and shutdown write: everything staged, in one transaction.
         await super().update_persistence()
         persistence = self.persistence
         if not isinstance(persistence, SQLPersistence):
@@ -83,6 +156,10 @@ class CaselineApplication(Application):
             await persistence.write_pending()
         except Exception as error:
             await self.process_error(update=None, error=error)
+
+
+class _RolledBack(Exception):
+    """Leaves the update's transaction without committing it."""
 
 
 async def _post_init(application: Application) -> None:
@@ -156,7 +233,8 @@ def build_application(
             )
         )
         # PTB's own request (256 connections for answers), noting what the bot sends.
-        .request(RecordingRequest(HTTPXRequest(connection_pool_size=256), sent))
+        # Inside an update, answers are held until its transaction commits.
+        .request(DeferringRequest(RecordingRequest(HTTPXRequest(connection_pool_size=256), sent)))
         .context_types(ContextTypes(context=CaselineContext))
         # Whatever is put on the queue is in the inbox first (bot/inbox.py).
         .update_queue(InboxQueue(db, clock))

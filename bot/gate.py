@@ -101,7 +101,7 @@ async def _drop(update: Update, context: CaselineContext) -> None:
     now = services.clock.now()
     user, chat = update.effective_user, update.effective_chat
     sender = user.id if user is not None else chat.id if chat is not None else None
-    async with services.db.session() as session:
+    async with services.db.transaction() as session:
         # Handled, so the inbox never hands it over again.
         if not await updates.claim(session, update.update_id, now):
             raise ApplicationHandlerStop
@@ -125,7 +125,7 @@ async def gate(update: Update, context: CaselineContext) -> None:
     chat = update.effective_chat
     assert user is not None and chat is not None  # a person's own chat, checked above
 
-    async with services.db.session() as session:
+    async with services.db.transaction() as session:
         if not await updates.claim(session, update.update_id, now):
             raise ApplicationHandlerStop
         worker, covering = await workers.actor_by_telegram_id(session, user.id, now)

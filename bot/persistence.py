@@ -53,6 +53,21 @@ def _unkey(text: str) -> ConversationKey:
     return tuple(json.loads(text))
 
 
+def _mine(row: tuple[str, str], user_id: int) -> bool:
+    """A row of this user: their data, or a conversation whose key holds their id (in a
+    private chat the chat's id is the user's)."""
+    scope, key = row
+    if scope == USER_SCOPE:
+        return key == str(user_id)
+    return user_id in _unkey(key)
+
+
+def _take(staged: dict[tuple[str, str], Any], user_id: int | None) -> dict[tuple[str, str], Any]:
+    """Remove and return the staged rows (all, or only `user_id`'s)."""
+    rows = [row for row in staged if user_id is None or _mine(row, user_id)]
+    return {row: staged.pop(row) for row in rows}
+
+
 class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
     def __init__(self, db: Database, clock: Clock) -> None:
         super().__init__(
@@ -103,12 +118,14 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
     async def drop_user_data(self, user_id: int) -> None:
         self._data[(USER_SCOPE, str(user_id))] = _DROP
 
-    async def write_pending(self) -> None:
-        """Everything staged since the last call, in one transaction. On failure the
-        batch stays staged (under anything staged meanwhile) for the next call."""
+    async def write_pending(self, user_id: int | None = None) -> None:
+        """What is staged since the last call — only `user_id`'s rows when given (an
+        update writes its own worker's, in its own transaction) — in one transaction,
+        joining the caller's. On failure the rows stay staged (under anything staged
+        meanwhile) for the next call."""
         async with self._write_lock:
-            conversations, self._conversations = self._conversations, {}
-            staged, self._data = self._data, {}
+            conversations = _take(self._conversations, user_id)
+            staged = _take(self._data, user_id)
             data = {
                 row: encoded
                 for row, value in staged.items()
@@ -118,7 +135,7 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
                 return
             now = self.clock.now()
             try:
-                async with self.db.session() as session:
+                async with self.db.transaction() as session:
                     for (name, key), state in conversations.items():
                         await persistence_store.save_conversation(session, name, key, state, now)
                     for scope, key in data:

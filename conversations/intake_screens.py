@@ -29,6 +29,7 @@ from conversations.intake_steps import (
     short,
     title,
 )
+from conversations.live import keep_live_id
 from domain.results import Gone
 from domain.usecases import intake as usecase
 from storage import intake as store
@@ -93,6 +94,7 @@ async def send(
             pass  # already without buttons, or gone
     sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
     draft.msg = sent.message_id
+    keep_live_id(context, DRAFT, "msg")
 
 
 async def strip(update: Update) -> None:

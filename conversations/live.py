@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from ui.context import CaselineContext
+from ui.held_answers import remember_sent_id
 from ui.replies import edit_pressed
 
 
@@ -23,8 +24,10 @@ async def present(
     keyboard: InlineKeyboardMarkup | None,
     *,
     new: bool = False,
+    kept_in: str,
 ) -> int | None:
-    """Show `text` as the dialog's live message; returns the live message's id."""
+    """Show `text` as the dialog's live message; returns the live message's id (a new
+    one's real id reaches the draft stored under `kept_in` once it is out)."""
     query = update.callback_query
     if (
         not new
@@ -38,7 +41,21 @@ async def present(
     message = update.effective_message
     assert message is not None
     sent = await message.reply_text(text, reply_markup=keyboard)
+    keep_live_id(context, kept_in, "live")
     return sent.message_id
+
+
+def keep_live_id(context: CaselineContext, draft_key: str, field: str) -> None:
+    """The message just sent is the dialog's live one: answers go out after the update's
+    commit (ui/held_answers.py), so its real id is filled into the stored draft then —
+    into a draft still open, never bringing back one the step ended."""
+
+    def fill_in(message_id: int) -> None:
+        stored = context.user_data.get(draft_key)
+        if isinstance(stored, dict):
+            stored[field] = message_id
+
+    remember_sent_id(fill_in)
 
 
 async def strip(context: CaselineContext, update: Update, message_id: int | None) -> None:

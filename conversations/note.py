@@ -38,6 +38,7 @@ from telegram.ext import (
 
 from conversations import cards, drafts
 from conversations.common import confirm_saved, conversation, text_expected
+from conversations.live import keep_live_id
 from conversations.note_draft import NoteDraft
 from conversations.note_oneliner import UNDO_PREFIX, one_liner, show_saved, undo_pressed
 from conversations.pickers import (
@@ -310,6 +311,7 @@ async def _show_card(update: Update, context: CaselineContext, draft: NoteDraft)
             pass  # already gone or unchanged: nothing to tidy
     sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
     draft.card = sent.message_id
+    keep_live_id(context, DRAFT, "card")
     _keep(context, draft)
     return COMPOSE
 

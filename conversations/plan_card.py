@@ -192,7 +192,7 @@ async def show(
     new: bool = False,
 ) -> None:
     """Show `text` as the dialog's live message and store the draft."""
-    draft.live = await present(update, context, draft.live, text, keyboard, new=new)
+    draft.live = await present(update, context, draft.live, text, keyboard, new=new, kept_in=DRAFT)
     store(context, draft)
 
 

@@ -398,7 +398,7 @@ async def _show(
         text, keyboard = _summary_step(draft)
     else:
         text, keyboard = _recap(draft, _today(context))
-    draft.live = await present(update, context, draft.live, text, keyboard, new=new)
+    draft.live = await present(update, context, draft.live, text, keyboard, new=new, kept_in=DRAFT)
     _store(context, draft)
     return draft.state
 
@@ -658,7 +658,7 @@ async def save_pressed(update: Update, context: CaselineContext) -> int:
         len(saved.following.goals),
         texts.plan_day(saved.following.next_review_on),
     )
-    await present(update, context, draft.live, text, keyboard)
+    await present(update, context, draft.live, text, keyboard, kept_in=DRAFT)
     context.user_data.pop(DRAFT, None)
     return ConversationHandler.END
 

@@ -1,11 +1,11 @@
 """The unit of work every use case runs in.
 
 A use case opens `work.transaction()`. If the caller already holds one for this update
-(the update processor, a dialog step that calls two use cases), the use case joins it
-and the outer block commits; otherwise the block is its own transaction. So everything
-one update changes — the record, the audit events, the alerts, and (once the processor
-opens the outer transaction) the dialog state, the draft and the update's "handled" mark —
-can commit together, and answers to Telegram go out only after the commit.
+(the application opens one per update: bot/app.py, ui/held_answers.py), the use case joins
+it and the outer block commits; otherwise the block is its own transaction. So everything
+one update changes — the record, the audit events, the alerts, the dialog state, the draft
+and the update's "handled" mark — commits together, and answers to Telegram go out only
+after the commit.
 """
 
 from __future__ import annotations
@@ -34,11 +34,7 @@ class Work:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """The current task's open transaction, joined; else a new one that commits
         when the block ends without error."""
-        current = self.db.open_session()
-        if current is not None:
-            yield current
-            return
-        async with self.db.session() as session:
+        async with self.db.transaction() as session:
             yield session
 
     def zone_for(self, timezone: str | None) -> ZoneInfo:

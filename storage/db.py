@@ -207,6 +207,18 @@ class Database:
             if token is not None:
                 _open.reset(token)
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """This task's open transaction, joined (it commits when its own block ends, with
+        everything else of the unit of work); else a new one that commits when this block
+        ends without error."""
+        current = self.open_session()
+        if current is not None:
+            yield current
+            return
+        async with self.session() as session:
+            yield session
+
     def open_session(self) -> AsyncSession | None:
         """The session of this task's open `session()` block on this database, if any:
         what a unit of work joins instead of opening a second one (domain/work.py)."""

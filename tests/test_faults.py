@@ -110,10 +110,10 @@ async def test_a_slow_answer_for_one_worker_does_not_hold_up_another(harness):
     ],
     ids=["500", "502", "dropped", "429"],
 )
-async def test_a_failed_reply_costs_that_reply_only(harness, errors, fault):
-    """Three steps of a note each meet one failure from Telegram. Wanda gets the bot's
-    apology instead of the answer, does the step again, and nothing she typed is lost;
-    Will is served between every step."""
+async def test_a_failed_reply_is_tried_again_and_costs_nothing(harness, errors, fault):
+    """Three steps of a note each meet one failure from Telegram. Each step is committed
+    before its answer goes out, so the answer is tried once more and arrives: Wanda does
+    nothing twice, nothing she typed is lost, and Will is served between every step."""
     wanda, will = await _two_workers(harness)
     state = harness.state
     served = 0
@@ -125,18 +125,15 @@ async def test_a_failed_reply_costs_that_reply_only(harness, errors, fault):
         served += 1
 
     state.inject_fault("sendMessage", count=1, **fault)
-    assert [m.text for m in await wanda.send("/note C-0001")] == [texts.ERROR]
-    await will_is_served()
     kinds = await wanda.send("/note C-0001")
-    assert "Which kind of contact" in kinds[-1].text or "C-0001" in kinds[-1].text
-    state.inject_fault("answerCallbackQuery", count=1, **fault)
-    assert await wanda.press(kinds[-1], "Home visit") == []
-    assert wanda.toasts()[-1] == texts.ERROR[:200]
+    assert "What kind of contact" in kinds[-1].text
     await will_is_served()
+    state.inject_fault("answerCallbackQuery", count=1, **fault)
     card = await wanda.press(kinds[-1], "Home visit")
     assert texts.NOTE_TYPE_IT in card[-1].text
+    await will_is_served()
     state.inject_fault("sendMessage", count=1, **fault)
-    assert (await wanda.send("Pantry empty."))[-1].text == texts.ERROR
+    assert "Pantry empty." in (await wanda.send("Pantry empty."))[-1].text
     await will_is_served()
     card = await wanda.send("Second part.")
     assert "Pantry empty." in card[-1].text and "Second part." in card[-1].text
@@ -146,7 +143,8 @@ async def test_a_failed_reply_costs_that_reply_only(harness, errors, fault):
     assert mine == ["Pantry empty.\n\nSecond part."]
     assert served == 4
     assert not _refused_by_telegram(harness)
-    assert errors.failed_updates() == 3  # the three faulted updates, nothing else
+    assert errors.failed_updates() == 0
+    assert not [m for m in wanda.messages() if m.text == texts.ERROR]
 
 
 async def test_a_lost_save_confirmation_leaves_the_dialog_usable(harness, errors):

@@ -104,8 +104,8 @@ async def test_updates_waiting_in_memory_at_a_sigkill_are_handled_after_the_rest
         finally:
             await bot.terminate()
             await db.dispose()
-        # The /help being handled at the kill is lost (its claim and its effects are not one
-        # transaction yet); the notes waiting behind it are handled, each once.
+        # The /help being answered at the kill was handled (its answer goes out after its
+        # commit, and is what is lost); the notes waiting behind it are handled, each once.
         assert stored == MARKERS
         assert [text.split(" · ")[0] for text in answers] == [
             f"✅ Note N-{n} saved" for n in range(1, len(MARKERS) + 1)

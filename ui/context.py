@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from domain.work import Work
 from storage.workers import Actor
+from ui.held_answers import after_commit
 
 
 @dataclass
@@ -69,4 +70,7 @@ def deliver_soon(context: CaselineContext) -> None:
     the scheduler; a separate scheduler process sends it on its next tick."""
     engine = context.services.reminders
     if engine is not None:
-        context.application.create_task(engine.sender.drain(), name="deliver-soon")
+        # After the commit: before it, the drain would not see what was just queued.
+        after_commit(
+            lambda: context.application.create_task(engine.sender.drain(), name="deliver-soon")
+        )

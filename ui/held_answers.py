@@ -1,0 +1,270 @@
+"""One update, one transaction; its answers go out after the commit.
+
+Everything an update changes — its "handled" mark in the inbox (bot/gate.py), what the
+use cases it calls write and audit, the dialog state and the draft — commits in one
+transaction (`CaselineApplication.process_update` opens it; `Database.transaction()` and
+so every use case join it). A crash before the commit leaves the update unhandled in the
+inbox, so it is handled again after the restart; a crash after it can lose an answer, never
+the record, and nothing is saved twice.
+
+So nothing may reach Telegram before the commit: a handler's sends, edits and button
+acknowledgements are held here (`DeferringRequest` answers them at once with a stand-in
+result) and `UpdateWork.deliver` sends them, in order, once the transaction is committed.
+The stand-in message has id 0; the one place that needs a sent message's real id (the
+dialog's live card) asks for it with `remember_sent_id`, which fills it into the stored
+draft once the message is out.
+
+What Telegram answers at delivery cannot reach the handler any more, so it is dealt with
+here: an unchanged edit is fine; an edit of a message that is gone or too old becomes a
+new message; a button press too old to acknowledge gets its text as a message instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
+
+# Bot API methods that send or change something the worker sees: held until the commit.
+# Everything else (getUpdates, getMe, getFile, …) goes straight through.
+_HELD_PREFIXES = ("send", "edit", "delete", "answer", "copy", "forward")
+# Held calls whose result is a message (the handler may read it, so it gets a stand-in).
+_SENDS_A_MESSAGE = ("send", "forwardMessage")
+_STAND_IN_ID = 0
+# A 429 longer than this is not waited out for one answer: the chat's lock would hold
+# the worker's next message that long.
+MAX_RETRY_AFTER = 30.0
+
+Hook = Callable[[int], None]
+
+
+@dataclass
+class _Held:
+    method: str
+    parameters: dict[str, Any]
+    send: Callable[[], Awaitable[tuple[int, bytes]]]
+    on_sent: list[Hook] = field(default_factory=list)
+
+
+class UpdateWork:
+    """What one update holds back until its transaction commits."""
+
+    def __init__(self, update: Update) -> None:
+        self.update = update
+        self.held: list[_Held] = []
+        self.after_commit: list[Callable[[], object]] = []
+        self.failed = False
+        self.ids_remembered = False
+        self._acknowledged = False  # the button press was answered once already
+
+    def hold(self, held: _Held) -> None:
+        self.held.append(held)
+
+    def forget_answers(self) -> None:
+        """The update failed: what it meant to say would claim what was rolled back."""
+        self.held.clear()
+        self.after_commit.clear()
+
+    async def deliver(self, bot: Bot) -> None:
+        """Send what was held, in order. Never raises: the update is committed, and one
+        answer that cannot go out must not keep the next ones back."""
+        for held in self.held:
+            try:
+                code, payload = await _sent_once_more_if_need_be(held)
+            except (TelegramError, OSError) as error:
+                log.warning("answer %s not sent: %s", held.method, type(error).__name__)
+                continue
+            if code == 200:
+                self._acknowledged |= held.method == "answerCallbackQuery"
+                self._sent(held, payload)
+                continue
+            description = _description(payload)
+            try:
+                await self._instead(bot, held, code, description)
+            except (TelegramError, OSError) as error:
+                log.warning("answer %s not sent: %s", held.method, type(error).__name__)
+
+    def _sent(self, held: _Held, payload: bytes) -> None:
+        if not held.on_sent:
+            return
+        result = json.loads(payload).get("result")
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        if isinstance(message_id, int):
+            for hook in held.on_sent:
+                hook(message_id)
+            self.ids_remembered = True
+
+    async def _instead(self, bot: Bot, held: _Held, code: int, description: str) -> None:
+        """What to do when Telegram refused a held call."""
+        lowered = description.lower()
+        chat = self.update.effective_chat
+        if held.method.startswith("edit") and "not modified" in lowered:
+            return  # the same button pressed twice: it already says that
+        if held.method == "answerCallbackQuery":
+            text = held.parameters.get("text")
+            if text and chat is not None and not self._acknowledged:
+                # Too old to acknowledge (after an outage): say it in the chat instead.
+                # (A press is acknowledged once; a second answer to it is refused alike.)
+                await bot.send_message(chat.id, text)
+            return
+        if held.method == "editMessageText" and code == 400 and chat is not None:
+            # The message is gone or too old to edit: the answer goes below instead.
+            markup = _as_dict(held.parameters.get("reply_markup"))
+            keyboard = InlineKeyboardMarkup.de_json(markup, bot) if markup else None
+            await bot.send_message(chat.id, held.parameters["text"], reply_markup=keyboard)
+            return
+        if held.method.startswith(("edit", "delete")):
+            log.debug("%s refused (%s): %s", held.method, code, description)
+            return
+        log.warning("answer %s refused with %s", held.method, code)
+
+
+async def _sent_once_more_if_need_be(held: _Held) -> tuple[int, bytes]:
+    """Telegram's answer to a held call, tried a second time after a failure of the
+    moment (a 5xx, a dropped connection, a 429 waited out): the update is committed, so
+    its answer is worth a second try, and the worker does not repeat a step that stood."""
+    try:
+        code, payload = await held.send()
+    except (TelegramError, OSError) as error:
+        log.info("answer %s failed once (%s): trying again", held.method, type(error).__name__)
+        return await held.send()
+    if code == 429 or code >= 500:
+        log.info("answer %s failed once (%s): trying again", held.method, code)
+        if code == 429:
+            await asyncio.sleep(min(_retry_after(payload), MAX_RETRY_AFTER))
+        return await held.send()
+    return code, payload
+
+
+def _retry_after(payload: bytes) -> float:
+    try:
+        parameters = json.loads(payload).get("parameters") or {}
+        return float(parameters.get("retry_after", 1))
+    except (ValueError, AttributeError, TypeError):
+        return 1.0
+
+
+def _description(payload: bytes) -> str:
+    try:
+        answer = json.loads(payload)
+    except ValueError:
+        return ""
+    return str(answer.get("description", "")) if isinstance(answer, dict) else ""
+
+
+def _as_dict(value: object) -> dict[str, Any] | None:
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value if isinstance(value, dict) else None
+
+
+# The update being handled by this task (a task started from a handler inherits the
+# variable but is not the handler: it sends at once).
+_current: ContextVar[tuple[asyncio.Task[Any] | None, UpdateWork] | None] = ContextVar(
+    "update_work", default=None
+)
+
+
+def current() -> UpdateWork | None:
+    value = _current.get()
+    if value is None or value[0] is not asyncio.current_task():
+        return None
+    return value[1]
+
+
+@contextmanager
+def handling(work: UpdateWork) -> Iterator[UpdateWork]:
+    token = _current.set((asyncio.current_task(), work))
+    try:
+        yield work
+    finally:
+        _current.reset(token)
+
+
+def after_commit(action: Callable[[], object]) -> None:
+    """Run `action` once this update's transaction has committed (at once outside one)."""
+    work = current()
+    if work is None:
+        action()
+    else:
+        work.after_commit.append(action)
+
+
+def remember_sent_id(hook: Hook) -> bool:
+    """Call `hook` with the real id of the message just sent, once it is out. False when
+    the send was not held (outside an update): its result already has the real id."""
+    work = current()
+    if work is None or not work.held:
+        return False
+    work.held[-1].on_sent.append(hook)
+    return True
+
+
+def _stand_in(method: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    if method.startswith(_SENDS_A_MESSAGE):
+        chat_id = parameters.get("chat_id")
+        chat = int(chat_id) if isinstance(chat_id, int | str) else 0
+        message = {"message_id": _STAND_IN_ID, "date": int(time.time())}
+        return {"ok": True, "result": {**message, "chat": {"id": chat, "type": "private"}}}
+    if method == "copyMessage":
+        return {"ok": True, "result": {"message_id": _STAND_IN_ID}}
+    return {"ok": True, "result": True}
+
+
+class DeferringRequest(BaseRequest):
+    """The application bot's request: inside an update, calls that the worker would see
+    are held for `UpdateWork.deliver`; everything else passes through."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self.inner = inner
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        send = partial(
+            self.inner.do_request,
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        name = url.rsplit("/", 1)[-1]
+        work = current()
+        if work is None or not name.startswith(_HELD_PREFIXES):
+            return await send()
+        parameters = request_data.parameters if request_data is not None else {}
+        work.hold(_Held(name, parameters, send))
+        return 200, json.dumps(_stand_in(name, parameters)).encode()
