@@ -370,6 +370,12 @@ class PacedRequest(BaseRequest):
         raise AssertionError("unreachable")
 
 
+def paced(inner: BaseRequest, budget: SendBudget | None, priority: Priority) -> BaseRequest:
+    """``inner`` paced by ``budget``, or ``inner`` itself without one (tests and benchmarks
+    that run uncapped)."""
+    return inner if budget is None else PacedRequest(inner, budget, priority)
+
+
 def retry_after(code: int, payload: bytes) -> float | None:
     """The seconds a 429 asks to wait, or None if this is not a 429."""
     if code != 429:

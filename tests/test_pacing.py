@@ -332,3 +332,109 @@ async def test_chat_wait_says_when_a_chat_may_be_sent_to_next():
     assert t.budget.chat_wait(6) == 0
     t.budget.pause(4)
     assert t.budget.chat_wait(6) == pytest.approx(4.0)
+
+
+# -- the wiring: one budget per process, its share of Telegram's 30 -------------------------
+
+
+def _budgets(application: Any) -> tuple[SendBudget | None, SendBudget | None]:
+    reminders = application.bot_data["services"].reminders
+    return budget_of(application.bot), budget_of(reminders.bot) if reminders else None
+
+
+@pytest.mark.parametrize(
+    ("env", "scheduler", "rate"),
+    [
+        ({}, True, 30),  # `caseline run`: answers and reminders share Telegram's 30
+        ({}, False, 20),  # `caseline run --no-scheduler`: 10 are left to the scheduler
+        ({"CASELINE_SEND_RATE": "12"}, True, 12),
+    ],
+)
+async def test_answers_and_reminders_of_one_process_share_one_budget(
+    devserver, db, db_url, env, scheduler, rate
+):
+    from bot.app import build_application
+    from tests.harness import settings_for
+
+    settings = settings_for(devserver, db_url, **env)
+    application = build_application(settings, db, scheduler=scheduler)
+
+    answers, reminders = _budgets(application)
+    assert answers is not None and answers.per_second == rate
+    assert reminders is (answers if scheduler else None)
+    assert application.bot.rate_limiter is None  # no second limiter under the budget
+
+
+async def test_uncapped_runs_are_not_paced(devserver, db, db_url):
+    from bot.app import build_application
+    from tests.harness import settings_for
+
+    application = build_application(settings_for(devserver, db_url), db, rate_limiter=False)
+
+    assert _budgets(application) == (None, None)
+
+
+async def test_the_scheduler_process_takes_the_rest_of_the_budget(devserver, db_url):
+    from bot.cli import _reminders_budget
+    from tests.harness import settings_for
+
+    assert _reminders_budget(settings_for(devserver, db_url)).per_second == 10
+    split = settings_for(devserver, db_url, CASELINE_SEND_RATE="5")  # one of two schedulers
+    assert _reminders_budget(split).per_second == 5
+
+
+# -- the real stack: Telegram's strict window, and nothing refused ------------------------
+
+
+WRITERS = 600_000  # Telegram ids of workers who write a note
+READERS = 610_000  # … of workers who only get reminders
+
+
+async def test_a_burst_of_answers_and_reminders_arrives_without_a_single_429(
+    devserver, db, db_url, clock
+):
+    """Thirty workers post a note at the same moment a tick sends sixty reminders to thirty
+    others, through the real Application, against a server that refuses a 31st message in any
+    second and a 4th to one chat. Everything arrives, and nothing is refused: the budget counts
+    each call until a second after its answer, so this holds however fast the machine is."""
+    from bot.reminders.planning import BLOCKED
+    from storage import outbox
+    from storage.models import client_code
+    from tests.harness import BotHarness
+
+    devserver.set_rate_limits(True, overall_per_second=30, per_chat_per_second=3)
+    harness = BotHarness(server=devserver, db=db, db_url=db_url, clock=clock, rate_limiter=True)
+    await harness.start()
+    try:
+        writers = []
+        for n in range(30):
+            writer = await harness.seed_worker(WRITERS + n, f"Writer {n}")
+            code = client_code(await harness.seed_client(WRITERS + n, f"Client {n}"))
+            writers.append((writer, code))
+        readers = [await harness.seed_worker(READERS + n, f"Reader {n}") for n in range(30)]
+        reader_ids = [await harness.worker_id(reader.user_id) for reader in readers]
+        async with db.session() as session:
+            for n, worker_id in enumerate(reader_ids):
+                for k in range(2):
+                    await outbox.enqueue(
+                        session,
+                        key=f"burst:{n}:{k}",
+                        kind=BLOCKED,
+                        worker_id=worker_id,
+                        due_at=clock.now(),
+                        now=clock.now(),
+                        payload={"text": f"Reminder {k} for reader {n}"},
+                    )
+
+        for writer, code in writers:
+            writer.fake.send_text(f"/note {code} phone: all well")
+        await asyncio.gather(harness.tick(), harness.settle())
+
+        for writer, code in writers:
+            assert any("saved" in (m.text or "") for m in writer.messages()), code
+        for n, reader in enumerate(readers):
+            texts = [m.text for m in reader.messages()]
+            assert texts[-2:] == [f"Reminder {k} for reader {n}" for k in range(2)]
+        assert harness.state.stats["429"] == 0
+    finally:
+        await harness.stop()
