@@ -233,9 +233,10 @@ class OutboxSender:
     The bot should have an HTTP connection pool at least ``concurrency`` wide (a plain
     ``telegram.Bot`` has one connection; ``ApplicationBuilder`` bots have 256).
 
-    One sender per bot token: each sender paces itself, so two processes draining one
-    database together would send up to twice ``overall_per_second`` and could each send to the
-    same chat within a second. ``claim_due`` keeps them from sending any row twice.
+    The bot's calls are paced by its process's sending budget (bot/pacing.py, found through
+    the bot's request; a bot without one is not paced). Processes draining one database
+    together each have their own budget, split with CASELINE_SEND_RATE; ``claim_due`` keeps
+    them from sending any row twice.
     """
 
     def __init__(
