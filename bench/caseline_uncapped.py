@@ -1,7 +1,7 @@
 """Caseline exactly as `caseline run` builds it, minus the overall answer cap.
 
-`caseline run` sends answers through PTB's AIORateLimiter (Telegram's ~30 messages/s per
-bot), so past 30 answers/s it queues by design. This runner lifts that one cap, to measure
+`caseline run` sends through its sending budget (bot/pacing.py: Telegram's ~30 messages/s
+per bot), so past 30 answers/s it queues by design. This runner lifts that one cap, to measure
 what Caseline's own work per update costs next to the bare echo bot. Not for production.
 
 ``CASELINE_BOT_TOKEN=... CASELINE_BOT_API_URL=... CASELINE_DATABASE_URL=... \\

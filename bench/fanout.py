@@ -3,9 +3,10 @@
     python -m bench.fanout --reminders 5000 --workers 1000 [--postgres URL]
 
 The dev server runs in its own process with Telegram's flood limits ON (30 msg/s overall,
-1 msg/s per chat; over that it answers 429). ``--reminders`` outbox rows are enqueued,
+3 msg/s per chat; over that it answers 429). ``--reminders`` outbox rows are enqueued,
 worker by worker (the hardest order to pace), and one ``OutboxSender.drain()`` delivers
-them, as tests/test_sender.py's CASELINE_BENCH benchmark does in-process. Reported:
+them through a bot paced by a whole sending budget (bot/pacing.py, 30/s), as
+tests/test_sender.py's CASELINE_BENCH benchmark does in-process. Reported:
 messages/s and its ratio to the 30/s cap, 429s, duplicates (a key delivered twice) and
 misses (a key never delivered), read back from every chat through the control API.
 """
@@ -33,6 +34,7 @@ from bench.common import (
     table,
     workdir,
 )
+from bot.pacing import PacedRequest, Priority, SendBudget
 from bot.reminders.sending import OutboxSender, Rendered
 from devserver import DevServerClient
 from domain.clock import Clock
@@ -50,7 +52,7 @@ async def run(root: str, url: str, reminders: int, workers: int) -> list[list[ob
     db = Database(url)
     control = DevServerClient(root, TOKEN, timeout=60)
     try:
-        await control.set_rate_limits(True, overall_per_second=30, per_chat_per_second=1)
+        await control.set_rate_limits(True, overall_per_second=30, per_chat_per_second=3)
         async with db.session() as session:
             team = await get_or_create_team(session, "Fanout", clock.now())
             people = []
@@ -87,7 +89,9 @@ async def run(root: str, url: str, reminders: int, workers: int) -> list[list[ob
             return Rendered(chat_id=worker.chat_id, text=f"Due: <b>{html.escape(row.key)}</b>")
 
         before = (await control.stats())["stats"]
-        request = HTTPXRequest(connection_pool_size=32)
+        request = PacedRequest(
+            HTTPXRequest(connection_pool_size=32), SendBudget(30), Priority.BACKGROUND
+        )
         async with telegram.Bot(TOKEN, base_url=f"{root}/bot", request=request) as bot:
             started = time.monotonic()
             report = await OutboxSender(bot, db, clock, render).drain()

@@ -12,7 +12,7 @@ dev server, with the same driver, so their ratios are what to read:
 
 - `echo`: the framework floor (`bench/echo_bot.py`, PTB's defaults, no rate limiter);
 - `caseline`: `caseline run` as deployed, its answers capped at Telegram's ~30 messages/s
-  by PTB's AIORateLimiter;
+  by its sending budget (bot/pacing.py);
 - `uncapped`: the same application without that cap (`bench/caseline_uncapped.py`): what
   Caseline's own work per update costs next to the echo bot.
 

@@ -10,14 +10,13 @@ from typing import Any
 from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
     TypeHandler,
 )
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import agenda, commands, digest, record, team_admin
@@ -26,6 +25,7 @@ from bot.errors import on_error
 from bot.gate import gate
 from bot.housekeeping import EVERY, extend_series, prune_update_ids
 from bot.inbox import InboxQueue
+from bot.pacing import Priority, SendBudget, paced
 from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
 from bot.reminders.buttons import handlers as reminder_buttons
@@ -189,19 +189,29 @@ async def _tick(context: CaselineContext) -> None:
         await reminders.tick()
 
 
-def sender_bot(settings: Settings, token: str, sent: SentLog | None = None) -> Bot:
-    """The reminder sender's own Bot: no PTB rate limiter (it paces itself, per chat too)
-    and its own connection pool, so a fan-out of reminders never starves answers. With
+def sender_bot(
+    settings: Settings,
+    token: str,
+    sent: SentLog | None = None,
+    budget: SendBudget | None = None,
+) -> Bot:
+    """The reminder sender's own Bot, with its own connection pool so a fan-out of reminders
+    never starves answers of connections. Its sends take their turns from the process's
+    `budget` (bot/pacing.py) behind every answer; without one it is not paced at all. With
     `sent`, the messages it sends are noted there (the wipe deletes them later).
 
     A send that times out is retried, yet Telegram may have delivered it: the worker
     then gets it twice. A read timeout well above PTB's 5 s makes that rarer."""
-    request = HTTPXRequest(connection_pool_size=32, read_timeout=settings.send_timeout_seconds)
+    request: BaseRequest = HTTPXRequest(
+        connection_pool_size=32, read_timeout=settings.send_timeout_seconds
+    )
+    if sent is not None:
+        request = RecordingRequest(request, sent)
     return Bot(
         token,
         base_url=settings.bot_api_url,
         base_file_url=settings.bot_file_api_url,
-        request=request if sent is None else RecordingRequest(request, sent),
+        request=paced(request, budget, Priority.BACKGROUND),
     )
 
 
@@ -216,10 +226,17 @@ def build_application(
     dispose_db: bool = False,
 ) -> Application:
     """The bot. `scheduler=False` leaves reminders to a `caseline scheduler` process;
-    the tick job then does not run here (the outbox is still written, e.g. risk alerts)."""
+    the tick job then does not run here (the outbox is still written, e.g. risk alerts).
+    `rate_limiter=False` sends unpaced (tests and benchmarks that measure the bot alone)."""
     clock = clock or Clock()
     token = token or settings.require_token()
     sent = SentLog(clock)
+    # One budget for everything this process sends, answers first (bot/pacing.py).
+    budget = (
+        SendBudget(settings.send_rate_for(answers=True, reminders=scheduler))
+        if rate_limiter
+        else None
+    )
     builder: Any = (
         ApplicationBuilder()
         .application_class(CaselineApplication)
@@ -233,8 +250,16 @@ def build_application(
             )
         )
         # PTB's own request (256 connections for answers), noting what the bot sends.
-        # Inside an update, answers are held until its transaction commits.
-        .request(DeferringRequest(RecordingRequest(HTTPXRequest(connection_pool_size=256), sent)))
+        # Inside an update, answers are held until its transaction commits, then paced.
+        .request(
+            DeferringRequest(
+                paced(
+                    RecordingRequest(HTTPXRequest(connection_pool_size=256), sent),
+                    budget,
+                    Priority.ANSWER,
+                )
+            )
+        )
         .context_types(ContextTypes(context=CaselineContext))
         # Whatever is put on the queue is in the inbox first (bot/inbox.py).
         .update_queue(InboxQueue(db, clock))
@@ -243,11 +268,9 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
     reminders = (
-        Reminders(db, clock, settings, sender_bot(settings, token, sent), sent=sent)
+        Reminders(db, clock, settings, sender_bot(settings, token, sent, budget), sent=sent)
         if scheduler
         else None
     )

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -39,6 +39,9 @@ from storage.history import parse_since
 from storage.models import Role, client_code
 from storage.workers import create_worker, get_or_create_team
 from ui import texts
+
+if TYPE_CHECKING:
+    from bot.pacing import SendBudget
 
 log = logging.getLogger("caseline")
 
@@ -72,13 +75,20 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the bot (polling, or webhook if configured)")
     run.add_argument(
-        "--no-scheduler", action="store_true", help="leave reminders to another process"
+        "--no-scheduler",
+        action="store_true",
+        help="leave reminders to another process; this one then sends at most 20 messages/s "
+        "and the scheduler 10 (Telegram allows 30 per bot; CASELINE_SEND_RATE changes it)",
     )
 
-    remind = sub.add_parser("remind", help="reminders")
+    remind = sub.add_parser(
+        "remind", help="reminders (sends at most 10 messages/s, or CASELINE_SEND_RATE)"
+    )
     remind.add_argument("--once", action="store_true", required=True, help="run one tick and exit")
     sub.add_parser(
-        "scheduler", help="run only the reminder scheduler (beside `run --no-scheduler`)"
+        "scheduler",
+        help="run only the reminder scheduler (beside `run --no-scheduler`); sends at most "
+        "10 messages/s, or CASELINE_SEND_RATE (several schedulers: split it so all sum to 30)",
     )
 
     backup = sub.add_parser("backup", help="an online copy of the SQLite database")
@@ -285,7 +295,7 @@ async def _remind_once(settings: Settings) -> None:
         await cli_errors.check_bot_token(settings, token)
         clock = Clock()
         sent = SentLog(clock)
-        bot = sender_bot(settings, token, sent)
+        bot = sender_bot(settings, token, sent, _reminders_budget(settings))
         async with bot:
             engine = Reminders(db, clock, settings, bot, sent=sent)
             report = await engine.tick()
@@ -325,7 +335,8 @@ def _scheduler(settings: Settings) -> None:
 
     clock = Clock()
     sent = SentLog(clock)
-    engine = Reminders(db, clock, settings, sender_bot(settings, token, sent), sent=sent)
+    bot = sender_bot(settings, token, sent, _reminders_budget(settings))
+    engine = Reminders(db, clock, settings, bot, sent=sent)
     application = (
         ApplicationBuilder()
         .token(token)
@@ -338,6 +349,13 @@ def _scheduler(settings: Settings) -> None:
     application.job_queue.run_repeating(tick, interval=settings.reminder_tick_seconds, first=1)
     log.info("Caseline scheduler ticking every %ss", settings.reminder_tick_seconds)
     _run_until_signal(application)
+
+
+def _reminders_budget(settings: Settings) -> SendBudget:
+    """The sending budget of a process that sends reminders only, beside the bot's."""
+    from bot.pacing import SendBudget
+
+    return SendBudget(settings.send_rate_for(answers=False, reminders=True))
 
 
 def _run_until_signal(application) -> None:

@@ -21,6 +21,8 @@ TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 # How a typed all-numbers date is read: 4/12 is 4 December (DMY) or April 12 (MDY).
 DateOrder = Literal["DMY", "MDY"]
 _DATE_ORDERS: dict[str, DateOrder] = {"DMY": "DMY", "MDY": "MDY"}
+# Telegram's flood limit per bot token: messages in any second, for all processes together.
+TELEGRAM_SEND_RATE = 30
 
 
 class ConfigError(Exception):
@@ -43,10 +45,23 @@ class Settings:
     private_previews: bool
     reminder_tick_seconds: int
     send_timeout_seconds: int = 20
+    # CASELINE_SEND_RATE: this process's share of TELEGRAM_SEND_RATE; None = by what it sends.
+    send_rate: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def send_rate_for(self, *, answers: bool, reminders: bool) -> int:
+        """Messages a second this process may send (bot/pacing.py). Every process on one token
+        shares Telegram's 30: `caseline run` with its scheduler takes all of it; beside a
+        `caseline scheduler` (or `remind --once`) the bot takes 20 and the scheduler 10.
+        CASELINE_SEND_RATE overrides it, e.g. to split among several schedulers."""
+        if self.send_rate is not None:
+            return self.send_rate
+        if answers and reminders:
+            return TELEGRAM_SEND_RATE
+        return 20 if answers else TELEGRAM_SEND_RATE - 20
 
     def require_token(self) -> str:
         if not self.bot_token:
@@ -150,4 +165,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         private_previews=_bool(env, "CASELINE_PRIVATE_PREVIEWS", False),
         reminder_tick_seconds=_int(env, "CASELINE_REMINDER_TICK_SECONDS", 60, 1, 3600),
         send_timeout_seconds=_int(env, "CASELINE_SEND_TIMEOUT_SECONDS", 20, 1, 120),
+        send_rate=_int(env, "CASELINE_SEND_RATE", 0, 1, TELEGRAM_SEND_RATE) or None,
     )

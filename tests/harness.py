@@ -112,7 +112,8 @@ class BotHarness:
     db_url: str
     clock: FixedClock
     env: dict[str, str] = field(default_factory=dict)
-    # PTB's AIORateLimiter, as `caseline run` has it; off by default so tests run at full pace.
+    # The sending budget (bot/pacing.py), as `caseline run` has it; off by default so tests
+    # run at full pace.
     rate_limiter: bool = False
     # What the bot asks Telegram for, as `caseline run` does; a test of the gate may ask for
     # more, as a bot whose subscription was set by an older version would get.

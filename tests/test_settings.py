@@ -38,3 +38,25 @@ def test_anything_else_is_refused_in_one_line_naming_the_variable(typed):
     assert "CASELINE_PRIVATE_PREVIEWS" in message
     for spelling in ("1/0", "true/false", "yes/no", "on/off"):
         assert spelling in message
+
+
+def test_the_sending_budget_is_split_by_what_each_process_sends():
+    """Telegram allows 30 messages a second per bot token, for all processes together."""
+    settings = load_settings({})
+    assert settings.send_rate is None
+    assert settings.send_rate_for(answers=True, reminders=True) == 30  # `caseline run`
+    bot = settings.send_rate_for(answers=True, reminders=False)  # `caseline run --no-scheduler`
+    scheduler = settings.send_rate_for(answers=False, reminders=True)  # `caseline scheduler`
+    assert (bot, scheduler) == (20, 10)
+
+
+def test_caseline_send_rate_sets_this_processs_share():
+    settings = load_settings({"CASELINE_SEND_RATE": "5"})  # e.g. one of two schedulers
+    for answers, reminders in [(True, True), (True, False), (False, True)]:
+        assert settings.send_rate_for(answers=answers, reminders=reminders) == 5
+
+
+@pytest.mark.parametrize("typed", ["0", "31", "fast", "2.5"])
+def test_a_send_rate_telegram_would_refuse_is_refused(typed):
+    with pytest.raises(ConfigError, match="CASELINE_SEND_RATE"):
+        load_settings({"CASELINE_SEND_RATE": typed})

@@ -3,8 +3,9 @@
 The tick (a PTB JobQueue job, every CASELINE_REMINDER_TICK_SECONDS; or
 `caseline remind --once`; or the separate `caseline scheduler` process) asks storage
 what is due, writes outbox rows, and drains the outbox through `OutboxSender`, which
-paces itself under Telegram's limits. A row is rendered when it is sent, from the
-current data: a cancelled appointment's reminder is skipped, an agenda is current.
+sends under the process's one sending budget (bot/pacing.py), behind the answers. A row is
+rendered when it is sent, from the current data: a cancelled appointment's reminder is
+skipped, an agenda is current.
 """
 
 from __future__ import annotations

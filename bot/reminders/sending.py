@@ -1,21 +1,16 @@
 """Draining the reminder outbox into Telegram without tripping its flood control.
 
-Telegram allows about 30 messages a second overall and about one a second per chat; past that
-it answers 429 with ``retry_after`` and, as far as the bot is concerned, everything stops for
-that long. PTB's ``AIORateLimiter`` knows the overall and group limits but not the per-chat
-one, so the sender paces itself and never relies on 429s as a signal:
+The pacing itself is the process's sending budget (bot/pacing.py): the sender's Bot sends
+through a `PacedRequest` at background priority, so reminders share one budget with the
+answers of the same process and wait behind them, and a 429 pauses them all. What is left
+here is the order of the rows:
 
-* **overall**: sends start one at a time through a gate, each ``1 / overall_per_second``
-  after the previous one *actually* started, with no burst allowance (a burst is exactly
-  what a sliding one-second window punishes, and a stalled event loop must not be followed
-  by a catch-up burst);
-* **per chat**: the next send to a chat starts no earlier than ``per_chat_interval`` after
-  the previous one to that chat *returned*. Telegram counted the previous message at some
-  point before its answer came back, so measuring from the answer keeps the gap Telegram sees
-  at least the interval, whatever the network latency;
-* **concurrency**: rows are grouped into one lane per worker (one private chat each); a lane
-  has at most one message in flight, which keeps a chat's messages in order, while up to
-  ``concurrency`` lanes send at once so the overall rate is reached with many chats.
+* **lanes**: rows are grouped into one lane per worker (one private chat each); a lane has at
+  most one message in flight, which keeps a chat's messages in order, while up to
+  ``concurrency`` lanes send at once so the overall rate is reached with many chats;
+* **which lane next**: among the chats the budget would let through now (its
+  ``chat_wait``), the one with the most rows queued, so the sender spends its concurrency on
+  chats that can be sent to rather than on tasks waiting out a chat's gap.
 
 Every result is written to the database right after its own send, so a crash leaves at most
 the messages in flight unrecorded (they stay ``sending`` and are claimed again when their lease
@@ -25,7 +20,6 @@ expires: at-least-once for those few, never lost).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import logging
 import math
@@ -35,7 +29,7 @@ import socket
 import time
 import warnings
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
@@ -45,6 +39,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.pacing import budget_of
 from domain.clock import Clock
 from storage import bot_messages, outbox
 from storage.db import Database
@@ -126,84 +121,6 @@ def retry_after_seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-# -- pacing ----------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _ChatPace:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    free_at: float = 0.0  # monotonic time from which the next send to this chat may start
-
-
-class Pacer:
-    """Real-time pacing of sends: evenly spaced starts, a gap per chat, global pauses.
-
-    Uses ``time.monotonic`` and ``asyncio.sleep`` on purpose: Telegram's limits run on real
-    time, unlike reminder due dates, which follow the injected business clock.
-    """
-
-    def __init__(self, overall_per_second: float, per_chat_interval: float) -> None:
-        if overall_per_second <= 0:
-            raise ValueError("overall_per_second must be positive")
-        self.gap = 1.0 / overall_per_second
-        self.per_chat_interval = per_chat_interval
-        self._gate = asyncio.Lock()
-        self._last_start = -math.inf
-        self._paused_until = 0.0
-        self._chats: dict[int, _ChatPace] = {}
-
-    def pause(self, seconds: float) -> None:
-        """Stop every send for ``seconds`` (a 429: Telegram's flood control is per bot)."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
-
-    @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[None]:
-        """Wait for this chat's gap, any pause and the global gate; hold the chat while sending."""
-        chat = self._chats.get(chat_id)
-        if chat is None:
-            chat = self._chats[chat_id] = _ChatPace()
-        async with chat.lock:
-            await self._wait(chat)
-            try:
-                yield
-            finally:
-                chat.free_at = time.monotonic() + self.per_chat_interval
-
-    async def _wait(self, chat: _ChatPace) -> None:
-        while True:
-            now = time.monotonic()
-            ready = max(chat.free_at, self._paused_until)
-            if ready > now:
-                await asyncio.sleep(ready - now)
-                continue
-            # One sender at a time through the gate (asyncio.Lock is FIFO), each ``gap`` after
-            # the previous start. Slots handed out in advance would let tasks that overslept
-            # (a busy event loop) all start at once and burst past the limit; here a late
-            # start may make up at most a quarter gap, which only absorbs asyncio.sleep's
-            # habit of waking a little late (otherwise the rate would sag by a few percent).
-            async with self._gate:
-                now = time.monotonic()
-                start = max(self._last_start + self.gap, now - self.gap / 4)
-                if start > now:
-                    await asyncio.sleep(start - now)
-                if self._paused_until <= time.monotonic():
-                    self._last_start = start
-                    return
-            # a 429 arrived while we queued: wait out the pause, then queue again
-
-    def ready_at(self, chat_id: int) -> float:
-        """When a send to ``chat_id`` may start next (its gap and any pause both over)."""
-        chat = self._chats.get(chat_id)
-        return max(chat.free_at if chat else 0.0, self._paused_until)
-
-    def forget_idle(self) -> None:
-        """Drop chats whose gap has passed, so a long-running sender does not grow forever."""
-        now = time.monotonic()
-        for chat_id in [c for c, pace in self._chats.items() if pace.free_at <= now]:
-            if not self._chats[chat_id].lock.locked():
-                del self._chats[chat_id]
 
 
 # -- one drain ---------------------------------------------------------------------------------
@@ -316,9 +233,10 @@ class OutboxSender:
     The bot should have an HTTP connection pool at least ``concurrency`` wide (a plain
     ``telegram.Bot`` has one connection; ``ApplicationBuilder`` bots have 256).
 
-    One sender per bot token: each sender paces itself, so two processes draining one
-    database together would send up to twice ``overall_per_second`` and could each send to the
-    same chat within a second. ``claim_due`` keeps them from sending any row twice.
+    The bot's calls are paced by its process's sending budget (bot/pacing.py, found through
+    the bot's request; a bot without one is not paced). Processes draining one database
+    together each have their own budget, split with CASELINE_SEND_RATE; ``claim_due`` keeps
+    them from sending any row twice.
     """
 
     def __init__(
@@ -329,8 +247,6 @@ class OutboxSender:
         render: Render,
         *,
         claimer: str | None = None,
-        overall_per_second: float = 28,
-        per_chat_interval: float = 1.05,
         batch: int = 200,
         lease: timedelta = timedelta(minutes=5),
         max_attempts: int = 8,
@@ -344,14 +260,19 @@ class OutboxSender:
         self.clock = clock
         self.render = render
         self.claimer = (claimer or default_claimer())[: outbox.CLAIMER_MAX]
-        self.pacer = Pacer(overall_per_second, per_chat_interval)
+        self.budget = budget_of(bot)
         self.batch = batch
         self.lease = lease
         self.max_attempts = max_attempts
         self.on_blocked = on_blocked
         self.concurrency = concurrency
         # Enough chats in hand to keep the overall rate busy while each waits out its gap.
-        self._lanes_wanted = math.ceil(overall_per_second * per_chat_interval * 1.5) + 1
+        budget = self.budget
+        self._lanes_wanted = (
+            math.ceil(budget.per_second * budget.per_chat_interval * 1.5) + 1
+            if budget is not None
+            else concurrency + 1
+        )
         self._low_water = max(1, batch // 2)
         self._max_held = batch * 3
         self._renew_after = lease.total_seconds() / 3
@@ -366,7 +287,6 @@ class OutboxSender:
         """
         started = time.monotonic()
         run = _Run(report=DrainReport(), max_rows=max_rows)
-        self.pacer.forget_idle()
         try:
             await self._dispatch(run)
         finally:
@@ -507,7 +427,9 @@ class OutboxSender:
             await self._record(run, held.row, outcome)
         finally:
             lane.busy = False
-            lane.ready_at = time.monotonic() if chat_id is None else self.pacer.ready_at(chat_id)
+            lane.ready_at = time.monotonic()
+            if chat_id is not None and self.budget is not None:
+                lane.ready_at += self.budget.chat_wait(chat_id)
             run.schedule(lane)
             run.forget_if_done(lane)
 
@@ -533,15 +455,9 @@ class OutboxSender:
             if isinstance(rendered, Deletion):
                 return await self._delete(rendered)
             message = await self._send_parts(rendered)
-        except RetryAfter as error:
+        except RetryAfter as error:  # still refused after the budget's own retries
             seconds = retry_after_seconds(error)
-            self.pacer.pause(seconds)
-            log.warning(
-                "outbox row %s (%s): flood control, pausing all sends %.0fs",
-                row.id,
-                row.kind,
-                seconds,
-            )
+            log.warning("outbox row %s (%s): flood control %.0fs", row.id, row.kind, seconds)
             return _Outcome(
                 _Result.RETRY,
                 error=f"RetryAfter: {seconds:g}s",
@@ -563,40 +479,36 @@ class OutboxSender:
         return _Outcome(_Result.SENT, message_id=message.message_id)
 
     async def _send_parts(self, rendered: Rendered) -> Message:
-        """The photo, the main text, then any further texts, each in its own paced turn.
+        """The photo, the main text, then any further texts, each its own paced call.
         Returns the main text message, whose id the row records."""
         chat = rendered.chat_id
         if rendered.photo is not None:
-            async with self.pacer.turn(chat):
-                await self.bot.send_photo(
-                    chat_id=chat,
-                    photo=InputFile(rendered.photo, filename="chart.png"),
-                    caption=rendered.photo_caption,
-                    parse_mode=rendered.parse_mode,
-                )
-        async with self.pacer.turn(chat):
-            message = await self.bot.send_message(
+            await self.bot.send_photo(
                 chat_id=chat,
-                text=rendered.text,
+                photo=InputFile(rendered.photo, filename="chart.png"),
+                caption=rendered.photo_caption,
                 parse_mode=rendered.parse_mode,
-                reply_markup=rendered.reply_markup,
             )
+        message = await self.bot.send_message(
+            chat_id=chat,
+            text=rendered.text,
+            parse_mode=rendered.parse_mode,
+            reply_markup=rendered.reply_markup,
+        )
         for text in rendered.more:
-            async with self.pacer.turn(chat):
-                await self.bot.send_message(chat_id=chat, text=text, parse_mode=rendered.parse_mode)
+            await self.bot.send_message(chat_id=chat, text=text, parse_mode=rendered.parse_mode)
         return message
 
     async def _delete(self, deletion: Deletion) -> _Outcome:
-        """A wipe: deleteMessages in batches of 100, each in its own paced turn (Telegram
+        """A wipe: deleteMessages in batches of 100, each its own paced call (Telegram
         skips ids it cannot delete). A 429 or a network error goes to the caller's handling:
         the row is tried again, and ids already deleted are skipped then."""
         chat, ids = deletion.chat_id, deletion.message_ids
         try:
             for start in range(0, len(ids), DELETE_BATCH):
-                async with self.pacer.turn(chat):
-                    await self.bot.delete_messages(
-                        chat_id=chat, message_ids=ids[start : start + DELETE_BATCH]
-                    )
+                await self.bot.delete_messages(
+                    chat_id=chat, message_ids=ids[start : start + DELETE_BATCH]
+                )
         except Forbidden as error:  # the chat blocked the bot: nothing can be deleted there
             return _Outcome(_Result.FAILED, error=f"Forbidden: {error.message}")
         return _Outcome(_Result.SENT, deleted=deletion)
