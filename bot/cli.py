@@ -6,14 +6,12 @@ import argparse
 import asyncio
 import logging
 import os
-import secrets
 import sys
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -253,8 +251,7 @@ async def _bot_username(settings: Settings) -> str | None:
 
 def _run(settings: Settings, *, scheduler: bool) -> None:
     from bot.app import build_application
-    from bot.gate import UPDATE_TYPES
-    from bot.inbox import run_polling
+    from bot.inbox import run_polling, run_webhook
 
     token = settings.require_token()
     db = Database(settings.database_url)
@@ -265,17 +262,8 @@ def _run(settings: Settings, *, scheduler: bool) -> None:
     application = build_application(settings, db, scheduler=scheduler, dispose_db=True)
     if settings.webhook_url:
         log.info("Caseline starting with a webhook")
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            # The path of the public URL, so a reverse proxy can forward it unchanged.
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            # Telegram echoes this header on every call: only Telegram can reach us.
-            secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
-            allowed_updates=UPDATE_TYPES,
-            drop_pending_updates=False,
-        )
+        # PTB's webhook, whose 200 waits for the inbox (bot/inbox.InboxQueue).
+        run_webhook(application, db, settings)
     else:
         log.info("Caseline starting with long polling")
         # Our loop, not PTB's Updater: a batch is in the inbox before its offset moves.

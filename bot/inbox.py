@@ -11,7 +11,8 @@ as the batch is queued, so whatever waited in the in-memory queue at a crash was
   processor keeps each chat's order from there).
 - `InboxQueue` is the application's update queue: anything `put` on it (PTB's webhook
   handler does so before it answers 200) is stored first; if storing fails, the webhook
-  answers an error and Telegram sends the update again.
+  answers an error and Telegram sends the update again. With a webhook the lifecycle is
+  PTB's `run_webhook`; `replay_at_start` hands it what the inbox holds unhandled.
 - The gate's claim (storage/updates.claim) marks an update handled.
 """
 
@@ -20,9 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import signal
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
@@ -30,6 +33,7 @@ from telegram.ext import Application
 
 from bot.gate import UPDATE_TYPES
 from domain.clock import Clock
+from domain.settings import Settings
 from storage import updates
 from storage.db import Database
 
@@ -103,15 +107,7 @@ class InboxPoller:
         return self._task is not None and not self._task.done()
 
     async def replay(self) -> int:
-        """Queue what was fetched but not handled before the last stop or crash."""
-        async with self.db.session() as session:
-            payloads = await updates.unhandled(session)
-        bot = self.application.bot
-        for payload in payloads:
-            self.application.update_queue.put_nowait(Update.de_json(payload, bot))
-        if payloads:
-            log.info("handling %d updates fetched before the last stop", len(payloads))
-        return len(payloads)
+        return await replay(self.application, self.db)
 
     async def _poll(self) -> None:
         offset: int | None = None
@@ -147,6 +143,56 @@ class InboxPoller:
                     "%s (%s: %s); again in %.0f s", what, type(error).__name__, error, delay
                 )
                 await asyncio.sleep(delay)
+
+
+async def replay(application: Application[Any, Any, Any, Any, Any, Any], db: Database) -> int:
+    """Queue what was fetched but not handled before the last stop or crash."""
+    async with db.session() as session:
+        payloads = await updates.unhandled(session)
+    for payload in payloads:
+        application.update_queue.put_nowait(Update.de_json(payload, application.bot))
+    if payloads:
+        log.info("handling %d updates fetched before the last stop", len(payloads))
+    return len(payloads)
+
+
+def replay_at_start(application: Application[Any, Any, Any, Any, Any, Any], db: Database) -> None:
+    """With a webhook, what the inbox holds unhandled is queued in post_init: PTB's
+    run_webhook calls it before the webhook listens, so the replay comes before anything
+    Telegram POSTs. An update answered 200 is never sent again: without this, one that
+    was stored but not handled at a crash would wait in the inbox for ever."""
+    first = application.post_init
+
+    async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if first is not None:
+            await first(app)
+        await replay(app, db)
+
+    application.post_init = post_init
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """How `caseline run` listens for Telegram's POSTs (PTB's run_webhook/start_webhook)."""
+    assert settings.webhook_url is not None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        # The path of the public URL, so a reverse proxy can forward it unchanged.
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        # Telegram echoes this header on every call: only Telegram can reach us.
+        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+        "allowed_updates": list(UPDATE_TYPES),
+        "drop_pending_updates": False,
+    }
+
+
+def run_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any], db: Database, settings: Settings
+) -> None:
+    """`caseline run` with a webhook: PTB's run_webhook, the inbox replayed first."""
+    replay_at_start(application, db)
+    application.run_webhook(**webhook_options(settings))
 
 
 def _seconds(value: object) -> float:

@@ -5,6 +5,12 @@ that a test clock cannot move. Instead each draft records when it was last touch
 (in persisted user_data, by the injected clock); the first update that arrives after
 CASELINE_CONVERSATION_TIMEOUT minutes of silence ends the conversation, keeps the
 draft aside — with any text that update brought — and the next start offers it back.
+
+Silence is the worker's, not the bot's: it runs from "touched" — when the bot handled
+the last step, i.e. when the worker could see its answer — to when the worker sent this
+update (ui.context.happened_at: its message's date when handled late). A step sent two
+minutes after the last one is two minutes late however long an outage held it back; a
+button pressed on the card the bot showed only after the outage is on time.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from ui import texts
-from ui.context import CaselineContext
+from ui.context import CaselineContext, happened_at
 
 KEPT = "kept_drafts"
 TOKEN = "token"
@@ -43,11 +49,11 @@ class IdleGuard:
         self.timeout = timedelta(minutes=timeout_minutes)
         self.text_key = text_key
 
-    def idle(self, context: CaselineContext) -> bool:
+    def idle(self, update: Update, context: CaselineContext) -> bool:
         touched = (context.user_data.get(self.key) or {}).get("touched")
         if not touched:
             return False
-        return context.services.clock.now() - datetime.fromisoformat(touched) > self.timeout
+        return happened_at(update, context) - datetime.fromisoformat(touched) > self.timeout
 
     def touch(self, context: CaselineContext) -> None:
         draft = context.user_data.get(self.key)
@@ -59,7 +65,7 @@ class IdleGuard:
 
     def wrap(self, callback: Callback) -> Callback:
         async def guarded(update: Update, context: CaselineContext) -> Any:
-            if not self.idle(context):
+            if not self.idle(update, context):
                 return await callback(update, context)
             return await self._keep(update, context)
 

@@ -59,7 +59,7 @@ from storage.models import InteractionType
 from storage.notes import Attachment
 from ui import texts
 from ui.callbacks import pack, pattern, unpack
-from ui.context import CaselineContext, deliver_soon, zone_of
+from ui.context import CaselineContext, deliver_soon, happened_at, zone_of
 from ui.replies import answer, edit_pressed, remove_keyboard
 from ui.timefmt import short_datetime
 
@@ -520,7 +520,8 @@ async def save(update: Update, context: CaselineContext) -> int:
     if not draft.ready:
         await answer(update, texts.NOTE_NOTHING_TO_SAVE, alert=True)
         return COMPOSE
-    result = await usecases.save_note(context.services, actor, draft.to_note(), token=draft.token)
+    new = draft.to_note(saved_at=happened_at(update, context))
+    result = await usecases.save_note(context.services, actor, new, token=draft.token)
     if isinstance(result, Gone):
         await answer(update, texts.CLIENT_GONE, alert=True)
         return COMPOSE

@@ -30,7 +30,7 @@ class NoteDraft(cards.Draft):
     client: ClientRef | None = None
     kind: InteractionType | None = None
     parts: list[str] = field(default_factory=list)
-    when: datetime | None = None  # None: now
+    when: datetime | None = None  # None: when ✅ Save is pressed
     risk: str | None = None
     goals: list[int] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
@@ -48,13 +48,14 @@ class NoteDraft(cards.Draft):
     def ready(self) -> bool:
         return worth_saving(self.text, self.attachments, self.dap)
 
-    def to_note(self) -> NewNote:
+    def to_note(self, saved_at: datetime) -> NewNote:
+        """The note to save; with no time of its own it happened when ✅ Save was pressed."""
         assert self.client is not None and self.kind is not None
         return NewNote(
             client_id=self.client.id,
             kind=self.kind,
             text=self.text,
-            occurred_at=self.when,
+            occurred_at=self.when or saved_at,
             dap=self.dap,
             risk_reason=self.risk,
             goal_ids=tuple(self.goals),

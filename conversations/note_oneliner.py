@@ -1,6 +1,7 @@
 """A saved note on screen, the one-line /note, and ↩ Undo.
 
     /note C-0042 Home visit, pantry empty … ─► saved at once, with ↩ Undo for 60 s
+                                            (it happened when sent, however late handled)
     [↩ Undo] on a saved note (a button outside any dialog) ─► withdrawn, or "too late"
 
 What a one-liner's leading words mean stays here (it is reading input). The resend and
@@ -23,7 +24,7 @@ from domain.usecases.notes import SavedNote
 from storage.models import InteractionType
 from ui import texts
 from ui.callbacks import pack, pattern, unpack
-from ui.context import CaselineContext, zone_of
+from ui.context import CaselineContext, happened_at, zone_of
 from ui.replies import answer
 from ui.splitting import html_pages
 from ui.timefmt import short_datetime
@@ -86,15 +87,19 @@ async def show_saved(
 async def one_liner(
     update: Update, context: CaselineContext, code: str, client_id: int | None, rest: str
 ) -> int:
-    """`/note C-0042 phone: text`: saved at once as having happened now."""
+    """`/note C-0042 phone: text`: saved at once as having happened when it was sent."""
     actor = context.require_actor()
     kind, text = split_kind(rest)
-    result = await usecases.record_one_liner(context.services, actor, client_id, kind, text)
+    result = await usecases.record_one_liner(
+        context.services, actor, client_id, kind, text, occurred_at=happened_at(update, context)
+    )
     if isinstance(result, Refused):
         await update.effective_message.reply_text(texts.client_not_found(code))
         return ConversationHandler.END
     if isinstance(result, Invalid):
-        await update.effective_message.reply_text(texts.note_too_long(TEXT_MAX))
+        await update.effective_message.reply_text(
+            texts.NOTE_WHEN_FUTURE if result.reason == "future" else texts.note_too_long(TEXT_MAX)
+        )
         return ConversationHandler.END
     note = result.value
     undo = note.undoable(context.services.clock.now())

@@ -7,6 +7,7 @@ or the matching control routes) take effect for every :class:`BotState` immediat
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -25,10 +26,13 @@ class ServerConfig:
     bot_first_name: str = "Caseline"
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     time_offset: float = 0.0
+    #: Seconds since the epoch before the offset: the wall clock, or a test's injected clock
+    #: (``BotApiServer.follow_clock``), so message dates are on the bot's own timeline.
+    time_source: Callable[[], float] = time.time
 
     def clock(self) -> float:
-        """Wall-clock seconds as Telegram would stamp them (shifted by the demo time offset)."""
-        return time.time() + self.time_offset
+        """Seconds as Telegram would stamp them (shifted by the demo time offset)."""
+        return self.time_source() + self.time_offset
 
     def unix_now(self) -> int:
         return int(self.clock())

@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import tornado.httputil
@@ -146,6 +146,12 @@ class BotApiServer:
     def clock(self) -> float:
         """Seconds since the epoch as stamped on messages (shifted by the time offset)."""
         return self.config.clock()
+
+    def follow_clock(self, source: Callable[[], float]) -> None:
+        """Stamp messages from ``source`` (seconds since the epoch) instead of the wall clock:
+        a test's injected clock, so a message sent while the bot is down carries the time
+        it was sent on the bot's timeline, as a late update from Telegram does."""
+        self.config.time_source = source
 
     def set_time_offset(self, seconds: float) -> None:
         """Shift message dates (a demo can "jump forward" a day); rate limits are unaffected."""

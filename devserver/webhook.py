@@ -113,3 +113,4 @@ class WebhookDeliverer:
         _LOG.info("webhook delivery to %s failed: %s", self.url, message)
         self.last_error_date = self._clock()
         self.last_error_message = message
+        self._notifier.notify()  # a test may wait for the bot to refuse an update

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -145,17 +145,22 @@ async def same_recent(
     client_id: int,
     kind: str,
     text: str,
-    since: datetime,
+    sent_since: datetime,
+    stored_since: datetime,
 ) -> Note | None:
-    """The author's note for this client with exactly this kind and text, saved since
-    `since` and not withdrawn: the first copy of a message sent twice."""
+    """The author's note for this client with exactly this kind and text, not withdrawn,
+    that happened since `sent_since` or was stored since `stored_since`: the first copy
+    of a message sent twice. Both, because an outage pulls them apart: a copy stored
+    before it and its resend handled after it were sent minutes apart but stored hours
+    apart; a copy sent during it and its resend sent as the bot came back were stored
+    minutes apart."""
     statement = (
         select(Note)
         .where(
             Note.author_id == author_id,
             Note.client_id == client_id,
             Note.interaction_type == kind,
-            Note.created_at >= since,
+            or_(Note.occurred_at >= sent_since, Note.created_at >= stored_since),
             Note.retracted_at.is_(None),
             Note.text == text,
         )

@@ -60,6 +60,10 @@ class Person:
         """Send text; return the bot messages sent or edited in this chat in reply."""
         return await self.harness.exchange(self.user_id, lambda: self.fake.send_text(text))
 
+    def send_unanswered(self, text: str) -> None:
+        """Send text while the bot is down: Telegram keeps it, dated now, for the restart."""
+        self.fake.send_text(text)
+
     async def send_sticker(self) -> list[Any]:
         return await self.harness.exchange(self.user_id, lambda: self.fake.send_sticker())
 
@@ -126,6 +130,9 @@ class BotHarness:
         return self.server.bot(TOKEN)
 
     async def start(self) -> None:
+        # Telegram's dates on the bot's timeline: a message sent while the bot is down is
+        # dated when it was sent, and handled as late as the clock has moved since.
+        self.server.follow_clock(lambda: self.clock.now().timestamp())
         settings = settings_for(self.server, self.db_url, **self.env)
         self.application = build_application(
             settings, self.db, self.clock, rate_limiter=self.rate_limiter

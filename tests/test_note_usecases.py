@@ -218,6 +218,31 @@ async def test_the_same_one_liner_within_ten_minutes_is_already_saved(work, cloc
     assert isinstance(later, Saved) and later.value.id != first.value.id
 
 
+async def test_a_one_liner_handled_late_happened_when_sent_and_its_resends_are_one(work, clock):
+    """The handler passes when the message was sent (its Telegram date, after an outage)."""
+    wanda, _, _, client_id = await _people(work)
+    sent = clock.now() - timedelta(hours=2)
+    first = await usecases.record_one_liner(
+        work, wanda, client_id, InteractionType.PHONE, "x", occurred_at=sent
+    )
+    assert isinstance(first, Saved)
+    assert (first.value.occurred_at, first.value.created_at) == (sent, clock.now())
+    # Sent again four minutes after it, also held back by the outage: the same note.
+    resent = await usecases.record_one_liner(
+        work, wanda, client_id, InteractionType.PHONE, "x", occurred_at=sent + timedelta(minutes=4)
+    )
+    assert isinstance(resent, AlreadySaved) and resent.value.id == first.value.id
+    # Sent again as the bot came back, hours after the first was sent but minutes after it
+    # was stored (its answer had not arrived yet): the same note too.
+    clock.advance(timedelta(minutes=3))
+    again = await usecases.record_one_liner(work, wanda, client_id, InteractionType.PHONE, "x")
+    assert isinstance(again, AlreadySaved) and again.value.id == first.value.id
+    future = clock.now() + timedelta(minutes=5)
+    assert await usecases.record_one_liner(
+        work, wanda, client_id, InteractionType.PHONE, "y", occurred_at=future
+    ) == Invalid("future")
+
+
 def _imported_by(module: str) -> set[str]:
     """The top-level packages of ours that importing `module` loads, in a fresh interpreter."""
     code = (

@@ -8,7 +8,6 @@ clock, so each test keeps it in step with the injected one.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -21,11 +20,6 @@ from storage import bot_messages
 from storage.models import BotMessage, OutboxMessage, OutboxStatus, Role, Worker
 from tests.conftest import START
 from tests.test_reminders import _appointment, berlin
-
-
-def in_step(server, clock) -> None:
-    """The Bot API server's clock (message dates, the 48 h delete window) at `clock`'s time."""
-    server.set_time_offset(clock.now().timestamp() - time.time())
 
 
 async def switch_off(harness, user_id: int) -> None:
@@ -74,15 +68,13 @@ def deletions(harness, chat_id: int) -> list[list[int]]:
 
 
 async def test_switching_a_worker_off_deletes_the_bots_messages_of_the_last_48_hours(
-    harness, devserver, clock
+    harness, clock
 ):
-    in_step(devserver, clock)
     wanda = await harness.seed_worker(701, "Wanda Worker")
     client_id = await harness.seed_client(701)
     old = await wanda.send("/today")  # Monday 09:00: older than 48 h by the wipe
 
     clock.set(START + timedelta(hours=49))  # Wednesday 10:00
-    in_step(devserver, clock)
     ask = await wanda.send("/note")
     kinds = await wanda.press(ask[0], "C-0001")
     card = await wanda.press(kinds[-1], "Home visit")
@@ -90,7 +82,6 @@ async def test_switching_a_worker_off_deletes_the_bots_messages_of_the_last_48_h
     await wanda.send("/today")
     await _appointment(harness, 701, client_id, berlin(2026, 3, 4, 15, 0))
     clock.set(berlin(2026, 3, 4, 14, 0))
-    in_step(devserver, clock)
     await harness.tick()
     [reminder] = [m for m in wanda.messages() if "⏰" in (m.text or "")]
     assert "C-0001 Maria Gonzalez" in reminder.text
@@ -121,8 +112,7 @@ async def test_switching_a_worker_off_deletes_the_bots_messages_of_the_last_48_h
     assert not [c for c in harness.state.calls[calls:] if c.method != "getUpdates"]
 
 
-async def test_a_wipe_for_a_worker_switched_on_again_deletes_nothing(harness, devserver, clock):
-    in_step(devserver, clock)
+async def test_a_wipe_for_a_worker_switched_on_again_deletes_nothing(harness, clock):
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await harness.seed_client(701)
     await wanda.send("/today")
@@ -137,9 +127,8 @@ async def test_a_wipe_for_a_worker_switched_on_again_deletes_nothing(harness, de
     assert row.status == OutboxStatus.SKIPPED
 
 
-async def test_a_wipe_in_a_chat_that_blocked_the_bot_fails_quietly(harness, devserver, clock):
+async def test_a_wipe_in_a_chat_that_blocked_the_bot_fails_quietly(harness, clock):
     """Nothing can be deleted there; a switched-off worker's 403 is no news for anyone."""
-    in_step(devserver, clock)
     wanda = await harness.seed_worker(701, "Wanda Worker")
     sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR)
     await wanda.send("/today")
@@ -152,8 +141,7 @@ async def test_a_wipe_in_a_chat_that_blocked_the_bot_fails_quietly(harness, devs
     assert not any("blocked" in (m.text or "") for m in sue.messages())
 
 
-async def test_a_long_chat_is_deleted_100_ids_per_call(harness, devserver, clock):
-    in_step(devserver, clock)
+async def test_a_long_chat_is_deleted_100_ids_per_call(harness, clock):
     await harness.seed_worker(701, "Wanda Worker")
     bot = harness.application.bot
     for n in range(130):
@@ -167,18 +155,15 @@ async def test_a_long_chat_is_deleted_100_ids_per_call(harness, devserver, clock
     assert await recorded(harness, 701) == []
 
 
-async def test_the_bot_api_server_keeps_messages_older_than_48_hours(harness, devserver, clock):
+async def test_the_bot_api_server_keeps_messages_older_than_48_hours(harness, clock):
     """Telegram's window, on the local server's clock kept in step with the injected one:
     a bot message 49 hours old is skipped by deleteMessages, a younger one is deleted."""
-    in_step(devserver, clock)
     await harness.seed_worker(701, "Wanda Worker")
     bot = harness.application.bot
     old = await bot.send_message(chat_id=701, text="Monday")
     clock.set(START + timedelta(hours=47))
-    in_step(devserver, clock)
     young = await bot.send_message(chat_id=701, text="Wednesday")
     clock.set(START + timedelta(hours=49))
-    in_step(devserver, clock)
     assert await bot.delete_messages(chat_id=701, message_ids=[old.message_id, young.message_id])
     by_id = {m.message_id: m for m in harness.state.chat_log(701)}
     assert not by_id[old.message_id].deleted and by_id[young.message_id].deleted

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from domain.work import Work
@@ -58,6 +60,32 @@ class CaselineContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], di
         if self.actor is None:
             raise PermissionError("update reached a handler without passing the access gate")
         return self.actor
+
+
+# How far behind our clock a message's date must be for the update to count as handled late
+# (after an outage, or replayed from the inbox). Telegram stamps whole seconds and its clock
+# and ours drift apart by a few; an update on time is handled within seconds of its date.
+LATE_AFTER = timedelta(minutes=1)
+
+
+def happened_at(update: Update, context: CaselineContext) -> datetime:
+    """When the worker did what this update carries: the message's date (its edit's, for
+    an edited message) when the update is handled late, else the clock's now.
+
+    An update handled after an outage must not take the time of the restart: a note sent
+    at 10:00 happened at 10:00, and two dialog steps sent two minutes apart are two
+    minutes apart however long the bot was down. On time, the clock (finer than Telegram's
+    whole seconds, and what every test moves) is used as before. A button press carries
+    no date of its own (its message's date is when the bot sent the buttons): the clock.
+    """
+    now = context.services.clock.now()
+    message = update.effective_message if update.callback_query is None else None
+    if message is None:
+        return now
+    sent = message.edit_date or message.date
+    if sent is None or now - sent <= LATE_AFTER:
+        return now
+    return sent
 
 
 def zone_of(context: CaselineContext) -> ZoneInfo:

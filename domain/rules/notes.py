@@ -6,7 +6,8 @@
   only be amended, and an amendment never touches the original.
 - A withdrawn note cannot be amended.
 - The same one-line note (author, client, kind, text) again within ten minutes is a
-  resend of the first, kept once: a one-liner has no draft to recognise it by.
+  resend of the first, kept once: a one-liner has no draft to recognise it by. Within ten
+  minutes of when the first was sent or when it was stored: after an outage the two differ.
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ def worth_saving(text: str, attachments: Sequence[object], dap: Sequence[str] | 
 
 
 def undoable(created_at: datetime, retracted_at: datetime | None, now: datetime) -> bool:
-    """Whether ↩ Undo still withdraws a note saved at `created_at`."""
+    """Whether ↩ Undo still withdraws a note saved at `created_at`.
+
+    From when it was stored, not when it happened: the minute is for the worker who has
+    just seen the note saved. A one-liner handled after an outage happened hours ago (its
+    message's date) but was saved, and shown with ↩ Undo, only now."""
     return retracted_at is None and now - created_at <= UNDO_WINDOW
 
 

@@ -174,13 +174,24 @@ async def goals_to_choose(work: Work, actor: Actor, client_id: int) -> list[Goal
 
 
 async def record_one_liner(
-    work: Work, actor: Actor, client_id: int | None, kind: InteractionType, text: str
+    work: Work,
+    actor: Actor,
+    client_id: int | None,
+    kind: InteractionType,
+    text: str,
+    *,
+    occurred_at: datetime | None = None,
 ) -> Saved[SavedNote] | AlreadySaved[SavedNote] | Refused | Invalid:
-    """`/note C-0042 phone: text`, saved at once as having happened now; the same text,
-    kind and client again within the resend window is the first note, kept once."""
+    """`/note C-0042 phone: text`, saved at once as having happened when it was sent
+    (`occurred_at`: the caller knows when that was, e.g. before an outage; None: now) and
+    stored now; the same text, kind and client again within the resend window is the
+    first note, kept once."""
     if len(text) > rules.TEXT_MAX:
         return Invalid("too_long")
     now = work.clock.now()
+    occurred = occurred_at or now
+    if not rules.happened(occurred, now):
+        return Invalid("future")
     async with work.transaction() as session:
         client = await clients.get_visible(session, actor, client_id) if client_id else None
         if client is None:
@@ -188,14 +199,15 @@ async def record_one_liner(
             return Refused()
         # A one-liner has no draft to recognise a resend by (the worker sending it again
         # after the bot went quiet, a phone retrying): the same text, kind and client by
-        # the same author a few minutes ago is that resend.
+        # the same author a few minutes before this one is that resend.
         earlier = await notes.same_recent(
             session,
             author_id=actor.id,
             client_id=client.id,
             kind=kind,
             text=text,
-            since=now - rules.RESEND_WINDOW,
+            sent_since=occurred - rules.RESEND_WINDOW,
+            stored_since=now - rules.RESEND_WINDOW,
         )
         if earlier is not None:
             return AlreadySaved(_saved(earlier, client))
@@ -204,7 +216,7 @@ async def record_one_liner(
             client=client,
             author_id=actor.id,
             interaction_type=kind,
-            occurred_at=now,
+            occurred_at=occurred,
             text=text,
             now=now,
         )
