@@ -97,8 +97,11 @@ async def test_updates_waiting_in_memory_at_a_sigkill_are_handled_after_the_rest
 
             await bot.start()
             stored = await _wait_for_notes(db, len(MARKERS))
-            # Each note is answered; once all are, nothing more is on its way.
+            # Each note is answered (one chat's answers are paced: a second apart after 3).
             await state.wait_until_delivered(timeout=WAIT)
+            await _until(
+                lambda: len([m for m in state.chat_log(701) if m.from_bot]) >= len(MARKERS)
+            )
             answers = [m.text for m in state.chat_log(701) if m.from_bot]
             stored = await _note_texts(db)
         finally:
