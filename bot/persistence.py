@@ -123,19 +123,24 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
         update writes its own worker's, in its own transaction) — in one transaction,
         joining the caller's. On failure the rows stay staged (under anything staged
         meanwhile) for the next call."""
-        async with self._write_lock:
-            conversations = _take(self._conversations, user_id)
-            staged = _take(self._data, user_id)
-            data = {
-                row: encoded
-                for row, value in staged.items()
-                if (encoded := self._encode(row, value))
-            }
-            if not conversations and not data:
-                return
-            now = self.clock.now()
-            try:
-                async with self.db.transaction() as session:
+        conversations: dict[tuple[str, str], Any] = {}
+        staged: dict[tuple[str, str], Any] = {}
+        data: dict[tuple[str, str], Any] = {}
+        try:
+            async with self.db.transaction() as session:
+                # The connection before the lock: an update's transaction holds its
+                # connection while it waits here, so whoever holds the lock must already
+                # have one too (with SQLite's one connection, the other order deadlocks).
+                await session.connection()
+                async with self._write_lock:
+                    conversations = _take(self._conversations, user_id)
+                    staged = _take(self._data, user_id)
+                    data = {
+                        row: encoded
+                        for row, value in staged.items()
+                        if (encoded := self._encode(row, value))
+                    }
+                    now = self.clock.now()
                     for (name, key), state in conversations.items():
                         await persistence_store.save_conversation(session, name, key, state, now)
                     for scope, key in data:
@@ -145,15 +150,15 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
                             await persistence_store.drop_data(session, scope, key)
                         else:
                             await persistence_store.save_data(session, scope, key, value, now)
-            except BaseException:
-                self._conversations = {**conversations, **self._conversations}
-                self._data = {**{row: staged[row] for row in data}, **self._data}
-                raise
-            for row, encoded in data.items():
-                if encoded is _DROP:
-                    self._written.pop(row, None)
-                else:
-                    self._written[row] = encoded
+        except BaseException:
+            self._conversations = {**conversations, **self._conversations}
+            self._data = {**{row: staged[row] for row in data}, **self._data}
+            raise
+        for row, encoded in data.items():
+            if encoded is _DROP:
+                self._written.pop(row, None)
+            else:
+                self._written[row] = encoded
 
     def _encode(self, row: tuple[str, str], value: object) -> Any:
         """The JSON to write for a staged value, `_DROP` to delete the row, or None
