@@ -35,7 +35,6 @@ import asyncio
 import bisect
 import contextlib
 import itertools
-import json
 import logging
 import math
 import time
@@ -43,10 +42,11 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
 
 from telegram import Bot
 from telegram.request import BaseRequest, RequestData
+
+from ui.wrapped_request import Call, WrappedRequest, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -311,48 +311,19 @@ def paced_method(name: str) -> bool:
     return name.startswith(_PACED_PREFIXES) and name not in _UNPACED
 
 
-class PacedRequest(BaseRequest):
+class PacedRequest(WrappedRequest):
     """A `BaseRequest` that takes a turn from ``budget`` for every call that sends or changes a
     message, at ``priority``, and survives a 429 by pausing the budget and trying again.
     Everything else passes straight to ``inner``. It can itself be wrapped again."""
 
     def __init__(self, inner: BaseRequest, budget: SendBudget, priority: Priority) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.budget = budget
         self.priority = priority
 
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    async def handle(
+        self, name: str, request_data: RequestData | None, call: Call
     ) -> tuple[int, bytes]:
-        async def call() -> tuple[int, bytes]:
-            return await self.inner.do_request(
-                url,
-                method,
-                request_data,
-                read_timeout=read_timeout,
-                write_timeout=write_timeout,
-                connect_timeout=connect_timeout,
-                pool_timeout=pool_timeout,
-            )
-
-        name = url.rsplit("/", 1)[-1]
         if not paced_method(name):
             return await call()
         chat_id = _chat_id(request_data)
@@ -374,17 +345,6 @@ def paced(inner: BaseRequest, budget: SendBudget | None, priority: Priority) -> 
     """``inner`` paced by ``budget``, or ``inner`` itself without one (tests and benchmarks
     that run uncapped)."""
     return inner if budget is None else PacedRequest(inner, budget, priority)
-
-
-def retry_after(code: int, payload: bytes) -> float | None:
-    """The seconds a 429 asks to wait, or None if this is not a 429."""
-    if code != 429:
-        return None
-    try:
-        value = json.loads(payload)["parameters"]["retry_after"]
-        return max(0.0, float(value))
-    except (ValueError, KeyError, TypeError):
-        return 1.0  # a 429 without its parameters: Telegram's smallest wait
 
 
 def _chat_id(request_data: RequestData | None) -> int | None:

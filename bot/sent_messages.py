@@ -22,13 +22,13 @@ import logging
 import time
 from collections import deque
 from datetime import datetime
-from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
 from domain.clock import Clock
 from storage import bot_messages
 from storage.db import Database, in_session
+from ui.wrapped_request import Call, WrappedRequest
 
 log = logging.getLogger(__name__)
 
@@ -88,49 +88,22 @@ class SentLog:
             return 0
 
 
-class RecordingRequest(BaseRequest):
+class RecordingRequest(WrappedRequest):
     """A `BaseRequest` that passes every call to `inner` and notes the messages sent."""
 
     def __init__(self, inner: BaseRequest, sent: SentLog) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.sent = sent
 
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    async def handle(
+        self, name: str, request_data: RequestData | None, call: Call
     ) -> tuple[int, bytes]:
-        code, payload = await self.inner.do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
-        if code == 200:
-            name = url.rsplit("/", 1)[-1]
-            if name.startswith(_PREFIXES) and name not in _NOT_MESSAGES:
-                try:
-                    self._notice(payload, request_data)
-                except Exception as error:  # recording must never break an answer
-                    log.warning("could not note a sent message: %s", type(error).__name__)
+        code, payload = await call()
+        if code == 200 and name.startswith(_PREFIXES) and name not in _NOT_MESSAGES:
+            try:
+                self._notice(payload, request_data)
+            except Exception as error:  # recording must never break an answer
+                log.warning("could not note a sent message: %s", type(error).__name__)
         return code, payload
 
     def _notice(self, payload: bytes, request_data: RequestData | None) -> None:

@@ -25,16 +25,17 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
+
+from ui.wrapped_request import Call, WrappedRequest, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ Hook = Callable[[int], None]
 class _Held:
     method: str
     parameters: dict[str, Any]
-    send: Callable[[], Awaitable[tuple[int, bytes]]]
+    send: Call
     on_sent: list[Hook] = field(default_factory=list)
 
 
@@ -143,18 +144,11 @@ async def _sent_once_more_if_need_be(held: _Held) -> tuple[int, bytes]:
         return await held.send()
     if code == 429 or code >= 500:
         log.info("answer %s failed once (%s): trying again", held.method, code)
-        if code == 429:
-            await asyncio.sleep(min(_retry_after(payload), MAX_RETRY_AFTER))
+        wait = retry_after(code, payload)
+        if wait is not None:
+            await asyncio.sleep(min(wait, MAX_RETRY_AFTER))
         return await held.send()
     return code, payload
-
-
-def _retry_after(payload: bytes) -> float:
-    try:
-        parameters = json.loads(payload).get("parameters") or {}
-        return float(parameters.get("retry_after", 1))
-    except (ValueError, AttributeError, TypeError):
-        return 1.0
 
 
 def _description(payload: bytes) -> str:
@@ -224,47 +218,16 @@ def _stand_in(method: str, parameters: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "result": True}
 
 
-class DeferringRequest(BaseRequest):
+class DeferringRequest(WrappedRequest):
     """The application bot's request: inside an update, calls that the worker would see
     are held for `UpdateWork.deliver`; everything else passes through."""
 
-    def __init__(self, inner: BaseRequest) -> None:
-        self.inner = inner
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    async def handle(
+        self, name: str, request_data: RequestData | None, call: Call
     ) -> tuple[int, bytes]:
-        send = partial(
-            self.inner.do_request,
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
-        name = url.rsplit("/", 1)[-1]
         work = current()
         if work is None or not name.startswith(_HELD_PREFIXES):
-            return await send()
+            return await call()
         parameters = request_data.parameters if request_data is not None else {}
-        work.hold(_Held(name, parameters, send))
+        work.hold(_Held(name, parameters, call))
         return 200, json.dumps(_stand_in(name, parameters)).encode()
