@@ -46,7 +46,7 @@ from enum import IntEnum
 from telegram import Bot
 from telegram.request import BaseRequest, RequestData
 
-from ui.wrapped_request import Call, WrappedRequest, retry_after
+from ui.wrapped_request import Call, WrappedRequest, chat_id_of, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -326,7 +326,8 @@ class PacedRequest(WrappedRequest):
     ) -> tuple[int, bytes]:
         if not paced_method(name):
             return await call()
-        chat_id = _chat_id(request_data)
+        # No chat (an @channel name, an inline message): the overall limit only.
+        chat_id = chat_id_of(request_data)
         ticket = self.budget.ticket()
         for attempt in range(MAX_RETRIES + 1):
             async with self.budget.turn(chat_id, self.priority, ticket):
@@ -345,15 +346,6 @@ def paced(inner: BaseRequest, budget: SendBudget | None, priority: Priority) -> 
     """``inner`` paced by ``budget``, or ``inner`` itself without one (tests and benchmarks
     that run uncapped)."""
     return inner if budget is None else PacedRequest(inner, budget, priority)
-
-
-def _chat_id(request_data: RequestData | None) -> int | None:
-    value = request_data.parameters.get("chat_id") if request_data is not None else None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return None  # an @channel name or an inline message: the overall limit only
 
 
 def budget_of(bot: Bot) -> SendBudget | None:

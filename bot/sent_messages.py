@@ -28,7 +28,7 @@ from telegram.request import BaseRequest, RequestData
 from domain.clock import Clock
 from storage import bot_messages
 from storage.db import Database, in_session
-from ui.wrapped_request import Call, WrappedRequest
+from ui.wrapped_request import Call, WrappedRequest, chat_id_of
 
 log = logging.getLogger(__name__)
 
@@ -118,14 +118,6 @@ class RecordingRequest(WrappedRequest):
                 continue
             # copyMessage(s) answers with the id alone: the chat is the one asked for.
             # Private chats have the user's (positive) id; groups and channels are negative.
-            chat_id = _int(request_data.parameters.get("chat_id")) if request_data else None
+            chat_id = chat_id_of(request_data)
             if chat_id is not None and chat_id > 0:
                 self.sent.note(chat_id, item["message_id"])
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return None

@@ -35,7 +35,7 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.request import RequestData
 
-from ui.wrapped_request import Call, WrappedRequest, retry_after
+from ui.wrapped_request import Call, WrappedRequest, chat_id_of, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -197,20 +197,17 @@ def after_commit(action: Callable[[], object]) -> None:
         work.after_commit.append(action)
 
 
-def remember_sent_id(hook: Hook) -> bool:
-    """Call `hook` with the real id of the message just sent, once it is out. False when
-    the send was not held (outside an update): its result already has the real id."""
+def remember_sent_id(hook: Hook) -> None:
+    """Call `hook` with the real id of the message just sent, once it is out. Nothing to
+    do when the send was not held (outside an update): its result has the real id."""
     work = current()
-    if work is None or not work.held:
-        return False
-    work.held[-1].on_sent.append(hook)
-    return True
+    if work is not None and work.held:
+        work.held[-1].on_sent.append(hook)
 
 
-def _stand_in(method: str, parameters: dict[str, Any]) -> dict[str, Any]:
+def _stand_in(method: str, request_data: RequestData | None) -> dict[str, Any]:
     if method.startswith(_SENDS_A_MESSAGE):
-        chat_id = parameters.get("chat_id")
-        chat = int(chat_id) if isinstance(chat_id, int | str) else 0
+        chat = chat_id_of(request_data) or 0
         message = {"message_id": _STAND_IN_ID, "date": int(time.time())}
         return {"ok": True, "result": {**message, "chat": {"id": chat, "type": "private"}}}
     if method == "copyMessage":
@@ -230,4 +227,4 @@ class DeferringRequest(WrappedRequest):
             return await call()
         parameters = request_data.parameters if request_data is not None else {}
         work.hold(_Held(name, parameters, call))
-        return 200, json.dumps(_stand_in(name, parameters)).encode()
+        return 200, json.dumps(_stand_in(name, request_data)).encode()

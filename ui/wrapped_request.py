@@ -69,3 +69,14 @@ def retry_after(code: int, payload: bytes) -> float | None:
         return max(0.0, float(value))
     except (ValueError, KeyError, TypeError):
         return 1.0  # a 429 without its parameters: Telegram's smallest wait
+
+
+def chat_id_of(request_data: RequestData | None) -> int | None:
+    """The numeric chat a call is addressed to; None for an @channel name, an inline
+    message or a call without a chat."""
+    value = request_data.parameters.get("chat_id") if request_data is not None else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None
