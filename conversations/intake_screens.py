@@ -29,7 +29,7 @@ from conversations.intake_steps import (
     short,
     title,
 )
-from conversations.live import keep_live_id
+from conversations.live import present
 from domain.results import Gone
 from domain.usecases import intake as usecase
 from storage import intake as store
@@ -37,7 +37,7 @@ from storage.models import ClientStatus
 from ui import texts
 from ui.callbacks import unpack
 from ui.context import CaselineContext, zone_of
-from ui.replies import answer, edit_pressed
+from ui.replies import answer
 
 RESUME, QUESTION, OFFER, SUMMARY, GOALS = range(5)
 
@@ -75,26 +75,9 @@ async def send(
     fresh: bool = False,
 ) -> None:
     """Edit the live message after a press on it; else strip its buttons and send anew."""
-    query = update.callback_query
-    live = draft.msg
-    if (
-        not fresh
-        and query is not None
-        and query.message is not None
-        and query.message.message_id == live
-    ):
-        await edit_pressed(query, text, keyboard)
-        return
-    if live:
-        try:
-            await context.bot.edit_message_reply_markup(
-                update.effective_chat.id, live, reply_markup=None
-            )
-        except BadRequest:
-            pass  # already without buttons, or gone
-    sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
-    draft.msg = sent.message_id
-    keep_live_id(context, DRAFT, "msg")
+    draft.msg = await present(
+        update, context, draft.msg, text, keyboard, new=fresh, kept_in=DRAFT, field="msg"
+    )
 
 
 async def strip(update: Update) -> None:

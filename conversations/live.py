@@ -2,8 +2,8 @@
 
 A press on the live message edits it in place; otherwise (typed text, or `new`) the
 previous live message loses its buttons and a fresh one goes below, so no stale button
-is left to press by mistake. Used by /plan and /review; the dialog keeps the live
-message's id in its draft.
+is left to press by mistake. Used by /note, /intake, /plan and /review; the dialog keeps
+the live message's id in its draft.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ async def present(
     *,
     new: bool = False,
     kept_in: str,
+    field: str = "live",
 ) -> int | None:
     """Show `text` as the dialog's live message; returns the live message's id (a new
-    one's real id reaches the draft stored under `kept_in` once it is out)."""
+    one's real id reaches `field` of the draft stored under `kept_in` once it is out)."""
     query = update.callback_query
     if (
         not new
@@ -41,7 +42,7 @@ async def present(
     message = update.effective_message
     assert message is not None
     sent = await message.reply_text(text, reply_markup=keyboard)
-    keep_live_id(context, kept_in, "live")
+    keep_live_id(context, kept_in, field)
     return sent.message_id
 
 

@@ -27,7 +27,6 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -38,7 +37,7 @@ from telegram.ext import (
 
 from conversations import cards, drafts
 from conversations.common import confirm_saved, conversation, text_expected
-from conversations.live import keep_live_id
+from conversations.live import present
 from conversations.note_draft import NoteDraft
 from conversations.note_oneliner import UNDO_PREFIX, one_liner, show_saved, undo_pressed
 from conversations.pickers import (
@@ -60,7 +59,7 @@ from storage.notes import Attachment
 from ui import texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at, zone_of
-from ui.replies import answer, edit_pressed, remove_keyboard
+from ui.replies import answer, remove_keyboard
 from ui.timefmt import short_datetime
 
 (
@@ -298,20 +297,9 @@ async def _show_card(update: Update, context: CaselineContext, draft: NoteDraft)
     Keeps `draft` (with the card's revision) before anything is sent."""
     text, keyboard = _card(draft, zone_of(context))
     _keep(context, draft)
-    query = update.callback_query
-    if query is not None and query.message is not None and query.message.message_id == draft.card:
-        await edit_pressed(query, text, keyboard)
-        return COMPOSE
-    if draft.card:
-        try:
-            await context.bot.edit_message_reply_markup(
-                update.effective_chat.id, draft.card, reply_markup=None
-            )
-        except BadRequest:
-            pass  # already gone or unchanged: nothing to tidy
-    sent = await update.effective_message.reply_text(text, reply_markup=keyboard)
-    draft.card = sent.message_id
-    keep_live_id(context, DRAFT, "card")
+    draft.card = await present(
+        update, context, draft.card, text, keyboard, kept_in=DRAFT, field="card"
+    )
     _keep(context, draft)
     return COMPOSE
 
