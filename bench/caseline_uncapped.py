@@ -10,9 +10,8 @@ python -m bench.caseline_uncapped``
 
 from __future__ import annotations
 
-from telegram import Update
-
 from bot.app import build_application
+from bot.inbox import run_polling
 from domain.settings import load_settings
 from storage.db import Database
 
@@ -21,7 +20,9 @@ def main() -> None:
     settings = load_settings()
     db = Database(settings.database_url)
     application = build_application(settings, db, rate_limiter=False, dispose_db=True)
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    # The same polling loop as `caseline run` (one inbox INSERT per fetched batch), not
+    # PTB's Updater, whose queue stores each update on its own.
+    run_polling(application, db, application.bot_data["services"].clock)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import CursorResult, Result, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +23,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+# A pooled PostgreSQL connection unused for this long is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 5.0
 
 
 class DatabaseURLError(ValueError):
@@ -42,7 +46,9 @@ def async_url(url: str) -> URL:
     return parsed.set(drivername=ASYNC_DRIVERS[backend])
 
 
-def create_engine(url: str, **kwargs: object) -> AsyncEngine:
+def create_engine(
+    url: str, *, ping_after_idle: float = PING_AFTER_IDLE_SECONDS, **kwargs: object
+) -> AsyncEngine:
     parsed = async_url(url)
     # Client names travel as SQL parameters; errors and logs must not show them.
     kwargs.setdefault("hide_parameters", True)
@@ -50,7 +56,6 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     if parsed.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_pre_ping", True)
     elif _one_connection(parsed):
         # SQLite has one writer. With a pool, concurrent transactions of this process
         # fight for that lock in SQLite's busy handler, which sleeps and retries: the
@@ -62,8 +67,36 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    elif not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine, ping_after_idle)
     event.listen(engine.sync_engine, "before_cursor_execute", _scrub_parameters, retval=True)
     return engine
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Pessimistic disconnect handling where a dead connection is likely: one that sat in
+    the pool (a PostgreSQL restart, a firewall dropping idle sockets). SQLAlchemy's
+    pool_pre_ping pings at every checkout, which on asyncpg is three round trips (BEGIN,
+    a query, ROLLBACK) per transaction; under load connections are never idle and a
+    disconnect in use still invalidates the whole pool. A failed ping raises SQLAlchemy's
+    documented DisconnectionError: the pool connects anew and goes on."""
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    def stamp(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError(type(error).__name__) from error
+
+    event.listen(pool, "checkin", stamp)
+    event.listen(pool, "checkout", ping)
 
 
 def _one_connection(parsed: URL) -> bool:
@@ -179,7 +212,7 @@ class NestedSessionError(RuntimeError):
 class Database:
     """Owns the engine; hands out one session per unit of work."""
 
-    def __init__(self, url: str, **engine_kwargs: object) -> None:
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
@@ -47,9 +47,12 @@ async def claim(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """True the first time an update id is handled. The stored JSON goes with the claim:
     a handled update is only an id kept against redelivery. An update that never went
     through the inbox is claimed by inserting it handled."""
+    # On the table, not the ORM entity: no inbox row is ever loaded as an object, and an
+    # ORM UPDATE first looks for them in the session (~0.3 ms of CPU on every update).
+    inbox = cast(Table, InboxUpdate.__table__)
     result = await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.handled_at.is_(None))
+        update(inbox)
+        .where(inbox.c.update_id == update_id, inbox.c.handled_at.is_(None))
         .values(handled_at=now, payload=None)
     )
     if affected(result):
