@@ -22,7 +22,7 @@ from telegram.ext import BasePersistence, PersistenceInput
 
 from domain.clock import Clock
 from storage import persistence_store
-from storage.db import Database
+from storage.db import Database, when_ended
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +121,18 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
     async def write_pending(self, user_id: int | None = None) -> None:
         """What is staged since the last call — only `user_id`'s rows when given (an
         update writes its own worker's, in its own transaction) — in one transaction,
-        joining the caller's. On failure the rows stay staged (under anything staged
-        meanwhile) for the next call."""
+        joining the caller's. Rows count as written once that transaction commits; if it
+        does not (here or in the caller), they are staged again, under anything staged
+        meanwhile, for the next call."""
         conversations: dict[tuple[str, str], Any] = {}
         staged: dict[tuple[str, str], Any] = {}
         data: dict[tuple[str, str], Any] = {}
+        hooked = False
+
+        def restage() -> None:
+            self._conversations = {**conversations, **self._conversations}
+            self._data = {**{row: staged[row] for row in data}, **self._data}
+
         try:
             async with self.db.transaction() as session:
                 # The connection before the lock: an update's transaction holds its
@@ -150,10 +157,16 @@ class SQLPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
                             await persistence_store.drop_data(session, scope, key)
                         else:
                             await persistence_store.save_data(session, scope, key, value, now)
+                    when_ended(
+                        session, committed=lambda: self._mark_written(data), not_committed=restage
+                    )
+                    hooked = True
         except BaseException:
-            self._conversations = {**conversations, **self._conversations}
-            self._data = {**{row: staged[row] for row in data}, **self._data}
+            if not hooked:
+                restage()
             raise
+
+    def _mark_written(self, data: dict[tuple[str, str], Any]) -> None:
         for row, encoded in data.items():
             if encoded is _DROP:
                 self._written.pop(row, None)

@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -171,6 +171,31 @@ def _scrub_parameters(
     executemany: bool,
 ) -> tuple[str, Any]:
     return statement, without_nul(parameters)
+
+
+def when_ended(
+    session: AsyncSession, *, committed: Callable[[], None], not_committed: Callable[[], None]
+) -> None:
+    """Call `committed` once the session's transaction has committed, or `not_committed`
+    if it ended otherwise (rolled back, or its COMMIT failed): for what joins a caller's
+    transaction and cannot know at the end of its own block whether its writes stand."""
+    sync = session.sync_session
+    done = False
+    ok = False
+
+    def on_commit(_session: Any) -> None:
+        nonlocal ok
+        ok = True
+
+    def on_end(_session: Any, transaction: Any) -> None:
+        nonlocal done
+        if transaction.parent is not None or done:
+            return
+        done = True  # told once; the listeners go with the session
+        (committed if ok else not_committed)()
+
+    event.listen(sync, "after_commit", on_commit)
+    event.listen(sync, "after_transaction_end", on_end)
 
 
 def affected(result: Result[Any]) -> int:

@@ -105,6 +105,56 @@ async def test_a_step_and_its_draft_are_stored_together_or_not_at_all(harness, e
     assert "Rosa Parks" in str(drafts)
 
 
+# A real fault at COMMIT: every draft written inserts a row whose deferred foreign key
+# is checked only when the transaction commits, and fails then.
+_FAIL_AT_COMMIT = {
+    "sqlite": [
+        "CREATE TABLE t_parent (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE t_child (parent INTEGER REFERENCES t_parent (id) "
+        "DEFERRABLE INITIALLY DEFERRED)",
+        *(
+            f"CREATE TRIGGER fail_{verb} AFTER {verb} ON persisted_data "
+            "BEGIN INSERT INTO t_child VALUES (-1); END"
+            for verb in ("INSERT", "UPDATE")
+        ),
+    ],
+    "postgresql": [
+        "CREATE TABLE t_parent (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE t_child (parent INTEGER REFERENCES t_parent (id) "
+        "DEFERRABLE INITIALLY DEFERRED)",
+        "CREATE FUNCTION fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN INSERT INTO t_child VALUES (-1); RETURN NEW; END $$",
+        "CREATE TRIGGER fail_at_commit AFTER INSERT OR UPDATE ON persisted_data "
+        "FOR EACH ROW EXECUTE FUNCTION fail_at_commit()",
+    ],
+}
+_COMMIT_AGAIN = {
+    "sqlite": ["DROP TRIGGER fail_INSERT", "DROP TRIGGER fail_UPDATE"],
+    "postgresql": ["DROP TRIGGER fail_at_commit ON persisted_data"],
+}
+
+
+async def test_a_step_whose_commit_failed_is_written_by_the_next_update(harness, errors):
+    """The step's rows were written inside the update's transaction, then its COMMIT
+    failed: they are not taken for stored (the draft unchanged since would never be
+    written again), but staged anew and written with the worker's next update."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await wanda.send("/newclient")
+    await _execute(harness.db, _FAIL_AT_COMMIT[harness.db.dialect])
+    reply = await wanda.send("Rosa Parks")
+    assert [m.text for m in reply] == [texts.ERROR]
+    states, drafts = await _stored_steps(harness.db)
+    assert states == [{"state": 0}]
+    assert all("Rosa Parks" not in str(data) for data in drafts)
+    assert errors.records
+
+    await _execute(harness.db, _COMMIT_AGAIN[harness.db.dialect])
+    await wanda.send("/help")
+    states, drafts = await _stored_steps(harness.db)
+    assert states == [{"state": 1}]
+    assert "Rosa Parks" in str(drafts)
+
+
 async def test_a_step_that_could_not_be_stored_is_never_shown_on_a_card(harness, errors):
     """Answers go out after the update's transaction commits: a step the database refused
     is answered with the apology, never with a card showing what was not stored; after a
