@@ -321,6 +321,10 @@ class PacedRequest(WrappedRequest):
         self.budget = budget
         self.priority = priority
 
+    @property
+    def waits_out_429(self) -> bool:
+        return True
+
     async def handle(
         self, name: str, request_data: RequestData | None, call: Call
     ) -> tuple[int, bytes]:

@@ -438,3 +438,20 @@ async def test_a_burst_of_answers_and_reminders_arrives_without_a_single_429(
         assert harness.state.stats["429"] == 0
     finally:
         await harness.stop()
+
+
+async def test_a_429_is_waited_out_in_one_place(devserver, db, db_url, clock):
+    """Through the real Application with its sending budget: an answer refused with 429
+    again and again is tried MAX_RETRIES more times by the budget, which waits each out,
+    and not once more by the held answers on top (which would also wait, out of turn)."""
+    from tests.harness import BotHarness
+
+    harness = BotHarness(server=devserver, db=db, db_url=db_url, clock=clock, rate_limiter=True)
+    await harness.start()
+    try:
+        wanda = await harness.seed_worker(701, "Wanda Worker")
+        harness.state.inject_fault("sendMessage", count=10, status=429, retry_after=0)
+        assert await wanda.send("/help") == []
+        assert harness.state.stats["429"] == MAX_RETRIES + 1
+    finally:
+        await harness.stop()

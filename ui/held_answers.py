@@ -57,6 +57,8 @@ class _Held:
     method: str
     parameters: dict[str, Any]
     send: Call
+    # Not when the call goes through the sending budget, which waited 429s out already.
+    retry_429: bool = True
     on_sent: list[Hook] = field(default_factory=list)
 
 
@@ -135,14 +137,15 @@ class UpdateWork:
 
 async def _sent_once_more_if_need_be(held: _Held) -> tuple[int, bytes]:
     """Telegram's answer to a held call, tried a second time after a failure of the
-    moment (a 5xx, a dropped connection, a 429 waited out): the update is committed, so
-    its answer is worth a second try, and the worker does not repeat a step that stood."""
+    moment (a 5xx, a dropped connection, a 429 waited out where nothing below does): the
+    update is committed, so its answer is worth a second try, and the worker does not
+    repeat a step that stood."""
     try:
         code, payload = await held.send()
     except (TelegramError, OSError) as error:
         log.info("answer %s failed once (%s): trying again", held.method, type(error).__name__)
         return await held.send()
-    if code == 429 or code >= 500:
+    if code >= 500 or (code == 429 and held.retry_429):
         log.info("answer %s failed once (%s): trying again", held.method, code)
         wait = retry_after(code, payload)
         if wait is not None:
@@ -226,5 +229,5 @@ class DeferringRequest(WrappedRequest):
         if work is None or not name.startswith(_HELD_PREFIXES):
             return await call()
         parameters = request_data.parameters if request_data is not None else {}
-        work.hold(_Held(name, parameters, call))
+        work.hold(_Held(name, parameters, call, retry_429=not self.waits_out_429))
         return 200, json.dumps(_stand_in(name, request_data)).encode()

@@ -25,6 +25,12 @@ class WrappedRequest(BaseRequest):
     def read_timeout(self) -> float | None:
         return self.inner.read_timeout
 
+    @property
+    def waits_out_429(self) -> bool:
+        """True when some layer below already waits out flood control and tries again
+        (bot/pacing.py): a layer above must not try a refused call again on its own."""
+        return bool(getattr(self.inner, "waits_out_429", False))
+
     async def initialize(self) -> None:
         await self.inner.initialize()
 
