@@ -277,7 +277,11 @@ async def drive(
     async def worker(user_id: int, pause: random.Random) -> None:
         n = 0
         if think:
-            await asyncio.sleep(pause.uniform(0, 2 * think))  # not all at once
+            # As if each worker had been at it all along (an exponential think is
+            # memoryless): the offered rate is 60/think from the first second. Starting
+            # them uniformly over 2 × think added workers/2·think of first messages on top
+            # of the steady rate, which peaked at ~30/s: the window's limit, not ~20/s.
+            await asyncio.sleep(pause.expovariate(1 / think))
         while not stop.is_set():
             n += 1
             code = codes[user_id][n % len(codes[user_id])]
