@@ -1,0 +1,123 @@
+"""CPU per update through the real Application, in one process, optionally profiled.
+
+    python -m bench.update_cpu [--postgres URL] [--updates 1500] [--profile FILE]
+
+`bench.throughput` says how much CPU an answer costs next to the echo bot; this says where
+it goes. The application `caseline run` builds (unpaced) handles `--updates` updates one
+after another — a `/note C-xxxx …` one-liner, every fourth one `/today` — each stored in the
+inbox as a batch of one first, as the poller does; its answers go over real HTTP to the dev
+Bot API server in its own process. Printed: this process's CPU per update (all threads, so
+aiosqlite's counts). `--profile FILE` writes a cProfile of the measured updates
+(`python -m pstats FILE`; cProfile roughly doubles the CPU, read the shares).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import time
+from typing import Any
+
+from bench.common import cleanup, devserver, machine, migrate, scratch_postgres, sqlite_url, workdir
+from bench.throughput import KINDS, seed
+from devserver.client import DevServerClient
+
+TOKEN = "4242:UPDATECPU"
+WORKERS = 20
+WARMUP = 100
+
+
+def _message(update_id: int, user_id: int, text: str) -> dict[str, Any]:
+    command = text.split()[0]
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "W"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "W"},
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        },
+    }
+
+
+async def measure(root: str, url: str, updates: int, profile: str | None) -> float:
+    from telegram import Update
+
+    from bot import inbox
+    from bot.app import build_application
+    from domain.settings import load_settings
+    from storage.db import Database
+
+    codes = await seed(url, WORKERS)
+    async with DevServerClient(root, TOKEN) as client:
+        for user_id in codes:
+            await client.user(user_id, f"W{user_id}")
+    settings = load_settings(
+        {
+            "CASELINE_BOT_TOKEN": TOKEN,
+            "CASELINE_BOT_API_URL": f"{root}/bot",
+            "CASELINE_DATABASE_URL": url,
+            "CASELINE_TIMEZONE": "UTC",
+        }
+    )
+    db = Database(url)
+    application = build_application(settings, db, rate_limiter=False, scheduler=False)
+    await application.initialize()
+    clock = application.bot_data["services"].clock
+    users = list(codes)
+
+    async def one(n: int) -> None:
+        user_id = users[n % len(users)]
+        code = codes[user_id][n % len(codes[user_id])]
+        text = "/today" if n % 4 == 0 else f"/note {code} {KINDS[n % 4]} checked meds {n}"
+        update = Update.de_json(_message(10_000 + n, user_id, text), application.bot)
+        await inbox.store(db, clock, [update])
+        await application.process_update(update)
+
+    try:
+        for n in range(WARMUP):
+            await one(n)
+        profiler = cProfile.Profile() if profile else None
+        started = time.process_time()
+        if profiler is not None:
+            profiler.enable()
+        for n in range(WARMUP, WARMUP + updates):
+            await one(n)
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        return (time.process_time() - started) / updates * 1000
+    finally:
+        await application.shutdown()
+        await db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", help="PostgreSQL URL: a scratch database is made beside it")
+    parser.add_argument("--updates", type=int, default=1500)
+    parser.add_argument("--profile", help="write a cProfile of the measured updates here")
+    args = parser.parse_args()
+    work = workdir("update-cpu")
+    try:
+        with devserver(work) as root:
+            if args.postgres:
+                with scratch_postgres(args.postgres) as url:
+                    migrate(url)
+                    cpu = asyncio.run(measure(root, url, args.updates, args.profile))
+            else:
+                url = sqlite_url(work / "bench.db")
+                migrate(url)
+                cpu = asyncio.run(measure(root, url, args.updates, args.profile))
+    finally:
+        cleanup(work)
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"\n{machine()}; database: {database}; {args.updates} updates, one after another")
+    print(f"CPU per update: {cpu:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
