@@ -13,7 +13,6 @@ from domain.results import AlreadySaved, Refused, Saved
 from domain.rules.roles import invitable_roles
 from domain.usecases.clients import caseload_page
 from domain.usecases.invites import THROTTLED, THROTTLED_AGAIN, invite_colleague, join_team
-from storage import clients
 from storage.invites import RedeemStatus
 from ui import texts, views
 from ui.callbacks import pack, pattern, unpack
@@ -90,12 +89,8 @@ async def client_command(update: Update, context: CaselineContext) -> None:
     if not context.args:
         await update.effective_message.reply_text(texts.CLIENT_CODE_NEEDED)
         return
-    text = " ".join(context.args)
-    client_id = clients.parse_code(text)
-    if client_id is None:
-        await update.effective_message.reply_text(texts.client_not_found(text[:30]))
-        return
-    await open_client(update, context, client_id)
+    # A code, or a name or part of one (several matches: the worker chooses).
+    await show_client(update, context, " ".join(context.args)[:100])
 
 
 async def open_client(

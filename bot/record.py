@@ -32,17 +32,18 @@ from conversations import discharge
 from domain.results import Refused, Saved
 from domain.usecases.clients import (
     ROLE_REFUSED,
+    ClientHistory,
+    ClientRef,
     history_page,
     reopen_client,
     transfer_choice,
     transfer_client,
 )
-from storage import clients
 from storage.history import Event
 from storage.models import Role
 from ui import texts
 from ui.callbacks import pack, read_ids, unpack
-from ui.client_card import back_to_card, say_not_found, show_client
+from ui.client_card import back_to_card, say_not_found, say_not_one, show_client
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.splitting import CHUNK, pack_blocks, telegram_length
@@ -82,12 +83,8 @@ async def history_command(update: Update, context: CaselineContext) -> None:
     if not context.args:
         await update.effective_message.reply_text(texts.HISTORY_CODE_NEEDED)
         return
-    typed = " ".join(context.args)
-    client_id = clients.parse_code(typed)
-    if client_id is None:
-        await update.effective_message.reply_text(texts.client_not_found(typed[:30]))
-        return
-    await show_history(update, context, client_id, 0)
+    # A code, or a name or part of one (several matches: the worker chooses).
+    await show_history(update, context, " ".join(context.args)[:100], 0)
 
 
 async def history_pressed(update: Update, context: CaselineContext) -> None:
@@ -98,11 +95,11 @@ async def history_pressed(update: Update, context: CaselineContext) -> None:
     await show_history(update, context, ids[0], ids[1])
 
 
-async def show_history(update: Update, context: CaselineContext, client_id: int, page: int) -> None:
+async def show_history(update: Update, context: CaselineContext, ref: ClientRef, page: int) -> None:
     """One page of the client's timeline, newest first; each look is audited."""
-    history = await history_page(context.services, context.require_actor(), client_id, page)
-    if isinstance(history, Refused):
-        await say_not_found(update, client_id)
+    history = await history_page(context.services, context.require_actor(), ref, page)
+    if not isinstance(history, ClientHistory):
+        await say_not_one(update, history, ref, lambda client: pack("hi", "p", f"{client.id}:0"))
         return
     client = history.client
     zone = zone_of(context)

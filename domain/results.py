@@ -65,3 +65,18 @@ class Confirm(Generic[T]):
 
     question: str
     about: T
+
+
+@dataclass(frozen=True, slots=True)
+class Several(Generic[T]):
+    """What the worker typed fits more than one record they may see: they choose."""
+
+    choices: list[T]
+
+
+@dataclass(frozen=True, slots=True)
+class NoneCalled:
+    """What the worker typed (a name, not a code) fits no record they may see. Unlike
+    Refused it names no record, so there is no attempt on one to audit."""
+
+    typed: str

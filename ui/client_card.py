@@ -10,44 +10,69 @@ nothing here reads the database.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from domain.results import Refused
+from domain.results import NoneCalled, Refused, Several
 from domain.rules import roles
-from domain.usecases.clients import look_at_client
+from domain.usecases.clients import ClientRef, look_at_client
 from storage.caseload import CardFacts
-from storage.models import ClientStatus
+from storage.clients import parse_code
+from storage.models import Client, ClientStatus
 from storage.workers import Actor
 from ui import texts
 from ui.callbacks import pack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.timefmt import days_ago
-from ui.views import View
+from ui.views import View, button_label
 
 GOALS_SHOWN = 5
 NOTE_LINE_MAX = 80
 
 
 async def show_client(
-    update: Update, context: CaselineContext, client_id: int, *, toast: str | None = None
+    update: Update, context: CaselineContext, ref: ClientRef, *, toast: str | None = None
 ) -> None:
     """The full client card if the actor may see the client (the look, or the refusal,
-    is audited by the use case); `toast` answers the button press that led here."""
+    is audited by the use case); `toast` answers the button press that led here. A typed
+    name that fits several clients asks which one."""
     actor = context.require_actor()
-    facts = await look_at_client(context.services, actor, client_id)
-    if isinstance(facts, Refused):
-        await say_not_found(update, client_id)
+    facts = await look_at_client(context.services, actor, ref)
+    if not isinstance(facts, CardFacts):
+        await say_not_one(update, facts, ref, lambda client: pack("cl", "o", client.id))
         return
     await answer(update, toast)
     await show(update, card_view(facts, actor, context.services.clock.now(), zone_of(context)))
 
 
-async def say_not_found(update: Update, client_id: int | None) -> None:
+async def say_not_one(
+    update: Update,
+    result: Several[Client] | NoneCalled | Refused,
+    ref: ClientRef,
+    button: Callable[[Client], str],
+) -> None:
+    """When a reference to a client did not come down to one the actor may see: the
+    clients a typed name fits as buttons (`button` gives each one's callback data), no
+    client by that name, or the answer to a code or button they may not see."""
+    if isinstance(result, Several):
+        rows = [
+            [InlineKeyboardButton(button_label(f"{c.code} · {c.name}"), callback_data=button(c))]
+            for c in result.choices
+        ]
+        await show(update, View(texts.clients_called(str(ref)), InlineKeyboardMarkup(rows)))
+    elif isinstance(result, NoneCalled):
+        await show(update, View(texts.no_client_called(result.typed)))
+    else:
+        await say_not_found(update, ref)
+
+
+async def say_not_found(update: Update, ref: ClientRef) -> None:
     """The one answer to a client the actor may not see or that is not there."""
+    client_id = parse_code(ref) if isinstance(ref, str) else ref
     code = f"C-{client_id:04d}" if client_id is not None else "?"
     if update.callback_query is not None:
         await answer(update, html.unescape(texts.client_not_found(code)), alert=True)

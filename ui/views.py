@@ -26,7 +26,7 @@ class View:
     keyboard: InlineKeyboardMarkup | None = None
 
 
-def _label(text: str) -> str:
+def button_label(text: str) -> str:
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
 
@@ -39,7 +39,7 @@ def caseload(page: CaseloadPage, now: datetime, zone: ZoneInfo) -> View:
         rows.append(
             [
                 InlineKeyboardButton(
-                    _label(f"{client.code} · {client.name} · {seen}"),
+                    button_label(f"{client.code} · {client.name} · {seen}"),
                     callback_data=pack("cl", "o", client.id),
                 )
             ]
@@ -152,7 +152,7 @@ def agenda(
                 rows.append(
                     [
                         InlineKeyboardButton(
-                            _label(label), callback_data=pack("ac", "open", appointment.id)
+                            button_label(label), callback_data=pack("ac", "open", appointment.id)
                         )
                     ]
                 )

@@ -27,8 +27,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.results import Confirm, Invalid, Refused, Saved, Stale
+from domain.results import Confirm, Invalid, NoneCalled, Refused, Saved, Several, Stale
 from domain.rules import roles
+from domain.rules.typed_names import best_matches
 from domain.work import Work
 from storage import audit, caseload, clients, saved_drafts
 from storage.caseload import CardFacts
@@ -39,6 +40,10 @@ from storage.models import Client, ClientStatus, Program, Worker, client_code
 from storage.workers import Actor, names
 
 NOT_VISIBLE = Refused("client")
+
+# A client as a handler knows it: an id from a button, or what the worker typed after a
+# command (a code such as "C-0042", or a name or part of one).
+ClientRef = int | str | None
 ROLE_REFUSED = Refused("role")
 WORKER_REFUSED = Refused("worker")
 
@@ -222,29 +227,52 @@ async def find_clients(work: Work, actor: Actor, words: str) -> list[Client]:
 # The card and the history
 
 
-async def look_at_client(work: Work, actor: Actor, client_id: int | None) -> CardFacts | Refused:
+async def _look(
+    session: AsyncSession,
+    actor: Actor,
+    ref: ClientRef,
+    action: str,
+    *,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+) -> Client | Several[Client] | NoneCalled | Refused:
+    """The client `ref` names, looked at as `action` (audited, and so is a refusal). A
+    typed name that fits several of the actor's clients, or none, names no record yet."""
+    client_id = ref if not isinstance(ref, str) else clients.parse_code(ref)
+    if isinstance(ref, str) and client_id is None:
+        found = best_matches(ref, await clients.search(session, actor, ref))
+        if not found:
+            return NoneCalled(ref)
+        if len(found) > 1:
+            return Several(found)
+        client_id = found[0].id
+    client = await caseload.look(session, actor, client_id, action, now=now, detail=detail)
+    return NOT_VISIBLE if client is None else client
+
+
+async def look_at_client(
+    work: Work, actor: Actor, ref: ClientRef
+) -> CardFacts | Several[Client] | NoneCalled | Refused:
     """The facts of the full client card; the look is audited ("client.view"), and so
     is a refusal."""
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await caseload.look(session, actor, client_id, "client.view", now=now)
-        if client is None:
-            return NOT_VISIBLE
+        client = await _look(session, actor, ref, "client.view", now=now)
+        if not isinstance(client, Client):
+            return client
         return await caseload.card_facts(session, client, now)
 
 
 async def history_page(
-    work: Work, actor: Actor, client_id: int | None, page: int
-) -> ClientHistory | Refused:
+    work: Work, actor: Actor, ref: ClientRef, page: int
+) -> ClientHistory | Several[Client] | NoneCalled | Refused:
     """The client's whole timeline, newest first, for one page of /history; each look
     is audited ("client.history" with the page)."""
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await caseload.look(
-            session, actor, client_id, "client.history", now=now, detail={"page": page}
-        )
-        if client is None:
-            return NOT_VISIBLE
+        client = await _look(session, actor, ref, "client.history", now=now, detail={"page": page})
+        if not isinstance(client, Client):
+            return client
         return ClientHistory(client, await timeline(session, client, now))
 
 

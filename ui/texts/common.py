@@ -56,7 +56,7 @@ WORKER_COMMANDS = [
     ("week", "My next 7 days"),
     ("clients", "My caseload"),
     ("settings", "Reminders, time zone, quiet hours"),
-    ("client", "Open a client: /client C-0042"),
+    ("client", "Open a client: /client C-0042 or a name"),
     ("newclient", "Add a client"),
     ("help", "What I can do"),
     ("cancel", "Stop what you're doing"),
@@ -93,7 +93,18 @@ def client_not_found(code: str) -> str:
     return f"I can't find {escape(code)} among the clients you can see."
 
 
-CLIENT_CODE_NEEDED = "Which client? Send for example <code>/client C-0042</code>."
+def no_client_called(typed: str) -> str:
+    return f"None of your clients is called “{escape(typed[:40])}”. Send /clients to see them all."
+
+
+def clients_called(typed: str) -> str:
+    return f"More than one of your clients is called “{escape(typed[:40])}”. Which one?"
+
+
+CLIENT_CODE_NEEDED = (
+    "Which client? Send a code or a name, for example <code>/client C-0042</code> "
+    "or <code>/client Maria</code>."
+)
 
 PROGRAM_NAMES: dict[str, str] = {
     Program.ELDERLY: "Elderly at home",

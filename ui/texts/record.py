@@ -15,7 +15,7 @@ from ui.texts.common import INTERACTION_NAMES, PROGRAM_NAMES, STATUS_NAMES, ever
 
 # ── The client record ─────────────────────────────────────────────────────
 
-HISTORY_COMMAND = ("history", "A client's history: /history C-0042")
+HISTORY_COMMAND = ("history", "A client's history: /history C-0042 or a name")
 
 
 def record_day(day: date | datetime, zone: ZoneInfo | None = None) -> str:
@@ -131,7 +131,10 @@ def card_note(day: str, kind: str, first_line: str, risk: bool) -> str:
 
 
 # /history
-HISTORY_CODE_NEEDED = "Which client? Send for example <code>/history C-0042</code>."
+HISTORY_CODE_NEEDED = (
+    "Which client? Send a code or a name, for example <code>/history C-0042</code> "
+    "or <code>/history Maria</code>."
+)
 HISTORY_EMPTY = "Nothing is recorded for this client yet."
 HISTORY_SHORTENED = "… (shortened here; 📤 Export has the full text)"
 
