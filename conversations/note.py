@@ -39,7 +39,13 @@ from conversations import cards, drafts
 from conversations.common import confirm_saved, conversation, text_expected
 from conversations.live import present
 from conversations.note_draft import NoteDraft
-from conversations.note_oneliner import UNDO_PREFIX, one_liner, show_saved, undo_pressed
+from conversations.note_oneliner import (
+    UNDO_PREFIX,
+    one_liner,
+    show_saved,
+    split_kind,
+    undo_pressed,
+)
 from conversations.pickers import (
     ClientRef,
     ask_client,
@@ -48,11 +54,13 @@ from conversations.pickers import (
     client_step,
     moment_from_stamp,
     moment_from_text,
+    offer_clients,
     search_typed,
 )
-from domain.results import Gone, Invalid
+from domain.results import Gone, Invalid, Several
 from domain.rules.notes import TEXT_MAX, happened
 from domain.usecases import notes as usecases
+from domain.usecases.clients import NamedFirst, client_named_first
 from storage import clients
 from storage.models import InteractionType
 from storage.notes import Attachment
@@ -148,6 +156,17 @@ async def _start_with_args(update: Update, context: CaselineContext, args: str) 
     client_id = clients.parse_code(first)
     if client_id is not None and rest.strip():
         return await one_liner(update, context, first, client_id, rest.strip())
+    if client_id is None and rest.strip():
+        # `/note Maria phone: left voicemail`: a name instead of the code.
+        named = await client_named_first(context.services, context.require_actor(), args)
+        if isinstance(named, NamedFirst):
+            client = named.client
+            return await one_liner(update, context, client.code, client.id, named.rest)
+        if isinstance(named, Several):
+            # Which Maria? The text waits in the draft, on the card once she is chosen.
+            _keep(context, NoteDraft(parts=[split_kind(args.split(maxsplit=1)[1])[1]]))
+            await offer_clients(update, PREFIX, named.choices)
+            return CLIENT
     _keep(context, NoteDraft())
     ref = await _client_from_words(update, context, args)
     if ref is None:

@@ -126,10 +126,15 @@ async def client_from_text(
     if not found:
         await update.effective_message.reply_text(texts.no_client_matches(typed[:40]))
         return None
+    await offer_clients(update, prefix, found)
+    return None
+
+
+async def offer_clients(update: Update, prefix: str, found: list[Client]) -> None:
+    """What was typed fits several clients: they are the buttons to choose from."""
     await update.effective_message.reply_text(
         texts.SEVERAL_CLIENTS_MATCH, reply_markup=_keyboard(prefix, found)
     )
-    return None
 
 
 async def not_a_client(update: Update, context: CaselineContext) -> None:

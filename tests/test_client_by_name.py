@@ -95,3 +95,48 @@ def test_names_that_start_with_what_was_typed_win():
     # What the search found for "mal" (names containing it): none starts a word, all stay.
     assert [c.name for c in best_matches("mal", clients[:1])] == ["Jamal Carter"]
     assert [c.name for c in best_matches("  ", clients)] == [c.name for c in clients]
+
+
+async def _notes(harness) -> list[tuple[int, str, str]]:
+    from storage.models import Note
+
+    async with harness.db.session() as session:
+        rows = await session.execute(
+            select(Note.client_id, Note.interaction_type, Note.text).order_by(Note.id)
+        )
+    return [(client, str(kind), text) for client, kind, text in rows]
+
+
+async def test_a_one_liner_takes_a_name_instead_of_the_code(harness):
+    wanda, _ = await _team(harness)
+    [saved] = await wanda.send("/note maria phone: left voicemail")
+    assert "Note N-1 saved" in saved.text and "Maria Gonzalez" in saved.text
+    [saved] = await wanda.send("/note Mark Twain office: brought the forms")
+    assert "Note N-2 saved" in saved.text and "Mark Twain" in saved.text
+    assert await _notes(harness) == [
+        (1, "phone", "left voicemail"),
+        (2, "office", "brought the forms"),
+    ]
+
+
+async def test_a_one_liner_whose_name_fits_several_keeps_its_text_while_asking(harness):
+    wanda, _ = await _team(harness)
+    [ask] = await wanda.send("/note ma phone: called back, all well")
+    assert ask.text == texts.SEVERAL_CLIENTS_MATCH
+    assert [label for label, _ in buttons(ask)][:2] == [
+        "C-0001 · Maria Gonzalez",
+        "C-0002 · Mark Twain",
+    ]
+    kinds = await wanda.press(ask, "Mark Twain")
+    card = await wanda.press(kinds[-1], "Phone")
+    assert "called back, all well" in card[-1].text
+    await wanda.press(card[-1], "Save")
+    assert await _notes(harness) == [(2, "phone", "called back, all well")]
+
+
+async def test_a_one_liner_never_finds_someone_elses_client_by_name(harness):
+    wanda, _ = await _team(harness)
+    reply = await wanda.send("/note tomasz phone: left voicemail")  # Will's client
+    assert "saved" not in reply[-1].text
+    assert "Tomasz" not in reply[-1].text + str(buttons(reply[-1]))
+    assert await _notes(harness) == []

@@ -223,6 +223,38 @@ async def find_clients(work: Work, actor: Actor, words: str) -> list[Client]:
         return found
 
 
+# The most words of a name a worker types before the text of a one-liner.
+NAME_WORDS_MAX = 3
+
+
+@dataclass(frozen=True)
+class NamedFirst:
+    """`words` began with the name of one of the actor's clients (or part of it)."""
+
+    client: Client
+    rest: str
+
+
+async def client_named_first(
+    work: Work, actor: Actor, words: str
+) -> NamedFirst | Several[Client] | NoneCalled:
+    """`/note Maria phone: left voicemail`: the longest start of `words` (up to three
+    words, leaving some text) that names exactly one of the actor's clients, and the text
+    after it. Several clients for the shortest start that fits any: Several (the worker
+    chooses); none: NoneCalled. Names only; codes are read before this is asked."""
+    parts = words.split()
+    async with work.transaction() as session:
+        several: list[Client] = []
+        for count in range(min(NAME_WORDS_MAX, len(parts) - 1), 0, -1):
+            typed = " ".join(parts[:count])
+            found = best_matches(typed, await clients.search(session, actor, typed))
+            if len(found) == 1:
+                rest = words.split(maxsplit=count)[count]
+                return NamedFirst(found[0], rest)
+            several = found or several
+    return Several(several) if several else NoneCalled(words)
+
+
 # ---------------------------------------------------------------------------------------
 # The card and the history
 
