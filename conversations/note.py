@@ -42,9 +42,9 @@ from conversations.note_draft import NoteDraft
 from conversations.note_oneliner import (
     UNDO_PREFIX,
     one_liner,
+    saved_note_pressed,
     show_saved,
     split_kind,
-    undo_pressed,
 )
 from conversations.pickers import (
     ClientRef,
@@ -58,7 +58,7 @@ from conversations.pickers import (
     search_typed,
 )
 from domain.results import Gone, Invalid, Several
-from domain.rules.notes import TEXT_MAX, happened
+from domain.rules.notes import CHOSEN_KINDS, TEXT_MAX, happened
 from domain.usecases import notes as usecases
 from domain.usecases.clients import NamedFirst, client_named_first
 from storage import clients
@@ -205,7 +205,7 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
 
 async def kind_pressed(update: Update, context: CaselineContext) -> int:
     kind = unpack(update.callback_query.data).arg
-    if kind not in set(InteractionType):
+    if kind not in CHOSEN_KINDS:
         await answer(update, texts.STALE_BUTTON)
         return KIND
     await answer(update)
@@ -606,5 +606,6 @@ def handler(timeout_minutes: int) -> ConversationHandler:
 
 
 def button_handlers() -> list[CallbackQueryHandler[CaselineContext, None]]:
-    """Buttons on a saved note, outside the dialog: ↩ Undo (conversations/note_oneliner.py)."""
-    return [CallbackQueryHandler(undo_pressed, pattern=pattern(UNDO_PREFIX))]
+    """Buttons on a saved note, outside the dialog: ↩ Undo and the kind of contact
+    (conversations/note_oneliner.py)."""
+    return [CallbackQueryHandler(saved_note_pressed, pattern=pattern(UNDO_PREFIX))]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler
+from telegram.ext import ConversationHandler
 
 from conversations.common import confirm_saved
 from domain.results import AlreadySaved, Invalid, Refused, Saved
@@ -23,11 +23,12 @@ from domain.usecases import notes as usecases
 from domain.usecases.notes import SavedNote
 from storage.models import InteractionType
 from ui import texts
-from ui.callbacks import pack, pattern, unpack
+from ui.callbacks import pack, read_id, unpack
 from ui.context import CaselineContext, happened_at, zone_of
 from ui.replies import answer
 from ui.splitting import html_pages
 from ui.timefmt import short_datetime
+from ui.typos import read_slip
 
 UNDO_PREFIX = "nu"
 # One-liner: the leading words that name the interaction type.
@@ -41,7 +42,12 @@ KIND_WORDS = {
     "collateral": InteractionType.COLLATERAL,
     "supervision": InteractionType.SUPERVISION,
 }
-ONE_LINER_DEFAULT = InteractionType.HOME_VISIT
+# The kind buttons under a saved one-liner, three to a row on a phone.
+KIND_ROWS = (
+    (InteractionType.HOME_VISIT, InteractionType.PHONE, InteractionType.OFFICE),
+    (InteractionType.VIDEO, InteractionType.COLLATERAL),
+    (InteractionType.SUPERVISION, InteractionType.OTHER),
+)
 
 
 async def show_saved(
@@ -51,10 +57,13 @@ async def show_saved(
     *,
     undo: bool,
     already: bool = False,
+    read_from: str | None = None,
 ) -> None:
     """The saved note, split into pages, its buttons under the last: ✏️ Amend, 👤 Client,
-    and ↩ Undo while it may still be withdrawn."""
-    kind = texts.INTERACTION_NAMES[note.kind]
+    and ↩ Undo while it may still be withdrawn. A one-liner that named no kind asks it
+    with one tap; one whose kind was read from a slip (`read_from`) says so and offers
+    the others."""
+    kind = texts.KIND_NAMES[note.kind]
     saved = texts.note_already_saved if already else texts.note_saved
     header = saved(
         note.id,
@@ -65,6 +74,11 @@ async def show_saved(
     )
     if note.risk_reason:
         header += f"\n⚠ {texts.RISK}: {escape(note.risk_reason)}"
+    ask_kind = note.kind == InteractionType.NOT_GIVEN
+    if ask_kind:
+        header += f"\n{texts.NOTE_KIND_ASK}"
+    elif read_from is not None:
+        header += f"\n{texts.note_kind_read(read_from, kind)}"
     pages = html_pages(header, note.text)
     row = [
         InlineKeyboardButton(texts.AMEND, callback_data=pack("am", "start", note.id)),
@@ -74,7 +88,10 @@ async def show_saved(
         row.insert(
             0, InlineKeyboardButton(texts.UNDO, callback_data=pack(UNDO_PREFIX, "undo", note.id))
         )
-    keyboard = InlineKeyboardMarkup([row])
+    rows = [row]
+    if ask_kind or read_from is not None:
+        rows = [*_kind_rows(note.id, note.kind), row]
+    keyboard = InlineKeyboardMarkup(rows)
     query = update.callback_query
     for index, page in enumerate(pages):
         markup = keyboard if index == len(pages) - 1 else None
@@ -89,7 +106,7 @@ async def one_liner(
 ) -> int:
     """`/note C-0042 phone: text`: saved at once as having happened when it was sent."""
     actor = context.require_actor()
-    kind, text = split_kind(rest)
+    kind, text, read_from = split_kind(rest)
     result = await usecases.record_one_liner(
         context.services, actor, client_id, kind, text, occurred_at=happened_at(update, context)
     )
@@ -107,19 +124,66 @@ async def one_liner(
     return await confirm_saved(
         update,
         context,
-        lambda: show_saved(update, context, note, undo=undo, already=already),
+        lambda: show_saved(update, context, note, undo=undo, already=already, read_from=read_from),
     )
 
 
-def split_kind(text: str) -> tuple[InteractionType, str]:
+def split_kind(text: str) -> tuple[InteractionType, str, str | None]:
+    """The kind of contact a one-liner's leading words name, the text after them, and the
+    word it was read from when that was a slip ("phne:"); NOT_GIVEN when none is named.
+    A slip is read only before a colon, where a kind word stands, and only when it is one
+    slip from a single kind: "Fall risk assessed" is not a phone call."""
     lowered = text.lower()
     for words, kind in sorted(KIND_WORDS.items(), key=lambda item: -len(item[0])):
         if lowered.startswith(words) and (
             len(lowered) == len(words) or not lowered[len(words)].isalnum()
         ):
             remainder = text[len(words) :].lstrip(" ,:;-—")
-            return kind, remainder or text
-    return ONE_LINER_DEFAULT, text
+            return kind, remainder or text, None
+    first, separator, rest = text.partition(":")
+    if separator and rest.strip() and " " not in first.strip():
+        slipped = read_slip(first.strip(), KIND_WORDS)
+        if slipped is not None:
+            return slipped, rest.strip(), first.strip()
+    return InteractionType.NOT_GIVEN, text, None
+
+
+def _kind_rows(note_id: int, current: InteractionType) -> list[list[InlineKeyboardButton]]:
+    return [
+        [
+            InlineKeyboardButton(
+                f"• {texts.KIND_NAMES[kind]}" if kind == current else texts.KIND_NAMES[kind],
+                callback_data=pack(UNDO_PREFIX, "kind", f"{note_id}:{kind}"),
+            )
+            for kind in line
+        ]
+        for line in KIND_ROWS
+    ]
+
+
+async def saved_note_pressed(update: Update, context: CaselineContext) -> None:
+    """The buttons under a saved one-liner: ↩ Undo, or the kind of contact it was."""
+    if unpack(update.callback_query.data).action == "kind":
+        await kind_pressed(update, context)
+    else:
+        await undo_pressed(update, context)
+
+
+async def kind_pressed(update: Update, context: CaselineContext) -> None:
+    note_id, _, kind = unpack(update.callback_query.data).arg.partition(":")
+    result = await usecases.set_note_kind(
+        context.services, context.require_actor(), read_id(note_id), kind
+    )
+    if isinstance(result, Refused):
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
+    if isinstance(result, Invalid):
+        too_late = result.reason == "too_late"
+        await answer(update, texts.NOTE_KIND_TOO_LATE if too_late else texts.STALE_BUTTON)
+        return
+    note = result.value
+    await answer(update, texts.note_kind_set(texts.KIND_NAMES[note.kind]))
+    await show_saved(update, context, note, undo=note.undoable(context.services.clock.now()))
 
 
 async def undo_pressed(update: Update, context: CaselineContext) -> None:
@@ -134,7 +198,3 @@ async def undo_pressed(update: Update, context: CaselineContext) -> None:
         return
     await answer(update, texts.NOTE_UNDONE_TOAST)
     await update.callback_query.edit_message_text(texts.note_undone(result.value.client_code))
-
-
-def button_handlers() -> list[CallbackQueryHandler[CaselineContext, None]]:
-    return [CallbackQueryHandler(undo_pressed, pattern=pattern(UNDO_PREFIX))]

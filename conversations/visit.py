@@ -434,7 +434,7 @@ async def _save(update: Update, context: CaselineContext) -> int:
                 [_button(texts.CANCEL, "cancel")],
             ]
         )
-        kind = texts.INTERACTION_NAMES.get(offered.kind, offered.kind)
+        kind = texts.KIND_NAMES.get(offered.kind, offered.kind)
         question = texts.visit_same(at, draft.client.code, draft.client.name, kind)
         await cards.show(update, question, keyboard)
         return SAME

@@ -92,6 +92,9 @@ class InteractionType(StrEnum):
     COLLATERAL = "collateral"
     SUPERVISION = "supervision"
     OTHER = "other"
+    # A one-liner that named no kind: asked after the save, never guessed (it does not
+    # count as seeing the client until the worker says what it was).
+    NOT_GIVEN = "not_given"
 
 
 class AppointmentStatus(StrEnum):

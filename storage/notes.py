@@ -219,6 +219,17 @@ async def retract(session: AsyncSession, note: Note, client: Client, *, now: dat
     return True
 
 
+async def set_kind(
+    session: AsyncSession, note: Note, client: Client, kind: InteractionType, *, now: datetime
+) -> None:
+    """Say what kind of contact a note was (whether it still may is domain/rules/notes.py's
+    call); the client's last contact follows, forward or back."""
+    note.interaction_type = kind
+    client.updated_at = now
+    await session.flush()
+    await refresh_last_contact(session, client, now=now)
+
+
 async def recent_for_client(session: AsyncSession, client_id: int, limit: int = 5) -> list[Note]:
     statement = (
         select(Note)

@@ -109,6 +109,7 @@ class World:
             ("press", f"ac:cr:{a}:unwell"),
             ("press", f"ac:crs:{a}:client"),
             ("press", f"nu:undo:{n}"),
+            ("press", f"nu:kind:{n}:phone"),
             ("press", f"am:start:{n}"),
             ("press", f"rm:snz:{self.reminder_row}:h"),
             ("press", f"rm:today:{self.agenda_row}"),

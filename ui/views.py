@@ -85,7 +85,7 @@ def client_card(
 
 def appointment_line(appointment: Appointment, client: Client, zone: ZoneInfo) -> str:
     start = appointment.starts_at.astimezone(zone)
-    kind = texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind)
+    kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
     status = texts.APPOINTMENT_STATUS_MARK.get(appointment.status, "")
     return (
         f"{start:%H:%M} · {client.code} {escape(client.name)} · {kind}, "
@@ -94,7 +94,7 @@ def appointment_line(appointment: Appointment, client: Client, zone: ZoneInfo) -
 
 
 def appointment_card(appointment: Appointment, client: Client, zone: ZoneInfo) -> View:
-    kind = texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind)
+    kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
     lines = [
         f"<b>{texts.APPOINTMENT} · {client.code} · {escape(client.name)}</b>",
         f"{short_datetime(appointment.starts_at, zone)} · "

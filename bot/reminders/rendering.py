@@ -152,7 +152,7 @@ class Reminders:
         if work.appointments:
             lines.append(f"\n<b>{texts.AGENDA_APPOINTMENTS}</b> ({len(work.appointments)})")
             for appointment, client in work.appointments:
-                kind = texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind)
+                kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
                 lines.append(
                     f"{appointment.starts_at.astimezone(zone):%H:%M} · "
                     f"{client_label(client, self.private)} · {kind}"
@@ -249,7 +249,7 @@ def appointment_view(
     once done or cancelled, what became of it with 👤 Client only."""
     at = f"{appointment.starts_at.astimezone(zone):%H:%M}"
     label = client_label(client, private)
-    kind = texts.INTERACTION_NAMES.get(appointment.kind, appointment.kind)
+    kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
     open_client = InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id))
     if not is_scheduled(appointment.status):
         status = texts.APPOINTMENT_STATUS_NAMES.get(appointment.status, appointment.status)

@@ -5,6 +5,9 @@
 - Its author may withdraw it (↩ Undo) for a minute after saving it; after that it can
   only be amended, and an amendment never touches the original.
 - A withdrawn note cannot be amended.
+- A one-liner that names no kind of contact is saved with its kind "not given", which does
+  not count as seeing the client; its author says the kind afterwards, whenever, with one
+  tap. A kind read from a typo ("phne:") can be changed the same way within the undo minute.
 - The same one-line note (author, client, kind, text) again within ten minutes is a
   resend of the first, kept once: a one-liner has no draft to recognise it by. Within ten
   minutes of when the first was sent or when it was stored: after an outage the two differ.
@@ -15,14 +18,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from storage.models import InteractionType
 from storage.notes import TEXT_MAX
 
 __all__ = [
+    "CHOSEN_KINDS",
     "RESEND_WINDOW",
     "TEXT_MAX",
     "UNDO_WINDOW",
     "amendable",
     "happened",
+    "kind_changeable",
     "undoable",
     "worth_saving",
 ]
@@ -48,6 +54,20 @@ def undoable(created_at: datetime, retracted_at: datetime | None, now: datetime)
     just seen the note saved. A one-liner handled after an outage happened hours ago (its
     message's date) but was saved, and shown with ↩ Undo, only now."""
     return retracted_at is None and now - created_at <= UNDO_WINDOW
+
+
+# The kinds a worker chooses; "not given" only ever comes from a one-liner without one.
+CHOSEN_KINDS = frozenset(InteractionType) - {InteractionType.NOT_GIVEN}
+
+
+def kind_changeable(
+    kind: str, created_at: datetime, retracted_at: datetime | None, now: datetime
+) -> bool:
+    """Whether the author may still say (or correct) what kind of contact a note was: while
+    it is "not given", or within the undo minute (a kind read from a typo)."""
+    if retracted_at is not None:
+        return False
+    return kind == InteractionType.NOT_GIVEN or now - created_at <= UNDO_WINDOW
 
 
 def amendable(retracted_at: datetime | None) -> bool:

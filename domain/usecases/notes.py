@@ -256,6 +256,40 @@ async def undo_note(
         return Saved(WithdrawnNote(note.id, client.code))
 
 
+async def set_note_kind(
+    work: Work, actor: Actor, note_id: int | None, kind: str
+) -> Saved[SavedNote] | Refused | Invalid:
+    """The author says what kind of contact a one-liner was: while its kind is "not
+    given", or within the undo minute (a kind read from a typo). Audited with both kinds."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await notes.get_visible(session, actor, note_id)
+        if found is None or found[0].author_id != actor.id:
+            client_id = found[1].id if found is not None else None
+            await _refused(session, actor, "note.kind", "note", note_id, now, client_id)
+            return Refused("note")
+        note, client = found
+        if kind not in rules.CHOSEN_KINDS:
+            return Invalid("kind")
+        if not rules.kind_changeable(
+            note.interaction_type, note.created_at, note.retracted_at, now
+        ):
+            return Invalid("too_late")
+        before = note.interaction_type
+        await notes.set_kind(session, note, client, InteractionType(kind), now=now)
+        await audit.record(
+            session,
+            "note.kind",
+            now=now,
+            actor_id=actor.id,
+            subject_type="note",
+            subject_id=note.id,
+            client_id=client.id,
+            detail={"from": before, "to": kind},
+        )
+        return Saved(_saved(note, client))
+
+
 async def note_to_amend(work: Work, actor: Actor, note_id: int | None) -> NoteRef | Refused:
     """✏️ Amend pressed: the note, if the actor may amend it."""
     async with work.transaction() as session:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ui.texts.common import INTERACTION_NAMES
+from ui.texts.common import KIND_NAMES
 
 # Appointments and visits
 APPOINTMENT = "Appointment"
@@ -115,7 +115,7 @@ SAME_VISIT_NO = "No, another visit"
 def visit_log_now(when: str, minutes: int, kind: str) -> str:
     return (
         f"This visit is planned for {when} · {minutes} min · "
-        f"{INTERACTION_NAMES.get(kind, kind)}. Log it as happened now?"
+        f"{KIND_NAMES.get(kind, kind)}. Log it as happened now?"
     )
 
 

@@ -129,6 +129,8 @@ INTERACTION_NAMES: dict[str, str] = {
     InteractionType.SUPERVISION: "Supervision",
     InteractionType.OTHER: "Other",
 }
+# What a note's kind is called wherever it is shown: the choices, and "not given".
+KIND_NAMES: dict[str, str] = {**INTERACTION_NAMES, InteractionType.NOT_GIVEN: "Kind not given"}
 
 BACK_TO_CASELOAD = "◀ Caseload"
 PREVIOUS = "◀"

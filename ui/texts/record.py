@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from storage.history import Event, EventKind
 from storage.models import GoalStatus, ReferralStatus
-from ui.texts.common import INTERACTION_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days
+from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days
 
 # ── The client record ─────────────────────────────────────────────────────
 
@@ -91,7 +91,7 @@ def card_last_contact(ago: str, day: str) -> str:
 
 
 def card_next_appointment(when: str, kind: str) -> str:
-    return f"{CARD_NEXT_APPOINTMENT}: {when} · {INTERACTION_NAMES.get(kind, kind)}"
+    return f"{CARD_NEXT_APPOINTMENT}: {when} · {KIND_NAMES.get(kind, kind)}"
 
 
 def card_visit_due(day: str, overdue: bool) -> str:
@@ -127,7 +127,7 @@ def card_open_referrals(count: int) -> str:
 
 def card_note(day: str, kind: str, first_line: str, risk: bool) -> str:
     flag = " ⚠" if risk else ""
-    return f"  {day} · {INTERACTION_NAMES.get(kind, kind)}{flag}: {escape(first_line)}"
+    return f"  {day} · {KIND_NAMES.get(kind, kind)}{flag}: {escape(first_line)}"
 
 
 # /history
@@ -212,10 +212,10 @@ def record_event_title(event: Event) -> str:
         return "Client added" + (" (import)" if extra.get("via") == "cli" else "")
     if kind == EventKind.NOTE:
         risk = " · ⚠ Risk" if extra.get("risk") else ""
-        return f"Note N-{event.ref} · {INTERACTION_NAMES.get(event.label or '', event.label)}{risk}"
+        return f"Note N-{event.ref} · {KIND_NAMES.get(event.label or '', event.label)}{risk}"
     if kind == EventKind.VISIT:
         return (
-            f"{INTERACTION_NAMES.get(event.label or '', event.label)}, {extra.get('duration')} min"
+            f"{KIND_NAMES.get(event.label or '', event.label)}, {extra.get('duration')} min"
             f" · {RECORD_VISIT_STATUS.get(event.status or '', event.status)}"
         )
     if kind == EventKind.PLAN:
