@@ -42,11 +42,11 @@ KIND_WORDS = {
     "collateral": InteractionType.COLLATERAL,
     "supervision": InteractionType.SUPERVISION,
 }
-# The kind buttons under a saved one-liner, three to a row on a phone.
+# The kind buttons under a saved one-liner: the long names two to a row on a phone.
 KIND_ROWS = (
-    (InteractionType.HOME_VISIT, InteractionType.PHONE, InteractionType.OFFICE),
-    (InteractionType.VIDEO, InteractionType.COLLATERAL),
-    (InteractionType.SUPERVISION, InteractionType.OTHER),
+    (InteractionType.HOME_VISIT, InteractionType.PHONE),
+    (InteractionType.OFFICE, InteractionType.VIDEO, InteractionType.OTHER),
+    (InteractionType.COLLATERAL, InteractionType.SUPERVISION),
 )
 
 

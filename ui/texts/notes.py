@@ -45,12 +45,12 @@ NOTE_NOTHING_TO_SAVE = "Nothing to save yet: type the note, or send a voice note
 AMEND = "✏️ Amend"
 OPEN_CLIENT = "👤 Client"
 UNDO = "↩ Undo"
-NOTE_KIND_ASK = "What kind of contact was it? One tap:"
+NOTE_KIND_ASK = "👇 What kind of contact was it? Tap it below."
 NOTE_KIND_TOO_LATE = "The kind can be changed for a minute only. Use ✏️ Amend to add a correction."
 
 
 def note_kind_read(typed: str, kind: str) -> str:
-    return f"Read “{escape(typed[:20])}” as {kind}. Another kind? One tap:"
+    return f"Read “{escape(typed[:20])}” as {kind}; another kind is a tap below."
 
 
 def note_kind_set(kind: str) -> str:
