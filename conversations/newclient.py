@@ -1,7 +1,9 @@
 """/newclient — add a client in a few taps.
 
     /newclient [name] ─► NAME ─(text)─► PROGRAM ─(button)─► FREQUENCY ─(button|days)─► CONFIRM
-                                                                                 Save ─► END
+                          │                                                     Save ─► END
+                          └─ one of the worker's clients has that name ─► SAME
+                                 👤 Open C-xxxx ─► the card, END · ➕ Add anyway ─► PROGRAM
     /cancel or ✖ at any step ─► END, nothing saved
 
 The draft is a NewClientDraft in user_data["newclient"], persisted (as the dict the
@@ -26,7 +28,7 @@ from telegram.ext import (
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, use_buttons
 from domain.results import Invalid
-from domain.usecases.clients import add_client
+from domain.usecases.clients import add_client, clients_called
 from storage import clients
 from storage.models import Program
 from ui import texts
@@ -35,7 +37,7 @@ from ui.client_card import show_client
 from ui.context import CaselineContext
 from ui.replies import answer
 
-NAME, PROGRAM, FREQUENCY, CONFIRM = range(4)
+NAME, PROGRAM, FREQUENCY, CONFIRM, SAME = range(5)
 DRAFT = "newclient"
 PREFIX = "nc"
 NAME_MIN = 2
@@ -121,15 +123,70 @@ async def _accept_name(update: Update, context: CaselineContext, raw: str) -> in
     draft = _draft(context)
     draft.name = name
     _store(context, draft)
+    same = await clients_called(context.services, context.require_actor(), name)
+    if same:
+        first = same[0]
+        keyboard = [
+            [
+                InlineKeyboardButton(
+                    texts.newclient_open(c.code), callback_data=pack(PREFIX, "open", c.id)
+                )
+            ]
+            for c in same[:3]
+        ]
+        keyboard.append(
+            [
+                InlineKeyboardButton(
+                    texts.NEWCLIENT_ADD_ANYWAY, callback_data=pack(PREFIX, "anyway", "")
+                )
+            ]
+        )
+        keyboard.append(
+            [InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))]
+        )
+        await message.reply_text(
+            texts.newclient_exists(first.code, first.name, len(same) - 1),
+            reply_markup=InlineKeyboardMarkup(keyboard),
+        )
+        return SAME
+    await _ask_program(update, name)
+    return PROGRAM
+
+
+async def _ask_program(update: Update, name: str) -> None:
     keyboard = [
         [InlineKeyboardButton(label, callback_data=pack(PREFIX, "prog", program))]
         for program, label in texts.PROGRAM_NAMES.items()
     ]
     keyboard.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))])
-    await message.reply_text(
-        texts.newclient_ask_program(name), reply_markup=InlineKeyboardMarkup(keyboard)
-    )
+    markup = InlineKeyboardMarkup(keyboard)
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(
+            texts.newclient_ask_program(name), reply_markup=markup
+        )
+    else:
+        await update.effective_message.reply_text(
+            texts.newclient_ask_program(name), reply_markup=markup
+        )
+
+
+async def add_anyway(update: Update, context: CaselineContext) -> int:
+    draft = _draft(context)
+    await answer(update)
+    if draft.name is None:
+        await update.effective_message.reply_text(texts.NEWCLIENT_ASK_NAME)
+        return NAME
+    await _ask_program(update, draft.name)
     return PROGRAM
+
+
+async def open_existing(update: Update, context: CaselineContext) -> int:
+    """👤 Open C-xxxx: that client's card instead of a new one (re-checked and audited by
+    the card's use case, so a forged id gets the usual refusal); the dialog ends."""
+    client_id = unpack(update.callback_query.data).int_arg()
+    context.user_data.pop(DRAFT, None)
+    await show_client(update, context, client_id)
+    return ConversationHandler.END
 
 
 async def name_not_text(update: Update, context: CaselineContext) -> int:
@@ -232,6 +289,11 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             NAME: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, name_given),
                 MessageHandler(~filters.COMMAND, name_not_text),
+            ],
+            SAME: [
+                CallbackQueryHandler(open_existing, pattern=pattern(PREFIX) + "open:"),
+                CallbackQueryHandler(add_anyway, pattern=pattern(PREFIX) + "anyway:"),
+                MessageHandler(~filters.COMMAND, use_buttons),
             ],
             PROGRAM: [
                 CallbackQueryHandler(program_chosen, pattern=pattern(PREFIX) + "prog:"),

@@ -373,7 +373,8 @@ COVERED = {
     "rf": "_forgeries (picker, resource)",
     "rs": "_forgeries (directory admin)",
     "in": "no record: the intake's own new client, re-checked by its use case",
-    "nc": "no record: a new client's program and frequency",
+    "nc": "a new client's program and frequency; its 👤 Open names a record: "
+    "test_someone_elses_client_by_that_name_is_never_mentioned",
     "st": "no record: the worker's own settings",
     "tm": "test_team_buttons_about_another_team_s_people_change_nobody",
 }

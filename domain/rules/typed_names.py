@@ -1,4 +1,4 @@
-"""Which clients a typed name means.
+"""Which clients a typed name means, and when two names are the same.
 
 `storage.clients.search` finds the actor's clients whose name contains what was typed;
 people type the start of a first or last name, so those win: "ma" is Maria, not Jamal
@@ -30,3 +30,8 @@ def best_matches(typed: str, found: Sequence[C]) -> list[C]:
 
     starting = [client for client in found if starts_a_word(client.name)]
     return starting or list(found)
+
+
+def same_name_key(name: str) -> str:
+    """What two names must share to be the same name: case and spacing do not count."""
+    return " ".join(name.casefold().split())

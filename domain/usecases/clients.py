@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import Confirm, Invalid, NoneCalled, Refused, Saved, Several, Stale
 from domain.rules import roles
-from domain.rules.typed_names import best_matches
+from domain.rules.typed_names import best_matches, same_name_key
 from domain.work import Work
 from storage import audit, caseload, clients, saved_drafts
 from storage.caseload import CardFacts
@@ -130,6 +130,16 @@ async def add_client(
             client_id = client.id
     # A Save pressed twice shows the same card and toast either way.
     return Saved(NewClient(client_id, client_code(client_id)))
+
+
+async def clients_called(work: Work, actor: Actor, name: str) -> list[Client]:
+    """The actor's clients (those they may see, discharged too) already called `name`,
+    case and spacing aside: before a new client by that name is added, likely the same
+    person. Nobody else's clients: the answer must not tell who exists elsewhere."""
+    wanted = same_name_key(name)
+    async with work.transaction() as session:
+        found = await clients.search(session, actor, " ".join(name.split()))
+    return [client for client in found if same_name_key(client.name) == wanted]
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,21 @@ def newclient_name_too_long(limit: int) -> str:
     return f"That name is longer than {limit} characters. Please type a shorter name."
 
 
+NEWCLIENT_ADD_ANYWAY = "➕ Add a new one anyway"
+
+
+def newclient_exists(code: str, name: str, others: int) -> str:
+    more = f" (and {others} more by that name)" if others else ""
+    return (
+        f"<b>{code} · {escape(name)}</b> is already one of your clients{more}. "
+        "Open the card, or add a new client by the same name?"
+    )
+
+
+def newclient_open(code: str) -> str:
+    return f"👤 Open {code}"
+
+
 def newclient_ask_program(name: str) -> str:
     return f"Client: <b>{escape(name)}</b>\nWhich program?"
 
