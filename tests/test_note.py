@@ -213,6 +213,9 @@ async def test_amending_keeps_the_original_with_who_and_when(harness, clock):
     async with harness.db.session() as session:
         [amendment] = (await session.execute(select(NoteAmendment))).scalars().all()
     assert amendment.created_at == clock.now() and amendment.text == "It was 2 bus tickets, not 3."
+    # The card's recent notes show the original line, marked as amended (issue 16).
+    [card] = await wanda.send("/client C-0001")
+    assert "Office · ✏️ amended: gave 3 bus tickets" in card.text
 
 
 async def test_risk_goals_and_dap(harness):

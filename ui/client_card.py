@@ -154,6 +154,7 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
                     note.interaction_type,
                     first,
                     note.risk_flag,
+                    amended=bool(note.amendments),
                 )
             )
     else:

@@ -125,8 +125,8 @@ def card_open_referrals(count: int) -> str:
     return f"🤝 Open referrals: {count}"
 
 
-def card_note(day: str, kind: str, first_line: str, risk: bool) -> str:
-    flag = " ⚠" if risk else ""
+def card_note(day: str, kind: str, first_line: str, risk: bool, amended: bool = False) -> str:
+    flag = (" ⚠" if risk else "") + (" · ✏️ amended" if amended else "")
     return f"  {day} · {KIND_NAMES.get(kind, kind)}{flag}: {escape(first_line)}"
 
 
