@@ -14,8 +14,9 @@ from domain.rules.roles import invitable_roles
 from domain.usecases.clients import caseload_page
 from domain.usecases.invites import THROTTLED, THROTTLED_AGAIN, invite_colleague, join_team
 from storage.invites import RedeemStatus
+from storage.models import ClientStatus, Program
 from ui import texts, views
-from ui.callbacks import pack, pattern, unpack
+from ui.callbacks import pack, pattern, read_id, unpack
 from ui.client_card import show_client
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
@@ -76,12 +77,31 @@ async def cancel_outside(update: Update, context: CaselineContext) -> None:
 
 
 async def clients_command(update: Update, context: CaselineContext) -> None:
-    await _show_caseload(update, context, page=0)
+    """`/clients`, or `/clients overdue|<program>|<status>` (a value or its name)."""
+    only = ""
+    if context.args:
+        word = " ".join(context.args)
+        only = _caseload_filter(word)
+        if not only:
+            await update.effective_message.reply_text(texts.caseload_filter_unknown(word))
+            return
+    await _show_caseload(update, context, page=0, only=only)
 
 
-async def _show_caseload(update: Update, context: CaselineContext, page: int) -> None:
+def _caseload_filter(word: str) -> str:
+    wanted = word.strip().casefold()
+    choices: dict[str, str] = {"overdue": "overdue"}
+    choices |= {str(value): str(value) for value in [*Program, *ClientStatus]}
+    choices |= {name.casefold(): value for value, name in texts.PROGRAM_NAMES.items()}
+    choices |= {name.casefold(): value for value, name in texts.STATUS_NAMES.items()}
+    return choices.get(wanted, "")
+
+
+async def _show_caseload(
+    update: Update, context: CaselineContext, page: int, only: str = ""
+) -> None:
     services = context.services
-    listing = await caseload_page(services, context.require_actor(), page)
+    listing = await caseload_page(services, context.require_actor(), page, only)
     await show(update, views.caseload(listing, services.clock.now(), zone_of(context)))
 
 
@@ -102,15 +122,18 @@ async def open_client(
 
 async def caseload_button(update: Update, context: CaselineContext) -> None:
     pressed = unpack(update.callback_query.data)
-    number = pressed.int_arg()
-    if number is None:
-        await answer(update, texts.STALE_BUTTON)
-        return
-    if pressed.action == "p":
+    page, _, only = pressed.arg.partition(":")
+    if pressed.action == "p" and read_id(page) is not None:
         await answer(update)
-        await _show_caseload(update, context, page=number)
-    elif pressed.action == "o":
-        await open_client(update, context, number)
+        await _show_caseload(update, context, page=read_id(page) or 0, only=only)
+    elif pressed.action == "f":
+        await answer(update)
+        await _show_caseload(update, context, page=0, only=pressed.arg)
+    elif pressed.action == "m" and pressed.arg in ("program", "status"):
+        await answer(update)
+        await show(update, views.caseload_filters(pressed.arg))
+    elif pressed.action == "o" and pressed.int_arg() is not None:
+        await open_client(update, context, pressed.int_arg() or 0)
     else:
         await answer(update, texts.STALE_BUTTON)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import visible_clients
@@ -30,6 +31,14 @@ class CaseloadPage:
     page: int
     pages: int
     total: int
+    # The open clients whose next visit is overdue, of those on this page.
+    overdue: frozenset[int] = frozenset()
+    # What the list is narrowed to: "" (everyone), "overdue", a Program or a ClientStatus.
+    only: str = ""
+
+
+# What /clients can be narrowed to, besides a program or a status.
+OVERDUE = "overdue"
 
 
 async def create_client(
@@ -70,24 +79,53 @@ async def exists(session: AsyncSession, client_id: int) -> bool:
 
 
 async def caseload_page(
-    session: AsyncSession, actor: Actor, page: int, page_size: int = 8
+    session: AsyncSession,
+    actor: Actor,
+    page: int,
+    *,
+    today: date,
+    zone: ZoneInfo,
+    only: str = "",
+    page_size: int = 8,
 ) -> CaseloadPage:
-    """The actor's own caseload, most recently contacted first, never-contacted last."""
-    mine = Client.worker_id == actor.id
+    """The actor's own caseload: open clients whose visit is overdue first, then the most
+    recently contacted, never-contacted last; `only` narrows it to the overdue, a program
+    or a status (anything else: everyone)."""
+    overdue = and_(Client.is_open, Client.visit_overdue(today, zone))
+    where = [Client.worker_id == actor.id]
+    if only == OVERDUE:
+        where.append(overdue)
+    elif only in set(Program):
+        where.append(Client.program == only)
+    elif only in set(ClientStatus):
+        where.append(Client.status == only)
+    else:
+        only = ""
     total = (
-        await session.execute(select(func.count()).select_from(Client).where(mine))
+        await session.execute(select(func.count()).select_from(Client).where(*where))
     ).scalar_one()
     pages = max(1, -(-total // page_size))
     page = min(max(page, 0), pages - 1)
     statement = (
-        select(Client)
-        .where(mine)
-        .order_by(Client.last_contact_at.desc().nulls_last(), Client.id.desc())
+        select(Client, overdue)
+        .where(*where)
+        .order_by(
+            case((overdue, 0), else_=1),
+            Client.last_contact_at.desc().nulls_last(),
+            Client.id.desc(),
+        )
         .offset(page * page_size)
         .limit(page_size)
     )
-    clients = list((await session.execute(statement)).scalars())
-    return CaseloadPage(clients=clients, page=page, pages=pages, total=total)
+    rows = (await session.execute(statement)).tuples().all()
+    return CaseloadPage(
+        clients=[client for client, _ in rows],
+        page=page,
+        pages=pages,
+        total=total,
+        overdue=frozenset(client.id for client, late in rows if late),
+        only=only,
+    )
 
 
 async def recent(session: AsyncSession, actor: Actor, limit: int = 6) -> list[Client]:

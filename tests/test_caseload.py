@@ -35,7 +35,8 @@ async def test_caseload_lists_most_recent_first_and_pages_in_place(harness):
     assert "10 clients · page 1 of 2" in listing.text
     labels = [label for label, _ in buttons(listing)]
     assert labels[0].startswith("C-0001 · Client 00 · today")
-    assert labels[1].endswith("yesterday") and labels[-1] == "▶"
+    assert labels[1].endswith("yesterday") and labels[-4] == "▶"
+    assert labels[-3:] == [texts.CASELOAD_OVERDUE, texts.CASELOAD_PROGRAM, texts.CASELOAD_STATUS]
 
     page_two = await wanda.press(listing, "▶")
     assert [m.message_id for m in page_two] == [listing.message_id]
@@ -49,6 +50,29 @@ async def test_caseload_lists_most_recent_first_and_pages_in_place(harness):
     async with harness.db.session() as session:
         views = (await session.execute(select(AuditEvent.action, AuditEvent.client_id))).all()
     assert ("client.view", 10) in views
+
+
+async def test_the_caseload_puts_overdue_visits_first_and_narrows_with_buttons(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701, "Recent Rita", last_contact_at=clock.now() - timedelta(days=2))
+    await harness.seed_client(701, "Late Lars", last_contact_at=clock.now() - timedelta(days=90))
+    [listing] = await wanda.send("/clients")
+    labels = [label for label, _ in buttons(listing)]
+    assert labels[0].startswith("❗ C-0002 · Late Lars") and labels[1].startswith("C-0001")
+
+    [late] = await wanda.press(listing, texts.CASELOAD_OVERDUE)
+    assert "visit overdue" in late.text
+    assert [label for label, _ in buttons(late)][:-1] == [labels[0]]
+    [everyone] = await wanda.press(late, texts.CASELOAD_ALL)
+    assert "Recent Rita" in str(buttons(everyone))
+    [menu] = await wanda.press(everyone, texts.CASELOAD_STATUS)
+    [active] = await wanda.press(menu, "Active")
+    assert "Active" in active.text
+
+    [typed] = await wanda.send("/clients overdue")
+    assert [label for label, _ in buttons(typed)][:-1] == [labels[0]]
+    [unknown] = await wanda.send("/clients purple")
+    assert "is not something I can narrow your clients to" in unknown.text
 
 
 async def test_an_empty_caseload_says_how_to_add_a_client(harness):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -169,7 +170,50 @@ async def test_caseload_orders_most_recent_contact_first(db, clock):
             )
             client.last_contact_at = now - timedelta(days=days) if days else None
     async with db.session() as session:
-        page = await clients.caseload_page(session, Actor.of(wanda), 0, page_size=3)
+        page = await clients.caseload_page(
+            session, Actor.of(wanda), 0, today=now.date(), zone=ZoneInfo("UTC"), page_size=3
+        )
         total = (await session.execute(select(func.count()).select_from(Client))).scalar_one()
     assert [c.name for c in page.clients] == ["One", "Three", "Five"]
     assert (page.total, page.pages, total) == (4, 2, 4)
+    assert page.overdue == frozenset()
+
+
+async def test_caseload_puts_overdue_visits_first_and_narrows(db):
+    now = datetime(2026, 3, 3, 12, tzinfo=UTC)
+    async with db.session() as session:
+        wanda = await create_worker(session, name="Wanda", role=Role.WORKER, now=now)
+        made = {}
+        for days, name, program in [
+            (1, "Recent", Program.OTHER),
+            (40, "Late", Program.HOSPICE),
+            (2, "Fresh hospice", Program.HOSPICE),
+        ]:
+            client = await clients.create_client(
+                session,
+                name=name,
+                program=program,
+                contact_frequency_days=30,
+                worker_id=wanda.id,
+                now=now - timedelta(days=60),
+            )
+            client.last_contact_at = now - timedelta(days=days)
+            made[name] = client.id
+    utc = ZoneInfo("UTC")
+    async with db.session() as session:
+        actor = Actor.of(wanda)
+        page = await clients.caseload_page(session, actor, 0, today=now.date(), zone=utc)
+        late = await clients.caseload_page(
+            session, actor, 0, today=now.date(), zone=utc, only="overdue"
+        )
+        hospice = await clients.caseload_page(
+            session, actor, 0, today=now.date(), zone=utc, only="hospice"
+        )
+        nonsense = await clients.caseload_page(
+            session, actor, 0, today=now.date(), zone=utc, only="drop table"
+        )
+    assert [c.name for c in page.clients] == ["Late", "Recent", "Fresh hospice"]
+    assert page.overdue == {made["Late"]}
+    assert [c.name for c in late.clients] == ["Late"] and late.only == "overdue"
+    assert [c.name for c in hospice.clients] == ["Late", "Fresh hospice"]
+    assert (nonsense.only, nonsense.total) == ("", 3)

@@ -31,15 +31,18 @@ def button_label(text: str) -> str:
 
 
 def caseload(page: CaseloadPage, now: datetime, zone: ZoneInfo) -> View:
-    if not page.total:
+    """A page of /clients: overdue visits first and marked ❗, paged, with the filters
+    (overdue, a program, a status) and, when one is on, the way back to everyone."""
+    if not page.total and not page.only:
         return View(texts.CASELOAD_EMPTY)
     rows = []
     for client in page.clients:
         seen = days_ago(client.last_contact_at, now, zone) if client.last_contact_at else "new"
+        mark = "❗ " if client.id in page.overdue else ""
         rows.append(
             [
                 InlineKeyboardButton(
-                    button_label(f"{client.code} · {client.name} · {seen}"),
+                    button_label(f"{mark}{client.code} · {client.name} · {seen}"),
                     callback_data=pack("cl", "o", client.id),
                 )
             ]
@@ -47,15 +50,49 @@ def caseload(page: CaseloadPage, now: datetime, zone: ZoneInfo) -> View:
     nav = []
     if page.page > 0:
         nav.append(
-            InlineKeyboardButton(texts.PREVIOUS, callback_data=pack("cl", "p", page.page - 1))
+            InlineKeyboardButton(
+                texts.PREVIOUS, callback_data=pack("cl", "p", f"{page.page - 1}:{page.only}")
+            )
         )
     if page.page < page.pages - 1:
-        nav.append(InlineKeyboardButton(texts.NEXT, callback_data=pack("cl", "p", page.page + 1)))
+        nav.append(
+            InlineKeyboardButton(
+                texts.NEXT, callback_data=pack("cl", "p", f"{page.page + 1}:{page.only}")
+            )
+        )
     if nav:
         rows.append(nav)
-    return View(
-        texts.caseload_header(page.total, page.page, page.pages), InlineKeyboardMarkup(rows)
-    )
+    if page.only:
+        rows.append([InlineKeyboardButton(texts.CASELOAD_ALL, callback_data=pack("cl", "f", ""))])
+    else:
+        # Two rows: three labels side by side are cut short on a phone.
+        rows.append(
+            [InlineKeyboardButton(texts.CASELOAD_OVERDUE, callback_data=pack("cl", "f", "overdue"))]
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    texts.CASELOAD_PROGRAM, callback_data=pack("cl", "m", "program")
+                ),
+                InlineKeyboardButton(
+                    texts.CASELOAD_STATUS, callback_data=pack("cl", "m", "status")
+                ),
+            ]
+        )
+    header = texts.caseload_header(page.total, page.page, page.pages, texts.filter_name(page.only))
+    return View(header, InlineKeyboardMarkup(rows))
+
+
+def caseload_filters(kind: str) -> View:
+    """The programs or the statuses to narrow /clients to."""
+    names = texts.PROGRAM_NAMES if kind == "program" else texts.STATUS_NAMES
+    rows = [
+        [InlineKeyboardButton(name, callback_data=pack("cl", "f", value))]
+        for value, name in names.items()
+    ]
+    rows.append([InlineKeyboardButton(texts.CASELOAD_ALL, callback_data=pack("cl", "f", ""))])
+    ask = texts.CASELOAD_PROGRAM_ASK if kind == "program" else texts.CASELOAD_STATUS_ASK
+    return View(ask, InlineKeyboardMarkup(rows))
 
 
 def client_card(

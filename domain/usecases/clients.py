@@ -179,10 +179,13 @@ async def import_client_rows(
     return Saved(report)
 
 
-async def caseload_page(work: Work, actor: Actor, page: int) -> CaseloadPage:
-    """A page of the actor's own caseload (their own clients: nothing to refuse)."""
+async def caseload_page(work: Work, actor: Actor, page: int, only: str = "") -> CaseloadPage:
+    """A page of the actor's own caseload (their own clients: nothing to refuse), overdue
+    visits first by the actor's own calendar; `only` as storage.clients.caseload_page."""
+    zone = work.zone_for(actor.timezone)
+    today = work.clock.now().astimezone(zone).date()
     async with work.transaction() as session:
-        return await clients.caseload_page(session, actor, page)
+        return await clients.caseload_page(session, actor, page, today=today, zone=zone, only=only)
 
 
 # ---------------------------------------------------------------------------------------

@@ -83,10 +83,37 @@ ERROR = (
 CASELOAD_EMPTY = "Your caseload is empty. Add a client with /newclient."
 
 
-def caseload_header(total: int, page: int, pages: int) -> str:
+def caseload_header(total: int, page: int, pages: int, only: str = "") -> str:
     clients = "client" if total == 1 else "clients"
     suffix = f" · page {page + 1} of {pages}" if pages > 1 else ""
-    return f"<b>My caseload</b> — {total} {clients}{suffix}\nMost recently contacted first."
+    narrowed = f" · {only}" if only else ""
+    return (
+        f"<b>My caseload{narrowed}</b> — {total} {clients}{suffix}\n"
+        "❗ Visit overdue first, then most recently contacted."
+    )
+
+
+CASELOAD_OVERDUE = "❗ Overdue visits only"
+CASELOAD_PROGRAM = "🗂 Program"
+CASELOAD_STATUS = "📌 Status"
+CASELOAD_ALL = "✖ All my clients"
+CASELOAD_PROGRAM_ASK = "Show only your clients in which program?"
+CASELOAD_STATUS_ASK = "Show only your clients with which status?"
+
+
+def filter_name(only: str) -> str:
+    """What /clients is narrowed to, as the header says it ("" for everyone)."""
+    if only == "overdue":
+        return "visit overdue"
+    return PROGRAM_NAMES.get(only) or STATUS_NAMES.get(only) or ""
+
+
+def caseload_filter_unknown(word: str) -> str:
+    return (
+        f"“{escape(word[:30])}” is not something I can narrow your clients to. Try "
+        "<code>/clients overdue</code>, a program (<code>/clients hospice</code>) or a "
+        "status (<code>/clients discharged</code>); the buttons under the list do the same."
+    )
 
 
 def client_not_found(code: str) -> str:
