@@ -8,6 +8,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from conversations import note_loose
 from conversations.common import ACTIVE, end_dialogs
 from domain.results import AlreadySaved, Refused, Saved
 from domain.rules.roles import invitable_roles
@@ -184,7 +185,7 @@ async def not_understood(update: Update, context: CaselineContext) -> None:
     if update.callback_query is not None:
         await answer(update, texts.STALE_BUTTON)
         return
-    if update.effective_message is not None:
+    if update.effective_message is not None and not await note_loose.offer(update, context):
         await update.effective_message.reply_text(texts.NOT_UNDERSTOOD)
 
 

@@ -35,10 +35,10 @@ from telegram.ext import (
     filters,
 )
 
-from conversations import cards, drafts
+from conversations import cards, drafts, note_loose
 from conversations.common import confirm_saved, conversation, text_expected
 from conversations.live import present
-from conversations.note_draft import NoteDraft
+from conversations.note_draft import NoteDraft, attachment_of
 from conversations.note_oneliner import (
     UNDO_PREFIX,
     one_liner,
@@ -63,7 +63,6 @@ from domain.usecases import notes as usecases
 from domain.usecases.clients import NamedFirst, client_named_first
 from storage import clients
 from storage.models import InteractionType
-from storage.notes import Attachment
 from ui import texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at, zone_of
@@ -123,6 +122,23 @@ async def start(update: Update, context: CaselineContext) -> int:
     _keep(context, NoteDraft())
     await ask_client(update, context, PREFIX, texts.NOTE_ASK_CLIENT)
     return CLIENT
+
+
+async def from_loose(update: Update, context: CaselineContext) -> int:
+    """A client pressed under what was sent outside any dialog (conversations/note_loose.py):
+    the note starts with it on its card; ✖ Not a note forgets it."""
+    if not unpack(update.callback_query.data).arg:
+        await note_loose.drop(update, context)
+        return ConversationHandler.END
+    ref = await client_from_press(update, context)
+    draft = note_loose.take(context) if ref is not None else None
+    if ref is None or draft is None:
+        if ref is not None:
+            await answer(update, texts.STALE_BUTTON)
+        return ConversationHandler.END
+    await remove_keyboard(update)
+    _keep(context, draft)
+    return await _client_chosen(update, context, ref)
 
 
 async def from_card(update: Update, context: CaselineContext) -> int:
@@ -229,29 +245,12 @@ async def text_added(update: Update, context: CaselineContext) -> int:
 
 
 async def attachment_added(update: Update, context: CaselineContext) -> int:
-    message = update.effective_message
-    media = message.voice or message.audio or message.document or (message.photo or [None])[-1]
-    kind = (
-        "voice"
-        if message.voice
-        else "audio"
-        if message.audio
-        else "document"
-        if message.document
-        else "photo"
-    )
-    if media is None:
-        await message.reply_text(texts.NOTE_WHAT_WORKS)
+    attachment = attachment_of(update.effective_message)
+    if attachment is None:
+        await update.effective_message.reply_text(texts.NOTE_WHAT_WORKS)
         return COMPOSE
     draft = _draft(context)
-    draft.attachments.append(
-        Attachment(
-            kind=kind,
-            file_id=media.file_id,
-            file_unique_id=media.file_unique_id,
-            caption=message.caption,
-        )
-    )
+    draft.attachments.append(attachment)
     return await _show_card(update, context, draft)
 
 
@@ -566,6 +565,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         entry_points=[
             CommandHandler("note", start),
             CallbackQueryHandler(from_card, pattern=card_pattern("note")),
+            CallbackQueryHandler(from_loose, pattern=pattern(PREFIX) + "loose:"),
         ],
         states={
             RESUME: [CallbackQueryHandler(resume_chosen, pattern=pattern(PREFIX) + "resume:")],

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from telegram import Message
+
 from conversations import cards
 from conversations.drafts import REVISION, TOKEN
 from conversations.pickers import ClientRef
@@ -119,3 +121,27 @@ class NoteDraft(cards.Draft):
         draft.touched = data.pop("touched", None)
         draft.rest = data
         return draft
+
+
+def attachment_of(message: Message | None) -> Attachment | None:
+    """The voice note, audio, document or photo (its largest size) a message carries."""
+    if message is None:
+        return None
+    media = message.voice or message.audio or message.document or (message.photo or [None])[-1]
+    if media is None:
+        return None
+    kind = (
+        "voice"
+        if message.voice
+        else "audio"
+        if message.audio
+        else "document"
+        if message.document
+        else "photo"
+    )
+    return Attachment(
+        kind=kind,
+        file_id=media.file_id,
+        file_unique_id=media.file_unique_id,
+        caption=message.caption,
+    )

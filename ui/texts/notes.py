@@ -45,6 +45,9 @@ NOTE_NOTHING_TO_SAVE = "Nothing to save yet: type the note, or send a voice note
 AMEND = "✏️ Amend"
 OPEN_CLIENT = "👤 Client"
 UNDO = "↩ Undo"
+LOOSE_OFFER = "📝 Make it a note? For which client?"
+LOOSE_NOT_A_NOTE = "✖ Not a note"
+LOOSE_DROPPED = "Not kept."
 NOTE_KIND_ASK = "👇 What kind of contact was it? Tap it below."
 NOTE_KIND_TOO_LATE = "The kind can be changed for a minute only. Use ✏️ Amend to add a correction."
 
