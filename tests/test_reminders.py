@@ -21,7 +21,13 @@ def berlin(*args) -> datetime:
     return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
 
 
-async def _appointment(harness, user_id: int, client_id: int, starts_at: datetime) -> int:
+async def _appointment(
+    harness,
+    user_id: int,
+    client_id: int,
+    starts_at: datetime,
+    kind: InteractionType = InteractionType.HOME_VISIT,
+) -> int:
     worker_id = await harness.worker_id(user_id)
     async with harness.db.session() as session:
         client = await client_store.get_visible(session, _actor(worker_id), client_id)
@@ -31,7 +37,7 @@ async def _appointment(harness, user_id: int, client_id: int, starts_at: datetim
             worker_id=worker_id,
             starts_at=starts_at,
             duration_minutes=60,
-            kind=InteractionType.HOME_VISIT,
+            kind=kind,
             zone=BERLIN,
             now=harness.clock.now(),
         )
@@ -137,13 +143,26 @@ async def test_a_risk_flag_alerts_the_supervisor_at_once_even_in_quiet_hours(har
 async def test_private_previews_show_code_and_initials_only(devserver, db, db_url, clock):
     async with running(devserver, db, db_url, clock, CASELINE_PRIVATE_PREVIEWS="1") as harness:
         wanda = await harness.seed_worker(701, "Wanda Worker")
-        client_id = await harness.seed_client(701)
-        await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0))
+        client_id = await harness.seed_client(701, phone="+49 30 1234567")
+        await _appointment(
+            harness, 701, client_id, berlin(2026, 3, 3, 15, 0), InteractionType.PHONE
+        )
         clock.set(berlin(2026, 3, 3, 14, 0))
         await harness.tick()
         pushed = [m for m in wanda.messages() if "⏰" in m.text or "Good morning" in m.text]
         assert pushed and all("Maria" not in m.text for m in pushed)
         assert all("C-0001 M.G." in m.text for m in pushed)
+        assert all("1234567" not in m.text for m in pushed)
+
+
+async def test_a_phone_appointment_reminder_shows_the_number_to_call(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    client_id = await harness.seed_client(701, phone="+49 30 1234567")
+    await _appointment(harness, 701, client_id, berlin(2026, 3, 3, 15, 0), InteractionType.PHONE)
+    clock.set(berlin(2026, 3, 3, 14, 0))
+    await harness.tick()
+    [reminder] = [m for m in wanda.messages() if "⏰" in m.text]
+    assert "📞 +49 30 1234567" in reminder.text
 
 
 async def test_telegram_faults_are_retried_and_nothing_is_lost_or_doubled(harness, clock):

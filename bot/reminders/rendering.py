@@ -30,7 +30,7 @@ from domain.usecases.reminders import SnoozeOption
 from domain.work import Work
 from storage import bot_messages, outbox
 from storage.db import Database
-from storage.models import Appointment, Client, OutboxMessage, Worker
+from storage.models import Appointment, Client, InteractionType, OutboxMessage, Worker
 from ui import texts
 from ui.callbacks import pack
 from ui.splitting import pack_blocks
@@ -256,8 +256,10 @@ def appointment_view(
         text = texts.appointment_reminder_closed(at, label, kind, status)
         return text, InlineKeyboardMarkup([[open_client]])
     minutes = round((appointment.starts_at - now).total_seconds() / 60)
+    # The number a phone appointment is made on; not where a lock screen could show it.
+    phone = client.phone if appointment.kind == InteractionType.PHONE and not private else None
     text = texts.appointment_reminder(
-        minutes, at, label, kind, None if private else appointment.place
+        minutes, at, label, kind, None if private else appointment.place, phone
     )
     done = InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", appointment.id))
     rows = [[done, open_client]]

@@ -18,15 +18,19 @@ AGENDA_REFERRALS = "Referral follow-ups"
 AGENDA_LIST_MAX = 15
 
 
-def appointment_reminder(minutes: int, at: str, client: str, kind: str, place: str | None) -> str:
+def appointment_reminder(
+    minutes: int, at: str, client: str, kind: str, place: str | None, phone: str | None = None
+) -> str:
     """`minutes` until the start; negative once it has started (a snoozed or held
-    reminder is written when it is sent, from the time left then)."""
+    reminder is written when it is sent, from the time left then). `phone`: the number
+    to call, for a phone appointment."""
     if minutes < 0:
         when = f"started {_duration(-minutes)} ago"
     else:
         when = "now" if minutes == 0 else f"in {minutes} min"
     where = f"\n📍 {escape(place)}" if place else ""
-    return f"⏰ <b>{at}</b> ({when}) · {client} · {kind}{where}"
+    call = f"\n📞 {escape(phone)}" if phone else ""
+    return f"⏰ <b>{at}</b> ({when}) · {client} · {kind}{where}{call}"
 
 
 def _duration(minutes: int) -> str:
