@@ -34,7 +34,7 @@ from domain.results import Gone
 from domain.usecases import intake as usecase
 from storage import intake as store
 from storage.models import ClientStatus
-from ui import texts
+from ui import texts, views
 from ui.callbacks import unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer
@@ -216,18 +216,15 @@ async def show_goals(
 ) -> int:
     ref = draft.client
     ticked = set(draft.ticked)
+    listed, labels = views.goal_choices(
+        [(texts.GOAL_FOR_NEED[domain], domain in ticked) for domain in draft.proposals]
+    )
     rows = [
-        [
-            button(
-                ("☑ " if domain in ticked else "☐ ") + texts.GOAL_FOR_NEED[domain],
-                "goal",
-                domain,
-            )
-        ]
-        for domain in draft.proposals
+        [button(label, "goal", domain)]
+        for label, domain in zip(labels, draft.proposals, strict=True)
     ]
     rows.append([button(texts.SAVE_GOALS, "save"), button(texts.NO_GOALS, "nogoals")])
-    text = texts.propose_goals(ref.code if ref else "")
+    text = f"{texts.propose_goals(ref.code if ref else '')}\n\n{listed}"
     shown = f"{lead}\n\n{text}" if lead else text
     await send(update, context, draft, shown, InlineKeyboardMarkup(rows), fresh=fresh)
     return GOALS

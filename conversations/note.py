@@ -63,7 +63,7 @@ from domain.usecases import notes as usecases
 from domain.usecases.clients import NamedFirst, client_named_first
 from storage import clients
 from storage.models import InteractionType
-from ui import texts
+from ui import texts, views
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at, zone_of
 from ui.replies import answer, remove_keyboard
@@ -428,12 +428,10 @@ async def _ask_goals(update: Update, context: CaselineContext) -> int:
         await update.effective_message.reply_text(texts.NO_ACTIVE_GOALS)
         return COMPOSE
     chosen = set(draft.goals)
-    rows = [
-        [_button(("☑ " if goal.id in chosen else "☐ ") + goal.description[:36], "goal", goal.id)]
-        for goal in goals
-    ]
+    listed, labels = views.goal_choices([(goal.description, goal.id in chosen) for goal in goals])
+    rows = [[_button(label, "goal", goal.id)] for label, goal in zip(labels, goals, strict=True)]
     rows.append([_button(texts.DONE, "goalsdone")])
-    text = texts.NOTE_ASK_GOALS
+    text = f"{texts.NOTE_ASK_GOALS}\n\n{listed}"
     if (
         update.callback_query
         and update.callback_query.message

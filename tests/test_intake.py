@@ -131,12 +131,15 @@ async def test_a_full_intake_with_a_skip_answered_at_the_end(harness, clock):
     done = await wanda.press(summary[-1], "Finish intake")
     assert texts.finished("C-0001").replace("<b>", "").replace("</b>", "") in done[-1].text
     goals = done[-1]
+    # Numbered buttons, the whole of each goal in the message (issue 16: they were cut).
     assert labels(goals)[:4] == [
-        "☑ " + texts.GOAL_FOR_NEED["housing"],
-        "☑ " + texts.GOAL_FOR_NEED["safety"],
-        "☐ " + texts.GOAL_FOR_NEED["medical"],
-        "☐ " + texts.GOAL_FOR_NEED["income"],
+        "☑ 1. Secure stable housing",
+        "☑ 2. Make a safety plan and reduce t…",
+        "☐ 3. Get medical care in place and k…",
+        "☐ 4. Secure income and the benefits …",
     ]
+    for number, need in enumerate(["housing", "safety", "medical", "income"], 1):
+        assert f"{number}. {texts.GOAL_FOR_NEED[need]}" in goals.text
     goals = (await wanda.press(goals, "medical care"))[-1]
     goals = (await wanda.press(goals, "safety plan"))[-1]  # untick
     saved = await wanda.press(goals, "Save as draft plan")

@@ -238,7 +238,8 @@ async def test_risk_goals_and_dap(harness):
     assert "⚠ Risk: Fell last week, lives alone" in card[-1].text
     goals = await wanda.press(card[-1], "Goals")
     goals = await wanda.press(goals[-1], "Eat two meals")
-    assert "☑ Eat two meals" in "".join(label for label, _ in buttons(goals[-1]))
+    assert "☑ 1. Eat two meals" in "".join(label for label, _ in buttons(goals[-1]))
+    assert "2. Attend GP appointment" in goals[-1].text
     card = await wanda.press(goals[-1], "Done")
     await wanda.press(card[-1], "DAP")
     await wanda.send("Fridge nearly empty")

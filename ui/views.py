@@ -30,6 +30,21 @@ def button_label(text: str) -> str:
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
 
+# A goal's button carries its number and the start of its text; the message says it all.
+GOAL_LABEL_MAX = 32
+
+
+def goal_choices(goals: list[tuple[str, bool]]) -> tuple[str, list[str]]:
+    """Goals to tick, `(description, ticked)` each: the numbered full texts for the
+    message, and the buttons' labels (☑/☐, the number, the start of the text)."""
+    lines = [f"{number}. {escape(text)}" for number, (text, _) in enumerate(goals, 1)]
+    labels = []
+    for number, (text, ticked) in enumerate(goals, 1):
+        short = text if len(text) <= GOAL_LABEL_MAX else text[: GOAL_LABEL_MAX - 1] + "…"
+        labels.append(f"{'☑' if ticked else '☐'} {number}. {short}")
+    return "\n".join(lines), labels
+
+
 def caseload(page: CaseloadPage, now: datetime, zone: ZoneInfo) -> View:
     """A page of /clients: overdue visits first and marked ❗, paged, with the filters
     (overdue, a program, a status) and, when one is on, the way back to everyone."""
