@@ -74,6 +74,8 @@ async def show_saved(
     )
     if note.risk_reason:
         header += f"\n⚠ {texts.RISK}: {escape(note.risk_reason)}"
+    if note.told:
+        header += f"\n{texts.risk_told(note.told)}"
     ask_kind = note.kind == InteractionType.NOT_GIVEN
     if ask_kind:
         header += f"\n{texts.NOTE_KIND_ASK}"

@@ -130,7 +130,9 @@ async def test_a_risk_flag_alerts_the_supervisor_at_once_even_in_quiet_hours(har
     await wanda.press(card[-1], "Risk")
     card = await wanda.send("Talked about <ending> it all")
     await wanda.send("Safety plan made, crisis line given.")
-    await wanda.press(wanda.last(), "Save")
+    saved = await wanda.press(wanda.last(), "Save")
+    # The confirmation says who was told (issue 16: it did not).
+    assert "🔔 Told at once: Sue Supervisor." in saved[-1].text
     await harness.settle()
     await harness.state.wait_for_events(0, chat_id=710, kinds=["send"], timeout=10)
     alert = sue.last()

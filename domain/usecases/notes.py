@@ -58,8 +58,13 @@ class SavedNote:
     created_at: datetime
     text: str
     risk_reason: str | None
-    # Risk alerts this save queued: the caller delivers them soon.
-    alerts: int = 0
+    # The supervisors a risk alert was queued for by this save: the caller delivers
+    # the alerts soon and the confirmation names them.
+    told: tuple[str, ...] = ()
+
+    @property
+    def alerts(self) -> int:
+        return len(self.told)
 
     def undoable(self, now: datetime) -> bool:
         return rules.undoable(self.created_at, None, now)
@@ -151,8 +156,8 @@ async def save_note(
         )
         await _audit_created(session, actor, note, now)
         saved_drafts.remember(session, actor.id, token, NOTE_RECEIPT, note.id, now)
-        alerts = await _alert_risk(session, note, client, actor, now) if note.risk_flag else 0
-        return Saved(_saved(note, client, alerts))
+        told = await _alert_risk(session, note, client, actor, now) if note.risk_flag else []
+        return Saved(_saved(note, client, told))
 
 
 async def goals_to_choose(work: Work, actor: Actor, client_id: int) -> list[GoalChoice] | Gone:
@@ -345,7 +350,7 @@ async def _amendable(
     return found
 
 
-def _saved(note: Note, client: Client, alerts: int = 0) -> SavedNote:
+def _saved(note: Note, client: Client, told: list[str] | None = None) -> SavedNote:
     return SavedNote(
         id=note.id,
         client_id=client.id,
@@ -356,7 +361,7 @@ def _saved(note: Note, client: Client, alerts: int = 0) -> SavedNote:
         created_at=note.created_at,
         text=note.text,
         risk_reason=note.risk_reason,
-        alerts=alerts,
+        told=tuple(told or ()),
     )
 
 
@@ -413,17 +418,18 @@ async def _refused(
 
 async def _alert_risk(
     session: AsyncSession, note: Note, client: Client, author: Actor, now: datetime
-) -> int:
+) -> list[str]:
     """Queue an alert to the author's supervisors in the note's own transaction (so no
     flagged note goes unalerted); quiet hours do not apply to risk. The payload holds the
-    facts; the words (and what privacy mode leaves out) are chosen when it is sent."""
+    facts; the words (and what privacy mode leaves out) are chosen when it is sent.
+    The names of those it was queued for."""
     if author.team_id is None:
-        return 0
-    queued = 0
+        return []
+    told = []
     for supervisor in await workers.supervisors_of(session, author.team_id):
         if supervisor.id == author.id:
             continue
-        queued += await outbox.enqueue(
+        queued = await outbox.enqueue(
             session,
             key=f"{RISK_ALERT}:{note.id}:{supervisor.id}",
             kind=RISK_ALERT,
@@ -440,4 +446,6 @@ async def _alert_risk(
                 "reason": note.risk_reason or "",
             },
         )
-    return queued
+        if queued:
+            told.append(supervisor.name)
+    return told

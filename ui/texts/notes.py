@@ -45,6 +45,11 @@ NOTE_NOTHING_TO_SAVE = "Nothing to save yet: type the note, or send a voice note
 AMEND = "✏️ Amend"
 OPEN_CLIENT = "👤 Client"
 UNDO = "↩ Undo"
+def risk_told(names: tuple[str, ...]) -> str:
+    who = ", ".join(escape(name) for name in names)
+    return f"🔔 Told at once: {who}."
+
+
 LOOSE_OFFER = "📝 Make it a note? For which client?"
 LOOSE_NOT_A_NOTE = "✖ Not a note"
 LOOSE_DROPPED = "Not kept."
