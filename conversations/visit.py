@@ -446,7 +446,15 @@ async def _save(update: Update, context: CaselineContext) -> int:
     async def confirm() -> None:
         await answer(update, texts.VISIT_SAVED_TOAST)
         await update.callback_query.edit_message_text(
-            texts.visit_saved(ref.code, ref.name, when, outcome)
+            texts.visit_saved(
+                ref.code,
+                ref.name,
+                when,
+                outcome,
+                saved.appointment.duration_minutes,
+                saved.appointment.kind,
+                draft.note,
+            )
         )
 
     ended = await confirm_saved(update, context, confirm, DRAFT)

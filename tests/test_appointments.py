@@ -110,6 +110,9 @@ async def test_done_opens_the_visit_log_prefilled_and_moves_last_contact(harness
     card = await wanda.send("All well, meds taken.")
     done = await wanda.press(card[-1], "Save")
     assert "Visit logged" in done[-1].text
+    # It repeats what was saved: time, duration, kind, outcome and the note (issue 16).
+    assert "Mon 2 Mar 10:00 · 60 min · Home visit · ✅ Completed" in done[-1].text
+    assert "All well, meds taken." in done[-1].text
     [appointment] = await _appointments(harness)
     assert appointment.status == "completed"
     async with harness.db.session() as session:

@@ -98,10 +98,19 @@ def visit_ask_when(code: str, name: str) -> str:
     )
 
 
-def visit_saved(code: str, name: str, when: str, outcome: str) -> str:
+# How much of a visit's note its confirmation repeats (the card has it all).
+VISIT_NOTE_SHOWN = 300
+
+
+def visit_saved(
+    code: str, name: str, when: str, outcome: str, minutes: int, kind: str, note: str
+) -> str:
+    """What was saved, all of it: the time, duration, kind and outcome, and the note."""
+    text = note if len(note) <= VISIT_NOTE_SHOWN else note[: VISIT_NOTE_SHOWN - 1] + "…"
+    said = f"\n\n{escape(text)}" if text else ""
     return (
-        f"✅ <b>Visit logged</b> · {code} · {escape(name)}\n{when} · "
-        f"{APPOINTMENT_STATUS_NAMES[outcome]}"
+        f"✅ <b>Visit logged</b> · {code} · {escape(name)}\n{when} · {minutes} min · "
+        f"{KIND_NAMES.get(kind, kind)} · {APPOINTMENT_STATUS_NAMES[outcome]}{said}"
     )
 
 

@@ -45,6 +45,8 @@ NOTE_NOTHING_TO_SAVE = "Nothing to save yet: type the note, or send a voice note
 AMEND = "✏️ Amend"
 OPEN_CLIENT = "👤 Client"
 UNDO = "↩ Undo"
+
+
 def risk_told(names: tuple[str, ...]) -> str:
     who = ", ".join(escape(name) for name in names)
     return f"🔔 Told at once: {who}."
