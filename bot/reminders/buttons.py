@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.reminders.rendering import appointment_view
@@ -42,8 +42,9 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
         result = await usecases.refuse_button(work, actor, row_id)
     match result:
         case Saved(snoozed):
-            await answer(update, texts.snoozed_until(f"{snoozed.until:%a %H:%M}"))
-            await remove_keyboard(update)
+            until = f"{snoozed.until:%a %H:%M}"
+            await answer(update, texts.snoozed_until(until))
+            await _say_snoozed(cast(CallbackQuery, update.callback_query), until)
         case AlreadySaved():  # the second tap of a double tap
             await answer(update)
             await remove_keyboard(update)
@@ -63,6 +64,21 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
         case _:
             await answer(update, texts.STALE_BUTTON)
             await remove_keyboard(update)
+
+
+async def _say_snoozed(query: CallbackQuery, until: str) -> None:
+    """The reminder says it was snoozed and until when (a toast is gone in a second), and
+    keeps its other buttons (✅ Done, 👤 Client); the 💤 ones have done their work."""
+    message = query.message
+    if not isinstance(message, Message) or not message.text:
+        return
+    rows = [
+        [button for button in row if not str(button.callback_data or "").startswith("rm:")]
+        for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
+    ]
+    kept = [row for row in rows if row]
+    keyboard = InlineKeyboardMarkup(kept) if kept else None
+    await edit_pressed(query, f"{message.text_html}\n{texts.snoozed_note(until)}", keyboard)
 
 
 def handlers() -> list[BaseHandler[Update, CaselineContext, None]]:

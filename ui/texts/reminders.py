@@ -99,3 +99,7 @@ def snoozed_again(original_html: str) -> str:
 
 def snoozed_until(when: str) -> str:
     return f"Snoozed until {when}."
+
+
+def snoozed_note(when: str) -> str:
+    return f"💤 <i>Snoozed: it comes back {when}.</i>"
