@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
@@ -27,10 +27,26 @@ log = logging.getLogger(__name__)
 CONFIRM_TRIES = 2
 
 
-def cancel_with(draft_key: str):
-    """A /cancel that forgets the conversation's draft and says nothing was saved."""
+def _written(draft: object) -> bool:
+    """Whether a draft holds what the worker wrote (a note's or a visit's text, a file)."""
+    return isinstance(draft, dict) and bool(draft.get("parts") or draft.get("attachments"))
 
-    async def cancel(update: Update, context: CaselineContext) -> int:
+
+def cancel_with(draft_key: str, name: str = ""):
+    """A /cancel that forgets the conversation's draft and says nothing was saved. The ✖
+    Cancel button under a draft with written text asks once first (a slip of the thumb
+    must not throw away a note); typed /cancel, and the 🗑 of that question, do not."""
+
+    async def cancel(update: Update, context: CaselineContext) -> int | None:
+        query = update.callback_query
+        sure = query is not None and (query.data or "").endswith(":sure")
+        if query is not None and not sure and _written(context.user_data.get(draft_key)):
+            await answer(update)
+            keyboard = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(texts.DISCARD_SURE, callback_data=f"{name}:cancel:sure")]]
+            )
+            await update.effective_message.reply_text(texts.DISCARD_ASK, reply_markup=keyboard)
+            return None  # the dialog stays where it was
         context.user_data.pop(draft_key, None)
         await answer(update)
         if update.callback_query is not None and update.callback_query.message is not None:
@@ -169,8 +185,8 @@ def conversation(
     """
     guard = IdleGuard(draft_key, timeout_minutes, text_key=text_key)
     fallbacks: list[BaseHandler] = [
-        CommandHandler("cancel", cancel_with(draft_key)),
-        CallbackQueryHandler(cancel_with(draft_key), pattern=rf"^{name}:cancel"),
+        CommandHandler("cancel", cancel_with(draft_key, name)),
+        CallbackQueryHandler(cancel_with(draft_key, name), pattern=rf"^{name}:cancel"),
         MessageHandler(filters.COMMAND, mid_flow),
         CallbackQueryHandler(mid_flow),
         # Whatever a state has no handler for (text where buttons are expected, a

@@ -109,3 +109,30 @@ def test_one_slip_is_one_letter_wrong_missing_extra_or_two_swapped():
     assert read_slip("vidoe", words) == "V"
     assert read_slip("xyz", words) is None
     assert read_slip("vall", {"call": "P", "ball": "B"}) is None  # two meanings: no guess
+
+
+async def test_cancel_under_a_draft_with_text_asks_once(harness):
+    """Issue 16: ✖ Cancel on a note card that holds text asks before throwing it away;
+    carrying on keeps everything, and /cancel typed is taken at its word."""
+    from storage.models import Note
+
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    ask = await wanda.send("/note C-0001")
+    await wanda.press(ask[-1], "Home visit")
+    card = await wanda.send("Pantry empty, daughter away")
+    [question] = await wanda.press(card[-1], "Cancel")
+    assert question.text == texts.DISCARD_ASK
+    card = await wanda.send("Called the food bank.")  # carrying on: nothing was lost
+    assert "Pantry empty" in card[-1].text and "food bank" in card[-1].text
+    [gone] = await wanda.press(question, "Yes, discard")
+    assert gone.text == texts.CANCELLED
+    reply = await wanda.send("/note C-0001")
+    assert "Pantry empty" not in reply[-1].text  # no kept draft offered back
+
+    # An empty card's Cancel, and a typed /cancel, do not ask.
+    await wanda.press(reply[-1], "Home visit")
+    [cancelled] = await wanda.send("/cancel")
+    assert cancelled.text == texts.CANCELLED
+    async with harness.db.session() as session:
+        assert (await session.execute(select(Note))).scalars().all() == []

@@ -66,6 +66,11 @@ LEAD_COMMANDS = [("invite", "Invite a colleague")]
 
 NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what I can do."
 CANCELLED = "Cancelled. Nothing was saved."
+DISCARD_ASK = (
+    "Throw this draft away, with what you wrote? Tap 🗑 to discard it, "
+    "or just carry on with the card above."
+)
+DISCARD_SURE = "🗑 Yes, discard it"
 EDIT_IGNORED = (
     "I don't pick up edits to messages already sent. "
     "Please send the corrected text as a new message."
