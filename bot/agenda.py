@@ -76,7 +76,9 @@ async def card_button(update: Update, context: CaselineContext) -> None:
         return
     booked = result.current if isinstance(result, Stale) else result
     booked = booked.value if isinstance(booked, Saved) else booked
-    view = views.appointment_card(booked.appointment, booked.client, zone_of(context))
+    view = views.appointment_card(
+        booked.appointment, booked.client, zone_of(context), context.services.clock.now()
+    )
     if isinstance(result, Stale):
         await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
         await show(update, view)

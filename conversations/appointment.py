@@ -171,14 +171,16 @@ async def reschedule_start(update: Update, context: CaselineContext) -> int:
     if not isinstance(found, usecases.Booked):
         await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
         if isinstance(found, Stale):  # an outdated card: show it as it stands now
-            await show(update, views.appointment_card(*_pair(found.current), zone_of(context)))
+            now = context.services.clock.now()
+            await show(update, views.appointment_card(*_pair(found.current), zone_of(context), now))
         return ConversationHandler.END
     await answer(update)
     appointment, client = found.appointment, found.client
     _store(context, AppointmentDraft(reschedule=appointment.id, client=ClientRef.of(client)))
     await update.effective_message.reply_text(
         texts.appt_ask_new_day(
-            client.code, short_datetime(appointment.starts_at, zone_of(context))
+            client.code,
+            short_datetime(appointment.starts_at, zone_of(context), context.services.clock.now()),
         ),
         reply_markup=day_keyboard(PREFIX, context),
     )
@@ -296,7 +298,10 @@ async def _moment_chosen(update: Update, context: CaselineContext, moment: datet
             ]
         )
         await update.effective_message.reply_text(
-            texts.appt_in_past(short_datetime(moment, zone_of(context))), reply_markup=keyboard
+            texts.appt_in_past(
+                short_datetime(moment, zone_of(context), context.services.clock.now())
+            ),
+            reply_markup=keyboard,
         )
         return PAST_OK
     if draft.reschedule is not None:
@@ -320,13 +325,15 @@ async def past_answered(update: Update, context: CaselineContext) -> int:
     return await _moment_chosen(update, context, draft.start)
 
 
-def _card(draft: AppointmentDraft, zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+def _card(
+    draft: AppointmentDraft, zone: ZoneInfo, now: datetime
+) -> tuple[str, InlineKeyboardMarkup]:
     """The draft as a card; its ✅ Save carries a new revision (store the draft after)."""
     assert draft.client is not None and draft.start is not None
     ref = draft.client
     lines = [
         f"<b>{texts.NEW_APPOINTMENT} · {ref.code} · {escape(ref.name)}</b>",
-        f"{short_datetime(draft.start, zone)} · {draft.duration} min · "
+        f"{short_datetime(draft.start, zone, now)} · {draft.duration} min · "
         f"{texts.INTERACTION_NAMES[draft.kind]}",
         f"{texts.REPEATS}: {texts.RECURRENCE_NAMES[draft.repeat]}",
         f"{texts.PLACE}: {escape(draft.place) if draft.place else '—'}",
@@ -347,7 +354,7 @@ def _card(draft: AppointmentDraft, zone: ZoneInfo) -> tuple[str, InlineKeyboardM
 
 async def _show_card(update: Update, context: CaselineContext, *, new_message: bool = False) -> int:
     draft = _draft(context)
-    text, keyboard = _card(draft, zone_of(context))
+    text, keyboard = _card(draft, zone_of(context), context.services.clock.now())
     _store(context, draft)
     await cards.show(update, text, keyboard, new_message=new_message)
     return CARD
@@ -424,7 +431,9 @@ async def _save(update: Update, context: CaselineContext) -> int:
         # Gone: the client moved on; Invalid cannot come from our buttons.
         await answer(update, texts.CLIENT_GONE, alert=True)
         return CARD
-    view = views.appointment_card(result.value.appointment, result.value.client, zone)
+    view = views.appointment_card(
+        result.value.appointment, result.value.client, zone, context.services.clock.now()
+    )
 
     async def confirm() -> None:
         await answer(update, texts.APPT_SAVED_TOAST)
@@ -443,7 +452,9 @@ async def _save_reschedule(update: Update, context: CaselineContext) -> int:
         await update.effective_message.reply_text(texts.APPOINTMENT_NOT_SCHEDULED)
         context.user_data.pop(DRAFT, None)
         return ConversationHandler.END
-    view = views.appointment_card(*_pair(result.value), zone_of(context))
+    view = views.appointment_card(
+        *_pair(result.value), zone_of(context), context.services.clock.now()
+    )
     return await confirm_saved(
         update,
         context,

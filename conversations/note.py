@@ -22,7 +22,7 @@ time; one kept before its kind was chosen asks the kind again.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -259,11 +259,11 @@ async def unsupported_in_compose(update: Update, context: CaselineContext) -> in
     return COMPOSE
 
 
-def _card(draft: NoteDraft, zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+def _card(draft: NoteDraft, zone: ZoneInfo, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
     assert draft.client is not None and draft.kind is not None
     ref = draft.client
     kind = texts.INTERACTION_NAMES[draft.kind]
-    when = short_datetime(draft.when, zone) if draft.when is not None else texts.NOW
+    when = short_datetime(draft.when, zone, now) if draft.when is not None else texts.NOW
     lines = [f"<b>{texts.NOTE_DRAFT} · {ref.code} · {escape(ref.name)}</b>", f"{kind} · {when}"]
     if draft.risk:
         lines.append(f"⚠ {texts.RISK}: {escape(draft.risk)}")
@@ -313,7 +313,7 @@ def _preview(text: str) -> str:
 async def _show_card(update: Update, context: CaselineContext, draft: NoteDraft) -> int:
     """One live card: the previous card loses its buttons, a fresh one goes below.
     Keeps `draft` (with the card's revision) before anything is sent."""
-    text, keyboard = _card(draft, zone_of(context))
+    text, keyboard = _card(draft, zone_of(context), context.services.clock.now())
     _keep(context, draft)
     draft.card = await present(
         update, context, draft.card, text, keyboard, kept_in=DRAFT, field="card"

@@ -285,13 +285,13 @@ async def option_pressed(update: Update, context: CaselineContext) -> int:
     return await _when_chosen(update, context, moment)
 
 
-def _card(draft: VisitDraft, zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+def _card(draft: VisitDraft, zone: ZoneInfo, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
     """The draft as a card; its ✅ Save carries a new revision (store the draft after)."""
     assert draft.client is not None and draft.start is not None
     ref = draft.client
     lines = [
         f"<b>{texts.VISIT} · {ref.code} · {escape(ref.name)}</b>",
-        f"{short_datetime(draft.start, zone)} · {draft.duration} min · "
+        f"{short_datetime(draft.start, zone, now)} · {draft.duration} min · "
         f"{texts.INTERACTION_NAMES[draft.kind]}",
         f"{texts.OUTCOME}: {texts.APPOINTMENT_STATUS_NAMES[draft.outcome]}",
     ]
@@ -311,7 +311,7 @@ def _card(draft: VisitDraft, zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]
 
 async def _show_card(update: Update, context: CaselineContext, *, new_message: bool = False) -> int:
     draft = _draft(context)
-    text, keyboard = _card(draft, zone_of(context))
+    text, keyboard = _card(draft, zone_of(context), context.services.clock.now())
     _store(context, draft)
     await cards.show(update, text, keyboard, new_message=new_message)
     return CARD
@@ -441,7 +441,7 @@ async def _save(update: Update, context: CaselineContext) -> int:
     saved = result.value  # Saved, or AlreadySaved (a Save repeated after a crash)
     ref = draft.client
     outcome = AppointmentStatus(saved.appointment.status)
-    when = short_datetime(saved.appointment.starts_at, zone)
+    when = short_datetime(saved.appointment.starts_at, zone, context.services.clock.now())
 
     async def confirm() -> None:
         await answer(update, texts.VISIT_SAVED_TOAST)

@@ -227,3 +227,18 @@ async def test_another_workers_appointment_cannot_be_touched(harness):
             .all()
         )
     assert len(refused) >= 3
+
+
+async def test_a_date_that_rolled_into_next_year_shows_its_year(harness, clock):
+    """Issue 16: "3/12" typed on 6 December is 3 December of next year; the card said
+    "Fri 3 Dec" as if it were this week's."""
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    card = await _schedule(wanda, "3/12 10:00")
+    assert "Fri 3 Dec 2027 10:00" in card[-1].text
+    await wanda.send("/cancel")
+    card = await _schedule(wanda, "8/12 10:00")  # this year's: no year shown
+    assert "Tue 8 Dec 10:00" in card[-1].text

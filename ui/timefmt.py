@@ -10,10 +10,12 @@ def local(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
 
-def short_datetime(moment: datetime, zone: ZoneInfo) -> str:
-    """`Tue 3 Dec 14:00` in the worker's zone."""
+def short_datetime(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """`Tue 3 Dec 14:00` in the worker's zone; given `now`, a moment in another year than
+    now's shows it (`Fri 3 Dec 2027 09:00`): a date that rolled into next year must say so."""
     value = moment.astimezone(zone)
-    return f"{value:%a} {value.day} {value:%b %H:%M}"
+    year = f" {value.year}" if now is not None and now.astimezone(zone).year != value.year else ""
+    return f"{value:%a} {value.day} {value:%b}{year} {value:%H:%M}"
 
 
 def short_date(moment: datetime, zone: ZoneInfo) -> str:

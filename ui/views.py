@@ -145,11 +145,13 @@ def appointment_line(appointment: Appointment, client: Client, zone: ZoneInfo) -
     )
 
 
-def appointment_card(appointment: Appointment, client: Client, zone: ZoneInfo) -> View:
+def appointment_card(
+    appointment: Appointment, client: Client, zone: ZoneInfo, now: datetime | None = None
+) -> View:
     kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
     lines = [
         f"<b>{texts.APPOINTMENT} · {client.code} · {escape(client.name)}</b>",
-        f"{short_datetime(appointment.starts_at, zone)} · "
+        f"{short_datetime(appointment.starts_at, zone, now)} · "
         f"{appointment.duration_minutes} min · {kind}",
     ]
     if appointment.place:
