@@ -247,7 +247,9 @@ async def time_pressed(update: Update, context: CaselineContext) -> int:
     if isinstance(result, Ambiguous):
         await update.effective_message.reply_text(
             escape(result.question),
-            reply_markup=options_keyboard(PREFIX, result.options, zone_of(context)),
+            reply_markup=options_keyboard(
+                PREFIX, result.options, zone_of(context), context.services.clock.now()
+            ),
         )
         return TIME
     return await _moment_chosen(update, context, result.moment)

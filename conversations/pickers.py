@@ -176,12 +176,14 @@ def time_keyboard(prefix: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def options_keyboard(prefix: str, options: list[Parsed], zone) -> InlineKeyboardMarkup:
+def options_keyboard(
+    prefix: str, options: list[Parsed], zone, now: datetime | None = None
+) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    short_datetime(option.moment, zone),
+                    short_datetime(option.moment, zone, now),
                     callback_data=pack(prefix, "at", int(option.moment.timestamp())),
                 )
             ]
@@ -207,7 +209,9 @@ async def moment_from_text(
     if isinstance(result, Ambiguous):
         await update.effective_message.reply_text(
             escape(result.question),
-            reply_markup=options_keyboard(prefix, result.options, zone_of(context)),
+            reply_markup=options_keyboard(
+                prefix, result.options, zone_of(context), context.services.clock.now()
+            ),
         )
         return None
     return result

@@ -230,14 +230,16 @@ async def test_another_workers_appointment_cannot_be_touched(harness):
 
 
 async def test_a_date_that_rolled_into_next_year_shows_its_year(harness, clock):
-    """Issue 16: "3/12" typed on 6 December is 3 December of next year; the card said
-    "Fri 3 Dec" as if it were this week's."""
+    """Issue 16: "3/12" typed on 6 December was taken for 3 December of next year without
+    a question, and the card said "Fri 3 Dec" as if it were this week's."""
     from datetime import UTC, datetime
 
     clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await harness.seed_client(701)
-    card = await _schedule(wanda, "3/12 10:00")
+    [question] = await _schedule(wanda, "3/12 10:00")  # passed lately: asked, not assumed
+    assert "3 Dec has passed this year. Do you mean 3 Dec 2027?" in question.text
+    card = await wanda.press(question, "2027")
     assert "Fri 3 Dec 2027 10:00" in card[-1].text
     await wanda.send("/cancel")
     card = await _schedule(wanda, "8/12 10:00")  # this year's: no year shown

@@ -135,6 +135,14 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
             )
         options = happened
     question = None
+    if ctx.purpose == "future" and options and _passed_lately(part, days, ctx):
+        # A date without a year that passed only lately this year: next year's, but asked,
+        # not assumed ("3/12" on 6 December is a slip as often as a plan for next year;
+        # "3 Jan" on 30 December is simply next month and is not asked).
+        day = days[0]
+        shown = f"{day.day} {_MONTH_ABBR[day.month - 1]}"
+        question = f"{shown} has passed this year. Do you mean {shown} {day.year}?"
+        return Ambiguous(question=question, options=options)
     if len(days) == 2 and len(options) == 2 and part.weekday is not None:
         name = _DAY_NAMES[part.weekday]
         last, coming = (f"{d.day} {_MONTH_ABBR[d.month - 1]}" for d in days)
@@ -143,6 +151,18 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
         first, second = (f"{d.day} {_MONTH_ABBR[d.month - 1]} {d.year}" for d in days)
         question = f"Do you mean {first} or {second}?"
     return _one_or_ask(options, question)
+
+
+# How lately a date must have passed this year for next year's to be asked, not assumed.
+ROLLED_ASK_DAYS = 60
+
+
+def _passed_lately(part: _Date, days: list[date], ctx: _Ctx) -> bool:
+    if part.month_day is None or len(days) != 1 or days[0].year <= ctx.today.year:
+        return False
+    month, day = part.month_day
+    this_year = date(ctx.today.year, month, min(day, monthrange(ctx.today.year, month)[1]))
+    return 0 < (ctx.today - this_year).days <= ROLLED_ASK_DAYS
 
 
 def _place_time(part: _Date, at: _Time) -> tuple[time, int] | Invalid:
