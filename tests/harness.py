@@ -253,6 +253,20 @@ class BotHarness:
         async with self.db.session() as session:
             (await session.get(Client, client_id)).worker_id = worker_id
 
+    async def refused_subjects(self) -> list[int | None]:
+        """The records named by refused attempts in the audit trail, oldest first."""
+        from sqlalchemy import select
+
+        from storage.models import AuditEvent
+
+        statement = (
+            select(AuditEvent.subject_id)
+            .where(AuditEvent.allowed.is_(False))
+            .order_by(AuditEvent.id)
+        )
+        async with self.db.session() as session:
+            return list((await session.execute(statement)).scalars())
+
     async def worker_id(self, user_id: int) -> int:
         from sqlalchemy import select
 

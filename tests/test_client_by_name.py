@@ -61,17 +61,7 @@ async def test_a_name_that_fits_none_says_so_and_is_not_a_refusal(harness):
     # A code stays a code: someone else's is refused (and audited) as before.
     [refusal] = await wanda.send("/client C-0003")
     assert refusal.text == texts.client_not_found("C-0003")
-    async with harness.db.session() as session:
-        refused = (
-            (
-                await session.execute(
-                    select(AuditEvent.subject_id).where(AuditEvent.allowed.is_(False))
-                )
-            )
-            .scalars()
-            .all()
-        )
-    assert refused == [3]
+    assert await harness.refused_subjects() == [3]
 
 
 async def test_the_choices_never_include_someone_elses_client(harness):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, Note, NoteAttachment
+from storage.models import Note, NoteAttachment
 from tests.harness import buttons
 from ui import texts
 
@@ -72,17 +72,7 @@ async def test_a_forged_client_under_the_offer_is_refused_and_audited(harness):
     await wanda.press_data(offer.message_id, f"nt:loose:{wills}")
     assert wanda.toasts()[-1] == texts.CLIENT_GONE
     assert "Tomasz" not in str([m.text for m in wanda.messages()])
-    async with harness.db.session() as session:
-        refused = (
-            (
-                await session.execute(
-                    select(AuditEvent.subject_id).where(AuditEvent.allowed.is_(False))
-                )
-            )
-            .scalars()
-            .all()
-        )
-    assert refused == [wills]
+    assert await harness.refused_subjects() == [wills]
     # What was sent is still there for the right client.
     kinds = await wanda.press(offer, "Maria")
     card = await wanda.press(kinds[-1], "Phone")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, Client
+from storage.models import Client
 from tests.harness import buttons
 from ui import texts
 
@@ -64,14 +64,4 @@ async def test_someone_elses_client_by_that_name_is_never_mentioned(harness):
     await wanda.press_data(ask.message_id, f"nc:open:{will_client}")
     assert "Tomasz" not in str([m.text for m in wanda.messages()[seen:]])
     assert wanda.toasts()[-1] == texts.client_not_found(f"C-{will_client:04d}")
-    async with harness.db.session() as session:
-        refused = (
-            (
-                await session.execute(
-                    select(AuditEvent.subject_id).where(AuditEvent.allowed.is_(False))
-                )
-            )
-            .scalars()
-            .all()
-        )
-    assert refused == [will_client]
+    assert await harness.refused_subjects() == [will_client]

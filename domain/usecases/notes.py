@@ -239,11 +239,9 @@ async def undo_note(
     for the audit and the client's last contact is recomputed without it."""
     now = work.clock.now()
     async with work.transaction() as session:
-        found = await notes.get_visible(session, actor, note_id)
-        if found is None or found[0].author_id != actor.id:
-            client_id = found[1].id if found is not None else None
-            await _refused(session, actor, "note.retract", "note", note_id, now, client_id)
-            return Refused("note")
+        found = await _authors_note(session, actor, note_id, "note.retract", now)
+        if isinstance(found, Refused):
+            return found
         note, client = found
         if not rules.undoable(note.created_at, note.retracted_at, now):
             return Invalid("too_late")
@@ -261,6 +259,19 @@ async def undo_note(
         return Saved(WithdrawnNote(note.id, client.code))
 
 
+async def _authors_note(
+    session: AsyncSession, actor: Actor, note_id: int | None, action: str, now: datetime
+) -> tuple[Note, Client] | Refused:
+    """The note and its client if `actor` wrote it and may still see the client; else the
+    attempt at `action` is audited and refused."""
+    found = await notes.get_visible(session, actor, note_id)
+    if found is None or found[0].author_id != actor.id:
+        client_id = found[1].id if found is not None else None
+        await _refused(session, actor, action, "note", note_id, now, client_id)
+        return Refused("note")
+    return found
+
+
 async def set_note_kind(
     work: Work, actor: Actor, note_id: int | None, kind: str
 ) -> Saved[SavedNote] | Refused | Invalid:
@@ -268,11 +279,9 @@ async def set_note_kind(
     given", or within the undo minute (a kind read from a typo). Audited with both kinds."""
     now = work.clock.now()
     async with work.transaction() as session:
-        found = await notes.get_visible(session, actor, note_id)
-        if found is None or found[0].author_id != actor.id:
-            client_id = found[1].id if found is not None else None
-            await _refused(session, actor, "note.kind", "note", note_id, now, client_id)
-            return Refused("note")
+        found = await _authors_note(session, actor, note_id, "note.kind", now)
+        if isinstance(found, Refused):
+            return found
         note, client = found
         if kind not in rules.CHOSEN_KINDS:
             return Invalid("kind")
