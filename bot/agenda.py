@@ -26,14 +26,21 @@ async def today_command(update: Update, context: CaselineContext) -> None:
     await _show_days(update, context, 1, texts.TODAY_TITLE)
 
 
+async def today_below(update: Update, context: CaselineContext) -> None:
+    """📅 Today under the morning agenda or a reminder: a new message, the agenda stays."""
+    await _show_days(update, context, 1, texts.TODAY_TITLE, below=True)
+
+
 async def week_command(update: Update, context: CaselineContext) -> None:
     await _show_days(update, context, WEEK_DAYS, texts.WEEK_TITLE)
 
 
-async def _show_days(update: Update, context: CaselineContext, count: int, title: str) -> None:
+async def _show_days(
+    update: Update, context: CaselineContext, count: int, title: str, *, below: bool = False
+) -> None:
     zone = zone_of(context)
     days = await usecases.agenda_days(context.services, context.require_actor(), zone, count)
-    await show(update, views.agenda(title, days, zone, texts.NOTHING_TODAY))
+    await show(update, views.agenda(title, days, zone, texts.NOTHING_TODAY), below=below)
 
 
 async def card_button(update: Update, context: CaselineContext) -> None:
@@ -92,7 +99,8 @@ async def card_button(update: Update, context: CaselineContext) -> None:
         )
         return
     await answer(update, texts.NO_SHOW_RECORDED if pressed.action == "noshow" else None)
-    await show(update, view)
+    # From the /today or /week list the card comes below: the list stays to go back to.
+    await show(update, view, below=pressed.action == "show")
 
 
 def _cancel_reasons(appointment_id: int, recurring: bool) -> InlineKeyboardMarkup:
@@ -120,5 +128,7 @@ def handlers() -> list:
     return [
         CommandHandler("today", today_command),
         CommandHandler("week", week_command),
-        CallbackQueryHandler(card_button, pattern=pattern("ac") + "(open|noshow|cancel|cr|crs):"),
+        CallbackQueryHandler(
+            card_button, pattern=pattern("ac") + "(open|show|noshow|cancel|cr|crs):"
+        ),
     ]

@@ -114,13 +114,6 @@ async def client_command(update: Update, context: CaselineContext) -> None:
     await show_client(update, context, " ".join(context.args)[:100])
 
 
-async def open_client(
-    update: Update, context: CaselineContext, client_id: int, *, toast: str | None = None
-) -> None:
-    """Show a client card if the actor may see it; the view or the refusal is audited."""
-    await show_client(update, context, client_id, toast=toast)
-
-
 async def caseload_button(update: Update, context: CaselineContext) -> None:
     pressed = unpack(update.callback_query.data)
     page, _, only = pressed.arg.partition(":")
@@ -133,8 +126,9 @@ async def caseload_button(update: Update, context: CaselineContext) -> None:
     elif pressed.action == "m" and pressed.arg in ("program", "status"):
         await answer(update)
         await show(update, views.caseload_filters(pressed.arg))
-    elif pressed.action == "o" and pressed.int_arg() is not None:
-        await open_client(update, context, pressed.int_arg() or 0)
+    elif pressed.action in ("o", "n") and pressed.int_arg() is not None:
+        # "n": from a message that must stay (a reminder, an alert, a saved note): below.
+        await show_client(update, context, pressed.int_arg() or 0, below=pressed.action == "n")
     else:
         await answer(update, texts.STALE_BUTTON)
 

@@ -84,7 +84,7 @@ async def show_saved(
     pages = html_pages(header, note.text)
     row = [
         InlineKeyboardButton(texts.AMEND, callback_data=pack("am", "start", note.id)),
-        InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", note.client_id)),
+        InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", note.client_id)),
     ]
     if undo:
         row.insert(

@@ -95,7 +95,9 @@ async def test_today_and_week_show_local_times_and_cards(harness, clock):
     week = await wanda.send("/week")
     assert "Thu 5 Mar" in week[0].text and "09:00 · C-0001" in week[0].text
     opened = await wanda.press(week[0], "Mon 14:30")
-    assert opened[0].message_id == week[0].message_id and "Appointment" in opened[0].text
+    # Below the list, which stays to go back to (issue 16: the card replaced it).
+    assert opened[0].message_id != week[0].message_id and "Appointment" in opened[0].text
+    assert "Thu 5 Mar" in wanda.messages()[-2].text
 
 
 async def test_done_opens_the_visit_log_prefilled_and_moves_last_contact(harness, clock):

@@ -87,6 +87,7 @@ class World:
         code = f"C-{c:04d}"
         return [
             ("press", f"cl:o:{c}"),
+            ("press", f"cl:n:{c}"),
             ("send", f"/client {code}"),
             ("send", f"/history {code}"),
             *[
@@ -104,7 +105,7 @@ class World:
             ("press", f"tr:to:{c}:{self.will_id}"),
             *[
                 ("press", f"ac:{action}:{a}")
-                for action in ("open", "done", "noshow", "move", "cancel")
+                for action in ("open", "show", "done", "noshow", "move", "cancel")
             ],
             ("press", f"ac:cr:{a}:unwell"),
             ("press", f"ac:crs:{a}:client"),

@@ -72,6 +72,11 @@ async def test_a_reminder_an_hour_before_then_done_opens_the_visit_log(harness, 
     await harness.tick()
     assert len([m for m in wanda.messages() if "⏰" in m.text]) == 1
 
+    # 👤 Client opens the card below: the reminder stays as it was (issue 16).
+    [card] = await wanda.press(reminder, "Client")
+    assert card.message_id != reminder.message_id and "C-0001 · Maria Gonzalez" in card.text
+    assert any(m.message_id == reminder.message_id and "⏰" in m.text for m in wanda.messages())
+
     visit = await wanda.press(reminder, "Done")
     assert "Tue 3 Mar 15:00 · 60 min · Home visit" in visit[-1].text
 
@@ -122,6 +127,12 @@ async def test_one_morning_agenda_lists_the_day_overdue_first(harness, clock):
     assert "Dee Paused" not in text  # on hold: muted
     await harness.tick()
     assert len([m for m in wanda.messages() if "Good morning" in m.text]) == 1
+
+    # 📅 Today answers below: the agenda, with its visits due, stays readable (issue 16).
+    [today] = await wanda.press(agendas[0], "Today")
+    assert today.message_id != agendas[0].message_id
+    kept = [m for m in wanda.messages() if m.message_id == agendas[0].message_id]
+    assert kept and "Visits due" in kept[0].text
 
 
 async def test_a_risk_flag_alerts_the_supervisor_at_once_even_in_quiet_hours(harness, clock):

@@ -48,7 +48,7 @@ async def test_the_alert_is_worded_when_sent_from_the_facts_queued_with_the_note
     assert alert.text == (
         "⚠ Risk flagged by Wanda Worker for C-0001 Maria Gonzalez:\nTalked about <ending> it all"
     )
-    assert buttons(alert) == [(texts.OPEN_CLIENT, f"cl:o:{client_id}")]
+    assert buttons(alert) == [(texts.OPEN_CLIENT, f"cl:n:{client_id}")]
 
 
 async def test_private_previews_name_code_and_initials_and_keep_the_reason_off(
@@ -88,4 +88,4 @@ async def test_an_alert_worded_by_an_older_version_is_sent_as_it_was(harness, cl
     await harness.tick()
     alert = sue.last()
     assert alert.text == "⚠ Risk flagged by Wanda Worker for C-0001 Maria Gonzalez:\nFell again"
-    assert buttons(alert) == [(texts.OPEN_CLIENT, f"cl:o:{client_id}")]
+    assert buttons(alert) == [(texts.OPEN_CLIENT, f"cl:n:{client_id}")]

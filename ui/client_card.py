@@ -35,7 +35,12 @@ NOTE_LINE_MAX = 80
 
 
 async def show_client(
-    update: Update, context: CaselineContext, ref: ClientRef, *, toast: str | None = None
+    update: Update,
+    context: CaselineContext,
+    ref: ClientRef,
+    *,
+    toast: str | None = None,
+    below: bool = False,
 ) -> None:
     """The full client card if the actor may see the client (the look, or the refusal,
     is audited by the use case); `toast` answers the button press that led here. A typed
@@ -46,7 +51,8 @@ async def show_client(
         await say_not_one(update, facts, ref, lambda client: pack("cl", "o", client.id))
         return
     await answer(update, toast)
-    await show(update, card_view(facts, actor, context.services.clock.now(), zone_of(context)))
+    view = card_view(facts, actor, context.services.clock.now(), zone_of(context))
+    await show(update, view, below=below)
 
 
 async def say_not_one(

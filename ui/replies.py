@@ -12,10 +12,17 @@ from ui.views import View
 log = logging.getLogger(__name__)
 
 
-async def show(update: Update, view: View) -> None:
-    """Edit in place after a button press (no pile of messages), else reply."""
+async def show(update: Update, view: View, *, below: bool = False) -> None:
+    """Edit in place after a button press (no pile of messages), else reply. `below`: a
+    new message even after a press, for what must not replace the message pressed on
+    (a reminder, the morning agenda, a list the worker goes back to)."""
     query = update.callback_query
-    if query is not None and query.message is not None and query.message.is_accessible:
+    if (
+        not below
+        and query is not None
+        and query.message is not None
+        and query.message.is_accessible
+    ):
         await edit_pressed(query, view.text, view.keyboard)
         return
     message = update.effective_message

@@ -206,7 +206,7 @@ def agenda(
                 rows.append(
                     [
                         InlineKeyboardButton(
-                            button_label(label), callback_data=pack("ac", "open", appointment.id)
+                            button_label(label), callback_data=pack("ac", "show", appointment.id)
                         )
                     ]
                 )

@@ -48,5 +48,5 @@ def _open_client(client_id: object) -> InlineKeyboardMarkup | None:
     if not client_id:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client_id))]]
+        [[InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client_id))]]
     )

@@ -30,9 +30,9 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
     if pressed.action == "today":
         if await usecases.open_today(work, actor, row_id) is None:
             await answer(update)
-            from bot.agenda import today_command
+            from bot.agenda import today_below
 
-            await today_command(update, context)
+            await today_below(update, context)
             return
         result: usecases.SnoozeResult = Refused("reminder")
     elif pressed.action == "snz":

@@ -250,7 +250,7 @@ def appointment_view(
     at = f"{appointment.starts_at.astimezone(zone):%H:%M}"
     label = client_label(client, private)
     kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
-    open_client = InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id))
+    open_client = InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client.id))
     if not is_scheduled(appointment.status):
         status = texts.APPOINTMENT_STATUS_NAMES.get(appointment.status, appointment.status)
         text = texts.appointment_reminder_closed(at, label, kind, status)
@@ -285,5 +285,5 @@ def _markup(payload: dict) -> InlineKeyboardMarkup | None:
     if not client_id:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "o", client_id))]]
+        [[InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client_id))]]
     )
