@@ -36,6 +36,7 @@ from conversations.pickers import (
     ClientRef,
     ask_client,
     card_pattern,
+    client_from_args,
     client_from_press,
     client_step,
     day_keyboard,
@@ -45,7 +46,6 @@ from conversations.pickers import (
     moment_from_stamp,
     moment_from_text,
     options_keyboard,
-    search_typed,
     time_keyboard,
 )
 from domain.results import AlreadySaved, Saved, Stale
@@ -150,9 +150,9 @@ async def start_draft(context: CaselineContext) -> None:
 async def start(update: Update, context: CaselineContext) -> int:
     await start_draft(context)
     if context.args:
-        found = await search_typed(context, " ".join(context.args))
-        if len(found) == 1:
-            return await _client_chosen(update, context, ClientRef.of(found[0]))
+        words = " ".join(context.args)
+        ref = await client_from_args(update, context, PREFIX, words, texts.APPT_ASK_CLIENT)
+        return CLIENT if ref is None else await _client_chosen(update, context, ref)
     await ask_client(update, context, PREFIX, texts.APPT_ASK_CLIENT)
     return CLIENT
 

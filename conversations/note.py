@@ -50,12 +50,12 @@ from conversations.pickers import (
     ClientRef,
     ask_client,
     card_pattern,
+    client_from_args,
     client_from_press,
     client_step,
     moment_from_stamp,
     moment_from_text,
     offer_clients,
-    search_typed,
 )
 from domain.results import Gone, Invalid, Several
 from domain.rules.notes import CHOSEN_KINDS, TEXT_MAX, happened
@@ -184,20 +184,10 @@ async def _start_with_args(update: Update, context: CaselineContext, args: str) 
             await offer_clients(update, PREFIX, named.choices)
             return CLIENT
     _keep(context, NoteDraft())
-    ref = await _client_from_words(update, context, args)
+    ref = await client_from_args(update, context, PREFIX, args, texts.NOTE_ASK_CLIENT)
     if ref is None:
         return CLIENT
     return await _client_chosen(update, context, ref)
-
-
-async def _client_from_words(
-    update: Update, context: CaselineContext, words: str
-) -> ClientRef | None:
-    found = await search_typed(context, words)
-    if len(found) == 1:
-        return ClientRef.of(found[0])
-    await ask_client(update, context, PREFIX, texts.NOTE_ASK_CLIENT)
-    return None
 
 
 # ── client and kind ────────────────────────────────────────────────────────────

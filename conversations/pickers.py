@@ -130,6 +130,22 @@ async def client_from_text(
     return None
 
 
+async def client_from_args(
+    update: Update, context: CaselineContext, prefix: str, words: str, question: str
+) -> ClientRef | None:
+    """The client a command's arguments name (`/appt maria`): the one match, else the
+    matches to choose from, else the usual question with the recent clients (None then:
+    the dialog waits for the choice)."""
+    found = await search_typed(context, words)
+    if len(found) == 1:
+        return ClientRef.of(found[0])
+    if found:
+        await offer_clients(update, prefix, found)
+    else:
+        await ask_client(update, context, prefix, question)
+    return None
+
+
 async def offer_clients(update: Update, prefix: str, found: list[Client]) -> None:
     """What was typed fits several clients: they are the buttons to choose from."""
     await update.effective_message.reply_text(

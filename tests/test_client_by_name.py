@@ -130,3 +130,18 @@ async def test_a_one_liner_never_finds_someone_elses_client_by_name(harness):
     assert "saved" not in reply[-1].text
     assert "Tomasz" not in reply[-1].text + str(buttons(reply[-1]))
     assert await _notes(harness) == []
+
+
+async def test_a_dialog_started_with_a_name_that_fits_several_offers_them(harness):
+    wanda, _ = await _team(harness)
+    [ask] = await wanda.send("/appt ma")
+    assert ask.text == texts.SEVERAL_CLIENTS_MATCH
+    assert [label for label, _ in buttons(ask)][:2] == [
+        "C-0001 · Maria Gonzalez",
+        "C-0002 · Mark Twain",
+    ]
+    days = await wanda.press(ask, "Mark Twain")
+    assert "C-0002" in days[-1].text
+    await wanda.send("/cancel")
+    [ask] = await wanda.send("/note ma")
+    assert ask.text == texts.SEVERAL_CLIENTS_MATCH

@@ -221,7 +221,7 @@ async def find_clients(work: Work, actor: Actor, words: str) -> list[Client]:
     """The actor's clients matching what they typed. A client code that names none of
     them is an attempt on someone else's record (or a typo): audited either way."""
     async with work.transaction() as session:
-        found = await clients.search(session, actor, words)
+        found = best_matches(words, await clients.search(session, actor, words))
         code = clients.parse_code(words.split()[0]) if words.split() else None
         if not found and code is not None:
             await audit.refused(
