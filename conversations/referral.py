@@ -73,6 +73,7 @@ from conversations.common import conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
     ask_client,
+    client_from_args,
     client_step,
     day_step,
 )
@@ -179,16 +180,12 @@ async def resume_chosen(update: Update, context: CaselineContext) -> int:
 
 
 async def _start_with(update: Update, context: CaselineContext, words: str) -> int:
-    actor = context.require_actor()
     _put(context, ReferralDraft())
     client_id = clients.parse_code(words.split()[0])
     if client_id is not None:
         return await _client_by_id(update, context, client_id, refused=ConversationHandler.END)
-    found = await usecase.clients_matching(context.services, actor, words)
-    if len(found) == 1:
-        return await _client_chosen(update, context, ClientRef.of(found[0]))
-    await ask_client(update, context, PREFIX, texts.REFER_ASK_CLIENT)
-    return CLIENT
+    ref = await client_from_args(update, context, PREFIX, words, texts.REFER_ASK_CLIENT)
+    return CLIENT if ref is None else await _client_chosen(update, context, ref)
 
 
 async def start_from_client_card(update: Update, context: CaselineContext) -> int:

@@ -145,3 +145,7 @@ async def test_a_dialog_started_with_a_name_that_fits_several_offers_them(harnes
     await wanda.send("/cancel")
     [ask] = await wanda.send("/note ma")
     assert ask.text == texts.SEVERAL_CLIENTS_MATCH
+    await wanda.send("/cancel")
+    [ask] = await wanda.send("/refer ma")
+    assert ask.text == texts.SEVERAL_CLIENTS_MATCH
+    assert "Jamal" not in str(buttons(ask))

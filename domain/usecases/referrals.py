@@ -66,12 +66,6 @@ def _today(work: Work, actor: Actor) -> date:
     return work.clock.now().astimezone(work.zone_for(actor.timezone)).date()
 
 
-async def clients_matching(work: Work, actor: Actor, words: str) -> list[Client]:
-    """The actor's clients whose code or name matches `words` (`/refer Maria`)."""
-    async with work.transaction() as session:
-        return await clients.search(session, actor, words)
-
-
 async def choose_client(
     work: Work, actor: Actor, client_id: int
 ) -> Saved[ClientReferrals] | Refused:
