@@ -24,7 +24,7 @@ from ui import texts
 from ui.callbacks import pack
 from ui.context import CaselineContext
 from ui.replies import answer
-from ui.views import button_label
+from ui.views import client_button
 
 LOOSE = "loose_note"
 PREFIX = "nt"  # the /note dialog's, whose entry point takes the press
@@ -48,15 +48,7 @@ async def offer(update: Update, context: CaselineContext) -> bool:
     if attachment is not None:
         kept["attachments"].append(asdict(attachment))
     context.user_data[LOOSE] = kept
-    rows = [
-        [
-            InlineKeyboardButton(
-                button_label(f"{client.code} · {client.name}"),
-                callback_data=pack(PREFIX, "loose", client.id),
-            )
-        ]
-        for client in found
-    ]
+    rows = [[client_button(client, pack(PREFIX, "loose", client.id))] for client in found]
     rows.append(
         [InlineKeyboardButton(texts.LOOSE_NOT_A_NOTE, callback_data=pack(PREFIX, "loose", ""))]
     )

@@ -42,8 +42,8 @@ from ui.dates import (
 )
 from ui.replies import answer, remove_keyboard
 from ui.timefmt import short_datetime
+from ui.views import client_button
 
-LABEL_MAX = 40
 # Buttons offer dates within days or weeks; anything beyond ten years is forged.
 MAX_DAYS_AWAY = 3660
 
@@ -69,10 +69,7 @@ class ClientRef:
 
 
 def _button(prefix: str, client: Client) -> list[InlineKeyboardButton]:
-    label = f"{client.code} · {client.name}"
-    if len(label) > LABEL_MAX:
-        label = label[: LABEL_MAX - 1] + "…"
-    return [InlineKeyboardButton(label, callback_data=pack(prefix, "client", client.id))]
+    return [client_button(client, pack(prefix, "client", client.id))]
 
 
 def _keyboard(prefix: str, found: list[Client]) -> InlineKeyboardMarkup:

@@ -28,7 +28,7 @@ from ui.callbacks import pack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.timefmt import days_ago
-from ui.views import View, button_label
+from ui.views import View, client_button
 
 GOALS_SHOWN = 5
 NOTE_LINE_MAX = 80
@@ -65,10 +65,7 @@ async def say_not_one(
     clients a typed name fits as buttons (`button` gives each one's callback data), no
     client by that name, or the answer to a code or button they may not see."""
     if isinstance(result, Several):
-        rows = [
-            [InlineKeyboardButton(button_label(f"{c.code} · {c.name}"), callback_data=button(c))]
-            for c in result.choices
-        ]
+        rows = [[client_button(c, button(c))] for c in result.choices]
         await show(update, View(texts.clients_called(str(ref)), InlineKeyboardMarkup(rows)))
     elif isinstance(result, NoneCalled):
         await show(update, View(texts.no_client_called(result.typed)))

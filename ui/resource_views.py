@@ -16,13 +16,7 @@ from storage.resources import ResourcePage, category_key
 from ui import texts
 from ui.callbacks import pack
 from ui.views import View
-
-LABEL_MAX = 40
-
-
-def label(text: str) -> str:
-    """A button label Telegram shows whole."""
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+from ui.views import button_label as label
 
 
 def category_rows(

@@ -20,7 +20,8 @@ from storage.models import Role
 from ui import texts
 from ui.callbacks import pack
 from ui.timefmt import short_date
-from ui.views import LABEL_MAX, View
+from ui.views import View
+from ui.views import button_label as label
 
 PREFIX = "tm"
 PAGE_SIZE = 15
@@ -28,10 +29,6 @@ COVER_WEEKS = (1, 2, 4)
 # In callback data: clients_to="supervisor", and no clients to hand over.
 TO_SUPERVISOR = "s"
 TO_NOBODY = "0"
-
-
-def label(text: str) -> str:
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
 
 def button(text: str, action: str, *args: object) -> InlineKeyboardButton:

@@ -26,8 +26,16 @@ class View:
     keyboard: InlineKeyboardMarkup | None = None
 
 
-def button_label(text: str) -> str:
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+def button_label(text: str, limit: int = LABEL_MAX) -> str:
+    """A button label Telegram shows whole: cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def client_button(client: Client, callback_data: str) -> InlineKeyboardButton:
+    """A client to choose: its code and name."""
+    return InlineKeyboardButton(
+        button_label(f"{client.code} · {client.name}"), callback_data=callback_data
+    )
 
 
 # A goal's button carries its number and the start of its text; the message says it all.
@@ -38,10 +46,10 @@ def goal_choices(goals: list[tuple[str, bool]]) -> tuple[str, list[str]]:
     """Goals to tick, `(description, ticked)` each: the numbered full texts for the
     message, and the buttons' labels (☑/☐, the number, the start of the text)."""
     lines = [f"{number}. {escape(text)}" for number, (text, _) in enumerate(goals, 1)]
-    labels = []
-    for number, (text, ticked) in enumerate(goals, 1):
-        short = text if len(text) <= GOAL_LABEL_MAX else text[: GOAL_LABEL_MAX - 1] + "…"
-        labels.append(f"{'☑' if ticked else '☐'} {number}. {short}")
+    labels = [
+        f"{'☑' if ticked else '☐'} {number}. {button_label(text, GOAL_LABEL_MAX)}"
+        for number, (text, ticked) in enumerate(goals, 1)
+    ]
     return "\n".join(lines), labels
 
 
