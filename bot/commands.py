@@ -14,6 +14,7 @@ from domain.results import AlreadySaved, Refused, Saved
 from domain.rules.roles import invitable_roles
 from domain.usecases.clients import caseload_page
 from domain.usecases.invites import THROTTLED, THROTTLED_AGAIN, invite_colleague, join_team
+from storage.clients import OVERDUE
 from storage.invites import RedeemStatus
 from storage.models import ClientStatus, Program
 from ui import texts, views
@@ -91,7 +92,7 @@ async def clients_command(update: Update, context: CaselineContext) -> None:
 
 def _caseload_filter(word: str) -> str:
     wanted = word.strip().casefold()
-    choices: dict[str, str] = {"overdue": "overdue"}
+    choices: dict[str, str] = {OVERDUE: OVERDUE}
     choices |= {str(value): str(value) for value in [*Program, *ClientStatus]}
     choices |= {name.casefold(): value for value, name in texts.PROGRAM_NAMES.items()}
     choices |= {name.casefold(): value for value, name in texts.STATUS_NAMES.items()}
@@ -117,9 +118,10 @@ async def client_command(update: Update, context: CaselineContext) -> None:
 async def caseload_button(update: Update, context: CaselineContext) -> None:
     pressed = unpack(update.callback_query.data)
     page, _, only = pressed.arg.partition(":")
-    if pressed.action == "p" and read_id(page) is not None:
+    number = read_id(page)
+    if pressed.action == "p" and number is not None:
         await answer(update)
-        await _show_caseload(update, context, page=read_id(page) or 0, only=only)
+        await _show_caseload(update, context, page=number, only=only)
     elif pressed.action == "f":
         await answer(update)
         await _show_caseload(update, context, page=0, only=pressed.arg)

@@ -20,11 +20,14 @@ from telegram.ext import (
 
 from conversations.drafts import IdleGuard
 from ui import texts
+from ui.callbacks import pack, unpack
 from ui.context import CaselineContext
 from ui.replies import answer, unchanged
 
 log = logging.getLogger(__name__)
 CONFIRM_TRIES = 2
+# The argument of ✖ Cancel's second press, the one that discards written text.
+SURE = "sure"
 
 
 def _written(draft: object) -> bool:
@@ -39,11 +42,17 @@ def cancel_with(draft_key: str, name: str = ""):
 
     async def cancel(update: Update, context: CaselineContext) -> int | None:
         query = update.callback_query
-        sure = query is not None and (query.data or "").endswith(":sure")
+        sure = query is not None and unpack(query.data).arg == SURE
         if query is not None and not sure and _written(context.user_data.get(draft_key)):
             await answer(update)
             keyboard = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(texts.DISCARD_SURE, callback_data=f"{name}:cancel:sure")]]
+                [
+                    [
+                        InlineKeyboardButton(
+                            texts.DISCARD_SURE, callback_data=pack(name, "cancel", SURE)
+                        )
+                    ]
+                ]
             )
             await update.effective_message.reply_text(texts.DISCARD_ASK, reply_markup=keyboard)
             return None  # the dialog stays where it was

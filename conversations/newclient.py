@@ -35,7 +35,8 @@ from ui import texts
 from ui.callbacks import pack, pattern, unpack
 from ui.client_card import show_client
 from ui.context import CaselineContext
-from ui.replies import answer
+from ui.replies import answer, show
+from ui.views import View
 
 NAME, PROGRAM, FREQUENCY, CONFIRM, SAME = range(5)
 DRAFT = "newclient"
@@ -159,15 +160,8 @@ async def _ask_program(update: Update, name: str) -> None:
         for program, label in texts.PROGRAM_NAMES.items()
     ]
     keyboard.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))])
-    markup = InlineKeyboardMarkup(keyboard)
-    if update.callback_query is not None:
-        await update.callback_query.edit_message_text(
-            texts.newclient_ask_program(name), reply_markup=markup
-        )
-    else:
-        await update.effective_message.reply_text(
-            texts.newclient_ask_program(name), reply_markup=markup
-        )
+    # After ➕ Add anyway the question replaces the one about the same name.
+    await show(update, View(texts.newclient_ask_program(name), InlineKeyboardMarkup(keyboard)))
 
 
 async def add_anyway(update: Update, context: CaselineContext) -> int:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.rules.appointments import is_scheduled
-from storage.clients import CaseloadPage
+from storage.clients import OVERDUE, CaseloadPage
 from storage.models import Appointment, Client
 from ui import texts
 from ui.callbacks import pack
@@ -90,7 +90,7 @@ def caseload(page: CaseloadPage, now: datetime, zone: ZoneInfo) -> View:
     else:
         # Two rows: three labels side by side are cut short on a phone.
         rows.append(
-            [InlineKeyboardButton(texts.CASELOAD_OVERDUE, callback_data=pack("cl", "f", "overdue"))]
+            [InlineKeyboardButton(texts.CASELOAD_OVERDUE, callback_data=pack("cl", "f", OVERDUE))]
         )
         rows.append(
             [

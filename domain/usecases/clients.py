@@ -132,6 +132,12 @@ async def add_client(
     return Saved(NewClient(client_id, client_code(client_id)))
 
 
+async def _named(session: AsyncSession, actor: Actor, typed: str) -> list[Client]:
+    """The actor's clients a typed name or code means (storage.clients.search), names
+    with a word starting with it first (domain.rules.typed_names)."""
+    return best_matches(typed, await clients.search(session, actor, typed))
+
+
 async def clients_called(work: Work, actor: Actor, name: str) -> list[Client]:
     """The actor's clients (those they may see, discharged too) already called `name`,
     case and spacing aside: before a new client by that name is added, likely the same
@@ -221,7 +227,7 @@ async def find_clients(work: Work, actor: Actor, words: str) -> list[Client]:
     """The actor's clients matching what they typed. A client code that names none of
     them is an attempt on someone else's record (or a typo): audited either way."""
     async with work.transaction() as session:
-        found = best_matches(words, await clients.search(session, actor, words))
+        found = await _named(session, actor, words)
         code = clients.parse_code(words.split()[0]) if words.split() else None
         if not found and code is not None:
             await audit.refused(
@@ -260,7 +266,7 @@ async def client_named_first(
         several: list[Client] = []
         for count in range(min(NAME_WORDS_MAX, len(parts) - 1), 0, -1):
             typed = " ".join(parts[:count])
-            found = best_matches(typed, await clients.search(session, actor, typed))
+            found = await _named(session, actor, typed)
             if len(found) == 1:
                 rest = words.split(maxsplit=count)[count]
                 return NamedFirst(found[0], rest)
@@ -285,7 +291,7 @@ async def _look(
     typed name that fits several of the actor's clients, or none, names no record yet."""
     client_id = ref if not isinstance(ref, str) else clients.parse_code(ref)
     if isinstance(ref, str) and client_id is None:
-        found = best_matches(ref, await clients.search(session, actor, ref))
+        found = await _named(session, actor, ref)
         if not found:
             return NoneCalled(ref)
         if len(found) > 1:

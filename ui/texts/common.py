@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from storage.clients import OVERDUE
 from storage.models import ClientStatus, InteractionType, Program, Role
 
 UNKNOWN_USER = (
@@ -108,7 +109,7 @@ CASELOAD_STATUS_ASK = "Show only your clients with which status?"
 
 def filter_name(only: str) -> str:
     """What /clients is narrowed to, as the header says it ("" for everyone)."""
-    if only == "overdue":
+    if only == OVERDUE:
         return "visit overdue"
     return PROGRAM_NAMES.get(only) or STATUS_NAMES.get(only) or ""
 
