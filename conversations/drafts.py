@@ -29,25 +29,67 @@ from ui.context import CaselineContext, happened_at
 KEPT = "kept_drafts"
 TOKEN = "token"
 REVISION = "revision"
+# What a draft holds before the worker has given it anything but its client.
+BARE = {"client", "touched", TOKEN, REVISION, "card", "live", "msg"}
 
 Callback = Callable[[Update, CaselineContext], Awaitable[Any]]
 
 
+def _shelf(context: CaselineContext, key: str) -> list[dict[str, Any]]:
+    """The drafts of one kind set aside, oldest first. Stored as a list since several
+    may wait (a note set aside for /appt, then another left idle); a single dict is
+    how earlier versions stored one, and still reads."""
+    shelves = context.user_data.setdefault(KEPT, {})
+    shelf = shelves.get(key)
+    if isinstance(shelf, dict):
+        shelf = shelves[key] = [shelf]
+    elif not isinstance(shelf, list):
+        shelf = shelves[key] = []
+    return shelf
+
+
 def kept(context: CaselineContext, key: str) -> dict[str, Any] | None:
-    return context.user_data.get(KEPT, {}).get(key)
+    """The draft of this kind set aside last: the one its dialog offers back first."""
+    shelf = _shelf(context, key)
+    return shelf[-1] if shelf else None
 
 
 def take(context: CaselineContext, key: str) -> dict[str, Any] | None:
-    return context.user_data.get(KEPT, {}).pop(key, None)
+    shelf = _shelf(context, key)
+    return shelf.pop() if shelf else None
+
+
+def put(context: CaselineContext, key: str, draft: dict[str, Any]) -> None:
+    """Set a draft aside; the ones already waiting stay."""
+    _shelf(context, key).append(draft)
+
+
+def replace_kept(context: CaselineContext, key: str, draft: dict[str, Any]) -> None:
+    """Put `draft` in place of the one set aside last (an intake's place moves on)."""
+    shelf = _shelf(context, key)
+    if shelf:
+        shelf[-1] = draft
+    else:
+        shelf.append(draft)
 
 
 class IdleGuard:
     """Wraps a conversation's state callbacks with the idle check."""
 
-    def __init__(self, key: str, timeout_minutes: int, text_key: str | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        timeout_minutes: int,
+        text_key: str | None = None,
+        written_key: str | None = None,
+    ) -> None:
         self.key = key
         self.timeout = timedelta(minutes=timeout_minutes)
         self.text_key = text_key
+        # Where the draft keeps the time it describes (a note's "when"): a draft set aside
+        # with text and no time of its own gets the time it was last written to, so
+        # saving it later does not stamp the later time.
+        self.written_key = written_key
 
     def idle(self, update: Update, context: CaselineContext) -> bool:
         touched = (context.user_data.get(self.key) or {}).get("touched")
@@ -71,29 +113,45 @@ class IdleGuard:
 
         return guarded
 
-    async def _keep(self, update: Update, context: CaselineContext) -> int:
+    def set_aside(
+        self, context: CaselineContext, late_text: str | None = None, *, bare_too: bool = True
+    ) -> bool:
+        """Move the open draft to the shelf, where its dialog's next start offers it back.
+        Only a draft with a client is worth keeping — and, without `bare_too`, only one
+        holding more than its client (a card merely opened is not offered back later);
+        `late_text` (typed after the idle timeout) joins a note's text. Returns whether
+        anything was kept."""
         draft = context.user_data.pop(self.key, None) or {}
+        if "client" not in draft or (not bare_too and set(draft) <= BARE):
+            return False
+        if self.text_key and late_text and "kind" in draft:
+            draft.setdefault(self.text_key, []).append(late_text)
+        if (
+            self.written_key
+            and self.text_key
+            and draft.get(self.text_key)
+            and not draft.get(self.written_key)
+            and draft.get("touched")
+        ):
+            draft[self.written_key] = draft["touched"]
+        draft["kept_at"] = context.services.clock.now().isoformat()
+        put(context, self.key, draft)
+        return True
+
+    @property
+    def command(self) -> str:
+        return f"/{texts.COMMAND_OF_DRAFT.get(self.key, self.key)}"
+
+    async def _keep(self, update: Update, context: CaselineContext) -> int:
         message = update.effective_message
-        worth_keeping = "client" in draft
-        if worth_keeping:
-            if (
-                self.text_key
-                and "kind" in draft
-                and message is not None
-                and message.text
-                and update.callback_query is None
-            ):
-                draft.setdefault(self.text_key, []).append(message.text)
-            draft["kept_at"] = context.services.clock.now().isoformat()
-            context.user_data.setdefault(KEPT, {})[self.key] = draft
+        typed = message.text if message is not None and update.callback_query is None else None
+        worth_keeping = self.set_aside(context, typed)
         if update.callback_query is not None:
             await update.callback_query.answer(texts.STALE_BUTTON)
         if message is not None:
             await message.reply_text(
-                texts.draft_kept(f"/{texts.COMMAND_OF_DRAFT.get(self.key, self.key)}")
+                texts.draft_kept(self.command)
                 if worth_keeping
-                else texts.conversation_expired(
-                    f"/{texts.COMMAND_OF_DRAFT.get(self.key, self.key)}"
-                )
+                else texts.conversation_expired(self.command)
             )
         return ConversationHandler.END

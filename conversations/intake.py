@@ -81,7 +81,7 @@ from telegram.ext import (
 )
 
 from conversations import drafts
-from conversations.common import conversation, use_buttons
+from conversations.common import ACTIVE, conversation, use_buttons
 from conversations.intake_screens import (
     GOALS,
     OFFER,
@@ -157,9 +157,11 @@ def _reading(context: CaselineContext, draft: IntakeDraft) -> Reading:
 
 @with_draft
 async def start(update: Update, context: CaselineContext, draft: IntakeDraft) -> int:
+    if context.user_data.get(ACTIVE) == PREFIX and draft.client is not None:
+        return await _show(update, context, draft, fresh=True)  # /intake mid-way
     actor = context.require_actor()
     if draft.client is not None and not drafts.kept(context, DRAFT):
-        context.user_data.setdefault(drafts.KEPT, {})[DRAFT] = draft.to_json()
+        drafts.put(context, DRAFT, draft.to_json())
     draft.close()  # a draft left in place is stale: kept aside above, or dropped
     if context.args:
         draft.become(IntakeDraft())
@@ -255,12 +257,6 @@ async def _resume(
     if strip_pressed:
         await strip(update)
     return await _show(update, context, draft)
-
-
-@with_draft
-async def reshow(update: Update, context: CaselineContext, draft: IntakeDraft) -> int:
-    """/intake in the middle of the intake: the current question again, at the bottom."""
-    return await _show(update, context, draft, fresh=True)
 
 
 # ── showing the current screen ─────────────────────────────────────────────────
@@ -547,7 +543,7 @@ async def cancel(update: Update, context: CaselineContext, draft: IntakeDraft) -
     elif ref:
         draft.late = []
         kept = draft.to_json() | {"kept_at": context.services.clock.now().isoformat()}
-        context.user_data.setdefault(drafts.KEPT, {})[DRAFT] = kept
+        drafts.replace_kept(context, DRAFT, kept)
         text = texts.cancelled_kept(ref.code)
     else:
         text = texts.CANCELLED
@@ -576,7 +572,6 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         return [
             CommandHandler("cancel", cancel),
             CallbackQueryHandler(cancel, pattern=pattern(PREFIX) + "cancel:"),
-            CommandHandler("intake", reshow),
             *handlers,
         ]
 
@@ -590,7 +585,6 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             RESUME: [
                 CommandHandler("cancel", cancel),
                 CallbackQueryHandler(cancel, pattern=pattern(PREFIX) + "cancel:"),
-                CommandHandler("intake", start),
                 CallbackQueryHandler(resume_pressed, pattern=pattern(PREFIX) + "resume:"),
                 CallbackQueryHandler(new_pressed, pattern=pattern(PREFIX) + "new:"),
                 MessageHandler(other, use_buttons),
@@ -616,4 +610,5 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         draft_key=DRAFT,
         timeout_minutes=timeout_minutes,
         text_key="late",
+        reshows=True,
     )

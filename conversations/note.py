@@ -590,6 +590,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         draft_key=DRAFT,
         timeout_minutes=timeout_minutes,
         text_key="parts",
+        written_key="when",
     )
 
 

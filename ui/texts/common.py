@@ -220,7 +220,6 @@ def newclient_confirm(name: str, program: str, days: int) -> str:
 SAVE = "✅ Save"
 CANCEL = "✖ Cancel"
 USE_BUTTONS_OR_CANCEL = "Please use the buttons above, or send /cancel to stop."
-MID_FLOW = "You're in the middle of something. Finish it, or send /cancel to stop."
 
 
 def client_saved(code: str) -> str:
@@ -267,6 +266,37 @@ COMMAND_OF_DRAFT = {
     "visit": "visit",
     "discharge": "client",
 }
+# What a dialog's draft is called in "set aside" and "still open" (by its draft key).
+DRAFT_NOUNS = {
+    "note": "note",
+    "appt": "appointment",
+    "visit": "visit log",
+    "plan": "plan",
+    "review": "plan review",
+    "refer": "referral",
+    "intake": "intake",
+    "newclient": "new client",
+    "amend": "correction",
+    "discharge": "discharge reason",
+    "settings": "settings",
+    "resources": "resource edit",
+}
+
+
+def _draft_named(noun: str, code: str) -> str:
+    return f"{noun} for {code}" if code else noun
+
+
+def set_aside(noun: str, code: str, command: str) -> str:
+    return (
+        f"📌 Your {_draft_named(noun, code)} is set aside, nothing lost — {command} brings it back."
+    )
+
+
+def still_open(noun: str, code: str) -> str:
+    return f"↩ Your {_draft_named(noun, code)} is still open: carry on where you were, or /cancel."
+
+
 RESUME = "▶ Resume draft"
 DISCARD = "🗑 Discard"
 DRAFT_DISCARDED = "Draft discarded."
