@@ -126,8 +126,12 @@ def client_not_found(code: str) -> str:
     return f"I can't find {escape(code)} among the clients you can see."
 
 
+def nobody_called(typed: str) -> str:
+    return f"None of your clients is called “{escape(typed[:40])}”."
+
+
 def no_client_called(typed: str) -> str:
-    return f"None of your clients is called “{escape(typed[:40])}”. Send /clients to see them all."
+    return f"{nobody_called(typed)} Send /clients to see them all."
 
 
 def clients_called(typed: str) -> str:
