@@ -44,6 +44,31 @@ def client_button(client: Client, callback_data: str) -> InlineKeyboardButton:
 GOAL_LABEL_MAX = 32
 
 
+def same_name_offer(prefix: str, same: list[Client]) -> View:
+    """A client by the name just given is already the worker's (/newclient, /intake):
+    open one of them (`<prefix>:open:<id>`, re-checked by the card), add a new one
+    anyway (`<prefix>:anyway:`), or cancel (`<prefix>:cancel:`)."""
+    first = same[0]
+    born = first.date_of_birth
+    born_on = f"{born.day} {born:%b %Y}" if born else None
+    rows = [
+        [
+            InlineKeyboardButton(
+                texts.newclient_open(c.code), callback_data=pack(prefix, "open", c.id)
+            )
+        ]
+        for c in same[:3]
+    ]
+    rows.append(
+        [InlineKeyboardButton(texts.NEWCLIENT_ADD_ANYWAY, callback_data=pack(prefix, "anyway", ""))]
+    )
+    rows.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))])
+    return View(
+        texts.newclient_exists(first.code, first.name, len(same) - 1, born_on),
+        InlineKeyboardMarkup(rows),
+    )
+
+
 def goal_choices(goals: list[tuple[str, bool]]) -> tuple[str, list[str]]:
     """Goals to tick, `(description, ticked)` each: the numbered full texts for the
     message, and the buttons' labels (☑/☐, the number, the start of the text)."""

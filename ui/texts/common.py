@@ -186,10 +186,13 @@ def newclient_name_too_long(limit: int) -> str:
 NEWCLIENT_ADD_ANYWAY = "➕ Add a new one anyway"
 
 
-def newclient_exists(code: str, name: str, others: int) -> str:
+def newclient_exists(code: str, name: str, others: int, born: str | None = None) -> str:
+    """`born`: the existing client's date of birth, when the record has one (to compare
+    with the new client's)."""
+    when = f", born {born}," if born else ""
     more = f" (and {others} more by that name)" if others else ""
     return (
-        f"<b>{code} · {escape(name)}</b> is already one of your clients{more}. "
+        f"<b>{code} · {escape(name)}</b>{when} is already one of your clients{more}. "
         "Open the card, or add a new client by the same name?"
     )
 
