@@ -53,7 +53,7 @@ WORKER_COMMANDS = [
     ("note", "Write a progress note"),
     ("visit", "Log a visit that happened"),
     ("appt", "Schedule an appointment"),
-    ("today", "My appointments today"),
+    ("today", "My day: appointments and what is due"),
     ("week", "My next 7 days"),
     ("clients", "My caseload"),
     ("settings", "Reminders, time zone, quiet hours"),
