@@ -1,4 +1,5 @@
-"""/today, /week and the appointment card's own buttons (open, no-show, cancel).
+"""/today (the day in the morning agenda's sections), /week and the appointment card's
+own buttons (open, no-show, cancel).
 
 Done and Reschedule on the card open conversations (conversations/visit.py and
 conversations/appointment.py); everything here is a single step that calls one use case
@@ -14,7 +15,7 @@ from domain.results import Refused, Saved, Stale
 from domain.rules import appointments as rules
 from domain.usecases import appointments as usecases
 from domain.usecases.appointments import Booked
-from ui import texts, views
+from ui import agenda_views, texts, views
 from ui.callbacks import pack, pattern, read_id, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
@@ -23,12 +24,22 @@ WEEK_DAYS = 7
 
 
 async def today_command(update: Update, context: CaselineContext) -> None:
-    await _show_days(update, context, 1, texts.TODAY_TITLE)
+    await _show_today(update, context)
 
 
 async def today_below(update: Update, context: CaselineContext) -> None:
     """📅 Today under the morning agenda or a reminder: a new message, the agenda stays."""
-    await _show_days(update, context, 1, texts.TODAY_TITLE, below=True)
+    await _show_today(update, context, below=True)
+
+
+async def _show_today(update: Update, context: CaselineContext, *, below: bool = False) -> None:
+    """The day in the morning agenda's sections (ui/agenda_views.py builds both)."""
+    zone = zone_of(context)
+    day = await usecases.today_agenda(context.services, context.require_actor(), zone)
+    first, *more = agenda_views.today(day, zone)
+    await show(update, first, below=below)
+    for page in more:
+        await update.effective_message.reply_text(page.text)
 
 
 async def week_command(update: Update, context: CaselineContext) -> None:

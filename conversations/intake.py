@@ -5,7 +5,9 @@
     cf:intake:<client id> (client card button) ──────────┤
                                                           ▼
     QUESTION, one step after the other (each: answer · ⏭ Skip · ◀ Back · ✖ Cancel):
-      name ─► date_of_birth ─► phone ─► address ─► emergency_contact ─► program (buttons)
+      name (one of the worker's clients has it: 👤 Open C-xxxx ─► its card, END ·
+            ➕ Add a new one anyway ─► on) ─► date_of_birth ─► phone ─► address
+      ─► emergency_contact ─► program (buttons)
       ─► living_situation (buttons | typed | Other… ─► typed)
       ─► need.medical … need.daily_living (No need | Some need | 🔴 Urgent ─► optional note)
       ─► contacts (Family | Caregiver | Provider | Other ─► name ─► phone, again … ✅ Done)
@@ -122,18 +124,23 @@ from conversations.intake_steps import (
 from conversations.pickers import ClientRef
 from domain.results import Gone, Refused, Stale
 from domain.usecases import intake as usecase
+from domain.usecases.clients import clients_called
 from domain.usecases.intake import FieldAnswer
 from storage import intake as store
 from storage.models import ClientContact
 from ui import texts
 from ui.callbacks import pattern, read_id, unpack
+from ui.client_card import show_client
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer
+from ui.views import same_name_offer
 
 # What tests and other rooms read here: the questions' keys, the readers, the storage.
 __all__ = ["STEPS", "handler", "read_birth_date", "read_expiry", "read_phone", "store"]
 
 CARD_PATTERN = r"^cf:intake:"
+# The name step's phase while a client by that name is already the worker's.
+SAME_NAME = "same"
 RESUME_CHOICES = 5
 
 
@@ -279,12 +286,42 @@ async def _show(
     if draft.step is None:
         draft.stage = "summary" if draft.review or not draft.pending() else "offer"
         return await _show(update, context, draft, lead=lead, fresh=fresh)
+    if draft.phase == SAME_NAME:
+        return await _show_same_name(update, context, draft, fresh=fresh)
     built = await _question(context, draft)
     if built is None:
         return await gone(update, context, draft)
     text, keyboard = built
     await send(update, context, draft, f"{lead}\n{text}" if lead else text, keyboard, fresh=fresh)
     return QUESTION
+
+
+async def _show_same_name(
+    update: Update, context: CaselineContext, draft: IntakeDraft, *, fresh: bool = False
+) -> int:
+    """The name given is one of the worker's clients' already (domain clients_called,
+    as /newclient asks): 👤 Open it, ➕ Add a new one anyway, or ✖ Cancel."""
+    name = draft.sub.name or ""
+    same = await clients_called(context.services, context.require_actor(), name)
+    if not same:  # gone from the caseload meanwhile: nothing to ask any more
+        return await _carry(update, context, draft, Begin(name))
+    offer = same_name_offer(PREFIX, same)
+    await send(
+        update, context, draft, f"{texts.NEW_INTAKE}\n{offer.text}", offer.keyboard, fresh=fresh
+    )
+    return QUESTION
+
+
+async def _same_name_pressed(
+    update: Update, context: CaselineContext, draft: IntakeDraft, action: str, arg: str
+) -> int:
+    """👤 Open C-xxxx: that card instead of a new record (re-checked and audited by the
+    card's use case), the intake ends; ➕ Add anyway: the record is made as asked."""
+    if action == "open":
+        draft.close()
+        await show_client(update, context, read_id(arg))
+        return ConversationHandler.END
+    return await _carry(update, context, draft, Begin(draft.sub.name or ""))
 
 
 async def _question(
@@ -354,6 +391,13 @@ async def _carry(
         await answer(update, texts.KEPT_TOAST if answered else texts.SKIPPED_TOAST)
         return await _advance(update, context, draft)
     if isinstance(outcome, Begin):
+        if draft.phase != SAME_NAME:
+            same = await clients_called(context.services, context.require_actor(), outcome.name)
+            if same:
+                # Likely someone on the caseload already: ask before a second record.
+                await answer(update)
+                draft.phase, draft.sub = SAME_NAME, Phase(name=outcome.name)
+                return await _show(update, context, draft)
         started = await usecase.start_intake(
             context.services, context.require_actor(), outcome.name
         )
@@ -452,6 +496,8 @@ async def pressed(update: Update, context: CaselineContext, draft: IntakeDraft) 
     if choice.action == "late" and late:
         await answer(update, texts.LATE_USED)
         return await _typed_answer(update, context, draft, late[-1])
+    if choice.action in ("open", "anyway") and draft.phase == SAME_NAME and draft.sub.name:
+        return await _same_name_pressed(update, context, draft, choice.action, choice.arg)
     if choice.action == "back":
         return await _back(update, context, draft)
     if choice.action == "skip":

@@ -36,7 +36,7 @@ from ui.callbacks import pack, pattern, unpack
 from ui.client_card import show_client
 from ui.context import CaselineContext
 from ui.replies import answer, show
-from ui.views import View
+from ui.views import View, same_name_offer
 
 NAME, PROGRAM, FREQUENCY, CONFIRM, SAME = range(5)
 DRAFT = "newclient"
@@ -126,29 +126,8 @@ async def _accept_name(update: Update, context: CaselineContext, raw: str) -> in
     _store(context, draft)
     same = await clients_called(context.services, context.require_actor(), name)
     if same:
-        first = same[0]
-        keyboard = [
-            [
-                InlineKeyboardButton(
-                    texts.newclient_open(c.code), callback_data=pack(PREFIX, "open", c.id)
-                )
-            ]
-            for c in same[:3]
-        ]
-        keyboard.append(
-            [
-                InlineKeyboardButton(
-                    texts.NEWCLIENT_ADD_ANYWAY, callback_data=pack(PREFIX, "anyway", "")
-                )
-            ]
-        )
-        keyboard.append(
-            [InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))]
-        )
-        await message.reply_text(
-            texts.newclient_exists(first.code, first.name, len(same) - 1),
-            reply_markup=InlineKeyboardMarkup(keyboard),
-        )
+        offer = same_name_offer(PREFIX, same)
+        await message.reply_text(offer.text, reply_markup=offer.keyboard)
         return SAME
     await _ask_program(update, name)
     return PROGRAM

@@ -24,6 +24,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from domain.results import Refused
 from domain.usecases.clients import CLIENT_ACCESS, choose_client, find_clients, recent_clients
+from storage.clients import parse_code
 from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, unpack
@@ -78,13 +79,19 @@ def _keyboard(prefix: str, found: list[Client]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-async def ask_client(update: Update, context: CaselineContext, prefix: str, question: str) -> None:
+async def ask_client(
+    update: Update, context: CaselineContext, prefix: str, question: str, *, lead: str = ""
+) -> None:
+    """The dialog's question with the recent clients as buttons; `lead` goes above it
+    (why it is asked again: no client is called what the command named)."""
     found = await recent_clients(context.services, context.require_actor())
     text = (
         f"{question}\n{texts.PICK_CLIENT_HINT}"
         if found
         else f"{question}\n{texts.PICK_CLIENT_TYPE}"
     )
+    if lead:
+        text = f"{lead}\n\n{text}"
     await update.effective_message.reply_text(text, reply_markup=_keyboard(prefix, found))
 
 
@@ -130,16 +137,24 @@ async def client_from_text(
 async def client_from_args(
     update: Update, context: CaselineContext, prefix: str, words: str, question: str
 ) -> ClientRef | None:
-    """The client a command's arguments name (`/appt maria`): the one match, else the
-    matches to choose from, else the usual question with the recent clients (None then:
-    the dialog waits for the choice)."""
+    """The client a command's arguments name (`/appt maria`, `/visit C-0042`): the one
+    match, else the matches to choose from, else the usual question with the recent
+    clients, under a line saying that none of the worker's clients is called so (or, for
+    a code, that it is not among theirs). None unless one matched: the dialog waits for
+    the choice."""
     found = await search_typed(context, words)
     if len(found) == 1:
         return ClientRef.of(found[0])
     if found:
         await offer_clients(update, prefix, found)
     else:
-        await ask_client(update, context, prefix, question)
+        first = words.split()[0] if words.split() else ""
+        lead = (
+            texts.client_not_found(first)
+            if parse_code(first) is not None
+            else texts.nobody_called(words)
+        )
+        await ask_client(update, context, prefix, question, lead=lead)
     return None
 
 

@@ -1,6 +1,6 @@
 """/plan — a client's treatment or recovery plan: goals, interventions, review interval.
 
-    /plan [C-0042] ─► CLIENT ─(tap/typed)─► CARD ◄─────────────────────────────────────┐
+    /plan [C-0042|name] ─► CLIENT ─(tap/typed)─► CARD ◄─────────────────────────────────────┐
     client card 📋 (cf:plan:<id>) ─────────────► CARD                                 │
     CARD ├─ ➕ Goal ─► GOAL_WHAT ─► GOAL_MEASURE ─► GOAL_TARGET ─► GOAL_ROUTINE ─(saved)─┤
          │             (text)       (text|Skip)     (date|Skip)    (text|Skip)          │
@@ -39,7 +39,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations import drafts, plan_goals
 from conversations.common import conversation
 from conversations.live import strip
-from conversations.pickers import ClientRef, ask_client, card_pattern, client_step
+from conversations.pickers import (
+    ClientRef,
+    ask_client,
+    card_pattern,
+    client_from_args,
+    client_step,
+)
 from conversations.plan_card import (
     CARD,
     CLIENT,
@@ -61,6 +67,7 @@ from conversations.plan_card import (
 from domain.results import Saved
 from domain.usecases import plans as plan_cases
 from domain.usecases.plans import GoalStatus, PlanCard, PlanStatus, Versions
+from storage.clients import parse_code
 from ui import texts
 from ui.callbacks import Pressed, pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
@@ -72,11 +79,7 @@ from ui.replies import answer
 
 async def start(update: Update, context: CaselineContext) -> int:
     if context.args:
-        named = await plan_cases.client_named(
-            context.services, context.require_actor(), " ".join(context.args)
-        )
-        if named is not None:
-            return await _open(update, context, named) or ConversationHandler.END
+        return await _start_with(update, context, " ".join(context.args))
     kept = drafts.kept(context, DRAFT)
     context.user_data[DRAFT] = {}
     if kept and "client" in kept and not context.args:
@@ -94,6 +97,19 @@ async def start(update: Update, context: CaselineContext) -> int:
         return RESUME
     await ask_client(update, context, PREFIX, texts.PLAN_ASK_CLIENT)
     return CLIENT
+
+
+async def _start_with(update: Update, context: CaselineContext, words: str) -> int:
+    """`/plan C-0042` opens that plan (a refusal audited as plan.view); `/plan maria`
+    the one client called so, or offers those who fit (pickers.client_from_args)."""
+    context.user_data[DRAFT] = {}
+    code = parse_code(words)
+    if code is not None:
+        return await _open(update, context, code) or ConversationHandler.END
+    ref = await client_from_args(update, context, PREFIX, words, texts.PLAN_ASK_CLIENT)
+    if ref is None:
+        return CLIENT
+    return await _open(update, context, ref.id) or ConversationHandler.END
 
 
 async def from_client_card(update: Update, context: CaselineContext) -> int:

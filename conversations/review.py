@@ -1,6 +1,6 @@
 """/review — walk the active plan's goals one by one, sum up, and make the next version.
 
-    /review [C-0042] ─► CLIENT ─(tap/typed)─┐
+    /review [C-0042|name] ─► CLIENT ─(tap/typed)─┐
     client card 🔎 (cf:review:<id>) ────────┤
     ▶ Start review (from the plan card) ────┴─► STATUS (goal 1 of n)
     STATUS ─(status)─► EFFECT ─(1–5 | Skip)─► COMMENT ─(text | Skip)─► STATUS (goal 2) …
@@ -44,10 +44,17 @@ from telegram.ext import (
 from conversations import drafts
 from conversations.common import conversation, text_expected
 from conversations.live import present
-from conversations.pickers import ClientRef, ask_client, card_pattern, client_step
+from conversations.pickers import (
+    ClientRef,
+    ask_client,
+    card_pattern,
+    client_from_args,
+    client_step,
+)
 from domain.results import Gone, Refused, Saved, Stale
 from domain.usecases import plans as plan_cases
 from domain.usecases.plans import GoalStatus, ReviewSubject
+from storage.clients import parse_code
 from ui import callbacks, texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
@@ -239,16 +246,25 @@ def _today(context: CaselineContext) -> date:
 
 async def start(update: Update, context: CaselineContext) -> int:
     if context.args:
-        named = await plan_cases.client_named(
-            context.services, context.require_actor(), " ".join(context.args)
-        )
-        if named is not None:
-            return await _begin(update, context, named) or ConversationHandler.END
-    elif drafts.kept(context, DRAFT):
+        return await _start_with(update, context, " ".join(context.args))
+    if drafts.kept(context, DRAFT):
         return await _offer_kept(update, context)
     context.user_data[DRAFT] = {}
     await ask_client(update, context, PREFIX, texts.REVIEW_ASK_CLIENT)
     return CLIENT
+
+
+async def _start_with(update: Update, context: CaselineContext, words: str) -> int:
+    """`/review C-0042` (a refusal audited as the review's), or `/review maria`: the one
+    client called so, or those who fit to choose from (pickers.client_from_args)."""
+    context.user_data[DRAFT] = {}
+    code = parse_code(words)
+    if code is not None:
+        return await _begin(update, context, code) or ConversationHandler.END
+    ref = await client_from_args(update, context, PREFIX, words, texts.REVIEW_ASK_CLIENT)
+    if ref is None:
+        return CLIENT
+    return await _begin(update, context, ref.id) or ConversationHandler.END
 
 
 async def from_button(update: Update, context: CaselineContext) -> int:

@@ -1,6 +1,6 @@
 """/visit — log a visit that happened; ✅ Done on an appointment card opens it pre-filled.
 
-/visit ─► CLIENT ─► WHEN ─(Now / 1 h ago / … / typed “2h ago”)─► CARD
+/visit [C-0042|name] ─► CLIENT ─► WHEN ─(Now / 1 h ago / … / typed “2h ago”)─► CARD
 ✅ Done on an appointment ─(started)──────────────────────────────► CARD (pre-filled)
                           └(not yet)─► LOG_NOW “Log it as happened now?”
                                           ├─(yes: the visit starts now)─► CARD
@@ -40,6 +40,7 @@ from conversations.pickers import (
     ClientRef,
     ask_client,
     card_pattern,
+    client_from_args,
     client_from_press,
     client_step,
     duration_keyboard,
@@ -155,6 +156,12 @@ def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
 
 async def start(update: Update, context: CaselineContext) -> int:
     context.require_actor()
+    if context.args:
+        # `/visit maria`, `/visit C-0042`: that client; a visit kept aside stays kept.
+        _store(context, VisitDraft())
+        words = " ".join(context.args)
+        ref = await client_from_args(update, context, PREFIX, words, texts.VISIT_ASK_CLIENT)
+        return CLIENT if ref is None else await _client_chosen(update, context, ref)
     kept = drafts.take(context, DRAFT)
     if kept and "client" in kept:
         draft = VisitDraft.from_json(kept)

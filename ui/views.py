@@ -18,6 +18,8 @@ from ui.timefmt import days_ago, short_date, short_datetime
 
 # Button labels are plain text (no HTML), but Telegram caps them; keep them short.
 LABEL_MAX = 40
+# The most appointment buttons under a list (/today, /week).
+LIST_BUTTONS_MAX = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,31 @@ def client_button(client: Client, callback_data: str) -> InlineKeyboardButton:
 
 # A goal's button carries its number and the start of its text; the message says it all.
 GOAL_LABEL_MAX = 32
+
+
+def same_name_offer(prefix: str, same: list[Client]) -> View:
+    """A client by the name just given is already the worker's (/newclient, /intake):
+    open one of them (`<prefix>:open:<id>`, re-checked by the card), add a new one
+    anyway (`<prefix>:anyway:`), or cancel (`<prefix>:cancel:`)."""
+    first = same[0]
+    born = first.date_of_birth
+    born_on = f"{born.day} {born:%b %Y}" if born else None
+    rows = [
+        [
+            InlineKeyboardButton(
+                texts.newclient_open(c.code), callback_data=pack(prefix, "open", c.id)
+            )
+        ]
+        for c in same[:3]
+    ]
+    rows.append(
+        [InlineKeyboardButton(texts.NEWCLIENT_ADD_ANYWAY, callback_data=pack(prefix, "anyway", ""))]
+    )
+    rows.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))])
+    return View(
+        texts.newclient_exists(first.code, first.name, len(same) - 1, born_on),
+        InlineKeyboardMarkup(rows),
+    )
 
 
 def goal_choices(goals: list[tuple[str, bool]]) -> tuple[str, list[str]]:
@@ -143,13 +170,27 @@ def client_card(
     return View("\n".join(lines), keyboard)
 
 
-def appointment_line(appointment: Appointment, client: Client, zone: ZoneInfo) -> str:
+def appointment_line(
+    appointment: Appointment, client: Client, zone: ZoneInfo, *, private: bool = False
+) -> str:
+    """`14:30 · C-0042 Maria Gonzalez · Home visit, 60 min ✅` (initials when `private`)."""
     start = appointment.starts_at.astimezone(zone)
     kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
     status = texts.APPOINTMENT_STATUS_MARK.get(appointment.status, "")
     return (
-        f"{start:%H:%M} · {client.code} {escape(client.name)} · {kind}, "
+        f"{start:%H:%M} · {client_label(client, private)} · {kind}, "
         f"{appointment.duration_minutes} min{status}"
+    )
+
+
+def appointment_button(
+    appointment: Appointment, client: Client, zone: ZoneInfo
+) -> InlineKeyboardButton:
+    """One appointment of a list (/today, /week): opens its card below the list."""
+    start = appointment.starts_at.astimezone(zone)
+    label = f"{start:%a %H:%M} · {client.code} · {client.name}"
+    return InlineKeyboardButton(
+        button_label(label), callback_data=pack("ac", "show", appointment.id)
     )
 
 
@@ -208,16 +249,8 @@ def agenda(
             lines.append(empty if len(days) == 1 else "—")
         for appointment, client in items:
             lines.append(appointment_line(appointment, client, zone))
-            if is_scheduled(appointment.status) and len(rows) < 30:
-                start = appointment.starts_at.astimezone(zone)
-                label = f"{start:%a %H:%M} · {client.code} · {client.name}"
-                rows.append(
-                    [
-                        InlineKeyboardButton(
-                            button_label(label), callback_data=pack("ac", "show", appointment.id)
-                        )
-                    ]
-                )
+            if is_scheduled(appointment.status) and len(rows) < LIST_BUTTONS_MAX:
+                rows.append([appointment_button(appointment, client, zone)])
     return View("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 

@@ -31,9 +31,8 @@ from domain.work import Work
 from storage import bot_messages, outbox
 from storage.db import Database
 from storage.models import Appointment, Client, InteractionType, OutboxMessage, Worker
-from ui import texts
+from ui import agenda_views, texts
 from ui.callbacks import pack
-from ui.splitting import pack_blocks
 from ui.views import client_label
 
 log = logging.getLogger(__name__)
@@ -149,61 +148,12 @@ class Reminders:
         if work.empty:
             return None
         lines = [texts.agenda_title(worker.name, day)]
-        if work.appointments:
-            lines.append(f"\n<b>{texts.AGENDA_APPOINTMENTS}</b> ({len(work.appointments)})")
-            for appointment, client in work.appointments:
-                kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
-                lines.append(
-                    f"{appointment.starts_at.astimezone(zone):%H:%M} · "
-                    f"{client_label(client, self.private)} · {kind}"
-                )
-        overdue = sum(1 for visit in work.visits if visit.overdue)
-        # The agenda's queries find only plans with a review date and referrals with a
-        # follow-up date; the `is not None` checks say so to mypy and drop nothing.
-        sections: list[tuple[str, list[tuple[Client, date, bool]]]] = [
-            (
-                f"{texts.AGENDA_VISITS} ({len(work.visits)}, {texts.overdue_count(overdue)})",
-                [(v.client, v.due_on, v.overdue) for v in work.visits],
-            ),
-            (
-                f"{texts.AGENDA_REVIEWS} ({len(work.reviews)})",
-                [
-                    (c, p.next_review_on, p.next_review_on < day)
-                    for p, c in work.reviews
-                    if p.next_review_on is not None
-                ],
-            ),
-            (
-                f"{texts.AGENDA_REFERRALS} ({len(work.referrals)})",
-                [
-                    (c, r.follow_up_on, r.follow_up_on < day)
-                    for r, c in work.referrals
-                    if r.follow_up_on is not None
-                ],
-            ),
-        ]
-        for title, items in sections:
-            if items:
-                lines.append(f"\n<b>{title}</b>")
-                lines += self._due_lines(items, day)
+        lines += agenda_views.day_lines(work, zone, private=self.private)
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(texts.OPEN_TODAY, callback_data=pack("rm", "today", row.id))]]
         )
-        first, *more = pack_blocks(
-            lines, lambda page, pages: texts.agenda_continued(page, pages), separator="\n"
-        )
+        first, *more = agenda_views.pages(lines)
         return Rendered(chat_id, first, keyboard, more=tuple(more))
-
-    def _due_lines(self, items: list[tuple[Client, date, bool]], day: date) -> list[str]:
-        """Overdue first, as the best systems list them; long lists are cut short."""
-        lines = [
-            f"{'❗' if overdue else '•'} {client_label(client, self.private)} · "
-            f"{texts.due_on(due, day)}"
-            for client, due, overdue in items[: texts.AGENDA_LIST_MAX]
-        ]
-        if len(items) > texts.AGENDA_LIST_MAX:
-            lines.append(texts.and_more(len(items) - texts.AGENDA_LIST_MAX))
-        return lines
 
     async def _digest(self, row: OutboxMessage, worker: Worker, chat_id: int) -> Rendered | None:
         team = await digest.digest_for(self.work, worker)

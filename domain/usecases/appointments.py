@@ -18,7 +18,7 @@ button handler renders the result after the transaction committed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.results import AlreadySaved, Confirm, Gone, Invalid, Refused, Saved, Stale
 from domain.rules import appointments as rules
 from domain.work import Work
+from storage import agenda as agenda_store
 from storage import appointments, audit, clients, notes, saved_drafts
+from storage.agenda import Agenda
 from storage.appointments import Recurrence
 from storage.models import Appointment, AppointmentStatus, Client, InteractionType
 from storage.workers import Actor
@@ -172,6 +174,31 @@ async def agenda_days(
             },
         )
     return days
+
+
+async def today_agenda(work: Work, actor: Actor, zone: ZoneInfo) -> Agenda:
+    """/today: the actor's day in the morning agenda's sections (storage/agenda.py:
+    visits due, plan reviews due, referral follow-ups), with all of today's appointments
+    as /today always listed them — done and missed ones too, cancelled ones left out.
+    Audited like /week ("agenda.view"), naming every client it shows."""
+    now = work.clock.now()
+    day = now.astimezone(zone).date()
+    begin = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    async with work.transaction() as session:
+        due = await agenda_store.agenda(session, actor.id, day, zone)
+        shown = replace(due, appointments=await appointments.agenda(session, actor.id, begin, end))
+        named = {client.id for _, client in shown.appointments}
+        named |= {visit.client.id for visit in shown.visits}
+        named |= {client.id for _, client in [*shown.reviews, *shown.referrals]}
+        await audit.record(
+            session,
+            AGENDA_VIEW,
+            now=now,
+            actor_id=actor.id,
+            detail={"days": 1, "rows": len(shown.appointments), "clients": sorted(named)},
+        )
+    return shown
 
 
 # ── changes to an appointment ──────────────────────────────────────────────────

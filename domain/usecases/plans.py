@@ -186,18 +186,6 @@ async def _editable_plan(session: AsyncSession, work: Work, actor: Actor, card: 
 # ── looking ────────────────────────────────────────────────────────────────────
 
 
-async def client_named(work: Work, actor: Actor, words: str) -> int | None:
-    """The client id that `/plan words` or `/review words` names: a client code as
-    typed (checked later, so a refusal is audited as the dialog's), else the one
-    visible client whose name matches; None when none or several match."""
-    code = clients.parse_code(words)
-    if code is not None:
-        return code
-    async with work.transaction() as session:
-        found = await clients.search(session, actor, words)
-    return found[0].id if len(found) == 1 else None
-
-
 async def open_plan(work: Work, actor: Actor, client_id: int) -> PlanCard | Refused:
     """The client's plan card, if the actor may see the client; audited either way."""
     async with work.transaction() as session:

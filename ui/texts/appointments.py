@@ -26,6 +26,12 @@ APPOINTMENT_STATUS_NAMES = {
 }
 APPOINTMENT_STATUS_MARK = {"completed": " ✅", "no_show": " 🚫", "cancelled": " ✖"}
 TODAY_TITLE = "Today"
+
+
+def today_title(day) -> str:
+    return f"📅 <b>{TODAY_TITLE}</b> — {day:%a} {day.day} {day:%b}"
+
+
 WEEK_TITLE = "This week"
 NOTHING_TODAY = "Nothing scheduled today. Schedule with /appt."
 APPOINTMENT_GONE = "That appointment isn't available any more."

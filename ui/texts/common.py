@@ -53,7 +53,7 @@ WORKER_COMMANDS = [
     ("note", "Write a progress note"),
     ("visit", "Log a visit that happened"),
     ("appt", "Schedule an appointment"),
-    ("today", "My appointments today"),
+    ("today", "My day: appointments and what is due"),
     ("week", "My next 7 days"),
     ("clients", "My caseload"),
     ("settings", "Reminders, time zone, quiet hours"),
@@ -126,8 +126,12 @@ def client_not_found(code: str) -> str:
     return f"I can't find {escape(code)} among the clients you can see."
 
 
+def nobody_called(typed: str) -> str:
+    return f"None of your clients is called “{escape(typed[:40])}”."
+
+
 def no_client_called(typed: str) -> str:
-    return f"None of your clients is called “{escape(typed[:40])}”. Send /clients to see them all."
+    return f"{nobody_called(typed)} Send /clients to see them all."
 
 
 def clients_called(typed: str) -> str:
@@ -182,10 +186,13 @@ def newclient_name_too_long(limit: int) -> str:
 NEWCLIENT_ADD_ANYWAY = "➕ Add a new one anyway"
 
 
-def newclient_exists(code: str, name: str, others: int) -> str:
+def newclient_exists(code: str, name: str, others: int, born: str | None = None) -> str:
+    """`born`: the existing client's date of birth, when the record has one (to compare
+    with the new client's)."""
+    when = f", born {born}," if born else ""
     more = f" (and {others} more by that name)" if others else ""
     return (
-        f"<b>{code} · {escape(name)}</b> is already one of your clients{more}. "
+        f"<b>{code} · {escape(name)}</b>{when} is already one of your clients{more}. "
         "Open the card, or add a new client by the same name?"
     )
 

@@ -1,0 +1,119 @@
+"""A worker's day as the morning agenda lists it (and /today): the day's scheduled
+appointments, visits due or overdue by contact frequency, plan reviews and referral
+follow-ups. Computed from the data when asked, never stored as tasks; overdue first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Appointment,
+    AppointmentStatus,
+    Client,
+    Plan,
+    Referral,
+    ReferralStatus,
+)
+
+# How many days ahead a visit or a plan review counts as due.
+DUE_SOON_DAYS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DueVisit:
+    client: Client
+    due_on: date
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    day: date
+    appointments: list[tuple[Appointment, Client]]
+    visits: list[DueVisit]
+    reviews: list[tuple[Plan, Client]]
+    referrals: list[tuple[Referral, Client]]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.appointments or self.visits or self.reviews or self.referrals)
+
+
+def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(day, time(0), tzinfo=zone),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+    )
+
+
+async def agenda(session: AsyncSession, worker_id: int, day: date, zone: ZoneInfo) -> Agenda:
+    """Today's work for one worker; overdue first (as the best systems list it)."""
+    begin, end = _day_bounds(day, zone)
+    appointments = (
+        await session.execute(
+            select(Appointment, Client)
+            .join(Client, Client.id == Appointment.client_id)
+            .where(
+                Appointment.worker_id == worker_id,
+                Appointment.status == AppointmentStatus.SCHEDULED,
+                Appointment.starts_at >= begin,
+                Appointment.starts_at < end,
+            )
+            .order_by(Appointment.starts_at)
+        )
+    ).all()
+    due_soon = (
+        await session.execute(
+            select(Client).where(
+                Client.worker_id == worker_id,
+                Client.is_open,
+                Client.visit_due_by(day + timedelta(days=DUE_SOON_DAYS), zone),
+            )
+        )
+    ).scalars()
+    visits = [
+        DueVisit(client, client.visit_due_on(zone), overdue=client.visit_overdue(day, zone))
+        for client in due_soon
+    ]
+    visits.sort(key=lambda visit: (visit.due_on, visit.client.id))
+    reviews = (
+        await session.execute(
+            select(Plan, Client)
+            .join(Client, Client.id == Plan.client_id)
+            .where(
+                Client.worker_id == worker_id,
+                Client.is_open,
+                Plan.is_active,
+                Plan.next_review_on <= day + timedelta(days=DUE_SOON_DAYS),
+            )
+            .order_by(Plan.next_review_on)
+        )
+    ).all()
+    referrals = (
+        await session.execute(
+            select(Referral, Client)
+            .join(Client, Client.id == Referral.client_id)
+            .where(
+                Referral.worker_id == worker_id,
+                Client.is_open,
+                or_(
+                    Referral.status == ReferralStatus.SENT,
+                    Referral.status == ReferralStatus.ACCEPTED,
+                ),
+                and_(Referral.follow_up_on.is_not(None), Referral.follow_up_on <= day),
+            )
+            .order_by(Referral.follow_up_on)
+        )
+    ).all()
+    return Agenda(
+        day=day,
+        appointments=[(row[0], row[1]) for row in appointments],
+        visits=visits,
+        reviews=[(row[0], row[1]) for row in reviews],
+        referrals=[(row[0], row[1]) for row in referrals],
+    )
