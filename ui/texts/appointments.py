@@ -52,6 +52,11 @@ DURATION = "⏱ Duration"
 KIND = "Kind"
 REPEAT = "🔁 Repeat"
 PLACE_BUTTON = "📍 Place"
+APPT_DAY = "📅 Day"
+APPT_TIME = "🕒 Time"
+APPT_CARD_TYPE_HINT = (
+    "To change the day or time, type e.g. “fri”, “15:30”; else tap the card's buttons."
+)
 RECURRENCE_NAMES = {
     "none": "no",
     "weekly": "every week",
@@ -69,6 +74,10 @@ def appt_ask_day(code: str, name: str) -> str:
 
 def appt_ask_new_day(code: str, current: str) -> str:
     return f"Move {code}'s appointment ({current}) to which day? Tap, or type a new date and time."
+
+
+def appt_ask_other_day(at: str) -> str:
+    return f"Which day instead? It stays at {at}. Tap, or type e.g. “fri” or “fri 9:30”."
 
 
 def appt_ask_time(day) -> str:
