@@ -234,12 +234,12 @@ async def _day_chosen(update: Update, context: CaselineContext, day: date) -> in
     moment, or a question when that time is ambiguous there); otherwise ask the time.
     A pressed button's message becomes the question, after typed text it comes below."""
     draft = _draft(context)
+    draft.day = day.isoformat()  # a time typed after a question is read on this day
+    _store(context, draft)
     if draft.correcting and draft.start is not None:
         at = draft.start.astimezone(zone_of(context))
         return await _on_day(update, context, day.isoformat(), f"{at:%H%M}", TIME)
     await answer(update)
-    draft.day = day.isoformat()
-    _store(context, draft)
     text = texts.appt_ask_time(day)
     keyboard = time_keyboard(PREFIX, back=_back(draft))
     if update.callback_query is not None:

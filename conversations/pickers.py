@@ -175,7 +175,9 @@ def day_keyboard(
         )
         for day in quick_days(now, zone)
     ]
-    return InlineKeyboardMarkup([row[:2], row[2:5], row[5:], _last_row(prefix, back)])
+    # Two to a row: three would cut “Wed 11 Mar” on a phone.
+    rows = [row[index : index + 2] for index in range(0, len(row), 2)]
+    return InlineKeyboardMarkup([*rows, _last_row(prefix, back)])
 
 
 def _last_row(prefix: str, back: InlineKeyboardButton | None) -> list[InlineKeyboardButton]:
