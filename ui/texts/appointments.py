@@ -27,6 +27,13 @@ APPOINTMENT_STATUS_NAMES = {
 APPOINTMENT_STATUS_MARK = {"completed": " ✅", "no_show": " 🚫", "cancelled": " ✖"}
 TODAY_TITLE = "Today"
 WEEK_TITLE = "This week"
+WEEK_BEFORE = "◀ Week before"
+WEEK_AFTER = "Next week ▶"
+EARLIER = "◀ Earlier"
+LATER = "Later ▶"
+NO_UPCOMING = "Nothing scheduled ahead. Schedule with /appt."
+ALL_UPCOMING = "All upcoming appointments ▶"
+UPCOMING_HINT = "Tap one to open it: done, no-show, reschedule or cancel."
 NOTHING_TODAY = "Nothing scheduled today. Schedule with /appt."
 APPOINTMENT_GONE = "That appointment isn't available any more."
 APPOINTMENT_NOT_SCHEDULED = "That appointment is no longer scheduled."
@@ -63,6 +70,15 @@ RECURRENCE_NAMES = {
     "biweekly": "every 2 weeks",
     "monthly": "every month",
 }
+
+
+def week_title(first: str, last: str) -> str:
+    """A later /week page: `Week Mon 16 Mar – Sun 22 Mar`."""
+    return f"Week {first} – {last}"
+
+
+def upcoming_title(code: str, name_html: str) -> str:
+    return f"<b>Upcoming · {code} · {name_html}</b>"
 
 
 def appt_ask_day(code: str, name: str) -> str:
