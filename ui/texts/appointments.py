@@ -62,7 +62,8 @@ PLACE_BUTTON = "📍 Place"
 APPT_DAY = "📅 Day"
 APPT_TIME = "🕒 Time"
 APPT_CARD_TYPE_HINT = (
-    "To change the day or time, type e.g. “fri”, “15:30”; else tap the card's buttons."
+    "To change the day or time, type e.g. “fri” or “15:30”. "
+    "For anything else, tap the card's buttons."
 )
 RECURRENCE_NAMES = {
     "none": "no",
