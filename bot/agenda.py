@@ -1,6 +1,10 @@
 """/today (the day in the morning agenda's sections), /week and the appointment card's
 own buttons (open, no-show, cancel).
 
+/week pages a week at a time (`ag:wk:<week>`, ◀ ▶ up to a year ahead), and a client's
+upcoming appointments are listed from the client card (`ag:up:<client>:<page>` below the
+card, `ag:pg:…` paging in place): every future appointment can be opened (`ac:show`).
+
 Done and Reschedule on the card open conversations (conversations/visit.py and
 conversations/appointment.py); everything here is a single step that calls one use case
 of domain/usecases/appointments.py and renders its result.
@@ -16,9 +20,11 @@ from domain.rules import appointments as rules
 from domain.usecases import appointments as usecases
 from domain.usecases.appointments import Booked
 from ui import agenda_views, texts, views
-from ui.callbacks import pack, pattern, read_id, unpack
+from ui.callbacks import pack, pattern, read_id, read_ids, unpack
+from ui.client_card import say_not_found
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
+from ui.timefmt import short_day
 
 WEEK_DAYS = 7
 
@@ -43,15 +49,56 @@ async def _show_today(update: Update, context: CaselineContext, *, below: bool =
 
 
 async def week_command(update: Update, context: CaselineContext) -> None:
-    await _show_days(update, context, WEEK_DAYS, texts.WEEK_TITLE)
+    await _show_week(update, context, 0)
 
 
-async def _show_days(
-    update: Update, context: CaselineContext, count: int, title: str, *, below: bool = False
-) -> None:
+async def week_page(update: Update, context: CaselineContext) -> None:
+    """◀ ▶ under /week: that week, in place of the one shown."""
+    week = unpack(update.callback_query.data).int_arg()
+    if week is None or week > views.WEEKS_AHEAD:  # forged: our buttons stay within a year
+        await answer(update, texts.STALE_BUTTON)
+        return
+    await answer(update)
+    await _show_week(update, context, week)
+
+
+async def _show_week(update: Update, context: CaselineContext, week: int) -> None:
+    """The seven days from today + `week` weeks, with ◀ ▶ to the weeks around it."""
     zone = zone_of(context)
-    days = await usecases.agenda_days(context.services, context.require_actor(), zone, count)
-    await show(update, views.agenda(title, days, zone, texts.NOTHING_TODAY), below=below)
+    days = await usecases.agenda_days(
+        context.services, context.require_actor(), zone, WEEK_DAYS, first=week * WEEK_DAYS
+    )
+    title = texts.WEEK_TITLE
+    if week:
+        today = context.services.clock.now().astimezone(zone).date()
+        title = texts.week_title(short_day(days[0][0], today), short_day(days[-1][0], today))
+    view = views.agenda(title, days, zone, texts.NOTHING_TODAY, paging=views.week_paging(week))
+    await show(update, view)
+
+
+async def client_upcoming(update: Update, context: CaselineContext) -> None:
+    """A page of a client's upcoming appointments: from the client card's “All upcoming”
+    a new message below the card (`up`), its ◀ ▶ in place (`pg`). A client the worker may
+    not see is refused as the card refuses it."""
+    pressed = unpack(update.callback_query.data)
+    ids = read_ids(pressed.arg, 2)
+    client_id, page = ids if ids is not None else (None, 0)
+    found = await usecases.client_upcoming(
+        context.services, context.require_actor(), client_id, page, views.UPCOMING_PAGE
+    )
+    if not isinstance(found, usecases.Upcoming):
+        await say_not_found(update, client_id)
+        return
+    await answer(update)
+    view = views.client_upcoming(
+        found.client,
+        found.appointments,
+        found.page,
+        found.more,
+        zone_of(context),
+        context.services.clock.now(),
+    )
+    await show(update, view, below=pressed.action == "up")
 
 
 async def card_button(update: Update, context: CaselineContext) -> None:
@@ -142,4 +189,6 @@ def handlers() -> list:
         CallbackQueryHandler(
             card_button, pattern=pattern("ac") + "(open|show|noshow|cancel|cr|crs):"
         ),
+        CallbackQueryHandler(week_page, pattern=pattern("ag") + "wk:"),
+        CallbackQueryHandler(client_upcoming, pattern=pattern("ag") + "(up|pg):"),
     ]

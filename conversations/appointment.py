@@ -4,9 +4,14 @@
                     └─(typed “tue 3pm”)───────────────────────────┤
                                     in the past? ─► PAST_OK ─(yes)┤
                                                                   ▼
-                CARD: ✅ Save · ⏱ Duration · Kind · 🔁 Repeat · 📍 Place ─► END
+                CARD: ✅ Save · 📅 Day · 🕒 Time · ⏱ Duration · Kind · 🔁 Repeat · 📍 Place ─► END
+                CARD ─(📅 Day)─► DAY ─(day: the time stays)──────────────► CARD
+                CARD ─(🕒 Time)─► TIME (on the card's day) ──────────────► CARD
+                CARD ─(typed “fri”, “15:30”, “fri 15:30”)────────────────► CARD
 🕒 Reschedule ─► DAY ─► TIME ─(past? PAST_OK)─► saved at once ─► END
 Ambiguous text (“fri”, a time that happens twice on a DST night) gets option buttons.
+The day buttons are the next seven days (pickers.day_keyboard); while the card's day or
+time is being changed, ◀ Back returns to the card unchanged.
 🕒 Reschedule on a card that is no longer scheduled redraws that card as it stands.
 
 Every write goes through domain/usecases/appointments.py (schedule_appointment,
@@ -88,6 +93,7 @@ class AppointmentDraft(cards.Draft):
     repeat: Recurrence = Recurrence.NONE
     place: str | None = None
     reschedule: int | None = None  # the appointment being moved
+    correcting: bool = False  # 📅 Day or 🕒 Time pressed on the card: the rest stays
 
     def to_json(self) -> dict[str, Any]:
         data = self.common_json() | {
@@ -107,6 +113,8 @@ class AppointmentDraft(cards.Draft):
             data["place"] = self.place
         if self.reschedule is not None:
             data["reschedule"] = self.reschedule
+        if self.correcting:
+            data["correcting"] = True
         return data
 
     @classmethod
@@ -127,6 +135,7 @@ class AppointmentDraft(cards.Draft):
             repeat=Recurrence(repeat) if repeat in set(Recurrence) else Recurrence.NONE,
             place=data.get("place") or None,
             reschedule=data.get("reschedule") if isinstance(data.get("reschedule"), int) else None,
+            correcting=bool(data.get("correcting")),
         )
 
 
@@ -204,18 +213,11 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
 async def day_pressed(update: Update, context: CaselineContext) -> int:
     day = unpack(update.callback_query.data).arg
     try:
-        date.fromisoformat(day)
+        chosen = date.fromisoformat(day)
     except ValueError:
         await answer(update, texts.STALE_BUTTON)
         return DAY
-    await answer(update)
-    draft = _draft(context)
-    draft.day = day
-    _store(context, draft)
-    await update.callback_query.edit_message_text(
-        texts.appt_ask_time(date.fromisoformat(day)), reply_markup=time_keyboard(PREFIX)
-    )
-    return TIME
+    return await _day_chosen(update, context, chosen)
 
 
 async def day_typed(update: Update, context: CaselineContext) -> int:
@@ -223,27 +225,55 @@ async def day_typed(update: Update, context: CaselineContext) -> int:
     if parsed is None:
         return DAY
     if not parsed.has_time:
-        draft = _draft(context)
-        draft.day = parsed.local.date().isoformat()
-        _store(context, draft)
-        await update.effective_message.reply_text(
-            texts.appt_ask_time(parsed.local.date()), reply_markup=time_keyboard(PREFIX)
-        )
-        return TIME
+        return await _day_chosen(update, context, parsed.local.date())
     return await _moment_chosen(update, context, parsed.moment)
+
+
+async def _day_chosen(update: Update, context: CaselineContext, day: date) -> int:
+    """A day without a time: on a card being corrected the card's time stays (the new
+    moment, or a question when that time is ambiguous there); otherwise ask the time.
+    A pressed button's message becomes the question, after typed text it comes below."""
+    draft = _draft(context)
+    draft.day = day.isoformat()  # a time typed after a question is read on this day
+    _store(context, draft)
+    if draft.correcting and draft.start is not None:
+        at = draft.start.astimezone(zone_of(context))
+        return await _on_day(update, context, day.isoformat(), f"{at:%H%M}", TIME)
+    await answer(update)
+    text = texts.appt_ask_time(day)
+    keyboard = time_keyboard(PREFIX, back=_back(draft))
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    else:
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+    return TIME
+
+
+def _back(draft: AppointmentDraft) -> InlineKeyboardButton | None:
+    """◀ Back to the card, while its day or time is being changed."""
+    return _button(texts.BACK, "back") if draft.correcting else None
 
 
 async def time_pressed(update: Update, context: CaselineContext) -> int:
     hhmm = unpack(update.callback_query.data).arg
     day = _draft(context).day
-    result = await moment_from_buttons(update, context, day or "", hhmm) if day else None
-    if result is None:
+    if not day:
         await answer(update, texts.STALE_BUTTON)
         return TIME
+    return await _on_day(update, context, day, hhmm, TIME)
+
+
+async def _on_day(update: Update, context: CaselineContext, day: str, hhmm: str, state: int) -> int:
+    """A day and a time from buttons (or the card's own time): the moment, or the
+    reader's question or reason (asked in `state`)."""
+    result = await moment_from_buttons(update, context, day, hhmm)
+    if result is None:
+        await answer(update, texts.STALE_BUTTON)
+        return state
     await answer(update)
     if isinstance(result, Invalid):
         await update.effective_message.reply_text(escape(result.reason))
-        return TIME
+        return state
     if isinstance(result, Ambiguous):
         await update.effective_message.reply_text(
             escape(result.question),
@@ -251,24 +281,30 @@ async def time_pressed(update: Update, context: CaselineContext) -> int:
                 PREFIX, result.options, zone_of(context), context.services.clock.now()
             ),
         )
-        return TIME
+        return state
     return await _moment_chosen(update, context, result.moment)
 
 
-async def time_typed(update: Update, context: CaselineContext) -> int:
-    """A bare time means on the chosen day; a full phrase (“fri 10:00”) stands alone."""
-    day = _draft(context).day
-    typed = update.effective_message.text or ""
-    settings = context.services.settings
+def _time_on(context: CaselineContext, day: str | None, typed: str) -> datetime | None:
+    """A bare time (“15:30”, “3”) typed for a known day: the moment on that day; None
+    when the text is more than a time (“fri 10:00” stands alone) or no day is known."""
+    if not day:
+        return None
     on_day = parse_when(
         f"{day} {typed}",
         now=context.services.clock.now(),
         zone=zone_of(context),
-        order=settings.date_order,
+        order=context.services.settings.date_order,
         purpose="any",
     )
-    if day and not isinstance(on_day, Invalid | Ambiguous) and on_day.has_time:
-        return await _moment_chosen(update, context, on_day.moment)
+    return None if isinstance(on_day, Invalid | Ambiguous) or not on_day.has_time else on_day.moment
+
+
+async def time_typed(update: Update, context: CaselineContext) -> int:
+    """A bare time means on the chosen day; a full phrase (“fri 10:00”) stands alone."""
+    moment = _time_on(context, _draft(context).day, update.effective_message.text or "")
+    if moment is not None:
+        return await _moment_chosen(update, context, moment)
     parsed = await moment_from_text(update, context, PREFIX, "future")
     if parsed is None:
         return TIME
@@ -276,6 +312,42 @@ async def time_typed(update: Update, context: CaselineContext) -> int:
         await update.effective_message.reply_text(texts.APPT_NEED_TIME)
         return TIME
     return await _moment_chosen(update, context, parsed.moment)
+
+
+async def card_typed(update: Update, context: CaselineContext) -> int:
+    """Text while the card shows is a new day and/or time (“fri”, “15:30”, “fri 15:30”),
+    read as the dialog reads it: a day alone keeps the card's time, a time alone keeps
+    the card's day; an unclear one is asked back with buttons."""
+    draft = _draft(context)
+    if draft.start is None:
+        await use_buttons(update, context)
+        return CARD
+    day = draft.start.astimezone(zone_of(context)).date().isoformat()
+    moment = _time_on(context, day, update.effective_message.text or "")
+    if moment is not None:
+        return await _moment_chosen(update, context, moment)
+    parsed = await moment_from_text(
+        update, context, PREFIX, "future", hint=texts.APPT_CARD_TYPE_HINT
+    )
+    if parsed is None:
+        return CARD
+    if not parsed.has_time:
+        draft.correcting = True
+        _store(context, draft)
+        return await _day_chosen(update, context, parsed.local.date())
+    return await _moment_chosen(update, context, parsed.moment)
+
+
+async def back_pressed(update: Update, context: CaselineContext) -> int:
+    """◀ Back while changing the card's day or time: the card as it was."""
+    draft = _draft(context)
+    if draft.start is None or draft.client is None:
+        await answer(update, texts.STALE_BUTTON)
+        return ConversationHandler.END
+    await answer(update)
+    draft.correcting = False
+    _store(context, draft)
+    return await _show_card(update, context)
 
 
 async def option_pressed(update: Update, context: CaselineContext) -> int:
@@ -289,6 +361,7 @@ async def option_pressed(update: Update, context: CaselineContext) -> int:
 async def _moment_chosen(update: Update, context: CaselineContext, moment: datetime) -> int:
     draft = _draft(context)
     draft.start = moment
+    draft.correcting = False
     _store(context, draft)
     if moment < context.services.clock.now() and not draft.past_ok:
         keyboard = InlineKeyboardMarkup(
@@ -316,6 +389,8 @@ async def past_answered(update: Update, context: CaselineContext) -> int:
     await answer(update)
     draft = _draft(context)
     if choice != "yes":
+        draft.start, draft.day = None, None
+        _store(context, draft)
         await update.callback_query.edit_message_text(
             texts.APPT_ASK_DAY_AGAIN, reply_markup=day_keyboard(PREFIX, context)
         )
@@ -343,6 +418,7 @@ def _card(
     keyboard = InlineKeyboardMarkup(
         [
             [_button(texts.SAVE, "save", draft.revise())],
+            [_button(texts.APPT_DAY, "when", "day"), _button(texts.APPT_TIME, "when", "time")],
             [
                 _button(texts.DURATION, "menu", "dur"),
                 _button(texts.KIND, "menu", "kind"),
@@ -393,6 +469,8 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     if pressed.action == "place":
         await update.effective_message.reply_text(texts.APPT_ASK_PLACE)
         return PLACE
+    if pressed.action == "when":
+        return await _change_when(update, context, draft, pressed.arg)
     value = pressed.arg
     duration = pressed.int_arg()
     if pressed.action == "dur" and duration is not None and duration in appointments.DURATION_RANGE:
@@ -403,6 +481,30 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
         draft.repeat = Recurrence(value)
     _store(context, draft)
     return await _show_card(update, context)
+
+
+async def _change_when(
+    update: Update, context: CaselineContext, draft: AppointmentDraft, which: str
+) -> int:
+    """📅 Day or 🕒 Time on the card: the card becomes the day or time buttons (◀ Back
+    returns to it); the pick brings the card back with the new value."""
+    assert draft.start is not None
+    zone = zone_of(context)
+    draft.correcting = True
+    if which == "time":
+        day = draft.start.astimezone(zone).date()
+        draft.day = day.isoformat()
+        _store(context, draft)
+        await update.callback_query.edit_message_text(
+            texts.appt_ask_time(day), reply_markup=time_keyboard(PREFIX, back=_back(draft))
+        )
+        return TIME
+    _store(context, draft)
+    await update.callback_query.edit_message_text(
+        texts.appt_ask_other_day(f"{draft.start.astimezone(zone):%H:%M}"),
+        reply_markup=day_keyboard(PREFIX, context, back=_back(draft)),
+    )
+    return DAY
 
 
 async def place_typed(update: Update, context: CaselineContext) -> int:
@@ -480,6 +582,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             DAY: [
                 CallbackQueryHandler(day_pressed, pattern=pattern(PREFIX) + "day:"),
                 CallbackQueryHandler(option_pressed, pattern=pattern(PREFIX) + "at:"),
+                CallbackQueryHandler(back_pressed, pattern=pattern(PREFIX) + "back:"),
                 MessageHandler(text, day_typed),
                 MessageHandler(other, text_expected),
             ],
@@ -487,14 +590,18 @@ def handler(timeout_minutes: int) -> ConversationHandler:
                 CallbackQueryHandler(time_pressed, pattern=pattern(PREFIX) + "time:"),
                 CallbackQueryHandler(option_pressed, pattern=pattern(PREFIX) + "at:"),
                 CallbackQueryHandler(day_pressed, pattern=pattern(PREFIX) + "day:"),
+                CallbackQueryHandler(back_pressed, pattern=pattern(PREFIX) + "back:"),
                 MessageHandler(text, time_typed),
                 MessageHandler(other, text_expected),
             ],
             PAST_OK: [CallbackQueryHandler(past_answered, pattern=pattern(PREFIX) + "pastok:")],
             CARD: [
                 CallbackQueryHandler(
-                    card_pressed, pattern=pattern(PREFIX) + "(save|menu|place|dur|kind|rep):"
+                    card_pressed,
+                    pattern=pattern(PREFIX) + "(save|menu|place|dur|kind|rep|when):",
                 ),
+                CallbackQueryHandler(option_pressed, pattern=pattern(PREFIX) + "at:"),
+                MessageHandler(text, card_typed),
                 MessageHandler(other, use_buttons),
             ],
             PLACE: [MessageHandler(text, place_typed), MessageHandler(other, text_expected)],

@@ -164,7 +164,7 @@ def _reading(context: CaselineContext, draft: IntakeDraft) -> Reading:
 
 @with_draft
 async def start(update: Update, context: CaselineContext, draft: IntakeDraft) -> int:
-    if context.user_data.get(ACTIVE) == PREFIX and draft.client is not None:
+    if context.user_data.get(ACTIVE) == PREFIX and context.user_data.get(DRAFT):
         return await _show(update, context, draft, fresh=True)  # /intake mid-way
     actor = context.require_actor()
     if draft.client is not None and not drafts.kept(context, DRAFT):

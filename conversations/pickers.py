@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,7 +42,7 @@ from ui.dates import (
     quick_times,
 )
 from ui.replies import answer, remove_keyboard
-from ui.timefmt import short_datetime
+from ui.timefmt import short_datetime, short_day
 from ui.views import client_button
 
 # Buttons offer dates within days or weeks; anything beyond ten years is forged.
@@ -173,25 +173,35 @@ async def not_a_client(update: Update, context: CaselineContext) -> None:
 # ── choosing a date and time (scheduling) ─────────────────────────────────────
 
 
-def day_keyboard(prefix: str, context: CaselineContext) -> InlineKeyboardMarkup:
+def day_keyboard(
+    prefix: str, context: CaselineContext, *, back: InlineKeyboardButton | None = None
+) -> InlineKeyboardMarkup:
+    """The next seven days (ui.dates.quick_days) as buttons, any weekday: Today and
+    Tomorrow by name, the others as `Wed 11 Mar` (with the year when it is another);
+    `back` (a way back to a card) goes beside ✖ Cancel."""
     now = context.services.clock.now()
     zone = zone_of(context)
-    days = quick_days(now, zone)
-    labels = [texts.TODAY, texts.TOMORROW] + [f"{day:%a} {day.day}" for day in days[2:]]
+    today = now.astimezone(zone).date()
+    names = {today: texts.TODAY, today + timedelta(days=1): texts.TOMORROW}
     row = [
-        InlineKeyboardButton(label, callback_data=pack(prefix, "day", day.isoformat()))
-        for label, day in zip(labels, days, strict=False)
+        InlineKeyboardButton(
+            names.get(day) or short_day(day, today),
+            callback_data=pack(prefix, "day", day.isoformat()),
+        )
+        for day in quick_days(now, zone)
     ]
-    return InlineKeyboardMarkup(
-        [
-            row[:3],
-            row[3:],
-            [InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))],
-        ]
-    )
+    # Two to a row: three would cut “Wed 11 Mar” on a phone.
+    rows = [row[index : index + 2] for index in range(0, len(row), 2)]
+    return InlineKeyboardMarkup([*rows, _last_row(prefix, back)])
 
 
-def time_keyboard(prefix: str) -> InlineKeyboardMarkup:
+def _last_row(prefix: str, back: InlineKeyboardButton | None) -> list[InlineKeyboardButton]:
+    cancel = InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))
+    return [back, cancel] if back is not None else [cancel]
+
+
+def time_keyboard(prefix: str, *, back: InlineKeyboardButton | None = None) -> InlineKeyboardMarkup:
+    """The quick times (08:00 … 18:00) four to a row; `back` as in `day_keyboard`."""
     times = quick_times()
     rows = [
         [
@@ -200,7 +210,7 @@ def time_keyboard(prefix: str) -> InlineKeyboardMarkup:
         ]
         for index in range(0, len(times), 4)
     ]
-    rows.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))])
+    rows.append(_last_row(prefix, back))
     return InlineKeyboardMarkup(rows)
 
 
@@ -221,9 +231,10 @@ def options_keyboard(
 
 
 async def moment_from_text(
-    update: Update, context: CaselineContext, prefix: str, purpose: Purpose
+    update: Update, context: CaselineContext, prefix: str, purpose: Purpose, *, hint: str = ""
 ) -> Parsed | None:
-    """Typed date/time → Parsed; asks back (and returns None) when unclear."""
+    """Typed date/time → Parsed; asks back (and returns None) when unclear. `hint` follows
+    the reason when the text could not be read (what else the step takes)."""
     result = parse_when(
         update.effective_message.text or "",
         now=context.services.clock.now(),
@@ -232,7 +243,9 @@ async def moment_from_text(
         purpose=purpose,
     )
     if isinstance(result, Invalid):
-        await update.effective_message.reply_text(escape(result.reason))
+        await update.effective_message.reply_text(
+            "\n".join(part for part in (escape(result.reason), hint) if part)
+        )
         return None
     if isinstance(result, Ambiguous):
         await update.effective_message.reply_text(

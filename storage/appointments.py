@@ -214,6 +214,25 @@ async def scheduled_for_client(
     return list((await session.execute(statement)).scalars())
 
 
+async def upcoming_for_client(
+    session: AsyncSession, client_id: int, now: datetime, *, offset: int = 0, limit: int
+) -> list[Appointment]:
+    """One page of the client's still-scheduled appointments from `now` on, soonest first
+    (the client card's and its list's): one query, `limit` rows from `offset`."""
+    statement = (
+        select(Appointment)
+        .where(
+            Appointment.client_id == client_id,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at >= now,
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.execute(statement)).scalars())
+
+
 async def reschedule(appointment: Appointment, starts_at: datetime) -> None:
     """Move the appointment; whether it may move is domain/rules/appointments.py's call."""
     appointment.starts_at = starts_at

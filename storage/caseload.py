@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, clients, plans
+from storage import appointments, audit, clients, plans
 from storage.models import (
     Appointment,
     AppointmentStatus,
@@ -42,6 +42,7 @@ from storage.workers import Actor
 TARGETS_MAX = 40
 DISCHARGE_CANCEL_REASON = "discharged"
 RECENT_NOTES = 3
+CARD_UPCOMING = 3
 OPEN_REFERRALS = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 
 
@@ -49,11 +50,17 @@ OPEN_REFERRALS = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 class CardFacts:
     client: Client
     worker_name: str | None
-    next_appointment: Appointment | None
+    # The next scheduled appointments, soonest first: the card shows CARD_UPCOMING of
+    # them, one more says there are more (listed by the client's upcoming list).
+    upcoming: list[Appointment]
     plan: Plan | None
     open_goals: list[Goal]
     open_referrals: int
     recent_notes: list[Note] = field(default_factory=list)
+
+    @property
+    def next_appointment(self) -> Appointment | None:
+        return self.upcoming[0] if self.upcoming else None
 
 
 async def look(
@@ -107,18 +114,10 @@ async def card_facts(session: AsyncSession, client: Client, now: datetime) -> Ca
         worker_name = (
             await session.execute(select(Worker.name).where(Worker.id == client.worker_id))
         ).scalar_one_or_none()
-    next_appointment = (
-        await session.execute(
-            select(Appointment)
-            .where(
-                Appointment.client_id == client.id,
-                Appointment.status == AppointmentStatus.SCHEDULED,
-                Appointment.starts_at >= now,
-            )
-            .order_by(Appointment.starts_at, Appointment.id)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    # One more than the card shows: whether there are more to list.
+    upcoming = await appointments.upcoming_for_client(
+        session, client.id, now, limit=CARD_UPCOMING + 1
+    )
     plan = await plans.active_plan(session, client.id)
     goals = await plans.active_goals(session, client.id) if plan is not None else []
     open_referrals = (
@@ -131,7 +130,7 @@ async def card_facts(session: AsyncSession, client: Client, now: datetime) -> Ca
     return CardFacts(
         client=client,
         worker_name=worker_name,
-        next_appointment=next_appointment,
+        upcoming=upcoming,
         plan=plan,
         open_goals=[goal for goal in goals if plan is None or goal.plan_id == plan.id],
         open_referrals=open_referrals,

@@ -246,3 +246,84 @@ async def test_a_date_that_rolled_into_next_year_shows_its_year(harness, clock):
     await wanda.send("/cancel")
     card = await _schedule(wanda, "8/12 10:00")  # this year's: no year shown
     assert "Tue 8 Dec 10:00" in card[-1].text
+
+
+# ── correcting the draft card (issue 16) ──────────────────────────────────────
+
+
+async def test_changing_the_time_on_the_draft_card_saves_the_changed_time(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    card = await _schedule(wanda, "tomorrow 15:00")
+    times = await wanda.press(card[-1], "🕒 Time")
+    assert times[-1].message_id == card[-1].message_id  # the card asks, in place
+    back = await wanda.press(times[-1], "Back")
+    assert "Tue 3 Mar 15:00" in back[-1].text  # ◀ Back: the card as it was
+    times = await wanda.press(back[-1], "🕒 Time")
+    card = await wanda.press(times[-1], "10:00")
+    assert "Tue 3 Mar 10:00 · 60 min · Home visit" in card[-1].text
+    await wanda.press(card[-1], "Save")
+    [appointment] = await _appointments(harness)
+    assert appointment.starts_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 10:00 Berlin
+
+
+async def test_changing_the_day_on_the_draft_card_keeps_its_time(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    card = await _schedule(wanda, "tomorrow 15:00")
+    card = await wanda.press(card[-1], "Duration")
+    card = await wanda.press(card[-1], "30 min")
+    days = await wanda.press(card[-1], "📅 Day")
+    card = await wanda.press(days[-1], "Fri 6 Mar")
+    assert "Fri 6 Mar 15:00 · 30 min" in card[-1].text  # the time and duration stay
+    await wanda.press(card[-1], "Save")
+    [appointment] = await _appointments(harness)
+    assert appointment.starts_at == datetime(2026, 3, 6, 14, 0, tzinfo=UTC)
+    assert appointment.duration_minutes == 30
+
+
+async def test_typing_a_date_or_time_at_the_card_step_changes_it(harness):
+    """Issue 16: typing a new date at the card got “Please use the buttons above”."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    card = await _schedule(wanda, "tomorrow 15:00")
+    card = older = await wanda.send("thu")  # a day alone: the time stays
+    assert "Thu 5 Mar 15:00" in card[-1].text and "Save" in str(buttons(card[-1]))
+    card = await wanda.send("16:30")  # a time alone: the day stays
+    assert "Thu 5 Mar 16:30" in card[-1].text
+    card = await wanda.send("fri 9:30")
+    assert "Fri 6 Mar 09:30" in card[-1].text
+    card = await wanda.send("3")  # a bare hour on the card's day: the daytime rule
+    assert "Fri 6 Mar 15:00" in card[-1].text
+    wrong = await wanda.send("at the office")
+    assert "couldn't read" in wrong[-1].text and "tap the card's buttons" in wrong[-1].text
+    redrawn = await wanda.press(older[-1], "Save")  # an older card: nothing saved …
+    assert wanda.toasts()[-1] == texts.CARD_OUTDATED and await _appointments(harness) == []
+    assert "Fri 6 Mar 15:00" in redrawn[-1].text  # … it shows the draft as it stands
+    await wanda.press(redrawn[-1], "Save")
+    [appointment] = await _appointments(harness)
+    local = appointment.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (local.day, local.hour) == (6, 15)
+
+
+async def test_on_a_sunday_the_day_buttons_are_the_next_seven_days(harness, clock):
+    """Issue 16: on a Sunday the day buttons stopped at Thursday."""
+    clock.set(datetime(2026, 3, 8, 8, 10, tzinfo=UTC))  # Sun 8 Mar, 09:10 in Berlin
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    ask = await wanda.send("/appt")
+    days = await wanda.press(ask[-1], "C-0001")
+    labels = [label for label, _ in buttons(days[-1])]
+    assert labels == [
+        "Today",
+        "Tomorrow",
+        "Tue 10 Mar",
+        "Wed 11 Mar",
+        "Thu 12 Mar",
+        "Fri 13 Mar",
+        "Sat 14 Mar",
+        texts.CANCEL,
+    ]
+    times = await wanda.press(days[-1], "Sat 14 Mar")
+    card = await wanda.press(times[-1], "11:00")
+    assert "Sat 14 Mar 11:00" in card[-1].text

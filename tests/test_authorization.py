@@ -109,6 +109,8 @@ class World:
             ],
             ("press", f"ac:cr:{a}:unwell"),
             ("press", f"ac:crs:{a}:client"),
+            ("press", f"ag:up:{c}:0"),
+            ("press", f"ag:pg:{c}:1"),
             ("press", f"nu:undo:{n}"),
             ("press", f"nu:kind:{n}:phone"),
             ("press", f"am:start:{n}"),

@@ -899,25 +899,20 @@ def test_a_weekday_that_disagrees_with_the_year_chosen_is_caught():
 # --- quick_days, quick_times, combine --------------------------------------------------------
 
 
+def _week(first: date, count: int = 7) -> list[str]:
+    return [(first + timedelta(days=offset)).isoformat() for offset in range(count)]
+
+
 @pytest.mark.parametrize(
     ("now", "zone", "count", "expected"),
     [
-        (B_WED, BERLIN, 5, ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08"]),
-        (B_FRI, BERLIN, 5, ["2026-12-04", "2026-12-05", "2026-12-07", "2026-12-08", "2026-12-09"]),
-        (
-            b(2026, 12, 5, 9, 0),
-            BERLIN,
-            4,
-            ["2026-12-05", "2026-12-06", "2026-12-07", "2026-12-08"],
-        ),
-        (utc(2026, 12, 2, 23, 30), BERLIN, 3, ["2026-12-03", "2026-12-04", "2026-12-07"]),
-        (utc(2026, 12, 2, 23, 30), NEW_YORK, 3, ["2026-12-02", "2026-12-03", "2026-12-04"]),
-        (
-            B_DEC30,
-            BERLIN,
-            5,
-            ["2026-12-30", "2026-12-31", "2027-01-01", "2027-01-04", "2027-01-05"],
-        ),
+        (B_WED, BERLIN, 7, _week(date(2026, 12, 2))),  # weekends included
+        (B_SUN, BERLIN, 7, _week(date(2026, 12, 6))),  # a Sunday reaches next Saturday
+        (b(2026, 12, 6, 17, 59), BERLIN, 7, _week(date(2026, 12, 6))),  # 18:00 still ahead
+        (b(2026, 12, 6, 18, 0), BERLIN, 7, _week(date(2026, 12, 7))),  # no time left today
+        (utc(2026, 12, 2, 23, 30), BERLIN, 3, _week(date(2026, 12, 3), 3)),  # the local day
+        (utc(2026, 12, 2, 16, 30), NEW_YORK, 3, _week(date(2026, 12, 2), 3)),
+        (B_DEC30, BERLIN, 5, _week(date(2026, 12, 30), 5)),  # into the next year
         (B_WED, BERLIN, 1, ["2026-12-02"]),
         (B_WED, BERLIN, 0, []),
     ],
@@ -926,8 +921,8 @@ def test_quick_days(now, zone, count, expected):
     assert [d.isoformat() for d in quick_days(now, zone, count)] == expected
 
 
-def test_quick_days_default_count_is_five():
-    assert len(quick_days(B_WED, BERLIN)) == 5
+def test_quick_days_default_count_is_a_week():
+    assert len(quick_days(B_SUN, BERLIN)) == 7
 
 
 def test_quick_times_cover_the_working_day_hourly():

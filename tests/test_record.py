@@ -257,6 +257,7 @@ async def test_the_full_card_shows_the_whole_picture_with_a_button_for_each_flow
         "cf:plan:1",
         "cf:review:1",
         "cf:refer:1",
+        "ac:show:2",  # the next appointment, to open (issue 16)
         "cf:history:1",
         "cf:export:1",
         "cf:discharge:1",

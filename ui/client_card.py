@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from domain.results import NoneCalled, Refused, Several
 from domain.rules import roles
 from domain.usecases.clients import ClientRef, look_at_client
-from storage.caseload import CardFacts
+from storage.caseload import CARD_UPCOMING, CardFacts
 from storage.clients import parse_code
 from storage.models import Client, ClientStatus
 from storage.workers import Actor
@@ -28,7 +28,7 @@ from ui.callbacks import pack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.timefmt import days_ago
-from ui.views import View, client_button
+from ui.views import View, client_button, upcoming_button
 
 GOALS_SHOWN = 5
 NOTE_LINE_MAX = 80
@@ -162,10 +162,30 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
             )
     else:
         lines.append(t.CARD_NO_NOTES)
-    return View("\n".join(lines), card_keyboard(facts, actor))
+    return View("\n".join(lines), card_keyboard(facts, actor, now, zone))
 
 
-def card_keyboard(facts: CardFacts, actor: Actor) -> InlineKeyboardMarkup:
+def upcoming_rows(
+    facts: CardFacts, now: datetime, zone: ZoneInfo
+) -> list[list[InlineKeyboardButton]]:
+    """The next appointments, each opening its card below this one, and when there are
+    more, the way to all of them (bot/agenda.py lists them, ◀ ▶ paged)."""
+    shown = facts.upcoming[:CARD_UPCOMING]
+    rows = [[upcoming_button(appointment, zone, now, mark="📅 ")] for appointment in shown]
+    if len(facts.upcoming) > CARD_UPCOMING:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    texts.ALL_UPCOMING, callback_data=pack("ag", "up", f"{facts.client.id}:0")
+                )
+            ]
+        )
+    return rows
+
+
+def card_keyboard(
+    facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo
+) -> InlineKeyboardMarkup:
     client_id = facts.client.id
     t = texts
     closed = facts.client.status == ClientStatus.DISCHARGED
@@ -195,6 +215,7 @@ def card_keyboard(facts: CardFacts, actor: Actor) -> InlineKeyboardMarkup:
         if facts.client.status == ClientStatus.INTAKE:
             # conversations/intake.py resumes the intake interview from here.
             rows.append([button(t.CARD_INTAKE, "intake")])
+        rows += upcoming_rows(facts, now, zone)
     rows.append([button(t.CARD_HISTORY, "history"), button(t.CARD_EXPORT, "export")])
     last = []
     if roles.may_transfer(actor.role) and not closed:

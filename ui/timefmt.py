@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -16,6 +16,12 @@ def short_datetime(moment: datetime, zone: ZoneInfo, now: datetime | None = None
     value = moment.astimezone(zone)
     year = f" {value.year}" if now is not None and now.astimezone(zone).year != value.year else ""
     return f"{value:%a} {value.day} {value:%b}{year} {value:%H:%M}"
+
+
+def short_day(day: date, today: date) -> str:
+    """`Tue 10 Mar`; a day in another year than `today`'s shows it (`Fri 1 Jan 2027`)."""
+    year = f" {day.year}" if day.year != today.year else ""
+    return f"{day:%a} {day.day} {day:%b}{year}"
 
 
 def short_date(moment: datetime, zone: ZoneInfo) -> str:

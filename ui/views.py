@@ -238,6 +238,8 @@ def agenda(
     days: list[tuple[date, list[tuple[Appointment, Client]]]],
     zone: ZoneInfo,
     empty: str,
+    *,
+    paging: list[InlineKeyboardButton] | None = None,
 ) -> View:
     lines = [f"<b>{title}</b>"]
     rows: list[list[InlineKeyboardButton]] = []
@@ -251,6 +253,73 @@ def agenda(
             lines.append(appointment_line(appointment, client, zone))
             if is_scheduled(appointment.status) and len(rows) < LIST_BUTTONS_MAX:
                 rows.append([appointment_button(appointment, client, zone)])
+    if paging:
+        rows.append(paging)
+    return View("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+# /week pages a week at a time up to a year ahead (a series is materialised that far).
+WEEKS_AHEAD = 53
+
+
+def week_paging(week: int) -> list[InlineKeyboardButton]:
+    """◀ the week before (from the second week on) and the next week ▶ (up to a year)."""
+    row = []
+    if week > 0:
+        row.append(
+            InlineKeyboardButton(texts.WEEK_BEFORE, callback_data=pack("ag", "wk", week - 1))
+        )
+    if week < WEEKS_AHEAD:
+        row.append(InlineKeyboardButton(texts.WEEK_AFTER, callback_data=pack("ag", "wk", week + 1)))
+    return row
+
+
+# How many upcoming appointments a page of a client's list shows.
+UPCOMING_PAGE = 8
+
+
+def upcoming_button(
+    appointment: Appointment, zone: ZoneInfo, now: datetime, *, mark: str = ""
+) -> InlineKeyboardButton:
+    """An upcoming appointment to open (its card comes below): when, what kind, and 🔁
+    when it is one of a series."""
+    kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
+    series = " 🔁" if appointment.series_id is not None else ""
+    label = f"{mark}{short_datetime(appointment.starts_at, zone, now)} · {kind}{series}"
+    return InlineKeyboardButton(
+        button_label(label), callback_data=pack("ac", "show", appointment.id)
+    )
+
+
+def client_upcoming(
+    client: Client,
+    found: list[Appointment],
+    page: int,
+    more: bool,
+    zone: ZoneInfo,
+    now: datetime,
+) -> View:
+    """A page of a client's upcoming appointments, each a button that opens its card
+    (done, no-show, move, cancel), paged ◀ ▶. The buttons say when: the text only what
+    they are for (a list of lines beside them wrapped twice on a phone)."""
+    lines = [texts.upcoming_title(client.code, escape(client.name))]
+    lines.append(texts.UPCOMING_HINT if found else texts.NO_UPCOMING)
+    rows = [[upcoming_button(appointment, zone, now)] for appointment in found]
+    paging = []
+    if page > 0:
+        paging.append(
+            InlineKeyboardButton(
+                texts.EARLIER, callback_data=pack("ag", "pg", f"{client.id}:{page - 1}")
+            )
+        )
+    if more:
+        paging.append(
+            InlineKeyboardButton(
+                texts.LATER, callback_data=pack("ag", "pg", f"{client.id}:{page + 1}")
+            )
+        )
+    if paging:
+        rows.append(paging)
     return View("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 

@@ -6,7 +6,9 @@ returns one value of domain/results.py. None of them knows Telegram: the dialog 
 button handler renders the result after the transaction committed.
 
 - open_appointment   the card behind an `ac:` button (a look: audited, allowed or refused)
-- agenda_days        /today and /week (a look: audited as "agenda.view")
+- agenda_days        /today and /week, any week ahead (a look: audited as "agenda.view")
+- client_upcoming    a page of a client's upcoming appointments, from the client card
+                     (a look: audited as "client.appointments", allowed or refused)
 - schedule_appointment   /appt's ✅ Save, once per draft however often pressed
 - reschedule_appointment, cancel_appointment, mark_no_show   the card's buttons
 - start_visit        ✅ Done on a card: open the visit card, or ask "log it as happened
@@ -28,7 +30,7 @@ from domain.results import AlreadySaved, Confirm, Gone, Invalid, Refused, Saved,
 from domain.rules import appointments as rules
 from domain.work import Work
 from storage import agenda as agenda_store
-from storage import appointments, audit, clients, notes, saved_drafts
+from storage import appointments, audit, caseload, clients, notes, saved_drafts
 from storage.agenda import Agenda
 from storage.appointments import Recurrence
 from storage.models import Appointment, AppointmentStatus, Client, InteractionType
@@ -144,36 +146,66 @@ async def may_reschedule(
 
 
 AGENDA_VIEW = "agenda.view"
+UPCOMING_VIEW = "client.appointments"
 
 
 async def agenda_days(
-    work: Work, actor: Actor, zone: ZoneInfo, count: int
+    work: Work, actor: Actor, zone: ZoneInfo, count: int, *, first: int = 0
 ) -> list[tuple[date, list[tuple[Appointment, Client]]]]:
-    """/today and /week: the actor's appointments day by day from today, in local time
-    (a DST day has 23 or 25 hours), cancelled ones left out. The look is audited
-    ("agenda.view", with how many days and appointments it showed and which clients: the
+    """/today and /week: the actor's appointments day by day, in local time (a DST day
+    has 23 or 25 hours), cancelled ones left out, from `first` days after today (/week's
+    paging: any week ahead). One query for all the days. The look is audited
+    ("agenda.view", with the days and appointments it showed and which clients: the
     agenda names several, one event's client_id cannot hold them)."""
     now = work.clock.now()
-    first = now.astimezone(zone).date()
-    days = []
+    start = now.astimezone(zone).date() + timedelta(days=first)
+    days: dict[date, list[tuple[Appointment, Client]]] = {
+        start + timedelta(days=offset): [] for offset in range(count)
+    }
+    begin = datetime.combine(start, time(0), tzinfo=zone)
+    end = datetime.combine(start + timedelta(days=count), time(0), tzinfo=zone)
     async with work.transaction() as session:
-        for offset in range(count):
-            day = first + timedelta(days=offset)
-            begin = datetime.combine(day, time(0), tzinfo=zone)
-            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-            days.append((day, await appointments.agenda(session, actor.id, begin, end)))
-        await audit.record(
-            session,
-            AGENDA_VIEW,
-            now=now,
-            actor_id=actor.id,
-            detail={
-                "days": count,
-                "rows": sum(len(shown) for _, shown in days),
-                "clients": sorted({client.id for _, shown in days for _, client in shown}),
-            },
+        rows = await appointments.agenda(session, actor.id, begin, end)
+        for appointment, client in rows:
+            days[appointment.starts_at.astimezone(zone).date()].append((appointment, client))
+        detail: dict[str, object] = {
+            "days": count,
+            "rows": len(rows),
+            "clients": sorted({client.id for _, client in rows}),
+        }
+        if first:
+            detail["from"] = start.isoformat()
+        await audit.record(session, AGENDA_VIEW, now=now, actor_id=actor.id, detail=detail)
+    return list(days.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """A page of a client's upcoming (scheduled, not yet started) appointments."""
+
+    client: Client
+    appointments: list[Appointment]
+    page: int
+    more: bool  # a next page exists
+
+
+async def client_upcoming(
+    work: Work, actor: Actor, client_id: int | None, page: int, size: int
+) -> Upcoming | Refused:
+    """The client card's list of every upcoming appointment, `size` a page (a weekly
+    series' far weeks can be opened, cancelled or moved from there). The look is
+    audited ("client.appointments" with the page), and so is a refusal."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await caseload.look(
+            session, actor, client_id, UPCOMING_VIEW, now=now, detail={"page": page}
         )
-    return days
+        if client is None:
+            return Refused("client")
+        found = await appointments.upcoming_for_client(
+            session, client.id, now, offset=page * size, limit=size + 1
+        )
+    return Upcoming(client, found[:size], page, len(found) > size)
 
 
 async def today_agenda(work: Work, actor: Actor, zone: ZoneInfo) -> Agenda:

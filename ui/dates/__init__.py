@@ -117,8 +117,9 @@ Decisions:
   in another zone (PEP 495), so compare `Parsed.moment`, not `Parsed.local`.
 
 Helpers: `format_choice(parsed, *, now=None)` → "Fri 4 Dec 09:30" (with `now`, the year is
-added when it isn't now's year); `quick_days(now, zone, count=5)` → today, tomorrow (even on a
-weekend), then weekdays only; `quick_times()` → 08:00 … 18:00 hourly (11 buttons);
+added when it isn't now's year); `quick_days(now, zone, count=7)` → the next seven days, from
+today while 18:00 is still ahead, else from tomorrow; `quick_times()` → 08:00 … 18:00 hourly
+(11 buttons);
 `combine(day, at, zone, *, now)` → a button-built day and time with the same daylight-saving
 rules (gap → Invalid, fold → Ambiguous); `now` is required because `in_past` needs it.
 - Not understood (Invalid with examples): "morning", "next week", "end of month", ranges, time
@@ -203,17 +204,15 @@ def parse_when(
     return _read_date_and_time(phrase, ctx)
 
 
-def quick_days(now: datetime, zone: ZoneInfo, count: int = 5) -> list[date]:
-    """Days for "Today / Tomorrow / Mon / Tue …" buttons: today, tomorrow (even on a weekend),
-    then the following weekdays, skipping Saturday and Sunday."""
-    today = now.astimezone(zone).date()
-    days = [today, today + timedelta(days=1)][: max(count, 0)]
-    day = today + timedelta(days=1)
-    while len(days) < count:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days.append(day)
-    return days
+def quick_days(now: datetime, zone: ZoneInfo, count: int = 7) -> list[date]:
+    """Days for the day buttons: the next `count` days, every weekday (a visit on a Saturday
+    is a visit), from today while the last quick time (18:00) is still ahead, else from
+    tomorrow. So on any day the buttons reach a week ahead."""
+    local = now.astimezone(zone)
+    first = local.date()
+    if local.time() >= quick_times()[-1]:
+        first += timedelta(days=1)
+    return [first + timedelta(days=offset) for offset in range(max(count, 0))]
 
 
 def quick_times() -> list[time]:

@@ -33,6 +33,13 @@ def today_title(day) -> str:
 
 
 WEEK_TITLE = "This week"
+WEEK_BEFORE = "◀ Week before"
+WEEK_AFTER = "Next week ▶"
+EARLIER = "◀ Earlier"
+LATER = "Later ▶"
+NO_UPCOMING = "Nothing scheduled ahead. Schedule with /appt."
+ALL_UPCOMING = "All upcoming appointments ▶"
+UPCOMING_HINT = "Tap one to open it: done, no-show, reschedule or cancel."
 NOTHING_TODAY = "Nothing scheduled today. Schedule with /appt."
 APPOINTMENT_GONE = "That appointment isn't available any more."
 APPOINTMENT_NOT_SCHEDULED = "That appointment is no longer scheduled."
@@ -58,12 +65,27 @@ DURATION = "⏱ Duration"
 KIND = "Kind"
 REPEAT = "🔁 Repeat"
 PLACE_BUTTON = "📍 Place"
+APPT_DAY = "📅 Day"
+APPT_TIME = "🕒 Time"
+APPT_CARD_TYPE_HINT = (
+    "To change the day or time, type e.g. “fri” or “15:30”. "
+    "For anything else, tap the card's buttons."
+)
 RECURRENCE_NAMES = {
     "none": "no",
     "weekly": "every week",
     "biweekly": "every 2 weeks",
     "monthly": "every month",
 }
+
+
+def week_title(first: str, last: str) -> str:
+    """A later /week page: `Week Mon 16 Mar – Sun 22 Mar`."""
+    return f"Week {first} – {last}"
+
+
+def upcoming_title(code: str, name_html: str) -> str:
+    return f"<b>Upcoming · {code} · {name_html}</b>"
 
 
 def appt_ask_day(code: str, name: str) -> str:
@@ -75,6 +97,10 @@ def appt_ask_day(code: str, name: str) -> str:
 
 def appt_ask_new_day(code: str, current: str) -> str:
     return f"Move {code}'s appointment ({current}) to which day? Tap, or type a new date and time."
+
+
+def appt_ask_other_day(at: str) -> str:
+    return f"Which day instead? It stays at {at}. Tap, or type e.g. “fri” or “fri 9:30”."
 
 
 def appt_ask_time(day) -> str:
