@@ -219,6 +219,24 @@ async def retract(session: AsyncSession, note: Note, client: Client, *, now: dat
     return True
 
 
+async def retract_saved_with(
+    session: AsyncSession, appointment_id: int, *, since: datetime, now: datetime
+) -> int:
+    """Withdraw the notes saved with a visit (linked to it, stored since it was logged)
+    when the visit is taken back with ↩ Undo; the caller recomputes last contact."""
+    withdrawn = await session.execute(
+        update(Note)
+        .where(
+            Note.appointment_id == appointment_id,
+            Note.created_at >= since,
+            Note.retracted_at.is_(None),
+        )
+        .values(retracted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return affected(withdrawn)
+
+
 async def set_kind(
     session: AsyncSession, note: Note, client: Client, kind: InteractionType, *, now: datetime
 ) -> None:

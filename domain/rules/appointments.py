@@ -6,9 +6,14 @@
         ├──no_show────► no_show
         └──cancel─────► cancelled
 
-Only a scheduled appointment changes; completed, no-show and cancelled are final. A
-press on a card that shows an appointment as scheduled after it moved on is answered
-with the appointment as it stands (domain.results.Stale), never acted on.
+Only a scheduled appointment changes; completed, no-show and cancelled are final — but
+for ↩ Undo: for `UNDO_WINDOW` (one minute, a note's too) after a no-show or a visit was
+recorded, its worker may take it back (`undoable`). A no-show goes back to scheduled; a
+logged visit that completed (or ended) an appointment puts it back as it was planned; a
+visit logged on its own is withdrawn (kept for the audit trail, counted nowhere). After
+the minute a visit is corrected by amending its note. A press on a card that shows an
+appointment as scheduled after it moved on is answered with the appointment as it
+stands (domain.results.Stale), never acted on.
 
 ✅ Done before the appointment's start (decided for issue 13): the use case does not
 refuse and does not log a future contact; it asks "This visit is planned for Fri 09:30.
@@ -32,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.rules.notes import UNDO_WINDOW
 from storage.models import AppointmentStatus, InteractionType
 
 MATCH_WINDOW = timedelta(minutes=90)
@@ -71,6 +77,20 @@ def check(change: Change, *, status: str, starts_at: datetime, now: datetime) ->
     return Verdict.ALLOWED
 
 
+# How an appointment or visit may have ended that ↩ Undo can take back.
+UNDOABLE = frozenset(
+    {AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED}
+)
+
+
+def undoable(status: str, recorded_at: datetime | None, now: datetime) -> bool:
+    """Whether ↩ Undo still takes back how an appointment or visit ended (a no-show, or a
+    visit logged done, missed or cancelled), recorded at `recorded_at` (its completed_at).
+    From when it was recorded, as a note's undo: the minute is for the worker who has just
+    seen it saved. A card cancelled with ✖ Cancel visit records no such moment: not this."""
+    return status in UNDOABLE and recorded_at is not None and now - recorded_at <= UNDO_WINDOW
+
+
 def has_started(starts_at: datetime, now: datetime) -> bool:
     return starts_at <= now
 
@@ -80,10 +100,15 @@ def contact_time_ok(moment: datetime, now: datetime) -> bool:
     return moment <= now
 
 
-def completed_start(planned: datetime, logged: datetime, now: datetime) -> datetime:
-    """When a completed appointment happened: as planned, unless the plan is still in the
-    future (✅ Done early, or a visit logged before the appointment it matched), then when
-    the worker logged it — never a future contact."""
+def completed_start(
+    planned: datetime, logged: datetime, now: datetime, *, corrected: bool = False
+) -> datetime:
+    """When a completed appointment happened: as the worker set it on the visit card
+    (`corrected`), else as planned, unless the plan is still in the future (✅ Done early,
+    or a visit logged before the appointment it matched), then when the worker logged it
+    — never a future contact (the caller checks `logged` with contact_time_ok)."""
+    if corrected:
+        return logged
     return planned if has_started(planned, now) else logged
 
 

@@ -9,10 +9,13 @@ button handler renders the result after the transaction committed.
 - agenda_days        /today and /week (a look: audited as "agenda.view")
 - schedule_appointment   /appt's ✅ Save, once per draft however often pressed
 - reschedule_appointment, cancel_appointment, mark_no_show   the card's buttons
+- undo_no_show       ↩ Undo under a no-show, for a minute: scheduled again
 - start_visit        ✅ Done on a card: open the visit card, or ask "log it as happened
                      now?" when the appointment has not started yet
 - log_visit          /visit's ✅ Save: a new visit, or the appointment it completes (the
                      pressed one, or the one the worker confirmed "Is this the 14:00 visit?")
+- undo_visit         ↩ Undo under a logged visit, for a minute: its appointment back as
+                     planned, or (a visit logged on its own) withdrawn; its note withdrawn
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +32,7 @@ from domain.results import AlreadySaved, Confirm, Gone, Invalid, Refused, Saved,
 from domain.rules import appointments as rules
 from domain.work import Work
 from storage import appointments, audit, clients, notes, saved_drafts
-from storage.appointments import Recurrence
+from storage.appointments import Planned, Recurrence
 from storage.models import Appointment, AppointmentStatus, Client, InteractionType
 from storage.workers import Actor
 
@@ -42,6 +46,9 @@ SAME_VISIT = "same_visit"  # a visit near a scheduled one: "Is this the 14:00 vi
 FUTURE = "future"  # a visit that happened cannot start after now
 DURATION = "duration"
 NOTE_TOO_LONG = "note_too_long"
+TOO_LATE = "too_late"  # ↩ Undo after its minute
+
+VISIT_LOG = "visit.log"  # the audit action of a logged visit; its undo reads it back
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,8 @@ class Booked:
 
     appointment: Appointment
     client: Client
+    # The note saved with a logged visit (✏️ Amend corrects it), when it had one.
+    note_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +73,9 @@ class VisitEntry:
     kind: InteractionType | None
     outcome: AppointmentStatus
     note: str = ""
+    place: str | None = None  # None: not given (an appointment keeps its own)
+    # The worker corrected the time on the card: it stands even for an appointment.
+    start_chosen: bool = False
     # The appointment this visit completes: the pressed card's, or the one confirmed.
     appointment_id: int | None = None
     # Appointments the worker said this visit is not ("No, another visit").
@@ -321,6 +333,28 @@ async def mark_no_show(
     return Saved(booked)
 
 
+async def undo_no_show(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Saved[Booked] | Stale[Booked] | Refused | Invalid:
+    """↩ Undo under a no-show: within the minute (domain/rules/appointments.undoable) the
+    appointment is scheduled again. Whoever may mark it may take it back; a look by
+    anyone else is refused and audited. Stale: it is not a no-show (any more)."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, "appointment.no_show_undo")
+        if booked is None:
+            return Refused(SUBJECT)
+        appointment = booked.appointment
+        if appointment.status != AppointmentStatus.NO_SHOW:
+            return Stale(booked)
+        if not rules.undoable(appointment.status, appointment.completed_at, now):
+            return Invalid(TOO_LATE)
+        if not await appointments.take_back(session, appointment, booked.client, now=now):
+            return Stale(booked)  # a second press got there first
+        await _audit(session, "appointment.no_show_undone", actor, appointment, now)
+    return Saved(booked)
+
+
 # ── a visit ────────────────────────────────────────────────────────────────────
 
 
@@ -370,7 +404,10 @@ async def log_visit(
             return Invalid(FUTURE)
         if pressed is not None:
             visit = pressed.appointment
-            start = rules.completed_start(visit.starts_at, entry.starts_at, now)
+            planned = Planned.of(visit)
+            start = rules.completed_start(
+                visit.starts_at, entry.starts_at, now, corrected=entry.start_chosen
+            )
             verdict = rules.check(
                 rules.outcome_of_visit(entry.outcome), status=visit.status, starts_at=start, now=now
             )
@@ -379,6 +416,7 @@ async def log_visit(
             visit.starts_at = start
             visit.duration_minutes = entry.duration_minutes or visit.duration_minutes
             visit.kind = entry.kind or visit.kind
+            visit.place = entry.place or visit.place
             await appointments.finish(session, visit, client, status=entry.outcome, now=now)
         else:
             offered = await _match(session, client.id, entry)
@@ -393,9 +431,12 @@ async def log_visit(
                 kind=entry.kind or rules.DEFAULT_KIND,
                 status=entry.outcome,
                 now=now,
+                place=entry.place,
             )
+            planned = None
+        note = None
         if entry.note:
-            await notes.create_note(
+            note = await notes.create_note(
                 session,
                 client=client,
                 author_id=actor.id,
@@ -407,11 +448,52 @@ async def log_visit(
                 now=now,
                 appointment_id=visit.id,
             )
-        await _audit(
-            session, "visit.log", actor, visit, now, detail={"outcome": entry.outcome.value}
-        )
+        detail: dict[str, Any] = {"outcome": entry.outcome.value}
+        if planned is not None:  # what ↩ Undo puts back
+            detail["planned"] = planned.to_json()
+        await _audit(session, VISIT_LOG, actor, visit, now, detail=detail)
         saved_drafts.remember(session, actor.id, token, SUBJECT, visit.id, now)
-    return Saved(Booked(visit, client))
+    return Saved(Booked(visit, client, note.id if note is not None else None))
+
+
+async def undo_visit(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Saved[Booked] | Refused | Invalid:
+    """↩ Undo under a logged visit: within the minute (domain/rules/appointments.undoable)
+    the worker who logged it takes it back. An appointment it completed (or ended) is
+    scheduled again as it was planned; a visit logged on its own is withdrawn — the row
+    stays for the audit trail. Either way the note saved with it is withdrawn and the
+    client's last contact recomputed. Anyone else's press is refused and audited."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, "visit.undo")
+        if booked is None:
+            return Refused(SUBJECT)
+        visit, client = booked.appointment, booked.client
+        logged = await audit.latest_about(
+            session, VISIT_LOG, client_id=client.id, subject_type=SUBJECT, subject_id=visit.id
+        )
+        if logged is None or logged.actor_worker_id != actor.id:
+            await audit.refused(
+                session,
+                "visit.undo",
+                now=now,
+                actor_id=actor.id,
+                subject_type=SUBJECT,
+                subject_id=visit.id,
+                client_id=client.id,
+            )
+            return Refused(SUBJECT)
+        if not rules.undoable(visit.status, visit.completed_at, now):
+            return Invalid(TOO_LATE)
+        planned = Planned.from_json(logged.detail.get("planned"))
+        was_planned = "planned" in logged.detail
+        if not await appointments.take_back(
+            session, visit, client, now=now, planned=planned, withdraw=not was_planned
+        ):
+            return Invalid(TOO_LATE)  # a second press got there first
+        await _audit(session, "visit.undone", actor, visit, now, detail={"to": visit.status})
+    return Saved(booked)
 
 
 async def _match(session: AsyncSession, client_id: int, entry: VisitEntry) -> Appointment | None:
@@ -433,7 +515,7 @@ async def _audit(
     appointment: Appointment,
     now: datetime,
     *,
-    detail: dict[str, str] | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     await audit.record(
         session,

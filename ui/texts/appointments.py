@@ -23,6 +23,7 @@ APPOINTMENT_STATUS_NAMES = {
     "completed": "✅ Completed",
     "no_show": "🚫 No-show",
     "cancelled": "✖ Cancelled",
+    "withdrawn": "↩ Withdrawn",
 }
 APPOINTMENT_STATUS_MARK = {"completed": " ✅", "no_show": " 🚫", "cancelled": " ✖"}
 TODAY_TITLE = "Today"
@@ -39,6 +40,13 @@ CANCEL_REASONS = {
 }
 WHOLE_SERIES = "All following visits too"
 NO_SHOW_RECORDED = "Recorded as a no-show."
+# ↩ Undo under a no-show, for a minute
+NO_SHOW_MARKED = "🚫 <b>Marked as no-show.</b> Tapped by mistake? ↩ Undo, within a minute."
+NO_SHOW_UNDONE_TOAST = "No-show taken back: scheduled again."
+NO_SHOW_UNDO_TOO_LATE = (
+    "Too late to undo (1 minute): the no-show stays on record. "
+    "If the visit did happen, log it with /visit."
+)
 APPT_ASK_CLIENT = "<b>New appointment.</b> With which client?"
 APPT_NEED_TIME = "At what time? For example “14:30” or “3pm”."
 APPT_ASK_DAY_AGAIN = "Which day then? Tap, or type e.g. “tomorrow 3pm”."
@@ -88,6 +96,21 @@ VISIT_ASK_CLIENT = "<b>Log a visit.</b> Which client?"
 VISIT_WHEN_FUTURE = "That's in the future. To plan a visit, use /appt."
 VISIT_ASK_NOTE = "Type the note for this visit (one or several messages), then tap ✅ Save."
 VISIT_SAVED_TOAST = "Visit logged."
+WHEN_BUTTON = "🕒 When"
+VISIT_ASK_PLACE = "Where was it? Type an address or a short place name."
+# ↩ Undo under a logged visit, for a minute; ✏️ Amend (its note) after
+VISIT_UNDONE_TOAST = "Visit taken back."
+VISIT_UNDO_TOO_LATE = (
+    "Too late to undo (1 minute). To correct the visit, tap ✏️ Amend "
+    "to add a correction to its note, or write a /note."
+)
+VISIT_UNDONE_SCHEDULED = "↩ <b>Visit taken back.</b> The appointment is scheduled again:"
+
+
+def visit_withdrawn(code: str, when: str) -> str:
+    return f"↩ The visit with {code} on {when} was withdrawn. It is kept in the audit trail only."
+
+
 DRAFT_RESUMED = "Here is the visit you left unfinished:"
 
 
@@ -103,14 +126,23 @@ VISIT_NOTE_SHOWN = 300
 
 
 def visit_saved(
-    code: str, name: str, when: str, outcome: str, minutes: int, kind: str, note: str
+    code: str,
+    name: str,
+    when: str,
+    outcome: str,
+    minutes: int,
+    kind: str,
+    note: str,
+    place: str | None = None,
 ) -> str:
-    """What was saved, all of it: the time, duration, kind and outcome, and the note."""
+    """What was saved, all of it: the time, duration, kind, outcome and place, and the
+    note (its beginning)."""
     text = note if len(note) <= VISIT_NOTE_SHOWN else note[: VISIT_NOTE_SHOWN - 1] + "…"
     said = f"\n\n{escape(text)}" if text else ""
+    where = f"\n{PLACE}: {escape(place)}" if place else ""
     return (
         f"✅ <b>Visit logged</b> · {code} · {escape(name)}\n{when} · {minutes} min · "
-        f"{KIND_NAMES.get(kind, kind)} · {APPOINTMENT_STATUS_NAMES[outcome]}{said}"
+        f"{KIND_NAMES.get(kind, kind)} · {APPOINTMENT_STATUS_NAMES[outcome]}{where}{said}"
     )
 
 
