@@ -361,6 +361,7 @@ COVERED = {
     "tr": "World.attempts",
     "ac": "World.attempts",
     "nu": "World.attempts",
+    "vu": "World.attempts",
     "am": "World.attempts",
     "rm": "World.attempts",
     "rc": "World.attempts",
