@@ -16,11 +16,12 @@ Save, a scheduled appointment of the client within 90 min ─► SAME “Is this
 
 [↩ Undo] on a saved visit (a button outside the dialog) ─► taken back: its appointment
         scheduled again as planned, or (a visit of its own) withdrawn; or "too late"
-[✏️ Amend] on a saved visit with a note ─► conversations/amend.py on that note: the
+[✏️ Amend] on a saved visit (outside the dialog) ─► the right duration (the first kept in
+        the audit line), or 📝 its note ─► conversations/amend.py on that note: the
         correction is added, the original stays, with who and when
 
 Every write goes through domain/usecases/appointments.py (start_visit, log_visit,
-undo_visit).
+undo_visit, amend_visit_duration).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from telegram.ext import (
 from conversations import cards, drafts
 from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
+    DURATIONS,
     ClientRef,
     ask_client,
     card_pattern,
@@ -61,7 +63,7 @@ from domain.usecases import appointments as usecases
 from storage import appointments, notes
 from storage.models import AppointmentStatus, InteractionType
 from ui import texts, views
-from ui.callbacks import pack, pattern, unpack
+from ui.callbacks import pack, pattern, read_ids, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, remove_pressed_button, show
 from ui.timefmt import short_datetime
@@ -260,7 +262,8 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
 
 
 def _when_keyboard(*, back: bool) -> InlineKeyboardMarkup:
-    rows = [[_button(label, "ago", minutes) for label, minutes in texts.WHEN_CHOICES]]
+    choices = [_button(label, "ago", minutes) for label, minutes in texts.WHEN_CHOICES]
+    rows = [choices[:2], choices[2:]]  # two to a row: four cut each other short on a phone
     if back:  # correcting the time from the card: or leave it as it was
         rows.append([_button(texts.BACK, "back")])
     return InlineKeyboardMarkup(rows)
@@ -507,7 +510,7 @@ def _saved_view(
     saved: usecases.Booked, note: str, zone: ZoneInfo, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A saved visit, all of what was saved, with ↩ Undo while its minute lasts, ✏️ Amend
-    when it has a note (a correction to it; the original stays) and 👤 Client."""
+    (its duration, or a correction to its note; the original stays) and 👤 Client."""
     visit, client = saved.appointment, saved.client
     text = texts.visit_saved(
         client.code,
@@ -519,11 +522,10 @@ def _saved_view(
         note,
         visit.place,
     )
-    row = [InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client.id))]
-    if saved.note_id is not None:
-        row.insert(
-            0, InlineKeyboardButton(texts.AMEND, callback_data=pack("am", "start", saved.note_id))
-        )
+    row = [
+        _saved_button(texts.AMEND, "amend", visit.id),
+        InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client.id)),
+    ]
     if undoable(visit.status, visit.completed_at, now):
         row.insert(0, _saved_button(texts.UNDO, "undo", visit.id))
     return text, InlineKeyboardMarkup([row])
@@ -559,9 +561,68 @@ async def undo_pressed(update: Update, context: CaselineContext) -> None:
     )
 
 
+async def amend_pressed(update: Update, context: CaselineContext) -> None:
+    """✏️ Amend under a saved visit: below it, the right duration, or 📝 its note (the
+    note's own amend dialog)."""
+    visit_id = unpack(update.callback_query.data).int_arg()
+    result = await usecases.visit_to_amend(context.services, context.require_actor(), visit_id)
+    if isinstance(result, Refused):
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
+    if isinstance(result, Invalid):
+        await answer(update, texts.VISIT_TAKEN_BACK, alert=True)
+        return
+    await answer(update)
+    visit = result.appointment
+    durations = [
+        _saved_button(f"{minutes} min", "dur", f"{visit.id}:{minutes}") for minutes in DURATIONS
+    ]
+    rows = [durations[:3], durations[3:]]
+    if result.note_id is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    texts.VISIT_NOTE_CORRECTION, callback_data=pack("am", "start", result.note_id)
+                )
+            ]
+        )
+    when = short_datetime(visit.starts_at, zone_of(context), context.services.clock.now())
+    await update.effective_message.reply_text(
+        texts.visit_amend_ask(when, visit.duration_minutes, result.note_id is not None),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+async def duration_pressed(update: Update, context: CaselineContext) -> None:
+    """The right duration of a saved visit, tapped under ✏️ Amend."""
+    ids = read_ids(unpack(update.callback_query.data).arg, 2)
+    visit_id, minutes = ids if ids is not None else (None, None)
+    result = await usecases.amend_visit_duration(
+        context.services, context.require_actor(), visit_id, minutes
+    )
+    if isinstance(result, Refused):
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
+    if isinstance(result, Invalid):
+        taken_back = result.reason == usecases.TOO_LATE
+        await answer(update, texts.VISIT_TAKEN_BACK if taken_back else texts.STALE_BUTTON)
+        return
+    await answer(update, texts.VISIT_DURATION_AMENDED_TOAST)
+    visit = result.value.appointment
+    when = short_datetime(visit.starts_at, zone_of(context), context.services.clock.now())
+    await update.callback_query.edit_message_text(
+        texts.visit_duration_amended(when, visit.duration_minutes)
+    )
+
+
 def button_handlers() -> list[CallbackQueryHandler[CaselineContext, None]]:
-    """Buttons on a saved visit, outside the dialog: ↩ Undo (✏️ Amend is amend.py's)."""
-    return [CallbackQueryHandler(undo_pressed, pattern=pattern(SAVED_PREFIX) + "undo:")]
+    """Buttons on a saved visit, outside the dialog: ↩ Undo and ✏️ Amend (its duration;
+    a correction to its note is amend.py's dialog)."""
+    return [
+        CallbackQueryHandler(undo_pressed, pattern=pattern(SAVED_PREFIX) + "undo:"),
+        CallbackQueryHandler(amend_pressed, pattern=pattern(SAVED_PREFIX) + "amend:"),
+        CallbackQueryHandler(duration_pressed, pattern=pattern(SAVED_PREFIX) + "dur:"),
+    ]
 
 
 async def _redraw_appointment(

@@ -237,6 +237,17 @@ async def retract_saved_with(
     return affected(withdrawn)
 
 
+async def of_visit(session: AsyncSession, appointment_id: int) -> Note | None:
+    """The note saved with a visit (the latest, not withdrawn), if it has one."""
+    statement = (
+        select(Note)
+        .where(Note.appointment_id == appointment_id, Note.retracted_at.is_(None))
+        .order_by(Note.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
 async def set_kind(
     session: AsyncSession, note: Note, client: Client, kind: InteractionType, *, now: datetime
 ) -> None:

@@ -108,6 +108,8 @@ class World:
                 for action in ("open", "show", "done", "noshow", "undo", "move", "cancel")
             ],
             ("press", f"vu:undo:{a}"),
+            ("press", f"vu:amend:{a}"),
+            ("press", f"vu:dur:{a}:45"),
             ("press", f"ac:cr:{a}:unwell"),
             ("press", f"ac:crs:{a}:client"),
             ("press", f"nu:undo:{n}"),

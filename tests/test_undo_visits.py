@@ -174,7 +174,6 @@ async def test_a_visit_logged_on_its_own_is_withdrawn_by_undo(harness, clock):
     client_id = await harness.seed_client(701)
     done = await _logged_visit(wanda)
     assert "Mon 2 Mar 07:00 · 60 min · Home visit · ✅ Completed" in done[-1].text
-    assert not _has(done[-1], "Amend")  # no note to amend
     assert await _last_contact(harness, client_id) is not None
     undone = await wanda.press(done[-1], "Undo")
     assert "withdrawn" in undone[-1].text and "C-0001" in undone[-1].text
@@ -198,7 +197,9 @@ async def test_after_the_minute_a_visit_is_amended_not_undone(harness, clock):
     assert "Amend" in texts.VISIT_UNDO_TOO_LATE
     assert not _has(wanda.last(), "Undo") and _has(wanda.last(), "Amend")
     assert (await _appointments(harness))[0].status == "completed"
-    prompt = await wanda.press(wanda.last(), "Amend")
+    ask = await wanda.press(wanda.last(), "Amend")
+    assert "Correct the visit" in ask[-1].text and _has(ask[-1], "45 min")
+    prompt = await wanda.press(ask[-1], "Correct its note")
     assert "Amending note N-1" in prompt[-1].text
     shown = await wanda.send("It lasted 45 minutes, not 60.")
     assert "Fridge empty." in shown[-1].text and "Amendment by Wanda Worker" in shown[-1].text
@@ -207,6 +208,28 @@ async def test_after_the_minute_a_visit_is_amended_not_undone(harness, clock):
     async with harness.db.session() as session:
         [amendment] = (await session.execute(select(NoteAmendment))).scalars().all()
     assert amendment.text == "It lasted 45 minutes, not 60." and amendment.created_at == clock.now()
+
+
+async def test_a_visits_duration_is_corrected_after_and_the_first_is_kept(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    done = await _logged_visit(wanda)
+    clock.advance(timedelta(hours=1))
+    ask = await wanda.press(done[-1], "Amend")
+    assert "(60 min)" in ask[-1].text and not _has(ask[-1], "Correct its note")
+    fixed = await wanda.press(ask[-1], "45 min")
+    assert wanda.toasts()[-1] == texts.VISIT_DURATION_AMENDED_TOAST
+    assert "now lasts 45 min" in fixed[-1].text
+    [visit] = await _appointments(harness)
+    assert (visit.status, visit.duration_minutes) == ("completed", 45)
+    [amended] = await _audit(harness, "visit.amend")
+    assert amended.detail == {"duration": {"from": 60, "to": 45}}
+    assert (amended.actor_worker_id, amended.at) == (await harness.worker_id(701), clock.now())
+    # A visit taken back takes no correction.
+    again = await _logged_visit(wanda)
+    await wanda.press(again[-1], "Undo")
+    await wanda.press(again[-1], "Amend")
+    assert wanda.toasts()[-1] == texts.VISIT_TAKEN_BACK
 
 
 async def test_someone_elses_undo_of_a_visit_is_refused_and_audited(harness, clock):
@@ -218,9 +241,15 @@ async def test_someone_elses_undo_of_a_visit_is_refused_and_audited(harness, clo
     [visit] = await _appointments(harness)
     for person in (sue, sam):  # sees the client but did not log it; sees nothing
         hello = await person.send("/today")
-        await person.press_data(hello[0].message_id, f"vu:undo:{visit.id}")
-        assert person.toasts()[-1] == texts.NOT_ALLOWED
-    assert (await _appointments(harness))[0].status == "completed"
+        for action in ("undo", "amend", "dur"):
+            arg = f"{visit.id}:45" if action == "dur" else visit.id
+            await person.press_data(hello[0].message_id, f"vu:{action}:{arg}")
+            assert person.toasts()[-1] == texts.NOT_ALLOWED
+        assert all("Maria" not in m.text for m in person.messages())
+    [visit] = await _appointments(harness)
+    assert (visit.status, visit.duration_minutes) == ("completed", 60)
     assert (await _notes(harness))[0].retracted_at is None
-    refused = await _audit(harness, "visit.undo")
-    assert [(e.allowed, e.subject_id) for e in refused] == [(False, visit.id)] * 2
+    for action in ("visit.undo", "visit.amend"):
+        refused = await _audit(harness, action)
+        assert {(e.allowed, e.subject_id) for e in refused} == {(False, visit.id)}
+    assert len(await _audit(harness, "visit.amend")) == 4

@@ -16,6 +16,9 @@ button handler renders the result after the transaction committed.
                      pressed one, or the one the worker confirmed "Is this the 14:00 visit?")
 - undo_visit         ↩ Undo under a logged visit, for a minute: its appointment back as
                      planned, or (a visit logged on its own) withdrawn; its note withdrawn
+- visit_to_amend, amend_visit_duration   ✏️ Amend under a logged visit, after: the right
+                     duration (the first kept in the audit line), or a correction added to
+                     its note (domain/usecases/notes.amend_note, the note's own dialog)
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from domain.rules import appointments as rules
 from domain.work import Work
 from storage import appointments, audit, clients, notes, saved_drafts
 from storage.appointments import Planned, Recurrence
-from storage.models import Appointment, AppointmentStatus, Client, InteractionType
+from storage.models import Appointment, AppointmentStatus, AuditEvent, Client, InteractionType
 from storage.workers import Actor
 
 SUBJECT = "appointment"  # what saved_drafts and the audit call a visit or an appointment
@@ -466,24 +469,11 @@ async def undo_visit(
     client's last contact recomputed. Anyone else's press is refused and audited."""
     now = work.clock.now()
     async with work.transaction() as session:
-        booked = await _visible(session, work, actor, appointment_id, "visit.undo")
-        if booked is None:
-            return Refused(SUBJECT)
+        found = await _logged_by(session, work, actor, appointment_id, "visit.undo")
+        if isinstance(found, Refused):
+            return found
+        booked, logged = found
         visit, client = booked.appointment, booked.client
-        logged = await audit.latest_about(
-            session, VISIT_LOG, client_id=client.id, subject_type=SUBJECT, subject_id=visit.id
-        )
-        if logged is None or logged.actor_worker_id != actor.id:
-            await audit.refused(
-                session,
-                "visit.undo",
-                now=now,
-                actor_id=actor.id,
-                subject_type=SUBJECT,
-                subject_id=visit.id,
-                client_id=client.id,
-            )
-            return Refused(SUBJECT)
         if not rules.undoable(visit.status, visit.completed_at, now):
             return Invalid(TOO_LATE)
         planned = Planned.from_json(logged.detail.get("planned"))
@@ -493,6 +483,77 @@ async def undo_visit(
         ):
             return Invalid(TOO_LATE)  # a second press got there first
         await _audit(session, "visit.undone", actor, visit, now, detail={"to": visit.status})
+    return Saved(booked)
+
+
+async def _logged_by(
+    session: AsyncSession, work: Work, actor: Actor, appointment_id: int | None, action: str
+) -> tuple[Booked, AuditEvent] | Refused:
+    """A logged visit and its "visit.log" audit line, if `actor` logged it and may still
+    see its client; else the attempt at `action` is audited and refused."""
+    booked = await _visible(session, work, actor, appointment_id, action)
+    if booked is None:
+        return Refused(SUBJECT)
+    visit, client = booked.appointment, booked.client
+    logged = await audit.latest_about(
+        session, VISIT_LOG, client_id=client.id, subject_type=SUBJECT, subject_id=visit.id
+    )
+    if logged is None or logged.actor_worker_id != actor.id:
+        await audit.refused(
+            session,
+            action,
+            now=work.clock.now(),
+            actor_id=actor.id,
+            subject_type=SUBJECT,
+            subject_id=visit.id,
+            client_id=client.id,
+        )
+        return Refused(SUBJECT)
+    return booked, logged
+
+
+async def visit_to_amend(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Booked | Refused | Invalid:
+    """✏️ Amend pressed under a logged visit: the visit with its note, if the actor logged
+    it and it still stands (Invalid(TOO_LATE) once it was taken back)."""
+    async with work.transaction() as session:
+        found = await _logged_by(session, work, actor, appointment_id, "visit.amend")
+        if isinstance(found, Refused):
+            return found
+        booked, _ = found
+        if not rules.amendable(booked.appointment.status):
+            return Invalid(TOO_LATE)
+        note = await notes.of_visit(session, booked.appointment.id)
+        return Booked(booked.appointment, booked.client, note.id if note is not None else None)
+
+
+async def amend_visit_duration(
+    work: Work, actor: Actor, appointment_id: int | None, minutes: int | None
+) -> Saved[Booked] | Refused | Invalid:
+    """A logged visit's duration corrected by the worker who logged it. The audit line
+    keeps the first duration with who and when (the visit's note, if any, is untouched)."""
+    if minutes is None or minutes not in appointments.DURATION_RANGE:
+        return Invalid(DURATION)
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await _logged_by(session, work, actor, appointment_id, "visit.amend")
+        if isinstance(found, Refused):
+            return found
+        booked, _ = found
+        visit = booked.appointment
+        if not rules.amendable(visit.status):
+            return Invalid(TOO_LATE)
+        before = visit.duration_minutes
+        visit.duration_minutes = minutes
+        await _audit(
+            session,
+            "visit.amend",
+            actor,
+            visit,
+            now,
+            detail={"duration": {"from": before, "to": minutes}},
+        )
     return Saved(booked)
 
 

@@ -104,6 +104,30 @@ VISIT_UNDO_TOO_LATE = (
     "Too late to undo (1 minute). To correct the visit, tap ✏️ Amend "
     "to add a correction to its note, or write a /note."
 )
+VISIT_NOTE_CORRECTION = "📝 Correct its note"
+VISIT_DURATION_AMENDED_TOAST = "Duration corrected."
+VISIT_TAKEN_BACK = "That visit was taken back: there is nothing to correct."
+
+
+def visit_amend_ask(when: str, minutes: int, has_note: bool) -> str:
+    what = (
+        "Tap the right duration, or 📝 correct its note."
+        if has_note
+        else "Tap the right duration; to add what happened, write a /note."
+    )
+    return (
+        f"✏️ <b>Correct the visit</b> of {when} ({minutes} min). {what} "
+        "The original stays on record, with who corrected it and when."
+    )
+
+
+def visit_duration_amended(when: str, minutes: int) -> str:
+    return (
+        f"✏️ The visit of {when} now lasts {minutes} min. "
+        "The first duration stays in the audit trail."
+    )
+
+
 VISIT_UNDONE_SCHEDULED = "↩ <b>Visit taken back.</b> The appointment is scheduled again:"
 
 
