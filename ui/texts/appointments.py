@@ -101,8 +101,8 @@ VISIT_ASK_PLACE = "Where was it? Type an address or a short place name."
 # ↩ Undo under a logged visit, for a minute; ✏️ Amend (its note) after
 VISIT_UNDONE_TOAST = "Visit taken back."
 VISIT_UNDO_TOO_LATE = (
-    "Too late to undo (1 minute). To correct the visit, tap ✏️ Amend "
-    "to add a correction to its note, or write a /note."
+    "Too late to undo (1 minute). To correct the visit, tap ✏️ Amend: "
+    "its duration, or a correction added to its note."
 )
 VISIT_NOTE_CORRECTION = "📝 Correct its note"
 VISIT_DURATION_AMENDED_TOAST = "Duration corrected."
