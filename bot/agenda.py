@@ -1,5 +1,5 @@
 """/today (the day in the morning agenda's sections), /week and the appointment card's
-own buttons (open, no-show, cancel).
+own buttons (open, no-show and its ↩ Undo, cancel).
 
 /week pages a week at a time (`ag:wk:<week>`, ◀ ▶ up to a year ahead), and a client's
 upcoming appointments are listed from the client card (`ag:up:<client>:<page>` below the
@@ -15,7 +15,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from domain.results import Refused, Saved, Stale
+from domain.results import Invalid, Refused, Saved, Stale
 from domain.rules import appointments as rules
 from domain.usecases import appointments as usecases
 from domain.usecases.appointments import Booked
@@ -23,7 +23,7 @@ from ui import agenda_views, texts, views
 from ui.callbacks import pack, pattern, read_id, read_ids, unpack
 from ui.client_card import say_not_found
 from ui.context import CaselineContext, zone_of
-from ui.replies import answer, show
+from ui.replies import answer, remove_pressed_button, show
 from ui.timefmt import short_day
 
 WEEK_DAYS = 7
@@ -142,7 +142,11 @@ async def card_button(update: Update, context: CaselineContext) -> None:
     booked = result.current if isinstance(result, Stale) else result
     booked = booked.value if isinstance(booked, Saved) else booked
     view = views.appointment_card(
-        booked.appointment, booked.client, zone_of(context), context.services.clock.now()
+        booked.appointment,
+        booked.client,
+        zone_of(context),
+        context.services.clock.now(),
+        undo=pressed.action == "noshow",  # said on the card, with ↩ Undo for a minute
     )
     if isinstance(result, Stale):
         await answer(update, texts.APPOINTMENT_NOT_SCHEDULED, alert=True)
@@ -159,6 +163,33 @@ async def card_button(update: Update, context: CaselineContext) -> None:
     await answer(update, texts.NO_SHOW_RECORDED if pressed.action == "noshow" else None)
     # From the /today or /week list the card comes below: the list stays to go back to.
     await show(update, view, below=pressed.action == "show")
+
+
+async def undo_no_show_pressed(update: Update, context: CaselineContext) -> None:
+    """↩ Undo under a no-show: scheduled again within the minute; after it, told kindly
+    what to do instead, and the button goes."""
+    appointment_id = unpack(update.callback_query.data).int_arg()
+    result = await usecases.undo_no_show(context.services, context.require_actor(), appointment_id)
+    if isinstance(result, Refused):
+        await answer(
+            update,
+            texts.APPOINTMENT_NOT_SCHEDULED if appointment_id else texts.STALE_BUTTON,
+            alert=True,
+        )
+        return
+    if isinstance(result, Invalid):
+        await answer(update, texts.NO_SHOW_UNDO_TOO_LATE, alert=True)
+        await remove_pressed_button(update)
+        return
+    # Stale: not a no-show (any more), e.g. a second tap: the card as it stands.
+    booked = result.current if isinstance(result, Stale) else result.value
+    await answer(update, None if isinstance(result, Stale) else texts.NO_SHOW_UNDONE_TOAST)
+    await show(
+        update,
+        views.appointment_card(
+            booked.appointment, booked.client, zone_of(context), context.services.clock.now()
+        ),
+    )
 
 
 def _cancel_reasons(appointment_id: int, recurring: bool) -> InlineKeyboardMarkup:
@@ -191,4 +222,5 @@ def handlers() -> list:
         ),
         CallbackQueryHandler(week_page, pattern=pattern("ag") + "wk:"),
         CallbackQueryHandler(client_upcoming, pattern=pattern("ag") + "(up|pg):"),
+        CallbackQueryHandler(undo_no_show_pressed, pattern=pattern("ac") + "undo:"),
     ]

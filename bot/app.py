@@ -295,7 +295,7 @@ def build_application(
     application.add_handler(resource_editor.editor(settings.conversation_timeout_minutes))
     for handler in referral.button_handlers() + resource_directory.handlers():
         application.add_handler(handler)
-    for handler in note.button_handlers():
+    for handler in note.button_handlers() + visit.button_handlers():
         application.add_handler(handler)
     for handler in record.handlers(settings.conversation_timeout_minutes):
         application.add_handler(handler)

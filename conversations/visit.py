@@ -5,14 +5,23 @@
                           └(not yet)─► LOG_NOW “Log it as happened now?”
                                           ├─(yes: the visit starts now)─► CARD
                                           └─(no: stays scheduled)───────► END
-CARD: ✅ Save · ⏱ Duration · Kind · Outcome · 📝 Note ─(text)─► CARD
+CARD: ✅ Save · 🕒 When ─► WHEN (◀ Back) ─► CARD · ⏱ Duration · Kind · 📍 Place ─(text)─► CARD
+      · Outcome · 📝 Note ─(text)─► CARD          (every field correctable before saving)
 Save ─► END: the visit is recorded; a completed one moves the client's last contact;
-        the appointment card ✅ Done was pressed on is redrawn as it now stands.
+        the appointment card ✅ Done was pressed on is redrawn as it now stands. The
+        confirmation repeats what was saved, with ↩ Undo for a minute and ✏️ Amend.
 Save, a scheduled appointment of the client within 90 min ─► SAME “Is this the 14:00 visit?”
         ├─(yes)─► it is completed, no second record ─► END
         └─(no)──► a separate visit is logged ─► END
 
-Every write goes through domain/usecases/appointments.py (start_visit, log_visit).
+[↩ Undo] on a saved visit (a button outside the dialog) ─► taken back: its appointment
+        scheduled again as planned, or (a visit of its own) withdrawn; or "too late"
+[✏️ Amend] on a saved visit (outside the dialog) ─► the right duration (the first kept in
+        the audit line), or 📝 its note ─► conversations/amend.py on that note: the
+        correction is added, the original stays, with who and when
+
+Every write goes through domain/usecases/appointments.py (start_visit, log_visit,
+undo_visit, amend_visit_duration).
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from telegram.ext import (
 from conversations import cards, drafts
 from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
+    DURATIONS,
     ClientRef,
     ask_client,
     card_pattern,
@@ -49,20 +59,22 @@ from conversations.pickers import (
     moment_from_text,
 )
 from domain.results import Confirm, Gone, Invalid, Refused, Stale
-from domain.rules.appointments import DEFAULT_KIND, DEFAULT_MINUTES
+from domain.rules.appointments import DEFAULT_KIND, DEFAULT_MINUTES, undoable
 from domain.usecases import appointments as usecases
 from storage import appointments, notes
 from storage.models import AppointmentStatus, InteractionType
 from ui import texts, views
-from ui.callbacks import pack, pattern, unpack
+from ui.callbacks import pack, pattern, read_ids, unpack
 from ui.context import CaselineContext, zone_of
-from ui.replies import answer, show
+from ui.replies import answer, remove_pressed_button, show
 from ui.timefmt import short_datetime
 
 log = logging.getLogger(__name__)
 
-CLIENT, WHEN, CARD, NOTE, LOG_NOW, SAME = range(6)
+CLIENT, WHEN, CARD, NOTE, LOG_NOW, SAME, PLACE = range(7)
 PREFIX = "vs"
+SAVED_PREFIX = "vu"  # the buttons under a saved visit, outside the dialog
+PLACE_MAX = 300
 DRAFT = "visit"
 DEFAULT_DURATION = DEFAULT_MINUTES
 VISIT_KINDS = (
@@ -89,7 +101,9 @@ class VisitDraft(cards.Draft):
     card: tuple[int, int] | None = None  # (chat, message) of the card ✅ Done was pressed on
     offered: int | None = None  # the appointment asked about ("Is this the 14:00 visit?")
     declined: list[int] = field(default_factory=list)  # appointments it is not
-    # What the worker set on the card ("duration", "kind"); the rest is as planned.
+    place: str | None = None
+    # What the worker set on the card ("start", "duration", "kind", "place"); the rest is
+    # as planned.
     chosen: list[str] = field(default_factory=list)
 
     @property
@@ -111,6 +125,7 @@ class VisitDraft(cards.Draft):
             "offered": self.offered,
             "declined": list(self.declined) or None,
             "chosen": list(self.chosen) or None,
+            "place": self.place,
         }
         return data | {key: value for key, value in optional.items() if value is not None}
 
@@ -129,6 +144,7 @@ class VisitDraft(cards.Draft):
             else AppointmentStatus.COMPLETED,
             parts=[str(part) for part in data.get("parts") or []],
             chosen=[str(key) for key in data.get("chosen") or []],
+            place=str(data["place"]) if data.get("place") else None,
             appointment=_int_or_none(data.get("appointment")),
             card=(int(card[0]), int(card[1]))
             if isinstance(card, list) and len(card) == 2
@@ -207,6 +223,7 @@ async def from_appointment(update: Update, context: CaselineContext) -> int:
         start=appointment.starts_at,
         duration=appointment.duration_minutes,
         kind=InteractionType(appointment.kind),
+        place=appointment.place,
         appointment=appointment.id,
         card=(pressed_on.chat.id, pressed_on.message_id) if pressed_on is not None else None,
     )
@@ -245,22 +262,36 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
     draft = _draft(context)
     draft.client = ref
     _store(context, draft)
-    keyboard = InlineKeyboardMarkup(
-        [[_button(label, "ago", minutes) for label, minutes in texts.WHEN_CHOICES]]
-    )
     await update.effective_message.reply_text(
-        texts.visit_ask_when(ref.code, ref.name), reply_markup=keyboard
+        texts.visit_ask_when(ref.code, ref.name), reply_markup=_when_keyboard(back=False)
     )
     return WHEN
+
+
+def _when_keyboard(*, back: bool) -> InlineKeyboardMarkup:
+    choices = [_button(label, "ago", minutes) for label, minutes in texts.WHEN_CHOICES]
+    rows = [choices[:2], choices[2:]]  # two to a row: four cut each other short on a phone
+    if back:  # correcting the time from the card: or leave it as it was
+        rows.append([_button(texts.BACK, "back")])
+    return InlineKeyboardMarkup(rows)
 
 
 async def _when_chosen(
     update: Update, context: CaselineContext, moment: datetime, *, new_message: bool = False
 ) -> int:
     draft = _draft(context)
+    if draft.start is not None:  # a correction on the card: it stands, even for a plan
+        draft.chosen.append("start")
     draft.start = moment
     _store(context, draft)
     return await _show_card(update, context, new_message=new_message)
+
+
+async def back_to_card(update: Update, context: CaselineContext) -> int:
+    await answer(update)
+    if _draft(context).start is None:
+        return WHEN
+    return await _show_card(update, context)
 
 
 async def ago_pressed(update: Update, context: CaselineContext) -> int:
@@ -302,13 +333,16 @@ def _card(draft: VisitDraft, zone: ZoneInfo, now: datetime) -> tuple[str, Inline
         f"{texts.INTERACTION_NAMES[draft.kind]}",
         f"{texts.OUTCOME}: {texts.APPOINTMENT_STATUS_NAMES[draft.outcome]}",
     ]
+    if draft.place:
+        lines.append(f"{texts.PLACE}: {escape(draft.place)}")
     body = draft.note
     if body:
         lines += ["", f"📝 {escape(body[:300])}" + ("…" if len(body) > 300 else "")]
     keyboard = InlineKeyboardMarkup(
         [
             [_button(texts.SAVE, "save", draft.revise())],
-            [_button(texts.DURATION, "menu", "dur"), _button(texts.KIND, "menu", "kind")],
+            [_button(texts.WHEN_BUTTON, "menu", "when"), _button(texts.DURATION, "menu", "dur")],
+            [_button(texts.KIND, "menu", "kind"), _button(texts.PLACE_BUTTON, "place")],
             [_button(texts.OUTCOME_BUTTON, "menu", "out"), _button(texts.ADD_NOTE, "note")],
             [_button(texts.CANCEL, "cancel")],
         ]
@@ -339,6 +373,13 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
             save=lambda: _save(update, context),
         )
     await answer(update)
+    if pressed.action == "menu" and pressed.arg == "when":
+        await cards.show(
+            update,
+            texts.visit_ask_when(draft.client.code, draft.client.name),
+            _when_keyboard(back=True),
+        )
+        return WHEN
     if pressed.action == "menu":
         keyboards = {
             "dur": duration_keyboard(PREFIX),
@@ -355,6 +396,9 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     if pressed.action == "note":
         await update.effective_message.reply_text(texts.VISIT_ASK_NOTE)
         return NOTE
+    if pressed.action == "place":
+        await update.effective_message.reply_text(texts.VISIT_ASK_PLACE)
+        return PLACE
     duration = pressed.int_arg()
     if pressed.action == "dur" and duration is not None and duration in appointments.DURATION_RANGE:
         draft.duration = duration
@@ -378,6 +422,15 @@ async def note_typed(update: Update, context: CaselineContext) -> int:
     _store(context, draft)
     await _show_card(update, context, new_message=True)
     return NOTE
+
+
+async def place_typed(update: Update, context: CaselineContext) -> int:
+    place = " ".join((update.effective_message.text or "").split())[:PLACE_MAX]
+    draft = _draft(context)
+    draft.place = place or None
+    draft.chosen.append("place")
+    _store(context, draft)
+    return await _show_card(update, context, new_message=True)
 
 
 async def same_answered(update: Update, context: CaselineContext) -> int:
@@ -410,6 +463,8 @@ async def _save(update: Update, context: CaselineContext) -> int:
         kind=draft.kind if "kind" in draft.chosen else None,
         outcome=draft.outcome,
         note=draft.note,
+        place=draft.place if "place" in draft.chosen else None,
+        start_chosen="start" in draft.chosen,
         appointment_id=draft.appointment,
         declined=tuple(draft.declined),
     )
@@ -446,27 +501,135 @@ async def _save(update: Update, context: CaselineContext) -> int:
         await cards.show(update, question, keyboard)
         return SAME
     saved = result.value  # Saved, or AlreadySaved (a Save repeated after a crash)
-    ref = draft.client
-    outcome = AppointmentStatus(saved.appointment.status)
-    when = short_datetime(saved.appointment.starts_at, zone, context.services.clock.now())
+    note = draft.note
 
     async def confirm() -> None:
         await answer(update, texts.VISIT_SAVED_TOAST)
-        await update.callback_query.edit_message_text(
-            texts.visit_saved(
-                ref.code,
-                ref.name,
-                when,
-                outcome,
-                saved.appointment.duration_minutes,
-                saved.appointment.kind,
-                draft.note,
-            )
-        )
+        text, keyboard = _saved_view(saved, note, zone, context.services.clock.now())
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
 
     ended = await confirm_saved(update, context, confirm, DRAFT)
     await _redraw_appointment(context, draft, saved, zone)
     return ended
+
+
+def _saved_view(
+    saved: usecases.Booked, note: str, zone: ZoneInfo, now: datetime
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A saved visit, all of what was saved, with ↩ Undo while its minute lasts, ✏️ Amend
+    (its duration, or a correction to its note; the original stays) and 👤 Client."""
+    visit, client = saved.appointment, saved.client
+    text = texts.visit_saved(
+        client.code,
+        client.name,
+        short_datetime(visit.starts_at, zone, now),
+        AppointmentStatus(visit.status),
+        visit.duration_minutes,
+        visit.kind,
+        note,
+        visit.place,
+    )
+    row = [
+        _saved_button(texts.AMEND, "amend", visit.id),
+        InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client.id)),
+    ]
+    if undoable(visit.status, visit.completed_at, now):
+        row.insert(0, _saved_button(texts.UNDO, "undo", visit.id))
+    return text, InlineKeyboardMarkup([row])
+
+
+def _saved_button(label: str, action: str, arg: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=pack(SAVED_PREFIX, action, arg))
+
+
+async def undo_pressed(update: Update, context: CaselineContext) -> None:
+    """↩ Undo under a saved visit: taken back within the minute; after it, told to amend
+    instead, and the button goes."""
+    visit_id = unpack(update.callback_query.data).int_arg()
+    result = await usecases.undo_visit(context.services, context.require_actor(), visit_id)
+    if isinstance(result, Refused):
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
+    if isinstance(result, Invalid):
+        await answer(update, texts.VISIT_UNDO_TOO_LATE, alert=True)
+        await remove_pressed_button(update)
+        return
+    await answer(update, texts.VISIT_UNDONE_TOAST)
+    visit, client = result.value.appointment, result.value.client
+    zone = zone_of(context)
+    if visit.status == AppointmentStatus.WITHDRAWN:
+        when = short_datetime(visit.starts_at, zone, context.services.clock.now())
+        await update.callback_query.edit_message_text(texts.visit_withdrawn(client.code, when))
+        return
+    # Its appointment is scheduled again: shown with its buttons, to log it again.
+    view = views.appointment_card(visit, client, zone, context.services.clock.now())
+    await update.callback_query.edit_message_text(
+        f"{texts.VISIT_UNDONE_SCHEDULED}\n\n{view.text}", reply_markup=view.keyboard
+    )
+
+
+async def amend_pressed(update: Update, context: CaselineContext) -> None:
+    """✏️ Amend under a saved visit: below it, the right duration, or 📝 its note (the
+    note's own amend dialog)."""
+    visit_id = unpack(update.callback_query.data).int_arg()
+    result = await usecases.visit_to_amend(context.services, context.require_actor(), visit_id)
+    if isinstance(result, Refused):
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
+    if isinstance(result, Invalid):
+        await answer(update, texts.VISIT_TAKEN_BACK, alert=True)
+        return
+    await answer(update)
+    visit = result.appointment
+    durations = [
+        _saved_button(f"{minutes} min", "dur", f"{visit.id}:{minutes}") for minutes in DURATIONS
+    ]
+    rows = [durations[:3], durations[3:]]
+    if result.note_id is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    texts.VISIT_NOTE_CORRECTION, callback_data=pack("am", "start", result.note_id)
+                )
+            ]
+        )
+    when = short_datetime(visit.starts_at, zone_of(context), context.services.clock.now())
+    await update.effective_message.reply_text(
+        texts.visit_amend_ask(when, visit.duration_minutes, result.note_id is not None),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+async def duration_pressed(update: Update, context: CaselineContext) -> None:
+    """The right duration of a saved visit, tapped under ✏️ Amend."""
+    ids = read_ids(unpack(update.callback_query.data).arg, 2)
+    visit_id, minutes = ids if ids is not None else (None, None)
+    result = await usecases.amend_visit_duration(
+        context.services, context.require_actor(), visit_id, minutes
+    )
+    if isinstance(result, Refused):
+        await answer(update, texts.NOT_ALLOWED, alert=True)
+        return
+    if isinstance(result, Invalid):
+        taken_back = result.reason == usecases.TOO_LATE
+        await answer(update, texts.VISIT_TAKEN_BACK if taken_back else texts.STALE_BUTTON)
+        return
+    await answer(update, texts.VISIT_DURATION_AMENDED_TOAST)
+    visit = result.value.appointment
+    when = short_datetime(visit.starts_at, zone_of(context), context.services.clock.now())
+    await update.callback_query.edit_message_text(
+        texts.visit_duration_amended(when, visit.duration_minutes)
+    )
+
+
+def button_handlers() -> list[CallbackQueryHandler[CaselineContext, None]]:
+    """Buttons on a saved visit, outside the dialog: ↩ Undo and ✏️ Amend (its duration;
+    a correction to its note is amend.py's dialog)."""
+    return [
+        CallbackQueryHandler(undo_pressed, pattern=pattern(SAVED_PREFIX) + "undo:"),
+        CallbackQueryHandler(amend_pressed, pattern=pattern(SAVED_PREFIX) + "amend:"),
+        CallbackQueryHandler(duration_pressed, pattern=pattern(SAVED_PREFIX) + "dur:"),
+    ]
 
 
 async def _redraw_appointment(
@@ -489,7 +652,7 @@ async def _redraw_appointment(
 def handler(timeout_minutes: int) -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
-    card_buttons = pattern(PREFIX) + "(save|menu|note|dur|kind|out):"
+    card_buttons = pattern(PREFIX) + "(save|menu|note|place|dur|kind|out):"
     return conversation(
         PREFIX,
         entry_points=[
@@ -502,6 +665,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             WHEN: [
                 CallbackQueryHandler(ago_pressed, pattern=pattern(PREFIX) + "ago:"),
                 CallbackQueryHandler(option_pressed, pattern=pattern(PREFIX) + "at:"),
+                CallbackQueryHandler(back_to_card, pattern=pattern(PREFIX) + "back:"),
                 MessageHandler(text, when_typed),
                 MessageHandler(other, text_expected),
             ],
@@ -514,6 +678,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
                 MessageHandler(text, note_typed),
                 MessageHandler(other, text_expected),
             ],
+            PLACE: [MessageHandler(text, place_typed), MessageHandler(other, text_expected)],
             LOG_NOW: [
                 CallbackQueryHandler(log_now_answered, pattern=pattern(PREFIX) + "now:"),
                 MessageHandler(other, use_buttons),

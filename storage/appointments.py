@@ -9,6 +9,7 @@ range scans. `extend_series` tops the rows up as time passes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -19,14 +20,61 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.access import visible_clients
+from storage.db import affected
 from storage.models import Appointment, AppointmentStatus, Client, InteractionType
-from storage.notes import record_contact, refresh_last_contact
+from storage.notes import record_contact, refresh_last_contact, retract_saved_with
 from storage.workers import Actor
 
 HORIZON = timedelta(days=366)
 TOP_UP_WHEN = timedelta(days=120)
 MAX_OCCURRENCES = 60
 DURATION_RANGE = range(5, 12 * 60 + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An appointment as it was planned before a visit completed it (its start, length,
+    kind and place may be changed on the visit card): what ↩ Undo puts back."""
+
+    starts_at: datetime
+    duration_minutes: int
+    kind: str
+    place: str | None
+
+    @classmethod
+    def of(cls, appointment: Appointment) -> Planned:
+        return cls(
+            appointment.starts_at,
+            appointment.duration_minutes,
+            appointment.kind,
+            appointment.place,
+        )
+
+    def values(self) -> dict[str, object]:
+        return {
+            "starts_at": self.starts_at,
+            "duration_minutes": self.duration_minutes,
+            "kind": self.kind,
+            "place": self.place,
+        }
+
+    def to_json(self) -> dict[str, object]:
+        return self.values() | {"starts_at": self.starts_at.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: object) -> Planned | None:
+        if not isinstance(data, dict):
+            return None
+        place = data.get("place")
+        try:
+            return cls(
+                datetime.fromisoformat(str(data["starts_at"])),
+                int(data["duration_minutes"]),
+                str(data["kind"]),
+                place if isinstance(place, str) else None,
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
 class Recurrence(StrEnum):
@@ -286,6 +334,47 @@ async def finish(
         await refresh_last_contact(session, client, now=now)
 
 
+async def take_back(
+    session: AsyncSession,
+    appointment: Appointment,
+    client: Client,
+    *,
+    now: datetime,
+    planned: Planned | None = None,
+    withdraw: bool = False,
+) -> bool:
+    """↩ Undo of how a visit ended (whether it still may is domain/rules/appointments.py's
+    call): back to scheduled as `planned` (when a visit had changed it), or withdrawn (a
+    visit logged on its own). The notes saved with it are withdrawn too, and the client's
+    last contact is recomputed by the one rule. False when a concurrent press (or a
+    change) got there first: the row is claimed by the status it ended with."""
+    recorded_at = appointment.completed_at
+    status = AppointmentStatus.WITHDRAWN if withdraw else AppointmentStatus.SCHEDULED
+    values: dict[str, object] = {"status": status}
+    if not withdraw:
+        values |= {"completed_at": None, "outcome": None}
+        if planned is not None:
+            values |= planned.values()
+    claimed = await session.execute(
+        update(Appointment)
+        .where(
+            Appointment.id == appointment.id,
+            Appointment.status == appointment.status,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if affected(claimed) != 1:
+        return False
+    for key, value in values.items():
+        setattr(appointment, key, value)
+    if recorded_at is not None:
+        await retract_saved_with(session, appointment.id, since=recorded_at, now=now)
+    client.updated_at = now
+    await refresh_last_contact(session, client, now=now)
+    return True
+
+
 async def log_visit(
     session: AsyncSession,
     *,
@@ -297,6 +386,7 @@ async def log_visit(
     status: AppointmentStatus,
     now: datetime,
     outcome: str | None = None,
+    place: str | None = None,
 ) -> Appointment:
     """A visit that already happened (or was missed), logged after the fact."""
     visit = Appointment(
@@ -305,6 +395,7 @@ async def log_visit(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         kind=kind,
+        place=place,
         status=status,
         outcome=outcome,
         created_at=now,
@@ -320,7 +411,8 @@ async def log_visit(
 async def agenda(
     session: AsyncSession, worker_id: int, start: datetime, end: datetime
 ) -> list[tuple[Appointment, Client]]:
-    """A worker's appointments starting in [start, end), cancelled ones left out."""
+    """A worker's appointments starting in [start, end), cancelled (and withdrawn) ones
+    left out."""
     statement = (
         select(Appointment, Client)
         .join(Client, Client.id == Appointment.client_id)
@@ -328,7 +420,7 @@ async def agenda(
             Appointment.worker_id == worker_id,
             Appointment.starts_at >= start,
             Appointment.starts_at < end,
-            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.status.not_in([AppointmentStatus.CANCELLED, AppointmentStatus.WITHDRAWN]),
         )
         .order_by(Appointment.starts_at, Appointment.id)
     )

@@ -107,6 +107,26 @@ async def last_event_for_telegram_id(
     return (await session.execute(statement)).scalar_one_or_none()
 
 
+async def latest_about(
+    session: AsyncSession, action: str, *, client_id: int, subject_type: str, subject_id: int
+) -> AuditEvent | None:
+    """The latest allowed `action` on one record of a client (the client narrows the
+    search to its index): who did it, and its detail."""
+    statement = (
+        select(AuditEvent)
+        .where(
+            AuditEvent.client_id == client_id,
+            AuditEvent.action == action,
+            AuditEvent.subject_type == subject_type,
+            AuditEvent.subject_id == subject_id,
+            AuditEvent.allowed.is_(True),
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
 async def events(
     session: AsyncSession,
     *,

@@ -6,7 +6,7 @@ reviews, referrals and their answers, consent decisions, and the status changes 
 audit trail holds (added, transferred, discharged, reopened). Storage knows no wording:
 the bot turns an event into text (ui/texts/), for the chat, the PDF and the CSV.
 
-Left out on purpose: notes withdrawn with Undo (they stay in the audit trail only) and
+Left out on purpose: notes and visits withdrawn with Undo (they stay in the audit trail only) and
 appointments still in the future (the card shows the next one; a year of a weekly
 series would bury the history).
 
@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from storage.models import (
     Appointment,
+    AppointmentStatus,
     AuditEvent,
     Client,
     Consent,
@@ -132,7 +133,9 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
         (
             await session.execute(
                 select(Appointment).where(
-                    Appointment.client_id == client.id, Appointment.starts_at <= now
+                    Appointment.client_id == client.id,
+                    Appointment.starts_at <= now,
+                    Appointment.status != AppointmentStatus.WITHDRAWN,
                 )
             )
         ).scalars()

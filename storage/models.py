@@ -102,6 +102,9 @@ class AppointmentStatus(StrEnum):
     COMPLETED = "completed"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
+    # A visit logged on its own and taken back with ↩ Undo: the row stays for the audit
+    # trail; no agenda, history, count or last contact sees it.
+    WITHDRAWN = "withdrawn"
 
 
 class PlanStatus(StrEnum):

@@ -219,6 +219,35 @@ async def retract(session: AsyncSession, note: Note, client: Client, *, now: dat
     return True
 
 
+async def retract_saved_with(
+    session: AsyncSession, appointment_id: int, *, since: datetime, now: datetime
+) -> int:
+    """Withdraw the notes saved with a visit (linked to it, stored since it was logged)
+    when the visit is taken back with ↩ Undo; the caller recomputes last contact."""
+    withdrawn = await session.execute(
+        update(Note)
+        .where(
+            Note.appointment_id == appointment_id,
+            Note.created_at >= since,
+            Note.retracted_at.is_(None),
+        )
+        .values(retracted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return affected(withdrawn)
+
+
+async def of_visit(session: AsyncSession, appointment_id: int) -> Note | None:
+    """The note saved with a visit (the latest, not withdrawn), if it has one."""
+    statement = (
+        select(Note)
+        .where(Note.appointment_id == appointment_id, Note.retracted_at.is_(None))
+        .order_by(Note.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
 async def set_kind(
     session: AsyncSession, note: Note, client: Client, kind: InteractionType, *, now: datetime
 ) -> None:

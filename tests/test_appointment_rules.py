@@ -132,3 +132,19 @@ def test_a_visit_draft_stored_by_the_first_version_loads_kept_ones_too():
     fresh = VisitDraft().to_json()
     assert "client" not in fresh  # the idle guard keeps a draft only once it has a client
     assert fresh["kind"] == "home_visit" and fresh["parts"] == []
+
+
+def test_undo_takes_back_how_a_visit_ended_for_one_minute_from_when_it_was_recorded():
+    for status in STATUSES:
+        ended = status in {"completed", "no_show", "cancelled"}
+        assert rules.undoable(status, NOW, NOW + timedelta(seconds=60)) is ended
+        assert rules.amendable(status) is ended
+        assert not rules.undoable(status, NOW, NOW + timedelta(seconds=61))
+        # Cancelled with the card's ✖ records no moment: never undone.
+        assert not rules.undoable(status, None, NOW)
+
+
+def test_a_time_corrected_on_the_visit_card_stands_even_for_a_plan():
+    planned, logged = NOW - timedelta(hours=3), NOW - timedelta(hours=1)
+    assert rules.completed_start(planned, logged, NOW) == planned
+    assert rules.completed_start(planned, logged, NOW, corrected=True) == logged

@@ -105,8 +105,11 @@ class World:
             ("press", f"tr:to:{c}:{self.will_id}"),
             *[
                 ("press", f"ac:{action}:{a}")
-                for action in ("open", "show", "done", "noshow", "move", "cancel")
+                for action in ("open", "show", "done", "noshow", "undo", "move", "cancel")
             ],
+            ("press", f"vu:undo:{a}"),
+            ("press", f"vu:amend:{a}"),
+            ("press", f"vu:dur:{a}:45"),
             ("press", f"ac:cr:{a}:unwell"),
             ("press", f"ac:crs:{a}:client"),
             ("press", f"ag:up:{c}:0"),

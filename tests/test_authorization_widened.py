@@ -363,6 +363,7 @@ COVERED = {
     "ac": "World.attempts",
     "ag": "World.attempts (a client's upcoming list; /week's pages name no record)",
     "nu": "World.attempts",
+    "vu": "World.attempts",
     "am": "World.attempts",
     "rm": "World.attempts",
     "rc": "World.attempts",

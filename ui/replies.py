@@ -67,3 +67,24 @@ async def remove_keyboard(update: Update) -> None:
             await query.edit_message_reply_markup(reply_markup=None)
         except BadRequest:
             pass  # already without buttons (a double tap), or too old to edit
+
+
+async def remove_pressed_button(update: Update) -> None:
+    """Take the pressed button off its message, keeping the others (↩ Undo once its
+    minute is over: the worker is told why, and the button does not stay to mislead)."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    markup = getattr(message, "reply_markup", None)
+    if query is None or message is None or markup is None:
+        return
+    rows = [
+        [button for button in row if button.callback_data != query.data]
+        for row in markup.inline_keyboard
+    ]
+    kept = [row for row in rows if row]
+    try:
+        await query.edit_message_reply_markup(
+            reply_markup=InlineKeyboardMarkup(kept) if kept else None
+        )
+    except BadRequest:
+        pass  # already without it (a double tap), or too old to edit

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.rules.appointments import is_scheduled
 from storage.clients import OVERDUE, CaseloadPage
-from storage.models import Appointment, Client
+from storage.models import Appointment, AppointmentStatus, Client
 from ui import texts
 from ui.callbacks import pack
 from ui.timefmt import days_ago, short_date, short_datetime
@@ -195,8 +195,15 @@ def appointment_button(
 
 
 def appointment_card(
-    appointment: Appointment, client: Client, zone: ZoneInfo, now: datetime | None = None
+    appointment: Appointment,
+    client: Client,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    *,
+    undo: bool = False,
 ) -> View:
+    """An appointment as it stands, with the buttons its state allows; `undo` right after
+    🚫 No-show: it says so, with ↩ Undo (the use case decides whether it still may)."""
     kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
     lines = [
         f"<b>{texts.APPOINTMENT} · {client.code} · {escape(client.name)}</b>",
@@ -207,14 +214,22 @@ def appointment_card(
         lines.append(f"{texts.PLACE}: {escape(appointment.place)}")
     if appointment.series_id is not None:
         lines.append(texts.PART_OF_SERIES)
-    lines.append(texts.APPOINTMENT_STATUS_NAMES.get(appointment.status, appointment.status))
+    undo = undo and appointment.status == AppointmentStatus.NO_SHOW
+    status = texts.APPOINTMENT_STATUS_NAMES.get(appointment.status, appointment.status)
+    lines.append(texts.NO_SHOW_MARKED if undo else status)
     if appointment.cancel_reason:
         lines.append(f"{texts.REASON}: {escape(appointment.cancel_reason)}")
     client_button = InlineKeyboardButton(
         texts.OPEN_CLIENT, callback_data=pack("cl", "o", client.id)
     )
     if not is_scheduled(appointment.status):  # only a scheduled one has these buttons
-        return View("\n".join(lines), InlineKeyboardMarkup([[client_button]]))
+        row = [client_button]
+        if undo:
+            row.insert(
+                0,
+                InlineKeyboardButton(texts.UNDO, callback_data=pack("ac", "undo", appointment.id)),
+            )
+        return View("\n".join(lines), InlineKeyboardMarkup([row]))
     rows = [
         [
             InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", appointment.id)),

@@ -3,12 +3,18 @@
     scheduled ──complete──► completed      (needs start ≤ now: a contact is never in
         │  ▲                                the future; before the start, ask first)
         │  └─reschedule─┘                   (still scheduled, moved)
-        ├──no_show────► no_show
+        ├──no_show────► no_show ──undo (1 min)──► scheduled
         └──cancel─────► cancelled
 
-Only a scheduled appointment changes; completed, no-show and cancelled are final. A
-press on a card that shows an appointment as scheduled after it moved on is answered
-with the appointment as it stands (domain.results.Stale), never acted on.
+Only a scheduled appointment changes; completed, no-show and cancelled are final — but
+for ↩ Undo: for `UNDO_WINDOW` (one minute, a note's too) after a no-show or a visit was
+recorded, its worker may take it back (`undoable`). A no-show goes back to scheduled; a
+logged visit that completed (or ended) an appointment puts it back as it was planned; a
+visit logged on its own is withdrawn (kept for the audit trail, counted nowhere). After
+the minute a visit is corrected with ✏️ Amend (`amendable`): its duration, or a
+correction added to its note. A press on a card that shows an appointment as scheduled
+after it moved on is answered with the appointment as it stands (domain.results.Stale),
+never acted on.
 
 ✅ Done before the appointment's start (decided for issue 13): the use case does not
 refuse and does not log a future contact; it asks "This visit is planned for Fri 09:30.
@@ -32,6 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.rules.notes import UNDO_WINDOW
 from storage.models import AppointmentStatus, InteractionType
 
 MATCH_WINDOW = timedelta(minutes=90)
@@ -71,6 +78,28 @@ def check(change: Change, *, status: str, starts_at: datetime, now: datetime) ->
     return Verdict.ALLOWED
 
 
+# How a visit may have ended (done, missed, cancelled): what ↩ Undo takes back and
+# ✏️ Amend corrects. Scheduled is not ended; withdrawn is gone.
+ENDED = frozenset(
+    {AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED}
+)
+
+
+def undoable(status: str, recorded_at: datetime | None, now: datetime) -> bool:
+    """Whether ↩ Undo still takes back how an appointment or visit ended (a no-show, or a
+    visit logged done, missed or cancelled), recorded at `recorded_at` (its completed_at).
+    From when it was recorded, as a note's undo: the minute is for the worker who has just
+    seen it saved. A card cancelled with ✖ Cancel visit records no such moment: not this."""
+    return status in ENDED and recorded_at is not None and now - recorded_at <= UNDO_WINDOW
+
+
+def amendable(status: str) -> bool:
+    """Whether a logged visit takes a correction (✏️ Amend): once it has ended, and as long
+    as it was not taken back. The original stays on record: its note is never touched
+    (an amendment is added), and a corrected duration keeps the first in the audit line."""
+    return status in ENDED
+
+
 def has_started(starts_at: datetime, now: datetime) -> bool:
     return starts_at <= now
 
@@ -80,10 +109,15 @@ def contact_time_ok(moment: datetime, now: datetime) -> bool:
     return moment <= now
 
 
-def completed_start(planned: datetime, logged: datetime, now: datetime) -> datetime:
-    """When a completed appointment happened: as planned, unless the plan is still in the
-    future (✅ Done early, or a visit logged before the appointment it matched), then when
-    the worker logged it — never a future contact."""
+def completed_start(
+    planned: datetime, logged: datetime, now: datetime, *, corrected: bool = False
+) -> datetime:
+    """When a completed appointment happened: as the worker set it on the visit card
+    (`corrected`), else as planned, unless the plan is still in the future (✅ Done early,
+    or a visit logged before the appointment it matched), then when the worker logged it
+    — never a future contact (the caller checks `logged` with contact_time_ok)."""
+    if corrected:
+        return logged
     return planned if has_started(planned, now) else logged
 
 

@@ -11,10 +11,16 @@ button handler renders the result after the transaction committed.
                      (a look: audited as "client.appointments", allowed or refused)
 - schedule_appointment   /appt's ✅ Save, once per draft however often pressed
 - reschedule_appointment, cancel_appointment, mark_no_show   the card's buttons
+- undo_no_show       ↩ Undo under a no-show, for a minute: scheduled again
 - start_visit        ✅ Done on a card: open the visit card, or ask "log it as happened
                      now?" when the appointment has not started yet
 - log_visit          /visit's ✅ Save: a new visit, or the appointment it completes (the
                      pressed one, or the one the worker confirmed "Is this the 14:00 visit?")
+- undo_visit         ↩ Undo under a logged visit, for a minute: its appointment back as
+                     planned, or (a visit logged on its own) withdrawn; its note withdrawn
+- visit_to_amend, amend_visit_duration   ✏️ Amend under a logged visit, after: the right
+                     duration (the first kept in the audit line), or a correction added to
+                     its note (domain/usecases/notes.amend_note, the note's own dialog)
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,8 +39,8 @@ from domain.work import Work
 from storage import agenda as agenda_store
 from storage import appointments, audit, caseload, clients, notes, saved_drafts
 from storage.agenda import Agenda
-from storage.appointments import Recurrence
-from storage.models import Appointment, AppointmentStatus, Client, InteractionType
+from storage.appointments import Planned, Recurrence
+from storage.models import Appointment, AppointmentStatus, AuditEvent, Client, InteractionType
 from storage.workers import Actor
 
 SUBJECT = "appointment"  # what saved_drafts and the audit call a visit or an appointment
@@ -46,6 +53,9 @@ SAME_VISIT = "same_visit"  # a visit near a scheduled one: "Is this the 14:00 vi
 FUTURE = "future"  # a visit that happened cannot start after now
 DURATION = "duration"
 NOTE_TOO_LONG = "note_too_long"
+TOO_LATE = "too_late"  # ↩ Undo after its minute
+
+VISIT_LOG = "visit.log"  # the audit action of a logged visit; its undo reads it back
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,8 @@ class Booked:
 
     appointment: Appointment
     client: Client
+    # The note saved with a logged visit (✏️ Amend corrects it), when it had one.
+    note_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +80,9 @@ class VisitEntry:
     kind: InteractionType | None
     outcome: AppointmentStatus
     note: str = ""
+    place: str | None = None  # None: not given (an appointment keeps its own)
+    # The worker corrected the time on the card: it stands even for an appointment.
+    start_chosen: bool = False
     # The appointment this visit completes: the pressed card's, or the one confirmed.
     appointment_id: int | None = None
     # Appointments the worker said this visit is not ("No, another visit").
@@ -380,6 +395,28 @@ async def mark_no_show(
     return Saved(booked)
 
 
+async def undo_no_show(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Saved[Booked] | Stale[Booked] | Refused | Invalid:
+    """↩ Undo under a no-show: within the minute (domain/rules/appointments.undoable) the
+    appointment is scheduled again. Whoever may mark it may take it back; a look by
+    anyone else is refused and audited. Stale: it is not a no-show (any more)."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        booked = await _visible(session, work, actor, appointment_id, "appointment.no_show_undo")
+        if booked is None:
+            return Refused(SUBJECT)
+        appointment = booked.appointment
+        if appointment.status != AppointmentStatus.NO_SHOW:
+            return Stale(booked)
+        if not rules.undoable(appointment.status, appointment.completed_at, now):
+            return Invalid(TOO_LATE)
+        if not await appointments.take_back(session, appointment, booked.client, now=now):
+            return Stale(booked)  # a second press got there first
+        await _audit(session, "appointment.no_show_undone", actor, appointment, now)
+    return Saved(booked)
+
+
 # ── a visit ────────────────────────────────────────────────────────────────────
 
 
@@ -429,7 +466,10 @@ async def log_visit(
             return Invalid(FUTURE)
         if pressed is not None:
             visit = pressed.appointment
-            start = rules.completed_start(visit.starts_at, entry.starts_at, now)
+            planned = Planned.of(visit)
+            start = rules.completed_start(
+                visit.starts_at, entry.starts_at, now, corrected=entry.start_chosen
+            )
             verdict = rules.check(
                 rules.outcome_of_visit(entry.outcome), status=visit.status, starts_at=start, now=now
             )
@@ -438,6 +478,7 @@ async def log_visit(
             visit.starts_at = start
             visit.duration_minutes = entry.duration_minutes or visit.duration_minutes
             visit.kind = entry.kind or visit.kind
+            visit.place = entry.place or visit.place
             await appointments.finish(session, visit, client, status=entry.outcome, now=now)
         else:
             offered = await _match(session, client.id, entry)
@@ -452,9 +493,12 @@ async def log_visit(
                 kind=entry.kind or rules.DEFAULT_KIND,
                 status=entry.outcome,
                 now=now,
+                place=entry.place,
             )
+            planned = None
+        note = None
         if entry.note:
-            await notes.create_note(
+            note = await notes.create_note(
                 session,
                 client=client,
                 author_id=actor.id,
@@ -466,11 +510,110 @@ async def log_visit(
                 now=now,
                 appointment_id=visit.id,
             )
-        await _audit(
-            session, "visit.log", actor, visit, now, detail={"outcome": entry.outcome.value}
-        )
+        detail: dict[str, Any] = {"outcome": entry.outcome.value}
+        if planned is not None:  # what ↩ Undo puts back
+            detail["planned"] = planned.to_json()
+        await _audit(session, VISIT_LOG, actor, visit, now, detail=detail)
         saved_drafts.remember(session, actor.id, token, SUBJECT, visit.id, now)
-    return Saved(Booked(visit, client))
+    return Saved(Booked(visit, client, note.id if note is not None else None))
+
+
+async def undo_visit(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Saved[Booked] | Refused | Invalid:
+    """↩ Undo under a logged visit: within the minute (domain/rules/appointments.undoable)
+    the worker who logged it takes it back. An appointment it completed (or ended) is
+    scheduled again as it was planned; a visit logged on its own is withdrawn — the row
+    stays for the audit trail. Either way the note saved with it is withdrawn and the
+    client's last contact recomputed. Anyone else's press is refused and audited."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await _logged_by(session, work, actor, appointment_id, "visit.undo")
+        if isinstance(found, Refused):
+            return found
+        booked, logged = found
+        visit, client = booked.appointment, booked.client
+        if not rules.undoable(visit.status, visit.completed_at, now):
+            return Invalid(TOO_LATE)
+        planned = Planned.from_json(logged.detail.get("planned"))
+        was_planned = "planned" in logged.detail
+        if not await appointments.take_back(
+            session, visit, client, now=now, planned=planned, withdraw=not was_planned
+        ):
+            return Invalid(TOO_LATE)  # a second press got there first
+        await _audit(session, "visit.undone", actor, visit, now, detail={"to": visit.status})
+    return Saved(booked)
+
+
+async def _logged_by(
+    session: AsyncSession, work: Work, actor: Actor, appointment_id: int | None, action: str
+) -> tuple[Booked, AuditEvent] | Refused:
+    """A logged visit and its "visit.log" audit line, if `actor` logged it and may still
+    see its client; else the attempt at `action` is audited and refused."""
+    booked = await _visible(session, work, actor, appointment_id, action)
+    if booked is None:
+        return Refused(SUBJECT)
+    visit, client = booked.appointment, booked.client
+    logged = await audit.latest_about(
+        session, VISIT_LOG, client_id=client.id, subject_type=SUBJECT, subject_id=visit.id
+    )
+    if logged is None or logged.actor_worker_id != actor.id:
+        await audit.refused(
+            session,
+            action,
+            now=work.clock.now(),
+            actor_id=actor.id,
+            subject_type=SUBJECT,
+            subject_id=visit.id,
+            client_id=client.id,
+        )
+        return Refused(SUBJECT)
+    return booked, logged
+
+
+async def visit_to_amend(
+    work: Work, actor: Actor, appointment_id: int | None
+) -> Booked | Refused | Invalid:
+    """✏️ Amend pressed under a logged visit: the visit with its note, if the actor logged
+    it and it still stands (Invalid(TOO_LATE) once it was taken back)."""
+    async with work.transaction() as session:
+        found = await _logged_by(session, work, actor, appointment_id, "visit.amend")
+        if isinstance(found, Refused):
+            return found
+        booked, _ = found
+        if not rules.amendable(booked.appointment.status):
+            return Invalid(TOO_LATE)
+        note = await notes.of_visit(session, booked.appointment.id)
+        return Booked(booked.appointment, booked.client, note.id if note is not None else None)
+
+
+async def amend_visit_duration(
+    work: Work, actor: Actor, appointment_id: int | None, minutes: int | None
+) -> Saved[Booked] | Refused | Invalid:
+    """A logged visit's duration corrected by the worker who logged it. The audit line
+    keeps the first duration with who and when (the visit's note, if any, is untouched)."""
+    if minutes is None or minutes not in appointments.DURATION_RANGE:
+        return Invalid(DURATION)
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await _logged_by(session, work, actor, appointment_id, "visit.amend")
+        if isinstance(found, Refused):
+            return found
+        booked, _ = found
+        visit = booked.appointment
+        if not rules.amendable(visit.status):
+            return Invalid(TOO_LATE)
+        before = visit.duration_minutes
+        visit.duration_minutes = minutes
+        await _audit(
+            session,
+            "visit.amend",
+            actor,
+            visit,
+            now,
+            detail={"duration": {"from": before, "to": minutes}},
+        )
+    return Saved(booked)
 
 
 async def _match(session: AsyncSession, client_id: int, entry: VisitEntry) -> Appointment | None:
@@ -492,7 +635,7 @@ async def _audit(
     appointment: Appointment,
     now: datetime,
     *,
-    detail: dict[str, str] | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     await audit.record(
         session,

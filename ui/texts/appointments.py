@@ -23,6 +23,7 @@ APPOINTMENT_STATUS_NAMES = {
     "completed": "✅ Completed",
     "no_show": "🚫 No-show",
     "cancelled": "✖ Cancelled",
+    "withdrawn": "↩ Withdrawn",
 }
 APPOINTMENT_STATUS_MARK = {"completed": " ✅", "no_show": " 🚫", "cancelled": " ✖"}
 TODAY_TITLE = "Today"
@@ -52,6 +53,13 @@ CANCEL_REASONS = {
 }
 WHOLE_SERIES = "All following visits too"
 NO_SHOW_RECORDED = "Recorded as a no-show."
+# ↩ Undo under a no-show, for a minute
+NO_SHOW_MARKED = "🚫 <b>Marked as no-show.</b> Tapped by mistake? ↩ Undo, within a minute."
+NO_SHOW_UNDONE_TOAST = "No-show taken back: scheduled again."
+NO_SHOW_UNDO_TOO_LATE = (
+    "Too late to undo (1 minute): the no-show stays on record. "
+    "If the visit did happen, log it with /visit."
+)
 APPT_ASK_CLIENT = "<b>New appointment.</b> With which client?"
 APPT_NEED_TIME = "At what time? For example “14:30” or “3pm”."
 APPT_ASK_DAY_AGAIN = "Which day then? Tap, or type e.g. “tomorrow 3pm”."
@@ -120,6 +128,45 @@ VISIT_ASK_CLIENT = "<b>Log a visit.</b> Which client?"
 VISIT_WHEN_FUTURE = "That's in the future. To plan a visit, use /appt."
 VISIT_ASK_NOTE = "Type the note for this visit (one or several messages), then tap ✅ Save."
 VISIT_SAVED_TOAST = "Visit logged."
+WHEN_BUTTON = "🕒 When"
+VISIT_ASK_PLACE = "Where was it? Type an address or a short place name."
+# ↩ Undo under a logged visit, for a minute; ✏️ Amend (its note) after
+VISIT_UNDONE_TOAST = "Visit taken back."
+VISIT_UNDO_TOO_LATE = (
+    "Too late to undo (1 minute). To correct the visit, tap ✏️ Amend: "
+    "its duration, or a correction added to its note."
+)
+VISIT_NOTE_CORRECTION = "📝 Correct its note"
+VISIT_DURATION_AMENDED_TOAST = "Duration corrected."
+VISIT_TAKEN_BACK = "That visit was taken back: there is nothing to correct."
+
+
+def visit_amend_ask(when: str, minutes: int, has_note: bool) -> str:
+    what = (
+        "Tap the right duration, or 📝 correct its note."
+        if has_note
+        else "Tap the right duration; to add what happened, write a /note."
+    )
+    return (
+        f"✏️ <b>Correct the visit</b> of {when} ({minutes} min). {what} "
+        "The original stays on record, with who corrected it and when."
+    )
+
+
+def visit_duration_amended(when: str, minutes: int) -> str:
+    return (
+        f"✏️ The visit of {when} now lasts {minutes} min. "
+        "The first duration stays in the audit trail."
+    )
+
+
+VISIT_UNDONE_SCHEDULED = "↩ <b>Visit taken back.</b> The appointment is scheduled again:"
+
+
+def visit_withdrawn(code: str, when: str) -> str:
+    return f"↩ The visit with {code} on {when} was withdrawn. It is kept in the audit trail only."
+
+
 DRAFT_RESUMED = "Here is the visit you left unfinished:"
 
 
@@ -135,14 +182,23 @@ VISIT_NOTE_SHOWN = 300
 
 
 def visit_saved(
-    code: str, name: str, when: str, outcome: str, minutes: int, kind: str, note: str
+    code: str,
+    name: str,
+    when: str,
+    outcome: str,
+    minutes: int,
+    kind: str,
+    note: str,
+    place: str | None = None,
 ) -> str:
-    """What was saved, all of it: the time, duration, kind and outcome, and the note."""
+    """What was saved, all of it: the time, duration, kind, outcome and place, and the
+    note (its beginning)."""
     text = note if len(note) <= VISIT_NOTE_SHOWN else note[: VISIT_NOTE_SHOWN - 1] + "…"
     said = f"\n\n{escape(text)}" if text else ""
+    where = f"\n{PLACE}: {escape(place)}" if place else ""
     return (
         f"✅ <b>Visit logged</b> · {code} · {escape(name)}\n{when} · {minutes} min · "
-        f"{KIND_NAMES.get(kind, kind)} · {APPOINTMENT_STATUS_NAMES[outcome]}{said}"
+        f"{KIND_NAMES.get(kind, kind)} · {APPOINTMENT_STATUS_NAMES[outcome]}{where}{said}"
     )
 
 
