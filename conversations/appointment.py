@@ -6,7 +6,9 @@
                                                                   ▼
                 CARD: ✅ Save · ⏱ Duration · Kind · 🔁 Repeat · 📍 Place ─► END
 🕒 Reschedule ─► DAY ─► TIME ─(past? PAST_OK)─► saved at once ─► END
-Ambiguous text (“fri”, a time that happens twice on a DST night) gets option buttons.
+Ambiguous text (“fri”, a time that happens twice on a DST night) gets option buttons; an
+option that is a day without a time (“next week”: which day?) goes on to TIME like a day
+button, never to that day's 00:00.
 🕒 Reschedule on a card that is no longer scheduled redraws that card as it stands.
 
 Every write goes through domain/usecases/appointments.py (schedule_appointment,
@@ -219,7 +221,7 @@ async def day_pressed(update: Update, context: CaselineContext) -> int:
 
 
 async def day_typed(update: Update, context: CaselineContext) -> int:
-    parsed = await moment_from_text(update, context, PREFIX, "future")
+    parsed = await moment_from_text(update, context, PREFIX, "future", day_action="day")
     if parsed is None:
         return DAY
     if not parsed.has_time:
@@ -269,7 +271,7 @@ async def time_typed(update: Update, context: CaselineContext) -> int:
     )
     if day and not isinstance(on_day, Invalid | Ambiguous) and on_day.has_time:
         return await _moment_chosen(update, context, on_day.moment)
-    parsed = await moment_from_text(update, context, PREFIX, "future")
+    parsed = await moment_from_text(update, context, PREFIX, "future", day_action="day")
     if parsed is None:
         return TIME
     if not parsed.has_time:
