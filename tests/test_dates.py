@@ -21,6 +21,7 @@ import pytest
 
 from ui.dates import (
     Ambiguous,
+    Hours,
     Invalid,
     Parsed,
     combine,
@@ -28,6 +29,8 @@ from ui.dates import (
     parse_when,
     quick_days,
     quick_times,
+    read_clock,
+    read_hours,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -1159,3 +1162,59 @@ def test_combine_with_quick_buttons_never_fails_on_an_ordinary_day():
             result = combine(day, at, BERLIN, now=B_WED)
             assert isinstance(result, Parsed)
             assert result.local.date() == day and result.local.time() == at
+
+
+# --- times of a daily routine (settings) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("7pm to 7:30am", Hours(time(19), time(7, 30))),
+        ("19:00 - 07:30", Hours(time(19), time(7, 30))),
+        ("21:00-07:00", Hours(time(21), time(7))),
+        ("22-7", Hours(time(22), time(7))),  # the end as written: 07:00, not 19:00
+        ("10pm-6am", Hours(time(22), time(6))),
+        ("10 p.m. – 6 a.m.", Hours(time(22), time(6))),
+        ("22.00–06.00", Hours(time(22), time(6))),
+        ("2200-0700", Hours(time(22), time(7))),  # no year can stand here
+        ("9pm until 7am", Hours(time(21), time(7))),
+        ("midnight to 6", Hours(time(0), time(6))),
+        ("half past ten pm to 7", Hours(time(22, 30), time(7))),
+        ("22:00-09:30", Hours(time(22), time(9, 30))),
+        # a start 1–12 without am/pm: both, the night's first, for the caller to ask
+        ("10-6", [Hours(time(22), time(6)), Hours(time(10), time(6))]),
+        ("12-6", [Hours(time(0), time(6)), Hours(time(12), time(6))]),
+        ("9:30 to 7", [Hours(time(21, 30), time(7)), Hours(time(9, 30), time(7))]),
+        # not a span
+        ("22:00", None),
+        ("late at night", None),
+        ("25:00-07:00", None),
+        ("22:00-07:75", None),
+        ("13pm-6am", None),
+    ],
+)
+def test_read_hours(typed, expected):
+    assert read_hours(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("7:30", time(7, 30)),  # as written: a routine has no daytime rule
+        ("07:30", time(7, 30)),
+        ("7", time(7)),
+        ("6:30", time(6, 30)),
+        ("6pm", time(18)),
+        ("7h30", time(7, 30)),
+        ("7.30", time(7, 30)),
+        ("1900", time(19)),
+        ("noon", time(12)),
+        ("half past seven", time(7, 30)),
+        ("25:00", None),
+        ("banana", None),
+        ("tomorrow 7", None),
+    ],
+)
+def test_read_clock(typed, expected):
+    assert read_clock(typed) == expected

@@ -159,6 +159,9 @@ added when it isn't now's year); `quick_days(now, zone, count=5)` → today, tom
 weekend), then weekdays only; `quick_times()` → 08:00 … 18:00 hourly (11 buttons);
 `combine(day, at, zone, *, now)` → a button-built day and time with the same daylight-saving
 rules (gap → Invalid, fold → Ambiguous); `now` is required because `in_past` needs it.
+`read_clock(text)` / `read_hours(text)` → a time / a span ("7pm to 7:30am", "22-7") of a
+daily routine (settings), by the same time reader, as written on a 24-hour clock; a span's
+start typed 1–12 without am/pm comes back as both readings, to be asked.
 - Not understood (Invalid with examples): a part of the day without an hour, "last week",
   "end of month", ranges, time zones or UTC offsets in the text, numbers written as words
   (except "a", "an", "one", and hours and minutes in a clock phrase), words two slips away.
@@ -166,6 +169,7 @@ rules (gap → Invalid, fold → Ambiguous); `now` is required because `in_past`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -175,6 +179,8 @@ from ui.dates.reading import (
     _read_date_and_time,
     _read_duration,
     _read_instant,
+    _routine_span,
+    _routine_time,
     _spellings,
 )
 from ui.dates.words import (
@@ -189,12 +195,14 @@ from ui.dates.words import (
     Purpose,
     _Ctx,
     _instants,
+    _Time,
     format_choice,
 )
 
 __all__ = [
     "Ambiguous",
     "DateOrder",
+    "Hours",
     "Invalid",
     "MAX_YEARS_AWAY",
     "Parsed",
@@ -204,6 +212,8 @@ __all__ = [
     "parse_when",
     "quick_days",
     "quick_times",
+    "read_clock",
+    "read_hours",
 ]
 
 # --- public API ------------------------------------------------------------------------------
@@ -263,6 +273,45 @@ def _read_phrase(phrase: str, ctx: _Ctx) -> Parsed | Ambiguous | Invalid:
         if result is not None:
             return result
     return _read_date_and_time(phrase, ctx)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """A daily span of wall-clock times (quiet hours); `end` before `start` crosses midnight."""
+
+    start: time
+    end: time
+
+
+def read_clock(text: str) -> time | None:
+    """One time of a daily routine (start of day, digest time): "7:30", "07:30", "7pm",
+    "19h", "1900", "noon", "half past seven" — the same time reader as `parse_when`, but as
+    written on a 24-hour clock: a routine has no moment for the daytime rule to judge ("6:30"
+    is 06:30, "7" is 07:00). None when it isn't a time."""
+    at = _routine_time(text) if len(text) <= MAX_LENGTH else None
+    return None if at is None else _as_written(at)
+
+
+def read_hours(text: str) -> Hours | list[Hours] | None:
+    """A daily span typed "A-B", "A to B" or "A until B" (quiet hours): "21:00-07:00",
+    "7pm to 7:30am", "19:00 - 07:30", "22-7", "10pm-6am". Times are read as `read_clock`
+    reads them, with one exception, never guessed: a start typed 1–12 without am/pm or a
+    leading zero ("10-6") may be the evening or the morning (or midnight or noon), so both
+    spans come back, the night's first (22:00, 00:00), for the caller to ask. None when it
+    isn't a span."""
+    span = _routine_span(text) if len(text) <= MAX_LENGTH else None
+    if span is None:
+        return None
+    start, end = span
+    hours = Hours(_as_written(start), _as_written(end))
+    if start.kind in ("clock", "bare") and 1 <= start.hour <= 12:
+        night = time((start.hour + 12) % 24, start.minute)  # 10 → 22:00, 12 → 00:00
+        return [Hours(night, hours.end), hours]
+    return hours
+
+
+def _as_written(at: _Time) -> time:
+    return time(0) if at.kind == "midnight" else time(at.hour, at.minute)
 
 
 def quick_days(now: datetime, zone: ZoneInfo, count: int = 5) -> list[date]:

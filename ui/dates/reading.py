@@ -187,7 +187,7 @@ def _read_date_and_time(phrase: str, ctx: _Ctx) -> Result:
     for date_tokens, time_token, time_first in splits:
         day = _read_date(date_tokens, ctx) if date_tokens else None
         after_day = isinstance(day, _Date) and day.wordy and not time_first
-        at = _read_time(time_token, after_day=after_day) if time_token else None
+        at = _read_time(time_token, digit_runs=after_day) if time_token else None
         if (date_tokens and day is None) or (time_token and at is None):
             continue  # some words are neither a date nor a time
         if time_first and isinstance(at, _Time) and at.kind == "bare":
@@ -269,10 +269,10 @@ _BARE = re.compile(r"\d{1,2}", re.ASCII)  # 9
 _DIGIT_RUN = re.compile(r"(\d{1,2})(\d{2})", re.ASCII)  # 1400, 930: not read
 
 
-def _read_time(token: str, *, after_day: bool = False) -> _Time | Invalid | None:
-    """One word as a time; None when it doesn't look like a time at all. `after_day`: the
-    word follows a day word or weekday, where a year can't stand, so "930" and "1400" are
-    times (09:30, 14:00); elsewhere they may be years and are not read."""
+def _read_time(token: str, *, digit_runs: bool = False) -> _Time | Invalid | None:
+    """One word as a time; None when it doesn't look like a time at all. `digit_runs`: the
+    word stands where a year can't (after a day word or weekday, in a daily routine), so
+    "930" and "1400" are times (09:30, 14:00); elsewhere they may be years and are not read."""
     if token in ("noon", "midday"):
         return _Time(12, 0, "exact")
     if token == "midnight":
@@ -286,7 +286,7 @@ def _read_time(token: str, *, after_day: bool = False) -> _Time | Invalid | None
     if _BARE.fullmatch(token):
         return _checked_time(token, "00", None, token)
     if match := _DIGIT_RUN.fullmatch(token):
-        if after_day:
+        if digit_runs:
             return _checked_time(match[1], match[2], None, token, minutes_typed=True)
         if int(match[1]) <= 23 and int(match[2]) <= 59:
             return Invalid(
@@ -317,6 +317,29 @@ def _checked_time(
     if exact or hour == 0 or hour >= 13 or hour_text.startswith("0"):
         return _Time(hour, minute, "exact")
     return _Time(hour, minute, "clock" if minutes_typed else "bare")
+
+
+# --- times of a daily routine (settings) ------------------------------------------------------
+
+_SPAN = re.compile(r"(?P<start>.+?) ?(?:-|–|—|\bto\b|\buntil\b|\btill\b) ?(?P<end>.+)")
+
+
+def _routine_time(text: str) -> _Time | None:
+    """One time of a routine, by the same reader as a moment's time; None if it isn't one."""
+    words = _normalise(text).split()
+    if len(words) != 1:
+        return None
+    at = _read_time(words[0], digit_runs=True)
+    return at if isinstance(at, _Time) else None
+
+
+def _routine_span(text: str) -> tuple[_Time, _Time] | None:
+    """ "A-B", "A to B", "A until B" (quiet hours) as two times; None if it isn't a span."""
+    match = _SPAN.fullmatch(_normalise(text))
+    if not match:
+        return None
+    start, end = _routine_time(match["start"]), _routine_time(match["end"])
+    return (start, end) if start is not None and end is not None else None
 
 
 # --- reading a date --------------------------------------------------------------------------
