@@ -217,6 +217,10 @@ def options_keyboard(
             label, callback_data=pack(prefix, "at", int(option.moment.timestamp()))
         )
 
+    if len(options) > 3:  # "next week": seven days, two to a row (three cut "Wed 11 Mar")
+        return InlineKeyboardMarkup(
+            [[button(option) for option in options[i : i + 2]] for i in range(0, len(options), 2)]
+        )
     return InlineKeyboardMarkup([[button(option)] for option in options])
 
 

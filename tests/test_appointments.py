@@ -268,7 +268,7 @@ async def test_next_week_asks_the_day_then_the_time(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await harness.seed_client(701)
     [question] = await _schedule(wanda, "next week")
-    assert question.text == "Which day next week?"
+    assert question.text == "Which day next week? Tap one below."
     labels = [label for label, _ in buttons(question)]
     assert labels == [
         f"{day} {n} Mar"

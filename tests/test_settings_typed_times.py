@@ -10,6 +10,7 @@ import pytest
 from storage.models import Worker
 from tests.harness import buttons
 from ui import texts
+from ui.dates import read_hours
 
 
 async def _stored(harness, user_id: int) -> Worker:
@@ -76,3 +77,12 @@ async def test_start_of_day_typed_with_am_is_read_by_the_same_reader(harness):
     menu = await wanda.send("7:30am")
     assert "07:30" in menu[-1].text
     assert (await _stored(harness, 701)).start_of_day == time(7, 30)
+
+
+def test_every_example_the_bot_gives_reads_back():
+    """The examples are shown with non-breaking hyphens and spaces (one line on a phone);
+    copied back, they read."""
+    for message in (texts.SETTINGS_ASK_QUIET, texts.SETTINGS_BAD_QUIET):
+        examples = message.split("like ")[-1].split("e.g. ")[-1].rstrip(".")
+        for example in examples.replace(" or ", ", ").split(", "):
+            assert read_hours(example) is not None, example

@@ -85,9 +85,9 @@ Decisions:
   30 Feb); "past" → the most recent; "any" → the nearer (a tie is asked). When scheduling, a
   day that passed lately this month (within 7 days: "the 3rd" on the 6th) is asked — "The 3rd
   has passed this month. Do you mean Sun 3 Jan 2027?" — not assumed.
-- "next week": Ambiguous "Which day next week?" with its seven days (Monday to Sunday of the
-  week after this one) as options, at the time if one is given ("next week 10"); "next week
-  tue 10" is that day. It names the future ("past" → Invalid).
+- "next week": Ambiguous "Which day next week? Tap one below." with its seven days (Monday
+  to Sunday of the week after this one) as options, at the time if one is given ("next week
+  10"); "next week tue 10" is that day. It names the future ("past" → Invalid).
 - A dotted "1.12" alone could be 1 December or a time: when both readings are possible (and
   fit the purpose) the worker is asked; "14.00" (no month 0) is a time, "12.3." (trailing
   dot) is a date, "12.30" is 12:30 for DMY and asked for MDY (30 Dec?). After a date,

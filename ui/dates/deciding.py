@@ -138,7 +138,9 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
         options = happened
     question = None
     if part.week_of is not None:  # "next week": the worker picks the day
-        return Ambiguous("Which day next week?", sorted(options, key=lambda o: o.moment))
+        return Ambiguous(
+            "Which day next week? Tap one below.", sorted(options, key=lambda o: o.moment)
+        )
     if ctx.purpose == "future" and options and _passed_this_month(part, days, ctx):
         # "the 3rd" typed on the 6th: next month's, but asked, like a date passed lately.
         return Ambiguous(

@@ -321,7 +321,10 @@ def _checked_time(
 
 # --- times of a daily routine (settings) ------------------------------------------------------
 
-_SPAN = re.compile(r"(?P<start>.+?) ?(?:-|–|—|\bto\b|\buntil\b|\btill\b) ?(?P<end>.+)")
+# Separators: hyphen, non-breaking hyphen (as the settings examples show it), en and em dash.
+_SPAN = re.compile(
+    r"(?P<start>.+?) ?(?:[-\u2011\u2013\u2014]|\bto\b|\buntil\b|\btill\b) ?(?P<end>.+)"
+)
 
 
 def _routine_time(text: str) -> _Time | None:
