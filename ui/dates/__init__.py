@@ -52,8 +52,10 @@ Slips: a word of 4 letters or more that the grammar doesn't know and that is one
 letter wrong, missing or extra, or two swapped: ui.typos) from exactly one day, month or
 part-of-day word is read as that word ("tomorow", "fridya", "wendesday", "decmber"). A word one
 slip from two ("munday": Monday or Sunday; "jule": June or July) is asked, with a button for
-each reading that makes a date — even when only one does. Shorter words are never corrected
-("son" is not read; "sun", "mon" are days as typed).
+each reading that makes a date — even when only one does. Shorter words are never corrected,
+nor corrected to ("son" is not read, "mayy" is not May; "sun", "mon" are days as typed): the
+words slipped to are the full day and month names, "tues", "weds", "thur", "thurs", "sept",
+today, tonight, tomorrow, yesterday and the parts of the day.
 
 Decisions:
 
