@@ -9,9 +9,11 @@
                 CARD ─(🕒 Time)─► TIME (on the card's day) ──────────────► CARD
                 CARD ─(typed “fri”, “15:30”, “fri 15:30”)────────────────► CARD
 🕒 Reschedule ─► DAY ─► TIME ─(past? PAST_OK)─► saved at once ─► END
-Ambiguous text (“fri”, a time that happens twice on a DST night) gets option buttons.
-The day buttons are the next seven days (pickers.day_keyboard); while the card's day or
-time is being changed, ◀ Back returns to the card unchanged.
+Ambiguous text (“fri”, a time that happens twice on a DST night) gets option buttons; an
+option that is a day without a time (“next week”: which day?) goes on to TIME like a day
+button, never to that day's 00:00. The day buttons are the next seven days
+(pickers.day_keyboard); while the card's day or time is being changed, ◀ Back returns to
+the card unchanged.
 🕒 Reschedule on a card that is no longer scheduled redraws that card as it stands.
 
 Every write goes through domain/usecases/appointments.py (schedule_appointment,
@@ -35,7 +37,7 @@ from telegram.ext import (
     filters,
 )
 
-from conversations import cards
+from conversations import cards, drafts
 from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
     ClientRef,
@@ -157,7 +159,17 @@ async def start_draft(context: CaselineContext) -> None:
 
 
 async def start(update: Update, context: CaselineContext) -> int:
+    kept = drafts.take(context, DRAFT) if not context.args else None
     await start_draft(context)
+    if kept and "client" in kept:
+        # Set aside earlier (another dialog, or left idle): it comes back as it was.
+        draft = AppointmentDraft.from_json(kept)
+        _store(context, draft)
+        if draft.start is not None:
+            await update.effective_message.reply_text(texts.APPT_RESUMED)
+            return await _show_card(update, context, new_message=True)
+        assert draft.client is not None
+        return await _client_chosen(update, context, draft.client)
     if context.args:
         words = " ".join(context.args)
         ref = await client_from_args(update, context, PREFIX, words, texts.APPT_ASK_CLIENT)
@@ -221,7 +233,7 @@ async def day_pressed(update: Update, context: CaselineContext) -> int:
 
 
 async def day_typed(update: Update, context: CaselineContext) -> int:
-    parsed = await moment_from_text(update, context, PREFIX, "future")
+    parsed = await moment_from_text(update, context, PREFIX, "future", day_action="day")
     if parsed is None:
         return DAY
     if not parsed.has_time:
@@ -305,7 +317,7 @@ async def time_typed(update: Update, context: CaselineContext) -> int:
     moment = _time_on(context, _draft(context).day, update.effective_message.text or "")
     if moment is not None:
         return await _moment_chosen(update, context, moment)
-    parsed = await moment_from_text(update, context, PREFIX, "future")
+    parsed = await moment_from_text(update, context, PREFIX, "future", day_action="day")
     if parsed is None:
         return TIME
     if not parsed.has_time:
@@ -326,14 +338,16 @@ async def card_typed(update: Update, context: CaselineContext) -> int:
     moment = _time_on(context, day, update.effective_message.text or "")
     if moment is not None:
         return await _moment_chosen(update, context, moment)
+    # A day asked back ("next week": which day?) is pressed as a correction too: the
+    # card's time stays.
+    draft.correcting = True
+    _store(context, draft)
     parsed = await moment_from_text(
-        update, context, PREFIX, "future", hint=texts.APPT_CARD_TYPE_HINT
+        update, context, PREFIX, "future", hint=texts.APPT_CARD_TYPE_HINT, day_action="day"
     )
     if parsed is None:
         return CARD
     if not parsed.has_time:
-        draft.correcting = True
-        _store(context, draft)
         return await _day_chosen(update, context, parsed.local.date())
     return await _moment_chosen(update, context, parsed.moment)
 
@@ -601,6 +615,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
                     pattern=pattern(PREFIX) + "(save|menu|place|dur|kind|rep|when):",
                 ),
                 CallbackQueryHandler(option_pressed, pattern=pattern(PREFIX) + "at:"),
+                CallbackQueryHandler(day_pressed, pattern=pattern(PREFIX) + "day:"),
                 MessageHandler(text, card_typed),
                 MessageHandler(other, use_buttons),
             ],

@@ -37,6 +37,7 @@ from ui.dates import (
     Parsed,
     Purpose,
     combine,
+    format_choice,
     parse_when,
     quick_days,
     quick_times,
@@ -215,26 +216,51 @@ def time_keyboard(prefix: str, *, back: InlineKeyboardButton | None = None) -> I
 
 
 def options_keyboard(
-    prefix: str, options: list[Parsed], zone, now: datetime | None = None
+    prefix: str,
+    options: list[Parsed],
+    zone,
+    now: datetime | None = None,
+    *,
+    day_action: str | None = None,
 ) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    short_datetime(option.moment, zone, now),
-                    callback_data=pack(prefix, "at", int(option.moment.timestamp())),
-                )
-            ]
-            for option in options
-        ]
-    )
+    """One button per option of the reader's question, `<prefix>:at:<stamp>`. An option
+    without a time ("next week": which day?) is labelled with its day only; given
+    `day_action`, it presses `<prefix>:<day_action>:<YYYY-MM-DD>`, so a dialog that needs a
+    time asks for it rather than taking the day's 00:00."""
+
+    def button(option: Parsed) -> InlineKeyboardButton:
+        if option.has_time:
+            return InlineKeyboardButton(
+                short_datetime(option.moment, zone, now),
+                callback_data=pack(prefix, "at", int(option.moment.timestamp())),
+            )
+        label = format_choice(option, now=now)
+        if day_action is not None:
+            day = option.local.date().isoformat()
+            return InlineKeyboardButton(label, callback_data=pack(prefix, day_action, day))
+        return InlineKeyboardButton(
+            label, callback_data=pack(prefix, "at", int(option.moment.timestamp()))
+        )
+
+    if len(options) > 3:  # "next week": seven days, two to a row (three cut "Wed 11 Mar")
+        return InlineKeyboardMarkup(
+            [[button(option) for option in options[i : i + 2]] for i in range(0, len(options), 2)]
+        )
+    return InlineKeyboardMarkup([[button(option)] for option in options])
 
 
 async def moment_from_text(
-    update: Update, context: CaselineContext, prefix: str, purpose: Purpose, *, hint: str = ""
+    update: Update,
+    context: CaselineContext,
+    prefix: str,
+    purpose: Purpose,
+    *,
+    hint: str = "",
+    day_action: str | None = None,
 ) -> Parsed | None:
     """Typed date/time → Parsed; asks back (and returns None) when unclear. `hint` follows
-    the reason when the text could not be read (what else the step takes)."""
+    the reason when the text could not be read (what else the step takes); `day_action`:
+    see `options_keyboard` (a dialog that asks the time of a day pressed)."""
     result = parse_when(
         update.effective_message.text or "",
         now=context.services.clock.now(),
@@ -251,7 +277,11 @@ async def moment_from_text(
         await update.effective_message.reply_text(
             escape(result.question),
             reply_markup=options_keyboard(
-                prefix, result.options, zone_of(context), context.services.clock.now()
+                prefix,
+                result.options,
+                zone_of(context),
+                context.services.clock.now(),
+                day_action=day_action,
             ),
         )
         return None

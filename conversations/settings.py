@@ -5,16 +5,16 @@ days off, digest time and which reminders they get. Each change is saved at once
                    └─ 🌍 Time zone / typed times ─► TYPED ─(text)─► MENU
                    └─ ✅ Done ─► END
 
-Typed times (start of day, digest time, quiet hours "22:00-07:00") are read here, not by
-the shared date picker: they are times of a routine, not moments or days. ui.dates reads
-a moment (its daytime rule makes "6:30" 18:30, right for an appointment, wrong for the
-end of quiet hours), and a range is not a date; so a setting's time is HH:MM on a
-24-hour clock, as its buttons show it.
+Typed times (start of day, digest time, quiet hours "22:00-07:00", "7pm to 7:30am", "22-7")
+are read by ui.dates' routine readers (read_clock, read_hours): the same time reader as
+/appt, but as written on a 24-hour clock — a routine is not a moment, and the daytime rule
+that makes an appointment's "6:30" 18:30 would be wrong for the end of quiet hours. A quiet
+start typed 1–12 without am/pm ("10-6") is asked with two buttons (22:00–06:00 or
+10:00–06:00), never guessed.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import time
 from html import escape
 from zoneinfo import available_timezones
@@ -47,6 +47,7 @@ from domain.usecases.settings import (
 from ui import texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext
+from ui.dates import Hours, read_clock, read_hours
 from ui.replies import answer
 
 MENU, TYPED = range(2)
@@ -62,18 +63,11 @@ QUIET = {
     "none": ("00:00", "00:00"),
 }
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-TIME_PATTERN = re.compile(r"^\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\s*$")
-QUIET_PATTERN = re.compile(r"^\s*(\d{1,2}[:.]\d{2})\s*[-–to ]+\s*(\d{1,2}[:.]\d{2})\s*$")
 _ZONES = {name.lower(): name for name in available_timezones()}
 
 
 def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, arg))
-
-
-def _parse_time(text: str) -> time | None:
-    match = TIME_PATTERN.match(text)
-    return time(int(match.group(1)), int(match.group(2))) if match else None
 
 
 def _menu(worker: MySettings, default_zone: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -196,7 +190,9 @@ async def pressed(update: Update, context: CaselineContext) -> int:
     if choice.action in ("zone", "type"):
         await answer(update)
         context.user_data[DRAFT] = {"typing": choice.arg or "zone"}
-        prompt = texts.SETTINGS_ASK_ZONE if choice.action == "zone" else texts.SETTINGS_ASK_TIME
+        prompt = {"zone": texts.SETTINGS_ASK_ZONE, "quiet": texts.SETTINGS_ASK_QUIET}.get(
+            choice.arg or "zone", texts.SETTINGS_ASK_TIME
+        )
         await update.effective_message.reply_text(prompt)
         return TYPED
     actor = context.require_actor()
@@ -231,6 +227,13 @@ def _change(action: str, arg: str) -> SettingChange | None:
     if action == "quiet" and arg in QUIET:
         begin, end = (time.fromisoformat(value) for value in QUIET[arg])
         return SetQuietHours(begin, end)
+    if action == "quiet" and len(arg) == 8 and arg.isdecimal():  # a typed span, asked back
+        try:
+            return SetQuietHours(
+                time(int(arg[:2]), int(arg[2:4])), time(int(arg[4:6]), int(arg[6:]))
+            )
+        except ValueError:
+            return None
     if action == "day" and arg.isdecimal() and 1 <= int(arg) <= 7:
         return ToggleDayOff(int(arg))
     if action == "kind" and arg in OPTIONAL_KINDS:
@@ -245,6 +248,15 @@ async def typed(update: Update, context: CaselineContext) -> int:
     if isinstance(change, str):
         await update.effective_message.reply_text(change)
         return TYPED
+    if isinstance(change, list):  # "10-6": 22:00–06:00 or 10:00–06:00? Asked, not guessed.
+        spans = [
+            [_button(f"{h.start:%H:%M}–{h.end:%H:%M}", "quiet", f"{h.start:%H%M}{h.end:%H%M}")]
+            for h in change
+        ]
+        await update.effective_message.reply_text(
+            texts.SETTINGS_QUIET_WHICH, reply_markup=InlineKeyboardMarkup(spans)
+        )
+        return TYPED
     result = await change_setting(context.services, context.require_actor(), change)
     if not isinstance(result, Saved):  # a zone name the system no longer knows
         await update.effective_message.reply_text(texts.settings_bad_zone(text[:40]))
@@ -255,18 +267,17 @@ async def typed(update: Update, context: CaselineContext) -> int:
     return MENU
 
 
-def _typed_change(what: str, text: str) -> SettingChange | str:
-    """The change typed input asks for, or the error text to show."""
+def _typed_change(what: str, text: str) -> SettingChange | list[Hours] | str:
+    """The change typed input asks for, the quiet hours to ask between, or the error text."""
     if what == "zone":
         name = _ZONES.get(text.lower().replace(" ", "_"))
         return SetZone(name) if name else texts.settings_bad_zone(text[:40])
     if what == "quiet":
-        match = QUIET_PATTERN.match(text)
-        times = [_parse_time(part) for part in match.groups()] if match else []
-        if len(times) != 2 or times[0] is None or times[1] is None:
+        hours = read_hours(text)
+        if hours is None:
             return texts.SETTINGS_BAD_QUIET
-        return SetQuietHours(times[0], times[1])
-    moment = _parse_time(text)
+        return hours if isinstance(hours, list) else SetQuietHours(hours.start, hours.end)
+    moment = read_clock(text)
     if moment is None:
         return texts.SETTINGS_BAD_TIME
     return SetDigestTime(moment) if what == "digest" else SetStartOfDay(moment)
@@ -279,6 +290,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
         states={
             MENU: [CallbackQueryHandler(pressed, pattern=pattern(PREFIX))],
             TYPED: [
+                CallbackQueryHandler(pressed, pattern=pattern(PREFIX)),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
                 MessageHandler(~filters.COMMAND, text_expected),
             ],

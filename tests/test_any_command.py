@@ -9,7 +9,7 @@ from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
-from storage.models import Note
+from storage.models import Appointment, Note
 from ui import texts
 
 
@@ -129,6 +129,22 @@ async def test_a_draft_left_idle_is_kept_when_a_command_comes_and_the_command_an
     await wanda.press(card[-1], "Save")
     [note] = await _notes(harness)
     assert note.occurred_at.replace(tzinfo=UTC) == written
+
+
+async def test_an_appointment_draft_set_aside_is_offered_back_by_appt(harness, clock):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701, "Maria Gonzalez")
+    days = await wanda.send("/appt C-0001")
+    assert days
+    await wanda.send("tomorrow 10:00")
+    asked = await wanda.send("/visit")
+    assert asked[0].text == texts.set_aside("appointment", "C-0001", "/appt")
+    await wanda.send("/cancel")
+    back = await wanda.send("/appt")
+    assert "C-0001" in back[-1].text
+    assert "10:00" in back[-1].text
+    async with harness.db.session() as session:
+        assert (await session.execute(select(Appointment))).scalars().all() == []
 
 
 def test_the_set_aside_lines_name_the_draft():

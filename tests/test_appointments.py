@@ -327,3 +327,78 @@ async def test_on_a_sunday_the_day_buttons_are_the_next_seven_days(harness, cloc
     times = await wanda.press(days[-1], "Sat 14 Mar")
     card = await wanda.press(times[-1], "11:00")
     assert "Sat 14 Mar 11:00" in card[-1].text
+
+
+async def test_dates_as_people_type_them(harness):
+    """Issue 16: a slip, "930" after a day, a part of the day and a clock phrase are read;
+    Monday 2 March 2026, 09:00 in Berlin."""
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    for typed, shown in [
+        ("fridya 930", "Fri 6 Mar 09:30"),
+        ("tomorrow morning 9", "Tue 3 Mar 09:00"),
+        ("half past three", "Mon 2 Mar 15:30"),
+        ("wendesday afternoon 2", "Wed 4 Mar 14:00"),
+    ]:
+        card = await _schedule(wanda, typed)
+        assert shown in card[-1].text, typed
+        await wanda.send("/cancel")
+
+
+async def test_next_week_asks_the_day_then_the_time(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    [question] = await _schedule(wanda, "next week")
+    assert question.text == "Which day next week? Tap one below."
+    labels = [label for label, _ in buttons(question)]
+    assert labels == [
+        f"{day} {n} Mar"
+        for day, n in zip(
+            ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), range(9, 16), strict=True
+        )
+    ]
+    times = await wanda.press(question, "Wed 11 Mar")
+    assert "Wed 11 Mar: at what time?" in times[-1].text
+    card = await wanda.press(times[-1], "10:00")
+    assert "Wed 11 Mar 10:00" in card[-1].text
+    await wanda.press(card[-1], "Save")
+    [appointment] = await _appointments(harness)
+    assert appointment.starts_at == datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
+
+
+async def test_next_monday_on_a_sunday_is_asked(harness, clock):
+    """Issue 16: "next monday" typed on a Sunday was taken for tomorrow without a word."""
+    clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    [question] = await _schedule(wanda, "next monday")
+    assert question.text == "Mon 7 Dec or Mon 14 Dec?"
+    times = await wanda.press(question, "Mon 14 Dec")
+    card = await wanda.press(times[-1], "09:00")
+    assert "Mon 14 Dec 09:00" in card[-1].text
+
+
+async def test_a_day_asked_without_a_time_asks_the_time_not_midnight(harness, clock):
+    """The reader's question about a day ("3/12" on 6 December: next year's?) offers the
+    day; pressing it asks the time instead of scheduling at 00:00."""
+    clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    [question] = await _schedule(wanda, "3/12")
+    assert [label for label, _ in buttons(question)] == ["Fri 3 Dec 2027"]
+    times = await wanda.press(question, "Fri 3 Dec 2027")
+    assert "at what time?" in times[-1].text
+    assert await _appointments(harness) == []
+
+
+async def test_next_week_typed_at_the_card_asks_the_day_and_keeps_the_cards_time(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    await _schedule(wanda, "tomorrow 15:00")
+    [question] = await wanda.send("next week")
+    assert question.text == "Which day next week? Tap one below."
+    card = await wanda.press(question, "Wed 11 Mar")
+    assert "Wed 11 Mar 15:00" in card[-1].text
+    await wanda.press(card[-1], "Save")
+    [appointment] = await _appointments(harness)
+    assert appointment.starts_at == datetime(2026, 3, 11, 14, 0, tzinfo=UTC)

@@ -21,6 +21,7 @@ import pytest
 
 from ui.dates import (
     Ambiguous,
+    Hours,
     Invalid,
     Parsed,
     combine,
@@ -28,6 +29,8 @@ from ui.dates import (
     parse_when,
     quick_days,
     quick_times,
+    read_clock,
+    read_hours,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -141,7 +144,8 @@ def check(result: Parsed | Ambiguous | Invalid, now: datetime, zone: ZoneInfo, e
         assert isinstance(result, Ambiguous), result
         assert expected.question in result.question
         # One option: a question to confirm (a date that passed lately, asked for next year).
-        assert 1 <= len(result.options) <= 3
+        # Seven: "next week" offers its days.
+        assert 1 <= len(result.options) <= 7
         for option in result.options:
             check_invariants(option, now, zone)
         got = [render(o, like) for o, like in zip(result.options, expected.options, strict=False)]
@@ -293,7 +297,8 @@ WEEKDAYS = [
     case("this friday", B_WED, "2026-12-04"),
     case("this monday", NY_WED, "2026-11-30"),  # the current Monday–Sunday week
     case("this sunday", B_WED, "2026-12-06"),
-    case("next monday", B_SUN, "2026-12-07"),  # on a Sunday: tomorrow
+    # On a Sunday "next monday" may be tomorrow or the Monday after (issue 16): asked.
+    case("next monday", B_SUN, ask("Mon 7 Dec or Mon 14 Dec?", "2026-12-07", "2026-12-14")),
     # "future": the next such day
     case("fri", B_WED, "2026-12-04", purpose="future"),
     case("mon", NY_WED, "2026-12-07", purpose="future"),
@@ -517,12 +522,12 @@ IMPOSSIBLE = [
     case("13pm", B_WED, bad("“13pm” isn't a time")),
     case("0am", NY_WED, bad("isn't a time")),
     case("1400", B_WED, bad("Write times with a colon, like “14:00”")),
-    case("tomorrow 930", NY_WED, bad("like “9:30”")),
+    case("3 dec 930", NY_WED, bad("like “9:30”")),  # after a date a year may stand
     case("3/12/2040", B_WED, bad("a long way off")),
     case("in 999 months", NY_WED, bad("a long way off")),
     case("banana", B_WED, bad("I couldn't read that as a date. Try “tomorrow 3pm”")),
-    case("tomorrow morning", NY_WED, bad("I couldn't read that as a date")),
-    case("next week", B_WED, bad("I couldn't read that as a date")),
+    case("tomorrow morning", NY_WED, bad("Add the hour, like “tomorrow morning 9”")),
+    case("last week", B_WED, bad("I couldn't read that as a date")),
     case("10 mon", NY_WED, bad("I couldn't read that as a date")),
     case("3/12/2026 UTC", B_WED, bad("I couldn't read that as a date")),
     case("in 1.5 hours", NY_WED, bad("I couldn't read that as a date")),
@@ -692,6 +697,188 @@ ZONES = [
     case("thu", utc(2026, 12, 2, 23, 30), "2026-12-03", zone=BERLIN),
 ]
 
+
+# --- as people type them (issue 16) ----------------------------------------------------------
+
+# One slip (a letter wrong, missing, extra, two swapped) in a day or month word of 4 letters or
+# more is read as that word when it is one slip from exactly one; from two, it is asked.
+TYPOS = [
+    case("tomorow 3pm", B_WED, "2026-12-03 15:00", purpose="future"),
+    case("tommorow", NY_WED, "2026-12-03"),  # two slips, but the commonest spelling
+    case("tomorow", B_WED, bad("“tomorrow” is in the future"), purpose="past"),
+    case("fridya", B_WED, "2026-12-04", purpose="future"),
+    case("fridya", NY_WED, "2026-11-27", purpose="past"),
+    case("fridya", B_WED, ask(LAST_OR_NEXT_FRIDAY, "2026-11-27", "2026-12-04")),
+    case("wendesday 11", NY_WED, "2026-12-02 11:00", purpose="future"),
+    case("wendesday 9", B_WED, "2026-12-02 09:00", purpose="past"),
+    case("tuseday", NY_WED, "2026-12-08", purpose="future"),
+    case("tuseday", B_DEC30, "2027-01-05", purpose="future"),  # into next year
+    case("tuseday 10", NY_DEC30, "2026-12-29 10:00", purpose="past"),
+    case("3 decmber", B_WED, "2026-12-03"),
+    case(
+        "1 decmber",
+        NY_WED,
+        ask("1 Dec has passed this year. Do you mean 1 Dec 2027?", "2027-12-01"),
+        purpose="future",
+    ),
+    case("1 decmber", B_WED, "2026-12-01", purpose="past"),
+    case("3 janury", NY_DEC30, "2027-01-03", purpose="future"),
+    case("3 janury", B_DEC30, "2026-01-03", purpose="past"),
+    # one slip from two words: asked, even when only one of them makes a date
+    case(
+        "munday",
+        B_WED,
+        ask("Did you mean Monday or Sunday?", "2026-12-06", "2026-12-07"),
+        purpose="future",
+    ),
+    case(
+        "munday",
+        NY_WED,
+        ask("Did you mean Monday or Sunday?", "2026-11-29", "2026-11-30"),
+        purpose="past",
+    ),
+    case(
+        "jule 3",
+        B_WED,
+        ask("Did you mean June or July?", "2026-06-03", "2026-07-03"),
+        purpose="past",
+    ),
+    case("jule 31", NY_WED, ask("Did you mean June or July?", "2026-07-31"), purpose="past"),
+    # short words are never corrected; known words are never taken for slips
+    case("son", B_WED, bad("I couldn't read that as a date")),
+    case("frid", NY_WED, bad("I couldn't read that as a date")),
+    case("sun", B_WED, "2026-12-06", purpose="future"),
+    case("in 2 weeks", NY_WED, "2026-12-16"),
+    case("maria", B_WED, bad("I couldn't read that as a date")),
+]
+
+ORDINALS = [
+    case("the 15th", B_WED, "2026-12-15", purpose="future"),
+    case("15th", NY_WED, "2026-11-15", purpose="past"),
+    case("on the 3rd", B_WED, "2026-12-03"),
+    case("3rd at 10", NY_WED, "2026-12-03 10:00", purpose="future"),
+    case("the 22nd 2pm", B_WED, "2026-12-22 14:00", purpose="future"),
+    case("the 22nd 2pm", NY_WED, "2026-11-22 14:00"),  # 10 days back beats 20 ahead
+    case("1st of March", NY_WED, "2027-03-01", purpose="future"),
+    case("March 3rd", B_WED, "2026-03-03", purpose="past"),
+    case("fri the 4th", NY_WED, "2026-12-04"),
+    case("mon the 4th", B_WED, bad("4 Dec 2026 is a Friday, not a Monday.")),
+    case("the 32nd", NY_WED, bad("There is no 32nd day in a month")),
+    # the month: future → the next that has the day, past → the most recent, any → nearer
+    case("the 3rd", B_SUN, "2026-12-03", purpose="past"),
+    case("the 3rd", B_SUN, "2026-12-03"),  # 3 days back beats 28 ahead
+    case("the 29th", NY_DEC30, "2026-12-29"),
+    case("the 31st", b(2026, 11, 5, 10, 0), "2026-12-31", purpose="future"),  # no 31 Nov
+    case("the 31st", b(2026, 11, 5, 10, 0), "2026-10-31", purpose="past"),
+    case("the 30th", b(2027, 2, 10, 10, 0), "2027-03-30", purpose="future"),  # no 30 Feb
+    # passed lately this month: next month's is asked, not assumed
+    case(
+        "the 3rd",
+        B_SUN,
+        ask("The 3rd has passed this month. Do you mean Sun 3 Jan 2027?", "2027-01-03"),
+        purpose="future",
+    ),
+    # year roll-over: from 30 December the 2nd is in January
+    case("the 2nd", B_DEC30, "2027-01-02", purpose="future"),
+    case("the 2nd 9:30", NY_DEC30, "2026-12-02 09:30", purpose="past"),
+    case("the 15th 2pm", B_DEC30, "2027-01-15 14:00", purpose="future"),
+]
+
+# A clock phrase is an hour with minutes: the daytime rule reads it unless am/pm follows.
+CLOCK_PHRASES = [
+    case("half past three", B_WED, "2026-12-02 15:30", purpose="future"),
+    case("quarter to ten", NY_WED, "2026-12-03 09:45", purpose="future"),  # 09:45 has passed
+    case("quarter past 2", B_WED, "2026-12-02 14:15"),
+    case("half 3", NY_WED, "2026-12-02 15:30"),  # British: half past three
+    case("ten past 4", B_WED, "2026-12-02 16:10"),
+    case("20 minutes to 5", NY_WED, "2026-12-02 16:40"),
+    case("quarter to one", B_WED, "2026-12-02 12:45"),
+    case("half past three am", NY_WED, "2026-12-02 03:30", purpose="past"),
+    case("half past 15", B_WED, "2026-12-02 15:30"),
+    case("tomorrow half past nine", NY_WED, "2026-12-03 09:30"),
+    case("fri quarter past 11", B_WED, "2026-12-04 11:15", purpose="future"),
+    case("tonight half past eight", NY_WED, "2026-12-02 20:30"),
+    case("half past three yesterday", B_WED, "2026-12-01 15:30", purpose="past"),
+    case("half past three", NY_WED, bad("15:30 hasn't come yet today"), purpose="past"),
+    case("jan 4 half past ten", B_DEC30, "2027-01-04 10:30", purpose="future"),
+]
+
+PARTS_OF_DAY = [
+    case("tomorrow morning 9", B_WED, "2026-12-03 09:00", purpose="future"),
+    case("friday afternoon 2", NY_WED, "2026-12-04 14:00", purpose="future"),
+    case("friday afternoon 2", B_WED, "2026-11-27 14:00", purpose="past"),
+    case("this evening 7", NY_WED, "2026-12-02 19:00", purpose="future"),
+    case("this morning 9", B_WED, "2026-12-02 09:00", purpose="past"),
+    case("yesterday afternoon 3:30", NY_WED, "2026-12-01 15:30", purpose="past"),
+    case("tomorrow evening 7:30", B_WED, "2026-12-03 19:30"),
+    case("tomorrow night 11", NY_WED, "2026-12-03 23:00"),
+    case("tomorrow at 9 in the morning", B_WED, "2026-12-03 09:00"),
+    case("morning 8", NY_WED, "2026-12-03 08:00", purpose="future"),  # 08:00 has passed today
+    case("fri afternoon 2", B_DEC30, "2027-01-01 14:00", purpose="future"),
+    case("tomorrow morning 3pm", NY_WED, bad("15:00 isn't in the morning")),
+    case("tomorrow evening 10am", B_WED, bad("10:00 isn't in the evening")),
+    # a part of the day alone is not a time: the hour is asked for, with an example
+    case("tomorrow morning", B_WED, bad("Which time in the morning?")),
+    case("friday afternoon", NY_WED, bad("like “friday afternoon 2”")),
+    case("this evening", B_WED, bad("like “today evening 7”")),
+]
+
+NEXT_WEEK = [
+    case(
+        "next week",
+        B_WED,
+        ask(
+            "Which day next week?",
+            *(f"2026-12-{day:02}" for day in range(7, 14)),
+        ),
+        purpose="future",
+    ),
+    case(
+        "next week",
+        NY_DEC30,
+        ask("Which day next week?", *(f"2027-01-{day:02}" for day in range(4, 11))),
+    ),
+    case(
+        "next week 10",
+        B_SUN,
+        ask("Which day next week?", *(f"2026-12-{day:02} 10:00" for day in range(7, 14))),
+    ),
+    case("next week", NY_WED, bad("“next week” is in the future"), purpose="past"),
+    case("next week tue 10", B_WED, "2026-12-08 10:00", purpose="future"),
+    case("tue next week", B_SUN, "2026-12-08"),
+    case("next week fri 930", NY_DEC30, "2027-01-08 09:30"),
+    # "next fri" while this week's Friday is still ahead, or is tomorrow: asked
+    case("next fri", B_WED, ask("Fri 4 Dec or Fri 11 Dec?", "2026-12-04", "2026-12-11")),
+    case(
+        "next monday 10",
+        NY_WED.replace(day=6),
+        ask("Mon 7 Dec or Mon 14 Dec?", "2026-12-07 10:00", "2026-12-14 10:00"),
+        purpose="future",
+    ),
+    case("next tue", B_SUN, "2026-12-08", purpose="future"),  # not tomorrow: the coming one
+    case(
+        "next fri",
+        B_DEC30,
+        ask("Fri 1 Jan 2027 or Fri 8 Jan 2027?", "2027-01-01", "2027-01-08"),
+        purpose="future",
+    ),
+]
+
+# "930", "1030", "1400" are times after a day word or weekday, where no year can stand.
+DIGIT_TIMES = [
+    case("friday 930", B_WED, "2026-12-04 09:30", purpose="future"),
+    case("tomorrow 1030", NY_WED, "2026-12-03 10:30"),
+    case("fri 1400", B_WED, "2026-12-04 14:00", purpose="future"),
+    case("tomorrow 0930", NY_WED, "2026-12-03 09:30"),
+    case("tomorrow 330", B_WED, "2026-12-03 15:30"),  # the daytime rule, like "3:30"
+    case("yesterday 930", NY_WED, "2026-12-01 09:30", purpose="past"),
+    case("mon 1030", B_DEC30, "2027-01-04 10:30", purpose="future"),
+    case("tomorrow 2530", NY_WED, bad("hours go from 0 to 23")),
+    case("1400", B_WED, bad("like “14:00”")),  # alone it may be a year
+    case("3 dec 1400", NY_WED, bad("1400 is a long way off")),  # after a date: a year
+]
+
+
 ALL_CASES = (
     INSTANTS
     + DAY_WORDS
@@ -706,6 +893,12 @@ ALL_CASES = (
     + BERLIN_DST
     + NEW_YORK_DST
     + ZONES
+    + TYPOS
+    + ORDINALS
+    + CLOCK_PHRASES
+    + PARTS_OF_DAY
+    + NEXT_WEEK
+    + DIGIT_TIMES
 )
 
 
@@ -964,3 +1157,59 @@ def test_combine_with_quick_buttons_never_fails_on_an_ordinary_day():
             result = combine(day, at, BERLIN, now=B_WED)
             assert isinstance(result, Parsed)
             assert result.local.date() == day and result.local.time() == at
+
+
+# --- times of a daily routine (settings) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("7pm to 7:30am", Hours(time(19), time(7, 30))),
+        ("19:00 - 07:30", Hours(time(19), time(7, 30))),
+        ("21:00-07:00", Hours(time(21), time(7))),
+        ("22-7", Hours(time(22), time(7))),  # the end as written: 07:00, not 19:00
+        ("10pm-6am", Hours(time(22), time(6))),
+        ("10 p.m. – 6 a.m.", Hours(time(22), time(6))),
+        ("22.00–06.00", Hours(time(22), time(6))),
+        ("2200-0700", Hours(time(22), time(7))),  # no year can stand here
+        ("9pm until 7am", Hours(time(21), time(7))),
+        ("midnight to 6", Hours(time(0), time(6))),
+        ("half past ten pm to 7", Hours(time(22, 30), time(7))),
+        ("22:00-09:30", Hours(time(22), time(9, 30))),
+        # a start 1–12 without am/pm: both, the night's first, for the caller to ask
+        ("10-6", [Hours(time(22), time(6)), Hours(time(10), time(6))]),
+        ("12-6", [Hours(time(0), time(6)), Hours(time(12), time(6))]),
+        ("9:30 to 7", [Hours(time(21, 30), time(7)), Hours(time(9, 30), time(7))]),
+        # not a span
+        ("22:00", None),
+        ("late at night", None),
+        ("25:00-07:00", None),
+        ("22:00-07:75", None),
+        ("13pm-6am", None),
+    ],
+)
+def test_read_hours(typed, expected):
+    assert read_hours(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("7:30", time(7, 30)),  # as written: a routine has no daytime rule
+        ("07:30", time(7, 30)),
+        ("7", time(7)),
+        ("6:30", time(6, 30)),
+        ("6pm", time(18)),
+        ("7h30", time(7, 30)),
+        ("7.30", time(7, 30)),
+        ("1900", time(19)),
+        ("noon", time(12)),
+        ("half past seven", time(7, 30)),
+        ("25:00", None),
+        ("banana", None),
+        ("tomorrow 7", None),
+    ],
+)
+def test_read_clock(typed, expected):
+    assert read_clock(typed) == expected

@@ -34,9 +34,14 @@ def one_slip_apart(typed: str, word: str) -> bool:
     return False
 
 
+def slip_meanings(typed: str, words: Mapping[str, V]) -> set[V]:
+    """The values of every word `typed` is one slip from (empty: none is that close)."""
+    typed = typed.casefold()
+    return {value for word, value in words.items() if one_slip_apart(typed, word)}
+
+
 def read_slip(typed: str, words: Mapping[str, V]) -> V | None:
     """The value of the one meaning `typed` is a slip for: the words within one slip of
     it must all mean the same value (e.g. "cal" and "phne" → phone), else None."""
-    typed = typed.casefold()
-    meanings = {value for word, value in words.items() if one_slip_apart(typed, word)}
+    meanings = slip_meanings(typed, words)
     return meanings.pop() if len(meanings) == 1 else None

@@ -10,14 +10,20 @@ Grammar (case-insensitive; extra spaces, commas, "at", "on", "the", "of", "@" an
 ignored; "p.m."/"3 pm" become "pm"/"3pm"; a final "!"/"?", and a final "." after a word or
 after "9:30", are dropped):
 
-    text      := instant | duration | date [time] | time [date] | time
+    text      := instant | duration | date [part] [time] | time [date] | time
     instant   := "now" | "right now" | "just now"
     duration  := "in" N unit | N unit "ago" | N unit "from now"        (unit: minutes or hours)
                  N := 1–3 digits | "a" | "an" | "one" | "half an" (half an hour only);
                  units: m min mins minute(s) · h hr hrs hour(s); "2h ago", "in 45min" work too
-    date      := day-word | weekday | relative-days | numeric | iso | month-name
-    day-word  := today | tonight | tonite | tomorrow | tmrw | tmr | yesterday | yday
-                 | day after tomorrow | day before yesterday
+    date      := day-word | weekday | week | relative-days | numeric | iso | month-name
+                 | ordinal
+    day-word  := today | tonight | tonite | tomorrow | tmrw | tmr | tommorow | yesterday
+                 | yday | day after tomorrow | day before yesterday
+    week      := "next week" (the day is asked: seven buttons) | "next week" weekday
+                 | weekday "next week"
+    ordinal   := D(st|nd|rd|th) ("the 15th", "3rd"): a day of a month not named
+    part      := morning | afternoon | evening | night  ("tomorrow morning 9", "this
+                 evening 7" — "this" is today —, "9 in the morning"); needs an hour
     weekday   := ["next" | "last" | "this"] (mon | monday | tue | tues | tuesday | wed | weds
                  | wednesday | thu | thur | thurs | thursday | fri | friday | sat | saturday
                  | sun | sunday)
@@ -32,9 +38,24 @@ after "9:30", are dropped):
                  numeric, iso and month-name dates may start with a weekday ("fri 4 dec",
                  "friday, december 4th"); it must agree with the date
     time      := H:MM | H.MM | H:MMam/pm | Ham/pm | Hh | HhMM | noon | midday | midnight | H
+                 | HMM | HHMM (only after a day word or weekday: "fri 930", "tomorrow 1400")
+                 | clock-phrase
                  ("2026-12-03T14:00" is read as "2026-12-03 14:00"; "12 noon" is noon).
                  A time may come after the date or before it ("3pm tomorrow"); a bare number
                  only after it ("mon 10", not "10 mon").
+    clock-phrase := (half | quarter | M) (past | after | to) H  |  "half" H (British: half
+                 past) — H: 1–23 or one … twelve; M: five, ten, twenty, twenty-five, or
+                 digits (before "to" only with "minutes": "10 to 6" may be a range).
+                 "half past three" → 3:30, "quarter to ten" → 9:45; then the daytime rule.
+
+Slips: a word of 4 letters or more that the grammar doesn't know and that is one slip (a
+letter wrong, missing or extra, or two swapped: ui.typos) from exactly one day, month or
+part-of-day word is read as that word ("tomorow", "fridya", "wendesday", "decmber"). A word one
+slip from two ("munday": Monday or Sunday; "jule": June or July) is asked, with a button for
+each reading that makes a date — even when only one does. Shorter words are never corrected,
+nor corrected to ("son" is not read, "mayy" is not May; "sun", "mon" are days as typed): the
+words slipped to are the full day and month names, "tues", "weds", "thur", "thurs", "sept",
+today, tonight, tomorrow, yesterday and the parts of the day.
 
 Decisions:
 
@@ -51,8 +72,24 @@ Decisions:
   "future": the next 03:00 and the next 15:00 → ask. "past": only readings whose time has
   already come today count: both → ask, one → that one, none → Invalid. A bare 0 or 13–23 is
   that hour. Hours over 23 and minutes over 59 are Invalid.
-- Four-digit times ("1400") are not read: they look like years. "1400" alone is Invalid with
-  a hint to write "14:00".
+- Digit runs ("930", "1400") are times only after a day word or weekday ("fri 930" → 09:30 by
+  the daytime rule, "fri 1400" → 14:00, "tomorrow 0930" → 09:30), where no year can stand.
+  Alone or after a date they look like years: "1400" alone is Invalid with a hint to write
+  "14:00"; "3 dec 1400" is the year 1400 (a long way off).
+- Parts of the day. With a part, an hour 1–11 without am/pm is morning for "morning" and
+  afternoon/evening otherwise ("friday afternoon 2" → 14:00, "evening 7" → 19:00); the time
+  must lie in the part (morning 00:00–11:59, afternoon 12:00–17:59, evening and night
+  17:00–23:59), else Invalid ("15:00 isn't in the morning."). A part without an hour is Invalid
+  with an example ("Which time in the morning? Add the hour, like “tomorrow morning 9”."):
+  it names no time, and a date-only answer would be logged at 00:00 by a visit.
+- Ordinal days ("the 15th"): the month is chosen like the year of a date without one —
+  "future" → this month's if today or later, else the next month that has that day (31st,
+  30 Feb); "past" → the most recent; "any" → the nearer (a tie is asked). When scheduling, a
+  day that passed lately this month (within 7 days: "the 3rd" on the 6th) is asked — "The 3rd
+  has passed this month. Do you mean Sun 3 Jan 2027?" — not assumed.
+- "next week": Ambiguous "Which day next week? Tap one below." with its seven days (Monday
+  to Sunday of the week after this one) as options, at the time if one is given ("next week
+  10"); "next week tue 10" is that day. It names the future ("past" → Invalid).
 - A dotted "1.12" alone could be 1 December or a time: when both readings are possible (and
   fit the purpose) the worker is asked; "14.00" (no month 0) is a time, "12.3." (trailing
   dot) is a date, "12.30" is 12:30 for DMY and asked for MDY (30 Dec?). After a date,
@@ -71,12 +108,14 @@ Decisions:
   20:30) and the result must be 17:00–23:59 ("tonight midnight" → the end of today); else
   Invalid.
 - Weekdays. "next fri": the first Friday after today (1–7 days ahead; on a Friday, a week
-  ahead). "last fri": the last Friday before today (1–7 days back). "this fri": the Friday of
-  the current Monday–Sunday week (may be past or future). A bare "fri": "future" → the next
-  Friday; on a Friday, today only if a time is given and it is still ahead, otherwise a week
-  ahead (who says "fri" on a Friday without a time means next week). "past" → the most
-  recent Friday, today included (on a Friday with a time that hasn't come yet: last week's).
-  "any" → today if it is Friday, otherwise ask: last Friday or next Friday.
+  ahead) — but when that Friday is still in this Monday–Sunday week, or is tomorrow ("next
+  monday" on a Sunday), it may mean that one or the one a week later, so both are offered:
+  "Mon 7 Dec or Mon 14 Dec?". "last fri": the last Friday before today (1–7 days back). "this
+  fri": the Friday of the current Monday–Sunday week (may be past or future). A bare "fri":
+  "future" → the next Friday; on a Friday, today only if a time is given and it is still
+  ahead, otherwise a week ahead (who says "fri" on a Friday without a time means next week).
+  "past" → the most recent Friday, today included (on a Friday with a time that hasn't come
+  yet: last week's). "any" → today if it is Friday, otherwise ask: last Friday or next Friday.
 - Dates without a year: "future" → this year if the date is today or later, else next year;
   "past" → this year if the date is today or earlier, else last year; "any" → the nearest of
   last, this and next year (within ±6 months; an exact tie is asked). The time of day never
@@ -108,8 +147,9 @@ Decisions:
   same instant on the new clock ("02:30" → "03:30"). A time that happens twice (fall back) is
   asked, with both UTC instants as options; `format_choice` adds the zone abbreviation to such
   labels ("Sun 25 Oct 02:30 CEST" / "… CET") so the two buttons differ.
-- Options of an `Ambiguous` are sorted earliest first, 2–3 of them, and their
-  `format_choice` labels always differ.
+- Options of an `Ambiguous` are sorted earliest first, 2–3 of them (one to confirm a date
+  rolled into next month or year; seven for "next week"), and their `format_choice` labels
+  always differ.
 - Texts longer than 100 characters are Invalid without being read. Only ASCII digits count.
 - Arguments: a naive `now`, an unknown order or purpose raise ValueError (a programming
   error, not the worker's).
@@ -122,17 +162,30 @@ today while 18:00 is still ahead, else from tomorrow; `quick_times()` → 08:00 
 (11 buttons);
 `combine(day, at, zone, *, now)` → a button-built day and time with the same daylight-saving
 rules (gap → Invalid, fold → Ambiguous); `now` is required because `in_past` needs it.
-- Not understood (Invalid with examples): "morning", "next week", "end of month", ranges, time
-  zones or UTC offsets in the text, numbers written as words (except "a", "an", "one").
+`read_clock(text)` / `read_hours(text)` → a time / a span ("7pm to 7:30am", "22-7") of a
+daily routine (settings), by the same time reader, as written on a 24-hour clock; a span's
+start typed 1–12 without am/pm comes back as both readings, to be asked.
+- Not understood (Invalid with examples): a part of the day without an hour, "last week",
+  "end of month", ranges, time zones or UTC offsets in the text, numbers written as words
+  (except "a", "an", "one", and hours and minutes in a clock phrase), words two slips away.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ui.dates.deciding import _gap, _one_or_ask, _parsed
-from ui.dates.reading import _normalise, _read_date_and_time, _read_duration, _read_instant
+from ui.dates.reading import (
+    _normalise,
+    _read_date_and_time,
+    _read_duration,
+    _read_instant,
+    _routine_span,
+    _routine_time,
+    _spellings,
+)
 from ui.dates.words import (
     EMPTY,
     MAX_LENGTH,
@@ -145,12 +198,14 @@ from ui.dates.words import (
     Purpose,
     _Ctx,
     _instants,
+    _Time,
     format_choice,
 )
 
 __all__ = [
     "Ambiguous",
     "DateOrder",
+    "Hours",
     "Invalid",
     "MAX_YEARS_AWAY",
     "Parsed",
@@ -160,6 +215,8 @@ __all__ = [
     "parse_when",
     "quick_days",
     "quick_times",
+    "read_clock",
+    "read_hours",
 ]
 
 # --- public API ------------------------------------------------------------------------------
@@ -197,11 +254,67 @@ def parse_when(
         years_back=years_back,
         years_ahead=years_ahead,
     )
+    spellings, asked = _spellings(phrase)
+    if not asked:
+        return _read_phrase(spellings[0], ctx)
+    # A word one slip from two words: never a guess between them, whatever makes sense.
+    results = [_read_phrase(spelling, ctx) for spelling in spellings]
+    options: list[Parsed] = []
+    for result in results:
+        if not isinstance(result, Invalid):
+            options.extend([result] if isinstance(result, Parsed) else result.options)
+    if not options:
+        return results[0]
+    unique = sorted({(o.moment, o.has_time): o for o in options}.values(), key=lambda o: o.moment)
+    words = [word.capitalize() for word in asked]
+    return Ambiguous(f"Did you mean {', '.join(words[:-1])} or {words[-1]}?", unique)
+
+
+def _read_phrase(phrase: str, ctx: _Ctx) -> Parsed | Ambiguous | Invalid:
     for family in (_read_instant, _read_duration):
         result = family(phrase, ctx)
         if result is not None:
             return result
     return _read_date_and_time(phrase, ctx)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """A daily span of wall-clock times (quiet hours); `end` before `start` crosses midnight."""
+
+    start: time
+    end: time
+
+
+def read_clock(text: str) -> time | None:
+    """One time of a daily routine (start of day, digest time): "7:30", "07:30", "7pm",
+    "19h", "1900", "noon", "half past seven" — the same time reader as `parse_when`, but as
+    written on a 24-hour clock: a routine has no moment for the daytime rule to judge ("6:30"
+    is 06:30, "7" is 07:00). None when it isn't a time."""
+    at = _routine_time(text) if len(text) <= MAX_LENGTH else None
+    return None if at is None else _as_written(at)
+
+
+def read_hours(text: str) -> Hours | list[Hours] | None:
+    """A daily span typed "A-B", "A to B" or "A until B" (quiet hours): "21:00-07:00",
+    "7pm to 7:30am", "19:00 - 07:30", "22-7", "10pm-6am". Times are read as `read_clock`
+    reads them, with one exception, never guessed: a start typed 1–12 without am/pm or a
+    leading zero ("10-6") may be the evening or the morning (or midnight or noon), so both
+    spans come back, the night's first (22:00, 00:00), for the caller to ask. None when it
+    isn't a span."""
+    span = _routine_span(text) if len(text) <= MAX_LENGTH else None
+    if span is None:
+        return None
+    start, end = span
+    hours = Hours(_as_written(start), _as_written(end))
+    if start.kind in ("clock", "bare") and 1 <= start.hour <= 12:
+        night = time((start.hour + 12) % 24, start.minute)  # 10 → 22:00, 12 → 00:00
+        return [Hours(night, hours.end), hours]
+    return hours
+
+
+def _as_written(at: _Time) -> time:
+    return time(0) if at.kind == "midnight" else time(at.hour, at.minute)
 
 
 def quick_days(now: datetime, zone: ZoneInfo, count: int = 7) -> list[date]:

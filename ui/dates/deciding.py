@@ -6,6 +6,8 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from dateutil.relativedelta import relativedelta
+
 from ui.dates.words import (
     _DAY_ABBR,
     _DAY_NAMES,
@@ -135,6 +137,17 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
             )
         options = happened
     question = None
+    if part.week_of is not None:  # "next week": the worker picks the day
+        return Ambiguous(
+            "Which day next week? Tap one below.", sorted(options, key=lambda o: o.moment)
+        )
+    if ctx.purpose == "future" and options and _passed_this_month(part, days, ctx):
+        # "the 3rd" typed on the 6th: next month's, but asked, like a date passed lately.
+        return Ambiguous(
+            f"The {_ordinal(part.day_of_month or 0)} has passed this month. "
+            f"Do you mean {_day_label(days[0], ctx)}?",
+            options,
+        )
     if ctx.purpose == "future" and options and _passed_lately(part, days, ctx):
         # A date without a year that passed only lately this year: next year's, but asked,
         # not assumed ("3/12" on 6 December is a slip as often as a plan for next year;
@@ -143,7 +156,9 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
         shown = f"{day.day} {_MONTH_ABBR[day.month - 1]}"
         question = f"{shown} has passed this year. Do you mean {shown} {day.year}?"
         return Ambiguous(question=question, options=options)
-    if len(days) == 2 and len(options) == 2 and part.weekday is not None:
+    if len(days) == 2 and len(options) == 2 and part.modifier == "next":
+        question = f"{_day_label(days[0], ctx)} or {_day_label(days[1], ctx)}?"
+    elif len(days) == 2 and len(options) == 2 and part.weekday is not None:
         name = _DAY_NAMES[part.weekday]
         last, coming = (f"{d.day} {_MONTH_ABBR[d.month - 1]}" for d in days)
         question = f"Last {name} ({last}) or next {name} ({coming})?"
@@ -155,6 +170,29 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
 
 # How lately a date must have passed this year for next year's to be asked, not assumed.
 ROLLED_ASK_DAYS = 60
+
+
+# How lately "the 3rd" must have passed this month for next month's to be asked.
+ROLLED_MONTH_ASK_DAYS = 7
+
+
+def _passed_this_month(part: _Date, days: list[date], ctx: _Ctx) -> bool:
+    if part.day_of_month is None or len(days) != 1 or days[0] <= ctx.today:
+        return False
+    return 0 < ctx.today.day - part.day_of_month <= ROLLED_MONTH_ASK_DAYS
+
+
+def _ordinal(number: int) -> str:
+    """3 → "3rd", 11 → "11th", 22 → "22nd"."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def _day_label(day: date, ctx: _Ctx) -> str:
+    """ "Mon 7 Dec", with the year when it isn't this year's."""
+    year = f" {day.year}" if day.year != ctx.today.year else ""
+    return f"{_DAY_ABBR[day.weekday()]} {day.day} {_MONTH_ABBR[day.month - 1]}{year}"
 
 
 def _passed_lately(part: _Date, days: list[date], ctx: _Ctx) -> bool:
@@ -185,6 +223,10 @@ def _days(part: _Date, placed: tuple[time, int] | None, ctx: _Ctx) -> list[date]
     """Which day(s) the phrase names, for this purpose."""
     if part.day is not None:
         days = [part.day]
+    elif part.week_of is not None:
+        days = [part.week_of + timedelta(days=offset) for offset in range(7)]
+    elif part.day_of_month is not None:
+        days = _month_for(part.day_of_month, ctx)
     elif part.weekday is not None:
         days = _weekday_days(part.weekday, part.modifier, placed, ctx)
     else:
@@ -212,7 +254,12 @@ def _weekday_days(
     coming = today + timedelta(days=ahead or 7)  # strictly after today
     last = today - timedelta(days=(today.weekday() - weekday) % 7 or 7)  # strictly before
     if modifier == "next":
-        return [coming]
+        # "next fri" said while this week's Friday is still ahead (or is tomorrow: nobody
+        # says "next" for tomorrow) may mean that one or the one a week later: asked.
+        this_week = coming - timedelta(days=coming.weekday()) == today - timedelta(
+            days=today.weekday()
+        )
+        return [coming, coming + timedelta(days=7)] if this_week or ahead == 1 else [coming]
     if modifier == "last":
         return [last]
     if modifier == "this":
@@ -232,6 +279,32 @@ def _wall_versus_now(day: date, placed: tuple[time, int], ctx: _Ctx) -> int:
     wall = datetime.combine(day + timedelta(days=offset), clock)
     now_wall = ctx.local_now.replace(tzinfo=None, second=0, microsecond=0)
     return (wall > now_wall) - (wall < now_wall)
+
+
+def _month_for(number: int, ctx: _Ctx) -> list[date]:
+    """The month of a day typed without one ("the 15th"), like the year of a date without a
+    year: "future" → this month's if still ahead (today counts), else the next month that has
+    that day; "past" → the most recent; "any" → the nearer of the two (a tie is asked)."""
+    today = ctx.today
+    first = today.replace(day=1)
+
+    def found(step: int) -> date:
+        for count in range(13):
+            month = first + relativedelta(months=step * count)
+            if number <= monthrange(month.year, month.month)[1]:
+                day = month.replace(day=number)
+                if (day >= today) if step > 0 else (day <= today):
+                    return day
+        raise AssertionError("every day 1–31 comes within a year")
+
+    ahead, back = found(1), found(-1)
+    if ctx.purpose == "future":
+        return [ahead]
+    if ctx.purpose == "past":
+        return [back]
+    gaps = {day: abs((day - today).days) for day in (back, ahead)}
+    nearest = min(gaps.values())
+    return [day for day, gap in gaps.items() if gap == nearest]
 
 
 def _year_for(month: int, day: int, ctx: _Ctx) -> list[date] | Invalid:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from calendar import isleap, monthrange
 from datetime import date, timedelta
@@ -19,9 +21,14 @@ from ui.dates.deciding import (
 from ui.dates.words import (
     _DAY_WORDS,
     _FILLER,
+    _KNOWN_WORDS,
     _MONTH_ABBR,
     _MONTH_NAMES,
     _MONTHS,
+    _NUMBER_WORDS,
+    _PART_EXAMPLE,
+    _PARTS,
+    _SLIP_WORDS,
     _UNITS,
     _WEEKDAYS,
     UNREADABLE,
@@ -35,6 +42,7 @@ from ui.dates.words import (
     _Time,
     _try,
 )
+from ui.typos import slip_meanings
 
 # --- normalising -----------------------------------------------------------------------------
 
@@ -46,10 +54,70 @@ def _normalise(text: str) -> str:
     s = re.sub(r"[!?]+$", "", s).strip()
     s = re.sub(r"(?:(?<=[a-z])|(?<=:\d\d))\.$", "", s)  # "tomorrow.", "9:30." (not "12.3.")
     s = re.sub(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", r"\1 ", s)  # ISO "T"
+    s = _CLOCK_PHRASE.sub(_clock_phrase, s)  # "half past three" → "3:30"
     s = re.sub(r"(?<=\d)\s+(am|pm)\b", r"\1", s)  # "3 pm" → "3pm"
     s = re.sub(r"\b12\s+(noon|midnight)\b", r"\1", s)
     s = re.sub(r"\s*\bo'?clock\b", "", s)
     return " ".join(token for token in s.split() if token not in _FILLER)
+
+
+_HOUR_WORD = "|".join([r"\d{1,2}", *sorted(_NUMBER_WORDS, key=len, reverse=True)])
+_MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty five": 25}
+_MINUTE_WORD = "|".join(sorted(_MINUTE_WORDS, key=len, reverse=True))
+_CLOCK_PHRASE = re.compile(
+    r"\b(?:"
+    r"(?P<half>half|quarter) (?P<way>past|after|to)"
+    rf"|(?P<words>{_MINUTE_WORD})(?: minutes?| mins?)? (?P<way2>past|after|to)"
+    r"|(?P<digits>\d{1,2}) (?:(?:minutes?|mins?) (?P<way3>past|after|to)|(?P<way4>past|after))"
+    r"|(?P<british>half)"
+    rf") (?P<hour>{_HOUR_WORD})\b",
+    re.ASCII,
+)
+
+
+def _clock_phrase(match: re.Match[str]) -> str:
+    """ "half past three" → "3:30", "quarter to ten" → "9:45", "10 past 2" → "2:15",
+    "half 3" (British) → "3:30". The result is an hour with minutes, so the daytime rule
+    reads it (3:30 → 15:30) unless am/pm follows. Digits before "to" need "minutes"
+    ("10 minutes to 6"): "10 to 6" may be a range of hours."""
+    hour_text = match["hour"]
+    hour = int(hour_text) if hour_text.isdecimal() else _NUMBER_WORDS[hour_text]
+    if match["british"]:
+        return f"{hour}:30"
+    if match["half"]:
+        minutes = 30 if match["half"] == "half" else 15
+    elif match["words"]:
+        minutes = _MINUTE_WORDS[match["words"]]
+    else:
+        minutes = int(match["digits"])
+    way = match["way"] or match["way2"] or match["way3"] or match["way4"]
+    if minutes > 59:
+        return match[0]  # not a clock phrase the reader knows; left to fail as it is
+    if way == "to":
+        minutes, hour = 60 - minutes, 12 if hour == 1 else (hour - 1) % 24
+    return f"{hour}:{minutes:02}"
+
+
+_SLIP_ORDER = list(dict.fromkeys(_SLIP_WORDS.values()))  # calendar order, for the question
+
+
+def _spellings(phrase: str) -> tuple[list[str], list[str]]:
+    """The phrase with its slips read (ui.typos: one letter wrong, missing, extra, or two
+    swapped): a word of 4 letters or more the grammar doesn't know, one slip from exactly one
+    day, month or part-of-day word, is read as that word. A word one slip from two of them
+    ("munday": Monday or Sunday) gives one phrase for each, and the words for the question."""
+    choices: list[list[str]] = []
+    asked: list[str] = []
+    for token in phrase.split():
+        if len(token) >= 4 and token.isascii() and token.isalpha() and token not in _KNOWN_WORDS:
+            meanings = sorted(slip_meanings(token, _SLIP_WORDS), key=_SLIP_ORDER.index)
+            if meanings:
+                choices.append(meanings)
+                asked.extend(meanings if len(meanings) > 1 else [])
+                continue
+        choices.append([token])
+    phrases = [" ".join(words) for words in itertools.product(*choices)]
+    return phrases[:4], asked
 
 
 # --- instants and durations ------------------------------------------------------------------
@@ -104,7 +172,9 @@ def _read_duration(phrase: str, ctx: _Ctx) -> Result | None:
 
 def _read_date_and_time(phrase: str, ctx: _Ctx) -> Result:
     """Try every way of splitting the words into a date part and a time part."""
-    tokens = phrase.split()
+    part, tokens = _part_of_day(phrase.split())
+    if part is not None and not tokens:
+        return _part_alone(part, tokens)
     # (date words, time word, time first?)
     splits: list[tuple[list[str], str | None, bool]] = [(tokens, None, False)]
     if len(tokens) == 1:
@@ -116,11 +186,16 @@ def _read_date_and_time(phrase: str, ctx: _Ctx) -> Result:
     errors: list[Invalid] = []
     for date_tokens, time_token, time_first in splits:
         day = _read_date(date_tokens, ctx) if date_tokens else None
-        at = _read_time(time_token) if time_token else None
+        after_day = isinstance(day, _Date) and day.wordy and not time_first
+        at = _read_time(time_token, digit_runs=after_day) if time_token else None
         if (date_tokens and day is None) or (time_token and at is None):
             continue  # some words are neither a date nor a time
         if time_first and isinstance(at, _Time) and at.kind == "bare":
             continue  # a bare number is a time only after a date: "mon 10", not "10 mon"
+        if part is not None and at is None:
+            continue  # "tomorrow morning" names no hour
+        if part is not None and isinstance(at, _Time):
+            at = _in_part(at, part)
         if isinstance(day, Invalid):
             errors.append(day)
         elif isinstance(at, Invalid):
@@ -128,7 +203,9 @@ def _read_date_and_time(phrase: str, ctx: _Ctx) -> Result:
         else:
             readings.append((day, at))
     if not readings:
-        return errors[0] if errors else Invalid(UNREADABLE)
+        if errors:
+            return errors[0]
+        return _part_alone(part, tokens) if part is not None else Invalid(UNREADABLE)
     results = [_resolve(day, at, ctx) for day, at in readings]
     good = [result for result in results if not isinstance(result, Invalid)]
     if not good:
@@ -139,6 +216,41 @@ def _read_date_and_time(phrase: str, ctx: _Ctx) -> Result:
     for result in good:
         options.extend([result] if isinstance(result, Parsed) else result.options)
     return _one_or_ask(options, f"Is “{phrase}” a date or a time?")
+
+
+def _part_of_day(tokens: list[str]) -> tuple[str | None, list[str]]:
+    """A part of the day ("morning") taken out of the words: "this morning" is today, "in the
+    morning" the same as "morning". Only one part is read; two are left to fail."""
+    found = [index for index, token in enumerate(tokens) if token in _PARTS]
+    if len(found) != 1:
+        return None, tokens
+    index = found[0]
+    part = tokens[index]
+    before = tokens[:index]
+    if before and before[-1] == "in":
+        before = before[:-1]
+    elif before and before[-1] == "this":
+        before = [*before[:-1], "today"]
+    return part, before + tokens[index + 1 :]
+
+
+def _part_alone(part: str, tokens: list[str]) -> Invalid:
+    """A part of the day is not a time: ask for the hour, with an example in the words typed."""
+    words = " ".join([*(tokens or ["tomorrow"]), part, str(_PART_EXAMPLE[part])])
+    return Invalid(f"Which time in the {part}? Add the hour, like “{words}”.")
+
+
+def _in_part(at: _Time, part: str) -> _Time | Invalid:
+    """A time said with a part of the day: "morning 9" is 09:00, "afternoon 2" 14:00,
+    "evening 7" 19:00; a time outside that part is refused rather than moved."""
+    start, end = _PARTS[part]
+    hour = at.hour
+    if at.kind in ("clock", "bare") and part != "morning" and hour < 12:
+        hour += 12
+    if at.kind == "midnight" or not start <= hour < end:
+        shown = "midnight" if at.kind == "midnight" else f"{hour:02}:{at.minute:02}"
+        return Invalid(f"{shown} isn't in the {part}. Try e.g. “{part} {_PART_EXAMPLE[part]}”.")
+    return _Time(hour, at.minute, "exact")
 
 
 def _resolve(day: _Date | None, at: _Time | None, ctx: _Ctx) -> Result:
@@ -157,8 +269,10 @@ _BARE = re.compile(r"\d{1,2}", re.ASCII)  # 9
 _DIGIT_RUN = re.compile(r"(\d{1,2})(\d{2})", re.ASCII)  # 1400, 930: not read
 
 
-def _read_time(token: str) -> _Time | Invalid | None:
-    """One word as a time; None when it doesn't look like a time at all."""
+def _read_time(token: str, *, digit_runs: bool = False) -> _Time | Invalid | None:
+    """One word as a time; None when it doesn't look like a time at all. `digit_runs`: the
+    word stands where a year can't (after a day word or weekday, in a daily routine), so
+    "930" and "1400" are times (09:30, 14:00); elsewhere they may be years and are not read."""
     if token in ("noon", "midday"):
         return _Time(12, 0, "exact")
     if token == "midnight":
@@ -172,6 +286,8 @@ def _read_time(token: str) -> _Time | Invalid | None:
     if _BARE.fullmatch(token):
         return _checked_time(token, "00", None, token)
     if match := _DIGIT_RUN.fullmatch(token):
+        if digit_runs:
+            return _checked_time(match[1], match[2], None, token, minutes_typed=True)
         if int(match[1]) <= 23 and int(match[2]) <= 59:
             return Invalid(
                 f"I can't tell whether “{token}” is a time or a year. Write times with a "
@@ -203,27 +319,85 @@ def _checked_time(
     return _Time(hour, minute, "clock" if minutes_typed else "bare")
 
 
+# --- times of a daily routine (settings) ------------------------------------------------------
+
+# Separators: hyphen, non-breaking hyphen (as the settings examples show it), en and em dash.
+_SPAN = re.compile(
+    r"(?P<start>.+?) ?(?:[-\u2011\u2013\u2014]|\bto\b|\buntil\b|\btill\b) ?(?P<end>.+)"
+)
+
+
+def _routine_time(text: str) -> _Time | None:
+    """One time of a routine, by the same reader as a moment's time; None if it isn't one."""
+    words = _normalise(text).split()
+    if len(words) != 1:
+        return None
+    at = _read_time(words[0], digit_runs=True)
+    return at if isinstance(at, _Time) else None
+
+
+def _routine_span(text: str) -> tuple[_Time, _Time] | None:
+    """ "A-B", "A to B", "A until B" (quiet hours) as two times; None if it isn't a span."""
+    match = _SPAN.fullmatch(_normalise(text))
+    if not match:
+        return None
+    start, end = _routine_time(match["start"]), _routine_time(match["end"])
+    return (start, end) if start is not None and end is not None else None
+
+
 # --- reading a date --------------------------------------------------------------------------
 
 
 def _read_date(tokens: list[str], ctx: _Ctx) -> _Date | Invalid | None:
     """Words as a date phrase; None when they aren't one."""
     phrase = " ".join(tokens)
-    for family in (_read_day_word, _read_weekday, _read_relative_days):
+    for family in (_read_day_word, _read_weekday, _read_relative_days, _read_week):
         found = family(phrase, ctx)
         if found is not None:
-            return found
+            return dataclasses.replace(found, wordy=True)
     named = None
     if len(tokens) > 1 and tokens[0] in _WEEKDAYS:  # "fri 4 dec", "friday december 4th"
         named, tokens = _WEEKDAYS[tokens[0]], tokens[1:]
     rest = " ".join(tokens)
-    for reader in (_read_numeric, _read_iso, _read_month_name):
+    for reader in (_read_numeric, _read_iso, _read_month_name, _read_ordinal):
         read = reader(rest, ctx)
         if isinstance(read, _Date):
-            return _Date(phrase, read.day, month_day=read.month_day, named_weekday=named)
+            return dataclasses.replace(read, phrase=phrase, named_weekday=named)
         if read is not None:
             return read
     return None
+
+
+_WEEK_PHRASE = re.compile(r"next week(?: (?P<after>[a-z]+))?|(?P<before>[a-z]+) next week")
+
+
+def _read_week(phrase: str, ctx: _Ctx) -> _Date | None:
+    """ "next week" (the day is asked), "next week tue" / "tue next week": that day of the
+    Monday–Sunday week after this one."""
+    match = _WEEK_PHRASE.fullmatch(phrase)
+    if not match:
+        return None
+    monday = ctx.today + timedelta(days=7 - ctx.today.weekday())
+    name = match["after"] or match["before"]
+    if name is None:
+        return _Date(phrase, week_of=monday, wording="future")
+    if name not in _WEEKDAYS:
+        return None
+    return _Date(phrase, monday + timedelta(days=_WEEKDAYS[name]), wording="future")
+
+
+_ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)", re.ASCII)
+
+
+def _read_ordinal(phrase: str, ctx: _Ctx) -> _Date | Invalid | None:
+    """A day of the month without the month ("the 15th", "3rd"): the month is decided later."""
+    match = _ORDINAL.fullmatch(phrase)
+    if not match:
+        return None
+    number = int(match[1])
+    if not 1 <= number <= 31:
+        return Invalid(f"There is no {phrase} day in a month. Try e.g. “the 15th”.")
+    return _Date(phrase, day_of_month=number)
 
 
 def _read_day_word(phrase: str, ctx: _Ctx) -> _Date | None:

@@ -88,12 +88,54 @@ _DAY_WORDS: dict[str, tuple[int, Literal["past", "future"] | None]] = {
     "tomorrow": (1, "future"),
     "tmrw": (1, "future"),
     "tmr": (1, "future"),
+    "tommorow": (1, "future"),  # two slips from "tomorrow", but the commonest spelling of it
     "day after tomorrow": (2, "future"),
     "yesterday": (-1, "past"),
     "yday": (-1, "past"),
     "day before yesterday": (-2, "past"),
 }
 _FILLER = {"at", "on", "the", "of", "@"}
+
+# Parts of the day with an hour ("tomorrow morning 9"): the hours each may name, [from, to).
+# An hour 1–11 without am/pm is morning for "morning" and afternoon or evening otherwise.
+_PARTS = {"morning": (0, 12), "afternoon": (12, 18), "evening": (17, 24), "night": (17, 24)}
+_PART_EXAMPLE = {"morning": 9, "afternoon": 2, "evening": 7, "night": 8}
+
+# Number words, read only inside a clock phrase ("half past three", "quarter to ten").
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve".split(), 1
+    )
+}
+
+# Typo tolerance: a word of 4 letters or more that is one slip (ui.typos) from exactly one of
+# these meanings is read as it; from two, the worker is asked. Shorter words are never
+# corrected ("son" is not Sunday, "mar" is March only as typed). Keys: the spellings, values:
+# the word that replaces a slip.
+_SLIP_WORDS: dict[str, str] = {
+    **{name.lower(): name.lower() for name in _DAY_NAMES},
+    **{abbr: _DAY_NAMES[day].lower() for abbr, day in _WEEKDAYS.items() if len(abbr) >= 4},
+    **{name.lower(): name.lower() for name in _MONTH_NAMES if len(name) >= 4},
+    "sept": "september",
+    "today": "today",
+    "tonight": "tonight",
+    "tomorrow": "tomorrow",
+    "yesterday": "yesterday",
+    **{part: part for part in _PARTS},
+}
+# Words the grammar knows as they are: never taken for a slip of another.
+_KNOWN_WORDS = {
+    *_WEEKDAYS,
+    *_MONTHS,
+    *_UNITS,
+    *(word for phrase in _DAY_WORDS for word in phrase.split()),
+    *_FILLER,
+    *_PARTS,
+    *_NUMBER_WORDS,
+    *"next last this week ago from now right just half quarter past after to in".split(),
+    *"noon midday midnight am pm an a".split(),
+}
 
 UNREADABLE = "I couldn't read that as a date. Try “tomorrow 3pm”, “fri 9:30” or “2026-12-03 14:00”."
 TOO_LONG = "That's too long for a date. Try something short like “tomorrow 3pm”."
@@ -153,6 +195,9 @@ class _Date:
     named_weekday: int | None = None  # "fri 4 dec": the weekday typed before a date
     wording: Literal["past", "future"] | None = None  # the words themselves name past/future
     evening: bool = False  # "tonight"
+    day_of_month: int | None = None  # "the 15th": a day of a month not named
+    week_of: date | None = None  # "next week": the Monday of the week; the day is asked
+    wordy: bool = False  # a day word or weekday: a year can't follow, so "fri 930" is a time
 
 
 # --- shared by reading and deciding ------------------------------------------------------

@@ -168,6 +168,7 @@ def visit_withdrawn(code: str, when: str) -> str:
 
 
 DRAFT_RESUMED = "Here is the visit you left unfinished:"
+APPT_RESUMED = "Here is the appointment you left unfinished:"
 
 
 def visit_ask_when(code: str, name: str) -> str:

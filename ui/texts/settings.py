@@ -21,9 +21,15 @@ SETTINGS_NO_QUIET = "none"
 SETTINGS_SAVED = "Saved."
 SETTINGS_TYPE_TIME = "⌨️ Type a time"
 SETTINGS_ASK_ZONE = "Type your time zone, e.g. Europe/Berlin, America/New_York or UTC."
-SETTINGS_ASK_TIME = "Type the time as HH:MM (for quiet hours: 21:00-07:00)."
-SETTINGS_BAD_TIME = "Please type a time like 07:30."
-SETTINGS_BAD_QUIET = "Please type quiet hours like 21:00-07:00."
+SETTINGS_ASK_TIME = "Type the time, e.g. 07:30 or 7:30am."
+# Examples keep to one line: a non-breaking hyphen (U+2011) and spaces, which the reader takes.
+SETTINGS_ASK_QUIET = "Type your quiet hours, e.g. 21:00\u201107:00, 10pm\u20116am or 22\u20117."
+SETTINGS_BAD_TIME = "Please type a time like 07:30 or 7:30am."
+SETTINGS_BAD_QUIET = (
+    "Please type quiet hours from when to when, like 21:00\u201107:00, "
+    "7pm\u00a0to\u00a07:30am or 22\u20117."
+)
+SETTINGS_QUIET_WHICH = "Which quiet hours do you mean?"
 REMINDER_KIND_NAMES = {
     "appt": "before visits",
     "agenda": "morning agenda",
