@@ -197,16 +197,20 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
     draft = _draft(context)
     draft.client = ref
     _keep(context, draft)
+    await update.effective_message.reply_text(
+        texts.note_ask_kind(ref.code, ref.name), reply_markup=_kinds_keyboard()
+    )
+    return KIND
+
+
+def _kinds_keyboard() -> InlineKeyboardMarkup:
     kinds = list(texts.INTERACTION_NAMES.items())
     rows = [
         [_button(label, "kind", kind) for kind, label in kinds[index : index + 2]]
         for index in range(0, len(kinds), 2)
     ]
     rows.append([_button(texts.CANCEL, "cancel")])
-    await update.effective_message.reply_text(
-        texts.note_ask_kind(ref.code, ref.name), reply_markup=InlineKeyboardMarkup(rows)
-    )
-    return KIND
+    return InlineKeyboardMarkup(rows)
 
 
 async def kind_pressed(update: Update, context: CaselineContext) -> int:
@@ -281,18 +285,19 @@ def _card(draft: NoteDraft, zone: ZoneInfo, now: datetime) -> tuple[str, InlineK
         rows.append([_button(texts.SAVE, "save", revision)])
     rows.append(
         [
+            _button(texts.NOTE_KIND_BUTTON, "kinds"),
             _button(texts.WHEN, "when"),
             _button(texts.RISK_BUTTON, "risk"),
-            _button(texts.GOALS, "goals"),
         ]
     )
     rows.append(
         [
+            _button(texts.GOALS, "goals"),
             _button(texts.DAP, "dap"),
             _button(texts.REPLACE_TEXT, "replace"),
-            _button(texts.CANCEL, "cancel"),
         ]
     )
+    rows.append([_button(texts.CANCEL, "cancel")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -330,6 +335,13 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
             save=lambda: save(update, context),
         )
     await answer(update)
+    if action == "kinds":
+        # The kind of contact chosen first can be corrected: the text stays.
+        await update.effective_message.reply_text(
+            texts.note_ask_kind(draft.client.code, draft.client.name),
+            reply_markup=_kinds_keyboard(),
+        )
+        return KIND
     if action == "when":
         keyboard = InlineKeyboardMarkup(
             [
@@ -546,7 +558,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
     media = filters.VOICE | filters.AUDIO | filters.PHOTO | filters.Document.ALL
     other = ~filters.COMMAND
     card = CallbackQueryHandler(
-        card_pressed, pattern=rf"^{PREFIX}:(save|when|risk|goals|dap|replace):"
+        card_pressed, pattern=rf"^{PREFIX}:(save|kinds|when|risk|goals|dap|replace):"
     )
     return conversation(
         PREFIX,

@@ -371,3 +371,17 @@ def test_long_text_in_emoji_is_split_by_telegrams_measure():
     pages = html_pages("<b>Note</b>", body)
     assert all(utf16_length(page) <= 4096 for page in pages)
     assert sum(page.count("🙂") for page in pages) == 5000
+
+
+async def test_the_kind_of_contact_is_corrected_on_the_card_and_the_text_stays(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701)
+    kinds = await wanda.send("/note C-0001")
+    await wanda.press(kinds[-1], "Home visit")
+    card = await wanda.send("Called back about the pharmacy.")
+    kinds = await wanda.press(card[-1], "Kind")
+    card = await wanda.press(kinds[-1], "Phone")
+    assert "Phone · now" in card[-1].text and "Called back about the pharmacy." in card[-1].text
+    await wanda.press(card[-1], "Save")
+    [note] = await _note_rows(harness)
+    assert (note.interaction_type, note.text) == ("phone", "Called back about the pharmacy.")
