@@ -285,7 +285,7 @@ def _card(draft: NoteDraft, zone: ZoneInfo, now: datetime) -> tuple[str, InlineK
         rows.append([_button(texts.SAVE, "save", revision)])
     rows.append(
         [
-            _button(texts.NOTE_KIND_BUTTON, "kinds"),
+            _button(texts.KIND, "kinds"),
             _button(texts.WHEN, "when"),
             _button(texts.RISK_BUTTON, "risk"),
         ]

@@ -18,7 +18,6 @@ NOTE_TYPE_IT = (
 NOTE_WHAT_WORKS = "I can take text, a voice note, a photo or a document for a note."
 TEXT_EXPECTED = "Please answer with text (or /cancel)."
 WHEN = "🕒 When"
-NOTE_KIND_BUTTON = "🏷 Kind"
 RISK_BUTTON = "⚠ Risk"
 GOALS = "🎯 Goals"
 DAP = "DAP"
