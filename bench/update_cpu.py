@@ -7,8 +7,10 @@ it goes. The application `caseline run` builds (unpaced) handles `--updates` upd
 after another — a `/note C-xxxx …` one-liner, every fourth one `/today` — each stored in the
 inbox as a batch of one first, as the poller does; its answers go over real HTTP to the dev
 Bot API server in its own process. Printed: this process's CPU per update (all threads, so
-aiosqlite's counts). `--profile FILE` writes a cProfile of the measured updates
-(`python -m pstats FILE`; cProfile roughly doubles the CPU, read the shares).
+aiosqlite's counts), and the database round trips per update (statements, and the
+transactions' BEGIN and COMMIT), counted by SQLAlchemy's engine events. `--profile FILE`
+writes a cProfile of the measured updates (`python -m pstats FILE`; cProfile roughly
+doubles the CPU, read the shares).
 """
 
 from __future__ import annotations
@@ -43,7 +45,28 @@ def _message(update_id: int, user_id: int, text: str) -> dict[str, Any]:
     }
 
 
-async def measure(root: str, url: str, updates: int, profile: str | None) -> float:
+class RoundTrips:
+    """Statements and transactions the engine runs, counted from its events."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.statements = self.transactions = 0
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._transaction)
+
+    def _statement(self, *_: object) -> None:
+        self.statements += 1
+
+    def _transaction(self, connection: Any) -> None:
+        # An autocommit statement (the inbox's batch) sends no BEGIN or COMMIT.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            self.transactions += 1
+
+
+async def measure(
+    root: str, url: str, updates: int, profile: str | None
+) -> tuple[float, float, float]:
     from telegram import Update
 
     from bot import inbox
@@ -67,6 +90,7 @@ async def measure(root: str, url: str, updates: int, profile: str | None) -> flo
     application = build_application(settings, db, rate_limiter=False, scheduler=False)
     await application.initialize()
     clock = application.bot_data["services"].clock
+    trips = RoundTrips(db.engine.sync_engine)
     users = list(codes)
 
     async def one(n: int) -> None:
@@ -81,6 +105,7 @@ async def measure(root: str, url: str, updates: int, profile: str | None) -> flo
         for n in range(WARMUP):
             await one(n)
         profiler = cProfile.Profile() if profile else None
+        statements, transactions = trips.statements, trips.transactions
         started = time.process_time()
         if profiler is not None:
             profiler.enable()
@@ -89,7 +114,12 @@ async def measure(root: str, url: str, updates: int, profile: str | None) -> flo
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(profile)
-        return (time.process_time() - started) / updates * 1000
+        cpu = (time.process_time() - started) / updates * 1000
+        return (
+            cpu,
+            (trips.statements - statements) / updates,
+            (trips.transactions - transactions) / updates,
+        )
     finally:
         await application.shutdown()
         await db.dispose()
@@ -107,16 +137,24 @@ def main() -> None:
             if args.postgres:
                 with scratch_postgres(args.postgres) as url:
                     migrate(url)
-                    cpu = asyncio.run(measure(root, url, args.updates, args.profile))
+                    cpu, statements, transactions = asyncio.run(
+                        measure(root, url, args.updates, args.profile)
+                    )
             else:
                 url = sqlite_url(work / "bench.db")
                 migrate(url)
-                cpu = asyncio.run(measure(root, url, args.updates, args.profile))
+                cpu, statements, transactions = asyncio.run(
+                    measure(root, url, args.updates, args.profile)
+                )
     finally:
         cleanup(work)
     database = "PostgreSQL" if args.postgres else "SQLite"
     print(f"\n{machine()}; database: {database}; {args.updates} updates, one after another")
     print(f"CPU per update: {cpu:.2f} ms")
+    print(
+        f"round trips per update: {statements:.2f} statements in {transactions:.2f} "
+        "transactions (each also a BEGIN and a COMMIT)"
+    )
 
 
 if __name__ == "__main__":

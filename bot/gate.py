@@ -26,7 +26,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import join
 from conversations.common import end_dialogs
-from storage import audit, updates, workers
+from storage import audit, updates
 from storage.models import Worker
 from storage.workers import Actor
 from ui import texts
@@ -126,9 +126,9 @@ async def gate(update: Update, context: CaselineContext) -> None:
     assert user is not None and chat is not None  # a person's own chat, checked above
 
     async with services.db.transaction() as session:
-        if not await updates.claim(session, update.update_id, now):
+        claimed, worker, covering = await updates.claim_for(session, update.update_id, user.id, now)
+        if not claimed:
             raise ApplicationHandlerStop
-        worker, covering = await workers.actor_by_telegram_id(session, user.id, now)
         if worker is not None and worker.active:
             if worker.unreachable_at is not None:
                 worker.unreachable_at = None

@@ -44,8 +44,11 @@ MAX_BACKOFF = 30.0
 
 
 async def store(db: Database, clock: Clock, batch: Sequence[Update]) -> None:
-    async with db.session() as session:
-        await updates.store(session, [update.to_dict() for update in batch], clock.now())
+    statement = updates.store_statement(
+        db.dialect, [update.to_dict() for update in batch], clock.now()
+    )
+    if statement is not None:
+        await db.run_alone(statement)
 
 
 class InboxQueue(asyncio.Queue[object]):

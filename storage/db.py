@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, event
+from sqlalchemy import CursorResult, Executable, Result, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -198,6 +198,10 @@ def when_ended(
     event.listen(sync, "after_transaction_end", on_end)
 
 
+# The isolation level in which each statement commits by itself (SQLAlchemy's name).
+AUTOCOMMIT = "AUTOCOMMIT"
+
+
 def affected(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE changed. (`AsyncSession.execute` is typed to
     return a `Result`; for those statements it is the `CursorResult` that counts them.)"""
@@ -264,6 +268,13 @@ class Database:
         finally:
             if token is not None:
                 _open.reset(token)
+
+    async def run_alone(self, statement: Executable) -> None:
+        """One statement that is a transaction by itself, run in autocommit: a single
+        INSERT (the inbox's batch) needs no BEGIN and COMMIT round trips around it."""
+        async with self.engine.connect() as connection:
+            await connection.execution_options(isolation_level=AUTOCOMMIT)
+            await connection.execute(statement)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import clients
+from storage.access import visible_clients
 from storage.db import affected
 from storage.models import (
     Appointment,
@@ -75,11 +76,17 @@ async def create_note(
     )
     if dap is not None:
         note.dap_data, note.dap_assessment, note.dap_plan = dap
+    if interaction_type in CLIENT_CONTACT:
+        record_contact(client, occurred_at, now)
+    client.updated_at = now
     session.add(note)
-    await session.flush()
-    for goal_id in set(goal_ids):
+    await session.flush()  # the note's id, and the client's row, in one pass
+    goals, files = set(goal_ids), list(attachments)
+    if not goals and not files:
+        return note
+    for goal_id in goals:
         session.add(NoteGoal(note_id=note.id, goal_id=goal_id))
-    for attachment in attachments:
+    for attachment in files:
         session.add(
             NoteAttachment(
                 note_id=note.id,
@@ -89,9 +96,6 @@ async def create_note(
                 caption=attachment.caption,
             )
         )
-    if interaction_type in CLIENT_CONTACT:
-        record_contact(client, occurred_at, now)
-    client.updated_at = now
     await session.flush()
     return note
 
@@ -138,27 +142,30 @@ async def refresh_last_contact(session: AsyncSession, client: Client, *, now: da
     client.last_contact_at = max(candidates) if candidates else None
 
 
-async def same_recent(
+async def visible_client_and_resend(
     session: AsyncSession,
-    *,
-    author_id: int,
+    actor: Actor,
     client_id: int,
+    *,
     kind: str,
     text: str,
     sent_since: datetime,
     stored_since: datetime,
-) -> Note | None:
-    """The author's note for this client with exactly this kind and text, not withdrawn,
-    that happened since `sent_since` or was stored since `stored_since`: the first copy
-    of a message sent twice. Both, because an outage pulls them apart: a copy stored
-    before it and its resend handled after it were sent minutes apart but stored hours
-    apart; a copy sent during it and its resend sent as the bot came back were stored
-    minutes apart."""
-    statement = (
-        select(Note)
+) -> tuple[Client | None, Note | None]:
+    """The client if `actor` may see it (clients.get_visible), and the author's note for
+    it with exactly this kind and text, not withdrawn, that happened since `sent_since`
+    or was stored since `stored_since`: the first copy of a message sent twice. Both
+    times, because an outage pulls them apart: a copy stored before it and its resend
+    handled after it were sent minutes apart but stored hours apart; a copy sent during
+    it and its resend sent as the bot came back were stored minutes apart.
+
+    One SELECT, since a one-liner asks both for every note; the earlier copy is loaded
+    by a second one only when there is one."""
+    earlier = (
+        select(Note.id)
         .where(
-            Note.author_id == author_id,
-            Note.client_id == client_id,
+            Note.author_id == actor.id,
+            Note.client_id == Client.id,
             Note.interaction_type == kind,
             or_(Note.occurred_at >= sent_since, Note.created_at >= stored_since),
             Note.retracted_at.is_(None),
@@ -166,8 +173,14 @@ async def same_recent(
         )
         .order_by(Note.id)
         .limit(1)
+        .scalar_subquery()
     )
-    return (await session.execute(statement)).scalar_one_or_none()
+    statement = select(Client, earlier).where(Client.id == client_id, visible_clients(actor))
+    row = (await session.execute(statement)).tuples().one_or_none()
+    if row is None:
+        return None, None
+    client, earlier_id = row
+    return client, await session.get(Note, earlier_id) if earlier_id is not None else None
 
 
 async def get_visible(

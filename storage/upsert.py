@@ -12,7 +12,11 @@ from storage.db import affected
 
 
 def insert_statement(session: AsyncSession, model: type[DeclarativeBase]) -> Any:
-    dialect = session.bind.dialect.name
+    return dialect_insert(session.bind.dialect.name, model)
+
+
+def dialect_insert(dialect: str, model: type[DeclarativeBase]) -> Any:
+    """The dialect's own INSERT (it has ON CONFLICT) for `model`."""
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(model)
 

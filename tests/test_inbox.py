@@ -9,15 +9,15 @@ is handled once.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from devserver.faults import Fault
-from storage import migrate
+from storage import migrate, updates
 from storage.clients import create_client
 from storage.db import Database
-from storage.models import Note, Program, Role
+from storage.models import Cover, Note, Program, Role
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN
@@ -154,3 +154,32 @@ async def test_a_fetched_batch_is_stored_before_telegram_is_told(harness):
         rows = (await session.execute(select(InboxUpdate))).scalars().all()
     assert len(rows) == 2
     assert all(row.handled_at is not None and row.payload is None for row in rows)
+
+
+async def test_the_gates_claim_and_worker_come_together_once_per_update(db, clock):
+    """storage.updates.claim_for (one statement on PostgreSQL): an update from the inbox is
+    claimed once with its worker and whom they cover; one that never went through the
+    inbox is claimed by being stored handled; an unknown account is claimed, no worker."""
+    now = clock.now()
+    async with db.session() as session:
+        wanda = await create_worker(session, name="Wanda", role=Role.WORKER, now=now)
+        will = await create_worker(session, name="Will", role=Role.WORKER, now=now)
+        wanda.telegram_user_id, will.telegram_user_id = 701, 702
+        session.add(
+            Cover(
+                covering_worker_id=wanda.id,
+                covered_worker_id=will.id,
+                created_at=now,
+                ends_at=now + timedelta(days=3),
+            )
+        )
+        await updates.store(session, [{"update_id": 5}], now)
+    async with db.session() as session:
+        claimed, worker, covering = await updates.claim_for(session, 5, 701, now)
+        assert (claimed, worker.name if worker else None, covering) == (True, "Wanda", {will.id})
+    async with db.session() as session:
+        assert await updates.claim_for(session, 5, 701, now) == (False, None, frozenset())
+        claimed, worker, _ = await updates.claim_for(session, 6, 702, now)  # never stored
+        assert (claimed, worker.name if worker else None) == (True, "Will")
+        assert (await updates.claim_for(session, 6, 702, now))[0] is False
+        assert await updates.claim_for(session, 7, 999, now) == (True, None, frozenset())

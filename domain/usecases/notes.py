@@ -198,22 +198,25 @@ async def record_one_liner(
     if not rules.happened(occurred, now):
         return Invalid("future")
     async with work.transaction() as session:
-        client = await clients.get_visible(session, actor, client_id) if client_id else None
-        if client is None:
-            await _refused(session, actor, "note.create", "client", client_id, now)
-            return Refused()
         # A one-liner has no draft to recognise a resend by (the worker sending it again
         # after the bot went quiet, a phone retrying): the same text, kind and client by
         # the same author a few minutes before this one is that resend.
-        earlier = await notes.same_recent(
-            session,
-            author_id=actor.id,
-            client_id=client.id,
-            kind=kind,
-            text=text,
-            sent_since=occurred - rules.RESEND_WINDOW,
-            stored_since=now - rules.RESEND_WINDOW,
+        client, earlier = (
+            await notes.visible_client_and_resend(
+                session,
+                actor,
+                client_id,
+                kind=kind,
+                text=text,
+                sent_since=occurred - rules.RESEND_WINDOW,
+                stored_since=now - rules.RESEND_WINDOW,
+            )
+            if client_id
+            else (None, None)
         )
+        if client is None:
+            await _refused(session, actor, "note.create", "client", client_id, now)
+            return Refused()
         if earlier is not None:
             return AlreadySaved(_saved(earlier, client))
         note = await notes.create_note(
