@@ -51,20 +51,29 @@ def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     )
 
 
-async def agenda(session: AsyncSession, worker_id: int, day: date, zone: ZoneInfo) -> Agenda:
-    """Today's work for one worker; overdue first (as the best systems list it)."""
+async def agenda(
+    session: AsyncSession, worker_id: int, day: date, zone: ZoneInfo, *, ended_too: bool = False
+) -> Agenda:
+    """Today's work for one worker; overdue first (as the best systems list it). The
+    appointments still to come, or with `ended_too` (/today) the day's done and missed
+    ones as well — never cancelled or withdrawn ones."""
     begin, end = _day_bounds(day, zone)
+    shown = (
+        Appointment.status.not_in([AppointmentStatus.CANCELLED, AppointmentStatus.WITHDRAWN])
+        if ended_too
+        else Appointment.status == AppointmentStatus.SCHEDULED
+    )
     appointments = (
         await session.execute(
             select(Appointment, Client)
             .join(Client, Client.id == Appointment.client_id)
             .where(
                 Appointment.worker_id == worker_id,
-                Appointment.status == AppointmentStatus.SCHEDULED,
+                shown,
                 Appointment.starts_at >= begin,
                 Appointment.starts_at < end,
             )
-            .order_by(Appointment.starts_at)
+            .order_by(Appointment.starts_at, Appointment.id)
         )
     ).all()
     due_soon = (

@@ -26,7 +26,7 @@ button handler renders the result after the transaction committed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -230,11 +230,8 @@ async def today_agenda(work: Work, actor: Actor, zone: ZoneInfo) -> Agenda:
     Audited like /week ("agenda.view"), naming every client it shows."""
     now = work.clock.now()
     day = now.astimezone(zone).date()
-    begin = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
     async with work.transaction() as session:
-        due = await agenda_store.agenda(session, actor.id, day, zone)
-        shown = replace(due, appointments=await appointments.agenda(session, actor.id, begin, end))
+        shown = await agenda_store.agenda(session, actor.id, day, zone, ended_too=True)
         named = {client.id for _, client in shown.appointments}
         named |= {visit.client.id for visit in shown.visits}
         named |= {client.id for _, client in [*shown.reviews, *shown.referrals]}
