@@ -133,11 +133,7 @@ async def card_button(update: Update, context: CaselineContext) -> None:
         ):
             result = Stale(result)
     if isinstance(result, Refused):
-        await answer(
-            update,
-            texts.APPOINTMENT_NOT_SCHEDULED if appointment_id else texts.STALE_BUTTON,
-            alert=True,
-        )
+        await _refused(update, appointment_id)
         return
     booked = result.current if isinstance(result, Stale) else result
     booked = booked.value if isinstance(booked, Saved) else booked
@@ -171,11 +167,7 @@ async def undo_no_show_pressed(update: Update, context: CaselineContext) -> None
     appointment_id = unpack(update.callback_query.data).int_arg()
     result = await usecases.undo_no_show(context.services, context.require_actor(), appointment_id)
     if isinstance(result, Refused):
-        await answer(
-            update,
-            texts.APPOINTMENT_NOT_SCHEDULED if appointment_id else texts.STALE_BUTTON,
-            alert=True,
-        )
+        await _refused(update, appointment_id)
         return
     if isinstance(result, Invalid):
         await answer(update, texts.NO_SHOW_UNDO_TOO_LATE, alert=True)
@@ -224,3 +216,12 @@ def handlers() -> list:
         CallbackQueryHandler(client_upcoming, pattern=pattern("ag") + "(up|pg):"),
         CallbackQueryHandler(undo_no_show_pressed, pattern=pattern("ac") + "undo:"),
     ]
+
+
+async def _refused(update: Update, appointment_id: int | None) -> None:
+    """Not the worker's to act on, or gone: one alert, never which it was."""
+    await answer(
+        update,
+        texts.APPOINTMENT_NOT_SCHEDULED if appointment_id else texts.STALE_BUTTON,
+        alert=True,
+    )

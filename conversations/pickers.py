@@ -20,7 +20,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from domain.results import Refused
 from domain.usecases.clients import CLIENT_ACCESS, choose_client, find_clients, recent_clients
@@ -157,6 +163,28 @@ async def client_from_args(
         )
         await ask_client(update, context, prefix, question, lead=lead)
     return None
+
+
+async def open_from_args(
+    update: Update,
+    context: CaselineContext,
+    prefix: str,
+    words: str,
+    question: str,
+    open_client: Callable[[Update, CaselineContext, int], Awaitable[int | None]],
+    waiting: int,
+) -> int:
+    """`/plan C-0042` or `/review maria`: a code is opened as typed (a refusal audited as
+    the dialog's own look), a name as `client_from_args` finds it; `waiting` is the state
+    that takes the choice when there is one to make. `open_client` returns None when
+    refused: the dialog ends."""
+    code = parse_code(words)
+    if code is None:
+        ref = await client_from_args(update, context, prefix, words, question)
+        if ref is None:
+            return waiting
+        code = ref.id
+    return await open_client(update, context, code) or ConversationHandler.END
 
 
 async def offer_clients(update: Update, prefix: str, found: list[Client]) -> None:

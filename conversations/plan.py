@@ -43,8 +43,8 @@ from conversations.pickers import (
     ClientRef,
     ask_client,
     card_pattern,
-    client_from_args,
     client_step,
+    open_from_args,
 )
 from conversations.plan_card import (
     CARD,
@@ -67,7 +67,6 @@ from conversations.plan_card import (
 from domain.results import Saved
 from domain.usecases import plans as plan_cases
 from domain.usecases.plans import GoalStatus, PlanCard, PlanStatus, Versions
-from storage.clients import parse_code
 from ui import texts
 from ui.callbacks import Pressed, pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
@@ -100,16 +99,10 @@ async def start(update: Update, context: CaselineContext) -> int:
 
 
 async def _start_with(update: Update, context: CaselineContext, words: str) -> int:
-    """`/plan C-0042` opens that plan (a refusal audited as plan.view); `/plan maria`
-    the one client called so, or offers those who fit (pickers.client_from_args)."""
     context.user_data[DRAFT] = {}
-    code = parse_code(words)
-    if code is not None:
-        return await _open(update, context, code) or ConversationHandler.END
-    ref = await client_from_args(update, context, PREFIX, words, texts.PLAN_ASK_CLIENT)
-    if ref is None:
-        return CLIENT
-    return await _open(update, context, ref.id) or ConversationHandler.END
+    return await open_from_args(
+        update, context, PREFIX, words, texts.PLAN_ASK_CLIENT, _open, CLIENT
+    )
 
 
 async def from_client_card(update: Update, context: CaselineContext) -> int:

@@ -48,13 +48,12 @@ from conversations.pickers import (
     ClientRef,
     ask_client,
     card_pattern,
-    client_from_args,
     client_step,
+    open_from_args,
 )
 from domain.results import Gone, Refused, Saved, Stale
 from domain.usecases import plans as plan_cases
 from domain.usecases.plans import GoalStatus, ReviewSubject
-from storage.clients import parse_code
 from ui import callbacks, texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
@@ -255,16 +254,10 @@ async def start(update: Update, context: CaselineContext) -> int:
 
 
 async def _start_with(update: Update, context: CaselineContext, words: str) -> int:
-    """`/review C-0042` (a refusal audited as the review's), or `/review maria`: the one
-    client called so, or those who fit to choose from (pickers.client_from_args)."""
     context.user_data[DRAFT] = {}
-    code = parse_code(words)
-    if code is not None:
-        return await _begin(update, context, code) or ConversationHandler.END
-    ref = await client_from_args(update, context, PREFIX, words, texts.REVIEW_ASK_CLIENT)
-    if ref is None:
-        return CLIENT
-    return await _begin(update, context, ref.id) or ConversationHandler.END
+    return await open_from_args(
+        update, context, PREFIX, words, texts.REVIEW_ASK_CLIENT, _begin, CLIENT
+    )
 
 
 async def from_button(update: Update, context: CaselineContext) -> int:
