@@ -205,6 +205,42 @@ async def test_plus_one_hour_brings_the_reminder_and_done_opens_the_visit_log(
     assert "60 min · Home visit" in texts_of(chat)[-1]
 
 
+async def test_a_note_left_an_hour_on_the_demo_clock_is_kept_with_its_time(
+    demo: DemoRunner, web: httpx.AsyncClient
+):
+    """Issue 16: the idle timeout runs on the demo's clock, and the kept note keeps the
+    time it was written."""
+    wanda = WANDA.user_id
+    written = demo.now()
+    await send(web, wanda, "/note C-0002")
+    chat = await chat_until(web, wanda, lambda c: "Home visit" in json.dumps(c["messages"][-1]))
+    await press(web, wanda, chat, "Phone")
+    chat = await chat_until(web, wanda, lambda c: "Note draft" in texts_of(c)[-1])
+    await send(web, wanda, "No answer, try again later")
+    await chat_until(
+        web,
+        wanda,
+        lambda c: "try again later" in texts_of(c)[-1] and c["messages"][-1]["from_bot"],
+    )
+    await web.post("/api/clock", json={"jump": "hour"})
+    await send(web, wanda, "/today")
+    chat = await chat_until(
+        web, wanda, lambda c: any("kept what you wrote" in t for t in texts_of(c))
+    )
+    await send(web, wanda, "/note")
+    chat = await chat_until(web, wanda, lambda c: "unsaved note" in texts_of(c)[-1])
+    await press(web, wanda, chat, "Resume")
+    chat = await chat_until(web, wanda, lambda c: "Note draft" in texts_of(c)[-1])
+    assert "Tue 3 Mar 09:10" in texts_of(chat)[-1]  # written then, not at 10:10
+    await press(web, wanda, chat, "Save")
+    await chat_until(web, wanda, lambda c: "saved" in texts_of(c)[-1])
+    async with demo.db.session() as session:
+        note = (
+            await session.execute(select(Note).where(Note.text == "No answer, try again later"))
+        ).scalar_one()
+    assert note.occurred_at == written
+
+
 async def test_18_00_brings_sam_the_digest_with_its_chart(demo: DemoRunner, web: httpx.AsyncClient):
     moved = (await web.post("/api/clock", json={"jump": "evening"})).json()
     assert moved["clock"]["label"] == "Tue 3 Mar · 18:00" and moved["due"]["digests"] == 1
