@@ -154,3 +154,21 @@ def test_the_set_aside_lines_name_the_draft():
     assert texts.still_open("new client", "") == (
         "↩ Your new client is still open: carry on where you were, or /cancel."
     )
+
+
+async def test_the_card_of_a_draft_set_aside_saves_nothing_and_the_draft_waits(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701, "Maria Gonzalez")
+    card = await _open_note(wanda, "C-0001", "Pantry empty.")
+    await wanda.send("/appt")
+    await wanda.press(card[-1], "Save")  # the old card, under the appointment's question
+    assert wanda.toasts()[-1] == texts.STALE_BUTTON
+    assert await _notes(harness) == []
+    picked = await wanda.send("maria")  # the appointment dialog is still the open one
+    assert "Maria Gonzalez" in picked[-1].text
+    await wanda.send("/cancel")
+    offer = await wanda.send("/note")
+    card = await wanda.press(offer[0], "Resume")
+    await wanda.press(card[-1], "Save")
+    [note] = await _notes(harness)
+    assert note.text == "Pantry empty."
