@@ -272,6 +272,7 @@ COMMAND_OF_DRAFT = {
     "amend": "note",
     "visit": "visit",
     "discharge": "client",
+    "language": "client",
 }
 # What a dialog's draft is called in "set aside" and "still open" (by its draft key).
 DRAFT_NOUNS = {
@@ -285,6 +286,7 @@ DRAFT_NOUNS = {
     "newclient": "new client",
     "amend": "correction",
     "discharge": "discharge reason",
+    "language": "client's language",
     "settings": "settings",
     "resources": "resource edit",
 }
