@@ -80,7 +80,7 @@ async def test_a_full_intake_with_a_skip_answered_at_the_end(harness, clock):
     assert "6/18 · Language" in live(wanda).text
     await tap(wanda, "Arabic")
     assert texts.ASK_INTERPRETER in live(wanda).text and "Saved: 🗣 Arabic" in live(wanda).text
-    await tap(wanda, "Yes, interpreter")
+    await tap(wanda, "Yes")
     await tap(wanda, "Elderly at home")
     await tap(wanda, "Alone")
     await tap(wanda, "Some need")  # medical

@@ -219,21 +219,15 @@ def card_keyboard(
             # conversations/intake.py resumes the intake interview from here.
             rows.append([button(t.CARD_INTAKE, "intake")])
         rows += upcoming_rows(facts, now, zone)
-    rows.append(
-        [
-            button(t.CARD_HISTORY, "history"),
-            button(t.CARD_EXPORT, "export"),
-            button(t.CARD_LANGUAGE, "lang"),
-        ]
-    )
-    last = []
+    rows.append([button(t.CARD_HISTORY, "history"), button(t.CARD_EXPORT, "export")])
+    # On the last row, where it has room (a worker's card has Discharge only there).
+    last = [button(t.CARD_LANGUAGE, "lang")]
     if roles.may_transfer(actor.role) and not closed:
         last.append(button(t.CARD_TRANSFER, "transfer"))
     if roles.may_discharge(actor.role):
         last.append(
             button(t.CARD_REOPEN, "reopen") if closed else button(t.CARD_DISCHARGE, "discharge")
         )
-    if last:
-        rows.append(last)
+    rows.append(last)
     rows.append([InlineKeyboardButton(texts.BACK_TO_CASELOAD, callback_data=pack("cl", "p", 0))])
     return InlineKeyboardMarkup(rows)

@@ -81,7 +81,7 @@ SCOPES = {
 EXPIRIES = {"6m": "6 months", "1y": "1 year"}
 # Quick buttons of the language question (the org's own language first); any other is typed.
 LANGUAGES = ("English", "Spanish", "Arabic", "Turkish", "Ukrainian", "Russian")
-INTERPRETER_CHOICES = {"yes": "🗣 Yes, interpreter", "no": "No"}
+INTERPRETER_CHOICES = {"yes": "🗣 Yes", "no": "No"}
 # The first goal proposed for a need marked "some" or "urgent" (a draft plan's goals).
 GOAL_FOR_NEED = {
     "medical": "Get medical care in place and keep appointments",

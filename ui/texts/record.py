@@ -506,7 +506,7 @@ def reopened_toast(code: str) -> str:
 
 # The client's language, edited from the card (conversations/language.py)
 LANGUAGE_OTHER = "✏️ Type it…"
-INTERPRETER_YES = "🗣 Interpreter needed"
+INTERPRETER_YES = "🗣 Interpreter"
 INTERPRETER_NO = "No interpreter"
 LANGUAGE_EMPTY_TEXT = "Please type the language as text, e.g. Farsi (or /cancel)."
 LANGUAGE_SAVED_TOAST = "Language saved."
