@@ -6,11 +6,12 @@ domain/usecases/clients.py, and every look at a record, allowed or refused, is a
 event:
 
     cf:<flow>:<client>        the card's buttons (ui/client_card.py). note/visit/appt/plan/
-                              refer start other dialogs; history/export/transfer/discharge/
-                              reopen/card are routed here
+                              refer start other dialogs; history/export/lang/transfer/
+                              discharge/reopen/card are routed here
     hi:p:<client>:<page>      a page of the history (edited in place)
     ex:pdf|csv:<client>       an export (bot/export.py)
     tr:to:<client>:<worker>   transfer to that worker (supervisors, own team)
+    lg:…                      the client's language (conversations/language.py)
     dc:…                      discharge (conversations/discharge.py)
 
 Register `handlers()` (it includes the discharge's and bot/export.py's) anywhere in
@@ -28,7 +29,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import export
-from conversations import discharge
+from conversations import discharge, language
 from domain.results import Refused, Saved
 from domain.usecases.clients import (
     ROLE_REFUSED,
@@ -49,7 +50,7 @@ from ui.replies import answer, show
 from ui.splitting import CHUNK, pack_blocks, telegram_length
 from ui.views import View
 
-CARD_ACTIONS = ("history", "export", "transfer", "discharge", "reopen", "card")
+CARD_ACTIONS = ("history", "export", "lang", "transfer", "discharge", "reopen", "card")
 
 
 async def card_button(update: Update, context: CaselineContext) -> None:
@@ -65,6 +66,8 @@ async def card_button(update: Update, context: CaselineContext) -> None:
         await show_history(update, context, client_id, 0)
     elif pressed.action == "export":
         await export.export_menu(update, context, client_id)
+    elif pressed.action == "lang":
+        await language.language_menu(update, context, client_id)
     elif pressed.action == "transfer":
         await transfer_menu(update, context, client_id)
     elif pressed.action == "discharge":
@@ -247,6 +250,7 @@ def handlers(timeout_minutes: int = 30) -> list[BaseHandler[Any, Any, Any]]:
     actions = "|".join(CARD_ACTIONS)
     return [
         *discharge.handlers(timeout_minutes),
+        *language.handlers(timeout_minutes),
         CommandHandler("history", history_command),
         CallbackQueryHandler(card_button, pattern=rf"^cf:({actions}):"),
         CallbackQueryHandler(history_pressed, pattern=r"^hi:p:"),

@@ -141,6 +141,9 @@ async def show_summary(
         value = getattr(client, field)
         if value:
             lines.append(f"{title(field)}: {escape(short(value))}")
+    spoken = texts.language_line(client.language, client.interpreter)
+    if spoken:
+        lines.append(f"{title('language')}: {spoken}")
     lines.append(f"{title('program')}: {texts.PROGRAM_NAMES.get(client.program, '')}")
     if client.living_situation:
         living = texts.LIVING_NAMES.get(client.living_situation, client.living_situation)

@@ -7,6 +7,8 @@ an answer is read (typed text, a pressed value, ⏭ Skip), and where it is store
     phone              phone                      a phone number         Client.phone
     address            address                    text                   Client.address
     emergency_contact  emergency contact          text                   Client.emergency_contact
+    language           language, interpreter?     a button | text, then  Client.language,
+                                                  a button (yes/no)      Client.interpreter
     program            program                    a button               Client.program
     living_situation   living situation           a button | text        Client.living_situation
     need.<domain> ×8   level, then a note         a button, then text    Client.needs[domain]
@@ -426,6 +428,39 @@ def _read_text_field(r: Reading, value: str) -> Outcome:
     return _field(r.step, value)
 
 
+def _ask_language(a: Asking) -> Question:
+    language = a.client.language if a.client else None
+    interpreter = a.client.interpreter if a.client else None
+    saved = texts.language_line(language, interpreter) if language or interpreter else None
+    if a.phase == "interpreter":
+        rows = [[button(label, "v", key) for key, label in texts.INTERPRETER_CHOICES.items()]]
+        return _saved(texts.ASK_INTERPRETER, saved, rows)
+    rows = _pairs([button(name, "v", name) for name in texts.LANGUAGES])
+    return _saved(texts.ASK_LANGUAGE, saved, rows)
+
+
+def _language(value: str, *, lead: str = "", toast: str | None = None) -> Outcome:
+    then = Go("interpreter", lead=lead, toast=toast)
+    return Save(FieldAnswer("language", value), then)
+
+
+def _read_language(r: Reading, value: str) -> Outcome:
+    return _language(value, lead=texts.SAVED)
+
+
+def _choose_language(r: Reading, value: str) -> Outcome | None:
+    if not r.phase and value in texts.LANGUAGES:
+        return _language(value, toast=texts.SAVED_TOAST)
+    if r.phase == "interpreter" and value in texts.INTERPRETER_CHOICES:
+        return Save(FieldAnswer("interpreter", value == "yes"), Go(toast=texts.SAVED_TOAST))
+    return None
+
+
+def _skip_language(r: Reading) -> Outcome:
+    # ⏭ on the interpreter question keeps the language just saved and goes on.
+    return Go(toast="") if r.phase == "interpreter" else Skip()
+
+
 def _ask_program(a: Asking) -> Question:
     rows = _pairs([button(label, "v", key) for key, label in texts.PROGRAM_NAMES.items()])
     saved = None
@@ -648,6 +683,15 @@ TABLE: tuple[Step, ...] = (
         _ask_text_field(texts.ASK_EMERGENCY),
         {"": store.EMERGENCY_MAX},
         stored_in="Client.emergency_contact",
+    ),
+    Step(
+        "language",
+        _ask_language,
+        {"": store.LANGUAGE_MAX},
+        _read_language,
+        _choose_language,
+        _skip_language,
+        stored_in="Client.language, Client.interpreter",
     ),
     Step("program", _ask_program, {}, chooses=_choose_program, stored_in="Client.program"),
     Step(

@@ -13,6 +13,8 @@ The file has a header row; columns (any order, case and spaces ignored):
 | date_of_birth | no | YYYY-MM-DD |
 | status | no | intake, active (default) or on_hold — only open cases are imported |
 | last_contact | no | YYYY-MM-DD, not in the future (taken as noon, organisation time) |
+| language | no | the preferred language, e.g. Arabic (≤ 40 characters) |
+| interpreter | no | yes or no (also true/false, 1/0); empty: not asked |
 
 Every row is checked before anything is written. One bad row and nothing is imported
 (one transaction); every bad row is reported with its line number in the file. A row
@@ -36,7 +38,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
-from storage.clients import FREQUENCY_RANGE, NAME_MAX, create_client
+from storage.clients import (
+    FREQUENCY_RANGE,
+    LANGUAGE_MAX,
+    NAME_MAX,
+    clean_language,
+    create_client,
+)
 from storage.models import OPEN_STATUSES, Client, ClientStatus, Program, Role, Worker
 
 COLUMNS = (
@@ -49,11 +57,15 @@ COLUMNS = (
     "date_of_birth",
     "status",
     "last_contact",
+    "language",
+    "interpreter",
 )
 REQUIRED = ("name", "program", "worker")
 # Every status but discharged: a closed case is not imported.
 IMPORTABLE_STATUSES = (*OPEN_STATUSES, ClientStatus.ON_HOLD)
 PHONE_MAX = 50
+YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False}
+YES_NO |= {"false": False, "0": False}
 ADDRESS_MAX = 2000
 PROGRESS_EVERY = 100
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -117,6 +129,8 @@ class _Row:
     date_of_birth: date | None
     status: ClientStatus
     last_contact: date | None
+    language: str | None = None
+    interpreter: bool | None = None
 
 
 def decode(data: bytes) -> str:
@@ -282,6 +296,14 @@ async def check(
         last_contact = _day(values.get("last_contact", ""), "last_contact", errors)
         if last_contact is not None and last_contact > today:
             errors.append(("last_contact", f"{last_contact.isoformat()} is in the future"))
+        language_text = values.get("language") or ""
+        language = clean_language(language_text)
+        if language_text.strip() and len(language_text.strip()) > LANGUAGE_MAX:
+            errors.append(("language", f"longer than {LANGUAGE_MAX} characters"))
+        interpreter_text = (values.get("interpreter") or "").strip().lower()
+        interpreter = YES_NO.get(interpreter_text) if interpreter_text else None
+        if interpreter_text and interpreter is None:
+            errors.append(("interpreter", "not yes or no"))
         if born is not None and len(name) >= 2:
             key = (name.lower(), born)
             if key in known:
@@ -308,6 +330,8 @@ async def check(
                     date_of_birth=born,
                     status=status,
                     last_contact=last_contact,
+                    language=language,
+                    interpreter=interpreter,
                 )
             )
         if progress and count % PROGRESS_EVERY == 0:
@@ -362,6 +386,8 @@ async def import_clients(
         client.phone = row.phone
         client.address = row.address
         client.date_of_birth = row.date_of_birth
+        client.language = row.language
+        client.interpreter = row.interpreter
         if row.last_contact is not None:
             # Noon of that day, but never after now (the import runs at 09:00 on the day
             # a contact is dated): a last contact is one that happened.

@@ -15,8 +15,19 @@ from storage.models import Client, ClientStatus, Program
 from storage.workers import Actor
 
 NAME_MAX = 200
+LANGUAGE_MAX = 40
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 FREQUENCY_RANGE = range(1, 366)
 CODE_PATTERN = re.compile(r"^\s*c-?\s*0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def clean_language(text: str | None) -> str | None:
+    """A client's language as stored: one line, no control characters, single spaces, at
+    most LANGUAGE_MAX characters; None when nothing is left."""
+    if text is None:
+        return None
+    cleaned = " ".join(CONTROL_CHARACTERS.sub(" ", text).split())[:LANGUAGE_MAX].strip()
+    return cleaned or None
 
 
 def parse_code(text: str) -> int | None:

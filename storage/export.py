@@ -38,6 +38,8 @@ class Identity:
     address: str | None
     emergency_contact: str | None
     living_situation: str | None
+    language: str | None
+    interpreter: bool | None
     risk_level: int
     discharged_at: datetime | None
     discharge_reason: str | None
@@ -129,6 +131,8 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
         address=client.address,
         emergency_contact=client.emergency_contact,
         living_situation=client.living_situation,
+        language=client.language,
+        interpreter=client.interpreter,
         risk_level=client.risk_level,
         discharged_at=client.discharged_at,
         discharge_reason=client.discharge_reason,

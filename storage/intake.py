@@ -54,6 +54,7 @@ EMERGENCY_MAX = 300
 LIVING_MAX = 300
 NOTE_MAX = 300
 CONTACT_NAME_MAX = 200
+LANGUAGE_MAX = clients.LANGUAGE_MAX
 DEFAULT_FREQUENCY_DAYS = 30
 
 # Client fields an intake answer may set (the only ones `set_field` writes).
@@ -65,6 +66,8 @@ FIELDS = (
     "emergency_contact",
     "program",
     "living_situation",
+    "language",
+    "interpreter",
 )
 
 
@@ -90,6 +93,8 @@ async def set_field(
         raise ValueError(f"not an intake field: {field}")
     if field == "program" and value not in set(Program):
         raise ValueError("unknown program")
+    if field == "language":
+        value = clients.clean_language(value)
     setattr(client, field, value)
     client.updated_at = now
     await session.flush()
@@ -189,6 +194,8 @@ def answered(client: Client, *, contact_count: int, has_consent: bool) -> set[st
             done.add(field)
     if client.program != Program.OTHER:
         done.add("program")
+    if client.language or client.interpreter is not None:
+        done.add("language")
     for domain in NEED_DOMAINS:
         if (client.needs or {}).get(domain, {}).get("level") in NEED_LEVELS:
             done.add(f"need.{domain}")

@@ -250,6 +250,10 @@ class Client(Base):
     address: Mapped[str | None] = mapped_column(Text)
     emergency_contact: Mapped[str | None] = mapped_column(Text)
     living_situation: Mapped[str | None] = mapped_column(Text)
+    # The preferred language (free text, e.g. "Arabic") and whether an interpreter is
+    # needed; None for both is "not asked yet".
+    language: Mapped[str | None] = mapped_column(String(40))
+    interpreter: Mapped[bool | None] = mapped_column(Boolean)
     # Intake answers by need domain (medical, housing, ...): free structure.
     needs: Mapped[dict[str, Any]] = mapped_column(default=dict)
     risk_level: Mapped[int] = mapped_column(SmallInteger, default=0)

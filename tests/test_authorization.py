@@ -93,7 +93,7 @@ class World:
             *[
                 ("press", f"cf:{flow}:{c}")
                 for flow in (
-                    "card note visit appt plan review refer intake history export "
+                    "card note visit appt plan review refer intake history export lang "
                     "transfer discharge reopen"
                 ).split()
             ],
@@ -102,6 +102,9 @@ class World:
             ("press", f"ex:csv:{c}"),
             ("press", f"dc:r:{c}:moved"),
             ("press", f"dc:other:{c}"),
+            ("press", f"lg:l:{c}:Arabic"),
+            ("press", f"lg:i:{c}:y"),
+            ("press", f"lg:other:{c}"),
             ("press", f"tr:to:{c}:{self.will_id}"),
             *[
                 ("press", f"ac:{action}:{a}")

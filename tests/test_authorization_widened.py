@@ -359,6 +359,7 @@ COVERED = {
     "hi": "World.attempts",
     "ex": "World.attempts",
     "dc": "World.attempts",
+    "lg": "World.attempts",
     "tr": "World.attempts",
     "ac": "World.attempts",
     "ag": "World.attempts (a client's upcoming list; /week's pages name no record)",

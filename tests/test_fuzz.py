@@ -719,6 +719,10 @@ async def test_forged_ids_in_other_digits_or_too_large_are_refused_not_crashed(f
             "rc:o:{}",
             "tr:to:1:{}",
             "dc:r:{}:moved",
+            "cf:lang:{}",
+            "lg:l:{}:Arabic",
+            "lg:i:{}:y",
+            "lg:other:{}",
         )
     ]
     crashed = await _crashes(fuzz, [("press", data) for data in forged])

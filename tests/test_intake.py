@@ -64,7 +64,7 @@ async def test_a_full_intake_with_a_skip_answered_at_the_end(harness, clock):
     assert texts.ASK_NAME in first[-1].text
     assert labels(first[-1]) == [texts.CANCEL]  # the name is required; nothing to go back to
     reply = await wanda.send("Maria Gonzalez")
-    assert "saved as C-0001" in reply[-1].text and "2/17 · Date of birth" in reply[-1].text
+    assert "saved as C-0001" in reply[-1].text and "2/18 · Date of birth" in reply[-1].text
     client = await _client(harness)
     assert (client.name, client.status, client.worker_id) == (
         "Maria Gonzalez",
@@ -77,6 +77,10 @@ async def test_a_full_intake_with_a_skip_answered_at_the_end(harness, clock):
     assert wanda.toasts()[-1] == texts.SKIPPED_TOAST
     await wanda.send("Hauptstraße 5, 10115 Berlin")
     await wanda.send("Ana Gonzalez, daughter, +49 170 1234567")
+    assert "6/18 · Language" in live(wanda).text
+    await tap(wanda, "Arabic")
+    assert texts.ASK_INTERPRETER in live(wanda).text and "Saved: 🗣 Arabic" in live(wanda).text
+    await tap(wanda, "Yes")
     await tap(wanda, "Elderly at home")
     await tap(wanda, "Alone")
     await tap(wanda, "Some need")  # medical
@@ -115,6 +119,7 @@ async def test_a_full_intake_with_a_skip_answered_at_the_end(harness, clock):
         "24 Dec 1950 (75 years)",
         "+49 30 1234567",
         "Elderly at home",
+        "Language: 🗣 Arabic · interpreter needed",
         "Living situation: Alone",
         "🔴 Housing",
         "🔴 Safety and risk — Fell twice this month",
@@ -196,11 +201,12 @@ async def test_back_corrects_an_answer(harness):
     await wanda.send("24/12/1950")
     await wanda.send("030 1234")
     back = await tap(wanda, "Back")  # from the address to the phone
-    assert "3/17 · Phone" in back[-1].text and "Saved: 030 1234" in back[-1].text
+    assert "3/18 · Phone" in back[-1].text and "Saved: 030 1234" in back[-1].text
     await wanda.send("030 9999")
     assert (await _client(harness)).phone == "030 9999"
     await tap(wanda, "Skip")  # the address stays open
     await tap(wanda, "Skip")  # the emergency contact too
+    await tap(wanda, "Skip")  # the language
     await tap(wanda, "Hospice")
     again = await tap(wanda, "Back")
     assert "Saved: Hospice" in again[-1].text
@@ -216,11 +222,11 @@ async def test_back_corrects_an_answer(harness):
     assert (await _client(harness)).needs["medical"]["level"] == "some"
     living = await tap(wanda, "Back")
     living = await wanda.press(living[-1], "Back")
-    assert "7/17 · Living situation" in living[-1].text
+    assert "8/18 · Living situation" in living[-1].text
     assert "Saved: With family" in living[-1].text
     # Going back and skipping keeps what was saved.
     kept = await tap(wanda, "Skip")
-    assert wanda.toasts()[-1] == texts.KEPT_TOAST and "8/17 · Medical" in kept[-1].text
+    assert wanda.toasts()[-1] == texts.KEPT_TOAST and "9/18 · Medical" in kept[-1].text
     client = await _client(harness)
     assert (client.living_situation, client.needs["medical"]["level"]) == ("family", "some")
     events = await _rows(harness, AuditEvent)
@@ -236,10 +242,11 @@ async def test_a_restart_in_the_middle_resumes_at_the_same_step(harness):
     await wanda.send("+49 30 1234567")
     await harness.restart()
     reply = await wanda.send("Hauptstraße 5")
-    assert "5/17 · Emergency contact" in reply[-1].text
+    assert "5/18 · Emergency contact" in reply[-1].text
     await harness.restart()
-    reply = await tap(wanda, "Skip")
-    assert "6/17 · Program" in reply[-1].text
+    await tap(wanda, "Skip")  # the emergency contact
+    reply = await tap(wanda, "Skip")  # the language
+    assert "7/18 · Program" in reply[-1].text
     await tap(wanda, "Chronic illness")
     client = await _client(harness)
     assert (client.phone, client.address, client.program) == (
@@ -264,10 +271,10 @@ async def test_an_idle_intake_is_offered_back_by_intake_even_after_a_restart(har
     assert "Resume the intake for C-0001 · Maria Gonzalez?" in offer[0].text
     assert labels(offer[0]) == ["▶ C-0001 · Maria Gonzalez", texts.START_NEW, texts.CANCEL]
     question = await wanda.press(offer[0], "C-0001")
-    assert "4/17 · Address" in question[-1].text
+    assert "4/18 · Address" in question[-1].text
     # What was typed as the draft was kept is offered back on the question it answered.
     used = await tap(wanda, "Use “Hauptstraße 5”")
-    assert "5/17 · Emergency contact" in used[-1].text
+    assert "5/18 · Emergency contact" in used[-1].text
     client = await _client(harness)
     assert (client.address, client.status) == ("Hauptstraße 5", "intake")
     audit_actions = [e.action for e in await _rows(harness, AuditEvent)]
@@ -283,7 +290,7 @@ async def test_consent_refused_and_given_are_recorded_with_scope_and_time(harnes
     assert texts.ASK_SCOPE_REFUSED in scope[-1].text
     await wanda.send("Share anything with the housing office")
     offer = live(wanda)
-    assert texts.skipped_offer(15) in offer.text
+    assert texts.skipped_offer(16) in offer.text
     [refused] = await _rows(harness, Consent)
     worker_id = await harness.worker_id(701)
     assert (refused.given, refused.scope, refused.recorded_at, refused.recorded_by_id) == (
@@ -365,7 +372,7 @@ async def test_stickers_html_and_over_long_input_get_clear_answers(harness):
     assert (await wanda.send("24/12/2030"))[-1].text == texts.BIRTH_IN_FUTURE
     assert (await wanda.send("01/01/1890"))[-1].text == texts.TOO_OLD
     assert "four digits" in (await wanda.send("24/12/50"))[-1].text
-    assert "2/17 · Date of birth" in live(wanda).text  # still asking
+    assert "2/18 · Date of birth" in live(wanda).text  # still asking
     await wanda.send("1950-12-24")
     assert (await _client(harness)).date_of_birth == date(1950, 12, 24)
     too_long = await wanda.send("1" * 40)
@@ -376,6 +383,7 @@ async def test_stickers_html_and_over_long_input_get_clear_answers(harness):
     assert (await _client(harness)).address is None
     await wanda.send("<Hauptstraße> 5 & 7")
     await tap(wanda, "Skip")
+    await tap(wanda, "Skip")  # the language
     # Buttons expected: text and stickers are told so.
     assert (await wanda.send("elderly"))[-1].text == texts.USE_BUTTONS
     assert (await wanda.send_sticker())[-1].text == texts.USE_BUTTONS
@@ -389,7 +397,7 @@ async def test_stickers_html_and_over_long_input_get_clear_answers(harness):
     assert (await _client(harness)).program == "other"
     # /intake mid-way shows the current question again, at the bottom.
     again = await wanda.send("/intake")
-    assert "6/17 · Program" in again[-1].text and buttons(again[-1])
+    assert "7/18 · Program" in again[-1].text and buttons(again[-1])
     # /cancel keeps what was saved, and /intake resumes it where it stopped.
     cancelled = await wanda.send("/cancel")
     assert cancelled[-1].text == texts.cancelled_kept("C-0001")
@@ -397,7 +405,7 @@ async def test_stickers_html_and_over_long_input_get_clear_answers(harness):
     assert (client.status, client.address) == ("intake", "<Hauptstraße> 5 & 7")
     offer = await wanda.send("/intake")
     resumed = await wanda.press(offer[-1], "C-0001")
-    assert "6/17 · Program" in resumed[-1].text
+    assert "7/18 · Program" in resumed[-1].text
 
 
 async def test_another_worker_cannot_resume_someone_elses_intake(harness):
@@ -426,7 +434,7 @@ async def test_another_worker_cannot_resume_someone_elses_intake(harness):
     # Wanda herself resumes from the client card; a finished intake is not reopened.
     card = await wanda.send("/client C-0001")
     question = await wanda.press_data(card[0].message_id, "cf:intake:1")
-    assert "2/17 · Date of birth" in question[-1].text
+    assert "2/18 · Date of birth" in question[-1].text
     await wanda.send("/cancel")
     async with harness.db.session() as session:
         (await session.get(Client, 1)).status = "active"
@@ -451,7 +459,7 @@ async def test_several_intakes_in_progress_are_offered_and_rebuilt_from_the_reco
     assert labels(offer[-1])[:2] == ["▶ C-0002 · Bob Brown", "▶ C-0001 · Maria Gonzalez"]
     # Maria's place was not kept (Bob's draft took the slot): it is rebuilt from her record.
     resumed = await wanda.press(offer[-1], "Maria")
-    assert "4/17 · Address" in resumed[-1].text
+    assert "4/18 · Address" in resumed[-1].text
     # A client added by /newclient is not an intake and is never offered.
     wanda_id = await harness.worker_id(701)
     async with harness.db.session() as session:
@@ -490,11 +498,11 @@ async def test_finishing_with_questions_still_open_and_no_needs_marked(harness):
     for _ in range(len(intake.STEPS) - 1):
         await tap(wanda, "Skip")
     offer = live(wanda)
-    assert texts.skipped_offer(16) in offer.text
+    assert texts.skipped_offer(17) in offer.text
     summary = await wanda.press(offer, "Go to the summary")
     assert "Not answered yet: Date of birth, Phone" in summary[-1].text
     assert texts.CONSENT_NONE in summary[-1].text
-    assert "Answer them now (16)" in labels(summary[-1])[1]
+    assert "Answer them now (17)" in labels(summary[-1])[1]
     done = await wanda.press(summary[-1], "Finish intake")
     assert "Intake for C-0001 finished" in done[-1].text and not buttons(done[-1])
     assert (await _client(harness)).status == "active"

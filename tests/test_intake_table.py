@@ -51,6 +51,8 @@ def test_one_row_per_question_in_the_order_asked_and_each_says_where_it_is_store
         phone="030 1234",
         address="Hauptstr. 1",
         emergency_contact="Ana, 030 5678",
+        language="Arabic",
+        interpreter=True,
         program=Program.ELDERLY,
         living_situation="alone",
         needs={domain: {"level": "none", "note": ""} for domain in store.NEED_DOMAINS},

@@ -260,6 +260,7 @@ async def test_the_full_card_shows_the_whole_picture_with_a_button_for_each_flow
         "ac:show:2",  # the next appointment, to open (issue 16)
         "cf:history:1",
         "cf:export:1",
+        "cf:lang:1",
         "cf:discharge:1",
         "cl:p:0",
     ]
@@ -347,6 +348,8 @@ async def test_export_sends_a_pdf_case_file_and_a_csv_to_the_requester(harness):
         address="Kastanienallee 5, Berlin",
         date_of_birth=date(1941, 5, 17),
         emergency_contact="Ana (daughter) +49 170 555",
+        language="Arabic",
+        interpreter=True,
     )
     await _seed_record(harness, 701, client_id)
     card = await _open_card(wanda, client_id)
@@ -366,6 +369,9 @@ async def test_export_sends_a_pdf_case_file_and_a_csv_to_the_requester(harness):
         f"C-0001 · {NAME}",
         "17 May 1941",
         "Kastanienallee 5, Berlin",
+        "Arabic",
+        "Interpreter",
+        "needed",
         "Given",
         "Share with GP and food bank",
         "Plan v2",
@@ -624,6 +630,7 @@ async def test_discharge_cancels_future_appointments_mutes_the_client_and_reopen
         "cf:note:1",
         "cf:history:1",
         "cf:export:1",
+        "cf:lang:1",
         "cf:reopen:1",
         "cl:p:0",
     ]
@@ -747,7 +754,7 @@ async def test_clients_import_reports_bad_rows_and_imports_nothing_then_a_clean_
     assert [p.render() for p in header_problem.problems] == [
         "line 1: the header's column(s) 3 are not known (is the first line the header?); "
         "the columns are name, program, worker, contact_frequency_days, phone, address, "
-        "date_of_birth, status, last_contact",
+        "date_of_birth, status, last_contact, language, interpreter",
         "line 1: missing column(s) worker",
     ]
 

@@ -3,8 +3,8 @@ everything else about them. Facts come from domain/usecases/clients.py (`look_at
 nothing here reads the database.
 
     cf:<flow>:<client>   the card's buttons. note/visit/appt/plan/review/refer/intake start
-                         dialogs (conversations/); history/export/transfer/discharge/reopen/
-                         card are bot/record.py's
+                         dialogs (conversations/); history/export/lang/transfer/discharge/
+                         reopen/card are bot/record.py's
 """
 
 from __future__ import annotations
@@ -93,6 +93,9 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
     today = now.astimezone(zone).date()
     lines = [t.card_title(client.code, client.name)]
     lines.append(t.card_program_status(client.program, client.status))
+    spoken = t.language_line(client.language, client.interpreter)
+    if spoken:
+        lines.append(spoken)
     if client.status == ClientStatus.DISCHARGED:
         when = t.record_day(client.discharged_at, zone) if client.discharged_at else ""
         lines.append(t.card_discharged(when, client.discharge_reason))
@@ -217,14 +220,14 @@ def card_keyboard(
             rows.append([button(t.CARD_INTAKE, "intake")])
         rows += upcoming_rows(facts, now, zone)
     rows.append([button(t.CARD_HISTORY, "history"), button(t.CARD_EXPORT, "export")])
-    last = []
+    # On the last row, where it has room (a worker's card has Discharge only there).
+    last = [button(t.CARD_LANGUAGE, "lang")]
     if roles.may_transfer(actor.role) and not closed:
         last.append(button(t.CARD_TRANSFER, "transfer"))
     if roles.may_discharge(actor.role):
         last.append(
             button(t.CARD_REOPEN, "reopen") if closed else button(t.CARD_DISCHARGE, "discharge")
         )
-    if last:
-        rows.append(last)
+    rows.append(last)
     rows.append([InlineKeyboardButton(texts.BACK_TO_CASELOAD, callback_data=pack("cl", "p", 0))])
     return InlineKeyboardMarkup(rows)

@@ -173,14 +173,25 @@ def client_card(
 def appointment_line(
     appointment: Appointment, client: Client, zone: ZoneInfo, *, private: bool = False
 ) -> str:
-    """`14:30 · C-0042 Maria Gonzalez · Home visit, 60 min ✅` (initials when `private`)."""
+    """`14:30 · C-0042 Maria Gonzalez · Home visit, 60 min ✅` (initials when `private`),
+    with ` · 🗣 interpreter: Arabic` when the client needs one."""
     start = appointment.starts_at.astimezone(zone)
     kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
     status = texts.APPOINTMENT_STATUS_MARK.get(appointment.status, "")
+    tag = interpreter_tag(client, private)
     return (
         f"{start:%H:%M} · {client_label(client, private)} · {kind}, "
-        f"{appointment.duration_minutes} min{status}"
+        f"{appointment.duration_minutes} min{status}{f' · {tag}' if tag else ''}"
     )
+
+
+def interpreter_tag(client: Client, private: bool = False) -> str | None:
+    """`🗣 interpreter: Arabic` when the client needs an interpreter (a visit to prepare),
+    else None. `private` (a push under CASELINE_PRIVATE_PREVIEWS) leaves the language out:
+    it is not a name, but beside initials it narrows who the client is; the cue stays."""
+    if not client.interpreter:
+        return None
+    return texts.interpreter_tag(None if private else client.language)
 
 
 def appointment_button(
@@ -210,6 +221,9 @@ def appointment_card(
         f"{short_datetime(appointment.starts_at, zone, now)} · "
         f"{appointment.duration_minutes} min · {kind}",
     ]
+    tag = interpreter_tag(client)
+    if tag:
+        lines.append(tag)
     if appointment.place:
         lines.append(f"{texts.PLACE}: {escape(appointment.place)}")
     if appointment.series_id is not None:

@@ -33,7 +33,7 @@ from storage.db import Database
 from storage.models import Appointment, Client, InteractionType, OutboxMessage, Worker
 from ui import agenda_views, texts
 from ui.callbacks import pack
-from ui.views import client_label
+from ui.views import client_label, interpreter_tag
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +209,13 @@ def appointment_view(
     # The number a phone appointment is made on; not where a lock screen could show it.
     phone = client.phone if appointment.kind == InteractionType.PHONE and not private else None
     text = texts.appointment_reminder(
-        minutes, at, label, kind, None if private else appointment.place, phone
+        minutes,
+        at,
+        label,
+        kind,
+        None if private else appointment.place,
+        phone,
+        interpreter_tag(client, private),
     )
     done = InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", appointment.id))
     rows = [[done, open_client]]

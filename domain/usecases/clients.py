@@ -519,3 +519,74 @@ async def reopen_client(
         client.updated_at = now
         await audit.record_client(session, REOPEN, now=now, actor_id=actor.id, client_id=client.id)
     return Saved(client)
+
+
+# ---------------------------------------------------------------------------------------
+# The client's language and interpreter need (issue 17)
+
+LANGUAGE = "client.language"
+LANGUAGE_EMPTY = "language_empty"
+
+
+async def language_choice(
+    work: Work, actor: Actor, client_id: int | None
+) -> Saved[Client] | Refused:
+    """The client whose language the card's 🗣 button edits (the question names them): an
+    allowed look is audited like any other ("client.view", via=language.menu), a refused
+    one as the change it was for (client.language)."""
+    async with work.transaction() as session:
+        client = await caseload.look(
+            session,
+            actor,
+            client_id,
+            "client.view",
+            now=work.clock.now(),
+            detail={"via": "language.menu"},
+            refused_as=LANGUAGE,
+        )
+        return NOT_VISIBLE if client is None else Saved(client)
+
+
+async def set_client_language(
+    work: Work,
+    actor: Actor,
+    client_id: int | None,
+    *,
+    language: str | None = None,
+    interpreter: bool | None = None,
+) -> Saved[Client] | Refused | Invalid:
+    """Set the client's language (cleaned: one line, no control characters, at most
+    clients.LANGUAGE_MAX) and/or whether an interpreter is needed; what is None stays.
+    Anyone who may see the client may; audited client.language naming the fields changed,
+    never the value (a refusal too). Invalid(LANGUAGE_EMPTY) for a language that is empty
+    once cleaned."""
+    cleaned = clients.clean_language(language) if language is not None else None
+    if language is not None and cleaned is None:
+        return Invalid(LANGUAGE_EMPTY)
+    changed = [
+        name
+        for name, value in (("language", cleaned), ("interpreter", interpreter))
+        if value is not None
+    ]
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await clients.get_visible(session, actor, client_id) if client_id else None
+        if client is None:
+            await caseload.refuse(
+                session, actor, client_id, LANGUAGE, now=now, detail={"fields": changed}
+            )
+            return NOT_VISIBLE
+        if cleaned is not None:
+            client.language = cleaned
+        if interpreter is not None:
+            client.interpreter = interpreter
+        client.updated_at = now
+        await audit.record_client(
+            session,
+            LANGUAGE,
+            now=now,
+            actor_id=actor.id,
+            client_id=client.id,
+            detail={"fields": changed},
+        )
+    return Saved(client)

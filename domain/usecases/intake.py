@@ -27,14 +27,15 @@ from storage.workers import Actor
 @dataclass(frozen=True, slots=True)
 class FieldAnswer:
     """A field of the client row (`storage.intake.FIELDS`): name, date of birth, phone,
-    address, emergency contact, program, living situation."""
+    address, emergency contact, language, interpreter, program, living situation."""
 
     field: str
-    value: str | date
+    value: str | date | bool
 
     @property
     def step(self) -> str:
-        return self.field
+        # The interpreter need is the second half of the language question.
+        return "language" if self.field == "interpreter" else self.field
 
 
 @dataclass(frozen=True, slots=True)

@@ -272,6 +272,7 @@ COMMAND_OF_DRAFT = {
     "amend": "note",
     "visit": "visit",
     "discharge": "client",
+    "language": "client",
 }
 # What a dialog's draft is called in "set aside" and "still open" (by its draft key).
 DRAFT_NOUNS = {
@@ -285,6 +286,7 @@ DRAFT_NOUNS = {
     "newclient": "new client",
     "amend": "correction",
     "discharge": "discharge reason",
+    "language": "client's language",
     "settings": "settings",
     "resources": "resource edit",
 }
@@ -318,3 +320,23 @@ def draft_kept(command: str) -> str:
 
 def conversation_expired(command: str) -> str:
     return f"That timed out. Send {command} to start again."
+
+
+# ── the client's language (issue 17) ──────────────────────────────────────
+
+INTERPRETER_NEEDED = "interpreter needed"
+
+
+def language_line(language: str | None, interpreter: bool | None) -> str | None:
+    """The card's line: "🗣 Arabic · interpreter needed", "🗣 Spanish"; None when
+    nothing is known (no language and no interpreter needed)."""
+    parts = [escape(language)] if language else []
+    if interpreter:
+        parts.append(INTERPRETER_NEEDED)
+    return "🗣 " + " · ".join(parts) if parts else None
+
+
+def interpreter_tag(language: str | None) -> str:
+    """On agenda lines, appointment cards and reminders when an interpreter is needed:
+    "🗣 interpreter: Arabic"."""
+    return f"🗣 interpreter: {escape(language)}" if language else "🗣 interpreter"

@@ -29,6 +29,7 @@ STEP_TITLES = {
     "phone": "Phone",
     "address": "Address",
     "emergency_contact": "Emergency contact",
+    "language": "Language",
     "program": "Program",
     "living_situation": "Living situation",
     "contacts": "People around the client",
@@ -78,6 +79,9 @@ SCOPES = {
     "family": "Share with family and caregivers",
 }
 EXPIRIES = {"6m": "6 months", "1y": "1 year"}
+# Quick buttons of the language question (the org's own language first); any other is typed.
+LANGUAGES = ("English", "Spanish", "Arabic", "Turkish", "Ukrainian", "Russian")
+INTERPRETER_CHOICES = {"yes": "🗣 Yes", "no": "No"}
 # The first goal proposed for a need marked "some" or "urgent" (a draft plan's goals).
 GOAL_FOR_NEED = {
     "medical": "Get medical care in place and keep appointments",
@@ -99,6 +103,8 @@ ASK_EMERGENCY = (
     "Emergency contact: who, and how to reach them? "
     "(e.g. “Ana Gonzalez, daughter, +49 170 1234567”)"
 )
+ASK_LANGUAGE = "Which language does the client prefer? Tap one, or type it."
+ASK_INTERPRETER = "Is an interpreter needed for visits?"
 ASK_PROGRAM = "Which program?"
 ASK_LIVING = "Living situation? Tap one, or type a short description."
 ASK_LIVING_OTHER = "Describe the living situation in a few words."

@@ -65,6 +65,7 @@ CARD_TRANSFER = "🔁 Transfer"
 CARD_DISCHARGE = "🚪 Discharge"
 CARD_REOPEN = "↩ Reopen"
 CARD_BACK = "👤 Client"
+CARD_LANGUAGE = "🗣 Language"
 CARD_CLIENT_GONE = "That client isn't available to you."
 
 
@@ -349,6 +350,9 @@ def pdf_page(number: int, total: str) -> str:
     return f"Page {number} of {total}"
 
 
+PDF_INTERPRETER = {True: "needed", False: "not needed"}
+
+
 def pdf_identity_rows(identity, zone: ZoneInfo) -> list[tuple[str, str]]:
     """(label, value) pairs, plain; empty values left out."""
     rows = [
@@ -362,6 +366,8 @@ def pdf_identity_rows(identity, zone: ZoneInfo) -> list[tuple[str, str]]:
         ("Address", identity.address or ""),
         ("Emergency contact", identity.emergency_contact or ""),
         ("Living situation", identity.living_situation or ""),
+        ("Language", identity.language or ""),
+        ("Interpreter", PDF_INTERPRETER.get(identity.interpreter, "")),
         ("Contact", every_days(identity.contact_frequency_days)),
         (
             "Last contact",
@@ -496,3 +502,26 @@ def discharged_toast(code: str, appointments: int) -> str:
 
 def reopened_toast(code: str) -> str:
     return f"{code} reopened."
+
+
+# The client's language, edited from the card (conversations/language.py)
+LANGUAGE_OTHER = "✏️ Type it…"
+INTERPRETER_YES = "🗣 Interpreter"
+INTERPRETER_NO = "No interpreter"
+LANGUAGE_EMPTY_TEXT = "Please type the language as text, e.g. Farsi (or /cancel)."
+LANGUAGE_SAVED_TOAST = "Language saved."
+
+
+def language_ask(code: str, name: str, current: str | None, interpreter: bool | None) -> str:
+    """`current` is the card's language line (escaped), None when nothing is known."""
+    lines = [f"<b>Language · {code} · {escape(name)}</b>"]
+    if current:
+        lines.append(current)
+    elif interpreter is False:
+        lines.append("🗣 no interpreter needed")
+    lines.append("Which language does the client prefer, and is an interpreter needed?")
+    return "\n".join(lines)
+
+
+def language_ask_typed(code: str, max_length: int) -> str:
+    return f"Type the language of {code} (up to {max_length} characters). (/cancel to stop)"

@@ -19,18 +19,26 @@ AGENDA_LIST_MAX = 15
 
 
 def appointment_reminder(
-    minutes: int, at: str, client: str, kind: str, place: str | None, phone: str | None = None
+    minutes: int,
+    at: str,
+    client: str,
+    kind: str,
+    place: str | None,
+    phone: str | None = None,
+    interpreter: str | None = None,
 ) -> str:
     """`minutes` until the start; negative once it has started (a snoozed or held
     reminder is written when it is sent, from the time left then). `phone`: the number
-    to call, for a phone appointment."""
+    to call, for a phone appointment. `interpreter`: the 🗣 line (interpreter_tag),
+    already escaped."""
     if minutes < 0:
         when = f"started {_duration(-minutes)} ago"
     else:
         when = "now" if minutes == 0 else f"in {minutes} min"
     where = f"\n📍 {escape(place)}" if place else ""
     call = f"\n📞 {escape(phone)}" if phone else ""
-    return f"⏰ <b>{at}</b> ({when}) · {client} · {kind}{where}{call}"
+    spoken = f"\n{interpreter}" if interpreter else ""
+    return f"⏰ <b>{at}</b> ({when}) · {client} · {kind}{where}{call}{spoken}"
 
 
 def _duration(minutes: int) -> str:

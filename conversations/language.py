@@ -1,0 +1,184 @@
+"""The client's language and interpreter need, edited from the client card.
+
+    cf:lang:<client>            the question (bot/record.py routes the card button here,
+                                `language_menu`): quick languages, interpreter yes/no
+    lg:l:<client>:<language>    a listed language (ui.texts.LANGUAGES); the question again
+    lg:i:<client>:<y|n>         interpreter needed or not; the card again
+    lg:other:<client>           a typed language — a one-question dialog:
+
+    [✏️ Type it…] ─► LANGUAGE ─(text)─► END: saved, the question again
+    /cancel or [✖ Cancel] ─► END, nothing changed
+
+Every step calls one use case of domain/usecases/clients.py and renders its result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from conversations.common import conversation, text_expected
+from domain.results import Invalid, Refused
+from domain.usecases.clients import language_choice, set_client_language
+from storage.clients import LANGUAGE_MAX
+from storage.models import Client
+from ui import texts
+from ui.callbacks import pack, read_ids, unpack
+from ui.client_card import back_to_card, say_not_found, show_client
+from ui.context import CaselineContext
+from ui.replies import answer, show
+from ui.views import View
+
+PREFIX = "lg"
+DRAFT = "language"
+LANGUAGE = 0
+
+
+@dataclass
+class LanguageDraft:
+    """The client whose language is being typed: `{"id": client id}` plus what the
+    dialog kit keeps beside it; an idle one is simply ended (one line to type)."""
+
+    client_id: int | None = None
+    rest: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.rest)
+        if self.client_id is not None:
+            data["id"] = self.client_id
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> LanguageDraft:
+        rest = dict(data or {})
+        client_id = rest.pop("id", None)
+        valid = isinstance(client_id, int) and not isinstance(client_id, bool)
+        return cls(client_id=client_id if valid else None, rest=rest)
+
+
+def language_view(client: Client) -> View:
+    def button(label: str, action: str, arg: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, f"{client.id}{arg}"))
+
+    names = [
+        button(("✓ " if name == client.language else "") + name, "l", f":{name}")
+        for name in texts.LANGUAGES
+    ]
+    rows = [names[index : index + 3] for index in range(0, len(names), 3)]
+    rows.append([button(texts.LANGUAGE_OTHER, "other", "")])
+    rows.append(
+        [
+            button(("✓ " if client.interpreter else "") + texts.INTERPRETER_YES, "i", ":y"),
+            button(("✓ " if client.interpreter is False else "") + texts.INTERPRETER_NO, "i", ":n"),
+        ]
+    )
+    rows.append([back_to_card(client.id)])
+    current = texts.language_line(client.language, client.interpreter)
+    text = texts.language_ask(client.code, client.name, current, client.interpreter)
+    return View(text, InlineKeyboardMarkup(rows))
+
+
+async def language_menu(update: Update, context: CaselineContext, client_id: int) -> None:
+    """cf:lang:<client> — which language, and is an interpreter needed?"""
+    choice = await language_choice(context.services, context.require_actor(), client_id)
+    if isinstance(choice, Refused):
+        await say_not_found(update, client_id)
+        return
+    await answer(update)
+    await show(update, language_view(choice.value))
+
+
+async def language_pressed(update: Update, context: CaselineContext) -> None:
+    """lg:l:<client>:<language> and lg:i:<client>:<y|n>."""
+    pressed = unpack(update.callback_query.data)
+    client_raw, _, value = pressed.arg.partition(":")
+    ids = read_ids(client_raw, 1)
+    listed = pressed.action == "l" and value in texts.LANGUAGES
+    yes_no = pressed.action == "i" and value in ("y", "n")
+    if ids is None or not (listed or yes_no):
+        await answer(update, texts.STALE_BUTTON)
+        return
+    result = await set_client_language(
+        context.services,
+        context.require_actor(),
+        ids[0],
+        language=value if listed else None,
+        interpreter=(value == "y") if yes_no else None,
+    )
+    if isinstance(result, Refused) or isinstance(result, Invalid):
+        await say_not_found(update, ids[0])
+    elif listed:
+        await answer(update, texts.LANGUAGE_SAVED_TOAST)
+        await show(update, language_view(result.value))
+    else:
+        await show_client(update, context, ids[0], toast=texts.LANGUAGE_SAVED_TOAST)
+
+
+async def other_pressed(update: Update, context: CaselineContext) -> int:
+    """lg:other:<client> — ask for the language in words."""
+    client_id = unpack(update.callback_query.data).int_arg()
+    choice = await language_choice(context.services, context.require_actor(), client_id)
+    if isinstance(choice, Refused):
+        await say_not_found(update, client_id)
+        return ConversationHandler.END
+    client = choice.value
+    await answer(update)
+    context.user_data[DRAFT] = LanguageDraft(client.id).to_json()
+    cancel = InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))
+    await update.callback_query.edit_message_text(
+        texts.language_ask_typed(client.code, LANGUAGE_MAX),
+        reply_markup=InlineKeyboardMarkup([[cancel]]),
+    )
+    return LANGUAGE
+
+
+async def language_typed(update: Update, context: CaselineContext) -> int:
+    draft = LanguageDraft.from_json(context.user_data.get(DRAFT))
+    typed = update.effective_message.text or ""
+    if len(typed.strip()) > LANGUAGE_MAX:
+        await update.effective_message.reply_text(texts.too_long(LANGUAGE_MAX, len(typed.strip())))
+        return LANGUAGE
+    result = await set_client_language(
+        context.services, context.require_actor(), draft.client_id, language=typed
+    )
+    if isinstance(result, Invalid):
+        await update.effective_message.reply_text(texts.LANGUAGE_EMPTY_TEXT)
+        return LANGUAGE
+    context.user_data.pop(DRAFT, None)
+    if isinstance(result, Refused):
+        await say_not_found(update, draft.client_id)
+        return ConversationHandler.END
+    await show(update, language_view(result.value))
+    return ConversationHandler.END
+
+
+def dialog(timeout_minutes: int) -> ConversationHandler:
+    return conversation(
+        PREFIX,
+        entry_points=[CallbackQueryHandler(other_pressed, pattern=rf"^{PREFIX}:other:")],
+        states={
+            LANGUAGE: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, language_typed),
+                MessageHandler(~filters.COMMAND, text_expected),
+            ]
+        },
+        draft_key=DRAFT,
+        timeout_minutes=timeout_minutes,
+    )
+
+
+def handlers(timeout_minutes: int) -> list[BaseHandler[Any, Any, Any]]:
+    """The dialog and the buttons, for group 0 (before the catch-all)."""
+    return [
+        dialog(timeout_minutes),
+        CallbackQueryHandler(language_pressed, pattern=rf"^{PREFIX}:[li]:"),
+    ]
