@@ -324,3 +324,27 @@ def conversation(
         fallbacks=fallbacks,
         allow_reentry=True,  # an entry point always starts afresh (the open draft set aside)
     )
+
+
+def one_question(
+    name: str,
+    started: Any,
+    typed: Any,
+    state: int,
+    draft_key: str,
+    timeout_minutes: int,
+) -> ConversationHandler:
+    """A dialog of one typed answer, opened by a card's `name:other:` button (discharge for
+    a reason of the worker's own words, a language not among the buttons)."""
+    return conversation(
+        name,
+        entry_points=[CallbackQueryHandler(started, pattern=rf"^{name}:other:")],
+        states={
+            state: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+                MessageHandler(~filters.COMMAND, text_expected),
+            ]
+        },
+        draft_key=draft_key,
+        timeout_minutes=timeout_minutes,
+    )

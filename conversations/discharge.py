@@ -21,11 +21,9 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
-from conversations.common import conversation, text_expected
+from conversations.common import one_question
 from domain.results import Invalid, Refused, Saved, Stale
 from domain.usecases.clients import (
     REASON_EMPTY,
@@ -184,18 +182,7 @@ async def reason_typed(update: Update, context: CaselineContext) -> int:
 
 
 def dialog(timeout_minutes: int) -> ConversationHandler:
-    return conversation(
-        PREFIX,
-        entry_points=[CallbackQueryHandler(other_pressed, pattern=rf"^{PREFIX}:other:")],
-        states={
-            REASON: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, reason_typed),
-                MessageHandler(~filters.COMMAND, text_expected),
-            ]
-        },
-        draft_key=DRAFT,
-        timeout_minutes=timeout_minutes,
-    )
+    return one_question(PREFIX, other_pressed, reason_typed, REASON, DRAFT, timeout_minutes)
 
 
 def handlers(timeout_minutes: int) -> list[BaseHandler[Any, Any, Any]]:

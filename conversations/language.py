@@ -22,11 +22,9 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
-from conversations.common import conversation, text_expected
+from conversations.common import one_question
 from domain.results import Invalid, Refused
 from domain.usecases.clients import language_choice, set_client_language
 from storage.clients import LANGUAGE_MAX
@@ -162,18 +160,7 @@ async def language_typed(update: Update, context: CaselineContext) -> int:
 
 
 def dialog(timeout_minutes: int) -> ConversationHandler:
-    return conversation(
-        PREFIX,
-        entry_points=[CallbackQueryHandler(other_pressed, pattern=rf"^{PREFIX}:other:")],
-        states={
-            LANGUAGE: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, language_typed),
-                MessageHandler(~filters.COMMAND, text_expected),
-            ]
-        },
-        draft_key=DRAFT,
-        timeout_minutes=timeout_minutes,
-    )
+    return one_question(PREFIX, other_pressed, language_typed, LANGUAGE, DRAFT, timeout_minutes)
 
 
 def handlers(timeout_minutes: int) -> list[BaseHandler[Any, Any, Any]]:

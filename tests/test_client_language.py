@@ -10,11 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from storage import appointments as appointment_store
-from storage import clients as client_store
-from storage.models import AuditEvent, Client, InteractionType
-from storage.workers import Actor
+from storage.models import AuditEvent, Client
 from tests.harness import buttons, running
+from tests.test_quiet_hours_vs_start_of_day import _appointment
 from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,24 +35,6 @@ async def _audits(harness, action: str) -> list[AuditEvent]:
     async with harness.db.session() as session:
         statement = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
         return list((await session.execute(statement)).scalars())
-
-
-async def _appointment(harness, user_id: int, client_id: int, starts_at: datetime) -> int:
-    worker_id = await harness.worker_id(user_id)
-    actor = Actor(id=worker_id, name="", role="worker", team_id=None, timezone=None, chat_id=None)
-    async with harness.db.session() as session:
-        client = await client_store.get_visible(session, actor, client_id)
-        appointment = await appointment_store.schedule(
-            session,
-            client=client,
-            worker_id=worker_id,
-            starts_at=starts_at,
-            duration_minutes=60,
-            kind=InteractionType.HOME_VISIT,
-            zone=BERLIN,
-            now=harness.clock.now(),
-        )
-        return appointment.id
 
 
 async def _open_card(person, client_id: int = 1):
