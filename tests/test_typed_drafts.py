@@ -52,7 +52,8 @@ def test_an_old_referral_draft_loads_typed_and_is_written_back_as_it_was():
 def test_an_old_intake_draft_loads_typed_and_is_written_back_as_it_was():
     old = {
         "kind": "intake",
-        "route": list(STEPS),
+        # As the version before the language question stored it: its own route.
+        "route": [step for step in STEPS if step != "language"],
         "pos": 15,
         "phase": "phone",
         "sub": {"relation": "family", "name": "Ana", "contact_id": 2},
