@@ -4,6 +4,7 @@
                                 `language_menu`): quick languages, interpreter yes/no
     lg:l:<client>:<language>    a listed language (ui.texts.LANGUAGES); the question again
     lg:i:<client>:<y|n>         interpreter needed or not; the card again
+    lg:f:<client>               not known after all: both forgotten; the card again
     lg:other:<client>           a typed language — a one-question dialog:
 
     [✏️ Type it…] ─► LANGUAGE ─(text)─► END: saved, the question again
@@ -79,7 +80,10 @@ def language_view(client: Client) -> View:
             button(("✓ " if client.interpreter is False else "") + texts.INTERPRETER_NO, "i", ":n"),
         ]
     )
-    rows.append([back_to_card(client.id)])
+    last = [back_to_card(client.id)]
+    if client.language is not None or client.interpreter is not None:
+        last.insert(0, button(texts.LANGUAGE_FORGET, "f", ""))
+    rows.append(last)
     current = texts.language_line(client.language, client.interpreter)
     text = texts.language_ask(client.code, client.name, current, client.interpreter)
     return View(text, InlineKeyboardMarkup(rows))
@@ -96,13 +100,14 @@ async def language_menu(update: Update, context: CaselineContext, client_id: int
 
 
 async def language_pressed(update: Update, context: CaselineContext) -> None:
-    """lg:l:<client>:<language> and lg:i:<client>:<y|n>."""
+    """lg:l:<client>:<language>, lg:i:<client>:<y|n> and lg:f:<client>."""
     pressed = unpack(update.callback_query.data)
     client_raw, _, value = pressed.arg.partition(":")
     ids = read_ids(client_raw, 1)
     listed = pressed.action == "l" and value in texts.LANGUAGES
     yes_no = pressed.action == "i" and value in ("y", "n")
-    if ids is None or not (listed or yes_no):
+    forget = pressed.action == "f" and not value
+    if ids is None or not (listed or yes_no or forget):
         await answer(update, texts.STALE_BUTTON)
         return
     result = await set_client_language(
@@ -111,6 +116,7 @@ async def language_pressed(update: Update, context: CaselineContext) -> None:
         ids[0],
         language=value if listed else None,
         interpreter=(value == "y") if yes_no else None,
+        forget=forget,
     )
     if isinstance(result, Refused) or isinstance(result, Invalid):
         await say_not_found(update, ids[0])
@@ -167,5 +173,5 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Any, Any, Any]]:
     """The dialog and the buttons, for group 0 (before the catch-all)."""
     return [
         dialog(timeout_minutes),
-        CallbackQueryHandler(language_pressed, pattern=rf"^{PREFIX}:[li]:"),
+        CallbackQueryHandler(language_pressed, pattern=rf"^{PREFIX}:[lif]:"),
     ]

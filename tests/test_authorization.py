@@ -104,6 +104,7 @@ class World:
             ("press", f"dc:other:{c}"),
             ("press", f"lg:l:{c}:Arabic"),
             ("press", f"lg:i:{c}:y"),
+            ("press", f"lg:f:{c}"),
             ("press", f"lg:other:{c}"),
             ("press", f"tr:to:{c}:{self.will_id}"),
             *[

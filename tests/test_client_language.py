@@ -96,12 +96,21 @@ async def test_the_card_edits_the_language_and_shows_it(harness):
     assert "🗣 Tigrinya · interpreter needed" in menu.text
     [card] = await wanda.press(menu, texts.INTERPRETER_NO)
     assert "🗣 Tigrinya\n" in card.text and "interpreter" not in card.text
+    # Set by mistake: 🗑 Not known forgets both, and the card says nothing of a language.
+    [menu] = await wanda.press(card, texts.CARD_LANGUAGE)
+    [card] = await wanda.press(menu, texts.LANGUAGE_FORGET)
+    assert "🗣" not in card.text
+    client = await _client(harness)
+    assert (client.language, client.interpreter) == (None, None)
+    [menu] = await wanda.press(card, texts.CARD_LANGUAGE)
+    assert texts.LANGUAGE_FORGET not in str(buttons(menu))  # nothing left to forget
     changes = await _audits(harness, "client.language")
     assert [(e.allowed, e.detail["fields"]) for e in changes] == [
         (True, ["language"]),
         (True, ["interpreter"]),
         (True, ["language"]),
         (True, ["interpreter"]),
+        (True, ["language", "interpreter"]),
     ]
 
 
@@ -110,13 +119,13 @@ async def test_a_forged_language_press_on_someone_elses_client_is_refused_and_au
     sam = await harness.seed_worker(702, "Sam Southern", team="South")
     await harness.seed_client(701)
     [menu] = await sam.send("/help")
-    for data in ("cf:lang:1", "lg:l:1:Arabic", "lg:i:1:y", "lg:other:1"):
+    for data in ("cf:lang:1", "lg:l:1:Arabic", "lg:i:1:y", "lg:f:1", "lg:other:1"):
         await sam.press_data(menu.message_id, data)
         assert "C-0001" in sam.toasts()[-1] and "Maria" not in sam.toasts()[-1]
     client = await _client(harness)
     assert (client.language, client.interpreter) == (None, None)
     refused = [e for e in await _audits(harness, "client.language") if not e.allowed]
-    assert len(refused) == 4 and {e.client_id for e in refused} == {1}
+    assert len(refused) == 5 and {e.client_id for e in refused} == {1}
 
 
 async def test_an_interpreter_need_is_on_the_agenda_the_appointment_card_and_the_reminder(

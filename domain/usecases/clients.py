@@ -554,9 +554,11 @@ async def set_client_language(
     *,
     language: str | None = None,
     interpreter: bool | None = None,
+    forget: bool = False,
 ) -> Saved[Client] | Refused | Invalid:
     """Set the client's language (cleaned: one line, no control characters, at most
     clients.LANGUAGE_MAX) and/or whether an interpreter is needed; what is None stays.
+    `forget`: both back to not known (a language set by mistake).
     Anyone who may see the client may; audited client.language naming the fields changed,
     never the value (a refusal too). Invalid(LANGUAGE_EMPTY) for a language that is empty
     once cleaned."""
@@ -566,7 +568,7 @@ async def set_client_language(
     changed = [
         name
         for name, value in (("language", cleaned), ("interpreter", interpreter))
-        if value is not None
+        if value is not None or forget
     ]
     now = work.clock.now()
     async with work.transaction() as session:
@@ -576,6 +578,8 @@ async def set_client_language(
                 session, actor, client_id, LANGUAGE, now=now, detail={"fields": changed}
             )
             return NOT_VISIBLE
+        if forget:
+            client.language = client.interpreter = None
         if cleaned is not None:
             client.language = cleaned
         if interpreter is not None:

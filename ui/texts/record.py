@@ -508,6 +508,7 @@ def reopened_toast(code: str) -> str:
 LANGUAGE_OTHER = "✏️ Type it…"
 INTERPRETER_YES = "🗣 Interpreter"
 INTERPRETER_NO = "No interpreter"
+LANGUAGE_FORGET = "🗑 Not known"
 LANGUAGE_EMPTY_TEXT = "Please type the language as text, e.g. Farsi (or /cancel)."
 LANGUAGE_SAVED_TOAST = "Language saved."
 
