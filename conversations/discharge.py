@@ -13,7 +13,6 @@ Every step calls one use case of domain/usecases/clients.py and renders its resu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -24,6 +23,7 @@ from telegram.ext import (
 )
 
 from conversations.common import one_question
+from conversations.drafts import ClientIdDraft
 from domain.results import Invalid, Refused, Saved, Stale
 from domain.usecases.clients import (
     REASON_EMPTY,
@@ -45,34 +45,6 @@ INVALID_REASON_TEXTS = {
     REASON_EMPTY: texts.DISCHARGE_REASON_EMPTY,
     REASON_TOO_LONG: texts.DISCHARGE_REASON_TOO_LONG,
 }
-
-
-@dataclass
-class DischargeDraft:
-    """The client whose case closes for a typed reason. Stored in user_data["discharge"]
-    as `{"id": client id}` (the key it always had) plus what the dialog kit keeps beside
-    it; a dialog idle too long is simply ended (no draft to offer back — the reason is
-    one line)."""
-
-    client_id: int | None = None
-    rest: dict[str, Any] = field(default_factory=dict)  # "touched", "token", as they are
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = dict(self.rest)
-        if self.client_id is not None:
-            data["id"] = self.client_id
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> DischargeDraft:
-        rest = dict(data or {})
-        client_id = rest.pop("id", None)
-        return cls(
-            client_id=client_id
-            if isinstance(client_id, int) and not isinstance(client_id, bool)
-            else None,
-            rest=rest,
-        )
 
 
 async def discharge_menu(update: Update, context: CaselineContext, client_id: int) -> None:
@@ -159,7 +131,7 @@ async def other_pressed(update: Update, context: CaselineContext) -> int:
         return ConversationHandler.END
     client = choice.client
     await answer(update)
-    context.user_data[DRAFT] = DischargeDraft(client.id).to_json()
+    context.user_data[DRAFT] = ClientIdDraft(client.id).to_json()
     await update.callback_query.edit_message_text(
         texts.discharge_ask_reason(client.code),
         reply_markup=InlineKeyboardMarkup(
@@ -170,7 +142,7 @@ async def other_pressed(update: Update, context: CaselineContext) -> int:
 
 
 async def reason_typed(update: Update, context: CaselineContext) -> int:
-    draft = DischargeDraft.from_json(context.user_data.get(DRAFT))
+    draft = ClientIdDraft.from_json(context.user_data.get(DRAFT))
     invalid = await _discharge(
         update, context, draft.client_id, "other", update.effective_message.text or ""
     )

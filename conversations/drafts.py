@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,6 +72,30 @@ def replace_kept(context: CaselineContext, key: str, draft: dict[str, Any]) -> N
         shelf[-1] = draft
     else:
         shelf.append(draft)
+
+
+@dataclass
+class ClientIdDraft:
+    """The draft of a one-question dialog about one client (the discharge reason, a
+    language typed in): `{"id": client id}` — the key the discharge draft always had —
+    plus what the dialog kit keeps beside it ("touched", "token", as they are). Idle, it
+    is simply ended: there is no draft worth offering back for one line."""
+
+    client_id: int | None = None
+    rest: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.rest)
+        if self.client_id is not None:
+            data["id"] = self.client_id
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> ClientIdDraft:
+        rest = dict(data or {})
+        client_id = rest.pop("id", None)
+        valid = isinstance(client_id, int) and not isinstance(client_id, bool)
+        return cls(client_id=client_id if valid else None, rest=rest)
 
 
 class IdleGuard:

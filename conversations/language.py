@@ -15,7 +15,6 @@ Every step calls one use case of domain/usecases/clients.py and renders its resu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -26,6 +25,7 @@ from telegram.ext import (
 )
 
 from conversations.common import one_question
+from conversations.drafts import ClientIdDraft
 from domain.results import Invalid, Refused
 from domain.usecases.clients import language_choice, set_client_language
 from storage.clients import LANGUAGE_MAX
@@ -40,28 +40,6 @@ from ui.views import View
 PREFIX = "lg"
 DRAFT = "language"
 LANGUAGE = 0
-
-
-@dataclass
-class LanguageDraft:
-    """The client whose language is being typed: `{"id": client id}` plus what the
-    dialog kit keeps beside it; an idle one is simply ended (one line to type)."""
-
-    client_id: int | None = None
-    rest: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = dict(self.rest)
-        if self.client_id is not None:
-            data["id"] = self.client_id
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> LanguageDraft:
-        rest = dict(data or {})
-        client_id = rest.pop("id", None)
-        valid = isinstance(client_id, int) and not isinstance(client_id, bool)
-        return cls(client_id=client_id if valid else None, rest=rest)
 
 
 def language_view(client: Client) -> View:
@@ -136,7 +114,7 @@ async def other_pressed(update: Update, context: CaselineContext) -> int:
         return ConversationHandler.END
     client = choice.value
     await answer(update)
-    context.user_data[DRAFT] = LanguageDraft(client.id).to_json()
+    context.user_data[DRAFT] = ClientIdDraft(client.id).to_json()
     cancel = InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))
     await update.callback_query.edit_message_text(
         texts.language_ask_typed(client.code, LANGUAGE_MAX),
@@ -146,7 +124,7 @@ async def other_pressed(update: Update, context: CaselineContext) -> int:
 
 
 async def language_typed(update: Update, context: CaselineContext) -> int:
-    draft = LanguageDraft.from_json(context.user_data.get(DRAFT))
+    draft = ClientIdDraft.from_json(context.user_data.get(DRAFT))
     typed = update.effective_message.text or ""
     if len(typed.strip()) > LANGUAGE_MAX:
         await update.effective_message.reply_text(texts.too_long(LANGUAGE_MAX, len(typed.strip())))

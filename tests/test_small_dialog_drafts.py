@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.persistence import USER_SCOPE
 from conversations.amend import AmendDraft
-from conversations.discharge import DischargeDraft
+from conversations.drafts import ClientIdDraft as DischargeDraft
 from conversations.newclient import NewClientDraft
 from storage import persistence_store
 from storage.models import Client, ClientStatus, NoteAmendment, Program
