@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler
 
 from conversations import drafts
-from conversations.common import confirm_saved, conversation, text_expected
+from conversations.common import confirm_saved, one_question
 from domain.results import Invalid, Refused
 from domain.rules.notes import TEXT_MAX
 from domain.usecases import notes as usecases
 from domain.usecases.notes import AmendedNote
 from ui import texts
-from ui.callbacks import pattern, unpack
+from ui.callbacks import unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer
 from ui.splitting import html_pages
@@ -113,15 +113,4 @@ def _pages(note: AmendedNote, context: CaselineContext) -> list[str]:
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:
-    return conversation(
-        PREFIX,
-        entry_points=[CallbackQueryHandler(start, pattern=pattern(PREFIX) + "start:")],
-        states={
-            TEXT: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, text_given),
-                MessageHandler(~filters.COMMAND, text_expected),
-            ]
-        },
-        draft_key=DRAFT,
-        timeout_minutes=timeout_minutes,
-    )
+    return one_question(PREFIX, "start", start, text_given, TEXT, DRAFT, timeout_minutes)

@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from conversations.drafts import IdleGuard
 from ui import texts
-from ui.callbacks import pack, unpack
+from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext
 from ui.replies import answer, unchanged
 
@@ -328,17 +328,19 @@ def conversation(
 
 def one_question(
     name: str,
+    action: str,
     started: Any,
     typed: Any,
     state: int,
     draft_key: str,
     timeout_minutes: int,
 ) -> ConversationHandler:
-    """A dialog of one typed answer, opened by a card's `name:other:` button (discharge for
-    a reason of the worker's own words, a language not among the buttons)."""
+    """A dialog of one typed answer, opened by a button `name:action:` (✏️ Amend under a
+    note, discharge for a reason in the worker's own words, a language not among the
+    buttons)."""
     return conversation(
         name,
-        entry_points=[CallbackQueryHandler(started, pattern=rf"^{name}:other:")],
+        entry_points=[CallbackQueryHandler(started, pattern=pattern(name) + f"{action}:")],
         states={
             state: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),

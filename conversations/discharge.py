@@ -154,7 +154,9 @@ async def reason_typed(update: Update, context: CaselineContext) -> int:
 
 
 def dialog(timeout_minutes: int) -> ConversationHandler:
-    return one_question(PREFIX, other_pressed, reason_typed, REASON, DRAFT, timeout_minutes)
+    return one_question(
+        PREFIX, "other", other_pressed, reason_typed, REASON, DRAFT, timeout_minutes
+    )
 
 
 def handlers(timeout_minutes: int) -> list[BaseHandler[Any, Any, Any]]:

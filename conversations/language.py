@@ -144,7 +144,9 @@ async def language_typed(update: Update, context: CaselineContext) -> int:
 
 
 def dialog(timeout_minutes: int) -> ConversationHandler:
-    return one_question(PREFIX, other_pressed, language_typed, LANGUAGE, DRAFT, timeout_minutes)
+    return one_question(
+        PREFIX, "other", other_pressed, language_typed, LANGUAGE, DRAFT, timeout_minutes
+    )
 
 
 def handlers(timeout_minutes: int) -> list[BaseHandler[Any, Any, Any]]:
