@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.reminders import planning as reminders
+from storage import agenda as agenda_store
 from storage import plans as plan_store
 from storage.models import (
     AuditEvent,
@@ -78,7 +78,7 @@ def _labels(message) -> list[str]:
 async def _agenda(harness, user_id: int, day: date):
     worker_id = await harness.worker_id(user_id)
     async with harness.db.session() as session:
-        return await reminders.agenda(session, worker_id, day, BERLIN)
+        return await agenda_store.agenda(session, worker_id, day, BERLIN)
 
 
 # ── stories ────────────────────────────────────────────────────────────────────

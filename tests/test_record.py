@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot import cli, export
-from bot.reminders import planning as reminder_store
 from domain.settings import load_settings
+from storage import agenda as agenda_store
 from storage import appointments, migrate, notes
 from storage.client_import import import_clients
 from storage.clients import create_client
@@ -612,7 +612,7 @@ async def test_discharge_cancels_future_appointments_mutes_the_client_and_reopen
                 zone=BERLIN,
                 now=now,
             )
-        due_before = await reminder_store.agenda(
+        due_before = await agenda_store.agenda(
             session, worker_id, now.astimezone(BERLIN).date(), BERLIN
         )
     assert [visit.client.id for visit in due_before.visits] == [client_id]
@@ -640,7 +640,7 @@ async def test_discharge_cancels_future_appointments_mutes_the_client_and_reopen
             await session.execute(select(Appointment).order_by(Appointment.starts_at))
         ).scalars()
         states = [(a.starts_at > now, a.status, a.cancel_reason) for a in rows]
-        agenda = await reminder_store.agenda(
+        agenda = await agenda_store.agenda(
             session, worker_id, now.astimezone(BERLIN).date(), BERLIN
         )
     assert (client.status, client.discharged_at, client.discharge_reason) == (

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.reminders import planning as reminders
 from bot.resource_import import ImportReport, ResourceImportError, import_resources
 from domain.usecases import referrals
+from storage import agenda as agenda_store
 from storage import clients as client_store
 from storage import consents
 from storage import resources as directory
@@ -563,7 +563,7 @@ async def test_the_follow_up_comes_up_in_the_morning_agenda_when_due(harness, tm
 
     async def due_on(day: date) -> list[int]:
         async with harness.db.session() as session:
-            work = await reminders.agenda(session, worker_id, day, BERLIN)
+            work = await agenda_store.agenda(session, worker_id, day, BERLIN)
         return [referral.id for referral, _client in work.referrals]
 
     assert await due_on(TODAY) == []

@@ -29,9 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rules.routine import Hold, ReminderKind, Routine
 from storage import outbox
-from storage.agenda import Agenda as Agenda
-from storage.agenda import DueVisit as DueVisit
-from storage.agenda import agenda as agenda
 from storage.models import (
     Appointment,
     AppointmentStatus,
@@ -198,6 +195,3 @@ async def _enqueue_daily(
             else:
                 report.digests += 1
             report.keys.append(item.key)
-
-
-# ── the morning agenda's content: storage/agenda.py (/today reads it too) ──────

@@ -28,6 +28,7 @@ from domain.settings import Settings
 from domain.usecases.covers import end_expired_covers
 from domain.usecases.reminders import SnoozeOption
 from domain.work import Work
+from storage import agenda as agenda_store
 from storage import bot_messages, outbox
 from storage.db import Database
 from storage.models import Appointment, Client, InteractionType, OutboxMessage, Worker
@@ -144,7 +145,7 @@ class Reminders:
         self, session, row, worker: Worker, chat_id: int, zone: ZoneInfo
     ) -> Rendered | None:
         day = date.fromisoformat(row.payload["day"])
-        work = await reminders.agenda(session, worker.id, day, zone)
+        work = await agenda_store.agenda(session, worker.id, day, zone)
         if work.empty:
             return None
         lines = [texts.agenda_title(worker.name, day)]

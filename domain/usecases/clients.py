@@ -572,11 +572,10 @@ async def set_client_language(
     ]
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await clients.get_visible(session, actor, client_id) if client_id else None
+        client = await caseload.look(
+            session, actor, client_id, LANGUAGE, now=now, detail={"fields": changed}
+        )
         if client is None:
-            await caseload.refuse(
-                session, actor, client_id, LANGUAGE, now=now, detail={"fields": changed}
-            )
             return NOT_VISIBLE
         if forget:
             client.language = client.interpreter = None
@@ -585,12 +584,4 @@ async def set_client_language(
         if interpreter is not None:
             client.interpreter = interpreter
         client.updated_at = now
-        await audit.record_client(
-            session,
-            LANGUAGE,
-            now=now,
-            actor_id=actor.id,
-            client_id=client.id,
-            detail={"fields": changed},
-        )
     return Saved(client)
