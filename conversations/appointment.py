@@ -54,6 +54,7 @@ from conversations.pickers import (
     moment_from_text,
     options_keyboard,
     time_keyboard,
+    typed_place,
 )
 from domain.results import AlreadySaved, Saved, Stale
 from domain.rules.appointments import DEFAULT_MINUTES
@@ -71,7 +72,6 @@ from ui.timefmt import short_datetime
 CLIENT, DAY, TIME, PAST_OK, CARD, PLACE = range(6)
 PREFIX = "ap"
 DRAFT = "appt"
-PLACE_MAX = 300
 DEFAULT_DURATION = DEFAULT_MINUTES
 SCHEDULABLE_KINDS = (
     InteractionType.HOME_VISIT,
@@ -522,9 +522,8 @@ async def _change_when(
 
 
 async def place_typed(update: Update, context: CaselineContext) -> int:
-    place = " ".join((update.effective_message.text or "").split())[:PLACE_MAX]
     draft = _draft(context)
-    draft.place = place or None
+    draft.place = typed_place(update)
     _store(context, draft)
     return await _show_card(update, context, new_message=True)
 

@@ -473,6 +473,16 @@ def day_step(
 DURATIONS = (15, 30, 45, 60, 90, 120)
 
 
+# How long a typed place may be (an address and a floor, or "the café by the station").
+PLACE_MAX = 300
+
+
+def typed_place(update: Update) -> str | None:
+    """The place typed for an appointment or a visit: one line, spaces collapsed, at most
+    PLACE_MAX characters; None when nothing is left."""
+    return " ".join((update.effective_message.text or "").split())[:PLACE_MAX] or None
+
+
 def duration_keyboard(prefix: str) -> InlineKeyboardMarkup:
     row = [
         InlineKeyboardButton(f"{minutes} min", callback_data=pack(prefix, "dur", minutes))

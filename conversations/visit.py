@@ -57,6 +57,7 @@ from conversations.pickers import (
     kind_keyboard,
     moment_from_stamp,
     moment_from_text,
+    typed_place,
 )
 from domain.results import Confirm, Gone, Invalid, Refused, Stale
 from domain.rules.appointments import DEFAULT_KIND, DEFAULT_MINUTES, undoable
@@ -74,7 +75,6 @@ log = logging.getLogger(__name__)
 CLIENT, WHEN, CARD, NOTE, LOG_NOW, SAME, PLACE = range(7)
 PREFIX = "vs"
 SAVED_PREFIX = "vu"  # the buttons under a saved visit, outside the dialog
-PLACE_MAX = 300
 DRAFT = "visit"
 DEFAULT_DURATION = DEFAULT_MINUTES
 VISIT_KINDS = (
@@ -425,9 +425,8 @@ async def note_typed(update: Update, context: CaselineContext) -> int:
 
 
 async def place_typed(update: Update, context: CaselineContext) -> int:
-    place = " ".join((update.effective_message.text or "").split())[:PLACE_MAX]
     draft = _draft(context)
-    draft.place = place or None
+    draft.place = typed_place(update)
     draft.chosen.append("place")
     _store(context, draft)
     return await _show_card(update, context, new_message=True)
