@@ -22,13 +22,6 @@ from storage.upsert import dialect_insert, insert_if_absent
 from storage.workers import active_cover, actor_by_telegram_id
 
 
-async def store(session: AsyncSession, payloads: Iterable[dict[str, Any]], now: datetime) -> None:
-    """Keep a fetched batch in `session`'s transaction (see `store_statement`)."""
-    statement = store_statement(session.bind.dialect.name, payloads, now)
-    if statement is not None:
-        await session.execute(statement)
-
-
 def store_statement(
     dialect: str, payloads: Iterable[dict[str, Any]], now: datetime
 ) -> Executable | None:

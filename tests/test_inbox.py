@@ -122,15 +122,13 @@ async def test_an_update_kept_in_the_inbox_and_redelivered_by_telegram_is_handle
 ):
     """The process stored a batch and died before the next getUpdates confirmed it: at the
     start the inbox hands the update over, and Telegram delivers it again."""
-    from storage import updates
     from storage.models import InboxUpdate
 
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await harness.seed_client(701)
     await harness.stop()
     sent = wanda.fake.send_text("/note C-0001 phone: twice-delivered")
-    async with harness.db.session() as session:
-        await updates.store(session, [sent], harness.clock.now())
+    await _keep_in_inbox(harness.db, [sent], harness.clock.now())
     assert harness.state.pending_update_count == 1  # still unconfirmed at Telegram
     await harness.start()
     await harness.settle()
@@ -173,7 +171,7 @@ async def test_the_gates_claim_and_worker_come_together_once_per_update(db, cloc
                 ends_at=now + timedelta(days=3),
             )
         )
-        await updates.store(session, [{"update_id": 5}], now)
+    await _keep_in_inbox(db, [{"update_id": 5}], now)
     async with db.session() as session:
         claimed, worker, covering = await updates.claim_for(session, 5, 701, now)
         assert (claimed, worker.name if worker else None, covering) == (True, "Wanda", {will.id})
@@ -183,3 +181,10 @@ async def test_the_gates_claim_and_worker_come_together_once_per_update(db, cloc
         assert (claimed, worker.name if worker else None) == (True, "Will")
         assert (await updates.claim_for(session, 6, 702, now))[0] is False
         assert await updates.claim_for(session, 7, 999, now) == (True, None, frozenset())
+
+
+async def _keep_in_inbox(db: Database, payloads: list[dict], now: datetime) -> None:
+    """Store fetched updates as the poller does (bot/inbox.store), from their JSON."""
+    statement = updates.store_statement(db.dialect, payloads, now)
+    assert statement is not None
+    await db.run_alone(statement)
