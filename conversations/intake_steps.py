@@ -316,7 +316,10 @@ class Skip:
 
 
 Outcome = Go | Save | Say | Begin | Skip
-SAVED_NEXT = Go(lead=texts.SAVED)
+
+
+def saved_next() -> Go:
+    return Go(lead=texts.SAVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +358,7 @@ class Question:
 
 
 def _field(step: str, value: str | date) -> Save:
-    return Save(FieldAnswer(step, value), SAVED_NEXT, adaptive=True)
+    return Save(FieldAnswer(step, value), saved_next(), adaptive=True)
 
 
 def consent_line(consent: Consent, zone: Any) -> str:
@@ -508,7 +511,7 @@ def _ask_need(a: Asking) -> Question:
 
 
 def _read_need_note(r: Reading, value: str) -> Outcome:
-    return Save(NeedAnswer(r.step.removeprefix("need."), note=value), SAVED_NEXT)
+    return Save(NeedAnswer(r.step.removeprefix("need."), note=value), saved_next())
 
 
 def _choose_need(r: Reading, value: str) -> Outcome | None:

@@ -1,6 +1,11 @@
-"""Every text a user reads, one module per feature (English), so wording and translation are easy.
+"""Every text a user reads, one module per feature (English source strings), translated
+into the reader's language when read.
 
-`from ui import texts` then `texts.NAME`: this package gathers every feature's texts.
+`from ui import texts` then `texts.NAME`: this package gathers every feature's texts. A
+text constant (`N_("…")`) or a table of them is handed out translated into the language of
+whoever is being answered (ui/i18n.py), so `texts.NAME` must be read when the answer is
+made, never copied into a module-level value at import; text functions translate
+themselves (`t(…)`, `tn(…)`).
 
 Texts are HTML (the bot's default parse mode). Anything a user typed must pass through
 `html.escape` before it is put into one of these; helpers that take user text do it.
@@ -8,15 +13,61 @@ Texts are HTML (the bot's default parse mode). Anything a user typed must pass t
 
 from __future__ import annotations
 
-from ui.texts.appointments import *  # noqa: F403
-from ui.texts.common import *  # noqa: F403
-from ui.texts.digest import *  # noqa: F403
-from ui.texts.intake import *  # noqa: F403
-from ui.texts.menu import *  # noqa: F403
-from ui.texts.notes import *  # noqa: F403
-from ui.texts.plans import *  # noqa: F403
-from ui.texts.record import *  # noqa: F403
-from ui.texts.referrals import *  # noqa: F403
-from ui.texts.reminders import *  # noqa: F403
-from ui.texts.settings import *  # noqa: F403
-from ui.texts.team import *  # noqa: F403
+from typing import TYPE_CHECKING, Any
+
+from ui import i18n
+
+if TYPE_CHECKING:
+    from ui.texts.appointments import *  # noqa: F403
+    from ui.texts.common import *  # noqa: F403
+    from ui.texts.digest import *  # noqa: F403
+    from ui.texts.intake import *  # noqa: F403
+    from ui.texts.menu import *  # noqa: F403
+    from ui.texts.notes import *  # noqa: F403
+    from ui.texts.plans import *  # noqa: F403
+    from ui.texts.record import *  # noqa: F403
+    from ui.texts.referrals import *  # noqa: F403
+    from ui.texts.reminders import *  # noqa: F403
+    from ui.texts.settings import *  # noqa: F403
+    from ui.texts.team import *  # noqa: F403
+else:
+    from importlib import import_module
+
+    _SOURCES: dict[str, Any] = {}
+    for _module_name in (
+        "ui.texts.appointments",
+        "ui.texts.common",
+        "ui.texts.digest",
+        "ui.texts.intake",
+        "ui.texts.menu",
+        "ui.texts.notes",
+        "ui.texts.plans",
+        "ui.texts.record",
+        "ui.texts.referrals",
+        "ui.texts.reminders",
+        "ui.texts.settings",
+        "ui.texts.team",
+    ):
+        _module = import_module(_module_name)
+        _SOURCES.update(
+            (name, value) for name, value in vars(_module).items() if not name.startswith("_")
+        )
+
+    _translated: dict[tuple[str, str], Any] = {}
+
+    def __getattr__(name: str) -> Any:
+        try:
+            source = _SOURCES[name]
+        except KeyError:
+            raise AttributeError(f"ui.texts has no text {name!r}") from None
+        if callable(source):
+            return source
+        key = (i18n.current_language(), name)
+        value = _translated.get(key)
+        if value is None:
+            value = _translated[key] = i18n.translated(source)
+        return value
+
+    def forget_translations() -> None:
+        """After catalogs are reloaded (tests compiling one)."""
+        _translated.clear()

@@ -7,78 +7,98 @@ from __future__ import annotations
 
 from html import escape
 
+from ui.i18n import N_, t, tn
+from ui.i18n import gettext as _
+from ui.i18n import translated as tr
 from ui.texts.reminders import and_more
 
 # Supervisor digest
 DIGEST_COMMANDS = [
-    ("digest", "Today's digest of my team"),
-    ("team", "My team's workers and figures"),
+    ("digest", N_("Today's digest of my team")),
+    ("team", N_("My team's workers and figures")),
 ]
-DIGEST_ONLY_SUPERVISORS = "Only supervisors can see the team digest."
-DIGEST_NO_TEAM = "You don't lead a team yet, so there is no team digest to show."
-DIGEST_NO_TEAMS = "There are no teams yet."
-DIGEST_CHART_VISITS = "Visits completed"
-DIGEST_CHART_NOTES = "Notes written"
-DIGEST_NO_WORKERS = "No workers in this team yet."
+DIGEST_ONLY_SUPERVISORS = N_("Only supervisors can see the team digest.")
+DIGEST_NO_TEAM = N_("You don't lead a team yet, so there is no team digest to show.")
+DIGEST_NO_TEAMS = N_("There are no teams yet.")
+DIGEST_CHART_VISITS = N_("Visits completed")
+DIGEST_CHART_NOTES = N_("Notes written")
+DIGEST_NO_WORKERS = N_("No workers in this team yet.")
 RAG_MARKS = {"green": "🟢", "yellow": "🟡", "red": "🔴"}
 NO_CLIENTS_MARK = "⚪"
 QUIET_MARK = "💤"
 
 
-def _digest_count(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
-
-
 def digest_pick_team(command: str, names: list[str], more: int) -> str:
     """For an admin outside any team: which team's figures? (`names` is not empty.)"""
     listed = ", ".join(escape(name) for name in names) + (f" {and_more(more)}" if more else "")
-    example = f"<code>/{command} {escape(names[0])}</code>"
-    return f"Which team? Send for example {example}.\nTeams: {listed}"
+    example = t("<code>/{command} {names}</code>", command=command, names=escape(names[0]))
+    return t(
+        "Which team? Send for example {example}.\nTeams: {listed}", example=example, listed=listed
+    )
 
 
 def digest_unknown_team(typed: str) -> str:
-    return f"There is no team called “{escape(typed)}”."
+    return t("There is no team called “{typed}”.", typed=escape(typed))
 
 
 def digest_title(team: str, day: str) -> str:
-    return f"<b>{escape(team)} · team digest · {day}</b>"
+    return t("<b>{team} · team digest · {day}</b>", team=escape(team), day=day)
 
 
 def digest_continued(team: str, page: int, pages: int) -> str:
-    return f"<i>{escape(team)} · digest continued ({page}/{pages})</i>"
+    return t(
+        "<i>{team} · digest continued ({page}/{pages})</i>",
+        team=escape(team),
+        page=page,
+        pages=pages,
+    )
 
 
 def digest_chart_title(team: str) -> str:
     """Plain text (drawn into the picture, not parsed as HTML)."""
-    return f"{team} · visits and notes, last 14 days"
+    return t("{team} · visits and notes, last 14 days", team=team)
 
 
 def digest_caption(team: str, day: str) -> str:
-    return f"📊 <b>{escape(team)}</b> · visits and notes, the 14 days up to {day}"
+    return t(
+        "📊 <b>{team}</b> · visits and notes, the 14 days up to {day}", team=escape(team), day=day
+    )
 
 
 def seen_share(seen: int, total: int) -> str:
     """Rounded down, so a share shown as 85 % is always green."""
-    return f"{seen}/{total} seen within frequency ({seen * 100 // total} %)"
+    return t(
+        "{seen}/{total} seen within frequency ({percent} %)",
+        seen=seen,
+        total=total,
+        percent=seen * 100 // total,
+    )
 
 
 def seen_short(seen: int, total: int) -> str:
-    return f"{seen}/{total} seen" if total else "no open clients"
+    return t("{seen}/{total} seen", seen=seen, total=total) if total else _("no open clients")
 
 
 def digest_no_clients(name: str) -> str:
-    return f"{NO_CLIENTS_MARK} <b>{escape(name)}</b> · no open clients"
+    return t(
+        "{no_clients_mark} <b>{name}</b> · no open clients",
+        no_clients_mark=tr(NO_CLIENTS_MARK),
+        name=escape(name),
+    )
 
 
 def digest_person(mark: str, name: str, share: str, *, lead: bool) -> str:
-    suffix = " (own caseload)" if lead else ""
+    suffix = _(" (own caseload)") if lead else ""
     return f"{mark} <b>{escape(name)}</b>{suffix} · {share}"
 
 
 def digest_today(visits: int, no_shows: int, notes: int, tomorrow: int) -> str:
-    return (
-        f"✅ {_digest_count(visits, 'visit')} · 🚫 {_digest_count(no_shows, 'no-show')} · "
-        f"📝 {_digest_count(notes, 'note')} · 📅 {tomorrow} tomorrow"
+    return t(
+        ("✅ {digest_count} · 🚫 {digest_count2} · 📝 {digest_count3} · 📅 {tomorrow} tomorrow"),
+        digest_count=tn("{count} visit", "{count} visits", visits),
+        digest_count2=tn("{count} no-show", "{count} no-shows", no_shows),
+        digest_count3=tn("{count} note", "{count} notes", notes),
+        tomorrow=tomorrow,
     )
 
 
@@ -86,29 +106,36 @@ def digest_concerns(overdue: int, reviews: int, risks: int) -> str:
     """The things to follow up; empty when there are none."""
     parts = []
     if overdue:
-        parts.append(f"⏰ {_digest_count(overdue, 'client')} overdue")
+        parts.append(tn("⏰ {count} client overdue", "⏰ {count} clients overdue", overdue))
     if reviews:
-        parts.append(f"📋 {_digest_count(reviews, 'plan review')} overdue")
+        parts.append(
+            tn("📋 {count} plan review overdue", "📋 {count} plan reviews overdue", reviews)
+        )
     if risks:
-        parts.append(f"⚠ {_digest_count(risks, 'risk flag')} (24 h)")
+        parts.append(tn("⚠ {count} risk flag (24 h)", "⚠ {count} risk flags (24 h)", risks))
     return " · ".join(parts)
 
 
-DIGEST_ALL_CLEAR = "Nothing overdue, no risk flags."
-DIGEST_QUIET_WORKER = f"{QUIET_MARK} Quiet for 2 working days"
+DIGEST_ALL_CLEAR = N_("Nothing overdue, no risk flags.")
+DIGEST_QUIET_WORKER = N_("💤 Quiet for 2 working days")
 
 
 def digest_quiet(names: list[str], more: int) -> str:
     listed = ", ".join(f"<b>{escape(name)}</b>" for name in names)
-    return f"{QUIET_MARK} Quiet for 2 working days: {listed}" + (
-        f" {and_more(more)}" if more else ""
-    )
+    return t(
+        "{quiet_mark} Quiet for 2 working days: {listed}", quiet_mark=tr(QUIET_MARK), listed=listed
+    ) + (f" {and_more(more)}" if more else "")
 
 
 def team_header(team: str, workers: int) -> str:
-    return (
-        f"<b>{escape(team)} · {_digest_count(workers, 'worker')}</b>\n"
-        f"<i>⏰ clients overdue · ✅ visits today · ⚠ risk flags (24 h) · {QUIET_MARK} quiet</i>"
+    return t(
+        (
+            "<b>{team} · {digest_count}</b>\n<i>⏰ clients overdue · ✅ visits today · ⚠ "
+            "risk flags (24 h) · {quiet_mark} quiet</i>"
+        ),
+        team=escape(team),
+        digest_count=tn("{count} worker", "{count} workers", workers),
+        quiet_mark=tr(QUIET_MARK),
     )
 
 
@@ -116,9 +143,16 @@ def team_line(
     mark: str, name: str, seen: str, overdue: int, visits: int, risks: int, quiet: bool
 ) -> str:
     """One worker in /team: RAG, name, share seen, overdue, today's visits, flags."""
-    line = f"{mark} <b>{escape(name)}</b> — {seen} · ⏰ {overdue} · ✅ {visits} today"
+    line = t(
+        "{mark} <b>{name}</b> — {seen} · ⏰ {overdue} · ✅ {visits} today",
+        mark=mark,
+        name=escape(name),
+        seen=seen,
+        overdue=overdue,
+        visits=visits,
+    )
     if risks:
         line += f" · ⚠ {risks}"
     if quiet:
-        line += f" · {QUIET_MARK}"
+        line += f" · {tr(QUIET_MARK)}"
     return line

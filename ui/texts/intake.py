@@ -7,143 +7,158 @@ from __future__ import annotations
 
 from html import escape
 
+from ui.i18n import N_, t, tn
+from ui.i18n import gettext as _
+from ui.i18n import translated as tr
+
 # ── Intake interview ──────────────────────────────────────────────────────
 
 # Buttons and their small words
-SKIP = "⏭ Skip"
-NO_EXPIRY = "⏭ No expiry"
-NO_PHONE = "⏭ No phone"
-NO_NOTE = "⏭ No note"
-ANSWER_NOW = "✍ Answer them now"
-TO_SUMMARY = "➡ Go to the summary"
-FINISH = "✅ Finish intake"
-START_NEW = "➕ Start a new one"
-SAVE_GOALS = "✅ Save as draft plan"
-NO_GOALS = "No goals now"
-OTHER_TEXT = "Other…"
+SKIP = N_("⏭ Skip")
+NO_EXPIRY = N_("⏭ No expiry")
+NO_PHONE = N_("⏭ No phone")
+NO_NOTE = N_("⏭ No note")
+ANSWER_NOW = N_("✍ Answer them now")
+TO_SUMMARY = N_("➡ Go to the summary")
+FINISH = N_("✅ Finish intake")
+START_NEW = N_("➕ Start a new one")
+SAVE_GOALS = N_("✅ Save as draft plan")
+NO_GOALS = N_("No goals now")
+OTHER_TEXT = N_("Other…")
 
 # What each question is about (progress line, summary, "still unanswered" list)
 STEP_TITLES = {
-    "name": "Name",
-    "date_of_birth": "Date of birth",
-    "phone": "Phone",
-    "address": "Address",
-    "emergency_contact": "Emergency contact",
-    "language": "Language",
-    "program": "Program",
-    "living_situation": "Living situation",
-    "contacts": "People around the client",
-    "consent": "Consent",
+    "name": N_("Name"),
+    "date_of_birth": N_("Date of birth"),
+    "phone": N_("Phone"),
+    "address": N_("Address"),
+    "emergency_contact": N_("Emergency contact"),
+    "language": N_("Language"),
+    "program": N_("Program"),
+    "living_situation": N_("Living situation"),
+    "contacts": N_("People around the client"),
+    "consent": N_("Consent"),
 }
 NEED_NAMES = {
-    "medical": "Medical",
-    "psychosocial": "Psycho-social",
-    "psychiatric": "Psychiatric",
-    "housing": "Housing",
-    "income": "Income and benefits",
-    "substance": "Substance use",
-    "safety": "Safety and risk",
-    "daily_living": "Daily living",
+    "medical": N_("Medical"),
+    "psychosocial": N_("Psycho-social"),
+    "psychiatric": N_("Psychiatric"),
+    "housing": N_("Housing"),
+    "income": N_("Income and benefits"),
+    "substance": N_("Substance use"),
+    "safety": N_("Safety and risk"),
+    "daily_living": N_("Daily living"),
 }
 NEED_HINTS = {
-    "medical": "illnesses, medication, doctors, appointments",
-    "psychosocial": "loneliness, relationships, social contact, grief",
-    "psychiatric": "mental health, diagnoses, treatment",
-    "housing": "a safe and stable home, rent, repairs",
-    "income": "money, debts, benefits and entitlements",
-    "substance": "alcohol, drugs, medication misuse",
-    "safety": "falls, violence, self-harm, neglect",
-    "daily_living": "meals, hygiene, household, getting around",
+    "medical": N_("illnesses, medication, doctors, appointments"),
+    "psychosocial": N_("loneliness, relationships, social contact, grief"),
+    "psychiatric": N_("mental health, diagnoses, treatment"),
+    "housing": N_("a safe and stable home, rent, repairs"),
+    "income": N_("money, debts, benefits and entitlements"),
+    "substance": N_("alcohol, drugs, medication misuse"),
+    "safety": N_("falls, violence, self-harm, neglect"),
+    "daily_living": N_("meals, hygiene, household, getting around"),
 }
-NEED_LEVELS = {"none": "No need", "some": "Some need", "urgent": "Urgent"}
-NEED_BUTTONS = {"none": "No need", "some": "🟡 Some need", "urgent": "🔴 Urgent"}
+NEED_LEVELS = {"none": N_("No need"), "some": N_("Some need"), "urgent": N_("Urgent")}
+NEED_BUTTONS = {"none": N_("No need"), "some": N_("🟡 Some need"), "urgent": N_("🔴 Urgent")}
 NEED_MARKS = {"none": "⚪", "some": "🟡", "urgent": "🔴"}
 LIVING_NAMES = {
-    "alone": "Alone",
-    "family": "With family",
-    "carer": "With a carer",
-    "supported": "Supported housing",
-    "homeless": "Homeless",
-    "other": "Other",
+    "alone": N_("Alone"),
+    "family": N_("With family"),
+    "carer": N_("With a carer"),
+    "supported": N_("Supported housing"),
+    "homeless": N_("Homeless"),
+    "other": N_("Other"),
 }
 RELATION_NAMES = {
-    "family": "Family",
-    "caregiver": "Caregiver",
-    "provider": "Provider",
-    "other": "Other",
+    "family": N_("Family"),
+    "caregiver": N_("Caregiver"),
+    "provider": N_("Provider"),
+    "other": N_("Other"),
 }
-CONSENT_CHOICES = {"given": "✅ Given", "refused": "🚫 Refused", "later": "⏳ Later"}
+CONSENT_CHOICES = {"given": N_("✅ Given"), "refused": N_("🚫 Refused"), "later": N_("⏳ Later")}
 SCOPES = {
-    "referrals": "Share with referral agencies",
-    "health": "Share with health providers",
-    "family": "Share with family and caregivers",
+    "referrals": N_("Share with referral agencies"),
+    "health": N_("Share with health providers"),
+    "family": N_("Share with family and caregivers"),
 }
-EXPIRIES = {"6m": "6 months", "1y": "1 year"}
+EXPIRIES = {"6m": N_("6 months"), "1y": N_("1 year")}
 # Quick buttons of the language question (the org's own language first); any other is typed.
-LANGUAGES = ("English", "Spanish", "Arabic", "Turkish", "Ukrainian", "Russian")
-INTERPRETER_CHOICES = {"yes": "🗣 Yes", "no": "No"}
+LANGUAGES = (
+    N_("English"),
+    N_("Spanish"),
+    N_("Arabic"),
+    N_("Turkish"),
+    N_("Ukrainian"),
+    N_("Russian"),
+)
+INTERPRETER_CHOICES = {"yes": N_("🗣 Yes"), "no": N_("No")}
 # The first goal proposed for a need marked "some" or "urgent" (a draft plan's goals).
 GOAL_FOR_NEED = {
-    "medical": "Get medical care in place and keep appointments",
-    "psychosocial": "Strengthen social contact and emotional support",
-    "psychiatric": "Connect with mental health care",
-    "housing": "Secure stable housing",
-    "income": "Secure income and the benefits the client is entitled to",
-    "substance": "Reduce substance use and engage with recovery support",
-    "safety": "Make a safety plan and reduce the risks at home",
-    "daily_living": "Arrange help with daily living (meals, hygiene, household)",
+    "medical": N_("Get medical care in place and keep appointments"),
+    "psychosocial": N_("Strengthen social contact and emotional support"),
+    "psychiatric": N_("Connect with mental health care"),
+    "housing": N_("Secure stable housing"),
+    "income": N_("Secure income and the benefits the client is entitled to"),
+    "substance": N_("Reduce substance use and engage with recovery support"),
+    "safety": N_("Make a safety plan and reduce the risks at home"),
+    "daily_living": N_("Arrange help with daily living (meals, hygiene, household)"),
 }
 
 # Questions
-NEW_INTAKE = "<b>New intake.</b>"
-ASK_NAME = "What is the client's full name?"
-ASK_PHONE = "The client's phone number?"
-ASK_ADDRESS = "The client's address?"
-ASK_EMERGENCY = (
+NEW_INTAKE = N_("<b>New intake.</b>")
+ASK_NAME = N_("What is the client's full name?")
+ASK_PHONE = N_("The client's phone number?")
+ASK_ADDRESS = N_("The client's address?")
+ASK_EMERGENCY = N_(
     "Emergency contact: who, and how to reach them? "
     "(e.g. “Ana Gonzalez, daughter, +49 170 1234567”)"
 )
-ASK_LANGUAGE = "Which language does the client prefer? Tap one, or type it."
-ASK_INTERPRETER = "Is an interpreter needed for visits?"
-ASK_PROGRAM = "Which program?"
-ASK_LIVING = "Living situation? Tap one, or type a short description."
-ASK_LIVING_OTHER = "Describe the living situation in a few words."
-ASK_CONTACT_RELATION = (
+ASK_LANGUAGE = N_("Which language does the client prefer? Tap one, or type it.")
+ASK_INTERPRETER = N_("Is an interpreter needed for visits?")
+ASK_PROGRAM = N_("Which program?")
+ASK_LIVING = N_("Living situation? Tap one, or type a short description.")
+ASK_LIVING_OTHER = N_("Describe the living situation in a few words.")
+ASK_CONTACT_RELATION = N_(
     "People around the client (family, caregiver, providers): add one, or tap ✅ Done."
 )
-ASK_CONSENT = (
+ASK_CONSENT = N_(
     "<b>Consent / release of information.</b> May the client's information be shared "
     "(for example with referral agencies)? Nothing is shared before consent is recorded."
 )
-ASK_SCOPE_GIVEN = "Consent given — for what? Tap, or type the scope in a few words."
-ASK_SCOPE_REFUSED = "Consent refused — for what? Tap, or type the scope in a few words."
-ASK_EXPIRY = "Until when is the consent valid? Tap, or type a date (e.g. {example})."
+ASK_SCOPE_GIVEN = N_("Consent given — for what? Tap, or type the scope in a few words.")
+ASK_SCOPE_REFUSED = N_("Consent refused — for what? Tap, or type the scope in a few words.")
+ASK_EXPIRY = N_("Until when is the consent valid? Tap, or type a date (e.g. {example}).")
 
 # Replies
-SAVED = "✓ Saved."
-SAVED_TOAST = "Saved"
-KEPT_TOAST = "Kept as it was"
-SKIPPED_TOAST = "Skipped — it comes back at the end"
-USE_BUTTONS = "Please tap one of the buttons above (⏭ Skip, ◀ Back and ✖ Cancel work too)."
-TYPE_ANSWER = "Please type the answer as text, or use the buttons (⏭ Skip, ◀ Back, ✖ Cancel)."
-NAME_TOO_SHORT = "That name is too short. Please type the client's full name."
-NOT_A_PHONE = (
+SAVED = N_("✓ Saved.")
+SAVED_TOAST = N_("Saved")
+KEPT_TOAST = N_("Kept as it was")
+SKIPPED_TOAST = N_("Skipped — it comes back at the end")
+USE_BUTTONS = N_("Please tap one of the buttons above (⏭ Skip, ◀ Back and ✖ Cancel work too).")
+TYPE_ANSWER = N_("Please type the answer as text, or use the buttons (⏭ Skip, ◀ Back, ✖ Cancel).")
+NAME_TOO_SHORT = N_("That name is too short. Please type the client's full name.")
+NOT_A_PHONE = N_(
     "That doesn't look like a phone number. Use digits, spaces and + - ( ) only, "
     "e.g. +49 170 1234567."
 )
-EMPTY_ANSWER = "That was empty. Please type the answer, or tap ⏭ Skip."
-GONE = (
+EMPTY_ANSWER = N_("That was empty. Please type the answer, or tap ⏭ Skip.")
+GONE = N_(
     "This intake isn't open to you any more (it was finished, or the client was "
     "reassigned). Everything answered so far is saved."
 )
-PICK_GOALS = "Tick at least one goal, or tap “No goals now”."
-LATE_USED = "Used what you sent before the pause."
+PICK_GOALS = N_("Tick at least one goal, or tap “No goals now”.")
+LATE_USED = N_("Used what you sent before the pause.")
 
 
 def too_long(limit: int, length: int) -> str:
-    return (
-        f"That's {length:,} characters; this answer can hold {limit:,}. "
-        "Please shorten it and send it again."
+    return t(
+        (
+            "That's {length:,} characters; this answer can hold {limit:,}. Please "
+            "shorten it and send it again."
+        ),
+        length=length,
+        limit=limit,
     )
 
 
@@ -152,73 +167,107 @@ def date_example(order: str) -> str:
 
 
 def ask_birth_date(order: str) -> str:
-    written = "day/month/year" if order == "DMY" else "month/day/year"
-    return f"Date of birth? Type it like {date_example(order)} ({written}) or 1950-12-24."
-
-
-def bad_date(order: str) -> str:
-    written = "day/month/year" if order == "DMY" else "month/day/year"
-    return (
-        f"I can't read that as a date. Type it like {date_example(order)} ({written}) "
-        "or 1950-12-24, with the year in four digits."
+    written = _("day/month/year") if order == "DMY" else _("month/day/year")
+    return t(
+        "Date of birth? Type it like {date_example} ({written}) or 1950-12-24.",
+        date_example=date_example(order),
+        written=written,
     )
 
 
-NO_SUCH_DATE = "That date doesn't exist. Please check the day and the month."
-BIRTH_IN_FUTURE = "That date is in the future. Please type the date of birth."
-TOO_OLD = "That would make the client over 120 years old. Please check the year."
-EXPIRY_NOT_FUTURE = "The consent must be valid beyond today. Type a later date, or tap a button."
-EXPIRY_TOO_FAR = "That is more than 10 years ahead. Please check the year."
+def bad_date(order: str) -> str:
+    written = _("day/month/year") if order == "DMY" else _("month/day/year")
+    return t(
+        (
+            "I can't read that as a date. Type it like {date_example} ({written}) or "
+            "1950-12-24, with the year in four digits."
+        ),
+        date_example=date_example(order),
+        written=written,
+    )
+
+
+NO_SUCH_DATE = N_("That date doesn't exist. Please check the day and the month.")
+BIRTH_IN_FUTURE = N_("That date is in the future. Please type the date of birth.")
+TOO_OLD = N_("That would make the client over 120 years old. Please check the year.")
+EXPIRY_NOT_FUTURE = N_(
+    "The consent must be valid beyond today. Type a later date, or tap a button."
+)
+EXPIRY_TOO_FAR = N_("That is more than 10 years ahead. Please check the year.")
 
 
 def ask_need(domain: str) -> str:
-    return f"<b>{NEED_NAMES[domain]}</b> needs? ({NEED_HINTS[domain]})"
+    return t(
+        "<b>{need_names}</b> needs? ({need_hints})",
+        need_names=tr(NEED_NAMES)[domain],
+        need_hints=tr(NEED_HINTS)[domain],
+    )
 
 
 def ask_need_note(domain: str) -> str:
-    return f"A short note on the <b>{NEED_NAMES[domain].lower()}</b> need? (optional)"
+    return t(
+        "A short note on the <b>{need}</b> need? (optional)", need=tr(NEED_NAMES)[domain].lower()
+    )
 
 
 def ask_contact_name(relation: str) -> str:
-    return f"Name of the {RELATION_NAMES[relation].lower()} contact?"
+    return t("Name of the {relation} contact?", relation=tr(RELATION_NAMES)[relation].lower())
 
 
 def ask_contact_phone(name: str) -> str:
-    return f"Phone number of {escape(name)}? (⏭ No phone if you don't have it)"
+    return t("Phone number of {name}? (⏭ No phone if you don't have it)", name=escape(name))
 
 
 def progress(code: str, name: str, index: int, total: int, title: str) -> str:
-    return f"<b>Intake · {code} · {escape(name)}</b> · {index}/{total} · {title}"
+    return t(
+        "<b>Intake · {code} · {name}</b> · {index}/{total} · {title}",
+        code=code,
+        name=escape(name),
+        index=index,
+        total=total,
+        title=title,
+    )
 
 
 def review_progress(code: str, name: str, index: int, total: int, title: str) -> str:
-    return f"<b>Intake · {code} · {escape(name)}</b> · skipped {index}/{total} · {title}"
+    return t(
+        "<b>Intake · {code} · {name}</b> · skipped {index}/{total} · {title}",
+        code=code,
+        name=escape(name),
+        index=index,
+        total=total,
+        title=title,
+    )
 
 
 def saved_value(value_html: str) -> str:
     """`value_html` arrives escaped."""
-    return f"<i>Saved:</i> {value_html}"
+    return t("<i>Saved:</i> {value_html}", value_html=value_html)
 
 
 def late_button(text: str) -> str:
     short = text if len(text) <= 24 else text[:23] + "…"
-    return f"📥 Use “{short}”"
+    return t("📥 Use “{short}”", short=short)
 
 
 def started(code: str) -> str:
-    return f"Intake started: the client is saved as {code} (status: intake)."
+    return t("Intake started: the client is saved as {code} (status: intake).", code=code)
 
 
 def cancelled_kept(code: str) -> str:
-    return f"The intake for {code} is saved as far as you got; /intake resumes it."
+    return t("The intake for {code} is saved as far as you got; /intake resumes it.", code=code)
 
 
 def resume_offer(refs: list[tuple[str, str]]) -> str:
     """`refs` are (code, name) pairs; the first is the one left most recently."""
     if len(refs) == 1:
         code, name = refs[0]
-        return f"Resume the intake for <b>{code} · {escape(name)}</b>? Or start a new one."
-    return "You have intakes in progress. Resume one, or start a new one?"
+        return t(
+            "Resume the intake for <b>{code} · {name}</b>? Or start a new one.",
+            code=code,
+            name=escape(name),
+        )
+    return _("You have intakes in progress. Resume one, or start a new one?")
 
 
 def resume_button(code: str, name: str) -> str:
@@ -228,64 +277,67 @@ def resume_button(code: str, name: str) -> str:
 
 def not_in_intake(code: str) -> str:
     """A toast (plain text)."""
-    return f"{code} is not in intake any more."
+    return t("{code} is not in intake any more.", code=code)
 
 
 def skipped_offer(count: int) -> str:
-    questions = "1 question" if count == 1 else f"{count} questions"
-    return f"You skipped {questions} — answer them now?"
+    questions = tn("{count} question", "{count} questions", count)
+    return t("You skipped {questions} — answer them now?", questions=questions)
 
 
 def age(years: int) -> str:
-    return f"{years} years"
+    return t("{years} years", years=years)
 
 
 def summary_title(code: str, name: str) -> str:
-    return f"<b>Intake summary · {code} · {escape(name)}</b>"
+    return t("<b>Intake summary · {code} · {name}</b>", code=code, name=escape(name))
 
 
 def unanswered(titles: list[str]) -> str:
-    return "<i>Not answered yet:</i> " + ", ".join(titles)
+    return _("<i>Not answered yet:</i> ") + ", ".join(titles)
 
 
 def needs_none(names: list[str]) -> str:
-    return "⚪ No need: " + ", ".join(names)
+    return _("⚪ No need: ") + ", ".join(names)
 
 
 def contact_line(relation: str, name: str, phone: str | None) -> str:
-    line = f"{RELATION_NAMES.get(relation, escape(relation))} · {escape(name)}"
+    line = f"{tr(RELATION_NAMES).get(relation, escape(relation))} · {escape(name)}"
     return line + (f" · {escape(phone)}" if phone else "")
 
 
 def consent_line(given: bool, scope: str, when: str, until: str | None) -> str:
-    mark = "✅ Given" if given else "🚫 Refused"
-    line = f"{mark} · {escape(scope)} · recorded {when}"
-    return line + (f" · until {until}" if until else "")
+    mark = _("✅ Given") if given else _("🚫 Refused")
+    line = t("{mark} · {scope} · recorded {when}", mark=mark, scope=escape(scope), when=when)
+    return line + (t(" · until {until}", until=until) if until else "")
 
 
-CONSENT_NONE = "not recorded — no referral can share data yet"
-PEOPLE_NONE = "none recorded"
-NEEDS_TITLE = "Needs"
-PEOPLE_TITLE = "People"
-CONSENT_TITLE = "Consent"
-SUMMARY_HINT = "Check it, then tap ✅ Finish intake: the client becomes active."
+CONSENT_NONE = N_("not recorded — no referral can share data yet")
+PEOPLE_NONE = N_("none recorded")
+NEEDS_TITLE = N_("Needs")
+PEOPLE_TITLE = N_("People")
+CONSENT_TITLE = N_("Consent")
+SUMMARY_HINT = N_("Check it, then tap ✅ Finish intake: the client becomes active.")
 
 
 def finished(code: str) -> str:
-    return f"✅ <b>Intake for {code} finished.</b> The client is now active."
+    return t("✅ <b>Intake for {code} finished.</b> The client is now active.", code=code)
 
 
 def propose_goals(code: str) -> str:
-    return (
-        f"Proposed first goals for {code}, from the needs you marked. "
-        "Tick the ones to keep; they become a draft plan."
+    return t(
+        (
+            "Proposed first goals for {code}, from the needs you marked. Tick the ones "
+            "to keep; they become a draft plan."
+        ),
+        code=code,
     )
 
 
 def plan_saved(code: str, goals: list[str]) -> str:
     listed = "\n".join(f"• {escape(goal)}" for goal in goals)
-    return f"📋 <b>Draft plan saved for {code}</b>\n{listed}"
+    return t("📋 <b>Draft plan saved for {code}</b>\n{listed}", code=code, listed=listed)
 
 
 def no_goals(code: str) -> str:
-    return f"No goals saved for {code}. You can add a plan later."
+    return t("No goals saved for {code}. You can add a plan later.", code=code)

@@ -8,6 +8,9 @@ from __future__ import annotations
 from html import escape
 
 from storage.models import Role
+from ui.i18n import N_, t
+from ui.i18n import gettext as _
+from ui.i18n import translated as tr
 from ui.texts.common import LEAD_COMMANDS, ROLE_NAMES, WORKER_COMMANDS
 from ui.texts.digest import DIGEST_COMMANDS
 from ui.texts.plans import PLAN_COMMANDS
@@ -18,7 +21,7 @@ from ui.texts.referrals import REFERRAL_COMMANDS
 # Assembled last: each section above defines its own commands.
 MENU_COMMANDS = [
     *WORKER_COMMANDS[:5],
-    ("intake", "Guided intake of a new client"),
+    ("intake", N_("Guided intake of a new client")),
     *PLAN_COMMANDS,
     *REFERRAL_COMMANDS,
     HISTORY_COMMAND,
@@ -28,14 +31,15 @@ LEAD_MENU_COMMANDS = LEAD_COMMANDS + DIGEST_COMMANDS
 
 
 def help_text(role: str) -> str:
-    lines = ["<b>What I can do</b>"]
-    commands = MENU_COMMANDS + (LEAD_MENU_COMMANDS if role != Role.WORKER else [])
+    lines = [_("<b>What I can do</b>")]
+    commands = tr(MENU_COMMANDS) + (tr(LEAD_MENU_COMMANDS) if role != Role.WORKER else [])
     lines += [f"/{name} — {escape(description)}" for name, description in commands]
     return "\n".join(lines)
 
 
 def welcome(name: str, role: str) -> str:
-    return (
-        f"Welcome to Caseline, <b>{escape(name)}</b>! You're signed in as {ROLE_NAMES[role]}.\n\n"
-        + help_text(role)
-    )
+    return t(
+        "Welcome to Caseline, <b>{name}</b>! You're signed in as {role_names}.\n\n",
+        name=escape(name),
+        role_names=tr(ROLE_NAMES)[role],
+    ) + help_text(role)

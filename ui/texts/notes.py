@@ -7,129 +7,174 @@ from __future__ import annotations
 
 from html import escape
 
+from ui.i18n import N_, t, tn
+
 # /note
-NOTE_ASK_CLIENT = "<b>New note.</b> Which client?"
-NOTE_DRAFT = "Note draft"
-NOW = "now"
-RISK = "Risk"
-NOTE_TYPE_IT = (
+NOTE_ASK_CLIENT = N_("<b>New note.</b> Which client?")
+NOTE_DRAFT = N_("Note draft")
+NOW = N_("now")
+RISK = N_("Risk")
+NOTE_TYPE_IT = N_(
     "Type the note — one or several messages. A voice note or photo works too. Then tap ✅ Save."
 )
-NOTE_WHAT_WORKS = "I can take text, a voice note, a photo or a document for a note."
-TEXT_EXPECTED = "Please answer with text (or /cancel)."
-WHEN = "🕒 When"
-RISK_BUTTON = "⚠ Risk"
-GOALS = "🎯 Goals"
-DAP = "DAP"
-REPLACE_TEXT = "✏️ Replace"
-BACK = "◀ Back"
-DONE = "✅ Done"
-WHEN_CHOICES = [("Now", 0), ("1 h ago", 60), ("2 h ago", 120), ("Yesterday", 24 * 60)]
-NOTE_ASK_WHEN = "When did it happen? Tap, or type e.g. “2h ago”, “yesterday 14:00”, “today 9:30”."
-NOTE_WHEN_FUTURE = "That's in the future. A note records something that happened — when was it?"
-NOTE_ASK_RISK = "What is the risk? A short reason (the supervisor is alerted)."
-NOTE_ASK_REPLACE = "Type the new text; it replaces everything typed so far."
-NOTE_ASK_GOALS = "Which plan goals does this note touch?"
-NO_ACTIVE_GOALS = "This client has no active plan goals yet."
-DAP_DATA = "Data"
-DAP_ASSESSMENT = "Assessment"
-DAP_PLAN = "Plan"
-DAP_ASK_DATA = "<b>DAP note.</b> Data: what did you see and hear?"
-DAP_ASK_ASSESSMENT = "Assessment: what does it mean?"
-DAP_ASK_PLAN = "Plan: what happens next?"
-NOTE_SAVED_TOAST = "Note saved."
-CARD_OUTDATED = (
+NOTE_WHAT_WORKS = N_("I can take text, a voice note, a photo or a document for a note.")
+TEXT_EXPECTED = N_("Please answer with text (or /cancel).")
+WHEN = N_("🕒 When")
+RISK_BUTTON = N_("⚠ Risk")
+GOALS = N_("🎯 Goals")
+DAP = N_("DAP")
+REPLACE_TEXT = N_("✏️ Replace")
+BACK = N_("◀ Back")
+DONE = N_("✅ Done")
+WHEN_CHOICES = [
+    (N_("Now"), 0),
+    (N_("1 h ago"), 60),
+    (N_("2 h ago"), 120),
+    (N_("Yesterday"), 24 * 60),
+]
+NOTE_ASK_WHEN = N_(
+    "When did it happen? Tap, or type e.g. “2h ago”, “yesterday 14:00”, “today 9:30”."
+)
+NOTE_WHEN_FUTURE = N_("That's in the future. A note records something that happened — when was it?")
+NOTE_ASK_RISK = N_("What is the risk? A short reason (the supervisor is alerted).")
+NOTE_ASK_REPLACE = N_("Type the new text; it replaces everything typed so far.")
+NOTE_ASK_GOALS = N_("Which plan goals does this note touch?")
+NO_ACTIVE_GOALS = N_("This client has no active plan goals yet.")
+DAP_DATA = N_("Data")
+DAP_ASSESSMENT = N_("Assessment")
+DAP_PLAN = N_("Plan")
+DAP_ASK_DATA = N_("<b>DAP note.</b> Data: what did you see and hear?")
+DAP_ASK_ASSESSMENT = N_("Assessment: what does it mean?")
+DAP_ASK_PLAN = N_("Plan: what happens next?")
+NOTE_SAVED_TOAST = N_("Note saved.")
+CARD_OUTDATED = N_(
     "That card was out of date. The draft as it stands is shown now: check it, then save."
 )
-NOTE_NOTHING_TO_SAVE = "Nothing to save yet: type the note, or send a voice note or photo."
-AMEND = "✏️ Amend"
-OPEN_CLIENT = "👤 Client"
-UNDO = "↩ Undo"
+NOTE_NOTHING_TO_SAVE = N_("Nothing to save yet: type the note, or send a voice note or photo.")
+AMEND = N_("✏️ Amend")
+OPEN_CLIENT = N_("👤 Client")
+UNDO = N_("↩ Undo")
 
 
 def risk_told(names: tuple[str, ...]) -> str:
     who = ", ".join(escape(name) for name in names)
-    return f"🔔 Told at once: {who}."
+    return t("🔔 Told at once: {who}.", who=who)
 
 
-LOOSE_OFFER = "📝 Make it a note? For which client?"
-LOOSE_NOT_A_NOTE = "✖ Not a note"
-LOOSE_DROPPED = "Not kept."
-NOTE_KIND_ASK = "👇 What kind of contact was it? Tap it below."
-NOTE_KIND_TOO_LATE = "The kind can be changed for a minute only. Use ✏️ Amend to add a correction."
+LOOSE_OFFER = N_("📝 Make it a note? For which client?")
+LOOSE_NOT_A_NOTE = N_("✖ Not a note")
+LOOSE_DROPPED = N_("Not kept.")
+NOTE_KIND_ASK = N_("👇 What kind of contact was it? Tap it below.")
+NOTE_KIND_TOO_LATE = N_(
+    "The kind can be changed for a minute only. Use ✏️ Amend to add a correction."
+)
 
 
 def note_kind_read(typed: str, kind: str) -> str:
-    return f"Read “{escape(typed[:20])}” as {kind}; another kind is a tap below."
+    return t(
+        "Read “{typed}” as {kind}; another kind is a tap below.",
+        typed=escape(typed[:20]),
+        kind=kind,
+    )
 
 
 def note_kind_set(kind: str) -> str:
-    return f"Kind: {kind}."
+    return t("Kind: {kind}.", kind=kind)
 
 
-UNDO_TOO_LATE = "Too late to undo (1 minute). Use ✏️ Amend to add a correction."
-NOTE_UNDONE_TOAST = "Note withdrawn."
+UNDO_TOO_LATE = N_("Too late to undo (1 minute). Use ✏️ Amend to add a correction.")
+NOTE_UNDONE_TOAST = N_("Note withdrawn.")
 
 
 def note_ask_kind(code: str, name: str) -> str:
-    return f"Note for <b>{code} · {escape(name)}</b>. What kind of contact?"
+    return t("Note for <b>{code} · {name}</b>. What kind of contact?", code=code, name=escape(name))
 
 
 def note_draft_kept(code: str, name: str, characters_count: int) -> str:
-    return (
-        f"You have an unsaved note for <b>{code} · {escape(name)}</b> "
-        f"({characters(characters_count)}). Pick it up again?"
+    return t(
+        ("You have an unsaved note for <b>{code} · {name}</b> ({characters}). Pick it up again?"),
+        code=code,
+        name=escape(name),
+        characters=characters(characters_count),
     )
 
 
 def note_too_long(limit: int) -> str:
-    return f"A note can hold {limit:,} characters; this would go over. Save it and start another."
+    return t(
+        ("A note can hold {limit:,} characters; this would go over. Save it and start another."),
+        limit=limit,
+    )
 
 
 def goals_count(count: int) -> str:
-    return "1 goal" if count == 1 else f"{count} goals"
+    return tn("{count} goal", "{count} goals", count)
 
 
 def attachments_count(count: int) -> str:
-    return "1 attachment" if count == 1 else f"{count} attachments"
+    return tn("{count} attachment", "{count} attachments", count)
 
 
 def characters(count: int) -> str:
-    return f"{count:,} characters"
+    return t("{count:,} characters", count=count)
 
 
 def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
-    return f"✅ <b>Note N-{note_id} saved</b> · {code} · {escape(name)}\n{kind} · {when}"
+    return t(
+        "✅ <b>Note N-{note_id} saved</b> · {code} · {name}\n{kind} · {when}",
+        note_id=note_id,
+        code=code,
+        name=escape(name),
+        kind=kind,
+        when=when,
+    )
 
 
 def note_already_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
-    return (
-        f"☑️ <b>Already saved as N-{note_id}</b> · {code} · {escape(name)}\n{kind} · {when}\n"
-        "The same note arrived twice, so it is kept once. To save it again, change a word."
+    return t(
+        (
+            "☑️ <b>Already saved as N-{note_id}</b> · {code} · {name}\n{kind} · "
+            "{when}\nThe same note arrived twice, so it is kept once. To save it again, "
+            "change a word."
+        ),
+        note_id=note_id,
+        code=code,
+        name=escape(name),
+        kind=kind,
+        when=when,
     )
 
 
 def note_undone(code: str) -> str:
-    return f"↩ The note for {code} was withdrawn. It is kept in the audit trail only."
+    return t("↩ The note for {code} was withdrawn. It is kept in the audit trail only.", code=code)
 
 
 # ✏️ Amend
 def amend_ask(note_id: int, code: str) -> str:
-    return (
-        f"Amending note N-{note_id} for {code}. Type the correction; "
-        "the original stays as it was. (/cancel to stop)"
+    return t(
+        (
+            "Amending note N-{note_id} for {code}. Type the correction; the original "
+            "stays as it was. (/cancel to stop)"
+        ),
+        note_id=note_id,
+        code=code,
     )
 
 
 def note_with_amendments_header(note_id: int, code: str, when: str, author: str) -> str:
-    return f"<b>Note N-{note_id}</b> · {code} · {when} · {escape(author)}"
+    return t(
+        "<b>Note N-{note_id}</b> · {code} · {when} · {author}",
+        note_id=note_id,
+        code=code,
+        when=when,
+        author=escape(author),
+    )
 
 
 def amendment_line(author: str, when: str) -> str:
     """Plain text (it is escaped with the note body)."""
-    return f"— Amendment by {author}, {when}:"
+    return t("— Amendment by {author}, {when}:", author=author, when=when)
 
 
 # Dates
-TODAY = "Today"
-TOMORROW = "Tomorrow"
+TODAY = N_("Today")
+TOMORROW = N_("Tomorrow")

@@ -11,11 +11,14 @@ from zoneinfo import ZoneInfo
 
 from storage.history import Event, EventKind
 from storage.models import GoalStatus, ReferralStatus
+from ui.i18n import N_, t, tn
+from ui.i18n import gettext as _
+from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days
 
 # ── The client record ─────────────────────────────────────────────────────
 
-HISTORY_COMMAND = ("history", "A client's history: /history C-0042 or a name")
+HISTORY_COMMAND = ("history", N_("A client's history: /history C-0042 or a name"))
 
 
 def record_day(day: date | datetime, zone: ZoneInfo | None = None) -> str:
@@ -31,42 +34,38 @@ def record_moment(moment: datetime, zone: ZoneInfo) -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
 
 
-def _count(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
-
-
 # The full client card
-CARD_WORKER = "Worker"
-CARD_YOU = "you"
-CARD_NO_WORKER = "no worker assigned"
-CARD_CONTACT = "Contact"
-CARD_LAST_CONTACT = "Last contact"
-CARD_NEVER_CONTACTED = "Last contact: none yet — a first visit is due"
-CARD_NEXT_APPOINTMENT = "Next appointment"
-CARD_NO_APPOINTMENT = "Next appointment: none scheduled"
-CARD_NEXT_VISIT_DUE = "Next visit due"
-CARD_OVERDUE = "⚠ overdue"
-CARD_NO_PLAN = "No active plan."
-CARD_NO_NOTES = "No notes yet."
-CARD_RECENT_NOTES = "Recent notes"
-CARD_MUTED_ON_HOLD = "On hold: no reminders for this client until the case is active again."
-CARD_MUTED_CLOSED = "No reminders for this client while the case is closed."
+CARD_WORKER = N_("Worker")
+CARD_YOU = N_("you")
+CARD_NO_WORKER = N_("no worker assigned")
+CARD_CONTACT = N_("Contact")
+CARD_LAST_CONTACT = N_("Last contact")
+CARD_NEVER_CONTACTED = N_("Last contact: none yet — a first visit is due")
+CARD_NEXT_APPOINTMENT = N_("Next appointment")
+CARD_NO_APPOINTMENT = N_("Next appointment: none scheduled")
+CARD_NEXT_VISIT_DUE = N_("Next visit due")
+CARD_OVERDUE = N_("⚠ overdue")
+CARD_NO_PLAN = N_("No active plan.")
+CARD_NO_NOTES = N_("No notes yet.")
+CARD_RECENT_NOTES = N_("Recent notes")
+CARD_MUTED_ON_HOLD = N_("On hold: no reminders for this client until the case is active again.")
+CARD_MUTED_CLOSED = N_("No reminders for this client while the case is closed.")
 
-CARD_NOTE = "📝 Note"
-CARD_VISIT = "✅ Visit"
-CARD_APPOINTMENT = "📅 Appointment"
-CARD_PLAN = "📋 Plan"
-CARD_REFER = "🤝 Refer"
-CARD_REVIEW = "🔎 Review"
-CARD_INTAKE = "🧾 Continue intake"
-CARD_HISTORY = "🕘 History"
-CARD_EXPORT = "📤 Export"
-CARD_TRANSFER = "🔁 Transfer"
-CARD_DISCHARGE = "🚪 Discharge"
-CARD_REOPEN = "↩ Reopen"
-CARD_BACK = "👤 Client"
-CARD_LANGUAGE = "🗣 Language"
-CARD_CLIENT_GONE = "That client isn't available to you."
+CARD_NOTE = N_("📝 Note")
+CARD_VISIT = N_("✅ Visit")
+CARD_APPOINTMENT = N_("📅 Appointment")
+CARD_PLAN = N_("📋 Plan")
+CARD_REFER = N_("🤝 Refer")
+CARD_REVIEW = N_("🔎 Review")
+CARD_INTAKE = N_("🧾 Continue intake")
+CARD_HISTORY = N_("🕘 History")
+CARD_EXPORT = N_("📤 Export")
+CARD_TRANSFER = N_("🔁 Transfer")
+CARD_DISCHARGE = N_("🚪 Discharge")
+CARD_REOPEN = N_("↩ Reopen")
+CARD_BACK = N_("👤 Client")
+CARD_LANGUAGE = N_("🗣 Language")
+CARD_CLIENT_GONE = N_("That client isn't available to you.")
 
 
 def card_title(code: str, name: str) -> str:
@@ -74,40 +73,40 @@ def card_title(code: str, name: str) -> str:
 
 
 def card_program_status(program: str, status: str) -> str:
-    return f"{PROGRAM_NAMES.get(program, program)} · {STATUS_NAMES.get(status, status)}"
+    return f"{tr(PROGRAM_NAMES).get(program, program)} · {tr(STATUS_NAMES).get(status, status)}"
 
 
 def card_worker(name: str | None, is_actor: bool) -> str:
     if name is None:
-        return f"{CARD_WORKER}: {CARD_NO_WORKER}"
-    return f"{CARD_WORKER}: {escape(name)}" + (f" ({CARD_YOU})" if is_actor else "")
+        return f"{tr(CARD_WORKER)}: {tr(CARD_NO_WORKER)}"
+    return f"{tr(CARD_WORKER)}: {escape(name)}" + (f" ({tr(CARD_YOU)})" if is_actor else "")
 
 
 def card_contact(days: int) -> str:
-    return f"{CARD_CONTACT}: {every_days(days)}"
+    return f"{tr(CARD_CONTACT)}: {every_days(days)}"
 
 
 def card_last_contact(ago: str, day: str) -> str:
-    return f"{CARD_LAST_CONTACT}: {ago} ({day})"
+    return f"{tr(CARD_LAST_CONTACT)}: {ago} ({day})"
 
 
 def card_next_appointment(when: str, kind: str) -> str:
-    return f"{CARD_NEXT_APPOINTMENT}: {when} · {KIND_NAMES.get(kind, kind)}"
+    return f"{tr(CARD_NEXT_APPOINTMENT)}: {when} · {tr(KIND_NAMES).get(kind, kind)}"
 
 
 def card_visit_due(day: str, overdue: bool) -> str:
-    return f"{CARD_NEXT_VISIT_DUE}: {day}" + (f" {CARD_OVERDUE}" if overdue else "")
+    return f"{tr(CARD_NEXT_VISIT_DUE)}: {day}" + (f" {tr(CARD_OVERDUE)}" if overdue else "")
 
 
 def card_discharged(day: str, reason: str | None) -> str:
     why = f" · {escape(reason)}" if reason else ""
-    return f"🚪 <b>Discharged {day}</b>{why}"
+    return t("🚪 <b>Discharged {day}</b>{why}", day=day, why=why)
 
 
 def card_plan(version: int, next_review: str | None, overdue: bool) -> str:
-    review = f" · next review {next_review}" if next_review else ""
-    late = f" {CARD_OVERDUE}" if overdue else ""
-    return f"📋 <b>Plan v{version}</b>{review}{late}"
+    review = t(" · next review {next_review}", next_review=next_review) if next_review else ""
+    late = f" {tr(CARD_OVERDUE)}" if overdue else ""
+    return t("📋 <b>Plan v{version}</b>{review}{late}", version=version, review=review, late=late)
 
 
 def card_goal(description: str) -> str:
@@ -115,54 +114,59 @@ def card_goal(description: str) -> str:
 
 
 def card_more_goals(count: int) -> str:
-    return f"  … and {_count(count, 'more goal')}"
+    return tn("  … and {count} more goal", "  … and {count} more goals", count)
 
 
 def card_no_open_goals() -> str:
-    return "  No open goals."
+    return _("  No open goals.")
 
 
 def card_open_referrals(count: int) -> str:
-    return f"🤝 Open referrals: {count}"
+    return t("🤝 Open referrals: {count}", count=count)
 
 
 def card_note(day: str, kind: str, first_line: str, risk: bool, amended: bool = False) -> str:
-    flag = (" ⚠" if risk else "") + (" · ✏️ amended" if amended else "")
-    return f"  {day} · {KIND_NAMES.get(kind, kind)}{flag}: {escape(first_line)}"
+    flag = (" ⚠" if risk else "") + (_(" · ✏️ amended") if amended else "")
+    return f"  {day} · {tr(KIND_NAMES).get(kind, kind)}{flag}: {escape(first_line)}"
 
 
 # /history
-HISTORY_CODE_NEEDED = (
+HISTORY_CODE_NEEDED = N_(
     "Which client? Send a code or a name, for example <code>/history C-0042</code> "
     "or <code>/history Maria</code>."
 )
-HISTORY_EMPTY = "Nothing is recorded for this client yet."
-HISTORY_SHORTENED = "… (shortened here; 📤 Export has the full text)"
+HISTORY_EMPTY = N_("Nothing is recorded for this client yet.")
+HISTORY_SHORTENED = N_("… (shortened here; 📤 Export has the full text)")
 
 
 def history_title(code: str, name: str, page: int, pages: int) -> str:
-    suffix = f" · page {page + 1} of {pages}" if pages > 1 else ""
-    return f"<b>{code} · {escape(name)} · history</b>{suffix}\n<i>Newest first.</i>"
+    suffix = t(" · page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
+    return t(
+        "<b>{code} · {name} · history</b>{suffix}\n<i>Newest first.</i>",
+        code=code,
+        name=escape(name),
+        suffix=suffix,
+    )
 
 
 def history_more_amendments(count: int) -> str:
     """Plain."""
-    return f"… and {_count(count, 'more amendment')}"
+    return tn("… and {count} more amendment", "… and {count} more amendments", count)
 
 
 # Timeline events (plain text)
 RECORD_EVENT_KINDS = {
-    EventKind.CREATED: "Client added",
-    EventKind.NOTE: "Note",
-    EventKind.VISIT: "Visit",
-    EventKind.PLAN: "Plan",
-    EventKind.REVIEW: "Plan review",
-    EventKind.REFERRAL: "Referral",
-    EventKind.REFERRAL_UPDATE: "Referral update",
-    EventKind.CONSENT: "Consent",
-    EventKind.TRANSFERRED: "Transfer",
-    EventKind.DISCHARGED: "Discharge",
-    EventKind.REOPENED: "Reopened",
+    EventKind.CREATED: N_("Client added"),
+    EventKind.NOTE: N_("Note"),
+    EventKind.VISIT: N_("Visit"),
+    EventKind.PLAN: N_("Plan"),
+    EventKind.REVIEW: N_("Plan review"),
+    EventKind.REFERRAL: N_("Referral"),
+    EventKind.REFERRAL_UPDATE: N_("Referral update"),
+    EventKind.CONSENT: N_("Consent"),
+    EventKind.TRANSFERRED: N_("Transfer"),
+    EventKind.DISCHARGED: N_("Discharge"),
+    EventKind.REOPENED: N_("Reopened"),
 }
 RECORD_EVENT_MARKS = {
     EventKind.CREATED: "🆕",
@@ -178,30 +182,30 @@ RECORD_EVENT_MARKS = {
     EventKind.REOPENED: "↩",
 }
 RECORD_GOAL_STATUS = {
-    GoalStatus.NOT_STARTED: "not started",
-    GoalStatus.IN_PROGRESS: "in progress",
-    GoalStatus.ACHIEVED: "achieved",
-    GoalStatus.DISCONTINUED: "discontinued",
+    GoalStatus.NOT_STARTED: N_("not started"),
+    GoalStatus.IN_PROGRESS: N_("in progress"),
+    GoalStatus.ACHIEVED: N_("achieved"),
+    GoalStatus.DISCONTINUED: N_("discontinued"),
 }
 # Keyed by the enum's members but typed by str: a record holds its status or kind as the
 # plain string, which finds the member's entry (a StrEnum member is that string).
 RECORD_REFERRAL_STATUS: dict[str, str] = {
-    ReferralStatus.SENT: "sent",
-    ReferralStatus.ACCEPTED: "accepted",
-    ReferralStatus.DECLINED: "declined",
-    ReferralStatus.COMPLETED: "completed",
-    ReferralStatus.WITHDRAWN: "withdrawn",
+    ReferralStatus.SENT: N_("sent"),
+    ReferralStatus.ACCEPTED: N_("accepted"),
+    ReferralStatus.DECLINED: N_("declined"),
+    ReferralStatus.COMPLETED: N_("completed"),
+    ReferralStatus.WITHDRAWN: N_("withdrawn"),
 }
 RECORD_VISIT_STATUS = {
-    "scheduled": "scheduled, not logged",
-    "completed": "completed",
-    "no_show": "no-show",
-    "cancelled": "cancelled",
+    "scheduled": N_("scheduled, not logged"),
+    "completed": N_("completed"),
+    "no_show": N_("no-show"),
+    "cancelled": N_("cancelled"),
 }
 RECORD_CONTACT_RELATIONS = {
-    "family": "Family",
-    "caregiver": "Caregiver",
-    "provider": "Provider",
+    "family": N_("Family"),
+    "caregiver": N_("Caregiver"),
+    "provider": N_("Provider"),
 }
 
 
@@ -210,47 +214,65 @@ def record_event_title(event: Event) -> str:
     kind = event.kind
     extra = event.extra
     if kind == EventKind.CREATED:
-        return "Client added" + (" (import)" if extra.get("via") == "cli" else "")
+        return _("Client added") + (_(" (import)") if extra.get("via") == "cli" else "")
     if kind == EventKind.NOTE:
-        risk = " · ⚠ Risk" if extra.get("risk") else ""
-        return f"Note N-{event.ref} · {KIND_NAMES.get(event.label or '', event.label)}{risk}"
+        risk = _(" · ⚠ Risk") if extra.get("risk") else ""
+        return t(
+            "Note N-{ref} · {kind}{risk}",
+            ref=event.ref,
+            kind=tr(KIND_NAMES).get(event.label or "", event.label),
+            risk=risk,
+        )
     if kind == EventKind.VISIT:
-        return (
-            f"{KIND_NAMES.get(event.label or '', event.label)}, {extra.get('duration')} min"
-            f" · {RECORD_VISIT_STATUS.get(event.status or '', event.status)}"
+        return t(
+            "{kind}, {minutes} min · {status}",
+            kind=tr(KIND_NAMES).get(event.label or "", event.label),
+            minutes=extra.get("duration"),
+            status=tr(RECORD_VISIT_STATUS).get(event.status or "", event.status),
         )
     if kind == EventKind.PLAN:
         goals = len(extra.get("goals") or [])
-        return (
-            f"Plan v{extra.get('version')} · {_count(goals, 'goal')}"
-            f" · review {every_days(extra.get('review_interval_days') or 90)}"
+        return t(
+            "Plan v{version} · {count} · review {every_days}",
+            version=extra.get("version"),
+            count=tn("{count} goal", "{count} goals", goals),
+            every_days=every_days(extra.get("review_interval_days") or 90),
         )
     if kind == EventKind.REVIEW:
-        return f"Plan v{extra.get('version')} reviewed"
+        return t("Plan v{version} reviewed", version=extra.get("version"))
     if kind == EventKind.REFERRAL:
         now = extra.get("now")
         current = (
-            f" (now {RECORD_REFERRAL_STATUS.get(now, now)})"
+            t(" (now {status})", status=tr(RECORD_REFERRAL_STATUS).get(now, now))
             if now and now != ReferralStatus.SENT
             else ""
         )
-        return f"Referral to {event.label} · sent{current}"
+        return t("Referral to {label} · sent{current}", label=event.label, current=current)
     if kind == EventKind.REFERRAL_UPDATE:
-        return f"Referral to {event.label} · {RECORD_REFERRAL_STATUS.get(event.status or '', '')}"
+        return t(
+            "Referral to {label} · {status}",
+            label=event.label,
+            status=tr(RECORD_REFERRAL_STATUS).get(event.status or "", ""),
+        )
     if kind == EventKind.CONSENT:
-        return "Consent given" if event.status == "given" else "Consent refused"
+        return _("Consent given") if event.status == "given" else _("Consent refused")
     if kind == EventKind.TRANSFERRED:
-        return (
-            f"Transferred from {extra.get('from_worker') or 'nobody'}"
-            f" to {extra.get('to_worker') or '?'}"
+        return t(
+            "Transferred from {from_worker} to {to_worker}",
+            from_worker=extra.get("from_worker") or _("nobody"),
+            to_worker=extra.get("to_worker") or "?",
         )
     if kind == EventKind.DISCHARGED:
         cancelled = extra.get("appointments_cancelled") or 0
-        suffix = f" · {_count(cancelled, 'appointment')} cancelled" if cancelled else ""
-        return f"Discharged{suffix}"
+        suffix = (
+            tn(" · {count} appointment cancelled", " · {count} appointments cancelled", cancelled)
+            if cancelled
+            else ""
+        )
+        return t("Discharged{suffix}", suffix=suffix)
     if kind == EventKind.REOPENED:
-        return "Case reopened"
-    return RECORD_EVENT_KINDS.get(kind, str(kind))
+        return _("Case reopened")
+    return tr(RECORD_EVENT_KINDS).get(kind, str(kind))
 
 
 def record_event_body(event: Event) -> str:
@@ -259,34 +281,40 @@ def record_event_body(event: Event) -> str:
     parts: list[str] = []
     if event.kind == EventKind.NOTE:
         if extra.get("attendees"):
-            parts.append(f"Present: {extra['attendees']}")
+            parts.append(t("Present: {attendees}", attendees=extra["attendees"]))
         if event.text:
             parts.append(event.text)
         dap = extra.get("dap")
         if dap:
             data, assessment, plan = dap
-            parts += [f"Data: {data}", f"Assessment: {assessment}", f"Plan: {plan}"]
+            parts += [
+                t("Data: {data}", data=data),
+                t("Assessment: {assessment}", assessment=assessment),
+                t("Plan: {plan}", plan=plan),
+            ]
         if extra.get("risk_reason"):
-            parts.append(f"Risk: {extra['risk_reason']}")
+            parts.append(t("Risk: {reason}", reason=extra["risk_reason"]))
         if extra.get("attachments"):
-            parts.append(f"({_count(extra['attachments'], 'attachment')})")
+            parts.append(tn("({count} attachment)", "({count} attachments)", extra["attachments"]))
     elif event.kind == EventKind.VISIT:
         if extra.get("place"):
-            parts.append(f"Place: {extra['place']}")
+            parts.append(t("Place: {place}", place=extra["place"]))
         if event.text:
             parts.append(event.text)
     elif event.kind == EventKind.PLAN:
         if event.text:
-            parts.append(f"Interventions: {event.text}")
+            parts.append(t("Interventions: {text}", text=event.text))
         for description, status in extra.get("goals") or []:
-            parts.append(f"• {description} ({RECORD_GOAL_STATUS.get(status, status)})")
+            parts.append(f"• {description} ({tr(RECORD_GOAL_STATUS).get(status, status)})")
         if extra.get("next_review_on"):
-            parts.append(f"Next review: {record_day(extra['next_review_on'])}")
+            parts.append(
+                t("Next review: {record_day}", record_day=record_day(extra["next_review_on"]))
+            )
     elif event.kind == EventKind.REVIEW:
         for description, status, effectiveness, comment in extra.get("items") or []:
-            line = f"• {description}: {RECORD_GOAL_STATUS.get(status, status)}"
+            line = f"• {description}: {tr(RECORD_GOAL_STATUS).get(status, status)}"
             if effectiveness:
-                line += f", effectiveness {effectiveness}/5"
+                line += t(", effectiveness {effectiveness}/5", effectiveness=effectiveness)
             if comment:
                 line += f" — {comment}"
             parts.append(line)
@@ -296,11 +324,11 @@ def record_event_body(event: Event) -> str:
         if event.text:
             parts.append(event.text)
         if extra.get("follow_up_on"):
-            parts.append(f"Follow-up: {record_day(extra['follow_up_on'])}")
+            parts.append(t("Follow-up: {record_day}", record_day=record_day(extra["follow_up_on"])))
     elif event.kind == EventKind.CONSENT:
         parts.append(event.text)
         if extra.get("expires_on"):
-            parts.append(f"Expires: {record_day(extra['expires_on'])}")
+            parts.append(t("Expires: {record_day}", record_day=record_day(extra["expires_on"])))
     elif event.text:
         parts.append(event.text)
     return "\n".join(part for part in parts if part)
@@ -308,81 +336,92 @@ def record_event_body(event: Event) -> str:
 
 def record_amendment(author: str | None, when: str) -> str:
     """Plain."""
-    return f"— Amendment by {author or '?'}, {when}:"
+    return t("— Amendment by {author}, {when}:", author=author or "?", when=when)
 
 
 # Export
-EXPORT_PDF = "📄 PDF"
-EXPORT_CSV = "📊 CSV"
-EXPORT_SENT_TOAST = "Sent. Keep the file private."
+EXPORT_PDF = N_("📄 PDF")
+EXPORT_CSV = N_("📊 CSV")
+EXPORT_SENT_TOAST = N_("Sent. Keep the file private.")
 
 
 def export_ask(code: str, name: str) -> str:
-    return (
-        f"<b>Export {code} · {escape(name)}</b>\n"
-        "A PDF case file, or a CSV of the timeline? It is sent here, to you only."
+    return t(
+        (
+            "<b>Export {code} · {name}</b>\nA PDF case file, or a CSV of the timeline? It "
+            "is sent here, to you only."
+        ),
+        code=code,
+        name=escape(name),
     )
 
 
 def export_caption(code: str, fmt: str, when: str) -> str:
-    return f"🔒 {code} · case record ({fmt.upper()}) · exported {when}. Confidential."
+    return t(
+        "🔒 {code} · case record ({format}) · exported {when}. Confidential.",
+        code=code,
+        format=fmt.upper(),
+        when=when,
+    )
 
 
-PDF_CONFIDENTIAL = "Confidential — health and social care record"
-PDF_IDENTITY = "Identity"
-PDF_CONTACTS = "People around the client"
-PDF_CONSENT = "Consent and release of information"
-PDF_PLAN = "Active plan and goals"
-PDF_REFERRALS = "Referrals"
-PDF_TIMELINE = "Timeline of notes and visits"
-PDF_NONE = "None recorded."
-PDF_NO_PLAN = "No active plan."
-PDF_CLI = "caseline CLI"
+PDF_CONFIDENTIAL = N_("Confidential — health and social care record")
+PDF_IDENTITY = N_("Identity")
+PDF_CONTACTS = N_("People around the client")
+PDF_CONSENT = N_("Consent and release of information")
+PDF_PLAN = N_("Active plan and goals")
+PDF_REFERRALS = N_("Referrals")
+PDF_TIMELINE = N_("Timeline of notes and visits")
+PDF_NONE = N_("None recorded.")
+PDF_NO_PLAN = N_("No active plan.")
+PDF_CLI = N_("caseline CLI")
 
 
 def pdf_exported(by: str, when: str) -> str:
     """Plain."""
-    return f"Exported by {by}, {when}"
+    return t("Exported by {by}, {when}", by=by, when=when)
 
 
 def pdf_page(number: int, total: str) -> str:
     """Plain; `total` is fpdf2's page-count placeholder."""
-    return f"Page {number} of {total}"
+    return t("Page {number} of {total}", number=number, total=total)
 
 
-PDF_INTERPRETER = {True: "needed", False: "not needed"}
+PDF_INTERPRETER = {True: N_("needed"), False: N_("not needed")}
 
 
 def pdf_identity_rows(identity, zone: ZoneInfo) -> list[tuple[str, str]]:
     """(label, value) pairs, plain; empty values left out."""
     rows = [
-        ("Code", identity.code),
-        ("Name", identity.name),
-        ("Program", PROGRAM_NAMES.get(identity.program, identity.program)),
-        ("Status", STATUS_NAMES.get(identity.status, identity.status)),
-        ("Worker", identity.worker or CARD_NO_WORKER),
-        ("Date of birth", record_day(identity.date_of_birth) if identity.date_of_birth else ""),
-        ("Phone", identity.phone or ""),
-        ("Address", identity.address or ""),
-        ("Emergency contact", identity.emergency_contact or ""),
-        ("Living situation", identity.living_situation or ""),
-        ("Language", identity.language or ""),
-        ("Interpreter", PDF_INTERPRETER.get(identity.interpreter, "")),
-        ("Contact", every_days(identity.contact_frequency_days)),
+        (_("Code"), identity.code),
+        (_("Name"), identity.name),
+        (_("Program"), tr(PROGRAM_NAMES).get(identity.program, identity.program)),
+        (_("Status"), tr(STATUS_NAMES).get(identity.status, identity.status)),
+        (_("Worker"), identity.worker or tr(CARD_NO_WORKER)),
+        (_("Date of birth"), record_day(identity.date_of_birth) if identity.date_of_birth else ""),
+        (_("Phone"), identity.phone or ""),
+        (_("Address"), identity.address or ""),
+        (_("Emergency contact"), identity.emergency_contact or ""),
+        (_("Living situation"), identity.living_situation or ""),
+        (_("Language"), identity.language or ""),
+        (_("Interpreter"), tr(PDF_INTERPRETER).get(identity.interpreter, "")),
+        (_("Contact"), every_days(identity.contact_frequency_days)),
         (
-            "Last contact",
-            record_moment(identity.last_contact_at, zone) if identity.last_contact_at else "none",
+            _("Last contact"),
+            record_moment(identity.last_contact_at, zone)
+            if identity.last_contact_at
+            else _("none"),
         ),
-        ("Client since", record_day(identity.created_at, zone)),
+        (_("Client since"), record_day(identity.created_at, zone)),
     ]
     if identity.discharged_at:
-        rows.append(("Discharged", record_day(identity.discharged_at, zone)))
-        rows.append(("Discharge reason", identity.discharge_reason or ""))
+        rows.append((_("Discharged"), record_day(identity.discharged_at, zone)))
+        rows.append((_("Discharge reason"), identity.discharge_reason or ""))
     return [(label, value) for label, value in rows if value]
 
 
 def pdf_contact(relation: str, name: str, phone: str | None, notes: str | None) -> str:
-    line = f"{RECORD_CONTACT_RELATIONS.get(relation, relation)}: {name}"
+    line = f"{tr(RECORD_CONTACT_RELATIONS).get(relation, relation)}: {name}"
     if phone:
         line += f", {phone}"
     if notes:
@@ -391,138 +430,167 @@ def pdf_contact(relation: str, name: str, phone: str | None, notes: str | None) 
 
 
 def pdf_consent(consent, zone: ZoneInfo) -> str:
-    verdict = "Given" if consent.given else "Refused"
+    verdict = _("Given") if consent.given else _("Refused")
     line = f"{verdict} {record_day(consent.recorded_at, zone)}"
     if consent.recorded_by:
-        line += f" (recorded by {consent.recorded_by})"
+        line += t(" (recorded by {recorded_by})", recorded_by=consent.recorded_by)
     if consent.expires_on:
-        line += f", expires {record_day(consent.expires_on)}"
+        line += t(", expires {record_day}", record_day=record_day(consent.expires_on))
     return f"{line}: {consent.scope}"
 
 
 def pdf_plan_header(plan, zone: ZoneInfo) -> str:
-    review = f", next review {record_day(plan.next_review_on)}" if plan.next_review_on else ""
-    return (
-        f"Plan v{plan.version}, since {record_day(plan.created_at, zone)}"
-        f", reviewed {every_days(plan.review_interval_days)}{review}"
+    review = (
+        t(", next review {record_day}", record_day=record_day(plan.next_review_on))
+        if plan.next_review_on
+        else ""
+    )
+    return t(
+        "Plan v{version}, since {record_day}, reviewed {every_days}{review}",
+        version=plan.version,
+        record_day=record_day(plan.created_at, zone),
+        every_days=every_days(plan.review_interval_days),
+        review=review,
     )
 
 
 def pdf_goal(number: int, goal) -> str:
-    line = f"{number}. {goal.description} ({RECORD_GOAL_STATUS.get(goal.status, goal.status)})"
+    line = f"{number}. {goal.description} ({tr(RECORD_GOAL_STATUS).get(goal.status, goal.status)})"
     details = []
     if goal.measure:
-        details.append(f"measured by: {goal.measure}")
+        details.append(t("measured by: {measure}", measure=goal.measure))
     if goal.target_date:
-        details.append(f"target: {record_day(goal.target_date)}")
+        details.append(t("target: {record_day}", record_day=record_day(goal.target_date)))
     if goal.routine:
-        details.append(f"routine: {goal.routine}")
+        details.append(t("routine: {routine}", routine=goal.routine))
     return line + ("\n   " + "; ".join(details) if details else "")
 
 
 def pdf_referral(referral, zone: ZoneInfo) -> str:
-    status = RECORD_REFERRAL_STATUS.get(referral.status, referral.status)
-    line = (
-        f"{referral.resource} ({referral.category}) · {status}"
-        f" · sent {record_day(referral.created_at, zone)}"
+    status = tr(RECORD_REFERRAL_STATUS).get(referral.status, referral.status)
+    line = t(
+        "{resource} ({category}) · {status} · sent {record_day}",
+        resource=referral.resource,
+        category=referral.category,
+        status=status,
+        record_day=record_day(referral.created_at, zone),
     )
     if referral.worker:
-        line += f" by {referral.worker}"
-    details = [f"Reason: {referral.reason}"]
+        line += t(" by {worker}", worker=referral.worker)
+    details = [t("Reason: {reason}", reason=referral.reason)]
     if referral.follow_up_on:
-        details.append(f"Follow-up: {record_day(referral.follow_up_on)}")
+        details.append(t("Follow-up: {record_day}", record_day=record_day(referral.follow_up_on)))
     if referral.decline_reason:
-        details.append(f"Declined: {referral.decline_reason}")
+        details.append(t("Declined: {decline_reason}", decline_reason=referral.decline_reason))
     if referral.outcome:
-        details.append(f"Outcome: {referral.outcome}")
+        details.append(t("Outcome: {outcome}", outcome=referral.outcome))
     if not referral.consent_recorded:
-        details.append("No consent on record for this referral")
+        details.append(_("No consent on record for this referral"))
     return line + "\n" + "\n".join(details)
 
 
-CSV_HEADER = ("date", "type", "author", "summary", "text")
-CSV_AMENDMENT = "Note amendment"
+CSV_HEADER = ("date", N_("type"), N_("author"), N_("summary"), N_("text"))
+CSV_AMENDMENT = N_("Note amendment")
 
 
 def csv_amendment_summary(note_id: int | None) -> str:
-    return f"Amendment to N-{note_id}"
+    return t("Amendment to N-{note_id}", note_id=note_id)
 
 
 # Transfer
-TRANSFER_ONLY_LEADS = "Only supervisors can transfer clients."
-TRANSFER_NOBODY = "There is nobody else in the team to transfer this client to."
-TRANSFER_NOT_ALLOWED = "You can only transfer clients to active workers of your own team."
+TRANSFER_ONLY_LEADS = N_("Only supervisors can transfer clients.")
+TRANSFER_NOBODY = N_("There is nobody else in the team to transfer this client to.")
+TRANSFER_NOT_ALLOWED = N_("You can only transfer clients to active workers of your own team.")
 
 
 def transfer_ask(code: str, name: str, current: str | None) -> str:
-    now = f" (now with {escape(current)})" if current else ""
-    return f"<b>Transfer {code} · {escape(name)}</b>{now}\nTo whom?"
+    now = t(" (now with {current})", current=escape(current)) if current else ""
+    return t(
+        "<b>Transfer {code} · {name}</b>{now}\nTo whom?", code=code, name=escape(name), now=now
+    )
 
 
 def transferred_toast(code: str, worker: str) -> str:
-    return f"{code} transferred to {worker}."[:200]
+    return t("{code} transferred to {worker}.", code=code, worker=worker)[:200]
 
 
 # Discharge and reopen
 DISCHARGE_REASONS = {
-    "goals": "Goals met",
-    "moved": "Moved away",
-    "declined": "Declined further services",
-    "referred": "Transferred to another service",
-    "care": "Moved to residential or hospital care",
-    "deceased": "Deceased",
+    "goals": N_("Goals met"),
+    "moved": N_("Moved away"),
+    "declined": N_("Declined further services"),
+    "referred": N_("Transferred to another service"),
+    "care": N_("Moved to residential or hospital care"),
+    "deceased": N_("Deceased"),
 }
-DISCHARGE_OTHER = "✏️ Other…"
-DISCHARGE_ALREADY = "This case is already closed."
-DISCHARGE_REASON_TOO_LONG = "Please keep the reason under 500 characters."
-DISCHARGE_REASON_EMPTY = "Please type the reason as text (or /cancel)."
-REOPEN_NOT_DISCHARGED = "This case is open already."
+DISCHARGE_OTHER = N_("✏️ Other…")
+DISCHARGE_ALREADY = N_("This case is already closed.")
+DISCHARGE_REASON_TOO_LONG = N_("Please keep the reason under 500 characters.")
+DISCHARGE_REASON_EMPTY = N_("Please type the reason as text (or /cancel).")
+REOPEN_NOT_DISCHARGED = N_("This case is open already.")
 
 
 def discharge_ask(code: str, name: str, appointments: int) -> str:
     cancelled = (
-        f"\nIts {_count(appointments, 'scheduled appointment')} will be cancelled."
+        tn(
+            "\nIts {count} scheduled appointment will be cancelled.",
+            "\nIts {count} scheduled appointments will be cancelled.",
+            appointments,
+        )
         if appointments
         else ""
     )
-    return (
-        f"<b>Discharge {code} · {escape(name)}?</b>{cancelled}\n"
-        "The client gets no reminders until the case is reopened. Why is it closed?"
+    return t(
+        (
+            "<b>Discharge {code} · {name}?</b>{cancelled}\nThe client gets no reminders "
+            "until the case is reopened. Why is it closed?"
+        ),
+        code=code,
+        name=escape(name),
+        cancelled=cancelled,
     )
 
 
 def discharge_ask_reason(code: str) -> str:
-    return f"Type the reason for discharging {code}. (/cancel to stop)"
+    return t("Type the reason for discharging {code}. (/cancel to stop)", code=code)
 
 
 def discharged_toast(code: str, appointments: int) -> str:
-    cancelled = f" {_count(appointments, 'appointment')} cancelled." if appointments else ""
-    return f"{code} discharged.{cancelled}"
+    cancelled = (
+        tn(" {count} appointment cancelled.", " {count} appointments cancelled.", appointments)
+        if appointments
+        else ""
+    )
+    return t("{code} discharged.{cancelled}", code=code, cancelled=cancelled)
 
 
 def reopened_toast(code: str) -> str:
-    return f"{code} reopened."
+    return t("{code} reopened.", code=code)
 
 
 # The client's language, edited from the card (conversations/language.py)
-LANGUAGE_OTHER = "✏️ Type it…"
-INTERPRETER_YES = "🗣 Interpreter"
-INTERPRETER_NO = "No interpreter"
-LANGUAGE_FORGET = "🗑 Not known"
-LANGUAGE_EMPTY_TEXT = "Please type the language as text, e.g. Farsi (or /cancel)."
-LANGUAGE_SAVED_TOAST = "Language saved."
+LANGUAGE_OTHER = N_("✏️ Type it…")
+INTERPRETER_YES = N_("🗣 Interpreter")
+INTERPRETER_NO = N_("No interpreter")
+LANGUAGE_FORGET = N_("🗑 Not known")
+LANGUAGE_EMPTY_TEXT = N_("Please type the language as text, e.g. Farsi (or /cancel).")
+LANGUAGE_SAVED_TOAST = N_("Language saved.")
 
 
 def language_ask(code: str, name: str, current: str | None, interpreter: bool | None) -> str:
     """`current` is the card's language line (escaped), None when nothing is known."""
-    lines = [f"<b>Language · {code} · {escape(name)}</b>"]
+    lines = [t("<b>Language · {code} · {name}</b>", code=code, name=escape(name))]
     if current:
         lines.append(current)
     elif interpreter is False:
-        lines.append("🗣 no interpreter needed")
-    lines.append("Which language does the client prefer, and is an interpreter needed?")
+        lines.append(_("🗣 no interpreter needed"))
+    lines.append(_("Which language does the client prefer, and is an interpreter needed?"))
     return "\n".join(lines)
 
 
 def language_ask_typed(code: str, max_length: int) -> str:
-    return f"Type the language of {code} (up to {max_length} characters). (/cancel to stop)"
+    return t(
+        ("Type the language of {code} (up to {max_length} characters). (/cancel to stop)"),
+        code=code,
+        max_length=max_length,
+    )

@@ -9,50 +9,53 @@ from html import escape
 
 from storage.models import ReferralStatus
 from storage.resources import Kind, Problem
+from ui.i18n import N_, t, tn
+from ui.i18n import gettext as _
+from ui.i18n import translated as tr
 
 # ── Resources and referrals ───────────────────────────────────────────────
 
 # For /help and the bot's command menu (append to texts.WORKER_COMMANDS).
 REFERRAL_COMMANDS = [
-    ("refer", "Refer a client to a resource"),
-    ("resources", "Find a community resource"),
+    ("refer", N_("Refer a client to a resource")),
+    ("resources", N_("Find a community resource")),
 ]
 # For drafts.IdleGuard (merge into texts.COMMAND_OF_DRAFT). The draft keys are chosen so
 # that the fallback (the key itself) already names the right command.
 DRAFT_COMMANDS = {"refer": "refer", "resources": "resources"}
 
 # ── the directory (/resources) ────────────────────────────────────────────────
-DIRECTORY_EMPTY = "The resource directory is empty."
-DIRECTORY_EMPTY_ADMIN = (
+DIRECTORY_EMPTY = N_("The resource directory is empty.")
+DIRECTORY_EMPTY_ADMIN = N_(
     "The resource directory is empty. Add an entry with ➕ Add, or import a CSV file with "
     "<code>caseline resources import FILE.csv</code>."
 )
-ADD = "➕ Add"
-EDIT = "✏️ Edit"
-ARCHIVE = "🗄 Archive"
-RESTORE = "♻ Restore"
-CATEGORIES = "📂 Categories"
-RESULTS = "◀ Results"
-RESOURCE_GONE = "That resource is no longer in the directory."
-ARCHIVED = "🗄 Archived — not offered for new referrals"
+ADD = N_("➕ Add")
+EDIT = N_("✏️ Edit")
+ARCHIVE = N_("🗄 Archive")
+RESTORE = N_("♻ Restore")
+CATEGORIES = N_("📂 Categories")
+RESULTS = N_("◀ Results")
+RESOURCE_GONE = N_("That resource is no longer in the directory.")
+ARCHIVED = N_("🗄 Archived — not offered for new referrals")
 ARCHIVED_MARK = "🗄 "
-BENEFIT_PROGRAM = "🏛 Benefit program"
-ARCHIVED_TOAST = "Archived."
-RESTORED_TOAST = "Back in the directory."
-SEARCH_GONE = "That search has expired. Here is the directory again."
-ADMINS_ONLY = "Only admins can change the directory."
+BENEFIT_PROGRAM = N_("🏛 Benefit program")
+ARCHIVED_TOAST = N_("Archived.")
+RESTORED_TOAST = N_("Back in the directory.")
+SEARCH_GONE = N_("That search has expired. Here is the directory again.")
+ADMINS_ONLY = N_("Only admins can change the directory.")
 
 FIELD_NAMES = {
-    "name": "Name",
-    "category": "Category",
-    "description": "Description",
-    "phone": "Phone",
-    "email": "Email",
-    "website": "Website",
-    "address": "Address",
-    "hours": "Hours",
-    "notes": "Notes",
-    "benefit": "Benefit",
+    "name": N_("Name"),
+    "category": N_("Category"),
+    "description": N_("Description"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "website": N_("Website"),
+    "address": N_("Address"),
+    "hours": N_("Hours"),
+    "notes": N_("Notes"),
+    "benefit": N_("Benefit"),
 }
 FIELD_ICONS = {
     "phone": "📞",
@@ -65,11 +68,15 @@ FIELD_ICONS = {
 
 
 def directory_home(total: int, categories: int) -> str:
-    entries = "1 entry" if total == 1 else f"{total} entries"
-    groups = "1 category" if categories == 1 else f"{categories} categories"
-    return (
-        f"📚 <b>Resource directory</b> — {entries} in {groups}.\n"
-        "Tap a category, or search: <code>/resources food bank</code>"
+    entries = tn("{count} entry", "{count} entries", total)
+    groups = tn("{count} category", "{count} categories", categories)
+    return t(
+        (
+            "📚 <b>Resource directory</b> — {entries} in {groups}.\nTap a category, or "
+            "search: <code>/resources food bank</code>"
+        ),
+        entries=entries,
+        groups=groups,
     )
 
 
@@ -79,19 +86,22 @@ def search_title(words: str, category: str | None) -> str:
         parts.append(f"📂 {escape(category)}")
     if words:
         parts.append(f"🔎 “{escape(words)}”")
-    return " · ".join(parts) or "📚 All resources"
+    return " · ".join(parts) or _("📚 All resources")
 
 
 def search_header(words: str, category: str | None, total: int, page: int, pages: int) -> str:
-    found = "1 found" if total == 1 else f"{total} found"
-    suffix = f" · page {page + 1} of {pages}" if pages > 1 else ""
+    found = tn("{count} found", "{count} found", total)
+    suffix = t(" · page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
     return f"<b>{search_title(words, category)}</b> — {found}{suffix}"
 
 
 def nothing_found(words: str, category: str | None) -> str:
-    return (
-        f"<b>{search_title(words, category)}</b>\nNothing in the directory matches. "
-        "Try other words, or pick a category."
+    return t(
+        (
+            "<b>{search_title}</b>\nNothing in the directory matches. Try other words, or "
+            "pick a category."
+        ),
+        search_title=search_title(words, category),
     )
 
 
@@ -102,222 +112,283 @@ def category_button(category: str, count: int) -> str:
 
 def resource_button(name: str, category: str, *, archived: bool = False) -> str:
     """Plain text (a button label)."""
-    return f"{ARCHIVED_MARK if archived else ''}{name} · {category}"
+    return f"{tr(ARCHIVED_MARK) if archived else ''}{name} · {category}"
 
 
 # ── chat editor (admins) ──────────────────────────────────────────────────────
-SKIP_FIELD = "↷ Skip"
-KEEP = "↷ Keep"
-CLEAR = "🗑 Clear"
-RESOURCE_ASK_NAME = "<b>New resource.</b> What is it called?\n(/cancel to stop)"
-RESOURCE_SAVED_TOAST = "Saved."
-RESOURCE_ASK_CATEGORY = "Which category? Tap one, or type a new one."
+SKIP_FIELD = N_("↷ Skip")
+KEEP = N_("↷ Keep")
+CLEAR = N_("🗑 Clear")
+RESOURCE_ASK_NAME = N_("<b>New resource.</b> What is it called?\n(/cancel to stop)")
+RESOURCE_SAVED_TOAST = N_("Saved.")
+RESOURCE_ASK_CATEGORY = N_("Which category? Tap one, or type a new one.")
 RESOURCE_ASK = {
-    "phone": "Phone number?",
-    "address": "Address?",
-    "hours": "Opening hours? (e.g. “Mon–Fri 9–17”)",
-    "notes": "Notes for colleagues? (eligibility, what to bring, who to ask for)",
+    "phone": N_("Phone number?"),
+    "address": N_("Address?"),
+    "hours": N_("Opening hours? (e.g. “Mon–Fri 9–17”)"),
+    "notes": N_("Notes for colleagues? (eligibility, what to bring, who to ask for)"),
 }
 
 
 def resource_edit_intro(name: str) -> str:
-    return f"<b>Editing {escape(name)}.</b> Type a new value or tap ↷ Keep. (/cancel to stop)"
+    return t(
+        "<b>Editing {name}.</b> Type a new value or tap ↷ Keep. (/cancel to stop)",
+        name=escape(name),
+    )
 
 
 def current_value(value: str | None) -> str:
-    return f"Now: {escape(value)}" if value else "Now: —"
+    return t("Now: {value}", value=escape(value)) if value else _("Now: —")
 
 
 def benefit_toggle(on: bool) -> str:
     """Plain text (a button label)."""
-    return f"🏛 Benefit program: {'yes' if on else 'no'}"
+    return _("🏛 Benefit program: yes") if on else _("🏛 Benefit program: no")
 
 
 def resource_confirm_title(new: bool) -> str:
-    return "<b>Save this new resource?</b>" if new else "<b>Save these changes?</b>"
+    return _("<b>Save this new resource?</b>") if new else _("<b>Save these changes?</b>")
 
 
 def resource_duplicate(name: str) -> str:
-    return (
-        f"“{escape(name)}” at that address is already in the directory, so I didn't add it "
-        "a second time. Here it is:"
+    return t(
+        (
+            "“{name}” at that address is already in the directory, so I didn't add it a "
+            "second time. Here it is:"
+        ),
+        name=escape(name),
     )
 
 
 def problem(item: Problem) -> str:
     """A field problem in words (plain text: the CLI prints it, the bot escapes it)."""
-    label = FIELD_NAMES.get(item.field, item.field)
+    label = tr(FIELD_NAMES).get(item.field, item.field)
     if item.kind == Kind.MISSING:
-        return f"{label} is missing"
+        return t("{label} is missing", label=label)
     if item.kind == Kind.TOO_LONG:
-        return f"{label} is longer than {item.limit} characters"
+        return t("{label} is longer than {limit} characters", label=label, limit=item.limit)
     if item.kind == Kind.BAD_EMAIL:
-        return f"{label} “{item.value}” doesn't look like an email address"
+        return t(
+            "{label} “{value}” doesn't look like an email address", label=label, value=item.value
+        )
     if item.kind == Kind.BAD_WEBSITE:
-        return f"{label} “{item.value}” doesn't look like a web address"
+        return t("{label} “{value}” doesn't look like a web address", label=label, value=item.value)
     if item.kind == Kind.BAD_BENEFIT:
-        return f"{label} must be yes or no, not “{item.value}”"
-    return f"{label} is not valid"
+        return t("{label} must be yes or no, not “{value}”", label=label, value=item.value)
+    return t("{label} is not valid", label=label)
 
 
 def problems(items: list[Problem]) -> str:
-    return "Please fix: " + escape("; ".join(problem(item) for item in items)) + "."
+    return _("Please fix: ") + escape("; ".join(problem(item) for item in items)) + "."
 
 
 # ── CSV import (printed by `caseline resources import`; plain text) ───────────
-IMPORT_COLUMNS = (
+IMPORT_COLUMNS = N_(
     "name, category, description, phone, email, website, address, hours, notes, benefit"
 )
-IMPORT_NOT_UTF8 = "the file is not UTF-8 text (save it as “CSV UTF-8”)"
-IMPORT_EMPTY = "the file is empty: the first line must name the columns"
-IMPORT_NO_ROWS = "the file has a header but no rows"
+IMPORT_NOT_UTF8 = N_("the file is not UTF-8 text (save it as “CSV UTF-8”)")
+IMPORT_EMPTY = N_("the file is empty: the first line must name the columns")
+IMPORT_NO_ROWS = N_("the file has a header but no rows")
 
 
 def import_unknown_columns(names: list[str]) -> str:
-    return f"unknown column(s) {', '.join(names)}; the columns are: {IMPORT_COLUMNS}"
+    return t(
+        "unknown column(s) {columns}; the columns are: {import_columns}",
+        columns=", ".join(names),
+        import_columns=tr(IMPORT_COLUMNS),
+    )
 
 
 def import_missing_columns(names: list[str]) -> str:
-    return f"missing column(s) {', '.join(names)}; the columns are: {IMPORT_COLUMNS}"
+    return t(
+        "missing column(s) {columns}; the columns are: {import_columns}",
+        columns=", ".join(names),
+        import_columns=tr(IMPORT_COLUMNS),
+    )
 
 
 def import_repeated_columns(names: list[str]) -> str:
-    return f"column(s) named twice: {', '.join(names)}"
+    return t("column(s) named twice: {columns}", columns=", ".join(names))
 
 
 def import_too_many_values(count: int, columns: int) -> str:
-    return (
-        f"{count} values, but the header has {columns} columns "
-        "(a comma inside a value needs quotes around the value)"
+    return t(
+        (
+            "{count} values, but the header has {columns} columns (a comma inside a "
+            "value needs quotes around the value)"
+        ),
+        count=count,
+        columns=columns,
     )
 
 
 def import_unnamed_value(column: int) -> str:
-    return f"a value in column {column}, which has no name in the header"
+    return t("a value in column {column}, which has no name in the header", column=column)
 
 
 def import_unreadable(reason: str) -> str:
-    return f"cannot read this line as CSV: {reason}"
+    return t("cannot read this line as CSV: {reason}", reason=reason)
 
 
 def import_too_many_rows(limit: int) -> str:
-    return f"more than {limit:,} rows; split the file"
+    return t("more than {limit:,} rows; split the file", limit=limit)
 
 
 def import_same_as(line: int) -> str:
-    return f"same name and address as line {line}; keep one of them"
+    return t("same name and address as line {line}; keep one of them", line=line)
 
 
 def import_progress(done: int, total: int) -> str:
-    return f"  {done:,}/{total:,} rows"
+    return t("  {done:,}/{total:,} rows", done=done, total=total)
 
 
 def import_rejected(errors: int) -> str:
-    rows = "1 problem" if errors == 1 else f"{errors} problems"
-    return f"Nothing was imported: {rows} to fix first."
+    rows = tn("{count} problem", "{count} problems", errors)
+    return t("Nothing was imported: {rows} to fix first.", rows=rows)
 
 
 def import_line(line: int, message: str) -> str:
-    return f"line {line}: {message}"
+    return t("line {line}: {message}", line=line, message=message)
 
 
 def import_done(imported: int, updated: int, unchanged: int, restored: int) -> str:
-    text = (
-        f"Imported {imported} new resource(s); updated {updated} already in the directory; "
-        f"{unchanged} unchanged"
+    text = t(
+        (
+            "Imported {imported} new resource(s); updated {updated} already in the "
+            "directory; {unchanged} unchanged"
+        ),
+        imported=imported,
+        updated=updated,
+        unchanged=unchanged,
     )
     if restored:
-        text += f" ({restored} had been archived and are back in the directory)"
+        text += t(
+            " ({restored} had been archived and are back in the directory)", restored=restored
+        )
     return text + "."
 
 
 def import_updated(line: int, name: str) -> str:
-    return f"line {line}: “{name}” is already in the directory (same name and address): updated"
+    return t(
+        ("line {line}: “{name}” is already in the directory (same name and address): updated"),
+        line=line,
+        name=name,
+    )
 
 
 # ── /refer ────────────────────────────────────────────────────────────────────
-REFER_ASK_CLIENT = "<b>New referral.</b> For which client?"
-NEW_REFERRAL = "➕ New referral"
-CONSENT_GIVEN = "✅ Consent given"
-CONSENT_REFUSED = "🚫 Client refused"
-CONSENT_STANDARD = "Referrals to community services"
-CONSENT_REFUSED_SCOPE = "Refused when asked for a referral"
-CONSENT_SCOPE_EMPTY = "Please type what the consent covers, or tap the button."
-REFERRAL_REASON_EMPTY = "Please type the reason for the referral."
-FOLLOW_UP_CHOICES = [("In 1 week", "1w"), ("In 2 weeks", "2w"), ("In 1 month", "1m")]
-FOLLOW_UP_PAST = "That date has passed. When should you follow up?"
-APPLIED_FUTURE = "That's in the future. When was the application made?"
-APPLIED_TODAY = "Today"
-SEND_REFERRAL = "📨 Send referral"
-REFERRAL_SENT_TOAST = "Referral sent."
-CONSENT_GONE = "The client's consent is no longer on record, so this referral can't be sent."
-REFER_DIRECTORY_EMPTY = (
+REFER_ASK_CLIENT = N_("<b>New referral.</b> For which client?")
+NEW_REFERRAL = N_("➕ New referral")
+CONSENT_GIVEN = N_("✅ Consent given")
+CONSENT_REFUSED = N_("🚫 Client refused")
+CONSENT_STANDARD = N_("Referrals to community services")
+CONSENT_REFUSED_SCOPE = N_("Refused when asked for a referral")
+CONSENT_SCOPE_EMPTY = N_("Please type what the consent covers, or tap the button.")
+REFERRAL_REASON_EMPTY = N_("Please type the reason for the referral.")
+FOLLOW_UP_CHOICES = [(N_("In 1 week"), "1w"), (N_("In 2 weeks"), "2w"), (N_("In 1 month"), "1m")]
+FOLLOW_UP_PAST = N_("That date has passed. When should you follow up?")
+APPLIED_FUTURE = N_("That's in the future. When was the application made?")
+APPLIED_TODAY = N_("Today")
+SEND_REFERRAL = N_("📨 Send referral")
+REFERRAL_SENT_TOAST = N_("Referral sent.")
+CONSENT_GONE = N_("The client's consent is no longer on record, so this referral can't be sent.")
+REFER_DIRECTORY_EMPTY = N_(
     "The resource directory is empty, so there is nothing to refer to yet. "
     "Ask an admin to add resources (or import them with <code>caseline resources import</code>)."
 )
-REFERRAL_DRAFT_GONE = "This referral draft is no longer active."
+REFERRAL_DRAFT_GONE = N_("This referral draft is no longer active.")
 
 
 def reason_too_long(limit: int) -> str:
-    return f"Please keep the reason under {limit:,} characters."
+    return t("Please keep the reason under {limit:,} characters.", limit=limit)
 
 
 def refer_open_list(code: str, name: str, count: int) -> str:
-    referrals = "1 open referral" if count == 1 else f"{count} open referrals"
-    return f"<b>{code} · {escape(name)}</b> has {referrals}. Open one, or make a new one."
+    referrals = tn("{count} open referral", "{count} open referrals", count)
+    return t(
+        "<b>{code} · {name}</b> has {referrals}. Open one, or make a new one.",
+        code=code,
+        name=escape(name),
+        referrals=referrals,
+    )
 
 
 def no_consent(code: str, name: str, refused_on: str | None) -> str:
     state = (
-        f"The client <b>refused</b> consent on {refused_on}."
+        t("The client <b>refused</b> consent on {refused_on}.", refused_on=refused_on)
         if refused_on
-        else "There is no consent to share information on record."
+        else _("There is no consent to share information on record.")
     )
-    return (
-        f"⚠ <b>{code} · {escape(name)}</b>: {state}\n"
-        "A referral shares the client's details with the resource, so consent comes first. "
-        "Did the client give consent?"
+    return t(
+        (
+            "⚠ <b>{code} · {name}</b>: {state}\nA referral shares the client's details "
+            "with the resource, so consent comes first. Did the client give consent?"
+        ),
+        code=code,
+        name=escape(name),
+        state=state,
     )
 
 
 def consent_ask_scope(code: str) -> str:
-    return (
-        f"Consent from {code}. What does it cover? Type it (e.g. “share contact details and "
-        "needs with food and housing services”), or tap the button."
+    return t(
+        (
+            "Consent from {code}. What does it cover? Type it (e.g. “share contact "
+            "details and needs with food and housing services”), or tap the button."
+        ),
+        code=code,
     )
 
 
 def consent_refused_recorded(code: str) -> str:
-    return (
-        f"Recorded: {code} refused consent. No referral can be made — a referral would share "
-        "their data. If they change their mind, start again with /refer."
+    return t(
+        (
+            "Recorded: {code} refused consent. No referral can be made — a referral "
+            "would share their data. If they change their mind, start again with /refer."
+        ),
+        code=code,
     )
 
 
 def refer_ask_resource(code: str, name: str, consent: str) -> str:
-    return (
-        f"Referral for <b>{code} · {escape(name)}</b>\n✅ Consent: {escape(consent)}\n"
-        "To which resource? Type words (e.g. “food bank”), or pick a category."
+    return t(
+        (
+            "Referral for <b>{code} · {name}</b>\n✅ Consent: {consent}\nTo which resource? "
+            "Type words (e.g. “food bank”), or pick a category."
+        ),
+        code=code,
+        name=escape(name),
+        consent=escape(consent),
     )
 
 
 def refer_ask_reason(resource: str) -> str:
-    return f"Referral to <b>{escape(resource)}</b>. What is the reason? A short text."
+    return t(
+        "Referral to <b>{resource}</b>. What is the reason? A short text.",
+        resource=escape(resource),
+    )
 
 
 def refer_ask_follow_up() -> str:
-    return "When will you follow up? Tap, or type a date (e.g. “next fri”, “20/3”)."
+    return _("When will you follow up? Tap, or type a date (e.g. “next fri”, “20/3”).")
 
 
 def refer_ask_applied(resource: str) -> str:
-    return (
-        f"🏛 <b>{escape(resource)}</b> is a benefit program: this referral is an application. "
-        "When was it made? Tap Today, or type the date (e.g. “yesterday”, “28/2”)."
+    return t(
+        (
+            "🏛 <b>{resource}</b> is a benefit program: this referral is an application. "
+            "When was it made? Tap Today, or type the date (e.g. “yesterday”, “28/2”)."
+        ),
+        resource=escape(resource),
     )
 
 
 def refer_draft_kept(code: str, name: str) -> str:
-    return f"You have an unfinished referral for <b>{code} · {escape(name)}</b>. Pick it up again?"
+    return t(
+        ("You have an unfinished referral for <b>{code} · {name}</b>. Pick it up again?"),
+        code=code,
+        name=escape(name),
+    )
 
 
 def refer_confirm(
@@ -330,13 +401,13 @@ def refer_confirm(
     applied: str | None,
 ) -> str:
     lines = [
-        f"<b>Send this referral?</b> · {code} · {escape(name)}",
+        t("<b>Send this referral?</b> · {code} · {name}", code=code, name=escape(name)),
         f"→ {escape(resource)} ({escape(category)})",
-        f"Reason: {escape(reason)}",
-        f"{FOLLOW_UP}: {follow_up}",
+        t("Reason: {reason}", reason=escape(reason)),
+        f"{tr(FOLLOW_UP)}: {follow_up}",
     ]
     if applied:
-        lines.append(f"{APPLICATION_MADE}: {applied}")
+        lines.append(f"{tr(APPLICATION_MADE)}: {applied}")
     return "\n".join(lines)
 
 
@@ -344,58 +415,62 @@ def refer_confirm(
 # Keyed by the enum's members but typed by str: a record holds its status or kind as the
 # plain string, which finds the member's entry (a StrEnum member is that string).
 REFERRAL_STATUS_NAMES: dict[str, str] = {
-    ReferralStatus.SENT: "📨 Sent",
-    ReferralStatus.ACCEPTED: "✅ Accepted",
-    ReferralStatus.DECLINED: "🚫 Declined",
-    ReferralStatus.COMPLETED: "🏁 Completed",
-    ReferralStatus.WITHDRAWN: "↩ Withdrawn",
+    ReferralStatus.SENT: N_("📨 Sent"),
+    ReferralStatus.ACCEPTED: N_("✅ Accepted"),
+    ReferralStatus.DECLINED: N_("🚫 Declined"),
+    ReferralStatus.COMPLETED: N_("🏁 Completed"),
+    ReferralStatus.WITHDRAWN: N_("↩ Withdrawn"),
 }
 # The buttons that move a referral to each status.
 STATUS_BUTTONS = {
-    ReferralStatus.ACCEPTED: "✅ Accepted",
-    ReferralStatus.DECLINED: "🚫 Declined",
-    ReferralStatus.COMPLETED: "🏁 Completed",
-    ReferralStatus.WITHDRAWN: "↩ Withdraw",
+    ReferralStatus.ACCEPTED: N_("✅ Accepted"),
+    ReferralStatus.DECLINED: N_("🚫 Declined"),
+    ReferralStatus.COMPLETED: N_("🏁 Completed"),
+    ReferralStatus.WITHDRAWN: N_("↩ Withdraw"),
 }
 STATUS_TOASTS = {
-    ReferralStatus.ACCEPTED: "Marked as accepted.",
-    ReferralStatus.DECLINED: "Marked as declined.",
-    ReferralStatus.COMPLETED: "Marked as completed.",
-    ReferralStatus.WITHDRAWN: "Referral withdrawn.",
+    ReferralStatus.ACCEPTED: N_("Marked as accepted."),
+    ReferralStatus.DECLINED: N_("Marked as declined."),
+    ReferralStatus.COMPLETED: N_("Marked as completed."),
+    ReferralStatus.WITHDRAWN: N_("Referral withdrawn."),
 }
-FOLLOW_UP = "Follow-up"
-APPLICATION_MADE = "🏛 Application made"
-DECLINED_BECAUSE = "Declined because"
-WITHDRAW_CONFIRM = "↩ Yes, withdraw it"
-REFERRAL_GONE = "That referral isn't available to you."
-REFERRAL_CHANGED = "This referral was changed meanwhile; here it is as it is now."
+FOLLOW_UP = N_("Follow-up")
+APPLICATION_MADE = N_("🏛 Application made")
+DECLINED_BECAUSE = N_("Declined because")
+WITHDRAW_CONFIRM = N_("↩ Yes, withdraw it")
+REFERRAL_GONE = N_("That referral isn't available to you.")
+REFERRAL_CHANGED = N_("This referral was changed meanwhile; here it is as it is now.")
 DECLINE_REASONS = {
-    "elig": "Not eligible",
-    "full": "No capacity / waiting list",
-    "client": "Client didn't want it",
-    "reach": "Couldn't reach the client",
+    "elig": N_("Not eligible"),
+    "full": N_("No capacity / waiting list"),
+    "client": N_("Client didn't want it"),
+    "reach": N_("Couldn't reach the client"),
 }
-ASK_DECLINE_REASON = "Why was it declined? Tap, or type the reason."
-ASK_OUTCOME = "What was the outcome? Type it (e.g. “gets weekly food parcels from 10 March”)."
-DECLINE_REASON_EMPTY = "Please type why the referral was declined."
-OUTCOME_EMPTY = "Please type the outcome."
+ASK_DECLINE_REASON = N_("Why was it declined? Tap, or type the reason.")
+ASK_OUTCOME = N_("What was the outcome? Type it (e.g. “gets weekly food parcels from 10 March”).")
+DECLINE_REASON_EMPTY = N_("Please type why the referral was declined.")
+OUTCOME_EMPTY = N_("Please type the outcome.")
 
 
 def referral_title(referral_id: int, code: str, name: str) -> str:
-    return f"<b>Referral R-{referral_id}</b> · {code} · {escape(name)}"
+    return t(
+        "<b>Referral R-{referral_id}</b> · {code} · {name}",
+        referral_id=referral_id,
+        code=code,
+        name=escape(name),
+    )
 
 
 def referral_button(referral_id: int, resource: str, status: str) -> str:
     """Plain text (a button label)."""
-    return f"R-{referral_id} · {resource} · {REFERRAL_STATUS_NAMES.get(status, status)}"
+    return f"R-{referral_id} · {resource} · {tr(REFERRAL_STATUS_NAMES).get(status, status)}"
 
 
 def referral_line(referral_id: int, resource: str, status: str, follow_up: str | None) -> str:
-    due = f" · follow up {follow_up}" if follow_up else ""
-    return (
-        f"R-{referral_id} → {escape(resource)} · {REFERRAL_STATUS_NAMES.get(status, status)}{due}"
-    )
+    due = t(" · follow up {follow_up}", follow_up=follow_up) if follow_up else ""
+    status_name = tr(REFERRAL_STATUS_NAMES).get(status, status)
+    return f"R-{referral_id} → {escape(resource)} · {status_name}{due}"
 
 
 def withdraw_question(referral_id: int) -> str:
-    return f"Withdraw referral R-{referral_id}? This cannot be undone."
+    return t("Withdraw referral R-{referral_id}? This cannot be undone.", referral_id=referral_id)

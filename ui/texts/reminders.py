@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from html import escape
 
+from ui.i18n import N_, t
+from ui.i18n import gettext as _
+
 # Reminders
 SNOOZE_HOUR = "💤 1 h"
-SNOOZE_TOMORROW = "💤 Tomorrow"
-OPEN_TODAY = "📅 Today"
-AGENDA_APPOINTMENTS = "Appointments"
-AGENDA_VISITS = "Visits due"
-AGENDA_REVIEWS = "Plan reviews due"
-AGENDA_REFERRALS = "Referral follow-ups"
+SNOOZE_TOMORROW = N_("💤 Tomorrow")
+OPEN_TODAY = N_("📅 Today")
+AGENDA_APPOINTMENTS = N_("Appointments")
+AGENDA_VISITS = N_("Visits due")
+AGENDA_REVIEWS = N_("Plan reviews due")
+AGENDA_REFERRALS = N_("Referral follow-ups")
 AGENDA_LIST_MAX = 15
 
 
@@ -32,9 +35,9 @@ def appointment_reminder(
     to call, for a phone appointment. `interpreter`: the 🗣 line (interpreter_tag),
     already escaped."""
     if minutes < 0:
-        when = f"started {_duration(-minutes)} ago"
+        when = t("started {duration} ago", duration=_duration(-minutes))
     else:
-        when = "now" if minutes == 0 else f"in {minutes} min"
+        when = _("now") if minutes == 0 else t("in {minutes} min", minutes=minutes)
     where = f"\n📍 {escape(place)}" if place else ""
     call = f"\n📞 {escape(phone)}" if phone else ""
     spoken = f"\n{interpreter}" if interpreter else ""
@@ -44,8 +47,8 @@ def appointment_reminder(
 def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
+        return t("{rest} min", rest=rest)
+    return t("{hours} h {rest} min", hours=hours, rest=rest) if rest else f"{hours} h"
 
 
 def appointment_reminder_closed(at: str, client: str, kind: str, status: str) -> str:
@@ -55,59 +58,76 @@ def appointment_reminder_closed(at: str, client: str, kind: str, status: str) ->
 
 def snooze_not_scheduled(status: str) -> str:
     """The toast when 💤 is pressed on a reminder whose appointment moved on."""
-    word = {"completed": "done", "no_show": "marked no-show", "cancelled": "cancelled"}
-    return f"Not snoozed: this appointment is already {word.get(status, status)}."
+    word = {
+        "completed": _("done"),
+        "no_show": _("marked no-show"),
+        "cancelled": _("cancelled"),
+    }
+    return t("Not snoozed: this appointment is already {status}.", status=word.get(status, status))
 
 
 def agenda_title(name: str, day) -> str:
-    return f"☀️ <b>Good morning, {escape(name.split()[0])}</b> — {day:%a} {day.day} {day:%b}"
+    return t(
+        "☀️ <b>Good morning, {split}</b> — {day:%a} {day2} {day:%b}",
+        split=escape(name.split()[0]),
+        day=day,
+        day2=day.day,
+    )
 
 
 def overdue_count(count: int) -> str:
-    return f"{count} overdue"
+    return t("{count} overdue", count=count)
 
 
 def due_on(due, today) -> str:
     days = (due - today).days
     if days < 0:
-        return f"overdue {-days} d"
+        return t("overdue {days} d", days=-days)
     if days == 0:
-        return "due today"
+        return _("due today")
     if days == 1:
-        return "due tomorrow"
-    return f"due in {days} d"
+        return _("due tomorrow")
+    return t("due in {days} d", days=days)
 
 
 def and_more(count: int) -> str:
-    return f"… and {count} more"
+    return t("… and {count} more", count=count)
 
 
 def worker_blocked(name: str) -> str:
-    return (
-        f"⚠ <b>{escape(name)}</b> is unreachable (blocked Caseline); "
-        "their clients and access stay until you decide — /team"
+    return t(
+        (
+            "⚠ <b>{name}</b> is unreachable (blocked Caseline); their clients and access "
+            "stay until you decide — /team"
+        ),
+        name=escape(name),
     )
 
 
-RISK_REASON_ON_CARD = "The reason is in the note on the client's card."
+RISK_REASON_ON_CARD = N_("The reason is in the note on the client's card.")
 
 
 def agenda_continued(page: int, pages: int) -> str:
-    return f"<i>(agenda continued {page}/{pages})</i>"
+    return t("<i>(agenda continued {page}/{pages})</i>", page=page, pages=pages)
 
 
 def risk_alert(author: str, client: str, reason: str) -> str:
     """`client` and `reason` arrive escaped."""
-    return f"⚠ <b>Risk flagged</b> by {escape(author)} for {client}:\n{reason}"
+    return t(
+        "⚠ <b>Risk flagged</b> by {author} for {client}:\n{reason}",
+        author=escape(author),
+        client=client,
+        reason=reason,
+    )
 
 
 def snoozed_again(original_html: str) -> str:
-    return f"💤 Snoozed reminder:\n{original_html}"
+    return t("💤 Snoozed reminder:\n{original_html}", original_html=original_html)
 
 
 def snoozed_until(when: str) -> str:
-    return f"Snoozed until {when}."
+    return t("Snoozed until {when}.", when=when)
 
 
 def snoozed_note(when: str) -> str:
-    return f"💤 <i>Snoozed: it comes back {when}.</i>"
+    return t("💤 <i>Snoozed: it comes back {when}.</i>", when=when)

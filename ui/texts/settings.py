@@ -7,53 +7,70 @@ from __future__ import annotations
 
 from html import escape
 
+from ui.i18n import N_, t
+from ui.i18n import gettext as _
+
 # /settings
-SETTINGS_TITLE = "Your settings"
-SETTINGS_ZONE = "Time zone"
-SETTINGS_LEAD = "Reminder before visits"
-SETTINGS_START = "Start of day"
-SETTINGS_QUIET = "Quiet hours"
-SETTINGS_DAYS_OFF = "Days off"
-SETTINGS_KINDS = "Reminders"
-SETTINGS_DIGEST = "Team digest at"
-SETTINGS_NONE = "none"
-SETTINGS_NO_QUIET = "none"
-SETTINGS_SAVED = "Saved."
-SETTINGS_TYPE_TIME = "⌨️ Type a time"
-SETTINGS_ASK_ZONE = "Type your time zone, e.g. Europe/Berlin, America/New_York or UTC."
-SETTINGS_ASK_TIME = "Type the time, e.g. 07:30 or 7:30am."
+SETTINGS_TITLE = N_("Your settings")
+SETTINGS_ZONE = N_("Time zone")
+SETTINGS_LEAD = N_("Reminder before visits")
+SETTINGS_START = N_("Start of day")
+SETTINGS_QUIET = N_("Quiet hours")
+SETTINGS_DAYS_OFF = N_("Days off")
+SETTINGS_KINDS = N_("Reminders")
+SETTINGS_DIGEST = N_("Team digest at")
+SETTINGS_NONE = N_("none")
+SETTINGS_NO_QUIET = N_("none")
+SETTINGS_SAVED = N_("Saved.")
+SETTINGS_TYPE_TIME = N_("⌨️ Type a time")
+SETTINGS_ASK_ZONE = N_("Type your time zone, e.g. Europe/Berlin, America/New_York or UTC.")
+SETTINGS_ASK_TIME = N_("Type the time, e.g. 07:30 or 7:30am.")
 # Examples keep to one line: a non-breaking hyphen (U+2011) and spaces, which the reader takes.
-SETTINGS_ASK_QUIET = "Type your quiet hours, e.g. 21:00\u201107:00, 10pm\u20116am or 22\u20117."
-SETTINGS_BAD_TIME = "Please type a time like 07:30 or 7:30am."
-SETTINGS_BAD_QUIET = (
+SETTINGS_ASK_QUIET = N_("Type your quiet hours, e.g. 21:00\u201107:00, 10pm\u20116am or 22\u20117.")
+SETTINGS_BAD_TIME = N_("Please type a time like 07:30 or 7:30am.")
+SETTINGS_BAD_QUIET = N_(
     "Please type quiet hours from when to when, like 21:00\u201107:00, "
     "7pm\u00a0to\u00a07:30am or 22\u20117."
 )
-SETTINGS_QUIET_WHICH = "Which quiet hours do you mean?"
+SETTINGS_QUIET_WHICH = N_("Which quiet hours do you mean?")
 REMINDER_KIND_NAMES = {
-    "appt": "before visits",
-    "agenda": "morning agenda",
-    "digest": "team digest",
+    "appt": N_("before visits"),
+    "agenda": N_("morning agenda"),
+    "digest": N_("team digest"),
 }
 
 
 def settings_quiet_covers(kind: str, meant_for: str, moved_to: str | None) -> str:
     """/settings' warning when quiet hours cover the start of day (or the digest)."""
-    what = "start of day" if kind == "agenda" else "team digest time"
-    message = "morning agenda" if kind == "agenda" else "team digest"
+    what = _("start of day") if kind == "agenda" else _("team digest time")
+    message = _("morning agenda") if kind == "agenda" else _("team digest")
     if moved_to is None:
-        return (
-            f"⚠ Your quiet hours cover your {what} ({meant_for}) and last past the end of "
-            f"the day: you get no {message}."
+        return t(
+            (
+                "⚠ Your quiet hours cover your {what} ({meant_for}) and last past the end of "
+                "the day: you get no {message}."
+            ),
+            what=what,
+            meant_for=meant_for,
+            message=message,
         )
-    return (
-        f"⚠ Your quiet hours cover your {what} ({meant_for}): your {message} comes at "
-        f"{moved_to}, when they end, and reminders due before then wait for it."
+    return t(
+        (
+            "⚠ Your quiet hours cover your {what} ({meant_for}): your {message} comes at "
+            "{moved_to}, when they end, and reminders due before then wait for it."
+        ),
+        what=what,
+        meant_for=meant_for,
+        message=message,
+        moved_to=moved_to,
     )
 
 
 def settings_bad_zone(typed: str) -> str:
-    return (
-        f"I don't know the time zone “{escape(typed)}”. "
-        "Type it like Europe/Berlin, America/New_York or UTC."
+    return t(
+        (
+            "I don't know the time zone “{typed}”. Type it like Europe/Berlin, "
+            "America/New_York or UTC."
+        ),
+        typed=escape(typed),
     )

@@ -9,72 +9,94 @@ from __future__ import annotations
 
 from html import escape
 
+from ui.i18n import N_, t, tn
+from ui.i18n import gettext as _
+from ui.i18n import translated as tr
+
 PEOPLE_MARK_OFF = "⏸"
 PEOPLE_MARK_UNREACHABLE = "⚠"
 PEOPLE_MARK_COVERING = "🛟"
-ROLE_NAMES = {"worker": "worker", "supervisor": "supervisor", "admin": "admin"}
+ROLE_NAMES = {"worker": N_("worker"), "supervisor": N_("supervisor"), "admin": N_("admin")}
 
-TEAM_PEOPLE_EMPTY = "Nobody to show yet. Invite someone with /invite."
-TEAM_INVITES_BUTTON = "✉ Unused invites"
-TEAM_BACK = "« Back"
-TEAM_BACK_TO_LIST = "« Team"
-TEAM_BACK_TO_CARD = "« Card"
-TEAM_SWITCH_OFF = "⏸ Switch off"
-TEAM_SWITCH_ON = "▶ Switch on"
-TEAM_MOVE = "⇄ Move to team…"
-TEAM_ROLE = "👤 Role…"
-TEAM_COVER = "🛟 Cover…"
-TEAM_CANCEL = "Cancel"
-TEAM_YES_SWITCH_OFF = "Yes, switch off"
-TEAM_YES_MOVE = "Yes, move"
-TEAM_YES_ROLE = "Yes, change"
-TEAM_YES_COVER = "Yes, give cover"
-TEAM_YES_REVOKE = "Yes, revoke"
-TEAM_TO_SUPERVISOR = "🧭 Team supervisor"
-TEAM_NOT_FOUND = "That person isn't on your team list."
-TEAM_INVITE_NOT_FOUND = "That invite isn't on your list."
-TEAM_NO_TEAMS = "There is no other team to move to. An admin can create one."
-TEAM_NO_TAKERS = (
+TEAM_PEOPLE_EMPTY = N_("Nobody to show yet. Invite someone with /invite.")
+TEAM_INVITES_BUTTON = N_("✉ Unused invites")
+TEAM_BACK = N_("« Back")
+TEAM_BACK_TO_LIST = N_("« Team")
+TEAM_BACK_TO_CARD = N_("« Card")
+TEAM_SWITCH_OFF = N_("⏸ Switch off")
+TEAM_SWITCH_ON = N_("▶ Switch on")
+TEAM_MOVE = N_("⇄ Move to team…")
+TEAM_ROLE = N_("👤 Role…")
+TEAM_COVER = N_("🛟 Cover…")
+TEAM_CANCEL = N_("Cancel")
+TEAM_YES_SWITCH_OFF = N_("Yes, switch off")
+TEAM_YES_MOVE = N_("Yes, move")
+TEAM_YES_ROLE = N_("Yes, change")
+TEAM_YES_COVER = N_("Yes, give cover")
+TEAM_YES_REVOKE = N_("Yes, revoke")
+TEAM_TO_SUPERVISOR = N_("🧭 Team supervisor")
+TEAM_NOT_FOUND = N_("That person isn't on your team list.")
+TEAM_INVITE_NOT_FOUND = N_("That invite isn't on your list.")
+TEAM_NO_TEAMS = N_("There is no other team to move to. An admin can create one.")
+TEAM_NO_TAKERS = N_(
     "Nobody in the team can take these clients. Invite a colleague first, "
     "or ask an admin to make someone supervisor."
 )
-TEAM_NO_COVERERS = "There is no other active worker in this team who could cover."
-TEAM_INVITES_EMPTY = "No unused invites."
-TEAM_INVITE_HINT = "Send /invite to make a new invite code."
-TEAM_SWITCHED_ON_TOAST = "Switched on."
-TEAM_COVER_ENDED_TOAST = "Cover ended."
-TEAM_ALREADY_TOAST = "Already done."
-TEAM_SELF = "You can't do that to yourself. Ask another admin."
-TEAM_LAST_ADMIN = "This is the last admin. Make someone else admin first."
-TEAM_NO_SUPERVISOR = "The team has no supervisor now. Choose a colleague."
-TEAM_TAKER_GONE = "That colleague can't take clients any more. Choose again."
-TEAM_UNKNOWN_TEAM = "That team doesn't exist any more."
-TEAM_COVER_DATE = "That date can't be used for a cover. Choose again."
-TEAM_INACTIVE = "One of them is switched off, so there is no cover to give."
+TEAM_NO_COVERERS = N_("There is no other active worker in this team who could cover.")
+TEAM_INVITES_EMPTY = N_("No unused invites.")
+TEAM_INVITE_HINT = N_("Send /invite to make a new invite code.")
+TEAM_SWITCHED_ON_TOAST = N_("Switched on.")
+TEAM_COVER_ENDED_TOAST = N_("Cover ended.")
+TEAM_ALREADY_TOAST = N_("Already done.")
+TEAM_SELF = N_("You can't do that to yourself. Ask another admin.")
+TEAM_LAST_ADMIN = N_("This is the last admin. Make someone else admin first.")
+TEAM_NO_SUPERVISOR = N_("The team has no supervisor now. Choose a colleague.")
+TEAM_TAKER_GONE = N_("That colleague can't take clients any more. Choose again.")
+TEAM_UNKNOWN_TEAM = N_("That team doesn't exist any more.")
+TEAM_COVER_DATE = N_("That date can't be used for a cover. Choose again.")
+TEAM_INACTIVE = N_("One of them is switched off, so there is no cover to give.")
 
 
 def _clients(count: int) -> str:
-    return f"{count} client" if count == 1 else f"{count} clients"
+    return tn("{count} client", "{count} clients", count)
 
 
 def team_people_title(team: str | None, count: int, page: int, pages: int) -> str:
     """Above the people rows: whose people, how many; the page when there are several."""
-    where = escape(team) if team else "All teams"
-    people = "1 person" if count == 1 else f"{count} people"
-    more = f" · page {page + 1}/{pages}" if pages > 1 else ""
-    legend = f"<i>{PEOPLE_MARK_OFF} switched off · {PEOPLE_MARK_UNREACHABLE} unreachable · "
-    legend += f"{PEOPLE_MARK_COVERING} covering</i>"
-    return f"👥 <b>{where} · {people}</b>{more}\nTap a person to open their card.\n{legend}"
+    where = escape(team) if team else _("All teams")
+    people = tn("{count} person", "{count} people", count)
+    more = t(" · page {page}/{pages}", page=page + 1, pages=pages) if pages > 1 else ""
+    legend = t(
+        "<i>{people_mark_off} switched off · {people_mark_unreachable} unreachable · ",
+        people_mark_off=tr(PEOPLE_MARK_OFF),
+        people_mark_unreachable=tr(PEOPLE_MARK_UNREACHABLE),
+    )
+    legend += t(
+        "{people_mark_covering} covering</i>", people_mark_covering=tr(PEOPLE_MARK_COVERING)
+    )
+    return t(
+        "👥 <b>{where} · {people}</b>{more}\nTap a person to open their card.\n{legend}",
+        where=where,
+        people=people,
+        more=more,
+        legend=legend,
+    )
 
 
 def team_person_button(mark: str, name: str, role: str, open_clients: int) -> str:
     """A people row (plain text: a button label)."""
     lead = f"{mark} " if mark else ""
-    return f"{lead}{name} · {ROLE_NAMES.get(role, role)} · {open_clients} open"
+    return t(
+        "{lead}{name} · {role} · {open_clients} open",
+        lead=lead,
+        name=name,
+        role=tr(ROLE_NAMES).get(role, role),
+        open_clients=open_clients,
+    )
 
 
 def team_group_button(team: str | None) -> str:
-    return f"— {team or 'No team'} —"
+    return f"— {team or _('No team')} —"
 
 
 def person_card(
@@ -89,15 +111,26 @@ def person_card(
     """A person's card; `covering` / `covered_by`: (colleague's name, until) pairs."""
     lines = [
         f"👤 <b>{escape(name)}</b>",
-        f"{ROLE_NAMES.get(role, role).capitalize()} · {escape(team) if team else 'no team'}",
+        f"{tr(ROLE_NAMES).get(role, role).capitalize()} · {escape(team) if team else _('no team')}",
         status,
-        f"Open clients: {open_clients}",
+        t("Open clients: {open_clients}", open_clients=open_clients),
     ]
     lines += [
-        f"{PEOPLE_MARK_COVERING} Covers {escape(who)} until {until}" for who, until in covering
+        t(
+            "{people_mark_covering} Covers {who} until {until}",
+            people_mark_covering=tr(PEOPLE_MARK_COVERING),
+            who=escape(who),
+            until=until,
+        )
+        for who, until in covering
     ]
     lines += [
-        f"{PEOPLE_MARK_COVERING} Covered by {escape(who)} until {until}"
+        t(
+            "{people_mark_covering} Covered by {who} until {until}",
+            people_mark_covering=tr(PEOPLE_MARK_COVERING),
+            who=escape(who),
+            until=until,
+        )
         for who, until in covered_by
     ]
     return "\n".join(lines)
@@ -105,129 +138,180 @@ def person_card(
 
 def person_status(status: str, since: str | None) -> str:
     if status == "deactivated":
-        return f"{PEOPLE_MARK_OFF} Switched off" + (f" since {since}" if since else "")
+        return t("{people_mark_off} Switched off", people_mark_off=tr(PEOPLE_MARK_OFF)) + (
+            t(" since {since}", since=since) if since else ""
+        )
     if status == "unreachable":
         return (
-            f"{PEOPLE_MARK_UNREACHABLE} Unreachable"
-            + (f" since {since}" if since else "")
-            + " (blocked the bot): access stays until you decide"
+            t(
+                "{people_mark_unreachable} Unreachable",
+                people_mark_unreachable=tr(PEOPLE_MARK_UNREACHABLE),
+            )
+            + (t(" since {since}", since=since) if since else "")
+            + _(" (blocked the bot): access stays until you decide")
         )
-    return "✅ Active"
+    return _("✅ Active")
 
 
 def end_cover_button(name: str) -> str:
-    return f"End cover · {name}"
+    return t("End cover · {name}", name=name)
 
 
 def who_takes(name: str, count: int) -> str:
-    return f"Who takes {escape(name)}'s {_clients(count)}?"
+    return t("Who takes {name}'s {clients}?", name=escape(name), clients=_clients(count))
 
 
 def taker_button(name: str, role: str) -> str:
-    return f"{name} · {ROLE_NAMES.get(role, role)}"
+    return f"{name} · {tr(ROLE_NAMES).get(role, role)}"
 
 
 def supervisor_button(name: str) -> str:
-    return f"{TEAM_TO_SUPERVISOR} · {name}"
+    return f"{tr(TEAM_TO_SUPERVISOR)} · {name}"
 
 
 def confirm_switch_off(name: str, count: int, to: str | None) -> str:
     if count and to:
-        return f"Switch off {escape(name)} and hand {_clients(count)} to {escape(to)}?"
-    return (
-        f"Switch off {escape(name)}?\nThey can't use Caseline from their next message; "
-        "their records stay."
+        return t(
+            "Switch off {name} and hand {clients} to {to}?",
+            name=escape(name),
+            clients=_clients(count),
+            to=escape(to),
+        )
+    return t(
+        (
+            "Switch off {name}?\nThey can't use Caseline from their next message; their "
+            "records stay."
+        ),
+        name=escape(name),
     )
 
 
 def switched_off(name: str, count: int, to: str | None) -> str:
-    text = f"{PEOPLE_MARK_OFF} {escape(name)} is switched off."
+    text = t(
+        "{people_mark_off} {name} is switched off.",
+        people_mark_off=tr(PEOPLE_MARK_OFF),
+        name=escape(name),
+    )
     if count and to:
-        text += f"\n{_clients(count).capitalize()} went to {escape(to)}."
+        text += t("\n{clients} went to {to}.", clients=_clients(count).capitalize(), to=escape(to))
     return text
 
 
 def which_team(name: str) -> str:
-    return f"Move {escape(name)} to which team?"
+    return t("Move {name} to which team?", name=escape(name))
 
 
 def confirm_move(name: str, team: str, count: int, to: str | None) -> str:
-    text = f"Move {escape(name)} to {escape(team)}"
+    text = t("Move {name} to {team}", name=escape(name), team=escape(team))
     if count and to:
-        text += f" and hand {_clients(count)} to {escape(to)}"
+        text += t(" and hand {clients} to {to}", clients=_clients(count), to=escape(to))
     return text + "?"
 
 
 def moved(name: str, team: str, count: int, to: str | None) -> str:
-    text = f"⇄ {escape(name)} is now in {escape(team)}."
+    text = t("⇄ {name} is now in {team}.", name=escape(name), team=escape(team))
     if count and to:
-        text += f"\n{_clients(count).capitalize()} stayed in the old team with {escape(to)}."
+        text += t(
+            "\n{clients} stayed in the old team with {to}.",
+            clients=_clients(count).capitalize(),
+            to=escape(to),
+        )
     return text
 
 
 def which_role(name: str, role: str) -> str:
-    return f"{escape(name)} is {ROLE_NAMES.get(role, role)} now. Which role instead?"
+    return t(
+        "{name} is {role} now. Which role instead?",
+        name=escape(name),
+        role=tr(ROLE_NAMES).get(role, role),
+    )
 
 
 def confirm_role(name: str, role: str) -> str:
-    return f"Make {escape(name)} {ROLE_NAMES.get(role, role)}?"
+    return t("Make {name} {role}?", name=escape(name), role=tr(ROLE_NAMES).get(role, role))
 
 
 def role_changed(name: str, role: str) -> str:
-    return f"👤 {escape(name)} is now {ROLE_NAMES.get(role, role)}."
+    return t("👤 {name} is now {role}.", name=escape(name), role=tr(ROLE_NAMES).get(role, role))
 
 
 def who_covers(name: str) -> str:
-    return f"Who covers {escape(name)}'s clients?"
+    return t("Who covers {name}'s clients?", name=escape(name))
 
 
 def cover_until(name: str, covering: str) -> str:
-    return f"{escape(covering)} covers {escape(name)} until when?"
+    return t("{covering} covers {name} until when?", covering=escape(covering), name=escape(name))
 
 
 def cover_weeks_button(weeks: int, day: str) -> str:
-    return f"{weeks} week{'s' if weeks > 1 else ''} · {day}"
+    return tn("{count} week · {day}", "{count} weeks · {day}", weeks, day=day)
 
 
 def confirm_cover(name: str, covering: str, day: str) -> str:
-    return (
-        f"Let {escape(covering)} see and work on {escape(name)}'s clients until the end of "
-        f"{day}?\nNothing is transferred; it ends by itself."
+    return t(
+        (
+            "Let {covering} see and work on {name}'s clients until the end of "
+            "{day}?\nNothing is transferred; it ends by itself."
+        ),
+        covering=escape(covering),
+        name=escape(name),
+        day=day,
     )
 
 
 def cover_given(name: str, covering: str, day: str) -> str:
-    return f"{PEOPLE_MARK_COVERING} {escape(covering)} covers {escape(name)} until {day}."
+    return t(
+        "{people_mark_covering} {covering} covers {name} until {day}.",
+        people_mark_covering=tr(PEOPLE_MARK_COVERING),
+        covering=escape(covering),
+        name=escape(name),
+        day=day,
+    )
 
 
 def clients_changed(count: int) -> str:
-    return (
-        f"Their clients changed since you were asked: {_clients(count)} now. "
-        "Nothing was changed. Open the card and choose again."
+    return t(
+        (
+            "Their clients changed since you were asked: {clients} now. Nothing was "
+            "changed. Open the card and choose again."
+        ),
+        clients=_clients(count),
     )
 
 
 def invites_title(count: int) -> str:
-    return f"✉ <b>Unused invites · {count}</b>\nOnly the number of each is kept, never its code."
+    return t(
+        ("✉ <b>Unused invites · {count}</b>\nOnly the number of each is kept, never its code."),
+        count=count,
+    )
 
 
 def invite_line(number: int, role: str, team: str | None, by: str | None, expires: str) -> str:
-    where = escape(team) if team else "no team"
-    who = escape(by) if by else "the operator"
-    return f"#{number} · {ROLE_NAMES.get(role, role)} · {where} · by {who} · until {expires}"
+    where = escape(team) if team else _("no team")
+    who = escape(by) if by else _("the operator")
+    return t(
+        "#{number} · {role} · {where} · by {who} · until {expires}",
+        number=number,
+        role=tr(ROLE_NAMES).get(role, role),
+        where=where,
+        who=who,
+        expires=expires,
+    )
 
 
 def revoke_button(number: int) -> str:
-    return f"Revoke #{number}"
+    return t("Revoke #{number}", number=number)
 
 
 def confirm_revoke(number: int) -> str:
-    return f"Revoke invite #{number}? Whoever has its code can't join with it any more."
+    return t(
+        "Revoke invite #{number}? Whoever has its code can't join with it any more.", number=number
+    )
 
 
 def revoked(number: int) -> str:
-    return f"Invite #{number} is revoked."
+    return t("Invite #{number} is revoked.", number=number)
 
 
 def invite_stale(number: int) -> str:
-    return f"Invite #{number} was used, revoked or has expired already."
+    return t("Invite #{number} was used, revoked or has expired already.", number=number)
