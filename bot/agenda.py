@@ -23,6 +23,7 @@ from ui import agenda_views, texts, views
 from ui.callbacks import pack, pattern, read_id, read_ids, unpack
 from ui.client_card import say_not_found
 from ui.context import CaselineContext, zone_of
+from ui.i18n import in_sentence
 from ui.replies import answer, remove_pressed_button, show
 from ui.timefmt import short_day
 
@@ -193,7 +194,7 @@ def _cancel_reasons(appointment_id: int, recurring: bool) -> InlineKeyboardMarku
         rows.append(
             [
                 InlineKeyboardButton(
-                    f"{texts.WHOLE_SERIES} ({label.lower()})",
+                    f"{texts.WHOLE_SERIES} ({in_sentence(label)})",
                     callback_data=pack("ac", "crs", f"{appointment_id}:{code}"),
                 )
                 for code, label in list(texts.CANCEL_REASONS.items())[:1]

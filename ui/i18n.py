@@ -31,6 +31,9 @@ SOURCE_LANGUAGE = "en"
 # The languages a worker can choose; each has a complete catalog (tests/test_catalogs.py).
 LANGUAGES: dict[str, str] = {
     "en": "English",
+    "es": "Español",
+    "de": "Deutsch",
+    "fr": "Français",
 }
 
 _default_language: str = SOURCE_LANGUAGE
@@ -137,6 +140,24 @@ def translated(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(translated(item) for item in value)
     return value
+
+
+# Languages that write nouns with a capital letter inside a sentence.
+_CAPITAL_NOUNS = frozenset({"de"})
+
+
+def in_sentence(word: str) -> str:
+    """A label (`Medical`, `Home visit`) as it reads inside a sentence of the reader's
+    language: lower-cased first letter, except where nouns keep theirs (German)."""
+    if current_language() in _CAPITAL_NOUNS:
+        return word
+    return word[:1].lower() + word[1:]
+
+
+def sentence_start(text: str) -> str:
+    """`text` with a capital first letter and the rest as it is (`str.capitalize` would
+    lower the rest: a German "3 Klienten" must not become "3 klienten")."""
+    return text[:1].upper() + text[1:]
 
 
 def in_every_language(text: str) -> list[str]:

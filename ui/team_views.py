@@ -19,6 +19,7 @@ from domain.usecases.people_choices import PersonChoices
 from storage.models import Role
 from ui import texts
 from ui.callbacks import pack
+from ui.i18n import sentence_start
 from ui.timefmt import short_date
 from ui.views import View
 from ui.views import button_label as label
@@ -219,7 +220,7 @@ def roles_view(choices: PersonChoices) -> View:
     person = choices.person
     rows = [
         [
-            button(texts.ROLE_NAMES[role].capitalize(), "rlt", person.id, key)
+            button(sentence_start(texts.ROLE_NAMES[role]), "rlt", person.id, key)
             for key, role in ROLE_KEYS.items()
             if role != person.role
         ],

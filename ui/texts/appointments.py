@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ui.i18n import N_, t
+from ui.i18n import N_, in_sentence, t
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES
@@ -265,7 +265,7 @@ def visit_same(at: str, code: str, name: str, kind: str) -> str:
         ("<b>{code} · {name}</b> has a {kind} planned at {at}.\nIs this the {at} visit?"),
         code=code,
         name=escape(name),
-        kind=kind.lower(),
+        kind=in_sentence(kind),
         at=at,
     )
 

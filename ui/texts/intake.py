@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ui.i18n import N_, t, tn
+from ui.i18n import N_, in_sentence, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 
@@ -206,12 +206,13 @@ def ask_need(domain: str) -> str:
 
 def ask_need_note(domain: str) -> str:
     return t(
-        "A short note on the <b>{need}</b> need? (optional)", need=tr(NEED_NAMES)[domain].lower()
+        "A short note on the <b>{need}</b> need? (optional)",
+        need=in_sentence(tr(NEED_NAMES)[domain]),
     )
 
 
 def ask_contact_name(relation: str) -> str:
-    return t("Name of the {relation} contact?", relation=tr(RELATION_NAMES)[relation].lower())
+    return t("Name of the {relation} contact?", relation=in_sentence(tr(RELATION_NAMES)[relation]))
 
 
 def ask_contact_phone(name: str) -> str:

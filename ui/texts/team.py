@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ui.i18n import N_, t, tn
+from ui.i18n import N_, sentence_start, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 
@@ -109,9 +109,10 @@ def person_card(
     covered_by: list[tuple[str, str]],
 ) -> str:
     """A person's card; `covering` / `covered_by`: (colleague's name, until) pairs."""
+    role_name = sentence_start(tr(ROLE_NAMES).get(role, role))
     lines = [
         f"👤 <b>{escape(name)}</b>",
-        f"{tr(ROLE_NAMES).get(role, role).capitalize()} · {escape(team) if team else _('no team')}",
+        f"{role_name} · {escape(team) if team else _('no team')}",
         status,
         t("Open clients: {open_clients}", open_clients=open_clients),
     ]
@@ -193,7 +194,9 @@ def switched_off(name: str, count: int, to: str | None) -> str:
         name=escape(name),
     )
     if count and to:
-        text += t("\n{clients} went to {to}.", clients=_clients(count).capitalize(), to=escape(to))
+        text += t(
+            "\n{clients} went to {to}.", clients=sentence_start(_clients(count)), to=escape(to)
+        )
     return text
 
 
@@ -213,7 +216,7 @@ def moved(name: str, team: str, count: int, to: str | None) -> str:
     if count and to:
         text += t(
             "\n{clients} stayed in the old team with {to}.",
-            clients=_clients(count).capitalize(),
+            clients=sentence_start(_clients(count)),
             to=escape(to),
         )
     return text
