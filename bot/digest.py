@@ -40,6 +40,7 @@ from storage.workers import Actor
 from ui import texts
 from ui.context import CaselineContext, zone_of
 from ui.splitting import pack_blocks, utf16_length
+from ui.timefmt import day_label
 
 # Quiet workers are also marked in their own blocks; the summary names them up to this
 # many characters (as sent, escaped) and counts the rest, so the first message always fits.
@@ -55,7 +56,7 @@ def by_attention(rows: Iterable[WorkerFigures]) -> list[WorkerFigures]:
 
 
 def _day_label(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return day_label(day)
 
 
 def _mark(row: WorkerFigures) -> str:

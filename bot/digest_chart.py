@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ui import texts
+from ui.timefmt import weekday
 
 # 8 × 4 inches at 100 dpi: 800 × 400 px, a phone shows it at full width without zooming.
 SIZE_INCHES = (8.0, 4.0)
@@ -70,7 +71,7 @@ def chart_png(history: list[tuple[date, int, int]], title: str) -> bytes:
         )
     axes.set_xticks(
         list(positions),
-        [f"{day:%a}\n{day.day}" for day, _, _ in history],
+        [f"{weekday(day)}\n{day.day}" for day, _, _ in history],
         fontsize=FONT_SIZE - 1,
     )
     axes.set_xlim(-0.6, len(history) - 0.4)

@@ -49,7 +49,7 @@ from storage.models import Client, ClientContact, Consent, Program
 from ui import texts
 from ui.callbacks import pack
 from ui.dates import DateOrder
-from ui.timefmt import short_datetime
+from ui.timefmt import plain_date, short_datetime
 
 PREFIX = "in"
 DRAFT = "intake"
@@ -117,7 +117,7 @@ def read_expiry(text: str, order: str, today: date) -> date | str:
 
 
 def day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return plain_date(value)
 
 
 def short(text: str, limit: int = SUMMARY_FIELD) -> str:
@@ -438,7 +438,7 @@ def _ask_language(a: Asking) -> Question:
     if a.phase == "interpreter":
         rows = [[button(label, "v", key) for key, label in texts.INTERPRETER_CHOICES.items()]]
         return _saved(texts.ASK_INTERPRETER, saved, rows)
-    rows = _pairs([button(name, "v", name) for name in texts.LANGUAGES])
+    rows = _pairs([button(shown, "v", stored) for stored, shown in texts.language_choices()])
     return _saved(texts.ASK_LANGUAGE, saved, rows)
 
 
@@ -452,7 +452,7 @@ def _read_language(r: Reading, value: str) -> Outcome:
 
 
 def _choose_language(r: Reading, value: str) -> Outcome | None:
-    if not r.phase and value in texts.LANGUAGES:
+    if not r.phase and texts.is_listed_language(value):
         return _language(value, toast=texts.SAVED_TOAST)
     if r.phase == "interpreter" and value in texts.INTERPRETER_CHOICES:
         return Save(FieldAnswer("interpreter", value == "yes"), Go(toast=texts.SAVED_TOAST))

@@ -47,8 +47,8 @@ def language_view(client: Client) -> View:
         return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, f"{client.id}{arg}"))
 
     names = [
-        button(("✓ " if name == client.language else "") + name, "l", f":{name}")
-        for name in texts.LANGUAGES
+        button(("✓ " if stored == client.language else "") + shown, "l", f":{stored}")
+        for stored, shown in texts.language_choices()
     ]
     rows = [names[index : index + 3] for index in range(0, len(names), 3)]
     rows.append([button(texts.LANGUAGE_OTHER, "other", "")])
@@ -82,7 +82,7 @@ async def language_pressed(update: Update, context: CaselineContext) -> None:
     pressed = unpack(update.callback_query.data)
     client_raw, _, value = pressed.arg.partition(":")
     ids = read_ids(client_raw, 1)
-    listed = pressed.action == "l" and value in texts.LANGUAGES
+    listed = pressed.action == "l" and texts.is_listed_language(value)
     yes_no = pressed.action == "i" and value in ("y", "n")
     forget = pressed.action == "f" and not value
     if ids is None or not (listed or yes_no or forget):

@@ -12,6 +12,7 @@ from domain.rules import referrals as rule
 from storage.models import Client, Referral, ReferralStatus, Resource
 from ui import texts
 from ui.callbacks import pack
+from ui.timefmt import day_with_year
 from ui.views import View
 
 CARD = "rc"
@@ -32,7 +33,7 @@ ACTION_OF = {
 
 
 def day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    return day_with_year(value)
 
 
 def referral_card(referral: Referral, client: Client, resource: Resource, zone: ZoneInfo) -> View:

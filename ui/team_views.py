@@ -20,7 +20,7 @@ from storage.models import Role
 from ui import texts
 from ui.callbacks import pack
 from ui.i18n import sentence_start
-from ui.timefmt import short_date
+from ui.timefmt import day_label, short_date
 from ui.views import View
 from ui.views import button_label as label
 
@@ -47,7 +47,7 @@ def _mark(person: Person) -> str:
 
 
 def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return day_label(day)
 
 
 def _until(moment: datetime, zone: ZoneInfo) -> str:

@@ -1,39 +1,95 @@
-"""Showing times to a worker: always in their own zone, never in UTC."""
+"""Showing times to a worker: always in their own zone, never in UTC, and in their language.
+
+Weekday and month names come from Babel's locale data (CLDR) for the reader's language
+(ui.i18n); the order of the parts is ours, one pattern per language, so every screen writes
+a day the same way: `Tue 3 Dec` (en), `mar 3 dic` (es), `Di. 3. Dez.` (de), `mar. 3 déc.` (fr).
+Times are on the 24-hour clock in every language.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date
+
+from ui.i18n import current_language, gettext, tn
+
+# Per language: a weekday, a day, a day with its year, a date without weekday (a birthday).
+_PATTERNS: dict[str, dict[str, str]] = {
+    "en": {"weekday": "EEE", "day": "EEE d MMM", "year": "EEE d MMM y", "date": "d MMM y"},
+    "es": {"weekday": "EEE", "day": "EEE d MMM", "year": "EEE d MMM y", "date": "d MMM y"},
+    "de": {"weekday": "EEE", "day": "EEE d. MMM", "year": "EEE d. MMM y", "date": "d. MMM y"},
+    "fr": {"weekday": "EEE", "day": "EEE d MMM", "year": "EEE d MMM y", "date": "d MMM y"},
+}
+
+
+@cache
+def _locale(code: str) -> Locale:
+    # A test pseudo-locale has no CLDR data of its own: it writes dates as English does.
+    return Locale.parse(code if code in _PATTERNS else "en")
+
+
+def _format(day: date, kind: str) -> str:
+    code = current_language()
+    pattern = _PATTERNS.get(code, _PATTERNS["en"])[kind]
+    return format_date(day, pattern, locale=_locale(code))
 
 
 def local(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
 
+def weekday(day: date) -> str:
+    """`Tue`."""
+    return _format(day, "weekday")
+
+
+def day_label(day: date) -> str:
+    """`Tue 3 Dec`, whatever the year."""
+    return _format(day, "day")
+
+
+def day_with_year(day: date) -> str:
+    """`Tue 3 Dec 2026`."""
+    return _format(day, "year")
+
+
+def plain_date(day: date) -> str:
+    """`3 Dec 1950`: a date where the weekday says nothing (a date of birth)."""
+    return _format(day, "date")
+
+
+def weekday_time(moment: datetime) -> str:
+    """`Tue 14:00` of an already local moment."""
+    return f"{weekday(moment.date())} {moment:%H:%M}"
+
+
 def short_datetime(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
     """`Tue 3 Dec 14:00` in the worker's zone; given `now`, a moment in another year than
     now's shows it (`Fri 3 Dec 2027 09:00`): a date that rolled into next year must say so."""
     value = moment.astimezone(zone)
-    year = f" {value.year}" if now is not None and now.astimezone(zone).year != value.year else ""
-    return f"{value:%a} {value.day} {value:%b}{year} {value:%H:%M}"
+    other_year = now is not None and now.astimezone(zone).year != value.year
+    day = day_with_year(value.date()) if other_year else day_label(value.date())
+    return f"{day} {value:%H:%M}"
 
 
 def short_day(day: date, today: date) -> str:
     """`Tue 10 Mar`; a day in another year than `today`'s shows it (`Fri 1 Jan 2027`)."""
-    year = f" {day.year}" if day.year != today.year else ""
-    return f"{day:%a} {day.day} {day:%b}{year}"
+    return day_with_year(day) if day.year != today.year else day_label(day)
 
 
 def short_date(moment: datetime, zone: ZoneInfo) -> str:
-    value = moment.astimezone(zone)
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    return day_with_year(moment.astimezone(zone).date())
 
 
 def days_ago(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
     """Calendar days in the worker's zone: a visit at 23:50 yesterday was 'yesterday'."""
     days = (now.astimezone(zone).date() - moment.astimezone(zone).date()).days
     if days <= 0:
-        return "today"
+        return gettext("today")
     if days == 1:
-        return "yesterday"
-    return f"{days} days ago"
+        return gettext("yesterday")
+    return tn("{count} day ago", "{count} days ago", days)

@@ -14,7 +14,7 @@ from storage.clients import OVERDUE, CaseloadPage
 from storage.models import Appointment, AppointmentStatus, Client
 from ui import texts
 from ui.callbacks import pack
-from ui.timefmt import days_ago, short_date, short_datetime
+from ui.timefmt import day_label, days_ago, plain_date, short_date, short_datetime, weekday_time
 
 # Button labels are plain text (no HTML), but Telegram caps them; keep them short.
 LABEL_MAX = 40
@@ -50,7 +50,7 @@ def same_name_offer(prefix: str, same: list[Client]) -> View:
     anyway (`<prefix>:anyway:`), or cancel (`<prefix>:cancel:`)."""
     first = same[0]
     born = first.date_of_birth
-    born_on = f"{born.day} {born:%b %Y}" if born else None
+    born_on = plain_date(born) if born else None
     rows = [
         [
             InlineKeyboardButton(
@@ -199,7 +199,7 @@ def appointment_button(
 ) -> InlineKeyboardButton:
     """One appointment of a list (/today, /week): opens its card below the list."""
     start = appointment.starts_at.astimezone(zone)
-    label = f"{start:%a %H:%M} · {client.code} · {client.name}"
+    label = f"{weekday_time(start)} · {client.code} · {client.name}"
     return InlineKeyboardButton(
         button_label(label), callback_data=pack("ac", "show", appointment.id)
     )
@@ -275,7 +275,7 @@ def agenda(
     for day, items in days:
         if len(days) > 1:
             lines.append("")
-            lines.append(f"<b>{day:%a} {day.day} {day:%b}</b>")
+            lines.append(f"<b>{day_label(day)}</b>")
         if not items:
             lines.append(empty if len(days) == 1 else "—")
         for appointment, client in items:

@@ -19,6 +19,7 @@ from ui import texts
 from ui.callbacks import pattern, read_id, unpack
 from ui.context import CaselineContext
 from ui.replies import answer, edit_pressed, remove_keyboard
+from ui.timefmt import weekday_time
 
 
 async def reminder_button(update: Update, context: CaselineContext) -> None:
@@ -42,7 +43,7 @@ async def reminder_button(update: Update, context: CaselineContext) -> None:
         result = await usecases.refuse_button(work, actor, row_id)
     match result:
         case Saved(snoozed):
-            until = f"{snoozed.until:%a %H:%M}"
+            until = weekday_time(snoozed.until)
             await answer(update, texts.snoozed_until(until))
             await _say_snoozed(cast(CallbackQuery, update.callback_query), until)
         case AlreadySaved():  # the second tap of a double tap

@@ -11,6 +11,7 @@ from ui.i18n import N_, in_sentence, t
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES
+from ui.timefmt import day_label
 
 # Appointments and visits
 APPOINTMENT = N_("Appointment")
@@ -33,7 +34,7 @@ TODAY_TITLE = N_("Today")
 
 
 def today_title(day) -> str:
-    return f"📅 <b>{tr(TODAY_TITLE)}</b> — {day:%a} {day.day} {day:%b}"
+    return f"📅 <b>{tr(TODAY_TITLE)}</b> — {day_label(day)}"
 
 
 WEEK_TITLE = N_("This week")
@@ -123,9 +124,7 @@ def appt_ask_other_day(at: str) -> str:
 
 
 def appt_ask_time(day) -> str:
-    return t(
-        "{day:%a} {day2} {day:%b}: at what time? Tap, or type e.g. “14:30”.", day=day, day2=day.day
-    )
+    return t("{day}: at what time? Tap, or type e.g. “14:30”.", day=day_label(day))
 
 
 def appt_in_past(when: str) -> str:

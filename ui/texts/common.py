@@ -12,6 +12,7 @@ from storage.models import ClientStatus, InteractionType, Program, Role
 from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.intake import LANGUAGES as _CLIENT_LANGUAGES
 
 UNKNOWN_USER = N_(
     "Hello! Caseline is a private tool for case managers.\n"
@@ -372,10 +373,16 @@ def conversation_expired(command: str) -> str:
 INTERPRETER_NEEDED = N_("interpreter needed")
 
 
+def language_name(stored: str) -> str:
+    """A client's language as the reader says it: a listed one (stored in English, see
+    intake.language_choices) translated, a typed one as it was typed."""
+    return _(stored) if stored in _CLIENT_LANGUAGES else stored
+
+
 def language_line(language: str | None, interpreter: bool | None) -> str | None:
     """The card's line: "🗣 Arabic · interpreter needed", "🗣 Spanish"; None when
     nothing is known (no language and no interpreter needed)."""
-    parts = [escape(language)] if language else []
+    parts = [escape(language_name(language))] if language else []
     if interpreter:
         parts.append(tr(INTERPRETER_NEEDED))
     return "🗣 " + " · ".join(parts) if parts else None
@@ -385,7 +392,7 @@ def interpreter_tag(language: str | None) -> str:
     """On agenda lines, appointment cards and reminders when an interpreter is needed:
     "🗣 interpreter: Arabic"."""
     return (
-        t("🗣 interpreter: {language}", language=escape(language))
+        t("🗣 interpreter: {language}", language=escape(language_name(language)))
         if language
         else _("🗣 interpreter")
     )

@@ -93,6 +93,18 @@ LANGUAGES = (
     N_("Russian"),
 )
 INTERPRETER_CHOICES = {"yes": N_("🗣 Yes"), "no": N_("No")}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The quick buttons as (stored, shown): a listed language is stored by its English
+    name, so every colleague reads it in their own language (`language_name`)."""
+    return [(str(name), _(name)) for name in LANGUAGES]
+
+
+def is_listed_language(value: str) -> bool:
+    return value in LANGUAGES
+
+
 # The first goal proposed for a need marked "some" or "urgent" (a draft plan's goals).
 GOAL_FOR_NEED = {
     "medical": N_("Get medical care in place and keep appointments"),

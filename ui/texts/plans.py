@@ -12,6 +12,7 @@ from storage.models import GoalStatus, PlanStatus
 from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.timefmt import day_with_year
 
 # ── Plans and reviews ─────────────────────────────────────────────────────
 
@@ -47,7 +48,7 @@ def goal_status_label(status: str) -> str:
 
 def plan_day(day: date) -> str:
     """`Mon 15 Jun 2026`: a calendar date (target dates, reviews) in the worker's calendar."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return day_with_year(day)
 
 
 def plan_days(days: int) -> str:

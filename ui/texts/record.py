@@ -15,6 +15,7 @@ from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days
+from ui.timefmt import day_with_year
 
 # ── The client record ─────────────────────────────────────────────────────
 
@@ -25,13 +26,13 @@ def record_day(day: date | datetime, zone: ZoneInfo | None = None) -> str:
     """`Tue 3 Mar 2026` (a datetime in `zone`)."""
     if isinstance(day, datetime):
         day = day.astimezone(zone).date() if zone else day.date()
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return day_with_year(day)
 
 
 def record_moment(moment: datetime, zone: ZoneInfo) -> str:
     """`Tue 3 Mar 2026 14:00` in `zone`."""
     local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    return f"{day_with_year(local.date())} {local:%H:%M}"
 
 
 # The full client card

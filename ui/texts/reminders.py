@@ -9,6 +9,7 @@ from html import escape
 
 from ui.i18n import N_, t
 from ui.i18n import gettext as _
+from ui.timefmt import day_label
 
 # Reminders
 SNOOZE_HOUR = "💤 1 h"
@@ -68,10 +69,9 @@ def snooze_not_scheduled(status: str) -> str:
 
 def agenda_title(name: str, day) -> str:
     return t(
-        "☀️ <b>Good morning, {split}</b> — {day:%a} {day2} {day:%b}",
-        split=escape(name.split()[0]),
-        day=day,
-        day2=day.day,
+        "☀️ <b>Good morning, {name}</b> — {day}",
+        name=escape(name.split()[0]),
+        day=day_label(day),
     )
 
 
