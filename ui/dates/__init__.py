@@ -172,19 +172,21 @@ start typed 1–12 without am/pm comes back as both readings, to be asked.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ui import i18n
 from ui.dates.deciding import _gap, _one_or_ask, _parsed
 from ui.dates.reading import (
-    _normalise,
+    _phrases,
     _read_date_and_time,
     _read_duration,
     _read_instant,
     _routine_span,
     _routine_time,
-    _spellings,
 )
 from ui.dates.words import (
     EMPTY,
@@ -200,6 +202,7 @@ from ui.dates.words import (
     _instants,
     _Time,
     format_choice,
+    reading_language,
 )
 
 __all__ = [
@@ -231,43 +234,62 @@ def parse_when(
     purpose: Purpose = "any",
     years_back: int = MAX_YEARS_AWAY,
     years_ahead: int = MAX_YEARS_AWAY,
+    language: str | None = None,
 ) -> Parsed | Ambiguous | Invalid:
     """Read `text` typed by a worker in `zone`. See the module docstring for the grammar.
     `years_back` / `years_ahead`: how far a typed year may be (the typo guard; a date of
-    birth passes more, a dialog with its own limit may read a little beyond it to say so)."""
+    birth passes more, a dialog with its own limit may read a little beyond it to say so).
+    `language`: whose words are read and in which language the reasons and questions are
+    ("en", "es", "de", "fr"; None: the reader's, `ui.i18n.current_language()`; any other:
+    English words)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("parse_when needs an aware `now`")
     if order not in ("DMY", "MDY"):
         raise ValueError(f"unknown date order {order!r}")
     if purpose not in ("past", "future", "any"):
         raise ValueError(f"unknown purpose {purpose!r}")
-    if len(text) > MAX_LENGTH:
-        return Invalid(TOO_LONG)
-    phrase = _normalise(text)
-    if not phrase:
-        return Invalid(EMPTY)
-    ctx = _Ctx(
-        now=now.astimezone(UTC),
-        zone=zone,
-        order=order,
-        purpose=purpose,
-        years_back=years_back,
-        years_ahead=years_ahead,
-    )
-    spellings, asked = _spellings(phrase)
-    if not asked:
-        return _read_phrase(spellings[0], ctx)
-    # A word one slip from two words: never a guess between them, whatever makes sense.
-    results = [_read_phrase(spelling, ctx) for spelling in spellings]
-    options: list[Parsed] = []
-    for result in results:
-        if not isinstance(result, Invalid):
-            options.extend([result] if isinstance(result, Parsed) else result.options)
-    if not options:
-        return results[0]
-    unique = sorted({(o.moment, o.has_time): o for o in options}.values(), key=lambda o: o.moment)
-    words = [word.capitalize() for word in asked]
-    return Ambiguous(f"Did you mean {', '.join(words[:-1])} or {words[-1]}?", unique)
+    code = reading_language(language)
+    with _speaking(language):
+        if len(text) > MAX_LENGTH:
+            return Invalid(i18n.gettext(TOO_LONG))
+        spellings, asked = _phrases(text, code)
+        if not spellings:
+            return Invalid(i18n.gettext(EMPTY))
+        ctx = _Ctx(
+            now=now.astimezone(UTC),
+            zone=zone,
+            order=order,
+            purpose=purpose,
+            years_back=years_back,
+            years_ahead=years_ahead,
+            language=code,
+            typed=" ".join(text.split()),
+        )
+        if not asked:
+            return _read_phrase(spellings[0], ctx)
+        # A word one slip from two words: never a guess between them, whatever makes sense.
+        results = [_read_phrase(spelling, ctx) for spelling in spellings]
+        options: list[Parsed] = []
+        for result in results:
+            if not isinstance(result, Invalid):
+                options.extend([result] if isinstance(result, Parsed) else result.options)
+        if not options:
+            return results[0]
+        unique = sorted(
+            {(o.moment, o.has_time): o for o in options}.values(), key=lambda o: o.moment
+        )
+        words = [word.capitalize() for word in asked]
+        return Ambiguous(
+            i18n.t("Did you mean {words} or {last}?", words=", ".join(words[:-1]), last=words[-1]),
+            unique,
+        )
+
+
+@contextmanager
+def _speaking(language: str | None) -> Iterator[None]:
+    """Reasons and questions in `language` when one is given, else in the reader's."""
+    with nullcontext() if language is None else i18n.speaking(language):
+        yield
 
 
 def _read_phrase(phrase: str, ctx: _Ctx) -> Parsed | Ambiguous | Invalid:
@@ -286,23 +308,26 @@ class Hours:
     end: time
 
 
-def read_clock(text: str) -> time | None:
+def read_clock(text: str, *, language: str | None = None) -> time | None:
     """One time of a daily routine (start of day, digest time): "7:30", "07:30", "7pm",
     "19h", "1900", "noon", "half past seven" — the same time reader as `parse_when`, but as
     written on a 24-hour clock: a routine has no moment for the daytime rule to judge ("6:30"
-    is 06:30, "7" is 07:00). None when it isn't a time."""
-    at = _routine_time(text) if len(text) <= MAX_LENGTH else None
+    is 06:30, "7" is 07:00). None when it isn't a time. `language` as for `parse_when`
+    ("19 Uhr", "halb acht", "7h30", "las 7")."""
+    code = reading_language(language)
+    at = _routine_time(text, code) if len(text) <= MAX_LENGTH else None
     return None if at is None else _as_written(at)
 
 
-def read_hours(text: str) -> Hours | list[Hours] | None:
+def read_hours(text: str, *, language: str | None = None) -> Hours | list[Hours] | None:
     """A daily span typed "A-B", "A to B" or "A until B" (quiet hours): "21:00-07:00",
     "7pm to 7:30am", "19:00 - 07:30", "22-7", "10pm-6am". Times are read as `read_clock`
     reads them, with one exception, never guessed: a start typed 1–12 without am/pm or a
     leading zero ("10-6") may be the evening or the morning (or midnight or noon), so both
     spans come back, the night's first (22:00, 00:00), for the caller to ask. None when it
-    isn't a span."""
-    span = _routine_span(text) if len(text) <= MAX_LENGTH else None
+    isn't a span. `language` as for `parse_when` ("22 bis 7 Uhr", "de 22h à 7h", "22 a 7")."""
+    code = reading_language(language)
+    span = _routine_span(text, code) if len(text) <= MAX_LENGTH else None
     if span is None:
         return None
     start, end = span
@@ -333,15 +358,19 @@ def quick_times() -> list[time]:
     return [time(hour) for hour in range(8, 19)]
 
 
-def combine(day: date, at: time, zone: ZoneInfo, *, now: datetime) -> Parsed | Ambiguous | Invalid:
+def combine(
+    day: date, at: time, zone: ZoneInfo, *, now: datetime, language: str | None = None
+) -> Parsed | Ambiguous | Invalid:
     """A day and a time picked with buttons, read in `zone` with the same daylight-saving rules
     as `parse_when`: a time that doesn't exist is Invalid, a time that happens twice is asked.
-    `now` is needed for `in_past`. The purpose is the caller's business (check `in_past`)."""
+    `now` is needed for `in_past`. The purpose is the caller's business (check `in_past`).
+    `language`: of the reason or question (None: the reader's)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("combine needs an aware `now`")
     ctx = _Ctx(now=now.astimezone(UTC), zone=zone, order="DMY", purpose="any")
     clock = at.replace(tzinfo=None, fold=0)
-    instants = _instants(day, clock, zone)
-    if not instants:
-        return _gap(day, clock, ctx)
-    return _one_or_ask([_parsed(moment, ctx) for moment in instants])
+    with _speaking(language):
+        instants = _instants(day, clock, zone)
+        if not instants:
+            return _gap(day, clock, ctx)
+        return _one_or_ask([_parsed(moment, ctx) for moment in instants])
