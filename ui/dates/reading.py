@@ -19,7 +19,7 @@ from ui.dates.deciding import (
     _resolve_time_alone,
     _wording_conflict,
 )
-from ui.dates.languages import Language, fold
+from ui.dates.languages import Language
 from ui.dates.languages import spellings as _language_spellings
 from ui.dates.words import (
     _DAY_WORDS,
@@ -60,10 +60,9 @@ def _phrases(text: str, language: str, *, span: bool = False) -> tuple[list[str]
     if language not in LANGUAGES:
         phrase = _normalise(text)
         return _spellings(phrase) if phrase else ([], [])
-    if not fold(text):
-        return [], []
     rewritten, asked, _ = _language_spellings(text, LANGUAGES[language], span=span)
-    return [_normalise(phrase) for phrase in rewritten], asked
+    phrases = [_normalise(phrase) for phrase in rewritten]
+    return (phrases, asked) if all(phrases) else ([], [])
 
 
 def _quoted(phrase: str, ctx: _Ctx) -> str:
