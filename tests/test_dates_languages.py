@@ -167,6 +167,8 @@ GERMAN = [
     case("de", "heute Morgen 9", B_WED, "2026-12-02 09:00", purpose="past"),
     case("de", "gestern Morgen um 9", B_WED, "2026-12-01 09:00"),
     case("de", "morgens 8", B_WED, "2026-12-02 08:00"),
+    case("de", "Montagmorgen 8", B_WED, "2026-12-07 08:00", purpose="future"),
+    case("de", "Montag Morgen 8", B_WED, "2026-11-30 08:00", purpose="past"),
     case("de", "morgen früh", B_WED, BAD),  # a part names no hour
     # parts of the day and 24-hour forms
     case("de", "morgen Nachmittag 3", B_WED, "2026-12-03 15:00"),

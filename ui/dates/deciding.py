@@ -162,8 +162,7 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
         return Ambiguous(
             t(
                 "The {ordinal} has passed this month. Do you mean {day}?",
-                ordinal=_ordinal(part.day_of_month or 0),
-                number=part.day_of_month or 0,
+                ordinal=_ordinal(part.day_of_month or 0, ctx.language),
                 day=_day_label(days[0], ctx),
             ),
             options,
@@ -211,8 +210,13 @@ def _passed_this_month(part: _Date, days: list[date], ctx: _Ctx) -> bool:
     return 0 < ctx.today.day - part.day_of_month <= ROLLED_MONTH_ASK_DAYS
 
 
-def _ordinal(number: int) -> str:
-    """3 → "3rd", 11 → "11th", 22 → "22nd"."""
+def _ordinal(number: int, language: str = "en") -> str:
+    """3 → "3rd", 11 → "11th", 22 → "22nd"; as each language writes the day of a month:
+    "3" (es), "3." (de), "1er", "3" (fr)."""
+    if language != "en":
+        return {"de": f"{number}.", "fr": "1er" if number == 1 else str(number)}.get(
+            language, str(number)
+        )
     if 10 <= number % 100 <= 20:
         return f"{number}th"
     return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
@@ -273,7 +277,7 @@ def _days(part: _Date, placed: tuple[time, int] | None, ctx: _Ctx) -> list[date]
             return Invalid(
                 t(
                     "{day} is a {weekday}, not a {other}.",
-                    day=f"{_day_month(day)} {day.year}",
+                    day=" ".join((_day_month(day), str(day.year))),
                     weekday=_weekday_name(day.weekday()),
                     other=_weekday_name(part.named_weekday),
                 )
@@ -399,9 +403,9 @@ def _gap(day: date, clock: time, ctx: _Ctx) -> Invalid:
     return Invalid(
         t(
             "There is no {time} on {day} — the clocks go forward that night. Try “{day} {moved}”.",
-            time=f"{clock:%H:%M}",
+            time=clock.strftime("%H:%M"),
             day=label,
-            moved=f"{moved:%H:%M}",
+            moved=moved.strftime("%H:%M"),
         )
     )
 
@@ -442,7 +446,7 @@ def _one_or_ask(options: list[Parsed], question: str | None = None) -> Parsed | 
             "The clocks go back on {day}, so {time} happens twice. "
             "Do you mean the first ({first}) or the second ({second})?",
             day=_label(first.date()),
-            time=f"{first:%H:%M}",
+            time=first.strftime("%H:%M"),
             first=zones[0],
             second=zones[1],
         )

@@ -1,8 +1,8 @@
 """German words for the date reader (see ui/dates/__init__.py, "Deutsch").
 
-"morgen" is tomorrow; "Morgen" as a part of the day only after "heute", "gestern", "morgen"
-or "am" ("heute Morgen" = this morning, "morgen früh" and "morgen Morgen" = tomorrow morning),
-and "morgens" always. "halb drei" is 2:30 (the half hour before three), then the daytime rule.
+"morgen" is tomorrow; "Morgen" is the morning only after "heute", "gestern", "morgen", "am"
+or a weekday ("heute Morgen" = this morning, "morgen früh" and "morgen Morgen" = tomorrow
+morning, "Montagmorgen"), and "morgens" always. "halb drei" is 2:30 (the half hour before three), then the daytime rule.
 """
 
 from __future__ import annotations
@@ -124,8 +124,12 @@ _PART_SPELLING = alternation(_PART_WORDS)
 LANGUAGE = Language(
     code="de",
     rewrites=[
-        # compounds: "Montagabend", "freitagnachmittags" → "montag abend"
-        rule(rf"\b({_WEEKDAY_SPELLING})({_PART_SPELLING})s?\b", r"\1 \2"),
+        # a weekday's part, written as one word or two: "Montagabend", "Freitag früh",
+        # "Montag Morgen" (after a weekday, "Morgen" is the morning)
+        rule(
+            rf"\b({_WEEKDAY_SPELLING}) ?({_PART_SPELLING})s?\b",
+            lambda m: f"{m[1]} {_PART_WORDS[m[2]]}",
+        ),
         # instants
         rule(r"^(?:jetzt|sofort|jetzt gleich)$", "NOW"),
         rule(r"^(?:gerade eben|eben|soeben|gerade)$", "JUST NOW"),

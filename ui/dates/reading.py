@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from ui.dates import lang_de, lang_es, lang_fr
 from ui.dates.deciding import (
     _one_or_ask,
+    _ordinal,
     _parsed,
     _resolve_dated,
     _resolve_time_alone,
@@ -340,7 +341,7 @@ def _read_time(token: str, *, digit_runs: bool = False) -> _Time | Invalid | Non
                     "I can't tell whether “{token}” is a time or a year. Write times with a "
                     "colon, like “{example}”.",
                     token=token,
-                    example=f"{int(match[1])}:{match[2]}",
+                    example=":".join((str(int(match[1])), match[2])),
                 )
             )
     return None
@@ -361,7 +362,7 @@ def _checked_time(
             t(
                 "“{token}” isn't a time: minutes go up to 59. Try e.g. “{example}”.",
                 token=token,
-                example=f"{hour}:45",
+                example=str(hour) + ":45",
             )
         )
     if meridiem:
@@ -370,7 +371,7 @@ def _checked_time(
                 t(
                     "“{token}” isn't a time. Try e.g. “{example}” or “14:00”.",
                     token=token,
-                    example=f"2{meridiem}",
+                    example="2" + meridiem,
                 )
             )
         return _Time(hour % 12 + (12 if meridiem == "pm" else 0), minute, "exact")
@@ -476,8 +477,7 @@ def _read_ordinal(phrase: str, ctx: _Ctx) -> _Date | Invalid | None:
         return Invalid(
             t(
                 "There is no {phrase} day in a month. Try e.g. “the 15th”.",
-                phrase=phrase,
-                number=number,
+                phrase=phrase if ctx.language == "en" else _ordinal(number, ctx.language),
             )
         )
     return _Date(phrase, day_of_month=number)
