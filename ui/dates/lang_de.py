@@ -2,7 +2,8 @@
 
 "morgen" is tomorrow; "Morgen" is the morning only after "heute", "gestern", "morgen", "am"
 or a weekday ("heute Morgen" = this morning, "morgen früh" and "morgen Morgen" = tomorrow
-morning, "Montagmorgen"), and "morgens" always. "halb drei" is 2:30 (the half hour before three), then the daytime rule.
+morning, "Montagmorgen"), and "morgens" always. "halb drei" is 2:30 (the half hour before
+three), then the daytime rule.
 """
 
 from __future__ import annotations
