@@ -392,17 +392,20 @@ _SPAN = re.compile(
 )
 
 
+def _routine_phrase(text: str, language: str, *, span: bool = False) -> str | None:
+    """A routine's text in the grammar's words: English as it always was (no slips: no time
+    is a slip of a word), another language rewritten by its words (a slip asked: None)."""
+    if language not in LANGUAGES:
+        return _normalise(text)
+    phrases, asked = _phrases(text, language, span=span)
+    return phrases[0] if len(phrases) == 1 and not asked else None
+
+
 def _routine_time(text: str, language: str = "en", *, read: bool = False) -> _Time | None:
     """One time of a routine, by the same reader as a moment's time; None if it isn't one.
-    `read`: `text` is already normalised into the grammar's words."""
-    if read:
-        phrase = text
-    else:
-        phrases, asked = _phrases(text, language)
-        if len(phrases) != 1 or asked:
-            return None
-        phrase = phrases[0]
-    words = phrase.split()
+    `read`: `text` is already in the grammar's words."""
+    phrase = text if read else _routine_phrase(text, language)
+    words = (phrase or "").split()
     if len(words) != 1:
         return None
     at = _read_time(words[0], digit_runs=True)
@@ -412,14 +415,11 @@ def _routine_time(text: str, language: str = "en", *, read: bool = False) -> _Ti
 def _routine_span(text: str, language: str = "en") -> tuple[_Time, _Time] | None:
     """ "A-B", "A to B", "A until B" (quiet hours) as two times; None if it isn't a span.
     Another language's words between the times ("bis", "à", "hasta") count as "to"."""
-    phrases, asked = _phrases(text, language, span=True)
-    if len(phrases) != 1 or asked:
-        return None
-    match = _SPAN.fullmatch(phrases[0])
+    match = _SPAN.fullmatch(_routine_phrase(text, language, span=True) or "")
     if not match:
         return None
-    start = _routine_time(match["start"], read=True)
-    end = _routine_time(match["end"], read=True)
+    start = _routine_time(match["start"], language, read=language in LANGUAGES)
+    end = _routine_time(match["end"], language, read=language in LANGUAGES)
     return (start, end) if start is not None and end is not None else None
 
 
