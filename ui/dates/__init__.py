@@ -168,23 +168,109 @@ start typed 1–12 without am/pm comes back as both readings, to be asked.
 - Not understood (Invalid with examples): a part of the day without an hour, "last week",
   "end of month", ranges, time zones or UTC offsets in the text, numbers written as words
   (except "a", "an", "one", and hours and minutes in a clock phrase), words two slips away.
+
+Languages. `parse_when`, `read_clock`, `read_hours`, `combine` and `format_choice` take
+`language` ("en", "es", "de", "fr"; None: the reader's, `ui.i18n.current_language()`; any
+other code reads English). The reader's reasons and questions are marked for translation
+(ui.i18n) and come in that language, their examples in its words; `format_choice` names the
+weekday and month by Babel's locale data ("vie 4 dic 09:30", "Fr. 4. Dez. 09:30", "ven. 4 déc.
+09:30"; English keeps "Fri 4 Dec 09:30"), and a label reads back in its language. Each language
+has its own tables (ui/dates/lang_es.py, lang_de.py, lang_fr.py), our own rather than a
+library's (dateparser and the like guess; we need to know each word's readings to ask, not
+guess): its words are rewritten into the grammar above (ui/dates/languages.py), so every
+decision above — the daytime rule, the purpose, the year and month of a date, "next" in this
+week asked, bare hours asked, daylight saving — is the same in every language. Accents are
+optional ("manana", "ubermorgen", "apres-demain", "decembre"); a dot after an abbreviated
+word is dropped ("vie.", "Fr.", "déc."). Slips are read as in English against the language's
+own day, month and part words ("viernse", "Freitga", "vendedi"); one slip from two is asked
+("jubio": junio or julio; "Jumi": Juni or Juli; "mari": mardi or mars). Only the language's
+words are read: "tomorrow" in Spanish is not understood, nor "mañana" in English. Numeric and
+ISO dates, "H:MM", "Hh"/"HhMM" and "am"/"pm" (es, fr) are read as in English; the date order
+is the caller's `order`, whatever the language.
+
+Español:
+    day words: hoy · mañana · pasado mañana · ayer · anteayer/antier/antes de ayer · esta
+        noche (= tonight); "esta mañana"/"esta tarde" = this morning/afternoon
+    weekdays: lunes lun · martes mar · miércoles mié · jueves jue · viernes vie · sábado sáb
+        · domingo dom; "el" is ignored. próximo/próxima X, X próximo, X que viene → next;
+        X pasado, pasado X, último X → last; este/esta X, X de esta semana → this; "la semana
+        que viene"/"la próxima semana" (and "X de la semana que viene") → next week
+    dates: "3 de diciembre [de 2026]", "3 dic", "1ro de enero"; "el 15", "el día 15" = the
+        15th. Months: enero ene · febrero feb · marzo mar · abril abr · mayo may · junio jun
+        · julio jul · agosto ago · septiembre/setiembre sept sep set · octubre oct ·
+        noviembre nov · diciembre dic. "mar" after a day number is March, else Tuesday.
+    parts: por/de/en/a la mañana, madrugada → morning; (de la) tarde → afternoon; (de la)
+        noche → night: "a las 3 de la tarde" → 15:00, "a las 10 de la noche" → 22:00.
+    mañana: tomorrow, except after "por la", "de la", "en la", "a la" or "esta" where it is
+        the morning: "mañana 9" and "mañana a las 9" are tomorrow 09:00, "a las 9 de la
+        mañana" today 09:00, "mañana por la mañana 9" tomorrow 09:00; "por la mañana" alone
+        names no hour (Invalid, with the typed words and "9" as the example).
+    times: "a las 9:30" (the daytime rule), "a las 3" (a bare hour: asked), "15h", "15 hs",
+        "a las 15 horas" (24-hour, as written), mediodía, medianoche, "las tres y media",
+        "4 menos cuarto" (3:45), "3 y 10" → daytime rule.
+    durations: en/dentro de N unidad · hace N unidad (minuto(s) min m · hora(s) h hs · día(s)
+        · semana(s) · mes(es)); N: digits, un/una/uno; "en media hora"
+    instants: ahora · ahora mismo · justo ahora/recién/hace un momento (= just now)
+Deutsch:
+    day words: heute · morgen · übermorgen · gestern · vorgestern · heute Abend/heute Nacht
+        (= tonight)
+    weekdays: Montag Mo · Dienstag Di · Mittwoch Mi · Donnerstag Do · Freitag Fr · Samstag
+        Sonnabend Sa · Sonntag So ("am" is ignored); nächsten/kommenden X → next; letzten/
+        vergangenen/vorigen X → last; diesen X → this; "nächste Woche" → next week, "X
+        nächste Woche" that day. Compounds: "Freitagabend", "Montagmorgen".
+    dates: "3. Dezember [2026]", "3. Dez.", "3.12." (numeric); "am 15." = the 15th. Months:
+        Januar Jan Jänner · Februar Feb · März Mär Mrz · April Apr · Mai · Juni Jun · Juli Jul
+        · August Aug · September Sep Sept · Oktober Okt · November Nov · Dezember Dez
+    parts: morgens, früh, vormittags → morning; nachmittags → afternoon; abends → evening;
+        nachts → night; "3 Uhr nachmittags" → 15:00 (Uhr next to a part is on its dial).
+    morgen/Morgen: "morgen" is tomorrow; after heute, gestern, morgen, "am" or a weekday
+        it is the morning: "heute Morgen 9" today 09:00, "morgen früh 9" and "morgen Morgen
+        9" tomorrow 09:00, "Montag Morgen 8"/"Montagmorgen 8" Monday 08:00; "morgens" is
+        always the morning.
+    times: "15 Uhr", "15:30 Uhr", "15.30 Uhr", "15 Uhr 30" are 24-hour as written ("3 Uhr" is
+        03:00); a bare "9:30" follows the daytime rule; "um 3" is asked. Clock phrases: "halb
+        drei" = 2:30 (half BEFORE the hour), "Viertel nach 3" = 3:15, "Viertel vor 3" and
+        "dreiviertel 3" = 2:45, "10 nach 9", "10 vor 9"; then the daytime rule (halb drei →
+        14:30). Mittag(s) = noon, Mitternacht.
+    durations: in N Einheit · vor N Einheit (Minute(n) Min m · Stunde(n) Std h · Tag(e)(n) ·
+        Woche(n) · Monat(e)(n)); N: digits, ein/eine/einer/einem; "in einer halben Stunde"
+    instants: jetzt · sofort · gerade eben/eben/soeben (= just now)
+Français:
+    day words: aujourd'hui · demain · après-demain · hier · avant-hier · ce soir (= tonight);
+        "ce matin"/"cet après-midi" = this morning/afternoon
+    weekdays: lundi lun · mardi mar · mercredi mer · jeudi jeu · vendredi ven · samedi sam ·
+        dimanche dim; X prochain, prochain X → next; X dernier → last; ce X → this; "la
+        semaine prochaine" → next week, "X de la semaine prochaine" that day
+    dates: "3 décembre [2026]", "3 déc.", "1er janvier"; "le 15" = the 15th. Months: janvier
+        janv · février févr · mars · avril avr · mai · juin · juillet juil · août · septembre
+        sept · octobre oct · novembre nov · décembre déc
+    parts: (du) matin → morning; (de l')après-midi, aprem → afternoon; (du) soir → evening;
+        (la) nuit → night: "demain matin 9h" → 09:00, "3h de l'après-midi" → 15:00.
+    times: "15h", "15h30", "15 h 30", "15 heures" are 24-hour as written ("3h" is 03:00); a
+        bare "9:30" follows the daytime rule; "à 3" is asked. midi, minuit, "midi et demie",
+        "3h et quart", "3h et demie", "4h moins le quart" (3h45), "4h moins 10".
+    durations: dans N unité · il y a N unité (minute(s) min mn m · heure(s) h · jour(s) j ·
+        semaine(s) · mois); N: digits, un/une; "dans une demi-heure"
+    instants: maintenant · tout de suite · à l'instant (= just now)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ui import i18n
 from ui.dates.deciding import _gap, _one_or_ask, _parsed
 from ui.dates.reading import (
-    _normalise,
+    _phrases,
     _read_date_and_time,
     _read_duration,
     _read_instant,
     _routine_span,
     _routine_time,
-    _spellings,
 )
 from ui.dates.words import (
     EMPTY,
@@ -200,6 +286,7 @@ from ui.dates.words import (
     _instants,
     _Time,
     format_choice,
+    reading_language,
 )
 
 __all__ = [
@@ -231,43 +318,62 @@ def parse_when(
     purpose: Purpose = "any",
     years_back: int = MAX_YEARS_AWAY,
     years_ahead: int = MAX_YEARS_AWAY,
+    language: str | None = None,
 ) -> Parsed | Ambiguous | Invalid:
     """Read `text` typed by a worker in `zone`. See the module docstring for the grammar.
     `years_back` / `years_ahead`: how far a typed year may be (the typo guard; a date of
-    birth passes more, a dialog with its own limit may read a little beyond it to say so)."""
+    birth passes more, a dialog with its own limit may read a little beyond it to say so).
+    `language`: whose words are read and in which language the reasons and questions are
+    ("en", "es", "de", "fr"; None: the reader's, `ui.i18n.current_language()`; any other:
+    English words)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("parse_when needs an aware `now`")
     if order not in ("DMY", "MDY"):
         raise ValueError(f"unknown date order {order!r}")
     if purpose not in ("past", "future", "any"):
         raise ValueError(f"unknown purpose {purpose!r}")
-    if len(text) > MAX_LENGTH:
-        return Invalid(TOO_LONG)
-    phrase = _normalise(text)
-    if not phrase:
-        return Invalid(EMPTY)
-    ctx = _Ctx(
-        now=now.astimezone(UTC),
-        zone=zone,
-        order=order,
-        purpose=purpose,
-        years_back=years_back,
-        years_ahead=years_ahead,
-    )
-    spellings, asked = _spellings(phrase)
-    if not asked:
-        return _read_phrase(spellings[0], ctx)
-    # A word one slip from two words: never a guess between them, whatever makes sense.
-    results = [_read_phrase(spelling, ctx) for spelling in spellings]
-    options: list[Parsed] = []
-    for result in results:
-        if not isinstance(result, Invalid):
-            options.extend([result] if isinstance(result, Parsed) else result.options)
-    if not options:
-        return results[0]
-    unique = sorted({(o.moment, o.has_time): o for o in options}.values(), key=lambda o: o.moment)
-    words = [word.capitalize() for word in asked]
-    return Ambiguous(f"Did you mean {', '.join(words[:-1])} or {words[-1]}?", unique)
+    code = reading_language(language)
+    with _speaking(language):
+        if len(text) > MAX_LENGTH:
+            return Invalid(i18n.gettext(TOO_LONG))
+        spellings, asked = _phrases(text, code)
+        if not spellings:
+            return Invalid(i18n.gettext(EMPTY))
+        ctx = _Ctx(
+            now=now.astimezone(UTC),
+            zone=zone,
+            order=order,
+            purpose=purpose,
+            years_back=years_back,
+            years_ahead=years_ahead,
+            language=code,
+            typed=" ".join(text.split()),
+        )
+        if not asked:
+            return _read_phrase(spellings[0], ctx)
+        # A word one slip from two words: never a guess between them, whatever makes sense.
+        results = [_read_phrase(spelling, ctx) for spelling in spellings]
+        options: list[Parsed] = []
+        for result in results:
+            if not isinstance(result, Invalid):
+                options.extend([result] if isinstance(result, Parsed) else result.options)
+        if not options:
+            return results[0]
+        unique = sorted(
+            {(o.moment, o.has_time): o for o in options}.values(), key=lambda o: o.moment
+        )
+        words = [word.capitalize() for word in asked]
+        return Ambiguous(
+            i18n.t("Did you mean {words} or {last}?", words=", ".join(words[:-1]), last=words[-1]),
+            unique,
+        )
+
+
+@contextmanager
+def _speaking(language: str | None) -> Iterator[None]:
+    """Reasons and questions in `language` when one is given, else in the reader's."""
+    with nullcontext() if language is None else i18n.speaking(language):
+        yield
 
 
 def _read_phrase(phrase: str, ctx: _Ctx) -> Parsed | Ambiguous | Invalid:
@@ -286,23 +392,26 @@ class Hours:
     end: time
 
 
-def read_clock(text: str) -> time | None:
+def read_clock(text: str, *, language: str | None = None) -> time | None:
     """One time of a daily routine (start of day, digest time): "7:30", "07:30", "7pm",
     "19h", "1900", "noon", "half past seven" — the same time reader as `parse_when`, but as
     written on a 24-hour clock: a routine has no moment for the daytime rule to judge ("6:30"
-    is 06:30, "7" is 07:00). None when it isn't a time."""
-    at = _routine_time(text) if len(text) <= MAX_LENGTH else None
+    is 06:30, "7" is 07:00). None when it isn't a time. `language` as for `parse_when`
+    ("19 Uhr", "halb acht", "7h30", "las 7")."""
+    code = reading_language(language)
+    at = _routine_time(text, code) if len(text) <= MAX_LENGTH else None
     return None if at is None else _as_written(at)
 
 
-def read_hours(text: str) -> Hours | list[Hours] | None:
+def read_hours(text: str, *, language: str | None = None) -> Hours | list[Hours] | None:
     """A daily span typed "A-B", "A to B" or "A until B" (quiet hours): "21:00-07:00",
     "7pm to 7:30am", "19:00 - 07:30", "22-7", "10pm-6am". Times are read as `read_clock`
     reads them, with one exception, never guessed: a start typed 1–12 without am/pm or a
     leading zero ("10-6") may be the evening or the morning (or midnight or noon), so both
     spans come back, the night's first (22:00, 00:00), for the caller to ask. None when it
-    isn't a span."""
-    span = _routine_span(text) if len(text) <= MAX_LENGTH else None
+    isn't a span. `language` as for `parse_when` ("22 bis 7 Uhr", "de 22h à 7h", "22 a 7")."""
+    code = reading_language(language)
+    span = _routine_span(text, code) if len(text) <= MAX_LENGTH else None
     if span is None:
         return None
     start, end = span
@@ -333,15 +442,19 @@ def quick_times() -> list[time]:
     return [time(hour) for hour in range(8, 19)]
 
 
-def combine(day: date, at: time, zone: ZoneInfo, *, now: datetime) -> Parsed | Ambiguous | Invalid:
+def combine(
+    day: date, at: time, zone: ZoneInfo, *, now: datetime, language: str | None = None
+) -> Parsed | Ambiguous | Invalid:
     """A day and a time picked with buttons, read in `zone` with the same daylight-saving rules
     as `parse_when`: a time that doesn't exist is Invalid, a time that happens twice is asked.
-    `now` is needed for `in_past`. The purpose is the caller's business (check `in_past`)."""
+    `now` is needed for `in_past`. The purpose is the caller's business (check `in_past`).
+    `language`: of the reason or question (None: the reader's)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("combine needs an aware `now`")
     ctx = _Ctx(now=now.astimezone(UTC), zone=zone, order="DMY", purpose="any")
     clock = at.replace(tzinfo=None, fold=0)
-    instants = _instants(day, clock, zone)
-    if not instants:
-        return _gap(day, clock, ctx)
-    return _one_or_ask([_parsed(moment, ctx) for moment in instants])
+    with _speaking(language):
+        instants = _instants(day, clock, zone)
+        if not instants:
+            return _gap(day, clock, ctx)
+        return _one_or_ask([_parsed(moment, ctx) for moment in instants])

@@ -9,21 +9,22 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from dateutil.relativedelta import relativedelta
 
 from ui.dates.words import (
-    _DAY_ABBR,
-    _DAY_NAMES,
-    _MONTH_ABBR,
     Ambiguous,
     Invalid,
     Parsed,
     Result,
     _Ctx,
     _Date,
+    _day_month,
     _daytime,
     _instants,
     _no_leap_day,
     _Time,
+    _weekday_name,
     format_choice,
 )
+from ui.dates.words import _day_label as _label
+from ui.i18n import t
 
 # --- deciding which day and moment -----------------------------------------------------------
 
@@ -38,7 +39,7 @@ def _resolve_time_alone(at: _Time, ctx: _Ctx) -> Result:
             return _one_or_ask(coming)
         if ctx.purpose == "past":
             return _one_or_ask(last)
-        return _one_or_ask(last + coming, "Midnight last night or midnight tonight?")
+        return _one_or_ask(last + coming, t("Midnight last night or midnight tonight?"))
     if at.kind == "bare":
         hours = [at.hour % 12, at.hour % 12 + 12]
     else:
@@ -58,14 +59,26 @@ def _resolve_time_alone(at: _Time, ctx: _Ctx) -> Result:
         shown = [f"{problem.clock:%H:%M}" for problem in problems if isinstance(problem, _NotYet)]
         if len(shown) == 2:
             return Invalid(
-                f"Neither {shown[0]} nor {shown[1]} has come yet today. "
-                f"If you mean yesterday, type e.g. “yesterday {shown[1]}”."
+                t(
+                    "Neither {first} nor {second} has come yet today. "
+                    "If you mean yesterday, type e.g. “yesterday {second}”.",
+                    first=shown[0],
+                    second=shown[1],
+                )
             )
         return Invalid(
-            f"{shown[0]} hasn't come yet today. If you mean yesterday, type “yesterday {shown[0]}”."
+            t(
+                "{time} hasn't come yet today. If you mean yesterday, type “yesterday {time}”.",
+                time=shown[0],
+            )
         )
-    times = " or ".join(dict.fromkeys(f"{o.local:%H:%M}" for o in options))
-    return _one_or_ask(options, f"Do you mean {times}?")
+    times = list(dict.fromkeys(f"{o.local:%H:%M}" for o in options))
+    if len(times) == 1:
+        return _one_or_ask(options, t("Do you mean {time}?", time=times[0]))
+    return _one_or_ask(
+        options,
+        t("Do you mean {first} or {second}?", first=" or ".join(times[:-1]), second=times[-1]),
+    )
 
 
 @dataclass(frozen=True)
@@ -132,20 +145,26 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
         if not happened:
             label = format_choice(options[0])
             return Invalid(
-                f"{label} hasn't happened yet — you can only log something that has already "
-                "happened."
+                t(
+                    "{label} hasn't happened yet — you can only log something that has "
+                    "already happened.",
+                    label=label,
+                )
             )
         options = happened
     question = None
     if part.week_of is not None:  # "next week": the worker picks the day
         return Ambiguous(
-            "Which day next week? Tap one below.", sorted(options, key=lambda o: o.moment)
+            t("Which day next week? Tap one below."), sorted(options, key=lambda o: o.moment)
         )
     if ctx.purpose == "future" and options and _passed_this_month(part, days, ctx):
         # "the 3rd" typed on the 6th: next month's, but asked, like a date passed lately.
         return Ambiguous(
-            f"The {_ordinal(part.day_of_month or 0)} has passed this month. "
-            f"Do you mean {_day_label(days[0], ctx)}?",
+            t(
+                "The {ordinal} has passed this month. Do you mean {day}?",
+                ordinal=_ordinal(part.day_of_month or 0, ctx.language),
+                day=_day_label(days[0], ctx),
+            ),
             options,
         )
     if ctx.purpose == "future" and options and _passed_lately(part, days, ctx):
@@ -153,18 +172,27 @@ def _resolve_dated(part: _Date, at: _Time | None, ctx: _Ctx) -> Result:
         # not assumed ("3/12" on 6 December is a slip as often as a plan for next year;
         # "3 Jan" on 30 December is simply next month and is not asked).
         day = days[0]
-        shown = f"{day.day} {_MONTH_ABBR[day.month - 1]}"
-        question = f"{shown} has passed this year. Do you mean {shown} {day.year}?"
+        shown = _day_month(day)
+        question = t(
+            "{day} has passed this year. Do you mean {day} {year}?", day=shown, year=day.year
+        )
         return Ambiguous(question=question, options=options)
     if len(days) == 2 and len(options) == 2 and part.modifier == "next":
-        question = f"{_day_label(days[0], ctx)} or {_day_label(days[1], ctx)}?"
+        question = t(
+            "{first} or {second}?", first=_day_label(days[0], ctx), second=_day_label(days[1], ctx)
+        )
     elif len(days) == 2 and len(options) == 2 and part.weekday is not None:
-        name = _DAY_NAMES[part.weekday]
-        last, coming = (f"{d.day} {_MONTH_ABBR[d.month - 1]}" for d in days)
-        question = f"Last {name} ({last}) or next {name} ({coming})?"
+        name = _weekday_name(part.weekday)
+        last, coming = (_day_month(d) for d in days)
+        question = t(
+            "Last {weekday} ({last}) or next {weekday} ({coming})?",
+            weekday=name,
+            last=last,
+            coming=coming,
+        )
     elif len(days) == 2 and len(options) == 2:  # a date without a year, exactly in between
-        first, second = (f"{d.day} {_MONTH_ABBR[d.month - 1]} {d.year}" for d in days)
-        question = f"Do you mean {first} or {second}?"
+        first, second = (f"{_day_month(d)} {d.year}" for d in days)
+        question = t("Do you mean {first} or {second}?", first=first, second=second)
     return _one_or_ask(options, question)
 
 
@@ -182,8 +210,13 @@ def _passed_this_month(part: _Date, days: list[date], ctx: _Ctx) -> bool:
     return 0 < ctx.today.day - part.day_of_month <= ROLLED_MONTH_ASK_DAYS
 
 
-def _ordinal(number: int) -> str:
-    """3 → "3rd", 11 → "11th", 22 → "22nd"."""
+def _ordinal(number: int, language: str = "en") -> str:
+    """3 → "3rd", 11 → "11th", 22 → "22nd"; as each language writes the day of a month:
+    "3" (es), "3." (de), "1er", "3" (fr)."""
+    if language != "en":
+        return {"de": f"{number}.", "fr": "1er" if number == 1 else str(number)}.get(
+            language, str(number)
+        )
     if 10 <= number % 100 <= 20:
         return f"{number}th"
     return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
@@ -192,7 +225,7 @@ def _ordinal(number: int) -> str:
 def _day_label(day: date, ctx: _Ctx) -> str:
     """ "Mon 7 Dec", with the year when it isn't this year's."""
     year = f" {day.year}" if day.year != ctx.today.year else ""
-    return f"{_DAY_ABBR[day.weekday()]} {day.day} {_MONTH_ABBR[day.month - 1]}{year}"
+    return f"{_label(day)}{year}"
 
 
 def _passed_lately(part: _Date, days: list[date], ctx: _Ctx) -> bool:
@@ -213,7 +246,9 @@ def _place_time(part: _Date, at: _Time) -> tuple[time, int] | Invalid:
             hour += 12
         if hour < 17:
             shown = f"{hour:02}:{at.minute:02}"
-            return Invalid(f"{shown} isn't tonight. Try e.g. “tonight 8pm”, or “today {shown}”.")
+            return Invalid(
+                t("{time} isn't tonight. Try e.g. “tonight 8pm”, or “today {time}”.", time=shown)
+            )
     elif at.kind in ("clock", "bare"):
         hour = _daytime(hour)
     return time(hour, at.minute), 0
@@ -237,11 +272,15 @@ def _days(part: _Date, placed: tuple[time, int] | None, ctx: _Ctx) -> list[date]
         days = found
     for day in days:
         if ctx.year_too_far(day.year):
-            return Invalid(f"{day.year} is a long way off — please check the date.")
+            return Invalid(t("{year} is a long way off — please check the date.", year=day.year))
         if part.named_weekday is not None and day.weekday() != part.named_weekday:
-            shown = f"{day.day} {_MONTH_ABBR[day.month - 1]} {day.year}"
             return Invalid(
-                f"{shown} is a {_DAY_NAMES[day.weekday()]}, not a {_DAY_NAMES[part.named_weekday]}."
+                t(
+                    "{day} is a {weekday}, not a {other}.",
+                    day=" ".join((_day_month(day), str(day.year))),
+                    weekday=_weekday_name(day.weekday()),
+                    other=_weekday_name(part.named_weekday),
+                )
             )
     return days
 
@@ -325,7 +364,7 @@ def _year_for(month: int, day: int, ctx: _Ctx) -> list[date] | Invalid:
         years = [y for y, d in distance.items() if d == nearest]
     valid = [y for y in years if day <= monthrange(y, month)[1]]
     if not valid:
-        return _no_leap_day(years[0], lambda d, m, y: f"{d} {_MONTH_ABBR[m - 1]} {y}")
+        return _no_leap_day(years[0], lambda d, m, y: f"{_day_month(date(y, m, d))} {y}")
     return [date(y, month, day) for y in valid]
 
 
@@ -360,19 +399,33 @@ def _gap(day: date, clock: time, ctx: _Ctx) -> Invalid:
     wall = datetime.combine(day, clock)
     # In a gap, fold=0 reads the wall time with the offset from before the change.
     moved = wall.replace(tzinfo=ctx.zone, fold=0).astimezone(UTC).astimezone(ctx.zone)
-    label = f"{_DAY_ABBR[day.weekday()]} {day.day} {_MONTH_ABBR[day.month - 1]}"
+    label = _label(day)
     return Invalid(
-        f"There is no {clock:%H:%M} on {label} — the clocks go forward that night. "
-        f"Try “{label} {moved:%H:%M}”."
+        t(
+            "There is no {time} on {day} — the clocks go forward that night. Try “{day} {moved}”.",
+            time=clock.strftime("%H:%M"),
+            day=label,
+            moved=moved.strftime("%H:%M"),
+        )
     )
 
 
 def _wording_conflict(phrase: str, wording: str, ctx: _Ctx) -> Invalid | None:
+    """Words that name the past for an appointment, or the future for a log. `phrase` is the
+    date's words; in other languages than English they are the grammar's own, so the text as
+    typed is quoted instead."""
+    shown = phrase if ctx.language == "en" else ctx.typed
     if ctx.purpose == "future" and wording == "past":
-        return Invalid(f"“{phrase}” is in the past — an appointment needs a future time.")
+        return Invalid(
+            t("“{phrase}” is in the past — an appointment needs a future time.", phrase=shown)
+        )
     if ctx.purpose == "past" and wording == "future":
         return Invalid(
-            f"“{phrase}” is in the future — you can only log something that has already happened."
+            t(
+                "“{phrase}” is in the future — you can only log something that has already "
+                "happened.",
+                phrase=shown,
+            )
         )
     return None
 
@@ -388,13 +441,20 @@ def _one_or_ask(options: list[Parsed], question: str | None = None) -> Parsed | 
         o.local.replace(tzinfo=None, fold=0) == first.replace(fold=0, tzinfo=None) for o in unique
     )
     if same_wall and all(o.has_time for o in unique):
-        day = f"{_DAY_ABBR[first.weekday()]} {first.day} {_MONTH_ABBR[first.month - 1]}"
         zones = [o.local.tzname() for o in unique]
-        question = (
-            f"The clocks go back on {day}, so {first:%H:%M} happens twice. "
-            f"Do you mean the first ({zones[0]}) or the second ({zones[1]})?"
+        question = t(
+            "The clocks go back on {day}, so {time} happens twice. "
+            "Do you mean the first ({first}) or the second ({second})?",
+            day=_label(first.date()),
+            time=first.strftime("%H:%M"),
+            first=zones[0],
+            second=zones[1],
         )
     elif question is None or len(unique) > 3:
         labels = [format_choice(o) for o in unique]
-        question = f"Which do you mean: {', '.join(labels[:-1])} or {labels[-1]}?"
+        question = t(
+            "Which do you mean: {labels} or {last}?",
+            labels=", ".join(labels[:-1]),
+            last=labels[-1],
+        )
     return Ambiguous(question=question, options=unique)

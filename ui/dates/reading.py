@@ -11,19 +11,21 @@ from typing import Literal, cast
 
 from dateutil.relativedelta import relativedelta
 
+from ui.dates import lang_de, lang_es, lang_fr
 from ui.dates.deciding import (
     _one_or_ask,
+    _ordinal,
     _parsed,
     _resolve_dated,
     _resolve_time_alone,
     _wording_conflict,
 )
+from ui.dates.languages import Language
+from ui.dates.languages import spellings as _language_spellings
 from ui.dates.words import (
     _DAY_WORDS,
     _FILLER,
     _KNOWN_WORDS,
-    _MONTH_ABBR,
-    _MONTH_NAMES,
     _MONTHS,
     _NUMBER_WORDS,
     _PART_EXAMPLE,
@@ -37,12 +39,37 @@ from ui.dates.words import (
     Result,
     _Ctx,
     _Date,
+    _day_month,
     _Example,
+    _month_name,
     _no_leap_day,
     _Time,
-    _try,
 )
+from ui.i18n import N_, gettext, t
 from ui.typos import slip_meanings
+
+# The languages read besides English, each by its own words (ui/dates/languages.py).
+LANGUAGES: dict[str, Language] = {
+    language.code: language for language in (lang_es.LANGUAGE, lang_de.LANGUAGE, lang_fr.LANGUAGE)
+}
+
+
+def _phrases(text: str, language: str, *, span: bool = False) -> tuple[list[str], list[str]]:
+    """The text normalised into the grammar's words, once per reading of a slip, and the
+    words asked about (see `_spellings`); empty when nothing is typed. English is the
+    grammar's own; another language is rewritten by its words first."""
+    if language not in LANGUAGES:
+        phrase = _normalise(text)
+        return _spellings(phrase) if phrase else ([], [])
+    rewritten, asked, _ = _language_spellings(text, LANGUAGES[language], span=span)
+    phrases = [_normalise(phrase) for phrase in rewritten]
+    return (phrases, asked) if all(phrases) else ([], [])
+
+
+def _quoted(phrase: str, ctx: _Ctx) -> str:
+    """Words of the phrase to quote back: English as read, another language as typed."""
+    return phrase if ctx.language == "en" else ctx.typed
+
 
 # --- normalising -----------------------------------------------------------------------------
 
@@ -174,7 +201,7 @@ def _read_date_and_time(phrase: str, ctx: _Ctx) -> Result:
     """Try every way of splitting the words into a date part and a time part."""
     part, tokens = _part_of_day(phrase.split())
     if part is not None and not tokens:
-        return _part_alone(part, tokens)
+        return _part_alone(part, tokens, ctx)
     # (date words, time word, time first?)
     splits: list[tuple[list[str], str | None, bool]] = [(tokens, None, False)]
     if len(tokens) == 1:
@@ -205,7 +232,9 @@ def _read_date_and_time(phrase: str, ctx: _Ctx) -> Result:
     if not readings:
         if errors:
             return errors[0]
-        return _part_alone(part, tokens) if part is not None else Invalid(UNREADABLE)
+        if part is not None:
+            return _part_alone(part, tokens, ctx)
+        return Invalid(gettext(UNREADABLE))
     results = [_resolve(day, at, ctx) for day, at in readings]
     good = [result for result in results if not isinstance(result, Invalid)]
     if not good:
@@ -215,7 +244,7 @@ def _read_date_and_time(phrase: str, ctx: _Ctx) -> Result:
     options: list[Parsed] = []
     for result in good:
         options.extend([result] if isinstance(result, Parsed) else result.options)
-    return _one_or_ask(options, f"Is “{phrase}” a date or a time?")
+    return _one_or_ask(options, t("Is “{phrase}” a date or a time?", phrase=_quoted(phrase, ctx)))
 
 
 def _part_of_day(tokens: list[str]) -> tuple[str | None, list[str]]:
@@ -234,10 +263,28 @@ def _part_of_day(tokens: list[str]) -> tuple[str | None, list[str]]:
     return part, before + tokens[index + 1 :]
 
 
-def _part_alone(part: str, tokens: list[str]) -> Invalid:
-    """A part of the day is not a time: ask for the hour, with an example in the words typed."""
-    words = " ".join([*(tokens or ["tomorrow"]), part, str(_PART_EXAMPLE[part])])
-    return Invalid(f"Which time in the {part}? Add the hour, like “{words}”.")
+_WHICH_TIME = {
+    "morning": N_("Which time in the morning? Add the hour, like “{example}”."),
+    "afternoon": N_("Which time in the afternoon? Add the hour, like “{example}”."),
+    "evening": N_("Which time in the evening? Add the hour, like “{example}”."),
+    "night": N_("Which time in the night? Add the hour, like “{example}”."),
+}
+_NOT_IN_PART = {
+    "morning": N_("{time} isn't in the morning. Try e.g. “morning 9”."),
+    "afternoon": N_("{time} isn't in the afternoon. Try e.g. “afternoon 2”."),
+    "evening": N_("{time} isn't in the evening. Try e.g. “evening 7”."),
+    "night": N_("{time} isn't in the night. Try e.g. “night 8”."),
+}
+
+
+def _part_alone(part: str, tokens: list[str], ctx: _Ctx) -> Invalid:
+    """A part of the day is not a time: ask for the hour, with an example in the words typed
+    (another language's: the text as typed, with the hour added)."""
+    if ctx.language == "en":
+        words = " ".join([*(tokens or ["tomorrow"]), part, str(_PART_EXAMPLE[part])])
+    else:
+        words = f"{ctx.typed} {_PART_EXAMPLE[part]}"
+    return Invalid(gettext(_WHICH_TIME[part]).format(example=words))
 
 
 def _in_part(at: _Time, part: str) -> _Time | Invalid:
@@ -248,8 +295,8 @@ def _in_part(at: _Time, part: str) -> _Time | Invalid:
     if at.kind in ("clock", "bare") and part != "morning" and hour < 12:
         hour += 12
     if at.kind == "midnight" or not start <= hour < end:
-        shown = "midnight" if at.kind == "midnight" else f"{hour:02}:{at.minute:02}"
-        return Invalid(f"{shown} isn't in the {part}. Try e.g. “{part} {_PART_EXAMPLE[part]}”.")
+        shown = t("midnight") if at.kind == "midnight" else f"{hour:02}:{at.minute:02}"
+        return Invalid(gettext(_NOT_IN_PART[part]).format(time=shown))
     return _Time(hour, at.minute, "exact")
 
 
@@ -290,8 +337,12 @@ def _read_time(token: str, *, digit_runs: bool = False) -> _Time | Invalid | Non
             return _checked_time(match[1], match[2], None, token, minutes_typed=True)
         if int(match[1]) <= 23 and int(match[2]) <= 59:
             return Invalid(
-                f"I can't tell whether “{token}” is a time or a year. Write times with a "
-                f"colon, like “{int(match[1])}:{match[2]}”."
+                t(
+                    "I can't tell whether “{token}” is a time or a year. Write times with a "
+                    "colon, like “{example}”.",
+                    token=token,
+                    example=":".join((str(int(match[1])), match[2])),
+                )
             )
     return None
 
@@ -307,13 +358,27 @@ def _checked_time(
 ) -> _Time | Invalid:
     hour, minute = int(hour_text), int(minute_text)
     if minute > 59:
-        return Invalid(f"“{token}” isn't a time: minutes go up to 59. Try e.g. “{hour}:45”.")
+        return Invalid(
+            t(
+                "“{token}” isn't a time: minutes go up to 59. Try e.g. “{example}”.",
+                token=token,
+                example=str(hour) + ":45",
+            )
+        )
     if meridiem:
         if not 1 <= hour <= 12:
-            return Invalid(f"“{token}” isn't a time. Try e.g. “2{meridiem}” or “14:00”.")
+            return Invalid(
+                t(
+                    "“{token}” isn't a time. Try e.g. “{example}” or “14:00”.",
+                    token=token,
+                    example="2" + meridiem,
+                )
+            )
         return _Time(hour % 12 + (12 if meridiem == "pm" else 0), minute, "exact")
     if hour > 23:
-        return Invalid(f"There is no {token} — hours go from 0 to 23. Try e.g. “15:00”.")
+        return Invalid(
+            t("There is no {token} — hours go from 0 to 23. Try e.g. “15:00”.", token=token)
+        )
     if exact or hour == 0 or hour >= 13 or hour_text.startswith("0"):
         return _Time(hour, minute, "exact")
     return _Time(hour, minute, "clock" if minutes_typed else "bare")
@@ -327,21 +392,34 @@ _SPAN = re.compile(
 )
 
 
-def _routine_time(text: str) -> _Time | None:
-    """One time of a routine, by the same reader as a moment's time; None if it isn't one."""
-    words = _normalise(text).split()
+def _routine_phrase(text: str, language: str, *, span: bool = False) -> str | None:
+    """A routine's text in the grammar's words: English as it always was (no slips: no time
+    is a slip of a word), another language rewritten by its words (a slip asked: None)."""
+    if language not in LANGUAGES:
+        return _normalise(text)
+    phrases, asked = _phrases(text, language, span=span)
+    return phrases[0] if len(phrases) == 1 and not asked else None
+
+
+def _routine_time(text: str, language: str = "en", *, read: bool = False) -> _Time | None:
+    """One time of a routine, by the same reader as a moment's time; None if it isn't one.
+    `read`: `text` is already in the grammar's words."""
+    phrase = text if read else _routine_phrase(text, language)
+    words = (phrase or "").split()
     if len(words) != 1:
         return None
     at = _read_time(words[0], digit_runs=True)
     return at if isinstance(at, _Time) else None
 
 
-def _routine_span(text: str) -> tuple[_Time, _Time] | None:
-    """ "A-B", "A to B", "A until B" (quiet hours) as two times; None if it isn't a span."""
-    match = _SPAN.fullmatch(_normalise(text))
+def _routine_span(text: str, language: str = "en") -> tuple[_Time, _Time] | None:
+    """ "A-B", "A to B", "A until B" (quiet hours) as two times; None if it isn't a span.
+    Another language's words between the times ("bis", "à", "hasta") count as "to"."""
+    match = _SPAN.fullmatch(_routine_phrase(text, language, span=True) or "")
     if not match:
         return None
-    start, end = _routine_time(match["start"]), _routine_time(match["end"])
+    start = _routine_time(match["start"], language, read=language in LANGUAGES)
+    end = _routine_time(match["end"], language, read=language in LANGUAGES)
     return (start, end) if start is not None and end is not None else None
 
 
@@ -396,7 +474,12 @@ def _read_ordinal(phrase: str, ctx: _Ctx) -> _Date | Invalid | None:
         return None
     number = int(match[1])
     if not 1 <= number <= 31:
-        return Invalid(f"There is no {phrase} day in a month. Try e.g. “the 15th”.")
+        return Invalid(
+            t(
+                "There is no {phrase} day in a month. Try e.g. “the 15th”.",
+                phrase=phrase if ctx.language == "en" else _ordinal(number, ctx.language),
+            )
+        )
     return _Date(phrase, day_of_month=number)
 
 
@@ -490,9 +573,13 @@ def _read_month_name(phrase: str, ctx: _Ctx) -> _Date | Invalid | None:
     year = int(match["year"]) if match["year"] else None
 
     def example(d: int, m: int, y: int | None = None) -> str:
-        return f"{d} {_MONTH_ABBR[m - 1]}" + (f" {y}" if y else "")
+        return _day_month(date(y or 2000, m, d)) + (f" {y}" if y else "")
 
     return _calendar_date(phrase, year, _MONTHS[match["month"]], int(match["day"]), example, ctx)
+
+
+_WRITTEN_DMY = N_("There is no month {month}. Dates are written day/month here, like “{example}”.")
+_WRITTEN_MDY = N_("There is no month {month}. Dates are written month/day here, like “{example}”.")
 
 
 def _calendar_date(
@@ -508,26 +595,41 @@ def _calendar_date(
     """Check a day, month and maybe year; explain what is wrong when they are impossible."""
     if not 1 <= month <= 12:
         if order_hint and 1 <= day <= 12:  # "5/13" typed month-first in a DMY organisation
-            order = "day/month" if ctx.order == "DMY" else "month/day"
             swapped = example(month, day, year)
-            return Invalid(
-                f"There is no month {month}. Dates are written {order} here, like “{swapped}”.",
-                no_such_day=True,
-            )
-        return Invalid(f"There is no month {month}.{_try(example(3, 12))}", no_such_day=True)
+            written = _WRITTEN_DMY if ctx.order == "DMY" else _WRITTEN_MDY
+            return Invalid(gettext(written).format(month=month, example=swapped), no_such_day=True)
+        return Invalid(
+            t(
+                "There is no month {month}. Try e.g. “{example} 14:00”.",
+                month=month,
+                example=example(3, 12),
+            ),
+            no_such_day=True,
+        )
     if day < 1:
-        return Invalid(f"There is no day 0 in a month.{_try(example(1, month))}", no_such_day=True)
+        return Invalid(
+            t(
+                "There is no day 0 in a month. Try e.g. “{example} 14:00”.",
+                example=example(1, month),
+            ),
+            no_such_day=True,
+        )
     longest = 29 if month == 2 else monthrange(2001, month)[1]
     if day > longest:
         last = 28 if month == 2 else longest
         return Invalid(
-            f"There is no {day} {_MONTH_NAMES[month - 1]}.{_try(example(last, month))}",
+            t(
+                "There is no {day} {month}. Try e.g. “{example} 14:00”.",
+                day=day,
+                month=_month_name(month),
+                example=example(last, month),
+            ),
             no_such_day=True,
         )
     if year is None:
         return _Date(phrase, month_day=(month, day))
     if ctx.year_too_far(year):
-        return Invalid(f"{year} is a long way off — please check the year.")
+        return Invalid(t("{year} is a long way off — please check the year.", year=year))
     if month == 2 and day == 29 and not isleap(year):
         return _no_leap_day(year, example)
     return _Date(phrase, date(year, month, day))

@@ -8,6 +8,11 @@ from datetime import UTC, date, datetime, time, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, get_day_names, get_month_names
+
+from ui import i18n
+from ui.i18n import N_, t
+
 DateOrder = Literal["DMY", "MDY"]
 Purpose = Literal["past", "future", "any"]
 
@@ -137,9 +142,21 @@ _KNOWN_WORDS = {
     *"noon midday midnight am pm an a".split(),
 }
 
-UNREADABLE = "I couldn't read that as a date. Try “tomorrow 3pm”, “fri 9:30” or “2026-12-03 14:00”."
-TOO_LONG = "That's too long for a date. Try something short like “tomorrow 3pm”."
-EMPTY = "Please type a date or a time, like “tomorrow 3pm” or “fri 9:30”."
+UNREADABLE = N_(
+    "I couldn't read that as a date. Try “tomorrow 3pm”, “fri 9:30” or “2026-12-03 14:00”."
+)
+TOO_LONG = N_("That's too long for a date. Try something short like “tomorrow 3pm”.")
+EMPTY = N_("Please type a date or a time, like “tomorrow 3pm” or “fri 9:30”.")
+
+# The languages whose words the reader knows; any other code reads English.
+READ_LANGUAGES = ("en", "es", "de", "fr")
+
+
+def reading_language(language: str | None) -> str:
+    """The word tables to read with: `language`, else the reader's (ui.i18n); English for a
+    language the reader has no words for."""
+    code = i18n.supported(language) if language else i18n.current_language()
+    return code if code in READ_LANGUAGES else "en"
 
 
 # --- the pieces of a reading -----------------------------------------------------------------
@@ -153,6 +170,8 @@ class _Ctx:
     purpose: Purpose
     years_back: int = MAX_YEARS_AWAY  # how far back a typed year may be (a date of birth: far)
     years_ahead: int = MAX_YEARS_AWAY
+    language: str = "en"  # whose words are read (ui.dates.languages)
+    typed: str = ""  # the text as typed (lower case), quoted back in the worker's own words
 
     def year_too_far(self, year: int) -> bool:
         """The typo guard: a year more than `years_ahead` ahead or `years_back` back."""
@@ -203,12 +222,16 @@ class _Date:
 # --- shared by reading and deciding ------------------------------------------------------
 
 
-def format_choice(parsed: Parsed, *, now: datetime | None = None) -> str:
+def format_choice(
+    parsed: Parsed, *, now: datetime | None = None, language: str | None = None
+) -> str:
     """A short local label for a button: "Fri 4 Dec 09:30" (date only: "Fri 4 Dec"). A time
     that happens twice on a fall-back night gets its zone abbreviation: "Sun 25 Oct 02:30 CET".
-    Given `now`, a date in another year than now's shows the year: "Sat 3 Jan 2027 09:30"."""
+    Given `now`, a date in another year than now's shows the year: "Sat 3 Jan 2027 09:30".
+    Weekday and month are named in `language` (None: the reader's, ui.i18n), by Babel's
+    locale data for other languages than English ("vie 4 dic", "Fr. 4. Dez.")."""
     local = parsed.local
-    label = f"{_DAY_ABBR[local.weekday()]} {local.day} {_MONTH_ABBR[local.month - 1]}"
+    label = _day_label(local.date(), language)
     if now is not None and now.astimezone(local.tzinfo).year != local.year:
         label += f" {local.year}"
     if not parsed.has_time:
@@ -219,6 +242,43 @@ def format_choice(parsed: Parsed, *, now: datetime | None = None) -> str:
     return label
 
 
+# Babel patterns of a day for a button, per language (English keeps its own, undotted).
+_DAY_PATTERN = {"es": "EEE d MMM", "de": "EEE d. MMM", "fr": "EEE d MMM"}
+_DAY_MONTH_PATTERN = {"es": "d MMM", "de": "d. MMM", "fr": "d MMM"}
+
+
+def _day_label(day: date, language: str | None = None) -> str:
+    """ "Fri 4 Dec" in the reader's language ("vie 4 dic", "Fr. 4. Dez.", "ven. 4 déc.")."""
+    code = reading_language(language)
+    if code == "en":
+        return f"{_DAY_ABBR[day.weekday()]} {day.day} {_MONTH_ABBR[day.month - 1]}"
+    return format_date(day, _DAY_PATTERN[code], locale=code)
+
+
+def _day_month(day: date, language: str | None = None) -> str:
+    """ "4 Dec" in the reader's language ("4 dic", "4. Dez.")."""
+    code = reading_language(language)
+    if code == "en":
+        return f"{day.day} {_MONTH_ABBR[day.month - 1]}"
+    return format_date(day, _DAY_MONTH_PATTERN[code], locale=code)
+
+
+def _weekday_name(weekday: int, language: str | None = None) -> str:
+    """ "Friday", "viernes", "Freitag", "vendredi" (0 = Monday)."""
+    code = reading_language(language)
+    if code == "en":
+        return _DAY_NAMES[weekday]
+    return str(get_day_names("wide", locale=code)[weekday])
+
+
+def _month_name(month: int, language: str | None = None) -> str:
+    """ "February", "febrero", "Februar", "février"."""
+    code = reading_language(language)
+    if code == "en":
+        return _MONTH_NAMES[month - 1]
+    return str(get_month_names("wide", locale=code)[month])
+
+
 def _daytime(hour: int) -> int:
     """The daytime rule for an hour 1–12 without am/pm: 7–12 as is, 1–6 afternoon."""
     return hour + 12 if 1 <= hour <= 6 else hour
@@ -226,14 +286,13 @@ def _daytime(hour: int) -> int:
 
 def _no_leap_day(year: int, example: _Example) -> Invalid:
     return Invalid(
-        f"There is no 29 February in {year} — it isn't a leap year. "
-        f"Try e.g. “{example(28, 2, year)}”.",
+        t(
+            "There is no 29 February in {year} — it isn't a leap year. Try e.g. “{example}”.",
+            year=year,
+            example=example(28, 2, year),
+        ),
         no_such_day=True,
     )
-
-
-def _try(example: str) -> str:
-    return f" Try e.g. “{example} 14:00”."
 
 
 def _instants(day: date, clock: time, zone: tzinfo) -> list[datetime]:
