@@ -24,12 +24,15 @@ from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.timefmt import short_datetime
 
-REDEEM_ANSWERS = {
-    RedeemStatus.UNKNOWN: texts.INVITE_UNKNOWN,
-    RedeemStatus.EXPIRED: texts.INVITE_EXPIRED,
-    RedeemStatus.USED: texts.INVITE_USED,
-    RedeemStatus.REVOKED: texts.INVITE_REVOKED,
-}
+
+def redeem_answer(status: RedeemStatus) -> str:
+    # Read when answering, never at import: texts are in the reader's language.
+    return {
+        RedeemStatus.UNKNOWN: texts.INVITE_UNKNOWN,
+        RedeemStatus.EXPIRED: texts.INVITE_EXPIRED,
+        RedeemStatus.USED: texts.INVITE_USED,
+        RedeemStatus.REVOKED: texts.INVITE_REVOKED,
+    }[status]
 
 
 async def start(update: Update, context: CaselineContext) -> None:
@@ -64,7 +67,7 @@ async def join(update: Update, context: CaselineContext, code: str) -> None:
     elif result.reason == THROTTLED:
         await message.reply_text(texts.JOIN_TOO_MANY)
     elif result.reason != THROTTLED_AGAIN:  # told once; a script gets no more answers
-        await message.reply_text(REDEEM_ANSWERS[RedeemStatus(result.reason)])
+        await message.reply_text(redeem_answer(RedeemStatus(result.reason)))
 
 
 async def help_command(update: Update, context: CaselineContext) -> None:
@@ -92,7 +95,7 @@ async def clients_command(update: Update, context: CaselineContext) -> None:
 
 def _caseload_filter(word: str) -> str:
     wanted = word.strip().casefold()
-    choices: dict[str, str] = {OVERDUE: OVERDUE}
+    choices: dict[str, str] = {OVERDUE: OVERDUE, texts.CASELOAD_OVERDUE_WORD.casefold(): OVERDUE}
     choices |= {str(value): str(value) for value in [*Program, *ClientStatus]}
     choices |= {name.casefold(): value for value, name in texts.PROGRAM_NAMES.items()}
     choices |= {name.casefold(): value for value, name in texts.STATUS_NAMES.items()}

@@ -34,17 +34,20 @@ from ui.callbacks import leading_ids, pattern, read_id, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 
-REASONS = {
-    people.SELF: texts.TEAM_SELF,
-    people.LAST_ADMIN: texts.TEAM_LAST_ADMIN,
-    people.NO_SUPERVISOR: texts.TEAM_NO_SUPERVISOR,
-    people.CLIENTS_TO_BAD: texts.TEAM_TAKER_GONE,
-    people.UNKNOWN_TEAM: texts.TEAM_UNKNOWN_TEAM,
-    covers.SAME_WORKER: texts.NOT_ALLOWED,
-    covers.INACTIVE: texts.TEAM_INACTIVE,
-    "until_past": texts.TEAM_COVER_DATE,
-    "until_too_far": texts.TEAM_COVER_DATE,
-}
+
+def refusal(reason: str) -> str:
+    """What a refused change says; read when answering (texts are in the reader's language)."""
+    return {
+        people.SELF: texts.TEAM_SELF,
+        people.LAST_ADMIN: texts.TEAM_LAST_ADMIN,
+        people.NO_SUPERVISOR: texts.TEAM_NO_SUPERVISOR,
+        people.CLIENTS_TO_BAD: texts.TEAM_TAKER_GONE,
+        people.UNKNOWN_TEAM: texts.TEAM_UNKNOWN_TEAM,
+        covers.SAME_WORKER: texts.NOT_ALLOWED,
+        covers.INACTIVE: texts.TEAM_INACTIVE,
+        "until_past": texts.TEAM_COVER_DATE,
+        "until_too_far": texts.TEAM_COVER_DATE,
+    }.get(reason, texts.NOT_ALLOWED)
 
 
 async def send_people(update: Update, context: CaselineContext) -> None:
@@ -113,7 +116,7 @@ async def _after_change(
         await answer(update)
         await show(update, views.done_view(texts.clients_changed(result.count), worker_id))
     elif isinstance(result, Invalid):
-        await answer(update, REASONS.get(result.reason, texts.NOT_ALLOWED), alert=True)
+        await answer(update, refusal(result.reason), alert=True)
     else:
         await answer(update)
         await show(update, views.done_view(done, worker_id))

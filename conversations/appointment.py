@@ -424,7 +424,7 @@ def _card(
     ref = draft.client
     lines = [
         f"<b>{texts.NEW_APPOINTMENT} · {ref.code} · {escape(ref.name)}</b>",
-        f"{short_datetime(draft.start, zone, now)} · {draft.duration} min · "
+        f"{short_datetime(draft.start, zone, now)} · {texts.minutes(draft.duration)} · "
         f"{texts.INTERACTION_NAMES[draft.kind]}",
         f"{texts.REPEATS}: {texts.RECURRENCE_NAMES[draft.repeat]}",
         f"{texts.PLACE}: {escape(draft.place) if draft.place else '—'}",

@@ -41,10 +41,13 @@ from ui.views import View
 PREFIX = "dc"
 DRAFT = "discharge"
 REASON = 0
-INVALID_REASON_TEXTS = {
-    REASON_EMPTY: texts.DISCHARGE_REASON_EMPTY,
-    REASON_TOO_LONG: texts.DISCHARGE_REASON_TOO_LONG,
-}
+
+
+def _invalid_reason_text(reason: str) -> str:
+    return {
+        REASON_EMPTY: texts.DISCHARGE_REASON_EMPTY,
+        REASON_TOO_LONG: texts.DISCHARGE_REASON_TOO_LONG,
+    }[reason]
 
 
 async def discharge_menu(update: Update, context: CaselineContext, client_id: int) -> None:
@@ -147,7 +150,7 @@ async def reason_typed(update: Update, context: CaselineContext) -> int:
         update, context, draft.client_id, "other", update.effective_message.text or ""
     )
     if invalid is not None:
-        await update.effective_message.reply_text(INVALID_REASON_TEXTS[invalid.reason])
+        await update.effective_message.reply_text(_invalid_reason_text(invalid.reason))
         return REASON
     context.user_data.pop(DRAFT, None)
     return ConversationHandler.END

@@ -354,7 +354,7 @@ class Asking:
 class Question:
     lines: list[str]
     rows: list[list[InlineKeyboardButton]]
-    skip: str | None = texts.SKIP
+    skip: str | None  # the skip button's label; None: the step can't be skipped
 
 
 def _field(step: str, value: str | date) -> Save:
@@ -374,12 +374,13 @@ def _saved(
     question: str,
     saved: str | None,
     rows: list[list[InlineKeyboardButton]] | None = None,
-    skip: str | None = texts.SKIP,
+    skip: str | None | bool = True,
 ) -> Question:
+    """`skip`: True for the usual ⏭ Skip, a label of its own, or None (no skipping)."""
     lines = [question]
     if saved:
         lines.append(texts.saved_value(saved))
-    return Question(lines, rows or [], skip)
+    return Question(lines, rows or [], texts.SKIP if skip is True else skip or None)
 
 
 def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
@@ -419,10 +420,12 @@ def _read_phone(r: Reading, value: str) -> Outcome:
     return Say(texts.NOT_A_PHONE) if phone is None else _field("phone", phone)
 
 
-def _ask_text_field(question: str) -> Callable[[Asking], Question]:
+def _ask_text_field(question: Callable[[], str]) -> Callable[[Asking], Question]:
+    """`question` is read when asking: texts are in the reader's language."""
+
     def ask(a: Asking) -> Question:
         value = getattr(a.client, a.step) if a.client else None
-        return _saved(question, escape(value) if value else None)
+        return _saved(question(), escape(value) if value else None)
 
     return ask
 
@@ -670,20 +673,20 @@ TABLE: tuple[Step, ...] = (
     ),
     Step(
         "phone",
-        _ask_text_field(texts.ASK_PHONE),
+        _ask_text_field(lambda: texts.ASK_PHONE),
         {"": store.PHONE_MAX},
         _read_phone,
         stored_in="Client.phone",
     ),
     Step(
         "address",
-        _ask_text_field(texts.ASK_ADDRESS),
+        _ask_text_field(lambda: texts.ASK_ADDRESS),
         {"": store.ADDRESS_MAX},
         stored_in="Client.address",
     ),
     Step(
         "emergency_contact",
-        _ask_text_field(texts.ASK_EMERGENCY),
+        _ask_text_field(lambda: texts.ASK_EMERGENCY),
         {"": store.EMERGENCY_MAX},
         stored_in="Client.emergency_contact",
     ),

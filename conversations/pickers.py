@@ -485,7 +485,7 @@ def typed_place(update: Update) -> str | None:
 
 def duration_keyboard(prefix: str) -> InlineKeyboardMarkup:
     row = [
-        InlineKeyboardButton(f"{minutes} min", callback_data=pack(prefix, "dur", minutes))
+        InlineKeyboardButton(texts.minutes(minutes), callback_data=pack(prefix, "dur", minutes))
         for minutes in DURATIONS
     ]
     return InlineKeyboardMarkup([row[:3], row[3:]])

@@ -222,11 +222,12 @@ async def reload_card(update: Update, context: CaselineContext, *, new: bool = F
 
 # ── what a use case's answer looks like ────────────────────────────────────────
 
-INVALID_TOASTS = {
-    plan_cases.PLAN_FULL: texts.PLAN_FULL_TOAST,
-    plan_cases.NO_GOALS: texts.PLAN_NEEDS_GOAL_TOAST,
-    plan_cases.BAD_INTERVAL: texts.STALE_BUTTON,
-}
+
+def _invalid_toast(reason: str) -> str:
+    return {
+        plan_cases.PLAN_FULL: texts.PLAN_FULL_TOAST,
+        plan_cases.NO_GOALS: texts.PLAN_NEEDS_GOAL_TOAST,
+    }.get(reason, texts.STALE_BUTTON)
 
 
 async def _say(update: Update, text: str, *, alert: bool) -> None:
@@ -253,7 +254,7 @@ async def refused(
         await _say(update, texts.NOT_ALLOWED, alert=True)
         return CARD
     if isinstance(result, Invalid):
-        await _say(update, INVALID_TOASTS.get(result.reason, texts.STALE_BUTTON), alert=True)
+        await _say(update, _invalid_toast(result.reason), alert=True)
         if not show_card:
             return CARD
     elif isinstance(result, Gone):

@@ -50,12 +50,14 @@ from ui.replies import answer
 
 Step = Callable[[Update, CaselineContext], Coroutine[Any, Any, int]]
 
-GOAL_PROMPTS = {
-    GOAL_WHAT: texts.GOAL_ASK_WHAT,
-    GOAL_MEASURE: texts.GOAL_ASK_MEASURE,
-    GOAL_TARGET: texts.GOAL_ASK_TARGET,
-    GOAL_ROUTINE: texts.GOAL_ASK_ROUTINE,
-}
+
+def _goal_prompt(step: int) -> str:
+    return {
+        GOAL_WHAT: texts.GOAL_ASK_WHAT,
+        GOAL_MEASURE: texts.GOAL_ASK_MEASURE,
+        GOAL_TARGET: texts.GOAL_ASK_TARGET,
+        GOAL_ROUTINE: texts.GOAL_ASK_ROUTINE,
+    }[step]
 
 
 def normalised(text: str | None) -> str:
@@ -131,7 +133,7 @@ async def ask_goal_step(
     lines = []
     if goal.description:
         lines.append(texts.plan_goal_so_far(goal.description))
-    lines.append(GOAL_PROMPTS[step])
+    lines.append(_goal_prompt(step))
     await show(update, context, draft, "\n".join(lines), InlineKeyboardMarkup([row]), new=new)
     return step
 

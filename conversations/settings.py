@@ -81,7 +81,7 @@ def _menu(worker: MySettings, default_zone: str) -> tuple[str, InlineKeyboardMar
     lines = [
         f"<b>{texts.SETTINGS_TITLE}</b>",
         f"🌍 {texts.SETTINGS_ZONE}: {escape(worker.timezone or default_zone)}",
-        f"⏰ {texts.SETTINGS_LEAD}: {worker.reminder_lead_minutes} min",
+        f"⏰ {texts.SETTINGS_LEAD}: {texts.minutes(worker.reminder_lead_minutes)}",
         f"☀️ {texts.SETTINGS_START}: {worker.start_of_day:%H:%M}",
         f"🌙 {texts.SETTINGS_QUIET}: {quiet}",
         f"📆 {texts.SETTINGS_DAYS_OFF}: "
@@ -123,7 +123,7 @@ def _menu(worker: MySettings, default_zone: str) -> tuple[str, InlineKeyboardMar
 def _choices(worker: MySettings, which: str) -> InlineKeyboardMarkup | None:
     back = [_button(texts.BACK, "back")]
     if which == "lead":
-        return InlineKeyboardMarkup([[_button(f"{m} min", "lead", m) for m in LEADS], back])
+        return InlineKeyboardMarkup([[_button(texts.minutes(m), "lead", m) for m in LEADS], back])
     if which == "start":
         return InlineKeyboardMarkup(
             [

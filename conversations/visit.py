@@ -329,7 +329,7 @@ def _card(draft: VisitDraft, zone: ZoneInfo, now: datetime) -> tuple[str, Inline
     ref = draft.client
     lines = [
         f"<b>{texts.VISIT} · {ref.code} · {escape(ref.name)}</b>",
-        f"{short_datetime(draft.start, zone, now)} · {draft.duration} min · "
+        f"{short_datetime(draft.start, zone, now)} · {texts.minutes(draft.duration)} · "
         f"{texts.INTERACTION_NAMES[draft.kind]}",
         f"{texts.OUTCOME}: {texts.APPOINTMENT_STATUS_NAMES[draft.outcome]}",
     ]
@@ -581,7 +581,8 @@ async def amend_pressed(update: Update, context: CaselineContext) -> None:
     await answer(update)
     visit = result.appointment
     durations = [
-        _saved_button(f"{minutes} min", "dur", f"{visit.id}:{minutes}") for minutes in DURATIONS
+        _saved_button(texts.minutes(minutes), "dur", f"{visit.id}:{minutes}")
+        for minutes in DURATIONS
     ]
     rows = [durations[:3], durations[3:]]
     if result.note_id is not None:

@@ -45,6 +45,7 @@ from storage.models import (
 )
 from storage.workers import Actor
 from tests.harness import button_data, buttons
+from ui import i18n
 
 EXAMPLES = int(os.environ.get("CASELINE_FUZZ_EXAMPLES", "25"))
 SHRINK = os.environ.get("CASELINE_FUZZ_SHRINK") == "1"
@@ -483,7 +484,12 @@ def _saves(done: list[tuple[str, str]]) -> dict[str, int]:
     }
 
 
-async def _run_example(f: Fuzz, state_name: str, actions: list[tuple[str, Any]]) -> None:
+async def _run_example(
+    f: Fuzz, state_name: str, actions: list[tuple[str, Any]], language: str = "en"
+) -> None:
+    """The state is reached in English (its steps press English labels), then the inputs
+    come while the bot speaks `language`: every answer, split and button of that language
+    must pass the same checks."""
     harness = f.harness
     trap = ErrorTrap()
     logging.getLogger().addHandler(trap)
@@ -492,6 +498,7 @@ async def _run_example(f: Fuzz, state_name: str, actions: list[tuple[str, Any]])
         f.fresh_start()
         await f.reopen_first_client()
         await STATES[state_name](f)
+        i18n.set_default_language(language)
         before_calls = len(harness.state.calls)
         before_seq = harness.state.last_seq
         before = await _counts(harness.db)
@@ -542,12 +549,15 @@ async def _run_example(f: Fuzz, state_name: str, actions: list[tuple[str, Any]])
                 f"{count - before[table]} new {table} but only {allowed[table]} saves asked for"
             )
         help_reply = await f.send("/help")
-        assert help_reply and help_reply[0].text.startswith("What I can do")
+        with i18n.speaking(language):
+            help_title = i18n.gettext("<b>What I can do</b>").replace("<b>", "").replace("</b>", "")
+        assert help_reply and help_reply[0].text.startswith(help_title)
         sent = [e for e in harness.state.events(WANDA) if e.seq > before_seq]
         assert all("Sam's Client" not in (e.params.get("text") or "") for e in sent)
         assert not trap.records, trap.describe()
         f.states[state_name] += 1
     finally:
+        i18n.set_default_language(i18n.SOURCE_LANGUAGE)
         logging.getLogger().removeHandler(trap)
 
 
@@ -647,11 +657,14 @@ async def fuzz(harness):
 
 def _every_state_once(test):
     """An explicit example per state, so each run visits them all (random draws favour
-    a few): a forged press on the first button, then HTML with an emoji."""
-    for name in sorted(STATES):
+    a few): a forged press on the first button, then HTML with an emoji; the languages
+    take turns."""
+    languages = sorted(i18n.LANGUAGES)
+    for index, name in enumerate(sorted(STATES)):
         test = hypothesis.example(
             state_name=name,
             actions=[("press_forged", (0, "²")), ("text", "<b>x</b> & <i 😀")],
+            language=languages[index % len(languages)],
         )(test)
     return test
 
@@ -660,14 +673,15 @@ def _every_state_once(test):
 @hypothesis.given(
     state_name=st.sampled_from(sorted(STATES)),
     actions=st.lists(action_strategy, min_size=1, max_size=6),
+    language=st.sampled_from(sorted(i18n.LANGUAGES)),
 )
 @_every_state_once
-async def test_any_input_in_any_state_is_answered_safely(fuzz, state_name, actions):
+async def test_any_input_in_any_state_is_answered_safely(fuzz, state_name, actions, language):
     if not COLLECT:
-        await _run_example(fuzz, state_name, actions)
+        await _run_example(fuzz, state_name, actions, language)
         return
     try:
-        await _run_example(fuzz, state_name, actions)
+        await _run_example(fuzz, state_name, actions, language)
     except AssertionError as failure:
         key = str(failure).splitlines()[0][:200]
         fuzz.failures.setdefault(key, (state_name, actions))

@@ -160,6 +160,14 @@ def sentence_start(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def number(value: int) -> str:
+    """`4,000` in English, `4.000` in German, `4 000` in French: Babel's locale data."""
+    from babel.numbers import format_decimal
+
+    code = current_language()
+    return format_decimal(value, locale=code if code in LANGUAGES else SOURCE_LANGUAGE)
+
+
 def in_every_language(text: str) -> list[str]:
     """`text` in each shipped language: for reading what a worker typed, whichever
     language they typed it in."""

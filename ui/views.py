@@ -87,7 +87,11 @@ def caseload(page: CaseloadPage, now: datetime, zone: ZoneInfo) -> View:
         return View(texts.CASELOAD_EMPTY)
     rows = []
     for client in page.clients:
-        seen = days_ago(client.last_contact_at, now, zone) if client.last_contact_at else "new"
+        seen = (
+            days_ago(client.last_contact_at, now, zone)
+            if client.last_contact_at
+            else texts.NEVER_SEEN
+        )
         mark = "❗ " if client.id in page.overdue else ""
         rows.append(
             [
@@ -181,7 +185,7 @@ def appointment_line(
     tag = interpreter_tag(client, private)
     return (
         f"{start:%H:%M} · {client_label(client, private)} · {kind}, "
-        f"{appointment.duration_minutes} min{status}{f' · {tag}' if tag else ''}"
+        f"{texts.minutes(appointment.duration_minutes)}{status}{f' · {tag}' if tag else ''}"
     )
 
 
@@ -219,7 +223,7 @@ def appointment_card(
     lines = [
         f"<b>{texts.APPOINTMENT} · {client.code} · {escape(client.name)}</b>",
         f"{short_datetime(appointment.starts_at, zone, now)} · "
-        f"{appointment.duration_minutes} min · {kind}",
+        f"{texts.minutes(appointment.duration_minutes)} · {kind}",
     ]
     tag = interpreter_tag(client)
     if tag:

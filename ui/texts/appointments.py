@@ -102,10 +102,8 @@ def upcoming_title(code: str, name_html: str) -> str:
 
 def appt_ask_day(code: str, name: str) -> str:
     return t(
-        (
-            "Appointment with <b>{code} · {name}</b>. Which day?\nTap, or type e.g. "
-            "“tomorrow 3pm”, “fri 9:30”, “12/3 14:00”."
-        ),
+        "Appointment with <b>{code} · {name}</b>. Which day?\nTap, or type e.g. "
+        "“tomorrow 3pm”, “fri 9:30”, “12/3 14:00”.",
         code=code,
         name=escape(name),
     )
@@ -113,7 +111,7 @@ def appt_ask_day(code: str, name: str) -> str:
 
 def appt_ask_new_day(code: str, current: str) -> str:
     return t(
-        ("Move {code}'s appointment ({current}) to which day? Tap, or type a new date and time."),
+        "Move {code}'s appointment ({current}) to which day? Tap, or type a new date and time.",
         code=code,
         current=current,
     )
@@ -160,10 +158,8 @@ def visit_amend_ask(when: str, minutes: int, has_note: bool) -> str:
         else _("Tap the right duration; to add what happened, write a /note.")
     )
     return t(
-        (
-            "✏️ <b>Correct the visit</b> of {when} ({minutes} min). {what} The original "
-            "stays on record, with who corrected it and when."
-        ),
+        "✏️ <b>Correct the visit</b> of {when} ({minutes} min). {what} The original "
+        "stays on record, with who corrected it and when.",
         when=when,
         minutes=minutes,
         what=what,
@@ -172,10 +168,8 @@ def visit_amend_ask(when: str, minutes: int, has_note: bool) -> str:
 
 def visit_duration_amended(when: str, minutes: int) -> str:
     return t(
-        (
-            "✏️ The visit of {when} now lasts {minutes} min. The first duration stays in "
-            "the audit trail."
-        ),
+        "✏️ The visit of {when} now lasts {minutes} min. The first duration stays in "
+        "the audit trail.",
         when=when,
         minutes=minutes,
     )
@@ -186,7 +180,7 @@ VISIT_UNDONE_SCHEDULED = N_("↩ <b>Visit taken back.</b> The appointment is sch
 
 def visit_withdrawn(code: str, when: str) -> str:
     return t(
-        ("↩ The visit with {code} on {when} was withdrawn. It is kept in the audit trail only."),
+        "↩ The visit with {code} on {when} was withdrawn. It is kept in the audit trail only.",
         code=code,
         when=when,
     )
@@ -198,10 +192,8 @@ APPT_RESUMED = N_("Here is the appointment you left unfinished:")
 
 def visit_ask_when(code: str, name: str) -> str:
     return t(
-        (
-            "Visit with <b>{code} · {name}</b>. When was it? Tap, or type e.g. “2h ago”, "
-            "“yesterday 14:00”."
-        ),
+        "Visit with <b>{code} · {name}</b>. When was it? Tap, or type e.g. “2h ago”, "
+        "“yesterday 14:00”.",
         code=code,
         name=escape(name),
     )
@@ -227,10 +219,8 @@ def visit_saved(
     said = f"\n\n{escape(text)}" if text else ""
     where = f"\n{tr(PLACE)}: {escape(place)}" if place else ""
     return t(
-        (
-            "✅ <b>Visit logged</b> · {code} · {name}\n{when} · {minutes} min · {kind} · "
-            "{appointment_status_names}{where}{said}"
-        ),
+        "✅ <b>Visit logged</b> · {code} · {name}\n{when} · {minutes} min · {kind} · "
+        "{appointment_status_names}{where}{said}",
         code=code,
         name=escape(name),
         when=when,
@@ -251,7 +241,7 @@ SAME_VISIT_NO = N_("No, another visit")
 
 def visit_log_now(when: str, minutes: int, kind: str) -> str:
     return t(
-        ("This visit is planned for {when} · {minutes} min · {kind}. Log it as happened now?"),
+        "This visit is planned for {when} · {minutes} min · {kind}. Log it as happened now?",
         when=when,
         minutes=minutes,
         kind=tr(KIND_NAMES).get(kind, kind),
@@ -261,7 +251,7 @@ def visit_log_now(when: str, minutes: int, kind: str) -> str:
 def visit_same(at: str, code: str, name: str, kind: str) -> str:
     """Asked before a visit is logged next to a scheduled appointment (never merged silently)."""
     return t(
-        ("<b>{code} · {name}</b> has a {kind} planned at {at}.\nIs this the {at} visit?"),
+        "<b>{code} · {name}</b> has a {kind} planned at {at}.\nIs this the {at} visit?",
         code=code,
         name=escape(name),
         kind=in_sentence(kind),

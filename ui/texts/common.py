@@ -111,6 +111,8 @@ def caseload_header(total: int, page: int, pages: int, only: str = "") -> str:
 
 
 CASELOAD_OVERDUE = N_("❗ Overdue visits only")
+# The word after /clients that narrows to overdue visits, as a worker of the language types it.
+CASELOAD_OVERDUE_WORD = N_("overdue")
 CASELOAD_PROGRAM = N_("🗂 Program")
 CASELOAD_STATUS = N_("📌 Status")
 CASELOAD_ALL = N_("✖ All my clients")
@@ -127,11 +129,9 @@ def filter_name(only: str) -> str:
 
 def caseload_filter_unknown(word: str) -> str:
     return t(
-        (
-            "“{word}” is not something I can narrow your clients to. Try <code>/clients "
-            "overdue</code>, a program (<code>/clients hospice</code>) or a status "
-            "(<code>/clients discharged</code>); the buttons under the list do the same."
-        ),
+        "“{word}” is not something I can narrow your clients to. Try <code>/clients "
+        "overdue</code>, a program (<code>/clients hospice</code>) or a status "
+        "(<code>/clients discharged</code>); the buttons under the list do the same.",
         word=escape(word[:30]),
     )
 
@@ -210,10 +210,8 @@ def newclient_exists(code: str, name: str, others: int, born: str | None = None)
     when = t(", born {born},", born=born) if born else ""
     more = t(" (and {others} more by that name)", others=others) if others else ""
     return t(
-        (
-            "<b>{code} · {name}</b>{when} is already one of your clients{more}. Open the "
-            "card, or add a new client by the same name?"
-        ),
+        "<b>{code} · {name}</b>{when} is already one of your clients{more}. Open the "
+        "card, or add a new client by the same name?",
         code=code,
         name=escape(name),
         when=when,
@@ -243,7 +241,7 @@ def every_days(days: int) -> str:
 
 def newclient_confirm(name: str, program: str, days: int) -> str:
     return t(
-        ("<b>Save this client?</b>\nName: {name}\nProgram: {program_names}\nContact: {every_days}"),
+        "<b>Save this client?</b>\nName: {name}\nProgram: {program_names}\nContact: {every_days}",
         name=escape(name),
         program_names=tr(PROGRAM_NAMES)[program],
         every_days=every_days(days),
@@ -276,10 +274,8 @@ def invite_created(role: str, link: str | None, code: str, expires: str) -> str:
         else t("\nThey send: <code>/start {code}</code>", code=escape(code))
     )
     return t(
-        (
-            "Invite for {role_names} created. Forward this to your colleague (it works "
-            "once and expires {expires}):{where}"
-        ),
+        "Invite for {role_names} created. Forward this to your colleague (it works "
+        "once and expires {expires}):{where}",
         role_names=tr(ROLE_NAMES)[role],
         expires=expires,
         where=where,
@@ -295,10 +291,8 @@ CLIENT_GONE = N_("That client isn't available to you any more.")
 
 def no_client_matches(typed: str) -> str:
     return t(
-        (
-            "No client of yours matches “{typed}”. Try part of the name or the code "
-            "(C-0042), or /cancel."
-        ),
+        "No client of yours matches “{typed}”. Try part of the name or the code "
+        "(C-0042), or /cancel.",
         typed=escape(typed),
     )
 
@@ -356,10 +350,8 @@ DRAFT_DISCARDED = N_("Draft discarded.")
 
 def draft_kept(command: str) -> str:
     return t(
-        (
-            "You left this for a while, so I kept what you wrote as a draft — nothing is "
-            "lost. Send {command} to pick it up again."
-        ),
+        "You left this for a while, so I kept what you wrote as a draft — nothing is "
+        "lost. Send {command} to pick it up again.",
         command=command,
     )
 
@@ -371,6 +363,14 @@ def conversation_expired(command: str) -> str:
 # ── the client's language (issue 17) ──────────────────────────────────────
 
 INTERPRETER_NEEDED = N_("interpreter needed")
+
+
+def minutes(count: int) -> str:
+    """A duration on a card or button: `45 min`."""
+    return t("{minutes} min", minutes=count)
+
+
+NEVER_SEEN = N_("new")
 
 
 def language_name(stored: str) -> str:

@@ -94,7 +94,7 @@ def digest_person(mark: str, name: str, share: str, *, lead: bool) -> str:
 
 def digest_today(visits: int, no_shows: int, notes: int, tomorrow: int) -> str:
     return t(
-        ("✅ {digest_count} · 🚫 {digest_count2} · 📝 {digest_count3} · 📅 {tomorrow} tomorrow"),
+        "✅ {digest_count} · 🚫 {digest_count2} · 📝 {digest_count3} · 📅 {tomorrow} tomorrow",
         digest_count=tn("{count} visit", "{count} visits", visits),
         digest_count2=tn("{count} no-show", "{count} no-shows", no_shows),
         digest_count3=tn("{count} note", "{count} notes", notes),
@@ -129,10 +129,8 @@ def digest_quiet(names: list[str], more: int) -> str:
 
 def team_header(team: str, workers: int) -> str:
     return t(
-        (
-            "<b>{team} · {digest_count}</b>\n<i>⏰ clients overdue · ✅ visits today · ⚠ "
-            "risk flags (24 h) · {quiet_mark} quiet</i>"
-        ),
+        "<b>{team} · {digest_count}</b>\n<i>⏰ clients overdue · ✅ visits today · ⚠ "
+        "risk flags (24 h) · {quiet_mark} quiet</i>",
         team=escape(team),
         digest_count=tn("{count} worker", "{count} workers", workers),
         quiet_mark=tr(QUIET_MARK),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ui.i18n import N_, in_sentence, t, tn
+from ui.i18n import N_, in_sentence, number, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 
@@ -165,12 +165,10 @@ LATE_USED = N_("Used what you sent before the pause.")
 
 def too_long(limit: int, length: int) -> str:
     return t(
-        (
-            "That's {length:,} characters; this answer can hold {limit:,}. Please "
-            "shorten it and send it again."
-        ),
-        length=length,
-        limit=limit,
+        "That's {length} characters; this answer can hold {limit}. Please "
+        "shorten it and send it again.",
+        length=number(length),
+        limit=number(limit),
     )
 
 
@@ -190,10 +188,8 @@ def ask_birth_date(order: str) -> str:
 def bad_date(order: str) -> str:
     written = _("day/month/year") if order == "DMY" else _("month/day/year")
     return t(
-        (
-            "I can't read that as a date. Type it like {date_example} ({written}) or "
-            "1950-12-24, with the year in four digits."
-        ),
+        "I can't read that as a date. Type it like {date_example} ({written}) or "
+        "1950-12-24, with the year in four digits.",
         date_example=date_example(order),
         written=written,
     )
@@ -339,10 +335,8 @@ def finished(code: str) -> str:
 
 def propose_goals(code: str) -> str:
     return t(
-        (
-            "Proposed first goals for {code}, from the needs you marked. Tick the ones "
-            "to keep; they become a draft plan."
-        ),
+        "Proposed first goals for {code}, from the needs you marked. Tick the ones "
+        "to keep; they become a draft plan.",
         code=code,
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ui.i18n import N_, t, tn
+from ui.i18n import N_, number, t, tn
 
 # /note
 NOTE_ASK_CLIENT = N_("<b>New note.</b> Which client?")
@@ -92,7 +92,7 @@ def note_ask_kind(code: str, name: str) -> str:
 
 def note_draft_kept(code: str, name: str, characters_count: int) -> str:
     return t(
-        ("You have an unsaved note for <b>{code} · {name}</b> ({characters}). Pick it up again?"),
+        "You have an unsaved note for <b>{code} · {name}</b> ({characters}). Pick it up again?",
         code=code,
         name=escape(name),
         characters=characters(characters_count),
@@ -101,8 +101,8 @@ def note_draft_kept(code: str, name: str, characters_count: int) -> str:
 
 def note_too_long(limit: int) -> str:
     return t(
-        ("A note can hold {limit:,} characters; this would go over. Save it and start another."),
-        limit=limit,
+        "A note can hold {limit} characters; this would go over. Save it and start another.",
+        limit=number(limit),
     )
 
 
@@ -115,7 +115,7 @@ def attachments_count(count: int) -> str:
 
 
 def characters(count: int) -> str:
-    return t("{count:,} characters", count=count)
+    return t("{count} characters", count=number(count))
 
 
 def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
@@ -131,11 +131,9 @@ def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
 
 def note_already_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
     return t(
-        (
-            "☑️ <b>Already saved as N-{note_id}</b> · {code} · {name}\n{kind} · "
-            "{when}\nThe same note arrived twice, so it is kept once. To save it again, "
-            "change a word."
-        ),
+        "☑️ <b>Already saved as N-{note_id}</b> · {code} · {name}\n{kind} · "
+        "{when}\nThe same note arrived twice, so it is kept once. To save it again, "
+        "change a word.",
         note_id=note_id,
         code=code,
         name=escape(name),
@@ -151,10 +149,8 @@ def note_undone(code: str) -> str:
 # ✏️ Amend
 def amend_ask(note_id: int, code: str) -> str:
     return t(
-        (
-            "Amending note N-{note_id} for {code}. Type the correction; the original "
-            "stays as it was. (/cancel to stop)"
-        ),
+        "Amending note N-{note_id} for {code}. Type the correction; the original "
+        "stays as it was. (/cancel to stop)",
         note_id=note_id,
         code=code,
     )

@@ -9,7 +9,7 @@ from datetime import date
 from html import escape
 
 from storage.models import GoalStatus, PlanStatus
-from ui.i18n import N_, t, tn
+from ui.i18n import N_, number, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.timefmt import day_with_year
@@ -57,13 +57,10 @@ def plan_days(days: int) -> str:
 
 def plan_too_long(what: str, limit: int, got: int) -> str:
     return t(
-        (
-            "That is {got:,} characters; {what} can hold {limit:,}. Please shorten it "
-            "and send it again."
-        ),
-        got=got,
+        "That is {got} characters; {what} can hold {limit}. Please shorten it and send it again.",
+        got=number(got),
         what=what,
-        limit=limit,
+        limit=number(limit),
     )
 
 
@@ -101,10 +98,8 @@ PLAN_CASE_CLOSED_TOAST = N_("This case is closed; its plan can't be changed.")
 
 def plan_draft_beside(active_version: int) -> str:
     return t(
-        (
-            "Version {active_version} stays in effect until this draft is activated "
-            "(activating ends it without a review)."
-        ),
+        "Version {active_version} stays in effect until this draft is activated "
+        "(activating ends it without a review).",
         active_version=active_version,
     )
 
@@ -192,10 +187,8 @@ def plan_ask_interval(current: int) -> str:
 def plan_ask_interventions(current: str | None) -> str:
     now = t("\nNow: {current}", current=escape(current)) if current else ""
     return t(
-        (
-            "<b>Interventions.</b> Type the services and supports (who does what, how "
-            "often). It replaces what is there now.{now}"
-        ),
+        "<b>Interventions.</b> Type the services and supports (who does what, how "
+        "often). It replaces what is there now.{now}",
         now=now,
     )
 
@@ -203,10 +196,8 @@ def plan_ask_interventions(current: str | None) -> str:
 def plan_kept(code: str, name: str, goal: str | None) -> str:
     if goal:
         return t(
-            (
-                "You were adding a goal to the plan of <b>{code} · {name}</b>: “{goal}”. "
-                "Pick it up again?"
-            ),
+            "You were adding a goal to the plan of <b>{code} · {name}</b>: “{goal}”. "
+            "Pick it up again?",
             code=code,
             name=escape(name),
             goal=escape(goal),
@@ -315,11 +306,9 @@ REVIEW_NOT_CURRENT_TOAST = N_("That goal isn't the one being reviewed now.")
 def review_offer(version: int, code: str, name: str, goals: int, due: str | None) -> str:
     due_text = t(" It is due {due}.", due=due) if due else ""
     return t(
-        (
-            "🔎 Review plan v{version} of <b>{code} · {name}</b>?{due_text}\n{goals} "
-            "goal(s), one at a time: where it stands, how effective the approach was "
-            "(1–5) and a comment; then a summary. Saving makes version {value}."
-        ),
+        "🔎 Review plan v{version} of <b>{code} · {name}</b>?{due_text}\n{goals} "
+        "goal(s), one at a time: where it stands, how effective the approach was "
+        "(1–5) and a comment; then a summary. Saving makes version {value}.",
         version=version,
         code=code,
         name=escape(name),
@@ -335,7 +324,7 @@ def review_no_plan(code: str) -> str:
 
 def review_case_closed(code: str) -> str:
     return t(
-        ("{code} is discharged; the plan is kept as it was, so there is nothing to review."),
+        "{code} is discharged; the plan is kept as it was, so there is nothing to review.",
         code=code,
     )
 
@@ -391,10 +380,8 @@ def review_current_comment(comment: str) -> str:
 def review_ask_summary(version: int, code: str, current: str | None) -> str:
     now = t("\nSo far: “{current}”", current=escape(current)) if current else ""
     return t(
-        (
-            "🔎 <b>Review v{version} · {code}</b>\nLast step: a <b>summary</b> — what "
-            "changed, what comes next (a few sentences).{now}"
-        ),
+        "🔎 <b>Review v{version} · {code}</b>\nLast step: a <b>summary</b> — what "
+        "changed, what comes next (a few sentences).{now}",
         version=version,
         code=code,
         now=now,
@@ -430,10 +417,8 @@ def review_recap_summary(summary: str) -> str:
 
 def review_recap_next(version: int, carried: int, next_review: str) -> str:
     return t(
-        (
-            "\nSaving makes <b>version {version}</b> with {carried} open goal(s) carried "
-            "over; next review {next_review}."
-        ),
+        "\nSaving makes <b>version {version}</b> with {carried} open goal(s) carried "
+        "over; next review {next_review}.",
         version=version,
         carried=carried,
         next_review=next_review,
@@ -442,10 +427,8 @@ def review_recap_next(version: int, carried: int, next_review: str) -> str:
 
 def review_saved(old: int, new: int, code: str, name: str, carried: int, next_review: str) -> str:
     return t(
-        (
-            "✅ <b>Review of v{old} saved</b> · {code} · {name}\nPlan v{new} is now active "
-            "with {carried} goal(s). Next review {next_review}."
-        ),
+        "✅ <b>Review of v{old} saved</b> · {code} · {name}\nPlan v{new} is now active "
+        "with {carried} goal(s). Next review {next_review}.",
         old=old,
         code=code,
         name=escape(name),
@@ -457,10 +440,8 @@ def review_saved(old: int, new: int, code: str, name: str, carried: int, next_re
 
 def review_kept(code: str, name: str, done: int, total: int) -> str:
     return t(
-        (
-            "You have an unfinished review for <b>{code} · {name}</b> ({done} of {total} "
-            "goals done). Pick it up again?"
-        ),
+        "You have an unfinished review for <b>{code} · {name}</b> ({done} of {total} "
+        "goals done). Pick it up again?",
         code=code,
         name=escape(name),
         done=done,

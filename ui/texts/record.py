@@ -348,10 +348,8 @@ EXPORT_SENT_TOAST = N_("Sent. Keep the file private.")
 
 def export_ask(code: str, name: str) -> str:
     return t(
-        (
-            "<b>Export {code} · {name}</b>\nA PDF case file, or a CSV of the timeline? It "
-            "is sent here, to you only."
-        ),
+        "<b>Export {code} · {name}</b>\nA PDF case file, or a CSV of the timeline? It "
+        "is sent here, to you only.",
         code=code,
         name=escape(name),
     )
@@ -542,10 +540,8 @@ def discharge_ask(code: str, name: str, appointments: int) -> str:
         else ""
     )
     return t(
-        (
-            "<b>Discharge {code} · {name}?</b>{cancelled}\nThe client gets no reminders "
-            "until the case is reopened. Why is it closed?"
-        ),
+        "<b>Discharge {code} · {name}?</b>{cancelled}\nThe client gets no reminders "
+        "until the case is reopened. Why is it closed?",
         code=code,
         name=escape(name),
         cancelled=cancelled,
@@ -591,7 +587,7 @@ def language_ask(code: str, name: str, current: str | None, interpreter: bool | 
 
 def language_ask_typed(code: str, max_length: int) -> str:
     return t(
-        ("Type the language of {code} (up to {max_length} characters). (/cancel to stop)"),
+        "Type the language of {code} (up to {max_length} characters). (/cancel to stop)",
         code=code,
         max_length=max_length,
     )

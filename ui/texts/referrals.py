@@ -9,7 +9,7 @@ from html import escape
 
 from storage.models import ReferralStatus
 from storage.resources import Kind, Problem
-from ui.i18n import N_, t, tn
+from ui.i18n import N_, number, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 
@@ -71,10 +71,8 @@ def directory_home(total: int, categories: int) -> str:
     entries = tn("{count} entry", "{count} entries", total)
     groups = tn("{count} category", "{count} categories", categories)
     return t(
-        (
-            "📚 <b>Resource directory</b> — {entries} in {groups}.\nTap a category, or "
-            "search: <code>/resources food bank</code>"
-        ),
+        "📚 <b>Resource directory</b> — {entries} in {groups}.\nTap a category, or "
+        "search: <code>/resources food bank</code>",
         entries=entries,
         groups=groups,
     )
@@ -97,10 +95,8 @@ def search_header(words: str, category: str | None, total: int, page: int, pages
 
 def nothing_found(words: str, category: str | None) -> str:
     return t(
-        (
-            "<b>{search_title}</b>\nNothing in the directory matches. Try other words, or "
-            "pick a category."
-        ),
+        "<b>{search_title}</b>\nNothing in the directory matches. Try other words, or "
+        "pick a category.",
         search_title=search_title(words, category),
     )
 
@@ -152,10 +148,8 @@ def resource_confirm_title(new: bool) -> str:
 
 def resource_duplicate(name: str) -> str:
     return t(
-        (
-            "“{name}” at that address is already in the directory, so I didn't add it a "
-            "second time. Here it is:"
-        ),
+        "“{name}” at that address is already in the directory, so I didn't add it a "
+        "second time. Here it is:",
         name=escape(name),
     )
 
@@ -213,10 +207,8 @@ def import_repeated_columns(names: list[str]) -> str:
 
 def import_too_many_values(count: int, columns: int) -> str:
     return t(
-        (
-            "{count} values, but the header has {columns} columns (a comma inside a "
-            "value needs quotes around the value)"
-        ),
+        "{count} values, but the header has {columns} columns (a comma inside a "
+        "value needs quotes around the value)",
         count=count,
         columns=columns,
     )
@@ -231,7 +223,7 @@ def import_unreadable(reason: str) -> str:
 
 
 def import_too_many_rows(limit: int) -> str:
-    return t("more than {limit:,} rows; split the file", limit=limit)
+    return t("more than {limit} rows; split the file", limit=number(limit))
 
 
 def import_same_as(line: int) -> str:
@@ -239,7 +231,7 @@ def import_same_as(line: int) -> str:
 
 
 def import_progress(done: int, total: int) -> str:
-    return t("  {done:,}/{total:,} rows", done=done, total=total)
+    return t("  {done}/{total} rows", done=number(done), total=number(total))
 
 
 def import_rejected(errors: int) -> str:
@@ -253,10 +245,8 @@ def import_line(line: int, message: str) -> str:
 
 def import_done(imported: int, updated: int, unchanged: int, restored: int) -> str:
     text = t(
-        (
-            "Imported {imported} new resource(s); updated {updated} already in the "
-            "directory; {unchanged} unchanged"
-        ),
+        "Imported {imported} new resource(s); updated {updated} already in the "
+        "directory; {unchanged} unchanged",
         imported=imported,
         updated=updated,
         unchanged=unchanged,
@@ -270,7 +260,7 @@ def import_done(imported: int, updated: int, unchanged: int, restored: int) -> s
 
 def import_updated(line: int, name: str) -> str:
     return t(
-        ("line {line}: “{name}” is already in the directory (same name and address): updated"),
+        "line {line}: “{name}” is already in the directory (same name and address): updated",
         line=line,
         name=name,
     )
@@ -300,7 +290,7 @@ REFERRAL_DRAFT_GONE = N_("This referral draft is no longer active.")
 
 
 def reason_too_long(limit: int) -> str:
-    return t("Please keep the reason under {limit:,} characters.", limit=limit)
+    return t("Please keep the reason under {limit} characters.", limit=number(limit))
 
 
 def refer_open_list(code: str, name: str, count: int) -> str:
@@ -320,10 +310,8 @@ def no_consent(code: str, name: str, refused_on: str | None) -> str:
         else _("There is no consent to share information on record.")
     )
     return t(
-        (
-            "⚠ <b>{code} · {name}</b>: {state}\nA referral shares the client's details "
-            "with the resource, so consent comes first. Did the client give consent?"
-        ),
+        "⚠ <b>{code} · {name}</b>: {state}\nA referral shares the client's details "
+        "with the resource, so consent comes first. Did the client give consent?",
         code=code,
         name=escape(name),
         state=state,
@@ -332,30 +320,24 @@ def no_consent(code: str, name: str, refused_on: str | None) -> str:
 
 def consent_ask_scope(code: str) -> str:
     return t(
-        (
-            "Consent from {code}. What does it cover? Type it (e.g. “share contact "
-            "details and needs with food and housing services”), or tap the button."
-        ),
+        "Consent from {code}. What does it cover? Type it (e.g. “share contact "
+        "details and needs with food and housing services”), or tap the button.",
         code=code,
     )
 
 
 def consent_refused_recorded(code: str) -> str:
     return t(
-        (
-            "Recorded: {code} refused consent. No referral can be made — a referral "
-            "would share their data. If they change their mind, start again with /refer."
-        ),
+        "Recorded: {code} refused consent. No referral can be made — a referral "
+        "would share their data. If they change their mind, start again with /refer.",
         code=code,
     )
 
 
 def refer_ask_resource(code: str, name: str, consent: str) -> str:
     return t(
-        (
-            "Referral for <b>{code} · {name}</b>\n✅ Consent: {consent}\nTo which resource? "
-            "Type words (e.g. “food bank”), or pick a category."
-        ),
+        "Referral for <b>{code} · {name}</b>\n✅ Consent: {consent}\nTo which resource? "
+        "Type words (e.g. “food bank”), or pick a category.",
         code=code,
         name=escape(name),
         consent=escape(consent),
@@ -375,17 +357,15 @@ def refer_ask_follow_up() -> str:
 
 def refer_ask_applied(resource: str) -> str:
     return t(
-        (
-            "🏛 <b>{resource}</b> is a benefit program: this referral is an application. "
-            "When was it made? Tap Today, or type the date (e.g. “yesterday”, “28/2”)."
-        ),
+        "🏛 <b>{resource}</b> is a benefit program: this referral is an application. "
+        "When was it made? Tap Today, or type the date (e.g. “yesterday”, “28/2”).",
         resource=escape(resource),
     )
 
 
 def refer_draft_kept(code: str, name: str) -> str:
     return t(
-        ("You have an unfinished referral for <b>{code} · {name}</b>. Pick it up again?"),
+        "You have an unfinished referral for <b>{code} · {name}</b>. Pick it up again?",
         code=code,
         name=escape(name),
     )

@@ -96,10 +96,8 @@ def and_more(count: int) -> str:
 
 def worker_blocked(name: str) -> str:
     return t(
-        (
-            "⚠ <b>{name}</b> is unreachable (blocked Caseline); their clients and access "
-            "stay until you decide — /team"
-        ),
+        "⚠ <b>{name}</b> is unreachable (blocked Caseline); their clients and access "
+        "stay until you decide — /team",
         name=escape(name),
     )
 

@@ -46,19 +46,15 @@ def settings_quiet_covers(kind: str, meant_for: str, moved_to: str | None) -> st
     message = _("morning agenda") if kind == "agenda" else _("team digest")
     if moved_to is None:
         return t(
-            (
-                "⚠ Your quiet hours cover your {what} ({meant_for}) and last past the end of "
-                "the day: you get no {message}."
-            ),
+            "⚠ Your quiet hours cover your {what} ({meant_for}) and last past the end of "
+            "the day: you get no {message}.",
             what=what,
             meant_for=meant_for,
             message=message,
         )
     return t(
-        (
-            "⚠ Your quiet hours cover your {what} ({meant_for}): your {message} comes at "
-            "{moved_to}, when they end, and reminders due before then wait for it."
-        ),
+        "⚠ Your quiet hours cover your {what} ({meant_for}): your {message} comes at "
+        "{moved_to}, when they end, and reminders due before then wait for it.",
         what=what,
         meant_for=meant_for,
         message=message,
@@ -68,9 +64,7 @@ def settings_quiet_covers(kind: str, meant_for: str, moved_to: str | None) -> st
 
 def settings_bad_zone(typed: str) -> str:
     return t(
-        (
-            "I don't know the time zone “{typed}”. Type it like Europe/Berlin, "
-            "America/New_York or UTC."
-        ),
+        "I don't know the time zone “{typed}”. Type it like Europe/Berlin, "
+        "America/New_York or UTC.",
         typed=escape(typed),
     )

@@ -96,7 +96,8 @@ def team_person_button(mark: str, name: str, role: str, open_clients: int) -> st
 
 
 def team_group_button(team: str | None) -> str:
-    return f"— {team or _('No team')} —"
+    name = team or _("No team")
+    return f"— {name} —"
 
 
 def person_card(
@@ -110,9 +111,10 @@ def person_card(
 ) -> str:
     """A person's card; `covering` / `covered_by`: (colleague's name, until) pairs."""
     role_name = sentence_start(tr(ROLE_NAMES).get(role, role))
+    team_name = escape(team) if team else _("no team")
     lines = [
         f"👤 <b>{escape(name)}</b>",
-        f"{role_name} · {escape(team) if team else _('no team')}",
+        f"{role_name} · {team_name}",
         status,
         t("Open clients: {open_clients}", open_clients=open_clients),
     ]
@@ -179,10 +181,7 @@ def confirm_switch_off(name: str, count: int, to: str | None) -> str:
             to=escape(to),
         )
     return t(
-        (
-            "Switch off {name}?\nThey can't use Caseline from their next message; their "
-            "records stay."
-        ),
+        "Switch off {name}?\nThey can't use Caseline from their next message; their records stay.",
         name=escape(name),
     )
 
@@ -252,10 +251,8 @@ def cover_weeks_button(weeks: int, day: str) -> str:
 
 def confirm_cover(name: str, covering: str, day: str) -> str:
     return t(
-        (
-            "Let {covering} see and work on {name}'s clients until the end of "
-            "{day}?\nNothing is transferred; it ends by itself."
-        ),
+        "Let {covering} see and work on {name}'s clients until the end of "
+        "{day}?\nNothing is transferred; it ends by itself.",
         covering=escape(covering),
         name=escape(name),
         day=day,
@@ -274,17 +271,15 @@ def cover_given(name: str, covering: str, day: str) -> str:
 
 def clients_changed(count: int) -> str:
     return t(
-        (
-            "Their clients changed since you were asked: {clients} now. Nothing was "
-            "changed. Open the card and choose again."
-        ),
+        "Their clients changed since you were asked: {clients} now. Nothing was "
+        "changed. Open the card and choose again.",
         clients=_clients(count),
     )
 
 
 def invites_title(count: int) -> str:
     return t(
-        ("✉ <b>Unused invites · {count}</b>\nOnly the number of each is kept, never its code."),
+        "✉ <b>Unused invites · {count}</b>\nOnly the number of each is kept, never its code.",
         count=count,
     )
 

@@ -1,0 +1,110 @@
+"""Caseline in Spanish, German and French, through the real stack: a worker who speaks the
+language writes a whole guided note, schedules an appointment from a date typed in their
+language, and gets the reminder and the next morning's agenda in it.
+
+What the worker should read is looked up in the catalogs (`speaking(language)`), so the
+test follows the translators' wording; that the catalogs are complete and keep their
+placeholders is tests/test_catalogs.py's business.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Appointment, InteractionType, Note
+from tests.harness import buttons
+from ui import i18n, texts
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# "Tomorrow at 15:00" as a worker of each language types it.
+TOMORROW_AT_THREE = {"es": "mañana a las 15:00", "de": "morgen 15 Uhr", "fr": "demain 15h"}
+NOTE = {
+    "es": "Cocina ordenada, nevera llena.",
+    "de": "Küche aufgeräumt, Kühlschrank voll.",
+    "fr": "Cuisine rangée, frigo rempli.",
+}
+
+
+def berlin(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
+
+
+def said(language: str, name: str, *args) -> str:
+    """What `texts.<name>` says in `language`."""
+    with i18n.speaking(language):
+        value = getattr(texts, name)
+        return value(*args) if callable(value) else value
+
+
+def plain(html: str) -> str:
+    """A text as the worker sees it (the harness keeps messages without their tags)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def live(person):
+    return [message for message in person.messages() if buttons(message)][-1]
+
+
+@pytest.fixture(params=["es", "de", "fr"])
+def language(request):
+    yield request.param
+    i18n.set_default_language("en")
+
+
+async def _speaks(harness, user_id: int, name: str, language: str):
+    person = await harness.seed_worker(user_id, name, timezone="Europe/Berlin")
+    i18n.set_default_language(language)  # TEMPORARY until workers have a language
+    return person
+
+
+async def test_a_note_an_appointment_a_reminder_and_the_agenda_in_the_workers_language(
+    harness, clock, language
+):
+    clock.set(berlin(2026, 3, 2, 10, 0))  # Monday
+    wanda = await _speaks(harness, 701, "Wanda Worker", language)
+    await harness.seed_client(701, "Maria Gonzalez")
+
+    # A whole guided note: client, kind, text, save.
+    [asked] = await wanda.send("/note")
+    assert asked.text.startswith(plain(said(language, "NOTE_ASK_CLIENT")))
+    kind = (await wanda.press(asked, "Maria Gonzalez"))[-1]
+    assert plain(said(language, "note_ask_kind", "C-0001", "Maria Gonzalez")) in kind.text
+    home_visit = said(language, "INTERACTION_NAMES")[InteractionType.HOME_VISIT]
+    card = (await wanda.press(kind, home_visit))[-1]
+    assert said(language, "NOTE_TYPE_IT") in card.text
+    card = (await wanda.send(NOTE[language]))[-1]
+    [saved] = await wanda.press(card, said(language, "SAVE"))
+    saved_line = said(language, "note_saved", 1, "C-0001", "Maria Gonzalez", home_visit, "")
+    assert plain(saved_line.split("\n")[0]) in saved.text
+    async with harness.db.session() as session:
+        [note] = (await session.execute(select(Note))).scalars()
+    assert note.text == NOTE[language]
+
+    # An appointment from a date typed in the worker's language.
+    await wanda.send("/appt")
+    await wanda.press(live(wanda), "Maria Gonzalez")
+    [card] = await wanda.send(TOMORROW_AT_THREE[language])
+    assert said(language, "NEW_APPOINTMENT") in card.text
+    await wanda.press(card, said(language, "SAVE"))
+    assert said(language, "APPT_SAVED_TOAST") in wanda.toasts()
+    async with harness.db.session() as session:
+        [appointment] = (await session.execute(select(Appointment))).scalars()
+    assert appointment.starts_at.replace(tzinfo=UTC) == berlin(2026, 3, 3, 15, 0)
+
+    # The next morning's agenda, then the reminder an hour before the visit.
+    clock.set(berlin(2026, 3, 3, 8, 0))
+    await harness.tick()
+    title = said(language, "agenda_title", "Wanda Worker", datetime(2026, 3, 3).date())
+    [agenda] = [message for message in wanda.messages() if plain(title) in message.text]
+    assert "15:00 · C-0001 Maria Gonzalez · " + home_visit in agenda.text
+    clock.set(berlin(2026, 3, 3, 14, 0))
+    await harness.tick()
+    [reminder] = [message for message in wanda.messages() if message.text.startswith("⏰")]
+    assert home_visit in reminder.text
+    labels = [label for label, _ in buttons(reminder)]
+    assert said(language, "MARK_DONE") in labels and said(language, "OPEN_CLIENT") in labels
