@@ -19,7 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import agenda, commands, digest, menu, record, team_admin
+from bot import agenda, commands, digest, record, team_admin
 from bot import resources as resource_directory
 from bot.errors import on_error
 from bot.gate import gate
@@ -48,7 +48,7 @@ from domain.clock import Clock
 from domain.settings import Settings
 from storage import updates
 from storage.db import Database
-from ui import held_answers, i18n
+from ui import held_answers, i18n, menu
 from ui.context import CaselineContext, Services
 from ui.held_answers import DeferringRequest
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import menu
 from conversations import note_loose
 from conversations.common import ACTIVE, end_dialogs
 from domain.results import AlreadySaved, Refused, Saved
@@ -18,7 +17,7 @@ from domain.usecases.invites import THROTTLED, THROTTLED_AGAIN, invite_colleague
 from storage.clients import OVERDUE
 from storage.invites import RedeemStatus
 from storage.models import ClientStatus, Program
-from ui import i18n, texts, views
+from ui import i18n, menu, texts, views
 from ui.callbacks import pack, pattern, read_id, unpack
 from ui.client_card import show_client
 from ui.context import CaselineContext, zone_of
