@@ -7,7 +7,7 @@ import logging
 import warnings
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -48,7 +48,7 @@ from domain.clock import Clock
 from domain.settings import Settings
 from storage import updates
 from storage.db import Database
-from ui import held_answers, texts
+from ui import held_answers, i18n, menu
 from ui.context import CaselineContext, Services
 from ui.held_answers import DeferringRequest
 
@@ -163,10 +163,7 @@ class _RolledBack(Exception):
 
 
 async def _post_init(application: Application) -> None:
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.MENU_COMMANDS],
-        scope=BotCommandScopeDefault(),
-    )
+    await menu.set_default_menu(application.bot)
     services: Services = application.bot_data["services"]
     if services.reminders is not None:
         await services.reminders.bot.initialize()
@@ -230,6 +227,8 @@ def build_application(
     `rate_limiter=False` sends unpaced (tests and benchmarks that measure the bot alone)."""
     clock = clock or Clock()
     token = token or settings.require_token()
+    # What anyone without a language of their own is answered in (CASELINE_LANGUAGE).
+    i18n.set_default_language(settings.language)
     sent = SentLog(clock)
     # One budget for everything this process sends, answers first (bot/pacing.py).
     budget = (

@@ -36,7 +36,7 @@ from storage.db import Database
 from storage.history import parse_since
 from storage.models import Role, client_code
 from storage.workers import create_worker, get_or_create_team
-from ui import texts
+from ui import i18n, texts
 
 if TYPE_CHECKING:
     from bot.pacing import SendBudget
@@ -123,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         settings = load_settings()
+        # CASELINE_LANGUAGE, for every process: the bot, the scheduler, `remind --once`.
+        i18n.set_default_language(settings.language)
         logging_setup.configure(secrets=[settings.bot_token or ""])
         cli_errors.check_sqlite_folder(settings.database_url)
         if args.command == "db":

@@ -17,7 +17,7 @@ from domain.usecases.invites import THROTTLED, THROTTLED_AGAIN, invite_colleague
 from storage.clients import OVERDUE
 from storage.invites import RedeemStatus
 from storage.models import ClientStatus, Program
-from ui import texts, views
+from ui import i18n, menu, texts, views
 from ui.callbacks import pack, pattern, read_id, unpack
 from ui.client_card import show_client
 from ui.context import CaselineContext, zone_of
@@ -57,11 +57,15 @@ async def join(update: Update, context: CaselineContext, code: str) -> None:
         telegram_user_id=user.id,
         chat_id=message.chat_id,
         display_name=display_name,
+        language=i18n.supported(user.language_code),
     )
     if isinstance(result, Saved):
         end_dialogs(context.user_data)
         context.user_data.clear()
-        await message.reply_text(texts.welcome(result.value.name, result.value.role))
+        worker = result.value
+        i18n.use_language(worker.language)
+        await message.reply_text(texts.welcome(worker.name, worker.role))
+        await menu.set_chat_menu(context.bot, message.chat_id, worker.role, worker.language)
     elif isinstance(result, AlreadySaved):
         await message.reply_text(texts.already_member(result.value.name))
     elif result.reason == THROTTLED:

@@ -7,8 +7,9 @@
   audited ("access.dropped", its type only) at most once an hour per sender; it is never
   answered and never changes a worker's chat.
 - A redelivered update (same update_id) is dropped, so it changes nothing twice.
-- A known, active worker is attached to the context as `actor` and goes on; one who was
-  unreachable (their chat answered 403) is reachable again.
+- A known, active worker is attached to the context as `actor` and goes on, answered in
+  their language (`ui.i18n`); one who was unreachable (their chat answered 403) is
+  reachable again. Anyone else is answered in their Telegram app's language.
 - `/start <code>` from anyone not (or no longer) a worker is the join, run right here
   (throttled: after five wrong codes in an hour, further codes are not checked).
 - Anyone else gets one polite refusal (at most once an hour) and an audit event;
@@ -29,7 +30,7 @@ from conversations.common import end_dialogs
 from storage import audit, updates
 from storage.models import Worker
 from storage.workers import Actor
-from ui import texts
+from ui import i18n, texts
 from ui.context import CaselineContext
 from ui.replies import answer
 
@@ -117,6 +118,8 @@ async def _drop(update: Update, context: CaselineContext) -> None:
 
 
 async def gate(update: Update, context: CaselineContext) -> None:
+    # Whose language this update is answered in: the organisation's until we know.
+    i18n.use_language(None)
     if not _from_the_person_themselves(update):
         await _drop(update, context)
     services = context.services
@@ -145,7 +148,10 @@ async def gate(update: Update, context: CaselineContext) -> None:
                 worker.chat_id = chat.id
             _end_dialogs_from_before_switch_off(context, worker)
             context.actor = Actor.of(worker, covering)
+            i18n.use_language(worker.language)
             return
+        # Someone we do not know (or no longer), or joining: their Telegram app's language.
+        i18n.use_language(user.language_code)
         joining = _is_join_attempt(update)
         if not joining:
             refuse_now = await audit.refused_at_most_every(

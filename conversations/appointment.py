@@ -64,7 +64,7 @@ from storage.appointments import Recurrence
 from storage.models import InteractionType
 from ui import texts, views
 from ui.callbacks import pack, pattern, unpack
-from ui.context import CaselineContext, zone_of
+from ui.context import CaselineContext, date_order_of, zone_of
 from ui.dates import Ambiguous, Invalid, parse_when
 from ui.replies import answer, show
 from ui.timefmt import short_datetime
@@ -306,7 +306,7 @@ def _time_on(context: CaselineContext, day: str | None, typed: str) -> datetime 
         f"{day} {typed}",
         now=context.services.clock.now(),
         zone=zone_of(context),
-        order=context.services.settings.date_order,
+        order=date_order_of(context),
         purpose="any",
     )
     return None if isinstance(on_day, Invalid | Ambiguous) or not on_day.has_time else on_day.moment

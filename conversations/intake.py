@@ -131,7 +131,7 @@ from storage.models import ClientContact
 from ui import texts
 from ui.callbacks import pattern, read_id, unpack
 from ui.client_card import show_client
-from ui.context import CaselineContext, zone_of
+from ui.context import CaselineContext, date_order_of, zone_of
 from ui.replies import answer
 from ui.views import same_name_offer
 
@@ -155,7 +155,7 @@ def _reading(context: CaselineContext, draft: IntakeDraft) -> Reading:
         sub=draft.sub,
         has_client=draft.client is not None,
         today=_today(context),
-        order=context.services.settings.date_order,
+        order=date_order_of(context),
     )
 
 
@@ -357,7 +357,7 @@ async def _question(
             people=found.contacts if found else [],
             consent=found.consent if found else None,
             today=_today(context),
-            order=context.services.settings.date_order,
+            order=date_order_of(context),
             zone=zone_of(context),
         )
     )

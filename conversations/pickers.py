@@ -34,7 +34,7 @@ from storage.clients import parse_code
 from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, unpack
-from ui.context import CaselineContext, zone_of
+from ui.context import CaselineContext, date_order_of, zone_of
 from ui.dates import (
     MAX_YEARS_AWAY,
     Ambiguous,
@@ -293,7 +293,7 @@ async def moment_from_text(
         update.effective_message.text or "",
         now=context.services.clock.now(),
         zone=zone_of(context),
-        order=context.services.settings.date_order,
+        order=date_order_of(context),
         purpose=purpose,
     )
     if isinstance(result, Invalid):

@@ -1,5 +1,7 @@
-"""/settings — a worker's own time zone, reminder lead, start of day, quiet hours,
-days off, digest time and which reminders they get. Each change is saved at once.
+"""/settings — a worker's own language, date order (is 3/12 day/month or month/day), time
+zone, reminder lead, start of day, quiet hours, days off, digest time and which reminders
+they get. Each change is saved at once; a new language re-shows the card in it and sets
+the chat's command menu in it (ui/menu.py).
 
     /settings ─► MENU ─(a setting's button)─► its choices (buttons) ─► MENU
                    └─ 🌍 Time zone / typed times ─► TYPED ─(text)─► MENU
@@ -31,9 +33,12 @@ from telegram.ext import (
 from conversations.common import conversation, text_expected
 from domain.results import Saved
 from domain.rules.routine import OPTIONAL_KINDS, ReminderKind
+from domain.settings import Settings
 from domain.usecases.settings import (
     MySettings,
+    SetDateOrder,
     SetDigestTime,
+    SetLanguage,
     SetLead,
     SetQuietHours,
     SetStartOfDay,
@@ -44,7 +49,7 @@ from domain.usecases.settings import (
     change_setting,
     my_settings,
 )
-from ui import texts
+from ui import i18n, menu, texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext
 from ui.dates import Hours, read_clock, read_hours
@@ -62,6 +67,10 @@ QUIET = {
     "2207": ("22:00", "07:00"),
     "none": ("00:00", "00:00"),
 }
+# 24 December as each date order writes it.
+DATE_SAMPLES = {"DMY": "24/12", "MDY": "12/24"}
+# The button that leaves a language or date order to the organisation.
+DEFAULT = "org"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _ZONES = {name.lower(): name for name in available_timezones()}
 
@@ -70,7 +79,20 @@ def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, arg))
 
 
-def _menu(worker: MySettings, default_zone: str) -> tuple[str, InlineKeyboardMarkup]:
+def _language_line(worker: MySettings) -> str:
+    if worker.language in i18n.LANGUAGES:
+        return i18n.LANGUAGES[worker.language]
+    return texts.settings_organisation_default(i18n.LANGUAGES[i18n.default_language()])
+
+
+def _dates_line(worker: MySettings, default_order: str) -> str:
+    if worker.date_order in DATE_SAMPLES:
+        return DATE_SAMPLES[worker.date_order]
+    return texts.settings_organisation_default(DATE_SAMPLES[default_order])
+
+
+def _menu(worker: MySettings, organisation: Settings) -> tuple[str, InlineKeyboardMarkup]:
+    default_zone = organisation.timezone
     muted = worker.muted_reminder_kinds
     days_off = worker.days_off
     quiet = (
@@ -80,6 +102,8 @@ def _menu(worker: MySettings, default_zone: str) -> tuple[str, InlineKeyboardMar
     )
     lines = [
         f"<b>{texts.SETTINGS_TITLE}</b>",
+        f"🌐 {texts.SETTINGS_LANGUAGE}: {_language_line(worker)}",
+        f"📅 {texts.SETTINGS_DATES}: {_dates_line(worker, organisation.date_order)}",
         f"🌍 {texts.SETTINGS_ZONE}: {escape(worker.timezone or default_zone)}",
         f"⏰ {texts.SETTINGS_LEAD}: {texts.minutes(worker.reminder_lead_minutes)}",
         f"☀️ {texts.SETTINGS_START}: {worker.start_of_day:%H:%M}",
@@ -102,6 +126,10 @@ def _menu(worker: MySettings, default_zone: str) -> tuple[str, InlineKeyboardMar
         )
     rows = [
         [
+            _button("🌐 " + texts.SETTINGS_LANGUAGE, "menu", "language"),
+            _button("📅 " + texts.SETTINGS_DATES, "menu", "dates"),
+        ],
+        [
             _button("🌍 " + texts.SETTINGS_ZONE, "zone"),
             _button("⏰ " + texts.SETTINGS_LEAD, "menu", "lead"),
         ],
@@ -122,6 +150,27 @@ def _menu(worker: MySettings, default_zone: str) -> tuple[str, InlineKeyboardMar
 
 def _choices(worker: MySettings, which: str) -> InlineKeyboardMarkup | None:
     back = [_button(texts.BACK, "back")]
+    if which == "language":
+        languages = [_button(name, "lang", code) for code, name in i18n.LANGUAGES.items()]
+        return InlineKeyboardMarkup(
+            [
+                languages[:2],
+                languages[2:],
+                [_button(texts.SETTINGS_ORGANISATION_DEFAULT, "lang", DEFAULT)],
+                back,
+            ]
+        )
+    if which == "dates":
+        return InlineKeyboardMarkup(
+            [
+                [
+                    _button(f"{DATE_SAMPLES['DMY']} ({texts.SETTINGS_DAY_MONTH})", "dates", "DMY"),
+                    _button(f"{DATE_SAMPLES['MDY']} ({texts.SETTINGS_MONTH_DAY})", "dates", "MDY"),
+                ],
+                [_button(texts.SETTINGS_ORGANISATION_DEFAULT, "dates", DEFAULT)],
+                back,
+            ]
+        )
     if which == "lead":
         return InlineKeyboardMarkup([[_button(texts.minutes(m), "lead", m) for m in LEADS], back])
     if which == "start":
@@ -175,7 +224,7 @@ def _choices(worker: MySettings, which: str) -> InlineKeyboardMarkup | None:
 async def start(update: Update, context: CaselineContext) -> int:
     context.user_data[DRAFT] = {}
     mine = await my_settings(context.services, context.require_actor())
-    text, keyboard = _menu(mine, context.services.settings.timezone)
+    text, keyboard = _menu(mine, context.services.settings)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
     return MENU
 
@@ -196,6 +245,11 @@ async def pressed(update: Update, context: CaselineContext) -> int:
         await update.effective_message.reply_text(prompt)
         return TYPED
     actor = context.require_actor()
+    if choice.action == "back":  # from a setting's choices to the card's buttons
+        await answer(update)
+        _, buttons = _menu(await my_settings(context.services, actor), context.services.settings)
+        await update.callback_query.edit_message_reply_markup(reply_markup=buttons)
+        return MENU
     if choice.action == "menu":
         keyboard = _choices(await my_settings(context.services, actor), choice.arg)
         await answer(update)
@@ -207,7 +261,13 @@ async def pressed(update: Update, context: CaselineContext) -> int:
     if not isinstance(result, Saved):
         await answer(update, texts.STALE_BUTTON)  # not one of the choices offered
         return MENU
-    text, keyboard = _menu(result.value, context.services.settings.timezone)
+    if isinstance(change, SetLanguage):
+        # The card, the toast and the chat's command menu in the language just chosen.
+        i18n.use_language(result.value.language)
+        await menu.set_chat_menu(
+            context.bot, update.effective_chat.id, actor.role, result.value.language
+        )
+    text, keyboard = _menu(result.value, context.services.settings)
     if choice.action in ("day", "kind"):
         keyboard = _choices(result.value, "days" if choice.action == "day" else "kinds") or keyboard
     await answer(update, texts.SETTINGS_SAVED)
@@ -238,6 +298,10 @@ def _change(action: str, arg: str) -> SettingChange | None:
         return ToggleDayOff(int(arg))
     if action == "kind" and arg in OPTIONAL_KINDS:
         return ToggleMuted(ReminderKind(arg))
+    if action == "lang" and (arg in i18n.LANGUAGES or arg == DEFAULT):
+        return SetLanguage(None if arg == DEFAULT else arg)
+    if action == "dates" and (arg in DATE_SAMPLES or arg == DEFAULT):
+        return SetDateOrder(None if arg == DEFAULT else arg)
     return None
 
 
@@ -262,8 +326,8 @@ async def typed(update: Update, context: CaselineContext) -> int:
         await update.effective_message.reply_text(texts.settings_bad_zone(text[:40]))
         return TYPED
     context.user_data[DRAFT] = {}
-    menu, keyboard = _menu(result.value, context.services.settings.timezone)
-    await update.effective_message.reply_text(menu, reply_markup=keyboard)
+    card, keyboard = _menu(result.value, context.services.settings)
+    await update.effective_message.reply_text(card, reply_markup=keyboard)
     return MENU
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.languages import LANGUAGES
 from storage.db import DatabaseURLError, async_url
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
@@ -47,6 +48,8 @@ class Settings:
     send_timeout_seconds: int = 20
     # CASELINE_SEND_RATE: this process's share of TELEGRAM_SEND_RATE; None = by what it sends.
     send_rate: int | None = None
+    # CASELINE_LANGUAGE: what Caseline speaks to a worker who chose none (domain/languages.py).
+    language: str = "en"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -150,6 +153,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     date_order = _DATE_ORDERS.get(order_text)
     if date_order is None:
         raise ConfigError(f"CASELINE_DATE_ORDER must be DMY or MDY, not {order_text!r}")
+    language = env.get("CASELINE_LANGUAGE", "").strip().lower() or "en"
+    if language not in LANGUAGES:
+        raise ConfigError(
+            f"CASELINE_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {language!r}"
+        )
     return Settings(
         bot_token=token,
         database_url=database_url,
@@ -166,4 +174,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reminder_tick_seconds=_int(env, "CASELINE_REMINDER_TICK_SECONDS", 60, 1, 3600),
         send_timeout_seconds=_int(env, "CASELINE_SEND_TIMEOUT_SECONDS", 20, 1, 120),
         send_rate=_int(env, "CASELINE_SEND_RATE", 0, 1, TELEGRAM_SEND_RATE) or None,
+        language=language,
     )

@@ -149,8 +149,8 @@ class Team(Base):
 class Worker(Base):
     """A person who uses Caseline: worker, supervisor or admin.
 
-    `telegram_user_id` is empty until the person redeems an invite; `timezone` empty
-    means the organisation's default zone.
+    `telegram_user_id` is empty until the person redeems an invite; `timezone`,
+    `language` and `date_order` empty mean the organisation's defaults.
     """
 
     __tablename__ = "workers"
@@ -162,6 +162,11 @@ class Worker(Base):
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The language Caseline speaks to them (ui.i18n.LANGUAGES); empty: the organisation's
+    # (CASELINE_LANGUAGE).
+    language: Mapped[str | None] = mapped_column(String(8))
+    # How they type all-numbers dates, "DMY" or "MDY"; empty: CASELINE_DATE_ORDER.
+    date_order: Mapped[str | None] = mapped_column(String(3))
     quiet_start: Mapped[time] = mapped_column(Time, default=time(20, 0))
     quiet_end: Mapped[time] = mapped_column(Time, default=time(8, 0))
     # ISO weekday numbers (1 = Monday) on which nothing is pushed (stored as "6,7").

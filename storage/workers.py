@@ -24,6 +24,9 @@ class Actor:
     team_id: int | None
     timezone: str | None
     chat_id: int | None
+    # Their own language and date order; None: the organisation's (storage.models.Worker).
+    language: str | None = None
+    date_order: str | None = None
     # The workers whose caseload this one covers right now (storage.models.Cover): their
     # clients are visible as if they were the actor's own (storage/access.py).
     covering: frozenset[int] = frozenset()
@@ -49,6 +52,8 @@ class Actor:
             team_id=worker.team_id,
             timezone=worker.timezone,
             chat_id=worker.chat_id,
+            language=worker.language,
+            date_order=worker.date_order,
             covering=covering,
         )
 

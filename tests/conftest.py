@@ -95,3 +95,12 @@ def errors():
     logging.getLogger().addHandler(handler)
     yield handler
     logging.getLogger().removeHandler(handler)
+
+
+@pytest.fixture(autouse=True)
+def organisation_language_back_to_english():
+    """A test that built the bot with CASELINE_LANGUAGE leaves no default language behind."""
+    yield
+    from ui import i18n
+
+    i18n.set_default_language(i18n.SOURCE_LANGUAGE)

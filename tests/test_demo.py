@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from bot.demo import DemoError, add_arguments, main, run_command
 from bot.demo.runner import DemoRunner, jump_label, jump_target
-from bot.demo.seed import SAM, WANDA, WILL
+from bot.demo.seed import LUCIA, SAM, WANDA, WILL
 from bot.demo.web import STATIC
 from storage.models import (
     Appointment,
@@ -105,12 +105,14 @@ async def test_the_demo_team_is_seeded_through_alembic(demo: DemoRunner):
             ("Wanda Worker", Role.WORKER, WANDA.user_id),
             ("Will Worker", Role.WORKER, WILL.user_id),
             ("Sam Supervisor", Role.SUPERVISOR, SAM.user_id),
+            ("Lucía Fernández", Role.WORKER, LUCIA.user_id),
         ]
+        assert [w.language for w in people] == [None, None, None, "es"]
         assert all(w.quiet_start == w.quiet_end and w.days_off == frozenset() for w in people)
         assert len({w.team_id for w in people}) == 1
         clients = (await session.execute(select(Client))).scalars().all()
         assert len(clients) == 12 and len({c.program for c in clients}) >= 5
-        assert {c.worker_id for c in clients} == {people[0].id, people[1].id}
+        assert {c.worker_id for c in clients} == {people[0].id, people[1].id, people[3].id}
         now = demo.now()
         overdue = [
             c
@@ -150,7 +152,10 @@ async def test_the_page_and_its_people(demo: DemoRunner, web: httpx.AsyncClient)
         "Wanda Worker",
         "Will Worker",
         "Sam Supervisor",
+        "Lucía Fernández",
     ]
+    assert [p["language"] for p in people["people"]] == ["", "", "", "es"]
+    assert [language["code"] for language in people["languages"]] == ["", "en", "es", "de", "fr"]
     assert {"note", "today", "help"} <= {c["command"] for c in people["commands"]}
     clock = people["clock"]
     assert clock["label"] == "Tue 3 Mar · 09:10" and clock["zone"] == "Europe/Berlin"
@@ -434,3 +439,35 @@ def test_the_cli_can_import_the_command_without_starting_anything():
 
 def test_the_page_ships_with_the_package():
     assert {"index.html", "app.js", "app.css"} <= {p.name for p in STATIC.iterdir()}
+
+
+async def test_each_demo_person_speaks_the_language_chosen_on_the_page(
+    demo: DemoRunner, web: httpx.AsyncClient
+):
+    from ui import i18n, texts
+
+    # Lucía is seeded Spanish: her chat's menu and answers are Spanish.
+    chat = await send(web, LUCIA.user_id, "/clients")
+    chat = await chat_until(web, LUCIA.user_id, lambda c: len(c["messages"]) >= 2)
+    with i18n.speaking("es"):
+        spanish_menu = [description for _, description in texts.MENU_COMMANDS]
+    assert [c["description"] for c in chat["commands"]] == spanish_menu
+    # Wanda switched to German on the page: saved as /settings saves it, menu and all.
+    reply = await web.post("/api/language", json={"user": WANDA.user_id, "language": "de"})
+    assert reply.status_code == 200, reply.text
+    async with demo.db.session() as session:
+        wanda = (
+            await session.execute(select(Worker).where(Worker.telegram_user_id == WANDA.user_id))
+        ).scalar_one()
+        assert wanda.language == "de"
+    await send(web, WANDA.user_id, "/help")
+    chat = await chat_until(web, WANDA.user_id, lambda c: "Was ich kann" in texts_of(c)[-1])
+    with i18n.speaking("de"):
+        german_menu = [description for _, description in texts.MENU_COMMANDS]
+    assert [c["description"] for c in chat["commands"]] == german_menu
+    assert (await web.get("/api/people")).json()["people"][0]["language"] == "de"
+    # Back to the organisation's language; a language Caseline does not ship is refused.
+    reply = await web.post("/api/language", json={"user": WANDA.user_id, "language": ""})
+    assert reply.status_code == 200
+    reply = await web.post("/api/language", json={"user": WANDA.user_id, "language": "xx"})
+    assert reply.status_code == 400

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from domain.settings import DateOrder
 from domain.work import Work
 from storage.workers import Actor
 from ui.held_answers import after_commit
@@ -91,6 +92,17 @@ def happened_at(update: Update, context: CaselineContext) -> datetime:
 def zone_of(context: CaselineContext) -> ZoneInfo:
     """The actor's own zone, else the organisation's."""
     return context.services.zone_for(context.actor.timezone if context.actor else None)
+
+
+def date_order_of(context: CaselineContext) -> DateOrder:
+    """How the actor types all-numbers dates (3/12): their own order, else the
+    organisation's (CASELINE_DATE_ORDER)."""
+    own = context.actor.date_order if context.actor else None
+    if own == "DMY":
+        return "DMY"
+    if own == "MDY":
+        return "MDY"
+    return context.services.settings.date_order
 
 
 def deliver_soon(context: CaselineContext) -> None:

@@ -40,8 +40,9 @@ from ui.wrapped_request import Call, WrappedRequest, chat_id_of, retry_after
 log = logging.getLogger(__name__)
 
 # Bot API methods that send or change something the worker sees: held until the commit.
+# A worker's own command menu too: in the language just saved, so not before it is saved.
 # Everything else (getUpdates, getMe, getFile, …) goes straight through.
-_HELD_PREFIXES = ("send", "edit", "delete", "answer", "copy", "forward")
+_HELD_PREFIXES = ("send", "edit", "delete", "answer", "copy", "forward", "setMyCommands")
 # Held calls whose result is a message (the handler may read it, so it gets a stand-in).
 _SENDS_A_MESSAGE = ("send", "forwardMessage")
 _STAND_IN_ID = 0

@@ -25,16 +25,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from domain.languages import LANGUAGES as _LANGUAGES
+
 DOMAIN = "caseline"
 LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCE_LANGUAGE = "en"
 # The languages a worker can choose; each has a complete catalog (tests/test_catalogs.py).
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "es": "Español",
-    "de": "Deutsch",
-    "fr": "Français",
-}
+# Listed in the domain, which checks CASELINE_LANGUAGE and a worker's choice against it.
+LANGUAGES = _LANGUAGES
 
 _default_language: str = SOURCE_LANGUAGE
 _current: ContextVar[str | None] = ContextVar("caseline_language", default=None)

@@ -30,15 +30,23 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
+
 from bot.app import build_application
 from bot.demo import seed
 from bot.demo.command import DEFAULT_PORT, DemoError
 from bot.inbox import InboxPoller
 from devserver import BotApiServer, BotState
 from domain.clock import FixedClock
+from domain.results import Saved
 from domain.settings import ConfigError, Settings, load_settings
-from storage import migrate, updates
+from domain.usecases.settings import SetLanguage, change_setting
+from domain.work import Work
+from storage import migrate, updates, workers
 from storage.db import Database
+from storage.models import Worker
+from storage.workers import Actor
+from ui import menu
 
 TOKEN = "710000:caseline-demo-local-bot"
 BOT_USERNAME = "caseline_demo_bot"
@@ -214,7 +222,9 @@ class DemoRunner:
         self.sync_server_time()
         for person in seed.PEOPLE:
             first, _, last = person.name.partition(" ")
-            self.state.user(person.user_id, first, last_name=last or None)
+            self.state.user(
+                person.user_id, first, last_name=last or None, language_code=person.language or "en"
+            )
 
         self.settings = self._settings(url)
         self.application = build_application(self.settings, self.db, self.clock, token=TOKEN)
@@ -222,6 +232,11 @@ class DemoRunner:
         if self.application.post_init:
             await self.application.post_init(self.application)
         await self.application.start()
+        # Each person's chat menu in their language, as joining would have set it.
+        for user_id, language in (await self.languages()).items():
+            await menu.set_chat_menu(
+                self.application.bot, user_id, self.people[user_id].role, language
+            )
         # The inbox poller `caseline run` polls with (bot/inbox.py).
         self.poller = InboxPoller(self.application, self.db, self.clock, timeout=1)
         await self.poller.start()
@@ -292,6 +307,34 @@ class DemoRunner:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
+
+    # -- languages ---------------------------------------------------------------------------
+
+    async def languages(self) -> dict[int, str | None]:
+        """Each demo person's language as their worker row has it (None: the default)."""
+        assert self.db is not None
+        statement = select(Worker.telegram_user_id, Worker.language).where(
+            Worker.telegram_user_id.in_(list(self.people))
+        )
+        async with self.db.session() as session:
+            found = dict((await session.execute(statement)).tuples().all())
+        return {user_id: found.get(user_id) for user_id in self.people}
+
+    async def set_language(self, user_id: int, language: str | None) -> None:
+        """The page's language select: the worker's language, saved through /settings' use
+        case (and their chat's menu set in it, as /settings does), and the language of the
+        simulated Telegram app, which is what someone joining is answered in."""
+        assert self.db is not None and self.clock is not None and self.settings is not None
+        self.state.user(user_id).language_code = language or "en"
+        async with self.db.session() as session:
+            worker = await workers.by_telegram_id(session, user_id)
+        if worker is None or not worker.active:
+            return
+        work = Work(self.db, self.clock, self.settings)
+        result = await change_setting(work, Actor.of(worker), SetLanguage(language))
+        if isinstance(result, Saved):
+            await menu.set_chat_menu(self.application.bot, user_id, worker.role, language)
+        self.state.notifier.notify()
 
     # -- the clock ---------------------------------------------------------------------------
 

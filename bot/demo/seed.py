@@ -54,6 +54,8 @@ class DemoPerson:
     user_id: int
     name: str
     role: Role
+    # The language Caseline speaks to them (None: the organisation's, English in the demo).
+    language: str | None = None
 
     @property
     def first_name(self) -> str:
@@ -63,7 +65,9 @@ class DemoPerson:
 WANDA = DemoPerson(710001, "Wanda Worker", Role.WORKER)
 WILL = DemoPerson(710002, "Will Worker", Role.WORKER)
 SAM = DemoPerson(710003, "Sam Supervisor", Role.SUPERVISOR)
-PEOPLE = (WANDA, WILL, SAM)
+# A worker who reads Caseline in Spanish; her notes are in Spanish too, as she writes them.
+LUCIA = DemoPerson(710004, "Lucía Fernández", Role.WORKER, language="es")
+PEOPLE = (WANDA, WILL, SAM, LUCIA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +179,12 @@ CLIENTS: tuple[ClientSeed, ...] = (
         "Fatima Haddad",
         Program.CHRONIC,
         30,
-        WILL,
+        LUCIA,
         9,
         1,
         ("Attends dialysis three times a week",),
         contact_kind=InteractionType.PHONE,
-        story="Transport to dialysis confirmed for the month.",
+        story="Transporte a diálisis confirmado para todo el mes.",
     ),
     ClientSeed(
         "Peter Müller",
@@ -207,7 +211,7 @@ CLIENTS: tuple[ClientSeed, ...] = (
         "Sven Larsen",
         Program.RECOVERY,
         14,
-        WILL,
+        LUCIA,
         None,
         85,
         ("Completes the intake assessment",),
@@ -278,6 +282,7 @@ async def _worker(session: AsyncSession, person: DemoPerson, team: Team, now: da
     )
     worker.telegram_user_id = person.user_id
     worker.chat_id = person.user_id
+    worker.language = person.language
     worker.quiet_start = worker.quiet_end = NEVER_QUIET
     worker.days_off = frozenset()
     return worker

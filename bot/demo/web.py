@@ -35,6 +35,7 @@ import tornado.web
 from tornado.httpserver import HTTPServer
 
 from devserver import ChatMessage, UserActionError
+from ui import i18n, texts
 
 if TYPE_CHECKING:
     from bot.demo.runner import DemoRunner
@@ -92,6 +93,7 @@ def make_app(runner: DemoRunner) -> tornado.web.Application:
             (r"/api/send", SendHandler, args),
             (r"/api/press", PressHandler, args),
             (r"/api/upload", UploadHandler, args),
+            (r"/api/language", LanguageHandler, args),
             (r"/api/clock", ClockHandler, args),
             (r"/api/file/([^/]+)", FileHandler, args),
         ],
@@ -340,8 +342,9 @@ class StaticHandler(tornado.web.StaticFileHandler):
 
 
 class PeopleHandler(_Handler):
-    def get(self) -> None:
+    async def get(self) -> None:
         runner = self.runner
+        languages = await runner.languages()
         self.write_json(
             {
                 "ok": True,
@@ -355,9 +358,13 @@ class PeopleHandler(_Handler):
                         "name": person.name,
                         "first_name": person.first_name,
                         "role": str(person.role),
+                        # "" is the organisation's language.
+                        "language": languages.get(person.user_id) or "",
                     }
                     for person in runner.people.values()
                 ],
+                "languages": [{"code": "", "name": texts.SETTINGS_ORGANISATION_DEFAULT}]
+                + [{"code": code, "name": name} for code, name in i18n.LANGUAGES.items()],
                 "commands": commands_for(runner, None),
                 "clock": runner.clock_info(),
             }
@@ -440,6 +447,19 @@ class PressHandler(_Handler):
         except UserActionError as exc:
             raise tornado.web.HTTPError(400, reason=str(exc)) from None
         self.write_json({**self.chat(user_id), "update_id": update["update_id"]})
+
+
+class LanguageHandler(_Handler):
+    async def post(self) -> None:
+        body = self.json_body()
+        user_id = self.person_id(body.get("user"))
+        language = body.get("language")
+        if language != "" and language not in i18n.LANGUAGES:
+            raise tornado.web.HTTPError(
+                400, reason=f'language is one of {", ".join(i18n.LANGUAGES)}, or ""'
+            )
+        await self.runner.set_language(user_id, language or None)
+        self.write_json({"ok": True, "user": user_id, "language": language})
 
 
 class UploadHandler(_Handler):

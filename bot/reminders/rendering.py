@@ -32,11 +32,18 @@ from storage import agenda as agenda_store
 from storage import bot_messages, outbox
 from storage.db import Database
 from storage.models import Appointment, Client, InteractionType, OutboxMessage, Worker
-from ui import agenda_views, texts
+from ui import agenda_views, i18n, texts
 from ui.callbacks import pack
 from ui.views import client_label, interpreter_tag
 
 log = logging.getLogger(__name__)
+
+
+class _Later:
+    """A row rendered after the worker's session is closed (the digest)."""
+
+
+_DIGEST = _Later()
 
 
 @dataclass
@@ -83,29 +90,41 @@ class Reminders:
             await self.sent.flush(self.db)
 
     async def render(self, row: OutboxMessage) -> Rendered | Deletion | None:
+        """What `row` says, in the language of the worker it goes to (ui/i18n.py)."""
         async with self.db.session() as session:
             worker = await session.get(Worker, row.worker_id)
-            if worker is not None and row.kind == reminders.WIPE:
-                return await self._wipe(session, row, worker)
-            if worker is None or not worker.active or worker.chat_id is None:
-                return None
-            if worker.unreachable_at is not None:
-                return None  # their chat answers 403 until they write again (bot/gate.py)
-            zone = self.work.zone_for(worker.timezone)
-            if row.kind == reminders.APPOINTMENT or (
-                row.kind == reminders.SNOOZED and row.subject_type == "appointment"
-            ):
-                return await self._appointment(session, row, worker.chat_id, zone)
-            if row.kind == reminders.AGENDA:
-                return await self._agenda(session, row, worker, worker.chat_id, zone)
-            if row.kind == reminders.RISK:
-                return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
-            # A SNOOZED row with a text is one queued before snoozes named their appointment.
-            if row.kind in (reminders.BLOCKED, reminders.SNOOZED):
-                return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))
-        if row.kind == reminders.DIGEST:
-            # Computed in its own unit of work (it audits the look), after this one.
+            with i18n.speaking(worker.language if worker is not None else None):
+                rendered = await self._render(session, row, worker)
+        if not isinstance(rendered, _Later):
+            return rendered
+        assert worker is not None and worker.chat_id is not None  # checked by _render
+        with i18n.speaking(worker.language):
+            # Computed in its own unit of work (it audits the look), after the session.
             return await self._digest(row, worker, worker.chat_id)
+
+    async def _render(
+        self, session, row: OutboxMessage, worker: Worker | None
+    ) -> Rendered | Deletion | _Later | None:
+        if worker is not None and row.kind == reminders.WIPE:
+            return await self._wipe(session, row, worker)
+        if worker is None or not worker.active or worker.chat_id is None:
+            return None
+        if worker.unreachable_at is not None:
+            return None  # their chat answers 403 until they write again (bot/gate.py)
+        zone = self.work.zone_for(worker.timezone)
+        if row.kind == reminders.APPOINTMENT or (
+            row.kind == reminders.SNOOZED and row.subject_type == "appointment"
+        ):
+            return await self._appointment(session, row, worker.chat_id, zone)
+        if row.kind == reminders.AGENDA:
+            return await self._agenda(session, row, worker, worker.chat_id, zone)
+        if row.kind == reminders.RISK:
+            return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
+        # A SNOOZED row with a text is one queued before snoozes named their appointment.
+        if row.kind in (reminders.BLOCKED, reminders.SNOOZED):
+            return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))
+        if row.kind == reminders.DIGEST:
+            return _DIGEST
         log.warning("outbox row %s has unknown kind %s", row.id, row.kind)
         return None
 
@@ -175,6 +194,8 @@ class Reminders:
         async with self.db.session() as session:
             worker = await session.get(Worker, worker_id)
             for supervisor in supervisors:
+                with i18n.speaking(supervisor.language):  # worded now: in theirs
+                    text = texts.worker_blocked(worker.name if worker else "?")
                 await outbox.enqueue(
                     session,
                     key=f"{reminders.BLOCKED}:{worker_id}:{supervisor.id}:{now:%Y%m%dT%H%M}",
@@ -182,7 +203,7 @@ class Reminders:
                     worker_id=supervisor.id,
                     due_at=now,
                     now=now,
-                    payload={"text": texts.worker_blocked(worker.name if worker else "?")},
+                    payload={"text": text},
                 )
 
 

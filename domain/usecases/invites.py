@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.languages import LANGUAGES
 from domain.results import AlreadySaved, Invalid, Refused, Saved
 from domain.rules.joining import throttled, window_open
 from domain.rules.roles import invitable_roles
@@ -35,7 +36,13 @@ class NewInvite:
 
 
 async def join_team(
-    work: Work, code: str, *, telegram_user_id: int, chat_id: int, display_name: str
+    work: Work,
+    code: str,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    display_name: str,
+    language: str | None = None,
 ) -> Saved[Worker] | AlreadySaved[Worker] | Invalid:
     """Redeem an invite code for this Telegram account. AlreadySaved when the account
     is an active worker already; Invalid("unknown" | "expired" | "used" | "revoked")
@@ -44,7 +51,10 @@ async def join_team(
     `redeem`); the event names the previous worker row.
 
     The display name is the Telegram account's, chosen by whoever holds it: cleaned here
-    (storage/names.py) before anything stores or prints it."""
+    (storage/names.py) before anything stores or prints it.
+
+    `language` is their Telegram app's, when Caseline speaks it (domain/languages.py): a
+    worker who joins is spoken to in it until they choose another in /settings."""
     now = work.clock.now()
     display_name = clean_name(display_name, limit=NAME_MAX) or "Colleague"
     async with work.transaction() as session:
@@ -69,6 +79,13 @@ async def join_team(
             now=now,
         )
         joined = result.status in (RedeemStatus.JOINED, RedeemStatus.ALREADY_MEMBER)
+        if (
+            result.status == RedeemStatus.JOINED
+            and result.worker is not None
+            and result.worker.language is None
+            and language in LANGUAGES
+        ):
+            result.worker.language = language
         if joined:
             await join_attempts.forget(session, telegram_user_id)
         else:

@@ -14,6 +14,7 @@ from datetime import time
 from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.languages import LANGUAGES
 from domain.results import Invalid, Saved
 from domain.rules.routine import OPTIONAL_KINDS, QuietWarning, ReminderKind, Routine
 from domain.work import Work
@@ -38,6 +39,9 @@ class MySettings:
     muted_reminder_kinds: frozenset[str]
     digest_time: time
     warnings: tuple[QuietWarning, ...]
+    # None: the organisation's (CASELINE_LANGUAGE, CASELINE_DATE_ORDER).
+    language: str | None = None
+    date_order: str | None = None
 
     @property
     def is_supervisor(self) -> bool:
@@ -91,8 +95,34 @@ class ToggleMuted:
     kind: ReminderKind
 
 
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    """The language Caseline speaks to the worker; None: the organisation's."""
+
+    name: ClassVar[str] = "language"
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetDateOrder:
+    """How the worker types all-numbers dates (3/12); None: the organisation's."""
+
+    name: ClassVar[str] = "date_order"
+    order: str | None
+
+
+DATE_ORDERS = ("DMY", "MDY")
+
 SettingChange = (
-    SetZone | SetLead | SetStartOfDay | SetDigestTime | SetQuietHours | ToggleDayOff | ToggleMuted
+    SetZone
+    | SetLead
+    | SetStartOfDay
+    | SetDigestTime
+    | SetQuietHours
+    | ToggleDayOff
+    | ToggleMuted
+    | SetLanguage
+    | SetDateOrder
 )
 
 
@@ -108,7 +138,8 @@ async def change_setting(
     work: Work, actor: Actor, change: SettingChange
 ) -> Saved[MySettings] | Invalid:
     """Save one change to the actor's own settings; Invalid("zone" | "lead" | "day" |
-    "kind") when the value is not one a setting can take. Audited as settings.change."""
+    "kind" | "language" | "date_order") when the value is not one a setting can take.
+    Audited as settings.change (a language or date order with its new value)."""
     now = work.clock.now()
     async with work.transaction() as session:
         worker = await session.get(Worker, actor.id)
@@ -116,9 +147,12 @@ async def change_setting(
         problem = _apply(worker, change)
         if problem is not None:
             return problem
-        await audit.record(
-            session, "settings.change", now=now, actor_id=worker.id, detail={"setting": change.name}
-        )
+        detail: dict[str, object] = {"setting": change.name}
+        if isinstance(change, SetLanguage | SetDateOrder):
+            detail["value"] = (
+                worker.language if isinstance(change, SetLanguage) else worker.date_order
+            )
+        await audit.record(session, "settings.change", now=now, actor_id=worker.id, detail=detail)
         return Saved(_view(worker, work.settings.timezone))
 
 
@@ -148,6 +182,14 @@ def _apply(worker: Worker, change: SettingChange) -> Invalid | None:
             if kind not in OPTIONAL_KINDS:
                 return Invalid("kind")
             worker.muted_reminder_kinds = worker.muted_reminder_kinds ^ {str(kind)}
+        case SetLanguage(language):
+            if language is not None and language not in LANGUAGES:
+                return Invalid("language")
+            worker.language = language
+        case SetDateOrder(order):
+            if order is not None and order not in DATE_ORDERS:
+                return Invalid("date_order")
+            worker.date_order = order
     return None
 
 
@@ -164,4 +206,6 @@ def _view(worker: Worker, default_zone: str) -> MySettings:
         muted_reminder_kinds=frozenset(worker.muted_reminder_kinds),
         digest_time=worker.digest_time,
         warnings=routine.quiet_warnings(),
+        language=worker.language,
+        date_order=worker.date_order,
     )

@@ -33,6 +33,13 @@ SETTINGS_BAD_QUIET = N_(
     "7pm\u00a0to\u00a07:30am or 22\u20117."
 )
 SETTINGS_QUIET_WHICH = N_("Which quiet hours do you mean?")
+SETTINGS_LANGUAGE = N_("Language")
+SETTINGS_DATES = N_("Dates")
+# A choice of language (or date order) that follows the organisation's.
+SETTINGS_ORGANISATION_DEFAULT = N_("Organisation default")
+# How the worker types all-numbers dates: 24/12 is the 24th of December either way.
+SETTINGS_DAY_MONTH = N_("day/month")
+SETTINGS_MONTH_DAY = N_("month/day")
 REMINDER_KIND_NAMES = {
     "appt": N_("before visits"),
     "agenda": N_("morning agenda"),
@@ -68,3 +75,8 @@ def settings_bad_zone(typed: str) -> str:
         "America/New_York or UTC.",
         typed=escape(typed),
     )
+
+
+def settings_organisation_default(value: str) -> str:
+    """/settings' line for a language or date order the worker left to the organisation."""
+    return t("{value} (organisation default)", value=value)

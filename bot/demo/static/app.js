@@ -33,6 +33,7 @@ const ui = {
 
 const state = {
   people: [],
+  languages: [], // [{code, name}]: "" is the organisation's language
   current: null, // the person chatting (a seeded Telegram user id)
   cursor: "",
   generation: 0, // bumps on every switch: stale long polls are dropped
@@ -461,7 +462,37 @@ function renderPeople() {
     button.dataset.user = String(person.id);
     button.setAttribute("aria-pressed", person.id === state.current ? "true" : "false");
     button.addEventListener("click", () => switchTo(person.id));
-    ui.people.append(button);
+    ui.people.append(el("div", "person-row", button, languageSelect(person)));
+  }
+}
+
+// The language Caseline speaks to this person (their worker's, as /settings would set it).
+function languageSelect(person) {
+  const select = el("select", "person-language");
+  select.setAttribute("aria-label", `Language of ${person.name}`);
+  select.title = "Language";
+  for (const language of state.languages) {
+    const option = el("option", null, language.code ? language.code.toUpperCase() : "—");
+    option.value = language.code;
+    option.title = language.name;
+    option.selected = language.code === person.language;
+    select.append(option);
+  }
+  select.addEventListener("change", () => setLanguage(person, select.value));
+  return select;
+}
+
+async function setLanguage(person, language) {
+  try {
+    await api("/api/language", { method: "POST", json: { user: person.id, language } });
+    person.language = language;
+    if (person.id === state.current) {
+      const chat = await api(`/api/chat/${person.id}`);
+      state.commands = chat.commands;
+      renderCommands();
+    }
+  } catch (error) {
+    showError(error);
   }
 }
 
@@ -709,6 +740,7 @@ async function start() {
   try {
     const info = await api("/api/people");
     state.people = info.people;
+    state.languages = info.languages;
     state.commands = info.commands;
     ui.botName.textContent = info.bot.name;
     ui.botSub.textContent = `@${info.bot.username} · bot`;
