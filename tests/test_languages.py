@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage.models import Appointment, InteractionType, Note
+from storage.models import Appointment, InteractionType, Note, Worker
 from tests.harness import buttons
 from ui import i18n, texts
 
@@ -52,13 +52,15 @@ def live(person):
 
 @pytest.fixture(params=["es", "de", "fr"])
 def language(request):
-    yield request.param
-    i18n.set_default_language("en")
+    return request.param
 
 
 async def _speaks(harness, user_id: int, name: str, language: str):
+    """A worker who chose `language` (the organisation's stays English)."""
     person = await harness.seed_worker(user_id, name, timezone="Europe/Berlin")
-    i18n.set_default_language(language)  # TEMPORARY until workers have a language
+    worker_id = await harness.worker_id(user_id)
+    async with harness.db.session() as session:
+        (await session.get(Worker, worker_id)).language = language
     return person
 
 
