@@ -133,7 +133,7 @@ from ui.callbacks import pattern, read_id, unpack
 from ui.client_card import show_client
 from ui.context import CaselineContext, date_order_of, zone_of
 from ui.replies import answer
-from ui.views import same_name_offer
+from ui.views import rows_that_fit, same_name_offer
 
 # What tests and other rooms read here: the questions' keys, the readers, the storage.
 __all__ = ["STEPS", "handler", "read_birth_date", "read_expiry", "read_phone", "store"]
@@ -372,7 +372,7 @@ async def _question(
     if question.skip:
         nav.append(button(question.skip, "skip"))
     nav.append(button(texts.CANCEL, "cancel"))
-    rows.append(nav)
+    rows += rows_that_fit(nav)
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 

@@ -210,7 +210,7 @@ def _kinds_keyboard() -> InlineKeyboardMarkup:
         for index in range(0, len(kinds), 2)
     ]
     rows.append([_button(texts.CANCEL, "cancel")])
-    return InlineKeyboardMarkup(rows)
+    return views.fitted(rows)
 
 
 async def kind_pressed(update: Update, context: CaselineContext) -> int:
@@ -298,7 +298,7 @@ def _card(draft: NoteDraft, zone: ZoneInfo, now: datetime) -> tuple[str, InlineK
         ]
     )
     rows.append([_button(texts.CANCEL, "cancel")])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return "\n".join(lines), views.fitted(rows)
 
 
 def _preview(text: str) -> str:

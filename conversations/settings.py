@@ -54,6 +54,7 @@ from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext
 from ui.dates import Hours, read_clock, read_hours
 from ui.replies import answer
+from ui.views import rows_that_fit
 
 MENU, TYPED = range(2)
 PREFIX = "st"
@@ -124,27 +125,19 @@ def _menu(worker: MySettings, organisation: Settings) -> tuple[str, InlineKeyboa
         lines.append(
             texts.settings_quiet_covers(warning.kind, f"{warning.meant_for:%H:%M}", moved_to)
         )
-    rows = [
-        [
-            _button("🌐 " + texts.SETTINGS_LANGUAGE, "menu", "language"),
-            _button("📅 " + texts.SETTINGS_DATES, "menu", "dates"),
-        ],
-        [
-            _button("🌍 " + texts.SETTINGS_ZONE, "zone"),
-            _button("⏰ " + texts.SETTINGS_LEAD, "menu", "lead"),
-        ],
-        [
-            _button("☀️ " + texts.SETTINGS_START, "menu", "start"),
-            _button("🌙 " + texts.SETTINGS_QUIET, "menu", "quiet"),
-        ],
-        [
-            _button("📆 " + texts.SETTINGS_DAYS_OFF, "menu", "days"),
-            _button("🔔 " + texts.SETTINGS_KINDS, "menu", "kinds"),
-        ],
+    choices = [
+        _button("🌐 " + texts.SETTINGS_LANGUAGE, "menu", "language"),
+        _button("📅 " + texts.SETTINGS_DATES, "menu", "dates"),
+        _button("🌍 " + texts.SETTINGS_ZONE, "zone"),
+        _button("⏰ " + texts.SETTINGS_LEAD, "menu", "lead"),
+        _button("☀️ " + texts.SETTINGS_START, "menu", "start"),
+        _button("🌙 " + texts.SETTINGS_QUIET, "menu", "quiet"),
+        _button("📆 " + texts.SETTINGS_DAYS_OFF, "menu", "days"),
+        _button("🔔 " + texts.SETTINGS_KINDS, "menu", "kinds"),
     ]
     if worker.is_supervisor:
-        rows.append([_button("📊 " + texts.SETTINGS_DIGEST, "menu", "digest")])
-    rows.append([_button(texts.DONE, "done")])
+        choices.append(_button("📊 " + texts.SETTINGS_DIGEST, "menu", "digest"))
+    rows = [*rows_that_fit(choices, most=2), [_button(texts.DONE, "done")]]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 

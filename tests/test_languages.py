@@ -19,6 +19,7 @@ from sqlalchemy import select
 from storage.models import Appointment, InteractionType, Note, Worker
 from tests.harness import buttons
 from ui import i18n, texts
+from ui.views import ROW_LABEL_MAX, label_width
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # "Tomorrow at 15:00" as a worker of each language types it.
@@ -110,3 +111,16 @@ async def test_a_note_an_appointment_a_reminder_and_the_agenda_in_the_workers_la
     assert home_visit in reminder.text
     labels = [label for label, _ in buttons(reminder)]
     assert said(language, "MARK_DONE") in labels and said(language, "OPEN_CLIENT") in labels
+    assert not _rows_too_narrow(harness, 701), "a row of buttons cuts a label on a phone"
+
+
+def _rows_too_narrow(harness, chat_id: int) -> list[list[str]]:
+    """Rows of buttons whose longest label a 390 px phone would cut."""
+    narrow = []
+    for event in harness.state.events():
+        markup = event.params.get("reply_markup") if event.chat_id == chat_id else None
+        for row in (markup or {}).get("inline_keyboard", []) if isinstance(markup, dict) else []:
+            labels = [button["text"] for button in row]
+            if max(label_width(label) for label in labels) > ROW_LABEL_MAX[min(len(row), 3)]:
+                narrow.append(labels)
+    return narrow

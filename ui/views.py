@@ -33,6 +33,39 @@ def button_label(text: str, limit: int = LABEL_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# How many characters a label may have for a row of n buttons to show it whole on a phone
+# (390 px): translations run longer than English, so rows are laid out by their labels.
+ROW_LABEL_MAX = {1: LABEL_MAX, 2: 14, 3: 9}
+
+
+def label_width(label: str) -> int:
+    """Characters as a phone shows them (an emoji's variation selector takes no room)."""
+    return len(label.replace("\ufe0f", ""))
+
+
+def rows_that_fit(
+    buttons: list[InlineKeyboardButton], most: int = 3
+) -> list[list[InlineKeyboardButton]]:
+    """`buttons` in order, up to `most` to a row, a row taking the next button only while
+    every label in it still shows whole."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in buttons:
+        row = rows[-1] if rows else []
+        widest = max([label_width(button.text), *(label_width(other.text) for other in row)])
+        if row and len(row) < most and widest <= ROW_LABEL_MAX[len(row) + 1]:
+            row.append(button)
+        else:
+            rows.append([button])
+    return rows
+
+
+def fitted(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    """A keyboard of these rows, each row that would cut a label split where it must."""
+    return InlineKeyboardMarkup(
+        [part for row in rows for part in rows_that_fit(row, most=max(len(row), 1))]
+    )
+
+
 def client_button(client: Client, callback_data: str) -> InlineKeyboardButton:
     """A client to choose: its code and name."""
     return InlineKeyboardButton(
@@ -263,7 +296,7 @@ def appointment_card(
         ],
         [client_button],
     ]
-    return View("\n".join(lines), InlineKeyboardMarkup(rows))
+    return View("\n".join(lines), fitted(rows))
 
 
 def agenda(
