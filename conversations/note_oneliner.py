@@ -22,7 +22,7 @@ from domain.rules.notes import TEXT_MAX
 from domain.usecases import notes as usecases
 from domain.usecases.notes import SavedNote
 from storage.models import InteractionType
-from ui import texts
+from ui import i18n, texts
 from ui.callbacks import pack, read_id, unpack
 from ui.context import CaselineContext, happened_at, zone_of
 from ui.replies import answer
@@ -31,17 +31,16 @@ from ui.timefmt import short_datetime
 from ui.typos import read_slip
 
 UNDO_PREFIX = "nu"
-# One-liner: the leading words that name the interaction type.
-KIND_WORDS = {
-    "home visit": InteractionType.HOME_VISIT,
-    "visit": InteractionType.HOME_VISIT,
-    "office": InteractionType.OFFICE,
-    "phone": InteractionType.PHONE,
-    "call": InteractionType.PHONE,
-    "video": InteractionType.VIDEO,
-    "collateral": InteractionType.COLLATERAL,
-    "supervision": InteractionType.SUPERVISION,
-}
+
+
+def kind_words() -> dict[str, InteractionType]:
+    """A one-liner's leading words that name the kind of contact: the reader's language's
+    and English (a worker may write either; English is what the examples everywhere show)."""
+    with i18n.speaking(i18n.SOURCE_LANGUAGE):
+        english = dict(texts.ONE_LINER_KIND_WORDS)
+    return english | {word.casefold(): kind for word, kind in texts.ONE_LINER_KIND_WORDS}
+
+
 # The kind buttons under a saved one-liner: the long names two to a row on a phone.
 KIND_ROWS = (
     (InteractionType.HOME_VISIT, InteractionType.PHONE),
@@ -136,7 +135,8 @@ def split_kind(text: str) -> tuple[InteractionType, str, str | None]:
     A slip is read only before a colon, where a kind word stands, and only when it is one
     slip from a single kind: "Fall risk assessed" is not a phone call."""
     lowered = text.lower()
-    for words, kind in sorted(KIND_WORDS.items(), key=lambda item: -len(item[0])):
+    words_of_kinds = kind_words()
+    for words, kind in sorted(words_of_kinds.items(), key=lambda item: -len(item[0])):
         if lowered.startswith(words) and (
             len(lowered) == len(words) or not lowered[len(words)].isalnum()
         ):
@@ -144,7 +144,7 @@ def split_kind(text: str) -> tuple[InteractionType, str, str | None]:
             return kind, remainder or text, None
     first, separator, rest = text.partition(":")
     if separator and rest.strip() and " " not in first.strip():
-        slipped = read_slip(first.strip(), KIND_WORDS)
+        slipped = read_slip(first.strip(), words_of_kinds)
         if slipped is not None:
             return slipped, rest.strip(), first.strip()
     return InteractionType.NOT_GIVEN, text, None

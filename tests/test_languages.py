@@ -124,3 +124,23 @@ def _rows_too_narrow(harness, chat_id: int) -> list[list[str]]:
             if max(label_width(label) for label in labels) > ROW_LABEL_MAX[min(len(row), 3)]:
                 narrow.append(labels)
     return narrow
+
+
+ONE_LINER = {
+    "es": "/note C-0001 Teléfono: confirmó la cita del martes",
+    "de": "/note C-0001 telefon: Termin am Dienstag bestätigt",
+    "fr": "/note C-0001 téléphone : rendez-vous de mardi confirmé",
+}
+
+
+async def test_a_one_liner_names_its_kind_in_the_workers_language_or_in_english(
+    harness, language
+):
+    wanda = await _speaks(harness, 701, "Wanda Worker", language)
+    await harness.seed_client(701, "Maria Gonzalez")
+    await wanda.send(ONE_LINER[language])
+    await wanda.send("/note C-0001 video: seen on a call")
+    async with harness.db.session() as session:
+        notes = (await session.execute(select(Note).order_by(Note.id))).scalars().all()
+    assert [note.interaction_type for note in notes] == ["phone", "video"]
+    assert notes[0].text == ONE_LINER[language].split(":", 1)[1].strip()

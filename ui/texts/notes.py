@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from storage.models import InteractionType
 from ui.i18n import N_, number, t, tn
 
 # /note
@@ -54,6 +55,18 @@ NOTE_NOTHING_TO_SAVE = N_("Nothing to save yet: type the note, or send a voice n
 AMEND = N_("✏️ Amend")
 OPEN_CLIENT = N_("👤 Client")
 UNDO = N_("↩ Undo")
+# The words that open a one-liner ("/note C-0042 phone: …") and name the kind of contact,
+# lower case, as a worker of the language types them (English ones are read as well).
+ONE_LINER_KIND_WORDS = [
+    (N_("home visit"), InteractionType.HOME_VISIT),
+    (N_("visit"), InteractionType.HOME_VISIT),
+    (N_("office"), InteractionType.OFFICE),
+    (N_("phone"), InteractionType.PHONE),
+    (N_("call"), InteractionType.PHONE),
+    (N_("video"), InteractionType.VIDEO),
+    (N_("collateral"), InteractionType.COLLATERAL),
+    (N_("supervision"), InteractionType.SUPERVISION),
+]
 
 
 def risk_told(names: tuple[str, ...]) -> str:
