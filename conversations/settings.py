@@ -54,6 +54,7 @@ from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext
 from ui.dates import Hours, read_clock, read_hours
 from ui.replies import answer
+from ui.timefmt import weekday_names
 from ui.views import rows_that_fit
 
 MENU, TYPED = range(2)
@@ -72,7 +73,6 @@ QUIET = {
 DATE_SAMPLES = {"DMY": "24/12", "MDY": "12/24"}
 # The button that leaves a language or date order to the organisation.
 DEFAULT = "org"
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _ZONES = {name.lower(): name for name in available_timezones()}
 
 
@@ -110,7 +110,7 @@ def _menu(worker: MySettings, organisation: Settings) -> tuple[str, InlineKeyboa
         f"☀️ {texts.SETTINGS_START}: {worker.start_of_day:%H:%M}",
         f"🌙 {texts.SETTINGS_QUIET}: {quiet}",
         f"📆 {texts.SETTINGS_DAYS_OFF}: "
-        + (", ".join(WEEKDAYS[day - 1] for day in sorted(days_off)) or texts.SETTINGS_NONE),
+        + (", ".join(weekday_names()[day - 1] for day in sorted(days_off)) or texts.SETTINGS_NONE),
         f"🔔 {texts.SETTINGS_KINDS}: "
         + ", ".join(
             texts.REMINDER_KIND_NAMES[kind]
@@ -194,7 +194,7 @@ def _choices(worker: MySettings, which: str) -> InlineKeyboardMarkup | None:
         off = worker.days_off
         row = [
             _button(("☑ " if n in off else "☐ ") + name, "day", n)
-            for n, name in enumerate(WEEKDAYS, 1)
+            for n, name in enumerate(weekday_names(), 1)
         ]
         return InlineKeyboardMarkup([row[:4], row[4:], back])
     if which == "kinds":

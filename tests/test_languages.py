@@ -133,9 +133,7 @@ ONE_LINER = {
 }
 
 
-async def test_a_one_liner_names_its_kind_in_the_workers_language_or_in_english(
-    harness, language
-):
+async def test_a_one_liner_names_its_kind_in_the_workers_language_or_in_english(harness, language):
     wanda = await _speaks(harness, 701, "Wanda Worker", language)
     await harness.seed_client(701, "Maria Gonzalez")
     await wanda.send(ONE_LINER[language])

@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel import Locale
 from babel.dates import get_day_names, get_month_names
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -28,7 +29,7 @@ from babel.messages.pofile import read_po
 from storage.models import Role, Worker
 from tests.harness import buttons, running
 from tests.test_quiet_hours_vs_start_of_day import _appointment
-from ui import i18n, texts
+from ui import i18n, texts, timefmt
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PSEUDO = "qps"
@@ -36,14 +37,17 @@ OPEN, CLOSE = "⟦", "⟧"
 MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 # Not words: commands, client codes and references, times, numbers, dates' digits.
 NOT_WORDS = re.compile(r"/[a-z_]+|\b[CNR]-\d+\b|\bv\d+\b|\d+(:\d+)?")
-# Weekday and month names come from Babel's locale data, not from our catalogs.
+# Weekday and month names come from Babel's locale data, not from our catalogs: the
+# pseudo-locale takes Finnish's, so an English "Mon" written in code is caught too.
+CALENDAR_OF_PSEUDO = "fi"
 BABEL_WORDS = {
-    name
+    word
     for names in (
-        get_day_names("abbreviated", locale="en"),
-        get_month_names("abbreviated", locale="en"),
+        get_day_names("abbreviated", locale=CALENDAR_OF_PSEUDO),
+        get_month_names("abbreviated", locale=CALENDAR_OF_PSEUDO),
     )
     for name in names.values()
+    for word in re.findall(r"[^\W\d_]{2,}", name)
 }
 CLIENTS = ["Maria Gonzalez", "Otto Brandt"]
 TYPED_NOTE = "Kitchen tidy, fridge stocked"
@@ -75,6 +79,13 @@ def _pseudo_catalog(directory: Path) -> None:
 def pseudo_locale(tmp_path, monkeypatch):
     _pseudo_catalog(tmp_path)
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    monkeypatch.setitem(timefmt._PATTERNS, PSEUDO, timefmt._PATTERNS["en"])
+    english_calendar = timefmt._locale
+    monkeypatch.setattr(
+        timefmt,
+        "_locale",
+        lambda code: Locale.parse(CALENDAR_OF_PSEUDO) if code == PSEUDO else english_calendar(code),
+    )
     i18n.forget_catalogs()
     texts.forget_translations()
     assert i18n.supported(PSEUDO) == PSEUDO
@@ -154,9 +165,14 @@ async def test_every_text_a_worker_is_sent_comes_from_the_catalogs(
         await wanda.send("tomorrow 15:00")
         await wanda.press(live(wanda), "Save")
 
-        for command in ("/today", "/week", "/clients", "/help", "/settings", "/history C-0001"):
+        for command in ("/today", "/week", "/clients", "/help", "/history C-0001"):
             await wanda.send(command)
         await wanda.send("/client C-0002")
+        # Each of the settings' menus.
+        for menu in ("Language", "Dates", "Reminder before", "Start of day", "Quiet", "Days off"):
+            await wanda.send("/settings")
+            await wanda.press(live(wanda), menu)
+        await wanda.send("/cancel")
 
         # A reminder an hour before a visit, then the next morning's agenda.
         await _appointment(harness, 701, maria, berlin(2026, 3, 2, 14, 0))
@@ -168,7 +184,10 @@ async def test_every_text_a_worker_is_sent_comes_from_the_catalogs(
         sent = _sent(harness, 701)
         assert any("Good morning" in text for text in sent), "the morning agenda came"
         assert any("⏰" in text or "Reminder" in text for text in sent), "the reminder came"
-        leaks = _leaks(harness, 701, [*CLIENTS, TYPED_NOTE, "Wanda", "Worker", "Europe/Berlin"])
+        # Each language is offered by its own name, in every language.
+        endonyms = list(i18n.LANGUAGES.values())
+        data = [*CLIENTS, TYPED_NOTE, "Wanda", "Worker", "Europe/Berlin", *endonyms]
+        leaks = _leaks(harness, 701, data)
         assert not leaks, f"{len(leaks)} texts bypass the catalogs: {leaks[:8]}"
 
 

@@ -13,7 +13,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 
 from ui.i18n import current_language, gettext, tn
 
@@ -60,6 +60,12 @@ def day_with_year(day: date) -> str:
 def plain_date(day: date) -> str:
     """`3 Dec 1950`: a date where the weekday says nothing (a date of birth)."""
     return _format(day, "date")
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated: `Mon` … `Sun`, `lun` … `dom`, `Mo.` … `So.`."""
+    names = get_day_names("abbreviated", locale=_locale(current_language()))
+    return [names[index] for index in range(7)]
 
 
 def weekday_time(moment: datetime) -> str:
