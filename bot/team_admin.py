@@ -28,8 +28,8 @@ from domain.usecases import covers, people
 from domain.usecases.people import ClientsTo, ClientsToNeeded, Person
 from domain.usecases.people_choices import PersonChoices, person_choices
 from storage.workers import Actor
+from ui import menu, texts
 from ui import team_views as views
-from ui import texts
 from ui.callbacks import leading_ids, pattern, read_id, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
@@ -238,6 +238,10 @@ async def _decide(
         role = views.ROLE_KEYS[parts[1]]
         result = await people.change_role(work, actor, worker_id, role)
         done = texts.role_changed(_person_of(result).name, role) if _person_of(result) else ""
+        changed = result.value.person if isinstance(result, Saved) else None
+        if changed is not None and changed.chat_id is not None:
+            # Their menu gains or loses the lead commands (held until the change commits).
+            await menu.set_chat_menu(context.bot, changed.chat_id, role, changed.language)
         await _after_change(update, context, result, worker_id or 0, done)
     elif action == "cvok" and len(parts) == 3 and (day := views.read_day(parts[2])):
         granted = await covers.grant_cover(work, actor, read_id(parts[1]), worker_id, day)

@@ -258,3 +258,14 @@ async def test_only_shipped_languages_and_the_two_date_orders_are_saved(harness)
     assert await change_setting(work, actor, SetDateOrder("YMD")) == Invalid("date_order")
     saved = await change_setting(work, actor, SetDateOrder("MDY"))
     assert not isinstance(saved, Invalid) and saved.value.date_order == "MDY"
+
+
+async def test_a_promoted_worker_gets_the_lead_menu_in_their_language(harness):
+    ada = await harness.seed_worker(730, "Ada Admin", role=Role.ADMIN, team="North")
+    await harness.seed_worker(731, "Will Worker", team="North")
+    await _speaks(harness, 731, "de")
+    card = (await ada.press((await ada.send("/team"))[-1], "Will Worker"))[-1]
+    question = (await ada.press(card, texts.TEAM_ROLE))[-1]
+    confirm = (await ada.press(question, "Supervisor"))[-1]
+    await ada.press(confirm, texts.TEAM_YES_ROLE)
+    assert _chat_menu(harness, 731) == _menu_in("de", Role.SUPERVISOR)

@@ -103,6 +103,9 @@ class Person:
     covered_by: tuple[CoverRow, ...] = ()  # colleagues covering this person's caseload
     deactivated_at: datetime | None = None
     unreachable_at: datetime | None = None
+    # Where and how the person is spoken to: their chat's command menu follows their role.
+    chat_id: int | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +300,8 @@ async def _people(
             covered_by=tuple(row for row in rows if row.covered_id == fact.worker.id),
             deactivated_at=fact.worker.deactivated_at,
             unreachable_at=fact.worker.unreachable_at,
+            chat_id=fact.worker.chat_id,
+            language=fact.worker.language,
         )
         for fact in facts
     ]
