@@ -9,7 +9,6 @@ three), then the daytime rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from ui.dates.languages import (
     MONTHS,
@@ -17,8 +16,8 @@ from ui.dates.languages import (
     WEEKDAYS,
     Language,
     alternation,
-    amount,
     clock,
+    duration,
     known_words,
     rule,
     slip_table,
@@ -94,14 +93,6 @@ def _hour(m: re.Match[str]) -> int:
     return int(m["hour"]) if m["hour"].isdecimal() else _HOURS[m["hour"]]
 
 
-def _duration(sign: str) -> Callable[[re.Match[str]], str]:
-    def replace(m: re.Match[str]) -> str:
-        count, unit = amount(m["n"], _ONE), _UNITS[m["unit"]]
-        return f"IN {count} {unit}" if sign == "+" else f"{count} {unit} AGO"
-
-    return replace
-
-
 def _minutes_phrase(m: re.Match[str]) -> str:
     """ "Viertel nach 3" → 3:15, "10 vor 3" → 2:50, "zwanzig nach drei" → 3:20."""
     minute = int(m["minute"]) if m["minute"].isdecimal() else _MINUTES[m["minute"]]
@@ -137,8 +128,8 @@ LANGUAGE = Language(
         # durations: "in 2 Stunden", "vor 2 Stunden", "in einer halben Stunde"
         rule(r"\bin (?:einer )?halben stunde\b", "IN HALF AN HOUR"),
         rule(r"\bvor (?:einer )?halben stunde\b", "HALF AN HOUR AGO"),
-        rule(rf"\bin {_N} ?{_UNIT}\b", _duration("+")),
-        rule(rf"\bvor {_N} ?{_UNIT}\b", _duration("-")),
+        rule(rf"\bin {_N} ?{_UNIT}\b", duration(_UNITS, _ONE, ahead=True)),
+        rule(rf"\bvor {_N} ?{_UNIT}\b", duration(_UNITS, _ONE, ahead=False)),
         # clock phrases: "halb drei" = 2:30, "Viertel nach 3", "dreiviertel 3", "10 vor 3"
         rule(rf"\bhalb {_HOUR}\b", lambda m: clock(_hour(m), 30, before=True)),
         rule(rf"\bdreiviertel {_HOUR}\b", lambda m: clock(_hour(m), 15, before=True)),

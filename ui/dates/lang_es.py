@@ -9,7 +9,6 @@ mañana 9" tomorrow at 9 in the morning.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from ui.dates.languages import (
     MONTH_WORD,
@@ -18,8 +17,8 @@ from ui.dates.languages import (
     WEEKDAYS,
     Language,
     alternation,
-    amount,
     clock,
+    duration,
     known_words,
     rule,
     slip_table,
@@ -79,14 +78,6 @@ _HOUR = rf"(?P<hour>\d{{1,2}}|{alternation(_HOURS)})"
 _MINUTE = rf"(?P<minute>\d{{1,2}}|{alternation(_MINUTES)})"
 
 
-def _duration(sign: str) -> Callable[[re.Match[str]], str]:
-    def replace(m: re.Match[str]) -> str:
-        count, unit = amount(m["n"], _ONE), _UNITS[m["unit"]]
-        return f"IN {count} {unit}" if sign == "+" else f"{count} {unit} AGO"
-
-    return replace
-
-
 def _clock_phrase(m: re.Match[str]) -> str:
     """ "las 3 y media" → 3:30, "4 menos cuarto" → 3:45, "tres y diez" → 3:10."""
     hour = int(m["hour"]) if m["hour"].isdecimal() else _HOURS[m["hour"]]
@@ -115,8 +106,8 @@ LANGUAGE = Language(
         # durations: "en 2 horas", "dentro de 2 horas", "hace 2 horas", "en media hora"
         rule(r"\b(?:en|dentro de) media hora\b", "IN HALF AN HOUR"),
         rule(r"\bhace media hora\b", "HALF AN HOUR AGO"),
-        rule(rf"\b(?:en|dentro de) {_N} ?{_UNIT}\b", _duration("+")),
-        rule(rf"\bhace {_N} ?{_UNIT}\b", _duration("-")),
+        rule(rf"\b(?:en|dentro de) {_N} ?{_UNIT}\b", duration(_UNITS, _ONE, ahead=True)),
+        rule(rf"\bhace {_N} ?{_UNIT}\b", duration(_UNITS, _ONE, ahead=False)),
         # clock phrases and hours in words: "las tres y media", "a las 4 menos cuarto"
         rule(rf"\b{_HOUR} (?P<way>y|menos) {_MINUTE}\b", _clock_phrase),
         rule(rf"\blas? (?P<hour>{alternation(_HOURS)})\b", _hour_word),

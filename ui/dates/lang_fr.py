@@ -7,7 +7,6 @@ read on that part's dial ("3h de l'après-midi" = 15:00, "demain matin 9h" = 09:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from ui.dates.languages import (
     MONTH_WORD,
@@ -16,7 +15,7 @@ from ui.dates.languages import (
     WEEKDAYS,
     Language,
     alternation,
-    amount,
+    duration,
     known_words,
     rule,
     slip_table,
@@ -71,14 +70,6 @@ _UNIT = rf"(?P<unit>{alternation(_UNITS)})"
 _HOUR = r"(?P<hour>\d{1,2}) ?h(?:eures?)?"
 
 
-def _duration(sign: str) -> Callable[[re.Match[str]], str]:
-    def replace(m: re.Match[str]) -> str:
-        count, unit = amount(m["n"], _ONE), _UNITS[m["unit"]]
-        return f"IN {count} {unit}" if sign == "+" else f"{count} {unit} AGO"
-
-    return replace
-
-
 def _before(m: re.Match[str], minutes: int) -> str:
     """ "3h moins le quart" → 2h45 (a 24-hour time, as "3h" is)."""
     hour = (int(m["hour"]) - 1) % 24
@@ -102,8 +93,8 @@ LANGUAGE = Language(
         # durations: "dans 2 heures", "il y a 2 heures", "dans une demi-heure"
         rule(r"\bdans une? demi[- ]?heure\b", "IN HALF AN HOUR"),
         rule(r"\bil y a une? demi[- ]?heure\b", "HALF AN HOUR AGO"),
-        rule(rf"\bdans {_N} ?{_UNIT}\b", _duration("+")),
-        rule(rf"\bil y a {_N} ?{_UNIT}\b", _duration("-")),
+        rule(rf"\bdans {_N} ?{_UNIT}\b", duration(_UNITS, _ONE, ahead=True)),
+        rule(rf"\bil y a {_N} ?{_UNIT}\b", duration(_UNITS, _ONE, ahead=False)),
         # clock phrases: "3h et quart", "3h et demie", "3h moins le quart", "midi et demi"
         rule(r"\bmidi et demie?\b", "12h30"),
         rule(r"\bminuit et demie?\b", "0h30"),

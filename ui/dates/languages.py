@@ -88,6 +88,19 @@ def amount(text: str, ones: Iterable[str]) -> str:
     return text if text.isdecimal() else "1" if text in ones else text
 
 
+def duration(
+    units: Mapping[str, str], ones: Iterable[str], *, ahead: bool
+) -> Callable[[re.Match[str]], str]:
+    """A rewrite of a matched duration (groups `n` and `unit`) into the grammar's: "IN 2
+    HOURS" ahead ("en 2 horas", "in 2 Stunden", "dans 2 heures"), else "2 HOURS AGO"."""
+
+    def replace(m: re.Match[str]) -> str:
+        count, unit = amount(m["n"], ones), units[m["unit"]]
+        return f"IN {count} {unit}" if ahead else f"{count} {unit} AGO"
+
+    return replace
+
+
 def clock(hour: int, minutes: int, *, before: bool = False) -> str:
     """ "H:MM", the hour moved back for a time said before it ("Viertel vor 3" → 2:45): an
     hour with minutes, read by the daytime rule like "3:30"."""
