@@ -39,7 +39,7 @@ from domain.results import Refused
 from domain.usecases.exports import export_choice, export_client
 from storage.export import ClientRecord
 from storage.history import EventKind
-from ui import texts
+from ui import i18n, texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
@@ -131,15 +131,19 @@ def _cell(value: str | None) -> str:
 
 
 def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
+    """The timeline for other tools: the columns and the `type` codes are fixed English in
+    every language; the summaries and texts are as the worker reads them."""
     rows: list[tuple[datetime, list[str]]] = []
     t = texts
+    with i18n.speaking(i18n.SOURCE_LANGUAGE):
+        kinds, amendment_type = t.RECORD_EVENT_KINDS, t.CSV_AMENDMENT
     for event in record.timeline:
         rows.append(
             (
                 event.at,
                 [
                     _iso(event.at, zone),
-                    t.RECORD_EVENT_KINDS.get(event.kind, str(event.kind)),
+                    kinds.get(event.kind, str(event.kind)),
                     event.author or "",
                     t.record_event_title(event),
                     t.record_event_body(event),
@@ -152,7 +156,7 @@ def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
                     amendment.at,
                     [
                         _iso(amendment.at, zone),
-                        t.CSV_AMENDMENT,
+                        amendment_type,
                         amendment.author or "",
                         t.csv_amendment_summary(event.ref),
                         amendment.text,

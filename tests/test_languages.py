@@ -142,3 +142,37 @@ async def test_a_one_liner_names_its_kind_in_the_workers_language_or_in_english(
         notes = (await session.execute(select(Note).order_by(Note.id))).scalars().all()
     assert [note.interaction_type for note in notes] == ["phone", "video"]
     assert notes[0].text == ONE_LINER[language].split(":", 1)[1].strip()
+
+
+async def test_the_case_file_is_in_the_workers_language_and_the_csv_keeps_english_codes(
+    harness, language
+):
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    wanda = await _speaks(harness, 701, "Wanda Worker", language)
+    await harness.seed_client(701, "Maria Gonzalez", language="Arabic", interpreter=True)
+    await wanda.send("/note C-0001 phone: " + NOTE[language])
+    [history] = await wanda.send("/history C-0001")
+    card = (await wanda.press(history, said(language, "CARD_BACK")))[-1]
+    export_menu = (await wanda.press(card, said(language, "CARD_EXPORT")))[-1]
+
+    [pdf] = [message for message in await wanda.press(export_menu, "PDF") if message.document]
+    pages = PdfReader(io.BytesIO(harness.state.file_bytes(pdf.document["file_id"]))).pages
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    arabic = said(language, "language_name", "Arabic")
+    for expected in (said(language, "PDF_INTERPRETER")[True], arabic, NOTE[language]):
+        assert " ".join(expected.split()) in pdf_text
+    assert arabic != "Arabic"  # a listed client language reads in the worker's language
+
+    [table] = [message for message in await wanda.press(export_menu, "CSV") if message.document]
+    rows = list(
+        csv.reader(
+            io.StringIO(harness.state.file_bytes(table.document["file_id"]).decode("utf-8-sig"))
+        )
+    )
+    assert rows[0] == ["date", "type", "author", "summary", "text"]
+    assert [row[1] for row in rows[1:]] == ["Client added", "Note"]
+    assert rows[-1][4] == NOTE[language]

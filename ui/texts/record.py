@@ -14,7 +14,7 @@ from storage.models import GoalStatus, ReferralStatus
 from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
-from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days
+from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days, language_name
 from ui.timefmt import day_with_year
 
 # ── The client record ─────────────────────────────────────────────────────
@@ -402,7 +402,7 @@ def pdf_identity_rows(identity, zone: ZoneInfo) -> list[tuple[str, str]]:
         (_("Address"), identity.address or ""),
         (_("Emergency contact"), identity.emergency_contact or ""),
         (_("Living situation"), identity.living_situation or ""),
-        (_("Language"), identity.language or ""),
+        (_("Language"), language_name(identity.language) if identity.language else ""),
         (_("Interpreter"), tr(PDF_INTERPRETER).get(identity.interpreter, "")),
         (_("Contact"), every_days(identity.contact_frequency_days)),
         (
@@ -488,7 +488,8 @@ def pdf_referral(referral, zone: ZoneInfo) -> str:
     return line + "\n" + "\n".join(details)
 
 
-CSV_HEADER = ("date", N_("type"), N_("author"), N_("summary"), N_("text"))
+# Fixed English columns: a file for machines (and other tools) reads the same in every language.
+CSV_HEADER = ("date", "type", "author", "summary", "text")
 CSV_AMENDMENT = N_("Note amendment")
 
 
