@@ -275,7 +275,7 @@ def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: Zo
             self.set_text_color(0)
 
     pdf = CaseFile(format="A4")
-    pdf.set_title(f"{identity.code} case record")
+    pdf.set_title(t.pdf_title(identity.code))
     pdf.set_creator("Caseline")
     pdf.set_creation_date(at)
     pdf.set_auto_page_break(auto=True, margin=16)

@@ -14,7 +14,6 @@ from sqlalchemy import delete, select
 
 from storage.localtime import day_start
 from storage.models import MUTED_STATUSES, OPEN_STATUSES, Client, ClientStatus, Program
-from ui import views
 
 ZONES = (
     "UTC",
@@ -172,21 +171,3 @@ async def test_the_same_rules_filter_rows_in_sql(db):
         assert await chosen(Client.is_open, seen) == [ids[2], ids[5]]
     assert {status for status in ClientStatus} == {*OPEN_STATUSES, *MUTED_STATUSES}
     assert not set(OPEN_STATUSES) & set(MUTED_STATUSES)
-
-
-def test_the_short_card_counts_a_new_client_from_intake_like_the_full_card():
-    """ui/views.client_card counted only from the last contact: a client never seen had
-    no next visit due there, while the full card and the agenda counted from intake."""
-    zone = ZoneInfo("Europe/Berlin")
-    added = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    client = _client(
-        {
-            "status": ClientStatus.ACTIVE,
-            "frequency": 14,
-            "last_contact_at": None,
-            "created_at": added,
-        }
-    )
-    client.id = 42
-    view = views.client_card(client, added + timedelta(days=20), zone)
-    assert "Next visit due: Mon 16 Mar 2026 (overdue)" in view.text

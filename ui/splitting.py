@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable
 from html import escape, unescape
 
+from ui import texts
+
 # Telegram counts the text after HTML parsing; leave room for a header line.
 MESSAGE_LIMIT = 4096
 CHUNK = 3800
@@ -68,7 +70,7 @@ def html_pages(header: str, body: str, limit: int = CHUNK) -> list[str]:
     pieces = split_plain(body, limit - telegram_length(header) - 20)
     pages = []
     for index, piece in enumerate(pieces):
-        prefix = header if index == 0 else f"<i>(continued {index + 1}/{len(pieces)})</i>"
+        prefix = header if index == 0 else texts.continued(index + 1, len(pieces))
         pages.append(f"{prefix}\n{escape(piece)}" if piece else prefix)
     return pages
 

@@ -14,7 +14,7 @@ from storage.clients import OVERDUE, CaseloadPage
 from storage.models import Appointment, AppointmentStatus, Client
 from ui import texts
 from ui.callbacks import pack
-from ui.timefmt import day_label, days_ago, plain_date, short_date, short_datetime, weekday_time
+from ui.timefmt import day_label, days_ago, plain_date, short_datetime, weekday_time
 
 # Button labels are plain text (no HTML), but Telegram caps them; keep them short.
 LABEL_MAX = 40
@@ -180,31 +180,6 @@ def caseload_filters(kind: str) -> View:
     rows.append([InlineKeyboardButton(texts.CASELOAD_ALL, callback_data=pack("cl", "f", ""))])
     ask = texts.CASELOAD_PROGRAM_ASK if kind == "program" else texts.CASELOAD_STATUS_ASK
     return View(ask, InlineKeyboardMarkup(rows))
-
-
-def client_card(
-    client: Client, now: datetime, zone: ZoneInfo, *, worker_name: str | None = None
-) -> View:
-    lines = [
-        f"<b>{client.code} · {escape(client.name)}</b>",
-        f"{texts.PROGRAM_NAMES.get(client.program, client.program)}"
-        f" · {texts.STATUS_NAMES.get(client.status, client.status)}",
-    ]
-    if worker_name:
-        lines.append(f"Worker: {escape(worker_name)}")
-    lines.append(f"Contact: {texts.every_days(client.contact_frequency_days)}")
-    if client.last_contact_at:
-        lines.append(f"Last contact: {days_ago(client.last_contact_at, now, zone)}")
-    else:
-        lines.append(texts.CARD_NEVER_CONTACTED)
-    if client.is_open:
-        # Counted as everywhere else (Client.visit_due_at): from the last contact, else intake.
-        overdue = " (overdue)" if client.visit_overdue(now.astimezone(zone).date(), zone) else ""
-        lines.append(f"Next visit due: {short_date(client.visit_due_at, zone)}{overdue}")
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.BACK_TO_CASELOAD, callback_data=pack("cl", "p", 0))]]
-    )
-    return View("\n".join(lines), keyboard)
 
 
 def appointment_line(

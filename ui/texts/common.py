@@ -365,6 +365,11 @@ def conversation_expired(command: str) -> str:
 INTERPRETER_NEEDED = N_("interpreter needed")
 
 
+def continued(page: int, pages: int) -> str:
+    """The head of a long message's next page."""
+    return t("<i>(continued {page}/{pages})</i>", page=page, pages=pages)
+
+
 def minutes(count: int) -> str:
     """A duration on a card or button: `45 min`."""
     return t("{minutes} min", minutes=count)

@@ -381,6 +381,10 @@ def pdf_exported(by: str, when: str) -> str:
     return t("Exported by {by}, {when}", by=by, when=when)
 
 
+def pdf_title(code: str) -> str:
+    return t("{code} case record", code=code)
+
+
 def pdf_page(number: int, total: str) -> str:
     """Plain; `total` is fpdf2's page-count placeholder."""
     return t("Page {number} of {total}", number=number, total=total)
