@@ -228,3 +228,37 @@ async def test_the_supervisors_side_and_the_case_record_come_from_the_catalogs(
         assert _sent(harness, 710), "the supervisor was answered"
         leaks = _leaks(harness, 701, data) + _leaks(harness, 710, data)
         assert not leaks, f"{len(leaks)} texts bypass the catalogs: {leaks[:8]}"
+
+
+async def test_the_day_to_day_dialogs_come_from_the_catalogs(
+    pseudo_locale, devserver, db, db_url, clock
+):
+    """The visit log, the appointment card's actions, an amendment, a discharge and the
+    resource directory, in the pseudo-locale, one button after another."""
+    clock.set(berlin(2026, 3, 2, 10, 0))
+    async with running(devserver, db, db_url, clock) as harness:
+        wanda = await harness.seed_worker(701, "Wanda Worker", timezone="Europe/Berlin")
+        await _speaks_pseudo(harness, 701)
+        maria = await harness.seed_client(701, CLIENTS[0])
+        await harness.seed_client(701, CLIENTS[1])
+
+        async def walk(*steps: str) -> None:
+            for step in steps:
+                if step.startswith("/") or step.startswith("="):
+                    await wanda.send(step.removeprefix("="))
+                else:
+                    await wanda.press(live(wanda), step)
+
+        await walk("/visit", CLIENTS[0], "1 h", "Save")
+        await _appointment(harness, 701, maria, berlin(2026, 3, 3, 9, 0))
+        await walk("/today", "/week", CLIENTS[0], "Reschedule", "Cancel")
+        await walk("/week", CLIENTS[0], "Cancel visit", "unwell")
+        await _appointment(harness, 701, maria, berlin(2026, 3, 2, 9, 0))
+        await walk("/today", CLIENTS[0], "No-show", "Undo")
+        await walk("/note C-0001 office: " + TYPED_NOTE, "Amend", "=" + TYPED_NOTE, "/cancel")
+        await walk("/history C-0002", "Client", "Discharge", "Moved away")
+        await walk("/resources", "/cancel", "/week", "/clients C-0002")
+
+        data = [*CLIENTS, TYPED_NOTE, "Wanda", "Worker", *i18n.LANGUAGES.values()]
+        leaks = _leaks(harness, 701, data)
+        assert not leaks, f"{len(leaks)} texts bypass the catalogs: {leaks[:8]}"
