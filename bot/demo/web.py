@@ -410,6 +410,8 @@ class ChatHandler(_Handler):
             return
         payload = chat_payload(runner, user_id, after_seq)
         payload["commands"] = commands_for(runner, user_id)
+        # Changed in /settings, the page's select follows (as the menu does).
+        payload["language"] = (await runner.languages()).get(user_id) or ""
         self.write_json(payload)
 
 

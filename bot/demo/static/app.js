@@ -531,6 +531,11 @@ function render(payload, forceScroll) {
     state.commands = payload.commands;
     renderCommands();
   }
+  const person = state.people.find((p) => p.id === state.current);
+  if (person && "language" in payload && payload.language !== person.language) {
+    person.language = payload.language;
+    renderPeople();
+  }
   for (const toast of payload.toasts || []) showToast(toast.text, toast.alert);
   for (const id of payload.answered || []) {
     const entry = state.nodes.get(id);
