@@ -176,3 +176,24 @@ async def test_the_case_file_is_in_the_workers_language_and_the_csv_keeps_englis
     assert rows[0] == ["date", "type", "author", "summary", "text"]
     assert [row[1] for row in rows[1:]] == ["Client added", "Note"]
     assert rows[-1][4] == NOTE[language]
+
+
+async def test_long_notes_are_confirmed_in_pages_telegram_accepts_in_every_language(
+    harness, language
+):
+    """The longer wording of a language must still leave each page under 4096 characters:
+    a one-liner as long as Telegram lets it be typed, and a draft of two such messages."""
+    wanda = await _speaks(harness, 701, "Wanda Worker", language)
+    await harness.seed_client(701, "Maria Gonzalez")
+    command = "/note C-0001 " + ONE_LINER[language].split(" ", 2)[2].split(":")[0] + ": "
+    await wanda.send(command + "ü" * (4096 - len(command)))
+    card = (await wanda.send("/note C-0001"))[-1]
+    card = (await wanda.press(card, said(language, "INTERACTION_NAMES")["office"]))[-1]
+    await wanda.send("ß" * 4096)
+    card = (await wanda.send("é" * 4096))[-1]
+    await wanda.press(card, said(language, "SAVE"))
+    refused = [call.error for call in harness.state.calls if call.status == 400]
+    assert not refused, refused
+    async with harness.db.session() as session:
+        texts_saved = (await session.execute(select(Note.text).order_by(Note.id))).scalars()
+        assert [len(text) for text in texts_saved] == [4096 - len(command), 4096 * 2 + 2]
