@@ -9,7 +9,7 @@ worker's local calendar.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -82,6 +82,14 @@ class ClientStatus(StrEnum):
 # is the rule in Python and in SQL.
 OPEN_STATUSES: tuple[ClientStatus, ...] = (ClientStatus.INTAKE, ClientStatus.ACTIVE)
 MUTED_STATUSES: tuple[ClientStatus, ...] = (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED)
+
+
+class RiskLevel(IntEnum):
+    """clients.risk_level: none, or high (a ⚠ Risk on a note sets it; lowering it takes a
+    note). Room is left between them for a level the organisation may want later."""
+
+    NONE = 0
+    HIGH = 2
 
 
 class InteractionType(StrEnum):
@@ -241,6 +249,8 @@ class Client(Base):
             "last_contact_at",
             "created_at",
         ),
+        # The tick's look for open risks nobody acknowledged (most clients have none).
+        Index("ix_clients_risk_level_since", "risk_level", "risk_since"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -262,12 +272,22 @@ class Client(Base):
     # Intake answers by need domain (medical, housing, ...): free structure.
     needs: Mapped[dict[str, Any]] = mapped_column(default=dict)
     risk_level: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # The open risk (domain/usecases/risks.py): why, since when, who flagged it (and the
+    # note whose alert stands for it), who acknowledged the alert and when, and when it
+    # was escalated because nobody had. All None while risk_level is RiskLevel.NONE.
+    risk_reason: Mapped[str | None] = mapped_column(Text)
+    risk_since: Mapped[datetime | None]
+    risk_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    risk_note_id: Mapped[int | None] = mapped_column(Integer)
+    risk_acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    risk_acknowledged_at: Mapped[datetime | None]
+    risk_escalated_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     discharged_at: Mapped[datetime | None]
     discharge_reason: Mapped[str | None] = mapped_column(Text)
 
-    worker: Mapped[Worker | None] = relationship()
+    worker: Mapped[Worker | None] = relationship(foreign_keys=[worker_id])
 
     @property
     def code(self) -> str:
