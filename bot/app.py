@@ -43,6 +43,7 @@ from conversations import (
     visit,
 )
 from conversations import resources as resource_editor
+from conversations import risk as risk_followup
 from conversations import settings as settings_dialog
 from domain.clock import Clock
 from domain.settings import Settings
@@ -297,6 +298,8 @@ def build_application(
     for handler in note.button_handlers() + visit.button_handlers():
         application.add_handler(handler)
     for handler in record.handlers(settings.conversation_timeout_minutes):
+        application.add_handler(handler)
+    for handler in risk_followup.handlers(settings.conversation_timeout_minutes):
         application.add_handler(handler)
     for handler in reminder_buttons():
         application.add_handler(handler)

@@ -50,6 +50,9 @@ class Settings:
     send_rate: int | None = None
     # CASELINE_LANGUAGE: what Caseline speaks to a worker who chose none (domain/languages.py).
     language: str = "en"
+    # CASELINE_RISK_ESCALATE_MINUTES: a risk alert nobody acknowledged in this time goes to
+    # the team's other supervisors and the admins (bot/reminders/planning.py), once.
+    risk_escalate_minutes: int = 30
 
     @property
     def zone(self) -> ZoneInfo:
@@ -175,4 +178,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         send_timeout_seconds=_int(env, "CASELINE_SEND_TIMEOUT_SECONDS", 20, 1, 120),
         send_rate=_int(env, "CASELINE_SEND_RATE", 0, 1, TELEGRAM_SEND_RATE) or None,
         language=language,
+        risk_escalate_minutes=_int(env, "CASELINE_RISK_ESCALATE_MINUTES", 30, 1, 1440),
     )

@@ -48,7 +48,11 @@ async def test_the_alert_is_worded_when_sent_from_the_facts_queued_with_the_note
     assert alert.text == (
         "⚠ Risk flagged by Wanda Worker for C-0001 Maria Gonzalez:\nTalked about <ending> it all"
     )
-    assert buttons(alert) == [(texts.OPEN_CLIENT, f"cl:n:{client_id}")]
+    # ✅ Acknowledge (tests/test_risk_followup.py) names the note; 👤 Client opens the card.
+    assert buttons(alert) == [
+        (texts.ACKNOWLEDGE, f"rk:ack:{row.subject_id}"),
+        (texts.OPEN_CLIENT, f"cl:n:{client_id}"),
+    ]
 
 
 async def test_private_previews_name_code_and_initials_and_keep_the_reason_off(

@@ -27,6 +27,7 @@ from ui import texts
 from ui.callbacks import pack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
+from ui.risk_views import with_risk
 from ui.timefmt import days_ago
 from ui.views import View, client_button, upcoming_button
 
@@ -165,7 +166,8 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
             )
     else:
         lines.append(t.CARD_NO_NOTES)
-    return View("\n".join(lines), card_keyboard(facts, actor, now, zone))
+    # An open risk: a line under the title, ⚠ Risk → Lower above the last row.
+    return with_risk(View("\n".join(lines), card_keyboard(facts, actor, now, zone)), client, zone)
 
 
 def upcoming_rows(

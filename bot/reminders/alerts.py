@@ -5,6 +5,11 @@ transaction with the facts only (author, client, reason); the words are chosen h
 when the row is sent: the client as they are named now, and, when lock-screen previews
 must be private (CASELINE_PRIVATE_PREVIEWS), code and initials and no reason text.
 Rows queued before that (payload {"text": …}) are sent as they were worded.
+
+A worded-from-facts alert has ✅ Acknowledge under it (conversations/risk.py); an
+escalated one (payload "escalated", domain/usecases/risks.py) says nobody acknowledged it
+yet, and is not sent once someone has. The flagging worker's "seen" notice is worded here
+too.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from storage.models import Client, OutboxMessage
 from storage.names import clean_name
 from ui import texts
 from ui.callbacks import pack
-from ui.views import client_label
+from ui.views import client_label, rows_that_fit
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +45,32 @@ async def render_risk(
     reason = texts.RISK_REASON_ON_CARD if private else escape(str(payload.get("reason", "")))
     # The author's name as queued (an alert queued before names were cleaned, too).
     author = clean_name(str(payload.get("author", ""))) or "?"
-    text = texts.risk_alert(author, client_label(client, private), reason)
-    return Rendered(chat_id, text, _open_client(client.id))
+    if payload.get("escalated"):
+        if client.risk_acknowledged_at is not None or client.risk_note_id != row.subject_id:
+            return None  # acknowledged, lowered or flagged again since it was queued
+        text = texts.risk_escalated(author, client_label(client, private), reason)
+    else:
+        text = texts.risk_alert(author, client_label(client, private), reason)
+    return Rendered(chat_id, text, _buttons(client.id, row.subject_id))
+
+
+async def render_seen(session: AsyncSession, row: OutboxMessage, chat_id: int) -> Rendered | None:
+    """The flagging worker told a supervisor acknowledged their alert: code only (the
+    worker knows whom it is about, a lock screen need not)."""
+    payload: dict[str, Any] = row.payload or {}
+    client = await session.get(Client, payload.get("client_id") or 0)
+    if client is None:
+        return None
+    by = clean_name(str(payload.get("by", ""))) or "?"
+    return Rendered(chat_id, texts.risk_seen(by, client.code), _open_client(client.id))
+
+
+def _buttons(client_id: int, note_id: int | None) -> InlineKeyboardMarkup | None:
+    open_client = InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client_id))
+    if note_id is None:
+        return InlineKeyboardMarkup([[open_client]])
+    acknowledge = InlineKeyboardButton(texts.ACKNOWLEDGE, callback_data=pack("rk", "ack", note_id))
+    return InlineKeyboardMarkup(rows_that_fit([acknowledge, open_client]))
 
 
 def _open_client(client_id: object) -> InlineKeyboardMarkup | None:

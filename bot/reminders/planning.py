@@ -42,6 +42,7 @@ APPOINTMENT = ReminderKind.APPOINTMENT
 AGENDA = ReminderKind.AGENDA
 DIGEST = ReminderKind.DIGEST
 RISK = ReminderKind.RISK
+RISK_SEEN = ReminderKind.RISK_SEEN
 BLOCKED = ReminderKind.BLOCKED
 SNOOZED = ReminderKind.SNOOZED
 WIPE = ReminderKind.WIPE

@@ -27,6 +27,7 @@ from domain.rules.appointments import is_scheduled
 from domain.settings import Settings
 from domain.usecases.covers import end_expired_covers
 from domain.usecases.reminders import SnoozeOption
+from domain.usecases.risks import escalate_unacknowledged
 from domain.work import Work
 from storage import agenda as agenda_store
 from storage import bot_messages, outbox
@@ -73,6 +74,8 @@ class Reminders:
         now = self.clock.now()
         # Covers past their end: access has stopped already; mark them ended, audited once.
         await end_expired_covers(self.work)
+        # Risk alerts nobody acknowledged in time go further, once (risk ignores quiet hours).
+        await escalate_unacknowledged(self.work, self.settings.risk_escalate_minutes)
         async with self.db.session() as session:
             report = await reminders.plan_tick(
                 session, now=now, default_zone=self.settings.timezone
@@ -120,6 +123,8 @@ class Reminders:
             return await self._agenda(session, row, worker, worker.chat_id, zone)
         if row.kind == reminders.RISK:
             return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
+        if row.kind == reminders.RISK_SEEN:
+            return await alerts.render_seen(session, row, worker.chat_id)
         # A SNOOZED row with a text is one queued before snoozes named their appointment.
         if row.kind in (reminders.BLOCKED, reminders.SNOOZED):
             return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))

@@ -34,6 +34,8 @@ class ReminderKind(StrEnum):
     RISK = "risk"
     BLOCKED = "blocked"
     SNOOZED = "snoozed"
+    # The flagging worker told that a supervisor acknowledged their risk alert.
+    RISK_SEEN = "risk_seen"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
     WIPE = WIPE_KIND
 

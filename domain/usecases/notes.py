@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.results import AlreadySaved, Gone, Invalid, Refused, Saved
 from domain.rules import notes as rules
 from domain.rules.routine import ReminderKind
+from domain.usecases import risks
 from domain.work import Work
 from storage import audit, caseload, clients, notes, outbox, plans, saved_drafts, workers
 from storage.models import Client, InteractionType, Note
@@ -156,7 +157,10 @@ async def save_note(
         )
         await _audit_created(session, actor, note, now)
         saved_drafts.remember(session, actor.id, token, NOTE_RECEIPT, note.id, now)
-        told = await _alert_risk(session, note, client, actor, now) if note.risk_flag else []
+        told: list[str] = []
+        if note.risk_flag:
+            await risks.flag_risk(session, client, note, actor, now)
+            told = await _alert_risk(session, note, client, actor, now)
         return Saved(_saved(note, client, told))
 
 
@@ -250,6 +254,7 @@ async def undo_note(
             return Invalid("too_late")
         if not await notes.retract(session, note, client, now=now):
             return Invalid("too_late")  # a second press got there first
+        risks.withdraw_flag(client, note)
         await audit.record(
             session,
             "note.retract",
@@ -451,12 +456,7 @@ async def _alert_risk(
             client_id=client.id,
             subject_type="note",
             subject_id=note.id,
-            payload={
-                "author": author.name,
-                "author_id": author.id,
-                "client_id": client.id,
-                "reason": note.risk_reason or "",
-            },
+            payload=risks.alert_payload(author, client, note.risk_reason or ""),
         )
         if queued:
             told.append(supervisor.name)

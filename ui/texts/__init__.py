@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ui.texts.record import *  # noqa: F403
     from ui.texts.referrals import *  # noqa: F403
     from ui.texts.reminders import *  # noqa: F403
+    from ui.texts.risks import *  # noqa: F403
     from ui.texts.settings import *  # noqa: F403
     from ui.texts.team import *  # noqa: F403
 else:
@@ -45,6 +46,7 @@ else:
         "ui.texts.record",
         "ui.texts.referrals",
         "ui.texts.reminders",
+        "ui.texts.risks",
         "ui.texts.settings",
         "ui.texts.team",
     ):
