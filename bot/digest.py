@@ -11,8 +11,9 @@ choose from — never every team at once, which for an organisation would be hun
 messages. A worker is told that only supervisors can see it. Every look, refused or not,
 is an audit event `digest.view`.
 
-The digest holds counts and worker names only; no client name or code is ever in it, so
-it is as safe with `CASELINE_PRIVATE_PREVIEWS` on as off.
+The digest holds counts, worker names and the codes of clients with an open risk (who
+acknowledged its alert, or that nobody has); no client name or risk reason is ever in it,
+so it is as safe with `CASELINE_PRIVATE_PREVIEWS` on as off.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from ui.timefmt import day_label
 # Quiet workers are also marked in their own blocks; the summary names them up to this
 # many characters (as sent, escaped) and counts the rest, so the first message always fits.
 QUIET_NAMES_MAX = 1200
+# The summary lists this many open risks (oldest first) and counts the rest.
+RISKS_LISTED = 20
 # An admin outside any team is offered this many team names to choose from.
 TEAMS_LISTED = 40
 ATTENTION = {"red": 0, "yellow": 1, "green": 2, None: 3}
@@ -105,6 +108,26 @@ def _quiet_line(rows: list[WorkerFigures]) -> str | None:
     return texts.digest_quiet(shown, len(quiet) - len(shown))
 
 
+def _risk_lines(digest: TeamDigest) -> list[str]:
+    """Open risks, oldest first: client code, worker, since, who acknowledged."""
+    if not digest.open_risks:
+        return []
+    lines = [texts.DIGEST_OPEN_RISKS]
+    for risk in digest.open_risks[:RISKS_LISTED]:
+        acknowledged = (
+            texts.digest_risk_acknowledged(risk.acknowledged_by)
+            if risk.acknowledged_by
+            else texts.RISK_NOT_ACKNOWLEDGED
+        )
+        since = _day_label(risk.since) if risk.since else "?"
+        lines.append(
+            texts.digest_open_risk(risk.client_code, risk.worker_name, since, acknowledged)
+        )
+    if len(digest.open_risks) > RISKS_LISTED:
+        lines.append(texts.digest_more_risks(len(digest.open_risks) - RISKS_LISTED))
+    return lines
+
+
 def _summary(digest: TeamDigest) -> str:
     team = digest.team
     lines = [texts.digest_title(digest.team_name, _day_label(digest.day))]
@@ -116,6 +139,7 @@ def _summary(digest: TeamDigest) -> str:
     quiet = _quiet_line(digest.workers)
     if quiet:
         lines.append(quiet)
+    lines += _risk_lines(digest)
     if not digest.workers:
         lines.append(texts.DIGEST_NO_WORKERS)
     return "\n".join(lines)

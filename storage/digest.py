@@ -34,6 +34,9 @@ Definitions ("today" is the local calendar day of `now` in `zone`):
   member only when they carry open clients themselves; deactivated members are left out.
   Team totals and the history sum the listed rows; the team's share is seen ÷ open clients
   over all rows.
+- **open risks**: the clients of the listed members whose risk level is set (a ⚠ Risk
+  note that no later note lowered), oldest first, with who acknowledged the alert; by
+  client code and worker name only.
 - **history**: for each of the last 14 local days (today last), the team's visits completed
   and notes written, by the same rules as today's figures.
 
@@ -50,6 +53,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.localtime import day_start
 from storage.models import (
@@ -58,9 +62,11 @@ from storage.models import (
     Client,
     Note,
     Plan,
+    RiskLevel,
     Role,
     Team,
     Worker,
+    client_code,
 )
 
 Rag = Literal["green", "yellow", "red"]
@@ -103,6 +109,17 @@ class WorkerFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenRisk:
+    """A client of the team with an open risk: code, worker, since which local day, and
+    who acknowledged the alert (None: nobody yet)."""
+
+    client_code: str
+    worker_name: str
+    since: date | None
+    acknowledged_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class TeamDigest:
     team_name: str
     day: date
@@ -110,6 +127,7 @@ class TeamDigest:
     team: WorkerFigures
     # (local day, team visits completed, team notes written), oldest first, today last.
     history: list[tuple[date, int, int]]
+    open_risks: list[OpenRisk] = field(default_factory=list)
 
     @property
     def quiet_workers(self) -> list[WorkerFigures]:
@@ -294,7 +312,36 @@ async def team_digest(
         workers=rows,
         team=total.figures(None, team_name, quiet=False, role=Role.SUPERVISOR),
         history=history,
+        open_risks=await _open_risks(
+            session, [row.worker_id for row in rows if row.worker_id], zone
+        ),
     )
+
+
+async def _open_risks(
+    session: AsyncSession, worker_ids: list[int], zone: ZoneInfo
+) -> list[OpenRisk]:
+    """One query: the listed members' clients with a risk level, with the names of their
+    worker and of whoever acknowledged the alert."""
+    if not worker_ids:
+        return []
+    acknowledger = aliased(Worker)
+    statement = (
+        select(Client.id, Worker.name, Client.risk_since, acknowledger.name)
+        .join(Worker, Worker.id == Client.worker_id)
+        .outerjoin(acknowledger, acknowledger.id == Client.risk_acknowledged_by_id)
+        .where(Client.risk_level > RiskLevel.NONE, Client.worker_id.in_(worker_ids))
+        .order_by(Client.risk_since, Client.id)
+    )
+    return [
+        OpenRisk(
+            client_code(client_id),
+            worker,
+            since.astimezone(zone).date() if since is not None else None,
+            acknowledged,
+        )
+        for client_id, worker, since, acknowledged in (await session.execute(statement)).tuples()
+    ]
 
 
 async def team_names(session: AsyncSession) -> list[tuple[int, str]]:

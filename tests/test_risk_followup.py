@@ -13,6 +13,7 @@ from sqlalchemy import select
 from storage.models import AuditEvent, Client, Note, RiskLevel, Role
 from tests.harness import button_data, buttons, running
 from ui import texts
+from ui.timefmt import day_label
 
 WANDA, SUE, SAM, ADA, OTTO = 701, 710, 711, 720, 702
 
@@ -198,3 +199,25 @@ async def test_private_previews_keep_name_and_reason_out_of_every_pushed_alert(
         # The card is an answer to the worker: it may show the reason.
         [card] = await wanda.send("/client C-0001")
         assert "Maria fell twice this week" in card.text
+
+
+async def test_the_digest_lists_open_risks_with_who_acknowledged_them(harness, clock):
+    wanda, sue, _client_id = await _team(harness)
+    await harness.seed_client(WANDA, "Bruno Braun")
+    await _flag(harness, wanda)
+    await sue.press(sue.last(), "Acknowledge")
+    ask = await wanda.send("/note C-0002")
+    await wanda.press(ask[-1], "Phone")
+    await wanda.send("Called.")
+    await wanda.press(wanda.last(), "Risk")
+    await wanda.send("No food at home")
+    await wanda.press(wanda.last(), "Save")
+    await harness.state.wait_for_events(0, chat_id=SUE, kinds=["send"], timeout=10)
+    answered = await sue.send("/digest")
+    shown = "\n".join(m.text or "" for m in answered if "team digest" in (m.text or ""))
+    day = day_label(clock.now().date())
+    assert "⚠ Open risks" in shown
+    assert f"C-0001 (Wanda Worker) · since {day} · ✅ acknowledged by Sue Supervisor" in shown
+    assert f"C-0002 (Wanda Worker) · since {day} · not acknowledged" in shown
+    # No client name and no reason: the digest is pushed.
+    assert "Maria" not in shown and "No food" not in shown and "ending" not in shown
