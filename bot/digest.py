@@ -124,7 +124,7 @@ def _risk_lines(digest: TeamDigest) -> list[str]:
             texts.digest_open_risk(risk.client_code, risk.worker_name, since, acknowledged)
         )
     if len(digest.open_risks) > RISKS_LISTED:
-        lines.append(texts.digest_more_risks(len(digest.open_risks) - RISKS_LISTED))
+        lines.append(texts.and_more(len(digest.open_risks) - RISKS_LISTED))
     return lines
 
 

@@ -160,7 +160,10 @@ async def test_a_french_supervisor_gets_a_spanish_workers_risk_alert_in_french(h
     assert "Risque signalé" in french
     assert "Risque signalé" in alert.text and "Lucía Worker" in alert.text
     assert "Habló de <terminar> con todo" in alert.text  # as written
-    assert [label for label, _ in buttons(alert)] == [said("fr", "OPEN_CLIENT")]
+    assert [label for label, _ in buttons(alert)] == [
+        said("fr", "ACKNOWLEDGE"),
+        said("fr", "OPEN_CLIENT"),
+    ]
 
 
 async def test_the_morning_agenda_of_a_german_worker_is_german(harness, clock):

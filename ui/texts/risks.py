@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ui.i18n import N_, t, tn
+from ui.i18n import N_, t
 
 # The alert and its button
 ACKNOWLEDGE = N_("✅ Acknowledge")
@@ -89,7 +89,3 @@ def digest_open_risk(client_code: str, worker: str, since: str, acknowledged: st
 
 def digest_risk_acknowledged(name: str) -> str:
     return t("✅ acknowledged by {name}", name=escape(name))
-
-
-def digest_more_risks(count: int) -> str:
-    return tn("… and {count} more", "… and {count} more", count)
