@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from domain.settings import ConfigError, load_settings
 from storage.models import AuditEvent, Client, Note, RiskLevel, Role
 from tests.harness import button_data, buttons, running
 from ui import texts
@@ -221,3 +223,11 @@ async def test_the_digest_lists_open_risks_with_who_acknowledged_them(harness, c
     assert f"C-0002 (Wanda Worker) · since {day} · not acknowledged" in shown
     # No client name and no reason: the digest is pushed.
     assert "Maria" not in shown and "No food" not in shown and "ending" not in shown
+
+
+@pytest.mark.parametrize("typed", ["0", "soon", "1441", "2.5"])
+def test_a_bad_escalation_setting_is_one_line(typed):
+    with pytest.raises(ConfigError, match="CASELINE_RISK_ESCALATE_MINUTES") as refused:
+        load_settings({"CASELINE_RISK_ESCALATE_MINUTES": typed})
+    assert "\n" not in str(refused.value)
+    assert load_settings({}).risk_escalate_minutes == 30
