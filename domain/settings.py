@@ -19,6 +19,7 @@ from storage.db import DatabaseURLError, async_url
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+COUNTRY_CODE = re.compile(r"^[1-9][0-9]{0,2}$")
 # How a typed all-numbers date is read: 4/12 is 4 December (DMY) or April 12 (MDY).
 DateOrder = Literal["DMY", "MDY"]
 _DATE_ORDERS: dict[str, DateOrder] = {"DMY": "DMY", "MDY": "MDY"}
@@ -50,6 +51,9 @@ class Settings:
     send_rate: int | None = None
     # CASELINE_LANGUAGE: what Caseline speaks to a worker who chose none (domain/languages.py).
     language: str = "en"
+    # CASELINE_COUNTRY_CODE: the calling code ("49") a phone typed without + is read in;
+    # None: such a number is asked again with its +.
+    country_code: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -158,6 +162,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             f"CASELINE_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {language!r}"
         )
+    country_code = env.get("CASELINE_COUNTRY_CODE", "").strip().lstrip("+") or None
+    if country_code is not None and not COUNTRY_CODE.match(country_code):
+        raise ConfigError(
+            f"CASELINE_COUNTRY_CODE must be a calling code such as 49 or +1, not {country_code!r}"
+        )
     return Settings(
         bot_token=token,
         database_url=database_url,
@@ -175,4 +184,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         send_timeout_seconds=_int(env, "CASELINE_SEND_TIMEOUT_SECONDS", 20, 1, 120),
         send_rate=_int(env, "CASELINE_SEND_RATE", 0, 1, TELEGRAM_SEND_RATE) or None,
         language=language,
+        country_code=country_code,
     )

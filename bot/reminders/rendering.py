@@ -25,6 +25,7 @@ from bot.sent_messages import SentLog
 from domain.clock import Clock
 from domain.rules.appointments import is_scheduled
 from domain.settings import Settings
+from domain.usecases.client_details import resume_ended_holds
 from domain.usecases.covers import end_expired_covers
 from domain.usecases.reminders import SnoozeOption
 from domain.work import Work
@@ -73,6 +74,8 @@ class Reminders:
         now = self.clock.now()
         # Covers past their end: access has stopped already; mark them ended, audited once.
         await end_expired_covers(self.work)
+        # On-holds whose end day has come: active again before reminders are planned.
+        await resume_ended_holds(self.work)
         async with self.db.session() as session:
             report = await reminders.plan_tick(
                 session, now=now, default_zone=self.settings.timezone
