@@ -126,7 +126,9 @@ def _checked(
             return Invalid(TOO_OLD)
         return value
     if detail == Detail.PROGRAM:
-        return Program(value) if value in set(Program) else Invalid(UNKNOWN)
+        return (
+            Program(value) if isinstance(value, str) and value in set(Program) else Invalid(UNKNOWN)
+        )
     if detail == Detail.FREQUENCY:
         ok = isinstance(value, int) and value in clients.FREQUENCY_RANGE
         return value if ok else Invalid(UNKNOWN)

@@ -15,6 +15,7 @@ from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days, language_name
+from ui.texts.details import changed_title
 from ui.timefmt import day_with_year
 
 # ── The client record ─────────────────────────────────────────────────────
@@ -168,6 +169,7 @@ RECORD_EVENT_KINDS = {
     EventKind.TRANSFERRED: N_("Transfer"),
     EventKind.DISCHARGED: N_("Discharge"),
     EventKind.REOPENED: N_("Reopened"),
+    EventKind.CHANGED: N_("Detail changed"),
 }
 RECORD_EVENT_MARKS = {
     EventKind.CREATED: "🆕",
@@ -181,6 +183,7 @@ RECORD_EVENT_MARKS = {
     EventKind.TRANSFERRED: "🔁",
     EventKind.DISCHARGED: "🚪",
     EventKind.REOPENED: "↩",
+    EventKind.CHANGED: "✏️",
 }
 RECORD_GOAL_STATUS = {
     GoalStatus.NOT_STARTED: N_("not started"),
@@ -273,6 +276,14 @@ def record_event_title(event: Event) -> str:
         return t("Discharged{suffix}", suffix=suffix)
     if kind == EventKind.REOPENED:
         return _("Case reopened")
+    if kind == EventKind.CHANGED:
+        return changed_title(
+            event.label or "",
+            extra.get("before"),
+            extra.get("after"),
+            extra.get("until"),
+            event.author,
+        )
     return tr(RECORD_EVENT_KINDS).get(kind, str(kind))
 
 
@@ -326,6 +337,9 @@ def record_event_body(event: Event) -> str:
             parts.append(event.text)
         if extra.get("follow_up_on"):
             parts.append(t("Follow-up: {record_day}", record_day=record_day(extra["follow_up_on"])))
+    elif event.kind == EventKind.CHANGED:
+        if extra.get("reason"):
+            parts.append(t("Reason: {reason}", reason=extra["reason"]))
     elif event.kind == EventKind.CONSENT:
         parts.append(event.text)
         if extra.get("expires_on"):
