@@ -42,7 +42,6 @@ DETAIL_STATUS_INTAKE = N_("This client is still in intake: finish the intake fir
 HOLD_NOT_FUTURE = N_("The hold must end after today. Please type a later day (or /cancel).")
 HOLD_TOO_FAR = N_("A hold can last two years at most. Please type an earlier day (or /cancel).")
 HOLD_REASON_TOO_LONG = N_("Please keep the reason under 500 characters.")
-NOBODY = N_("automatically")
 
 
 def detail_value(detail: str, stored: object) -> str:
@@ -129,10 +128,17 @@ def changed_title(
     shown_after = detail_value(detail, after)
     if detail == "status" and until is not None:
         shown_after = t("{status} until {day}", status=shown_after, day=day_with_year(until))
+    if author is None:
+        return t(
+            "{label} changed automatically: {before} → {after}",
+            label=label,
+            before=detail_value(detail, before),
+            after=shown_after,
+        )
     return t(
         "{label} changed by {author}: {before} → {after}",
         label=label,
-        author=author or _(NOBODY),
+        author=author,
         before=detail_value(detail, before),
         after=shown_after,
     )
