@@ -165,7 +165,14 @@ async def test_a_phone_without_a_plus_is_asked_again_when_no_country_is_set(harn
 
 async def test_a_change_is_in_the_history_and_the_export(harness):
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await harness.seed_client(701, phone="+49 30 1111")
+    await harness.seed_client(
+        701,
+        phone="+49 30 1111",
+        usual_place="Day centre",
+        status=ClientStatus.ON_HOLD,
+        hold_reason="Hospital stay",
+        hold_until=date(2026, 3, 16),
+    )
     menu = await _menu(wanda)
     await _correct(wanda, menu, "Phone", "+49 30 1234567")
     [history] = await wanda.send("/history C-0001")
@@ -189,6 +196,8 @@ async def test_a_change_is_in_the_history_and_the_export(harness):
     reader = PdfReader(io.BytesIO(harness.state.file_bytes(document.file_id)))
     pdf_text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Phone changed by Wanda Worker: +49 30 1111 → +49 30 1234567" in pdf_text
+    assert "Usual place of visits" in pdf_text and "Day centre" in pdf_text
+    assert "On hold until Mon 16 Mar 2026 — Hospital stay" in pdf_text
 
 
 async def test_a_new_appointment_starts_at_the_usual_place(harness):
