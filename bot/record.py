@@ -29,7 +29,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import export
-from conversations import discharge, language
+from conversations import details, discharge, language
 from domain.results import Refused, Saved
 from domain.usecases.clients import (
     ROLE_REFUSED,
@@ -50,7 +50,7 @@ from ui.replies import answer, show
 from ui.splitting import CHUNK, pack_blocks, telegram_length
 from ui.views import View
 
-CARD_ACTIONS = ("history", "export", "lang", "transfer", "discharge", "reopen", "card")
+CARD_ACTIONS = ("history", "export", "lang", "edit", "transfer", "discharge", "reopen", "card")
 
 
 async def card_button(update: Update, context: CaselineContext) -> None:
@@ -68,6 +68,8 @@ async def card_button(update: Update, context: CaselineContext) -> None:
         await export.export_menu(update, context, client_id)
     elif pressed.action == "lang":
         await language.language_menu(update, context, client_id)
+    elif pressed.action == "edit":
+        await details.details_menu(update, context, client_id)
     elif pressed.action == "transfer":
         await transfer_menu(update, context, client_id)
     elif pressed.action == "discharge":
@@ -251,6 +253,7 @@ def handlers(timeout_minutes: int = 30) -> list[BaseHandler[Any, Any, Any]]:
     return [
         *discharge.handlers(timeout_minutes),
         *language.handlers(timeout_minutes),
+        *details.handlers(timeout_minutes),
         CommandHandler("history", history_command),
         CallbackQueryHandler(card_button, pattern=rf"^cf:({actions}):"),
         CallbackQueryHandler(history_pressed, pattern=r"^hi:p:"),

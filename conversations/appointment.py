@@ -215,6 +215,9 @@ def _pair(booked: usecases.Booked) -> tuple[Any, Any]:
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
     draft = _draft(context)
     draft.client = ref
+    if draft.place is None:
+        # The client's usual place of visits (✏️ Edit on the card); 📍 Place changes it.
+        draft.place = ref.place
     _store(context, draft)
     await update.effective_message.reply_text(
         texts.appt_ask_day(ref.code, ref.name), reply_markup=day_keyboard(PREFIX, context)

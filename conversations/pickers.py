@@ -63,17 +63,28 @@ class ClientRef:
     id: int
     code: str
     name: str
+    # Where visits usually happen: a new appointment's place starts as this.
+    place: str | None = None
 
     @classmethod
     def of(cls, client: Client) -> ClientRef:
-        return cls(client.id, client.code, client.name)
+        return cls(client.id, client.code, client.name, client.usual_place or None)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.place is None:
+            del data["place"]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClientRef:
-        return cls(int(data["id"]), str(data["code"]), str(data["name"]))
+        place = data.get("place")
+        return cls(
+            int(data["id"]),
+            str(data["code"]),
+            str(data["name"]),
+            place if isinstance(place, str) and place else None,
+        )
 
 
 def _button(prefix: str, client: Client) -> list[InlineKeyboardButton]:

@@ -19,6 +19,7 @@ from storage.db import DatabaseURLError, async_url
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+COUNTRY_CODE = re.compile(r"^[1-9][0-9]{0,2}$")
 # How a typed all-numbers date is read: 4/12 is 4 December (DMY) or April 12 (MDY).
 DateOrder = Literal["DMY", "MDY"]
 _DATE_ORDERS: dict[str, DateOrder] = {"DMY": "DMY", "MDY": "MDY"}
@@ -53,6 +54,9 @@ class Settings:
     # CASELINE_RISK_ESCALATE_MINUTES: a risk alert nobody acknowledged in this time goes to
     # the team's other supervisors and the admins (bot/reminders/planning.py), once.
     risk_escalate_minutes: int = 30
+    # CASELINE_COUNTRY_CODE: the calling code ("49") a phone typed without + is read in;
+    # None: such a number is asked again with its +.
+    country_code: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -161,6 +165,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             f"CASELINE_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {language!r}"
         )
+    country_code = env.get("CASELINE_COUNTRY_CODE", "").strip().lstrip("+") or None
+    if country_code is not None and not COUNTRY_CODE.match(country_code):
+        raise ConfigError(
+            f"CASELINE_COUNTRY_CODE must be a calling code such as 49 or +1, not {country_code!r}"
+        )
     return Settings(
         bot_token=token,
         database_url=database_url,
@@ -179,4 +188,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         send_rate=_int(env, "CASELINE_SEND_RATE", 0, 1, TELEGRAM_SEND_RATE) or None,
         language=language,
         risk_escalate_minutes=_int(env, "CASELINE_RISK_ESCALATE_MINUTES", 30, 1, 1440),
+        country_code=country_code,
     )

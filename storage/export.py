@@ -43,6 +43,9 @@ class Identity:
     risk_level: int
     discharged_at: datetime | None
     discharge_reason: str | None
+    usual_place: str | None = None
+    hold_reason: str | None = None
+    hold_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,9 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
         risk_level=client.risk_level,
         discharged_at=client.discharged_at,
         discharge_reason=client.discharge_reason,
+        usual_place=client.usual_place,
+        hold_reason=client.hold_reason if client.hold_until else None,
+        hold_until=client.hold_until,
     )
     contacts = [
         ContactRow(row.relation, row.name, row.phone, row.notes)

@@ -31,6 +31,7 @@ from storage.models import (
     AppointmentStatus,
     AuditEvent,
     Client,
+    ClientChange,
     Consent,
     Goal,
     Note,
@@ -58,6 +59,7 @@ class EventKind(StrEnum):
     TRANSFERRED = "transferred"
     DISCHARGED = "discharged"
     REOPENED = "reopened"
+    CHANGED = "changed"
 
 
 # Audit actions that change a client's status or owner, as timeline events.
@@ -96,6 +98,9 @@ class Event:
     - CONSENT: status = "given" or "refused"; text = scope; extra: expires_on
     - TRANSFERRED: extra: from_worker, to_worker (names or None)
     - DISCHARGED: text = the reason; extra: appointments_cancelled
+    - CHANGED: label = the detail (domain.usecases.client_details.Detail); extra: before,
+      after (stored values as text: ISO dates, codes), and for an on-hold reason, until;
+      no author when the system made it (an on-hold that ended)
     """
 
     at: datetime
@@ -197,6 +202,12 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
     authors.update(review.reviewer_id for review in reviews)
     authors.update(referral.worker_id for referral, _ in referrals)
     authors.update(consent.recorded_by_id for consent in consents if consent.recorded_by_id)
+    changes = list(
+        (
+            await session.execute(select(ClientChange).where(ClientChange.client_id == client.id))
+        ).scalars()
+    )
+    authors.update(change.worker_id for change in changes if change.worker_id)
     for event in audits:
         if event.actor_worker_id:
             authors.add(event.actor_worker_id)
@@ -303,6 +314,22 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
                 status="given" if consent.given else "refused",
                 text=consent.scope,
                 extra={"expires_on": consent.expires_on},
+            )
+        )
+    for change in changes:
+        events.append(
+            Event(
+                at=change.at,
+                kind=EventKind.CHANGED,
+                ref=change.id,
+                author=who.get(change.worker_id) if change.worker_id else None,
+                label=change.field,
+                extra={
+                    "before": change.before,
+                    "after": change.after,
+                    "reason": change.reason,
+                    "until": change.until,
+                },
             )
         )
     created_seen = False

@@ -286,6 +286,13 @@ class Client(Base):
     updated_at: Mapped[datetime]
     discharged_at: Mapped[datetime | None]
     discharge_reason: Mapped[str | None] = mapped_column(Text)
+    # Where visits usually happen ("at home", "the day centre"): a new appointment's place
+    # starts as this.
+    usual_place: Mapped[str | None] = mapped_column(Text)
+    # Why the case is on hold, and the local day it is active again (the reminder tick
+    # makes it so: domain/usecases/client_details.py); both None unless on hold.
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    hold_until: Mapped[date | None] = mapped_column(Date)
 
     worker: Mapped[Worker | None] = relationship(foreign_keys=[worker_id])
 
@@ -356,6 +363,26 @@ class Client(Base):
         """The last contact (else the intake) lies within the contact frequency as of
         `now`: the next visit is not due yet."""
         return self.visit_due_at >= now
+
+
+class ClientChange(Base):
+    """One corrected detail of a client (✏️ Edit on the card): which, from what, to what,
+    by whom (None: the system, e.g. an on-hold that ended), when. `before` and `after` are
+    the stored values as text (a date in ISO form, a program or status code); for a
+    status put on hold, `reason` and `until` say why and until when."""
+
+    __tablename__ = "client_changes"
+    __table_args__ = (Index("ix_client_changes_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    field: Mapped[str] = mapped_column(String(30))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    until: Mapped[date | None] = mapped_column(Date)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    at: Mapped[datetime]
 
 
 class ClientContact(Base):

@@ -94,7 +94,7 @@ class World:
                 ("press", f"cf:{flow}:{c}")
                 for flow in (
                     "card note visit appt plan review refer intake history export lang "
-                    "transfer discharge reopen"
+                    "transfer discharge reopen edit"
                 ).split()
             ],
             ("press", f"hi:p:{c}:0"),
@@ -106,6 +106,12 @@ class World:
             ("press", f"lg:i:{c}:y"),
             ("press", f"lg:f:{c}"),
             ("press", f"lg:other:{c}"),
+            ("press", f"cd:ask:{c}:phone"),
+            ("press", f"cd:prog:{c}"),
+            ("press", f"cd:p:{c}:hospice"),
+            ("press", f"cd:st:{c}"),
+            ("press", f"cd:act:{c}"),
+            ("press", f"cd:hold:{c}"),
             ("press", f"tr:to:{c}:{self.will_id}"),
             *[
                 ("press", f"ac:{action}:{a}")

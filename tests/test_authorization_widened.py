@@ -360,6 +360,7 @@ COVERED = {
     "ex": "World.attempts",
     "dc": "World.attempts",
     "lg": "World.attempts",
+    "cd": "World.attempts",
     "tr": "World.attempts",
     "ac": "World.attempts",
     "ag": "World.attempts (a client's upcoming list; /week's pages name no record)",

@@ -365,6 +365,15 @@ STATES = {
     "review": _steps(("send", "/review")),
     "referral": _steps(("send", "/refer")),
     "intake": _steps(("send", "/intake")),
+    # ✏️ Edit on the card: a typed detail, and an on-hold's end day.
+    "details typed": _steps(("send", "/client C-0001"), ("press", "Edit"), ("press", "Phone")),
+    "details hold until": _steps(
+        ("send", "/client C-0001"),
+        ("press", "Edit"),
+        ("press", "Status"),
+        ("press", "On hold"),
+        ("send", "Hospital stay"),
+    ),
 }
 
 
@@ -737,6 +746,10 @@ async def test_forged_ids_in_other_digits_or_too_large_are_refused_not_crashed(f
             "lg:l:{}:Arabic",
             "lg:i:{}:y",
             "lg:other:{}",
+            "cf:edit:{}",
+            "cd:ask:{}:name",
+            "cd:p:{}:hospice",
+            "cd:hold:{}",
         )
     ]
     crashed = await _crashes(fuzz, [("press", data) for data in forged])

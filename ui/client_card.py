@@ -3,8 +3,8 @@ everything else about them. Facts come from domain/usecases/clients.py (`look_at
 nothing here reads the database.
 
     cf:<flow>:<client>   the card's buttons. note/visit/appt/plan/review/refer/intake start
-                         dialogs (conversations/); history/export/lang/transfer/discharge/
-                         reopen/card are bot/record.py's
+                         dialogs (conversations/); history/export/lang/edit/transfer/
+                         discharge/reopen/card are bot/record.py's
 """
 
 from __future__ import annotations
@@ -94,6 +94,10 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
     today = now.astimezone(zone).date()
     lines = [t.card_title(client.code, client.name)]
     lines.append(t.card_program_status(client.program, client.status))
+    if client.status == ClientStatus.ON_HOLD and client.hold_until is not None:
+        lines.append(t.card_on_hold(client.hold_until, client.hold_reason))
+    if client.usual_place:
+        lines.append(t.card_usual_place(client.usual_place))
     spoken = t.language_line(client.language, client.interpreter)
     if spoken:
         lines.append(spoken)
@@ -221,7 +225,13 @@ def card_keyboard(
             # conversations/intake.py resumes the intake interview from here.
             rows.append([button(t.CARD_INTAKE, "intake")])
         rows += upcoming_rows(facts, now, zone)
-    rows.append([button(t.CARD_HISTORY, "history"), button(t.CARD_EXPORT, "export")])
+    rows.append(
+        [
+            button(t.CARD_HISTORY, "history"),
+            button(t.CARD_EXPORT, "export"),
+            button(t.CARD_EDIT, "edit"),  # conversations/details.py
+        ]
+    )
     # On the last row, where it has room (a worker's card has Discharge only there).
     last = [button(t.CARD_LANGUAGE, "lang")]
     if roles.may_transfer(actor.role) and not closed:

@@ -25,6 +25,7 @@ from bot.sent_messages import SentLog
 from domain.clock import Clock
 from domain.rules.appointments import is_scheduled
 from domain.settings import Settings
+from domain.usecases.client_details import resume_ended_holds
 from domain.usecases.covers import end_expired_covers
 from domain.usecases.reminders import SnoozeOption
 from domain.usecases.risks import escalate_unacknowledged
@@ -76,6 +77,8 @@ class Reminders:
         await end_expired_covers(self.work)
         # Risk alerts nobody acknowledged in time go further, once (risk ignores quiet hours).
         await escalate_unacknowledged(self.work, self.settings.risk_escalate_minutes)
+        # On-holds whose end day has come: active again before reminders are planned.
+        await resume_ended_holds(self.work)
         async with self.db.session() as session:
             report = await reminders.plan_tick(
                 session, now=now, default_zone=self.settings.timezone

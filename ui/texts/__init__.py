@@ -20,6 +20,7 @@ from ui import i18n
 if TYPE_CHECKING:
     from ui.texts.appointments import *  # noqa: F403
     from ui.texts.common import *  # noqa: F403
+    from ui.texts.details import *  # noqa: F403
     from ui.texts.digest import *  # noqa: F403
     from ui.texts.intake import *  # noqa: F403
     from ui.texts.menu import *  # noqa: F403
@@ -38,6 +39,7 @@ else:
     for _module_name in (
         "ui.texts.appointments",
         "ui.texts.common",
+        "ui.texts.details",
         "ui.texts.digest",
         "ui.texts.intake",
         "ui.texts.menu",

@@ -305,6 +305,7 @@ COMMAND_OF_DRAFT = {
     "visit": "visit",
     "discharge": "client",
     "language": "client",
+    "details": "client",
 }
 # What a dialog's draft is called in "set aside" and "still open" (by its draft key).
 DRAFT_NOUNS = {
@@ -319,6 +320,7 @@ DRAFT_NOUNS = {
     "amend": N_("correction"),
     "discharge": N_("discharge reason"),
     "language": N_("client's language"),
+    "details": N_("client's details"),
     "settings": N_("settings"),
     "resources": N_("resource edit"),
 }

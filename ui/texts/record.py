@@ -15,6 +15,7 @@ from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days, language_name
+from ui.texts.details import DETAIL_NAMES, changed_title
 from ui.timefmt import day_with_year
 
 # ── The client record ─────────────────────────────────────────────────────
@@ -168,6 +169,7 @@ RECORD_EVENT_KINDS = {
     EventKind.TRANSFERRED: N_("Transfer"),
     EventKind.DISCHARGED: N_("Discharge"),
     EventKind.REOPENED: N_("Reopened"),
+    EventKind.CHANGED: N_("Detail changed"),
 }
 RECORD_EVENT_MARKS = {
     EventKind.CREATED: "🆕",
@@ -181,6 +183,7 @@ RECORD_EVENT_MARKS = {
     EventKind.TRANSFERRED: "🔁",
     EventKind.DISCHARGED: "🚪",
     EventKind.REOPENED: "↩",
+    EventKind.CHANGED: "✏️",
 }
 RECORD_GOAL_STATUS = {
     GoalStatus.NOT_STARTED: N_("not started"),
@@ -273,6 +276,14 @@ def record_event_title(event: Event) -> str:
         return t("Discharged{suffix}", suffix=suffix)
     if kind == EventKind.REOPENED:
         return _("Case reopened")
+    if kind == EventKind.CHANGED:
+        return changed_title(
+            event.label or "",
+            extra.get("before"),
+            extra.get("after"),
+            extra.get("until"),
+            event.author,
+        )
     return tr(RECORD_EVENT_KINDS).get(kind, str(kind))
 
 
@@ -326,6 +337,9 @@ def record_event_body(event: Event) -> str:
             parts.append(event.text)
         if extra.get("follow_up_on"):
             parts.append(t("Follow-up: {record_day}", record_day=record_day(extra["follow_up_on"])))
+    elif event.kind == EventKind.CHANGED:
+        if extra.get("reason"):
+            parts.append(t("Reason: {reason}", reason=extra["reason"]))
     elif event.kind == EventKind.CONSENT:
         parts.append(event.text)
         if extra.get("expires_on"):
@@ -393,17 +407,27 @@ def pdf_page(number: int, total: str) -> str:
 PDF_INTERPRETER = {True: N_("needed"), False: N_("not needed")}
 
 
+def pdf_status(identity) -> str:
+    """The status, and for a case on hold until when and why (plain)."""
+    status = tr(STATUS_NAMES).get(identity.status, identity.status)
+    if identity.hold_until is None or identity.status != "on_hold":
+        return status
+    status = t("{status} until {day}", status=status, day=record_day(identity.hold_until))
+    return f"{status} — {identity.hold_reason}" if identity.hold_reason else status
+
+
 def pdf_identity_rows(identity, zone: ZoneInfo) -> list[tuple[str, str]]:
     """(label, value) pairs, plain; empty values left out."""
     rows = [
         (_("Code"), identity.code),
         (_("Name"), identity.name),
         (_("Program"), tr(PROGRAM_NAMES).get(identity.program, identity.program)),
-        (_("Status"), tr(STATUS_NAMES).get(identity.status, identity.status)),
+        (_("Status"), pdf_status(identity)),
         (_("Worker"), identity.worker or tr(CARD_NO_WORKER)),
         (_("Date of birth"), record_day(identity.date_of_birth) if identity.date_of_birth else ""),
         (_("Phone"), identity.phone or ""),
         (_("Address"), identity.address or ""),
+        (tr(DETAIL_NAMES)["place"], identity.usual_place or ""),
         (_("Emergency contact"), identity.emergency_contact or ""),
         (_("Living situation"), identity.living_situation or ""),
         (_("Language"), language_name(identity.language) if identity.language else ""),
