@@ -319,6 +319,7 @@ DRAFT_NOUNS = {
     "amend": N_("correction"),
     "discharge": N_("discharge reason"),
     "language": N_("client's language"),
+    "person": N_("person around the client"),
     "settings": N_("settings"),
     "resources": N_("resource edit"),
 }
