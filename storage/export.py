@@ -51,6 +51,9 @@ class ContactRow:
     name: str
     phone: str | None
     notes: str | None
+    organisation: str | None = None
+    consent: bool | None = None
+    ended_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +141,15 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
         discharge_reason=client.discharge_reason,
     )
     contacts = [
-        ContactRow(row.relation, row.name, row.phone, row.notes)
+        ContactRow(
+            row.relation,
+            row.name,
+            row.phone,
+            row.notes,
+            row.organisation,
+            row.consent_to_share,
+            row.ended_at,
+        )
         for row in (
             await session.execute(
                 select(ClientContact)

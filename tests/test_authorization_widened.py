@@ -360,6 +360,7 @@ COVERED = {
     "ex": "World.attempts",
     "dc": "World.attempts",
     "lg": "World.attempts",
+    "pp": "tests/test_people.py: test_another_team_s_worker_is_refused_and_audited",
     "tr": "World.attempts",
     "ac": "World.attempts",
     "ag": "World.attempts (a client's upcoming list; /week's pages name no record)",
