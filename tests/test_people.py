@@ -10,12 +10,16 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from storage.intake import add_contact, set_contact_phone
 from storage.models import AuditEvent, Client, ClientContact
-from tests.harness import buttons
+from tests.harness import buttons, running
+from tests.test_client_language import berlin
+from tests.test_pseudo_locale import _leaks, _speaks_pseudo, pseudo_locale  # noqa: F401
+from tests.test_quiet_hours_vs_start_of_day import _appointment
 from ui import texts
 
 WANDA = 701
@@ -234,3 +238,45 @@ async def test_the_export_lists_people_and_the_care_team_the_ended_marked(harnes
     assert {"Person added", "Relation ended"} <= set(kinds)
     summaries = [row[3] for row in rows[1:]]
     assert "Jonas Pflege (Nurse) added" in summaries
+
+
+@pytest.mark.usefixtures("pseudo_locale")
+async def test_the_people_dialogs_come_from_the_catalogs(devserver, db, db_url, clock):
+    async with running(devserver, db, db_url, clock) as harness:
+        wanda = await _world(harness)
+        await _speaks_pseudo(harness, WANDA)
+        await _intake_contact(harness, phone="+34 600 111 222")
+        listed = await _people_list(wanda)
+        [listed] = await _add(wanda, listed, "GP", "Dr. Weber", organisation="Praxis Markt")
+        [question] = await wanda.press(listed, texts.PEOPLE_ADD)
+        [asked] = await wanda.press(question, "Family")
+        [asked] = await wanda.send("ana lopez")
+        await wanda.send("12")  # not a phone
+        [asked] = await wanda.press(asked, texts.PEOPLE_NO_PHONE)
+        [offered] = await wanda.press(asked, texts.PEOPLE_CONSENT_NO)
+        [listed] = await wanda.press(offered, texts.PEOPLE_ADD_ANYWAY)
+        [page] = await wanda.press(listed, "Dr. Weber")
+        [asked] = await wanda.press(page, texts.PEOPLE_EDIT_ORGANISATION)
+        [page] = await wanda.send("Praxis Nord")
+        [ask] = await wanda.press(page, texts.PEOPLE_END)
+        [page] = await wanda.press(ask, texts.PEOPLE_END_YES)
+        [listed] = await wanda.press(page, texts.PEOPLE_BACK)
+        await wanda.send("/history C-0001")
+        data = ["Maria Gonzalez", "Wanda Worker", "Wanda", "Ana López", "ana lopez", "Dr. Weber"]
+        data += ["Praxis Markt", "Praxis Nord", "+34 600 111 222"]
+        leaks = _leaks(harness, WANDA, data)
+        assert not leaks, f"{len(leaks)} texts bypass the catalogs: {leaks[:8]}"
+
+
+async def test_no_push_names_the_people_around_the_client(devserver, db, db_url, clock):
+    """They are only in answers: the morning agenda and a reminder, pushed under private
+    previews or not, name none of them."""
+    async with running(devserver, db, db_url, clock, CASELINE_PRIVATE_PREVIEWS="1") as harness:
+        wanda = await _world(harness)
+        await _intake_contact(harness, name="Ana López", phone="+34 600 111 222")
+        await _appointment(harness, WANDA, 1, berlin(2026, 3, 3, 15, 0))
+        clock.set(berlin(2026, 3, 3, 14, 0))
+        await harness.tick()
+        pushed = [m for m in wanda.messages() if "⏰" in m.text or "Good morning" in m.text]
+        assert len(pushed) == 2
+        assert not [m for m in pushed if "Ana" in m.text or "600 111" in m.text]
