@@ -396,11 +396,8 @@ async def _save(update: Update, context: CaselineContext, *, anyway: bool) -> in
     if isinstance(result, Invalid):
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
-    people = await cases.list_people(work, actor, draft.client_id)
     await answer(update, texts.PEOPLE_ADDED_TOAST)
-    if isinstance(people, Refused):
-        return ConversationHandler.END
-    view = people_view(people, zone_of(context))
+    view = people_view(result.value.people, zone_of(context))
     return await confirm_saved(update, context, lambda: show(update, view))
 
 

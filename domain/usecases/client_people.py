@@ -57,6 +57,14 @@ class PersonPage:
 
 
 @dataclass(frozen=True, slots=True)
+class Added:
+    """The person just added, and the client's people with them."""
+
+    person: ClientContact
+    people: People
+
+
+@dataclass(frozen=True, slots=True)
 class NewPerson:
     """What the add dialog gathered; the phone already read by the intake's reader."""
 
@@ -73,6 +81,10 @@ async def list_people(work: Work, actor: Actor, client_id: int | None) -> People
         if client is None:
             return NOT_VISIBLE
         rows = await store.people(session, client.id)
+    return _split(client, rows)
+
+
+def _split(client: Client, rows: list[ClientContact]) -> People:
     return People(
         client,
         [row for row in rows if row.ended_at is None],
@@ -102,10 +114,11 @@ async def may_add(work: Work, actor: Actor, client_id: int | None) -> Saved[Clie
 
 async def add_person(
     work: Work, actor: Actor, client_id: int | None, new: NewPerson, *, anyway: bool = False
-) -> Saved[ClientContact] | Confirm[ClientContact] | Refused | Invalid:
-    """Add a person. Someone of the same name (case and accents aside) already among the
-    client's current people is offered first — `Confirm(ALREADY_LISTED, them)`, nothing
-    written — unless `anyway`. The organisation is kept for the care team only."""
+) -> Saved[Added] | Confirm[ClientContact] | Refused | Invalid:
+    """Add a person; saved, the client's people as they now are (to show). Someone of the
+    same name (case and accents aside) already among the client's current people is
+    offered first — `Confirm(ALREADY_LISTED, them)`, nothing written — unless `anyway`.
+    The organisation is kept for the care team only."""
     if new.relation not in store.RELATIONS:
         return Invalid(RELATION)
     name = store.clean_text("name", new.name)
@@ -133,7 +146,8 @@ async def add_person(
             now=now,
         )
         await _audit(session, work, actor, ADD, client, person)
-    return Saved(person)
+        rows = await store.people(session, client.id)
+    return Saved(Added(person, _split(client, rows)))
 
 
 async def edit_person(
