@@ -37,6 +37,7 @@ from telegram.ext import CallbackQueryHandler
 
 from domain.results import Refused
 from domain.usecases.exports import export_choice, export_client
+from storage.client_people import in_care_team
 from storage.export import ClientRecord
 from storage.history import EventKind
 from ui import i18n, texts
@@ -306,8 +307,29 @@ def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: Zo
         pdf.multi_cell(0, 5, clean(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     section(t.PDF_CONTACTS)
-    for contact in record.contacts:
-        text(t.pdf_contact(contact.relation, contact.name, contact.phone, contact.notes))
+    current = [contact for contact in record.contacts if contact.ended_at is None]
+    team = [contact for contact in current if in_care_team(contact.relation)]
+    ended = [contact for contact in record.contacts if contact.ended_at is not None]
+    for heading, group in (
+        (None, [contact for contact in current if contact not in team]),
+        (t.PDF_PEOPLE_CARE_TEAM, team),
+        (t.PDF_PEOPLE_ENDED, ended),
+    ):
+        if group and heading:
+            text(heading, 10, "B")
+        for contact in group:
+            when = t.record_day(contact.ended_at, zone) if contact.ended_at else None
+            text(
+                t.pdf_person(
+                    contact.relation,
+                    contact.name,
+                    contact.phone,
+                    contact.organisation,
+                    contact.consent,
+                    contact.notes,
+                    when,
+                )
+            )
     if not record.contacts:
         text(t.PDF_NONE)
 

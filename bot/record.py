@@ -6,12 +6,13 @@ domain/usecases/clients.py, and every look at a record, allowed or refused, is a
 event:
 
     cf:<flow>:<client>        the card's buttons (ui/client_card.py). note/visit/appt/plan/
-                              refer start other dialogs; history/export/lang/transfer/
+                              refer start other dialogs; people/history/export/lang/transfer/
                               discharge/reopen/card are routed here
     hi:p:<client>:<page>      a page of the history (edited in place)
     ex:pdf|csv:<client>       an export (bot/export.py)
     tr:to:<client>:<worker>   transfer to that worker (supervisors, own team)
     lg:…                      the client's language (conversations/language.py)
+    pp:…                      the people around the client (conversations/client_people.py)
     dc:…                      discharge (conversations/discharge.py)
 
 Register `handlers()` (it includes the discharge's and bot/export.py's) anywhere in
@@ -29,7 +30,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import export
-from conversations import details, discharge, language
+from conversations import client_people, details, discharge, language
 from domain.results import Refused, Saved
 from domain.usecases.clients import (
     ROLE_REFUSED,
@@ -50,7 +51,17 @@ from ui.replies import answer, show
 from ui.splitting import CHUNK, pack_blocks, telegram_length
 from ui.views import View
 
-CARD_ACTIONS = ("history", "export", "lang", "edit", "transfer", "discharge", "reopen", "card")
+CARD_ACTIONS = (
+    "people",
+    "history",
+    "export",
+    "lang",
+    "edit",
+    "transfer",
+    "discharge",
+    "reopen",
+    "card",
+)
 
 
 async def card_button(update: Update, context: CaselineContext) -> None:
@@ -62,6 +73,8 @@ async def card_button(update: Update, context: CaselineContext) -> None:
         return
     if pressed.action == "card":
         await show_client(update, context, client_id)
+    elif pressed.action == "people":
+        await client_people.people_menu(update, context, client_id)
     elif pressed.action == "history":
         await show_history(update, context, client_id, 0)
     elif pressed.action == "export":
@@ -254,6 +267,7 @@ def handlers(timeout_minutes: int = 30) -> list[BaseHandler[Any, Any, Any]]:
         *discharge.handlers(timeout_minutes),
         *language.handlers(timeout_minutes),
         *details.handlers(timeout_minutes),
+        *client_people.handlers(timeout_minutes),
         CommandHandler("history", history_command),
         CallbackQueryHandler(card_button, pattern=rf"^cf:({actions}):"),
         CallbackQueryHandler(history_pressed, pattern=r"^hi:p:"),

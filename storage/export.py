@@ -54,6 +54,9 @@ class ContactRow:
     name: str
     phone: str | None
     notes: str | None
+    organisation: str | None = None
+    consent: bool | None = None
+    ended_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +147,15 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
         hold_until=client.hold_until,
     )
     contacts = [
-        ContactRow(row.relation, row.name, row.phone, row.notes)
+        ContactRow(
+            row.relation,
+            row.name,
+            row.phone,
+            row.notes,
+            row.organisation,
+            row.consent_to_share,
+            row.ended_at,
+        )
         for row in (
             await session.execute(
                 select(ClientContact)

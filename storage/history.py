@@ -32,6 +32,7 @@ from storage.models import (
     AuditEvent,
     Client,
     ClientChange,
+    ClientContact,
     Consent,
     Goal,
     Note,
@@ -60,6 +61,8 @@ class EventKind(StrEnum):
     DISCHARGED = "discharged"
     REOPENED = "reopened"
     CHANGED = "changed"
+    PERSON_ADDED = "person_added"
+    PERSON_ENDED = "person_ended"
 
 
 # Audit actions that change a client's status or owner, as timeline events.
@@ -69,6 +72,12 @@ STATUS_ACTIONS = {
     "client.transfer": EventKind.TRANSFERRED,
     "client.discharge": EventKind.DISCHARGED,
     "client.reopen": EventKind.REOPENED,
+}
+# The people around the client (domain/usecases/client_people.py): an addition and the end
+# of a relation, each naming the person's id.
+PERSON_ACTIONS = {
+    "client.people.add": EventKind.PERSON_ADDED,
+    "client.people.end": EventKind.PERSON_ENDED,
 }
 
 
@@ -101,6 +110,8 @@ class Event:
     - CHANGED: label = the detail (domain.usecases.client_details.Detail); extra: before,
       after (stored values as text: ISO dates, codes), and for an on-hold reason, until;
       no author when the system made it (an on-hold that ended)
+    - PERSON_ADDED, PERSON_ENDED: label = the person's name (as it is now); status = their
+      relation; ref = the person's id
     """
 
     at: datetime
@@ -187,7 +198,7 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
             await session.execute(
                 select(AuditEvent).where(
                     AuditEvent.client_id == client.id,
-                    AuditEvent.action.in_(list(STATUS_ACTIONS)),
+                    AuditEvent.action.in_([*STATUS_ACTIONS, *PERSON_ACTIONS]),
                     AuditEvent.allowed.is_(True),
                 )
             )
@@ -332,8 +343,29 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
                 },
             )
         )
+    people = {
+        person.id: person
+        for person in (
+            await session.execute(select(ClientContact).where(ClientContact.client_id == client.id))
+        ).scalars()
+    }
     created_seen = False
     for audit in audits:
+        if audit.action in PERSON_ACTIONS:
+            person_id = (audit.detail or {}).get("person")
+            person = people.get(person_id) if isinstance(person_id, int) else None
+            if person is not None:
+                events.append(
+                    Event(
+                        at=audit.at,
+                        kind=PERSON_ACTIONS[audit.action],
+                        ref=person.id,
+                        author=who.get(audit.actor_worker_id) if audit.actor_worker_id else None,
+                        label=person.name,
+                        status=person.relation,
+                    )
+                )
+            continue
         kind = STATUS_ACTIONS[audit.action]
         created_seen = created_seen or kind == EventKind.CREATED
         detail = audit.detail or {}

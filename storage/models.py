@@ -386,7 +386,11 @@ class ClientChange(Base):
 
 
 class ClientContact(Base):
-    """Someone around the client: family, caregiver, provider."""
+    """Someone around the client: family, caregivers, neighbours and the care team (a GP,
+    a nurse, the school…); `relation` is one of storage/client_people.RELATIONS. Added at
+    intake or from the card's 👥 People. A relation that ended keeps its row with
+    `ended_at` (listed under "Earlier"); nothing is deleted. `consent_to_share`: whether
+    the client agreed to share with them (None: not asked, as at intake)."""
 
     __tablename__ = "client_contacts"
 
@@ -396,6 +400,9 @@ class ClientContact(Base):
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
     notes: Mapped[str | None] = mapped_column(Text)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    consent_to_share: Mapped[bool | None] = mapped_column(Boolean)
+    ended_at: Mapped[datetime | None]
 
 
 class Consent(Base):

@@ -361,6 +361,9 @@ COVERED = {
     "dc": "World.attempts",
     "lg": "World.attempts",
     "cd": "World.attempts",
+    "pp": "tests/test_people.py: test_another_team_s_worker_is_refused_and_audited",
+    "rk": "tests/test_risk_followup.py: test_a_forged_acknowledge_from_someone_who_may_not_see_"
+    "the_client_is_refused",
     "tr": "World.attempts",
     "ac": "World.attempts",
     "ag": "World.attempts (a client's upcoming list; /week's pages name no record)",

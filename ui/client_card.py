@@ -3,7 +3,8 @@ everything else about them. Facts come from domain/usecases/clients.py (`look_at
 nothing here reads the database.
 
     cf:<flow>:<client>   the card's buttons. note/visit/appt/plan/review/refer/intake start
-                         dialogs (conversations/); history/export/lang/edit/transfer/
+                         dialogs (conversations/); people/history/export/lang/edit/
+                         transfer/
                          discharge/reopen/card are bot/record.py's
 """
 
@@ -29,7 +30,7 @@ from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.risk_views import with_risk
 from ui.timefmt import days_ago
-from ui.views import View, client_button, upcoming_button
+from ui.views import View, client_button, rows_that_fit, upcoming_button
 
 GOALS_SHOWN = 5
 NOTE_LINE_MAX = 80
@@ -225,13 +226,9 @@ def card_keyboard(
             # conversations/intake.py resumes the intake interview from here.
             rows.append([button(t.CARD_INTAKE, "intake")])
         rows += upcoming_rows(facts, now, zone)
-    rows.append(
-        [
-            button(t.CARD_HISTORY, "history"),
-            button(t.CARD_EXPORT, "export"),
-            button(t.CARD_EDIT, "edit"),  # conversations/details.py
-        ]
-    )
+    record = [button(t.CARD_PEOPLE, "people"), button(t.CARD_HISTORY, "history")]
+    # ✏️ Edit: conversations/details.py
+    rows += rows_that_fit([*record, button(t.CARD_EXPORT, "export"), button(t.CARD_EDIT, "edit")])
     # On the last row, where it has room (a worker's card has Discharge only there).
     last = [button(t.CARD_LANGUAGE, "lang")]
     if roles.may_transfer(actor.role) and not closed:

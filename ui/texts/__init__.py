@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ui.texts.intake import *  # noqa: F403
     from ui.texts.menu import *  # noqa: F403
     from ui.texts.notes import *  # noqa: F403
+    from ui.texts.people import *  # noqa: F403
     from ui.texts.plans import *  # noqa: F403
     from ui.texts.record import *  # noqa: F403
     from ui.texts.referrals import *  # noqa: F403
@@ -44,6 +45,7 @@ else:
         "ui.texts.intake",
         "ui.texts.menu",
         "ui.texts.notes",
+        "ui.texts.people",
         "ui.texts.plans",
         "ui.texts.record",
         "ui.texts.referrals",

@@ -321,6 +321,7 @@ DRAFT_NOUNS = {
     "discharge": N_("discharge reason"),
     "language": N_("client's language"),
     "details": N_("client's details"),
+    "person": N_("person around the client"),
     "settings": N_("settings"),
     "resources": N_("resource edit"),
 }

@@ -10,6 +10,7 @@ from html import escape
 from ui.i18n import N_, in_sentence, number, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.people import relation_name
 
 # ── Intake interview ──────────────────────────────────────────────────────
 
@@ -311,7 +312,9 @@ def needs_none(names: list[str]) -> str:
 
 
 def contact_line(relation: str, name: str, phone: str | None) -> str:
-    line = f"{tr(RELATION_NAMES).get(relation, escape(relation))} · {escape(name)}"
+    # A relation the intake does not offer (a GP added from the card's 👥 People) too.
+    shown = tr(RELATION_NAMES).get(relation) or escape(relation_name(relation))
+    line = f"{shown} · {escape(name)}"
     return line + (f" · {escape(phone)}" if phone else "")
 
 

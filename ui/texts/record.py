@@ -16,6 +16,7 @@ from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days, language_name
 from ui.texts.details import DETAIL_NAMES, changed_title
+from ui.texts.people import person_event_title
 from ui.timefmt import day_with_year
 
 # ── The client record ─────────────────────────────────────────────────────
@@ -170,6 +171,8 @@ RECORD_EVENT_KINDS = {
     EventKind.DISCHARGED: N_("Discharge"),
     EventKind.REOPENED: N_("Reopened"),
     EventKind.CHANGED: N_("Detail changed"),
+    EventKind.PERSON_ADDED: N_("Person added"),
+    EventKind.PERSON_ENDED: N_("Relation ended"),
 }
 RECORD_EVENT_MARKS = {
     EventKind.CREATED: "🆕",
@@ -184,6 +187,8 @@ RECORD_EVENT_MARKS = {
     EventKind.DISCHARGED: "🚪",
     EventKind.REOPENED: "↩",
     EventKind.CHANGED: "✏️",
+    EventKind.PERSON_ADDED: "👥",
+    EventKind.PERSON_ENDED: "👥",
 }
 RECORD_GOAL_STATUS = {
     GoalStatus.NOT_STARTED: N_("not started"),
@@ -205,11 +210,6 @@ RECORD_VISIT_STATUS = {
     "completed": N_("completed"),
     "no_show": N_("no-show"),
     "cancelled": N_("cancelled"),
-}
-RECORD_CONTACT_RELATIONS = {
-    "family": N_("Family"),
-    "caregiver": N_("Caregiver"),
-    "provider": N_("Provider"),
 }
 
 
@@ -284,6 +284,9 @@ def record_event_title(event: Event) -> str:
             extra.get("until"),
             event.author,
         )
+    if kind in (EventKind.PERSON_ADDED, EventKind.PERSON_ENDED):
+        added = kind == EventKind.PERSON_ADDED
+        return person_event_title(added, event.label or "", event.status or "")
     return tr(RECORD_EVENT_KINDS).get(kind, str(kind))
 
 
@@ -445,15 +448,6 @@ def pdf_identity_rows(identity, zone: ZoneInfo) -> list[tuple[str, str]]:
         rows.append((_("Discharged"), record_day(identity.discharged_at, zone)))
         rows.append((_("Discharge reason"), identity.discharge_reason or ""))
     return [(label, value) for label, value in rows if value]
-
-
-def pdf_contact(relation: str, name: str, phone: str | None, notes: str | None) -> str:
-    line = f"{tr(RECORD_CONTACT_RELATIONS).get(relation, relation)}: {name}"
-    if phone:
-        line += f", {phone}"
-    if notes:
-        line += f" — {notes}"
-    return line
 
 
 def pdf_consent(consent, zone: ZoneInfo) -> str:

@@ -1,0 +1,258 @@
+"""The people around a client (the card's 👥 People): list them, look at one, add, edit
+one detail, end a relation.
+
+Exactly those who may see the client see and change their people (storage/access.py
+through `caseload.look`). Every look and every change is an audit event naming the
+client and the person's id, never a name: client.people.view, .add, .edit (naming the
+field), .end; a refusal is audited as what it was for. A person id that is not this
+client's (a forged or stale button) is refused like a client the actor may not see.
+
+Nobody is deleted: an ended relation keeps its row with `ended_at` and is listed under
+"Earlier". The history shows each addition and ending (storage/history.py reads the
+.add and .end events).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.results import Confirm, Invalid, Refused, Saved, Stale
+from domain.work import Work
+from storage import audit, caseload, clients
+from storage import client_people as store
+from storage.models import Client, ClientContact
+from storage.workers import Actor
+
+VIEW = "client.people.view"
+ADD = "client.people.add"
+EDIT = "client.people.edit"
+END = "client.people.end"
+
+NOT_VISIBLE = Refused("client")
+PERSON_REFUSED = Refused("person")
+
+# Invalid reasons
+RELATION = "relation"  # not one of store.RELATIONS
+EMPTY = "empty"  # a name (or a detail) empty once cleaned
+FIELD = "field"  # not a field a worker edits
+# Confirm question: someone of that name is already listed
+ALREADY_LISTED = "already_listed"
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The client and their people: the current ones, and those whose relation ended."""
+
+    client: Client
+    current: list[ClientContact]
+    earlier: list[ClientContact]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPage:
+    client: Client
+    person: ClientContact
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """The person just added, and the client's people with them."""
+
+    person: ClientContact
+    people: People
+
+
+@dataclass(frozen=True, slots=True)
+class NewPerson:
+    """What the add dialog gathered; the phone already read by the intake's reader."""
+
+    relation: str
+    name: str
+    phone: str | None = None
+    organisation: str | None = None
+    consent: bool | None = None
+
+
+async def list_people(work: Work, actor: Actor, client_id: int | None) -> People | Refused:
+    async with work.transaction() as session:
+        client = await caseload.look(session, actor, client_id, VIEW, now=work.clock.now())
+        if client is None:
+            return NOT_VISIBLE
+        rows = await store.people(session, client.id)
+    return _split(client, rows)
+
+
+def _split(client: Client, rows: list[ClientContact]) -> People:
+    return People(
+        client,
+        [row for row in rows if row.ended_at is None],
+        [row for row in rows if row.ended_at is not None],
+    )
+
+
+async def look_at_person(
+    work: Work, actor: Actor, client_id: int | None, person_id: int | None
+) -> PersonPage | Refused:
+    async with work.transaction() as session:
+        found = await _person(session, work, actor, client_id, person_id, VIEW)
+        if isinstance(found, Refused):
+            return found
+        client, person = found
+        await _audit(session, work, actor, VIEW, client, person)
+    return PersonPage(client, person)
+
+
+async def may_add(work: Work, actor: Actor, client_id: int | None) -> Saved[Client] | Refused:
+    """The client whose person the add dialog is about to ask for (a refusal audited as
+    the addition it was for; an allowed start writes nothing, the addition is audited)."""
+    async with work.transaction() as session:
+        client = await _visible(session, work, actor, client_id, ADD)
+    return NOT_VISIBLE if client is None else Saved(client)
+
+
+async def add_person(
+    work: Work, actor: Actor, client_id: int | None, new: NewPerson, *, anyway: bool = False
+) -> Saved[Added] | Confirm[ClientContact] | Refused | Invalid:
+    """Add a person; saved, the client's people as they now are (to show). Someone of the
+    same name (case and accents aside) already among the client's current people is
+    offered first — `Confirm(ALREADY_LISTED, them)`, nothing written — unless `anyway`.
+    The organisation is kept for the care team only."""
+    if new.relation not in store.RELATIONS:
+        return Invalid(RELATION)
+    name = store.clean_text("name", new.name)
+    if name is None:
+        return Invalid(EMPTY)
+    phone = store.clean_text("phone", new.phone) if new.phone else None
+    organisation = store.clean_text("organisation", new.organisation) if new.organisation else None
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await _visible(session, work, actor, client_id, ADD)
+        if client is None:
+            return NOT_VISIBLE
+        if not anyway:
+            listed = await store.same_name(session, client.id, name)
+            if listed is not None:
+                return Confirm(ALREADY_LISTED, listed)
+        person = await store.add_person(
+            session,
+            client,
+            relation=new.relation,
+            name=name,
+            phone=phone,
+            organisation=organisation,
+            consent=new.consent,
+            now=now,
+        )
+        await _audit(session, work, actor, ADD, client, person)
+        rows = await store.people(session, client.id)
+    return Saved(Added(person, _split(client, rows)))
+
+
+async def edit_person(
+    work: Work,
+    actor: Actor,
+    client_id: int | None,
+    person_id: int | None,
+    field: str,
+    value: str | bool,
+) -> Saved[PersonPage] | Refused | Invalid:
+    """Change one detail: a text field of store.TEXT_FIELDS (a phone already read by the
+    intake's reader), or "consent" (a bool). Audited naming the field, never the value."""
+    if field not in (*store.TEXT_FIELDS, "consent") or (field == "consent") != isinstance(
+        value, bool
+    ):
+        return Invalid(FIELD)
+    cleaned = value if isinstance(value, bool) else store.clean_text(field, value)
+    if cleaned is None:
+        return Invalid(EMPTY)
+    async with work.transaction() as session:
+        found = await _person(session, work, actor, client_id, person_id, EDIT, field=field)
+        if isinstance(found, Refused):
+            return found
+        client, person = found
+        if field == "consent":
+            person.consent_to_share = bool(cleaned)
+        else:
+            setattr(person, field, cleaned)
+        client.updated_at = work.clock.now()
+        await _audit(session, work, actor, EDIT, client, person, field=field)
+    return Saved(PersonPage(client, person))
+
+
+async def end_relation(
+    work: Work, actor: Actor, client_id: int | None, person_id: int | None
+) -> Saved[PersonPage] | Stale[PersonPage] | Refused:
+    """The relation ended today: the person stays in the record, under "Earlier".
+    Ended already (a second press): Stale, nothing written."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        found = await _person(session, work, actor, client_id, person_id, END)
+        if isinstance(found, Refused):
+            return found
+        client, person = found
+        if person.ended_at is not None:
+            return Stale(PersonPage(client, person))
+        person.ended_at = now
+        client.updated_at = now
+        await _audit(session, work, actor, END, client, person)
+    return Saved(PersonPage(client, person))
+
+
+async def _visible(
+    session: AsyncSession, work: Work, actor: Actor, client_id: int | None, action: str
+) -> Client | None:
+    """The client if the actor may see it; a refusal audited as `action`. An allowed
+    look writes nothing here: the caller audits what it did, naming the person."""
+    client = await clients.get_visible(session, actor, client_id) if client_id else None
+    if client is None:
+        await caseload.refuse(session, actor, client_id, action, now=work.clock.now())
+    return client
+
+
+async def _person(
+    session: AsyncSession,
+    work: Work,
+    actor: Actor,
+    client_id: int | None,
+    person_id: int | None,
+    action: str,
+    **detail: object,
+) -> tuple[Client, ClientContact] | Refused:
+    client = await _visible(session, work, actor, client_id, action)
+    if client is None:
+        return NOT_VISIBLE
+    person = await store.person(session, client.id, person_id) if person_id else None
+    if person is None:
+        await audit.refused(
+            session,
+            action,
+            now=work.clock.now(),
+            actor_id=actor.id,
+            subject_type="person",
+            subject_id=person_id,
+            client_id=client.id,
+            **detail,
+        )
+        return PERSON_REFUSED
+    return client, person
+
+
+async def _audit(
+    session: AsyncSession,
+    work: Work,
+    actor: Actor,
+    action: str,
+    client: Client,
+    person: ClientContact,
+    **detail: object,
+) -> None:
+    await audit.record_client(
+        session,
+        action,
+        now=work.clock.now(),
+        actor_id=actor.id,
+        client_id=client.id,
+        detail={"person": person.id, **detail},
+    )
