@@ -34,6 +34,7 @@ from conversations.common import confirm_saved, conversation, text_expected
 from conversations.drafts import ClientIdDraft
 from conversations.intake_steps import read_phone
 from domain.results import Confirm, Invalid, Refused, Saved, Stale
+from domain.rules.phones import international
 from domain.usecases import client_people as cases
 from domain.usecases.client_people import NewPerson, People, PersonPage
 from storage import client_people as store
@@ -300,6 +301,10 @@ async def phone_typed(update: Update, context: CaselineContext) -> int:
     if phone is None:
         await update.effective_message.reply_text(texts.NOT_A_PHONE)
         return PHONE
+    if international(phone, context.services.settings.country_code) is None:
+        # Asked now, not when the person is saved three steps on.
+        await update.effective_message.reply_text(texts.DETAIL_PHONE_PLUS)
+        return PHONE
     _keep(context, _draft(context), phone=phone)
     return await _after_phone(update, context)
 
@@ -441,7 +446,10 @@ async def edit_typed(update: Update, context: CaselineContext) -> int:
         context.services, context.require_actor(), draft.client_id, person_id, str(field), value
     )
     if isinstance(result, Invalid):
-        await update.effective_message.reply_text(texts.PEOPLE_EMPTY)
+        plus = result.reason == cases.PHONE_PLUS
+        await update.effective_message.reply_text(
+            texts.DETAIL_PHONE_PLUS if plus else texts.PEOPLE_EMPTY
+        )
         return EDIT
     context.user_data.pop(DRAFT, None)
     if isinstance(result, Refused):

@@ -143,8 +143,11 @@ async def test_a_phone_is_edited_a_bad_one_said_and_nothing_lost(harness):
     assert "New phone for Ana López?" in asked.text
     [bad] = await wanda.send("call her")
     assert bad.text == texts.NOT_A_PHONE
+    # Without a country, and none set for the organisation: asked with its +, as a client's.
+    [no_country] = await wanda.send("0600 999 888")
+    assert no_country.text == texts.DETAIL_PHONE_PLUS
     assert (await _people(harness))[0].phone == "+34 600 111 222"
-    [page] = await wanda.send("+34 600 999 888")
+    [page] = await wanda.send("0034 (600) 999-888")
     assert "📞 Phone: +34 600 999 888" in page.text
     assert (await _people(harness))[0].phone == "+34 600 999 888"
     [page] = await wanda.press(page, texts.PEOPLE_CONSENT_GIVEN)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import Confirm, Invalid, Refused, Saved, Stale
+from domain.rules.phones import international
 from domain.work import Work
 from storage import audit, caseload, clients
 from storage import client_people as store
@@ -37,6 +38,7 @@ PERSON_REFUSED = Refused("person")
 RELATION = "relation"  # not one of store.RELATIONS
 EMPTY = "empty"  # a name (or a detail) empty once cleaned
 FIELD = "field"  # not a field a worker edits
+PHONE_PLUS = "phone_plus"  # a phone without a country, and the organisation has none set
 # Confirm question: someone of that name is already listed
 ALREADY_LISTED = "already_listed"
 
@@ -125,6 +127,10 @@ async def add_person(
     if name is None:
         return Invalid(EMPTY)
     phone = store.clean_text("phone", new.phone) if new.phone else None
+    if phone is not None:
+        phone = international(phone, work.settings.country_code)
+        if phone is None:
+            return Invalid(PHONE_PLUS)
     organisation = store.clean_text("organisation", new.organisation) if new.organisation else None
     now = work.clock.now()
     async with work.transaction() as session:
@@ -167,6 +173,11 @@ async def edit_person(
     cleaned = value if isinstance(value, bool) else store.clean_text(field, value)
     if cleaned is None:
         return Invalid(EMPTY)
+    if field == "phone" and isinstance(cleaned, str):
+        # Kept as the client's own phone is: "+49 30 1234567" (domain/rules/phones.py).
+        cleaned = international(cleaned, work.settings.country_code)
+        if cleaned is None:
+            return Invalid(PHONE_PLUS)
     async with work.transaction() as session:
         found = await _person(session, work, actor, client_id, person_id, EDIT, field=field)
         if isinstance(found, Refused):
