@@ -147,7 +147,7 @@ _CAPITAL_NOUNS = frozenset({"de"})
 def in_sentence(word: str) -> str:
     """A label (`Medical`, `Home visit`) as it reads inside a sentence of the reader's
     language: lower-cased first letter, except where nouns keep theirs (German)."""
-    if current_language() in _CAPITAL_NOUNS:
+    if current_language() in _CAPITAL_NOUNS or word[:2].isupper():  # "GP" stays "GP"
         return word
     return word[:1].lower() + word[1:]
 
