@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from domain.results import Invalid, Refused, Saved, Stale
 from domain.rules import roles
 from domain.rules.phones import international
+from domain.usecases.clients import card_menu_look
 from domain.work import Work
 from storage import audit, caseload, client_changes, clients
 from storage.models import Client, ClientStatus, Program
@@ -83,17 +84,7 @@ async def details_choice(
 ) -> Saved[Client] | Refused:
     """The client whose details the menu lists: an allowed look is audited like any other
     ("client.view", via=details.menu), a refused one as the change it was for."""
-    async with work.transaction() as session:
-        client = await caseload.look(
-            session,
-            actor,
-            client_id,
-            "client.view",
-            now=work.clock.now(),
-            detail={"via": "details.menu"},
-            refused_as=EDIT,
-        )
-        return NOT_VISIBLE if client is None else Saved(client)
+    return await card_menu_look(work, actor, client_id, "details.menu", EDIT)
 
 
 def _one_line(text: str) -> str:

@@ -534,6 +534,14 @@ async def language_choice(
     """The client whose language the card's 🗣 button edits (the question names them): an
     allowed look is audited like any other ("client.view", via=language.menu), a refused
     one as the change it was for (client.language)."""
+    return await card_menu_look(work, actor, client_id, "language.menu", LANGUAGE)
+
+
+async def card_menu_look(
+    work: Work, actor: Actor, client_id: int | None, via: str, refused_as: str
+) -> Saved[Client] | Refused:
+    """The client a card's menu is about (🗣 Language, ✏️ Edit): an allowed look audited
+    like any other ("client.view", via the menu), a refused one as the change it was for."""
     async with work.transaction() as session:
         client = await caseload.look(
             session,
@@ -541,8 +549,8 @@ async def language_choice(
             client_id,
             "client.view",
             now=work.clock.now(),
-            detail={"via": "language.menu"},
-            refused_as=LANGUAGE,
+            detail={"via": via},
+            refused_as=refused_as,
         )
         return NOT_VISIBLE if client is None else Saved(client)
 
