@@ -26,6 +26,7 @@ from storage.models import (
     Appointment,
     AppointmentStatus,
     Client,
+    ClientContact,
     Goal,
     Note,
     Plan,
@@ -127,6 +128,17 @@ async def test_the_demo_team_is_seeded_through_alembic(demo: DemoRunner):
         assert (await session.execute(select(func.count()).select_from(Goal))).scalar_one() >= 12
         risky = (await session.execute(select(Note).where(Note.risk_flag.is_(True)))).scalars()
         assert len(risky.all()) == 1
+        # Maria's family, neighbour and care team are behind her card's 👥 People.
+        maria = next(c for c in clients if c.name == "Maria Gonzalez")
+        around = (
+            await session.execute(select(ClientContact).where(ClientContact.client_id == maria.id))
+        ).scalars()
+        assert sorted(person.relation for person in around) == [
+            "family",
+            "gp",
+            "neighbour",
+            "pharmacist",
+        ]
         soon = await session.get(Appointment, report.soon_appointment_id)
         assert soon.status == AppointmentStatus.SCHEDULED
         assert timedelta(minutes=60) < soon.starts_at - now <= timedelta(minutes=120)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import appointments, clients, consents, notes, workers
+from storage import appointments, client_people, clients, consents, notes, workers
 from storage.db import Database
 from storage.models import (
     Appointment,
@@ -273,7 +273,31 @@ async def seed(db: Database, *, now: datetime, zone: ZoneInfo) -> SeedReport:
             seeded[row.name] = await _client(session, row, worker, now, zone, report)
         await _today_and_tomorrow(session, seeded, by_person, now, zone, report)
         await _risk_and_referral(session, seeded, by_person, now, zone, report)
+        await _people_around(session, seeded["Maria Gonzalez"], now)
     return report
+
+
+# The people around Maria: the daughter her story names, a neighbour, and her care team.
+MARIA_PEOPLE = (
+    ("family", "Ana Gonzalez", "+49 170 5550123", None, True),
+    ("neighbour", "Herr Becker", None, None, None),
+    ("gp", "Dr. Anna Weber", "+49 30 1234567", "Praxis am Park", True),
+    ("pharmacist", "Linden-Apotheke", "+49 30 7654321", "Linden-Apotheke", True),
+)
+
+
+async def _people_around(session: AsyncSession, client: Client, now: datetime) -> None:
+    for relation, name, phone, organisation, consent in MARIA_PEOPLE:
+        await client_people.add_person(
+            session,
+            client,
+            relation=relation,
+            name=name,
+            phone=phone,
+            organisation=organisation,
+            consent=consent,
+            now=now - timedelta(days=60),
+        )
 
 
 async def _worker(session: AsyncSession, person: DemoPerson, team: Team, now: datetime) -> Worker:
