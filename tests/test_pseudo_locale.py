@@ -80,10 +80,10 @@ def pseudo_locale(tmp_path, monkeypatch):
     _pseudo_catalog(tmp_path)
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
     monkeypatch.setitem(timefmt._PATTERNS, PSEUDO, timefmt._PATTERNS["en"])
-    english_calendar = timefmt._locale
+    english_calendar = i18n.locale_data
     monkeypatch.setattr(
         timefmt,
-        "_locale",
+        "locale_data",
         lambda code: Locale.parse(CALENDAR_OF_PSEUDO) if code == PSEUDO else english_calendar(code),
     )
     i18n.forget_catalogs()

@@ -25,6 +25,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+from babel.numbers import format_decimal
+
 from domain.languages import LANGUAGES as _LANGUAGES
 
 DOMAIN = "caseline"
@@ -158,21 +161,13 @@ def sentence_start(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@cache
+def locale_data(code: str) -> Locale:
+    """Babel's locale data (weekday and month names, number formats) for a language; a
+    language without its own (a test pseudo-locale) reads as English does."""
+    return Locale.parse(code if code in LANGUAGES else SOURCE_LANGUAGE)
+
+
 def number(value: int) -> str:
     """`4,000` in English, `4.000` in German, `4 000` in French: Babel's locale data."""
-    from babel.numbers import format_decimal
-
-    code = current_language()
-    return format_decimal(value, locale=code if code in LANGUAGES else SOURCE_LANGUAGE)
-
-
-def in_every_language(text: str) -> list[str]:
-    """`text` in each shipped language: for reading what a worker typed, whichever
-    language they typed it in."""
-    seen: list[str] = []
-    for code in LANGUAGES:
-        with speaking(code):
-            value = gettext(text)
-        if value not in seen:
-            seen.append(value)
-    return seen
+    return format_decimal(value, locale=locale_data(current_language()))

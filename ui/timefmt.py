@@ -9,13 +9,11 @@ Times are on the 24-hour clock in every language.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.dates import format_date, get_day_names
 
-from ui.i18n import current_language, gettext, tn
+from ui.i18n import current_language, gettext, locale_data, tn
 
 # Per language: a weekday, a day, a day with its year, a date without weekday (a birthday).
 _PATTERNS: dict[str, dict[str, str]] = {
@@ -26,16 +24,10 @@ _PATTERNS: dict[str, dict[str, str]] = {
 }
 
 
-@cache
-def _locale(code: str) -> Locale:
-    # A test pseudo-locale has no CLDR data of its own: it writes dates as English does.
-    return Locale.parse(code if code in _PATTERNS else "en")
-
-
 def _format(day: date, kind: str) -> str:
     code = current_language()
     pattern = _PATTERNS.get(code, _PATTERNS["en"])[kind]
-    return format_date(day, pattern, locale=_locale(code))
+    return format_date(day, pattern, locale=locale_data(code))
 
 
 def local(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -64,7 +56,7 @@ def plain_date(day: date) -> str:
 
 def weekday_names() -> list[str]:
     """Monday to Sunday, abbreviated: `Mon` … `Sun`, `lun` … `dom`, `Mo.` … `So.`."""
-    names = get_day_names("abbreviated", locale=_locale(current_language()))
+    names = get_day_names("abbreviated", locale=locale_data(current_language()))
     return [names[index] for index in range(7)]
 
 
