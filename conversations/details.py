@@ -8,6 +8,7 @@
 
     [Name|Date of birth|Address|Phone|Contact frequency|Usual place] ─► TYPED ─(text)─►
         END: saved, the menu again (a value that breaks a rule is asked again)
+        TYPED ─[🗑 Clear] cd:clr─► END: an optional detail that is set, cleared
     [⏸ On hold…] cd:hold:<client> ─► REASON ─(text)─► UNTIL ─(a day)─► END: saved
     /cancel or [✖ Cancel] ─► END, nothing changed
 
@@ -224,9 +225,10 @@ async def ask_pressed(update: Update, context: CaselineContext) -> int:
         return ConversationHandler.END
     hint = texts.ask_birth_date(date_order_of(context)) if detail == Detail.BIRTH else ""
     text = texts.detail_ask(client.code, detail, current(client, detail), hint)
-    await update.callback_query.edit_message_text(
-        text, reply_markup=InlineKeyboardMarkup([_cancel_row()])
-    )
+    row = _cancel_row()
+    if detail in usecases.CLEARABLE and getattr(client, usecases.COLUMNS[detail]) is not None:
+        row.insert(0, _button(texts.CLEAR, "clr", ""))
+    await update.callback_query.edit_message_text(text, reply_markup=InlineKeyboardMarkup([row]))
     return TYPED
 
 
@@ -307,6 +309,26 @@ async def value_typed(update: Update, context: CaselineContext) -> int:
     return ConversationHandler.END
 
 
+async def clear_pressed(update: Update, context: CaselineContext) -> int:
+    """cd:clr — the detail asked for is cleared (only an optional one is offered)."""
+    draft = _draft(context)
+    raw = draft.rest.get("detail")
+    context.user_data.pop(DRAFT, None)
+    if draft.client_id is None or raw not in TYPED_DETAILS:
+        await answer(update, texts.STALE_BUTTON)
+        return ConversationHandler.END
+    result = await usecases.edit_client_detail(
+        context.services, context.require_actor(), draft.client_id, Detail(raw), None
+    )
+    if isinstance(result, Refused):
+        await say_not_found(update, draft.client_id)
+    elif isinstance(result, Invalid):
+        await answer(update, texts.STALE_BUTTON)
+    else:
+        await _saved(update, result, draft.client_id, below=False)
+    return ConversationHandler.END
+
+
 # ── on hold: a reason, then the day it ends ─────────────────────────────────
 
 
@@ -374,7 +396,11 @@ def dialog(timeout_minutes: int) -> ConversationHandler:
             CallbackQueryHandler(hold_pressed, pattern=pattern(PREFIX) + "hold:"),
         ],
         states={
-            TYPED: [MessageHandler(text, value_typed), MessageHandler(other, text_expected)],
+            TYPED: [
+                MessageHandler(text, value_typed),
+                MessageHandler(other, text_expected),
+                CallbackQueryHandler(clear_pressed, pattern=pattern(PREFIX) + "clr"),
+            ],
             REASON: [MessageHandler(text, reason_typed), MessageHandler(other, text_expected)],
             # A day before the next is refused by the use case, in the words of the
             # moment it is typed.

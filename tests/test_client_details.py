@@ -294,3 +294,29 @@ async def test_a_forged_edit_of_someone_elses_client_is_refused_and_audited(harn
     assert await _changes(harness) == []
     refused = [e for e in await _edits(harness) if not e.allowed]
     assert len(refused) == len(forged) and {e.client_id for e in refused} == {1}
+
+
+async def test_an_optional_detail_is_cleared_and_the_clearing_is_kept(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701, phone="+49 30 1111", usual_place="Day centre")
+    menu = await _menu(wanda)
+    [ask] = await wanda.press(menu, "Phone")
+    assert texts.CLEAR in str(buttons(ask))
+    [menu] = await wanda.press(ask, texts.CLEAR)
+    assert "Phone: —" in menu.text
+    client = await _client(harness)
+    assert client.phone is None and client.usual_place == "Day centre"
+    [change] = await _changes(harness)
+    assert (change.field, change.before, change.after) == ("phone", "+49 30 1111", None)
+    assert [event.detail for event in await _edits(harness)] == [{"field": "phone"}]
+    [history] = await wanda.send("/history C-0001")
+    assert "✏️ Phone changed by Wanda Worker: +49 30 1111 → —" in history.text
+
+    # A detail that is not set offers nothing to clear, and a name never can be.
+    [menu] = await wanda.press(history, texts.CARD_BACK)
+    [menu] = await wanda.press(menu, texts.CARD_EDIT)
+    [ask] = await wanda.press(menu, "Phone")
+    assert texts.CLEAR not in str(buttons(ask))
+    await wanda.send("/cancel")
+    [ask] = await wanda.press(menu, "Name")
+    assert texts.CLEAR not in str(buttons(ask))

@@ -54,6 +54,10 @@ class Detail(StrEnum):
     STATUS = "status"
 
 
+# Optional details: ✏️ Edit can clear them (a wrong phone is better gone than kept). A
+# name, program, contact frequency and status always have a value.
+CLEARABLE = frozenset({Detail.BIRTH, Detail.ADDRESS, Detail.PHONE, Detail.PLACE})
+
 COLUMNS = {
     Detail.NAME: "name",
     Detail.BIRTH: "date_of_birth",
@@ -129,18 +133,21 @@ def _checked(
 async def edit_client_detail(
     work: Work, actor: Actor, client_id: int | None, detail: Detail, value: object
 ) -> Saved[Client] | Stale[Client] | Refused | Invalid:
-    """Set one detail (not the status: `set_client_status`). A name, address or place is
-    one line; a phone is written "+<country> …" (a number typed without + is read in the
-    organisation's CASELINE_COUNTRY_CODE, else Invalid(PHONE_PLUS)); a date of birth is
-    not in the future nor more than MAX_AGE years back. Stale when it is already so."""
+    """Set one detail (not the status: `set_client_status`); `value` None clears a
+    CLEARABLE one. A name, address or place is one line; a phone is written
+    "+<country> …" (a number typed without + is read in the organisation's
+    CASELINE_COUNTRY_CODE, else Invalid(PHONE_PLUS)); a date of birth is not in the future
+    nor more than MAX_AGE years back. Stale when it is already so."""
     zone = work.zone_for(actor.timezone)
     now = work.clock.now()
     today = now.astimezone(zone).date()
-    stored = (
-        _checked(detail, value, today=today, country_code=work.settings.country_code)
-        if detail != Detail.STATUS
-        else Invalid(UNKNOWN)
-    )
+    stored: object
+    if value is None:
+        stored = None if detail in CLEARABLE else Invalid(EMPTY)
+    elif detail == Detail.STATUS:
+        stored = Invalid(UNKNOWN)
+    else:
+        stored = _checked(detail, value, today=today, country_code=work.settings.country_code)
     async with work.transaction() as session:
         client = await clients.get_visible(session, actor, client_id) if client_id else None
         if client is None:
