@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -334,10 +334,11 @@ def one_question(
     state: int,
     draft_key: str,
     timeout_minutes: int,
+    buttons: Sequence[BaseHandler] = (),
 ) -> ConversationHandler:
     """A dialog of one typed answer, opened by a button `name:action:` (✏️ Amend under a
     note, discharge for a reason in the worker's own words, a language not among the
-    buttons)."""
+    buttons); `buttons` answer the presses under the question while it waits."""
     return conversation(
         name,
         entry_points=[CallbackQueryHandler(started, pattern=pattern(name) + f"{action}:")],
@@ -345,6 +346,7 @@ def one_question(
             state: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
                 MessageHandler(~filters.COMMAND, text_expected),
+                *buttons,
             ]
         },
         draft_key=draft_key,

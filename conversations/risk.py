@@ -7,6 +7,8 @@
     rk:lower:<client>   ⚠ Risk → Lower — a one-question dialog:
 
     [⚠ Risk → Lower] ─► WHY ─(text)─► END: the note saved, the level cleared, the card shown
+        WHY ─[a kind] rk:kind:<kind>─► WHY: the note's kind of contact (✓ Other first), so a
+                                       home visit that found the client safe counts as one
     /cancel or [✖ Cancel] ─► END, nothing changed
 
 Each press or answer calls one use case of domain/usecases/risks.py and renders its result.
@@ -23,12 +25,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 from conversations.common import one_question
 from conversations.drafts import ClientIdDraft
 from domain.results import AlreadySaved, Invalid, Refused, Saved, Stale
+from domain.rules.notes import CHOSEN_KINDS
 from domain.usecases import risks
+from storage.models import InteractionType
 from ui import texts
 from ui.callbacks import pack, pattern, read_id, unpack
 from ui.client_card import say_not_found, show_client
 from ui.context import CaselineContext, deliver_soon
 from ui.replies import answer, edit_pressed, remove_keyboard
+from ui.views import rows_that_fit
 
 PREFIX = "rk"
 DRAFT = "risk_lower"
@@ -94,12 +99,47 @@ async def lower_pressed(update: Update, context: CaselineContext) -> int:
         await show_client(update, context, client_id, toast=texts.RISK_NOT_OPEN)
         return ConversationHandler.END
     await answer(update)
-    context.user_data[DRAFT] = ClientIdDraft(found.client_id).to_json()
+    draft = ClientIdDraft(found.client_id, {"code": found.client_code})
+    context.user_data[DRAFT] = draft.to_json()
     await update.callback_query.edit_message_text(
-        texts.risk_lower_ask(found.client_code),
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))]]
-        ),
+        texts.risk_lower_ask(found.client_code), reply_markup=_kinds(_kind(draft))
+    )
+    return WHY
+
+
+def _kind(draft: ClientIdDraft) -> InteractionType:
+    kind = draft.rest.get("kind")
+    return InteractionType(kind) if kind in CHOSEN_KINDS else InteractionType.OTHER
+
+
+def _kinds(chosen: InteractionType) -> InlineKeyboardMarkup:
+    """The kinds of contact the note can be, ✓ on the chosen one, and ✖ Cancel."""
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if kind == chosen else "") + label, callback_data=pack(PREFIX, "kind", kind)
+        )
+        for kind, label in texts.INTERACTION_NAMES.items()
+    ]
+    rows = rows_that_fit(buttons, most=3)
+    rows.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(PREFIX, "cancel", ""))])
+    return InlineKeyboardMarkup(rows)
+
+
+async def kind_pressed(update: Update, context: CaselineContext) -> int:
+    """rk:kind:<kind> — while the question waits: what kind of contact the note is."""
+    kind = unpack(update.callback_query.data).arg
+    draft = ClientIdDraft.from_json(context.user_data.get(DRAFT))
+    code = draft.rest.get("code")
+    if kind not in CHOSEN_KINDS or not isinstance(code, str):
+        await answer(update, texts.STALE_BUTTON)
+        return WHY
+    await answer(update)
+    draft.rest["kind"] = kind
+    context.user_data[DRAFT] = draft.to_json()
+    await edit_pressed(
+        cast(CallbackQuery, update.callback_query),
+        texts.risk_lower_ask(code),
+        _kinds(InteractionType(kind)),
     )
     return WHY
 
@@ -111,6 +151,7 @@ async def why_typed(update: Update, context: CaselineContext) -> int:
         context.require_actor(),
         draft.client_id,
         update.effective_message.text or "",
+        _kind(draft),
     )
     match result:
         case Invalid(reason):
@@ -131,7 +172,10 @@ async def why_typed(update: Update, context: CaselineContext) -> int:
 
 
 def dialog(timeout_minutes: int) -> ConversationHandler:
-    return one_question(PREFIX, "lower", lower_pressed, why_typed, WHY, DRAFT, timeout_minutes)
+    kinds = CallbackQueryHandler(kind_pressed, pattern=pattern(PREFIX) + "kind:")
+    return one_question(
+        PREFIX, "lower", lower_pressed, why_typed, WHY, DRAFT, timeout_minutes, buttons=[kinds]
+    )
 
 
 def handlers(timeout_minutes: int) -> list[BaseHandler[Any, Any, Any]]:

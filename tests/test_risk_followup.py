@@ -184,6 +184,27 @@ async def test_lowering_the_risk_takes_a_note(harness, clock):
     assert "⚠ Risk:" not in card.text and texts.RISK_LOWER_BUTTON not in str(buttons(card))
 
 
+async def test_lowering_after_a_home_visit_is_a_home_visit_note(harness, clock):
+    wanda, _sue, client_id = await _team(harness)
+    await _flag(harness, wanda)
+    clock.advance(timedelta(days=2))
+    [card] = await wanda.send("/client C-0001")
+    [ask] = await wanda.press(card, texts.RISK_LOWER_BUTTON)
+    assert "✓ Other" in str(buttons(ask))
+    [ask] = await wanda.press(ask, "Home visit")
+    assert "✓ Home visit" in str(buttons(ask)) and "✓ Other" not in str(buttons(ask))
+    # A forged kind, or one a worker never chooses, changes nothing.
+    await wanda.press_data(ask.message_id, "rk:kind:not_given")
+    await wanda.press_data(ask.message_id, "rk:kind:bogus")
+    await wanda.send("Seen at home: eating again, calmer.")
+    async with harness.db.session() as session:
+        note = (await session.execute(select(Note).order_by(Note.id.desc()))).scalars().first()
+    assert note.interaction_type == "home_visit"
+    client = await _client(harness, client_id)
+    assert client.risk_level == RiskLevel.NONE
+    assert client.last_contact_at == clock.now()
+
+
 async def test_private_previews_keep_name_and_reason_out_of_every_pushed_alert(
     devserver, db, db_url, clock
 ):

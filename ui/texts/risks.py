@@ -61,7 +61,9 @@ def card_risk(reason: str | None, day: str) -> str:
 
 def risk_lower_ask(client_code: str) -> str:
     return t(
-        "Why is the risk for {client} lower now? Your answer is saved as a note on the card.",
+        "Why is the risk for {client} lower now? Your answer is saved as a note on the card."
+        "\nWhat kind of contact was it? Tap one if not ✓ Other: a home visit, office, phone or"
+        " video contact counts as seeing the client.",
         client=client_code,
     )
 
