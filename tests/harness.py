@@ -214,7 +214,9 @@ class BotHarness:
         role: Role = Role.WORKER,
         team: str | None = "North",
         timezone: str | None = None,
+        language: str | None = None,
     ) -> Person:
+        """A worker; `language` the one they chose (None: the organisation's)."""
         now = self.clock.now()
         async with self.db.session() as session:
             team_row = await get_or_create_team(session, team, now) if team else None
@@ -222,7 +224,14 @@ class BotHarness:
             worker.telegram_user_id = user_id
             worker.chat_id = user_id
             worker.timezone = timezone
+            worker.language = language
         return self.person(user_id, name.split()[0])
+
+    async def speaks(self, user_id: int, language: str) -> None:
+        """The worker with Telegram id `user_id` chooses `language`."""
+        worker_id = await self.worker_id(user_id)
+        async with self.db.session() as session:
+            (await session.get(Worker, worker_id)).language = language
 
     async def seed_client(
         self, user_id: int, name: str = "Maria Gonzalez", **fields: object

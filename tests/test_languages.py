@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage.models import Appointment, InteractionType, Note, Worker
+from storage.models import Appointment, InteractionType, Note
 from tests.harness import buttons
 from ui import i18n, texts
 from ui.views import ROW_LABEL_MAX, label_width
@@ -56,20 +56,13 @@ def language(request):
     return request.param
 
 
-async def _speaks(harness, user_id: int, name: str, language: str):
-    """A worker who chose `language` (the organisation's stays English)."""
-    person = await harness.seed_worker(user_id, name, timezone="Europe/Berlin")
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        (await session.get(Worker, worker_id)).language = language
-    return person
-
-
 async def test_a_note_an_appointment_a_reminder_and_the_agenda_in_the_workers_language(
     harness, clock, language
 ):
     clock.set(berlin(2026, 3, 2, 10, 0))  # Monday
-    wanda = await _speaks(harness, 701, "Wanda Worker", language)
+    wanda = await harness.seed_worker(
+        701, "Wanda Worker", timezone="Europe/Berlin", language=language
+    )
     await harness.seed_client(701, "Maria Gonzalez")
 
     # A whole guided note: client, kind, text, save.
@@ -134,7 +127,9 @@ ONE_LINER = {
 
 
 async def test_a_one_liner_names_its_kind_in_the_workers_language_or_in_english(harness, language):
-    wanda = await _speaks(harness, 701, "Wanda Worker", language)
+    wanda = await harness.seed_worker(
+        701, "Wanda Worker", timezone="Europe/Berlin", language=language
+    )
     await harness.seed_client(701, "Maria Gonzalez")
     await wanda.send(ONE_LINER[language])
     await wanda.send("/note C-0001 video: seen on a call")
@@ -152,7 +147,9 @@ async def test_the_case_file_is_in_the_workers_language_and_the_csv_keeps_englis
 
     from pypdf import PdfReader
 
-    wanda = await _speaks(harness, 701, "Wanda Worker", language)
+    wanda = await harness.seed_worker(
+        701, "Wanda Worker", timezone="Europe/Berlin", language=language
+    )
     await harness.seed_client(701, "Maria Gonzalez", language="Arabic", interpreter=True)
     await wanda.send("/note C-0001 phone: " + NOTE[language])
     [history] = await wanda.send("/history C-0001")
@@ -183,7 +180,9 @@ async def test_long_notes_are_confirmed_in_pages_telegram_accepts_in_every_langu
 ):
     """The longer wording of a language must still leave each page under 4096 characters:
     a one-liner as long as Telegram lets it be typed, and a draft of two such messages."""
-    wanda = await _speaks(harness, 701, "Wanda Worker", language)
+    wanda = await harness.seed_worker(
+        701, "Wanda Worker", timezone="Europe/Berlin", language=language
+    )
     await harness.seed_client(701, "Maria Gonzalez")
     command = "/note C-0001 " + ONE_LINER[language].split(" ", 2)[2].split(":")[0] + ": "
     await wanda.send(command + "ü" * (4096 - len(command)))

@@ -18,7 +18,7 @@ from storage.intake import add_contact, set_contact_phone
 from storage.models import AuditEvent, Client, ClientContact
 from tests.harness import buttons, running
 from tests.test_client_language import berlin
-from tests.test_pseudo_locale import _leaks, _speaks_pseudo, pseudo_locale  # noqa: F401
+from tests.test_pseudo_locale import PSEUDO, _leaks, pseudo_locale  # noqa: F401
 from tests.test_quiet_hours_vs_start_of_day import _appointment
 from ui import texts
 
@@ -247,7 +247,7 @@ async def test_the_export_lists_people_and_the_care_team_the_ended_marked(harnes
 async def test_the_people_dialogs_come_from_the_catalogs(devserver, db, db_url, clock):
     async with running(devserver, db, db_url, clock) as harness:
         wanda = await _world(harness)
-        await _speaks_pseudo(harness, WANDA)
+        await harness.speaks(WANDA, PSEUDO)
         await _intake_contact(harness, phone="+34 600 111 222")
         listed = await _people_list(wanda)
         [listed] = await _add(wanda, listed, "GP", "Dr. Weber", organisation="Praxis Markt")

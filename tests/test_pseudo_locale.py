@@ -26,7 +26,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from storage.models import Role, Worker
+from storage.models import Role
 from tests.harness import buttons, running
 from tests.test_quiet_hours_vs_start_of_day import _appointment
 from ui import i18n, texts, timefmt
@@ -132,12 +132,6 @@ def _leaks(harness, chat_id: int, data: list[str]) -> list[tuple[str, list[str]]
     return leaks
 
 
-async def _speaks_pseudo(harness, user_id: int) -> None:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        (await session.get(Worker, worker_id)).language = PSEUDO
-
-
 def live(person):
     return [message for message in person.messages() if buttons(message)][-1]
 
@@ -147,8 +141,9 @@ async def test_every_text_a_worker_is_sent_comes_from_the_catalogs(
 ):
     clock.set(berlin(2026, 3, 2, 10, 0))  # Monday
     async with running(devserver, db, db_url, clock) as harness:
-        wanda = await harness.seed_worker(701, "Wanda Worker", timezone="Europe/Berlin")
-        await _speaks_pseudo(harness, 701)
+        wanda = await harness.seed_worker(
+            701, "Wanda Worker", timezone="Europe/Berlin", language=PSEUDO
+        )
         maria = await harness.seed_client(701, CLIENTS[0])
         await harness.seed_client(701, CLIENTS[1])
 
@@ -196,10 +191,10 @@ async def test_the_supervisors_side_and_the_case_record_come_from_the_catalogs(
 ):
     clock.set(berlin(2026, 3, 2, 10, 0))
     async with running(devserver, db, db_url, clock) as harness:
-        wanda = await harness.seed_worker(701, "Wanda Worker", team="North")
-        sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
-        await _speaks_pseudo(harness, 701)
-        await _speaks_pseudo(harness, 710)
+        wanda = await harness.seed_worker(701, "Wanda Worker", team="North", language=PSEUDO)
+        sue = await harness.seed_worker(
+            710, "Sue Supervisor", role=Role.SUPERVISOR, team="North", language=PSEUDO
+        )
         await harness.seed_client(701, CLIENTS[0])
 
         # A risk flagged in a note reaches the supervisor.
@@ -237,8 +232,9 @@ async def test_the_day_to_day_dialogs_come_from_the_catalogs(
     resource directory, in the pseudo-locale, one button after another."""
     clock.set(berlin(2026, 3, 2, 10, 0))
     async with running(devserver, db, db_url, clock) as harness:
-        wanda = await harness.seed_worker(701, "Wanda Worker", timezone="Europe/Berlin")
-        await _speaks_pseudo(harness, 701)
+        wanda = await harness.seed_worker(
+            701, "Wanda Worker", timezone="Europe/Berlin", language=PSEUDO
+        )
         maria = await harness.seed_client(701, CLIENTS[0])
         await harness.seed_client(701, CLIENTS[1])
 

@@ -41,14 +41,6 @@ async def _stored(harness, user_id: int) -> Worker:
         return worker
 
 
-async def _speaks(harness, user_id: int, language: str) -> None:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        worker = await session.get(Worker, worker_id)
-        assert worker is not None
-        worker.language = language
-
-
 def _chat_menu(harness, chat_id: int) -> list[str]:
     """The descriptions of the command menu set for one chat."""
     scope = json.dumps({"type": "chat", "chat_id": chat_id}, sort_keys=True)
@@ -135,11 +127,11 @@ async def test_a_supervisor_gets_the_lead_menu_in_their_language(harness):
 
 
 async def test_a_french_supervisor_gets_a_spanish_workers_risk_alert_in_french(harness, clock):
-    await harness.seed_worker(701, "Lucía Worker", team="North")
+    await harness.seed_worker(701, "Lucía Worker", team="North", language="es")
     lucia = harness.person(701, "Lucía")
-    sue = await harness.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
-    await _speaks(harness, 701, "es")
-    await _speaks(harness, 710, "fr")
+    sue = await harness.seed_worker(
+        710, "Sue Supervisor", role=Role.SUPERVISOR, team="North", language="fr"
+    )
     await harness.seed_client(701)
     clock.set(berlin(2026, 3, 3, 10, 30))
     with i18n.speaking("es"):
@@ -167,9 +159,8 @@ async def test_a_french_supervisor_gets_a_spanish_workers_risk_alert_in_french(h
 
 
 async def test_the_morning_agenda_of_a_german_worker_is_german(harness, clock):
-    greta = await harness.seed_worker(702, "Greta Worker")
+    greta = await harness.seed_worker(702, "Greta Worker", language="de")
     wanda = await harness.seed_worker(701, "Wanda Worker")
-    await _speaks(harness, 702, "de")
     clock.set(berlin(2026, 3, 3, 7, 0))
     for user_id in (701, 702):
         await harness.seed_client(user_id, "Ann Overdue", last_contact_at=berlin(2026, 2, 1))
@@ -185,8 +176,7 @@ async def test_the_morning_agenda_of_a_german_worker_is_german(harness, clock):
 async def test_an_appointment_reminder_to_a_german_worker_is_german(harness, clock):
     from tests.test_reminders import _appointment
 
-    greta = await harness.seed_worker(702, "Greta Worker")
-    await _speaks(harness, 702, "de")
+    greta = await harness.seed_worker(702, "Greta Worker", language="de")
     client = await harness.seed_client(702, last_contact_at=berlin(2026, 3, 2))
     await _appointment(harness, 702, client, berlin(2026, 3, 3, 15, 0))
     clock.set(berlin(2026, 3, 3, 14, 0))
@@ -265,8 +255,7 @@ async def test_only_shipped_languages_and_the_two_date_orders_are_saved(harness)
 
 async def test_a_promoted_worker_gets_the_lead_menu_in_their_language(harness):
     ada = await harness.seed_worker(730, "Ada Admin", role=Role.ADMIN, team="North")
-    await harness.seed_worker(731, "Will Worker", team="North")
-    await _speaks(harness, 731, "de")
+    await harness.seed_worker(731, "Will Worker", team="North", language="de")
     card = (await ada.press((await ada.send("/team"))[-1], "Will Worker"))[-1]
     question = (await ada.press(card, texts.TEAM_ROLE))[-1]
     confirm = (await ada.press(question, "Supervisor"))[-1]
