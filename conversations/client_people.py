@@ -14,11 +14,13 @@ someone, editing one detail, ending a relation.
         ─► CONSENT ─(pp:c:<y|n>)─► saved: the list
         (someone of that name already listed: DUPLICATE ─(pp:dup)─► saved: the list)
     [✏️ …] pp:e:<client>:<person>:<field> ─► EDIT ─(text)─► saved: the page
+    [📝 Note with Ana] nt:about:<client>:<person> ─► the /note dialog (conversations/note.py)
     /cancel or [✖ Cancel] ─► END, nothing changed
 
 The phone is read by the intake's reader (international format, digits and + - ( ) only);
 a bad one is said and asked again, nothing lost. Every step calls one use case of
-domain/usecases/client_people.py and renders its result.
+domain/usecases/client_people.py and renders its result. A person's page lists the notes
+with them (collateral notes about them, notes they attended: the count and the latest).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from storage import client_people as store
 from storage.models import ClientContact
 from ui import texts
 from ui.callbacks import pack, pattern, read_ids, unpack
-from ui.client_card import back_to_card, say_not_found
+from ui.client_card import back_to_card, note_line, say_not_found
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.views import View, button_label, fitted, rows_that_fit
@@ -118,6 +120,10 @@ def person_view(page: PersonPage, zone: ZoneInfo) -> View:
         person.notes,
         _ended(person, zone),
     )
+    if page.notes_count:
+        # The notes with them: collateral notes about them, notes they attended.
+        text += "\n\n" + texts.person_notes_title(person.name, page.notes_count)
+        text += "".join(f"\n{note_line(note, zone)}" for note in page.notes)
     ids = (client.id, person.id)
     edits = [
         _button(texts.PEOPLE_EDIT_NAME, "e", *ids, "name"),
@@ -137,6 +143,9 @@ def person_view(page: PersonPage, zone: ZoneInfo) -> View:
         ]
     )
     if person.ended_at is None:
+        # A collateral note with them (conversations/note.py's from_person).
+        note = button_label(texts.person_note_button(person.name))
+        rows.insert(0, [InlineKeyboardButton(note, callback_data=pack("nt", "about", *ids))])
         rows.append([_button(texts.PEOPLE_END, "end", *ids)])
     rows.append([_button(texts.PEOPLE_BACK, "l", client.id), back_to_card(client.id)])
     return View(text, fitted(rows))

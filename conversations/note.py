@@ -5,16 +5,22 @@
                                                   ├─ 🕒 When ─► WHEN ─(tap/typed)─┐
                                                   ├─ ⚠ Risk ─► RISK ─(reason)─────┤
                                                   ├─ 🎯 Goals ─► GOALS ─(toggle, Done)┤
+                                                  ├─ 👥 Who was there ─► WHO ─(toggle, Done)┤
+                                                  ├─ 🗣 With whom ─► WITH ─(tap)───┤ (collateral)
                                                   ├─ DAP ─► DAP_DATA ─► DAP_ASSESSMENT ─► DAP_PLAN ┤
                                                   ├─ ✏️ Replace ─► REPLACE ─(text)─┘
                                                   └─ ✅ Save ─► END (card shows Amend / Open client)
+    KIND ─(Collateral)─► WITH ─(a person, or someone not on the card)─► COMPOSE
+    [📝 Note with Ana] on a person's page ─► COMPOSE (collateral, with Ana)
     /note C-0042 Home visit, pantry empty … ─► saved at once, with ↩ Undo for 60 s
     /cancel or ✖ anywhere ─► END, nothing saved
 
 The draft is a NoteDraft (conversations/note_draft.py) kept in user_data["note"]
-(persisted after every update); ✅ Save is revision-checked by conversations/cards.py
-(a Save from an outdated card shows the draft again, as a new card) and calls the
-save_note use case, which writes, audits and queues any risk alert in one transaction.
+(persisted after every update) and shown on one live card (conversations/note_card.py);
+who was there and with whom are conversations/note_people.py's steps. ✅ Save is
+revision-checked by conversations/cards.py (a Save from an outdated card shows the draft
+again, as a new card) and calls the save_note use case, which writes, audits and queues
+any risk alert in one transaction.
 A draft left idle for CASELINE_CONVERSATION_TIMEOUT minutes is kept aside and offered
 back on the next /note — also after a restart, since the idle check uses the stored
 time; one kept before its kind was chosen asks the kind again.
@@ -22,11 +28,9 @@ time; one kept before its kind was chosen asks the kind again.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from html import escape
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -37,7 +41,28 @@ from telegram.ext import (
 
 from conversations import cards, drafts, note_loose
 from conversations.common import confirm_saved, conversation, text_expected
-from conversations.live import present
+from conversations.note_card import (
+    CLIENT,
+    COMPOSE,
+    DAP_ASSESSMENT,
+    DAP_DATA,
+    DAP_PLAN,
+    DRAFT,
+    GOALS,
+    KIND,
+    PREFIX,
+    REPLACE,
+    RESUME,
+    RISK,
+    WHEN,
+    WHO,
+    WITH,
+    button,
+    client_gone,
+    draft_of,
+    keep,
+    show_card,
+)
 from conversations.note_draft import NoteDraft, attachment_of
 from conversations.note_oneliner import (
     UNDO_PREFIX,
@@ -45,6 +70,14 @@ from conversations.note_oneliner import (
     saved_note_pressed,
     show_saved,
     split_kind,
+)
+from conversations.note_people import (
+    WITH_WHOM,
+    ask_who,
+    ask_with,
+    who_done,
+    who_toggled,
+    with_chosen,
 )
 from conversations.pickers import (
     ClientRef,
@@ -57,47 +90,20 @@ from conversations.pickers import (
     moment_from_text,
     offer_clients,
 )
-from domain.results import Gone, Invalid, Several
-from domain.rules.notes import CHOSEN_KINDS, TEXT_MAX, happened
+from domain.results import Gone, Invalid, Refused, Several
+from domain.rules.notes import CHOSEN_KINDS, TEXT_MAX, happened, with_someone
+from domain.usecases import client_people
 from domain.usecases import notes as usecases
 from domain.usecases.clients import NamedFirst, client_named_first
+from domain.usecases.notes import NotePerson
 from storage import clients
 from storage.models import InteractionType
 from ui import texts, views
-from ui.callbacks import pack, pattern, unpack
-from ui.context import CaselineContext, deliver_soon, happened_at, zone_of
+from ui.callbacks import pattern, read_ids, unpack
+from ui.context import CaselineContext, deliver_soon, happened_at
 from ui.replies import answer, remove_keyboard
-from ui.timefmt import short_datetime
 
-(
-    CLIENT,
-    KIND,
-    COMPOSE,
-    WHEN,
-    RISK,
-    GOALS,
-    DAP_DATA,
-    DAP_ASSESSMENT,
-    DAP_PLAN,
-    REPLACE,
-    RESUME,
-) = range(11)
-PREFIX = "nt"
-DRAFT = "note"
-PREVIEW = 300
 REASON_MAX = 500
-
-
-def _draft(context: CaselineContext) -> NoteDraft:
-    return NoteDraft.from_json(context.user_data.get(DRAFT))
-
-
-def _keep(context: CaselineContext, draft: NoteDraft) -> None:
-    context.user_data[DRAFT] = draft.to_json()
-
-
-def _button(label: str, action: str, arg: object = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=pack(PREFIX, action, arg))
 
 
 # ── entry ──────────────────────────────────────────────────────────────────────
@@ -112,14 +118,14 @@ async def start(update: Update, context: CaselineContext) -> int:
         draft = NoteDraft.from_json(kept)
         assert draft.client is not None  # only a draft with a client is kept
         keyboard = InlineKeyboardMarkup(
-            [[_button(texts.RESUME, "resume", "yes"), _button(texts.DISCARD, "resume", "no")]]
+            [[button(texts.RESUME, "resume", "yes"), button(texts.DISCARD, "resume", "no")]]
         )
         await update.effective_message.reply_text(
             texts.note_draft_kept(draft.client.code, draft.client.name, len(draft.text)),
             reply_markup=keyboard,
         )
         return RESUME
-    _keep(context, NoteDraft())
+    keep(context, NoteDraft())
     await ask_client(update, context, PREFIX, texts.NOTE_ASK_CLIENT)
     return CLIENT
 
@@ -137,7 +143,7 @@ async def from_loose(update: Update, context: CaselineContext) -> int:
             await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     await remove_keyboard(update)
-    _keep(context, draft)
+    keep(context, draft)
     return await _client_chosen(update, context, ref)
 
 
@@ -145,8 +151,28 @@ async def from_card(update: Update, context: CaselineContext) -> int:
     ref = await client_from_press(update, context)
     if ref is None:
         return ConversationHandler.END
-    _keep(context, NoteDraft())
+    keep(context, NoteDraft())
     return await _client_chosen(update, context, ref)
+
+
+async def from_person(update: Update, context: CaselineContext) -> int:
+    """📝 Note with Ana on a person's page (nt:about:<client>:<person>): a collateral
+    note for the client, with that person, on its card."""
+    ids = read_ids(unpack(update.callback_query.data).arg, 2)
+    if ids is None:
+        await answer(update, texts.STALE_BUTTON)
+        return ConversationHandler.END
+    found = await client_people.people_for_note(
+        context.services, context.require_actor(), ids[0], ids[1], via=WITH_WHOM
+    )
+    if isinstance(found, Gone | Refused) or found.chosen is None:
+        gone = isinstance(found, Gone)
+        await answer(update, texts.CLIENT_GONE if gone else texts.STALE_BUTTON, alert=True)
+        return ConversationHandler.END
+    await answer(update)
+    draft = NoteDraft(client=ClientRef.of(found.client), kind=InteractionType.COLLATERAL)
+    draft.about = NotePerson.of(found.chosen)
+    return await show_card(update, context, draft)
 
 
 async def resume_chosen(update: Update, context: CaselineContext) -> int:
@@ -158,10 +184,10 @@ async def resume_chosen(update: Update, context: CaselineContext) -> int:
         await remove_keyboard(update)
         if draft.client is not None and draft.kind is None:
             # Kept at the kind question: no card yet, ask the kind again.
-            _keep(context, draft)
+            keep(context, draft)
             return await _client_chosen(update, context, draft.client)
-        return await _show_card(update, context, draft)
-    _keep(context, NoteDraft())
+        return await show_card(update, context, draft)
+    keep(context, NoteDraft())
     await update.callback_query.edit_message_text(texts.DRAFT_DISCARDED)
     await ask_client(update, context, PREFIX, texts.NOTE_ASK_CLIENT)
     return CLIENT
@@ -180,10 +206,10 @@ async def _start_with_args(update: Update, context: CaselineContext, args: str) 
             return await one_liner(update, context, client.code, client.id, named.rest)
         if isinstance(named, Several):
             # Which Maria? The text waits in the draft, on the card once she is chosen.
-            _keep(context, NoteDraft(parts=[split_kind(args.split(maxsplit=1)[1])[1]]))
+            keep(context, NoteDraft(parts=[split_kind(args.split(maxsplit=1)[1])[1]]))
             await offer_clients(update, PREFIX, named.choices)
             return CLIENT
-    _keep(context, NoteDraft())
+    keep(context, NoteDraft())
     ref = await client_from_args(update, context, PREFIX, args, texts.NOTE_ASK_CLIENT)
     if ref is None:
         return CLIENT
@@ -194,9 +220,9 @@ async def _start_with_args(update: Update, context: CaselineContext, args: str) 
 
 
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.client = ref
-    _keep(context, draft)
+    keep(context, draft)
     await update.effective_message.reply_text(
         texts.note_ask_kind(ref.code, ref.name), reply_markup=_kinds_keyboard()
     )
@@ -206,10 +232,10 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
 def _kinds_keyboard() -> InlineKeyboardMarkup:
     kinds = list(texts.INTERACTION_NAMES.items())
     rows = [
-        [_button(label, "kind", kind) for kind, label in kinds[index : index + 2]]
+        [button(label, "kind", kind) for kind, label in kinds[index : index + 2]]
         for index in range(0, len(kinds), 2)
     ]
-    rows.append([_button(texts.CANCEL, "cancel")])
+    rows.append([button(texts.CANCEL, "cancel")])
     return views.fitted(rows)
 
 
@@ -219,23 +245,26 @@ async def kind_pressed(update: Update, context: CaselineContext) -> int:
         await answer(update, texts.STALE_BUTTON)
         return KIND
     await answer(update)
-    draft = _draft(context)
-    draft.kind = InteractionType(kind)
+    draft = draft_of(context)
+    draft.set_kind(InteractionType(kind))
     await remove_keyboard(update)
-    return await _show_card(update, context, draft)
+    if with_someone(InteractionType(kind)):
+        keep(context, draft)
+        return await ask_with(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 # ── composing ──────────────────────────────────────────────────────────────────
 
 
 async def text_added(update: Update, context: CaselineContext) -> int:
-    draft = _draft(context)
+    draft = draft_of(context)
     text = update.effective_message.text or ""
     if len(draft.text) + len(text) > TEXT_MAX:
         await update.effective_message.reply_text(texts.note_too_long(TEXT_MAX))
         return COMPOSE
     draft.parts.append(text)
-    return await _show_card(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 async def attachment_added(update: Update, context: CaselineContext) -> int:
@@ -243,77 +272,13 @@ async def attachment_added(update: Update, context: CaselineContext) -> int:
     if attachment is None:
         await update.effective_message.reply_text(texts.NOTE_WHAT_WORKS)
         return COMPOSE
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.attachments.append(attachment)
-    return await _show_card(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 async def unsupported_in_compose(update: Update, context: CaselineContext) -> int:
     await update.effective_message.reply_text(texts.NOTE_WHAT_WORKS)
-    return COMPOSE
-
-
-def _card(draft: NoteDraft, zone: ZoneInfo, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
-    assert draft.client is not None and draft.kind is not None
-    ref = draft.client
-    kind = texts.INTERACTION_NAMES[draft.kind]
-    when = short_datetime(draft.when, zone, now) if draft.when is not None else texts.NOW
-    lines = [f"<b>{texts.NOTE_DRAFT} · {ref.code} · {escape(ref.name)}</b>", f"{kind} · {when}"]
-    if draft.risk:
-        lines.append(f"⚠ {texts.RISK}: {escape(draft.risk)}")
-    if draft.goals:
-        lines.append(f"🎯 {texts.goals_count(len(draft.goals))}")
-    if draft.attachments:
-        lines.append(f"📎 {texts.attachments_count(len(draft.attachments))}")
-    if draft.dap:
-        labels = (texts.DAP_DATA, texts.DAP_ASSESSMENT, texts.DAP_PLAN)
-        for label, part in zip(labels, draft.dap, strict=False):
-            lines.append(f"<b>{label}:</b> {escape(_preview(part))}")
-    # Every render, with Save or without: an older card must not match this one.
-    revision = draft.revise()
-    body = draft.text
-    if body:
-        lines.append("")
-        lines.append(escape(_preview(body)))
-        if len(body) > PREVIEW:
-            lines.append(f"<i>{texts.characters(len(body))}</i>")
-    else:
-        lines.append("")
-        lines.append(texts.NOTE_TYPE_IT)
-    rows = []
-    if draft.ready:
-        rows.append([_button(texts.SAVE, "save", revision)])
-    rows.append(
-        [
-            _button(texts.KIND, "kinds"),
-            _button(texts.WHEN, "when"),
-            _button(texts.RISK_BUTTON, "risk"),
-        ]
-    )
-    rows.append(
-        [
-            _button(texts.GOALS, "goals"),
-            _button(texts.DAP, "dap"),
-            _button(texts.REPLACE_TEXT, "replace"),
-        ]
-    )
-    rows.append([_button(texts.CANCEL, "cancel")])
-    return "\n".join(lines), views.fitted(rows)
-
-
-def _preview(text: str) -> str:
-    return text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "…"
-
-
-async def _show_card(update: Update, context: CaselineContext, draft: NoteDraft) -> int:
-    """One live card: the previous card loses its buttons, a fresh one goes below.
-    Keeps `draft` (with the card's revision) before anything is sent."""
-    text, keyboard = _card(draft, zone_of(context), context.services.clock.now())
-    _keep(context, draft)
-    draft.card = await present(
-        update, context, draft.card, text, keyboard, kept_in=DRAFT, field="card"
-    )
-    _keep(context, draft)
     return COMPOSE
 
 
@@ -322,7 +287,7 @@ async def _show_card(update: Update, context: CaselineContext, draft: NoteDraft)
 
 async def card_pressed(update: Update, context: CaselineContext) -> int:
     action = unpack(update.callback_query.data).action
-    draft = _draft(context)
+    draft = draft_of(context)
     if draft.client is None or draft.kind is None:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
@@ -345,8 +310,8 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     if action == "when":
         keyboard = InlineKeyboardMarkup(
             [
-                [_button(label, "ago", minutes) for label, minutes in texts.WHEN_CHOICES],
-                [_button(texts.BACK, "back")],
+                [button(label, "ago", minutes) for label, minutes in texts.WHEN_CHOICES],
+                [button(texts.BACK, "back")],
             ]
         )
         await update.effective_message.reply_text(texts.NOTE_ASK_WHEN, reply_markup=keyboard)
@@ -354,11 +319,15 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     if action == "risk":
         if draft.risk:
             draft.risk = None
-            return await _show_card(update, context, draft)
+            return await show_card(update, context, draft)
         await update.effective_message.reply_text(texts.NOTE_ASK_RISK)
         return RISK
     if action == "goals":
         return await _ask_goals(update, context)
+    if action == "who":
+        return await ask_who(update, context, draft)
+    if action == "whom":
+        return await ask_with(update, context, draft)
     if action == "dap":
         await update.effective_message.reply_text(texts.DAP_ASK_DATA)
         return DAP_DATA
@@ -371,7 +340,7 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
 async def when_pressed(update: Update, context: CaselineContext) -> int:
     pressed = unpack(update.callback_query.data)
     await answer(update)
-    draft = _draft(context)
+    draft = draft_of(context)
     if pressed.action == "ago":
         minutes = pressed.int_arg()
         if minutes is None or minutes > 7 * 24 * 60:
@@ -379,7 +348,7 @@ async def when_pressed(update: Update, context: CaselineContext) -> int:
         now = context.services.clock.now()
         draft.when = None if minutes == 0 else now - timedelta(minutes=minutes)
     await remove_keyboard(update)
-    return await _show_card(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 async def when_typed(update: Update, context: CaselineContext) -> int:
@@ -389,9 +358,9 @@ async def when_typed(update: Update, context: CaselineContext) -> int:
     if not happened(parsed.moment, context.services.clock.now()):
         await update.effective_message.reply_text(texts.NOTE_WHEN_FUTURE)
         return WHEN
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.when = parsed.moment
-    return await _show_card(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 async def when_option_pressed(update: Update, context: CaselineContext) -> int:
@@ -402,10 +371,10 @@ async def when_option_pressed(update: Update, context: CaselineContext) -> int:
     if not happened(moment, context.services.clock.now()):
         await update.effective_message.reply_text(texts.NOTE_WHEN_FUTURE)
         return WHEN
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.when = moment
     await remove_keyboard(update)
-    return await _show_card(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 async def risk_typed(update: Update, context: CaselineContext) -> int:
@@ -413,26 +382,26 @@ async def risk_typed(update: Update, context: CaselineContext) -> int:
     if not reason:
         await update.effective_message.reply_text(texts.NOTE_ASK_RISK)
         return RISK
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.risk = reason[:REASON_MAX]
-    return await _show_card(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 async def _ask_goals(update: Update, context: CaselineContext) -> int:
-    draft = _draft(context)
+    draft = draft_of(context)
     assert draft.client is not None
     goals = await usecases.goals_to_choose(
         context.services, context.require_actor(), draft.client.id
     )
     if isinstance(goals, Gone):
-        return await _client_gone(update, context)
+        return await client_gone(update, context)
     if not goals:
         await update.effective_message.reply_text(texts.NO_ACTIVE_GOALS)
         return COMPOSE
     chosen = set(draft.goals)
     listed, labels = views.goal_choices([(goal.description, goal.id in chosen) for goal in goals])
-    rows = [[_button(label, "goal", goal.id)] for label, goal in zip(labels, goals, strict=True)]
-    rows.append([_button(texts.DONE, "goalsdone")])
+    rows = [[button(label, "goal", goal.id)] for label, goal in zip(labels, goals, strict=True)]
+    rows.append([button(texts.DONE, "goalsdone")])
     text = f"{texts.NOTE_ASK_GOALS}\n\n{listed}"
     if (
         update.callback_query
@@ -445,68 +414,62 @@ async def _ask_goals(update: Update, context: CaselineContext) -> int:
     return GOALS
 
 
-async def _client_gone(update: Update, context: CaselineContext) -> int:
-    """The client of a kept draft is no longer the worker's (transferred, another team):
-    say so, forget the draft and end the dialog; nothing of the client is shown."""
-    context.user_data.pop(DRAFT, None)
-    await answer(update)
-    await update.effective_message.reply_text(texts.CLIENT_GONE)
-    return ConversationHandler.END
-
-
 async def goal_toggled(update: Update, context: CaselineContext) -> int:
     goal_id = unpack(update.callback_query.data).int_arg()
-    draft = _draft(context)
+    draft = draft_of(context)
     assert draft.client is not None
     goals = await usecases.goals_to_choose(
         context.services, context.require_actor(), draft.client.id
     )
     if isinstance(goals, Gone):
-        return await _client_gone(update, context)
+        return await client_gone(update, context)
     if goal_id not in {goal.id for goal in goals}:
         await answer(update, texts.STALE_BUTTON)
         return GOALS
     await answer(update)
     draft.goals = sorted(set(draft.goals) ^ {goal_id})
-    _keep(context, draft)
+    keep(context, draft)
     return await _ask_goals(update, context)
 
 
 async def goals_done(update: Update, context: CaselineContext) -> int:
     await answer(update)
     await remove_keyboard(update)
-    return await _show_card(update, context, _draft(context))
+    return await show_card(update, context, draft_of(context))
+
+
+# ── who was there, and with whom ───────────────────────────────────────────────
 
 
 async def dap_data(update: Update, context: CaselineContext) -> int:
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.dap_wip = [update.effective_message.text or ""]
-    _keep(context, draft)
+    keep(context, draft)
     await update.effective_message.reply_text(texts.DAP_ASK_ASSESSMENT)
     return DAP_ASSESSMENT
 
 
 async def dap_assessment(update: Update, context: CaselineContext) -> int:
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.dap_wip = (draft.dap_wip or [""]) + [update.effective_message.text or ""]
-    _keep(context, draft)
+    keep(context, draft)
     await update.effective_message.reply_text(texts.DAP_ASK_PLAN)
     return DAP_PLAN
 
 
 async def dap_plan(update: Update, context: CaselineContext) -> int:
-    draft = _draft(context)
+    draft = draft_of(context)
     parts = (draft.dap_wip or ["", ""]) + [update.effective_message.text or ""]
     draft.dap_wip = None
     data, assessment, plan = (parts + ["", "", ""])[:3]
     draft.dap = (data, assessment, plan)
-    return await _show_card(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 async def replace_typed(update: Update, context: CaselineContext) -> int:
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.parts = [update.effective_message.text or ""]
-    return await _show_card(update, context, draft)
+    return await show_card(update, context, draft)
 
 
 # ── saving ─────────────────────────────────────────────────────────────────────
@@ -516,13 +479,13 @@ async def _show_outdated(update: Update, context: CaselineContext) -> int:
     """After a ✅ Save on a card that is not the draft as stored: the pressed card loses
     its buttons and the draft as it stands is shown (cards.save_pressed said why)."""
     await remove_keyboard(update)
-    return await _show_card(update, context, _draft(context))
+    return await show_card(update, context, draft_of(context))
 
 
 async def save(update: Update, context: CaselineContext) -> int:
     """✅ Save on the card that shows the draft (cards.save_pressed checked it)."""
     actor = context.require_actor()
-    draft = _draft(context)
+    draft = draft_of(context)
     if not draft.ready:
         await answer(update, texts.NOTE_NOTHING_TO_SAVE, alert=True)
         return COMPOSE
@@ -558,14 +521,23 @@ def handler(timeout_minutes: int) -> ConversationHandler:
     media = filters.VOICE | filters.AUDIO | filters.PHOTO | filters.Document.ALL
     other = ~filters.COMMAND
     card = CallbackQueryHandler(
-        card_pressed, pattern=rf"^{PREFIX}:(save|kinds|when|risk|goals|dap|replace):"
+        card_pressed, pattern=rf"^{PREFIX}:(save|kinds|when|risk|goals|dap|replace|who|whom):"
     )
+    # Who was there, with whom: also from the card's state, on a question left open.
+    people = [
+        CallbackQueryHandler(who_toggled, pattern=pattern(PREFIX) + "att:"),
+        CallbackQueryHandler(who_done, pattern=pattern(PREFIX) + "attok:"),
+        CallbackQueryHandler(with_chosen, pattern=pattern(PREFIX) + "(wp|wn):"),
+    ]
+    # Typed or sent instead of a tap: it is the note (the card comes back).
+    writing = [MessageHandler(text, text_added), MessageHandler(media, attachment_added)]
     return conversation(
         PREFIX,
         entry_points=[
             CommandHandler("note", start),
             CallbackQueryHandler(from_card, pattern=card_pattern("note")),
             CallbackQueryHandler(from_loose, pattern=pattern(PREFIX) + "loose:"),
+            CallbackQueryHandler(from_person, pattern=pattern(PREFIX) + "about:"),
         ],
         states={
             RESUME: [CallbackQueryHandler(resume_chosen, pattern=pattern(PREFIX) + "resume:")],
@@ -576,6 +548,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             ],
             COMPOSE: [
                 card,
+                *people,
                 MessageHandler(text, text_added),
                 MessageHandler(media, attachment_added),
                 MessageHandler(other, unsupported_in_compose),
@@ -598,6 +571,8 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             ],
             DAP_PLAN: [MessageHandler(text, dap_plan), MessageHandler(other, text_expected)],
             REPLACE: [MessageHandler(text, replace_typed), MessageHandler(other, text_expected)],
+            WHO: [*people, *writing],
+            WITH: [*people, *writing],
         },
         draft_key=DRAFT,
         timeout_minutes=timeout_minutes,

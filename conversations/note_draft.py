@@ -21,8 +21,8 @@ from telegram import Message
 from conversations import cards
 from conversations.drafts import REVISION, TOKEN
 from conversations.pickers import ClientRef
-from domain.rules.notes import worth_saving
-from domain.usecases.notes import NewNote
+from domain.rules.notes import client_there_by_default, with_someone, worth_saving
+from domain.usecases.notes import NewNote, NotePerson
 from storage.models import InteractionType
 from storage.notes import Attachment
 
@@ -39,6 +39,12 @@ class NoteDraft(cards.Draft):
     dap: tuple[str, str, str] | None = None
     dap_wip: list[str] | None = None  # the DAP parts typed so far
     card: int | None = None  # the message id of the live card
+    # Who was there: None until the worker chooses (👥 Who was there); then whether the
+    # client was, and the client's people ticked, in the order ticked.
+    client_present: bool | None = None
+    present: list[NotePerson] = field(default_factory=list)
+    # A collateral contact's person (None: not said, or someone not on the card).
+    about: NotePerson | None = None
     # What the dialog kit keeps beside the draft ("kept_at"), kept as it is.
     rest: dict[str, Any] = field(default_factory=dict)
 
@@ -49,6 +55,30 @@ class NoteDraft(cards.Draft):
     @property
     def ready(self) -> bool:
         return worth_saving(self.text, self.attachments, self.dap)
+
+    @property
+    def client_there(self) -> bool:
+        """Whether the client is ticked in "who was there": as chosen, else by the kind."""
+        if self.client_present is not None:
+            return self.client_present
+        return self.kind is not None and client_there_by_default(self.kind)
+
+    def toggle_present(self, person: NotePerson | None) -> None:
+        """One tap in "who was there": the client (None) or one of their people."""
+        if person is None:
+            self.client_present = not self.client_there
+            return
+        self.client_present = self.client_there
+        if any(chosen.id == person.id for chosen in self.present):
+            self.present = [chosen for chosen in self.present if chosen.id != person.id]
+        else:
+            self.present.append(person)
+
+    def set_kind(self, kind: InteractionType) -> None:
+        """A collateral contact's person goes with any other kind."""
+        self.kind = kind
+        if not with_someone(kind):
+            self.about = None
 
     def to_note(self, saved_at: datetime) -> NewNote:
         """The note to save; with no time of its own it happened when ✅ Save was pressed."""
@@ -62,6 +92,9 @@ class NoteDraft(cards.Draft):
             risk_reason=self.risk,
             goal_ids=tuple(self.goals),
             attachments=tuple(self.attachments),
+            client_present=bool(self.client_present),
+            attendee_ids=tuple(person.id for person in self.present),
+            about_contact_id=self.about.id if self.about and with_someone(self.kind) else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -86,6 +119,12 @@ class NoteDraft(cards.Draft):
             data["dap_wip"] = list(self.dap_wip)
         if self.card is not None:
             data["card"] = self.card
+        if self.client_present is not None:
+            data["client_present"] = self.client_present
+        if self.present:
+            data["present"] = [asdict(person) for person in self.present]
+        if self.about is not None:
+            data["about"] = asdict(self.about)
         if self.token is not None:
             data[TOKEN] = self.token
         if self.revision:
@@ -116,11 +155,20 @@ class NoteDraft(cards.Draft):
         wip = data.pop("dap_wip", None)
         draft.dap_wip = [str(part) for part in wip] if wip is not None else None
         draft.card = data.pop("card", None)
+        present = data.pop("client_present", None)
+        draft.client_present = present if isinstance(present, bool) else None
+        draft.present = [_person(item) for item in data.pop("present", None) or []]
+        about = data.pop("about", None)
+        draft.about = _person(about) if about else None
         draft.token = data.pop(TOKEN, None)
         draft.revision = int(data.pop(REVISION, 0) or 0)
         draft.touched = data.pop("touched", None)
         draft.rest = data
         return draft
+
+
+def _person(data: dict[str, Any]) -> NotePerson:
+    return NotePerson(int(data["id"]), str(data["name"]), str(data["relation"]))
 
 
 def attachment_of(message: Message | None) -> Attachment | None:

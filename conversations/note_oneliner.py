@@ -71,6 +71,10 @@ async def show_saved(
         kind,
         short_datetime(note.occurred_at, zone_of(context)),
     )
+    people = texts.note_people_lines(
+        note.client_name if note.client_present else None, note.present, note.about
+    )
+    header += "".join(f"\n{line}" for line in people)
     if note.risk_reason:
         header += f"\n⚠ {texts.RISK}: {escape(note.risk_reason)}"
     if note.told:

@@ -45,6 +45,7 @@ from storage.models import (
     Worker,
 )
 from storage.names import clean_name
+from storage.notes import people_of
 from storage.workers import names
 
 
@@ -94,7 +95,9 @@ class Event:
     before showing it as HTML); `label`, `status` and `extra` depend on `kind`:
 
     - NOTE: label = interaction type; extra: risk, risk_reason, dap (3 strings or None),
-      attendees, attachments (count)
+      attendees (old free text, never filled), present [(name, relation)] who was there,
+      the client first with relation None, with (name, relation) of a collateral
+      contact's person or None, attachments (count)
     - VISIT: label = interaction type; status = appointment status; text = outcome or
       cancel reason; extra: duration, place
     - PLAN: extra: version, status, next_review_on, review_interval_days, goals
@@ -226,9 +229,18 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
             if isinstance(event.detail.get(key), int):
                 authors.add(event.detail[key])
     who = await names(session, authors)
+    note_people = await people_of(session, notes, client_id=client.id)
 
     events: list[Event] = []
     for note in notes:
+        there = note_people.get(note.id)
+        present: list[tuple[str, str | None]] = []
+        with_person: tuple[str, str] | None = None
+        if there is not None:
+            present = [(client.name, None)] if there.client_present else []
+            present += [(person.name, person.relation) for person in there.present]
+            if there.about is not None:
+                with_person = (there.about.name, there.about.relation)
         events.append(
             Event(
                 at=note.occurred_at,
@@ -246,6 +258,8 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
                         else None
                     ),
                     "attendees": note.attendees,
+                    "present": present,
+                    "with": with_person,
                     "attachments": len(note.attachments),
                 },
                 amendments=tuple(

@@ -439,12 +439,18 @@ class Note(Base):
     dap_data: Mapped[str | None] = mapped_column(Text)
     dap_assessment: Mapped[str | None] = mapped_column(Text)
     dap_plan: Mapped[str | None] = mapped_column(Text)
+    # Free text no version of Caseline ever filled; who was there is `NoteAttendee` rows.
     attendees: Mapped[str | None] = mapped_column(Text)
     risk_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     risk_reason: Mapped[str | None] = mapped_column(Text)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
     # Set when the author pressed Undo right after saving; the row stays for the audit.
     retracted_at: Mapped[datetime | None]
+    # A collateral contact's person (a call with the daughter, a talk with the GP): one of
+    # the client's people, or None (someone not on the card, or not a collateral note).
+    about_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("client_contacts.id"), index=True
+    )
 
     amendments: Mapped[list[NoteAmendment]] = relationship(order_by="NoteAmendment.id")
     attachments: Mapped[list[NoteAttachment]] = relationship(order_by="NoteAttachment.id")
@@ -455,6 +461,18 @@ class NoteGoal(Base):
 
     note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id"), primary_key=True)
+
+
+class NoteAttendee(Base):
+    """Who was there at a note: the client (`is_client`, no contact) or one of the people
+    around the client (`contact_id`)."""
+
+    __tablename__ = "note_attendees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("client_contacts.id"), index=True)
+    is_client: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class NoteAttachment(Base):

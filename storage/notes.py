@@ -17,10 +17,12 @@ from storage.models import (
     Appointment,
     AppointmentStatus,
     Client,
+    ClientContact,
     InteractionType,
     Note,
     NoteAmendment,
     NoteAttachment,
+    NoteAttendee,
     NoteGoal,
 )
 from storage.workers import Actor
@@ -60,7 +62,12 @@ async def create_note(
     goal_ids: Iterable[int] = (),
     attachments: Iterable[Attachment] = (),
     appointment_id: int | None = None,
+    client_present: bool = False,
+    attendee_ids: Iterable[int] = (),
+    about_contact_id: int | None = None,
 ) -> Note:
+    """A new note. Attendees and the person a collateral note is with are ids of the
+    client's people the caller has checked (domain/usecases/notes.py)."""
     if len(text) > TEXT_MAX:
         raise ValueError(f"note text is over {TEXT_MAX} characters")
     note = Note(
@@ -73,6 +80,7 @@ async def create_note(
         risk_flag=risk_reason is not None,
         risk_reason=risk_reason or None,
         appointment_id=appointment_id,
+        about_contact_id=about_contact_id,
     )
     if dap is not None:
         note.dap_data, note.dap_assessment, note.dap_plan = dap
@@ -82,8 +90,13 @@ async def create_note(
     session.add(note)
     await session.flush()  # the note's id, and the client's row, in one pass
     goals, files = set(goal_ids), list(attachments)
-    if not goals and not files:
+    present = list(dict.fromkeys(attendee_ids))
+    if not goals and not files and not present and not client_present:
         return note
+    if client_present:
+        session.add(NoteAttendee(note_id=note.id, is_client=True))
+    for contact_id in present:
+        session.add(NoteAttendee(note_id=note.id, contact_id=contact_id, is_client=False))
     for goal_id in goals:
         session.add(NoteGoal(note_id=note.id, goal_id=goal_id))
     for attachment in files:
@@ -281,3 +294,90 @@ async def recent_for_client(session: AsyncSession, client_id: int, limit: int = 
         .options(selectinload(Note.amendments), selectinload(Note.attachments))
     )
     return list((await session.execute(statement)).scalars())
+
+
+# ── who was there, and with whom ──────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class NotePeople:
+    """Who was there at a note (the client, and people around the client in the order
+    chosen) and the person a collateral note is with."""
+
+    client_present: bool = False
+    present: tuple[ClientContact, ...] = ()
+    about: ClientContact | None = None
+
+
+async def people_of(
+    session: AsyncSession, notes: Iterable[Note], *, client_id: int | None = None
+) -> dict[int, NotePeople]:
+    """Each note's people, by note id (a note with none is left out). Two SELECTs; given
+    the notes' `client_id` (a whole history), the attendees are found by it rather than
+    by a list of every note id."""
+    listed = list(notes)
+    if not listed:
+        return {}
+    statement = select(NoteAttendee).order_by(NoteAttendee.id)
+    if client_id is None:
+        statement = statement.where(NoteAttendee.note_id.in_([note.id for note in listed]))
+    else:
+        statement = statement.join(Note, Note.id == NoteAttendee.note_id).where(
+            Note.client_id == client_id
+        )
+    rows = list((await session.execute(statement)).scalars())
+    contact_ids = {row.contact_id for row in rows if row.contact_id is not None}
+    contact_ids |= {note.about_contact_id for note in listed if note.about_contact_id}
+    contacts = (
+        {
+            contact.id: contact
+            for contact in (
+                await session.execute(
+                    select(ClientContact).where(ClientContact.id.in_(contact_ids))
+                )
+            ).scalars()
+        }
+        if contact_ids
+        else {}
+    )
+    by_note: dict[int, list[NoteAttendee]] = {}
+    for row in rows:
+        by_note.setdefault(row.note_id, []).append(row)
+    found: dict[int, NotePeople] = {}
+    for note in listed:
+        mine = by_note.get(note.id, [])
+        about = contacts.get(note.about_contact_id) if note.about_contact_id else None
+        if not mine and about is None:
+            continue
+        found[note.id] = NotePeople(
+            client_present=any(row.is_client for row in mine),
+            present=tuple(
+                contacts[row.contact_id]
+                for row in mine
+                if row.contact_id is not None and row.contact_id in contacts
+            ),
+            about=about,
+        )
+    return found
+
+
+async def with_person(
+    session: AsyncSession, client_id: int, person_id: int, limit: int
+) -> tuple[int, list[Note]]:
+    """The client's notes (not withdrawn) with one of their people: collateral notes
+    about them and notes they attended — how many, and the latest `limit`."""
+    attended = select(NoteAttendee.note_id).where(NoteAttendee.contact_id == person_id)
+    theirs = (
+        (Note.client_id == client_id)
+        & Note.retracted_at.is_(None)
+        & or_(Note.about_contact_id == person_id, Note.id.in_(attended))
+    )
+    count = (await session.execute(select(func.count()).select_from(Note).where(theirs))).scalar()
+    latest = (
+        select(Note)
+        .where(theirs)
+        .order_by(Note.occurred_at.desc(), Note.id.desc())
+        .limit(limit)
+        .options(selectinload(Note.amendments))
+    )
+    return int(count or 0), list((await session.execute(latest)).scalars())

@@ -139,6 +139,10 @@ async def test_the_demo_team_is_seeded_through_alembic(demo: DemoRunner):
             "neighbour",
             "pharmacist",
         ]
+        # A call with her daughter, on the daughter's page.
+        with_someone = select(Note).where(Note.about_contact_id.is_not(None))
+        [call] = (await session.execute(with_someone)).scalars().all()
+        assert (call.client_id, call.interaction_type) == (maria.id, "collateral")
         soon = await session.get(Appointment, report.soon_appointment_id)
         assert soon.status == AppointmentStatus.SCHEDULED
         assert timedelta(minutes=60) < soon.starts_at - now <= timedelta(minutes=120)

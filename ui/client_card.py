@@ -22,7 +22,7 @@ from domain.rules import roles
 from domain.usecases.clients import ClientRef, look_at_client
 from storage.caseload import CARD_UPCOMING, CardFacts
 from storage.clients import parse_code
-from storage.models import Client, ClientStatus
+from storage.models import Client, ClientStatus, Note
 from storage.workers import Actor
 from ui import texts
 from ui.callbacks import pack
@@ -154,25 +154,28 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
     lines.append("")
     if facts.recent_notes:
         lines.append(f"<b>{t.CARD_RECENT_NOTES}</b>")
-        for note in facts.recent_notes:
-            first = next((line for line in (note.text or "").splitlines() if line.strip()), "")
-            if not first and note.dap_data:
-                first = note.dap_data.splitlines()[0] if note.dap_data.strip() else ""
-            if len(first) > NOTE_LINE_MAX:
-                first = first[: NOTE_LINE_MAX - 1] + "…"
-            lines.append(
-                t.card_note(
-                    t.record_day(note.occurred_at, zone),
-                    note.interaction_type,
-                    first,
-                    note.risk_flag,
-                    amended=bool(note.amendments),
-                )
-            )
+        lines += [note_line(note, zone) for note in facts.recent_notes]
     else:
         lines.append(t.CARD_NO_NOTES)
     # An open risk: a line under the title, ⚠ Risk → Lower above the last row.
     return with_risk(View("\n".join(lines), card_keyboard(facts, actor, now, zone)), client, zone)
+
+
+def note_line(note: Note, zone: ZoneInfo) -> str:
+    """One note in a list (the card's recent notes, a person's page): its day, kind and
+    first line (of the DAP's data when it has no text), cut to NOTE_LINE_MAX."""
+    first = next((line for line in (note.text or "").splitlines() if line.strip()), "")
+    if not first and note.dap_data:
+        first = note.dap_data.splitlines()[0] if note.dap_data.strip() else ""
+    if len(first) > NOTE_LINE_MAX:
+        first = first[: NOTE_LINE_MAX - 1] + "…"
+    return texts.card_note(
+        texts.record_day(note.occurred_at, zone),
+        note.interaction_type,
+        first,
+        note.risk_flag,
+        amended=bool(note.amendments),
+    )
 
 
 def upcoming_rows(

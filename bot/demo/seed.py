@@ -273,7 +273,7 @@ async def seed(db: Database, *, now: datetime, zone: ZoneInfo) -> SeedReport:
             seeded[row.name] = await _client(session, row, worker, now, zone, report)
         await _today_and_tomorrow(session, seeded, by_person, now, zone, report)
         await _risk_and_referral(session, seeded, by_person, now, zone, report)
-        await _people_around(session, seeded["Maria Gonzalez"], now)
+        await _people_around(session, seeded["Maria Gonzalez"], now, by_person[WANDA], report)
     return report
 
 
@@ -286,8 +286,10 @@ MARIA_PEOPLE = (
 )
 
 
-async def _people_around(session: AsyncSession, client: Client, now: datetime) -> None:
-    for relation, name, phone, organisation, consent in MARIA_PEOPLE:
+async def _people_around(
+    session: AsyncSession, client: Client, now: datetime, worker: Worker, report: SeedReport
+) -> None:
+    added = [
         await client_people.add_person(
             session,
             client,
@@ -298,6 +300,23 @@ async def _people_around(session: AsyncSession, client: Client, now: datetime) -
             consent=consent,
             now=now - timedelta(days=60),
         )
+        for relation, name, phone, organisation, consent in MARIA_PEOPLE
+    ]
+    # A call with the daughter (a collateral contact: her page lists it; it does not move
+    # Maria's last contact).
+    called = now - timedelta(days=4)
+    await notes.create_note(
+        session,
+        client=client,
+        author_id=worker.id,
+        interaction_type=InteractionType.COLLATERAL,
+        occurred_at=called,
+        text="Ana called: her mother forgets the evening tablets. Ana fills the pill box "
+        "on Sundays from now on.",
+        now=called + timedelta(minutes=5),
+        about_contact_id=added[0].id,
+    )
+    report.notes += 1
 
 
 async def _worker(session: AsyncSession, person: DemoPerson, team: Team, now: datetime) -> Worker:

@@ -8,6 +8,12 @@
 - A one-liner that names no kind of contact is saved with its kind "not given", which does
   not count as seeing the client; its author says the kind afterwards, whenever, with one
   tap. A kind read from a typo ("phne:") can be changed the same way within the undo minute.
+- Who was there: the client is taken as present by default for the kinds that count as
+  seeing them (home visit, office, phone, video), not for the others; the worker ticks
+  the people around the client one tap each. Only the client's current people can be
+  named (one whose relation ended is no longer offered).
+- A collateral contact is with one of the client's people (a call with the daughter, a
+  talk with the GP), or with someone not on the card; other kinds are with nobody.
 - The same one-line note (author, client, kind, text) again within ten minutes is a
   resend of the first, kept once: a one-liner has no draft to recognise it by. Within ten
   minutes of when the first was sent or when it was stored: after an outage the two differ.
@@ -19,7 +25,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from storage.models import InteractionType
-from storage.notes import TEXT_MAX
+from storage.notes import CLIENT_CONTACT, TEXT_MAX
 
 __all__ = [
     "CHOSEN_KINDS",
@@ -27,9 +33,11 @@ __all__ = [
     "TEXT_MAX",
     "UNDO_WINDOW",
     "amendable",
+    "client_there_by_default",
     "happened",
     "kind_changeable",
     "undoable",
+    "with_someone",
     "worth_saving",
 ]
 
@@ -73,3 +81,15 @@ def kind_changeable(
 def amendable(retracted_at: datetime | None) -> bool:
     """A withdrawn note takes no amendment."""
     return retracted_at is None
+
+
+def client_there_by_default(kind: InteractionType) -> bool:
+    """Whether "who was there" starts with the client ticked: for the kinds that count as
+    seeing the client (a home visit, office, phone or video is with them)."""
+    return kind in CLIENT_CONTACT
+
+
+def with_someone(kind: InteractionType) -> bool:
+    """Whether a note of this kind is with one of the client's people: a collateral
+    contact only."""
+    return kind == InteractionType.COLLATERAL

@@ -10,6 +10,10 @@ client's (a forged or stale button) is refused like a client the actor may not s
 Nobody is deleted: an ended relation keeps its row with `ended_at` and is listed under
 "Earlier". The history shows each addition and ending (storage/history.py reads the
 .add and .end events).
+
+A person's page lists the notes with them (collateral notes about them, notes they
+attended); a note's dialog names the client's current people through `people_for_note`,
+a look at them audited as client.people.view with `via` saying what the note asked.
 """
 
 from __future__ import annotations
@@ -18,12 +22,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.results import Confirm, Invalid, Refused, Saved, Stale
+from domain.results import Confirm, Gone, Invalid, Refused, Saved, Stale
 from domain.rules.phones import international
 from domain.work import Work
-from storage import audit, caseload, clients
+from storage import audit, caseload, clients, notes
 from storage import client_people as store
-from storage.models import Client, ClientContact
+from storage.models import Client, ClientContact, Note
 from storage.workers import Actor
 
 VIEW = "client.people.view"
@@ -41,6 +45,8 @@ FIELD = "field"  # not a field a worker edits
 PHONE_PLUS = "phone_plus"  # a phone without a country, and the organisation has none set
 # Confirm question: someone of that name is already listed
 ALREADY_LISTED = "already_listed"
+# The notes with a person their page lists (the latest; all are counted).
+NOTES_LISTED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,19 @@ class People:
 class PersonPage:
     client: Client
     person: ClientContact
+    # The notes with them (collateral notes about them, notes they attended): how many,
+    # and the latest NOTES_LISTED, newest first.
+    notes_count: int = 0
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleForNote:
+    """The client's current people, for a note to name; `chosen`: the one pressed."""
+
+    client: Client
+    current: list[ClientContact]
+    chosen: ClientContact | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +122,48 @@ async def look_at_person(
             return found
         client, person = found
         await _audit(session, work, actor, VIEW, client, person)
-    return PersonPage(client, person)
+        return await _page(session, client, person)
+
+
+async def _page(session: AsyncSession, client: Client, person: ClientContact) -> PersonPage:
+    count, latest = await notes.with_person(session, client.id, person.id, NOTES_LISTED)
+    return PersonPage(client, person, count, tuple(latest))
+
+
+async def people_for_note(
+    work: Work, actor: Actor, client_id: int, person_id: int | None = None, *, via: str
+) -> PeopleForNote | Gone | Refused:
+    """The client's current people, for a note (`via`: "note.present" for who was there,
+    "note.with" for a collateral contact's person). Asked from a draft that may have been
+    kept for days, so visibility is checked now: Gone when the client is no longer the
+    actor's. `person_id` (a pressed button) must be one of them: another client's person,
+    an ended relation or a forged id is refused and audited, and nothing of it is shown."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client = await _visible(session, work, actor, client_id, VIEW)
+        if client is None:
+            return Gone()
+        current = [row for row in await store.people(session, client.id) if row.ended_at is None]
+        chosen = next((row for row in current if row.id == person_id), None)
+        if person_id is not None and chosen is None:
+            await audit.refused(
+                session,
+                VIEW,
+                now=now,
+                actor_id=actor.id,
+                subject_type="person",
+                subject_id=person_id,
+                client_id=client.id,
+                via=via,
+            )
+            return PERSON_REFUSED
+        detail: dict[str, object] = {"via": via}
+        if chosen is not None:
+            detail["person"] = chosen.id
+        await audit.record_client(
+            session, VIEW, now=now, actor_id=actor.id, client_id=client.id, detail=detail
+        )
+    return PeopleForNote(client, current, chosen)
 
 
 async def may_add(work: Work, actor: Actor, client_id: int | None) -> Saved[Client] | Refused:
@@ -189,7 +249,7 @@ async def edit_person(
             setattr(person, field, cleaned)
         client.updated_at = work.clock.now()
         await _audit(session, work, actor, EDIT, client, person, field=field)
-    return Saved(PersonPage(client, person))
+        return Saved(await _page(session, client, person))
 
 
 async def end_relation(
@@ -204,11 +264,11 @@ async def end_relation(
             return found
         client, person = found
         if person.ended_at is not None:
-            return Stale(PersonPage(client, person))
+            return Stale(await _page(session, client, person))
         person.ended_at = now
         client.updated_at = now
         await _audit(session, work, actor, END, client, person)
-    return Saved(PersonPage(client, person))
+        return Saved(await _page(session, client, person))
 
 
 async def _visible(

@@ -20,9 +20,19 @@ from domain.rules import notes as rules
 from domain.rules.routine import ReminderKind
 from domain.usecases import risks
 from domain.work import Work
-from storage import audit, caseload, clients, notes, outbox, plans, saved_drafts, workers
-from storage.models import Client, InteractionType, Note
-from storage.notes import Attachment
+from storage import (
+    audit,
+    caseload,
+    client_people,
+    clients,
+    notes,
+    outbox,
+    plans,
+    saved_drafts,
+    workers,
+)
+from storage.models import Client, ClientContact, InteractionType, Note
+from storage.notes import Attachment, NotePeople
 from storage.workers import Actor
 
 # The outbox kind of a risk alert (bot/reminders/planning.RISK names the same kind).
@@ -44,6 +54,24 @@ class NewNote:
     risk_reason: str | None = None
     goal_ids: tuple[int, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    # Who was there: the client, and ids of the client's people (checked when saved).
+    client_present: bool = False
+    attendee_ids: tuple[int, ...] = ()
+    # A collateral contact's person (an id of the client's people), or None.
+    about_contact_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotePerson:
+    """One of the client's people as a note names them."""
+
+    id: int
+    name: str
+    relation: str
+
+    @classmethod
+    def of(cls, contact: ClientContact) -> NotePerson:
+        return cls(contact.id, contact.name, contact.relation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +90,10 @@ class SavedNote:
     # The supervisors a risk alert was queued for by this save: the caller delivers
     # the alerts soon and the confirmation names them.
     told: tuple[str, ...] = ()
+    # Who was there, and the person a collateral note is with.
+    client_present: bool = False
+    present: tuple[NotePerson, ...] = ()
+    about: NotePerson | None = None
 
     @property
     def alerts(self) -> int:
@@ -117,8 +149,9 @@ async def save_note(
     work: Work, actor: Actor, new: NewNote, *, token: str | None
 ) -> Saved[SavedNote] | AlreadySaved[SavedNote] | Gone | Invalid:
     """Save a /note draft once (its `token` names it: a Save pressed again after a crash
-    finds the note it became), with its attachments, goals, DAP parts and risk flag; a
-    contact moves the client's last contact; a risk flag alerts the supervisors."""
+    finds the note it became), with its attachments, goals, DAP parts, risk flag, who was
+    there and the person a collateral contact was with; a contact moves the client's last
+    contact; a risk flag alerts the supervisors."""
     if not rules.worth_saving(new.text, new.attachments, new.dap):
         return Invalid("empty")
     if len(new.text) > rules.TEXT_MAX:
@@ -138,10 +171,22 @@ async def save_note(
             # Saved before a crash lost the answer; its alert went out with it.
             note = await notes.get_note(session, earlier)
             if note is not None:
-                return AlreadySaved(_saved(note, client))
+                return AlreadySaved(await _saved_with_people(session, note, client))
         # Only goals of the client's active plan (a forged or outdated id is dropped).
         goals = await plans.active_goals(session, client.id) if new.goal_ids else []
         visible_goals = {goal.id for goal in goals}
+        # Only the client's current people (an ended relation, another client's person, a
+        # forged id: dropped, never named back).
+        about = new.about_contact_id if rules.with_someone(new.kind) else None
+        current = (
+            {
+                person.id
+                for person in await client_people.people(session, client.id)
+                if person.ended_at is None
+            }
+            if new.attendee_ids or about
+            else set()
+        )
         note = await notes.create_note(
             session,
             client=client,
@@ -154,6 +199,9 @@ async def save_note(
             risk_reason=new.risk_reason,
             goal_ids=[goal for goal in new.goal_ids if goal in visible_goals],
             attachments=new.attachments,
+            client_present=new.client_present,
+            attendee_ids=[person for person in new.attendee_ids if person in current],
+            about_contact_id=about if about in current else None,
         )
         await _audit_created(session, actor, note, now)
         saved_drafts.remember(session, actor.id, token, NOTE_RECEIPT, note.id, now)
@@ -161,7 +209,9 @@ async def save_note(
         if note.risk_flag:
             await risks.flag_risk(session, client, note, actor, now)
             told = await _alert_risk(session, note, client, actor, now)
-        return Saved(_saved(note, client, told))
+        named = new.client_present or new.attendee_ids or note.about_contact_id
+        shown = await _saved_with_people(session, note, client, told) if named else None
+        return Saved(shown or _saved(note, client, told))
 
 
 async def goals_to_choose(work: Work, actor: Actor, client_id: int) -> list[GoalChoice] | Gone:
@@ -367,7 +417,17 @@ async def _amendable(
     return found
 
 
-def _saved(note: Note, client: Client, told: list[str] | None = None) -> SavedNote:
+async def _saved_with_people(
+    session: AsyncSession, note: Note, client: Client, told: list[str] | None = None
+) -> SavedNote:
+    people = (await notes.people_of(session, [note])).get(note.id)
+    return _saved(note, client, told, people)
+
+
+def _saved(
+    note: Note, client: Client, told: list[str] | None = None, people: NotePeople | None = None
+) -> SavedNote:
+    people = people or NotePeople()
     return SavedNote(
         id=note.id,
         client_id=client.id,
@@ -379,6 +439,9 @@ def _saved(note: Note, client: Client, told: list[str] | None = None) -> SavedNo
         text=note.text,
         risk_reason=note.risk_reason,
         told=tuple(told or ()),
+        client_present=people.client_present,
+        present=tuple(NotePerson.of(person) for person in people.present),
+        about=NotePerson.of(people.about) if people.about is not None else None,
     )
 
 

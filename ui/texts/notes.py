@@ -5,10 +5,13 @@ See ui/texts/__init__.py for how texts are written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
+from domain.usecases.notes import NotePerson
 from storage.models import InteractionType
 from ui.i18n import N_, number, t, tn
+from ui.texts.people import person_button
 
 # /note
 NOTE_ASK_CLIENT = N_("<b>New note.</b> Which client?")
@@ -67,6 +70,44 @@ ONE_LINER_KIND_WORDS = [
     (N_("collateral"), InteractionType.COLLATERAL),
     (N_("supervision"), InteractionType.SUPERVISION),
 ]
+
+
+# Who was there, and with whom (a collateral contact)
+NOTE_WHO = N_("👥 Who was there")
+NOTE_WITH_WHOM = N_("🗣 With whom")
+NOTE_ASK_WHO = N_("<b>Who was there?</b> Tap each one, then ✅ Done.")
+NOTE_ASK_WITH = N_(
+    "<b>With whom was it?</b> Tap the person, or “Someone not on the card”. Or just type the note."
+)
+NOTE_NOT_ON_CARD = N_("👤 Someone not on the card")
+NOTE_NOBODY_LISTED = N_("Nobody is listed under 👥 People for this client yet.")
+
+
+def who_client_button(name: str, ticked: bool) -> str:
+    """Plain: the client in "who was there"."""
+    return ("✓ " if ticked else "") + f"👤 {name}"
+
+
+def who_person_button(name: str, relation: str, ticked: bool) -> str:
+    """Plain: one of the client's people in "who was there"."""
+    return ("✓ " if ticked else "") + person_button(name, relation)
+
+
+def note_people_lines(
+    client_name: str | None, present: Sequence[NotePerson], about: NotePerson | None
+) -> list[str]:
+    """A note's "👥 Maria Gonzalez, Ana López (Family)" (`client_name` when the client was
+    there) and "🗣 With Ana López (Family)", as HTML lines; none when nothing was said."""
+    lines = []
+    names = ([client_name] if client_name else []) + [
+        person_button(person.name, person.relation) for person in present
+    ]
+    if names:
+        lines.append("👥 " + escape(", ".join(names)))
+    if about is not None:
+        person = person_button(about.name, about.relation)
+        lines.append(t("🗣 With {person}", person=escape(person)))
+    return lines
 
 
 def risk_told(names: tuple[str, ...]) -> str:

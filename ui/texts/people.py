@@ -133,6 +133,17 @@ def person_page(
     return "\n".join(lines)
 
 
+def person_notes_title(name: str, count: int) -> str:
+    """The notes with a person on their page (collateral notes about them, notes they
+    attended), the latest listed under it."""
+    return t("<b>📝 Notes with {name}: {count}</b>", name=escape(name), count=count)
+
+
+def person_note_button(name: str) -> str:
+    """Plain: a collateral note with this person."""
+    return t("📝 Note with {name}", name=name)
+
+
 def people_ask_relation(code: str, name: str) -> str:
     return t(
         "<b>Add someone around {code} · {name}</b>\nWho are they to the client?",

@@ -16,7 +16,7 @@ from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days, language_name
 from ui.texts.details import DETAIL_NAMES, changed_title
-from ui.texts.people import person_event_title
+from ui.texts.people import person_button, person_event_title
 from ui.timefmt import day_with_year
 
 # ── The client record ─────────────────────────────────────────────────────
@@ -221,12 +221,10 @@ def record_event_title(event: Event) -> str:
         return _("Client added") + (_(" (import)") if extra.get("via") == "cli" else "")
     if kind == EventKind.NOTE:
         risk = _(" · ⚠ Risk") if extra.get("risk") else ""
-        return t(
-            "Note N-{ref} · {kind}{risk}",
-            ref=event.ref,
-            kind=tr(KIND_NAMES).get(event.label or "", event.label),
-            risk=risk,
-        )
+        named = tr(KIND_NAMES).get(event.label or "", event.label or "")
+        if extra.get("with"):
+            named += t(" · with {person}", person=person_button(*extra["with"]))
+        return t("Note N-{ref} · {kind}{risk}", ref=event.ref, kind=named, risk=risk)
     if kind == EventKind.VISIT:
         return t(
             "{kind}, {minutes} min · {status}",
@@ -295,7 +293,13 @@ def record_event_body(event: Event) -> str:
     extra = event.extra
     parts: list[str] = []
     if event.kind == EventKind.NOTE:
-        if extra.get("attendees"):
+        if extra.get("present"):
+            names = [
+                person_button(name, relation) if relation else name
+                for name, relation in extra["present"]
+            ]
+            parts.append(t("Present: {attendees}", attendees=", ".join(names)))
+        elif extra.get("attendees"):
             parts.append(t("Present: {attendees}", attendees=extra["attendees"]))
         if event.text:
             parts.append(event.text)
