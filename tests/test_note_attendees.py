@@ -33,7 +33,7 @@ from storage.models import (
 )
 from storage.workers import Actor
 from tests.harness import buttons, running
-from tests.test_pseudo_locale import _leaks, _speaks_pseudo, pseudo_locale  # noqa: F401
+from tests.test_pseudo_locale import PSEUDO, _leaks, pseudo_locale  # noqa: F401
 from ui import texts
 
 WANDA = 701
@@ -420,7 +420,7 @@ async def test_no_push_names_the_person_of_a_collateral_note(devserver, db, db_u
 async def test_who_and_with_whom_come_from_the_catalogs(devserver, db, db_url, clock):
     async with running(devserver, db, db_url, clock) as harness:
         wanda, _ = await _world(harness)
-        await _speaks_pseudo(harness, WANDA)
+        await harness.speaks(WANDA, PSEUDO)
         card = await _card(wanda, "Collateral")
         card = (await wanda.press(wanda.last(), "Ana"))[-1]
         [picker] = await wanda.press(card, "Who was there")
