@@ -166,7 +166,11 @@ async def test_a_worker_s_activation_waits_the_supervisor_approves_and_the_worke
     assert texts.PLAN_ACTIVATION_WAITING in card.text
     assert (await _plan(harness, plan_id)).status == PlanStatus.DRAFT
     [request] = await _rows(harness, Approval)
-    assert (request.kind, request.status, request.plan_id) == ("plan_activation", "pending", plan_id)
+    assert (request.kind, request.status, request.plan_id) == (
+        "plan_activation",
+        "pending",
+        plan_id,
+    )
     [asked] = await _audit(harness, "approval.request")
     assert asked.subject_id == request.id and asked.client_id == client_id
     assert asked.detail["to"] == [await harness.worker_id(SUE)]
@@ -285,7 +289,9 @@ async def test_a_worker_s_discharge_is_returned_with_a_comment_and_the_case_stay
     assert (await _rows(harness, Approval))[0].status == "pending"
     told_from = harness.state.last_seq
     await sue.send("Please <b>check</b> the new address first & call her GP.")
-    assert sue.last().text == "↩ Returned to Wanda Worker with your comment; C-0001 stays as it was."
+    assert (
+        sue.last().text == "↩ Returned to Wanda Worker with your comment; C-0001 stays as it was."
+    )
 
     [returned] = await _rows(harness, Approval)
     assert returned.status == "returned"
@@ -357,6 +363,41 @@ async def test_a_supervisor_s_own_discharge_and_activation_go_through_directly(h
     await _discharge(sue, "Goals met")
     assert (await _client(harness, client_id)).status == ClientStatus.DISCHARGED
     assert await _rows(harness, Approval) == []
+
+
+async def test_a_supervisor_s_direct_discharge_closes_the_worker_s_request(harness):
+    wanda, sue, client_id = await _team(harness)
+    before = harness.state.last_seq
+    await _discharge(wanda, "Moved away")
+    push = await _pushed(harness, sue, before)
+    card = await _discharge(sue, "Goals met")
+    assert texts.CARD_DISCHARGE_WAITING not in card.text
+    assert (await _client(harness, client_id)).discharge_reason == "Goals met"
+    [closed] = await _rows(harness, Approval)
+    assert closed.status == "withdrawn" and closed.decided_by_id == await harness.worker_id(SUE)
+    [event] = await _audit(harness, "approval.withdraw")
+    assert event.detail == {"kind": "discharge", "superseded": True}
+    assert (await sue.send("/pending"))[-1].text == texts.PENDING_NONE_TO_DECIDE
+    await sue.press(push, texts.APPROVE)
+    assert sue.toasts()[-1] == "Already decided by Sue Supervisor (withdrawn)."
+    assert len(await _audit(harness, "client.discharge")) == 1
+
+
+async def test_approving_a_plan_that_moved_on_applies_nothing(harness):
+    wanda, sue, client_id = await _team(harness)
+    plan_id = await _draft(harness, client_id)
+    before = harness.state.last_seq
+    await _activate(wanda)
+    push = await _pushed(harness, sue, before)
+    async with harness.db.session() as session:  # the draft gave way to another one
+        (await session.get(Plan, plan_id)).status = PlanStatus.SUPERSEDED
+    await _draft(harness, client_id)
+    await sue.press(push, texts.APPROVE)
+    assert sue.toasts()[-1] == texts.APPROVAL_NO_LONGER_APPLIES
+    assert [p.status for p in await _rows(harness, Plan)] == ["superseded", "draft"]
+    [closed] = await _rows(harness, Approval)
+    assert closed.status == "withdrawn"
+    assert await _audit(harness, "plan.activate") == []
 
 
 # ── who may decide ─────────────────────────────────────────────────────────────

@@ -22,10 +22,11 @@ from domain.rules import approvals as rules
 from domain.rules.routine import ReminderKind, Routine
 from domain.work import Work
 from storage import approvals, audit, outbox, risks, workers
-from storage.models import Approval, Client, Team, Worker
+from storage.models import Approval, ApprovalStatus, Client, Team, Worker
 from storage.workers import Actor
 
 REQUEST = "approval.request"
+WITHDRAW = "approval.withdraw"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,30 @@ async def ask(
     )
     names = tuple(person.name for person in told)
     return Pending(ApprovalRequest(made.id, kind, client.id, client.code, now, names))
+
+
+async def close_superseded(
+    session: AsyncSession, work: Work, actor: Actor, client_id: int, kind: str
+) -> None:
+    """The action was applied directly (a supervisor activated or discharged, or the
+    setting was turned off meanwhile): a request for it that still waits is moot, and
+    is closed as withdrawn by whoever applied it (audited)."""
+    waiting = await approvals.pending_for(session, client_id, kind)
+    now = work.clock.now()
+    if waiting is None or not await approvals.decide(
+        session, waiting, ApprovalStatus.WITHDRAWN, by_id=actor.id, now=now
+    ):
+        return
+    await audit.record(
+        session,
+        WITHDRAW,
+        now=now,
+        actor_id=actor.id,
+        subject_type="approval",
+        subject_id=waiting.id,
+        client_id=client_id,
+        detail={"kind": kind, "superseded": True},
+    )
 
 
 async def _deciders(session: AsyncSession, actor: Actor) -> list[Worker]:

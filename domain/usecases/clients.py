@@ -511,6 +511,9 @@ async def discharge_client(
         cancelled = await apply_discharge(
             session, client, reason_code=reason_code, reason=reason, actor_id=actor.id, now=now
         )
+        await approval_requests.close_superseded(
+            session, work, actor, client.id, ApprovalKind.DISCHARGE
+        )
     return Saved(Discharged(client, cancelled))
 
 

@@ -396,7 +396,12 @@ async def activate_plan(
             return await approval_requests.ask(
                 session, work, actor, card.client, ApprovalKind.PLAN_ACTIVATION, plan_id=plan.id
             )
-        return await apply_activation(session, work, actor, card)
+        done = await apply_activation(session, work, actor, card)
+        if isinstance(done, Saved):
+            await approval_requests.close_superseded(
+                session, work, actor, card.client.id, ApprovalKind.PLAN_ACTIVATION
+            )
+        return done
 
 
 async def apply_activation(
