@@ -34,6 +34,7 @@ from bot.sent_messages import RecordingRequest, SentLog
 from conversations import (
     amend,
     appointment,
+    approvals,
     intake,
     newclient,
     note,
@@ -300,6 +301,8 @@ def build_application(
     for handler in record.handlers(settings.conversation_timeout_minutes):
         application.add_handler(handler)
     for handler in risk_followup.handlers(settings.conversation_timeout_minutes):
+        application.add_handler(handler)
+    for handler in approvals.handlers(settings.conversation_timeout_minutes):
         application.add_handler(handler)
     for handler in reminder_buttons():
         application.add_handler(handler)

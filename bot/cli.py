@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--name")
     cli_people.add_invite_commands(invite)
     cli_people.add_worker_commands(sub)
+    cli_people.add_team_commands(sub)
 
     run = sub.add_parser("run", help="run the bot (polling, or webhook if configured)")
     run.add_argument(

@@ -1,4 +1,5 @@
-"""`caseline worker …` and `caseline invite list|revoke`: people admin at the shell.
+"""`caseline worker …`, `caseline invite list|revoke` and `caseline team …`: people admin
+at the shell.
 
 Each command runs one use case of domain/usecases/people.py as the operator (no actor:
 the operator may do everything, and every event says via=cli). WORKER is an id or an
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.results import Gone, Invalid, Refused, Saved, Stale
-from domain.usecases import people
+from domain.usecases import approvals, people
 from domain.usecases.people import (
     Ambiguous,
     ClientsTo,
@@ -23,10 +24,12 @@ from domain.usecases.people import (
     PersonChanged,
 )
 from domain.work import Work
-from storage.models import Role
+from storage.approvals import TeamApprovals
+from storage.models import ApprovalKind, Role
 from storage.names import clean_name
 
 WORKER_COMMAND = "worker"
+TEAM_COMMAND = "team"
 
 REASONS = {
     people.LAST_ADMIN: "is the last active admin: make someone else admin first",
@@ -65,6 +68,21 @@ def add_worker_commands(sub: Any) -> None:
     role.add_argument("--role", required=True, choices=[role.value for role in Role])
 
 
+def add_team_commands(sub: Any) -> None:
+    """`caseline team list|approvals`."""
+    team = sub.add_parser(TEAM_COMMAND, help="teams: list them, turn approvals on or off")
+    team_sub = team.add_subparsers(dest="team_command", required=True)
+    team_sub.add_parser("list", help="every team with its approvals")
+    approvals_parser = team_sub.add_parser(
+        "approvals",
+        help="whether a worker's plan activation or discharge waits for a supervisor's "
+        "approval (without --plans/--discharges: show it)",
+    )
+    approvals_parser.add_argument("team", metavar="TEAM", help="the team's name")
+    approvals_parser.add_argument("--plans", choices=("on", "off"))
+    approvals_parser.add_argument("--discharges", choices=("on", "off"))
+
+
 def add_invite_commands(invite: argparse.ArgumentParser) -> None:
     """`caseline invite list` and `caseline invite revoke INVITE_ID` beside the plain
     `caseline invite --role …`, which prints a new code."""
@@ -75,13 +93,15 @@ def add_invite_commands(invite: argparse.ArgumentParser) -> None:
 
 
 def is_people_command(args: argparse.Namespace) -> bool:
-    return args.command == WORKER_COMMAND or (
+    return args.command in (WORKER_COMMAND, TEAM_COMMAND) or (
         args.command == "invite" and getattr(args, "invite_command", None) is not None
     )
 
 
 async def run(args: argparse.Namespace, work: Work) -> list[str]:
     """Run one command; the lines to print. CommandError for what the operator can fix."""
+    if args.command == TEAM_COMMAND:
+        return await _team(args, work)
     if args.command == "invite":
         if args.invite_command == "list":
             return await _invite_list(work)
@@ -202,3 +222,32 @@ async def _invite_revoke(work: Work, invite_id: int) -> list[str]:
     if isinstance(result, Stale):
         raise CommandError(f"invite {invite_id} was used, revoked or has expired already")
     raise CommandError(f"there is no invite {invite_id}")
+
+
+def _approvals_line(team: TeamApprovals) -> str:
+    kinds = (("plan activation", team.plans), ("discharge", team.discharges))
+    on = ", ".join(name for name, flag in kinds if flag)
+    return f"{clean_name(team.team)}: approvals {on or 'off'}"
+
+
+async def _team(args: argparse.Namespace, work: Work) -> list[str]:
+    if args.team_command == "list":
+        teams = await approvals.all_teams(work)
+        return [_approvals_line(team) for team in teams] or ["no teams yet"]
+    wanted = {ApprovalKind.PLAN_ACTIVATION: args.plans, ApprovalKind.DISCHARGE: args.discharges}
+    changes = {kind: value == "on" for kind, value in wanted.items() if value is not None}
+    if not changes:
+        found = [team for team in await approvals.all_teams(work) if team.team == args.team]
+        if not found:
+            raise CommandError(_no_team(args.team))
+        return [_approvals_line(found[0])]
+    result: Any = None
+    for kind, on in changes.items():
+        result = await approvals.set_team_approval(work, None, args.team, kind, on)
+        if not isinstance(result, Saved):
+            raise CommandError(_no_team(args.team))
+    return [_approvals_line(result.value)]
+
+
+def _no_team(name: str) -> str:
+    return f"there is no team {_shown(name)} (`caseline team list` shows them)"

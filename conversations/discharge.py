@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from conversations.common import one_question
 from conversations.drafts import ClientIdDraft
-from domain.results import Invalid, Refused, Saved, Stale
+from domain.results import Invalid, Pending, Refused, Saved, Stale
 from domain.usecases.clients import (
     REASON_EMPTY,
     REASON_TOO_LONG,
@@ -32,9 +32,10 @@ from domain.usecases.clients import (
     discharge_client,
 )
 from ui import texts
+from ui.approval_views import waiting_toast
 from ui.callbacks import pack, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found, show_client
-from ui.context import CaselineContext
+from ui.context import CaselineContext, deliver_soon, zone_of
 from ui.replies import answer, show
 from ui.views import View
 
@@ -58,6 +59,9 @@ async def discharge_menu(update: Update, context: CaselineContext, client_id: in
         return
     if isinstance(choice, Stale):
         await answer(update, texts.DISCHARGE_ALREADY, alert=True)
+        return
+    if isinstance(choice, Pending):
+        await answer(update, waiting_toast(choice, zone_of(context)), alert=True)
         return
     client = choice.client
     await answer(update)
@@ -99,6 +103,14 @@ async def _discharge(
     )
     if isinstance(result, Invalid):
         return result
+    if isinstance(result, Pending):
+        # Waits for a supervisor (the team's setting): the case stays open.
+        if not result.already:
+            deliver_soon(context)
+        client_id = result.value.client_id
+        toast = waiting_toast(result, zone_of(context))
+        await show_client(update, context, client_id, toast=toast)
+        return None
     if isinstance(result, Saved):
         client = result.value.client
         toast = texts.discharged_toast(client.code, result.value.appointments_cancelled)
@@ -131,6 +143,9 @@ async def other_pressed(update: Update, context: CaselineContext) -> int:
         return ConversationHandler.END
     if isinstance(choice, Stale):
         await answer(update, texts.DISCHARGE_ALREADY, alert=True)
+        return ConversationHandler.END
+    if isinstance(choice, Pending):
+        await answer(update, waiting_toast(choice, zone_of(context)), alert=True)
         return ConversationHandler.END
     client = choice.client
     await answer(update)

@@ -64,12 +64,13 @@ from conversations.plan_card import (
     show,
     store,
 )
-from domain.results import Saved
+from domain.results import Pending, Saved
 from domain.usecases import plans as plan_cases
 from domain.usecases.plans import GoalStatus, PlanCard, PlanStatus, Versions
 from ui import texts
+from ui.approval_views import waiting_toast
 from ui.callbacks import Pressed, pack, pattern, unpack
-from ui.context import CaselineContext, zone_of
+from ui.context import CaselineContext, deliver_soon, zone_of
 from ui.plan_views import version_pages
 from ui.replies import answer
 
@@ -265,6 +266,12 @@ async def _activate(update: Update, context: CaselineContext, pressed: Pressed) 
         client_id(load(context)),
         read_id(pressed.arg),
     )
+    if isinstance(result, Pending):
+        # Waits for a supervisor (the team's setting): the plan stays a draft.
+        if not result.already:
+            deliver_soon(context)
+        await answer(update, waiting_toast(result, zone_of(context)))
+        return await reload_card(update, context)
     if not isinstance(result, Saved):
         return await refused(update, context, result)
     plan = result.value.plan

@@ -44,11 +44,13 @@ from domain.usecases.settings import (
     SetStartOfDay,
     SettingChange,
     SetZone,
+    ToggleApproval,
     ToggleDayOff,
     ToggleMuted,
     change_setting,
     my_settings,
 )
+from storage.models import ApprovalKind
 from ui import i18n, menu, texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext
@@ -120,6 +122,10 @@ def _menu(worker: MySettings, organisation: Settings) -> tuple[str, InlineKeyboa
     ]
     if worker.is_supervisor:
         lines.append(f"📊 {texts.SETTINGS_DIGEST}: {worker.digest_time:%H:%M}")
+    team = worker.approvals
+    if team is not None:
+        on = [kind for kind in ApprovalKind if team.needs(kind)]
+        lines.append(texts.settings_approvals_line(team.team, on))
     for warning in worker.warnings:
         moved_to = f"{warning.moved_to:%H:%M}" if warning.moved_to else None
         lines.append(
@@ -137,6 +143,8 @@ def _menu(worker: MySettings, organisation: Settings) -> tuple[str, InlineKeyboa
     ]
     if worker.is_supervisor:
         choices.append(_button("📊 " + texts.SETTINGS_DIGEST, "menu", "digest"))
+    if worker.approvals is not None:
+        choices.append(_button("✅ " + texts.SETTINGS_APPROVALS, "menu", "approvals"))
     rows = [*rows_that_fit(choices, most=2), [_button(texts.DONE, "done")]]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -197,6 +205,21 @@ def _choices(worker: MySettings, which: str) -> InlineKeyboardMarkup | None:
             for n, name in enumerate(weekday_names(), 1)
         ]
         return InlineKeyboardMarkup([row[:4], row[4:], back])
+    if which == "approvals" and worker.approvals is not None:
+        team = worker.approvals
+        return InlineKeyboardMarkup(
+            [
+                [
+                    _button(
+                        ("☑ " if team.needs(kind) else "☐ ") + texts.approval_kind(kind),
+                        "appr",
+                        kind,
+                    )
+                ]
+                for kind in ApprovalKind
+            ]
+            + [back]
+        )
     if which == "kinds":
         muted = worker.muted_reminder_kinds
         kinds = [k for k in OPTIONAL_KINDS if k != ReminderKind.DIGEST or worker.is_supervisor]
@@ -261,8 +284,9 @@ async def pressed(update: Update, context: CaselineContext) -> int:
             context.bot, update.effective_chat.id, actor.role, result.value.language
         )
     text, keyboard = _menu(result.value, context.services.settings)
-    if choice.action in ("day", "kind"):
-        keyboard = _choices(result.value, "days" if choice.action == "day" else "kinds") or keyboard
+    if choice.action in ("day", "kind", "appr"):
+        which = {"day": "days", "kind": "kinds", "appr": "approvals"}[choice.action]
+        keyboard = _choices(result.value, which) or keyboard
     await answer(update, texts.SETTINGS_SAVED)
     await update.callback_query.edit_message_text(text, reply_markup=keyboard)
     return MENU
@@ -295,6 +319,8 @@ def _change(action: str, arg: str) -> SettingChange | None:
         return SetLanguage(None if arg == DEFAULT else arg)
     if action == "dates" and (arg in DATE_SAMPLES or arg == DEFAULT):
         return SetDateOrder(None if arg == DEFAULT else arg)
+    if action == "appr" and arg in {kind.value for kind in ApprovalKind}:
+        return ToggleApproval(arg)
     return None
 
 

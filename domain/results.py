@@ -80,3 +80,12 @@ class NoneCalled:
     Refused it names no record, so there is no attempt on one to audit."""
 
     typed: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pending(Generic[T]):
+    """The change waits for someone's approval (a team's setting): nothing was applied;
+    `value` is the request. `already`: it was waiting before this press."""
+
+    value: T
+    already: bool = False

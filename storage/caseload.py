@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import appointments, audit, clients, plans
+from storage import appointments, approvals, audit, clients, plans
 from storage.models import (
     Appointment,
     AppointmentStatus,
@@ -57,6 +57,8 @@ class CardFacts:
     open_goals: list[Goal]
     open_referrals: int
     recent_notes: list[Note] = field(default_factory=list)
+    # What waits for a supervisor's approval (storage.models.ApprovalKind values).
+    waiting: tuple[str, ...] = ()
 
     @property
     def next_appointment(self) -> Appointment | None:
@@ -135,6 +137,7 @@ async def card_facts(session: AsyncSession, client: Client, now: datetime) -> Ca
         open_goals=[goal for goal in goals if plan is None or goal.plan_id == plan.id],
         open_referrals=open_referrals,
         recent_notes=await recent_for_client(session, client.id, limit=RECENT_NOTES),
+        waiting=await approvals.pending_kinds(session, client.id),
     )
 
 

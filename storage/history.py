@@ -26,9 +26,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from storage import approvals
 from storage.models import (
     Appointment,
     AppointmentStatus,
+    ApprovalKind,
+    ApprovalStatus,
     AuditEvent,
     Client,
     ClientChange,
@@ -64,6 +67,7 @@ class EventKind(StrEnum):
     CHANGED = "changed"
     PERSON_ADDED = "person_added"
     PERSON_ENDED = "person_ended"
+    APPROVAL = "approval"
 
 
 # Audit actions that change a client's status or owner, as timeline events.
@@ -115,6 +119,9 @@ class Event:
       no author when the system made it (an on-hold that ended)
     - PERSON_ADDED, PERSON_ENDED: label = the person's name (as it is now); status = their
       relation; ref = the person's id
+    - APPROVAL: label = what waits (storage.models.ApprovalKind); status = "requested",
+      or what became of it (approved, returned, withdrawn); text = a discharge's reason
+      (requested) or the supervisor's comment (returned); ref = the request's id
     """
 
     at: datetime
@@ -399,9 +406,46 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
                 extra=extra,
             )
         )
+    events += await _approval_events(session, client.id)
     if not created_seen:
         events.append(Event(at=client.created_at, kind=EventKind.CREATED))
     events.sort(key=_sort_key, reverse=True)
+    return events
+
+
+async def _approval_events(session: AsyncSession, client_id: int) -> list[Event]:
+    """Each request for approval (storage/approvals.py) as asked, and as decided."""
+    requests = await approvals.of_client(session, client_id)
+    people = {r.requested_by_id for r in requests} | {
+        r.decided_by_id for r in requests if r.decided_by_id is not None
+    }
+    who = await names(session, people)
+    events = []
+    for request in requests:
+        asked = request.reason if request.kind == ApprovalKind.DISCHARGE else None
+        events.append(
+            Event(
+                at=request.requested_at,
+                kind=EventKind.APPROVAL,
+                ref=request.id,
+                author=who.get(request.requested_by_id),
+                label=request.kind,
+                status="requested",
+                text=asked or "",
+            )
+        )
+        if request.decided_at is not None and request.status != ApprovalStatus.PENDING:
+            events.append(
+                Event(
+                    at=request.decided_at,
+                    kind=EventKind.APPROVAL,
+                    ref=request.id,
+                    author=who.get(request.decided_by_id) if request.decided_by_id else None,
+                    label=request.kind,
+                    status=request.status,
+                    text=request.comment or "",
+                )
+            )
     return events
 
 

@@ -26,8 +26,10 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     func,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -136,6 +138,21 @@ class ReferralStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ApprovalKind(StrEnum):
+    """What a worker's action waiting for a supervisor's approval is (a team's setting
+    says which need one: `Team.approve_plans`, `Team.approve_discharges`)."""
+
+    PLAN_ACTIVATION = "plan_activation"
+    DISCHARGE = "discharge"
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -150,6 +167,10 @@ class Team(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime]
+    # Whether a worker's (not a supervisor's or admin's) plan activation and discharge
+    # wait for a supervisor's approval (domain/usecases/approvals.py); off by default.
+    approve_plans: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    approve_discharges: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     workers: Mapped[list[Worker]] = relationship(back_populates="team")
 
@@ -637,6 +658,43 @@ class Referral(Base):
     completed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(Text)
     application_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Approval(Base):
+    """A worker's plan activation or discharge waiting for a supervisor's decision (a
+    team's setting), and what became of it: approved (the action applied, as of then),
+    returned with a comment, or withdrawn by the worker. At most one request per client
+    and kind is pending (the partial unique index). `team_id` is the requester's team when
+    asked: whose supervisors decide. A discharge keeps its reason (code and words); a plan
+    activation the plan's id."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (
+        Index(
+            "uq_approvals_pending",
+            "client_id",
+            "kind",
+            unique=True,
+            sqlite_where=sql_text("status = 'pending'"),
+            postgresql_where=sql_text("status = 'pending'"),
+        ),
+        Index("ix_approvals_status_team", "status", "team_id"),
+        Index("ix_approvals_client", "client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    reason_code: Mapped[str | None] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(Text)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    requested_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default=ApprovalStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    decided_at: Mapped[datetime | None]
+    comment: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxMessage(Base):

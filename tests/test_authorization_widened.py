@@ -385,6 +385,8 @@ COVERED = {
     "test_someone_elses_client_by_that_name_is_never_mentioned",
     "st": "no record: the worker's own settings",
     "tm": "test_team_buttons_about_another_team_s_people_change_nobody",
+    "av": "tests/test_approvals.py: test_a_forged_approve_by_another_team_s_supervisor_or_a_"
+    "worker_is_refused_and_audited",
 }
 
 

@@ -97,6 +97,8 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
     lines.append(t.card_program_status(client.program, client.status))
     if client.status == ClientStatus.ON_HOLD and client.hold_until is not None:
         lines.append(t.card_on_hold(client.hold_until, client.hold_reason))
+    # What waits for a supervisor's approval (domain/usecases/approvals.py).
+    lines += [t.card_waiting(kind) for kind in facts.waiting]
     if client.usual_place:
         lines.append(t.card_usual_place(client.usual_place))
     spoken = t.language_line(client.language, client.interpreter)

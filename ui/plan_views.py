@@ -64,6 +64,8 @@ def card_text(card: PlanCard, today: date) -> str:
     )
     if plan.status == PlanStatus.DRAFT and not card.closed:
         head.append(texts.PLAN_DRAFT_HINT)
+        if card.waiting:
+            head.append(texts.PLAN_ACTIVATION_WAITING)
     if card.beside is not None:
         head.append(texts.plan_draft_beside(card.beside.version))
     goals_title = ["", f"<b>{texts.PLAN_GOALS}</b>"]

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import digest
-from bot.reminders import alerts
+from bot.reminders import alerts, approvals
 from bot.reminders import planning as reminders
 from bot.reminders.sending import Deletion, DrainReport, OutboxSender, Rendered
 from bot.sent_messages import SentLog
@@ -128,6 +128,10 @@ class Reminders:
             return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
         if row.kind == reminders.RISK_SEEN:
             return await alerts.render_seen(session, row, worker.chat_id)
+        if row.kind == reminders.APPROVAL:
+            return await approvals.render_request(session, row, worker, zone, private=self.private)
+        if row.kind == reminders.APPROVAL_DECIDED:
+            return await approvals.render_decided(session, row, worker, private=self.private)
         # A SNOOZED row with a text is one queued before snoozes named their appointment.
         if row.kind in (reminders.BLOCKED, reminders.SNOOZED):
             return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))

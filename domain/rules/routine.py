@@ -36,6 +36,10 @@ class ReminderKind(StrEnum):
     SNOOZED = "snoozed"
     # The flagging worker told that a supervisor acknowledged their risk alert.
     RISK_SEEN = "risk_seen"
+    # A worker's plan activation or discharge waiting for a supervisor's approval, to the
+    # team's supervisors; and the requesting worker told what was decided.
+    APPROVAL = "approval"
+    APPROVAL_DECIDED = "approval_done"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
     WIPE = WIPE_KIND
 

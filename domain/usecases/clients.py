@@ -27,16 +27,28 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.results import Confirm, Invalid, NoneCalled, Refused, Saved, Several, Stale
+from domain.results import (
+    Confirm,
+    Invalid,
+    NoneCalled,
+    Pending,
+    Refused,
+    Saved,
+    Several,
+    Stale,
+)
 from domain.rules import roles
 from domain.rules.typed_names import best_matches, same_name_key
+from domain.usecases import approval_requests
+from domain.usecases.approval_requests import ApprovalRequest
 from domain.work import Work
+from storage import approvals as approval_store
 from storage import audit, caseload, clients, saved_drafts
 from storage.caseload import CardFacts
 from storage.client_import import ImportReport, Problem, Progress, import_clients
 from storage.clients import CaseloadPage
 from storage.history import Event, timeline
-from storage.models import Client, ClientStatus, Program, Worker, client_code
+from storage.models import ApprovalKind, Client, ClientStatus, Program, Worker, client_code
 from storage.workers import Actor, names
 
 NOT_VISIBLE = Refused("client")
@@ -437,9 +449,10 @@ async def _changeable(
 
 async def discharge_choice(
     work: Work, actor: Actor, client_id: int | None
-) -> DischargeChoice | Stale[Client] | Refused:
+) -> DischargeChoice | Stale[Client] | Refused | Pending[ApprovalRequest]:
     """What the discharge question needs: the client and how many future appointments a
-    discharge would cancel. Stale when the case is closed already."""
+    discharge would cancel. Stale when the case is closed already; Pending (already) when
+    the actor's discharge needs approval and one waits for this client."""
     now = work.clock.now()
     async with work.transaction() as session:
         found = await _changeable(work, actor, client_id, DISCHARGE, now)
@@ -447,6 +460,13 @@ async def discharge_choice(
             return found
         if found.status == ClientStatus.DISCHARGED:
             return Stale(found)
+        if await approval_requests.needs_approval(session, actor, ApprovalKind.DISCHARGE):
+            waiting = await approval_store.pending_for(session, found.id, ApprovalKind.DISCHARGE)
+            if waiting is not None:
+                request = ApprovalRequest(
+                    waiting.id, waiting.kind, found.id, found.code, waiting.requested_at
+                )
+                return Pending(request, already=True)
         return DischargeChoice(found, await caseload.scheduled_ahead(session, found.id, now))
 
 
@@ -462,9 +482,11 @@ def check_discharge_reason(text: str) -> str | Invalid:
 
 async def discharge_client(
     work: Work, actor: Actor, client_id: int | None, *, reason_code: str, reason_text: str
-) -> Saved[Discharged] | Stale[Client] | Refused | Invalid:
+) -> Saved[Discharged] | Stale[Client] | Refused | Invalid | Pending[ApprovalRequest]:
     """Close the case: status discharged, when and why; the client's future scheduled
-    appointments are cancelled. Stale when it is closed already."""
+    appointments are cancelled. Stale when it is closed already. When the actor's team
+    wants a worker's discharge approved, nothing is applied: the request (with the reason)
+    waits for a supervisor and the case stays open (Pending)."""
     reason = check_discharge_reason(reason_text)
     if isinstance(reason, Invalid):
         return reason
@@ -476,28 +498,62 @@ async def discharge_client(
         client = found
         if client.status == ClientStatus.DISCHARGED:
             return Stale(client)
-        previous = client.status
-        client.status = ClientStatus.DISCHARGED
-        client.discharged_at = now
-        client.discharge_reason = reason
-        client.updated_at = now
-        cancelled = await caseload.cancel_future_appointments(session, client.id, now)
-        await audit.record_client(
-            session,
-            DISCHARGE,
-            now=now,
-            actor_id=actor.id,
-            client_id=client.id,
-            detail={
-                "reason": reason_code,
-                # The reason as typed, for the client's timeline; `caseline audit` never
-                # prints free text (storage/history.py).
-                "reason_text": reason,
-                "previous_status": previous,
-                "appointments_cancelled": cancelled,
-            },
+        if await approval_requests.needs_approval(session, actor, ApprovalKind.DISCHARGE):
+            return await approval_requests.ask(
+                session,
+                work,
+                actor,
+                client,
+                ApprovalKind.DISCHARGE,
+                reason_code=reason_code,
+                reason=reason,
+            )
+        cancelled = await apply_discharge(
+            session, client, reason_code=reason_code, reason=reason, actor_id=actor.id, now=now
+        )
+        await approval_requests.close_superseded(
+            session, work, actor, client.id, ApprovalKind.DISCHARGE
         )
     return Saved(Discharged(client, cancelled))
+
+
+async def apply_discharge(
+    session: AsyncSession,
+    client: Client,
+    *,
+    reason_code: str,
+    reason: str,
+    actor_id: int,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """The discharge itself, once authorised (the actor's own press, or a supervisor's
+    approval: `detail` then names the request and who asked): discharged as of `now`,
+    future scheduled appointments cancelled (so the client is muted everywhere), audited
+    as client.discharge by `actor_id`. How many appointments were cancelled."""
+    previous = client.status
+    client.status = ClientStatus.DISCHARGED
+    client.discharged_at = now
+    client.discharge_reason = reason
+    client.updated_at = now
+    cancelled = await caseload.cancel_future_appointments(session, client.id, now)
+    await audit.record_client(
+        session,
+        DISCHARGE,
+        now=now,
+        actor_id=actor_id,
+        client_id=client.id,
+        detail={
+            "reason": reason_code,
+            # The reason as typed, for the client's timeline; `caseline audit` never
+            # prints free text (storage/history.py).
+            "reason_text": reason,
+            "previous_status": previous,
+            "appointments_cancelled": cancelled,
+            **(detail or {}),
+        },
+    )
+    return cancelled
 
 
 async def reopen_client(

@@ -29,10 +29,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.results import Gone, Invalid, Refused, Saved, Stale
+from domain.results import Gone, Invalid, Pending, Refused, Saved, Stale
+from domain.usecases import approval_requests
+from domain.usecases.approval_requests import ApprovalRequest
 from domain.work import Work
+from storage import approvals as approval_store
 from storage import audit, caseload, clients, plans
-from storage.models import Client, ClientStatus, Goal, Plan, Review
+from storage.models import ApprovalKind, Client, ClientStatus, Goal, Plan, Review
 from storage.models import GoalStatus as GoalStatus
 from storage.models import PlanStatus as PlanStatus
 from storage.plans import COMMENT_MAX as COMMENT_MAX
@@ -82,6 +85,8 @@ class PlanCard:
     goal: Goal | None = None
     # The version still in effect while `plan` is a newer draft (an intake made one).
     beside: Plan | None = None
+    # Its activation waits for a supervisor's approval (domain/usecases/approvals.py).
+    waiting: bool = False
 
     @property
     def closed(self) -> bool:
@@ -112,9 +117,14 @@ Change = Saved[PlanCard] | Refused | Stale[PlanCard] | Gone | Invalid
 async def _card_of(session: AsyncSession, client: Client) -> PlanCard:
     plan = await plans.current_plan(session, client.id)
     beside = None
+    waiting = False
     if plan is not None and plan.status == PlanStatus.DRAFT:
         beside = await plans.active_plan(session, client.id)
-    return PlanCard(client, plan, beside=beside)
+        waiting = (
+            await approval_store.pending_for(session, client.id, ApprovalKind.PLAN_ACTIVATION)
+            is not None
+        )
+    return PlanCard(client, plan, beside=beside, waiting=waiting)
 
 
 async def _refuse_id(
@@ -366,10 +376,13 @@ async def set_review_interval(
         return Saved(card)
 
 
-async def activate_plan(work: Work, actor: Actor, client_id: int, plan_id: int) -> Change:
+async def activate_plan(
+    work: Work, actor: Actor, client_id: int, plan_id: int
+) -> Change | Pending[ApprovalRequest]:
     """Draft → active, the next review today + the interval; a version still in effect
-    beside the draft is superseded."""
-    today = local_today(work, actor)
+    beside the draft is superseded. When the actor's team wants a worker's activation
+    approved, nothing is applied: the request waits for a supervisor (Pending; pressed
+    again, the one already waiting)."""
     async with work.transaction() as session:
         card = await look(work, actor, client_id, "plan.activate", plan_id=plan_id)
         if not isinstance(card, PlanCard):
@@ -379,27 +392,61 @@ async def activate_plan(work: Work, actor: Actor, client_id: int, plan_id: int) 
             return Stale(card)
         if not plan.goals:
             return Invalid(NO_GOALS)
-        try:
-            await plans.activate(session, plan, today=today)
-        except plans.PlanChanged:
-            # Activated meanwhile (another device): its conditional UPDATE wrote nothing.
-            await session.refresh(plan)
-            return Stale(await _card_of(session, card.client))
-        assert plan.next_review_on is not None
-        await _audit(
-            session,
-            work,
-            actor,
-            "plan.activate",
-            card,
-            detail={
-                "version": plan.version,
-                "next_review_on": plan.next_review_on.isoformat(),
-                "supersedes": card.beside.id if card.beside else None,
-            },
-        )
-        card.beside = None
-        return Saved(card)
+        if await approval_requests.needs_approval(session, actor, ApprovalKind.PLAN_ACTIVATION):
+            return await approval_requests.ask(
+                session, work, actor, card.client, ApprovalKind.PLAN_ACTIVATION, plan_id=plan.id
+            )
+        done = await apply_activation(session, work, actor, card)
+        if isinstance(done, Saved):
+            await approval_requests.close_superseded(
+                session, work, actor, card.client.id, ApprovalKind.PLAN_ACTIVATION
+            )
+        return done
+
+
+async def apply_activation(
+    session: AsyncSession,
+    work: Work,
+    actor: Actor,
+    card: PlanCard,
+    detail: dict[str, Any] | None = None,
+) -> Saved[PlanCard] | Stale[PlanCard] | Invalid:
+    """The activation itself, once authorised (by the actor's own press, or by a
+    supervisor's approval: `detail` then names the request and who asked), as of now and
+    in `actor`'s calendar; audited as plan.activate by `actor`."""
+    plan = card.plan
+    if plan is None or plan.status != PlanStatus.DRAFT:
+        return Stale(card)
+    if not plan.goals:
+        return Invalid(NO_GOALS)
+    try:
+        await plans.activate(session, plan, today=local_today(work, actor))
+    except plans.PlanChanged:
+        # Activated meanwhile (another device): its conditional UPDATE wrote nothing.
+        await session.refresh(plan)
+        return Stale(await _card_of(session, card.client))
+    assert plan.next_review_on is not None
+    await _audit(
+        session,
+        work,
+        actor,
+        "plan.activate",
+        card,
+        detail={
+            "version": plan.version,
+            "next_review_on": plan.next_review_on.isoformat(),
+            "supersedes": card.beside.id if card.beside else None,
+            **(detail or {}),
+        },
+    )
+    card.beside = None
+    card.waiting = False
+    return Saved(card)
+
+
+async def card_for(session: AsyncSession, client: Client) -> PlanCard:
+    """The plan card of a client already authorised by the caller."""
+    return await _card_of(session, client)
 
 
 # ── reviews ────────────────────────────────────────────────────────────────────

@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from domain.languages import LANGUAGES
 from domain.results import Invalid, Saved
 from domain.rules.routine import OPTIONAL_KINDS, QuietWarning, ReminderKind, Routine
+from domain.usecases import approvals
 from domain.work import Work
 from storage import audit
+from storage.approvals import TeamApprovals
 from storage.models import Role, Worker
 from storage.workers import Actor
 
@@ -42,6 +44,8 @@ class MySettings:
     # None: the organisation's (CASELINE_LANGUAGE, CASELINE_DATE_ORDER).
     language: str | None = None
     date_order: str | None = None
+    # The team's approvals (supervisors and admins of a team may turn them on or off).
+    approvals: TeamApprovals | None = None
 
     @property
     def is_supervisor(self) -> bool:
@@ -111,6 +115,15 @@ class SetDateOrder:
     order: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class ToggleApproval:
+    """The actor's team: a worker's `kind` of action (storage.models.ApprovalKind) waits
+    for a supervisor's approval, or no longer does."""
+
+    name: ClassVar[str] = "approval"
+    kind: str
+
+
 DATE_ORDERS = ("DMY", "MDY")
 
 SettingChange = (
@@ -123,6 +136,7 @@ SettingChange = (
     | ToggleMuted
     | SetLanguage
     | SetDateOrder
+    | ToggleApproval
 )
 
 
@@ -131,7 +145,7 @@ async def my_settings(work: Work, actor: Actor) -> MySettings:
     async with work.transaction() as session:
         worker = await session.get(Worker, actor.id)
         assert worker is not None  # the gate let this actor in
-        return _view(worker, work.settings.timezone)
+        return _view(worker, work.settings.timezone, await approvals.team_setting(work, actor))
 
 
 async def change_setting(
@@ -140,6 +154,8 @@ async def change_setting(
     """Save one change to the actor's own settings; Invalid("zone" | "lead" | "day" |
     "kind" | "language" | "date_order") when the value is not one a setting can take.
     Audited as settings.change (a language or date order with its new value)."""
+    if isinstance(change, ToggleApproval):
+        return await _toggle_approval(work, actor, change.kind)
     now = work.clock.now()
     async with work.transaction() as session:
         worker = await session.get(Worker, actor.id)
@@ -153,7 +169,22 @@ async def change_setting(
                 worker.language if isinstance(change, SetLanguage) else worker.date_order
             )
         await audit.record(session, "settings.change", now=now, actor_id=worker.id, detail=detail)
-        return Saved(_view(worker, work.settings.timezone))
+        team = await approvals.team_setting(work, actor)
+        return Saved(_view(worker, work.settings.timezone, team))
+
+
+async def _toggle_approval(work: Work, actor: Actor, kind: str) -> Saved[MySettings] | Invalid:
+    """The team's approval of `kind` switched (audited team.approvals by the use case of
+    domain/usecases/approvals.py; a worker's forged press refused there, audited too)."""
+    async with work.transaction() as session:
+        current = await approvals.team_setting(work, actor)
+        wanted = current is None or not current.needs(kind)
+        changed = await approvals.set_team_approval(work, actor, actor.team_id, kind, wanted)
+        if not isinstance(changed, Saved):
+            return Invalid("approval")
+        worker = await session.get(Worker, actor.id)
+        assert worker is not None
+        return Saved(_view(worker, work.settings.timezone, changed.value))
 
 
 def _apply(worker: Worker, change: SettingChange) -> Invalid | None:
@@ -193,7 +224,7 @@ def _apply(worker: Worker, change: SettingChange) -> Invalid | None:
     return None
 
 
-def _view(worker: Worker, default_zone: str) -> MySettings:
+def _view(worker: Worker, default_zone: str, team: TeamApprovals | None = None) -> MySettings:
     routine = Routine.of(worker, default_zone)
     return MySettings(
         role=worker.role,
@@ -208,4 +239,5 @@ def _view(worker: Worker, default_zone: str) -> MySettings:
         warnings=routine.quiet_warnings(),
         language=worker.language,
         date_order=worker.date_order,
+        approvals=team,
     )

@@ -19,6 +19,7 @@ from ui import i18n
 
 if TYPE_CHECKING:
     from ui.texts.appointments import *  # noqa: F403
+    from ui.texts.approvals import *  # noqa: F403
     from ui.texts.common import *  # noqa: F403
     from ui.texts.details import *  # noqa: F403
     from ui.texts.digest import *  # noqa: F403
@@ -39,6 +40,7 @@ else:
     _SOURCES: dict[str, Any] = {}
     for _module_name in (
         "ui.texts.appointments",
+        "ui.texts.approvals",
         "ui.texts.common",
         "ui.texts.details",
         "ui.texts.digest",

@@ -11,6 +11,7 @@ from storage.models import Role
 from ui.i18n import N_, t
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.approvals import PENDING_COMMAND
 from ui.texts.common import LEAD_COMMANDS, ROLE_NAMES, WORKER_COMMANDS
 from ui.texts.digest import DIGEST_COMMANDS
 from ui.texts.plans import PLAN_COMMANDS
@@ -25,7 +26,9 @@ MENU_COMMANDS = [
     *PLAN_COMMANDS,
     *REFERRAL_COMMANDS,
     HISTORY_COMMAND,
-    *WORKER_COMMANDS[5:],
+    *WORKER_COMMANDS[5:-2],
+    PENDING_COMMAND,
+    *WORKER_COMMANDS[-2:],
 ]
 LEAD_MENU_COMMANDS = LEAD_COMMANDS + DIGEST_COMMANDS
 

@@ -14,6 +14,7 @@ from storage.models import GoalStatus, ReferralStatus
 from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.approvals import approval_event_title
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days, language_name
 from ui.texts.details import DETAIL_NAMES, changed_title
 from ui.texts.people import person_button, person_event_title
@@ -173,6 +174,7 @@ RECORD_EVENT_KINDS = {
     EventKind.CHANGED: N_("Detail changed"),
     EventKind.PERSON_ADDED: N_("Person added"),
     EventKind.PERSON_ENDED: N_("Relation ended"),
+    EventKind.APPROVAL: N_("Approval"),
 }
 RECORD_EVENT_MARKS = {
     EventKind.CREATED: "🆕",
@@ -189,6 +191,7 @@ RECORD_EVENT_MARKS = {
     EventKind.CHANGED: "✏️",
     EventKind.PERSON_ADDED: "👥",
     EventKind.PERSON_ENDED: "👥",
+    EventKind.APPROVAL: "⏳",
 }
 RECORD_GOAL_STATUS = {
     GoalStatus.NOT_STARTED: N_("not started"),
@@ -285,6 +288,8 @@ def record_event_title(event: Event) -> str:
     if kind in (EventKind.PERSON_ADDED, EventKind.PERSON_ENDED):
         added = kind == EventKind.PERSON_ADDED
         return person_event_title(added, event.label or "", event.status or "")
+    if kind == EventKind.APPROVAL:
+        return approval_event_title(event.label or "", event.status or "")
     return tr(RECORD_EVENT_KINDS).get(kind, str(kind))
 
 
