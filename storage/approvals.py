@@ -13,12 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.db import affected
-from storage.models import Approval, ApprovalKind, ApprovalStatus, Client, Team, Worker
+from storage.models import (
+    PENDING_ONLY,
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Client,
+    Team,
+    Worker,
+)
 from storage.upsert import insert_statement
 
 # A page of /pending.
@@ -81,7 +89,9 @@ async def request(
     statement = (
         insert_statement(session, Approval)
         .values(**values)
-        .on_conflict_do_nothing(index_elements=["client_id", "kind"], index_where=_is_pending())
+        .on_conflict_do_nothing(
+            index_elements=["client_id", "kind"], index_where=text(PENDING_ONLY)
+        )
         .returning(Approval.id)
     )
     added = (await session.execute(statement)).scalar_one_or_none()

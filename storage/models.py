@@ -660,6 +660,11 @@ class Referral(Base):
     application_date: Mapped[date | None] = mapped_column(Date)
 
 
+# The one pending request per client and kind. Inserting against it names the predicate
+# as this literal: PostgreSQL cannot match the partial index to a bound parameter.
+PENDING_ONLY = "status = 'pending'"
+
+
 class Approval(Base):
     """A worker's plan activation or discharge waiting for a supervisor's decision (a
     team's setting), and what became of it: approved (the action applied, as of then),
@@ -675,8 +680,8 @@ class Approval(Base):
             "client_id",
             "kind",
             unique=True,
-            sqlite_where=sql_text("status = 'pending'"),
-            postgresql_where=sql_text("status = 'pending'"),
+            sqlite_where=sql_text(PENDING_ONLY),
+            postgresql_where=sql_text(PENDING_ONLY),
         ),
         Index("ix_approvals_status_team", "status", "team_id"),
         Index("ix_approvals_client", "client_id"),
