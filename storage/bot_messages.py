@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
 from storage.db import affected
-from storage.models import BotMessage
+from storage.machinery import BotMessage
 
 # Telegram's window for deleting a message; older ids are pruned.
 DELETABLE_FOR = timedelta(hours=48)

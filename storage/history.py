@@ -27,12 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import approvals
+from storage.machinery import AuditEvent
 from storage.models import (
     Appointment,
     AppointmentStatus,
     ApprovalKind,
     ApprovalStatus,
-    AuditEvent,
     Client,
     ClientChange,
     ClientContact,

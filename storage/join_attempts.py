@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
-from storage.models import PersistedData
+from storage.machinery import PersistedData
 from storage.persistence_store import drop_data, save_data
 
 SCOPE = "join_attempts"

@@ -21,7 +21,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
 from storage.db import affected
-from storage.models import OutboxMessage, OutboxStatus, Worker
+from storage.machinery import OutboxMessage, OutboxStatus
+from storage.models import Worker
 from storage.upsert import insert_if_absent
 from storage.workers import supervisors_of
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ConversationState, PersistedData
+from storage.machinery import ConversationState, PersistedData
 from storage.upsert import upsert
 
 

@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Client, Note, OutboxMessage, RiskLevel, Role, Worker
+from storage.machinery import OutboxMessage
+from storage.models import Client, Note, RiskLevel, Role, Worker
 
 
 def flag(client: Client, note: Note, author_id: int, now: datetime) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
-from storage.models import SavedDraft
+from storage.machinery import SavedDraft
 
 
 async def saved_as(

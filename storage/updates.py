@@ -17,7 +17,8 @@ from sqlalchemy import Executable, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
-from storage.models import Cover, InboxUpdate, Worker
+from storage.machinery import InboxUpdate
+from storage.models import Cover, Worker
 from storage.upsert import dialect_insert, insert_if_absent
 from storage.workers import active_cover, actor_by_telegram_id
 

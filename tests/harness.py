@@ -266,7 +266,7 @@ class BotHarness:
         """The records named by refused attempts in the audit trail, oldest first."""
         from sqlalchemy import select
 
-        from storage.models import AuditEvent
+        from storage.machinery import AuditEvent
 
         statement = (
             select(AuditEvent.subject_id)

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, PersistedData, Role, Worker
+from storage.machinery import AuditEvent, PersistedData
+from storage.models import Role, Worker
 from tests.harness import buttons
 from ui import texts
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import Appointment, AuditEvent
+from storage.machinery import AuditEvent
+from storage.models import Appointment
 
 
 async def _events(harness, action: str) -> list[AuditEvent]:

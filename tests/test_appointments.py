@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from storage.models import Appointment, AuditEvent, Client, Note
+from storage.machinery import AuditEvent
+from storage.models import Appointment, Client, Note
 from tests.harness import buttons
 from ui import texts
 

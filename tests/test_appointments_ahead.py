@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from storage.models import Appointment, AuditEvent
+from storage.machinery import AuditEvent
+from storage.models import Appointment
 from tests.harness import buttons
 from ui import texts
 

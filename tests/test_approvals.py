@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from storage import appointments
 from storage import plans as plan_store
+from storage.machinery import AuditEvent
 from storage.models import (
     Appointment,
     AppointmentStatus,
     Approval,
     ApprovalStatus,
-    AuditEvent,
     Client,
     ClientStatus,
     InteractionType,

@@ -32,9 +32,9 @@ from storage import clients as client_store
 from storage import invites, migrate
 from storage.db import Database
 from storage.invites import RedeemStatus
+from storage.machinery import AuditEvent, OutboxMessage
 from storage.models import (
     Appointment,
-    AuditEvent,
     Client,
     Consent,
     Goal,
@@ -42,7 +42,6 @@ from storage.models import (
     Invite,
     Note,
     NoteAmendment,
-    OutboxMessage,
     Plan,
     Program,
     Referral,

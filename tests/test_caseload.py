@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from storage import clients as client_store
-from storage.models import AuditEvent, Client, Program
+from storage.machinery import AuditEvent
+from storage.models import Client, Program
 from tests.harness import buttons
 from ui import texts
 

@@ -14,7 +14,8 @@ from bot.cli import main
 from storage import invites, migrate
 from storage.clients import create_client
 from storage.db import Database
-from storage.models import AuditEvent, Client, Invite, Program, Role, Worker
+from storage.machinery import AuditEvent
+from storage.models import Client, Invite, Program, Role, Worker
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent
+from storage.machinery import AuditEvent
 from tests.harness import buttons
 from ui import texts
 

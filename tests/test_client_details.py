@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from domain.rules.phones import international
-from storage.models import AuditEvent, Client, ClientChange, ClientStatus
+from storage.machinery import AuditEvent
+from storage.models import Client, ClientChange, ClientStatus
 from tests.harness import buttons, running
 from ui import texts
 

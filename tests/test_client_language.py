@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, Client
+from storage.machinery import AuditEvent
+from storage.models import Client
 from tests.harness import buttons, running
 from tests.test_quiet_hours_vs_start_of_day import _appointment
 from ui import texts

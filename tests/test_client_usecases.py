@@ -17,10 +17,10 @@ from domain.usecases import exports, invites
 from domain.work import Work
 from storage import appointments
 from storage.clients import create_client
+from storage.machinery import AuditEvent
 from storage.models import (
     Appointment,
     AppointmentStatus,
-    AuditEvent,
     Client,
     ClientStatus,
     InteractionType,

@@ -29,10 +29,10 @@ from domain.settings import load_settings
 from domain.work import Work
 from storage.db import Database
 from storage.digest import TeamDigest, WorkerFigures, day_start, rag, team_digest
+from storage.machinery import AuditEvent
 from storage.models import (
     Appointment,
     AppointmentStatus,
-    AuditEvent,
     Client,
     ClientStatus,
     InteractionType,

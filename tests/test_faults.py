@@ -22,17 +22,8 @@ from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import migrate
 from storage.db import Database
-from storage.models import (
-    Appointment,
-    AuditEvent,
-    Client,
-    InteractionType,
-    Note,
-    NoteAmendment,
-    OutboxMessage,
-    Program,
-    Role,
-)
+from storage.machinery import AuditEvent, OutboxMessage
+from storage.models import Appointment, Client, InteractionType, Note, NoteAmendment, Program, Role
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, BotHarness, button_data, buttons, running
@@ -433,7 +424,7 @@ async def _reply(state, act) -> list:
 
 
 async def _until(db: Database, ready) -> None:
-    from storage.models import ConversationState
+    from storage.machinery import ConversationState
 
     async with asyncio.timeout(30):
         while True:

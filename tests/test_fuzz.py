@@ -32,17 +32,8 @@ from sqlalchemy import func, or_, select, update
 
 from storage import clients as client_store
 from storage.appointments import schedule
-from storage.models import (
-    Appointment,
-    Client,
-    Goal,
-    InteractionType,
-    Note,
-    PersistedData,
-    Plan,
-    Program,
-    Role,
-)
+from storage.machinery import PersistedData
+from storage.models import Appointment, Client, Goal, InteractionType, Note, Plan, Program, Role
 from storage.workers import Actor
 from tests.harness import button_data, buttons
 from ui import i18n

@@ -21,7 +21,8 @@ from sqlalchemy import select
 from telegram import Update
 
 from bot.gate import UPDATE_TYPES
-from storage.models import AuditEvent, PersistedData, Worker
+from storage.machinery import AuditEvent, PersistedData
+from storage.models import Worker
 from tests.harness import running
 from ui import texts
 

@@ -122,7 +122,7 @@ async def test_an_update_kept_in_the_inbox_and_redelivered_by_telegram_is_handle
 ):
     """The process stored a batch and died before the next getUpdates confirmed it: at the
     start the inbox hands the update over, and Telegram delivers it again."""
-    from storage.models import InboxUpdate
+    from storage.machinery import InboxUpdate
 
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await harness.seed_client(701)
@@ -143,7 +143,7 @@ async def test_an_update_kept_in_the_inbox_and_redelivered_by_telegram_is_handle
 async def test_a_fetched_batch_is_stored_before_telegram_is_told(harness):
     """Each update the bot sees went through the inbox; it is kept only as an id once
     handled (the message's text is not kept)."""
-    from storage.models import InboxUpdate
+    from storage.machinery import InboxUpdate
 
     wanda = await harness.seed_worker(701, "Wanda Worker")
     await wanda.send("/help")

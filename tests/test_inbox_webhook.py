@@ -17,7 +17,8 @@ from sqlalchemy import select, text
 
 from bot.app import build_application
 from bot.inbox import replay_at_start, webhook_options
-from storage.models import InboxUpdate, Note
+from storage.machinery import InboxUpdate
+from storage.models import Note
 from tests.harness import BotHarness, settings_for
 
 WAIT = 15.0

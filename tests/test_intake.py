@@ -13,15 +13,8 @@ from sqlalchemy import select
 from conversations import intake
 from storage import clients as client_store
 from storage import consents
-from storage.models import (
-    AuditEvent,
-    Client,
-    ClientContact,
-    Consent,
-    Goal,
-    Plan,
-    Program,
-)
+from storage.machinery import AuditEvent
+from storage.models import Client, ClientContact, Consent, Goal, Plan, Program
 from tests.harness import buttons
 from ui import texts
 

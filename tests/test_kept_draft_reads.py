@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, Goal, Note, Plan
+from storage.machinery import AuditEvent
+from storage.models import Goal, Note, Plan
 from tests.harness import buttons
 from ui import texts
 

@@ -9,17 +9,8 @@ from sqlalchemy import select
 
 from conversations import drafts
 from conversations.note import DRAFT as NOTE_DRAFT
-from storage.models import (
-    AuditEvent,
-    Client,
-    Goal,
-    Note,
-    NoteAmendment,
-    NoteAttachment,
-    NoteGoal,
-    PersistedData,
-    Plan,
-)
+from storage.machinery import AuditEvent, PersistedData
+from storage.models import Client, Goal, Note, NoteAmendment, NoteAttachment, NoteGoal, Plan
 from tests.harness import buttons
 from ui import texts
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, Note, NoteAmendment
+from storage.machinery import AuditEvent
+from storage.models import Note, NoteAmendment
 from ui import texts
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from devserver.faults import Fault
 from storage import migrate
 from storage.db import Database
-from storage.models import InboxUpdate
+from storage.machinery import InboxUpdate
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN
 from tests.test_inbox import WAIT, _note_texts, _seed, _until, _wait_for_notes

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, Client, Note
+from storage.machinery import AuditEvent
+from storage.models import Client, Note
 from tests.harness import buttons
 from ui import texts
 

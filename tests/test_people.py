@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from storage.intake import add_contact, set_contact_phone
-from storage.models import AuditEvent, Client, ClientContact
+from storage.machinery import AuditEvent
+from storage.models import Client, ClientContact
 from tests.harness import buttons, running
 from tests.test_client_language import berlin
 from tests.test_pseudo_locale import PSEUDO, _leaks, pseudo_locale  # noqa: F401

@@ -18,16 +18,8 @@ from domain.usecases.people import ClientsToNeeded, PersonStatus
 from domain.work import Work
 from storage import invites
 from storage.clients import create_client
-from storage.models import (
-    AuditEvent,
-    Client,
-    ClientStatus,
-    Cover,
-    OutboxMessage,
-    Program,
-    Role,
-    Worker,
-)
+from storage.machinery import AuditEvent, OutboxMessage
+from storage.models import Client, ClientStatus, Cover, Program, Role, Worker
 from storage.workers import Actor, actor_by_telegram_id, create_worker, get_or_create_team
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from storage import persistence_store
 from storage import plans as plan_store
-from storage.models import AuditEvent, Plan
+from storage.machinery import AuditEvent
+from storage.models import Plan
 from tests.harness import buttons
 from ui import texts
 

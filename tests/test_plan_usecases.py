@@ -14,7 +14,8 @@ from domain.usecases import plans as plan_cases
 from domain.usecases.plans import PlanCard, ReviewSubject
 from domain.work import Work
 from storage import plans as plan_store
-from storage.models import AuditEvent, Client, Goal, GoalStatus, Plan, Review, ReviewItem, Worker
+from storage.machinery import AuditEvent
+from storage.models import Client, Goal, GoalStatus, Plan, Review, ReviewItem, Worker
 from storage.workers import Actor
 
 

@@ -13,15 +13,8 @@ from sqlalchemy import select
 
 from storage import agenda as agenda_store
 from storage import plans as plan_store
-from storage.models import (
-    AuditEvent,
-    Client,
-    Goal,
-    GoalStatus,
-    Plan,
-    Review,
-    ReviewItem,
-)
+from storage.machinery import AuditEvent
+from storage.models import Client, Goal, GoalStatus, Plan, Review, ReviewItem
 from tests.harness import buttons
 from ui import texts
 

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from storage import appointments as appointment_store
 from storage import clients as client_store
-from storage.models import InteractionType, OutboxMessage, Worker
+from storage.machinery import OutboxMessage
+from storage.models import InteractionType, Worker
 from storage.workers import Actor
 from tests.harness import buttons
 

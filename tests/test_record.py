@@ -23,10 +23,10 @@ from storage import appointments, migrate, notes
 from storage.client_import import import_clients
 from storage.clients import create_client
 from storage.db import Database
+from storage.machinery import AuditEvent
 from storage.models import (
     Appointment,
     AppointmentStatus,
-    AuditEvent,
     Client,
     ClientStatus,
     Consent,

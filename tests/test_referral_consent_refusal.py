@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, Client, Consent
+from storage.machinery import AuditEvent
+from storage.models import Client, Consent
 from tests.test_referrals import add_client, load_directory
 from ui import texts
 

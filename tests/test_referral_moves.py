@@ -18,7 +18,8 @@ from domain.work import Work
 from storage import clients, consents, workers
 from storage import referrals as store
 from storage import resources as directory
-from storage.models import AuditEvent, Program, Referral, ReferralStatus, Role
+from storage.machinery import AuditEvent
+from storage.models import Program, Referral, ReferralStatus, Role
 from storage.workers import Actor
 
 

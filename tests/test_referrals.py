@@ -17,7 +17,8 @@ from storage import agenda as agenda_store
 from storage import clients as client_store
 from storage import consents
 from storage import resources as directory
-from storage.models import AuditEvent, Consent, Program, Referral, Resource, Role
+from storage.machinery import AuditEvent
+from storage.models import Consent, Program, Referral, Resource, Role
 from tests.harness import buttons
 from ui import texts
 

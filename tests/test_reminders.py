@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from storage import appointments as appointment_store
 from storage import clients as client_store
-from storage.models import AuditEvent, Client, InteractionType, OutboxMessage, Role, Worker
+from storage.machinery import AuditEvent, OutboxMessage
+from storage.models import Client, InteractionType, Role, Worker
 from tests.harness import buttons, running
 
 BERLIN = ZoneInfo("Europe/Berlin")

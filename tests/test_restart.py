@@ -18,14 +18,8 @@ from sqlalchemy import func, select, text
 
 from storage import migrate
 from storage.db import Database
-from storage.models import (
-    Appointment,
-    Client,
-    ConversationState,
-    Note,
-    PersistedData,
-    Role,
-)
+from storage.machinery import ConversationState, PersistedData
+from storage.models import Appointment, Client, Note, Role
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, button_data

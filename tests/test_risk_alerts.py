@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from bot.reminders import planning
 from storage import outbox
-from storage.models import Client, OutboxMessage, Role
+from storage.machinery import OutboxMessage
+from storage.models import Client, Role
 from tests.harness import buttons, running
 from ui import texts
 

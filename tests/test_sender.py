@@ -27,7 +27,8 @@ from devserver.state import BotState
 from domain.clock import FixedClock
 from storage import audit, outbox
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxStatus, Role, Worker
+from storage.machinery import OutboxMessage, OutboxStatus
+from storage.models import Role, Worker
 from storage.workers import create_worker, get_or_create_team
 
 # PTB 22 itself warns when it builds a RetryAfter (int seconds are deprecated); not ours to fix.

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from storage import appointments as appointment_store
 from storage import clients as client_store
-from storage.models import Appointment, AppointmentStatus, InteractionType, OutboxMessage
+from storage.machinery import OutboxMessage
+from storage.models import Appointment, AppointmentStatus, InteractionType
 from storage.workers import Actor
 from tests.harness import buttons
 

@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from storage.models import AuditEvent, Client, Role, Worker
+from storage.machinery import AuditEvent
+from storage.models import Client, Role, Worker
 from tests.harness import buttons
 from ui import texts
 from ui.callbacks import pack

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from storage.models import Appointment, AuditEvent, Client, Note, NoteAmendment, Role
+from storage.machinery import AuditEvent
+from storage.models import Appointment, Client, Note, NoteAmendment, Role
 from tests.harness import buttons
 from ui import texts
 

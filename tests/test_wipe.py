@@ -17,7 +17,8 @@ from bot import sent_messages
 from bot.housekeeping import prune_update_ids
 from bot.sent_messages import RecordingRequest
 from storage import bot_messages
-from storage.models import BotMessage, OutboxMessage, OutboxStatus, Role, Worker
+from storage.machinery import BotMessage, OutboxMessage, OutboxStatus
+from storage.models import Role, Worker
 from tests.conftest import START
 from tests.test_reminders import _appointment, berlin
 

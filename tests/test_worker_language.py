@@ -15,7 +15,8 @@ from domain.results import Invalid
 from domain.settings import ConfigError, load_settings
 from domain.usecases.settings import SetDateOrder, SetLanguage, change_setting
 from domain.work import Work
-from storage.models import AuditEvent, InteractionType, Role, Worker
+from storage.machinery import AuditEvent
+from storage.models import InteractionType, Role, Worker
 from storage.workers import Actor
 from tests.harness import buttons, running
 from ui import i18n, menu, texts

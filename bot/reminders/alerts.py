@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.reminders.sending import Rendered
-from storage.models import Client, OutboxMessage
+from storage.machinery import OutboxMessage
+from storage.models import Client
 from storage.names import clean_name
 from ui import texts
 from ui.callbacks import pack

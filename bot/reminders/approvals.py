@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reminders.sending import Rendered
 from domain.usecases.approvals import Request, request_for
-from storage.models import OutboxMessage, Worker
+from storage.machinery import OutboxMessage
+from storage.models import Worker
 from storage.workers import Actor
 from ui.approval_views import push_view, told_view
 

@@ -29,13 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rules.routine import Hold, ReminderKind, Routine
 from storage import outbox
-from storage.models import (
-    Appointment,
-    AppointmentStatus,
-    OutboxMessage,
-    Role,
-    Worker,
-)
+from storage.machinery import OutboxMessage
+from storage.models import Appointment, AppointmentStatus, Role, Worker
 
 # The kinds and the routine live in domain/rules/routine.py; named here for the callers.
 APPOINTMENT = ReminderKind.APPOINTMENT

@@ -33,7 +33,8 @@ from domain.work import Work
 from storage import agenda as agenda_store
 from storage import bot_messages, outbox
 from storage.db import Database
-from storage.models import Appointment, Client, InteractionType, OutboxMessage, Worker
+from storage.machinery import OutboxMessage
+from storage.models import Appointment, Client, InteractionType, Worker
 from ui import agenda_views, i18n, texts
 from ui.callbacks import pack
 from ui.views import client_label, interpreter_tag

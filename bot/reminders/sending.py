@@ -43,7 +43,8 @@ from bot.pacing import budget_of
 from domain.clock import Clock
 from storage import bot_messages, outbox
 from storage.db import Database
-from storage.models import OutboxMessage, Worker
+from storage.machinery import OutboxMessage
+from storage.models import Worker
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from domain.rules.appointments import is_scheduled
 from domain.rules.routine import ReminderKind, Routine
 from domain.work import Work
 from storage import audit, clients, outbox
-from storage.models import Appointment, Client, OutboxMessage, Worker
+from storage.machinery import OutboxMessage
+from storage.models import Appointment, Client, Worker
 from storage.workers import Actor
 
 SNOOZE_FOR = timedelta(hours=1)

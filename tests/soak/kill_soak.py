@@ -54,15 +54,8 @@ from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import migrate
 from storage.db import Database
-from storage.models import (
-    Appointment,
-    InboxUpdate,
-    InteractionType,
-    Note,
-    OutboxMessage,
-    Program,
-    Role,
-)
+from storage.machinery import InboxUpdate, OutboxMessage
+from storage.models import Appointment, InteractionType, Note, Program, Role
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN
