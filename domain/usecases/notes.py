@@ -20,7 +20,17 @@ from domain.rules import notes as rules
 from domain.rules.routine import ReminderKind
 from domain.usecases import risks
 from domain.work import Work
-from storage import audit, caseload, clients, notes, outbox, plans, saved_drafts, workers
+from storage import (
+    audit,
+    caseload,
+    clients,
+    notes,
+    outbox,
+    plans,
+    safety_plans,
+    saved_drafts,
+    workers,
+)
 from storage.models import Client, InteractionType, Note
 from storage.notes import Attachment
 from storage.workers import Actor
@@ -62,6 +72,8 @@ class SavedNote:
     # The supervisors a risk alert was queued for by this save: the caller delivers
     # the alerts soon and the confirmation names them.
     told: tuple[str, ...] = ()
+    # A risk flagged for a client with no safety plan: the confirmation suggests one.
+    no_safety_plan: bool = False
 
     @property
     def alerts(self) -> int:
@@ -158,10 +170,12 @@ async def save_note(
         await _audit_created(session, actor, note, now)
         saved_drafts.remember(session, actor.id, token, NOTE_RECEIPT, note.id, now)
         told: list[str] = []
+        no_safety_plan = False
         if note.risk_flag:
             await risks.flag_risk(session, client, note, actor, now)
             told = await _alert_risk(session, note, client, actor, now)
-        return Saved(_saved(note, client, told))
+            no_safety_plan = await safety_plans.current(session, client.id) is None
+        return Saved(_saved(note, client, told, no_safety_plan))
 
 
 async def goals_to_choose(work: Work, actor: Actor, client_id: int) -> list[GoalChoice] | Gone:
@@ -367,7 +381,9 @@ async def _amendable(
     return found
 
 
-def _saved(note: Note, client: Client, told: list[str] | None = None) -> SavedNote:
+def _saved(
+    note: Note, client: Client, told: list[str] | None = None, no_safety_plan: bool = False
+) -> SavedNote:
     return SavedNote(
         id=note.id,
         client_id=client.id,
@@ -379,6 +395,7 @@ def _saved(note: Note, client: Client, told: list[str] | None = None) -> SavedNo
         text=note.text,
         risk_reason=note.risk_reason,
         told=tuple(told or ()),
+        no_safety_plan=no_safety_plan,
     )
 
 
