@@ -180,7 +180,7 @@ async def test_a_section_edited_in_a_draft_makes_v2_and_v1_stays_readable(harnes
     # Earlier versions: v2 and v1, v1 readable as it was.
     [listed] = await wanda.press(page, texts.SAFETY_VERSIONS)
     labels = [label for label, _ in buttons(listed)]
-    assert labels[0].startswith("v2 · ") and labels[1].startswith("v1 · ")
+    assert labels[0].startswith("✏️ v2 · ") and labels[1].startswith("✏️ v1 · ")
     [old] = await wanda.press(listed, "v1 · ")
     assert "• stops eating" in old.text and "In effect until" in old.text
     views = [e.detail for e in await _audits(harness, "client.safety_plan.view")]

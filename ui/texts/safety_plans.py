@@ -210,13 +210,8 @@ def safety_versions_title(code: str, name: str) -> str:
 
 
 def safety_version_button(version: int, day: str, kind: str) -> str:
-    """A version in the list (plain: a button)."""
-    return t(
-        "v{version} · {day} · {kind}",
-        version=version,
-        day=day,
-        kind=tr(SAFETY_VERSION_KINDS).get(kind, kind),
-    )
+    """A version in the list (plain: a button): ✏️ saved, ✅ reviewed with no changes."""
+    return f"{'✅' if kind == 'reviewed' else '✏️'} v{version} · {day}"
 
 
 def safety_version_head(
