@@ -365,6 +365,8 @@ STATES = {
     "review": _steps(("send", "/review")),
     "referral": _steps(("send", "/refer")),
     "intake": _steps(("send", "/intake")),
+    # 🛟 Safety plan: a section's lines, typed; writing it step by step.
+    "safety typed": _steps(("send", "/client C-0001"), ("press", "Safety"), ("press", "Write")),
     # ✏️ Edit on the card: a typed detail, and an on-hold's end day.
     "details typed": _steps(("send", "/client C-0001"), ("press", "Edit"), ("press", "Phone")),
     "details hold until": _steps(
@@ -734,6 +736,12 @@ async def test_forged_ids_in_other_digits_or_too_large_are_refused_not_crashed(f
             "cf:people:{}",
             "pp:l:{}",
             "pp:o:1:{}",
+            "cf:safety:{}",
+            "sp:o:{}",
+            "sp:e:{}:1",
+            "sp:vv:1:{}",
+            "sp:x:1:1:{}:1",
+            "sp:sv:1:{}",
             "hi:p:{}:0",
             "ex:pdf:{}",
             "nu:undo:{}",
