@@ -181,8 +181,10 @@ async def _save(update: Update, context: CaselineContext, client_id: int, args: 
     base = read_id(args[0]) if args else None
     draft = load_draft(context, client_id)
     if draft is None or base is None or draft.base != base:
-        # A second press, or a page older than the draft: the page as it stands.
-        await open_page(update, context, client_id, texts.SAFETY_NOTHING_TO_SAVE)
+        # A second press (nothing to save), or a page older than the draft: the page as
+        # it stands, never saved.
+        toast = texts.SAFETY_NOTHING_TO_SAVE if draft is None else None
+        await open_page(update, context, client_id, toast)
         return
     result = await cases.save_plan(context.services, context.require_actor(), client_id, draft)
     if isinstance(result, Refused):

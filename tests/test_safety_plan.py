@@ -217,6 +217,16 @@ async def test_editing_back_to_what_was_saved_leaves_no_draft_and_discard_asks(h
     await wanda.press_data(page.message_id, "sp:sv:1:1")
     assert wanda.toasts()[-1] == texts.SAFETY_NOTHING_TO_SAVE
     assert len(await _versions(harness)) == 2
+    # Only the review interval changed: a version too, saying so.
+    [chosen] = await wanda.press(page, texts.safety_interval_button(30, False))
+    [page] = await wanda.press(chosen, texts.safety_interval_button(90, False))
+    assert "Not saved yet: review interval." in page.text
+    [page] = await wanda.press(page, texts.SAFETY_SAVE)
+    third = (await _versions(harness))[-1]
+    assert (third.version, third.changed, third.review_interval_days) == (3, "interval", 90)
+    assert third.next_review_on == date(2026, 5, 31)  # Mon 2 Mar + 90 days
+    [history] = await wanda.send("/history C-0001")
+    assert "Changed: review interval" in history.text
 
 
 async def test_reviewed_moves_the_next_review_which_the_agenda_lists_when_due(harness, clock):

@@ -122,11 +122,12 @@ async def save_plan(
         new = {key: edited[key] if key in draft.sections else old[key] for key in rules.SECTIONS}
         if rules.empty(new):
             return Invalid(EMPTY)
-        days = interval or (before.review_interval_days if before else None)
+        days = interval or (before.review_interval_days if before else 0)
         days = days or rules.DEFAULT_INTERVAL_DAYS
-        changed = rules.changed(old, new)
-        if before is None or days != before.review_interval_days:
-            changed += [rules.INTERVAL] if before is not None else []
+        # What v2 onwards changed from the version before (v1 is the whole plan).
+        changed = rules.changed(old, new) if before is not None else []
+        if before is not None and days != before.review_interval_days:
+            changed.append(rules.INTERVAL)
         if before is not None and not changed:
             return Invalid(UNCHANGED)
         row = await store.add_version(
@@ -134,7 +135,7 @@ async def save_plan(
             client,
             kind=store.SAVED,
             sections=new,
-            changed=changed if before is not None else [],
+            changed=changed,
             interval_days=days,
             next_review_on=rules.next_review(local_today(work, actor), days),
             by=actor.id,
