@@ -21,9 +21,11 @@ from sqlalchemy import select
 from storage import safety_plans as store
 from storage.models import AuditEvent, Client, Role, SafetyPlan
 from tests.harness import buttons, running
+from tests.test_languages import _speaks, said
 from tests.test_pseudo_locale import _leaks, _speaks_pseudo, pseudo_locale  # noqa: F401
 from ui import texts
 from ui.splitting import MESSAGE_LIMIT, telegram_length
+from ui.views import ROW_LABEL_MAX, label_width
 
 WANDA, OTTO, SUE = 701, 702, 710
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,7 +55,7 @@ async def _world(harness):
 
 async def _page(person, code: str = "C-0001"):
     [card] = await person.send(f"/client {code}")
-    [page] = await person.press(card, texts.CARD_SAFETY)
+    [page] = await person.press(card, "🛟")  # 🛟 Safety plan, in any language
     assert page.message_id == card.message_id
     return page
 
@@ -489,3 +491,38 @@ async def test_the_safety_plan_comes_from_the_catalogs(devserver, db, db_url, cl
         data += ["says she is a burden", "x" * 501]
         leaks = _leaks(harness, WANDA, data)
         assert not leaks, f"{len(leaks)} texts bypass the catalogs: {leaks[:8]}"
+
+
+@pytest.fixture(params=["es", "de", "fr"])
+def language(request):
+    return request.param
+
+
+async def test_in_every_language_each_row_of_buttons_fits_a_phone(harness, language):
+    wanda = await _speaks(harness, WANDA, "Wanda Worker", language)
+    await harness.seed_client(WANDA)
+    await _seeded_plan(harness)
+    page = await _page(wanda)
+    assert said(language, "SAFETY_SECTIONS")["warning_signs"] in page.text
+    [question] = await wanda.press(page, "✏️ 1")
+    [page] = await wanda.send("+ says she is tired")
+    [chosen] = await wanda.press(page, "🔁")
+    [page] = await wanda.press(chosen, "14")
+    [ask] = await wanda.press(page, "🗑")
+    [page] = await wanda.press(ask, said(language, "SAFETY_DISCARD_YES"))
+    [page] = await wanda.press(page, "✅")
+    [listed] = await wanda.press(page, "🕘")
+    [old] = await wanda.press(listed, "v1")
+    [page] = await wanda.press(old, "🛟")
+    [card] = await wanda.press(page, said(language, "CARD_BACK"))
+    assert f"{said(language, 'CARD_SAFETY')} v2 · " in card.text.split("\n")[1]
+    narrow = []
+    for event in harness.state.events(WANDA):
+        markup = event.params.get("reply_markup")
+        for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+            if not any(button.get("callback_data", "").startswith("sp:") for button in row):
+                continue  # the card's own rows are the card's business
+            labels = [button["text"] for button in row]
+            if max(map(label_width, labels)) > ROW_LABEL_MAX[min(len(row), 3)]:
+                narrow.append(labels)
+    assert not narrow, "a row of buttons cuts a label on a phone"

@@ -176,7 +176,7 @@ def interval_view(client: Client, current: int) -> View:
 
 
 def discard_view(client: Client) -> View:
-    rows = [[button(texts.SAFETY_DISCARD_YES, "ddy", client.id), to_page(client.id)]]
+    rows = rows_that_fit([button(texts.SAFETY_DISCARD_YES, "ddy", client.id), to_page(client.id)])
     head = texts.safety_title(client.code, client.name)
     return View(f"{head}\n\n{texts.SAFETY_DISCARD_ASK}", InlineKeyboardMarkup(rows))
 
@@ -259,10 +259,7 @@ def version_view(found: VersionPage, zone: ZoneInfo) -> Pages:
         )
     ]
     lines += _sections({key: plan.lines(key) for key in rules.SECTIONS})
-    rows = [
-        [
-            button(texts.SAFETY_VERSIONS, "h", found.client.id, 0),
-            to_page(found.client.id),
-        ]
-    ]
+    rows = rows_that_fit(
+        [button(texts.SAFETY_VERSIONS, "h", found.client.id, 0), to_page(found.client.id)]
+    )
     return _paged(lines, InlineKeyboardMarkup(rows))
