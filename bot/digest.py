@@ -76,7 +76,9 @@ def _figure_lines(row: WorkerFigures) -> list[str]:
             row.visits_completed, row.no_shows, row.notes_written, row.appointments_tomorrow
         )
     ]
-    concerns = texts.digest_concerns(row.clients_overdue, row.reviews_overdue, row.risk_flags)
+    concerns = texts.digest_concerns(
+        row.clients_overdue, row.reviews_overdue, row.risk_flags, row.safety_reviews_overdue
+    )
     if concerns:
         lines.append(concerns)
     return lines
@@ -134,7 +136,12 @@ def _summary(digest: TeamDigest) -> str:
     if team.open_clients:
         lines.append(f"{_mark(team)} {_share(team)}")
     lines += _figure_lines(team)
-    if not (team.clients_overdue or team.reviews_overdue or team.risk_flags):
+    if not (
+        team.clients_overdue
+        or team.reviews_overdue
+        or team.safety_reviews_overdue
+        or team.risk_flags
+    ):
         lines.append(texts.DIGEST_ALL_CLEAR)
     quiet = _quiet_line(digest.workers)
     if quiet:

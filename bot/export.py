@@ -5,6 +5,9 @@ In the chat the file goes to the requester's own (private) chat only, after the 
 re-checked that they may see the client; every export, allowed or refused, is an audit
 event ("client.export" with the format; from the CLI with no actor and via=cli).
 
+The PDF's sections: identity, the people around the client, consent, the plan, the
+safety plan's version in effect (its six sections), referrals, the timeline.
+
 PDF: fpdf2, with DejaVu Sans for every name with accents or another alphabet. The font
 is looked for first beside matplotlib (a Caseline dependency that ships DejaVu Sans, so
 every install has it), then in /usr/share/fonts/truetype/dejavu (Debian's
@@ -348,6 +351,24 @@ def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: Zo
             text(record.plan.interventions)
         for number, goal in enumerate(record.plan.goals, start=1):
             text(t.pdf_goal(number, goal))
+
+    section(t.PDF_SAFETY)
+    safety = record.safety_plan
+    if safety is None:
+        text(t.PDF_NO_SAFETY)
+    else:
+        header = t.pdf_safety_header(
+            safety.version,
+            t.record_day(safety.reviewed_at, zone),
+            safety.reviewed_by,
+            t.record_day(safety.next_review_on),
+            safety.review_interval_days,
+        )
+        text(header, style="B")
+        for number, (key, lines) in enumerate(safety.sections, start=1):
+            text(f"{number}. {t.safety_section_title(key)}", 10, "B")
+            for line in lines or [t.SAFETY_NOTHING_YET]:
+                text(f"• {line}" if lines else line)
 
     section(t.PDF_REFERRALS)
     for referral in record.referrals:

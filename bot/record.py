@@ -6,13 +6,14 @@ domain/usecases/clients.py, and every look at a record, allowed or refused, is a
 event:
 
     cf:<flow>:<client>        the card's buttons (ui/client_card.py). note/visit/appt/plan/
-                              refer start other dialogs; people/history/export/lang/transfer/
-                              discharge/reopen/card are routed here
+                              refer start other dialogs; people/safety/history/export/lang/
+                              edit/transfer/discharge/reopen/card are routed here
     hi:p:<client>:<page>      a page of the history (edited in place)
     ex:pdf|csv:<client>       an export (bot/export.py)
     tr:to:<client>:<worker>   transfer to that worker (supervisors, own team)
     lg:…                      the client's language (conversations/language.py)
     pp:…                      the people around the client (conversations/client_people.py)
+    sp:…                      the client's safety plan (conversations/safety_plan.py)
     dc:…                      discharge (conversations/discharge.py)
 
 Register `handlers()` (it includes the discharge's and bot/export.py's) anywhere in
@@ -30,7 +31,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import export
-from conversations import client_people, details, discharge, language
+from conversations import client_people, details, discharge, language, safety_plan
 from domain.results import Refused, Saved
 from domain.usecases.clients import (
     ROLE_REFUSED,
@@ -53,6 +54,7 @@ from ui.views import View
 
 CARD_ACTIONS = (
     "people",
+    "safety",
     "history",
     "export",
     "lang",
@@ -75,6 +77,8 @@ async def card_button(update: Update, context: CaselineContext) -> None:
         await show_client(update, context, client_id)
     elif pressed.action == "people":
         await client_people.people_menu(update, context, client_id)
+    elif pressed.action == "safety":
+        await safety_plan.open_page(update, context, client_id)
     elif pressed.action == "history":
         await show_history(update, context, client_id, 0)
     elif pressed.action == "export":
@@ -268,6 +272,7 @@ def handlers(timeout_minutes: int = 30) -> list[BaseHandler[Any, Any, Any]]:
         *language.handlers(timeout_minutes),
         *details.handlers(timeout_minutes),
         *client_people.handlers(timeout_minutes),
+        *safety_plan.handlers(timeout_minutes),
         CommandHandler("history", history_command),
         CallbackQueryHandler(card_button, pattern=rf"^cf:({actions}):"),
         CallbackQueryHandler(history_pressed, pattern=r"^hi:p:"),

@@ -26,6 +26,7 @@ from ui import i18n, texts
 from ui.callbacks import pack, read_id, unpack
 from ui.context import CaselineContext, happened_at, zone_of
 from ui.replies import answer
+from ui.safety_views import write_button as safety_write_button
 from ui.splitting import html_pages
 from ui.timefmt import short_datetime
 from ui.typos import read_slip
@@ -79,6 +80,8 @@ async def show_saved(
         header += f"\n⚠ {texts.RISK}: {escape(note.risk_reason)}"
     if note.told:
         header += f"\n{texts.risk_told(note.told)}"
+    if note.no_safety_plan:
+        header += f"\n{texts.safety_suggest(note.client_code)}"
     ask_kind = note.kind == InteractionType.NOT_GIVEN
     if ask_kind:
         header += f"\n{texts.NOTE_KIND_ASK}"
@@ -96,6 +99,8 @@ async def show_saved(
     rows = [row]
     if ask_kind or read_from is not None:
         rows = [*_kind_rows(note.id, note.kind), row]
+    if note.no_safety_plan:
+        rows.append([safety_write_button(note.client_id)])
     keyboard = InlineKeyboardMarkup(rows)
     query = update.callback_query
     for index, page in enumerate(pages):

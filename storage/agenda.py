@@ -1,10 +1,11 @@
 """A worker's day as the morning agenda lists it (and /today): the day's scheduled
-appointments, visits due or overdue by contact frequency, plan reviews and referral
-follow-ups. Computed from the data when asked, never stored as tasks; overdue first."""
+appointments, visits due or overdue by contact frequency, plan reviews, safety plan
+reviews and referral follow-ups. Computed from the data when asked, never stored as
+tasks; overdue first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from storage.models import (
     Plan,
     Referral,
     ReferralStatus,
+    SafetyPlan,
 )
 
 # How many days ahead a visit or a plan review counts as due.
@@ -38,10 +40,18 @@ class Agenda:
     visits: list[DueVisit]
     reviews: list[tuple[Plan, Client]]
     referrals: list[tuple[Referral, Client]]
+    # Safety plans (their version in effect) due for review, as plan reviews are.
+    safety_reviews: list[tuple[SafetyPlan, Client]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.appointments or self.visits or self.reviews or self.referrals)
+        return not (
+            self.appointments
+            or self.visits
+            or self.reviews
+            or self.referrals
+            or self.safety_reviews
+        )
 
 
 def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -125,4 +135,24 @@ async def agenda(
         visits=visits,
         reviews=[(row[0], row[1]) for row in reviews],
         referrals=[(row[0], row[1]) for row in referrals],
+        safety_reviews=await safety_reviews_due(session, worker_id, day),
     )
+
+
+async def safety_reviews_due(
+    session: AsyncSession, worker_id: int, day: date
+) -> list[tuple[SafetyPlan, Client]]:
+    """The worker's open clients whose safety plan falls due for review by `day` +
+    DUE_SOON_DAYS (overdue ones first: soonest due day first)."""
+    rows = await session.execute(
+        select(SafetyPlan, Client)
+        .join(Client, Client.id == SafetyPlan.client_id)
+        .where(
+            Client.worker_id == worker_id,
+            Client.is_open,
+            SafetyPlan.is_current,
+            SafetyPlan.next_review_on <= day + timedelta(days=DUE_SOON_DAYS),
+        )
+        .order_by(SafetyPlan.next_review_on, Client.id)
+    )
+    return [(plan, client) for plan, client in rows.tuples()]

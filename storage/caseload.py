@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import appointments, approvals, audit, clients, plans
+from storage import appointments, approvals, audit, clients, plans, safety_plans
 from storage.models import (
     Appointment,
     AppointmentStatus,
@@ -34,6 +34,7 @@ from storage.models import (
     Referral,
     ReferralStatus,
     Role,
+    SafetyPlan,
     Worker,
 )
 from storage.notes import recent_for_client
@@ -59,6 +60,8 @@ class CardFacts:
     recent_notes: list[Note] = field(default_factory=list)
     # What waits for a supervisor's approval (storage.models.ApprovalKind values).
     waiting: tuple[str, ...] = ()
+    # The safety plan's version in effect (None: no safety plan), for the line atop.
+    safety_plan: SafetyPlan | None = None
 
     @property
     def next_appointment(self) -> Appointment | None:
@@ -138,6 +141,7 @@ async def card_facts(session: AsyncSession, client: Client, now: datetime) -> Ca
         open_referrals=open_referrals,
         recent_notes=await recent_for_client(session, client.id, limit=RECENT_NOTES),
         waiting=await approvals.pending_kinds(session, client.id),
+        safety_plan=await safety_plans.current(session, client.id),
     )
 
 

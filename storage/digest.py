@@ -18,6 +18,9 @@ Definitions ("today" is the local calendar day of `now` in `zone`):
   in any other figure about clients.
 - **plan reviews overdue**: active plans of the worker's open clients whose next review
   date is before today.
+- **safety plan reviews overdue**: counted apart from plan reviews (a safety plan is
+  about a crisis, and is reviewed more often): the version in effect of the safety plan
+  of each of the worker's open clients whose next review date is before today.
 - **risk flags**: notes with a risk flag the worker wrote in the last 24 hours (withdrawn
   ones excepted), whichever client they are about.
 - **seen within frequency**: among the worker's open clients, the share whose last contact
@@ -64,6 +67,7 @@ from storage.models import (
     Plan,
     RiskLevel,
     Role,
+    SafetyPlan,
     Team,
     Worker,
     client_code,
@@ -106,6 +110,7 @@ class WorkerFigures:
     open_clients: int = 0
     clients_seen: int = 0
     role: str = Role.WORKER
+    safety_reviews_overdue: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,7 @@ _COUNTS = (
     "tomorrow",
     "overdue",
     "reviews",
+    "safety_reviews",
     "risks",
     "open_clients",
     "seen",
@@ -188,6 +194,7 @@ class _Tally:
     tomorrow: int = 0
     overdue: int = 0
     reviews: int = 0
+    safety_reviews: int = 0
     risks: int = 0
     open_clients: int = 0
     seen: int = 0
@@ -226,6 +233,7 @@ class _Tally:
             open_clients=self.open_clients,
             clients_seen=self.seen,
             role=role,
+            safety_reviews_overdue=self.safety_reviews,
         )
 
 
@@ -278,6 +286,7 @@ async def team_digest(
         ids = list(tallies)
         await _count_clients(session, tallies, ids, days, now)
         await _count_reviews(session, tallies, ids, days)
+        await _count_safety_reviews(session, tallies, ids, days)
         await _count_appointments(session, tallies, ids, days)
         floor = min([days.start(HISTORY_FIRST), *quiet_from.values()])
         await _count_notes(session, tallies, ids, days, now, floor)
@@ -386,6 +395,25 @@ async def _count_reviews(
     for worker_id, count in (await session.execute(statement)).tuples():
         if worker_id is not None:  # filtered by the query; the column may hold None
             tallies[worker_id].reviews = count
+
+
+async def _count_safety_reviews(
+    session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], days: _Days
+) -> None:
+    statement = (
+        select(Client.worker_id, func.count(SafetyPlan.id))
+        .join(Client, Client.id == SafetyPlan.client_id)
+        .where(
+            Client.worker_id.in_(ids),
+            Client.is_open,
+            SafetyPlan.is_current,
+            SafetyPlan.next_review_on < days.today,
+        )
+        .group_by(Client.worker_id)
+    )
+    for worker_id, count in (await session.execute(statement)).tuples():
+        if worker_id is not None:  # filtered by the query; the column may hold None
+            tallies[worker_id].safety_reviews = count
 
 
 async def _count_appointments(

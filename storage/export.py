@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import plans
+from storage import plans, safety_plans
 from storage.history import Event, timeline
 from storage.models import (
     Client,
@@ -89,6 +89,18 @@ class PlanRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SafetyPlanRow:
+    """The safety plan's version in effect: each section's lines, in the plan's order."""
+
+    version: int
+    reviewed_at: datetime
+    reviewed_by: str | None
+    next_review_on: date
+    review_interval_days: int
+    sections: list[tuple[str, list[str]]]
+
+
+@dataclass(frozen=True, slots=True)
 class ReferralRow:
     resource: str
     category: str
@@ -111,6 +123,7 @@ class ClientRecord:
     consents: list[ConsentRow] = field(default_factory=list)
     plan: PlanRow | None = None
     referrals: list[ReferralRow] = field(default_factory=list)
+    safety_plan: SafetyPlanRow | None = None
     # Oldest first, as a case file is read.
     timeline: list[Event] = field(default_factory=list)
 
@@ -174,6 +187,7 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
         ).scalars()
     )
     plan = await plans.active_plan(session, client.id, with_goals=True)
+    safety = await safety_plans.current(session, client.id)
     referral_rows = list(
         (
             await session.execute(
@@ -188,6 +202,7 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
         session,
         {row.recorded_by_id for row in consent_rows if row.recorded_by_id}
         | ({plan.created_by_id} if plan is not None and plan.created_by_id else set())
+        | ({safety.created_by_id} if safety is not None and safety.created_by_id else set())
         | {referral.worker_id for referral, _ in referral_rows},
     )
     consents = [
@@ -231,6 +246,16 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
         )
         for referral, resource in referral_rows
     ]
+    safety_row = None
+    if safety is not None:
+        safety_row = SafetyPlanRow(
+            version=safety.version,
+            reviewed_at=safety.created_at,
+            reviewed_by=who.get(safety.created_by_id) if safety.created_by_id else None,
+            next_review_on=safety.next_review_on,
+            review_interval_days=safety.review_interval_days,
+            sections=[(key, safety.lines(key)) for key in safety_plans.SECTIONS],
+        )
     events = await timeline(session, client, now)
     events.reverse()
     return ClientRecord(
@@ -239,5 +264,6 @@ async def gather(session: AsyncSession, client: Client, now: datetime) -> Client
         consents=consents,
         plan=plan_row,
         referrals=referrals,
+        safety_plan=safety_row,
         timeline=events,
     )

@@ -2,9 +2,10 @@
 
 `timeline` gathers everything that happened to a client as plain `Event`s: notes (with
 their amendments), visits and appointments that have started, plan versions and
-reviews, referrals and their answers, consent decisions, and the status changes the
-audit trail holds (added, transferred, discharged, reopened). Storage knows no wording:
-the bot turns an event into text (ui/texts/), for the chat, the PDF and the CSV.
+reviews, safety plan versions, referrals and their answers, consent decisions, and the
+status changes the audit trail holds (added, transferred, discharged, reopened). Storage
+knows no wording: the bot turns an event into text (ui/texts/), for the chat, the PDF and
+the CSV.
 
 Left out on purpose: notes and visits withdrawn with Undo (they stay in the audit trail only) and
 appointments still in the future (the card shows the next one; a year of a weekly
@@ -45,6 +46,7 @@ from storage.models import (
     Resource,
     Review,
     ReviewItem,
+    SafetyPlan,
     Worker,
 )
 from storage.names import clean_name
@@ -68,6 +70,7 @@ class EventKind(StrEnum):
     PERSON_ADDED = "person_added"
     PERSON_ENDED = "person_ended"
     APPROVAL = "approval"
+    SAFETY_PLAN = "safety_plan"
 
 
 # Audit actions that change a client's status or owner, as timeline events.
@@ -122,6 +125,8 @@ class Event:
     - APPROVAL: label = what waits (storage.models.ApprovalKind); status = "requested",
       or what became of it (approved, returned, withdrawn); text = a discharge's reason
       (requested) or the supervisor's comment (returned); ref = the request's id
+    - SAFETY_PLAN: one version; status = "saved" or "reviewed"; extra: version, changed
+      (section keys, "interval"), next_review_on; the lines are on the plan's page only
     """
 
     at: datetime
@@ -229,6 +234,12 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
         ).scalars()
     )
     authors.update(change.worker_id for change in changes if change.worker_id)
+    safety = list(
+        (
+            await session.execute(select(SafetyPlan).where(SafetyPlan.client_id == client.id))
+        ).scalars()
+    )
+    authors.update(row.created_by_id for row in safety if row.created_by_id)
     for event in audits:
         if event.actor_worker_id:
             authors.add(event.actor_worker_id)
@@ -361,6 +372,21 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
                     "after": change.after,
                     "reason": change.reason,
                     "until": change.until,
+                },
+            )
+        )
+    for row in safety:
+        events.append(
+            Event(
+                at=row.created_at,
+                kind=EventKind.SAFETY_PLAN,
+                ref=row.id,
+                author=who.get(row.created_by_id) if row.created_by_id else None,
+                status=row.kind,
+                extra={
+                    "version": row.version,
+                    "changed": [key for key in (row.changed or "").split(",") if key],
+                    "next_review_on": row.next_review_on,
                 },
             )
         )

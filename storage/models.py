@@ -418,6 +418,48 @@ class ClientContact(Base):
     ended_at: Mapped[datetime | None]
 
 
+class SafetyPlan(Base):
+    """One version of a client's safety plan (Stanley–Brown; domain/rules/safety_plans.py).
+    Every save and every "reviewed, no changes" is a new row; a row is never changed but
+    for `superseded_at`, set when the next version is saved (None: the version in effect).
+    `sections` maps each section key to its lines; `changed` names the sections (and
+    "interval") that differ from the version before, comma-separated; `kind` is "saved"
+    or "reviewed"."""
+
+    __tablename__ = "safety_plans"
+    __table_args__ = (
+        UniqueConstraint("client_id", "version"),
+        # The agenda's and the digest's reviews due: the current versions by due day.
+        Index("ix_safety_plans_current_review", "superseded_at", "next_review_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    sections: Mapped[dict[str, Any]]
+    changed: Mapped[str | None] = mapped_column(String(200))
+    review_interval_days: Mapped[int] = mapped_column(Integer)
+    next_review_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    created_at: Mapped[datetime]
+    superseded_at: Mapped[datetime | None]
+
+    @hybrid_property
+    def is_current(self) -> bool:
+        """The version in effect: what the card, the agenda and the digest read."""
+        return self.superseded_at is None
+
+    @is_current.inplace.expression
+    @classmethod
+    def _is_current_sql(cls) -> ColumnElement[bool]:
+        return cls.superseded_at.is_(None)
+
+    def lines(self, key: str) -> list[str]:
+        found = (self.sections or {}).get(key)
+        return [line for line in found if isinstance(line, str)] if isinstance(found, list) else []
+
+
 class Consent(Base):
     """A release of information: given or refused, for what, when."""
 

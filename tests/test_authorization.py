@@ -93,7 +93,7 @@ class World:
                 ("press", f"cf:{flow}:{c}")
                 for flow in (
                     "card note visit appt plan review refer intake history export lang "
-                    "transfer discharge reopen edit"
+                    "transfer discharge reopen edit safety"
                 ).split()
             ],
             ("press", f"hi:p:{c}:0"),

@@ -318,6 +318,7 @@ async def test_every_allowed_look_is_audited_with_the_actor_and_the_client(harne
         ("press", f"ex:csv:{c}", "client.export"),
         ("press", f"ex:pdf:{c}", "client.export"),
         ("send", "/plan C-0001", "plan.view"),
+        ("press", f"cf:safety:{c}", "client.safety_plan.view"),
     ]
     missing = []
     for kind, value, action in looks:
@@ -363,6 +364,7 @@ COVERED = {
     "lg": "World.attempts",
     "cd": "World.attempts",
     "pp": "tests/test_people.py: test_another_team_s_worker_is_refused_and_audited",
+    "sp": "tests/test_safety_plan.py: test_another_team_s_worker_is_refused_and_audited",
     "rk": "tests/test_risk_followup.py: test_a_forged_acknowledge_from_someone_who_may_not_see_"
     "the_client_is_refused",
     "tr": "World.attempts",

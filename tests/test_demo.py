@@ -32,6 +32,7 @@ from storage.models import (
     Plan,
     PlanStatus,
     Role,
+    SafetyPlan,
     Worker,
 )
 
@@ -143,6 +144,21 @@ async def test_the_demo_team_is_seeded_through_alembic(demo: DemoRunner):
         with_someone = select(Note).where(Note.about_contact_id.is_not(None))
         [call] = (await session.execute(with_someone)).scalars().all()
         assert (call.client_id, call.interaction_type) == (maria.id, "collateral")
+        # And a safety plan: written (v1), then gone through with her (v2), due in two days.
+        versions = (
+            await session.execute(
+                select(SafetyPlan)
+                .where(SafetyPlan.client_id == maria.id)
+                .order_by(SafetyPlan.version)
+            )
+        ).scalars()
+        first, second = versions
+        assert (first.kind, second.kind, second.superseded_at) == ("saved", "reviewed", None)
+        assert (
+            second.sections == first.sections
+            and "stops eating" in " ".join(second.sections["warning_signs"]).lower()
+        )
+        assert second.next_review_on == now.astimezone(BERLIN).date() + timedelta(days=2)
         soon = await session.get(Appointment, report.soon_appointment_id)
         assert soon.status == AppointmentStatus.SCHEDULED
         assert timedelta(minutes=60) < soon.starts_at - now <= timedelta(minutes=120)

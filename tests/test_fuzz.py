@@ -299,6 +299,15 @@ async def _new_client(f: Fuzz) -> None:
         await f.press("Add a new one anyway")
 
 
+async def _safety_question(f: Fuzz) -> None:
+    """🛟 Safety plan's question: ➕ Write's first step, or (once an earlier example left a
+    plan or a draft) ✏️ 1."""
+    await f.send("/client C-0001")
+    shown = await f.press("Safety")
+    labels = [label for label, _ in buttons(shown[-1])]
+    await f.press("Write" if any("Write" in label for label in labels) else "✏️ 1")
+
+
 def _steps(*steps):
     async def prefix(f: Fuzz) -> None:
         for kind, value in steps:
@@ -356,6 +365,8 @@ STATES = {
     "review": _steps(("send", "/review")),
     "referral": _steps(("send", "/refer")),
     "intake": _steps(("send", "/intake")),
+    # 🛟 Safety plan: a section's lines, typed; writing it step by step.
+    "safety typed": _safety_question,
     # ✏️ Edit on the card: a typed detail, and an on-hold's end day.
     "details typed": _steps(("send", "/client C-0001"), ("press", "Edit"), ("press", "Phone")),
     "details hold until": _steps(
@@ -725,6 +736,12 @@ async def test_forged_ids_in_other_digits_or_too_large_are_refused_not_crashed(f
             "cf:people:{}",
             "pp:l:{}",
             "pp:o:1:{}",
+            "cf:safety:{}",
+            "sp:o:{}",
+            "sp:e:{}:1",
+            "sp:vv:1:{}",
+            "sp:x:1:1:{}:1",
+            "sp:sv:1:{}",
             "hi:p:{}:0",
             "ex:pdf:{}",
             "nu:undo:{}",

@@ -259,6 +259,7 @@ async def test_the_full_card_shows_the_whole_picture_with_a_button_for_each_flow
         "cf:refer:1",
         "ac:show:2",  # the next appointment, to open (issue 16)
         "cf:people:1",
+        "cf:safety:1",  # issue 18: 🛟 Safety plan
         "cf:history:1",
         "cf:export:1",
         "cf:edit:1",  # issue 18: ✏️ Edit
@@ -631,6 +632,7 @@ async def test_discharge_cancels_future_appointments_mutes_the_client_and_reopen
     assert [data for _, data in buttons(closed)] == [
         "cf:note:1",
         "cf:people:1",
+        "cf:safety:1",  # issue 18: 🛟 Safety plan
         "cf:history:1",
         "cf:export:1",
         "cf:edit:1",

@@ -1,5 +1,5 @@
-"""A worker's day in sections — appointments, visits due, plan reviews due, referral
-follow-ups — written once for the morning agenda (pushed at the start of day,
+"""A worker's day in sections — appointments, visits due, plan reviews due, safety plan
+reviews due, referral follow-ups — written once for the morning agenda (pushed at the start of day,
 bot/reminders/rendering.py) and /today (asked for, bot/agenda.py). The morning agenda
 names clients by code and initials when CASELINE_PRIVATE_PREVIEWS is on (a push shows on
 a lock screen); /today is read in the open chat and names them as the cards do.
@@ -48,6 +48,10 @@ def day_lines(day: Agenda, zone: ZoneInfo, *, private: bool, none_scheduled: str
                 for p, c in day.reviews
                 if p.next_review_on is not None
             ],
+        ),
+        (
+            f"{texts.AGENDA_SAFETY_REVIEWS} ({len(day.safety_reviews)})",
+            [(c, p.next_review_on, p.next_review_on < day.day) for p, c in day.safety_reviews],
         ),
         (
             f"{texts.AGENDA_REFERRALS} ({len(day.referrals)})",

@@ -3,9 +3,8 @@ everything else about them. Facts come from domain/usecases/clients.py (`look_at
 nothing here reads the database.
 
     cf:<flow>:<client>   the card's buttons. note/visit/appt/plan/review/refer/intake start
-                         dialogs (conversations/); people/history/export/lang/edit/
-                         transfer/
-                         discharge/reopen/card are bot/record.py's
+                         dialogs (conversations/); people/safety/history/export/lang/edit/
+                         transfer/discharge/reopen/card are bot/record.py's
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from ui.callbacks import pack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.risk_views import with_risk
+from ui.safety_views import with_safety_plan
 from ui.timefmt import days_ago
 from ui.views import View, client_button, rows_that_fit, upcoming_button
 
@@ -159,8 +159,10 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
         lines += [note_line(note, zone) for note in facts.recent_notes]
     else:
         lines.append(t.CARD_NO_NOTES)
-    # An open risk: a line under the title, ⚠ Risk → Lower above the last row.
-    return with_risk(View("\n".join(lines), card_keyboard(facts, actor, now, zone)), client, zone)
+    view = View("\n".join(lines), card_keyboard(facts, actor, now, zone))
+    # A safety plan: a line under the title. An open risk: a line under the title (above
+    # the safety plan's), ⚠ Risk → Lower above the last row.
+    return with_risk(with_safety_plan(view, facts.safety_plan, today), client, zone)
 
 
 def note_line(note: Note, zone: ZoneInfo) -> str:
@@ -231,8 +233,12 @@ def card_keyboard(
             # conversations/intake.py resumes the intake interview from here.
             rows.append([button(t.CARD_INTAKE, "intake")])
         rows += upcoming_rows(facts, now, zone)
-    record = [button(t.CARD_PEOPLE, "people"), button(t.CARD_HISTORY, "history")]
-    # ✏️ Edit: conversations/details.py
+    record = [
+        button(t.CARD_PEOPLE, "people"),
+        button(t.CARD_SAFETY, "safety"),
+        button(t.CARD_HISTORY, "history"),
+    ]
+    # ✏️ Edit: conversations/details.py; 🛟 Safety plan: conversations/safety_plan.py
     rows += rows_that_fit([*record, button(t.CARD_EXPORT, "export"), button(t.CARD_EDIT, "edit")])
     # On the last row, where it has room (a worker's card has Discharge only there).
     last = [button(t.CARD_LANGUAGE, "lang")]

@@ -6,7 +6,7 @@ models (plans and goals, the resource and referral). Times are relative to `now`
 whenever the demo starts there is something due: visits overdue by contact frequency,
 plan reviews due, a referral follow-up today, an appointment whose reminder falls due
 within the next hour, a risk flag from yesterday and two weeks of visits and notes for
-the supervisor's chart.
+the supervisor's chart, and Maria's safety plan, due for review in two days.
 
 The seeded people have no quiet hours and no days off, so every jump of the demo clock
 shows what the clock would bring on a working day.
@@ -22,7 +22,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import appointments, client_people, clients, consents, notes, workers
+from storage import (
+    appointments,
+    client_people,
+    clients,
+    consents,
+    notes,
+    safety_plans,
+    workers,
+)
 from storage.db import Database
 from storage.models import (
     Appointment,
@@ -274,6 +282,7 @@ async def seed(db: Database, *, now: datetime, zone: ZoneInfo) -> SeedReport:
         await _today_and_tomorrow(session, seeded, by_person, now, zone, report)
         await _risk_and_referral(session, seeded, by_person, now, zone, report)
         await _people_around(session, seeded["Maria Gonzalez"], now, by_person[WANDA], report)
+        await _safety_plan(session, seeded["Maria Gonzalez"], by_person[WANDA], now, zone)
     return report
 
 
@@ -317,6 +326,59 @@ async def _people_around(
         about_contact_id=added[0].id,
     )
     report.notes += 1
+
+
+# Maria's safety plan, written with her and her daughter: gentle, in her own words.
+MARIA_SAFETY_PLAN = {
+    "warning_signs": [
+        "Stops eating, leaves her lunch untouched",
+        "Says she is a burden to Ana",
+        "Keeps the curtains closed all day",
+    ],
+    "coping": [
+        "Listening to her radio programme in the afternoon",
+        "Gardening on the balcony: the tomatoes need her",
+        "Looking through the photo album of Valencia",
+    ],
+    "distraction": [
+        "The Tuesday senior café at the community centre",
+        "A cup of coffee with her neighbour Herr Becker",
+    ],
+    "help": [
+        "Her daughter Ana Gonzalez, +49 170 5550123",
+        "Herr Becker next door (knocks twice)",
+    ],
+    "professionals": [
+        "Dr. Anna Weber (GP), Praxis am Park, +49 30 1234567",
+        "Wanda, her case worker, weekdays",
+        "Crisis line 0800 111 0 111 (free, day and night)",
+        "Emergency 112",
+    ],
+    "environment": [
+        "Linden-Apotheke prepares blister packs weekly: no stockpiled medication at home",
+        "Ana keeps the spare sleeping pills",
+    ],
+}
+
+
+async def _safety_plan(
+    session: AsyncSession, client: Client, wanda: Worker, now: datetime, zone: ZoneInfo
+) -> None:
+    """Written two months ago (v1), then gone through with her a month ago (v2, no
+    changes): its next review falls in two days, so the morning agenda lists it."""
+    today = now.astimezone(zone).date()
+    for days_ago, kind in ((58, safety_plans.SAVED), (28, safety_plans.REVIEWED)):
+        await safety_plans.add_version(
+            session,
+            client,
+            kind=kind,
+            sections=MARIA_SAFETY_PLAN,
+            changed=[],
+            interval_days=30,
+            next_review_on=today - timedelta(days=days_ago) + timedelta(days=30),
+            by=wanda.id,
+            now=now - timedelta(days=days_ago),
+        )
 
 
 async def _worker(session: AsyncSession, person: DemoPerson, team: Team, now: datetime) -> Worker:

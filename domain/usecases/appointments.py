@@ -236,6 +236,7 @@ async def today_agenda(work: Work, actor: Actor, zone: ZoneInfo) -> Agenda:
         named = {client.id for _, client in shown.appointments}
         named |= {visit.client.id for visit in shown.visits}
         named |= {client.id for _, client in [*shown.reviews, *shown.referrals]}
+        named |= {client.id for _, client in shown.safety_reviews}
         await audit.record(
             session,
             AGENDA_VIEW,

@@ -28,6 +28,7 @@ from storage import (
     notes,
     outbox,
     plans,
+    safety_plans,
     saved_drafts,
     workers,
 )
@@ -94,6 +95,8 @@ class SavedNote:
     client_present: bool = False
     present: tuple[NotePerson, ...] = ()
     about: NotePerson | None = None
+    # A risk flagged for a client with no safety plan: the confirmation suggests one.
+    no_safety_plan: bool = False
 
     @property
     def alerts(self) -> int:
@@ -206,12 +209,14 @@ async def save_note(
         await _audit_created(session, actor, note, now)
         saved_drafts.remember(session, actor.id, token, NOTE_RECEIPT, note.id, now)
         told: list[str] = []
+        no_safety_plan = False
         if note.risk_flag:
             await risks.flag_risk(session, client, note, actor, now)
             told = await _alert_risk(session, note, client, actor, now)
+            no_safety_plan = await safety_plans.current(session, client.id) is None
         named = new.client_present or new.attendee_ids or note.about_contact_id
-        shown = await _saved_with_people(session, note, client, told) if named else None
-        return Saved(shown or _saved(note, client, told))
+        people = (await notes.people_of(session, [note])).get(note.id) if named else None
+        return Saved(_saved(note, client, told, people, no_safety_plan=no_safety_plan))
 
 
 async def goals_to_choose(work: Work, actor: Actor, client_id: int) -> list[GoalChoice] | Gone:
@@ -425,7 +430,12 @@ async def _saved_with_people(
 
 
 def _saved(
-    note: Note, client: Client, told: list[str] | None = None, people: NotePeople | None = None
+    note: Note,
+    client: Client,
+    told: list[str] | None = None,
+    people: NotePeople | None = None,
+    *,
+    no_safety_plan: bool = False,
 ) -> SavedNote:
     people = people or NotePeople()
     return SavedNote(
@@ -442,6 +452,7 @@ def _saved(
         client_present=people.client_present,
         present=tuple(NotePerson.of(person) for person in people.present),
         about=NotePerson.of(people.about) if people.about is not None else None,
+        no_safety_plan=no_safety_plan,
     )
 
 

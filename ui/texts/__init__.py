@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ui.texts.referrals import *  # noqa: F403
     from ui.texts.reminders import *  # noqa: F403
     from ui.texts.risks import *  # noqa: F403
+    from ui.texts.safety_plans import *  # noqa: F403
     from ui.texts.settings import *  # noqa: F403
     from ui.texts.team import *  # noqa: F403
 else:
@@ -53,6 +54,7 @@ else:
         "ui.texts.referrals",
         "ui.texts.reminders",
         "ui.texts.risks",
+        "ui.texts.safety_plans",
         "ui.texts.settings",
         "ui.texts.team",
     ):

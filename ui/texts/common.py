@@ -306,6 +306,7 @@ COMMAND_OF_DRAFT = {
     "discharge": "client",
     "language": "client",
     "details": "client",
+    "safety": "client",
 }
 # What a dialog's draft is called in "set aside" and "still open" (by its draft key).
 DRAFT_NOUNS = {
@@ -322,6 +323,7 @@ DRAFT_NOUNS = {
     "language": N_("client's language"),
     "details": N_("client's details"),
     "person": N_("person around the client"),
+    "safety": N_("safety plan"),
     "settings": N_("settings"),
     "resources": N_("resource edit"),
 }

@@ -11,6 +11,7 @@ from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.reminders import and_more
+from ui.texts.safety_plans import digest_safety_overdue
 
 # Supervisor digest
 DIGEST_COMMANDS = [
@@ -102,7 +103,7 @@ def digest_today(visits: int, no_shows: int, notes: int, tomorrow: int) -> str:
     )
 
 
-def digest_concerns(overdue: int, reviews: int, risks: int) -> str:
+def digest_concerns(overdue: int, reviews: int, risks: int, safety: int = 0) -> str:
     """The things to follow up; empty when there are none."""
     parts = []
     if overdue:
@@ -111,6 +112,8 @@ def digest_concerns(overdue: int, reviews: int, risks: int) -> str:
         parts.append(
             tn("📋 {count} plan review overdue", "📋 {count} plan reviews overdue", reviews)
         )
+    if safety:
+        parts.append(digest_safety_overdue(safety))
     if risks:
         parts.append(tn("⚠ {count} risk flag (24 h)", "⚠ {count} risk flags (24 h)", risks))
     return " · ".join(parts)

@@ -18,6 +18,7 @@ from ui.texts.approvals import approval_event_title
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days, language_name
 from ui.texts.details import DETAIL_NAMES, changed_title
 from ui.texts.people import person_button, person_event_title
+from ui.texts.safety_plans import safety_event_body, safety_event_title
 from ui.timefmt import day_with_year
 
 # ── The client record ─────────────────────────────────────────────────────
@@ -175,6 +176,7 @@ RECORD_EVENT_KINDS = {
     EventKind.PERSON_ADDED: N_("Person added"),
     EventKind.PERSON_ENDED: N_("Relation ended"),
     EventKind.APPROVAL: N_("Approval"),
+    EventKind.SAFETY_PLAN: N_("Safety plan"),
 }
 RECORD_EVENT_MARKS = {
     EventKind.CREATED: "🆕",
@@ -192,6 +194,7 @@ RECORD_EVENT_MARKS = {
     EventKind.PERSON_ADDED: "👥",
     EventKind.PERSON_ENDED: "👥",
     EventKind.APPROVAL: "⏳",
+    EventKind.SAFETY_PLAN: "🛟",
 }
 RECORD_GOAL_STATUS = {
     GoalStatus.NOT_STARTED: N_("not started"),
@@ -290,6 +293,8 @@ def record_event_title(event: Event) -> str:
         return person_event_title(added, event.label or "", event.status or "")
     if kind == EventKind.APPROVAL:
         return approval_event_title(event.label or "", event.status or "")
+    if kind == EventKind.SAFETY_PLAN:
+        return safety_event_title(extra.get("version"), event.status, event.author)
     return tr(RECORD_EVENT_KINDS).get(kind, str(kind))
 
 
@@ -352,6 +357,11 @@ def record_event_body(event: Event) -> str:
     elif event.kind == EventKind.CHANGED:
         if extra.get("reason"):
             parts.append(t("Reason: {reason}", reason=extra["reason"]))
+    elif event.kind == EventKind.SAFETY_PLAN:
+        due = extra.get("next_review_on")
+        parts.append(
+            safety_event_body(extra.get("changed") or [], record_day(due) if due else None)
+        )
     elif event.kind == EventKind.CONSENT:
         parts.append(event.text)
         if extra.get("expires_on"):
