@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from storage import safety_plans as store
-from storage.models import AuditEvent, Client, Role, SafetyPlan
+from storage.machinery import AuditEvent
+from storage.models import Client, Role, SafetyPlan
 from tests.harness import buttons, running
 from tests.test_languages import _speaks, said
 from tests.test_pseudo_locale import _leaks, _speaks_pseudo, pseudo_locale  # noqa: F401
