@@ -22,8 +22,8 @@ from storage import safety_plans as store
 from storage.machinery import AuditEvent
 from storage.models import Client, Role, SafetyPlan
 from tests.harness import buttons, running
-from tests.test_languages import _speaks, said
-from tests.test_pseudo_locale import _leaks, _speaks_pseudo, pseudo_locale  # noqa: F401
+from tests.test_languages import said
+from tests.test_pseudo_locale import PSEUDO, _leaks, pseudo_locale  # noqa: F401
 from ui import texts
 from ui.splitting import MESSAGE_LIMIT, telegram_length
 from ui.views import ROW_LABEL_MAX, label_width
@@ -466,7 +466,7 @@ async def test_a_risk_note_for_a_client_without_a_plan_suggests_one(harness):
 async def test_the_safety_plan_comes_from_the_catalogs(devserver, db, db_url, clock):
     async with running(devserver, db, db_url, clock) as harness:
         wanda = await _world(harness)
-        await _speaks_pseudo(harness, WANDA)
+        await harness.speaks(WANDA, PSEUDO)
         page = await _page(wanda)
         [question] = await wanda.press(page, texts.SAFETY_WRITE)
         await wanda.send_sticker()
@@ -500,7 +500,9 @@ def language(request):
 
 
 async def test_in_every_language_each_row_of_buttons_fits_a_phone(harness, language):
-    wanda = await _speaks(harness, WANDA, "Wanda Worker", language)
+    wanda = await harness.seed_worker(
+        WANDA, "Wanda Worker", timezone="Europe/Berlin", language=language
+    )
     await harness.seed_client(WANDA)
     await _seeded_plan(harness)
     page = await _page(wanda)
