@@ -3,7 +3,8 @@ everything else about them. Facts come from domain/usecases/clients.py (`look_at
 nothing here reads the database.
 
     cf:<flow>:<client>   the card's buttons. note/visit/appt/plan/review/refer/intake start
-                         dialogs (conversations/); people/history/export/lang/edit/
+                         dialogs (conversations/; home: conversations/evv.py);
+                         people/history/export/lang/edit/
                          transfer/
                          discharge/reopen/card are bot/record.py's
 """
@@ -227,8 +228,15 @@ def card_keyboard(
             rows.append([button(t.CARD_INTAKE, "intake")])
         rows += upcoming_rows(facts, now, zone)
     record = [button(t.CARD_PEOPLE, "people"), button(t.CARD_HISTORY, "history")]
-    # ✏️ Edit: conversations/details.py
-    rows += rows_that_fit([*record, button(t.CARD_EXPORT, "export"), button(t.CARD_EDIT, "edit")])
+    # ✏️ Edit: conversations/details.py; 🏠 Home location: conversations/evv.py
+    rows += rows_that_fit(
+        [
+            *record,
+            button(t.CARD_EXPORT, "export"),
+            button(t.CARD_EDIT, "edit"),
+            button(t.CARD_HOME, "home"),
+        ]
+    )
     # On the last row, where it has room (a worker's card has Discharge only there).
     last = [button(t.CARD_LANGUAGE, "lang")]
     if roles.may_transfer(actor.role) and not closed:

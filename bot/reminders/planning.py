@@ -46,6 +46,7 @@ RISK_SEEN = ReminderKind.RISK_SEEN
 BLOCKED = ReminderKind.BLOCKED
 SNOOZED = ReminderKind.SNOOZED
 WIPE = ReminderKind.WIPE
+CHECK_OUT = ReminderKind.CHECK_OUT
 # How far ahead appointment reminders are looked for: the longest lead a worker may set.
 MAX_LEAD = timedelta(hours=24)
 DEFAULT_CATCH_UP = timedelta(hours=2)

@@ -36,6 +36,8 @@ class ReminderKind(StrEnum):
     SNOOZED = "snoozed"
     # The flagging worker told that a supervisor acknowledged their risk alert.
     RISK_SEEN = "risk_seen"
+    # A check-in with no check-out after the visit's length and the grace (EVV), once.
+    CHECK_OUT = "checkout"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
     WIPE = WIPE_KIND
 
