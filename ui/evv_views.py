@@ -131,5 +131,5 @@ def stale_text(visit: Appointment, moment: Moment) -> str:
     if not rules.verifiable(visit.kind):
         return texts.NOT_A_HOME_VISIT
     if moment == Moment.CHECK_IN:
-        return texts.ALREADY_CHECKED_IN
+        return texts.ALREADY_CHECKED_IN if visit.check_in_at else texts.CHECK_IN_NOT_YET
     return texts.NOT_CHECKED_IN if visit.check_in_at is None else texts.ALREADY_CHECKED_OUT

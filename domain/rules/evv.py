@@ -28,6 +28,8 @@ from storage.models import Appointment, EvvStatus, InteractionType
 
 # A check-in this long after the appointment's start is a late start.
 LATE_START_AFTER = timedelta(minutes=15)
+# A check-in earlier than this before the start is refused: not this visit (yet).
+EARLIEST_CHECK_IN = timedelta(hours=2)
 # The mean Earth radius (IUGG), in metres.
 EARTH_RADIUS_M = 6_371_008.8
 # Telegram reports a horizontal accuracy of 0–1500 m.
@@ -171,6 +173,12 @@ def judged(
         found |= checked_out.exceptions
         out_distance = checked_out.distance
     return Judged(frozenset(found), status_of(found), checked_in.distance, out_distance)
+
+
+def too_early(planned: datetime, now: datetime) -> bool:
+    """A check-in more than two hours before the appointment's start: another day's or
+    a later visit's card, not the one the worker is at."""
+    return planned - now > EARLIEST_CHECK_IN
 
 
 def late_start(planned: datetime, checked_in: datetime) -> bool:

@@ -87,12 +87,12 @@ async def _assigned(
     return Booked(appointment, client)
 
 
-def _may(moment: Moment, visit: Appointment) -> bool:
+def _may(moment: Moment, visit: Appointment, now: datetime) -> bool:
     """Whether the visit can be checked in (or out of) now."""
     if not is_scheduled(visit.status) or not rules.verifiable(visit.kind):
         return False
     if moment == Moment.CHECK_IN:
-        return visit.check_in_at is None
+        return visit.check_in_at is None and not rules.too_early(visit.starts_at, now)
     return visit.check_in_at is not None and visit.check_out_at is None
 
 
@@ -104,14 +104,15 @@ async def _ready(
         booked = await _assigned(session, work, actor, appointment_id, action)
     if booked is None:
         return Refused(SUBJECT)
-    return booked if _may(moment, booked.appointment) else Stale(booked)
+    return booked if _may(moment, booked.appointment, work.clock.now()) else Stale(booked)
 
 
 async def may_check_in(
     work: Work, actor: Actor, appointment_id: int | None
 ) -> Booked | Stale[Booked] | Refused:
     """📍 Check in pressed: the visit to ask a position for. Stale: not scheduled any more,
-    not a home visit, or already checked in (the dialog says which). Nothing written."""
+    not a home visit, more than two hours before its start, or already checked in (the
+    dialog says which). Nothing written."""
     return await _ready(work, actor, appointment_id, Moment.CHECK_IN)
 
 
@@ -167,7 +168,7 @@ async def _check(
         if booked is None:
             return Refused(SUBJECT)
         visit, client = booked.appointment, booked.client
-        if not _may(moment, visit):
+        if not _may(moment, visit, now):
             return Stale(booked)
         accuracy = rules.accuracy_of(position.accuracy) if position is not None else None
         latitude = position.latitude if position is not None else None

@@ -97,6 +97,7 @@ LOCATION_ON_ITS_OWN = N_(
 
 # What happened
 ALREADY_CHECKED_IN = N_("You have already checked in to this visit.")
+CHECK_IN_NOT_YET = N_("This visit starts more than two hours from now: check in when you arrive.")
 NOT_CHECKED_IN = N_("Check in first: 📍 Check in on the appointment's card.")
 ALREADY_CHECKED_OUT = N_("You have already checked out of this visit.")
 NOT_A_HOME_VISIT = N_("Only home visits are checked in and out.")
