@@ -284,6 +284,18 @@ async def test_no_location_checks_in_unverified(harness, clock):
     assert visit.check_in_latitude is None and visit.evv_exceptions == {"no_location"}
 
 
+async def test_a_check_in_more_than_two_hours_early_is_refused(harness, clock):
+    clock.set(berlin(2026, 3, 2, 7, 59))
+    wanda, _, appointment_id = await _visit(harness)
+    card = await _card(wanda)
+    await wanda.press(card, texts.CHECK_IN)
+    assert wanda.toasts()[-1] == texts.CHECK_IN_NOT_YET and wanda.reply_keyboard() is None
+    clock.set(berlin(2026, 3, 2, 8, 0))
+    await wanda.press(card, texts.CHECK_IN)
+    *_, said = await wanda.share_location(*NEAR)  # (the card is redrawn too)
+    assert said.text.splitlines()[1].startswith("✅ Verified")
+
+
 async def test_a_late_start_is_an_exception(harness, clock):
     clock.set(berlin(2026, 3, 2, 10, 16))
     wanda, _, appointment_id = await _visit(harness)
@@ -479,5 +491,11 @@ async def test_only_the_appointments_worker_checks_in(harness, clock):
         None,
     ]
     assert (await _appointment(harness, appointment_id)).check_in_at is None
-    # Will's press on his own location dialog does nothing for Wanda's visit either.
     assert "ev:in" in button_data(card, texts.CHECK_IN)
+    # Nor may Will set the home of a client he may not see (a forged card button).
+    await will.press_data(help_message.message_id, "cf:home:1")
+    assert "C-0001" in will.toasts()[-1] and will.reply_keyboard() is None
+    refused_home = await _audits(harness, "client.home_location.set")
+    assert [event.subject_type for event in refused_home] == ["appointment", "client"]
+    home_refused = refused_home[-1]
+    assert (home_refused.allowed, home_refused.subject_id) == (False, 1)
