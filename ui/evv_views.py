@@ -79,16 +79,19 @@ def reason_keyboard(appointment_id: int, moment: Moment) -> InlineKeyboardMarkup
 
 
 def home_keyboard(appointment_id: int) -> InlineKeyboardMarkup:
+    """One per row: side by side, a phone cuts a translated label short."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     texts.HOME_YES, callback_data=pack(PREFIX, "home", appointment_id)
-                ),
+                )
+            ],
+            [
                 InlineKeyboardButton(
                     texts.HOME_NOT_NOW, callback_data=pack(PREFIX, "nohome", appointment_id)
-                ),
-            ]
+                )
+            ],
         ]
     )
 

@@ -37,7 +37,7 @@ from storage.db import Database
 from storage.models import Appointment, Client, InteractionType, OutboxMessage, Worker
 from ui import agenda_views, evv_views, i18n, texts
 from ui.callbacks import pack
-from ui.views import client_label, interpreter_tag
+from ui.views import client_label, fitted, interpreter_tag
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ class Reminders:
             texts.OPEN_CLIENT, callback_data=pack("cl", "n", visit.client_id)
         )
         text = texts.check_out_missing(client_label(client, self.private), at)
-        return Rendered(chat_id, text, InlineKeyboardMarkup([[verify, done], [open_client]]))
+        return Rendered(chat_id, text, fitted([[verify, done], [open_client]]))
 
     async def _agenda(
         self, session, row, worker: Worker, chat_id: int, zone: ZoneInfo
@@ -273,7 +273,7 @@ def appointment_view(
     rows = [[verify, done], [open_client]] if verify is not None else [[done, open_client]]
     if row_id is not None:
         rows.append(_snooze_row(row_id))
-    return text, InlineKeyboardMarkup(rows)
+    return text, fitted(rows)  # a longer translation splits its row
 
 
 def _snooze_row(row_id: int) -> list[InlineKeyboardButton]:
