@@ -366,6 +366,8 @@ COVERED = {
     "the_client_is_refused",
     "tr": "World.attempts",
     "ac": "World.attempts",
+    "ev": "World.attempts (check in and out, a reason, the home); the appointment's own "
+    "worker only: tests/test_evv.py: test_only_the_appointments_worker_checks_in",
     "ag": "World.attempts (a client's upcoming list; /week's pages name no record)",
     "nu": "World.attempts",
     "vu": "World.attempts",
