@@ -289,6 +289,7 @@ def build_application(
     application.add_handler(appointment.handler(settings.conversation_timeout_minutes))
     application.add_handler(visit.handler(settings.conversation_timeout_minutes))
     application.add_handler(evv.handler(settings.conversation_timeout_minutes))
+    application.add_handler(evv.home_handler(settings.conversation_timeout_minutes))
     application.add_handler(settings_dialog.handler(settings.conversation_timeout_minutes))
     application.add_handler(intake.handler(settings.conversation_timeout_minutes))
     application.add_handler(plan.handler(settings.conversation_timeout_minutes))

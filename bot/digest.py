@@ -50,6 +50,8 @@ from ui.timefmt import day_label, weekday_time
 QUIET_NAMES_MAX = 1200
 # The summary lists this many open risks (oldest first) and counts the rest.
 RISKS_LISTED = 20
+# … and this many unverified visits (EVV exceptions).
+EXCEPTIONS_LISTED = 20
 # An admin outside any team is offered this many team names to choose from.
 TEAMS_LISTED = 40
 ATTENTION = {"red": 0, "yellow": 1, "green": 2, None: 3}
@@ -137,12 +139,12 @@ def _exception_lines(digest: TeamDigest) -> list[str]:
     if not digest.visit_exceptions:
         return []
     lines = [texts.DIGEST_EXCEPTIONS_TITLE]
-    for found in digest.visit_exceptions[:RISKS_LISTED]:
+    for found in digest.visit_exceptions[:EXCEPTIONS_LISTED]:
         when = weekday_time(found.checked_in) if found.checked_in is not None else "?"
         codes = [str(code) for code in ordered(found.codes)]
         lines.append(texts.digest_exception(found.client_code, found.worker_name, when, codes))
-    if len(digest.visit_exceptions) > RISKS_LISTED:
-        lines.append(texts.and_more(len(digest.visit_exceptions) - RISKS_LISTED))
+    if len(digest.visit_exceptions) > EXCEPTIONS_LISTED:
+        lines.append(texts.and_more(len(digest.visit_exceptions) - EXCEPTIONS_LISTED))
     return lines
 
 

@@ -48,7 +48,9 @@ from ui.context import CaselineContext, happened_at, zone_of
 from ui.replies import answer, edit_message, show
 
 PREFIX = evv_views.PREFIX
-DRAFT = "evv"
+DRAFT = "evv"  # the check-in's
+HOME_DRAFT = "home"  # 🏠 Home location's
+HOME_NAME = "eh"  # its dialog's name (it has no buttons of its own)
 LOCATION, HOME_PIN, HOME_REASON = range(3)
 REMOVE = ReplyKeyboardRemove()
 
@@ -96,6 +98,7 @@ async def _again(message: Message | None, text: str, no_location: bool) -> Liter
 async def cancelled(update: Update, context: CaselineContext) -> int:
     """✖ Cancel or /cancel while the location is asked: nothing written, keyboard gone."""
     context.user_data.pop(DRAFT, None)
+    context.user_data.pop(HOME_DRAFT, None)
     await update.effective_message.reply_text(texts.CANCELLED, reply_markup=REMOVE)
     return ConversationHandler.END
 
@@ -326,7 +329,7 @@ async def home_from_card(update: Update, context: CaselineContext) -> int:
         return ConversationHandler.END
     await answer(update)
     client = look.client
-    context.user_data[DRAFT] = {"client": client.id, "code": client.code}
+    context.user_data[HOME_DRAFT] = {"client_id": client.id, "code": client.code}
     lines = [texts.home_ask(client.code, client.name)]
     if look.known and look.set_at is not None:
         lines.append(
@@ -344,15 +347,18 @@ async def home_pin(update: Update, context: CaselineContext) -> int:
         return HOME_PIN
     if not isinstance(read, Position):
         return await cancelled(update, context)
-    draft = context.user_data.get(DRAFT) or {}
+    draft = context.user_data.get(HOME_DRAFT) or {}
     draft["position"] = [read.latitude, read.longitude, read.accuracy]
-    context.user_data[DRAFT] = draft
+    context.user_data[HOME_DRAFT] = draft
     return await _set_home(update, context, draft, None)
 
 
 async def home_reason(update: Update, context: CaselineContext) -> int:
     return await _set_home(
-        update, context, context.user_data.get(DRAFT) or {}, update.effective_message.text or ""
+        update,
+        context,
+        context.user_data.get(HOME_DRAFT) or {},
+        update.effective_message.text or "",
     )
 
 
@@ -364,7 +370,7 @@ async def _set_home(
         return await cancelled(update, context)
     position = Position(float(latitude), float(longitude), accuracy)
     result = await usecases.set_home(
-        context.services, context.require_actor(), draft.get("client"), position, reason
+        context.services, context.require_actor(), draft.get("client_id"), position, reason
     )
     message = update.effective_message
     if isinstance(result, Invalid):
@@ -376,7 +382,7 @@ async def _set_home(
             return HOME_REASON
         await _again(message, texts.BAD_POSITION, False)
         return HOME_PIN
-    context.user_data.pop(DRAFT, None)
+    context.user_data.pop(HOME_DRAFT, None)
     if isinstance(result, Refused):
         await message.reply_text(
             texts.client_not_found(str(draft.get("code") or "?")), reply_markup=REMOVE
@@ -392,16 +398,29 @@ async def _set_home(
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:
+    """📍 Check in: from the appointment card's (or the reminder's) button."""
+    return conversation(
+        PREFIX,
+        entry_points=[CallbackQueryHandler(check_in_pressed, pattern=pattern(PREFIX) + "in:")],
+        states={
+            LOCATION: [
+                CommandHandler("cancel", cancelled),
+                MessageHandler(~filters.COMMAND & ~filters.UpdateType.EDITED, check_in_location),
+            ],
+        },
+        draft_key=DRAFT,
+        timeout_minutes=timeout_minutes,
+    )
+
+
+def home_handler(timeout_minutes: int) -> ConversationHandler:
+    """🏠 Home location: from the client card."""
     not_command = ~filters.COMMAND & ~filters.UpdateType.EDITED
     cancel = CommandHandler("cancel", cancelled)
     return conversation(
-        PREFIX,
-        entry_points=[
-            CallbackQueryHandler(check_in_pressed, pattern=pattern(PREFIX) + "in:"),
-            CallbackQueryHandler(home_from_card, pattern=r"^cf:home:"),
-        ],
+        HOME_NAME,
+        entry_points=[CallbackQueryHandler(home_from_card, pattern=r"^cf:home:")],
         states={
-            LOCATION: [cancel, MessageHandler(not_command, check_in_location)],
             HOME_PIN: [cancel, MessageHandler(not_command, home_pin)],
             HOME_REASON: [
                 cancel,
@@ -409,7 +428,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
                 MessageHandler(not_command, _text_please),
             ],
         },
-        draft_key=DRAFT,
+        draft_key=HOME_DRAFT,
         timeout_minutes=timeout_minutes,
     )
 

@@ -499,3 +499,17 @@ async def test_only_the_appointments_worker_checks_in(harness, clock):
     assert [event.subject_type for event in refused_home] == ["appointment", "client"]
     home_refused = refused_home[-1]
     assert (home_refused.allowed, home_refused.subject_id) == (False, 1)
+
+
+async def test_a_check_in_left_waiting_times_out_and_says_where_to_start_again(harness, clock):
+    clock.set(berlin(2026, 3, 2, 10, 0))
+    wanda, _, appointment_id = await _visit(harness)
+    card = await _card(wanda)
+    await wanda.press(card, texts.CHECK_IN)
+    clock.advance(timedelta(minutes=31))
+    [said] = await wanda.share_location(*NEAR)
+    assert said.text == "That timed out. Send /today to start again."
+    assert (await _appointment(harness, appointment_id)).check_in_at is None
+    # A location sent now, outside any check-in, is not kept either.
+    [said] = await wanda.send_location(*NEAR)
+    assert said.html == texts.LOCATION_ON_ITS_OWN and wanda.reply_keyboard() is None

@@ -55,7 +55,7 @@ KEEP_MESSAGES = 40
 # What a draft lives under in user_data; none may survive /cancel.
 DRAFT_KEYS = {
     *("note", "newclient", "visit", "appt", "amend", "settings", "active_conversation"),
-    *("intake", "plan", "review", "refer", "discharge", "resources", "evv"),
+    *("intake", "plan", "review", "refer", "discharge", "resources", "evv", "home"),
 }
 # Names with HTML, quotes and emoji: every view must escape them.
 CLIENT_NAMES = ["Maria Gonzalez", "Maria Lopez", 'Zoë <b>"Bold"</b> & Co 👵🏽']

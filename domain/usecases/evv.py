@@ -57,6 +57,7 @@ BAD_POSITION = "bad_position"
 REASON_NEEDED = "reason_needed"
 REASON_TOO_LONG = "reason_too_long"
 REASON_MAX = 500
+FORGED = "forged"  # a reason or moment no button of ours carries
 
 
 # ── checking in and out ────────────────────────────────────────────────────────
@@ -220,7 +221,7 @@ async def give_reason(
     """Why the check-in's (or check-out's) position lay outside the radius: one of
     `Reason`. Invalid for a forged code; Stale when that moment has no such distance."""
     if moment not in set(Moment) or reason not in set(Reason):
-        return Invalid("forged")
+        return Invalid(FORGED)
     now = work.clock.now()
     async with work.transaction() as session:
         booked = await _assigned(session, work, actor, appointment_id, REASON)

@@ -306,6 +306,8 @@ COMMAND_OF_DRAFT = {
     "discharge": "client",
     "language": "client",
     "details": "client",
+    "evv": "today",
+    "home": "client",
 }
 # What a dialog's draft is called in "set aside" and "still open" (by its draft key).
 DRAFT_NOUNS = {
@@ -324,6 +326,8 @@ DRAFT_NOUNS = {
     "person": N_("person around the client"),
     "settings": N_("settings"),
     "resources": N_("resource edit"),
+    "evv": N_("check-in"),
+    "home": N_("client's home location"),
 }
 
 
