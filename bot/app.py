@@ -35,6 +35,7 @@ from conversations import (
     amend,
     appointment,
     approvals,
+    evv,
     intake,
     newclient,
     note,
@@ -288,6 +289,8 @@ def build_application(
     application.add_handler(amend.handler(settings.conversation_timeout_minutes))
     application.add_handler(appointment.handler(settings.conversation_timeout_minutes))
     application.add_handler(visit.handler(settings.conversation_timeout_minutes))
+    application.add_handler(evv.handler(settings.conversation_timeout_minutes))
+    application.add_handler(evv.home_handler(settings.conversation_timeout_minutes))
     application.add_handler(settings_dialog.handler(settings.conversation_timeout_minutes))
     application.add_handler(intake.handler(settings.conversation_timeout_minutes))
     application.add_handler(plan.handler(settings.conversation_timeout_minutes))
@@ -296,7 +299,7 @@ def build_application(
     application.add_handler(resource_editor.editor(settings.conversation_timeout_minutes))
     for handler in referral.button_handlers() + resource_directory.handlers():
         application.add_handler(handler)
-    for handler in note.button_handlers() + visit.button_handlers():
+    for handler in note.button_handlers() + visit.button_handlers() + evv.button_handlers():
         application.add_handler(handler)
     for handler in record.handlers(settings.conversation_timeout_minutes):
         application.add_handler(handler)

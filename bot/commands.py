@@ -193,6 +193,10 @@ async def not_understood(update: Update, context: CaselineContext) -> None:
 
 
 async def edited_message(update: Update, context: CaselineContext) -> None:
+    """An edit is not an answer. A location that changes is a live location moving:
+    Caseline does not follow it, and says nothing (it may move every few seconds)."""
+    if update.effective_message.location is not None:
+        return
     await update.effective_message.reply_text(texts.EDIT_IGNORED)
 
 

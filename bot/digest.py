@@ -12,8 +12,9 @@ messages. A worker is told that only supervisors can see it. Every look, refused
 is an audit event `digest.view`.
 
 The digest holds counts, worker names and the codes of clients with an open risk (who
-acknowledged its alert, or that nobody has); no client name or risk reason is ever in it,
-so it is as safe with `CASELINE_PRIVATE_PREVIEWS` on as off.
+acknowledged its alert, or that nobody has) or an unverified visit (its exceptions); no
+client name, risk reason, place or position is ever in it, so it is as safe with
+`CASELINE_PRIVATE_PREVIEWS` on as off.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bot import team_admin
 from bot.digest_chart import chart_png
 from domain.results import Confirm, Invalid, Refused, Saved
 from domain.rules import roles
+from domain.rules.evv import ordered
 from domain.usecases import digests
 from domain.usecases.digests import TeamList
 from domain.work import Work
@@ -41,13 +43,15 @@ from storage.workers import Actor
 from ui import texts
 from ui.context import CaselineContext, zone_of
 from ui.splitting import pack_blocks, utf16_length
-from ui.timefmt import day_label
+from ui.timefmt import day_label, weekday_time
 
 # Quiet workers are also marked in their own blocks; the summary names them up to this
 # many characters (as sent, escaped) and counts the rest, so the first message always fits.
 QUIET_NAMES_MAX = 1200
 # The summary lists this many open risks (oldest first) and counts the rest.
 RISKS_LISTED = 20
+# … and this many unverified visits (EVV exceptions).
+EXCEPTIONS_LISTED = 20
 # An admin outside any team is offered this many team names to choose from.
 TEAMS_LISTED = 40
 ATTENTION = {"red": 0, "yellow": 1, "green": 2, None: 3}
@@ -81,6 +85,8 @@ def _figure_lines(row: WorkerFigures) -> list[str]:
     )
     if concerns:
         lines.append(concerns)
+    if row.visit_exceptions:
+        lines.append(texts.digest_visit_exceptions(row.visit_exceptions))
     return lines
 
 
@@ -130,6 +136,20 @@ def _risk_lines(digest: TeamDigest) -> list[str]:
     return lines
 
 
+def _exception_lines(digest: TeamDigest) -> list[str]:
+    """Unverified visits (EVV) of the last 24 hours: client code, worker, check-in, why."""
+    if not digest.visit_exceptions:
+        return []
+    lines = [texts.DIGEST_EXCEPTIONS_TITLE]
+    for found in digest.visit_exceptions[:EXCEPTIONS_LISTED]:
+        when = weekday_time(found.checked_in) if found.checked_in is not None else "?"
+        codes = [str(code) for code in ordered(found.codes)]
+        lines.append(texts.digest_exception(found.client_code, found.worker_name, when, codes))
+    if len(digest.visit_exceptions) > EXCEPTIONS_LISTED:
+        lines.append(texts.and_more(len(digest.visit_exceptions) - EXCEPTIONS_LISTED))
+    return lines
+
+
 def _summary(digest: TeamDigest) -> str:
     team = digest.team
     lines = [texts.digest_title(digest.team_name, _day_label(digest.day))]
@@ -141,12 +161,14 @@ def _summary(digest: TeamDigest) -> str:
         or team.reviews_overdue
         or team.safety_reviews_overdue
         or team.risk_flags
+        or team.visit_exceptions
     ):
         lines.append(texts.DIGEST_ALL_CLEAR)
     quiet = _quiet_line(digest.workers)
     if quiet:
         lines.append(quiet)
     lines += _risk_lines(digest)
+    lines += _exception_lines(digest)
     if not digest.workers:
         lines.append(texts.DIGEST_NO_WORKERS)
     return "\n".join(lines)

@@ -14,6 +14,10 @@ Save, a scheduled appointment of the client within 90 min ─► SAME “Is this
         ├─(yes)─► it is completed, no second record ─► END
         └─(no)──► a separate visit is logged ─► END
 
+🏁 Check out on a checked-in appointment ─► CHECK_OUT: its location (conversations/evv.py
+        asks and reads it) ─► checked out ─► CARD pre-filled with the check-in and
+        check-out's times; a time changed on the card ─► TIME_REASON "Why?" ─(text)─► saved
+
 [↩ Undo] on a saved visit (a button outside the dialog) ─► taken back: its appointment
         scheduled again as planned, or (a visit of its own) withdrawn; or "too late"
 [✏️ Amend] on a saved visit (outside the dialog) ─► the right duration (the first kept in
@@ -26,15 +30,13 @@ undo_visit, amend_visit_duration).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -43,7 +45,7 @@ from telegram.ext import (
     filters,
 )
 
-from conversations import cards, drafts
+from conversations import cards, drafts, evv
 from conversations.common import confirm_saved, conversation, text_expected, use_buttons
 from conversations.pickers import (
     DURATIONS,
@@ -61,18 +63,17 @@ from conversations.pickers import (
 )
 from domain.results import Confirm, Gone, Invalid, Refused, Stale
 from domain.rules.appointments import DEFAULT_KIND, DEFAULT_MINUTES, undoable
+from domain.rules.evv import visit_minutes
 from domain.usecases import appointments as usecases
 from storage import appointments, notes
 from storage.models import AppointmentStatus, InteractionType
 from ui import texts, views
 from ui.callbacks import pack, pattern, read_ids, unpack
 from ui.context import CaselineContext, zone_of
-from ui.replies import answer, remove_pressed_button, show
+from ui.replies import answer, edit_message, remove_pressed_button, show
 from ui.timefmt import short_datetime
 
-log = logging.getLogger(__name__)
-
-CLIENT, WHEN, CARD, NOTE, LOG_NOW, SAME, PLACE = range(7)
+CLIENT, WHEN, CARD, NOTE, LOG_NOW, SAME, PLACE, CHECK_OUT, TIME_REASON = range(9)
 PREFIX = "vs"
 SAVED_PREFIX = "vu"  # the buttons under a saved visit, outside the dialog
 DRAFT = "visit"
@@ -105,6 +106,10 @@ class VisitDraft(cards.Draft):
     # What the worker set on the card ("start", "duration", "kind", "place"); the rest is
     # as planned.
     chosen: list[str] = field(default_factory=list)
+    # What a check-in and check-out recorded ("start", "duration"): it stands, and a
+    # change of it on the card needs a reason (`edit_reason`).
+    checked: list[str] = field(default_factory=list)
+    edit_reason: str | None = None
 
     @property
     def note(self) -> str:
@@ -125,6 +130,8 @@ class VisitDraft(cards.Draft):
             "offered": self.offered,
             "declined": list(self.declined) or None,
             "chosen": list(self.chosen) or None,
+            "checked": list(self.checked) or None,
+            "edit_reason": self.edit_reason,
             "place": self.place,
         }
         return data | {key: value for key, value in optional.items() if value is not None}
@@ -144,6 +151,8 @@ class VisitDraft(cards.Draft):
             else AppointmentStatus.COMPLETED,
             parts=[str(part) for part in data.get("parts") or []],
             chosen=[str(key) for key in data.get("chosen") or []],
+            checked=[str(key) for key in data.get("checked") or []],
+            edit_reason=str(data["edit_reason"]) if data.get("edit_reason") else None,
             place=str(data["place"]) if data.get("place") else None,
             appointment=_int_or_none(data.get("appointment")),
             card=(int(card[0]), int(card[1]))
@@ -217,17 +226,7 @@ async def from_appointment(update: Update, context: CaselineContext) -> int:
     await answer(update)
     booked = result.about if isinstance(result, Confirm) else result
     appointment = booked.appointment
-    pressed_on = query.message
-    draft = VisitDraft(
-        client=ClientRef.of(booked.client),
-        start=appointment.starts_at,
-        duration=appointment.duration_minutes,
-        kind=InteractionType(appointment.kind),
-        place=appointment.place,
-        appointment=appointment.id,
-        card=(pressed_on.chat.id, pressed_on.message_id) if pressed_on is not None else None,
-    )
-    _store(context, draft)
+    _store(context, _prefilled(booked, query.message))
     if isinstance(result, Confirm):  # not started yet: never log a future contact
         keyboard = InlineKeyboardMarkup(
             # One per row: side by side, a phone cuts the labels short.
@@ -242,6 +241,63 @@ async def from_appointment(update: Update, context: CaselineContext) -> int:
             reply_markup=keyboard,
         )
         return LOG_NOW
+    return await _show_card(update, context, new_message=True)
+
+
+def _prefilled(booked: usecases.Booked, pressed_on: object) -> VisitDraft:
+    """The visit log of an appointment: as planned, with what a check-in (the start) and
+    a check-out (the length) recorded instead."""
+    appointment = booked.appointment
+    draft = VisitDraft(
+        client=ClientRef.of(booked.client),
+        start=appointment.check_in_at or appointment.starts_at,
+        duration=appointment.duration_minutes,
+        kind=InteractionType(appointment.kind),
+        place=appointment.place,
+        appointment=appointment.id,
+        card=(pressed_on.chat.id, pressed_on.message_id)
+        if isinstance(pressed_on, Message)
+        else None,
+    )
+    if appointment.check_in_at is not None:
+        draft.checked.append("start")
+        if appointment.check_out_at is not None:
+            draft.duration = visit_minutes(appointment.check_in_at, appointment.check_out_at)
+            draft.checked.append("duration")
+    return draft
+
+
+async def from_check_out(update: Update, context: CaselineContext) -> int:
+    """🏁 Check out on an appointment card: its location first (conversations/evv.py)."""
+    booked = await evv.ask_check_out(update, context)
+    if booked is None:
+        return ConversationHandler.END
+    _store(context, _prefilled(booked, update.callback_query.message))
+    return CHECK_OUT
+
+
+async def checked_out(update: Update, context: CaselineContext) -> int:
+    """The location answering 🏁: checked out, then the visit log pre-filled from both."""
+    draft = _draft(context)
+    read = await evv.read_check_out(update, context, draft.appointment)
+    if read == evv.CANCEL:
+        context.user_data.pop(DRAFT, None)
+        return ConversationHandler.END
+    if not isinstance(read, usecases.Booked):
+        return CHECK_OUT
+    prefilled = _prefilled(read, None)
+    prefilled.card, prefilled.token = draft.card, draft.token
+    _store(context, prefilled)
+    return await _show_card(update, context, new_message=True)
+
+
+async def reason_typed(update: Update, context: CaselineContext) -> int:
+    """Why the checked-in times were changed on the card: on the card, to ✅ Save with."""
+    draft = _draft(context)
+    draft.edit_reason = (update.effective_message.text or "").strip()[:500] or None
+    _store(context, draft)
+    if draft.edit_reason is None:
+        return TIME_REASON
     return await _show_card(update, context, new_message=True)
 
 
@@ -335,6 +391,15 @@ def _card(draft: VisitDraft, zone: ZoneInfo, now: datetime) -> tuple[str, Inline
     ]
     if draft.place:
         lines.append(f"{texts.PLACE}: {escape(draft.place)}")
+    if "duration" in draft.checked:
+        end = draft.start + timedelta(minutes=draft.duration)
+        lines.append(
+            texts.visit_checked(
+                f"{draft.start.astimezone(zone):%H:%M}", f"{end.astimezone(zone):%H:%M}"
+            )
+        )
+    if draft.edit_reason:
+        lines.append(f"✏️ {escape(draft.edit_reason)}")
     body = draft.note
     if body:
         lines += ["", f"📝 {escape(body[:300])}" + ("…" if len(body) > 300 else "")]
@@ -455,17 +520,23 @@ async def _save(update: Update, context: CaselineContext) -> int:
     draft = _draft(context)
     assert draft.client is not None and draft.start is not None
     zone = zone_of(context)
+    if set(draft.chosen) & set(draft.checked) and not draft.edit_reason:
+        await answer(update)  # a time the phone recorded, changed: why?
+        await update.effective_message.reply_text(texts.TIME_EDIT_ASK)
+        return TIME_REASON
+    kept = {*draft.chosen, *draft.checked}
     entry = usecases.VisitEntry(
         client_id=draft.client.id,
         starts_at=draft.start,
-        duration_minutes=draft.duration if "duration" in draft.chosen else None,
+        duration_minutes=draft.duration if "duration" in kept else None,
         kind=draft.kind if "kind" in draft.chosen else None,
         outcome=draft.outcome,
         note=draft.note,
         place=draft.place if "place" in draft.chosen else None,
-        start_chosen="start" in draft.chosen,
+        start_chosen="start" in kept,
         appointment_id=draft.appointment,
         declined=tuple(draft.declined),
+        time_edit_reason=draft.edit_reason,
     )
     result = await usecases.log_visit(
         context.services, context.require_actor(), entry, token=draft.token
@@ -641,12 +712,7 @@ async def _redraw_appointment(
         return
     chat_id, message_id = draft.card
     view = views.appointment_card(booked.appointment, booked.client, zone)
-    try:
-        await context.bot.edit_message_text(
-            view.text, chat_id=chat_id, message_id=message_id, reply_markup=view.keyboard
-        )
-    except TelegramError as exc:  # too old to edit, gone, or already saying so
-        log.info("appointment card %s not redrawn: %s", message_id, exc)
+    await edit_message(context.bot, chat_id, message_id, view)
 
 
 def handler(timeout_minutes: int) -> ConversationHandler:
@@ -659,6 +725,7 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             CommandHandler("visit", start),
             CallbackQueryHandler(from_card, pattern=card_pattern("visit")),
             CallbackQueryHandler(from_appointment, pattern=pattern("ac") + "done:"),
+            CallbackQueryHandler(from_check_out, pattern=pattern(evv.PREFIX) + "out:"),
         ],
         states={
             CLIENT: client_step(PREFIX, CLIENT, _client_chosen),
@@ -686,6 +753,15 @@ def handler(timeout_minutes: int) -> ConversationHandler:
             SAME: [
                 CallbackQueryHandler(same_answered, pattern=pattern(PREFIX) + "same:"),
                 MessageHandler(other, use_buttons),
+            ],
+            CHECK_OUT: [
+                CommandHandler("cancel", evv.cancelled),
+                MessageHandler(other & ~filters.UpdateType.EDITED, checked_out),
+            ],
+            TIME_REASON: [
+                CallbackQueryHandler(card_pressed, pattern=card_buttons),
+                MessageHandler(text, reason_typed),
+                MessageHandler(other, text_expected),
             ],
         },
         draft_key=DRAFT,

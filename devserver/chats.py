@@ -54,6 +54,35 @@ class Chat:
     def get(self, message_id: Any) -> ChatMessage | None:
         return self.messages.get(message_id) if isinstance(message_id, int) else None
 
+    def reply_keyboard(self) -> dict[str, Any] | None:
+        """The reply keyboard a Telegram client shows now: the latest one the bot sent,
+        until a message removes it (``remove_keyboard``); a ``one_time_keyboard`` hides
+        once the user has sent something after it."""
+        current: dict[str, Any] | None = None
+        answered = False
+        for message in self.messages.values():
+            if message.deleted:
+                continue
+            markup = message.reply_markup or {}
+            if message.from_bot and "keyboard" in markup:
+                current, answered = markup, False
+            elif message.from_bot and markup.get("remove_keyboard"):
+                current = None
+            elif not message.from_bot and current is not None:
+                answered = True
+        if current is None or (current.get("one_time_keyboard") and answered):
+            return None
+        return current
+
+    @staticmethod
+    def location_button(keyboard: dict[str, Any]) -> str | None:
+        """The label of a reply keyboard's ``request_location`` button, if it has one."""
+        for row in keyboard.get("keyboard", []):
+            for button in row:
+                if isinstance(button, dict) and button.get("request_location"):
+                    return str(button.get("text", ""))
+        return None
+
     def live_bot_message(self, message_id: Any) -> ChatMessage | None:
         """A bot message that still exists (what edits and button presses may target)."""
         message = self.get(message_id)

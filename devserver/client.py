@@ -134,8 +134,47 @@ class DevServerClient:
         body = {"data": _b64(data), "file_name": file_name, "mime_type": mime_type}
         return await self._act(user_id, "document", {**body, "caption": caption})
 
-    async def send_location(self, user_id: int, lat: float, lon: float) -> JsonDict:
-        return await self._act(user_id, "location", {"latitude": lat, "longitude": lon})
+    async def send_location(
+        self,
+        user_id: int,
+        lat: float,
+        lon: float,
+        *,
+        horizontal_accuracy: float | None = None,
+        live_period: int | None = None,
+    ) -> JsonDict:
+        body: JsonDict = {"latitude": lat, "longitude": lon}
+        if horizontal_accuracy is not None:
+            body["horizontal_accuracy"] = horizontal_accuracy
+        if live_period is not None:
+            body["live_period"] = live_period
+        return await self._act(user_id, "location", body)
+
+    async def share_location(
+        self, user_id: int, lat: float, lon: float, *, horizontal_accuracy: float | None = None
+    ) -> JsonDict:
+        body: JsonDict = {"latitude": lat, "longitude": lon}
+        if horizontal_accuracy is not None:
+            body["horizontal_accuracy"] = horizontal_accuracy
+        return await self._act(user_id, "share_location", body)
+
+    async def send_venue(
+        self, user_id: int, lat: float, lon: float, title: str, address: str
+    ) -> JsonDict:
+        body = {"latitude": lat, "longitude": lon, "title": title, "address": address}
+        return await self._act(user_id, "venue", body)
+
+    async def forward_location(
+        self, user_id: int, lat: float, lon: float, from_name: str = "Someone"
+    ) -> JsonDict:
+        body = {"latitude": lat, "longitude": lon, "from_name": from_name}
+        return await self._act(user_id, "forward_location", body)
+
+    async def move_live_location(
+        self, user_id: int, message_id: int, lat: float, lon: float
+    ) -> JsonDict:
+        body = {"message_id": message_id, "latitude": lat, "longitude": lon}
+        return await self._act(user_id, "move_location", body)
 
     async def send_contact(self, user_id: int, phone: str, first_name: str) -> JsonDict:
         body = {"phone_number": phone, "first_name": first_name}

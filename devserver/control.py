@@ -78,6 +78,10 @@ async def dispatch(
     return 404, {"ok": False, "error": f"no control route {http_method} {path}"}
 
 
+def _float_or_none(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
 def _b64(body: JsonDict, default: bytes) -> bytes:
     data = body.get("data")
     return base64.b64decode(data) if data else default
@@ -105,7 +109,26 @@ _USER_ACTIONS: dict[str, Callable[[FakeUser, JsonDict], Any]] = {
         b.get("mime_type", "application/octet-stream"),
         b.get("caption"),
     ),
-    "location": lambda u, b: u.send_location(float(b["latitude"]), float(b["longitude"])),
+    "location": lambda u, b: u.send_location(
+        float(b["latitude"]),
+        float(b["longitude"]),
+        horizontal_accuracy=_float_or_none(b.get("horizontal_accuracy")),
+        live_period=int(b["live_period"]) if b.get("live_period") is not None else None,
+    ),
+    "share_location": lambda u, b: u.share_location(
+        float(b["latitude"]),
+        float(b["longitude"]),
+        horizontal_accuracy=_float_or_none(b.get("horizontal_accuracy")),
+    ),
+    "venue": lambda u, b: u.send_venue(
+        float(b["latitude"]), float(b["longitude"]), str(b["title"]), str(b["address"])
+    ),
+    "forward_location": lambda u, b: u.forward_location(
+        float(b["latitude"]), float(b["longitude"]), str(b.get("from_name", "Someone"))
+    ),
+    "move_location": lambda u, b: u.move_live_location(
+        int(b["message_id"]), float(b["latitude"]), float(b["longitude"])
+    ),
     "contact": lambda u, b: u.send_contact(b["phone_number"], b["first_name"]),
 }
 

@@ -185,6 +185,17 @@ def _validate_inline_keyboard(rows: Any) -> None:
             raise ApiError.bad_request("BUTTON_URL_INVALID")
 
 
+# What a reply keyboard button may ask the user's client for, besides sending its text.
+_REPLY_BUTTON_REQUESTS = (
+    "request_users",
+    "request_chat",
+    "request_contact",
+    "request_location",
+    "request_poll",
+    "web_app",
+)
+
+
 def _validate_reply_keyboard(rows: Any) -> None:
     for button in (button for row in _rows(rows, "keyboard") for button in row):
         text = button if isinstance(button, str) else (button or {}).get("text")
@@ -192,6 +203,18 @@ def _validate_reply_keyboard(rows: Any) -> None:
             raise ApiError.bad_request(
                 "can't parse keyboard button: Text must be a non-empty string"
             )
+        if not isinstance(button, dict):
+            continue
+        requests = [key for key in _REPLY_BUTTON_REQUESTS if key in button]
+        if len(requests) > 1:
+            raise ApiError.bad_request(
+                "can't parse keyboard button: only one of the optional fields can be used"
+            )
+        for flag in ("request_contact", "request_location"):
+            if flag in button and not isinstance(button[flag], bool):
+                raise ApiError.bad_request(
+                    f'can\'t parse keyboard button: Field "{flag}" must be of type Boolean'
+                )
 
 
 # -- commands, callbacks, actions ------------------------------------------------------------

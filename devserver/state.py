@@ -278,6 +278,18 @@ class BotState:
         message.edited, message.edit_date = True, self.now()
         return self.updates.push({"edited_message": self.message_to_api(message)})
 
+    def post_user_location_edit(
+        self, user: FakeUser, message_id: int, lat: float, lon: float
+    ) -> Update:
+        """A live location of ``user`` moved: Telegram sends its message again, edited."""
+        message = self.chat(user.id).get(message_id)
+        location = (message.extra.get("location") if message is not None else None) or {}
+        if message is None or message.from_bot or message.deleted or "live_period" not in location:
+            raise UserActionError(f"user {user.id} has no live location {message_id} to move")
+        message.extra["location"] = {**location, "latitude": lat, "longitude": lon}
+        message.edited, message.edit_date = True, self.now()
+        return self.updates.push({"edited_message": self.message_to_api(message)})
+
     def post_callback_query(self, user: FakeUser, message_id: int, data: str) -> Update:
         chat = self.chat(user.id)
         message = chat.live_bot_message(message_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .errors import UserActionError
 from .html_entities import command_entities
 
 if TYPE_CHECKING:
@@ -117,8 +118,44 @@ class FakeUser:
         }
         return self.send_message(document=document, **_caption(caption))
 
-    def send_location(self, lat: float, lon: float) -> Update:
-        return self.send_message(location={"latitude": lat, "longitude": lon})
+    def send_location(
+        self,
+        lat: float,
+        lon: float,
+        *,
+        horizontal_accuracy: float | None = None,
+        live_period: int | None = None,
+    ) -> Update:
+        """A location from the attachment menu (a pin, or where the phone is). With
+        ``live_period`` it is a live location: its moves come as edits
+        (:meth:`move_live_location`)."""
+        return self.send_message(location=_location(lat, lon, horizontal_accuracy, live_period))
+
+    def share_location(
+        self, lat: float, lon: float, *, horizontal_accuracy: float | None = None
+    ) -> Update:
+        """Tap the ``request_location`` button of the reply keyboard the bot shows now
+        (and confirm): the phone's position is sent as a location message. Like a real
+        client, only when such a button is on screen."""
+        chat = self._state.chat(self.id)
+        keyboard = chat.reply_keyboard()
+        if keyboard is None or chat.location_button(keyboard) is None:
+            raise UserActionError(f"no request_location button is shown in chat {self.id}")
+        return self.send_location(lat, lon, horizontal_accuracy=horizontal_accuracy)
+
+    def send_venue(self, lat: float, lon: float, title: str, address: str) -> Update:
+        """A place picked from the list under the map: a venue (with its location)."""
+        venue = {"location": _location(lat, lon), "title": title, "address": address}
+        return self.send_message(location=_location(lat, lon), venue=venue)
+
+    def forward_location(self, lat: float, lon: float, from_name: str = "Someone") -> Update:
+        """A location forwarded from another chat: it carries its ``forward_origin``."""
+        origin = {"type": "hidden_user", "sender_user_name": from_name, "date": self._state.now()}
+        return self.send_message(location=_location(lat, lon), forward_origin=origin)
+
+    def move_live_location(self, message_id: int, lat: float, lon: float) -> Update:
+        """A live location moved → an ``edited_message`` with the new position."""
+        return self._state.post_user_location_edit(self, message_id, lat, lon)
 
     def send_contact(self, phone: str, first_name: str) -> Update:
         return self.send_message(contact={"phone_number": phone, "first_name": first_name})
@@ -184,6 +221,21 @@ class FakeUser:
     def chat_log(self) -> list[ChatMessage]:
         """The bot's messages in this user's chat (see :meth:`BotState.chat_log`)."""
         return self._state.chat_log(self.id)
+
+
+def _location(
+    lat: float,
+    lon: float,
+    horizontal_accuracy: float | None = None,
+    live_period: int | None = None,
+) -> dict[str, Any]:
+    """A Bot API ``Location``."""
+    location: dict[str, Any] = {"latitude": lat, "longitude": lon}
+    if horizontal_accuracy is not None:
+        location["horizontal_accuracy"] = horizontal_accuracy
+    if live_period is not None:
+        location["live_period"] = live_period
+    return location
 
 
 def _caption(caption: str | None) -> dict[str, Any]:

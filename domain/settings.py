@@ -57,6 +57,12 @@ class Settings:
     # CASELINE_COUNTRY_CODE: the calling code ("49") a phone typed without + is read in;
     # None: such a number is asked again with its +.
     country_code: str | None = None
+    # CASELINE_EVV_RADIUS_METERS: a check-in or check-out within this distance of the
+    # client's home is verified (domain/rules/evv.py); farther is recorded with a reason.
+    evv_radius_meters: int = 300
+    # CASELINE_EVV_CHECKOUT_GRACE_MINUTES: a check-in with no check-out after the
+    # appointment's duration plus this reminds the worker once and marks it unverified.
+    evv_checkout_grace_minutes: int = 60
 
     @property
     def zone(self) -> ZoneInfo:
@@ -189,4 +195,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         language=language,
         risk_escalate_minutes=_int(env, "CASELINE_RISK_ESCALATE_MINUTES", 30, 1, 1440),
         country_code=country_code,
+        evv_radius_meters=_int(env, "CASELINE_EVV_RADIUS_METERS", 300, 10, 100_000),
+        evv_checkout_grace_minutes=_int(env, "CASELINE_EVV_CHECKOUT_GRACE_MINUTES", 60, 0, 1440),
     )

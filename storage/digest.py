@@ -40,6 +40,10 @@ Definitions ("today" is the local calendar day of `now` in `zone`):
 - **open risks**: the clients of the listed members whose risk level is set (a ⚠ Risk
   note that no later note lowered), oldest first, with who acknowledged the alert; by
   client code and worker name only.
+- **visit exceptions**: the worker's visits whose verification (EVV) changed in the last
+  24 hours and is unverified — no location, no home location, outside the radius, a late
+  start, a missing check-out or edited times — counted per worker and listed by client
+  code (never a name, never a place), oldest check-in first.
 - **history**: for each of the last 14 local days (today last), the team's visits completed
   and notes written, by the same rules as today's figures.
 
@@ -63,6 +67,7 @@ from storage.models import (
     Appointment,
     AppointmentStatus,
     Client,
+    EvvStatus,
     Note,
     Plan,
     RiskLevel,
@@ -79,6 +84,7 @@ GREEN_PERCENT = 85
 YELLOW_PERCENT = 70
 HISTORY_DAYS = 14
 RISK_WINDOW = timedelta(hours=24)
+EVV_WINDOW = timedelta(hours=24)
 QUIET_WORKING_DAYS = 2
 # How far back to look for a worker's working days; with no working day in two weeks
 # (every weekday marked off) a worker is simply never "quiet".
@@ -111,6 +117,7 @@ class WorkerFigures:
     clients_seen: int = 0
     role: str = Role.WORKER
     safety_reviews_overdue: int = 0
+    visit_exceptions: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +132,18 @@ class OpenRisk:
 
 
 @dataclass(frozen=True, slots=True)
+class VisitExceptions:
+    """An unverified visit of the team: client code, worker, the check-in (local time)
+    and its exception codes (domain/rules/evv.EvvException)."""
+
+    client_code: str
+    worker_id: int
+    worker_name: str
+    checked_in: datetime | None
+    codes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class TeamDigest:
     team_name: str
     day: date
@@ -133,6 +152,7 @@ class TeamDigest:
     # (local day, team visits completed, team notes written), oldest first, today last.
     history: list[tuple[date, int, int]]
     open_risks: list[OpenRisk] = field(default_factory=list)
+    visit_exceptions: list[VisitExceptions] = field(default_factory=list)
 
     @property
     def quiet_workers(self) -> list[WorkerFigures]:
@@ -181,6 +201,7 @@ _COUNTS = (
     "risks",
     "open_clients",
     "seen",
+    "exceptions",
 )
 
 
@@ -198,6 +219,7 @@ class _Tally:
     risks: int = 0
     open_clients: int = 0
     seen: int = 0
+    exceptions: int = 0
     last_active: datetime | None = None
     visits_by_day: dict[int, int] = field(default_factory=dict)
     notes_by_day: dict[int, int] = field(default_factory=dict)
@@ -234,6 +256,7 @@ class _Tally:
             clients_seen=self.seen,
             role=role,
             safety_reviews_overdue=self.safety_reviews,
+            visit_exceptions=self.exceptions,
         )
 
 
@@ -277,6 +300,7 @@ async def team_digest(
         key=lambda member: (member.name.casefold(), member.id),
     )
     tallies = {member.id: _Tally() for member in members}
+    unverified: list[VisitExceptions] = []
     quiet_from = {
         member.id: days.start((since - days.today).days)
         for member in members
@@ -291,6 +315,7 @@ async def team_digest(
         floor = min([days.start(HISTORY_FIRST), *quiet_from.values()])
         await _count_notes(session, tallies, ids, days, now, floor)
         await _latest_logged_visits(session, tallies, ids, floor)
+        unverified = await _visit_exceptions(session, tallies, ids, now, zone)
 
     rows: list[WorkerFigures] = []
     total = _Tally()
@@ -324,6 +349,9 @@ async def team_digest(
         open_risks=await _open_risks(
             session, [row.worker_id for row in rows if row.worker_id], zone
         ),
+        visit_exceptions=[
+            found for found in unverified if found.worker_id in {row.worker_id for row in rows}
+        ],
     )
 
 
@@ -351,6 +379,45 @@ async def _open_risks(
         )
         for client_id, worker, since, acknowledged in (await session.execute(statement)).tuples()
     ]
+
+
+async def _visit_exceptions(
+    session: AsyncSession,
+    tallies: dict[int, _Tally],
+    ids: list[int],
+    now: datetime,
+    zone: ZoneInfo,
+) -> list[VisitExceptions]:
+    """One query: the members' visits made unverified in the last 24 hours (a visit
+    started within the history's two weeks, so the worker-and-start index serves it)."""
+    statement = (
+        select(
+            Appointment.client_id,
+            Appointment.worker_id,
+            Worker.name,
+            Appointment.check_in_at,
+            Appointment.evv_exceptions,
+        )
+        .join(Worker, Worker.id == Appointment.worker_id)
+        .where(
+            Appointment.worker_id.in_(ids),
+            Appointment.starts_at >= now - timedelta(days=HISTORY_DAYS),
+            Appointment.evv_status == EvvStatus.UNVERIFIED,
+            Appointment.evv_at >= now - EVV_WINDOW,
+            Appointment.status.not_in([AppointmentStatus.CANCELLED, AppointmentStatus.WITHDRAWN]),
+        )
+        .order_by(Appointment.check_in_at, Appointment.id)
+    )
+    found = []
+    for client_id, worker_id, name, checked_in, codes in (
+        await session.execute(statement)
+    ).tuples():
+        tallies[worker_id].exceptions += 1
+        local = checked_in.astimezone(zone) if checked_in is not None else None
+        found.append(
+            VisitExceptions(client_code(client_id), worker_id, name, local, codes or frozenset())
+        )
+    return found
 
 
 async def team_names(session: AsyncSession) -> list[tuple[int, str]]:

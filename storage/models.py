@@ -117,6 +117,14 @@ class AppointmentStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class EvvStatus(StrEnum):
+    """A checked-in visit's verification (appointments.evv_status; None before a check-in):
+    domain/rules/evv.py decides it."""
+
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+
+
 class PlanStatus(StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
@@ -306,6 +314,13 @@ class Client(Base):
     # makes it so: domain/usecases/client_details.py); both None unless on hold.
     hold_reason: Mapped[str | None] = mapped_column(Text)
     hold_until: Mapped[date | None] = mapped_column(Date)
+    # Where the client lives, for visit verification: set once (a confirmed check-in or a
+    # pin sent from the card), changed only with a reason; every setting is kept in
+    # client_home_locations. None until set.
+    home_latitude: Mapped[float | None]
+    home_longitude: Mapped[float | None]
+    home_set_at: Mapped[datetime | None]
+    home_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
 
     worker: Mapped[Worker | None] = relationship(foreign_keys=[worker_id])
 
@@ -394,6 +409,27 @@ class ClientChange(Base):
     after: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     until: Mapped[date | None] = mapped_column(Date)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    at: Mapped[datetime]
+
+
+class ClientHomeLocation(Base):
+    """Each time a client's home location was set: the first (from a check-in the worker
+    confirmed, or a pin sent from the card) and every change, with the reason the change
+    needs, who and when. Kept, never overwritten; clients.home_* is the latest."""
+
+    __tablename__ = "client_home_locations"
+    __table_args__ = (Index("ix_client_home_locations_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    accuracy: Mapped[float | None]
+    # "check_in" (a check-in confirmed as the home) or "pin" (sent from the card).
+    source: Mapped[str] = mapped_column(String(20))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     at: Mapped[datetime]
 
@@ -563,6 +599,10 @@ class Appointment(Base):
         Index("ix_appointments_status_starts", "status", "starts_at"),
         # The digest's "quiet worker" check looks for each worker's latest logged visit.
         Index("ix_appointments_worker_completed", "worker_id", "completed_at"),
+        # The tick's look for check-ins still open (most rows have none: NULL, NULL, NULL).
+        Index(
+            "ix_appointments_open_check_in", "check_out_at", "check_out_missed_at", "check_in_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -578,10 +618,32 @@ class Appointment(Base):
     rrule: Mapped[str | None] = mapped_column(String(200))
     timezone: Mapped[str | None] = mapped_column(String(64))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    # Visit verification (EVV, domain/usecases/evv.py): when and where the worker checked
+    # in and out, as the phone reported it (accuracy in metres; distance in metres from
+    # the client's home, None when no home was known or no position was shared), the
+    # reason given for a position outside the radius (domain/rules/evv.Reason), the
+    # verification (EvvStatus, None before a check-in) and its exception codes
+    # (domain/rules/evv.EvvException). Positions are kept with the visit only.
     check_in_at: Mapped[datetime | None]
     check_out_at: Mapped[datetime | None]
     check_in_latitude: Mapped[float | None]
     check_in_longitude: Mapped[float | None]
+    check_in_accuracy: Mapped[float | None]
+    check_in_distance: Mapped[int | None] = mapped_column(Integer)
+    check_in_reason: Mapped[str | None] = mapped_column(String(20))
+    check_out_latitude: Mapped[float | None]
+    check_out_longitude: Mapped[float | None]
+    check_out_accuracy: Mapped[float | None]
+    check_out_distance: Mapped[int | None] = mapped_column(Integer)
+    check_out_reason: Mapped[str | None] = mapped_column(String(20))
+    # When the reminder tick found the check-out missing (it reminds once, then this).
+    check_out_missed_at: Mapped[datetime | None]
+    evv_status: Mapped[str | None] = mapped_column(String(16))
+    evv_exceptions: Mapped[frozenset[str] | None] = mapped_column(NameSet(200))
+    # When the verification last changed: what the supervisor's digest looks back on.
+    evv_at: Mapped[datetime | None]
+    # Why the worker changed the checked-in times on the visit log (exception time_edited).
+    time_edit_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
 

@@ -70,6 +70,37 @@ class Person:
     async def send_photo(self) -> list[Any]:
         return await self.harness.exchange(self.user_id, lambda: self.fake.send_photo(b"\x89PNG"))
 
+    async def share_location(self, lat: float, lon: float, accuracy: float = 12.0) -> list[Any]:
+        """Tap the bot's 📍 request-location button and confirm: the phone's position."""
+        return await self.harness.exchange(
+            self.user_id, lambda: self.fake.share_location(lat, lon, horizontal_accuracy=accuracy)
+        )
+
+    async def send_location(self, lat: float, lon: float, **fields: Any) -> list[Any]:
+        """A location from the attachment menu (`live_period=…`: a live one)."""
+        return await self.harness.exchange(
+            self.user_id, lambda: self.fake.send_location(lat, lon, **fields)
+        )
+
+    async def send_venue(self, lat: float, lon: float) -> list[Any]:
+        return await self.harness.exchange(
+            self.user_id, lambda: self.fake.send_venue(lat, lon, "Café Mitte", "Markt 1")
+        )
+
+    async def forward_location(self, lat: float, lon: float) -> list[Any]:
+        return await self.harness.exchange(
+            self.user_id, lambda: self.fake.forward_location(lat, lon)
+        )
+
+    async def move_live_location(self, message_id: int, lat: float, lon: float) -> list[Any]:
+        return await self.harness.exchange(
+            self.user_id, lambda: self.fake.move_live_location(message_id, lat, lon)
+        )
+
+    def reply_keyboard(self) -> Any:
+        """The reply keyboard the chat shows now (None: none)."""
+        return self.harness.state.chat(self.user_id).reply_keyboard()
+
     async def press(self, message: Any, label: str) -> list[Any]:
         """Press the button whose label contains `label` on a bot message."""
         data = button_data(message, label)

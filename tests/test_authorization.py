@@ -93,7 +93,7 @@ class World:
                 ("press", f"cf:{flow}:{c}")
                 for flow in (
                     "card note visit appt plan review refer intake history export lang "
-                    "transfer discharge reopen edit safety"
+                    "transfer discharge reopen edit safety home"
                 ).split()
             ],
             ("press", f"hi:p:{c}:0"),
@@ -116,6 +116,10 @@ class World:
                 ("press", f"ac:{action}:{a}")
                 for action in ("open", "show", "done", "noshow", "undo", "move", "cancel")
             ],
+            ("press", f"ev:in:{a}"),
+            ("press", f"ev:out:{a}"),
+            ("press", f"ev:why:{a}:in:other"),
+            ("press", f"ev:home:{a}"),
             ("press", f"vu:undo:{a}"),
             ("press", f"vu:amend:{a}"),
             ("press", f"vu:dur:{a}:45"),

@@ -369,6 +369,10 @@ COVERED = {
     "the_client_is_refused",
     "tr": "World.attempts",
     "ac": "World.attempts",
+    "ev": "World.attempts (check in and out, a reason, the home); the appointment's own "
+    "worker only: tests/test_evv.py: test_only_the_appointments_worker_checks_in",
+    "eh": "no record: the 🏠 Home location dialog's ✖ Cancel (it starts from cf:home, in "
+    "World.attempts)",
     "ag": "World.attempts (a client's upcoming list; /week's pages name no record)",
     "nu": "World.attempts",
     "vu": "World.attempts",

@@ -503,3 +503,30 @@ async def test_each_demo_person_speaks_the_language_chosen_on_the_page(
     assert reply.status_code == 200
     reply = await web.post("/api/language", json={"user": WANDA.user_id, "language": "xx"})
     assert reply.status_code == 400
+
+
+async def test_a_visit_is_checked_in_from_the_page(demo: DemoRunner, web: httpx.AsyncClient):
+    """Issue 19: the bot asks for the location with Telegram's request-location button; the
+    page's 📍 Share location offers the client's seeded home, or a point 2 km away."""
+    wanda = WANDA.user_id
+    chat = await send(web, wanda, "/today")
+    chat = await chat_until(web, wanda, lambda c: any("C-0001" in t for t in texts_of(c)[-1:]))
+    await press(web, wanda, chat, "C-0001")
+    chat = await chat_until(web, wanda, lambda c: "Appointment · C-0001" in texts_of(c)[-1])
+    await press(web, wanda, chat, "📍 Check in")
+    chat = await chat_until(web, wanda, lambda c: c["reply_keyboard"])
+    assert chat["reply_keyboard"]["location"] == "📍 Send my location"
+    home, away = chat["location_choices"]
+    assert home["label"] == "🏠 At C-0001's home" and away["label"] == "📍 2 km away"
+    assert (home["latitude"], home["longitude"]) == demo.homes["C-0001"]
+    assert away["latitude"] == pytest.approx(home["latitude"] + 0.018)
+    reply = await web.post("/api/location", json={"user": wanda, **home})
+    assert reply.status_code == 200, reply.text
+    chat = await chat_until(web, wanda, lambda c: any("Checked in" in t for t in texts_of(c)))
+    said = next(t for t in texts_of(chat) if "Checked in" in t)
+    assert "✅ Verified: 0 m from the client's home." in said
+    chat = await chat_until(web, wanda, lambda c: c["reply_keyboard"] is None)
+    assert chat["location_choices"] == []
+    # Without the bot's location button on screen, the page cannot send one.
+    refused = await web.post("/api/location", json={"user": wanda, **away})
+    assert refused.status_code == 400

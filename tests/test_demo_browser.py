@@ -192,3 +192,27 @@ async def test_files_keyboards_menu_and_uploads_in_the_page(browser: Any, demo: 
     )
     await page.locator(".row.outgoing img.photo").wait_for()
     assert errors == []
+
+
+async def test_a_check_in_shares_a_location_from_the_page(browser: Any, demo: DemoRunner):
+    """Issue 19: the bot's request-location button becomes 📍 Share location, which offers
+    the client's seeded home or a point 2 km away."""
+    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(STEP_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(f"{demo.url}/#{WANDA.user_id}")
+    await page.locator(".person.active", has_text="Wanda Worker").wait_for()
+    await page.fill("#text", "/today")
+    await page.press("#text", "Enter")
+    await page.locator(".inline-button", has_text="10:30 · C-0001").last.click()
+    await page.locator(".inline-button", has_text="📍 Check in").last.click()
+    location = page.locator(".reply-button.location", has_text="Send my location")
+    await location.click()
+    await page.locator(".reply-button.choice", has_text="2 km away").wait_for()
+    await page.locator(".reply-button.choice", has_text="C-0001's home").click()
+    await page.locator(".row.outgoing", has_text="📍").wait_for()
+    await page.locator(".row.incoming", has_text="Checked in").wait_for()
+    assert "Verified" in await page.locator(".row.incoming", has_text="Checked in").inner_text()
+    await page.locator("#reply-keyboard").wait_for(state="hidden")
+    assert errors == []

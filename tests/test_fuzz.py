@@ -46,7 +46,7 @@ KEEP_MESSAGES = 40
 # What a draft lives under in user_data; none may survive /cancel.
 DRAFT_KEYS = {
     *("note", "newclient", "visit", "appt", "amend", "settings", "active_conversation"),
-    *("intake", "plan", "review", "refer", "discharge", "resources"),
+    *("intake", "plan", "review", "refer", "discharge", "resources", "evv", "home"),
 }
 # Names with HTML, quotes and emoji: every view must escape them.
 CLIENT_NAMES = ["Maria Gonzalez", "Maria Lopez", 'Zoë <b>"Bold"</b> & Co 👵🏽']
@@ -140,13 +140,13 @@ COMMANDS = [
     "/nosuchcommand",
     "/note@caseline_test_bot",
 ]
-PREFIXES = ["cl", "cf", "ac", "nu", "am", "rm", "inv", "nc", "nt", "vs", "ap", "st", "x"]
+PREFIXES = ["cl", "cf", "ac", "nu", "am", "rm", "inv", "nc", "nt", "vs", "ap", "st", "ev", "x"]
 ACTIONS = [
     "o", "p", "note", "visit", "appt", "open", "done", "noshow", "move", "cancel", "cr", "crs",
     "undo", "start", "snz", "today", "worker", "admin", "supervisor", "prog", "freq", "save",
     "client", "kind", "when", "risk", "goals", "dap", "replace", "ago", "back", "at", "goal",
     "goalsdone", "resume", "menu", "dur", "out", "day", "time", "pastok", "place", "rep", "zone",
-    "type", "lead", "quiet", "digest", "", "💥",
+    "type", "lead", "quiet", "digest", "in", "why", "home", "nohome", "", "💥",
 ]  # fmt: skip
 ARGS = [
     "1", "2", "3", "4", "0", "-1", "²", "١", "999999999999", "9999999999999", "1:h", "1:t",
@@ -369,6 +369,8 @@ STATES = {
     "safety typed": _safety_question,
     # ✏️ Edit on the card: a typed detail, and an on-hold's end day.
     "details typed": _steps(("send", "/client C-0001"), ("press", "Edit"), ("press", "Phone")),
+    # 🏠 Home location on the card: a location (or anything else) is the answer here.
+    "home location": _steps(("send", "/client C-0001"), ("press", "Home location")),
     "details hold until": _steps(
         ("send", "/client C-0001"),
         ("press", "Edit"),

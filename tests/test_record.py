@@ -263,6 +263,7 @@ async def test_the_full_card_shows_the_whole_picture_with_a_button_for_each_flow
         "cf:history:1",
         "cf:export:1",
         "cf:edit:1",  # issue 18: ✏️ Edit
+        "cf:home:1",  # issue 19: 🏠 Home location
         "cf:lang:1",
         "cf:discharge:1",
         "cl:p:0",
@@ -636,6 +637,7 @@ async def test_discharge_cancels_future_appointments_mutes_the_client_and_reopen
         "cf:history:1",
         "cf:export:1",
         "cf:edit:1",
+        "cf:home:1",
         "cf:lang:1",
         "cf:reopen:1",
         "cl:p:0",

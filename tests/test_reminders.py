@@ -91,11 +91,13 @@ async def test_snooze_an_hour_brings_it_back(harness, clock):
     reminder = [m for m in wanda.messages() if "⏰" in m.text][-1]
     [snoozed] = await wanda.press(reminder, "1 h")
     assert wanda.toasts()[-1] == "Snoozed until Tue 15:00."
-    # The reminder itself says so, and keeps ✅ Done and 👤 Client (issue 16).
+    # The reminder itself says so, and keeps 📍 Check in (a home visit: issue 19), ✅ Done
+    # and 👤 Client (issue 16).
     assert snoozed.message_id == reminder.message_id
     assert "C-0001 Maria Gonzalez" in snoozed.text
     assert "💤 Snoozed: it comes back Tue 15:00." in snoozed.text
-    assert [label for label, _ in buttons(snoozed)] == ["✅ Done", "👤 Client"]
+    labels = [label for label, _ in buttons(snoozed)]
+    assert labels == ["📍 Check in", "✅ Done", "👤 Client"]
     clock.set(berlin(2026, 3, 3, 14, 59))
     await harness.tick()
     assert not any("Snoozed reminder" in m.text for m in wanda.messages())

@@ -94,7 +94,8 @@ async def test_a_snoozed_reminder_comes_back_with_the_time_now_and_its_done_butt
     assert len(again) == 1
     assert "15:00 (started 10 min ago)" in again[0].text
     assert "in 60 min" not in again[0].text
-    assert [label for label, _ in buttons(again[0])] == ["✅ Done", "👤 Client"]
+    # A home visit's reminder also checks in (issue 19).
+    assert [label for label, _ in buttons(again[0])] == ["📍 Check in", "✅ Done", "👤 Client"]
 
 
 async def test_a_snoozed_reminder_whose_visit_was_done_meanwhile_never_comes_back(harness, clock):

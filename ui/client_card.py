@@ -3,8 +3,9 @@ everything else about them. Facts come from domain/usecases/clients.py (`look_at
 nothing here reads the database.
 
     cf:<flow>:<client>   the card's buttons. note/visit/appt/plan/review/refer/intake start
-                         dialogs (conversations/); people/safety/history/export/lang/edit/
-                         transfer/discharge/reopen/card are bot/record.py's
+                         dialogs (conversations/; home: conversations/evv.py);
+                         people/safety/history/export/lang/edit/transfer/
+                         discharge/reopen/card are bot/record.py's
 """
 
 from __future__ import annotations
@@ -238,8 +239,16 @@ def card_keyboard(
         button(t.CARD_SAFETY, "safety"),
         button(t.CARD_HISTORY, "history"),
     ]
-    # ✏️ Edit: conversations/details.py; 🛟 Safety plan: conversations/safety_plan.py
-    rows += rows_that_fit([*record, button(t.CARD_EXPORT, "export"), button(t.CARD_EDIT, "edit")])
+    # ✏️ Edit: conversations/details.py; 🛟 Safety plan: conversations/safety_plan.py;
+    # 🏠 Home location: conversations/evv.py
+    rows += rows_that_fit(
+        [
+            *record,
+            button(t.CARD_EXPORT, "export"),
+            button(t.CARD_EDIT, "edit"),
+            button(t.CARD_HOME, "home"),
+        ]
+    )
     # On the last row, where it has room (a worker's card has Discharge only there).
     last = [button(t.CARD_LANGUAGE, "lang")]
     if roles.may_transfer(actor.role) and not closed:

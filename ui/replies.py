@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
 
 from ui.views import View
 
@@ -39,6 +39,17 @@ async def edit_pressed(
     except BadRequest as exc:
         if not unchanged(exc):
             raise
+
+
+async def edit_message(bot: Bot, chat_id: int, message_id: int, view: View) -> None:
+    """Edit an earlier message of the bot (the card a dialog was started from) to say how
+    things stand now; one too old to edit, gone, or already saying so stays as it is."""
+    try:
+        await bot.edit_message_text(
+            view.text, chat_id=chat_id, message_id=message_id, reply_markup=view.keyboard
+        )
+    except TelegramError as exc:
+        log.info("message %s not redrawn: %s", message_id, exc)
 
 
 def unchanged(exc: BadRequest) -> bool:

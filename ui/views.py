@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from domain.rules.appointments import is_scheduled
 from storage.clients import OVERDUE, CaseloadPage
 from storage.models import Appointment, AppointmentStatus, Client
-from ui import texts
+from ui import evv_views, texts
 from ui.callbacks import pack
 from ui.timefmt import day_label, days_ago, plain_date, short_datetime, weekday_time
 
@@ -243,6 +243,7 @@ def appointment_card(
     undo = undo and appointment.status == AppointmentStatus.NO_SHOW
     status = texts.APPOINTMENT_STATUS_NAMES.get(appointment.status, appointment.status)
     lines.append(texts.NO_SHOW_MARKED if undo else status)
+    lines += evv_views.card_lines(appointment, zone)
     if appointment.cancel_reason:
         lines.append(f"{texts.REASON}: {escape(appointment.cancel_reason)}")
     client_button = InlineKeyboardButton(
@@ -256,7 +257,9 @@ def appointment_card(
                 InlineKeyboardButton(texts.UNDO, callback_data=pack("ac", "undo", appointment.id)),
             )
         return View("\n".join(lines), InlineKeyboardMarkup([row]))
-    rows = [
+    verify = evv_views.card_button(appointment)  # 📍 Check in, then 🏁 Check out
+    rows = [[verify]] if verify is not None else []
+    rows += [
         [
             InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", appointment.id)),
             InlineKeyboardButton(texts.NO_SHOW, callback_data=pack("ac", "noshow", appointment.id)),

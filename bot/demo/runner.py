@@ -142,6 +142,8 @@ class DemoRunner:
         self.tick_on_start = tick_on_start
         self.people = {person.user_id: person for person in seed.PEOPLE}
         self.seed_report: seed.SeedReport | None = None
+        # Seeded home locations by client code: what "📍 Share location" offers.
+        self.homes: dict[str, tuple[float, float]] = {}
         self.clock_version = 0
         self.closing = False
         self.server: BotApiServer | None = None
@@ -216,6 +218,7 @@ class DemoRunner:
                 await updates.forget_all(session)
         else:
             self.seed_report = await seed.seed(self.db, now=self.clock.now(), zone=self.zone)
+        self.homes = await seed.homes(self.db)
 
         self.server = BotApiServer(host="127.0.0.1", port=0, bot_username=BOT_USERNAME)
         await self.server.start()

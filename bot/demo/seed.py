@@ -6,7 +6,9 @@ models (plans and goals, the resource and referral). Times are relative to `now`
 whenever the demo starts there is something due: visits overdue by contact frequency,
 plan reviews due, a referral follow-up today, an appointment whose reminder falls due
 within the next hour, a risk flag from yesterday and two weeks of visits and notes for
-the supervisor's chart, and Maria's safety plan, due for review in two days.
+the supervisor's chart, and Maria's safety plan, due for review in two days. Every
+client has a home location on record, so a visit can be checked in to from the page
+(its "📍 Share location" offers the home or a point 2 km away).
 
 The seeded people have no quiet hours and no days off, so every jump of the demo clock
 shows what the clock would bring on a working day.
@@ -27,6 +29,7 @@ from storage import (
     client_people,
     clients,
     consents,
+    evv,
     notes,
     safety_plans,
     workers,
@@ -48,6 +51,7 @@ from storage.models import (
     Role,
     Team,
     Worker,
+    client_code,
 )
 
 TEAM = "North"
@@ -227,6 +231,21 @@ CLIENTS: tuple[ClientSeed, ...] = (
 )
 
 
+# Where the demo's clients live (Berlin, like their addresses): each its own street corner,
+# so the page's "📍 Share location" can send the home of the client being checked in to,
+# or a point 2 km away.
+HOMES_AROUND = (52.5200, 13.4050)
+HOME_STEP = 0.0045  # about 500 m of latitude between neighbouring homes
+
+
+def home_of(index: int) -> tuple[float, float]:
+    """The seeded home of the `index`th client: on a ring of homes around the centre."""
+    lat, lon = HOMES_AROUND
+    return round(lat + HOME_STEP * (index % 4 - 1.5), 6), round(
+        lon + HOME_STEP * (index // 4 - 1), 6
+    )
+
+
 @dataclass
 class SeedReport:
     team_id: int = 0
@@ -276,9 +295,20 @@ async def seed(db: Database, *, now: datetime, zone: ZoneInfo) -> SeedReport:
             by_person[person] = await _worker(session, person, team, now)
             report.workers[person.user_id] = by_person[person].id
         seeded: dict[str, Client] = {}
-        for row in CLIENTS:
+        for index, row in enumerate(CLIENTS):
             worker = by_person[row.worker]
             seeded[row.name] = await _client(session, row, worker, now, zone, report)
+            latitude, longitude = home_of(index)
+            evv.set_home(
+                session,
+                seeded[row.name],
+                latitude=latitude,
+                longitude=longitude,
+                accuracy=None,
+                source=evv.FROM_PIN,
+                worker_id=worker.id,
+                now=now - timedelta(days=30),
+            )
         await _today_and_tomorrow(session, seeded, by_person, now, zone, report)
         await _risk_and_referral(session, seeded, by_person, now, zone, report)
         await _people_around(session, seeded["Maria Gonzalez"], now, by_person[WANDA], report)
@@ -293,6 +323,16 @@ MARIA_PEOPLE = (
     ("gp", "Dr. Anna Weber", "+49 30 1234567", "Praxis am Park", True),
     ("pharmacist", "Linden-Apotheke", "+49 30 7654321", "Linden-Apotheke", True),
 )
+
+
+async def homes(db: Database) -> dict[str, tuple[float, float]]:
+    """Every client's home location by code (C-0001): what the page offers to share."""
+    statement = select(Client.id, Client.home_latitude, Client.home_longitude).where(
+        Client.home_latitude.is_not(None), Client.home_longitude.is_not(None)
+    )
+    async with db.session() as session:
+        rows = (await session.execute(statement)).tuples().all()
+    return {client_code(client_id): (lat, lon) for client_id, lat, lon in rows if lat and lon}
 
 
 async def _people_around(

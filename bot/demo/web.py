@@ -6,6 +6,8 @@
   long poll that answers once anything changed since `cursor` (or after 25 s);
 - `POST /api/send {user, text}`: the person sends text;
 - `POST /api/press {user, message_id, data}`: the person presses an inline button;
+- `POST /api/location {user, latitude, longitude}`: the person taps the bot's 📍
+  request-location button (the page offers the asked-about client's home, or 2 km away);
 - `POST /api/upload` (multipart: `user`, `file`, optional `kind`, `caption`, `duration`):
   a photo, a voice note or a document;
 - `GET /api/clock`, `POST /api/clock {jump: hour|morning|evening}`: read or move the clock;
@@ -34,7 +36,9 @@ import tornado.netutil
 import tornado.web
 from tornado.httpserver import HTTPServer
 
+from bot.demo.seed import HOMES_AROUND
 from devserver import ChatMessage, UserActionError
+from devserver.chats import Chat
 from ui import i18n, texts
 
 if TYPE_CHECKING:
@@ -92,6 +96,7 @@ def make_app(runner: DemoRunner) -> tornado.web.Application:
             (r"/api/chat/(-?\d{1,19})", ChatHandler, args),
             (r"/api/send", SendHandler, args),
             (r"/api/press", PressHandler, args),
+            (r"/api/location", LocationHandler, args),
             (r"/api/upload", UploadHandler, args),
             (r"/api/language", LanguageHandler, args),
             (r"/api/clock", ClockHandler, args),
@@ -195,7 +200,44 @@ def reply_keyboard(transcript: list[ChatMessage]) -> dict[str, Any] | None:
         [button if isinstance(button, str) else str(button.get("text", "")) for button in row]
         for row in current.get("keyboard", [])
     ]
-    return {"rows": rows, "placeholder": current.get("input_field_placeholder")}
+    return {
+        "rows": rows,
+        "placeholder": current.get("input_field_placeholder"),
+        # The label of Telegram's request-location button, if the keyboard has one.
+        "location": Chat.location_button(current),
+    }
+
+
+CLIENT_CODE = re.compile(r"\bC-\d{4,}\b")
+# About 2 km of latitude: the "somewhere else" a demo check-in can be sent from.
+TWO_KM = 0.018
+
+
+def location_choices(runner: DemoRunner, transcript: list[ChatMessage]) -> list[dict[str, Any]]:
+    """What the page's "📍 Share location" offers: the home of the client the bot's
+    question names (its seeded home location), or a point 2 km away from it."""
+    asked = next(
+        (
+            message
+            for message in reversed(transcript)
+            if message.from_bot and "keyboard" in (message.reply_markup or {})
+        ),
+        None,
+    )
+    found = CLIENT_CODE.search(asked.text or "") if asked is not None else None
+    code = found.group(0) if found else None
+    home = runner.homes.get(code) if code else None
+    if home is None:
+        code, home = next(iter(runner.homes.items()), (None, HOMES_AROUND))
+    latitude, longitude = home
+    return [
+        {
+            "label": f"🏠 At {code}'s home" if code else "🏠 At the client's home",
+            "latitude": latitude,
+            "longitude": longitude,
+        },
+        {"label": "📍 2 km away", "latitude": round(latitude + TWO_KM, 6), "longitude": longitude},
+    ]
 
 
 def placeholder(transcript: list[ChatMessage]) -> str | None:
@@ -313,12 +355,16 @@ def chat_payload(runner: DemoRunner, user_id: int, after_seq: int | None) -> dic
                 if text:
                     alert = bool(event.params.get("show_alert"))
                     toasts.append({"text": str(text), "alert": alert})
+    keyboard = reply_keyboard(transcript)
     return {
         "ok": True,
         "user": user_id,
         "cursor": cursor_of(runner, user_id),
         "messages": [message_json(message, zone) for message in transcript],
-        "reply_keyboard": reply_keyboard(transcript),
+        "reply_keyboard": keyboard,
+        "location_choices": location_choices(runner, transcript)
+        if keyboard and keyboard["location"]
+        else [],
         "placeholder": placeholder(transcript),
         "toasts": toasts,
         # Presses the bot acknowledged: the page stops showing those buttons as pending.
@@ -446,6 +492,28 @@ class PressHandler(_Handler):
         self.runner.sync_server_time()
         try:
             update = self.runner.state.user(user_id).press(message_id, data)
+        except UserActionError as exc:
+            raise tornado.web.HTTPError(400, reason=str(exc)) from None
+        self.write_json({**self.chat(user_id), "update_id": update["update_id"]})
+
+
+class LocationHandler(_Handler):
+    """📍 Share location: the person taps the bot's request-location button and their
+    phone sends where it is (here: the point they chose)."""
+
+    def post(self) -> None:
+        body = self.json_body()
+        user_id = self.person_id(body.get("user"))
+        latitude, longitude = body.get("latitude"), body.get("longitude")
+        if not isinstance(latitude, int | float) or not isinstance(longitude, int | float):
+            raise tornado.web.HTTPError(400, reason="latitude and longitude are numbers")
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise tornado.web.HTTPError(400, reason="that is not a place on Earth")
+        self.runner.sync_server_time()
+        try:
+            update = self.runner.state.user(user_id).share_location(
+                float(latitude), float(longitude), horizontal_accuracy=12.0
+            )
         except UserActionError as exc:
             raise tornado.web.HTTPError(400, reason=str(exc)) from None
         self.write_json({**self.chat(user_id), "update_id": update["update_id"]})

@@ -43,6 +43,7 @@ APPROVAL_DECIDED = ReminderKind.APPROVAL_DECIDED
 BLOCKED = ReminderKind.BLOCKED
 SNOOZED = ReminderKind.SNOOZED
 WIPE = ReminderKind.WIPE
+CHECK_OUT = ReminderKind.CHECK_OUT
 # How far ahead appointment reminders are looked for: the longest lead a worker may set.
 MAX_LEAD = timedelta(hours=24)
 DEFAULT_CATCH_UP = timedelta(hours=2)

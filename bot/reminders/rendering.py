@@ -27,6 +27,7 @@ from domain.rules.appointments import is_scheduled
 from domain.settings import Settings
 from domain.usecases.client_details import resume_ended_holds
 from domain.usecases.covers import end_expired_covers
+from domain.usecases.evv import flag_missing_check_outs
 from domain.usecases.reminders import SnoozeOption
 from domain.usecases.risks import escalate_unacknowledged
 from domain.work import Work
@@ -35,9 +36,9 @@ from storage import bot_messages, outbox
 from storage.db import Database
 from storage.machinery import OutboxMessage
 from storage.models import Appointment, Client, InteractionType, Worker
-from ui import agenda_views, i18n, texts
+from ui import agenda_views, evv_views, i18n, texts
 from ui.callbacks import pack
-from ui.views import client_label, interpreter_tag
+from ui.views import client_label, fitted, interpreter_tag
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ class Reminders:
         await escalate_unacknowledged(self.work, self.settings.risk_escalate_minutes)
         # On-holds whose end day has come: active again before reminders are planned.
         await resume_ended_holds(self.work)
+        # Check-ins with no check-out past the visit's length and the grace: once each.
+        await flag_missing_check_outs(self.work)
         async with self.db.session() as session:
             report = await reminders.plan_tick(
                 session, now=now, default_zone=self.settings.timezone
@@ -125,6 +128,8 @@ class Reminders:
             return await self._appointment(session, row, worker.chat_id, zone)
         if row.kind == reminders.AGENDA:
             return await self._agenda(session, row, worker, worker.chat_id, zone)
+        if row.kind == reminders.CHECK_OUT:
+            return await self._check_out(session, row, worker.chat_id, zone)
         if row.kind == reminders.RISK:
             return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
         if row.kind == reminders.RISK_SEEN:
@@ -172,6 +177,22 @@ class Reminders:
             row_id=None if snoozed else row.id,
         )
         return Rendered(chat_id, texts.snoozed_again(text) if snoozed else text, keyboard)
+
+    async def _check_out(self, session, row, chat_id: int, zone: ZoneInfo) -> Rendered | None:
+        """A check-in still without its check-out (domain/usecases/evv.py marked the visit
+        unverified): 🏁 Check out or ✅ Done; nothing once it was checked out or logged."""
+        visit = await session.get(Appointment, row.subject_id)
+        verify = evv_views.card_button(visit) if visit is not None else None
+        if visit is None or visit.check_in_at is None or verify is None:
+            return None
+        client = await session.get(Client, visit.client_id)
+        at = f"{visit.check_in_at.astimezone(zone):%H:%M}"
+        done = InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", visit.id))
+        open_client = InlineKeyboardButton(
+            texts.OPEN_CLIENT, callback_data=pack("cl", "n", visit.client_id)
+        )
+        text = texts.check_out_missing(client_label(client, self.private), at)
+        return Rendered(chat_id, text, fitted([[verify, done], [open_client]]))
 
     async def _agenda(
         self, session, row, worker: Worker, chat_id: int, zone: ZoneInfo
@@ -253,10 +274,11 @@ def appointment_view(
         interpreter_tag(client, private),
     )
     done = InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", appointment.id))
-    rows = [[done, open_client]]
+    verify = evv_views.card_button(appointment)  # a home visit: 📍 Check in (or 🏁 out)
+    rows = [[verify, done], [open_client]] if verify is not None else [[done, open_client]]
     if row_id is not None:
         rows.append(_snooze_row(row_id))
-    return text, InlineKeyboardMarkup(rows)
+    return text, fitted(rows)  # a longer translation splits its row
 
 
 def _snooze_row(row_id: int) -> list[InlineKeyboardButton]:

@@ -40,6 +40,8 @@ class ReminderKind(StrEnum):
     # team's supervisors; and the requesting worker told what was decided.
     APPROVAL = "approval"
     APPROVAL_DECIDED = "approval_done"
+    # A check-in with no check-out after the visit's length and the grace (EVV), once.
+    CHECK_OUT = "checkout"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
     WIPE = WIPE_KIND
 

@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import AlreadySaved, Confirm, Gone, Invalid, Refused, Saved, Stale
 from domain.rules import appointments as rules
+from domain.usecases import evv_judging
 from domain.work import Work
 from storage import agenda as agenda_store
 from storage import appointments, audit, caseload, clients, notes, saved_drafts
@@ -88,6 +89,8 @@ class VisitEntry:
     appointment_id: int | None = None
     # Appointments the worker said this visit is not ("No, another visit").
     declined: Sequence[int] = ()
+    # Why the worker changed the times a check-in and check-out recorded (EVV).
+    time_edit_reason: str | None = None
 
 
 # ── reads ──────────────────────────────────────────────────────────────────────
@@ -479,6 +482,7 @@ async def log_visit(
             visit.kind = entry.kind or visit.kind
             visit.place = entry.place or visit.place
             await appointments.finish(session, visit, client, status=entry.outcome, now=now)
+            verified = evv_judging.logged(visit, client, work, now, entry.time_edit_reason)
         else:
             offered = await _match(session, client.id, entry)
             if offered is not None:
@@ -495,6 +499,7 @@ async def log_visit(
                 place=entry.place,
             )
             planned = None
+            verified = {}
         note = None
         if entry.note:
             note = await notes.create_note(
@@ -509,7 +514,7 @@ async def log_visit(
                 now=now,
                 appointment_id=visit.id,
             )
-        detail: dict[str, Any] = {"outcome": entry.outcome.value}
+        detail: dict[str, Any] = {"outcome": entry.outcome.value, **verified}
         if planned is not None:  # what ↩ Undo puts back
             detail["planned"] = planned.to_json()
         await _audit(session, VISIT_LOG, actor, visit, now, detail=detail)

@@ -307,6 +307,8 @@ COMMAND_OF_DRAFT = {
     "language": "client",
     "details": "client",
     "safety": "client",
+    "evv": "today",
+    "home": "client",
 }
 # What a dialog's draft is called in "set aside" and "still open" (by its draft key).
 DRAFT_NOUNS = {
@@ -326,6 +328,8 @@ DRAFT_NOUNS = {
     "safety": N_("safety plan"),
     "settings": N_("settings"),
     "resources": N_("resource edit"),
+    "evv": N_("check-in"),
+    "home": N_("client's home location"),
 }
 
 

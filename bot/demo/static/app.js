@@ -407,20 +407,36 @@ function renderMessages(messages) {
   }
 }
 
-function renderReplyKeyboard(keyboard) {
+function renderReplyKeyboard(keyboard, choices) {
   ui.replyKeyboard.replaceChildren();
   ui.replyKeyboard.hidden = !keyboard;
   if (!keyboard) return;
+  // Telegram's request-location button: the phone would share where it is; here the
+  // person picks where "the phone" is (the client's seeded home, or 2 km away).
+  const picker = el("div", "reply-row location-choices", el("span", "choices-label", "📍 Share location:"));
+  picker.hidden = true;
+  for (const choice of choices || []) {
+    const option = el("button", "reply-button choice", choice.label);
+    option.type = "button";
+    option.addEventListener("click", () => shareLocation(choice));
+    picker.append(option);
+  }
   for (const row of keyboard.rows) {
     const line = el("div", "reply-row");
     for (const label of row) {
       const button = el("button", "reply-button", label);
       button.type = "button";
-      button.addEventListener("click", () => sendText(label));
+      if (keyboard.location && label === keyboard.location) {
+        button.classList.add("location");
+        button.addEventListener("click", () => (picker.hidden = !picker.hidden));
+      } else {
+        button.addEventListener("click", () => sendText(label));
+      }
       line.append(button);
     }
     ui.replyKeyboard.append(line);
   }
+  if (keyboard.location) ui.replyKeyboard.append(picker);
 }
 
 function renderClock(clock) {
@@ -523,7 +539,7 @@ function render(payload, forceScroll) {
   renderPeople();
   renderClock(payload.clock);
   renderMessages(payload.messages);
-  renderReplyKeyboard(payload.reply_keyboard);
+  renderReplyKeyboard(payload.reply_keyboard, payload.location_choices);
   // After the reply keyboard, which takes room from the messages.
   if (forceScroll || atBottom) stickToBottom(true);
   ui.text.placeholder = payload.placeholder || "Message";
@@ -572,6 +588,16 @@ async function sendText(text) {
   if (!clean || state.current === null) return;
   try {
     render(await api("/api/send", { method: "POST", json: { user: state.current, text: clean } }), true);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function shareLocation(choice) {
+  if (state.current === null) return;
+  const body = { user: state.current, latitude: choice.latitude, longitude: choice.longitude };
+  try {
+    render(await api("/api/location", { method: "POST", json: body }), true);
   } catch (error) {
     showError(error);
   }
