@@ -175,7 +175,7 @@ async def seed_field_worker(
     """A worker bound to Telegram id `user_id` (living in UTC) with `clients` clients seen
     every `frequency_days`; the worker row and the client rows."""
     from storage.clients import create_client
-    from storage.models import Program, Role
+    from storage.kinds import Program, Role
     from storage.workers import create_worker
 
     worker = await create_worker(

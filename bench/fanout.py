@@ -40,8 +40,9 @@ from devserver import DevServerClient
 from domain.clock import Clock
 from storage import outbox
 from storage.db import Database
+from storage.kinds import Role
 from storage.machinery import OutboxMessage
-from storage.models import Role, Worker
+from storage.models import Worker
 from storage.workers import create_worker, get_or_create_team
 
 TOKEN = "123456:BENCH-FANOUT"

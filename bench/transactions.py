@@ -58,7 +58,7 @@ async def measure(url: str, n: int) -> list[list[object]]:
     from domain.work import Work
     from storage import clients, updates, workers
     from storage.db import Database
-    from storage.models import InteractionType, Program, Role
+    from storage.kinds import InteractionType, Program, Role
     from storage.workers import Actor, create_worker
 
     db = Database(url)

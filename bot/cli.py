@@ -34,7 +34,8 @@ from storage.client_import import ImportReport, decode
 from storage.clients import parse_code
 from storage.db import Database
 from storage.history import parse_since
-from storage.models import Role, client_code
+from storage.kinds import Role
+from storage.models import client_code
 from storage.workers import create_worker, get_or_create_team
 from ui import i18n, texts
 

@@ -25,7 +25,7 @@ from domain.usecases.people import (
 )
 from domain.work import Work
 from storage.approvals import TeamApprovals
-from storage.models import ApprovalKind, Role
+from storage.kinds import ApprovalKind, Role
 from storage.names import clean_name
 
 WORKER_COMMAND = "worker"

@@ -16,7 +16,7 @@ from domain.usecases.clients import caseload_page
 from domain.usecases.invites import THROTTLED, THROTTLED_AGAIN, invite_colleague, join_team
 from storage.clients import OVERDUE
 from storage.invites import RedeemStatus
-from storage.models import ClientStatus, Program
+from storage.kinds import ClientStatus, Program
 from ui import i18n, menu, texts, views
 from ui.callbacks import pack, pattern, read_id, unpack
 from ui.client_card import show_client

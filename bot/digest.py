@@ -38,7 +38,8 @@ from domain.usecases import digests
 from domain.usecases.digests import TeamList
 from domain.work import Work
 from storage.digest import TeamDigest, WorkerFigures
-from storage.models import Role, Worker
+from storage.kinds import Role
+from storage.models import Worker
 from storage.workers import Actor
 from ui import texts
 from ui.context import CaselineContext, zone_of

@@ -43,7 +43,7 @@ from domain.usecases.clients import (
     transfer_client,
 )
 from storage.history import Event
-from storage.models import Role
+from storage.kinds import Role
 from ui import texts
 from ui.callbacks import pack, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found, say_not_one, show_client

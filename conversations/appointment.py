@@ -61,7 +61,7 @@ from domain.rules.appointments import DEFAULT_MINUTES
 from domain.usecases import appointments as usecases
 from storage import appointments
 from storage.appointments import Recurrence
-from storage.models import InteractionType
+from storage.kinds import InteractionType
 from ui import texts, views
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, date_order_of, zone_of

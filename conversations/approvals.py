@@ -31,7 +31,7 @@ from domain.results import AlreadySaved, Invalid, Refused, Saved, Stale
 from domain.rules.approvals import COMMENT_MAX
 from domain.usecases import approvals
 from domain.usecases.approvals import Request
-from storage.models import ApprovalKind
+from storage.kinds import ApprovalKind
 from ui import texts
 from ui.approval_views import PREFIX, pending_view, request_view
 from ui.callbacks import pack, pattern, read_id, unpack

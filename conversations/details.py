@@ -34,7 +34,8 @@ from domain.results import Invalid, Refused, Saved, Stale
 from domain.usecases import client_details as usecases
 from domain.usecases.client_details import Detail
 from storage.clients import NAME_MAX
-from storage.models import Client, ClientStatus, Program
+from storage.kinds import ClientStatus, Program
+from storage.models import Client
 from ui import texts
 from ui.callbacks import pack, pattern, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found

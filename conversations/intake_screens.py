@@ -33,7 +33,7 @@ from conversations.live import present
 from domain.results import Gone
 from domain.usecases import intake as usecase
 from storage import intake as store
-from storage.models import ClientStatus
+from storage.kinds import ClientStatus
 from ui import texts, views
 from ui.callbacks import unpack
 from ui.context import CaselineContext, zone_of

@@ -45,7 +45,8 @@ from domain.usecases.intake import (
 )
 from storage import consents
 from storage import intake as store
-from storage.models import Client, ClientContact, Consent, Program
+from storage.kinds import Program
+from storage.models import Client, ClientContact, Consent
 from ui import texts
 from ui.callbacks import pack
 from ui.dates import DateOrder

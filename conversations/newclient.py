@@ -30,7 +30,7 @@ from conversations.common import confirm_saved, conversation, use_buttons
 from domain.results import Invalid
 from domain.usecases.clients import add_client, clients_called
 from storage import clients
-from storage.models import Program
+from storage.kinds import Program
 from ui import texts
 from ui.callbacks import pack, pattern, unpack
 from ui.client_card import show_client

@@ -97,7 +97,7 @@ from domain.usecases import notes as usecases
 from domain.usecases.clients import NamedFirst, client_named_first
 from domain.usecases.notes import NotePerson
 from storage import clients
-from storage.models import InteractionType
+from storage.kinds import InteractionType
 from ui import texts, views
 from ui.callbacks import pattern, read_ids, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at

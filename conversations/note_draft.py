@@ -23,7 +23,7 @@ from conversations.drafts import REVISION, TOKEN
 from conversations.pickers import ClientRef
 from domain.rules.notes import client_there_by_default, with_someone, worth_saving
 from domain.usecases.notes import NewNote, NotePerson
-from storage.models import InteractionType
+from storage.kinds import InteractionType
 from storage.notes import Attachment
 
 

@@ -21,7 +21,7 @@ from domain.results import AlreadySaved, Invalid, Refused, Saved
 from domain.rules.notes import TEXT_MAX
 from domain.usecases import notes as usecases
 from domain.usecases.notes import SavedNote
-from storage.models import InteractionType
+from storage.kinds import InteractionType
 from ui import i18n, texts
 from ui.callbacks import pack, read_id, unpack
 from ui.context import CaselineContext, happened_at, zone_of

@@ -24,7 +24,7 @@ from domain.rules import referrals as rule
 from domain.usecases import referrals as usecase
 from domain.usecases.referrals import ReferralCard
 from storage import referrals
-from storage.models import ReferralStatus
+from storage.kinds import ReferralStatus
 from ui import texts
 from ui.callbacks import pack, read_id, unpack
 from ui.context import CaselineContext, zone_of

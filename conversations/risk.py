@@ -27,7 +27,7 @@ from conversations.drafts import ClientIdDraft
 from domain.results import AlreadySaved, Invalid, Refused, Saved, Stale
 from domain.rules.notes import CHOSEN_KINDS
 from domain.usecases import risks
-from storage.models import InteractionType
+from storage.kinds import InteractionType
 from ui import texts
 from ui.callbacks import pack, pattern, read_id, unpack
 from ui.client_card import say_not_found, show_client

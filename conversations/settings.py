@@ -50,7 +50,7 @@ from domain.usecases.settings import (
     change_setting,
     my_settings,
 )
-from storage.models import ApprovalKind
+from storage.kinds import ApprovalKind
 from ui import i18n, menu, texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext

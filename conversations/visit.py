@@ -66,7 +66,7 @@ from domain.rules.appointments import DEFAULT_KIND, DEFAULT_MINUTES, undoable
 from domain.rules.evv import visit_minutes
 from domain.usecases import appointments as usecases
 from storage import appointments, notes
-from storage.models import AppointmentStatus, InteractionType
+from storage.kinds import AppointmentStatus, InteractionType
 from ui import texts, views
 from ui.callbacks import pack, pattern, read_ids, unpack
 from ui.context import CaselineContext, zone_of

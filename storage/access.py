@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select
 
-from storage.models import Client, Role, Worker
+from storage.kinds import Role
+from storage.models import Client, Worker
 from storage.workers import Actor
 
 

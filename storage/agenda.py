@@ -12,15 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    Appointment,
-    AppointmentStatus,
-    Client,
-    Plan,
-    Referral,
-    ReferralStatus,
-    SafetyPlan,
-)
+from storage.kinds import AppointmentStatus, ReferralStatus
+from storage.models import Appointment, Client, Plan, Referral, SafetyPlan
 
 # How many days ahead a visit or a plan review counts as due.
 DUE_SOON_DAYS = 3

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import audit
 from storage.access import visible_clients
 from storage.db import affected
-from storage.models import Appointment, AppointmentStatus, Client, InteractionType
+from storage.kinds import AppointmentStatus, InteractionType
+from storage.models import Appointment, Client
 from storage.notes import record_contact, refresh_last_contact, retract_saved_with
 from storage.workers import Actor
 

@@ -18,15 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.db import affected
-from storage.models import (
-    PENDING_ONLY,
-    Approval,
-    ApprovalKind,
-    ApprovalStatus,
-    Client,
-    Team,
-    Worker,
-)
+from storage.kinds import ApprovalKind, ApprovalStatus
+from storage.models import PENDING_ONLY, Approval, Client, Team, Worker
 from storage.upsert import insert_statement
 
 # A page of /pending.

@@ -24,19 +24,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import appointments, approvals, audit, clients, plans, safety_plans
-from storage.models import (
-    Appointment,
-    AppointmentStatus,
-    Client,
-    Goal,
-    Note,
-    Plan,
-    Referral,
-    ReferralStatus,
-    Role,
-    SafetyPlan,
-    Worker,
-)
+from storage.kinds import AppointmentStatus, ReferralStatus, Role
+from storage.models import Appointment, Client, Goal, Note, Plan, Referral, SafetyPlan, Worker
 from storage.notes import recent_for_client
 from storage.workers import Actor
 
@@ -58,7 +47,7 @@ class CardFacts:
     open_goals: list[Goal]
     open_referrals: int
     recent_notes: list[Note] = field(default_factory=list)
-    # What waits for a supervisor's approval (storage.models.ApprovalKind values).
+    # What waits for a supervisor's approval (storage.kinds.ApprovalKind values).
     waiting: tuple[str, ...] = ()
     # The safety plan's version in effect (None: no safety plan), for the line atop.
     safety_plan: SafetyPlan | None = None

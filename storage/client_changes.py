@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Client, ClientChange, ClientStatus
+from storage.kinds import ClientStatus
+from storage.models import Client, ClientChange
 
 
 def as_text(value: object) -> str | None:

@@ -45,7 +45,8 @@ from storage.clients import (
     clean_language,
     create_client,
 )
-from storage.models import OPEN_STATUSES, Client, ClientStatus, Program, Role, Worker
+from storage.kinds import ClientStatus, Program, Role
+from storage.models import OPEN_STATUSES, Client, Worker
 
 COLUMNS = (
     "name",

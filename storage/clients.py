@@ -11,7 +11,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import visible_clients
-from storage.models import Client, ClientStatus, Program
+from storage.kinds import ClientStatus, Program
+from storage.models import Client
 from storage.workers import Actor
 
 NAME_MAX = 200

@@ -62,21 +62,9 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.kinds import AppointmentStatus, EvvStatus, RiskLevel, Role
 from storage.localtime import day_start
-from storage.models import (
-    Appointment,
-    AppointmentStatus,
-    Client,
-    EvvStatus,
-    Note,
-    Plan,
-    RiskLevel,
-    Role,
-    SafetyPlan,
-    Team,
-    Worker,
-    client_code,
-)
+from storage.models import Appointment, Client, Note, Plan, SafetyPlan, Team, Worker, client_code
 
 Rag = Literal["green", "yellow", "red"]
 

@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Appointment, AppointmentStatus, Client, ClientHomeLocation
+from storage.kinds import AppointmentStatus
+from storage.models import Appointment, Client, ClientHomeLocation
 
 # Where a home location came from (client_home_locations.source).
 FROM_CHECK_IN = "check_in"

@@ -28,12 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import approvals
+from storage.kinds import AppointmentStatus, ApprovalKind, ApprovalStatus, ReferralStatus
 from storage.machinery import AuditEvent
 from storage.models import (
     Appointment,
-    AppointmentStatus,
-    ApprovalKind,
-    ApprovalStatus,
     Client,
     ClientChange,
     ClientContact,
@@ -42,7 +40,6 @@ from storage.models import (
     Note,
     Plan,
     Referral,
-    ReferralStatus,
     Resource,
     Review,
     ReviewItem,
@@ -122,7 +119,7 @@ class Event:
       no author when the system made it (an on-hold that ended)
     - PERSON_ADDED, PERSON_ENDED: label = the person's name (as it is now); status = their
       relation; ref = the person's id
-    - APPROVAL: label = what waits (storage.models.ApprovalKind); status = "requested",
+    - APPROVAL: label = what waits (storage.kinds.ApprovalKind); status = "requested",
       or what became of it (approved, returned, withdrawn); text = a discharge's reason
       (requested) or the supervisor's comment (returned); ref = the request's id
     - SAFETY_PLAN: one version; status = "saved" or "reviewed"; extra: version, changed

@@ -19,17 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clients
-from storage.models import (
-    Client,
-    ClientContact,
-    ClientStatus,
-    Consent,
-    Goal,
-    GoalStatus,
-    Plan,
-    PlanStatus,
-    Program,
-)
+from storage.kinds import ClientStatus, GoalStatus, PlanStatus, Program
+from storage.models import Client, ClientContact, Consent, Goal, Plan
 
 # The need domains of an intake, in the order they are asked; keys of `Client.needs`.
 NEED_DOMAINS = (

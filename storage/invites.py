@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
-from storage.models import Invite, Role, Team, Worker
+from storage.kinds import Role
+from storage.models import Invite, Team, Worker
 from storage.workers import create_worker
 
 DEFAULT_TTL = timedelta(days=7)

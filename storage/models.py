@@ -1,15 +1,15 @@
 """The Caseline domain as SQLAlchemy 2 models (see ../shared/DESIGN.md for the words).
 
-Enumerated fields are plain strings checked against the `StrEnum`s below, so adding a
-value never needs a database-specific enum migration. Every timestamp is UTC
+Enumerated fields are plain strings checked against the enums of storage/kinds.py, so
+adding a value never needs a database-specific enum migration. Every timestamp is UTC
 (`UTCDateTime`); calendar dates (target dates, follow-ups) are plain `Date`s in the
-worker's local calendar.
+worker's local calendar. The tables of the bot's own machinery (inbox, outbox, audit
+trail, persistence) are in storage/machinery.py.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from enum import IntEnum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,17 @@ from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.kinds import (
+    AppointmentStatus,
+    ApprovalStatus,
+    ClientStatus,
+    GoalStatus,
+    InteractionType,
+    PlanStatus,
+    Program,
+    ReferralStatus,
+    Role,
+)
 from storage.localtime import day_start
 from storage.types import JSONType, NameSet, UTCDateTime, WeekdaySet, plus_days
 
@@ -56,109 +67,12 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType}
 
 
-class Role(StrEnum):
-    WORKER = "worker"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-
-class Program(StrEnum):
-    ELDERLY = "elderly"
-    RECOVERY = "recovery"
-    CHRONIC = "chronic"
-    HOSPICE = "hospice"
-    DISABILITY = "disability"
-    OTHER = "other"
-
-
-class ClientStatus(StrEnum):
-    INTAKE = "intake"
-    ACTIVE = "active"
-    ON_HOLD = "on_hold"
-    DISCHARGED = "discharged"
-
-
 # A client is open while in intake or active: reminders, visits due, figures. On hold and
 # discharged clients are muted (as CHT mutes a client who moved or is in hospital): no
 # reminders, no figures, and unmuting does not replay what was missed. `Client.is_open`
 # is the rule in Python and in SQL.
 OPEN_STATUSES: tuple[ClientStatus, ...] = (ClientStatus.INTAKE, ClientStatus.ACTIVE)
 MUTED_STATUSES: tuple[ClientStatus, ...] = (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED)
-
-
-class RiskLevel(IntEnum):
-    """clients.risk_level: none, or high (a ⚠ Risk on a note sets it; lowering it takes a
-    note). Room is left between them for a level the organisation may want later."""
-
-    NONE = 0
-    HIGH = 2
-
-
-class InteractionType(StrEnum):
-    HOME_VISIT = "home_visit"
-    OFFICE = "office"
-    PHONE = "phone"
-    VIDEO = "video"
-    COLLATERAL = "collateral"
-    SUPERVISION = "supervision"
-    OTHER = "other"
-    # A one-liner that named no kind: asked after the save, never guessed (it does not
-    # count as seeing the client until the worker says what it was).
-    NOT_GIVEN = "not_given"
-
-
-class AppointmentStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    COMPLETED = "completed"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
-    # A visit logged on its own and taken back with ↩ Undo: the row stays for the audit
-    # trail; no agenda, history, count or last contact sees it.
-    WITHDRAWN = "withdrawn"
-
-
-class EvvStatus(StrEnum):
-    """A checked-in visit's verification (appointments.evv_status; None before a check-in):
-    domain/rules/evv.py decides it."""
-
-    VERIFIED = "verified"
-    UNVERIFIED = "unverified"
-
-
-class PlanStatus(StrEnum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    SUPERSEDED = "superseded"
-
-
-class GoalStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    ACHIEVED = "achieved"
-    DISCONTINUED = "discontinued"
-
-
-class ReferralStatus(StrEnum):
-    SENT = "sent"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    COMPLETED = "completed"
-    WITHDRAWN = "withdrawn"
-
-
-class ApprovalKind(StrEnum):
-    """What a worker's action waiting for a supervisor's approval is (a team's setting
-    says which need one: `Team.approve_plans`, `Team.approve_discharges`)."""
-
-    PLAN_ACTIVATION = "plan_activation"
-    DISCHARGE = "discharge"
-
-
-class ApprovalStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    RETURNED = "returned"
-    WITHDRAWN = "withdrawn"
 
 
 class Team(Base):

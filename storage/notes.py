@@ -13,12 +13,11 @@ from sqlalchemy.orm import selectinload
 from storage import clients
 from storage.access import visible_clients
 from storage.db import affected
+from storage.kinds import AppointmentStatus, InteractionType
 from storage.models import (
     Appointment,
-    AppointmentStatus,
     Client,
     ClientContact,
-    InteractionType,
     Note,
     NoteAmendment,
     NoteAttachment,

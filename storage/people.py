@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
-from storage.models import Client, ClientStatus, Cover, Invite, Role, Team, Worker
+from storage.kinds import ClientStatus, Role
+from storage.models import Client, Cover, Invite, Team, Worker
 from storage.workers import active_cover, supervisors_of
 
 

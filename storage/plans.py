@@ -27,7 +27,8 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Goal, GoalStatus, Plan, PlanStatus, Review, ReviewItem, Worker
+from storage.kinds import GoalStatus, PlanStatus
+from storage.models import Goal, Plan, Review, ReviewItem, Worker
 
 DEFAULT_INTERVAL_DAYS = 90
 REVIEW_INTERVALS = (30, 60, 90, 180)

@@ -27,7 +27,8 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import visible_clients
-from storage.models import Client, Consent, Referral, ReferralStatus, Resource
+from storage.kinds import ReferralStatus
+from storage.models import Client, Consent, Referral, Resource
 from storage.workers import Actor
 
 REASON_MAX = 1000

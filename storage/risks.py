@@ -12,8 +12,9 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.kinds import RiskLevel, Role
 from storage.machinery import OutboxMessage
-from storage.models import Client, Note, RiskLevel, Role, Worker
+from storage.models import Client, Note, Worker
 
 
 def flag(client: Client, note: Note, author_id: int, now: datetime) -> None:

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Cover, Role, Team, Worker
+from storage.kinds import Role
+from storage.models import Cover, Team, Worker
 from storage.names import clean_name
 
 NAME_MAX = 100

@@ -22,7 +22,8 @@ from domain.clock import FixedClock
 from domain.settings import load_settings
 from storage.db import Database
 from storage.invites import create_invite
-from storage.models import Role, Worker
+from storage.kinds import Role
+from storage.models import Worker
 from storage.workers import create_worker, get_or_create_team
 
 TOKEN = "123456:TEST-token_for-caseline"
@@ -269,7 +270,7 @@ class BotHarness:
     ) -> int:
         """A client on the caseload of the worker with Telegram id `user_id`: its id."""
         from storage.clients import create_client
-        from storage.models import Program
+        from storage.kinds import Program
 
         worker_id = await self.worker_id(user_id)
         async with self.db.session() as session:

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from storage.kinds import Role
 from storage.machinery import AuditEvent, PersistedData
-from storage.models import Role, Worker
+from storage.models import Worker
 from tests.harness import buttons
 from ui import texts
 

@@ -13,7 +13,7 @@ from conversations.pickers import ClientRef
 from conversations.visit import VisitDraft
 from domain.rules import appointments as rules
 from storage.appointments import Recurrence
-from storage.models import AppointmentStatus, InteractionType
+from storage.kinds import AppointmentStatus, InteractionType
 
 NOW = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
 STATUSES = list(AppointmentStatus)

@@ -14,8 +14,9 @@ from domain.settings import load_settings
 from domain.usecases import appointments as usecases
 from domain.work import Work
 from storage.clients import create_client
+from storage.kinds import AppointmentStatus, InteractionType, Program
 from storage.machinery import AuditEvent
-from storage.models import AppointmentStatus, InteractionType, Note, Program
+from storage.models import Note
 from storage.workers import Actor, create_worker, get_or_create_team
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -15,20 +15,16 @@ from sqlalchemy import select
 
 from storage import appointments
 from storage import plans as plan_store
-from storage.machinery import AuditEvent
-from storage.models import (
-    Appointment,
+from storage.kinds import (
     AppointmentStatus,
-    Approval,
     ApprovalStatus,
-    Client,
     ClientStatus,
     InteractionType,
-    Plan,
     PlanStatus,
     Role,
-    Team,
 )
+from storage.machinery import AuditEvent
+from storage.models import Appointment, Approval, Client, Plan, Team
 from tests.harness import button_data, buttons, running
 from tests.test_cli import caseline
 from ui import texts

@@ -32,21 +32,19 @@ from storage import clients as client_store
 from storage import invites, migrate
 from storage.db import Database
 from storage.invites import RedeemStatus
+from storage.kinds import InteractionType, Program, Role
 from storage.machinery import AuditEvent, OutboxMessage
 from storage.models import (
     Appointment,
     Client,
     Consent,
     Goal,
-    InteractionType,
     Invite,
     Note,
     NoteAmendment,
     Plan,
-    Program,
     Referral,
     Resource,
-    Role,
     Worker,
 )
 from storage.workers import create_worker, get_or_create_team

@@ -22,8 +22,9 @@ from domain.settings import load_settings
 from domain.usecases import covers, people
 from domain.work import Work
 from storage import plans as plan_store
+from storage.kinds import Role
 from storage.machinery import AuditEvent
-from storage.models import Cover, Goal, Invite, Resource, Role, Worker
+from storage.models import Cover, Goal, Invite, Resource, Worker
 from tests.harness import button_data, settings_for
 from tests.test_authorization import (
     CLIENT_NAME,

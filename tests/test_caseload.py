@@ -7,8 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from storage import clients as client_store
+from storage.kinds import Program
 from storage.machinery import AuditEvent
-from storage.models import Client, Program
+from storage.models import Client
 from tests.harness import buttons
 from ui import texts
 

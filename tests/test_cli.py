@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from storage import appointments, clients, migrate
 from storage.db import Database
-from storage.models import InteractionType, Program, Role
+from storage.kinds import InteractionType, Program, Role
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN

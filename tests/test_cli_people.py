@@ -14,8 +14,9 @@ from bot.cli import main
 from storage import invites, migrate
 from storage.clients import create_client
 from storage.db import Database
+from storage.kinds import Program, Role
 from storage.machinery import AuditEvent
-from storage.models import Client, Invite, Program, Role, Worker
+from storage.models import Client, Invite, Worker
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from domain.rules.phones import international
+from storage.kinds import ClientStatus
 from storage.machinery import AuditEvent
-from storage.models import Client, ClientChange, ClientStatus
+from storage.models import Client, ClientChange
 from tests.harness import buttons, running
 from ui import texts
 

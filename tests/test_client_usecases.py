@@ -17,17 +17,9 @@ from domain.usecases import exports, invites
 from domain.work import Work
 from storage import appointments
 from storage.clients import create_client
+from storage.kinds import AppointmentStatus, ClientStatus, InteractionType, Program, Role
 from storage.machinery import AuditEvent
-from storage.models import (
-    Appointment,
-    AppointmentStatus,
-    Client,
-    ClientStatus,
-    InteractionType,
-    Program,
-    Role,
-    Worker,
-)
+from storage.models import Appointment, Client, Worker
 from storage.workers import Actor, create_worker, get_or_create_team
 
 CSV_HEADER = "name,program,worker,contact_frequency_days\n"

@@ -22,19 +22,8 @@ from bot.demo import DemoError, add_arguments, main, run_command
 from bot.demo.runner import DemoRunner, jump_label, jump_target
 from bot.demo.seed import LUCIA, SAM, WANDA, WILL
 from bot.demo.web import STATIC
-from storage.models import (
-    Appointment,
-    AppointmentStatus,
-    Client,
-    ClientContact,
-    Goal,
-    Note,
-    Plan,
-    PlanStatus,
-    Role,
-    SafetyPlan,
-    Worker,
-)
+from storage.kinds import AppointmentStatus, PlanStatus, Role
+from storage.models import Appointment, Client, ClientContact, Goal, Note, Plan, SafetyPlan, Worker
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # A Tuesday morning in Berlin.

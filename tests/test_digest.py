@@ -29,21 +29,16 @@ from domain.settings import load_settings
 from domain.work import Work
 from storage.db import Database
 from storage.digest import TeamDigest, WorkerFigures, day_start, rag, team_digest
-from storage.machinery import AuditEvent
-from storage.models import (
-    Appointment,
+from storage.kinds import (
     AppointmentStatus,
-    Client,
     ClientStatus,
     InteractionType,
-    Note,
-    Plan,
     PlanStatus,
     Program,
     Role,
-    Team,
-    Worker,
 )
+from storage.machinery import AuditEvent
+from storage.models import Appointment, Client, Note, Plan, Team, Worker
 from storage.workers import create_worker, get_or_create_team
 from tests.harness import buttons, running
 from ui import texts

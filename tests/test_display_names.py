@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.cli import audit_listing
-from storage.models import Role, Worker
+from storage.kinds import Role
+from storage.models import Worker
 from tests.harness import Person
 
 SUE = 710

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from domain.results import Invalid
 from domain.usecases import appointments as usecases
-from storage.models import Appointment, AppointmentStatus, Client, InteractionType
+from storage.kinds import AppointmentStatus, InteractionType
+from storage.models import Appointment, Client
 from tests.harness import buttons
 from ui import texts
 

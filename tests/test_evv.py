@@ -16,8 +16,9 @@ from sqlalchemy import select
 from domain.rules import evv as rules
 from storage import appointments as appointment_store
 from storage import clients as client_store
+from storage.kinds import InteractionType, Role
 from storage.machinery import AuditEvent, OutboxMessage
-from storage.models import Appointment, Client, ClientHomeLocation, InteractionType, Role
+from storage.models import Appointment, Client, ClientHomeLocation
 from storage.workers import Actor
 from tests.harness import button_data, buttons, running
 from ui import texts

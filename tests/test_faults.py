@@ -22,8 +22,9 @@ from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import migrate
 from storage.db import Database
+from storage.kinds import InteractionType, Program, Role
 from storage.machinery import AuditEvent, OutboxMessage
-from storage.models import Appointment, Client, InteractionType, Note, NoteAmendment, Program, Role
+from storage.models import Appointment, Client, Note, NoteAmendment
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, BotHarness, button_data, buttons, running

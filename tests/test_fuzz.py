@@ -32,8 +32,9 @@ from sqlalchemy import func, or_, select, update
 
 from storage import clients as client_store
 from storage.appointments import schedule
+from storage.kinds import InteractionType, Program, Role
 from storage.machinery import PersistedData
-from storage.models import Appointment, Client, Goal, InteractionType, Note, Plan, Program, Role
+from storage.models import Appointment, Client, Goal, Note, Plan
 from storage.workers import Actor
 from tests.harness import button_data, buttons
 from ui import i18n

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from storage import migrate
 from storage.db import Database
-from storage.models import Role
+from storage.kinds import Role
 from storage.workers import create_worker
 from tests.test_cli import caseline
 

@@ -17,7 +17,8 @@ from devserver.faults import Fault
 from storage import migrate, updates
 from storage.clients import create_client
 from storage.db import Database
-from storage.models import Cover, Note, Program, Role
+from storage.kinds import Program, Role
+from storage.models import Cover, Note
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN

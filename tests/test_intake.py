@@ -13,8 +13,9 @@ from sqlalchemy import select
 from conversations import intake
 from storage import clients as client_store
 from storage import consents
+from storage.kinds import Program
 from storage.machinery import AuditEvent
-from storage.models import Client, ClientContact, Consent, Goal, Plan, Program
+from storage.models import Client, ClientContact, Consent, Goal, Plan
 from tests.harness import buttons
 from ui import texts
 

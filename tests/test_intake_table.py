@@ -28,7 +28,8 @@ from domain.usecases.intake import (
     NeedAnswer,
 )
 from storage import intake as store
-from storage.models import Client, Program
+from storage.kinds import Program
+from storage.models import Client
 from ui import texts
 
 TODAY = date(2026, 3, 2)

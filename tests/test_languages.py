@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage.models import Appointment, InteractionType, Note
+from storage.kinds import InteractionType
+from storage.models import Appointment, Note
 from tests.harness import buttons
 from ui import i18n, texts
 from ui.views import ROW_LABEL_MAX, label_width

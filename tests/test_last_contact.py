@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from storage import notes
 from storage.client_import import import_clients
-from storage.models import Appointment, AppointmentStatus, Client, InteractionType, Note, Worker
+from storage.kinds import AppointmentStatus, InteractionType
+from storage.models import Appointment, Client, Note, Worker
 from ui import texts
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -22,8 +22,9 @@ from domain.usecases import notes as usecases
 from domain.usecases.notes import NewNote
 from domain.work import Work
 from storage.client_people import add_person
+from storage.kinds import InteractionType, Role
 from storage.machinery import AuditEvent
-from storage.models import Client, InteractionType, Note, NoteAttendee, Role, Worker
+from storage.models import Client, Note, NoteAttendee, Worker
 from storage.workers import Actor
 from tests.harness import buttons, running
 from tests.test_pseudo_locale import PSEUDO, _leaks, pseudo_locale  # noqa: F401

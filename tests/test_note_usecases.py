@@ -20,8 +20,9 @@ from domain.usecases.notes import NewNote
 from domain.work import Work
 from storage.clients import create_client
 from storage.db import Database
+from storage.kinds import InteractionType, Program, Role
 from storage.machinery import AuditEvent, OutboxMessage
-from storage.models import Client, Goal, InteractionType, Note, NoteGoal, Plan, Program, Role
+from storage.models import Client, Goal, Note, NoteGoal, Plan
 from storage.workers import Actor, create_worker, get_or_create_team
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,9 @@ from domain.usecases.people import ClientsToNeeded, PersonStatus
 from domain.work import Work
 from storage import invites
 from storage.clients import create_client
+from storage.kinds import ClientStatus, Program, Role
 from storage.machinery import AuditEvent, OutboxMessage
-from storage.models import Client, ClientStatus, Cover, Program, Role, Worker
+from storage.models import Client, Cover, Worker
 from storage.workers import Actor, actor_by_telegram_id, create_worker, get_or_create_team
 
 

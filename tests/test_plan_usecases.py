@@ -14,8 +14,9 @@ from domain.usecases import plans as plan_cases
 from domain.usecases.plans import PlanCard, ReviewSubject
 from domain.work import Work
 from storage import plans as plan_store
+from storage.kinds import GoalStatus
 from storage.machinery import AuditEvent
-from storage.models import Client, Goal, GoalStatus, Plan, Review, ReviewItem, Worker
+from storage.models import Client, Goal, Plan, Review, ReviewItem, Worker
 from storage.workers import Actor
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from storage import agenda as agenda_store
 from storage import plans as plan_store
+from storage.kinds import GoalStatus
 from storage.machinery import AuditEvent
-from storage.models import Client, Goal, GoalStatus, Plan, Review, ReviewItem
+from storage.models import Client, Goal, Plan, Review, ReviewItem
 from tests.harness import buttons
 from ui import texts
 

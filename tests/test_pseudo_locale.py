@@ -26,7 +26,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from storage.models import Role
+from storage.kinds import Role
 from tests.harness import buttons, running
 from tests.test_quiet_hours_vs_start_of_day import _appointment
 from ui import i18n, texts, timefmt

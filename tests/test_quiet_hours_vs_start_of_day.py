@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from storage import appointments as appointment_store
 from storage import clients as client_store
+from storage.kinds import InteractionType
 from storage.machinery import OutboxMessage
-from storage.models import InteractionType, Worker
+from storage.models import Worker
 from storage.workers import Actor
 from tests.harness import buttons
 

@@ -23,25 +23,18 @@ from storage import appointments, migrate, notes
 from storage.client_import import import_clients
 from storage.clients import create_client
 from storage.db import Database
-from storage.machinery import AuditEvent
-from storage.models import (
-    Appointment,
+from storage.kinds import (
     AppointmentStatus,
-    Client,
     ClientStatus,
-    Consent,
-    Goal,
     GoalStatus,
     InteractionType,
-    Plan,
     PlanStatus,
     Program,
-    Referral,
     ReferralStatus,
-    Resource,
     Role,
-    Worker,
 )
+from storage.machinery import AuditEvent
+from storage.models import Appointment, Client, Consent, Goal, Plan, Referral, Resource, Worker
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 from tests.harness import buttons

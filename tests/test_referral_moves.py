@@ -18,8 +18,9 @@ from domain.work import Work
 from storage import clients, consents, workers
 from storage import referrals as store
 from storage import resources as directory
+from storage.kinds import Program, ReferralStatus, Role
 from storage.machinery import AuditEvent
-from storage.models import Program, Referral, ReferralStatus, Role
+from storage.models import Referral
 from storage.workers import Actor
 
 

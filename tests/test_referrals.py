@@ -17,8 +17,9 @@ from storage import agenda as agenda_store
 from storage import clients as client_store
 from storage import consents
 from storage import resources as directory
+from storage.kinds import Program, Role
 from storage.machinery import AuditEvent
-from storage.models import Consent, Program, Referral, Resource, Role
+from storage.models import Consent, Referral, Resource
 from tests.harness import buttons
 from ui import texts
 

@@ -12,8 +12,9 @@ from domain.results import Saved
 from domain.settings import load_settings
 from domain.usecases import people
 from domain.work import Work
+from storage.kinds import ClientStatus, Role
 from storage.machinery import AuditEvent
-from storage.models import Client, ClientStatus, Note, Role, Worker
+from storage.models import Client, Note, Worker
 from tests.harness import button_data, settings_for
 from ui import texts
 from ui.callbacks import pack

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bot.reminders import planning as reminders
 from storage import appointments as appointment_store
 from storage import clients as client_store
+from storage.kinds import InteractionType, Program, Role
 from storage.machinery import OutboxMessage
-from storage.models import InteractionType, Program, Role
 from storage.workers import create_worker, get_or_create_team
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from storage import appointments as appointment_store
 from storage import clients as client_store
+from storage.kinds import InteractionType, Role
 from storage.machinery import AuditEvent, OutboxMessage
-from storage.models import Client, InteractionType, Role, Worker
+from storage.models import Client, Worker
 from tests.harness import buttons, running
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -18,8 +18,9 @@ from sqlalchemy import func, select, text
 
 from storage import migrate
 from storage.db import Database
+from storage.kinds import Role
 from storage.machinery import ConversationState, PersistedData
-from storage.models import Appointment, Client, Note, Role
+from storage.models import Appointment, Client, Note
 from storage.workers import create_worker
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, button_data

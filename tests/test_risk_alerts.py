@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from bot.reminders import planning
 from storage import outbox
+from storage.kinds import Role
 from storage.machinery import OutboxMessage
-from storage.models import Client, Role
+from storage.models import Client
 from tests.harness import buttons, running
 from ui import texts
 

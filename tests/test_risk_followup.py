@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from domain.settings import ConfigError, load_settings
+from storage.kinds import RiskLevel, Role
 from storage.machinery import AuditEvent
-from storage.models import Client, Note, RiskLevel, Role
+from storage.models import Client, Note
 from tests.harness import button_data, buttons, running
 from ui import texts
 from ui.timefmt import day_label

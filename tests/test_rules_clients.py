@@ -12,8 +12,9 @@ import hypothesis
 import hypothesis.strategies as st
 from sqlalchemy import delete, select
 
+from storage.kinds import ClientStatus, Program
 from storage.localtime import day_start
-from storage.models import MUTED_STATUSES, OPEN_STATUSES, Client, ClientStatus, Program
+from storage.models import MUTED_STATUSES, OPEN_STATUSES, Client
 
 ZONES = (
     "UTC",

@@ -19,8 +19,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from storage import safety_plans as store
+from storage.kinds import Role
 from storage.machinery import AuditEvent
-from storage.models import Client, Role, SafetyPlan
+from storage.models import Client, SafetyPlan
 from tests.harness import buttons, running
 from tests.test_languages import said
 from tests.test_pseudo_locale import PSEUDO, _leaks, pseudo_locale  # noqa: F401

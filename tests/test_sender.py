@@ -27,8 +27,9 @@ from devserver.state import BotState
 from domain.clock import FixedClock
 from storage import audit, outbox
 from storage.db import Database
+from storage.kinds import Role
 from storage.machinery import OutboxMessage, OutboxStatus
-from storage.models import Role, Worker
+from storage.models import Worker
 from storage.workers import create_worker, get_or_create_team
 
 # PTB 22 itself warns when it builds a RetryAfter (int seconds are deprecated); not ours to fix.

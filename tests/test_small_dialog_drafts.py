@@ -14,7 +14,8 @@ from conversations.amend import AmendDraft
 from conversations.drafts import ClientIdDraft as DischargeDraft
 from conversations.newclient import NewClientDraft
 from storage import persistence_store
-from storage.models import Client, ClientStatus, NoteAmendment, Program
+from storage.kinds import ClientStatus, Program
+from storage.models import Client, NoteAmendment
 from ui import texts
 
 BOOKKEEPING = {"touched": "2026-03-02T08:00:00+00:00", "token": "0123456789abcdef"}

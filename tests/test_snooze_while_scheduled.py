@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from storage import appointments as appointment_store
 from storage import clients as client_store
+from storage.kinds import AppointmentStatus, InteractionType
 from storage.machinery import OutboxMessage
-from storage.models import Appointment, AppointmentStatus, InteractionType
+from storage.models import Appointment
 from storage.workers import Actor
 from tests.harness import buttons
 

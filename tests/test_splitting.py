@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from devserver.html_entities import parse_html, utf16_len
-from storage.models import Goal, GoalStatus, Plan, PlanStatus
+from storage.kinds import GoalStatus, PlanStatus
+from storage.models import Goal, Plan
 from tests.harness import buttons
 from ui import texts
 from ui.splitting import MESSAGE_LIMIT, html_pages, pack_blocks, split_plain, telegram_length

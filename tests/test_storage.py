@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from bot import housekeeping
 from storage import access, clients, invites, migrate, saved_drafts, schema, updates
 from storage.db import Database
-from storage.models import Base, Client, Invite, Program, Role
+from storage.kinds import Program, Role
+from storage.models import Base, Client, Invite
 from storage.workers import Actor, create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 

@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from storage.kinds import Role
 from storage.machinery import AuditEvent
-from storage.models import Client, Role, Worker
+from storage.models import Client, Worker
 from tests.harness import buttons
 from ui import texts
 from ui.callbacks import pack

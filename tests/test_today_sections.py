@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import plans as plan_store
-from storage.models import InteractionType, Referral, Resource
+from storage.kinds import InteractionType
+from storage.models import Referral, Resource
 from storage.workers import Actor
 from tests.harness import buttons, running
 from ui import texts

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from storage.kinds import Role
 from storage.machinery import AuditEvent
-from storage.models import Appointment, Client, Note, NoteAmendment, Role
+from storage.models import Appointment, Client, Note, NoteAmendment
 from tests.harness import buttons
 from ui import texts
 

@@ -17,8 +17,9 @@ from bot import sent_messages
 from bot.housekeeping import prune_update_ids
 from bot.sent_messages import RecordingRequest
 from storage import bot_messages
+from storage.kinds import Role
 from storage.machinery import BotMessage, OutboxMessage, OutboxStatus
-from storage.models import Role, Worker
+from storage.models import Worker
 from tests.conftest import START
 from tests.test_reminders import _appointment, berlin
 

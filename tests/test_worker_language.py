@@ -15,8 +15,9 @@ from domain.results import Invalid
 from domain.settings import ConfigError, load_settings
 from domain.usecases.settings import SetDateOrder, SetLanguage, change_setting
 from domain.work import Work
+from storage.kinds import InteractionType, Role
 from storage.machinery import AuditEvent
-from storage.models import InteractionType, Role, Worker
+from storage.models import Worker
 from storage.workers import Actor
 from tests.harness import buttons, running
 from ui import i18n, menu, texts

@@ -21,7 +21,7 @@ from domain.results import Pending
 from domain.usecases.approval_requests import ApprovalRequest
 from domain.usecases.approvals import PendingList, Request
 from storage.approvals import PAGE
-from storage.models import ApprovalKind, ApprovalStatus
+from storage.kinds import ApprovalKind, ApprovalStatus
 from ui import texts
 from ui.callbacks import pack
 from ui.splitting import telegram_length

@@ -22,7 +22,8 @@ from domain.rules import roles
 from domain.usecases.clients import ClientRef, look_at_client
 from storage.caseload import CARD_UPCOMING, CardFacts
 from storage.clients import parse_code
-from storage.models import Client, ClientStatus, Note
+from storage.kinds import ClientStatus
+from storage.models import Client, Note
 from storage.workers import Actor
 from ui import texts
 from ui.callbacks import pack

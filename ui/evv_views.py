@@ -25,7 +25,8 @@ from telegram import (
 from domain.rules import evv as rules
 from domain.rules.appointments import is_scheduled
 from domain.rules.evv import EvvException, Moment
-from storage.models import Appointment, EvvStatus
+from storage.kinds import EvvStatus
+from storage.models import Appointment
 from ui import texts
 from ui.callbacks import pack
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
-from storage.models import Role
+from storage.kinds import Role
 from ui import i18n, texts
 
 

@@ -11,7 +11,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from domain.usecases.plans import PlanCard
-from storage.models import Client, Plan, PlanStatus
+from storage.kinds import PlanStatus
+from storage.models import Client, Plan
 from storage.plans import Version
 from ui import texts
 from ui.splitting import CHUNK, pack_blocks, telegram_length

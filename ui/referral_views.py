@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.rules import referrals as rule
-from storage.models import Client, Referral, ReferralStatus, Resource
+from storage.kinds import ReferralStatus
+from storage.models import Client, Referral, Resource
 from ui import texts
 from ui.callbacks import pack
 from ui.timefmt import day_with_year

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from storage.models import Client, RiskLevel
+from storage.kinds import RiskLevel
+from storage.models import Client
 from ui import texts
 from ui.callbacks import pack
 from ui.views import View

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.usecases.people import InviteRow, Person, PersonStatus
 from domain.usecases.people_choices import PersonChoices
-from storage.models import Role
+from storage.kinds import Role
 from ui import texts
 from ui.callbacks import pack
 from ui.i18n import sentence_start

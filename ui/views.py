@@ -11,7 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.rules.appointments import is_scheduled
 from storage.clients import OVERDUE, CaseloadPage
-from storage.models import Appointment, AppointmentStatus, Client
+from storage.kinds import AppointmentStatus
+from storage.models import Appointment, Client
 from ui import evv_views, texts
 from ui.callbacks import pack
 from ui.timefmt import day_label, days_ago, plain_date, short_datetime, weekday_time

@@ -35,20 +35,22 @@ from storage import (
     workers,
 )
 from storage.db import Database
-from storage.models import (
-    Appointment,
+from storage.kinds import (
     AppointmentStatus,
-    Client,
-    Goal,
     GoalStatus,
     InteractionType,
-    Plan,
     PlanStatus,
     Program,
-    Referral,
     ReferralStatus,
-    Resource,
     Role,
+)
+from storage.models import (
+    Appointment,
+    Client,
+    Goal,
+    Plan,
+    Referral,
+    Resource,
     Team,
     Worker,
     client_code,

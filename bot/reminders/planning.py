@@ -29,8 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rules.routine import Hold, ReminderKind, Routine
 from storage import outbox
+from storage.kinds import AppointmentStatus, Role
 from storage.machinery import OutboxMessage
-from storage.models import Appointment, AppointmentStatus, Role, Worker
+from storage.models import Appointment, Worker
 
 # The kinds and the routine live in domain/rules/routine.py; named here for the callers.
 APPOINTMENT = ReminderKind.APPOINTMENT

@@ -34,8 +34,9 @@ from domain.work import Work
 from storage import agenda as agenda_store
 from storage import bot_messages, outbox
 from storage.db import Database
+from storage.kinds import InteractionType
 from storage.machinery import OutboxMessage
-from storage.models import Appointment, Client, InteractionType, Worker
+from storage.models import Appointment, Client, Worker
 from ui import agenda_views, evv_views, i18n, texts
 from ui.callbacks import pack
 from ui.views import client_label, fitted, interpreter_tag

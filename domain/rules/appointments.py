@@ -39,7 +39,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.rules.notes import UNDO_WINDOW
-from storage.models import AppointmentStatus, InteractionType
+from storage.kinds import AppointmentStatus, InteractionType
 
 MATCH_WINDOW = timedelta(minutes=90)
 # What a visit or appointment card starts with until the worker changes it.

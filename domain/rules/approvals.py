@@ -9,7 +9,7 @@ any team: a team whose supervisor is away still moves).
 
 from __future__ import annotations
 
-from storage.models import ApprovalKind, Role
+from storage.kinds import ApprovalKind, Role
 
 # A returned request's comment, as stored and pushed.
 COMMENT_MAX = 500

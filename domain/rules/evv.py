@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from storage.appointments import DURATION_RANGE
-from storage.models import Appointment, EvvStatus, InteractionType
+from storage.kinds import EvvStatus, InteractionType
+from storage.models import Appointment
 
 # A check-in this long after the appointment's start is a late start.
 LATE_START_AFTER = timedelta(minutes=15)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from storage.models import InteractionType
+from storage.kinds import InteractionType
 from storage.notes import CLIENT_CONTACT, TEXT_MAX
 
 __all__ = [

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from storage.models import ReferralStatus
+from storage.kinds import ReferralStatus
 
 NEXT: Mapping[str, tuple[ReferralStatus, ...]] = {
     ReferralStatus.SENT: (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.models import Role
+from storage.kinds import Role
 
 # Transfer: supervisors (within their team) and admins.
 TRANSFER_ROLES: frozenset[str] = frozenset({Role.SUPERVISOR, Role.ADMIN})

@@ -22,7 +22,8 @@ from enum import Enum, StrEnum
 from zoneinfo import ZoneInfo
 
 from storage.bot_messages import WIPE_KIND
-from storage.models import Role, Worker
+from storage.kinds import Role
+from storage.models import Worker
 
 
 class ReminderKind(StrEnum):

@@ -41,8 +41,9 @@ from storage import agenda as agenda_store
 from storage import appointments, audit, caseload, clients, notes, saved_drafts
 from storage.agenda import Agenda
 from storage.appointments import Planned, Recurrence
+from storage.kinds import AppointmentStatus, InteractionType
 from storage.machinery import AuditEvent
-from storage.models import Appointment, AppointmentStatus, Client, InteractionType
+from storage.models import Appointment, Client
 from storage.workers import Actor
 
 SUBJECT = "appointment"  # what saved_drafts and the audit call a visit or an appointment

@@ -22,7 +22,8 @@ from domain.rules import approvals as rules
 from domain.rules.routine import ReminderKind, Routine
 from domain.work import Work
 from storage import approvals, audit, outbox, risks, workers
-from storage.models import Approval, ApprovalStatus, Client, Team, Worker
+from storage.kinds import ApprovalStatus
+from storage.models import Approval, Client, Team, Worker
 from storage.workers import Actor
 
 REQUEST = "approval.request"

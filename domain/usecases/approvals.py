@@ -32,15 +32,8 @@ from domain.work import Work
 from storage import approvals, audit
 from storage import plans as plan_store
 from storage.approvals import TeamApprovals, WaitingPage
-from storage.models import (
-    Approval,
-    ApprovalKind,
-    ApprovalStatus,
-    Client,
-    ClientStatus,
-    Role,
-    Team,
-)
+from storage.kinds import ApprovalKind, ApprovalStatus, ClientStatus, Role
+from storage.models import Approval, Client, Team
 from storage.workers import Actor, names, team_named
 
 APPROVE = "approval.approve"

@@ -28,7 +28,8 @@ from domain.rules.phones import international
 from domain.usecases.clients import card_menu_look
 from domain.work import Work
 from storage import audit, caseload, client_changes, clients
-from storage.models import Client, ClientStatus, Program
+from storage.kinds import ClientStatus, Program
+from storage.models import Client
 from storage.workers import Actor
 
 EDIT = "client.edit"

@@ -48,7 +48,8 @@ from storage.caseload import CardFacts
 from storage.client_import import ImportReport, Problem, Progress, import_clients
 from storage.clients import CaseloadPage
 from storage.history import Event, timeline
-from storage.models import ApprovalKind, Client, ClientStatus, Program, Worker, client_code
+from storage.kinds import ApprovalKind, ClientStatus, Program
+from storage.models import Client, Worker, client_code
 from storage.workers import Actor, names
 
 NOT_VISIBLE = Refused("client")

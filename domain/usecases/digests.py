@@ -16,7 +16,8 @@ from domain.results import Confirm, Invalid, Refused, Saved
 from domain.work import Work
 from storage import audit
 from storage.digest import TeamDigest, team_digest, team_names
-from storage.models import Role, Worker
+from storage.kinds import Role
+from storage.models import Worker
 from storage.workers import Actor
 
 VIEW = "digest.view"

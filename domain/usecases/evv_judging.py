@@ -12,7 +12,8 @@ from domain.rules import evv as rules
 from domain.rules.evv import EvvException
 from domain.work import Work
 from storage import evv as store
-from storage.models import Appointment, AppointmentStatus, Client
+from storage.kinds import AppointmentStatus
+from storage.models import Appointment, Client
 
 
 def judge(

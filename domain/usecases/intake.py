@@ -18,7 +18,8 @@ from domain.results import Gone, Refused, Saved, Stale
 from domain.work import Work
 from storage import audit, clients, consents
 from storage import intake as store
-from storage.models import Client, ClientContact, ClientStatus, Consent, Plan
+from storage.kinds import ClientStatus
+from storage.models import Client, ClientContact, Consent, Plan
 from storage.workers import Actor
 
 # ── the answers, one type per place an answer is stored ───────────────────────

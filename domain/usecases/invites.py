@@ -18,7 +18,8 @@ from domain.rules.roles import invitable_roles
 from domain.work import Work
 from storage import audit, invites, join_attempts
 from storage.invites import RedeemStatus
-from storage.models import Role, Team, Worker
+from storage.kinds import Role
+from storage.models import Team, Worker
 from storage.names import clean_name
 from storage.workers import NAME_MAX, Actor
 

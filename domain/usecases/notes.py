@@ -32,7 +32,8 @@ from storage import (
     saved_drafts,
     workers,
 )
-from storage.models import Client, ClientContact, InteractionType, Note
+from storage.kinds import InteractionType
+from storage.models import Client, ClientContact, Note
 from storage.notes import Attachment, NotePeople
 from storage.workers import Actor
 

@@ -35,7 +35,8 @@ from domain.rules import roles
 from domain.usecases.clients import hand_over
 from domain.work import Work
 from storage import audit, bot_messages, people, workers
-from storage.models import Cover, Invite, Role, Team, Worker
+from storage.kinds import Role
+from storage.models import Cover, Invite, Team, Worker
 from storage.names import clean_name
 from storage.people import PersonFacts
 from storage.workers import Actor, get_or_create_team, names

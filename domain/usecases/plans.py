@@ -35,9 +35,10 @@ from domain.usecases.approval_requests import ApprovalRequest
 from domain.work import Work
 from storage import approvals as approval_store
 from storage import audit, caseload, clients, plans
-from storage.models import ApprovalKind, Client, ClientStatus, Goal, Plan, Review
-from storage.models import GoalStatus as GoalStatus
-from storage.models import PlanStatus as PlanStatus
+from storage.kinds import ApprovalKind, ClientStatus
+from storage.kinds import GoalStatus as GoalStatus
+from storage.kinds import PlanStatus as PlanStatus
+from storage.models import Client, Goal, Plan, Review
 from storage.plans import COMMENT_MAX as COMMENT_MAX
 from storage.plans import DEFAULT_INTERVAL_DAYS as DEFAULT_INTERVAL_DAYS
 from storage.plans import EFFECTIVENESS as EFFECTIVENESS

@@ -21,7 +21,8 @@ from domain.rules import referrals as rule
 from domain.work import Work
 from storage import audit, caseload, clients, consents, referrals
 from storage import resources as directory
-from storage.models import Client, Consent, Referral, ReferralStatus, Resource
+from storage.kinds import ReferralStatus
+from storage.models import Client, Consent, Referral, Resource
 from storage.workers import Actor
 
 AUDIT_OF: dict[str, str] = {

@@ -30,7 +30,8 @@ from domain.rules import notes as note_rules
 from domain.rules.routine import ReminderKind
 from domain.work import Work
 from storage import audit, clients, notes, outbox, risks, workers
-from storage.models import Client, InteractionType, Note, RiskLevel, Role, Worker
+from storage.kinds import InteractionType, RiskLevel, Role
+from storage.models import Client, Note, Worker
 from storage.workers import Actor
 
 RISK_ALERT = ReminderKind.RISK

@@ -21,7 +21,8 @@ from domain.usecases import approvals
 from domain.work import Work
 from storage import audit
 from storage.approvals import TeamApprovals
-from storage.models import Role, Worker
+from storage.kinds import Role
+from storage.models import Worker
 from storage.workers import Actor
 
 MAX_LEAD_MINUTES = 24 * 60
@@ -117,7 +118,7 @@ class SetDateOrder:
 
 @dataclass(frozen=True, slots=True)
 class ToggleApproval:
-    """The actor's team: a worker's `kind` of action (storage.models.ApprovalKind) waits
+    """The actor's team: a worker's `kind` of action (storage.kinds.ApprovalKind) waits
     for a supervisor's approval, or no longer does."""
 
     name: ClassVar[str] = "approval"

@@ -54,8 +54,9 @@ from storage import appointments as appointment_store
 from storage import clients as client_store
 from storage import migrate
 from storage.db import Database
+from storage.kinds import InteractionType, Program, Role
 from storage.machinery import InboxUpdate, OutboxMessage
-from storage.models import Appointment, InteractionType, Note, Program, Role
+from storage.models import Appointment, Note
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN

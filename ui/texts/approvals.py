@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from storage.models import ApprovalKind, ApprovalStatus
+from storage.kinds import ApprovalKind, ApprovalStatus
 from ui.i18n import N_, t, tn
 from ui.i18n import translated as tr
 

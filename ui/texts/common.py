@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from storage.clients import OVERDUE
-from storage.models import ClientStatus, InteractionType, Program, Role
+from storage.kinds import ClientStatus, InteractionType, Program, Role
 from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from storage.models import Role
+from storage.kinds import Role
 from ui.i18n import N_, t
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from html import escape
 
 from domain.usecases.notes import NotePerson
-from storage.models import InteractionType
+from storage.kinds import InteractionType
 from ui.i18n import N_, number, t, tn
 from ui.texts.people import person_button
 

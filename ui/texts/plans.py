@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from storage.models import GoalStatus, PlanStatus
+from storage.kinds import GoalStatus, PlanStatus
 from ui.i18n import N_, number, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr

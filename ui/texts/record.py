@@ -10,7 +10,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from storage.history import Event, EventKind
-from storage.models import GoalStatus, ReferralStatus
+from storage.kinds import GoalStatus, ReferralStatus
 from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr

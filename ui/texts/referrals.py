@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from storage.models import ReferralStatus
+from storage.kinds import ReferralStatus
 from storage.resources import Kind, Problem
 from ui.i18n import N_, number, t, tn
 from ui.i18n import gettext as _
