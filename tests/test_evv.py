@@ -358,6 +358,22 @@ async def test_times_changed_on_the_visit_log_need_a_reason(harness, clock):
     assert logged.detail["time_edited"] is True
 
 
+async def test_an_early_check_in_is_not_missing_its_check_out_before_the_visit_could_end(
+    harness, clock
+):
+    # At the door 80 minutes early for the 10:00 visit: the hour and the grace run from 10:00.
+    clock.set(berlin(2026, 3, 2, 8, 40))
+    wanda, _, appointment_id = await _visit(harness)
+    await _check_in(harness, wanda, NEAR)
+    clock.set(berlin(2026, 3, 2, 11, 59))
+    await harness.tick()
+    assert (await _appointment(harness, appointment_id)).check_out_missed_at is None
+    assert not [m for m in wanda.messages() if m.text.startswith("🏁 C-0001")]
+    clock.set(berlin(2026, 3, 2, 12, 0))
+    await harness.tick()
+    assert (await _appointment(harness, appointment_id)).check_out_missed_at == clock.now()
+
+
 async def test_a_missing_check_out_reminds_once_then_the_visit_is_unverified(harness, clock):
     clock.set(berlin(2026, 3, 2, 10, 2))
     wanda, _, appointment_id = await _visit(harness, place="Lindenstraße 12")

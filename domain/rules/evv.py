@@ -8,7 +8,8 @@ check-in and at the check-out, compared with the client's home location:
   exception, and the worker gives a reason (`Reason`).
 - No position shared (the worker chose "No location"), no home known yet, a check-in more
   than 15 minutes after the appointment's start, a check-out still missing after the
-  appointment's duration plus a grace (CASELINE_EVV_CHECKOUT_GRACE_MINUTES, default 60),
+  appointment's duration plus a grace (CASELINE_EVV_CHECKOUT_GRACE_MINUTES, default 60)
+  from the check-in (from the start, for a check-in before it),
   or checked-in times edited by hand on the visit log: each is an exception (`EvvException`).
 - A visit with no exception is verified; one with any is unverified (`status_of`).
 
@@ -196,10 +197,15 @@ def verifiable(kind: str) -> bool:
     return kind == InteractionType.HOME_VISIT
 
 
-def check_out_due(check_in_at: datetime, duration_minutes: int, grace_minutes: int) -> datetime:
+def check_out_due(
+    check_in_at: datetime, starts_at: datetime, duration_minutes: int, grace_minutes: int
+) -> datetime:
     """When a check-in with no check-out is reminded about once and marked unverified:
-    the appointment's length after the check-in, plus the grace."""
-    return check_in_at + timedelta(minutes=duration_minutes + grace_minutes)
+    the appointment's length plus the grace after the visit began — the check-in, or the
+    appointment's start when the worker checked in early (waiting at the door is not the
+    visit running out)."""
+    began = max(check_in_at, starts_at)
+    return began + timedelta(minutes=duration_minutes + grace_minutes)
 
 
 # The earliest a check-out can be due after a check-in: the shortest visit, no grace.

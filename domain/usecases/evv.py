@@ -385,7 +385,9 @@ async def flag_missing_check_outs(work: Work, *, grace_minutes: int | None = Non
         earliest = now - timedelta(minutes=grace) - rules.SHORTEST_VISIT
         for visit in await store.open_check_ins(session, earliest):
             assert visit.check_in_at is not None  # the query's condition
-            due = rules.check_out_due(visit.check_in_at, visit.duration_minutes, grace)
+            due = rules.check_out_due(
+                visit.check_in_at, visit.starts_at, visit.duration_minutes, grace
+            )
             if due > now:
                 continue
             visit.check_out_missed_at = now
