@@ -32,7 +32,7 @@ from ui.replies import answer, show
 from ui.risk_views import with_risk
 from ui.safety_views import with_safety_plan
 from ui.timefmt import days_ago
-from ui.views import View, client_button, rows_that_fit, upcoming_button
+from ui.views import View, client_button, fitted, rows_that_fit, upcoming_button
 
 GOALS_SHOWN = 5
 NOTE_LINE_MAX = 80
@@ -260,4 +260,4 @@ def card_keyboard(
         )
     rows.append(last)
     rows.append([InlineKeyboardButton(texts.BACK_TO_CASELOAD, callback_data=pack("cl", "p", 0))])
-    return InlineKeyboardMarkup(rows)
+    return fitted(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
+from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -36,12 +37,13 @@ def button_label(text: str, limit: int = LABEL_MAX) -> str:
 
 # How many characters a label may have for a row of n buttons to show it whole on a phone
 # (390 px): translations run longer than English, so rows are laid out by their labels.
-ROW_LABEL_MAX = {1: LABEL_MAX, 2: 14, 3: 9}
+ROW_LABEL_MAX = {1: LABEL_MAX, 2: 15, 3: 9}
 
 
 def label_width(label: str) -> int:
-    """Characters as a phone shows them (an emoji's variation selector takes no room)."""
-    return len(label.replace("\ufe0f", ""))
+    """Characters as a phone shows them: an emoji takes the room of two letters, its
+    variation selector none."""
+    return sum(2 if east_asian_width(char) == "W" else 1 for char in label if char != "\ufe0f")
 
 
 def rows_that_fit(
