@@ -25,6 +25,7 @@ from storage.invites import create_invite
 from storage.kinds import Role
 from storage.models import Worker
 from storage.workers import create_worker, get_or_create_team
+from ui.context import DELIVER_SOON
 
 TOKEN = "123456:TEST-token_for-caseline"
 SETTLE_TIMEOUT = 15.0
@@ -231,9 +232,19 @@ class BotHarness:
             # processor counts it; a few quiet loop turns in a row mean it is done.
             while quiet_rounds < 5:
                 busy = self.poller is not None and self.poller.holding
+                # What an answer queued to push at once (ui.context.deliver_soon: a risk
+                # alert, an approval request) goes out on a task of its own.
+                pushing = [
+                    task
+                    for task in asyncio.all_tasks()
+                    if task.get_name() == DELIVER_SOON and not task.done()
+                ]
                 if busy or self.application.update_queue.qsize() or processor.in_flight:
                     quiet_rounds = 0
                     await processor.wait_idle()
+                elif pushing:
+                    quiet_rounds = 0
+                    await asyncio.gather(*pushing)
                 else:
                     quiet_rounds += 1
                 await asyncio.sleep(0)

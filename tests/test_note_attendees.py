@@ -8,7 +8,6 @@ A collateral note does not move "last contact"."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from datetime import UTC, datetime
@@ -401,9 +400,6 @@ async def test_no_push_names_the_person_of_a_collateral_note(devserver, db, db_u
         await wanda.press(wanda.last(), "Risk")
         await wanda.send("Fell at night")
         await wanda.press(wanda.last(), "Save")
-        # The alert goes out on its own task, after the note's commit.
-        for task in [task for task in asyncio.all_tasks() if task.get_name() == "deliver-soon"]:
-            await task
         assert "🗣 With Ana López (Family)" in card.text
         alert = sue.last()
         assert "C-0001 M.G." in alert.text

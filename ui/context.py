@@ -105,6 +105,10 @@ def date_order_of(context: CaselineContext) -> DateOrder:
     return context.services.settings.date_order
 
 
+# The name of the task that drains the outbox right after an answer (tests wait for it).
+DELIVER_SOON = "deliver-soon"
+
+
 def deliver_soon(context: CaselineContext) -> None:
     """Drain the outbox now (a risk alert a use case just queued) when this process runs
     the scheduler; a separate scheduler process sends it on its next tick."""
@@ -112,5 +116,5 @@ def deliver_soon(context: CaselineContext) -> None:
     if engine is not None:
         # After the commit: before it, the drain would not see what was just queued.
         after_commit(
-            lambda: context.application.create_task(engine.sender.drain(), name="deliver-soon")
+            lambda: context.application.create_task(engine.sender.drain(), name=DELIVER_SOON)
         )
