@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot import cli_errors, cli_people, logging_setup
+from bot import cli_errors, cli_files, cli_people, logging_setup
 from bot import demo as demo_command
 from bot.commands import invite_link
 from bot.export import FORMATS, render
@@ -554,29 +553,17 @@ async def export_client_file(
     if client_id is None:
         raise ExportError(f"not a client code: {code[:20]!r} (use e.g. C-0042)")
     path = Path(output) if output else (cwd or Path.cwd()) / f"{client_code(client_id)}.{fmt}"
-    if not path.parent.is_dir():
-        raise ExportError(f"there is no folder {path.parent}")
+    problem = cli_files.unwritable(path)
+    if problem:
+        raise ExportError(problem)
     record = await export_for_operator(_operator_work(db, settings, now), client_id, fmt)
     if isinstance(record, Gone):
         raise ExportError(f"there is no client C-{client_id:04d}")
     data = await asyncio.to_thread(
         render, record, fmt, exported_by=texts.PDF_CLI, at=now, zone=zone
     )
-    await asyncio.to_thread(_write_private, path, data)
+    await asyncio.to_thread(cli_files.write_private, path, data)
     return path
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write next to `path` with mode 0600, then move into place (never half a file)."""
-    handle, temporary = tempfile.mkstemp(prefix=".caseline-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 async def cli_export(settings: Settings, code: str, fmt: str, output: str | None) -> str:
