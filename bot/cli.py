@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot import cli_errors, cli_files, cli_people, logging_setup
+from bot import cli_errors, cli_evv, cli_files, cli_people, logging_setup
 from bot import demo as demo_command
 from bot.commands import invite_link
 from bot.export import FORMATS, render
@@ -96,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
 
     add_record_commands(sub)
+    cli_evv.add_evv_commands(sub)
     resources = sub.add_parser("resources", help="the resource directory")
     resources_sub = resources.add_subparsers(dest="resources_command", required=True)
     load = resources_sub.add_parser(
@@ -153,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise CLIError(str(exc)) from exc
         elif args.command in RECORD_COMMANDS:
             run_record_command(args, settings)
+        elif args.command == cli_evv.EVV_COMMAND:
+            _evv_command(settings, args)
         elif args.command == "backup":
             pages = backup_store.backup(settings.database_url, args.file)
             print(f"backed up {pages} pages to {args.file}")
@@ -163,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ConfigError,
         CLIError,
         cli_people.CommandError,
+        cli_evv.EvvCommandError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
     ) as exc:
@@ -205,6 +209,22 @@ async def _people_command(settings: Settings, args: argparse.Namespace) -> list[
         return await cli_people.run(args, _operator_work(db, settings, None))
     finally:
         await db.dispose()
+
+
+def _evv_command(settings: Settings, args: argparse.Namespace) -> None:
+    """`caseline evv export|sheet` (bot/cli_evv.py): the arguments are checked before the
+    database is opened; a CSV without --output goes to stdout, what was done to stderr."""
+    request = cli_evv.request_of(args)
+
+    async def run() -> cli_evv.Done:
+        db = Database(settings.database_url)
+        try:
+            await _require_schema(db)
+            return await cli_evv.run(request, _operator_work(db, settings, None))
+        finally:
+            await db.dispose()
+
+    cli_evv.emit(asyncio.run(run()), sys.stdout, sys.stderr)
 
 
 async def _print_invite(
