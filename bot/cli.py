@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot import cli_errors, cli_people, logging_setup
+from bot import cli_errors, cli_evv, cli_files, cli_people, logging_setup
 from bot import demo as demo_command
 from bot.commands import invite_link
 from bot.export import FORMATS, render
@@ -97,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
 
     add_record_commands(sub)
+    cli_evv.add_evv_commands(sub)
     resources = sub.add_parser("resources", help="the resource directory")
     resources_sub = resources.add_subparsers(dest="resources_command", required=True)
     load = resources_sub.add_parser(
@@ -154,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise CLIError(str(exc)) from exc
         elif args.command in RECORD_COMMANDS:
             run_record_command(args, settings)
+        elif args.command == cli_evv.EVV_COMMAND:
+            _evv_command(settings, args)
         elif args.command == "backup":
             pages = backup_store.backup(settings.database_url, args.file)
             print(f"backed up {pages} pages to {args.file}")
@@ -164,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ConfigError,
         CLIError,
         cli_people.CommandError,
+        cli_evv.EvvCommandError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
     ) as exc:
@@ -206,6 +209,22 @@ async def _people_command(settings: Settings, args: argparse.Namespace) -> list[
         return await cli_people.run(args, _operator_work(db, settings, None))
     finally:
         await db.dispose()
+
+
+def _evv_command(settings: Settings, args: argparse.Namespace) -> None:
+    """`caseline evv export|sheet` (bot/cli_evv.py): the arguments are checked before the
+    database is opened; a CSV without --output goes to stdout, what was done to stderr."""
+    request = cli_evv.request_of(args)
+
+    async def run() -> cli_evv.Done:
+        db = Database(settings.database_url)
+        try:
+            await _require_schema(db)
+            return await cli_evv.run(request, _operator_work(db, settings, None))
+        finally:
+            await db.dispose()
+
+    cli_evv.emit(asyncio.run(run()), sys.stdout, sys.stderr)
 
 
 async def _print_invite(
@@ -554,29 +573,17 @@ async def export_client_file(
     if client_id is None:
         raise ExportError(f"not a client code: {code[:20]!r} (use e.g. C-0042)")
     path = Path(output) if output else (cwd or Path.cwd()) / f"{client_code(client_id)}.{fmt}"
-    if not path.parent.is_dir():
-        raise ExportError(f"there is no folder {path.parent}")
+    problem = cli_files.unwritable(path)
+    if problem:
+        raise ExportError(problem)
     record = await export_for_operator(_operator_work(db, settings, now), client_id, fmt)
     if isinstance(record, Gone):
         raise ExportError(f"there is no client C-{client_id:04d}")
     data = await asyncio.to_thread(
         render, record, fmt, exported_by=texts.PDF_CLI, at=now, zone=zone
     )
-    await asyncio.to_thread(_write_private, path, data)
+    await asyncio.to_thread(cli_files.write_private, path, data)
     return path
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write next to `path` with mode 0600, then move into place (never half a file)."""
-    handle, temporary = tempfile.mkstemp(prefix=".caseline-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 async def cli_export(settings: Settings, code: str, fmt: str, output: str | None) -> str:

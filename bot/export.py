@@ -31,8 +31,11 @@ import html
 import importlib.util
 import io
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -125,11 +128,13 @@ def render(
     return render_pdf(record, exported_by=exported_by, at=at, zone=zone)
 
 
-def _iso(moment: datetime, zone: ZoneInfo) -> str:
+def iso_time(moment: datetime, zone: ZoneInfo) -> str:
+    """`2026-03-02T10:02:00+01:00`: ISO 8601 in `zone`, to the second, with the offset."""
     return moment.astimezone(zone).replace(microsecond=0).isoformat()
 
 
-def _cell(value: str | None) -> str:
+def csv_cell(value: str | None) -> str:
+    """A text cell a spreadsheet never runs as a formula: a leading ' before = + - @."""
     value = value or ""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
@@ -146,7 +151,7 @@ def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
             (
                 event.at,
                 [
-                    _iso(event.at, zone),
+                    iso_time(event.at, zone),
                     kinds.get(event.kind, str(event.kind)),
                     event.author or "",
                     t.record_event_title(event),
@@ -159,7 +164,7 @@ def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
                 (
                     amendment.at,
                     [
-                        _iso(amendment.at, zone),
+                        iso_time(amendment.at, zone),
                         amendment_type,
                         amendment.author or "",
                         t.csv_amendment_summary(event.ref),
@@ -172,7 +177,7 @@ def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(t.CSV_HEADER)
     for _, cells in rows:
-        writer.writerow([_cell(cell) for cell in cells])
+        writer.writerow([csv_cell(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -244,7 +249,39 @@ def _sanitiser(covered: frozenset[int] | None):
     return clean
 
 
-def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: ZoneInfo) -> bytes:
+@dataclass
+class PdfDocument:
+    """An A4 page begun as every Caseline PDF begins (pdf_document): the fpdf2 document,
+    its font family, and `clean` for any text put on it (see the module docstring)."""
+
+    pdf: Any
+    family: str
+    clean: Callable[[str | None], str]
+
+    def text(self, value: str, size: float = 10, style: str = "", height: float = 5) -> None:
+        """A paragraph, wrapped, from the left margin."""
+        from fpdf.enums import XPos, YPos
+
+        self.pdf.set_font(self.family, style, size)
+        self.pdf.multi_cell(
+            0, height, self.clean(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+
+    def section(self, title: str) -> None:
+        self.pdf.ln(3)
+        self.text(title, 13, "B", 7)
+        self.pdf.ln(1)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def pdf_document(
+    *, title: str, code: str, exported_by: str, at: datetime, zone: ZoneInfo
+) -> PdfDocument:
+    """A new A4 document with its first page: DejaVu Sans (else Helvetica, transliterated),
+    on every page the "Confidential" header with `code` and who exported it when, and the
+    page numbers in the footer."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -252,21 +289,15 @@ def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: Zo
     font = unicode_font()
     clean = _sanitiser(_covered(font[0]) if font else None)
     family = "DejaVu" if font else "Helvetica"
-    identity = record.identity
     exported = clean(t.pdf_exported(exported_by, f"{t.record_moment(at, zone)} ({zone.key})"))
+    confidential, heading = clean(t.PDF_CONFIDENTIAL), f"{code} · {exported}"
 
     class CaseFile(FPDF):
         def header(self) -> None:
             self.set_font(family, "", 8)
             self.set_text_color(120)
-            self.cell(0, 4, clean(t.PDF_CONFIDENTIAL), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.cell(
-                0,
-                4,
-                f"{identity.code} · {exported}",
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-            )
+            self.cell(0, 4, confidential, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(0, 4, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
             self.ln(4)
             self.set_text_color(0)
@@ -279,7 +310,7 @@ def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: Zo
             self.set_text_color(0)
 
     pdf = CaseFile(format="A4")
-    pdf.set_title(t.pdf_title(identity.code))
+    pdf.set_title(clean(title))
     pdf.set_creator("Caseline")
     pdf.set_creation_date(at)
     pdf.set_auto_page_break(auto=True, margin=16)
@@ -290,15 +321,23 @@ def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: Zo
         # The core fonts are WinAnsi-encoded: cp1252 gives them — “ ” € as well.
         pdf.core_fonts_encoding = "windows-1252"
     pdf.add_page()
+    return PdfDocument(pdf, family, clean)
 
-    def text(value: str, size: float = 10, style: str = "", height: float = 5) -> None:
-        pdf.set_font(family, style, size)
-        pdf.multi_cell(0, height, clean(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def section(title: str) -> None:
-        pdf.ln(3)
-        text(title, 13, "B", 7)
-        pdf.ln(1)
+def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: ZoneInfo) -> bytes:
+    from fpdf.enums import XPos, YPos
+
+    t = texts
+    identity = record.identity
+    document = pdf_document(
+        title=t.pdf_title(identity.code),
+        code=identity.code,
+        exported_by=exported_by,
+        at=at,
+        zone=zone,
+    )
+    pdf, family, clean = document.pdf, document.family, document.clean
+    text, section = document.text, document.section
 
     text(f"{identity.code} · {identity.name}", 17, "B", 9)
     pdf.ln(2)
@@ -393,4 +432,4 @@ def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: Zo
             pdf.ln(2)
     if not record.timeline:
         text(t.PDF_NONE)
-    return bytes(pdf.output())
+    return document.output()

@@ -43,6 +43,8 @@ def configure(level: int = logging.INFO, secrets: list[str] | None = None) -> No
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # fpdf2's font subsetting lists every glyph a PDF uses (what a client's record spells).
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     # PTB logs request parameters (message texts: client names) at DEBUG.
     logging.getLogger("telegram").setLevel(max(level, logging.INFO))
     redact = RedactTokenFilter(secrets or [])

@@ -54,6 +54,11 @@ def plain_date(day: date) -> str:
     return _format(day, "date")
 
 
+def month_with_year(day: date) -> str:
+    """`March 2026`, `marzo 2026`, `März 2026`, `mars 2026`: the month a day is in."""
+    return format_date(day, "LLLL y", locale=locale_data(current_language()))
+
+
 def weekday_names() -> list[str]:
     """Monday to Sunday, abbreviated: `Mon` … `Sun`, `lun` … `dom`, `Mo.` … `So.`."""
     names = get_day_names("abbreviated", locale=locale_data(current_language()))

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from storage.appointments import DURATION_RANGE
-from storage.kinds import EvvStatus, InteractionType
+from storage.kinds import AppointmentStatus, EvvStatus, InteractionType
 from storage.models import Appointment
 
 # A check-in this long after the appointment's start is a late start.
@@ -192,9 +192,13 @@ def status_of(exceptions: Iterable[str]) -> EvvStatus:
     return EvvStatus.UNVERIFIED if any(True for _ in exceptions) else EvvStatus.VERIFIED
 
 
+# The kind of visit that is checked in and out with a position: at the client's home.
+VERIFIED_KIND = InteractionType.HOME_VISIT
+
+
 def verifiable(kind: str) -> bool:
     """Which visits are checked in and out with a position: those at the client's home."""
-    return kind == InteractionType.HOME_VISIT
+    return kind == VERIFIED_KIND
 
 
 def check_out_due(
@@ -212,10 +216,15 @@ def check_out_due(
 SHORTEST_VISIT = timedelta(minutes=DURATION_RANGE.start)
 
 
+def elapsed_minutes(check_in_at: datetime, check_out_at: datetime) -> int:
+    """The whole minutes from a check-in to its check-out, as they were (the export's)."""
+    return round((check_out_at - check_in_at).total_seconds() / 60)
+
+
 def visit_minutes(check_in_at: datetime, check_out_at: datetime) -> int:
     """A visit's length from its check-in to its check-out, in whole minutes, within what
-    a visit may last (5 minutes to 12 hours)."""
-    minutes = round((check_out_at - check_in_at).total_seconds() / 60)
+    a visit may last (5 minutes to 12 hours): what the visit log is pre-filled with."""
+    minutes = elapsed_minutes(check_in_at, check_out_at)
     return max(DURATION_RANGE.start, min(DURATION_RANGE.stop - 1, minutes))
 
 
@@ -223,3 +232,35 @@ def ordered(exceptions: Iterable[str]) -> list[EvvException]:
     """Exception codes in the order a reader meets them (the enum's), unknown ones left out."""
     known = {str(code) for code in exceptions}
     return [code for code in EvvException if code.value in known]
+
+
+# What an export says of a visit beyond what the visit stores (never stored on a visit):
+# a completed or no-show home visit nobody checked in to, and a check-in with no
+# check-out that the reminder tick has not found missing yet (the visit is still open).
+NO_CHECK_IN = "no_check_in"
+NO_CHECK_OUT = "no_check_out"
+# Visits without a check-in that an export still lists, as unverified (no_check_in): a
+# home visit that took place, or that the client missed, must be accounted for.
+UNCHECKED_EXPORTED = (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW)
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """A visit as an export reports it: its verification and its exception codes (the
+    stored ones in the enum's order, then NO_CHECK_IN or NO_CHECK_OUT)."""
+
+    status: EvvStatus
+    exceptions: list[str]
+
+
+def reported(
+    check_in_at: datetime | None, check_out_at: datetime | None, stored: Iterable[str]
+) -> Reported:
+    """A visit for the export: never checked in, it is unverified (no_check_in); checked
+    in but not (yet) out, it is unverified too — a visit is verified only from both ends."""
+    if check_in_at is None:
+        return Reported(EvvStatus.UNVERIFIED, [NO_CHECK_IN])
+    codes: list[str] = [code.value for code in ordered(stored)]
+    if check_out_at is None and EvvException.MISSING_CHECKOUT not in codes:
+        codes.append(NO_CHECK_OUT)
+    return Reported(status_of(codes), codes)

@@ -1,5 +1,6 @@
 """Texts of visit verification (EVV): checking in and out with the phone's location, the
-client's home location, the missing check-out reminder and the digest's exceptions.
+client's home location, the missing check-out reminder, the digest's exceptions and the
+paper visit sheet (`caseline evv sheet`; plain text, no HTML).
 
 See ui/texts/__init__.py for how texts are written.
 """
@@ -36,6 +37,9 @@ EVV_EXCEPTION_NAMES = {
     "late_start": N_("late start"),
     "missing_checkout": N_("missing check-out"),
     "time_edited": N_("times edited"),
+    # Only in the export and the visit sheet (domain/rules/evv.NO_CHECK_IN, NO_CHECK_OUT).
+    "no_check_in": N_("no check-in"),
+    "no_check_out": N_("not checked out"),
 }
 
 
@@ -242,3 +246,62 @@ def digest_exception(code: str, worker: str, when: str, codes: list[str]) -> str
         when=when,
         exceptions=evv_exception_list(codes),
     )
+
+
+# The paper visit sheet of one client for one month (bot/evv_export.py): plain text.
+def sheet_title(month: str) -> str:
+    """Plain; `month` like `March 2026`."""
+    return t("Visit sheet · {month}", month=month)
+
+
+def sheet_client(code: str, name: str) -> str:
+    """Plain."""
+    return t("Client: {code} · {name}", code=code, name=name)
+
+
+def sheet_workers(names: list[str]) -> str:
+    """Plain."""
+    return tn("Worker: {names}", "Workers: {names}", len(names), names=", ".join(names))
+
+
+def sheet_period(first: str, last: str, zone: str) -> str:
+    """Plain."""
+    return t("Visits from {first} to {last}; times in {zone}.", first=first, last=last, zone=zone)
+
+
+SHEET_COLUMNS = (
+    N_("Date"),
+    N_("Visit"),
+    N_("In"),
+    N_("Out"),
+    N_("Minutes"),
+    N_("Verification"),
+    N_("Exceptions"),
+)
+EVV_STATUS_NAMES = {"verified": N_("Verified"), "unverified": N_("Unverified")}
+SHEET_NO_VISITS = N_("No visits recorded this month.")
+
+
+def sheet_totals(count: int, verified: int) -> str:
+    """Plain."""
+    return tn(
+        "{count} visit, {verified} verified.",
+        "{count} visits, {verified} verified.",
+        count,
+        verified=verified,
+    )
+
+
+SHEET_SIGN_CLIENT = N_("Client signature")
+SHEET_SIGN_DATE = N_("Date")
+
+
+def sheet_sign_worker(name: str) -> str:
+    """Plain."""
+    return t("Worker signature ({name})", name=name)
+
+
+SHEET_NOTE = N_(
+    "Check-in and check-out times and positions are what the worker's phone reported. "
+    "Caseline is not a state-certified EVV system."
+)
