@@ -70,13 +70,30 @@ async def look(
     """The client if `actor` may see it, else None; either way an audit event
     (`action`, allowed or refused — a refusal as `refused_as` when the attempt is better
     named by what it was for) naming the record."""
-    client = await clients.get_visible(session, actor, client_id) if client_id else None
+    client = await visible(session, actor, client_id, refused_as or action, now=now, detail=detail)
     if client is None:
-        await refuse(session, actor, client_id, refused_as or action, now=now, detail=detail)
         return None
     await audit.record_client(
         session, action, now=now, actor_id=actor.id, client_id=client.id, detail=detail
     )
+    return client
+
+
+async def visible(
+    session: AsyncSession,
+    actor: Actor,
+    client_id: int | None,
+    action: str,
+    *,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+) -> Client | None:
+    """The client if `actor` may see it, else None with the refusal audited as `action`.
+    An allowed look writes nothing here: the caller audits what it did, naming what it
+    touched (a version, a person, a visit)."""
+    client = await clients.get_visible(session, actor, client_id) if client_id else None
+    if client is None:
+        await refuse(session, actor, client_id, action, now=now, detail=detail)
     return client
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.results import Confirm, Gone, Invalid, Refused, Saved, Stale
 from domain.rules.phones import international
 from domain.work import Work
-from storage import audit, caseload, clients, notes
+from storage import audit, caseload, notes
 from storage import client_people as store
 from storage.models import Client, ClientContact, Note
 from storage.workers import Actor
@@ -140,7 +140,7 @@ async def people_for_note(
     an ended relation or a forged id is refused and audited, and nothing of it is shown."""
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await _visible(session, work, actor, client_id, VIEW)
+        client = await caseload.visible(session, actor, client_id, VIEW, now=work.clock.now())
         if client is None:
             return Gone()
         current = [row for row in await store.people(session, client.id) if row.ended_at is None]
@@ -170,7 +170,7 @@ async def may_add(work: Work, actor: Actor, client_id: int | None) -> Saved[Clie
     """The client whose person the add dialog is about to ask for (a refusal audited as
     the addition it was for; an allowed start writes nothing, the addition is audited)."""
     async with work.transaction() as session:
-        client = await _visible(session, work, actor, client_id, ADD)
+        client = await caseload.visible(session, actor, client_id, ADD, now=work.clock.now())
     return NOT_VISIBLE if client is None else Saved(client)
 
 
@@ -194,7 +194,7 @@ async def add_person(
     organisation = store.clean_text("organisation", new.organisation) if new.organisation else None
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await _visible(session, work, actor, client_id, ADD)
+        client = await caseload.visible(session, actor, client_id, ADD, now=work.clock.now())
         if client is None:
             return NOT_VISIBLE
         if not anyway:
@@ -271,17 +271,6 @@ async def end_relation(
         return Saved(await _page(session, client, person))
 
 
-async def _visible(
-    session: AsyncSession, work: Work, actor: Actor, client_id: int | None, action: str
-) -> Client | None:
-    """The client if the actor may see it; a refusal audited as `action`. An allowed
-    look writes nothing here: the caller audits what it did, naming the person."""
-    client = await clients.get_visible(session, actor, client_id) if client_id else None
-    if client is None:
-        await caseload.refuse(session, actor, client_id, action, now=work.clock.now())
-    return client
-
-
 async def _person(
     session: AsyncSession,
     work: Work,
@@ -291,7 +280,7 @@ async def _person(
     action: str,
     **detail: object,
 ) -> tuple[Client, ClientContact] | Refused:
-    client = await _visible(session, work, actor, client_id, action)
+    client = await caseload.visible(session, actor, client_id, action, now=work.clock.now())
     if client is None:
         return NOT_VISIBLE
     person = await store.person(session, client.id, person_id) if person_id else None

@@ -38,7 +38,7 @@ from domain.rules.routine import ReminderKind, Routine
 from domain.usecases.appointments import Booked
 from domain.usecases.evv_judging import judge as _judge
 from domain.work import Work
-from storage import appointments, audit, clients, outbox, workers
+from storage import appointments, audit, caseload, outbox, workers
 from storage import evv as store
 from storage.models import Appointment, Client, Worker
 from storage.workers import Actor
@@ -305,22 +305,11 @@ async def _home_look(session: AsyncSession, client: Client) -> HomeLook:
     return HomeLook(client, client.home_set_at, names.get(by) if by is not None else None)
 
 
-async def _visible_client(
-    session: AsyncSession, actor: Actor, client_id: int | None, action: str, now: datetime
-) -> Client | None:
-    client = await clients.get_visible(session, actor, client_id) if client_id else None
-    if client is None:
-        await audit.refused(
-            session, action, now=now, actor_id=actor.id, subject_type="client", subject_id=client_id
-        )
-    return client
-
-
 async def home_look(work: Work, actor: Actor, client_id: int | None) -> HomeLook | Refused:
     """🏠 Home location pressed on the card: the client, if the actor may see it (a
     refusal is audited), with whether a home is set (then a change needs a reason)."""
     async with work.transaction() as session:
-        client = await _visible_client(session, actor, client_id, HOME_SET, work.clock.now())
+        client = await caseload.visible(session, actor, client_id, HOME_SET, now=work.clock.now())
         if client is None:
             return Refused("client")
         return await _home_look(session, client)
@@ -343,7 +332,7 @@ async def set_home(
         return Invalid(REASON_TOO_LONG)
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await _visible_client(session, actor, client_id, HOME_SET, now)
+        client = await caseload.visible(session, actor, client_id, HOME_SET, now=now)
         if client is None:
             return Refused("client")
         change = store.home_of(client) is not None

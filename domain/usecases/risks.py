@@ -29,7 +29,7 @@ from domain.results import AlreadySaved, Invalid, Refused, Saved, Stale
 from domain.rules import notes as note_rules
 from domain.rules.routine import ReminderKind
 from domain.work import Work
-from storage import audit, clients, notes, outbox, risks, workers
+from storage import audit, caseload, clients, notes, outbox, risks, workers
 from storage.kinds import InteractionType, RiskLevel, Role
 from storage.models import Client, Note, Worker
 from storage.workers import Actor
@@ -237,7 +237,7 @@ async def risk_to_lower(
     open risk (Stale with its code when not)."""
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await _visible(session, actor, client_id, now)
+        client = await caseload.visible(session, actor, client_id, LOWER, now=now)
         if client is None:
             return Refused("client")
         if client.risk_level == RiskLevel.NONE:
@@ -261,7 +261,7 @@ async def lower_risk(
         return Invalid("too_long")
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await _visible(session, actor, client_id, now, action=LOWER)
+        client = await caseload.visible(session, actor, client_id, LOWER, now=now)
         if client is None:
             return Refused("client")
         if client.risk_level == RiskLevel.NONE:
@@ -298,23 +298,3 @@ async def lower_risk(
             detail={"from": int(level), "note": note.id},
         )
         return Saved(LoweredRisk(client.id, client.code, note.id))
-
-
-async def _visible(
-    session: AsyncSession,
-    actor: Actor,
-    client_id: int | None,
-    now: datetime,
-    action: str = LOWER,
-) -> Client | None:
-    client = await clients.get_visible(session, actor, client_id) if client_id else None
-    if client is None:
-        await audit.refused(
-            session,
-            action,
-            now=now,
-            actor_id=actor.id,
-            subject_type="client",
-            subject_id=client_id,
-        )
-    return client

@@ -24,7 +24,7 @@ from domain.results import Invalid, Refused, Saved, Stale
 from domain.rules import safety_plans as rules
 from domain.usecases.plans import local_today
 from domain.work import Work
-from storage import audit, caseload, clients, workers
+from storage import audit, caseload, workers
 from storage import safety_plans as store
 from storage.models import Client, SafetyPlan
 from storage.workers import Actor
@@ -89,7 +89,9 @@ async def look_at_plan(
     `via` names what the look was for ("edit": a section about to be typed; refused, it
     is audited as the save it was for)."""
     async with work.transaction() as session:
-        client = await _visible(session, work, actor, client_id, SAVE if via == "edit" else VIEW)
+        client = await caseload.visible(
+            session, actor, client_id, SAVE if via == "edit" else VIEW, now=work.clock.now()
+        )
         if client is None:
             return NOT_VISIBLE
         page = await _page(session, client)
@@ -111,7 +113,7 @@ async def save_plan(
         return Invalid(BROKEN)
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await _visible(session, work, actor, client_id, SAVE)
+        client = await caseload.visible(session, actor, client_id, SAVE, now=work.clock.now())
         if client is None:
             return NOT_VISIBLE
         await store.lock(session, client)
@@ -153,7 +155,7 @@ async def review_plan(
     is in effect now (a second press, someone else's save)."""
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await _visible(session, work, actor, client_id, REVIEW)
+        client = await caseload.visible(session, actor, client_id, REVIEW, now=work.clock.now())
         if client is None:
             return NOT_VISIBLE
         await store.lock(session, client)
@@ -202,7 +204,7 @@ async def look_at_version(
     the client's versions is refused (audited)."""
     now = work.clock.now()
     async with work.transaction() as session:
-        client = await _visible(session, work, actor, client_id, VIEW)
+        client = await caseload.visible(session, actor, client_id, VIEW, now=work.clock.now())
         if client is None:
             return NOT_VISIBLE
         row = await store.version(session, client.id, number) if number else None
@@ -237,17 +239,6 @@ async def _author(session: AsyncSession, row: SafetyPlan) -> str | None:
     if row.created_by_id is None:
         return None
     return (await workers.names(session, {row.created_by_id})).get(row.created_by_id)
-
-
-async def _visible(
-    session: AsyncSession, work: Work, actor: Actor, client_id: int | None, action: str
-) -> Client | None:
-    """The client if the actor may see it; a refusal audited as `action`. An allowed
-    look writes nothing here: the caller audits what it did, naming the version."""
-    client = await clients.get_visible(session, actor, client_id) if client_id else None
-    if client is None:
-        await caseload.refuse(session, actor, client_id, action, now=work.clock.now())
-    return client
 
 
 async def _audit(
