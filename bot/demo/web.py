@@ -180,21 +180,10 @@ def message_json(message: ChatMessage, zone: ZoneInfo) -> dict[str, Any]:
     return data
 
 
-def reply_keyboard(transcript: list[ChatMessage]) -> dict[str, Any] | None:
-    """The reply keyboard a Telegram client would show now (the latest one sent wins)."""
-    current: dict[str, Any] | None = None
-    answered = False
-    for message in transcript:
-        if message.deleted:
-            continue
-        markup = message.reply_markup or {}
-        if message.from_bot and "keyboard" in markup:
-            current, answered = markup, False
-        elif message.from_bot and markup.get("remove_keyboard"):
-            current = None
-        elif not message.from_bot and current is not None:
-            answered = True
-    if current is None or (current.get("one_time_keyboard") and answered):
+def reply_keyboard(chat: Chat) -> dict[str, Any] | None:
+    """The reply keyboard a Telegram client would show now, for the page to draw."""
+    current = chat.reply_keyboard()
+    if current is None:
         return None
     rows = [
         [button if isinstance(button, str) else str(button.get("text", "")) for button in row]
@@ -355,7 +344,7 @@ def chat_payload(runner: DemoRunner, user_id: int, after_seq: int | None) -> dic
                 if text:
                     alert = bool(event.params.get("show_alert"))
                     toasts.append({"text": str(text), "alert": alert})
-    keyboard = reply_keyboard(transcript)
+    keyboard = reply_keyboard(state.chat(user_id))
     return {
         "ok": True,
         "user": user_id,
