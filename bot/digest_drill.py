@@ -23,7 +23,7 @@ from domain.rules import roles
 from domain.usecases import digest_drill
 from ui import digest_views as views
 from ui import texts
-from ui.callbacks import read_ids, unpack
+from ui.callbacks import pattern, read_ids, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
 from ui.views import View
@@ -70,5 +70,6 @@ async def _refused(update: Update) -> None:
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
-        CallbackQueryHandler(drill_button, pattern=rf"^({views.NEW}|{views.HERE}):"),
+        CallbackQueryHandler(drill_button, pattern=pattern(views.NEW)),
+        CallbackQueryHandler(drill_button, pattern=pattern(views.HERE)),
     ]

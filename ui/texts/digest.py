@@ -126,7 +126,6 @@ def digest_concerns(
 
 DIGEST_ALL_CLEAR = N_("Nothing overdue, no risk flags.")
 DIGEST_TAP_HINT = N_("Tap a figure for its list, a name for that worker's day.")
-DIGEST_QUIET_WORKER = N_("💤 Quiet for 2 working days")
 
 
 def digest_quiet(names: list[str], more: int) -> str:

@@ -143,7 +143,6 @@ def worker_caseload(open_clients: int) -> str:
 
 WORKER_DAY_TODAY = N_("<b>Today</b>")
 WORKER_DAY_NOTHING = N_("No appointments today.")
-WORKER_DAY_FIGURES_HINT = N_("Each figure below opens its list.")
 
 # ── the reminder about an appointment left open ──────────────────────────────
 
