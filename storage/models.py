@@ -645,6 +645,8 @@ class Goal(Base):
 
 class Review(Base):
     __tablename__ = "reviews"
+    # The digest counts each worker's reviews by day.
+    __table_args__ = (Index("ix_reviews_reviewer_created", "reviewer_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -686,7 +688,11 @@ class Resource(Base):
 
 class Referral(Base):
     __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_status_follow_up", "status", "follow_up_on"),)
+    __table_args__ = (
+        Index("ix_referrals_status_follow_up", "status", "follow_up_on"),
+        # The digest counts each worker's referrals by day.
+        Index("ix_referrals_worker_created", "worker_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)

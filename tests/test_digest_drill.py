@@ -14,6 +14,7 @@ code only); every look is audited `digest.drill`, every refusal too.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -455,3 +456,64 @@ async def test_an_intake_started_in_the_chat_counts_for_whoever_took_it(bot):
     async with bot.db.session() as session:
         digest = await team_digest(session, team_id=north, now=NOW, zone=BERLIN)
     assert next(row for row in digest.workers if row.name == "Wanda Worker").intakes == 1
+
+
+# -- what Telegram allows ----------------------------------------------------------------------
+
+
+def test_a_big_team_s_digest_and_team_buttons_fit_telegram():
+    from bot import digest
+    from tests.test_digest import _big_team
+
+    big = _big_team(60)
+    team = replace(
+        big,
+        team_id=7,
+        workers=[replace(row, worker_id=row.worker_id + 1) for row in big.workers],
+    )
+    digest_pages = digest.render_digest(team, private=False)
+    team_pages = digest.render_team(team)
+    for pages, keyboards in (
+        (digest_pages, digest.digest_keyboards(team, digest_pages)),
+        (team_pages, digest.team_keyboards(team, team_pages)),
+    ):
+        assert len(keyboards) == len(pages)
+        datas = [
+            button.callback_data
+            for keyboard in keyboards
+            if keyboard is not None
+            for row in keyboard.inline_keyboard
+            for button in row
+        ]
+        assert all(len(data.encode()) <= 64 for data in datas)
+        assert all(
+            sum(len(row) for row in keyboard.inline_keyboard) <= 100
+            for keyboard in keyboards
+            if keyboard is not None
+        )
+        workers = sorted(data for data in datas if data.startswith("dd:w:"))
+        assert workers == sorted(f"dd:w:7:{row.worker_id}:0" for row in team.workers)
+
+
+def test_a_worker_s_long_day_stays_one_message():
+    from domain.usecases.digest_drill import Scope, WorkerDay
+    from storage.models import Appointment
+    from tests.test_digest import _row
+    from ui.digest_views import worker_view
+    from ui.splitting import telegram_length
+
+    day = []
+    for number in range(40):
+        client = Client(id=number + 1, name=f"{number} " + "Ö" * 199, interpreter=None)
+        visit = Appointment(
+            client_id=client.id,
+            starts_at=NOW - timedelta(hours=1),
+            duration_minutes=60,
+            kind=InteractionType.HOME_VISIT,
+            status="scheduled",
+        )
+        day.append((visit, client))
+    found = WorkerDay(Scope(7, "North", records=True), _row(3, worker_id=3), day, NOW.date())
+    view = worker_view(found, BERLIN, may_manage=True)
+    assert telegram_length(view.text) <= MESSAGE_LIMIT
+    assert "… and" in view.text

@@ -26,6 +26,7 @@ from storage.digest import WorkerFigures
 from storage.drill import DrillItem, DrillList
 from ui import texts
 from ui.callbacks import pack
+from ui.splitting import telegram_length
 from ui.timefmt import day_label, weekday_time
 from ui.views import View, appointment_line, button_label, rows_that_fit
 
@@ -35,8 +36,10 @@ TEAM = "t"
 WORKER = "w"
 # A client's name in a list line is cut here (the card has it whole).
 NAME_MAX = 60
-# A worker's day lists at most this many appointments.
+# A worker's day lists at most this many appointments, within this much of a message
+# (the rest is counted: one message, whatever the names).
 DAY_MAX = 30
+DAY_ROOM = 3800
 
 
 def mark(row: WorkerFigures) -> str:
@@ -172,12 +175,14 @@ def worker_view(found: WorkerDay, zone: ZoneInfo, *, may_manage: bool) -> View:
         lines.append(texts.DRILL_RECORDS_HIDDEN)
     else:
         lines.append(texts.WORKER_DAY_TODAY)
-        lines += [
-            appointment_line(appointment, client, zone)
-            for appointment, client in found.appointments[:DAY_MAX]
-        ] or [texts.WORKER_DAY_NOTHING]
-        if len(found.appointments) > DAY_MAX:
-            lines.append(texts.and_more(len(found.appointments) - DAY_MAX))
+        if not found.appointments:
+            lines.append(texts.WORKER_DAY_NOTHING)
+        for shown, (appointment, client) in enumerate(found.appointments):
+            line = appointment_line(appointment, client, zone)
+            if shown == DAY_MAX or telegram_length("\n".join([*lines, line])) > DAY_ROOM:
+                lines.append(texts.and_more(len(found.appointments) - shown))
+                break
+            lines.append(line)
     rows = figure_buttons(row, team_id, row.worker_id, HERE)
     last = [
         InlineKeyboardButton(texts.DRILL_BACK_TEAM, callback_data=_data(HERE, TEAM, team_id, None))

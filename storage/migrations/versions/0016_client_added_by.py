@@ -1,4 +1,4 @@
-"""who took a client in: clients.added_by_id, for the digest's intakes
+"""who took a client in (clients.added_by_id), and the indexes the digest counts desk work by
 
 Revision ID: 0016
 Revises: 0015
@@ -8,8 +8,10 @@ The supervisor's digest counts intakes beside visits and notes (issue 20), so a 
 desk work does not read as zero. A client row did not say who added it: `worker_id` is
 whoever holds the case now, and the operator's import adds clients too. `clients` gains
 `added_by_id`, set when a worker adds a client from the chat (/intake or /newclient),
-with an index on (added_by_id, created_at) for the digest's count by worker and day.
-Nullable: clients added before, and imported ones, have none.
+with an index on (added_by_id, created_at) for the digest's count by worker and day;
+`reviews` and `referrals` get the same kind of index on their worker and creation time
+(plans reviewed and referrals made count too). Nullable: clients added before, and
+imported ones, have none.
 """
 
 from collections.abc import Sequence
@@ -30,9 +32,13 @@ def upgrade() -> None:
             op.f("fk_clients_added_by_id_workers"), "workers", ["added_by_id"], ["id"]
         )
     op.create_index("ix_clients_added_by_created", "clients", ["added_by_id", "created_at"])
+    op.create_index("ix_reviews_reviewer_created", "reviews", ["reviewer_id", "created_at"])
+    op.create_index("ix_referrals_worker_created", "referrals", ["worker_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_referrals_worker_created", table_name="referrals")
+    op.drop_index("ix_reviews_reviewer_created", table_name="reviews")
     op.drop_index("ix_clients_added_by_created", table_name="clients")
     with op.batch_alter_table("clients") as batch:
         batch.drop_constraint(op.f("fk_clients_added_by_id_workers"), type_="foreignkey")
