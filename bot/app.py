@@ -19,7 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import agenda, commands, digest, record, team_admin
+from bot import agenda, commands, digest, digest_drill, record, team_admin
 from bot import resources as resource_directory
 from bot.errors import on_error
 from bot.gate import gate
@@ -309,7 +309,7 @@ def build_application(
         application.add_handler(handler)
     for handler in reminder_buttons():
         application.add_handler(handler)
-    for handler in digest.handlers() + team_admin.handlers():
+    for handler in digest.handlers() + digest_drill.handlers() + team_admin.handlers():
         application.add_handler(handler)
     for handler in agenda.handlers():
         application.add_handler(handler)

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
-from telegram import Bot, InputFile, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
@@ -43,6 +43,10 @@ from storage.models import Worker
 from storage.workers import Actor
 from ui import texts
 from ui.context import CaselineContext, zone_of
+from ui.digest_views import NEW, figure_buttons, keyboard, quiet_line, worker_buttons
+from ui.digest_views import figure_lines as _figure_lines
+from ui.digest_views import mark as _mark
+from ui.digest_views import share as _share
 from ui.splitting import pack_blocks, utf16_length
 from ui.timefmt import day_label, weekday_time
 
@@ -67,30 +71,6 @@ def _day_label(day: date) -> str:
     return day_label(day)
 
 
-def _mark(row: WorkerFigures) -> str:
-    return texts.RAG_MARKS[row.rag] if row.rag else texts.NO_CLIENTS_MARK
-
-
-def _share(row: WorkerFigures) -> str:
-    return texts.seen_share(row.clients_seen, row.open_clients) if row.open_clients else ""
-
-
-def _figure_lines(row: WorkerFigures) -> list[str]:
-    lines = [
-        texts.digest_today(
-            row.visits_completed, row.no_shows, row.notes_written, row.appointments_tomorrow
-        )
-    ]
-    concerns = texts.digest_concerns(
-        row.clients_overdue, row.reviews_overdue, row.risk_flags, row.safety_reviews_overdue
-    )
-    if concerns:
-        lines.append(concerns)
-    if row.visit_exceptions:
-        lines.append(texts.digest_visit_exceptions(row.visit_exceptions))
-    return lines
-
-
 def worker_block(row: WorkerFigures) -> str:
     """One worker's part of the digest; never split across messages."""
     if row.open_clients:
@@ -99,7 +79,7 @@ def worker_block(row: WorkerFigures) -> str:
         head = texts.digest_no_clients(row.name)
     lines = [head, *_figure_lines(row)]
     if row.quiet:
-        lines.append(texts.DIGEST_QUIET_WORKER)
+        lines.append(quiet_line(row))
     return "\n".join(lines)
 
 
@@ -163,6 +143,7 @@ def _summary(digest: TeamDigest) -> str:
         or team.safety_reviews_overdue
         or team.risk_flags
         or team.visit_exceptions
+        or team.unclosed
     ):
         lines.append(texts.DIGEST_ALL_CLEAR)
     quiet = _quiet_line(digest.workers)
@@ -172,6 +153,8 @@ def _summary(digest: TeamDigest) -> str:
     lines += _exception_lines(digest)
     if not digest.workers:
         lines.append(texts.DIGEST_NO_WORKERS)
+    else:
+        lines.append(f"<i>{texts.DIGEST_TAP_HINT}</i>")
     return "\n".join(lines)
 
 
@@ -189,21 +172,50 @@ def render_digest(digest: TeamDigest, *, private: bool) -> list[str]:
     )
 
 
+def digest_keyboards(digest: TeamDigest, pages: list[str]) -> list[InlineKeyboardMarkup | None]:
+    """The buttons under each message of the digest: the team's figures under the first,
+    and under each message a button per worker whose block it holds. Counts and worker
+    names only, like the digest (a push under private previews too)."""
+    if not digest.team_id:
+        return [None for _ in pages]
+    rows: list[list[list[InlineKeyboardButton]]] = [[] for _ in pages]
+    if pages:
+        rows[0] += figure_buttons(digest.team, digest.team_id, None, NEW)
+    for index, found in _placed(
+        pages, [(row, worker_block(row)) for row in by_attention(digest.workers)]
+    ):
+        rows[index] += worker_buttons(found, digest.team_id, NEW)
+    return [keyboard(page_rows) for page_rows in rows]
+
+
+def _placed(
+    pages: list[str], blocks: list[tuple[WorkerFigures, str]]
+) -> list[tuple[int, list[WorkerFigures]]]:
+    """Which workers' blocks (or lines) each page holds, in their order."""
+    found: dict[int, list[WorkerFigures]] = {}
+    for row, block in blocks:
+        index = next((number for number, page in enumerate(pages) if block in page), None)
+        if index is not None:
+            found.setdefault(index, []).append(row)
+    return sorted(found.items())
+
+
+def _team_line(row: WorkerFigures) -> str:
+    return texts.team_line(
+        _mark(row),
+        row.name,
+        texts.seen_short(row.clients_seen, row.open_clients),
+        row.clients_overdue,
+        row.visits_completed,
+        row.risk_flags,
+        row.quiet,
+    )
+
+
 def render_team(digest: TeamDigest) -> list[str]:
     """`/team`: one line per worker, normally one message (split only past the limit)."""
     lines = [texts.team_header(digest.team_name, len(digest.workers))]
-    for row in by_attention(digest.workers):
-        lines.append(
-            texts.team_line(
-                _mark(row),
-                row.name,
-                texts.seen_short(row.clients_seen, row.open_clients),
-                row.clients_overdue,
-                row.visits_completed,
-                row.risk_flags,
-                row.quiet,
-            )
-        )
+    lines += [_team_line(row) for row in by_attention(digest.workers)]
     if not digest.workers:
         lines.append(texts.DIGEST_NO_WORKERS)
     return pack_blocks(
@@ -214,13 +226,29 @@ def render_team(digest: TeamDigest) -> list[str]:
     )
 
 
+def team_keyboards(digest: TeamDigest, pages: list[str]) -> list[InlineKeyboardMarkup | None]:
+    """Under /team: the team's figures under the first message, and a button per worker
+    under the message holding their line (their day and caseload)."""
+    if not digest.team_id:
+        return [None for _ in pages]
+    rows: list[list[list[InlineKeyboardButton]]] = [[] for _ in pages]
+    if pages:
+        rows[0] += figure_buttons(digest.team, digest.team_id, None, NEW)
+    lines = [(row, _team_line(row)) for row in by_attention(digest.workers)]
+    for index, found in _placed(pages, lines):
+        rows[index] += worker_buttons(found, digest.team_id, NEW)
+    return [keyboard(page_rows) for page_rows in rows]
+
+
 @dataclass(frozen=True, slots=True)
 class DigestMessages:
-    """A digest as Telegram messages: the chart (with its caption), then the texts."""
+    """A digest as Telegram messages: the chart (with its caption), then the texts,
+    each with its buttons."""
 
     chart: bytes
     caption: str
     pages: list[str]
+    keyboards: list[InlineKeyboardMarkup | None] = field(default_factory=list)
 
 
 async def digest_messages(digest: TeamDigest, *, private: bool) -> DigestMessages:
@@ -228,10 +256,12 @@ async def digest_messages(digest: TeamDigest, *, private: bool) -> DigestMessage
     picture = await asyncio.to_thread(
         chart_png, digest.history, texts.digest_chart_title(digest.team_name)
     )
+    pages = render_digest(digest, private=private)
     return DigestMessages(
         chart=picture,
         caption=texts.digest_caption(digest.team_name, _day_label(digest.day)),
-        pages=render_digest(digest, private=private),
+        pages=pages,
+        keyboards=digest_keyboards(digest, pages),
     )
 
 
@@ -244,8 +274,8 @@ async def send_digest(bot: Bot, chat_id: int, digest: TeamDigest, *, private: bo
         caption=messages.caption,
         parse_mode=ParseMode.HTML,
     )
-    for text in messages.pages:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    for text, markup in zip(messages.pages, messages.keyboards, strict=True):
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def digest_for(work: Work, supervisor: Worker | Actor) -> TeamDigest | None:
@@ -295,8 +325,9 @@ async def team_command(update: Update, context: CaselineContext) -> None:
     (bot/team_admin.py). A worker gets the one refusal."""
     digest = await _team_digest(update, context, "team")
     if digest is not None:
-        for text in render_team(digest):
-            await update.effective_message.reply_text(text)
+        pages = render_team(digest)
+        for text, markup in zip(pages, team_keyboards(digest, pages), strict=True):
+            await update.effective_message.reply_text(text, reply_markup=markup)
     if roles.may_see_people(context.require_actor().role):
         await team_admin.send_people(update, context)
 

@@ -22,7 +22,7 @@ from storage import audit
 from storage.access import visible_clients
 from storage.db import affected
 from storage.kinds import AppointmentStatus, InteractionType
-from storage.models import Appointment, Client
+from storage.models import UNCLOSED_AFTER, Appointment, Client
 from storage.notes import record_contact, refresh_last_contact, retract_saved_with
 from storage.workers import Actor
 
@@ -426,3 +426,27 @@ async def agenda(
         .order_by(Appointment.starts_at, Appointment.id)
     )
     return [(row[0], row[1]) for row in (await session.execute(statement)).all()]
+
+
+async def left_open_to_remind(
+    session: AsyncSession, now: datetime, catch_up: timedelta
+) -> list[Appointment]:
+    """Appointments left open (`Appointment.left_open`) whose moment to remind — two
+    hours after the planned end — came within `catch_up` of `now`, of open clients, with
+    no check-in (a checked-in visit gets visit verification's missing check-out reminder
+    instead: one reminder per visit). The (status, starts_at) index serves it: the past
+    appointments still scheduled, of the last `catch_up` plus the longest duration."""
+    longest = timedelta(minutes=DURATION_RANGE.stop)
+    statement = (
+        select(Appointment)
+        .join(Client, Client.id == Appointment.client_id)
+        .where(
+            Appointment.left_open(now),
+            Appointment.starts_at >= now - catch_up - UNCLOSED_AFTER - longest,
+            Appointment.ends_at > now - catch_up - UNCLOSED_AFTER,
+            Appointment.check_in_at.is_(None),
+            Client.is_open,
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    return list((await session.execute(statement)).scalars())

@@ -62,7 +62,10 @@ async def create_client(
     worker_id: int | None,
     now: datetime,
     status: ClientStatus = ClientStatus.ACTIVE,
+    added_by_id: int | None = None,
 ) -> Client:
+    """A new client row; `added_by_id` the worker who took the client in from the chat
+    (the digest's intakes), None for an import."""
     if contact_frequency_days not in FREQUENCY_RANGE:
         raise ValueError("contact frequency must be 1 to 365 days")
     client = Client(
@@ -72,6 +75,7 @@ async def create_client(
         worker_id=worker_id,
         contact_frequency_days=contact_frequency_days,
         needs={},
+        added_by_id=added_by_id,
         created_at=now,
         updated_at=now,
     )

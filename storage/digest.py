@@ -11,7 +11,16 @@ Definitions ("today" is the local calendar day of `now` in `zone`):
 - **visits completed**: appointments of the worker with status completed starting today;
   **no-shows** likewise with status no-show; **appointments tomorrow**: scheduled ones
   starting tomorrow (local).
-- **notes written**: notes the worker created today that were not withdrawn (↩ Undo).
+- **notes written**: notes the worker created today that were not withdrawn (↩ Undo);
+  **collateral contacts** are those of them about a call or talk with family, a
+  caregiver or a provider (counted again apart, as desk work the visits do not show).
+- **work that counts** beside visits and notes (issue 20), so a day at the desk does not
+  read as zero: **intakes** (clients the worker took in from the chat today, /intake or
+  /newclient), **plan reviews** the worker made today, **referrals** the worker made
+  today.
+- **unclosed appointments**: the worker's appointments of open clients still scheduled
+  two hours after their planned end (`Appointment.left_open`), however old: listed
+  until someone says what happened.
 - **clients overdue**: the worker's open clients (active or intake) whose last contact +
   contact frequency fell before today; a client never contacted counts from the day they
   were added. Clients on hold or discharged are muted (as in CHT) and never count, here or
@@ -28,11 +37,13 @@ Definitions ("today" is the local calendar day of `now` in `zone`):
   until their first visit falls due, so a worker who just took on new clients is not marked
   down for visits that are not due yet (the same grace as "overdue"). None without open
   clients. RAG as in CommCare's supervisor app: green ≥ 85 %, yellow ≥ 70 %, red below.
-- **quiet**: the worker logged nothing (no note created, no visit logged as done or
-  no-show) since the start of their second-to-last working day before today, nor today so
-  far. Working days are the ISO weekdays not in the worker's `days_off` (default {6, 7}). A
-  worker who joined after that moment, or who has no working day in the last two weeks, is
-  never quiet; nor is a supervisor's own row (supervising is not logged).
+- **quiet**: the worker logged no work (no note created, no visit logged as done or
+  no-show, no intake, plan review or referral) since the start of their second-to-last
+  working day before today, nor today so far; `last_active_on` says on which local day
+  they last did, when that was within the history's two weeks. Working days are the ISO
+  weekdays not in the worker's `days_off` (default {6, 7}). A worker who joined after that
+  moment, or who has no working day in the last two weeks, is never quiet; nor is a
+  supervisor's own row (supervising is not logged).
 - **rows**: every active member of the team with role worker, plus a supervisor (or admin)
   member only when they carry open clients themselves; deactivated members are left out.
   Team totals and the history sum the listed rows; the team's share is seen ÷ open clients
@@ -53,7 +64,7 @@ size — never one per worker or per client.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -62,9 +73,20 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.kinds import AppointmentStatus, EvvStatus, RiskLevel, Role
+from storage.kinds import AppointmentStatus, EvvStatus, InteractionType, RiskLevel, Role
 from storage.localtime import day_start
-from storage.models import Appointment, Client, Note, Plan, SafetyPlan, Team, Worker, client_code
+from storage.models import (
+    Appointment,
+    Client,
+    Note,
+    Plan,
+    Referral,
+    Review,
+    SafetyPlan,
+    Team,
+    Worker,
+    client_code,
+)
 
 Rag = Literal["green", "yellow", "red"]
 
@@ -106,6 +128,20 @@ class WorkerFigures:
     role: str = Role.WORKER
     safety_reviews_overdue: int = 0
     visit_exceptions: int = 0
+    # Work that counts beside visits and notes (today), and what is left open.
+    intakes: int = 0
+    plans_reviewed: int = 0
+    referrals: int = 0
+    collateral: int = 0
+    unclosed: int = 0
+    open_risks: int = 0
+    # The local day of the worker's last logged work within the history's two weeks
+    # (None: none in that time).
+    last_active_on: date | None = None
+
+    @property
+    def desk_work(self) -> int:
+        return self.intakes + self.plans_reviewed + self.referrals + self.collateral
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +153,7 @@ class OpenRisk:
     worker_name: str
     since: date | None
     acknowledged_by: str | None
+    worker_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +178,8 @@ class TeamDigest:
     history: list[tuple[date, int, int]]
     open_risks: list[OpenRisk] = field(default_factory=list)
     visit_exceptions: list[VisitExceptions] = field(default_factory=list)
+    # Where its buttons point (the drill-down names the team by id).
+    team_id: int = 0
 
     @property
     def quiet_workers(self) -> list[WorkerFigures]:
@@ -190,6 +229,12 @@ _COUNTS = (
     "open_clients",
     "seen",
     "exceptions",
+    "intakes",
+    "reviewed",
+    "referrals",
+    "collateral",
+    "unclosed",
+    "open_risks",
 )
 
 
@@ -208,6 +253,12 @@ class _Tally:
     open_clients: int = 0
     seen: int = 0
     exceptions: int = 0
+    intakes: int = 0
+    reviewed: int = 0
+    referrals: int = 0
+    collateral: int = 0
+    unclosed: int = 0
+    open_risks: int = 0
     last_active: datetime | None = None
     visits_by_day: dict[int, int] = field(default_factory=dict)
     notes_by_day: dict[int, int] = field(default_factory=dict)
@@ -226,7 +277,10 @@ class _Tally:
             for offset, count in theirs.items():
                 mine[offset] = mine.get(offset, 0) + count
 
-    def figures(self, worker_id: int | None, name: str, *, quiet: bool, role: str) -> WorkerFigures:
+    def figures(
+        self, worker_id: int | None, name: str, *, quiet: bool, role: str, zone: ZoneInfo
+    ) -> WorkerFigures:
+        active = self.last_active
         return WorkerFigures(
             worker_id=worker_id,
             name=name,
@@ -245,6 +299,13 @@ class _Tally:
             role=role,
             safety_reviews_overdue=self.safety_reviews,
             visit_exceptions=self.exceptions,
+            intakes=self.intakes,
+            plans_reviewed=self.reviewed,
+            referrals=self.referrals,
+            collateral=self.collateral,
+            unclosed=self.unclosed,
+            open_risks=self.open_risks,
+            last_active_on=active.astimezone(zone).date() if active is not None else None,
         )
 
 
@@ -303,13 +364,15 @@ async def team_digest(
         floor = min([days.start(HISTORY_FIRST), *quiet_from.values()])
         await _count_notes(session, tallies, ids, days, now, floor)
         await _latest_logged_visits(session, tallies, ids, floor)
+        await _count_desk_work(session, tallies, ids, days, floor)
+        await _count_unclosed(session, tallies, ids, now)
         unverified = await _visit_exceptions(session, tallies, ids, now, zone)
 
     rows: list[WorkerFigures] = []
     total = _Tally()
     for member in members:
         tally = tallies[member.id]
-        if member.role != Role.WORKER and tally.open_clients == 0:
+        if not has_row(member.role, tally.open_clients):
             continue
         window = quiet_from.get(member.id)
         quiet = (
@@ -318,7 +381,7 @@ async def team_digest(
             and member.created_at < window
             and (tally.last_active is None or tally.last_active < window)
         )
-        rows.append(tally.figures(member.id, member.name, quiet=quiet, role=member.role))
+        rows.append(tally.figures(member.id, member.name, quiet=quiet, role=member.role, zone=zone))
         total.add(tally)
     history = [
         (
@@ -328,19 +391,30 @@ async def team_digest(
         )
         for offset in range(HISTORY_FIRST, 1)
     ]
+    risks = await _open_risks(session, [row.worker_id for row in rows if row.worker_id], zone)
+    per_worker = {row.worker_id: 0 for row in rows}
+    for risk in risks:
+        per_worker[risk.worker_id] = per_worker.get(risk.worker_id, 0) + 1
+    rows = [replace(row, open_risks=per_worker[row.worker_id]) for row in rows]
+    total.open_risks = len(risks)
     return TeamDigest(
         team_name=team_name,
         day=days.today,
         workers=rows,
-        team=total.figures(None, team_name, quiet=False, role=Role.SUPERVISOR),
+        team=total.figures(None, team_name, quiet=False, role=Role.SUPERVISOR, zone=zone),
         history=history,
-        open_risks=await _open_risks(
-            session, [row.worker_id for row in rows if row.worker_id], zone
-        ),
+        open_risks=risks,
         visit_exceptions=[
             found for found in unverified if found.worker_id in {row.worker_id for row in rows}
         ],
+        team_id=team_id,
     )
+
+
+def has_row(role: str, open_clients: int) -> bool:
+    """Whether a team member has a row: every worker, and a supervisor or admin only
+    while they carry open clients themselves."""
+    return role == Role.WORKER or open_clients > 0
 
 
 async def _open_risks(
@@ -352,7 +426,7 @@ async def _open_risks(
         return []
     acknowledger = aliased(Worker)
     statement = (
-        select(Client.id, Worker.name, Client.risk_since, acknowledger.name)
+        select(Client.id, Worker.name, Client.risk_since, acknowledger.name, Worker.id)
         .join(Worker, Worker.id == Client.worker_id)
         .outerjoin(acknowledger, acknowledger.id == Client.risk_acknowledged_by_id)
         .where(Client.risk_level > RiskLevel.NONE, Client.worker_id.in_(worker_ids))
@@ -364,8 +438,11 @@ async def _open_risks(
             worker,
             since.astimezone(zone).date() if since is not None else None,
             acknowledged,
+            worker_id,
         )
-        for client_id, worker, since, acknowledged in (await session.execute(statement)).tuples()
+        for client_id, worker, since, acknowledged, worker_id in (
+            await session.execute(statement)
+        ).tuples()
     ]
 
 
@@ -523,6 +600,9 @@ async def _count_notes(
             case(
                 (Note.risk_flag.is_(True) & (Note.created_at >= now - RISK_WINDOW), 1), else_=0
             ).label("risk"),
+            case((Note.interaction_type == InteractionType.COLLATERAL, 1), else_=0).label(
+                "collateral"
+            ),
             Note.created_at.label("at"),
         )
         .where(
@@ -533,9 +613,16 @@ async def _count_notes(
         .subquery()
     )
     statement = select(
-        rows.c.worker_id, rows.c.day, func.count(), func.sum(rows.c.risk), func.max(rows.c.at)
+        rows.c.worker_id,
+        rows.c.day,
+        func.count(),
+        func.sum(rows.c.risk),
+        func.max(rows.c.at),
+        func.sum(rows.c.collateral),
     ).group_by(rows.c.worker_id, rows.c.day)
-    for worker_id, day, count, risks, latest in (await session.execute(statement)).tuples():
+    for worker_id, day, count, risks, latest, collateral in (
+        await session.execute(statement)
+    ).tuples():
         tally = tallies[worker_id]
         tally.risks += int(risks or 0)
         tally.active_at(latest)
@@ -543,6 +630,7 @@ async def _count_notes(
             tally.notes_by_day[day] = count
             if day == 0:
                 tally.notes = count
+                tally.collateral = int(collateral or 0)
 
 
 async def _latest_logged_visits(
@@ -560,3 +648,42 @@ async def _latest_logged_visits(
     )
     for worker_id, latest in (await session.execute(statement)).tuples():
         tallies[worker_id].active_at(latest)
+
+
+async def _count_desk_work(
+    session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], days: _Days, floor: datetime
+) -> None:
+    """Today's intakes, plan reviews and referrals per worker, and when each last did any
+    of them since `floor` (for "quiet"): one grouped query per kind of record."""
+    kinds = (
+        ("intakes", Client.added_by_id, Client.created_at),
+        ("reviewed", Review.reviewer_id, Review.created_at),
+        ("referrals", Referral.worker_id, Referral.created_at),
+    )
+    today = days.start(0)
+    for name, who, at in kinds:
+        statement = (
+            select(who, func.sum(case((at >= today, 1), else_=0)), func.max(at))
+            .where(who.in_(ids), at >= floor, at < days.start(1))
+            .group_by(who)
+        )
+        for worker_id, count, latest in (await session.execute(statement)).tuples():
+            if worker_id is None:  # filtered by the query; the column may hold None
+                continue
+            tally = tallies[worker_id]
+            setattr(tally, name, int(count or 0))
+            tally.active_at(latest)
+
+
+async def _count_unclosed(
+    session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], now: datetime
+) -> None:
+    """Appointments of open clients left open (Appointment.left_open), per worker."""
+    statement = (
+        select(Appointment.worker_id, func.count())
+        .join(Client, Client.id == Appointment.client_id)
+        .where(Appointment.worker_id.in_(ids), Appointment.left_open(now), Client.is_open)
+        .group_by(Appointment.worker_id)
+    )
+    for worker_id, count in (await session.execute(statement)).tuples():
+        tallies[worker_id].unclosed = count

@@ -74,6 +74,7 @@ async def start(
         worker_id=worker_id,
         now=now,
         status=ClientStatus.INTAKE,
+        added_by_id=worker_id,
     )
 
 

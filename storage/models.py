@@ -46,7 +46,7 @@ from storage.kinds import (
     Role,
 )
 from storage.localtime import day_start
-from storage.types import JSONType, NameSet, UTCDateTime, WeekdaySet, plus_days
+from storage.types import JSONType, NameSet, UTCDateTime, WeekdaySet, plus_days, plus_minutes
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -186,6 +186,8 @@ class Client(Base):
         ),
         # The tick's look for open risks nobody acknowledged (most clients have none).
         Index("ix_clients_risk_level_since", "risk_level", "risk_since"),
+        # The digest's intakes: clients each worker added, by day.
+        Index("ix_clients_added_by_created", "added_by_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -235,6 +237,10 @@ class Client(Base):
     home_longitude: Mapped[float | None]
     home_set_at: Mapped[datetime | None]
     home_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    # Who took the client in from the chat (/intake or /newclient): the digest counts it
+    # as their intake. None for clients imported by the operator, and for those added
+    # before it was kept.
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
 
     worker: Mapped[Worker | None] = relationship(foreign_keys=[worker_id])
 
@@ -503,6 +509,10 @@ class NoteAmendment(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+# An appointment still scheduled this long after its end was left open (issue 20).
+UNCLOSED_AFTER = timedelta(hours=2)
+
+
 class Appointment(Base):
     """A scheduled or logged visit. Recurring series keep their RRULE and local zone
     so that a weekly 10:00 stays 10:00 across daylight-saving changes."""
@@ -561,6 +571,30 @@ class Appointment(Base):
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
 
+    # ── an appointment left open: the same words in Python and SQL ──
+
+    @hybrid_property
+    def ends_at(self) -> datetime:
+        """The planned end: the start plus the duration."""
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @ends_at.inplace.expression
+    @classmethod
+    def _ends_at_sql(cls) -> ColumnElement[datetime]:
+        return plus_minutes(cls.starts_at, cls.duration_minutes)
+
+    @hybrid_method
+    def left_open(self, now: datetime) -> bool:
+        """Still scheduled `UNCLOSED_AFTER` after its planned end: nobody said whether it
+        happened (its worker is reminded once; the digest lists it until it is closed).
+        The start alone comes first so the (status, starts_at) index narrows to the past."""
+        cut = now - UNCLOSED_AFTER
+        return (
+            (self.status == AppointmentStatus.SCHEDULED)
+            & (self.starts_at <= cut)
+            & (self.ends_at <= cut)
+        )
+
 
 class Plan(Base):
     """A treatment or recovery plan; a review makes the next version."""
@@ -611,6 +645,8 @@ class Goal(Base):
 
 class Review(Base):
     __tablename__ = "reviews"
+    # The digest counts each worker's reviews by day.
+    __table_args__ = (Index("ix_reviews_reviewer_created", "reviewer_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -652,7 +688,11 @@ class Resource(Base):
 
 class Referral(Base):
     __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_status_follow_up", "status", "follow_up_on"),)
+    __table_args__ = (
+        Index("ix_referrals_status_follow_up", "status", "follow_up_on"),
+        # The digest counts each worker's referrals by day.
+        Index("ix_referrals_worker_created", "worker_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)

@@ -133,3 +133,28 @@ def _plus_days_sqlite(element: plus_days, compiler: SQLCompiler, **kw: Any) -> s
         f"(strftime('%Y-%m-%d %H:%M:%S', substr({moment}, 1, 19), '+' || ({days}) || ' days')"
         f" || substr({moment}, 20))"
     )
+
+
+class plus_minutes(FunctionElement[datetime]):  # noqa: N801 (an SQL function's name)
+    """`moment + minutes` in SQL, for a column of minutes (an appointment's duration):
+    what Python's `moment + timedelta(minutes=minutes)` computes, on both dialects."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = "plus_minutes"
+
+
+@compiles(plus_minutes)
+def _plus_minutes_postgresql(element: plus_minutes, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, minutes = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({moment} + make_interval(mins => ({minutes})))"
+
+
+@compiles(plus_minutes, "sqlite")
+def _plus_minutes_sqlite(element: plus_minutes, compiler: SQLCompiler, **kw: Any) -> str:
+    # As plus_days: whole seconds through SQLite's date arithmetic, the fraction as written.
+    moment, minutes = (compiler.process(clause, **kw) for clause in element.clauses)
+    return (
+        f"(strftime('%Y-%m-%d %H:%M:%S', substr({moment}, 1, 19), '+' || ({minutes}) || "
+        f"' minutes') || substr({moment}, 20))"
+    )

@@ -395,6 +395,9 @@ COVERED = {
     "tm": "test_team_buttons_about_another_team_s_people_change_nobody",
     "av": "tests/test_approvals.py: test_a_forged_approve_by_another_team_s_supervisor_or_a_"
     "worker_is_refused_and_audited",
+    "dd": "tests/test_digest_drill.py: test_a_supervisor_drills_only_into_their_own_team, "
+    "test_a_worker_pressing_a_forged_drill_button_is_refused_and_audited",
+    "dv": "tests/test_digest_drill.py: test_bad_and_stale_presses_are_answered_kindly",
 }
 
 

@@ -280,6 +280,24 @@ async def test_18_00_brings_sam_the_digest_with_its_chart(demo: DemoRunner, web:
     assert chat["counts"][str(SAM.user_id)] >= 2
 
 
+async def test_sam_drills_from_the_digest_to_a_case(demo: DemoRunner, web: httpx.AsyncClient):
+    """Issue 20: the digest's figures are buttons; two taps reach a client's card."""
+    await web.post("/api/clock", json={"jump": "evening"})
+    sam = SAM.user_id
+    chat = await chat_until(web, sam, lambda c: any("team digest" in t for t in texts_of(c)))
+    await press(web, sam, chat, "left open")
+    chat = await chat_until(web, sam, lambda c: "Appointments left open" in texts_of(c)[-1])
+    assert "Rosa Ferreira" in texts_of(chat)[-1] and "Will Worker" in texts_of(chat)[-1]
+    listed = len(chat["messages"])
+    await press(web, sam, chat, "Rosa Ferreira")
+    chat = await chat_until(web, sam, lambda c: len(c["messages"]) > listed)
+    card = texts_of(chat)[-1]
+    assert "Rosa Ferreira" in card and "Appointments left open" not in card
+    await press(web, sam, chat, "overdue")
+    chat = await chat_until(web, sam, lambda c: "overdue for a visit" in texts_of(c)[-1])
+    assert "Peter Müller" in texts_of(chat)[-1] and "Jamal Carter" in texts_of(chat)[-1]
+
+
 async def test_uploads_become_attachments_of_the_note(demo: DemoRunner, web: httpx.AsyncClient):
     wanda = WANDA.user_id
     await send(web, wanda, "/note maria")

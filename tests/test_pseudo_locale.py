@@ -195,7 +195,10 @@ async def test_the_supervisors_side_and_the_case_record_come_from_the_catalogs(
         sue = await harness.seed_worker(
             710, "Sue Supervisor", role=Role.SUPERVISOR, team="North", language=PSEUDO
         )
-        await harness.seed_client(701, CLIENTS[0])
+        maria = await harness.seed_client(701, CLIENTS[0])
+        # A visit left open (7:00–8:00, two hours gone): the reminder, and a digest figure.
+        await _appointment(harness, 701, maria, berlin(2026, 3, 2, 7, 0))
+        await harness.tick()
 
         # A risk flagged in a note reaches the supervisor.
         ask = await wanda.send("/note C-0001")
@@ -217,6 +220,17 @@ async def test_the_supervisors_side_and_the_case_record_come_from_the_catalogs(
 
         for command in ("/digest", "/team", "/clients", "/help"):
             await sue.send(command)
+        # Every figure of the digest and /team opens its list; a name, the worker's day.
+        pressed = {
+            (message.message_id, data)
+            for message in sue.messages()
+            for _, data in buttons(message)
+            if data.startswith("dd:")
+        }
+        assert len(pressed) >= 6, pressed
+        for message_id, data in sorted(pressed):
+            await sue.press_data(message_id, data)
+        assert any("⌛" in text for text in _sent(harness, 701)), "the reminder came"
 
         data = [*CLIENTS, TYPED_NOTE, "Fell twice", "Wanda Worker", "Sue Supervisor", "North"]
         data += ["Wanda", "Sue"]

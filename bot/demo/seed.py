@@ -6,7 +6,9 @@ models (plans and goals, the resource and referral). Times are relative to `now`
 whenever the demo starts there is something due: visits overdue by contact frequency,
 plan reviews due, a referral follow-up today, an appointment whose reminder falls due
 within the next hour, a risk flag from yesterday and two weeks of visits and notes for
-the supervisor's chart, and Maria's safety plan, due for review in two days. Every
+the supervisor's chart, and Maria's safety plan, due for review in two days. Sam, the
+supervisor, can drill from his digest to a case: clients overdue in both caseloads, and
+yesterday's visit to Rosa that Will left open. Every
 client has a home location on record, so a visit can be checked in to from the page
 (its "📍 Share location" offers the home or a point 2 km away).
 
@@ -599,6 +601,21 @@ async def _today_and_tomorrow(
         completed_at=now - timedelta(days=1, hours=1),
     )
     session.add(missed)
+    report.appointments += 1
+    # Yesterday afternoon's visit to Rosa that Will never closed: left open, so he is
+    # reminded once and Sam's digest lists it (⌛) until someone says what happened.
+    yesterday = now.astimezone(zone).date() - timedelta(days=1)
+    left_open = Appointment(
+        client_id=seeded["Rosa Ferreira"].id,
+        worker_id=people[WILL].id,
+        starts_at=_local_at(yesterday, time(14), zone),
+        duration_minutes=60,
+        kind=InteractionType.HOME_VISIT,
+        place="Kastanie 31",
+        status=AppointmentStatus.SCHEDULED,
+        created_at=now - timedelta(days=6),
+    )
+    session.add(left_open)
     report.appointments += 1
     await session.flush()
 

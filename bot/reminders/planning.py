@@ -10,7 +10,12 @@ One tick looks at the clock and:
   morning agenda, at the start of day or when quiet hours covering it end: today's
   appointments plus visits due or overdue by contact frequency, plan reviews and
   referral follow-ups (built when it is sent, so it is current);
-- each supervisor whose digest time has come → one digest (same quiet-hours rule).
+- each supervisor whose digest time has come → one digest (same quiet-hours rule);
+- each appointment left open — still scheduled two hours after its planned end, with no
+  check-in (a checked-in one gets visit verification's missing check-out reminder
+  instead: one reminder per visit) — → one reminder to its worker, once, held by quiet
+  hours until they end; one that fell due more than `UNCLOSED_CATCH_UP` ago (the bot was
+  down) is left to the supervisor's digest, which lists it until it is closed.
 
 Every outbox key names the thing and its due moment, so a second tick, a restart or a
 second scheduler never enqueues the same reminder twice, and a reminder that fell due
@@ -29,9 +34,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rules.routine import Hold, ReminderKind, Routine
 from storage import outbox
+from storage.appointments import left_open_to_remind
 from storage.kinds import AppointmentStatus, Role
 from storage.machinery import OutboxMessage
-from storage.models import Appointment, Worker
+from storage.models import UNCLOSED_AFTER, Appointment, Worker
 
 # The kinds and the routine live in domain/rules/routine.py; named here for the callers.
 APPOINTMENT = ReminderKind.APPOINTMENT
@@ -45,9 +51,12 @@ BLOCKED = ReminderKind.BLOCKED
 SNOOZED = ReminderKind.SNOOZED
 WIPE = ReminderKind.WIPE
 CHECK_OUT = ReminderKind.CHECK_OUT
+UNCLOSED = ReminderKind.UNCLOSED
 # How far ahead appointment reminders are looked for: the longest lead a worker may set.
 MAX_LEAD = timedelta(hours=24)
 DEFAULT_CATCH_UP = timedelta(hours=2)
+# An appointment left open is reminded up to a day late (after an outage), no later.
+UNCLOSED_CATCH_UP = timedelta(hours=24)
 KEY_BATCH = 500
 
 
@@ -56,6 +65,7 @@ class TickReport:
     appointments: int = 0
     agendas: int = 0
     digests: int = 0
+    unclosed: int = 0
     skipped_quiet: int = 0  # folded into the agenda that goes out when quiet hours end
     held_quiet: int = 0  # queued to go out when quiet hours end
     too_old: int = 0
@@ -78,6 +88,7 @@ async def plan_tick(
     report = TickReport()
     people = await routines(session, default_zone)
     await _appointment_reminders(session, people, now, catch_up, report)
+    await _unclosed_reminders(session, people, now, report)
     daily = [item for routine in people.values() for item in _daily(routine, now)]
     await _enqueue_daily(session, daily, now, report)
     return report
@@ -172,12 +183,7 @@ async def _enqueue_daily(
     After the first tick of a day every one of them exists; one look-up per 500 keys
     replaces an INSERT … ON CONFLICT per worker per tick (6× faster with 1,000 workers,
     bench/README.md). The conflict clause still settles two schedulers racing."""
-    existing: set[str] = set()
-    keys = [item.key for item in items]
-    for index in range(0, len(keys), KEY_BATCH):
-        batch = keys[index : index + KEY_BATCH]
-        rows = await session.execute(select(OutboxMessage.key).where(OutboxMessage.key.in_(batch)))
-        existing.update(rows.scalars())
+    existing = await _existing_keys(session, [item.key for item in items])
     for item in items:
         if item.key in existing:
             continue
@@ -195,3 +201,48 @@ async def _enqueue_daily(
             else:
                 report.digests += 1
             report.keys.append(item.key)
+
+
+async def _existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Which of these outbox keys exist already (one look-up per 500)."""
+    existing: set[str] = set()
+    for index in range(0, len(keys), KEY_BATCH):
+        batch = keys[index : index + KEY_BATCH]
+        rows = await session.execute(select(OutboxMessage.key).where(OutboxMessage.key.in_(batch)))
+        existing.update(rows.scalars())
+    return existing
+
+
+async def _unclosed_reminders(
+    session: AsyncSession, people: dict[int, Routine], now: datetime, report: TickReport
+) -> None:
+    """One reminder per appointment left open, to its worker, from two hours after its
+    planned end (quiet hours hold it until they end). An appointment stays left open
+    until it is closed, so the keys already queued are looked up in batches rather than
+    inserted again on every tick."""
+    found = await left_open_to_remind(session, now, UNCLOSED_CATCH_UP)
+    keys = {visit.id: f"{UNCLOSED}:{visit.id}:{visit.starts_at:%Y%m%dT%H%MZ}" for visit in found}
+    existing = await _existing_keys(session, list(keys.values()))
+    for visit in found:
+        routine = people.get(visit.worker_id)
+        key = keys[visit.id]
+        if routine is None or key in existing:
+            continue
+        free = routine.quiet_until(now)
+        added = await outbox.enqueue(
+            session,
+            key=key,
+            kind=UNCLOSED,
+            worker_id=visit.worker_id,
+            due_at=visit.ends_at + UNCLOSED_AFTER,
+            now=now,
+            not_before=free if free > now else None,
+            client_id=visit.client_id,
+            subject_type="appointment",
+            subject_id=visit.id,
+            payload={"starts_at": visit.starts_at.isoformat()},
+        )
+        if added:
+            report.unclosed += 1
+            report.held_quiet += free > now
+            report.keys.append(key)

@@ -39,6 +39,7 @@ from storage.machinery import OutboxMessage
 from storage.models import Appointment, Client, Worker
 from ui import agenda_views, evv_views, i18n, texts
 from ui.callbacks import pack
+from ui.timefmt import weekday_time
 from ui.views import client_label, fitted, interpreter_tag
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,8 @@ class Reminders:
             return await self._agenda(session, row, worker, worker.chat_id, zone)
         if row.kind == reminders.CHECK_OUT:
             return await self._check_out(session, row, worker.chat_id, zone)
+        if row.kind == reminders.UNCLOSED:
+            return await self._unclosed(session, row, worker.chat_id, zone)
         if row.kind == reminders.RISK:
             return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
         if row.kind == reminders.RISK_SEEN:
@@ -195,6 +198,29 @@ class Reminders:
         text = texts.check_out_missing(client_label(client, self.private), at)
         return Rendered(chat_id, text, fitted([[verify, done], [open_client]]))
 
+    async def _unclosed(self, session, row, chat_id: int, zone: ZoneInfo) -> Rendered | None:
+        """An appointment left open two hours after its end: what happened? ✅ Done opens
+        the visit log, 🚫 No-show and 🕒 Reschedule act as on its card (the same buttons,
+        the same handlers). Nothing once it was closed, moved, checked in (visit
+        verification reminds about that one) or its client muted meanwhile."""
+        visit = await session.get(Appointment, row.subject_id)
+        if (
+            visit is None
+            or not is_scheduled(visit.status)
+            or visit.starts_at.isoformat() != row.payload.get("starts_at")
+            or visit.check_in_at is not None
+        ):
+            return None
+        client = await session.get(Client, visit.client_id)
+        if client is None or client.is_muted:
+            return None
+        text = texts.unclosed_reminder(
+            client_label(client, self.private),
+            texts.KIND_NAMES.get(visit.kind, visit.kind),
+            weekday_time(visit.starts_at.astimezone(zone)),
+        )
+        return Rendered(chat_id, text, unclosed_buttons(visit.id, client.id))
+
     async def _agenda(
         self, session, row, worker: Worker, chat_id: int, zone: ZoneInfo
     ) -> Rendered | None:
@@ -218,9 +244,11 @@ class Reminders:
         return Rendered(
             chat_id,
             messages.pages[0],
+            messages.keyboards[0],
             photo=messages.chart,
             photo_caption=messages.caption,
             more=tuple(messages.pages[1:]),
+            more_markups=tuple(messages.keyboards[1:]),
         )
 
     async def on_blocked(self, worker_id: int, supervisors: list[Worker]) -> None:
@@ -280,6 +308,24 @@ def appointment_view(
     if row_id is not None:
         rows.append(_snooze_row(row_id))
     return text, fitted(rows)  # a longer translation splits its row
+
+
+def unclosed_buttons(appointment_id: int, client_id: int) -> InlineKeyboardMarkup:
+    """Under an appointment left open: the appointment card's own buttons (`ac:…`, the
+    same handlers), and the client."""
+    rows = [
+        [
+            InlineKeyboardButton(texts.MARK_DONE, callback_data=pack("ac", "done", appointment_id)),
+            InlineKeyboardButton(texts.NO_SHOW, callback_data=pack("ac", "noshow", appointment_id)),
+        ],
+        [
+            InlineKeyboardButton(
+                texts.RESCHEDULE, callback_data=pack("ac", "move", appointment_id)
+            ),
+            InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client_id)),
+        ],
+    ]
+    return fitted(rows)
 
 
 def _snooze_row(row_id: int) -> list[InlineKeyboardButton]:

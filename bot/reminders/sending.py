@@ -65,6 +65,8 @@ class Rendered:
     photo: bytes | None = None
     photo_caption: str | None = None
     more: tuple[str, ...] = ()
+    # The buttons under each of `more` (the digest's: a worker per block), by position.
+    more_markups: tuple[InlineKeyboardMarkup | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,8 +498,11 @@ class OutboxSender:
             parse_mode=rendered.parse_mode,
             reply_markup=rendered.reply_markup,
         )
-        for text in rendered.more:
-            await self.bot.send_message(chat_id=chat, text=text, parse_mode=rendered.parse_mode)
+        for index, text in enumerate(rendered.more):
+            markup = rendered.more_markups[index] if index < len(rendered.more_markups) else None
+            await self.bot.send_message(
+                chat_id=chat, text=text, parse_mode=rendered.parse_mode, reply_markup=markup
+            )
         return message
 
     async def _delete(self, deletion: Deletion) -> _Outcome:

@@ -43,6 +43,8 @@ class ReminderKind(StrEnum):
     APPROVAL_DECIDED = "approval_done"
     # A check-in with no check-out after the visit's length and the grace (EVV), once.
     CHECK_OUT = "checkout"
+    # An appointment still scheduled two hours after its end (and not checked in), once.
+    UNCLOSED = "unclosed"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
     WIPE = WIPE_KIND
 

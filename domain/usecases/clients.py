@@ -135,6 +135,7 @@ async def add_client(
                 contact_frequency_days=contact_frequency_days,
                 worker_id=actor.id,
                 now=now,
+                added_by_id=actor.id,
             )
             await audit.record_client(
                 session, "client.create", now=now, actor_id=actor.id, client_id=client.id

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ui.texts.common import *  # noqa: F403
     from ui.texts.details import *  # noqa: F403
     from ui.texts.digest import *  # noqa: F403
+    from ui.texts.drill import *  # noqa: F403
     from ui.texts.evv import *  # noqa: F403
     from ui.texts.intake import *  # noqa: F403
     from ui.texts.menu import *  # noqa: F403
@@ -46,6 +47,7 @@ else:
         "ui.texts.common",
         "ui.texts.details",
         "ui.texts.digest",
+        "ui.texts.drill",
         "ui.texts.evv",
         "ui.texts.intake",
         "ui.texts.menu",

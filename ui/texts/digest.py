@@ -10,6 +10,7 @@ from html import escape
 from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.drill import digest_unclosed
 from ui.texts.reminders import and_more
 from ui.texts.safety_plans import digest_safety_overdue
 
@@ -103,7 +104,9 @@ def digest_today(visits: int, no_shows: int, notes: int, tomorrow: int) -> str:
     )
 
 
-def digest_concerns(overdue: int, reviews: int, risks: int, safety: int = 0) -> str:
+def digest_concerns(
+    overdue: int, reviews: int, risks: int, safety: int = 0, unclosed: int = 0
+) -> str:
     """The things to follow up; empty when there are none."""
     parts = []
     if overdue:
@@ -116,11 +119,13 @@ def digest_concerns(overdue: int, reviews: int, risks: int, safety: int = 0) -> 
         parts.append(digest_safety_overdue(safety))
     if risks:
         parts.append(tn("⚠ {count} risk flag (24 h)", "⚠ {count} risk flags (24 h)", risks))
+    if unclosed:
+        parts.append(digest_unclosed(unclosed))
     return " · ".join(parts)
 
 
 DIGEST_ALL_CLEAR = N_("Nothing overdue, no risk flags.")
-DIGEST_QUIET_WORKER = N_("💤 Quiet for 2 working days")
+DIGEST_TAP_HINT = N_("Tap a figure for its list, a name for that worker's day.")
 
 
 def digest_quiet(names: list[str], more: int) -> str:
