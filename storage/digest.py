@@ -359,7 +359,6 @@ async def team_digest(
         ids = list(tallies)
         await _count_clients(session, tallies, ids, days, now)
         await _count_reviews(session, tallies, ids, days)
-        await _count_safety_reviews(session, tallies, ids, days)
         await _count_appointments(session, tallies, ids, days)
         floor = min([days.start(HISTORY_FIRST), *quiet_from.values()])
         await _count_notes(session, tallies, ids, days, now, floor)
@@ -513,39 +512,25 @@ async def _count_clients(
 async def _count_reviews(
     session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], days: _Days
 ) -> None:
-    statement = (
-        select(Client.worker_id, func.count(Plan.id))
-        .join(Client, Client.id == Plan.client_id)
-        .where(
-            Client.worker_id.in_(ids),
-            Client.is_open,
-            Plan.is_active,
-            Plan.next_review_on < days.today,
+    """Overdue reviews per worker: of the plan in effect, and of the safety plan."""
+    for model, current, tally_field in (
+        (Plan, Plan.is_active, "reviews"),
+        (SafetyPlan, SafetyPlan.is_current, "safety_reviews"),
+    ):
+        statement = (
+            select(Client.worker_id, func.count(model.id))
+            .join(Client, Client.id == model.client_id)
+            .where(
+                Client.worker_id.in_(ids),
+                Client.is_open,
+                current,
+                model.next_review_on < days.today,
+            )
+            .group_by(Client.worker_id)
         )
-        .group_by(Client.worker_id)
-    )
-    for worker_id, count in (await session.execute(statement)).tuples():
-        if worker_id is not None:  # filtered by the query; the column may hold None
-            tallies[worker_id].reviews = count
-
-
-async def _count_safety_reviews(
-    session: AsyncSession, tallies: dict[int, _Tally], ids: list[int], days: _Days
-) -> None:
-    statement = (
-        select(Client.worker_id, func.count(SafetyPlan.id))
-        .join(Client, Client.id == SafetyPlan.client_id)
-        .where(
-            Client.worker_id.in_(ids),
-            Client.is_open,
-            SafetyPlan.is_current,
-            SafetyPlan.next_review_on < days.today,
-        )
-        .group_by(Client.worker_id)
-    )
-    for worker_id, count in (await session.execute(statement)).tuples():
-        if worker_id is not None:  # filtered by the query; the column may hold None
-            tallies[worker_id].safety_reviews = count
+        for worker_id, count in (await session.execute(statement)).tuples():
+            if worker_id is not None:  # filtered by the query; the column may hold None
+                setattr(tallies[worker_id], tally_field, count)
 
 
 async def _count_appointments(
