@@ -126,6 +126,9 @@ class Worker(Base):
     # Set when Telegram answered 403 (the worker blocked the bot); cleared by their next
     # update. Unreachable is not switched off: access and caseload stay until someone decides.
     unreachable_at: Mapped[datetime | None]
+    # A supervisor's weekly trend message (bot/trend.py): the ISO weekday it comes on, at
+    # the digest time (1 = Monday); None: off.
+    trend_weekday: Mapped[int | None] = mapped_column(SmallInteger, default=1, server_default="1")
 
     team: Mapped[Team | None] = relationship(back_populates="workers")
 
@@ -503,6 +506,35 @@ class NoteAmendment(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+# A supervisor co-signs a note once: the partial unique index's predicate, as a literal.
+COSIGN_ONLY = "cosign"
+
+
+class NoteComment(Base):
+    """A supervisor's (or admin's) comment on a note, or their co-sign (`cosign`: they
+    reviewed the note and co-sign it; `text` is then empty). Kept beside the note, never
+    changing it; a comment is never edited. One co-sign per note and person."""
+
+    __tablename__ = "note_comments"
+    __table_args__ = (
+        Index(
+            "uq_note_comments_cosign",
+            "note_id",
+            "author_id",
+            unique=True,
+            sqlite_where=sql_text(COSIGN_ONLY),
+            postgresql_where=sql_text(COSIGN_ONLY),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text, default="")
+    cosign: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Appointment(Base):
     """A scheduled or logged visit. Recurring series keep their RRULE and local zone
     so that a weekly 10:00 stays 10:00 across daylight-saving changes."""
@@ -710,6 +742,32 @@ class Approval(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     decided_at: Mapped[datetime | None]
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class TrendSnapshot(Base):
+    """One worker's figures for one week (Monday to Sunday in the organisation's zone),
+    written by the reminder tick once the week is over (domain/usecases/trends.py): what
+    cannot be counted again later, since statuses, frequencies and review dates change —
+    open clients, those seen within their contact frequency and plan reviews overdue, as
+    at the week's end — with the week's visits completed and notes written. `team_id` is
+    the worker's team then. One row per worker and week."""
+
+    __tablename__ = "trend_snapshots"
+    __table_args__ = (
+        UniqueConstraint("worker_id", "week_start"),
+        Index("ix_trend_snapshots_week_team", "week_start", "team_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    week_start: Mapped[date] = mapped_column(Date)
+    clients: Mapped[int] = mapped_column(Integer, default=0)
+    seen_within_frequency: Mapped[int] = mapped_column(Integer, default=0)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[int] = mapped_column(Integer, default=0)
+    reviews_overdue: Mapped[int] = mapped_column(Integer, default=0)
+    taken_at: Mapped[datetime]
 
 
 # The machinery's tables share this metadata: whoever has the models has the whole schema
