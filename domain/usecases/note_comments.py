@@ -167,10 +167,12 @@ async def _commentable(
     """The note and its client if the actor may comment on it; else the attempt at
     `action` is audited and refused."""
     found = await notes.get_visible(session, actor, note_id)
-    gone = found is None or found[0].retracted_at is not None
-    if gone or not roles.may_comment(actor.role):
+    if found is None or found[0].retracted_at is not None:
         await _refuse(session, actor, action, note_id, found, now)
-        return Refused("note" if gone else "role")
+        return Refused("note")
+    if not roles.may_comment(actor.role):
+        await _refuse(session, actor, action, note_id, found, now)
+        return Refused("role")
     return found
 
 
