@@ -32,7 +32,7 @@ TEAM_COLOUR = "#111111"
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
 MARKERS = ("s", "^", "D", "v", "P", "X", "*")
 GREEN_LINE = 85  # CommCare's "green" share, drawn faintly on the first panel
-NAME_MAX = 18
+NAME_MAX = 18  # a worker's name in the legend (two columns of them fit)
 TITLE_MAX = 40
 
 
@@ -89,7 +89,7 @@ def chart_png(
                 linewidth=3.6 if line.team else 2.0,
                 marker="o" if line.team else MARKERS[(order - 1) % len(MARKERS)],
                 markersize=8 if line.team else 6,
-                label=_plain(line.label, NAME_MAX),
+                label=_plain(line.label, TITLE_MAX if line.team else NAME_MAX),
                 zorder=3 if line.team else 2,
             )
             if number == 0:

@@ -16,9 +16,12 @@ import re
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from domain.results import Invalid
+from domain.usecases import note_comments as usecases
 from storage.kinds import Role
 from storage.machinery import AuditEvent
-from storage.models import Note, NoteComment
+from storage.models import Note, NoteComment, Worker
+from storage.workers import Actor
 from tests.harness import button_data, buttons, running
 from ui import texts
 
@@ -71,6 +74,14 @@ async def _audit(harness, action: str, *, allowed: bool | None = None) -> list[A
     if allowed is not None:
         where.append(AuditEvent.allowed.is_(allowed))
     return await _rows(harness, AuditEvent, *where)
+
+
+async def _actor(harness, user_id: int) -> Actor:
+    worker_id = await harness.worker_id(user_id)
+    async with harness.db.session() as session:
+        worker = await session.get(Worker, worker_id)
+        assert worker is not None
+        return Actor.of(worker)
 
 
 async def _export(person, fmt: str, harness) -> bytes:
@@ -297,6 +308,11 @@ async def test_too_long_empty_sticker_and_unknown_notes(harness):
     [answer] = await sue.send(f"/comment N-1 {'z' * 1001}")
     assert answer.text == texts.comment_too_long(1000, 1001)
     assert len(await _rows(harness, NoteComment)) == 1
+    # Telegram delivers no empty message; the use case refuses blank text all the same.
+    sue_actor = await _actor(harness, SUE)
+    services = harness.application.bot_data["services"]
+    blank = await usecases.comment_on_note(services, sue_actor, 1, " \n\t ")
+    assert blank == Invalid("empty") and len(await _rows(harness, NoteComment)) == 1
 
 
 # ── private previews ───────────────────────────────────────────────────────────
