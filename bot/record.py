@@ -8,7 +8,8 @@ event:
     cf:<flow>:<client>        the card's buttons (ui/client_card.py). note/visit/appt/plan/
                               refer start other dialogs; people/safety/history/export/lang/
                               edit/transfer/discharge/reopen/card are routed here
-    hi:p:<client>:<page>      a page of the history (edited in place)
+    hi:p:<client>:<page>      a page of the history (edited in place); a supervisor's has a
+                              💬 N-12 button (cm:v:<note>) for each note on the page
     ex:pdf|csv:<client>       an export (bot/export.py)
     tr:to:<client>:<worker>   transfer to that worker (supervisors, own team)
     lg:…                      the client's language (conversations/language.py)

@@ -6,6 +6,8 @@ nothing here reads the database.
                          dialogs (conversations/; home: conversations/evv.py);
                          people/safety/history/export/lang/edit/transfer/
                          discharge/reopen/card are bot/record.py's
+    cm:v:<note>          a supervisor's card: a recent note's page, where 💬 Comment and
+                         ✍️ Co-sign are (conversations/note_comments.py)
 """
 
 from __future__ import annotations

@@ -51,9 +51,9 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _remarks(event: Event, zone: ZoneInfo, limit: int, shown: int) -> tuple[list[str], int, int]:
-    """The latest `shown` amendments and comments (co-signs are one line each, always
-    there), oldest first, and how many of each were left out."""
-    amendments = event.amendments[-shown:] if shown else ()
+    """The first `shown` amendments and the latest `shown` comments (co-signs are one
+    line each, always there), oldest first, and how many of each were left out."""
+    amendments = event.amendments[:shown]
     written = [comment for comment in event.comments if not comment.cosign]
     comments = written[-shown:] if shown else []
     parts = []
