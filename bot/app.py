@@ -19,7 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import agenda, commands, digest, digest_drill, record, team_admin
+from bot import agenda, commands, digest, digest_drill, record, team_admin, trend
 from bot import resources as resource_directory
 from bot.errors import on_error
 from bot.gate import gate
@@ -39,6 +39,7 @@ from conversations import (
     intake,
     newclient,
     note,
+    note_comments,
     plan,
     referral,
     review,
@@ -287,6 +288,7 @@ def build_application(
     application.add_handler(newclient.handler(settings.conversation_timeout_minutes))
     application.add_handler(note.handler(settings.conversation_timeout_minutes))
     application.add_handler(amend.handler(settings.conversation_timeout_minutes))
+    application.add_handler(note_comments.handler(settings.conversation_timeout_minutes))
     application.add_handler(appointment.handler(settings.conversation_timeout_minutes))
     application.add_handler(visit.handler(settings.conversation_timeout_minutes))
     application.add_handler(evv.handler(settings.conversation_timeout_minutes))
@@ -301,6 +303,8 @@ def build_application(
         application.add_handler(handler)
     for handler in note.button_handlers() + visit.button_handlers() + evv.button_handlers():
         application.add_handler(handler)
+    for handler in note_comments.button_handlers():
+        application.add_handler(handler)
     for handler in record.handlers(settings.conversation_timeout_minutes):
         application.add_handler(handler)
     for handler in risk_followup.handlers(settings.conversation_timeout_minutes):
@@ -309,7 +313,9 @@ def build_application(
         application.add_handler(handler)
     for handler in reminder_buttons():
         application.add_handler(handler)
-    for handler in digest.handlers() + digest_drill.handlers() + team_admin.handlers():
+    for handler in (
+        digest.handlers() + digest_drill.handlers() + trend.handlers() + team_admin.handlers()
+    ):
         application.add_handler(handler)
     for handler in agenda.handlers():
         application.add_handler(handler)

@@ -295,11 +295,11 @@ async def _team_digest(update: Update, context: CaselineContext, command: str) -
     )
     if isinstance(result, Saved):
         return result.value
-    await update.effective_message.reply_text(_why_not(result, command))
+    await update.effective_message.reply_text(why_not(result, command))
     return None
 
 
-def _why_not(result: Refused | Invalid | Confirm[TeamList], command: str) -> str:
+def why_not(result: Refused | Invalid | Confirm[TeamList], command: str) -> str:
     if isinstance(result, Refused):
         return texts.DIGEST_ONLY_SUPERVISORS
     if isinstance(result, Invalid):

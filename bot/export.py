@@ -17,7 +17,8 @@ Characters the font lacks are dropped when they are symbols (emoji) and shown as
 otherwise, so fpdf2 never logs a glyph warning with client text in it.
 
 CSV: UTF-8 with a byte-order mark (spreadsheets then read accents right), one row per
-timeline event (date, type, author, summary, text), oldest first, dates as ISO 8601 in
+timeline event (date, type, author, summary, text) — a note's amendments, comments and
+co-signs each a row of their own after it — oldest first, dates as ISO 8601 in
 the exporter's zone with the offset. A cell that starts with = + - @ gets a leading '
 so that a spreadsheet never runs it as a formula.
 """
@@ -146,6 +147,7 @@ def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
     t = texts
     with i18n.speaking(i18n.SOURCE_LANGUAGE):
         kinds, amendment_type = t.RECORD_EVENT_KINDS, t.CSV_AMENDMENT
+        comment_type, cosign_type = t.CSV_COMMENT, t.CSV_COSIGN
     for event in record.timeline:
         rows.append(
             (
@@ -172,7 +174,22 @@ def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
                     ],
                 )
             )
-    rows.sort(key=lambda row: row[0])  # stable: an amendment stays after its note
+        for comment in event.comments:
+            rows.append(
+                (
+                    comment.at,
+                    [
+                        iso_time(comment.at, zone),
+                        cosign_type if comment.cosign else comment_type,
+                        comment.author or "",
+                        t.csv_cosign_summary(event.ref)
+                        if comment.cosign
+                        else t.csv_comment_summary(event.ref),
+                        comment.text,
+                    ],
+                )
+            )
+    rows.sort(key=lambda row: row[0])  # stable: an amendment or comment stays after its note
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(t.CSV_HEADER)
@@ -428,6 +445,12 @@ def render_pdf(record: ClientRecord, *, exported_by: str, at: datetime, zone: Zo
         for amendment in event.amendments:
             text(t.record_amendment(amendment.author, t.record_moment(amendment.at, zone)), 9, "B")
             text(amendment.text, 10)
+        for comment in event.comments:
+            if comment.cosign:
+                text(t.cosign_line(comment.author, t.record_day(comment.at, zone)), 9, "B")
+            else:
+                text(t.record_comment(comment.author, t.record_moment(comment.at, zone)), 9, "B")
+                text(comment.text, 10)
         if event.kind == EventKind.NOTE or body:
             pdf.ln(2)
     if not record.timeline:

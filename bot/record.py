@@ -8,7 +8,8 @@ event:
     cf:<flow>:<client>        the card's buttons (ui/client_card.py). note/visit/appt/plan/
                               refer start other dialogs; people/safety/history/export/lang/
                               edit/transfer/discharge/reopen/card are routed here
-    hi:p:<client>:<page>      a page of the history (edited in place)
+    hi:p:<client>:<page>      a page of the history (edited in place); a supervisor's has a
+                              💬 N-12 button (cm:v:<note>) for each note on the page
     ex:pdf|csv:<client>       an export (bot/export.py)
     tr:to:<client>:<worker>   transfer to that worker (supervisors, own team)
     lg:…                      the client's language (conversations/language.py)
@@ -23,9 +24,7 @@ taken.
 
 from __future__ import annotations
 
-import html
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -33,6 +32,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import export
 from conversations import client_people, details, discharge, language, safety_plan
 from domain.results import Refused, Saved
+from domain.rules import roles
 from domain.usecases.clients import (
     ROLE_REFUSED,
     ClientHistory,
@@ -42,15 +42,16 @@ from domain.usecases.clients import (
     transfer_choice,
     transfer_client,
 )
-from storage.history import Event
+from storage.history import EventKind
 from storage.kinds import Role
 from ui import texts
 from ui.callbacks import pack, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found, say_not_one, show_client
 from ui.context import CaselineContext, zone_of
+from ui.note_views import history_block, open_button
 from ui.replies import answer, show
 from ui.splitting import CHUNK, pack_blocks, telegram_length
-from ui.views import View
+from ui.views import View, rows_that_fit
 
 CARD_ACTIONS = (
     "people",
@@ -129,6 +130,17 @@ async def show_history(update: Update, context: CaselineContext, ref: ClientRef,
     first_title = texts.history_title(client.code, client.name, 0, 2)
     pages = pack_blocks(blocks, limit=CHUNK - telegram_length(first_title)) or [""]
     page = min(max(page, 0), len(pages) - 1)
+    rows = []
+    if roles.may_comment(context.require_actor().role):
+        # A supervisor opens a note of this page to comment on it or co-sign it.
+        shown = [
+            event.ref
+            for event, block in zip(history.events, blocks, strict=True)
+            if event.kind == EventKind.NOTE and event.ref and block in pages[page]
+        ]
+        rows += rows_that_fit(
+            [open_button(note_id, texts.note_ref_button(note_id)) for note_id in shown]
+        )
     title = texts.history_title(client.code, client.name, page, len(pages))
     body = pages[page] or texts.HISTORY_EMPTY
     nav = []
@@ -144,53 +156,11 @@ async def show_history(update: Update, context: CaselineContext, ref: ClientRef,
                 texts.NEXT, callback_data=pack("hi", "p", f"{client.id}:{page + 1}")
             )
         )
-    rows = [nav] if nav else []
+    if nav:
+        rows.append(nav)
     rows.append([back_to_card(client.id)])
     await answer(update)
     await show(update, View(f"{title}\n\n{body}", InlineKeyboardMarkup(rows)))
-
-
-def _clip(text: str, limit: int) -> str:
-    """`text` escaped, cut to about `limit` characters with a note when cut."""
-    if len(text) <= limit:
-        return html.escape(text)
-    cut = text[:limit].rstrip()
-    return f"{html.escape(cut)}\n<i>{html.escape(texts.HISTORY_SHORTENED)}</i>"
-
-
-# (note text, amendment text, amendments shown): tried in turn until a block fits a page.
-_BLOCK_SIZES = ((1200, 400, 3), (500, 150, 1), (150, 60, 0))
-BLOCK_MAX = 3000
-
-
-def history_block(event: Event, zone: ZoneInfo) -> str:
-    """One event as HTML, short enough to share a page with others."""
-    t = texts
-    head = (
-        f"<b>{t.record_moment(event.at, zone)}</b> · {t.RECORD_EVENT_MARKS.get(event.kind, '')} "
-        f"{html.escape(t.record_event_title(event))}"
-    )
-    if event.author:
-        head += f" · <i>{html.escape(event.author)}</i>"
-    body = t.record_event_body(event)
-    block = head
-    for text_max, amendment_max, shown in _BLOCK_SIZES:
-        parts = [head]
-        if body:
-            parts.append(_clip(body, text_max))
-        for amendment in event.amendments[:shown]:
-            when = t.record_moment(amendment.at, zone)
-            parts.append(
-                f"<i>{html.escape(t.record_amendment(amendment.author, when))}</i>\n"
-                + _clip(amendment.text, amendment_max)
-            )
-        hidden = len(event.amendments) - min(shown, len(event.amendments))
-        if hidden:
-            parts.append(f"<i>{html.escape(t.history_more_amendments(hidden))}</i>")
-        block = "\n".join(parts)
-        if telegram_length(block) <= BLOCK_MAX:
-            break
-    return block
 
 
 # ---------------------------------------------------------------------------------------

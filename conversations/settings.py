@@ -1,7 +1,7 @@
 """/settings — a worker's own language, date order (is 3/12 day/month or month/day), time
-zone, reminder lead, start of day, quiet hours, days off, digest time and which reminders
-they get. Each change is saved at once; a new language re-shows the card in it and sets
-the chat's command menu in it (ui/menu.py).
+zone, reminder lead, start of day, quiet hours, days off, digest time, the weekly trend's
+day (supervisors) and which reminders they get. Each change is saved at once; a new
+language re-shows the card in it and sets the chat's command menu in it (ui/menu.py).
 
     /settings ─► MENU ─(a setting's button)─► its choices (buttons) ─► MENU
                    └─ 🌍 Time zone / typed times ─► TYPED ─(text)─► MENU
@@ -33,6 +33,7 @@ from telegram.ext import (
 from conversations.common import conversation, text_expected
 from domain.results import Saved
 from domain.rules.routine import OPTIONAL_KINDS, ReminderKind
+from domain.rules.trends import TREND_DAYS
 from domain.settings import Settings
 from domain.usecases.settings import (
     MySettings,
@@ -43,6 +44,7 @@ from domain.usecases.settings import (
     SetQuietHours,
     SetStartOfDay,
     SettingChange,
+    SetTrendDay,
     SetZone,
     ToggleApproval,
     ToggleDayOff,
@@ -122,6 +124,9 @@ def _menu(worker: MySettings, organisation: Settings) -> tuple[str, InlineKeyboa
     ]
     if worker.is_supervisor:
         lines.append(f"📊 {texts.SETTINGS_DIGEST}: {worker.digest_time:%H:%M}")
+        day = worker.trend_weekday
+        trend_on = weekday_names()[day - 1] if day else texts.TREND_OFF
+        lines.append(f"📈 {texts.SETTINGS_TREND}: {trend_on}")
     team = worker.approvals
     if team is not None:
         on = [kind for kind in ApprovalKind if team.needs(kind)]
@@ -143,6 +148,7 @@ def _menu(worker: MySettings, organisation: Settings) -> tuple[str, InlineKeyboa
     ]
     if worker.is_supervisor:
         choices.append(_button("📊 " + texts.SETTINGS_DIGEST, "menu", "digest"))
+        choices.append(_button("📈 " + texts.SETTINGS_TREND, "menu", "trend"))
     if worker.approvals is not None:
         choices.append(_button("✅ " + texts.SETTINGS_APPROVALS, "menu", "approvals"))
     rows = [*rows_that_fit(choices, most=2), [_button(texts.DONE, "done")]]
@@ -190,6 +196,17 @@ def _choices(worker: MySettings, which: str) -> InlineKeyboardMarkup | None:
                 back,
             ]
         )
+    if which == "trend" and worker.is_supervisor:
+        days = [
+            _button(
+                ("☑ " if worker.trend_weekday == n else "") + weekday_names()[n - 1], "trend", n
+            )
+            for n in TREND_DAYS
+        ]
+        no_trend = _button(
+            ("☑ " if worker.trend_weekday is None else "") + texts.TREND_OFF, "trend", "off"
+        )
+        return InlineKeyboardMarkup([*rows_that_fit(days), [no_trend], back])
     if which == "quiet":
         labels = [
             _button(f"{a}–{b}" if code != "none" else texts.SETTINGS_NO_QUIET, "quiet", code)
@@ -321,6 +338,8 @@ def _change(action: str, arg: str) -> SettingChange | None:
         return SetDateOrder(None if arg == DEFAULT else arg)
     if action == "appr" and arg in {kind.value for kind in ApprovalKind}:
         return ToggleApproval(arg)
+    if action == "trend" and (arg == "off" or (arg.isdecimal() and int(arg) in TREND_DAYS)):
+        return SetTrendDay(None if arg == "off" else int(arg))
     return None
 
 

@@ -19,7 +19,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage.db import affected
 from storage.kinds import ApprovalKind, ApprovalStatus
-from storage.models import PENDING_ONLY, Approval, Client, Team, Worker
+from storage.models import Client, Team, Worker
+from storage.supervision_tables import PENDING_ONLY, Approval
 from storage.upsert import insert_statement
 
 # A page of /pending.

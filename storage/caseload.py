@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import appointments, approvals, audit, clients, plans, safety_plans
+from storage import appointments, approvals, audit, clients, note_comments, plans, safety_plans
 from storage.kinds import AppointmentStatus, ReferralStatus, Role
 from storage.models import Appointment, Client, Goal, Note, Plan, Referral, SafetyPlan, Worker
+from storage.note_comments import Comment
 from storage.notes import recent_for_client
 from storage.workers import Actor
 
@@ -51,6 +52,8 @@ class CardFacts:
     waiting: tuple[str, ...] = ()
     # The safety plan's version in effect (None: no safety plan), for the line atop.
     safety_plan: SafetyPlan | None = None
+    # The recent notes' comments and co-signs, by note id (storage/note_comments.py).
+    comments: dict[int, list[Comment]] = field(default_factory=dict)
 
     @property
     def next_appointment(self) -> Appointment | None:
@@ -138,6 +141,7 @@ async def card_facts(session: AsyncSession, client: Client, now: datetime) -> Ca
             .where(Referral.client_id == client.id, Referral.status.in_(OPEN_REFERRALS))
         )
     ).scalar_one()
+    recent = await recent_for_client(session, client.id, limit=RECENT_NOTES)
     return CardFacts(
         client=client,
         worker_name=worker_name,
@@ -145,9 +149,10 @@ async def card_facts(session: AsyncSession, client: Client, now: datetime) -> Ca
         plan=plan,
         open_goals=[goal for goal in goals if plan is None or goal.plan_id == plan.id],
         open_referrals=open_referrals,
-        recent_notes=await recent_for_client(session, client.id, limit=RECENT_NOTES),
+        recent_notes=recent,
         waiting=await approvals.pending_kinds(session, client.id),
         safety_plan=await safety_plans.current(session, client.id),
+        comments=await note_comments.of_notes(session, [note.id for note in recent]),
     )
 
 

@@ -1,11 +1,11 @@
 """One client's timeline, and the audit trail as an operator reads it.
 
 `timeline` gathers everything that happened to a client as plain `Event`s: notes (with
-their amendments), visits and appointments that have started, plan versions and
-reviews, safety plan versions, referrals and their answers, consent decisions, and the
-status changes the audit trail holds (added, transferred, discharged, reopened). Storage
-knows no wording: the bot turns an event into text (ui/texts/), for the chat, the PDF and
-the CSV.
+their amendments and the supervisors' comments and co-signs), visits and appointments
+that have started, plan versions and reviews, safety plan versions, referrals and their
+answers, consent decisions, and the status changes the audit trail holds (added,
+transferred, discharged, reopened). Storage knows no wording: the bot turns an event
+into text (ui/texts/), for the chat, the PDF and the CSV.
 
 Left out on purpose: notes and visits withdrawn with Undo (they stay in the audit trail only) and
 appointments still in the future (the card shows the next one; a year of a weekly
@@ -27,7 +27,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage import approvals
+from storage import approvals, note_comments
 from storage.kinds import AppointmentStatus, ApprovalKind, ApprovalStatus, ReferralStatus
 from storage.machinery import AuditEvent
 from storage.models import (
@@ -47,7 +47,8 @@ from storage.models import (
     Worker,
 )
 from storage.names import clean_name
-from storage.notes import people_of
+from storage.note_comments import Comment
+from storage.notes import NotePeople, people_of
 from storage.workers import names
 
 
@@ -135,6 +136,8 @@ class Event:
     text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     amendments: tuple[Amendment, ...] = ()
+    # A note's comments and co-signs (storage/note_comments.py), oldest first.
+    comments: tuple[Comment, ...] = ()
 
 
 # Same-moment events keep a stable, natural order (a plan before its first note).
@@ -246,42 +249,11 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
     who = await names(session, authors)
     note_people = await people_of(session, notes, client_id=client.id)
 
-    events: list[Event] = []
-    for note in notes:
-        there = note_people.get(note.id)
-        present: list[tuple[str, str | None]] = []
-        with_person: tuple[str, str] | None = None
-        if there is not None:
-            present = [(client.name, None)] if there.client_present else []
-            present += [(person.name, person.relation) for person in there.present]
-            if there.about is not None:
-                with_person = (there.about.name, there.about.relation)
-        events.append(
-            Event(
-                at=note.occurred_at,
-                kind=EventKind.NOTE,
-                ref=note.id,
-                author=who.get(note.author_id),
-                label=note.interaction_type,
-                text=note.text or "",
-                extra={
-                    "risk": note.risk_flag,
-                    "risk_reason": note.risk_reason,
-                    "dap": (
-                        (note.dap_data or "", note.dap_assessment or "", note.dap_plan or "")
-                        if note.dap_data or note.dap_assessment or note.dap_plan
-                        else None
-                    ),
-                    "attendees": note.attendees,
-                    "present": present,
-                    "with": with_person,
-                    "attachments": len(note.attachments),
-                },
-                amendments=tuple(
-                    Amendment(a.created_at, who.get(a.author_id), a.text) for a in note.amendments
-                ),
-            )
-        )
+    comments = await note_comments.of_notes(session, [note.id for note in notes])
+    events: list[Event] = [
+        _note_event(note, client, who, note_people.get(note.id), comments.get(note.id, []))
+        for note in notes
+    ]
     for visit in visits:
         events.append(
             Event(
@@ -434,6 +406,57 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
         events.append(Event(at=client.created_at, kind=EventKind.CREATED))
     events.sort(key=_sort_key, reverse=True)
     return events
+
+
+def _note_event(
+    note: Note,
+    client: Client,
+    who: dict[int, str],
+    there: NotePeople | None,
+    comments: list[Comment],
+) -> Event:
+    present: list[tuple[str, str | None]] = []
+    with_person: tuple[str, str] | None = None
+    if there is not None:
+        present = [(client.name, None)] if there.client_present else []
+        present += [(person.name, person.relation) for person in there.present]
+        if there.about is not None:
+            with_person = (there.about.name, there.about.relation)
+    return Event(
+        at=note.occurred_at,
+        kind=EventKind.NOTE,
+        ref=note.id,
+        author=who.get(note.author_id),
+        label=note.interaction_type,
+        text=note.text or "",
+        extra={
+            "risk": note.risk_flag,
+            "risk_reason": note.risk_reason,
+            "dap": (
+                (note.dap_data or "", note.dap_assessment or "", note.dap_plan or "")
+                if note.dap_data or note.dap_assessment or note.dap_plan
+                else None
+            ),
+            "attendees": note.attendees,
+            "present": present,
+            "with": with_person,
+            "attachments": len(note.attachments),
+        },
+        amendments=tuple(
+            Amendment(a.created_at, who.get(a.author_id), a.text) for a in note.amendments
+        ),
+        comments=tuple(comments),
+    )
+
+
+async def note_event(session: AsyncSession, client: Client, note: Note) -> Event:
+    """One note as the timeline shows it (with who was there, its amendments and its
+    comments): a note's own page. Access is the caller's check."""
+    comments = (await note_comments.of_notes(session, [note.id])).get(note.id, [])
+    authors = {note.author_id} | {amendment.author_id for amendment in note.amendments}
+    who = await names(session, authors)
+    there = (await people_of(session, [note], client_id=client.id)).get(note.id)
+    return _note_event(note, client, who, there, comments)
 
 
 async def _approval_events(session: AsyncSession, client_id: int) -> list[Event]:

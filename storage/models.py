@@ -29,14 +29,12 @@ from sqlalchemy import (
     false,
     func,
 )
-from sqlalchemy import text as sql_text
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.kinds import (
     AppointmentStatus,
-    ApprovalStatus,
     ClientStatus,
     GoalStatus,
     InteractionType,
@@ -126,6 +124,9 @@ class Worker(Base):
     # Set when Telegram answered 403 (the worker blocked the bot); cleared by their next
     # update. Unreachable is not switched off: access and caseload stay until someone decides.
     unreachable_at: Mapped[datetime | None]
+    # A supervisor's weekly trend message (bot/trend.py): the ISO weekday it comes on, at
+    # the digest time (1 = Monday); None: off.
+    trend_weekday: Mapped[int | None] = mapped_column(SmallInteger, default=1, server_default="1")
 
     team: Mapped[Team | None] = relationship(back_populates="workers")
 
@@ -710,48 +711,7 @@ class Referral(Base):
     application_date: Mapped[date | None] = mapped_column(Date)
 
 
-# The one pending request per client and kind. Inserting against it names the predicate
-# as this literal: PostgreSQL cannot match the partial index to a bound parameter.
-PENDING_ONLY = "status = 'pending'"
-
-
-class Approval(Base):
-    """A worker's plan activation or discharge waiting for a supervisor's decision (a
-    team's setting), and what became of it: approved (the action applied, as of then),
-    returned with a comment, or withdrawn by the worker. At most one request per client
-    and kind is pending (the partial unique index). `team_id` is the requester's team when
-    asked: whose supervisors decide. A discharge keeps its reason (code and words); a plan
-    activation the plan's id."""
-
-    __tablename__ = "approvals"
-    __table_args__ = (
-        Index(
-            "uq_approvals_pending",
-            "client_id",
-            "kind",
-            unique=True,
-            sqlite_where=sql_text(PENDING_ONLY),
-            postgresql_where=sql_text(PENDING_ONLY),
-        ),
-        Index("ix_approvals_status_team", "status", "team_id"),
-        Index("ix_approvals_client", "client_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
-    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
-    reason_code: Mapped[str | None] = mapped_column(String(30))
-    reason: Mapped[str | None] = mapped_column(Text)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
-    requested_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default=ApprovalStatus.PENDING)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
-    decided_at: Mapped[datetime | None]
-    comment: Mapped[str | None] = mapped_column(Text)
-
-
 # The machinery's tables share this metadata: whoever has the models has the whole schema
 # (Alembic's comparison, create_all in tests). Imported last: they build on Base above.
 from storage import machinery as _machinery  # noqa: E402, F401
+from storage import supervision_tables as _supervision  # noqa: E402, F401

@@ -24,7 +24,8 @@ from storage.kinds import (
     Role,
 )
 from storage.machinery import AuditEvent
-from storage.models import Appointment, Approval, Client, Plan, Team
+from storage.models import Appointment, Client, Plan, Team
+from storage.supervision_tables import Approval
 from tests.harness import button_data, buttons, running
 from tests.test_cli import caseline
 from ui import texts

@@ -128,6 +128,9 @@ class World:
             ("press", f"nu:undo:{n}"),
             ("press", f"nu:kind:{n}:phone"),
             ("press", f"am:start:{n}"),
+            ("press", f"cm:v:{n}"),
+            ("press", f"cm:c:{n}"),
+            ("press", f"cm:s:{n}"),
             ("press", f"rm:snz:{self.reminder_row}:h"),
             ("press", f"rm:today:{self.agenda_row}"),
             ("press", f"rc:o:{r}"),
@@ -143,6 +146,8 @@ class World:
             ("send", f"/appt {code}"),
             ("send", f"/plan {code}"),
             ("send", f"/refer {code}"),
+            ("send", f"/comment N-{n}"),
+            ("send", f"/comment N-{n} Please call the GP"),
         ]
 
     will_id: int = 0

@@ -320,6 +320,7 @@ async def test_every_allowed_look_is_audited_with_the_actor_and_the_client(harne
         ("press", f"ex:pdf:{c}", "client.export"),
         ("send", "/plan C-0001", "plan.view"),
         ("press", f"cf:safety:{c}", "client.safety_plan.view"),
+        ("press", f"cm:v:{world.note}", "note.view"),
     ]
     missing = []
     for kind, value, action in looks:
@@ -378,6 +379,9 @@ COVERED = {
     "nu": "World.attempts",
     "vu": "World.attempts",
     "am": "World.attempts",
+    "cm": "World.attempts (a note's page, 💬 Comment, ✍️ Co-sign); a worker who may see the "
+    "client: tests/test_note_comments.py: test_a_worker_and_another_team_s_supervisor_are_"
+    "refused_and_audited",
     "rm": "World.attempts",
     "rc": "World.attempts",
     "inv": "World.attempts (role, not record)",

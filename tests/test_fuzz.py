@@ -138,16 +138,37 @@ COMMANDS = [
     "/invite",
     "/digest",
     "/team",
+    "/trend",
+    "/comment",
+    "/comment N-1",
+    "/comment N-1 fuzz <b>comment</b>",
     "/nosuchcommand",
     "/note@caseline_test_bot",
 ]
-PREFIXES = ["cl", "cf", "ac", "nu", "am", "rm", "inv", "nc", "nt", "vs", "ap", "st", "ev", "x"]
+PREFIXES = [
+    "cl",
+    "cf",
+    "ac",
+    "nu",
+    "am",
+    "cm",
+    "rm",
+    "inv",
+    "nc",
+    "nt",
+    "vs",
+    "ap",
+    "st",
+    "ev",
+    "x",
+]
 ACTIONS = [
     "o", "p", "note", "visit", "appt", "open", "done", "noshow", "move", "cancel", "cr", "crs",
     "undo", "start", "snz", "today", "worker", "admin", "supervisor", "prog", "freq", "save",
     "client", "kind", "when", "risk", "goals", "dap", "replace", "ago", "back", "at", "goal",
     "goalsdone", "resume", "menu", "dur", "out", "day", "time", "pastok", "place", "rep", "zone",
-    "type", "lead", "quiet", "digest", "in", "why", "home", "nohome", "", "💥",
+    "type", "lead", "quiet", "digest", "in", "why", "home", "nohome", "v", "c", "s", "trend", "",
+    "💥",
 ]  # fmt: skip
 ARGS = [
     "1", "2", "3", "4", "0", "-1", "²", "١", "999999999999", "9999999999999", "1:h", "1:t",

@@ -6,6 +6,8 @@ nothing here reads the database.
                          dialogs (conversations/; home: conversations/evv.py);
                          people/safety/history/export/lang/edit/transfer/
                          discharge/reopen/card are bot/record.py's
+    cm:v:<note>          a supervisor's card: a recent note's page, where 💬 Comment and
+                         ✍️ Co-sign are (conversations/note_comments.py)
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from storage.workers import Actor
 from ui import texts
 from ui.callbacks import pack
 from ui.context import CaselineContext, zone_of
+from ui.note_views import card_comment_lines, card_note_buttons
 from ui.replies import answer, show
 from ui.risk_views import with_risk
 from ui.safety_views import with_safety_plan
@@ -158,7 +161,10 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
     lines.append("")
     if facts.recent_notes:
         lines.append(f"<b>{t.CARD_RECENT_NOTES}</b>")
-        lines += [note_line(note, zone) for note in facts.recent_notes]
+        for note in facts.recent_notes:
+            lines.append(note_line(note, zone))
+            # A supervisor's comments and co-signs, under the note they are about.
+            lines += card_comment_lines(facts.comments.get(note.id, []), zone)
     else:
         lines.append(t.CARD_NO_NOTES)
     view = View("\n".join(lines), card_keyboard(facts, actor, now, zone))
@@ -235,6 +241,9 @@ def card_keyboard(
             # conversations/intake.py resumes the intake interview from here.
             rows.append([button(t.CARD_INTAKE, "intake")])
         rows += upcoming_rows(facts, now, zone)
+    if roles.may_comment(actor.role):
+        # Each recent note's page: 💬 Comment and ✍️ Co-sign (ui/note_views.py).
+        rows += card_note_buttons(facts.recent_notes, zone)
     record = [
         button(t.CARD_PEOPLE, "people"),
         button(t.CARD_SAFETY, "safety"),

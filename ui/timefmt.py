@@ -15,12 +15,37 @@ from babel.dates import format_date, get_day_names
 
 from ui.i18n import current_language, gettext, locale_data, tn
 
-# Per language: a weekday, a day, a day with its year, a date without weekday (a birthday).
+# Per language: a weekday, a day, a day with its year, a date without weekday (a birthday),
+# a day of the month without weekday or year (a week on a chart's axis).
 _PATTERNS: dict[str, dict[str, str]] = {
-    "en": {"weekday": "EEE", "day": "EEE d MMM", "year": "EEE d MMM y", "date": "d MMM y"},
-    "es": {"weekday": "EEE", "day": "EEE d MMM", "year": "EEE d MMM y", "date": "d MMM y"},
-    "de": {"weekday": "EEE", "day": "EEE d. MMM", "year": "EEE d. MMM y", "date": "d. MMM y"},
-    "fr": {"weekday": "EEE", "day": "EEE d MMM", "year": "EEE d MMM y", "date": "d MMM y"},
+    "en": {
+        "weekday": "EEE",
+        "day": "EEE d MMM",
+        "year": "EEE d MMM y",
+        "date": "d MMM y",
+        "month": "d MMM",
+    },
+    "es": {
+        "weekday": "EEE",
+        "day": "EEE d MMM",
+        "year": "EEE d MMM y",
+        "date": "d MMM y",
+        "month": "d MMM",
+    },
+    "de": {
+        "weekday": "EEE",
+        "day": "EEE d. MMM",
+        "year": "EEE d. MMM y",
+        "date": "d. MMM y",
+        "month": "d. MMM",
+    },
+    "fr": {
+        "weekday": "EEE",
+        "day": "EEE d MMM",
+        "year": "EEE d MMM y",
+        "date": "d MMM y",
+        "month": "d MMM",
+    },
 }
 
 
@@ -57,6 +82,11 @@ def plain_date(day: date) -> str:
 def month_with_year(day: date) -> str:
     """`March 2026`, `marzo 2026`, `März 2026`, `mars 2026`: the month a day is in."""
     return format_date(day, "LLLL y", locale=locale_data(current_language()))
+
+
+def month_day(day: date) -> str:
+    """`3 Dec`: a chart's week (its Monday), where the weekday would always be the same."""
+    return _format(day, "month")
 
 
 def weekday_names() -> list[str]:

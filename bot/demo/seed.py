@@ -6,9 +6,10 @@ models (plans and goals, the resource and referral). Times are relative to `now`
 whenever the demo starts there is something due: visits overdue by contact frequency,
 plan reviews due, a referral follow-up today, an appointment whose reminder falls due
 within the next hour, a risk flag from yesterday and two weeks of visits and notes for
-the supervisor's chart, and Maria's safety plan, due for review in two days. Sam, the
-supervisor, can drill from his digest to a case: clients overdue in both caseloads, and
-yesterday's visit to Rosa that Will left open. Every
+the supervisor's chart, eight weeks of kept figures for the team's trend (/trend), and
+Maria's safety plan, due for review in two days. Sam, the supervisor, can drill from his
+digest to a case: clients overdue in both caseloads, and yesterday's visit to Rosa that
+Will left open. Every
 client has a home location on record, so a visit can be checked in to from the page
 (its "📍 Share location" offers the home or a point 2 km away).
 
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.rules.trends import last_weeks
 from storage import (
     appointments,
     client_people,
@@ -57,6 +59,7 @@ from storage.models import (
     Worker,
     client_code,
 )
+from storage.supervision_tables import TrendSnapshot
 
 TEAM = "North"
 # Quiet hours that start and end at the same minute mean "never quiet".
@@ -317,7 +320,51 @@ async def seed(db: Database, *, now: datetime, zone: ZoneInfo) -> SeedReport:
         await _risk_and_referral(session, seeded, by_person, now, zone, report)
         await _people_around(session, seeded["Maria Gonzalez"], now, by_person[WANDA], report)
         await _safety_plan(session, seeded["Maria Gonzalez"], by_person[WANDA], now, zone)
+        _trend_weeks(session, by_person, team, now, zone)
     return report
+
+
+# Eight weeks of each worker's kept figures, oldest first: (seen %, visits, notes, plan
+# reviews overdue). Wanda steadies above 85 %, Will climbs out of the red, Lucía dips
+# while on leave in week 5 and comes back.
+TREND_WEEKS = {
+    WANDA: ((78, 6, 9, 2), (80, 7, 10, 2), (84, 8, 11, 1), (86, 7, 12, 1), (88, 8, 10, 1),
+            (85, 6, 9, 0), (90, 9, 13, 0), (91, 8, 12, 1)),
+    WILL: ((55, 4, 5, 3), (58, 5, 6, 3), (62, 5, 7, 2), (66, 6, 8, 2), (70, 7, 8, 2),
+           (72, 6, 9, 1), (76, 8, 10, 1), (80, 7, 10, 1)),
+    LUCIA: ((82, 6, 8, 1), (84, 7, 9, 1), (83, 6, 9, 1), (85, 7, 10, 0), (70, 2, 3, 1),
+            (74, 5, 7, 1), (81, 7, 9, 0), (86, 8, 11, 0)),
+}  # fmt: skip
+
+
+def _trend_weeks(
+    session: AsyncSession,
+    by_person: dict[DemoPerson, Worker],
+    team: Team,
+    now: datetime,
+    zone: ZoneInfo,
+) -> None:
+    """The weekly snapshots the reminder tick would have kept over the last eight weeks,
+    so /trend (and Sam's weekly trend) draws lines at once; each worker's open clients as
+    seeded, the share of them seen as the numbers above say."""
+    weeks = last_weeks(now.astimezone(zone).date())
+    caseload = {person: sum(1 for row in CLIENTS if row.worker is person) for person in TREND_WEEKS}
+    for person, figures in TREND_WEEKS.items():
+        clients_open = caseload[person]
+        for week, (percent, visits, notes_written, reviews) in zip(weeks, figures, strict=True):
+            session.add(
+                TrendSnapshot(
+                    worker_id=by_person[person].id,
+                    team_id=team.id,
+                    week_start=week,
+                    clients=clients_open,
+                    seen_within_frequency=round(clients_open * percent / 100),
+                    visits=visits,
+                    notes=notes_written,
+                    reviews_overdue=reviews,
+                    taken_at=_local_at(week + timedelta(days=7), time(0, 5), zone),
+                )
+            )
 
 
 # The people around Maria: the daughter her story names, a neighbour, and her care team.

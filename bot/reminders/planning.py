@@ -16,6 +16,8 @@ One tick looks at the clock and:
   instead: one reminder per visit) — → one reminder to its worker, once, held by quiet
   hours until they end; one that fell due more than `UNCLOSED_CATCH_UP` ago (the bot was
   down) is left to the supervisor's digest, which lists it until it is closed.
+- each supervisor whose weekly trend day and digest time have come → one trend a week
+  (its key names the week, so choosing another day mid-week sends no second one).
 
 Every outbox key names the thing and its due moment, so a second tick, a restart or a
 second scheduler never enqueues the same reminder twice, and a reminder that fell due
@@ -52,6 +54,8 @@ SNOOZED = ReminderKind.SNOOZED
 WIPE = ReminderKind.WIPE
 CHECK_OUT = ReminderKind.CHECK_OUT
 UNCLOSED = ReminderKind.UNCLOSED
+NOTE_COMMENT = ReminderKind.NOTE_COMMENT
+TREND = ReminderKind.TREND
 # How far ahead appointment reminders are looked for: the longest lead a worker may set.
 MAX_LEAD = timedelta(hours=24)
 DEFAULT_CATCH_UP = timedelta(hours=2)
@@ -66,6 +70,7 @@ class TickReport:
     agendas: int = 0
     digests: int = 0
     unclosed: int = 0
+    trends: int = 0
     skipped_quiet: int = 0  # folded into the agenda that goes out when quiet hours end
     held_quiet: int = 0  # queued to go out when quiet hours end
     too_old: int = 0
@@ -160,9 +165,9 @@ def _daily(routine: Routine, now: datetime) -> list[_Daily]:
     wanted: list[tuple[ReminderKind, datetime | None]] = []
     if routine.wants(AGENDA):
         wanted.append((AGENDA, routine.agenda_at(today)))
-    if routine.role == Role.SUPERVISOR and routine.team_id is not None and routine.wants(DIGEST):
+    if _leads(routine) and routine.wants(DIGEST):
         wanted.append((DIGEST, routine.daily_at(today, routine.digest_time)))
-    return [
+    due = [
         _Daily(
             key=f"{kind}:{routine.worker_id}:{today.isoformat()}",
             kind=kind,
@@ -173,6 +178,17 @@ def _daily(routine: Routine, now: datetime) -> list[_Daily]:
         for kind, at in wanted
         if at is not None and now >= at
     ]
+    trend_at = routine.trend_at(today) if _leads(routine) else None
+    if trend_at is not None and now >= trend_at:
+        week = today - timedelta(days=today.weekday())
+        key = f"{TREND}:{routine.worker_id}:{week.isoformat()}"
+        due.append(_Daily(key, TREND, routine.worker_id, trend_at, today))
+    return due
+
+
+def _leads(routine: Routine) -> bool:
+    """A supervisor of a team: who gets the digest and the weekly trend."""
+    return routine.role == Role.SUPERVISOR and routine.team_id is not None
 
 
 async def _enqueue_daily(
@@ -198,6 +214,8 @@ async def _enqueue_daily(
         ):
             if item.kind == AGENDA:
                 report.agendas += 1
+            elif item.kind == TREND:
+                report.trends += 1
             else:
                 report.digests += 1
             report.keys.append(item.key)

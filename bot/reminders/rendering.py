@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import digest
-from bot.reminders import alerts, approvals
+from bot import digest, trend
+from bot.reminders import alerts, approvals, comments
 from bot.reminders import planning as reminders
 from bot.reminders.sending import Deletion, DrainReport, OutboxSender, Rendered
 from bot.sent_messages import SentLog
@@ -30,6 +30,7 @@ from domain.usecases.covers import end_expired_covers
 from domain.usecases.evv import flag_missing_check_outs
 from domain.usecases.reminders import SnoozeOption
 from domain.usecases.risks import escalate_unacknowledged
+from domain.usecases.trends import keep_last_week
 from domain.work import Work
 from storage import agenda as agenda_store
 from storage import bot_messages, outbox
@@ -46,10 +47,11 @@ log = logging.getLogger(__name__)
 
 
 class _Later:
-    """A row rendered after the worker's session is closed (the digest)."""
+    """A row rendered after the worker's session is closed (the digest, the trend)."""
 
 
 _DIGEST = _Later()
+_TREND = _Later()
 
 
 @dataclass
@@ -85,6 +87,8 @@ class Reminders:
         await resume_ended_holds(self.work)
         # Check-ins with no check-out past the visit's length and the grace: once each.
         await flag_missing_check_outs(self.work)
+        # The week that ended, kept once for the trends (a look, then nothing, all week).
+        await keep_last_week(self.work)
         async with self.db.session() as session:
             report = await reminders.plan_tick(
                 session, now=now, default_zone=self.settings.timezone
@@ -112,6 +116,8 @@ class Reminders:
         assert worker is not None and worker.chat_id is not None  # checked by _render
         with i18n.speaking(worker.language):
             # Computed in its own unit of work (it audits the look), after the session.
+            if rendered is _TREND:
+                return await self._trend(worker, worker.chat_id)
             return await self._digest(row, worker, worker.chat_id)
 
     async def _render(
@@ -145,8 +151,14 @@ class Reminders:
         # A SNOOZED row with a text is one queued before snoozes named their appointment.
         if row.kind in (reminders.BLOCKED, reminders.SNOOZED):
             return Rendered(worker.chat_id, row.payload["text"], _markup(row.payload))
+        if row.kind == reminders.NOTE_COMMENT:
+            return await comments.render_comment(
+                session, row, worker, zone, self.clock, private=self.private
+            )
         if row.kind == reminders.DIGEST:
             return _DIGEST
+        if row.kind == reminders.TREND:
+            return _TREND
         log.warning("outbox row %s has unknown kind %s", row.id, row.kind)
         return None
 
@@ -250,6 +262,14 @@ class Reminders:
             more=tuple(messages.pages[1:]),
             more_markups=tuple(messages.keyboards[1:]),
         )
+
+    async def _trend(self, worker: Worker, chat_id: int) -> Rendered | None:
+        """The weekly trend: one chart, its caption the summary (no client in either)."""
+        found = await trend.trend_for(self.work, worker)
+        if found is None or not found.listed:
+            return None
+        message = await trend.trend_message(found)
+        return Rendered(chat_id, "", photo=message.chart, photo_caption=message.caption)
 
     async def on_blocked(self, worker_id: int, supervisors: list[Worker]) -> None:
         """Tell the team's supervisors, once, that a worker's chat is unreachable."""

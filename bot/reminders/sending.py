@@ -61,7 +61,8 @@ class Rendered:
     reply_markup: InlineKeyboardMarkup | None = None
     parse_mode: str | None = "HTML"
     # A picture sent before the text (the digest's chart), and texts sent after it
-    # (a digest longer than one message). Each is paced like any other message.
+    # (a digest longer than one message). Each is paced like any other message. An
+    # empty text with a picture sends the picture alone (the weekly trend).
     photo: bytes | None = None
     photo_caption: str | None = None
     more: tuple[str, ...] = ()
@@ -483,15 +484,19 @@ class OutboxSender:
 
     async def _send_parts(self, rendered: Rendered) -> Message:
         """The photo, the main text, then any further texts, each its own paced call.
-        Returns the main text message, whose id the row records."""
+        Returns the main text message, whose id the row records; a photo without a text
+        (the weekly trend: its caption says it all) is the message, with the buttons."""
         chat = rendered.chat_id
         if rendered.photo is not None:
-            await self.bot.send_photo(
+            photo = await self.bot.send_photo(
                 chat_id=chat,
                 photo=InputFile(rendered.photo, filename="chart.png"),
                 caption=rendered.photo_caption,
                 parse_mode=rendered.parse_mode,
+                reply_markup=None if rendered.text else rendered.reply_markup,
             )
+            if not rendered.text:
+                return photo
         message = await self.bot.send_message(
             chat_id=chat,
             text=rendered.text,

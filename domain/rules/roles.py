@@ -19,10 +19,18 @@ DISCHARGE_ROLES: frozenset[str] = frozenset(Role)
 TRANSFER_TARGET_ROLES: tuple[Role, ...] = (Role.WORKER, Role.SUPERVISOR)
 # A discharge reason, as stored and shown.
 DISCHARGE_REASON_MAX = 500
+# Comment on a note and co-sign it: supervisors and admins, on the notes of clients
+# they may see (their team's: storage/access.py).
+REVIEW_ROLES: frozenset[str] = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 def may_transfer(role: str) -> bool:
     return role in TRANSFER_ROLES
+
+
+def may_comment(role: str) -> bool:
+    """💬 Comment on a note and ✍️ co-sign it (of a client the actor may see)."""
+    return role in REVIEW_ROLES
 
 
 def may_discharge(role: str) -> bool:

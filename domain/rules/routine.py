@@ -6,7 +6,8 @@ The one place these rules live (the tick, the snooze button and /settings call t
   a risk alert. A push that falls in them waits until they end (`quiet_until`).
 - The morning agenda goes out at the start of day or, when quiet hours cover the start
   of day, when they end (`agenda_at`); a day off has none. The supervisor's digest
-  follows the same rule at its own time (`daily_at`).
+  follows the same rule at its own time (`daily_at`), and so does their weekly trend, on
+  the weekday they chose (`trend_at`).
 - An appointment reminder that falls in quiet hours is folded into that agenda when the
   appointment starts before they end, and sent when they end otherwise (`hold`).
 - /settings warns when quiet hours cover the start of day (`quiet_covers`).
@@ -45,6 +46,10 @@ class ReminderKind(StrEnum):
     CHECK_OUT = "checkout"
     # An appointment still scheduled two hours after its end (and not checked in), once.
     UNCLOSED = "unclosed"
+    # A supervisor's comment on a note, or their co-sign, told to the note's author.
+    NOTE_COMMENT = "note_comment"
+    # A supervisor's weekly trend of the team, on their chosen weekday.
+    TREND = "trend"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
     WIPE = WIPE_KIND
 
@@ -88,6 +93,8 @@ class Routine:
     digest_time: time
     lead: timedelta
     muted: frozenset[str]
+    # The ISO weekday of a supervisor's weekly trend (None: off).
+    trend_weekday: int | None = None
 
     @classmethod
     def of(cls, worker: Worker, default_zone: str) -> Routine:
@@ -103,6 +110,7 @@ class Routine:
             digest_time=worker.digest_time,
             lead=timedelta(minutes=worker.reminder_lead_minutes),
             muted=frozenset(worker.muted_reminder_kinds),
+            trend_weekday=worker.trend_weekday,
         )
 
     def local(self, moment: datetime) -> datetime:
@@ -150,6 +158,14 @@ class Routine:
             return None
         free = self.quiet_until(datetime.combine(day, at, tzinfo=self.zone))
         return free if self.local(free).date() == day else None
+
+    def trend_at(self, day: date) -> datetime | None:
+        """When a supervisor's weekly trend goes out on `day`: at the digest time (or when
+        quiet hours covering it end) on their chosen weekday; None on any other day, on
+        a day off, and when they switched it off."""
+        if self.trend_weekday is None or day.isoweekday() != self.trend_weekday:
+            return None
+        return self.daily_at(day, self.digest_time)
 
     def agenda_at(self, day: date) -> datetime | None:
         """When the morning agenda of `day` goes out (None: not on that day)."""

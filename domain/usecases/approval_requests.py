@@ -23,7 +23,8 @@ from domain.rules.routine import ReminderKind, Routine
 from domain.work import Work
 from storage import approvals, audit, outbox, risks, workers
 from storage.kinds import ApprovalStatus
-from storage.models import Approval, Client, Team, Worker
+from storage.models import Client, Team, Worker
+from storage.supervision_tables import Approval
 from storage.workers import Actor
 
 REQUEST = "approval.request"

@@ -33,7 +33,8 @@ from storage import approvals, audit
 from storage import plans as plan_store
 from storage.approvals import TeamApprovals, WaitingPage
 from storage.kinds import ApprovalKind, ApprovalStatus, ClientStatus, Role
-from storage.models import Approval, Client, Team
+from storage.models import Client, Team
+from storage.supervision_tables import Approval
 from storage.workers import Actor, names, team_named
 
 APPROVE = "approval.approve"

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from domain.results import Confirm, Invalid, Refused, Saved
 from domain.work import Work
 from storage import audit
@@ -43,26 +45,32 @@ async def view_digest(
     refused looks."""
     now = work.clock.now()
     async with work.transaction() as session:
-        choice: int | Refused | Invalid | Confirm[TeamList]
-        if actor.role == Role.WORKER:
-            choice = Refused("role")
-        elif actor.role == Role.SUPERVISOR or (actor.team_id is not None and not asked):
-            choice = actor.team_id if actor.team_id is not None else NO_TEAM
-        else:
-            teams = await team_names(session)
-            by_name = {name.casefold(): team_id for team_id, name in teams}
-            if not teams:
-                choice = NO_TEAMS
-            elif asked.casefold() in by_name:
-                choice = by_name[asked.casefold()]
-            else:
-                choice = Confirm(PICK_TEAM, TeamList([name for _, name in teams], asked))
+        choice = await team_choice(session, actor, asked)
         if not isinstance(choice, int):
             await audit.refused(
                 session, VIEW, now=now, actor_id=actor.id, subject_type="team", via=via
             )
             return choice
         return Saved(await _look(work, choice, actor.id, zone, via, now))
+
+
+async def team_choice(
+    session: AsyncSession, actor: Actor, asked: str
+) -> int | Refused | Invalid | Confirm[TeamList]:
+    """The team whose figures `actor` may see with `asked` (a team name, admins only):
+    a supervisor their own, an admin theirs or any by name; the refusal or what to ask
+    otherwise (shared by the digest, /team and /trend)."""
+    if actor.role == Role.WORKER:
+        return Refused("role")
+    if actor.role == Role.SUPERVISOR or (actor.team_id is not None and not asked):
+        return actor.team_id if actor.team_id is not None else NO_TEAM
+    teams = await team_names(session)
+    by_name = {name.casefold(): team_id for team_id, name in teams}
+    if not teams:
+        return NO_TEAMS
+    if asked.casefold() in by_name:
+        return by_name[asked.casefold()]
+    return Confirm(PICK_TEAM, TeamList([name for _, name in teams], asked))
 
 
 async def scheduled_digest(work: Work, supervisor: Worker | Actor) -> TeamDigest | None:

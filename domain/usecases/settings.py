@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.languages import LANGUAGES
 from domain.results import Invalid, Saved
+from domain.rules import trends as trend_rules
 from domain.rules.routine import OPTIONAL_KINDS, QuietWarning, ReminderKind, Routine
 from domain.usecases import approvals
 from domain.work import Work
@@ -47,6 +48,8 @@ class MySettings:
     date_order: str | None = None
     # The team's approvals (supervisors and admins of a team may turn them on or off).
     approvals: TeamApprovals | None = None
+    # A supervisor's weekly trend: the ISO weekday it comes on (None: off).
+    trend_weekday: int | None = None
 
     @property
     def is_supervisor(self) -> bool:
@@ -125,6 +128,15 @@ class ToggleApproval:
     kind: str
 
 
+@dataclass(frozen=True, slots=True)
+class SetTrendDay:
+    """The weekday a supervisor's weekly trend comes on (ISO, Monday to Friday); None:
+    off."""
+
+    name: ClassVar[str] = "trend_day"
+    weekday: int | None
+
+
 DATE_ORDERS = ("DMY", "MDY")
 
 SettingChange = (
@@ -138,6 +150,7 @@ SettingChange = (
     | SetLanguage
     | SetDateOrder
     | ToggleApproval
+    | SetTrendDay
 )
 
 
@@ -153,7 +166,8 @@ async def change_setting(
     work: Work, actor: Actor, change: SettingChange
 ) -> Saved[MySettings] | Invalid:
     """Save one change to the actor's own settings; Invalid("zone" | "lead" | "day" |
-    "kind" | "language" | "date_order") when the value is not one a setting can take.
+    "kind" | "language" | "date_order" | "trend_day") when the value is not one a setting
+    can take (the weekly trend: supervisors only, Monday to Friday or off).
     Audited as settings.change (a language or date order with its new value)."""
     if isinstance(change, ToggleApproval):
         return await _toggle_approval(work, actor, change.kind)
@@ -169,6 +183,8 @@ async def change_setting(
             detail["value"] = (
                 worker.language if isinstance(change, SetLanguage) else worker.date_order
             )
+        if isinstance(change, SetTrendDay):
+            detail["value"] = worker.trend_weekday
         await audit.record(session, "settings.change", now=now, actor_id=worker.id, detail=detail)
         team = await approvals.team_setting(work, actor)
         return Saved(_view(worker, work.settings.timezone, team))
@@ -222,6 +238,12 @@ def _apply(worker: Worker, change: SettingChange) -> Invalid | None:
             if order is not None and order not in DATE_ORDERS:
                 return Invalid("date_order")
             worker.date_order = order
+        case SetTrendDay(weekday):
+            if worker.role != Role.SUPERVISOR or (
+                weekday is not None and weekday not in trend_rules.TREND_DAYS
+            ):
+                return Invalid("trend_day")
+            worker.trend_weekday = weekday
     return None
 
 
@@ -241,4 +263,5 @@ def _view(worker: Worker, default_zone: str, team: TeamApprovals | None = None) 
         language=worker.language,
         date_order=worker.date_order,
         approvals=team,
+        trend_weekday=worker.trend_weekday,
     )

@@ -20,6 +20,7 @@ from ui import i18n
 if TYPE_CHECKING:
     from ui.texts.appointments import *  # noqa: F403
     from ui.texts.approvals import *  # noqa: F403
+    from ui.texts.comments import *  # noqa: F403
     from ui.texts.common import *  # noqa: F403
     from ui.texts.details import *  # noqa: F403
     from ui.texts.digest import *  # noqa: F403
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from ui.texts.safety_plans import *  # noqa: F403
     from ui.texts.settings import *  # noqa: F403
     from ui.texts.team import *  # noqa: F403
+    from ui.texts.trends import *  # noqa: F403
 else:
     from importlib import import_module
 
@@ -44,6 +46,7 @@ else:
     for _module_name in (
         "ui.texts.appointments",
         "ui.texts.approvals",
+        "ui.texts.comments",
         "ui.texts.common",
         "ui.texts.details",
         "ui.texts.digest",
@@ -61,6 +64,7 @@ else:
         "ui.texts.safety_plans",
         "ui.texts.settings",
         "ui.texts.team",
+        "ui.texts.trends",
     ):
         _module = import_module(_module_name)
         _SOURCES.update(

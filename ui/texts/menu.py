@@ -12,11 +12,13 @@ from ui.i18n import N_, t
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.approvals import PENDING_COMMAND
+from ui.texts.comments import COMMENT_COMMANDS
 from ui.texts.common import LEAD_COMMANDS, ROLE_NAMES, WORKER_COMMANDS
 from ui.texts.digest import DIGEST_COMMANDS
 from ui.texts.plans import PLAN_COMMANDS
 from ui.texts.record import HISTORY_COMMAND
 from ui.texts.referrals import REFERRAL_COMMANDS
+from ui.texts.trends import TREND_COMMANDS
 
 # ── The command menu ─────────────────────────────────────────────────────────
 # Assembled last: each section above defines its own commands.
@@ -30,7 +32,7 @@ MENU_COMMANDS = [
     PENDING_COMMAND,
     *WORKER_COMMANDS[-2:],
 ]
-LEAD_MENU_COMMANDS = LEAD_COMMANDS + DIGEST_COMMANDS
+LEAD_MENU_COMMANDS = LEAD_COMMANDS + DIGEST_COMMANDS + TREND_COMMANDS + COMMENT_COMMANDS
 
 
 def help_text(role: str) -> str:
