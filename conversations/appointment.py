@@ -432,7 +432,7 @@ def _card(
         f"{texts.REPEATS}: {texts.RECURRENCE_NAMES[draft.repeat]}",
         f"{texts.PLACE}: {escape(draft.place) if draft.place else '—'}",
     ]
-    keyboard = InlineKeyboardMarkup(
+    keyboard = views.fitted(
         [
             [_button(texts.SAVE, "save", draft.revise())],
             [_button(texts.APPT_DAY, "when", "day"), _button(texts.APPT_TIME, "when", "time")],

@@ -37,7 +37,7 @@ def button_label(text: str, limit: int = LABEL_MAX) -> str:
 
 # How many characters a label may have for a row of n buttons to show it whole on a phone
 # (390 px): translations run longer than English, so rows are laid out by their labels.
-ROW_LABEL_MAX = {1: LABEL_MAX, 2: 15, 3: 9}
+ROW_LABEL_MAX = {1: LABEL_MAX, 2: 13, 3: 9}
 
 
 def label_width(label: str) -> int:
