@@ -10,7 +10,7 @@ the day. Nothing here decides who may look: domain/usecases/digest_drill.py does
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -286,38 +286,33 @@ async def _risk_flags(
     return await _note_items(session, _notes(where, ids))
 
 
-async def _reviews(
-    session: AsyncSession, ids: list[int], now: datetime, today: date, zone: ZoneInfo
-) -> list[DrillItem]:
-    statement = _client_items(
-        select(Client.id, Client.name, Client.worker_id, Worker.name, Plan.next_review_on)
-        .join(Client, Client.id == Plan.client_id)
-        .where(
-            Client.worker_id.in_(ids),
-            Client.is_open,
-            Plan.is_active,
-            Plan.next_review_on < today,
+def _overdue_reviews(
+    model: type[Plan] | type[SafetyPlan], in_effect: Any
+) -> Callable[[AsyncSession, list[int], datetime, date, ZoneInfo], Awaitable[list[DrillItem]]]:
+    """The list of a kind of plan whose version in effect (`in_effect`, the model's hybrid
+    property) is past its next review."""
+
+    async def listed(
+        session: AsyncSession, ids: list[int], now: datetime, today: date, zone: ZoneInfo
+    ) -> list[DrillItem]:
+        statement = _client_items(
+            select(Client.id, Client.name, Client.worker_id, Worker.name, model.next_review_on)
+            .join(Client, Client.id == model.client_id)
+            .where(
+                Client.worker_id.in_(ids),
+                Client.is_open,
+                in_effect,
+                model.next_review_on < today,
+            )
+            .order_by(model.next_review_on, Client.id)
         )
-        .order_by(Plan.next_review_on, Client.id)
-    )
-    return await _due_items(session, statement)
+        return await _due_items(session, statement)
+
+    return listed
 
 
-async def _safety(
-    session: AsyncSession, ids: list[int], now: datetime, today: date, zone: ZoneInfo
-) -> list[DrillItem]:
-    statement = _client_items(
-        select(Client.id, Client.name, Client.worker_id, Worker.name, SafetyPlan.next_review_on)
-        .join(Client, Client.id == SafetyPlan.client_id)
-        .where(
-            Client.worker_id.in_(ids),
-            Client.is_open,
-            SafetyPlan.is_current,
-            SafetyPlan.next_review_on < today,
-        )
-        .order_by(SafetyPlan.next_review_on, Client.id)
-    )
-    return await _due_items(session, statement)
+_reviews = _overdue_reviews(Plan, Plan.is_active)
+_safety = _overdue_reviews(SafetyPlan, SafetyPlan.is_current)
 
 
 async def _due_items(session: AsyncSession, statement: Select[Any]) -> list[DrillItem]:
