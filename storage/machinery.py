@@ -140,3 +140,19 @@ class PersistedData(Base):
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column()
     updated_at: Mapped[datetime]
+
+
+class JobTick(Base):
+    """When a repeating job last ran, one row per job: read by `caseline doctor` and by
+    /healthz in any process, so a scheduler that stopped ticking is seen from outside it."""
+
+    __tablename__ = "job_ticks"
+
+    job: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    # Which process ticked ("host:pid"), so two schedulers on one database can be told apart.
+    ticked_by: Mapped[str] = mapped_column(String(120))
+    # The exception's class name when the tick failed; never its message (it may quote data).
+    error: Mapped[str | None] = mapped_column(String(120))

@@ -312,3 +312,20 @@ async def test_two_schedulers_on_one_postgres_database_send_each_reminder_once(
     await harness.settle()
     for person in people:
         assert len([m for m in person.messages() if m.text.startswith("⏰")]) == 1
+
+
+async def test_each_tick_is_noted_in_the_database_for_doctor_and_healthz(harness, clock):
+    from storage import ticks
+
+    async with harness.db.session() as session:
+        assert await ticks.last_tick(session, ticks.REMINDERS) is None
+    clock.set(berlin(2026, 3, 3, 9, 0))
+    await harness.tick()
+    clock.set(berlin(2026, 3, 3, 9, 1))
+    await harness.tick()
+    async with harness.db.session() as session:
+        tick = await ticks.last_tick(session, ticks.REMINDERS)
+    assert tick is not None
+    assert tick.started_at == berlin(2026, 3, 3, 9, 1)
+    assert tick.finished_at >= tick.started_at and tick.duration_ms >= 0
+    assert tick.error is None and tick.ticked_by.count(":") >= 2

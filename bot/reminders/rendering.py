@@ -33,7 +33,7 @@ from domain.usecases.risks import escalate_unacknowledged
 from domain.usecases.trends import keep_last_week
 from domain.work import Work
 from storage import agenda as agenda_store
-from storage import bot_messages, outbox
+from storage import bot_messages, outbox, ticks
 from storage.db import Database
 from storage.kinds import InteractionType
 from storage.machinery import OutboxMessage
@@ -77,8 +77,27 @@ class Reminders:
         return self.settings.private_previews
 
     async def tick(self) -> reminders.TickReport:
-        """Enqueue what is due now, then deliver everything deliverable."""
-        now = self.clock.now()
+        """Enqueue what is due now, then deliver everything deliverable; then note the tick
+        in the database (doctor and /healthz read it), failed or not."""
+        started_at = self.clock.now()
+        error: str | None = None
+        try:
+            return await self._tick(started_at)
+        except Exception as exc:
+            error = type(exc).__name__
+            raise
+        finally:
+            async with self.db.session() as session:
+                await ticks.record_tick(
+                    session,
+                    ticks.REMINDERS,
+                    started_at=started_at,
+                    finished_at=self.clock.now(),
+                    ticked_by=self.sender.claimer,
+                    error=error,
+                )
+
+    async def _tick(self, now: datetime) -> reminders.TickReport:
         # Covers past their end: access has stopped already; mark them ended, audited once.
         await end_expired_covers(self.work)
         # Risk alerts nobody acknowledged in time go further, once (risk ignores quiet hours).
