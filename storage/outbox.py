@@ -12,10 +12,11 @@ again. Nothing here knows about Telegram.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -28,6 +29,25 @@ from storage.workers import supervisors_of
 
 KEY_MAX = 200
 CLAIMER_MAX = 100
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits to be sent: rows due now and not delivered, and the oldest one's due time."""
+
+    due: int
+    oldest_due_at: datetime | None
+
+
+async def backlog(session: AsyncSession, *, now: datetime) -> Backlog:
+    """The outbox's depth and age (caseline doctor, /metrics): pending or sending rows whose
+    time has come. Rows planned for later are not a backlog."""
+    waiting = OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))
+    statement = select(func.count(), func.min(OutboxMessage.due_at)).where(
+        waiting, OutboxMessage.next_attempt_at <= now
+    )
+    count, oldest = (await session.execute(statement)).one()
+    return Backlog(due=int(count), oldest_due_at=oldest)
 
 
 async def enqueue(

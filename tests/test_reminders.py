@@ -329,3 +329,27 @@ async def test_each_tick_is_noted_in_the_database_for_doctor_and_healthz(harness
     assert tick.started_at == berlin(2026, 3, 3, 9, 1)
     assert tick.finished_at >= tick.started_at and tick.duration_ms >= 0
     assert tick.error is None and tick.ticked_by.count(":") >= 2
+
+
+async def test_the_outbox_backlog_counts_what_is_due_and_not_what_is_planned(harness, clock):
+    from storage import outbox
+
+    await harness.seed_worker(702, "Wanda Worker")
+    client_id = await harness.seed_client(702)
+    await _appointment(harness, 702, client_id, berlin(2026, 3, 3, 15, 0))
+    await _appointment(harness, 702, client_id, berlin(2026, 3, 4, 15, 0))
+    clock.set(berlin(2026, 3, 3, 13, 59))
+    async with harness.db.session() as session:
+        assert await outbox.backlog(session, now=clock.now()) == outbox.Backlog(0, None)
+    async with harness.db.session() as session:
+        from bot.reminders import planning
+
+        # Planned but not sent (no drain): what a stalled sender leaves behind.
+        await planning.plan_tick(session, now=clock.now(), default_zone="Europe/Berlin")
+    async with harness.db.session() as session:
+        waiting = await outbox.backlog(session, now=clock.now())
+    assert waiting.due >= 1 and waiting.oldest_due_at is not None
+    assert waiting.oldest_due_at <= clock.now()
+    await harness.tick()
+    async with harness.db.session() as session:
+        assert await outbox.backlog(session, now=clock.now()) == outbox.Backlog(0, None)
