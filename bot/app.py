@@ -24,7 +24,7 @@ from bot import resources as resource_directory
 from bot.errors import on_error
 from bot.gate import gate
 from bot.housekeeping import EVERY, extend_series, prune_update_ids
-from bot.inbox import InboxQueue
+from bot.inbox import KEPT_UPDATES, InboxQueue, KeptUpdates
 from bot.pacing import Priority, SendBudget, paced
 from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
@@ -240,6 +240,7 @@ def build_application(
         if rate_limiter
         else None
     )
+    kept_updates = KeptUpdates(HTTPXRequest(connection_pool_size=1))
     builder: Any = (
         ApplicationBuilder()
         .application_class(CaselineApplication)
@@ -263,6 +264,8 @@ def build_application(
                 )
             )
         )
+        # The poller stores each batch as received (bot/inbox.py).
+        .get_updates_request(kept_updates)
         .context_types(ContextTypes(context=CaselineContext))
         # Whatever is put on the queue is in the inbox first (bot/inbox.py).
         .update_queue(InboxQueue(db, clock))
@@ -282,6 +285,7 @@ def build_application(
     )
     application.bot_data["dispose_db"] = dispose_db
     application.bot_data["sent"] = sent
+    application.bot_data[KEPT_UPDATES] = kept_updates
 
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import secrets
 import signal
@@ -30,25 +31,57 @@ from urllib.parse import urlparse
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
 
 from bot.gate import UPDATE_TYPES
 from domain.clock import Clock
 from domain.settings import Settings
 from storage import updates
 from storage.db import Database
+from ui.wrapped_request import Call, WrappedRequest
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 10
+# Where build_application leaves the getUpdates request that keeps the raw batch.
+KEPT_UPDATES = "kept_updates"
 MAX_BACKOFF = 30.0
 
 
-async def store(db: Database, clock: Clock, batch: Sequence[Update]) -> None:
-    statement = updates.store_statement(
-        db.dialect, [update.to_dict() for update in batch], clock.now()
-    )
+async def store(db: Database, clock: Clock, payloads: Sequence[dict[str, Any]]) -> None:
+    """Keep a batch of updates, each as the JSON Telegram sent."""
+    statement = updates.store_statement(db.dialect, payloads, clock.now())
     if statement is not None:
         await db.run_alone(statement)
+
+
+class KeptUpdates(WrappedRequest):
+    """The getUpdates request that keeps the JSON of the last batch as Telegram sent it, so
+    the poller stores that and not PTB's objects turned back into JSON (`Update.to_dict` was
+    about a twentieth of an answer's CPU: bench/README.md, session 12)."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        super().__init__(inner)
+        self.last: list[dict[str, Any]] = []
+
+    async def handle(
+        self, name: str, request_data: RequestData | None, call: Call
+    ) -> tuple[int, bytes]:
+        self.last = []
+        code, body = await call()
+        if name == "getUpdates" and code == 200:
+            result = json.loads(body).get("result")
+            self.last = result if isinstance(result, list) else []
+        return code, body
+
+
+def payloads_of(batch: Sequence[Update], kept: KeptUpdates | None) -> list[dict[str, Any]]:
+    """The batch's JSON: as received when `kept` holds exactly this batch, else rebuilt."""
+    if kept is not None and [raw.get("update_id") for raw in kept.last] == [
+        update.update_id for update in batch
+    ]:
+        return kept.last
+    return [update.to_dict() for update in batch]
 
 
 class InboxQueue(asyncio.Queue[object]):
@@ -62,7 +95,8 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            await store(self.db, self.clock, [item])
+            # PTB's webhook parsed the POST's JSON and keeps only the object.
+            await store(self.db, self.clock, [item.to_dict()])
         await super().put(item)
 
 
@@ -81,6 +115,8 @@ class InboxPoller:
         self.clock = clock
         self.timeout = timeout
         self.allowed_updates = list(allowed_updates)
+        kept = application.bot_data.get(KEPT_UPDATES)
+        self.kept = kept if isinstance(kept, KeptUpdates) else None
         self._task: asyncio.Task[None] | None = None
         #: True from a batch's arrival until it is on the queue (tests wait for it).
         self.holding = False
@@ -123,7 +159,7 @@ class InboxPoller:
                 if batch:
                     self.holding = True
                     try:
-                        await store(self.db, self.clock, batch)
+                        await store(self.db, self.clock, payloads_of(batch, self.kept))
                         for update in batch:
                             self.application.update_queue.put_nowait(update)
                     finally:

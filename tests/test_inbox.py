@@ -189,3 +189,29 @@ async def _keep_in_inbox(db: Database, payloads: list[dict], now: datetime) -> N
     statement = updates.store_statement(db.dialect, payloads, now)
     assert statement is not None
     await db.run_alone(statement)
+
+
+async def test_the_poller_keeps_a_batch_as_telegram_sent_it(devserver):
+    """bot/inbox.KeptUpdates: the JSON stored is getUpdates' own, not PTB's objects made
+    into JSON again; a batch it does not hold (another call came between) is rebuilt."""
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    from bot.inbox import KeptUpdates, payloads_of
+
+    kept = KeptUpdates(HTTPXRequest(connection_pool_size=1))
+    devserver.bot(TOKEN).user(701, "Wanda").send_text("hello ✓")
+    devserver.bot(TOKEN).user(701, "Wanda").send_text("again")
+    async with Bot(TOKEN, base_url=devserver.base_url, get_updates_request=kept) as bot:
+        batch = await bot.get_updates(timeout=0)
+        assert [update.message.text for update in batch] == ["hello ✓", "again"]
+        payloads = payloads_of(batch, kept)
+        assert payloads is kept.last
+        assert [raw["message"]["text"] for raw in payloads] == ["hello ✓", "again"]
+        assert isinstance(payloads[0]["message"]["date"], int)
+        # The next getUpdates confirms the batch: what is kept is not that batch any more.
+        assert await bot.get_updates(offset=batch[-1].update_id + 1, timeout=0) == ()
+        assert kept.last == []
+        rebuilt = payloads_of(batch, kept)
+        assert [raw["update_id"] for raw in rebuilt] == [update.update_id for update in batch]
+        assert rebuilt[0]["message"]["text"] == "hello ✓"
