@@ -11,14 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, delete, func, select, update
+from sqlalchemy import (
+    Executable,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
 from storage.machinery import InboxUpdate
 from storage.models import Cover, Worker
+from storage.types import UTCDateTime
 from storage.upsert import dialect_insert, insert_if_absent
 from storage.workers import active_cover, actor_by_telegram_id
 
@@ -59,27 +71,37 @@ async def claim_for(
         if not await claim(session, update_id, now):
             return False, None, frozenset()
         return (True, *await actor_by_telegram_id(session, telegram_user_id, now))
-    inbox = cast(Table, InboxUpdate.__table__)
-    claimed = (
-        update(inbox)
-        .where(inbox.c.update_id == update_id, inbox.c.handled_at.is_(None))
-        .values(handled_at=now, payload=None)
-        .returning(inbox.c.update_id)
-        .cte("claimed")
-    )
-    counted = select(func.count().label("n")).select_from(claimed).subquery("counted")
-    statement = (
-        select(counted.c.n, Worker, Cover.covered_worker_id)
-        .select_from(counted)
-        .outerjoin(Worker, Worker.telegram_user_id == telegram_user_id)
-        .outerjoin(Cover, (Cover.covering_worker_id == Worker.id) & active_cover(now))
-    )
-    rows = (await session.execute(statement)).tuples().all()
+    parameters = {"claimed_id": update_id, "now": now, "telegram_user_id": telegram_user_id}
+    statement = _claim_with_worker()
+    rows = (await session.execute(statement, parameters)).tuples().all()
     taken = bool(rows[0][0]) or await _claim_absent(session, update_id, now)
     if not taken:
         return False, None, frozenset()
     worker = rows[0][1]
     return True, worker, frozenset(covered for _, _, covered in rows if covered is not None)
+
+
+@cache
+def _claim_with_worker() -> Select[Any]:
+    """claim_for's statement on PostgreSQL, built once with its values as parameters: it
+    runs for every update, and building it each time cost about 3 % of an answer's CPU."""
+    inbox = cast(Table, InboxUpdate.__table__)
+    now = bindparam("now", type_=UTCDateTime())
+    claimed = (
+        update(inbox)
+        # Not named like a column of the inbox: an UPDATE would SET a column so named.
+        .where(inbox.c.update_id == bindparam("claimed_id"), inbox.c.handled_at.is_(None))
+        .values(handled_at=now, payload=null())
+        .returning(inbox.c.update_id)
+        .cte("claimed")
+    )
+    counted = select(func.count().label("n")).select_from(claimed).subquery("counted")
+    return (
+        select(counted.c.n, Worker, Cover.covered_worker_id)
+        .select_from(counted)
+        .outerjoin(Worker, Worker.telegram_user_id == bindparam("telegram_user_id"))
+        .outerjoin(Cover, (Cover.covering_worker_id == Worker.id) & active_cover(now))
+    )
 
 
 async def claim(session: AsyncSession, update_id: int, now: datetime) -> bool:
