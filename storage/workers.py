@@ -59,8 +59,9 @@ class Actor:
         )
 
 
-def active_cover(now: datetime) -> ColumnElement[bool]:
-    """A cover that holds at `now`: not ended by hand and not past its end."""
+def active_cover(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """A cover that holds at `now` (a moment, or a parameter that will be one): not ended
+    by hand and not past its end."""
     return Cover.ended_at.is_(None) & (Cover.ends_at > now)
 
 
