@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot import cli_errors, cli_evv, cli_files, cli_people, logging_setup
+from bot import cli_devserver, cli_errors, cli_evv, cli_files, cli_people, logging_setup
 from bot import demo as demo_command
 from bot.commands import invite_link
 from bot.export import FORMATS, render
@@ -104,8 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", metavar="FILE.csv")
 
-    # Parsed by devserver itself (main() hands it the rest of the command line).
-    sub.add_parser("devserver", help="run the local Telegram Bot API server", add_help=False)
+    cli_devserver.add_devserver_command(sub)
     demo = sub.add_parser(
         "demo", help="try Caseline in your browser: the real bot, a seeded team, a chat page"
     )
@@ -114,14 +113,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["devserver"]:
-        from devserver.__main__ import main as devserver_main
-
-        return devserver_main(argv[1:])
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "demo":
         return demo_command.run_command(args)
+    if args.command == "devserver":
+        return cli_devserver.run_command(args)
     settings: Settings | None = None
     try:
         settings = load_settings()
