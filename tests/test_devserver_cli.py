@@ -113,7 +113,7 @@ async def test_what_to_fix_is_one_line(harness, shell, monkeypatch):
 
     # A token no bot polls with: the devserver knows no bot there.
     monkeypatch.setenv("CASELINE_BOT_TOKEN", "999:another-bot")
-    status, _, err = await shell("devserver", "say", "--user", "1", "hi")
+    status, _, err = await shell("devserver", "say", "--user", "1", "--wait", "0.5", "hi")
     assert status == 2 and "no bot has called" in err and "the same token" in err
     monkeypatch.delenv("CASELINE_BOT_TOKEN")
     status, _, err = await shell("devserver", "say", "--user", "1", "hi")
