@@ -122,18 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_record_commands(sub)
     cli_evv.add_evv_commands(sub)
-    resources = sub.add_parser("resources", help="import the resource directory from a CSV file")
-    resources_sub = resources.add_subparsers(
-        dest="resources_command", required=True, help="what to do"
-    )
-    load = resources_sub.add_parser(
-        "import", help="import resources from a CSV file (nothing is imported if any row is bad)"
-    )
-    load.add_argument(
-        "file",
-        metavar="FILE.csv",
-        help="a header row naming the columns, then one resource a row (README: Importing)",
-    )
+    add_import_command(sub, "resources", "import the resource directory from a CSV file")
 
     cli_devserver.add_devserver_command(sub)
     demo = sub.add_parser(
@@ -448,18 +437,7 @@ def add_record_commands(sub: Any) -> None:
     )
     exporter.add_argument("--output", help="the file to write (default: <code>.<format> here)")
 
-    clients_parser = sub.add_parser("clients", help="import a caseload from a CSV file")
-    clients_sub = clients_parser.add_subparsers(
-        dest="clients_command", required=True, help="what to do"
-    )
-    importer = clients_sub.add_parser(
-        "import", help="import clients from a CSV file (nothing is imported if any row is bad)"
-    )
-    importer.add_argument(
-        "file",
-        metavar="FILE.csv",
-        help="a header row naming the columns, then one client a row (README: Importing)",
-    )
+    importer = add_import_command(sub, "clients", "import a caseload from a CSV file")
     importer.add_argument("--check", action="store_true", help="check every row, import nothing")
 
     auditor = sub.add_parser("audit", help="list the audit trail (no client names)")
@@ -467,6 +445,21 @@ def add_record_commands(sub: Any) -> None:
     auditor.add_argument("--worker", help="only what this worker did (their name)")
     auditor.add_argument("--since", help="from this day (YYYY-MM-DD, UTC) or ISO time on")
     auditor.add_argument("--limit", type=int, default=1000, help="at most this many (latest)")
+
+
+def add_import_command(sub: Any, what: str, summary: str) -> argparse.ArgumentParser:
+    """`caseline clients|resources import FILE.csv`, alike for both: the import's parser."""
+    parser = sub.add_parser(what, help=summary)
+    verbs = parser.add_subparsers(dest=f"{what}_command", required=True, help="what to do")
+    importer: argparse.ArgumentParser = verbs.add_parser(
+        "import", help=f"import {what} from a CSV file (nothing is imported if any row is bad)"
+    )
+    importer.add_argument(
+        "file",
+        metavar="FILE.csv",
+        help="a header row naming the columns, then a row each (README: Importing)",
+    )
+    return importer
 
 
 def run_record_command(args: argparse.Namespace, settings: Settings) -> None:
