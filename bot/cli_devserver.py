@@ -175,7 +175,9 @@ async def _play(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             raise PlayError(
                 f"nothing answers at {url}: start `caseline devserver` (or pass --url)"
             ) from None
-        except (httpx.HTTPError, DevServerError) as exc:
+        except httpx.HTTPError as exc:  # its text may hold the URL, the token in it
+            raise PlayError(f"{url} did not answer ({type(exc).__name__})") from None
+        except DevServerError as exc:
             raise PlayError(f"{url} did not answer as a devserver does ({exc})") from None
     return 0
 
