@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot import cli_errors, cli_evv, cli_files, cli_people, logging_setup
+from bot import cli_devserver, cli_errors, cli_evv, cli_files, cli_people, logging_setup
 from bot import demo as demo_command
 from bot.commands import invite_link
+from bot.env_vars import help_epilog
 from bot.export import FORMATS, render
 from bot.resource_import import ResourceImportError, run_import
 from domain.clock import Clock, FixedClock
@@ -44,30 +45,51 @@ if TYPE_CHECKING:
 log = logging.getLogger("caseline")
 
 
+DESCRIPTION = """\
+Caseline, a Telegram bot for case managers: the schema, people and invites, the bot and its
+reminder job, imports and exports, and the local Bot API server to try it without Telegram.
+`caseline COMMAND --help` tells more about a command."""
+
+
 class CLIError(Exception):
     """A problem the operator can fix; printed as one line."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="caseline", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and option; the environment variables in the epilog (bot/env_vars.py)."""
+    parser = argparse.ArgumentParser(
+        prog="caseline",
+        description=DESCRIPTION,
+        epilog=help_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        help="one of those below (each has its own --help)",
+    )
 
-    db = sub.add_parser("db", help="database schema")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db = sub.add_parser("db", help="the database schema: create or upgrade it")
+    db_sub = db.add_subparsers(dest="db_command", required=True, help="what to do")
     db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic)")
 
-    admin = sub.add_parser("admin", help="admins")
-    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    admin = sub.add_parser("admin", help="create an admin (the first one, or another)")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True, help="what to do")
     create = admin_sub.add_parser("create", help="create an admin and print an invite code")
-    create.add_argument("--name", required=True)
-    create.add_argument("--team")
+    create.add_argument("--name", required=True, help="the admin's name, as colleagues see it")
+    create.add_argument("--team", help="the admin's team (made when it does not exist yet)")
 
     invite = sub.add_parser(
         "invite", help="print a one-time invite code (--role …), or list or revoke invites"
     )
-    invite.add_argument("--role", choices=[role.value for role in Role])
-    invite.add_argument("--team")
-    invite.add_argument("--name")
+    invite.add_argument(
+        "--role", choices=[role.value for role in Role], help="what the person joins as"
+    )
+    invite.add_argument("--team", help="the team they join (made when it does not exist yet)")
+    invite.add_argument(
+        "--name", help="their name in Caseline (default: the name of their Telegram account)"
+    )
     cli_people.add_invite_commands(invite)
     cli_people.add_worker_commands(sub)
     cli_people.add_team_commands(sub)
@@ -81,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     remind = sub.add_parser(
-        "remind", help="reminders (sends at most 10 messages/s, or CASELINE_SEND_RATE)"
+        "remind",
+        help="one reminder tick, then exit (sends at most 10 messages/s, or CASELINE_SEND_RATE)",
     )
     remind.add_argument("--once", action="store_true", required=True, help="run one tick and exit")
     sub.add_parser(
@@ -91,21 +114,17 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     backup = sub.add_parser("backup", help="an online copy of the SQLite database")
-    backup.add_argument("file", type=Path)
+    backup.add_argument("file", type=Path, metavar="FILE", help="the copy to write")
     restore = sub.add_parser("restore", help="replace the SQLite database with a backup")
-    restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "file", type=Path, metavar="FILE", help="a copy `caseline backup` wrote (bot stopped)"
+    )
 
     add_record_commands(sub)
     cli_evv.add_evv_commands(sub)
-    resources = sub.add_parser("resources", help="the resource directory")
-    resources_sub = resources.add_subparsers(dest="resources_command", required=True)
-    load = resources_sub.add_parser(
-        "import", help="import resources from a CSV file (nothing is imported if any row is bad)"
-    )
-    load.add_argument("file", metavar="FILE.csv")
+    add_import_command(sub, "resources", "import the resource directory from a CSV file")
 
-    # Parsed by devserver itself (main() hands it the rest of the command line).
-    sub.add_parser("devserver", help="run the local Telegram Bot API server", add_help=False)
+    cli_devserver.add_devserver_command(sub)
     demo = sub.add_parser(
         "demo", help="try Caseline in your browser: the real bot, a seeded team, a chat page"
     )
@@ -114,14 +133,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["devserver"]:
-        from devserver.__main__ import main as devserver_main
-
-        return devserver_main(argv[1:])
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "demo":
         return demo_command.run_command(args)
+    if args.command == "devserver":
+        return cli_devserver.run_command(args)
     settings: Settings | None = None
     try:
         settings = load_settings()
@@ -413,13 +429,15 @@ def add_record_commands(sub: Any) -> None:
     """Add the record's subcommands to `caseline`'s argparse subparsers."""
     exporter = sub.add_parser("export", help="export one client's record as a PDF or CSV file")
     exporter.add_argument("--client", required=True, help="the client's code, e.g. C-0042")
-    exporter.add_argument("--format", choices=FORMATS, default="pdf")
+    exporter.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="pdf",
+        help="pdf to read, csv for machines (default pdf)",
+    )
     exporter.add_argument("--output", help="the file to write (default: <code>.<format> here)")
 
-    clients_parser = sub.add_parser("clients", help="clients")
-    clients_sub = clients_parser.add_subparsers(dest="clients_command", required=True)
-    importer = clients_sub.add_parser("import", help="import clients from a CSV file")
-    importer.add_argument("file", help="CSV with a header row (see storage/client_import.py)")
+    importer = add_import_command(sub, "clients", "import a caseload from a CSV file")
     importer.add_argument("--check", action="store_true", help="check every row, import nothing")
 
     auditor = sub.add_parser("audit", help="list the audit trail (no client names)")
@@ -427,6 +445,21 @@ def add_record_commands(sub: Any) -> None:
     auditor.add_argument("--worker", help="only what this worker did (their name)")
     auditor.add_argument("--since", help="from this day (YYYY-MM-DD, UTC) or ISO time on")
     auditor.add_argument("--limit", type=int, default=1000, help="at most this many (latest)")
+
+
+def add_import_command(sub: Any, what: str, summary: str) -> argparse.ArgumentParser:
+    """`caseline clients|resources import FILE.csv`, alike for both: the import's parser."""
+    parser = sub.add_parser(what, help=summary)
+    verbs = parser.add_subparsers(dest=f"{what}_command", required=True, help="what to do")
+    importer: argparse.ArgumentParser = verbs.add_parser(
+        "import", help=f"import {what} from a CSV file (nothing is imported if any row is bad)"
+    )
+    importer.add_argument(
+        "file",
+        metavar="FILE.csv",
+        help="a header row naming the columns, then a row each (README: Importing)",
+    )
+    return importer
 
 
 def run_record_command(args: argparse.Namespace, settings: Settings) -> None:

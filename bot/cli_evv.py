@@ -45,21 +45,27 @@ class EvvCommandError(Exception):
 def add_evv_commands(sub: Any) -> None:
     """`caseline evv export|sheet`."""
     evv = sub.add_parser(EVV_COMMAND, help="visit verification: the EVV export, visit sheets")
-    evv_sub = evv.add_subparsers(dest="evv_command", required=True)
+    evv_sub = evv.add_subparsers(dest="evv_command", required=True, help="what to do")
     export = evv_sub.add_parser(
         "export",
         help="a CSV of every verified and unverified visit in a period (organisation's "
         "zone, both days included); stdout unless --output",
     )
-    export.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
-    export.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
+    export.add_argument(
+        "--from", dest="first", required=True, metavar="YYYY-MM-DD", help="the first day"
+    )
+    export.add_argument(
+        "--to", dest="last", required=True, metavar="YYYY-MM-DD", help="the last day (included)"
+    )
     export.add_argument("--team", help="only the visits of this team's workers")
-    export.add_argument("--output", metavar="FILE.csv", help="the file to write")
+    export.add_argument(
+        "--output", metavar="FILE.csv", help="the file to write (default: standard output)"
+    )
     sheet = evv_sub.add_parser(
         "sheet", help="one client's visits in a month as a PDF to print and sign"
     )
     sheet.add_argument("--client", required=True, help="the client's code, e.g. C-0042")
-    sheet.add_argument("--month", required=True, metavar="YYYY-MM")
+    sheet.add_argument("--month", required=True, metavar="YYYY-MM", help="the month, e.g. 2026-03")
     sheet.add_argument(
         "--output", metavar="FILE.pdf", help="default: <code>-<month>-visits.pdf here"
     )

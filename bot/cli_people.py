@@ -47,31 +47,40 @@ class CommandError(Exception):
     """A problem the operator can fix; printed as one line."""
 
 
+WORKER_HELP = "an id or an unambiguous name, as `worker list` shows them"
+CLIENTS_TO_HELP = (
+    "who takes their open clients first: a colleague of their team, or `supervisor` "
+    "(required while they hold any)"
+)
+
+
 def add_worker_commands(sub: Any) -> None:
     """`caseline worker list|deactivate|reactivate|move|role`."""
     worker = sub.add_parser(WORKER_COMMAND, help="people: list, switch off or on, move, role")
-    worker_sub = worker.add_subparsers(dest="worker_command", required=True)
+    worker_sub = worker.add_subparsers(dest="worker_command", required=True, help="what to do")
     worker_sub.add_parser("list", help="everyone, with role, team, status and open clients")
     off = worker_sub.add_parser(
         "deactivate", help="switch someone off now (their clients go to --clients-to first)"
     )
-    off.add_argument("worker", metavar="WORKER", help="an id or an unambiguous name")
-    off.add_argument("--clients-to", metavar="WORKER|supervisor")
+    off.add_argument("worker", metavar="WORKER", help=WORKER_HELP)
+    off.add_argument("--clients-to", metavar="WORKER|supervisor", help=CLIENTS_TO_HELP)
     on = worker_sub.add_parser("reactivate", help="switch someone on again (no clients)")
-    on.add_argument("worker", metavar="WORKER")
+    on.add_argument("worker", metavar="WORKER", help=WORKER_HELP)
     move = worker_sub.add_parser("move", help="move someone to another team")
-    move.add_argument("worker", metavar="WORKER")
-    move.add_argument("--team", required=True)
-    move.add_argument("--clients-to", metavar="WORKER|supervisor")
+    move.add_argument("worker", metavar="WORKER", help=WORKER_HELP)
+    move.add_argument("--team", required=True, help="the team they join")
+    move.add_argument("--clients-to", metavar="WORKER|supervisor", help=CLIENTS_TO_HELP)
     role = worker_sub.add_parser("role", help="change someone's role")
-    role.add_argument("worker", metavar="WORKER")
-    role.add_argument("--role", required=True, choices=[role.value for role in Role])
+    role.add_argument("worker", metavar="WORKER", help=WORKER_HELP)
+    role.add_argument(
+        "--role", required=True, choices=[role.value for role in Role], help="the new role"
+    )
 
 
 def add_team_commands(sub: Any) -> None:
     """`caseline team list|approvals`."""
     team = sub.add_parser(TEAM_COMMAND, help="teams: list them, turn approvals on or off")
-    team_sub = team.add_subparsers(dest="team_command", required=True)
+    team_sub = team.add_subparsers(dest="team_command", required=True, help="what to do")
     team_sub.add_parser("list", help="every team with its approvals")
     approvals_parser = team_sub.add_parser(
         "approvals",
@@ -79,17 +88,25 @@ def add_team_commands(sub: Any) -> None:
         "approval (without --plans/--discharges: show it)",
     )
     approvals_parser.add_argument("team", metavar="TEAM", help="the team's name")
-    approvals_parser.add_argument("--plans", choices=("on", "off"))
-    approvals_parser.add_argument("--discharges", choices=("on", "off"))
+    approvals_parser.add_argument(
+        "--plans", choices=("on", "off"), help="a worker's plan activation waits for approval"
+    )
+    approvals_parser.add_argument(
+        "--discharges", choices=("on", "off"), help="a worker's discharge waits for approval"
+    )
 
 
 def add_invite_commands(invite: argparse.ArgumentParser) -> None:
     """`caseline invite list` and `caseline invite revoke INVITE_ID` beside the plain
     `caseline invite --role …`, which prints a new code."""
-    invite_sub = invite.add_subparsers(dest="invite_command", required=False)
+    invite_sub = invite.add_subparsers(
+        dest="invite_command", required=False, help="list or revoke (none: a new invite)"
+    )
     invite_sub.add_parser("list", help="unused invites (never their codes)")
     revoke = invite_sub.add_parser("revoke", help="withdraw an unused invite")
-    revoke.add_argument("invite_id", metavar="INVITE_ID", type=int)
+    revoke.add_argument(
+        "invite_id", metavar="INVITE_ID", type=int, help="its id, as `invite list` shows it"
+    )
 
 
 def is_people_command(args: argparse.Namespace) -> bool:

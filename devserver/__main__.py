@@ -15,18 +15,29 @@ import sys
 from .server import BotApiServer
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The server's options, shared with `caseline devserver` (bot/cli_devserver.py)."""
+    parser.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
+    parser.add_argument(
+        "--port", type=int, default=8081, help="port (default 8081); 0 picks a free one"
+    )
+    parser.add_argument(
+        "--rate-limits", action="store_true", help="enforce Telegram's flood limits (429)"
+    )
+    parser.add_argument(
+        "--bot-username",
+        default="caseline_test_bot",
+        help="the @username getMe answers for every bot (default caseline_test_bot)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m devserver",
         description="Local Telegram Bot API server for Caseline tests, benchmarks and demos.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
-    parser.add_argument("--port", type=int, default=8081, help="port; 0 picks a free one")
-    parser.add_argument(
-        "--rate-limits", action="store_true", help="enforce Telegram's flood limits (429)"
-    )
-    parser.add_argument("--bot-username", default="caseline_test_bot")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -49,8 +60,8 @@ async def serve(args: argparse.Namespace) -> None:
         await server.stop()
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT/SIGTERM with the parsed options of `add_arguments`."""
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -61,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"devserver: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(_parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -270,6 +270,9 @@ async def test_a_note_left_an_hour_on_the_demo_clock_is_kept_with_its_time(
 async def test_18_00_brings_sam_the_digest_with_its_chart(demo: DemoRunner, web: httpx.AsyncClient):
     moved = (await web.post("/api/clock", json={"jump": "evening"})).json()
     assert moved["clock"]["label"] == "Tue 3 Mar · 18:00" and moved["due"]["digests"] == 1
+    # From 18:00 on, the evening button goes to tomorrow's 18:00 and says so.
+    labels = [jump["label"] for jump in moved["clock"]["jumps"]]
+    assert labels == ["+1 hour", "Tomorrow 08:00", "Tomorrow 18:00"]
     chat = await chat_until(web, SAM.user_id, lambda c: any("photo" in m for m in c["messages"]))
     photo = next(m for m in chat["messages"] if "photo" in m)
     assert "North" in photo["caption"] and photo["time"] == "18:00"
@@ -411,6 +414,7 @@ def test_jumps_land_on_the_next_morning_and_evening():
     at = datetime(2026, 3, 28, 19, 30, tzinfo=BERLIN)  # the night the clocks go forward
     assert jump_target(at, "morning", BERLIN) == datetime(2026, 3, 29, 8, 0, tzinfo=BERLIN)
     assert jump_target(at, "evening", BERLIN) == datetime(2026, 3, 29, 18, 0, tzinfo=BERLIN)
+    assert jump_label(at, "evening", BERLIN) == "Tomorrow 18:00"
     early = datetime(2026, 3, 3, 6, 0, tzinfo=BERLIN)
     assert jump_label(early, "morning", BERLIN) == "Today 08:00"
     assert jump_target(early, "hour", BERLIN) == datetime(2026, 3, 3, 7, 0, tzinfo=BERLIN)

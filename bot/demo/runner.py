@@ -10,7 +10,8 @@ One asyncio loop runs three things side by side:
 * the chat page and its JSON API (`bot.demo.web`) on 127.0.0.1:<port>.
 
 The bot's clock is a `FixedClock` that starts at the real now (to the minute) and stands
-still until the page moves it: "+1 hour", "Tomorrow 08:00", "Today 18:00". A jump moves the
+still until the page moves it: "+1 hour", or on to the next 08:00 or 18:00, each button
+labelled with the day it lands on ("Today 18:00"; after 18:00 "Tomorrow 18:00"). A jump moves the
 clock and the server's message dates together, then runs one reminder tick, so the
 reminders, the morning agenda and the supervisor's digest arrive as they would at that
 hour.
