@@ -186,8 +186,7 @@ def _explain(exc: Exception, settings: Settings | None) -> int:
             exc, settings.database_url
         ) or cli_errors.telegram_problem(exc, settings)
     if line is None and isinstance(exc, OperationalError | DBAPIError | OSError):
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        line = f"cannot use the database: {reason}"
+        line = f"cannot use the database: {cli_errors.first_line(exc)}"
     if line:
         print(f"caseline: {line}", file=sys.stderr)
         return 2
@@ -197,8 +196,9 @@ def _explain(exc: Exception, settings: Settings | None) -> int:
 
 
 async def _require_schema(db: Database) -> None:
-    if not await schema.is_current(db):
-        raise CLIError("the database schema is missing or old: run `caseline db upgrade` first")
+    problem = cli_errors.schema_problem(await schema.revisions(db))
+    if problem:
+        raise CLIError(problem)
 
 
 async def _people_command(settings: Settings, args: argparse.Namespace) -> list[str]:
