@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot import cli_errors, cli_evv, cli_files, cli_people, logging_setup
+from bot import cli_doctor, cli_errors, cli_evv, cli_files, cli_people, logging_setup
 from bot import demo as demo_command
 from bot.commands import invite_link
 from bot.export import FORMATS, render
@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
         "10 messages/s, or CASELINE_SEND_RATE (several schedulers: split it so all sum to 30)",
     )
 
+    cli_doctor.add_doctor_command(sub)
+
     backup = sub.add_parser("backup", help="an online copy of the SQLite database")
     backup.add_argument("file", type=Path)
     restore = sub.add_parser("restore", help="replace the SQLite database with a backup")
@@ -113,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """`caseline …`; its exit status. `clock`: the time `doctor` reads (tests)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["devserver"]:
         from devserver.__main__ import main as devserver_main
@@ -122,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
         return demo_command.run_command(args)
+    if args.command == cli_doctor.DOCTOR_COMMAND:
+        # Before the settings are read: that they parse is the doctor's first check.
+        return cli_doctor.run_command(clock or Clock(), sys.stdout)
     settings: Settings | None = None
     try:
         settings = load_settings()
