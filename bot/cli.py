@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot import cli_devserver, cli_errors, cli_evv, cli_files, cli_people, logging_setup
+from bot import (
+    cli_devserver,
+    cli_doctor,
+    cli_errors,
+    cli_evv,
+    cli_files,
+    cli_people,
+    logging_setup,
+)
 from bot import demo as demo_command
 from bot.commands import invite_link
 from bot.env_vars import help_epilog
@@ -113,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
         "10 messages/s, or CASELINE_SEND_RATE (several schedulers: split it so all sum to 30)",
     )
 
+    cli_doctor.add_doctor_command(sub)
+
     backup = sub.add_parser("backup", help="an online copy of the SQLite database")
     backup.add_argument("file", type=Path, metavar="FILE", help="the copy to write")
     restore = sub.add_parser("restore", help="replace the SQLite database with a backup")
@@ -132,12 +142,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """`caseline …`; its exit status. `clock`: the time `doctor` reads (tests)."""
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "demo":
         return demo_command.run_command(args)
     if args.command == "devserver":
         return cli_devserver.run_command(args)
+    if args.command == cli_doctor.DOCTOR_COMMAND:
+        # Before the settings are read: that they parse is the doctor's first check.
+        return cli_doctor.run_command(clock or Clock(), sys.stdout)
     settings: Settings | None = None
     try:
         settings = load_settings()
@@ -202,8 +216,7 @@ def _explain(exc: Exception, settings: Settings | None) -> int:
             exc, settings.database_url
         ) or cli_errors.telegram_problem(exc, settings)
     if line is None and isinstance(exc, OperationalError | DBAPIError | OSError):
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        line = f"cannot use the database: {reason}"
+        line = f"cannot use the database: {cli_errors.first_line(exc)}"
     if line:
         print(f"caseline: {line}", file=sys.stderr)
         return 2
@@ -213,8 +226,9 @@ def _explain(exc: Exception, settings: Settings | None) -> int:
 
 
 async def _require_schema(db: Database) -> None:
-    if not await schema.is_current(db):
-        raise CLIError("the database schema is missing or old: run `caseline db upgrade` first")
+    problem = cli_errors.schema_problem(await schema.revisions(db))
+    if problem:
+        raise CLIError(problem)
 
 
 async def _people_command(settings: Settings, args: argparse.Namespace) -> list[str]:

@@ -6,6 +6,8 @@ exist, a server that does not answer, a bot token Telegram rejects, a Bot API th
 reached. Each is turned into one line here; none of them shows the database URL's password
 or the bot token (PTB's own "The token `…` was rejected" message is never printed).
 
+The same lines are `caseline doctor`'s (bot/cli_doctor.py) when its checks fail.
+
 `run` and `scheduler` wait for the Bot API (getMe, backoff 1, 2, 4 … 60 s, one log line per
 attempt, until SIGINT/SIGTERM); one-shot commands try once. The wait is a parameter, so
 tests drive the retries without sleeping.
@@ -18,7 +20,8 @@ import logging
 import signal
 import socket
 import traceback
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
@@ -29,10 +32,11 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.logging_setup import REDACTED, RedactTokenFilter
 from domain.settings import Settings
+from storage.schema import Revisions
 
 log = logging.getLogger("caseline")
 
-TOKEN_REJECTED = "Telegram rejected the bot token: check CASELINE_BOT_TOKEN"
+TOKEN_REJECTED = "the Bot API refused CASELINE_BOT_TOKEN: copy it again from @BotFather"
 FIRST_WAIT, LONGEST_WAIT = 1.0, 60.0
 
 # Waits up to the given seconds; True when the process was asked to stop meanwhile.
@@ -97,6 +101,39 @@ def check_sqlite_folder(url: str) -> None:
             f"there is no folder {folder} for the SQLite database: create it "
             "or fix CASELINE_DATABASE_URL"
         )
+
+
+def schema_problem(found: Revisions) -> str | None:
+    """None when the database is at this code's newest revision; else what to do."""
+    if found.at_head:
+        return None
+    if found.current is None:
+        return "the database has no schema yet: run `caseline db upgrade`"
+    if found.ahead:
+        return (
+            f"the database schema is at {found.current}, which this Caseline does not know "
+            f"(its newest is {found.head}): run the newer Caseline that upgraded it"
+        )
+    return (
+        f"the database schema is at {found.current}, this Caseline needs {found.head}: "
+        "run `caseline db upgrade`"
+    )
+
+
+def database_label(url: str) -> str:
+    """A database URL as an operator may see it: the kind, server and database name, or
+    the SQLite file; never the user or password."""
+    if url.startswith("sqlite"):
+        return f"sqlite {_where(url)}"
+    name = urlsplit(url).path.lstrip("/") or "(default database)"
+    return f"{url.split(':', 1)[0].split('+', 1)[0]} {_where(url)}/{name}"
+
+
+def first_line(exc: BaseException) -> str:
+    """What an exception says, in one line: a wrapped DB-API error's own message rather than
+    SQLAlchemy's wrapper (which would add the statement)."""
+    said = str(getattr(exc, "orig", None) or exc)
+    return said.splitlines()[0] if said.strip() else type(exc).__name__
 
 
 def _postgres_line(cause: BaseException, where: str) -> str | None:
@@ -179,17 +216,27 @@ def unreachable(settings: Settings, exc: BaseException, token: str) -> str:
     )
 
 
-async def check_bot_token(settings: Settings, token: str) -> None:
-    """getMe once: TokenRejected or BotApiUnreachable (one line each) unless it answers."""
+@asynccontextmanager
+async def answering_bot(settings: Settings, token: str) -> AsyncIterator[Bot]:
+    """A Bot whose getMe answered (its `username` known), shut down after the block;
+    TokenRejected or BotApiUnreachable (one line each) when getMe fails."""
     bot = _probe(settings, token)
     try:
-        await bot.initialize()
-    except InvalidToken:
-        raise TokenRejected from None
-    except (NetworkError, OSError) as exc:
-        raise BotApiUnreachable(unreachable(settings, exc, token)) from None
+        try:
+            await bot.initialize()
+        except InvalidToken:
+            raise TokenRejected from None
+        except (NetworkError, OSError) as exc:
+            raise BotApiUnreachable(unreachable(settings, exc, token)) from None
+        yield bot
     finally:
         await bot.shutdown()
+
+
+async def check_bot_token(settings: Settings, token: str) -> None:
+    """getMe once: TokenRejected or BotApiUnreachable (one line each) unless it answers."""
+    async with answering_bot(settings, token):
+        pass
 
 
 async def wait_for_bot_api(

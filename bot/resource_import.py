@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bot.cli_errors import schema_problem
 from storage import audit, schema
 from storage import resources as directory
 from storage.db import Database
@@ -307,10 +308,9 @@ async def run_import(database_url: str, path: str, *, now: datetime, out=print) 
     Raises ResourceImportError for a problem to print as one line (file, schema)."""
     db = Database(database_url)
     try:
-        if not await schema.is_current(db):
-            raise ResourceImportError(
-                "the database schema is missing or old: run `caseline db upgrade` first"
-            )
+        problem = schema_problem(await schema.revisions(db))
+        if problem:
+            raise ResourceImportError(problem)
         report = await import_resources(
             db,
             path,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from storage.db import create_private, sqlite_file, tighten_private
 
@@ -31,6 +32,13 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def current_head() -> str | None:
-    from alembic.script import ScriptDirectory
+    return _scripts().get_current_head()
 
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+def known_revisions() -> frozenset[str]:
+    """Every revision this code can upgrade from or to."""
+    return frozenset(script.revision for script in _scripts().walk_revisions())
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))

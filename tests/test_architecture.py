@@ -32,8 +32,9 @@ RECORD_KEEPERS = ("domain", "storage")
 # persistence writes dialog state, the log of sent messages writes their ids (outside any
 # handler's transaction), housekeeping prunes, the reminder engine plans, claims
 # and renders outbox rows, the demo seeds its database, and the operator's CLI commands
-# (`caseline admin create`, `resources import` …) run on the server with no actor. Each
-# is infrastructure, not a dialog or a one-step handler.
+# (`caseline admin create`, `resources import` …) run on the server with no actor, and
+# `caseline doctor` reads how the machinery is doing. Each is infrastructure, not a dialog
+# or a one-step handler.
 SHELL = (
     "bot/app.py",
     "bot/gate.py",
@@ -42,6 +43,7 @@ SHELL = (
     "bot/sent_messages.py",
     "bot/housekeeping.py",
     "bot/cli.py",
+    "bot/cli_doctor.py",
     "bot/resource_import.py",
     "bot/reminders/",
     "bot/demo/",

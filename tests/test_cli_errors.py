@@ -145,7 +145,9 @@ async def test_a_token_telegram_rejects_is_never_printed(devserver, sqlite_env):
     }
     for command in (["run"], ["scheduler"], ["remind", "--once"]):
         line = said_in_one_line(await caseline(*command, env=env))
-        assert line == "caseline: Telegram rejected the bot token: check CASELINE_BOT_TOKEN"
+        assert line == (
+            "caseline: the Bot API refused CASELINE_BOT_TOKEN: copy it again from @BotFather"
+        )
 
 
 async def test_remind_once_with_the_bot_api_unreachable(sqlite_env):
