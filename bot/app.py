@@ -23,8 +23,10 @@ from bot import agenda, commands, digest, digest_drill, record, team_admin, tren
 from bot import resources as resource_directory
 from bot.errors import on_error
 from bot.gate import gate
+from bot.health_server import HealthServer
 from bot.housekeeping import EVERY, extend_series, prune_update_ids
 from bot.inbox import KEPT_UPDATES, InboxQueue, KeptUpdates
+from bot.metrics import Metrics, metered
 from bot.pacing import Priority, SendBudget, paced
 from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
@@ -79,6 +81,9 @@ class CaselineApplication(Application):
         for action in work.after_commit:
             action()
         await work.deliver(self.bot)
+        metrics = self.bot_data.get("metrics")
+        if isinstance(metrics, Metrics):
+            metrics.handled(update)
         if work.ids_remembered and update.effective_user is not None:
             # A live card's id, filled into the draft once the card was out.
             self.mark_data_for_update_persistence(user_ids=update.effective_user.id)
@@ -171,9 +176,11 @@ async def _post_init(application: Application) -> None:
     services: Services = application.bot_data["services"]
     if services.reminders is not None:
         await services.reminders.bot.initialize()
+    await start_health_server(application)
 
 
 async def _post_shutdown(application: Application) -> None:
+    await stop_health_server(application)
     services: Services = application.bot_data["services"]
     if services.reminders is not None:
         await services.reminders.bot.shutdown()
@@ -182,6 +189,19 @@ async def _post_shutdown(application: Application) -> None:
         await sent.flush(services.db)
     if application.bot_data.get("dispose_db"):
         await services.db.dispose()
+
+
+async def start_health_server(application: Application) -> None:
+    """/healthz and /metrics, when a metrics port is set (bot/health_server.py)."""
+    server = application.bot_data.get("health")
+    if isinstance(server, HealthServer):
+        await server.start()
+
+
+async def stop_health_server(application: Application) -> None:
+    server = application.bot_data.get("health")
+    if isinstance(server, HealthServer):
+        await server.stop()
 
 
 async def _tick(context: CaselineContext) -> None:
@@ -195,16 +215,20 @@ def sender_bot(
     token: str,
     sent: SentLog | None = None,
     budget: SendBudget | None = None,
+    metrics: Metrics | None = None,
 ) -> Bot:
     """The reminder sender's own Bot, with its own connection pool so a fan-out of reminders
     never starves answers of connections. Its sends take their turns from the process's
     `budget` (bot/pacing.py) behind every answer; without one it is not paced at all. With
-    `sent`, the messages it sends are noted there (the wipe deletes them later).
+    `sent`, the messages it sends are noted there (the wipe deletes them later); with
+    `metrics`, its 429s are counted there.
 
     A send that times out is retried, yet Telegram may have delivered it: the worker
     then gets it twice. A read timeout well above PTB's 5 s makes that rarer."""
-    request: BaseRequest = HTTPXRequest(
-        connection_pool_size=32, read_timeout=settings.send_timeout_seconds
+    request: BaseRequest = metered(
+        HTTPXRequest(connection_pool_size=32, read_timeout=settings.send_timeout_seconds),
+        metrics,
+        "reminders",
     )
     if sent is not None:
         request = RecordingRequest(request, sent)
@@ -234,6 +258,7 @@ def build_application(
     # What anyone without a language of their own is answered in (CASELINE_LANGUAGE).
     i18n.set_default_language(settings.language)
     sent = SentLog(clock)
+    metrics = Metrics()
     # One budget for everything this process sends, answers first (bot/pacing.py).
     budget = (
         SendBudget(settings.send_rate_for(answers=True, reminders=scheduler))
@@ -258,7 +283,9 @@ def build_application(
         .request(
             DeferringRequest(
                 paced(
-                    RecordingRequest(HTTPXRequest(connection_pool_size=256), sent),
+                    RecordingRequest(
+                        metered(HTTPXRequest(connection_pool_size=256), metrics, "answers"), sent
+                    ),
                     budget,
                     Priority.ANSWER,
                 )
@@ -268,7 +295,7 @@ def build_application(
         .get_updates_request(kept_updates)
         .context_types(ContextTypes(context=CaselineContext))
         # Whatever is put on the queue is in the inbox first (bot/inbox.py).
-        .update_queue(InboxQueue(db, clock))
+        .update_queue(InboxQueue(db, clock, on_queued=metrics.arrived))
         .persistence(SQLPersistence(db, clock))
         .concurrent_updates(ChatOrderedProcessor())
         .post_init(_post_init)
@@ -276,7 +303,14 @@ def build_application(
     )
     application = builder.build()
     reminders = (
-        Reminders(db, clock, settings, sender_bot(settings, token, sent, budget), sent=sent)
+        Reminders(
+            db,
+            clock,
+            settings,
+            sender_bot(settings, token, sent, budget, metrics),
+            sent=sent,
+            metrics=metrics,
+        )
         if scheduler
         else None
     )
@@ -286,6 +320,11 @@ def build_application(
     application.bot_data["dispose_db"] = dispose_db
     application.bot_data["sent"] = sent
     application.bot_data[KEPT_UPDATES] = kept_updates
+    application.bot_data["metrics"] = metrics
+    if settings.metrics_port is not None:
+        application.bot_data["health"] = HealthServer(
+            metrics, db, clock, settings, runs_reminders=scheduler
+        )
 
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -46,9 +47,6 @@ from storage.kinds import Role
 from storage.models import client_code
 from storage.workers import create_worker, get_or_create_team
 from ui import i18n, texts
-
-if TYPE_CHECKING:
-    from bot.pacing import SendBudget
 
 log = logging.getLogger("caseline")
 
@@ -109,17 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave reminders to another process; this one then sends at most 20 messages/s "
         "and the scheduler 10 (Telegram allows 30 per bot; CASELINE_SEND_RATE changes it)",
     )
+    _add_metrics_port(run)
 
     remind = sub.add_parser(
         "remind",
         help="one reminder tick, then exit (sends at most 10 messages/s, or CASELINE_SEND_RATE)",
     )
     remind.add_argument("--once", action="store_true", required=True, help="run one tick and exit")
-    sub.add_parser(
+    scheduler = sub.add_parser(
         "scheduler",
         help="run only the reminder scheduler (beside `run --no-scheduler`); sends at most "
         "10 messages/s, or CASELINE_SEND_RATE (several schedulers: split it so all sum to 30)",
     )
+    _add_metrics_port(scheduler)
 
     cli_doctor.add_doctor_command(sub)
 
@@ -142,6 +142,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {text!r}")
+    return int(text)
+
+
+def _add_metrics_port(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--metrics-port",
+        type=_port,
+        metavar="PORT",
+        help="serve /healthz and /metrics on this port (default: CASELINE_METRICS_PORT; "
+        "unset: not served), on CASELINE_METRICS_LISTEN (127.0.0.1); give `run` and "
+        "`scheduler` on one host different ports",
+    )
+
+
+def _with_metrics_port(settings: Settings, args: argparse.Namespace) -> Settings:
+    """--metrics-port wins over CASELINE_METRICS_PORT."""
+    if args.metrics_port is None:
+        return settings
+    return dataclasses.replace(settings, metrics_port=args.metrics_port)
+
+
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     """`caseline …`; its exit status. `clock`: the time `doctor` reads (tests)."""
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
@@ -157,7 +181,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         settings = load_settings()
         # CASELINE_LANGUAGE, for every process: the bot, the scheduler, `remind --once`.
         i18n.set_default_language(settings.language)
-        logging_setup.configure(secrets=[settings.bot_token or ""])
+        logging_setup.configure(
+            secrets=[settings.bot_token or ""], json=settings.log_format == "json"
+        )
         cli_errors.check_sqlite_folder(settings.database_url)
         if args.command == "db":
             migrate.upgrade(settings.database_url)
@@ -172,11 +198,11 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
                 raise CLIError("say which invite: --role ROLE, or `invite list` / `invite revoke`")
             asyncio.run(_print_invite(settings, Role(args.role), args.team, args.name))
         elif args.command == "run":
-            _run(settings, scheduler=not args.no_scheduler)
+            _run(_with_metrics_port(settings, args), scheduler=not args.no_scheduler)
         elif args.command == "remind":
             asyncio.run(_remind_once(settings))
         elif args.command == "scheduler":
-            _scheduler(settings)
+            _scheduler(_with_metrics_port(settings, args))
         elif args.command == "resources":
             try:
                 return asyncio.run(run_import(settings.database_url, args.file, now=Clock().now()))
@@ -327,6 +353,7 @@ async def _remind_once(settings: Settings) -> None:
     """One tick: enqueue what is due now, deliver it, report, exit."""
     from bot.app import sender_bot
     from bot.reminders.rendering import Reminders
+    from bot.scheduler import reminders_budget
     from bot.sent_messages import SentLog
 
     token = settings.require_token()
@@ -336,7 +363,7 @@ async def _remind_once(settings: Settings) -> None:
         await cli_errors.check_bot_token(settings, token)
         clock = Clock()
         sent = SentLog(clock)
-        bot = sender_bot(settings, token, sent, _reminders_budget(settings))
+        bot = sender_bot(settings, token, sent, reminders_budget(settings))
         async with bot:
             engine = Reminders(db, clock, settings, bot, sent=sent)
             report = await engine.tick()
@@ -350,53 +377,18 @@ async def _remind_once(settings: Settings) -> None:
 
 
 def _scheduler(settings: Settings) -> None:
-    """The reminder job alone, in its own process, on PTB's JobQueue (no polling)."""
-    from telegram.ext import ApplicationBuilder
+    """The reminder job alone, in its own process (bot/scheduler.py)."""
+    from bot.scheduler import build_scheduler
 
-    from bot.app import sender_bot
-    from bot.reminders.rendering import Reminders
-    from bot.sent_messages import SentLog
-
-    token = settings.require_token()
+    settings.require_token()
     db = Database(settings.database_url)
     asyncio.run(_check_ready(db))
-    if not cli_errors.wait_for_bot_api_until_signal(settings, token):
+    if not cli_errors.wait_for_bot_api_until_signal(settings, settings.require_token()):
         log.info("stopped before the Bot API answered")
         return
-
-    async def tick(_context: object) -> None:
-        await engine.tick()
-
-    async def start(application: object) -> None:
-        await engine.bot.initialize()
-
-    async def stop(application: object) -> None:
-        await engine.bot.shutdown()
-        await db.dispose()
-
-    clock = Clock()
-    sent = SentLog(clock)
-    bot = sender_bot(settings, token, sent, _reminders_budget(settings))
-    engine = Reminders(db, clock, settings, bot, sent=sent)
-    application = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(settings.bot_api_url)
-        .updater(None)
-        .post_init(start)
-        .post_shutdown(stop)
-        .build()
-    )
-    application.job_queue.run_repeating(tick, interval=settings.reminder_tick_seconds, first=1)
+    application = build_scheduler(settings, db)
     log.info("Caseline scheduler ticking every %ss", settings.reminder_tick_seconds)
     _run_until_signal(application)
-
-
-def _reminders_budget(settings: Settings) -> SendBudget:
-    """The sending budget of a process that sends reminders only, beside the bot's."""
-    from bot.pacing import SendBudget
-
-    return SendBudget(settings.send_rate_for(answers=False, reminders=True))
 
 
 def _run_until_signal(application) -> None:

@@ -8,6 +8,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.metrics import Metrics
 from ui import texts
 from ui.context import CaselineContext
 
@@ -17,6 +18,10 @@ log = logging.getLogger("caseline.errors")
 async def on_error(update: object, context: CaselineContext) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    metrics = context.application.bot_data.get("metrics")
+    if isinstance(metrics, Metrics):
+        source = "update" if isinstance(update, Update) else "job" if context.job else "other"
+        metrics.errors.labels(source).inc()
     log.error("update %s failed with %s", update_id, type(error).__name__, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

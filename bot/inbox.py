@@ -24,7 +24,7 @@ import json
 import logging
 import secrets
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
@@ -88,16 +88,26 @@ class InboxQueue(asyncio.Queue[object]):
     """The application's update queue: an update `put` here is stored before it is queued
     (the webhook's path). `put_nowait` queues only: the poller stores a batch at once."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, on_queued: Callable[[object], None] | None = None
+    ) -> None:
         super().__init__()
         self.db = db
         self.clock = clock
+        # Told of each item as it is queued (bot/metrics.py times an answer from there).
+        self.on_queued = on_queued
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
             # PTB's webhook parsed the POST's JSON and keeps only the object.
             await store(self.db, self.clock, [item.to_dict()])
         await super().put(item)
+
+    def put_nowait(self, item: object) -> None:
+        # asyncio.Queue.put ends here too: every queued item passes this way once.
+        super().put_nowait(item)
+        if self.on_queued is not None:
+            self.on_queued(item)
 
 
 class InboxPoller:

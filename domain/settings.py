@@ -23,6 +23,9 @@ COUNTRY_CODE = re.compile(r"^[1-9][0-9]{0,2}$")
 # How a typed all-numbers date is read: 4/12 is 4 December (DMY) or April 12 (MDY).
 DateOrder = Literal["DMY", "MDY"]
 _DATE_ORDERS: dict[str, DateOrder] = {"DMY": "DMY", "MDY": "MDY"}
+# How log lines are written: text for a person, json (one object a line) for a log shipper.
+LogFormat = Literal["text", "json"]
+_LOG_FORMATS: dict[str, LogFormat] = {"text": "text", "json": "json"}
 # Telegram's flood limit per bot token: messages in any second, for all processes together.
 TELEGRAM_SEND_RATE = 30
 
@@ -63,6 +66,13 @@ class Settings:
     # CASELINE_EVV_CHECKOUT_GRACE_MINUTES: a check-in with no check-out after the
     # appointment's duration plus this reminds the worker once and marks it unverified.
     evv_checkout_grace_minutes: int = 60
+    # CASELINE_METRICS_PORT: where /healthz and /metrics are served (bot/health_server.py);
+    # None: not at all. `run` and `scheduler` take --metrics-port instead.
+    metrics_port: int | None = None
+    # CASELINE_METRICS_LISTEN: the address they listen on.
+    metrics_listen: str = "127.0.0.1"
+    # CASELINE_LOG_FORMAT (bot/logging_setup.py).
+    log_format: LogFormat = "text"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -171,6 +181,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             f"CASELINE_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {language!r}"
         )
+    log_text = env.get("CASELINE_LOG_FORMAT", "").strip().lower() or "text"
+    log_format = _LOG_FORMATS.get(log_text)
+    if log_format is None:
+        raise ConfigError(f"CASELINE_LOG_FORMAT must be text or json, not {log_text!r}")
     country_code = env.get("CASELINE_COUNTRY_CODE", "").strip().lstrip("+") or None
     if country_code is not None and not COUNTRY_CODE.match(country_code):
         raise ConfigError(
@@ -197,4 +211,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         country_code=country_code,
         evv_radius_meters=_int(env, "CASELINE_EVV_RADIUS_METERS", 300, 10, 100_000),
         evv_checkout_grace_minutes=_int(env, "CASELINE_EVV_CHECKOUT_GRACE_MINUTES", 60, 0, 1440),
+        metrics_port=_int(env, "CASELINE_METRICS_PORT", 0, 1, 65535) or None,
+        metrics_listen=env.get("CASELINE_METRICS_LISTEN", "").strip() or "127.0.0.1",
+        log_format=log_format,
     )

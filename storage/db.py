@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, Result, event
+from sqlalchemy import CursorResult, Executable, Result, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -275,6 +275,11 @@ class Database:
         async with self.engine.connect() as connection:
             await connection.execution_options(isolation_level=AUTOCOMMIT)
             await connection.execute(statement)
+
+    async def ping(self) -> None:
+        """Raises unless the database answers a trivial query (/healthz)."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

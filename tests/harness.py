@@ -8,6 +8,7 @@ production (polling over real HTTP on loopback), with an injected clock.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -155,6 +156,8 @@ class BotHarness:
     # What the bot asks Telegram for, as `caseline run` does; a test of the gate may ask for
     # more, as a bot whose subscription was set by an older version would get.
     allowed_updates: Sequence[str] = UPDATE_TYPES
+    # /healthz and /metrics on this port (0: any free one; see `health_port`); None: off.
+    metrics_port: int | None = None
     application: Any = None
     poller: InboxPoller | None = None
 
@@ -167,6 +170,8 @@ class BotHarness:
         # dated when it was sent, and handled as late as the clock has moved since.
         self.server.follow_clock(lambda: self.clock.now().timestamp())
         settings = settings_for(self.server, self.db_url, **self.env)
+        if self.metrics_port is not None:
+            settings = dataclasses.replace(settings, metrics_port=self.metrics_port)
         self.application = build_application(
             settings, self.db, self.clock, rate_limiter=self.rate_limiter
         )
@@ -195,6 +200,11 @@ class BotHarness:
         # What run_polling() does after shutdown().
         if app.post_shutdown:
             await app.post_shutdown(app)
+
+    @property
+    def health_port(self) -> int:
+        """The port /healthz and /metrics were bound to."""
+        return self.application.bot_data["health"].port
 
     async def restart(self) -> None:
         await self.stop()
@@ -344,12 +354,19 @@ async def running(
     clock: FixedClock,
     *,
     allowed_updates: Sequence[str] = UPDATE_TYPES,
+    metrics_port: int | None = None,
     **env: str,
 ) -> AsyncIterator[BotHarness]:
     """The bot started with these extra settings (the `harness` fixture has none), stopped
     when the block ends."""
     harness = BotHarness(
-        server=server, db=db, db_url=db_url, clock=clock, env=env, allowed_updates=allowed_updates
+        server=server,
+        db=db,
+        db_url=db_url,
+        clock=clock,
+        env=env,
+        allowed_updates=allowed_updates,
+        metrics_port=metrics_port,
     )
     await harness.start()
     try:

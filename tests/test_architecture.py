@@ -31,10 +31,11 @@ RECORD_KEEPERS = ("domain", "storage")
 # confirmed, the gate claims update ids and audits strangers, the
 # persistence writes dialog state, the log of sent messages writes their ids (outside any
 # handler's transaction), housekeeping prunes, the reminder engine plans, claims
-# and renders outbox rows, the demo seeds its database, and the operator's CLI commands
-# (`caseline admin create`, `resources import` …) run on the server with no actor, and
-# `caseline doctor` reads how the machinery is doing. Each is infrastructure, not a dialog
-# or a one-step handler.
+# and renders outbox rows, the demo seeds its database, the operator's CLI commands
+# (`caseline admin create`, `resources import` …) run on the server with no actor,
+# `caseline doctor` reads how the machinery is doing, the scheduler process wires the
+# reminder engine, and /healthz and /metrics read the last tick and the outbox's backlog.
+# Each is infrastructure, not a dialog or a one-step handler.
 SHELL = (
     "bot/app.py",
     "bot/gate.py",
@@ -45,6 +46,8 @@ SHELL = (
     "bot/cli.py",
     "bot/cli_doctor.py",
     "bot/resource_import.py",
+    "bot/scheduler.py",
+    "bot/health_server.py",
     "bot/reminders/",
     "bot/demo/",
 )

@@ -375,12 +375,12 @@ async def test_uncapped_runs_are_not_paced(devserver, db, db_url):
 
 
 async def test_the_scheduler_process_takes_the_rest_of_the_budget(devserver, db_url):
-    from bot.cli import _reminders_budget
+    from bot.scheduler import reminders_budget
     from tests.harness import settings_for
 
-    assert _reminders_budget(settings_for(devserver, db_url)).per_second == 10
+    assert reminders_budget(settings_for(devserver, db_url)).per_second == 10
     split = settings_for(devserver, db_url, CASELINE_SEND_RATE="5")  # one of two schedulers
-    assert _reminders_budget(split).per_second == 5
+    assert reminders_budget(split).per_second == 5
 
 
 # -- the real stack: Telegram's strict window, and nothing refused ------------------------

@@ -11,6 +11,7 @@ skipped, an agenda is current.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import digest, trend
+from bot.metrics import Metrics
 from bot.reminders import alerts, approvals, comments
 from bot.reminders import planning as reminders
 from bot.reminders.sending import Deletion, DrainReport, OutboxSender, Rendered
@@ -64,12 +66,19 @@ class Reminders:
     bot: Bot
     # Where `bot` notes the messages it sends (bot/sent_messages.py); flushed after a drain.
     sent: SentLog | None = None
+    # Where the tick's duration, each row's outcome and each digest's time are counted.
+    metrics: Metrics | None = None
 
     def __post_init__(self) -> None:
         self.work = Work(self.db, self.clock, self.settings)
         self.last_drain = DrainReport()
         self.sender = OutboxSender(
-            self.bot, self.db, self.clock, self.render, on_blocked=self.on_blocked
+            self.bot,
+            self.db,
+            self.clock,
+            self.render,
+            on_blocked=self.on_blocked,
+            metrics=self.metrics,
         )
 
     @property
@@ -80,6 +89,7 @@ class Reminders:
         """Enqueue what is due now, then deliver everything deliverable; then note the tick
         in the database (doctor and /healthz read it), failed or not."""
         started_at = self.clock.now()
+        started = time.monotonic()
         error: str | None = None
         try:
             return await self._tick(started_at)
@@ -87,6 +97,8 @@ class Reminders:
             error = type(exc).__name__
             raise
         finally:
+            if self.metrics is not None:
+                self.metrics.tick_duration.observe(time.monotonic() - started)
             async with self.db.session() as session:
                 await ticks.record_tick(
                     session,
@@ -268,10 +280,13 @@ class Reminders:
         return Rendered(chat_id, first, keyboard, more=tuple(more))
 
     async def _digest(self, row: OutboxMessage, worker: Worker, chat_id: int) -> Rendered | None:
+        started = time.monotonic()
         team = await digest.digest_for(self.work, worker)
         if team is None:
             return None
         messages = await digest.digest_messages(team, private=self.private)
+        if self.metrics is not None:
+            self.metrics.digest_duration.observe(time.monotonic() - started)
         return Rendered(
             chat_id,
             messages.pages[0],

@@ -39,6 +39,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.metrics import Metrics
 from bot.pacing import budget_of
 from domain.clock import Clock
 from storage import bot_messages, outbox
@@ -233,6 +234,7 @@ class OutboxSender:
     message ids.
     ``on_blocked(worker_id, supervisors)`` is called when a worker's chat answered 403 and
     the worker was marked unreachable just now (once, not per drain or per row).
+    ``metrics`` (bot/metrics.py), when given, counts each row's outcome by the row's kind.
 
     The bot should have an HTTP connection pool at least ``concurrency`` wide (a plain
     ``telegram.Bot`` has one connection; ``ApplicationBuilder`` bots have 256).
@@ -256,6 +258,7 @@ class OutboxSender:
         max_attempts: int = 8,
         on_blocked: OnBlocked | None = None,
         concurrency: int = 16,
+        metrics: Metrics | None = None,
     ) -> None:
         if batch <= 0 or concurrency <= 0 or max_attempts <= 0:
             raise ValueError("batch, concurrency and max_attempts must be positive")
@@ -270,6 +273,7 @@ class OutboxSender:
         self.max_attempts = max_attempts
         self.on_blocked = on_blocked
         self.concurrency = concurrency
+        self.metrics = metrics
         # Enough chats in hand to keep the overall rate busy while each waits out its gap.
         budget = self.budget
         self._lanes_wanted = (
@@ -577,6 +581,8 @@ class OutboxSender:
                 else:
                     report.failed += 1
         self._log(row, outcome, kept)
+        if self.metrics is not None:
+            self.metrics.reminders.labels(row.kind, outcome.result.value).inc()
         if supervisors and self.on_blocked is not None:
             try:
                 await self.on_blocked(row.worker_id, supervisors)
