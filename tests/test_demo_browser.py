@@ -25,6 +25,7 @@ import pytest
 
 from bot.demo.runner import DemoRunner
 from bot.demo.seed import SAM, WANDA, WILL
+from tests.ci import require
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -54,12 +55,7 @@ def missing_requirements() -> list[str]:
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
-    missing = missing_requirements()
-    if missing:
-        reason = "cannot run the browser test: " + "; ".join(missing)
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason}; .ci/run must install it")
-        pytest.skip(reason)
+    require(missing_requirements(), "the browser test")
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:

@@ -7,12 +7,8 @@ middle of a conversation, starts it again, and carries on where the worker was.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from sqlalchemy import func, select, text
 
@@ -22,12 +18,12 @@ from storage.kinds import Role
 from storage.machinery import ConversationState, PersistedData
 from storage.models import Appointment, Client, Note
 from storage.workers import create_worker
+from tests.bot_process import BotProcess
 from tests.databases import fresh_database_url
 from tests.harness import TOKEN, button_data
 from ui import texts
 
 REPLY_TIMEOUT = 30.0
-ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_conversation_state_is_written_the_moment_it_changes(harness):
@@ -232,48 +228,6 @@ async def test_an_update_delivered_twice_changes_nothing_the_second_time(harness
         assert (await session.execute(select(func.count()).select_from(Client))).scalar_one() == 1
     saves = [t for t in wanda.toasts() if t.startswith("Saved")]
     assert saves == ["Saved as C-0001."]
-
-
-class BotProcess:
-    """`caseline run` in its own process, as an operator would start it."""
-
-    def __init__(self, server, db_url: str, log_path: Path) -> None:
-        self.env = {
-            **os.environ,
-            "CASELINE_BOT_TOKEN": TOKEN,
-            "CASELINE_DATABASE_URL": db_url,
-            "CASELINE_BOT_API_URL": server.base_url,
-            "CASELINE_BOT_FILE_API_URL": server.base_file_url,
-            "CASELINE_TIMEZONE": "Europe/Berlin",
-        }
-        self.log_path = log_path
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        log = self.log_path.open("ab")
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            env=self.env,
-            stdout=log,
-            stderr=log,
-            cwd=ROOT,
-        )
-
-    async def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-
-    async def terminate(self) -> None:
-        if self.process and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), 20)
-            except TimeoutError:
-                await self.kill()
 
 
 async def _reply(state, user, act) -> list:
