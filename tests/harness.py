@@ -307,6 +307,40 @@ class BotHarness:
                 setattr(client, key, value)
             return client.id
 
+    async def seed_appointment(
+        self,
+        user_id: int,
+        client_id: int,
+        starts_at: datetime,
+        kind: str = "home_visit",
+        zone: str = "Europe/Berlin",
+    ) -> int:
+        """An hour's appointment of the worker with Telegram id `user_id`: its id."""
+        from zoneinfo import ZoneInfo
+
+        from storage import appointments as appointment_store
+        from storage import clients as client_store
+        from storage.kinds import InteractionType
+        from storage.workers import Actor
+
+        worker_id = await self.worker_id(user_id)
+        actor = Actor(
+            id=worker_id, name="", role="worker", team_id=None, timezone=None, chat_id=None
+        )
+        async with self.db.session() as session:
+            client = await client_store.get_visible(session, actor, client_id)
+            appointment = await appointment_store.schedule(
+                session,
+                client=client,
+                worker_id=worker_id,
+                starts_at=starts_at,
+                duration_minutes=60,
+                kind=InteractionType(kind),
+                zone=ZoneInfo(zone),
+                now=self.clock.now(),
+            )
+            return appointment.id
+
     async def move_client(self, client_id: int, to_user_id: int) -> None:
         """Hand a client to another worker, as a supervisor's transfer would."""
         from storage.models import Client

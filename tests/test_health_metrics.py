@@ -21,11 +21,8 @@ from telegram.ext import CommandHandler
 from bot.health_server import MetricsPortUnavailable
 from domain.rules.health import stale_after
 from domain.settings import ConfigError, load_settings
-from storage import appointments as appointment_store
-from storage import clients as client_store
 from storage.db import sqlite_file
-from storage.kinds import InteractionType, Role
-from storage.workers import Actor
+from storage.kinds import Role
 from tests.harness import running, settings_for
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -66,20 +63,7 @@ async def bot(devserver, db, db_url, clock):
 
 
 async def _appointment(harness, user_id: int, client_id: int, starts_at: datetime) -> None:
-    worker_id = await harness.worker_id(user_id)
-    actor = Actor(id=worker_id, name="", role="worker", team_id=None, timezone=None, chat_id=None)
-    async with harness.db.session() as session:
-        client = await client_store.get_visible(session, actor, client_id)
-        await appointment_store.schedule(
-            session,
-            client=client,
-            worker_id=worker_id,
-            starts_at=starts_at,
-            duration_minutes=60,
-            kind=InteractionType.HOME_VISIT,
-            zone=BERLIN,
-            now=harness.clock.now(),
-        )
+    await harness.seed_appointment(user_id, client_id, starts_at)
 
 
 # -- /healthz --------------------------------------------------------------------------------

@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage import appointments as appointment_store
-from storage import clients as client_store
 from storage.kinds import InteractionType, Role
 from storage.machinery import AuditEvent, OutboxMessage
 from storage.models import Client, Worker
@@ -30,26 +28,7 @@ async def _appointment(
     starts_at: datetime,
     kind: InteractionType = InteractionType.HOME_VISIT,
 ) -> int:
-    worker_id = await harness.worker_id(user_id)
-    async with harness.db.session() as session:
-        client = await client_store.get_visible(session, _actor(worker_id), client_id)
-        appointment = await appointment_store.schedule(
-            session,
-            client=client,
-            worker_id=worker_id,
-            starts_at=starts_at,
-            duration_minutes=60,
-            kind=kind,
-            zone=BERLIN,
-            now=harness.clock.now(),
-        )
-        return appointment.id
-
-
-def _actor(worker_id: int):
-    from storage.workers import Actor
-
-    return Actor(id=worker_id, name="", role="worker", team_id=None, timezone=None, chat_id=None)
+    return await harness.seed_appointment(user_id, client_id, starts_at, kind)
 
 
 async def test_a_reminder_an_hour_before_then_done_opens_the_visit_log(harness, clock):
