@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bot.cli import main
+from bot.cli import build_parser, main
 from domain.settings import load_settings
 from tests.deploy_files import (
     DEPLOY,
@@ -49,8 +49,19 @@ def test_deploy_ships_the_bot_the_scheduler_and_a_nightly_backup():
         "caseline.service",
     ]
     # The bot leaves reminders to the scheduler: both run, and reminders go out once.
-    assert caseline_args(DEPLOY / "caseline.service") == ["run", "--no-scheduler"]
-    assert caseline_args(DEPLOY / "caseline-scheduler.service") == ["scheduler"]
+    # Each serves /healthz and /metrics on a port of its own: one env file would give both
+    # the same CASELINE_METRICS_PORT, and the second would not start.
+    assert caseline_args(DEPLOY / "caseline.service") == [
+        "run",
+        "--no-scheduler",
+        "--metrics-port",
+        "9464",
+    ]
+    assert caseline_args(DEPLOY / "caseline-scheduler.service") == [
+        "scheduler",
+        "--metrics-port",
+        "9465",
+    ]
 
 
 def test_the_installed_command_is_the_caseline_entry_point():
@@ -66,8 +77,10 @@ def test_each_unit_runs_a_caseline_command_with_options_it_has(unit):
     with contextlib.redirect_stdout(help_text), pytest.raises(SystemExit) as exit_:
         main([subcommand, "--help"])
     assert exit_.value.code == 0
-    for option in options:
+    for option in (word for word in options if word.startswith("-")):
         assert option in help_text.getvalue().split(), f"`caseline {subcommand}` has no {option}"
+    # What the options are given is theirs to take: the real parser reads the line.
+    build_parser().parse_args([subcommand, *options])
 
 
 def test_the_backup_unit_runs_the_shipped_script():

@@ -77,6 +77,13 @@ def nginx_binary() -> Path:
     return NGINX
 
 
+def _metrics_on(args: list[str], port: int) -> list[str]:
+    """The unit's arguments with its --metrics-port moved to a free port (tests run beside
+    other processes; the unit's own 9464 may be taken)."""
+    at = args.index("--metrics-port") + 1
+    return [*args[:at], str(port), *args[at + 1 :]]
+
+
 def _free_ports(count: int) -> list[int]:
     """Ports nothing listens on, all different (each probe is held until all are chosen)."""
     with contextlib.ExitStack() as stack:
@@ -215,7 +222,7 @@ def _prefix() -> list[str]:
 async def test_telegram_reaches_the_bot_through_nginx_and_forgers_are_refused_there(
     nginx_binary, devserver, backend, tmp_path
 ):
-    http_port, https_port, bot_port = _free_ports(3)
+    http_port, https_port, bot_port, metrics_port = _free_ports(4)
     secret = secrets.token_urlsafe(32)
     path = webhook_path()
     site = served_site(http_port=http_port, https_port=https_port, bot_port=bot_port, secret=secret)
@@ -228,7 +235,7 @@ async def test_telegram_reaches_the_bot_through_nginx_and_forgers_are_refused_th
             devserver,
             url,
             tmp_path / "bot.log",
-            caseline_args(BOT_UNIT),
+            _metrics_on(caseline_args(BOT_UNIT), metrics_port),
             env={
                 "CASELINE_WEBHOOK_URL": f"http://127.0.0.1:{https_port}{path}",
                 "CASELINE_WEBHOOK_LISTEN": "127.0.0.1",
@@ -284,6 +291,9 @@ async def test_telegram_reaches_the_bot_through_nginx_and_forgers_are_refused_th
                     # The same body with the secret is taken: it was the secret they lacked.
                     genuine = _update(PAST_NGINX, 501, "Maria", "/help")
                     assert await post(bot_url, genuine, **{SECRET_HEADER: secret}) == 200
+                    # The unit's health port, on loopback beside the proxy, not through it.
+                    health = await client.get(f"http://127.0.0.1:{metrics_port}/healthz")
+                    assert (health.status_code, health.text.split()[0]) == (200, "ok")
             finally:
                 await bot.terminate()
                 # Shown by pytest only when the test failed.
