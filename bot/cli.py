@@ -22,6 +22,7 @@ from bot import (
     cli_evv,
     cli_files,
     cli_people,
+    fonts,
     logging_setup,
 )
 from bot import demo as demo_command
@@ -199,6 +200,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         cli_evv.EvvCommandError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
+        fonts.FontMissing,
     ) as exc:
         print(f"caseline: {exc}", file=sys.stderr)
         return 2
@@ -306,6 +308,7 @@ def _run(settings: Settings, *, scheduler: bool) -> None:
     from bot.app import build_application
     from bot.inbox import run_polling, run_webhook
 
+    fonts.font_files()  # the charts' and exports' font: a lost one says so now, in one line
     token = settings.require_token()
     db = Database(settings.database_url)
     asyncio.run(_check_ready(db))
@@ -357,6 +360,7 @@ def _scheduler(settings: Settings) -> None:
     from bot.reminders.rendering import Reminders
     from bot.sent_messages import SentLog
 
+    fonts.font_files()  # the digest's chart
     token = settings.require_token()
     db = Database(settings.database_url)
     asyncio.run(_check_ready(db))
