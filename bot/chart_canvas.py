@@ -157,5 +157,5 @@ class Canvas:
                 anchor=item.anchor,
             )
         buffer = BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
+        image.save(buffer, format="PNG")
         return buffer.getvalue()
