@@ -23,6 +23,7 @@ from bot import (
     cli_evv,
     cli_files,
     cli_people,
+    fonts,
     logging_setup,
 )
 from bot import demo as demo_command
@@ -225,6 +226,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         cli_evv.EvvCommandError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
+        fonts.FontMissing,
     ) as exc:
         print(f"caseline: {exc}", file=sys.stderr)
         return 2
@@ -332,6 +334,7 @@ def _run(settings: Settings, *, scheduler: bool) -> None:
     from bot.app import build_application
     from bot.inbox import run_polling, run_webhook
 
+    fonts.font_files()  # the charts' and exports' font: a lost one says so now, in one line
     token = settings.require_token()
     db = Database(settings.database_url)
     asyncio.run(_check_ready(db))
@@ -380,6 +383,7 @@ def _scheduler(settings: Settings) -> None:
     """The reminder job alone, in its own process (bot/scheduler.py)."""
     from bot.scheduler import build_scheduler
 
+    fonts.font_files()  # the digest's chart
     settings.require_token()
     db = Database(settings.database_url)
     asyncio.run(_check_ready(db))

@@ -8,13 +8,10 @@ event ("client.export" with the format; from the CLI with no actor and via=cli).
 The PDF's sections: identity, the people around the client, consent, the plan, the
 safety plan's version in effect (its six sections), referrals, the timeline.
 
-PDF: fpdf2, with DejaVu Sans for every name with accents or another alphabet. The font
-is looked for first beside matplotlib (a Caseline dependency that ships DejaVu Sans, so
-every install has it), then in /usr/share/fonts/truetype/dejavu (Debian's
-fonts-dejavu-core). With neither, fpdf2's built-in Helvetica is used and text is
-transliterated to what it can show (é stays é, ł becomes l, anything else becomes ?).
-Characters the font lacks are dropped when they are symbols (emoji) and shown as ?
-otherwise, so fpdf2 never logs a glyph warning with client text in it.
+PDF: fpdf2, in DejaVu Sans (shipped in bot/fonts, as the charts use it), so a name with
+accents or in Greek, Cyrillic or another alphabet comes out as typed. Characters the font
+lacks are dropped when they are symbols (emoji) and shown as ? otherwise, so fpdf2 never
+logs a glyph warning with client text in it.
 
 CSV: UTF-8 with a byte-order mark (spreadsheets then read accents right), one row per
 timeline event (date, type, author, summary, text) — a note's amendments, comments and
@@ -29,7 +26,6 @@ import asyncio
 import csv
 import functools
 import html
-import importlib.util
 import io
 import unicodedata
 from collections.abc import Callable
@@ -42,6 +38,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.fonts import font_files
 from domain.results import Refused
 from domain.usecases.exports import export_choice, export_client
 from storage.client_people import in_care_team
@@ -54,8 +51,6 @@ from ui.replies import answer, show
 from ui.views import View
 
 FORMATS = ("pdf", "csv")
-FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-SYSTEM_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 
 
 # ---------------------------------------------------------------------------------------
@@ -198,22 +193,6 @@ def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-@functools.lru_cache(maxsize=1)
-def unicode_font() -> tuple[Path, Path] | None:
-    """(regular, bold) DejaVu Sans files, or None: see the module docstring."""
-    candidates = []
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is not None and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            candidates.append(Path(location) / "mpl-data" / "fonts" / "ttf")
-    candidates += list(SYSTEM_FONT_DIRS)
-    for folder in candidates:
-        regular, bold = (folder / name for name in FONT_FILES)
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    return None
-
-
 @functools.lru_cache(maxsize=2)
 def _covered(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont
@@ -222,40 +201,12 @@ def _covered(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-_LATIN = str.maketrans(
-    {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ø": "o", "Ø": "O", "ß": "ss"}
-)
-
-
-def _transliterate(text: str) -> str:
-    """What Helvetica (cp1252) can show: keep what it has, strip accents it lacks."""
-    out = []
-    for char in text.translate(_LATIN):
-        try:
-            char.encode("cp1252")
-            out.append(char)
-            continue
-        except UnicodeEncodeError:
-            pass
-        base = "".join(
-            part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part)
-        )
-        try:
-            base.encode("cp1252")
-            out.append(base)
-        except UnicodeEncodeError:
-            out.append("" if unicodedata.category(char)[0] in "SMC" else "?")
-    return "".join(out)
-
-
-def _sanitiser(covered: frozenset[int] | None):
+def _sanitiser(covered: frozenset[int]):
     def clean(text: str | None) -> str:
         text = (text or "").replace("\r\n", "\n").replace("\t", "    ")
         text = "".join(
             char for char in text if char == "\n" or unicodedata.category(char)[0] != "C"
         )
-        if covered is None:
-            return _transliterate(text)
         return "".join(
             char
             if char == "\n" or ord(char) in covered
@@ -296,16 +247,16 @@ class PdfDocument:
 def pdf_document(
     *, title: str, code: str, exported_by: str, at: datetime, zone: ZoneInfo
 ) -> PdfDocument:
-    """A new A4 document with its first page: DejaVu Sans (else Helvetica, transliterated),
+    """A new A4 document with its first page: DejaVu Sans (bot/fonts),
     on every page the "Confidential" header with `code` and who exported it when, and the
     page numbers in the footer."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     t = texts
-    font = unicode_font()
-    clean = _sanitiser(_covered(font[0]) if font else None)
-    family = "DejaVu" if font else "Helvetica"
+    regular, bold = font_files()
+    clean = _sanitiser(_covered(regular))
+    family = "DejaVu"
     exported = clean(t.pdf_exported(exported_by, f"{t.record_moment(at, zone)} ({zone.key})"))
     confidential, heading = clean(t.PDF_CONFIDENTIAL), f"{code} · {exported}"
 
@@ -331,12 +282,8 @@ def pdf_document(
     pdf.set_creator("Caseline")
     pdf.set_creation_date(at)
     pdf.set_auto_page_break(auto=True, margin=16)
-    if font:
-        pdf.add_font(family, "", str(font[0]))
-        pdf.add_font(family, "B", str(font[1]))
-    else:
-        # The core fonts are WinAnsi-encoded: cp1252 gives them — “ ” € as well.
-        pdf.core_fonts_encoding = "windows-1252"
+    pdf.add_font(family, "", str(regular))
+    pdf.add_font(family, "B", str(bold))
     pdf.add_page()
     return PdfDocument(pdf, family, clean)
 

@@ -155,12 +155,7 @@ async def trend_message(trend: Trend) -> TrendMessage:
         chart_png,
         texts.trend_chart_title(trend.figures.team_name, day_label(weeks[-1] + timedelta(days=6))),
         [month_day(week) for week in weeks],
-        [
-            texts.TREND_PANEL_SEEN,
-            texts.TREND_PANEL_VISITS,
-            texts.TREND_PANEL_NOTES,
-            texts.TREND_PANEL_REVIEWS,
-        ],
+        texts.TREND_PANELS,
         _series(trend),
         texts.TREND_NOT_KEPT,
     )

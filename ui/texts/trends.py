@@ -19,6 +19,8 @@ TREND_PANEL_SEEN = N_("Clients seen within their frequency")
 TREND_PANEL_VISITS = N_("Visits completed")
 TREND_PANEL_NOTES = N_("Notes written")
 TREND_PANEL_REVIEWS = N_("Plan reviews overdue")
+# The chart's panels, top to bottom, in the order of each line's values.
+TREND_PANELS = [TREND_PANEL_SEEN, TREND_PANEL_VISITS, TREND_PANEL_NOTES, TREND_PANEL_REVIEWS]
 TREND_TEAM_LINE = N_("Team (average per worker)")
 TREND_NOT_KEPT = N_("not kept yet")
 # /settings
