@@ -314,8 +314,10 @@ class BotHarness:
         starts_at: datetime,
         kind: str = "home_visit",
         zone: str = "Europe/Berlin",
+        **fields: object,
     ) -> int:
-        """An hour's appointment of the worker with Telegram id `user_id`: its id."""
+        """An hour's appointment of the worker with Telegram id `user_id` (`fields`: more of
+        storage.appointments.schedule's arguments): its id."""
         from zoneinfo import ZoneInfo
 
         from storage import appointments as appointment_store
@@ -338,6 +340,7 @@ class BotHarness:
                 kind=InteractionType(kind),
                 zone=ZoneInfo(zone),
                 now=self.clock.now(),
+                **fields,
             )
             return appointment.id
 

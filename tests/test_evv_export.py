@@ -22,7 +22,6 @@ from sqlalchemy import select
 from bot import cli_evv
 from bot.evv_export import COLUMNS
 from domain.rules import evv as rules
-from storage import appointments as appointment_store
 from storage import migrate
 from storage.clients import create_client
 from storage.db import Database
@@ -86,24 +85,7 @@ def test_a_visit_is_verified_only_from_both_ends():
 
 
 async def _home_visit(harness, client_id: int, starts_at: datetime) -> int:
-    from storage import clients as client_store
-    from storage.workers import Actor
-
-    worker_id = await harness.worker_id(WANDA)
-    actor = Actor(id=worker_id, name="", role="worker", team_id=None, timezone=None, chat_id=None)
-    async with harness.db.session() as session:
-        client = await client_store.get_visible(session, actor, client_id)
-        appointment = await appointment_store.schedule(
-            session,
-            client=client,
-            worker_id=worker_id,
-            starts_at=starts_at,
-            duration_minutes=60,
-            kind=InteractionType.HOME_VISIT,
-            zone=BERLIN,
-            now=harness.clock.now(),
-        )
-        return appointment.id
+    return await harness.seed_appointment(WANDA, client_id, starts_at)
 
 
 async def _check_in(person, code: str, at: tuple[float, float]):

@@ -14,12 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from storage import appointments as appointment_store
-from storage import clients as client_store
-from storage.kinds import InteractionType
 from storage.machinery import OutboxMessage
 from storage.models import Worker
-from storage.workers import Actor
 from tests.harness import buttons
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -39,21 +35,7 @@ async def _quiet_until_half_past_nine(harness, user_id: int) -> None:
 
 
 async def _appointment(harness, user_id: int, client_id: int, starts_at: datetime) -> int:
-    worker_id = await harness.worker_id(user_id)
-    actor = Actor(id=worker_id, name="", role="worker", team_id=None, timezone=None, chat_id=None)
-    async with harness.db.session() as session:
-        client = await client_store.get_visible(session, actor, client_id)
-        appointment = await appointment_store.schedule(
-            session,
-            client=client,
-            worker_id=worker_id,
-            starts_at=starts_at,
-            duration_minutes=60,
-            kind=InteractionType.HOME_VISIT,
-            zone=BERLIN,
-            now=harness.clock.now(),
-        )
-        return appointment.id
+    return await harness.seed_appointment(user_id, client_id, starts_at)
 
 
 async def test_quiet_hours_over_the_start_of_day_hold_the_morning_and_drop_nothing(harness, clock):

@@ -18,11 +18,9 @@ import pytest
 from sqlalchemy import select, update
 
 from storage import appointments as appointment_store
-from storage import clients as client_store
 from storage.kinds import AppointmentStatus, ClientStatus, InteractionType, Role
 from storage.machinery import OutboxMessage
 from storage.models import Appointment, Client
-from storage.workers import Actor
 from tests.harness import buttons, running
 from tests.test_evv import NEAR, _check_in
 from ui import texts
@@ -45,22 +43,10 @@ async def _visit(harness, clock, starts_at: datetime | None = None, **client_fie
     client_id = await harness.seed_client(
         WANDA, home_latitude=52.52, home_longitude=13.405, **client_fields
     )
-    worker_id = await harness.worker_id(WANDA)
-    actor = Actor(id=worker_id, name="", role="worker", team_id=None, timezone=None, chat_id=None)
-    async with harness.db.session() as session:
-        client = await client_store.get_visible(session, actor, client_id)
-        appointment = await appointment_store.schedule(
-            session,
-            client=client,
-            worker_id=worker_id,
-            starts_at=starts_at or berlin(2026, 3, 2, 10, 0),
-            duration_minutes=60,
-            kind=InteractionType.HOME_VISIT,
-            zone=BERLIN,
-            now=clock.now(),
-            place=PLACE,
-        )
-    return wanda, appointment.id
+    appointment_id = await harness.seed_appointment(
+        WANDA, client_id, starts_at or berlin(2026, 3, 2, 10, 0), place=PLACE
+    )
+    return wanda, appointment_id
 
 
 def _reminders(person) -> list:
