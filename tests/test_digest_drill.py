@@ -517,3 +517,34 @@ def test_a_worker_s_long_day_stays_one_message():
     view = worker_view(found, BERLIN, may_manage=True)
     assert telegram_length(view.text) <= MESSAGE_LIMIT
     assert "… and" in view.text
+
+
+async def test_overdue_safety_plan_reviews_are_a_figure_with_their_list(bot):
+    """The digest's 🛟 figure lists the clients whose current safety plan is past its review
+    (storage/drill.py DrillList.SAFETY, the same query shape as the plan reviews')."""
+    from datetime import date
+
+    from storage import safety_plans
+
+    async with bot.db.session() as session:
+        bruno = await session.get(Client, bot.seed.ids["Bruno Braun"])
+        await safety_plans.add_version(
+            session,
+            bruno,
+            kind=safety_plans.SAVED,
+            sections={"warning_signs": ["not answering the phone"]},
+            changed=["warning_signs"],
+            interval_days=30,
+            next_review_on=date(2026, 2, 25),
+            by=None,
+            now=NOW - timedelta(days=35),
+        )
+    sue = bot.person(SUE, "Sue")
+    summary = await _summary(sue)
+    assert "🛟 1 safety review" in _labels(summary)
+    safety = await _press(sue, summary, "🛟 1 safety review")
+    assert safety.text.splitlines()[0] == "🛟 Safety plan reviews overdue"
+    assert f"{_c(bot, 'Bruno Braun')} · due Wed 25 Feb" in safety.text
+    assert "Maria Gonzalez" not in safety.text
+    [drill] = await _drills(bot)
+    assert drill.detail == {"list": "sr", "page": 0, "clients": [bot.seed.ids["Bruno Braun"]]}
