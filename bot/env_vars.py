@@ -126,6 +126,19 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "the address for /healthz and /metrics",
     ),
     EnvVar(
+        "CASELINE_WEBAPP_URL",
+        "none: no Mini App",
+        "the Mini App's public https URL, which the client card's 🗂 Open button opens "
+        "(http only for 127.0.0.1 or localhost)",
+    ),
+    EnvVar("CASELINE_WEBAPP_LISTEN", "127.0.0.1", "the address the Mini App is served on"),
+    EnvVar("CASELINE_WEBAPP_PORT", "8090", "the port the Mini App is served on"),
+    EnvVar(
+        "CASELINE_WEBAPP_MAX_AGE_MINUTES",
+        "5",
+        "how old the Mini App's signed init data may be, 1–1440 minutes",
+    ),
+    EnvVar(
         "CASELINE_LOG_FORMAT",
         "text",
         "text, or json: one JSON object a line",

@@ -73,6 +73,15 @@ class Settings:
     metrics_listen: str = "127.0.0.1"
     # CASELINE_LOG_FORMAT (bot/logging_setup.py).
     log_format: LogFormat = "text"
+    # CASELINE_WEBAPP_URL: the public address of the Mini App (bot/webapp/), which the
+    # client card's 🗂 Open button opens; None: no Mini App is served and no button shown.
+    webapp_url: str | None = None
+    # CASELINE_WEBAPP_LISTEN / CASELINE_WEBAPP_PORT: where the bot's process serves it,
+    # behind the reverse proxy.
+    webapp_listen: str = "127.0.0.1"
+    webapp_port: int = 8090
+    # CASELINE_WEBAPP_MAX_AGE_MINUTES: how old the Mini App's signed init data may be.
+    webapp_max_age_minutes: int = 5
 
     @property
     def zone(self) -> ZoneInfo:
@@ -102,6 +111,28 @@ def _http_url(name: str, value: str) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigError(f"{name} is not an http(s) URL: {value!r}")
     return value
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _webapp_url(env: Mapping[str, str]) -> str | None:
+    """The Mini App's public address: HTTPS, since Telegram opens only HTTPS pages and the
+    page carries client records; plain http only for a loopback host (the demo, tests)."""
+    value = env.get("CASELINE_WEBAPP_URL", "").strip()
+    if not value:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"CASELINE_WEBAPP_URL is not an https URL: {value!r}")
+    if parsed.scheme == "http" and parsed.hostname not in _LOOPBACK_HOSTS:
+        raise ConfigError(
+            "CASELINE_WEBAPP_URL must be https:// (plain http only for 127.0.0.1 or "
+            f"localhost), not {value!r}"
+        )
+    if parsed.query or parsed.fragment:
+        raise ConfigError(f"CASELINE_WEBAPP_URL must not carry a query or a #fragment: {value!r}")
+    return value.rstrip("/")
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -214,4 +245,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         metrics_port=_int(env, "CASELINE_METRICS_PORT", 0, 1, 65535) or None,
         metrics_listen=env.get("CASELINE_METRICS_LISTEN", "").strip() or "127.0.0.1",
         log_format=log_format,
+        webapp_url=_webapp_url(env),
+        webapp_listen=env.get("CASELINE_WEBAPP_LISTEN", "").strip() or "127.0.0.1",
+        webapp_port=_int(env, "CASELINE_WEBAPP_PORT", 8090, 0, 65535),
+        webapp_max_age_minutes=_int(env, "CASELINE_WEBAPP_MAX_AGE_MINUTES", 5, 1, 1440),
     )

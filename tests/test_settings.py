@@ -60,3 +60,41 @@ def test_caseline_send_rate_sets_this_processs_share():
 def test_a_send_rate_telegram_would_refuse_is_refused(typed):
     with pytest.raises(ConfigError, match="CASELINE_SEND_RATE"):
         load_settings({"CASELINE_SEND_RATE": typed})
+
+
+def test_the_mini_app_is_off_until_its_url_is_set():
+    settings = load_settings({})
+    assert settings.webapp_url is None
+    assert (settings.webapp_listen, settings.webapp_port) == ("127.0.0.1", 8090)
+    assert settings.webapp_max_age_minutes == 5
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["https://caseline.example.org/app/", "http://127.0.0.1:8090", "http://localhost:8090/app"],
+)
+def test_the_mini_app_url_is_https_or_loopback_http(typed):
+    settings = load_settings({"CASELINE_WEBAPP_URL": typed})
+    assert settings.webapp_url == typed.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "http://caseline.example.org/app",
+        "ftp://example.org",
+        "caseline.example.org",
+        "https://x/#a",
+    ],
+)
+def test_a_mini_app_url_telegram_would_not_open_safely_is_refused_in_one_line(typed):
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"CASELINE_WEBAPP_URL": typed})
+    assert "CASELINE_WEBAPP_URL" in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("typed", ["0", "1441", "five"])
+def test_the_init_data_age_is_bounded(typed):
+    with pytest.raises(ConfigError, match="CASELINE_WEBAPP_MAX_AGE_MINUTES"):
+        load_settings({"CASELINE_WEBAPP_MAX_AGE_MINUTES": typed})
