@@ -33,6 +33,7 @@ from bot.processor import ChatOrderedProcessor
 from bot.reminders.buttons import handlers as reminder_buttons
 from bot.reminders.rendering import Reminders
 from bot.sent_messages import RecordingRequest, SentLog
+from bot.webapp.server import WebAppServer
 from conversations import (
     amend,
     appointment,
@@ -52,6 +53,7 @@ from conversations import risk as risk_followup
 from conversations import settings as settings_dialog
 from domain.clock import Clock
 from domain.settings import Settings
+from domain.work import Work
 from storage import updates
 from storage.db import Database
 from ui import held_answers, i18n, menu
@@ -177,9 +179,15 @@ async def _post_init(application: Application) -> None:
     if services.reminders is not None:
         await services.reminders.bot.initialize()
     await start_health_server(application)
+    webapp = application.bot_data.get("webapp")
+    if isinstance(webapp, WebAppServer):
+        await webapp.start()
 
 
 async def _post_shutdown(application: Application) -> None:
+    webapp = application.bot_data.get("webapp")
+    if isinstance(webapp, WebAppServer):
+        await webapp.stop()
     await stop_health_server(application)
     services: Services = application.bot_data["services"]
     if services.reminders is not None:
@@ -325,6 +333,9 @@ def build_application(
         application.bot_data["health"] = HealthServer(
             metrics, db, clock, settings, runs_reminders=scheduler
         )
+    if settings.webapp_url is not None:
+        # The Mini App, in this process: the same pool, use cases and audit (bot/webapp/).
+        application.bot_data["webapp"] = WebAppServer(Work(db, clock, settings))
 
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())

@@ -206,6 +206,11 @@ class BotHarness:
         """The port /healthz and /metrics were bound to."""
         return self.application.bot_data["health"].port
 
+    @property
+    def webapp_port(self) -> int:
+        """The port the Mini App was bound to (CASELINE_WEBAPP_PORT=0: any free one)."""
+        return self.application.bot_data["webapp"].port
+
     async def restart(self) -> None:
         await self.stop()
         await self.start()

@@ -1,0 +1,129 @@
+"""The Mini App's JSON, built from what the chat's use cases return (the card's CardFacts,
+/history's ClientHistory): nothing here reads the database. Times are ISO 8601 in UTC; the
+page shows them in the phone's own zone. Texts are as typed: the page inserts them as text,
+never as HTML."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from domain.usecases.clients import ClientHistory
+from storage.caseload import CardFacts
+from storage.history import Event
+from storage.models import Client, Note, client_code
+from storage.note_comments import Comment
+
+
+def jsonable(value: Any) -> Any:
+    """A value of an event's `extra` as JSON can carry it."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(item) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def client_json(client: Client) -> dict[str, Any]:
+    return {
+        "id": client.id,
+        "code": client_code(client.id),
+        "name": client.name,
+        "program": jsonable(client.program),
+        "status": jsonable(client.status),
+        "risk_level": client.risk_level,
+        "risk_reason": client.risk_reason,
+        "phone": client.phone,
+        "address": client.address,
+        "date_of_birth": jsonable(client.date_of_birth),
+        "language": client.language,
+        "last_contact_at": jsonable(client.last_contact_at),
+    }
+
+
+def _note_json(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "occurred_at": jsonable(note.occurred_at),
+        "interaction_type": jsonable(note.interaction_type),
+        "text": note.text or "",
+        "dap": [note.dap_data, note.dap_assessment, note.dap_plan],
+        "risk": note.risk_flag,
+        "amended": bool(note.amendments),
+    }
+
+
+def _comment_json(comment: Comment) -> dict[str, Any]:
+    return {
+        "at": jsonable(comment.at),
+        "author": comment.author,
+        "text": comment.text,
+        "cosign": comment.cosign,
+    }
+
+
+def card_json(facts: CardFacts) -> dict[str, Any]:
+    plan = facts.plan
+    return {
+        "client": client_json(facts.client),
+        "worker": facts.worker_name,
+        "upcoming": [
+            {
+                "id": appointment.id,
+                "starts_at": jsonable(appointment.starts_at),
+                "kind": jsonable(appointment.kind),
+                "place": appointment.place,
+                "duration_minutes": appointment.duration_minutes,
+            }
+            for appointment in facts.upcoming
+        ],
+        "plan": None
+        if plan is None
+        else {"version": plan.version, "next_review_on": jsonable(plan.next_review_on)},
+        "open_goals": [
+            {"description": goal.description, "status": jsonable(goal.status)}
+            for goal in facts.open_goals
+        ],
+        "open_referrals": facts.open_referrals,
+        "waiting": list(facts.waiting),
+        "safety_plan": facts.safety_plan is not None,
+        "recent_notes": [
+            {
+                **_note_json(note),
+                "comments": [_comment_json(c) for c in facts.comments.get(note.id, [])],
+            }
+            for note in facts.recent_notes
+        ],
+    }
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    return {
+        "at": jsonable(event.at),
+        "kind": jsonable(event.kind),
+        "ref": event.ref,
+        "author": event.author,
+        "label": jsonable(event.label),
+        "status": jsonable(event.status),
+        "text": event.text,
+        "extra": jsonable(event.extra),
+        "amendments": [
+            {"at": jsonable(amendment.at), "author": amendment.author, "text": amendment.text}
+            for amendment in event.amendments
+        ],
+        "comments": [_comment_json(comment) for comment in event.comments],
+    }
+
+
+def history_json(history: ClientHistory) -> dict[str, Any]:
+    return {
+        "client": client_json(history.client),
+        "events": [_event_json(event) for event in history.events],
+    }

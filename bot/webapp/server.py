@@ -1,0 +1,87 @@
+"""The Mini App's HTTP server: the page's static files and its JSON API.
+
+Served by tornado in the bot's own event loop, like /healthz (bot/health_server.py): started
+in the Application's post_init and stopped in its post_shutdown (bot/app.py), so the API
+shares the bot's database pool, clock and settings and calls the very use cases the chat
+calls — same permissions, same audit trail. A process of its own would need a second pool
+and a second copy of the wiring for no gain: the Mini App is read a few times a day per
+worker. It listens on CASELINE_WEBAPP_LISTEN:CASELINE_WEBAPP_PORT (127.0.0.1:8090), behind
+the reverse proxy that gives it the public CASELINE_WEBAPP_URL
+(deploy/nginx/caseline-locations.conf).
+
+The static files hold no data; every API answer needs the init data Telegram signed for the
+page (bot/webapp/api.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application, StaticFileHandler
+
+from bot.cli_errors import StartupProblem
+from bot.webapp.api import ClientCardHandler, ClientHistoryHandler, NotFoundHandler
+from domain.work import Work
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+
+
+class WebAppPortUnavailable(StartupProblem):
+    """The Mini App's port cannot be listened on (in use, or not allowed)."""
+
+
+class _StaticHandler(StaticFileHandler):
+    def set_extra_headers(self, path: str) -> None:
+        # The page runs only its own script, shows no one else's content, and is framed
+        # only by Telegram's web client (its desktop and phone apps use a web view).
+        self.set_header(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors https://web.telegram.org",
+        )
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Cache-Control", "no-cache")
+
+
+class WebAppServer:
+    def __init__(self, work: Work) -> None:
+        settings = work.settings
+        self.work = work
+        self.listen = settings.webapp_listen
+        #: The port asked for; once started, the one bound (0 asks the system for any).
+        self.port = settings.webapp_port
+        self._server: HTTPServer | None = None
+
+    async def start(self) -> None:
+        try:
+            sockets = bind_sockets(self.port, address=self.listen)
+        except OSError as error:
+            raise WebAppPortUnavailable(
+                f"cannot serve the Mini App on {self.listen}:{self.port} "
+                f"({error.strerror or error}): choose another CASELINE_WEBAPP_PORT"
+            ) from None
+        self.port = sockets[0].getsockname()[1]
+        api = {"work": self.work}
+        routes: list[Any] = [
+            (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
+            (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
+            (r"/api/.*", NotFoundHandler),
+            (r"/(.*)", _StaticHandler, {"path": str(STATIC), "default_filename": "index.html"}),
+        ]
+        # No access log: its URLs carry client ids, and the audit trail says who read what.
+        application = Application(routes, log_function=lambda _handler: None)
+        self._server = HTTPServer(application, xheaders=True)
+        self._server.add_sockets(sockets)
+        log.info("the Mini App on http://%s:%d/", self.listen, self.port)
+
+    async def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+            await server.close_all_connections()

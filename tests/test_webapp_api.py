@@ -1,0 +1,177 @@
+"""The Mini App's API (issue 22) through the running bot: real HTTP to the server the bot
+starts in its own loop, the chat's use cases behind it, a real database (SQLite and
+PostgreSQL). A worker reads a card and a full note; forged, stale and missing init data,
+an account that is no worker, and another team's client are refused and audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from storage import notes
+from storage.kinds import InteractionType
+from storage.machinery import AuditEvent
+from storage.models import Client
+from tests.harness import running
+from tests.webapp_signing import init_data
+
+WANDA, SAM, STRANGER = 501, 502, 503
+FULL_NOTE = (
+    "Home visit, kitchen table.\n"
+    "Second line the card leaves off: the landlord agreed to fix the heating by Friday.\n"
+    + "Long account of the visit. "
+    * 200
+)
+
+
+@pytest.fixture
+async def bot(devserver, db, db_url, clock):
+    async with running(
+        devserver,
+        db,
+        db_url,
+        clock,
+        CASELINE_WEBAPP_URL="http://127.0.0.1:8090",
+        CASELINE_WEBAPP_PORT="0",
+    ) as harness:
+        yield harness
+
+
+async def api(bot, path: str, authorization: str | None) -> httpx.Response:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    async with httpx.AsyncClient() as client:
+        return await client.get(
+            f"http://127.0.0.1:{bot.webapp_port}{path}", headers=headers, timeout=10
+        )
+
+
+async def audit_events(db, action: str) -> list[AuditEvent]:
+    async with db.session() as session:
+        found = await session.execute(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+        return list(found.scalars())
+
+
+async def a_client_with_a_note(bot, db, clock) -> int:
+    await bot.seed_worker(WANDA, "Wanda Worker", team="North")
+    client_id = await bot.seed_client(WANDA, "Maria Gonzalez")
+    worker_id = await bot.worker_id(WANDA)
+    now = clock.now()
+    async with db.session() as session:
+        client = await session.get(Client, client_id)
+        note = await notes.create_note(
+            session,
+            client=client,
+            author_id=worker_id,
+            interaction_type=InteractionType.HOME_VISIT,
+            occurred_at=now - timedelta(days=1),
+            text=FULL_NOTE,
+            now=now - timedelta(days=1),
+        )
+        await notes.amend(session, note, author_id=worker_id, text="The heating is fixed.", now=now)
+    return client_id
+
+
+async def test_a_worker_reads_their_clients_card_and_the_full_note(bot, db, clock):
+    client_id = await a_client_with_a_note(bot, db, clock)
+    signed = f"tma {init_data(WANDA, clock.now())}"
+
+    card = await api(bot, f"/api/clients/{client_id}", signed)
+    assert card.status_code == 200
+    assert card.headers["cache-control"] == "no-store"
+    body = card.json()
+    assert body["client"]["name"] == "Maria Gonzalez"
+    assert body["client"]["code"] == f"C-{client_id:04d}"
+    assert body["worker"] == "Wanda Worker"
+    assert [note["text"] for note in body["recent_notes"]] == [FULL_NOTE]
+    assert body["recent_notes"][0]["amended"] is True
+
+    history = await api(bot, f"/api/clients/{client_id}/history", signed)
+    assert history.status_code == 200
+    events = history.json()["events"]
+    note = next(event for event in events if event["kind"] == "note")
+    assert note["text"] == FULL_NOTE  # whole, where a chat message stops at 4096 characters
+    assert [amendment["text"] for amendment in note["amendments"]] == ["The heating is fixed."]
+    assert note["author"] == "Wanda Worker"
+
+    # Audited as the chat's looks are, by the same use cases.
+    worker_id = await bot.worker_id(WANDA)
+    for action in ("client.view", "client.history"):
+        (look,) = await audit_events(db, action)
+        assert (look.actor_worker_id, look.client_id, look.allowed) == (worker_id, client_id, True)
+    assert await audit_events(db, "webapp.refused") == []
+
+
+async def test_forged_stale_and_missing_init_data_are_refused_and_audited(bot, db, clock):
+    client_id = await a_client_with_a_note(bot, db, clock)
+    now = clock.now()
+    forged = init_data(WANDA, now, token="654321:another-bots-token")
+    stale = init_data(WANDA, now - timedelta(minutes=5, seconds=1))
+    tampered = init_data(SAM, now).replace(str(SAM), str(WANDA))
+    for authorization in (f"tma {forged}", f"tma {stale}", f"tma {tampered}", None, "Bearer x"):
+        for path in (f"/api/clients/{client_id}", f"/api/clients/{client_id}/history"):
+            response = await api(bot, path, authorization)
+            assert response.status_code == 401, (authorization, path)
+            assert response.json() == {"error": "sign_in"}
+            assert "Maria" not in response.text
+
+    refused = await audit_events(db, "webapp.refused")
+    reasons = [event.detail["reason"] for event in refused]
+    assert reasons == ["forged"] * 2 + ["stale"] * 2 + ["forged"] * 2 + ["malformed"] * 4
+    for event in refused:
+        assert event.allowed is False
+        assert event.client_id is None and event.actor_worker_id is None
+        assert event.actor_telegram_id is None  # the id in unverified init data is not believed
+        assert set(event.detail) == {"reason"}  # never the init data, never a name
+    assert await audit_events(db, "client.view") == []
+    assert await audit_events(db, "client.history") == []
+
+
+async def test_a_signed_account_that_is_no_worker_is_refused_and_audited(bot, db, clock):
+    client_id = await a_client_with_a_note(bot, db, clock)
+    signed = f"tma {init_data(STRANGER, clock.now())}"
+    response = await api(bot, f"/api/clients/{client_id}", signed)
+    assert response.status_code == 401
+    (event,) = await audit_events(db, "webapp.refused")
+    assert (event.actor_telegram_id, event.detail) == (STRANGER, {"reason": "unknown"})
+
+
+async def test_another_teams_client_is_refused_as_the_chat_refuses_it(bot, db, clock):
+    client_id = await a_client_with_a_note(bot, db, clock)
+    sam = await bot.seed_worker(SAM, "Sam Southern", team="South")
+    signed = f"tma {init_data(SAM, clock.now())}"
+    missing = client_id + 1000
+    for path in (
+        f"/api/clients/{client_id}",
+        f"/api/clients/{client_id}/history",
+        f"/api/clients/{missing}",  # no such client: the same answer
+    ):
+        response = await api(bot, path, signed)
+        assert response.status_code == 404
+        assert response.json() == {"error": "not_found"}
+    sam_id = await bot.worker_id(SAM)
+    web_refusals = [
+        (event.action, event.client_id, event.allowed)
+        for event in await audit_events(db, "client.view")
+        + await audit_events(db, "client.history")
+        if event.actor_worker_id == sam_id
+    ]
+    # The chat's /client refuses the same look, audited the same way.
+    await sam.send(f"/client C-{client_id:04d}")
+    chat_refusals = [
+        (event.action, event.client_id, event.allowed)
+        for event in await audit_events(db, "client.view")
+        if event.actor_worker_id == sam_id
+    ]
+    assert web_refusals[0] == chat_refusals[-1] == ("client.view", client_id, False)
+    assert ("client.history", client_id, False) in web_refusals
+    assert len(web_refusals) == 3
+
+
+async def test_only_the_api_needs_init_data_and_unknown_api_paths_are_404(bot):
+    response = await api(bot, "/api/nothing", None)
+    assert response.status_code == 404
