@@ -60,6 +60,11 @@ _INLINE_BUTTON_ACTIONS = (
 )
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _URL_RE = re.compile(r"^(https?|tg)://\S+$", re.IGNORECASE)
+# A Mini App button's page: Telegram opens only https; this local server also lets a page
+# on this machine be opened over plain http (the demo's Mini App, tests).
+_WEB_APP_URL_RE = re.compile(
+    r"^(https://\S+|http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/\S*)?)$", re.IGNORECASE
+)
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -183,6 +188,11 @@ def _validate_inline_keyboard(rows: Any) -> None:
             isinstance(button["url"], str) and _URL_RE.match(button["url"])
         ):
             raise ApiError.bad_request("BUTTON_URL_INVALID")
+        if "web_app" in button:
+            web_app = button["web_app"]
+            url = web_app.get("url") if isinstance(web_app, dict) else None
+            if not isinstance(url, str) or not _WEB_APP_URL_RE.match(url):
+                raise ApiError.bad_request("BUTTON_URL_INVALID")
 
 
 # What a reply keyboard button may ask the user's client for, besides sending its text.

@@ -175,3 +175,30 @@ async def test_another_teams_client_is_refused_as_the_chat_refuses_it(bot, db, c
 async def test_only_the_api_needs_init_data_and_unknown_api_paths_are_404(bot):
     response = await api(bot, "/api/nothing", None)
     assert response.status_code == 404
+
+
+def web_app_urls(message) -> list[str]:
+    markup = message.reply_markup or {}
+    return [
+        button["web_app"]["url"]
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if "web_app" in button
+    ]
+
+
+async def test_the_card_opens_the_mini_app_on_the_client(bot, db, clock):
+    client_id = await a_client_with_a_note(bot, db, clock)
+    wanda = bot.person(WANDA, "Wanda")
+    (card,) = await wanda.send(f"/client C-{client_id:04d}")
+    assert web_app_urls(card) == [f"http://127.0.0.1:8090/?client={client_id}"]
+    (button,) = [b for row in card.reply_markup["inline_keyboard"] for b in row if "web_app" in b]
+    assert button["text"] == "🗂 Open"
+
+
+async def test_without_the_mini_app_the_card_has_no_open_button(harness, db, clock):
+    client_id = await a_client_with_a_note(harness, db, clock)
+    (card,) = await harness.person(WANDA, "Wanda").send(f"/client C-{client_id:04d}")
+    assert "Maria Gonzalez" in card.text
+    assert web_app_urls(card) == []
+    assert "webapp" not in harness.application.bot_data

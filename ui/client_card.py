@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 
 from domain.results import NoneCalled, Refused, Several
 from domain.rules import roles
@@ -58,7 +58,13 @@ async def show_client(
         await say_not_one(update, facts, ref, lambda client: pack("cl", "o", client.id))
         return
     await answer(update, toast)
-    view = card_view(facts, actor, context.services.clock.now(), zone_of(context))
+    view = card_view(
+        facts,
+        actor,
+        context.services.clock.now(),
+        zone_of(context),
+        webapp_url=context.services.settings.webapp_url,
+    )
     await show(update, view, below=below)
 
 
@@ -94,7 +100,14 @@ def back_to_card(client_id: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(texts.CARD_BACK, callback_data=pack("cf", "card", client_id))
 
 
-def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> View:
+def card_view(
+    facts: CardFacts,
+    actor: Actor,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    webapp_url: str | None = None,
+) -> View:
     client = facts.client
     t = texts
     today = now.astimezone(zone).date()
@@ -167,7 +180,7 @@ def card_view(facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo) -> 
             lines += card_comment_lines(facts.comments.get(note.id, []), zone)
     else:
         lines.append(t.CARD_NO_NOTES)
-    view = View("\n".join(lines), card_keyboard(facts, actor, now, zone))
+    view = View("\n".join(lines), card_keyboard(facts, actor, now, zone, webapp_url))
     # A safety plan: a line under the title. An open risk: a line under the title (above
     # the safety plan's), ⚠ Risk → Lower above the last row.
     return with_risk(with_safety_plan(view, facts.safety_plan, today), client, zone)
@@ -208,8 +221,21 @@ def upcoming_rows(
     return rows
 
 
+def webapp_button(webapp_url: str, client_id: int) -> InlineKeyboardButton:
+    """🗂 Open: the client's record in the Mini App (bot/webapp/), opened inside Telegram,
+    which adds the signed init data to the page's address. The id goes in the query: the
+    fragment is Telegram's."""
+    return InlineKeyboardButton(
+        texts.CARD_OPEN, web_app=WebAppInfo(url=f"{webapp_url}/?client={client_id}")
+    )
+
+
 def card_keyboard(
-    facts: CardFacts, actor: Actor, now: datetime, zone: ZoneInfo
+    facts: CardFacts,
+    actor: Actor,
+    now: datetime,
+    zone: ZoneInfo,
+    webapp_url: str | None = None,
 ) -> InlineKeyboardMarkup:
     client_id = facts.client.id
     t = texts
@@ -244,7 +270,9 @@ def card_keyboard(
     if roles.may_comment(actor.role):
         # Each recent note's page: 💬 Comment and ✍️ Co-sign (ui/note_views.py).
         rows += card_note_buttons(facts.recent_notes, zone)
-    record = [
+    # With the Mini App (CASELINE_WEBAPP_URL), 🗂 Open leads the record's buttons.
+    record = [webapp_button(webapp_url, client_id)] if webapp_url else []
+    record += [
         button(t.CARD_PEOPLE, "people"),
         button(t.CARD_SAFETY, "safety"),
         button(t.CARD_HISTORY, "history"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dtm
 
 import pytest
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from devserver import BotApiServer, BotState, FakeUser
@@ -196,3 +196,25 @@ async def test_injected_faults(bot: Bot, state: BotState, user: FakeUser) -> Non
     statuses = [c.status for c in state.calls if c.method == "sendMessage"]
     assert statuses == [500, 429, 0, 200]
     assert state.stats["429"] == 1
+
+
+# -- Mini App buttons ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["https://caseline.example.org/app/?client=7", "http://127.0.0.1:8090/?client=7"]
+)
+async def test_a_web_app_button_opens_an_https_page_or_one_on_this_machine(
+    bot: Bot, user: FakeUser, url: str
+) -> None:
+    button = InlineKeyboardButton("Open", web_app=WebAppInfo(url=url))
+    await bot.send_message(user.id, "card", reply_markup=InlineKeyboardMarkup([[button]]))
+
+
+@pytest.mark.parametrize("url", ["http://caseline.example.org/app", "javascript:alert(1)"])
+async def test_a_web_app_button_to_a_plain_http_page_elsewhere_is_refused(
+    bot: Bot, user: FakeUser, url: str
+) -> None:
+    button = InlineKeyboardButton("Open", web_app=WebAppInfo(url=url))
+    with pytest.raises(BadRequest, match="^Button_url_invalid$"):
+        await bot.send_message(user.id, "card", reply_markup=InlineKeyboardMarkup([[button]]))

@@ -64,6 +64,8 @@ CARD_REFER = N_("🤝 Refer")
 CARD_REVIEW = N_("🔎 Review")
 CARD_INTAKE = N_("🧾 Continue intake")
 CARD_HISTORY = N_("🕘 History")
+# The client card's button that opens the record in the Mini App (bot/webapp/).
+CARD_OPEN = N_("🗂 Open")
 CARD_EXPORT = N_("📤 Export")
 CARD_TRANSFER = N_("🔁 Transfer")
 CARD_DISCHARGE = N_("🚪 Discharge")
