@@ -62,8 +62,9 @@ def webhook_path() -> str:
     return path
 
 
-def upstream_address() -> str:
-    [address] = re.findall(r"^\s*server (\S+);", SITE.read_text(), re.MULTILINE)
+def upstream_address(name: str = "caseline_webhook") -> str:
+    """The address of caseline.conf's upstream `name` (the webhook's, or caseline_webapp)."""
+    [address] = re.findall(rf"^upstream {name} \{{\s*server (\S+);", SITE.read_text(), re.MULTILINE)
     return address
 
 

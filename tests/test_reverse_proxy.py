@@ -93,11 +93,16 @@ def _free_ports(count: int) -> list[int]:
         return [probe.getsockname()[1] for probe in probes]
 
 
-def served_site(*, http_port: int, https_port: int, bot_port: int, secret: str) -> str:
+def served_site(
+    *, http_port: int, https_port: int, bot_port: int, secret: str, webapp_port: int = 0
+) -> str:
     """caseline.conf as this test serves it: its two server blocks on loopback ports,
     without IPv6 and TLS, proxying to the test's bot, with the test's secret."""
     site = SITE.read_text()
     site = replace_once(site, f"server {upstream_address()};", f"server 127.0.0.1:{bot_port};")
+    if webapp_port:
+        webapp = upstream_address("caseline_webapp")
+        site = replace_once(site, f"server {webapp};", f"server 127.0.0.1:{webapp_port};")
     site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
     site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{https_port};")
     site = replace_once(site, '"CHANGE-ME"', f'"{secret}"')
@@ -370,3 +375,59 @@ def test_the_shipped_site_with_its_tls_passes_nginx_t(nginx_binary, tmp_path):
     refused = _config_test(tmp_path / "no-secret", site.replace(secret_line, ""))
     assert refused.returncode != 0
     assert 'unknown "caseline_webhook_secret" variable' in refused.stderr
+
+
+async def test_the_mini_app_is_served_through_nginx_at_its_path(
+    nginx_binary, devserver, backend, tmp_path
+):
+    http_port, https_port, bot_port, webapp_port = _free_ports(4)
+    site = served_site(
+        http_port=http_port,
+        https_port=https_port,
+        bot_port=bot_port,
+        secret="unused",
+        webapp_port=webapp_port,
+    )
+    proxy = f"http://127.0.0.1:{https_port}"
+    async with fresh_database_url(backend, tmp_path) as url:
+        await asyncio.to_thread(migrate.upgrade, url)
+        bot = BotProcess(
+            devserver,
+            url,
+            tmp_path / "bot.log",
+            caseline_args(BOT_UNIT),
+            env={
+                "CASELINE_WEBAPP_URL": f"http://127.0.0.1:{https_port}/app",
+                "CASELINE_WEBAPP_PORT": str(webapp_port),
+            },
+            prefix=_prefix(),
+        )
+        async with nginx_serving(tmp_path / "nginx", site, [https_port]) as home:
+            try:
+                await bot.start()
+                assert bot.process is not None
+                await _listening(webapp_port, bot.process, "caseline run")
+                async with httpx.AsyncClient(timeout=WAIT) as client:
+                    page = await client.get(f"{proxy}/app/")
+                    script = await client.get(f"{proxy}/app/app.js")
+                    unsigned = await client.get(f"{proxy}/app/api/clients/1")
+                    posted = await client.post(f"{proxy}/app/api/clients/1", content=b"{}")
+            finally:
+                await bot.terminate()
+                print("bot:", (tmp_path / "bot.log").read_text(), sep="\n")
+                print("nginx:", (home / "error.log").read_text(), sep="\n")
+        access_log = (home / "access.log").read_text().splitlines()
+
+    assert page.status_code == 200 and 'src="app.js"' in page.text
+    assert script.status_code == 200
+    # The API is the bot's: without Telegram's signed init data it answers 401 itself.
+    assert (unsigned.status_code, unsigned.json()) == (401, {"error": "sign_in"})
+    assert posted.status_code == 403  # nginx lets only GET through
+    assert sorted(access_log) == sorted(
+        [
+            "GET /app/ 200 200",
+            "GET /app/app.js 200 200",
+            "GET /app/api/clients/1 401 401",
+            "POST /app/api/clients/1 403 -",
+        ]
+    )
