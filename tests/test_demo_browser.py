@@ -25,7 +25,6 @@ import pytest
 
 from bot.demo.runner import DemoRunner
 from bot.demo.seed import SAM, WANDA, WILL
-from tests.ci import require
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -51,21 +50,6 @@ def missing_requirements() -> list[str]:
     if importlib.util.find_spec("playwright") is None:
         missing.append('playwright is not installed (pip install "playwright>=1.40,<2")')
     return missing
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    require(missing_requirements(), "the browser test")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
 
 
 @pytest.fixture

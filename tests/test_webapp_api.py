@@ -8,15 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from storage import notes
 from storage.kinds import InteractionType
 from storage.machinery import AuditEvent
 from storage.models import Client
-from tests.harness import running
-from tests.webapp_signing import init_data
+from tests.webapp_support import init_data
 
 WANDA, SAM, STRANGER = 501, 502, 503
 FULL_NOTE = (
@@ -27,24 +25,11 @@ FULL_NOTE = (
 )
 
 
-@pytest.fixture
-async def bot(devserver, db, db_url, clock):
-    async with running(
-        devserver,
-        db,
-        db_url,
-        clock,
-        CASELINE_WEBAPP_URL="http://127.0.0.1:8090",
-        CASELINE_WEBAPP_PORT="0",
-    ) as harness:
-        yield harness
-
-
-async def api(bot, path: str, authorization: str | None) -> httpx.Response:
+async def api(webapp_bot, path: str, authorization: str | None) -> httpx.Response:
     headers = {"Authorization": authorization} if authorization is not None else {}
     async with httpx.AsyncClient() as client:
         return await client.get(
-            f"http://127.0.0.1:{bot.webapp_port}{path}", headers=headers, timeout=10
+            f"http://127.0.0.1:{webapp_bot.webapp_port}{path}", headers=headers, timeout=10
         )
 
 
@@ -56,10 +41,10 @@ async def audit_events(db, action: str) -> list[AuditEvent]:
         return list(found.scalars())
 
 
-async def a_client_with_a_note(bot, db, clock) -> int:
-    await bot.seed_worker(WANDA, "Wanda Worker", team="North")
-    client_id = await bot.seed_client(WANDA, "Maria Gonzalez")
-    worker_id = await bot.worker_id(WANDA)
+async def a_client_with_a_note(webapp_bot, db, clock) -> int:
+    await webapp_bot.seed_worker(WANDA, "Wanda Worker", team="North")
+    client_id = await webapp_bot.seed_client(WANDA, "Maria Gonzalez")
+    worker_id = await webapp_bot.worker_id(WANDA)
     now = clock.now()
     async with db.session() as session:
         client = await session.get(Client, client_id)
@@ -76,11 +61,11 @@ async def a_client_with_a_note(bot, db, clock) -> int:
     return client_id
 
 
-async def test_a_worker_reads_their_clients_card_and_the_full_note(bot, db, clock):
-    client_id = await a_client_with_a_note(bot, db, clock)
+async def test_a_worker_reads_their_clients_card_and_the_full_note(webapp_bot, db, clock):
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
     signed = f"tma {init_data(WANDA, clock.now())}"
 
-    card = await api(bot, f"/api/clients/{client_id}", signed)
+    card = await api(webapp_bot, f"/api/clients/{client_id}", signed)
     assert card.status_code == 200
     assert card.headers["cache-control"] == "no-store"
     body = card.json()
@@ -90,7 +75,7 @@ async def test_a_worker_reads_their_clients_card_and_the_full_note(bot, db, cloc
     assert [note["text"] for note in body["recent_notes"]] == [FULL_NOTE]
     assert body["recent_notes"][0]["amended"] is True
 
-    history = await api(bot, f"/api/clients/{client_id}/history", signed)
+    history = await api(webapp_bot, f"/api/clients/{client_id}/history", signed)
     assert history.status_code == 200
     events = history.json()["events"]
     note = next(event for event in events if event["kind"] == "note")
@@ -99,22 +84,22 @@ async def test_a_worker_reads_their_clients_card_and_the_full_note(bot, db, cloc
     assert note["author"] == "Wanda Worker"
 
     # Audited as the chat's looks are, by the same use cases.
-    worker_id = await bot.worker_id(WANDA)
+    worker_id = await webapp_bot.worker_id(WANDA)
     for action in ("client.view", "client.history"):
         (look,) = await audit_events(db, action)
         assert (look.actor_worker_id, look.client_id, look.allowed) == (worker_id, client_id, True)
     assert await audit_events(db, "webapp.refused") == []
 
 
-async def test_forged_stale_and_missing_init_data_are_refused_and_audited(bot, db, clock):
-    client_id = await a_client_with_a_note(bot, db, clock)
+async def test_forged_stale_and_missing_init_data_are_refused_and_audited(webapp_bot, db, clock):
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
     now = clock.now()
     forged = init_data(WANDA, now, token="654321:another-bots-token")
     stale = init_data(WANDA, now - timedelta(minutes=5, seconds=1))
     tampered = init_data(SAM, now).replace(str(SAM), str(WANDA))
     for authorization in (f"tma {forged}", f"tma {stale}", f"tma {tampered}", None, "Bearer x"):
         for path in (f"/api/clients/{client_id}", f"/api/clients/{client_id}/history"):
-            response = await api(bot, path, authorization)
+            response = await api(webapp_bot, path, authorization)
             assert response.status_code == 401, (authorization, path)
             assert response.json() == {"error": "sign_in"}
             assert "Maria" not in response.text
@@ -131,18 +116,18 @@ async def test_forged_stale_and_missing_init_data_are_refused_and_audited(bot, d
     assert await audit_events(db, "client.history") == []
 
 
-async def test_a_signed_account_that_is_no_worker_is_refused_and_audited(bot, db, clock):
-    client_id = await a_client_with_a_note(bot, db, clock)
+async def test_a_signed_account_that_is_no_worker_is_refused_and_audited(webapp_bot, db, clock):
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
     signed = f"tma {init_data(STRANGER, clock.now())}"
-    response = await api(bot, f"/api/clients/{client_id}", signed)
+    response = await api(webapp_bot, f"/api/clients/{client_id}", signed)
     assert response.status_code == 401
     (event,) = await audit_events(db, "webapp.refused")
     assert (event.actor_telegram_id, event.detail) == (STRANGER, {"reason": "unknown"})
 
 
-async def test_another_teams_client_is_refused_as_the_chat_refuses_it(bot, db, clock):
-    client_id = await a_client_with_a_note(bot, db, clock)
-    sam = await bot.seed_worker(SAM, "Sam Southern", team="South")
+async def test_another_teams_client_is_refused_as_the_chat_refuses_it(webapp_bot, db, clock):
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
+    sam = await webapp_bot.seed_worker(SAM, "Sam Southern", team="South")
     signed = f"tma {init_data(SAM, clock.now())}"
     missing = client_id + 1000
     for path in (
@@ -150,10 +135,10 @@ async def test_another_teams_client_is_refused_as_the_chat_refuses_it(bot, db, c
         f"/api/clients/{client_id}/history",
         f"/api/clients/{missing}",  # no such client: the same answer
     ):
-        response = await api(bot, path, signed)
+        response = await api(webapp_bot, path, signed)
         assert response.status_code == 404
         assert response.json() == {"error": "not_found"}
-    sam_id = await bot.worker_id(SAM)
+    sam_id = await webapp_bot.worker_id(SAM)
     web_refusals = [
         (event.action, event.client_id, event.allowed)
         for event in await audit_events(db, "client.view")
@@ -172,8 +157,8 @@ async def test_another_teams_client_is_refused_as_the_chat_refuses_it(bot, db, c
     assert len(web_refusals) == 3
 
 
-async def test_only_the_api_needs_init_data_and_unknown_api_paths_are_404(bot):
-    response = await api(bot, "/api/nothing", None)
+async def test_only_the_api_needs_init_data_and_unknown_api_paths_are_404(webapp_bot):
+    response = await api(webapp_bot, "/api/nothing", None)
     assert response.status_code == 404
 
 
@@ -187,9 +172,9 @@ def web_app_urls(message) -> list[str]:
     ]
 
 
-async def test_the_card_opens_the_mini_app_on_the_client(bot, db, clock):
-    client_id = await a_client_with_a_note(bot, db, clock)
-    wanda = bot.person(WANDA, "Wanda")
+async def test_the_card_opens_the_mini_app_on_the_client(webapp_bot, db, clock):
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
+    wanda = webapp_bot.person(WANDA, "Wanda")
     (card,) = await wanda.send(f"/client C-{client_id:04d}")
     assert web_app_urls(card) == [f"http://127.0.0.1:8090/?client={client_id}"]
     (button,) = [b for row in card.reply_markup["inline_keyboard"] for b in row if "web_app" in b]

@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator
-from typing import Any
 from urllib.parse import quote
 
 import httpx
-import pytest
 
-from tests.ci import require
-from tests.harness import running
-from tests.test_demo_browser import CHROMIUM, CHROMIUM_ARGS, missing_requirements
 from tests.test_webapp_api import FULL_NOTE, WANDA, a_client_with_a_note
-from tests.webapp_signing import init_data
+from tests.webapp_support import init_data
 
 STEP_MS = 15_000
 # A dark theme as Telegram passes it: the page must take its colours.
@@ -34,60 +28,32 @@ THEME = {
 }
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    require(missing_requirements(), "the Mini App browser test")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
-@pytest.fixture
-async def bot(devserver, db, db_url, clock):
-    async with running(
-        devserver,
-        db,
-        db_url,
-        clock,
-        CASELINE_WEBAPP_URL="http://127.0.0.1:8090",
-        CASELINE_WEBAPP_PORT="0",
-    ) as harness:
-        yield harness
-
-
-def page_url(bot, client_id: int, signed: str) -> str:
+def page_url(webapp_bot, client_id: int, signed: str) -> str:
     fragment = f"tgWebAppData={quote(signed, safe='')}&tgWebAppVersion=8.0"
     fragment += f"&tgWebAppThemeParams={quote(json.dumps(THEME), safe='')}"
-    return f"http://127.0.0.1:{bot.webapp_port}/?client={client_id}#{fragment}"
+    return f"http://127.0.0.1:{webapp_bot.webapp_port}/?client={client_id}#{fragment}"
 
 
-async def test_the_page_holds_no_data_and_is_served_without_init_data(bot):
+async def test_the_page_holds_no_data_and_is_served_without_init_data(webapp_bot):
     async with httpx.AsyncClient() as client:
         for path in ("/", "/app.js", "/style.css"):
-            response = await client.get(f"http://127.0.0.1:{bot.webapp_port}{path}")
+            response = await client.get(f"http://127.0.0.1:{webapp_bot.webapp_port}{path}")
             assert response.status_code == 200, path
             assert "default-src 'self'" in response.headers["content-security-policy"]
 
 
 async def test_a_worker_reads_the_card_and_the_full_note_on_a_phone(
-    browser, bot, db, clock, tmp_path
+    browser, webapp_bot, db, clock, tmp_path
 ):
     # The browser's real clock, not the test's, decides nothing: the server checks auth_date
     # against the bot's clock, which is the test's.
-    client_id = await a_client_with_a_note(bot, db, clock)
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
     page = await browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     page.set_default_timeout(STEP_MS)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    await page.goto(page_url(bot, client_id, init_data(WANDA, clock.now())))
+    await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
     await page.locator("h1", has_text="Maria Gonzalez").wait_for()
     note = page.locator("#card .text", has_text="the landlord agreed to fix the heating")
     await note.wait_for()
@@ -110,11 +76,11 @@ async def test_a_worker_reads_the_card_and_the_full_note_on_a_phone(
     assert errors == []
 
 
-async def test_a_page_opened_with_forged_init_data_shows_no_record(browser, bot, db, clock):
-    client_id = await a_client_with_a_note(bot, db, clock)
+async def test_a_page_opened_with_forged_init_data_shows_no_record(browser, webapp_bot, db, clock):
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
     page = await browser.new_page(viewport={"width": 390, "height": 844})
     page.set_default_timeout(STEP_MS)
     forged = init_data(WANDA, clock.now(), token="654321:another-bots-token")
-    await page.goto(page_url(bot, client_id, forged))
+    await page.goto(page_url(webapp_bot, client_id, forged))
     await page.locator("#status", has_text="open it again from the chat").wait_for()
     assert "Maria" not in await page.content()

@@ -1,6 +1,6 @@
-"""Init data as Telegram signs it for a Mini App page, for the Mini App's tests: written out
-from Telegram's documentation here, not taken from domain/rules/webapp_auth.py, so a
-mistake there cannot sign and then accept its own mistake."""
+"""For the Mini App's tests: init data as Telegram signs it for the page, written out from
+Telegram's documentation here, not taken from domain/rules/webapp_auth.py, so a mistake
+there cannot sign and then accept its own mistake."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from tests.harness import TOKEN
+
+# What the 🗂 Open button opens in these tests (the conftest's `webapp_bot`); the server
+# itself takes any free port.
+WEBAPP_URL = "http://127.0.0.1:8090"
 
 
 def init_data(user_id: int, auth_date: datetime, token: str = TOKEN, first_name: str = "W") -> str:
