@@ -411,7 +411,8 @@ async def test_the_mini_app_is_served_through_nginx_at_its_path(
                     page = await client.get(f"{proxy}/app/")
                     script = await client.get(f"{proxy}/app/app.js")
                     unsigned = await client.get(f"{proxy}/app/api/clients/1")
-                    posted = await client.post(f"{proxy}/app/api/clients/1", content=b"{}")
+                    posted = await client.post(f"{proxy}/app/api/clients/1/notes", content=b"{}")
+                    put = await client.put(f"{proxy}/app/api/clients/1/notes", content=b"{}")
             finally:
                 await bot.terminate()
                 print("bot:", (tmp_path / "bot.log").read_text(), sep="\n")
@@ -422,12 +423,14 @@ async def test_the_mini_app_is_served_through_nginx_at_its_path(
     assert script.status_code == 200
     # The API is the bot's: without Telegram's signed init data it answers 401 itself.
     assert (unsigned.status_code, unsigned.json()) == (401, {"error": "sign_in"})
-    assert posted.status_code == 403  # nginx lets only GET through
+    assert posted.status_code == 401  # a note, unsigned: the bot refuses it
+    assert put.status_code == 403  # nginx lets only GET and POST through
     assert sorted(access_log) == sorted(
         [
             "GET /app/ 200 200",
             "GET /app/app.js 200 200",
             "GET /app/api/clients/1 401 401",
-            "POST /app/api/clients/1 403 -",
+            "POST /app/api/clients/1/notes 401 401",
+            "PUT /app/api/clients/1/notes 403 -",
         ]
     )

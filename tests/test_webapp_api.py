@@ -5,6 +5,7 @@ an account that is no worker, and another team's client are refused and audited.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import httpx
@@ -187,3 +188,73 @@ async def test_without_the_mini_app_the_card_has_no_open_button(harness, db, clo
     assert "Maria Gonzalez" in card.text
     assert web_app_urls(card) == []
     assert "webapp" not in harness.application.bot_data
+
+
+# -- writing a note ----------------------------------------------------------------------------
+
+NOTE_TOKEN = "0123456789abcdef0123456789abcdef"
+
+
+async def post_note(webapp_bot, client_id: int, authorization: str | None, body) -> httpx.Response:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    async with httpx.AsyncClient() as client:
+        return await client.post(
+            f"http://127.0.0.1:{webapp_bot.webapp_port}/api/clients/{client_id}/notes",
+            headers=headers,
+            content=body if isinstance(body, bytes) else json.dumps(body).encode(),
+            timeout=10,
+        )
+
+
+async def test_a_note_written_on_the_page_is_in_the_chats_history(webapp_bot, db, clock):
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
+    signed = f"tma {init_data(WANDA, clock.now())}"
+    text = "Called about the heating: fixed, flat warm again."
+    note = {"kind": "phone", "text": text, "token": NOTE_TOKEN}
+
+    first = await post_note(webapp_bot, client_id, signed, note)
+    assert first.status_code == 201
+    assert (first.json()["kind"], first.json()["text"]) == ("phone", text)
+    # Sent again (a lost answer, a double tap): the note it already became, not a second.
+    again = await post_note(webapp_bot, client_id, signed, note)
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+
+    # The chat's own /history shows it, once.
+    wanda = webapp_bot.person(WANDA, "Wanda")
+    shown = "\n".join(message.text for message in await wanda.send(f"/history C-{client_id:04d}"))
+    assert shown.count(text) == 1
+    (created,) = await audit_events(db, "note.create")
+    assert (created.actor_worker_id, created.client_id) == (
+        await webapp_bot.worker_id(WANDA),
+        client_id,
+    )
+
+
+async def test_a_note_is_refused_as_the_chat_refuses_it(webapp_bot, db, clock):
+    client_id = await a_client_with_a_note(webapp_bot, db, clock)
+    await webapp_bot.seed_worker(SAM, "Sam Southern", team="South")
+    wanda = f"tma {init_data(WANDA, clock.now())}"
+    sam = f"tma {init_data(SAM, clock.now())}"
+    forged = f"tma {init_data(WANDA, clock.now(), token='654321:another-bots-token')}"
+    note = {"kind": "phone", "text": "Written where it should not be", "token": NOTE_TOKEN}
+
+    assert (await post_note(webapp_bot, client_id, forged, note)).status_code == 401
+    assert (await post_note(webapp_bot, client_id, None, note)).status_code == 401
+    # Another team's client: 404, and refused in the audit trail as the chat's note is.
+    assert (await post_note(webapp_bot, client_id, sam, note)).status_code == 404
+    (refused,) = await audit_events(db, "note.create")
+    assert (refused.actor_worker_id, refused.allowed) == (await webapp_bot.worker_id(SAM), False)
+    # What is not a note: 400; a note the chat would not save either: 422 with the reason.
+    for body in (
+        b"not json",
+        {**note, "kind": "not_given"},
+        {**note, "token": "short"},
+        {**note, "text": 7},
+        [note],
+    ):
+        assert (await post_note(webapp_bot, client_id, wanda, body)).status_code == 400, body
+    empty = await post_note(webapp_bot, client_id, wanda, {**note, "text": "   "})
+    assert (empty.status_code, empty.json()) == (422, {"error": "empty"})
+    long = await post_note(webapp_bot, client_id, wanda, {**note, "text": "x" * 20_001})
+    assert (long.status_code, long.json()) == (422, {"error": "too_long"})
+    assert [event.allowed for event in await audit_events(db, "note.create")] == [False]

@@ -1,8 +1,8 @@
 """The Mini App's page in a real browser (issue 22): Debian's headless Chromium at a phone's
 390×844 opens the page the bot serves, with init data in the address's fragment as Telegram
-passes it, and reads the card and the full note; a page opened with forged init data shows
-no record. Skipped (saying why) without Chromium or playwright; under CI it fails instead.
-With CASELINE_WEBAPP_SCREENSHOT=FILE it saves what the phone shows."""
+passes it, reads the card and the full note, and writes a note; a page opened with forged
+init data shows no record. Skipped (saying why) without Chromium or playwright; under CI it
+fails instead. With CASELINE_WEBAPP_SCREENSHOT=FILE it saves what the phone shows."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from tests.test_webapp_api import FULL_NOTE, WANDA, a_client_with_a_note
 from tests.webapp_support import init_data
 
 STEP_MS = 15_000
+# Typed on the page, with what must stay text: never markup.
+NEW_NOTE = "Dropped off the <b>heater</b> & checked the smoke alarm"
 # A dark theme as Telegram passes it: the page must take its colours.
 THEME = {
     "bg_color": "#17212b",
@@ -68,8 +70,22 @@ async def test_a_worker_reads_the_card_and_the_full_note_on_a_phone(
     if screenshot:
         await page.screenshot(path=screenshot)
 
+    # A note written on the page: saved by the chat's use case, on the card at once.
+    await page.select_option("#kind", "home_visit")
+    await page.fill("#note-text", NEW_NOTE)
+    await page.locator("#save").click()
+    await page.locator("#saved", has_text="Saved.").wait_for()
+    await page.locator("#card .text", has_text=NEW_NOTE).wait_for()
+    assert await page.input_value("#note-text") == ""
+    save = await page.locator("#save").bounding_box()
+    assert save is not None and save["height"] >= 44
+    if screenshot:
+        await page.locator("#saved").scroll_into_view_if_needed()
+        await page.screenshot(path=screenshot.replace(".png", "-note.png"))
+
     await page.locator("#tabs button[data-tab=history]").click()
     await page.locator("#history .amendment", has_text="The heating is fixed.").wait_for()
+    await page.locator("#history .text", has_text=NEW_NOTE).wait_for()
     assert not await page.locator("#card").is_visible()
     if screenshot:
         await page.screenshot(path=screenshot.replace(".png", "-history.png"))

@@ -4,8 +4,13 @@ behind it is found by domain/usecases/webapp.py (refusals audited there, answere
 Each endpoint then calls the one use case the chat calls for the same thing, so who may
 see what, and what the audit trail says, is the chat's:
 
-    GET /api/clients/<id>           the card        (look_at_client, as /client C-0042)
-    GET /api/clients/<id>/history   the timeline    (history_page, as /history C-0042)
+    GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
+    GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
+    POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
+
+A note's body is JSON: {"kind": an interaction type, "text": …, "token": 32 hex digits the
+page draws for each note}. The token makes a retried POST find the note it already became
+(save_note's draft receipt), as a ✅ Save pressed twice does: 201 the first time, 200 after.
 
 A client the worker may not see, or that does not exist, is 404 either way (the chat's
 answer does not say which either); the use case has audited the refusal.
@@ -14,18 +19,26 @@ answer does not say which either); the use case has audited the refusal.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from tornado.web import RequestHandler
 
-from bot.webapp.serialise import card_json, history_json
+from bot.webapp.serialise import card_json, history_json, saved_note_json
+from domain.results import AlreadySaved, Invalid, Saved
 from domain.usecases.clients import ClientHistory, history_page, look_at_client
+from domain.usecases.notes import NewNote, save_note
 from domain.usecases.webapp import NotSignedIn, webapp_actor
 from domain.work import Work
 from storage.caseload import CardFacts
+from storage.kinds import InteractionType
 from storage.workers import Actor
 
 SCHEME = "tma "
+# What the page's note token looks like (storage's draft receipts hold 32 characters).
+NOTE_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+# The kinds a note written on the page may be: the chat's, but the one-liner's "not given".
+NOTE_KINDS = frozenset(kind.value for kind in InteractionType) - {InteractionType.NOT_GIVEN}
 
 
 class _JsonHandler(RequestHandler):
@@ -86,6 +99,42 @@ class ClientHistoryHandler(_ApiHandler):
             self.answer(404, {"error": "not_found"})
             return
         self.answer(200, history_json(history))
+
+
+class ClientNotesHandler(_ApiHandler):
+    async def post(self, client_id: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        new = self._new_note(int(client_id))
+        if new is None:
+            self.answer(400, {"error": "bad_request"})
+            return
+        token, note = new
+        saved = await save_note(self.work, actor, note, token=token)
+        if isinstance(saved, Invalid):
+            self.answer(422, {"error": saved.reason})
+        elif isinstance(saved, Saved | AlreadySaved):
+            status = 201 if isinstance(saved, Saved) else 200
+            self.answer(status, saved_note_json(saved.value))
+        else:  # Gone: not the actor's client (the refusal is audited as the chat's)
+            self.answer(404, {"error": "not_found"})
+
+    def _new_note(self, client_id: int) -> tuple[str, NewNote] | None:
+        try:
+            body = json.loads(self.request.body)
+        except ValueError:
+            return None
+        if not isinstance(body, dict):
+            return None
+        kind, text, token = body.get("kind"), body.get("text"), body.get("token")
+        if kind not in NOTE_KINDS or not isinstance(text, str):
+            return None
+        if not isinstance(token, str) or not NOTE_TOKEN.match(token):
+            return None
+        # Stripped as Telegram strips a message the chat's note is typed in.
+        note = NewNote(client_id=client_id, kind=InteractionType(kind), text=text.strip())
+        return token, note
 
 
 class NotFoundHandler(_JsonHandler):

@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any
 
 from domain.usecases.clients import ClientHistory
+from domain.usecases.notes import SavedNote
 from storage.caseload import CardFacts
 from storage.history import Event
 from storage.models import Client, Note, client_code
@@ -126,4 +127,14 @@ def history_json(history: ClientHistory) -> dict[str, Any]:
     return {
         "client": client_json(history.client),
         "events": [_event_json(event) for event in history.events],
+    }
+
+
+def saved_note_json(note: SavedNote) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "client_id": note.client_id,
+        "kind": jsonable(note.kind),
+        "occurred_at": jsonable(note.occurred_at),
+        "text": note.text,
     }

@@ -24,12 +24,19 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, StaticFileHandler
 
 from bot.cli_errors import StartupProblem
-from bot.webapp.api import ClientCardHandler, ClientHistoryHandler, NotFoundHandler
+from bot.webapp.api import (
+    ClientCardHandler,
+    ClientHistoryHandler,
+    ClientNotesHandler,
+    NotFoundHandler,
+)
 from domain.work import Work
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
+# A note of storage's 20,000 characters, in UTF-8 and JSON, fits (nginx allows as much).
+MAX_BODY = 128 * 1024
 
 
 class WebAppPortUnavailable(StartupProblem):
@@ -71,12 +78,13 @@ class WebAppServer:
         routes: list[Any] = [
             (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
+            (r"/api/clients/([0-9]{1,12})/notes", ClientNotesHandler, api),
             (r"/api/.*", NotFoundHandler),
             (r"/(.*)", _StaticHandler, {"path": str(STATIC), "default_filename": "index.html"}),
         ]
         # No access log: its URLs carry client ids, and the audit trail says who read what.
         application = Application(routes, log_function=lambda _handler: None)
-        self._server = HTTPServer(application, xheaders=True)
+        self._server = HTTPServer(application, xheaders=True, max_body_size=MAX_BODY)
         self._server.add_sockets(sockets)
         log.info("the Mini App on http://%s:%d/", self.listen, self.port)
 

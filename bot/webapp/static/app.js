@@ -67,15 +67,51 @@
     return line;
   }
 
-  async function api(path) {
-    const response = await fetch(`api/clients/${encodeURIComponent(clientId)}${path}`, {
-      headers: { Authorization: `tma ${initData}` },
-      cache: "no-store",
-    });
+  async function api(path, body) {
+    const request = { headers: { Authorization: `tma ${initData}` }, cache: "no-store" };
+    if (body !== undefined) {
+      request.method = "POST";
+      request.headers["Content-Type"] = "application/json";
+      request.body = JSON.stringify(body);
+    }
+    const response = await fetch(`api/clients/${encodeURIComponent(clientId)}${path}`, request);
     if (response.status === 401) throw new Error("Please close this page and open it again from the chat.");
     if (response.status === 404) throw new Error("This client isn't available to you.");
+    if (response.status === 422) {
+      const reason = (await response.json()).error;
+      throw new Error(reason === "too_long" ? "The note is too long." : "Write the note first.");
+    }
     if (!response.ok) throw new Error("Caseline could not answer. Try again in a moment.");
     return response.json();
+  }
+
+  // One token per note: sent again after a lost answer, it finds the note already saved.
+  function newToken() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  let noteToken = newToken();
+
+  async function saveNote(event) {
+    event.preventDefault();
+    const save = document.getElementById("save");
+    const said = document.getElementById("saved");
+    const text = document.getElementById("note-text");
+    save.disabled = true;
+    said.textContent = "Saving…";
+    try {
+      await api("/notes", { kind: document.getElementById("kind").value, text: text.value, token: noteToken });
+      noteToken = newToken();
+      text.value = "";
+      said.textContent = "Saved.";
+      historyLoaded = false;
+      renderCard(await api(""));
+    } catch (error) {
+      said.textContent = error.message;
+    } finally {
+      save.disabled = false;
+    }
   }
 
   function renderCard(card) {
@@ -162,6 +198,7 @@
       button.setAttribute("aria-selected", String(button.dataset.tab === tab));
     }
     document.getElementById("card").hidden = tab !== "card";
+    document.getElementById("composer").hidden = tab !== "card";
     document.getElementById("history").hidden = tab !== "history";
     if (tab === "history" && !historyLoaded) {
       status().textContent = "Loading…";
@@ -185,9 +222,11 @@
       status().textContent = "Open this page from a client's card in the chat (🗂 Open).";
       return;
     }
+    document.getElementById("composer").addEventListener("submit", saveNote);
     try {
       renderCard(await api(""));
       status().textContent = "";
+      document.getElementById("composer").hidden = false;
     } catch (error) {
       status().textContent = error.message;
     }
