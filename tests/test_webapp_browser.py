@@ -100,3 +100,30 @@ async def test_a_page_opened_with_forged_init_data_shows_no_record(browser, weba
     await page.goto(page_url(webapp_bot, client_id, forged))
     await page.locator("#status", has_text="open it again from the chat").wait_for()
     assert "Maria" not in await page.content()
+
+
+async def test_the_demo_opens_the_mini_app_from_the_card_with_init_data_it_signed(browser):
+    from bot.demo.runner import DemoRunner
+    from bot.demo.seed import WANDA as DEMO_WANDA
+    from tests.test_demo_browser import START
+
+    async with DemoRunner(0, timezone="Europe/Berlin", start=START) as demo:
+        page = await browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(STEP_MS)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(f"{demo.url}/#{DEMO_WANDA.user_id}")
+        await page.locator(".person.active", has_text="Wanda Worker").wait_for()
+        await page.fill("#text", "/client C-0001")
+        await page.keyboard.press("Enter")
+        card = page.locator(".row.incoming", has_text="C-0001").last
+        await card.locator(".inline-button.web-app", has_text="🗂 Open").wait_for()
+        async with page.expect_popup() as opened:
+            await card.locator(".inline-button.web-app").click()
+        app = await opened.value
+        app.set_default_timeout(STEP_MS)
+        await app.locator("h1", has_text="Maria Gonzalez").wait_for()
+        await app.locator("#card .row").first.wait_for()
+        assert await app.locator("#status").text_content() == ""
+        assert "tgWebAppData=" in app.url
+        assert errors == []

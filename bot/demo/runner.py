@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import socket
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -40,6 +43,7 @@ from bot.inbox import InboxPoller
 from devserver import BotApiServer, BotState
 from domain.clock import FixedClock
 from domain.results import Saved
+from domain.rules.webapp_auth import sign
 from domain.settings import ConfigError, Settings, load_settings
 from domain.usecases.settings import SetLanguage, change_setting
 from domain.work import Work
@@ -153,6 +157,7 @@ class DemoRunner:
         self.db: Database | None = None
         self.clock: FixedClock | None = None
         self.settings: Settings | None = None
+        self.webapp_port = 0
         self.web: Any = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._clock_lock = asyncio.Lock()
@@ -230,6 +235,7 @@ class DemoRunner:
                 person.user_id, first, last_name=last or None, language_code=person.language or "en"
             )
 
+        self.webapp_port = _free_port()
         self.settings = self._settings(url)
         self.application = build_application(self.settings, self.db, self.clock, token=TOKEN)
         await self.application.initialize()
@@ -270,12 +276,31 @@ class DemoRunner:
                 "CASELINE_TIMEZONE": self.zone_name,
                 # The clock only moves when the page moves it, and each jump ticks once.
                 "CASELINE_REMINDER_TICK_SECONDS": "3600",
+                # The Mini App on a free loopback port: 🗂 Open on the card opens it.
+                "CASELINE_WEBAPP_URL": f"http://127.0.0.1:{self.webapp_port}",
+                "CASELINE_WEBAPP_PORT": str(self.webapp_port),
             }
         )
         try:
             return load_settings(env)
         except ConfigError as exc:
             raise DemoError(str(exc)) from None
+
+    def webapp_link(self, user_id: int, url: str) -> str | None:
+        """`url` (a 🗂 Open button's, of this demo's Mini App) with the init data Telegram
+        would give the page for `user_id` now, in the fragment, as Telegram passes it: the
+        demo knows the token, so it signs as Telegram does. None for any other address."""
+        assert self.settings is not None and self.clock is not None
+        base = self.settings.webapp_url
+        if base is None or not url.startswith(base + "/"):
+            return None
+        person = self.people[user_id]
+        fields = {
+            "user": json.dumps({"id": user_id, "first_name": person.name.split()[0]}),
+            "auth_date": str(int(self.clock.now().timestamp())),
+        }
+        fields["hash"] = sign(fields, TOKEN)
+        return f"{url}#tgWebAppData={quote(urlencode(fields), safe='')}&tgWebAppPlatform=web"
 
     async def stop(self) -> None:
         """Stop the page, then the bot (a clean stop, as on SIGTERM), then the server."""
@@ -381,3 +406,11 @@ class DemoRunner:
             return JumpResult(
                 self.now(), report.appointments, report.agendas, report.digests, drained.sent
             )
+
+
+def _free_port() -> int:
+    """A loopback port nothing listens on now, for the Mini App (its address goes in the
+    settings before the bot starts, so the port is chosen first)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

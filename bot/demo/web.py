@@ -100,6 +100,7 @@ def make_app(runner: DemoRunner) -> tornado.web.Application:
             (r"/api/upload", UploadHandler, args),
             (r"/api/language", LanguageHandler, args),
             (r"/api/clock", ClockHandler, args),
+            (r"/api/webapp", WebAppLinkHandler, args),
             (r"/api/file/([^/]+)", FileHandler, args),
         ],
         default_handler_class=NotFoundHandler,
@@ -172,6 +173,7 @@ def message_json(message: ChatMessage, zone: ZoneInfo) -> dict[str, Any]:
                     "text": button.get("text", ""),
                     "data": button.get("callback_data"),
                     "url": button.get("url"),
+                    "web_app": (button.get("web_app") or {}).get("url"),
                 }
                 for button in row
             ]
@@ -469,6 +471,19 @@ class SendHandler(_Handler):
         self.runner.sync_server_time()
         update = self.runner.state.user(user_id).send_text(text)
         self.write_json({**self.chat(user_id), "update_id": update["update_id"]})
+
+
+class WebAppLinkHandler(_Handler):
+    """A 🗂 Open press: the Mini App's address with init data signed for the person."""
+
+    def post(self) -> None:
+        body = self.json_body()
+        user_id = self.person_id(body.get("user"))
+        url = body.get("url")
+        link = self.runner.webapp_link(user_id, url) if isinstance(url, str) else None
+        if link is None:
+            raise tornado.web.HTTPError(400, reason="url must be this demo's Mini App")
+        self.write_json({"ok": True, "url": link})
 
 
 class PressHandler(_Handler):

@@ -314,6 +314,12 @@ function inlineKeyboard(message) {
           node.target = "_blank";
           node.rel = "noopener noreferrer";
         }
+      } else if (button.web_app) {
+        // A Mini App button: the page opens in a phone-sized window, with init data the
+        // demo signs for this person as Telegram would.
+        node = el("button", "inline-button web-app", button.text);
+        node.type = "button";
+        node.addEventListener("click", () => openWebApp(button.web_app));
       } else {
         node = el("button", "inline-button", button.text);
         node.type = "button";
@@ -600,6 +606,19 @@ async function shareLocation(choice) {
     render(await api("/api/location", { method: "POST", json: body }), true);
   } catch (error) {
     showError(error);
+  }
+}
+
+async function openWebApp(url) {
+  // Opened before the answer arrives, so the browser counts it as the tap's own window.
+  const popup = window.open("about:blank", "_blank", "popup,width=390,height=844");
+  if (popup) popup.opener = null;
+  try {
+    const link = await api("/api/webapp", { method: "POST", json: { user: state.current, url } });
+    if (popup) popup.location.href = link.url;
+  } catch (error) {
+    if (popup) popup.close();
+    showToast(error.message, true);
   }
 }
 
