@@ -5,16 +5,22 @@ an account that is no worker, and another team's client are refused and audited.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import socket
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select
 
+from bot.app import build_application
+from bot.webapp.server import WebAppPortUnavailable
 from storage import notes
 from storage.kinds import InteractionType
 from storage.machinery import AuditEvent
 from storage.models import Client
+from tests.harness import settings_for
 from tests.webapp_support import init_data
 
 WANDA, SAM, STRANGER = 501, 502, 503
@@ -258,3 +264,21 @@ async def test_a_note_is_refused_as_the_chat_refuses_it(webapp_bot, db, clock):
     long = await post_note(webapp_bot, client_id, wanda, {**note, "text": "x" * 20_001})
     assert (long.status_code, long.json()) == (422, {"error": "too_long"})
     assert [event.allowed for event in await audit_events(db, "note.create")] == [False]
+
+
+async def test_a_taken_mini_app_port_is_one_line_saying_what_to_change(
+    devserver, db, db_url, clock
+):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = dataclasses.replace(
+            settings_for(devserver, db_url), webapp_url="http://127.0.0.1:1", webapp_port=port
+        )
+        application = build_application(settings, db, clock)
+        with pytest.raises(WebAppPortUnavailable) as refused:
+            await application.bot_data["webapp"].start()
+    assert str(refused.value).startswith(f"cannot serve the Mini App on 127.0.0.1:{port} (")
+    assert str(refused.value).endswith("choose another CASELINE_WEBAPP_PORT")
+    assert "\n" not in str(refused.value)
