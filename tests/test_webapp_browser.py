@@ -50,7 +50,13 @@ async def test_a_worker_reads_the_card_and_the_full_note_on_a_phone(
     # The browser's real clock, not the test's, decides nothing: the server checks auth_date
     # against the bot's clock, which is the test's.
     client_id = await a_client_with_a_note(webapp_bot, db, clock)
-    page = await browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    # A phone in another zone than the worker's: the page shows the worker's (Berlin) times.
+    page = await browser.new_page(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        timezone_id="America/New_York",
+        locale="de-DE",
+    )
     page.set_default_timeout(STEP_MS)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -60,6 +66,8 @@ async def test_a_worker_reads_the_card_and_the_full_note_on_a_phone(
     note = page.locator("#card .text", has_text="the landlord agreed to fix the heating")
     await note.wait_for()
     assert (await note.text_content()) == FULL_NOTE
+    # Written 1 Mar 08:00 UTC: 09:00 in Berlin (the worker's zone), 03:00 on this phone.
+    await page.locator("#card .label", has_text="Mar 1, 2026, 9:00 AM · home visit").wait_for()
     # The theme Telegram passed is the page's.
     background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(23, 33, 43)"

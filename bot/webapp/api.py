@@ -75,6 +75,15 @@ class _ApiHandler(_JsonHandler):
             return None
         return actor
 
+    def answer_for(self, actor: Actor, status: int, body: dict[str, Any]) -> None:
+        """`body`, with how its reader reads times and dates: their zone (their own, else the
+        organisation's, as the chat shows them) and their language, not the phone's."""
+        reader = {
+            "zone": str(self.work.zone_for(actor.timezone)),
+            "language": actor.language or self.work.settings.language,
+        }
+        self.answer(status, {**body, "reader": reader})
+
 
 class ClientCardHandler(_ApiHandler):
     async def get(self, client_id: str) -> None:
@@ -85,7 +94,7 @@ class ClientCardHandler(_ApiHandler):
         if not isinstance(facts, CardFacts):
             self.answer(404, {"error": "not_found"})
             return
-        self.answer(200, card_json(facts))
+        self.answer_for(actor, 200, card_json(facts))
 
 
 class ClientHistoryHandler(_ApiHandler):
@@ -98,7 +107,7 @@ class ClientHistoryHandler(_ApiHandler):
         if not isinstance(history, ClientHistory):
             self.answer(404, {"error": "not_found"})
             return
-        self.answer(200, history_json(history))
+        self.answer_for(actor, 200, history_json(history))
 
 
 class ClientNotesHandler(_ApiHandler):
@@ -116,7 +125,7 @@ class ClientNotesHandler(_ApiHandler):
             self.answer(422, {"error": saved.reason})
         elif isinstance(saved, Saved | AlreadySaved):
             status = 201 if isinstance(saved, Saved) else 200
-            self.answer(status, saved_note_json(saved.value))
+            self.answer_for(actor, status, saved_note_json(saved.value))
         else:  # Gone: not the actor's client (the refusal is audited as the chat's)
             self.answer(404, {"error": "not_found"})
 

@@ -1,7 +1,7 @@
 """The Mini App's JSON, built from what the chat's use cases return (the card's CardFacts,
 /history's ClientHistory): nothing here reads the database. Times are ISO 8601 in UTC; the
-page shows them in the phone's own zone. Texts are as typed: the page inserts them as text,
-never as HTML."""
+page shows them in the worker's zone, which bot/webapp/api.py sends beside them. Texts are
+as typed: the page inserts them as text, never as HTML."""
 
 from __future__ import annotations
 

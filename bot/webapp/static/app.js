@@ -39,11 +39,21 @@
     return node;
   }
 
+  // The worker's zone and language, as the chat shows times (each API answer says them).
+  let reader = { zone: undefined, language: undefined };
+
   function when(iso, withTime) {
     if (!iso) return "";
-    const date = new Date(iso.length === 10 ? iso + "T12:00:00" : iso);
-    const options = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" };
-    return date.toLocaleString(undefined, options);
+    // A calendar date is that day wherever the reader is; a moment is shown in their zone.
+    const day = iso.length === 10;
+    const date = new Date(day ? iso + "T12:00:00Z" : iso);
+    const options = withTime && !day ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" };
+    options.timeZone = day ? "UTC" : reader.zone;
+    try {
+      return date.toLocaleString(reader.language, options);
+    } catch (error) {
+      return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: withTime ? "short" : undefined });
+    }
   }
 
   function words(code) {
@@ -82,7 +92,9 @@
       throw new Error(reason === "too_long" ? "The note is too long." : "Write the note first.");
     }
     if (!response.ok) throw new Error("Caseline could not answer. Try again in a moment.");
-    return response.json();
+    const answer = await response.json();
+    if (answer.reader) reader = answer.reader;
+    return answer;
   }
 
   // One token per note: sent again after a lost answer, it finds the note already saved.
