@@ -7,6 +7,11 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
+    GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
+
+The card says `may_see_team` (domain/rules/roles.py) so the page offers the team view; the
+team view itself is the digest's: a worker is 403 with the refusal audited as /digest's,
+an admin without a team who names none is 409 with the teams to choose from.
 
 A note's body is JSON: {"kind": an interaction type, "text": …, "token": 32 hex digits the
 page draws for each note}. The token makes a retried POST find the note it already became
@@ -24,9 +29,11 @@ from typing import Any
 
 from tornado.web import RequestHandler
 
-from bot.webapp.serialise import card_json, history_json, saved_note_json
-from domain.results import AlreadySaved, Invalid, Saved
+from bot.webapp.serialise import card_json, history_json, saved_note_json, team_json
+from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
+from domain.rules import roles
 from domain.usecases.clients import ClientHistory, history_page, look_at_client
+from domain.usecases.digests import view_digest
 from domain.usecases.notes import NewNote, save_note
 from domain.usecases.webapp import NotSignedIn, webapp_actor
 from domain.work import Work
@@ -94,7 +101,8 @@ class ClientCardHandler(_ApiHandler):
         if not isinstance(facts, CardFacts):
             self.answer(404, {"error": "not_found"})
             return
-        self.answer_for(actor, 200, card_json(facts))
+        may_see_team = roles.may_see_team(actor.role)
+        self.answer_for(actor, 200, {**card_json(facts), "may_see_team": may_see_team})
 
 
 class ClientHistoryHandler(_ApiHandler):
@@ -144,6 +152,29 @@ class ClientNotesHandler(_ApiHandler):
         # Stripped as Telegram strips a message the chat's note is typed in.
         note = NewNote(client_id=client_id, kind=InteractionType(kind), text=text.strip())
         return token, note
+
+
+class TeamHandler(_ApiHandler):
+    async def get(self) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        # The chat's /digest, so the page's figures are the digest's (and audited as a look).
+        result = await view_digest(
+            self.work,
+            actor,
+            asked=self.get_argument("team", "").strip(),
+            via="webapp",
+            zone=self.work.zone_for(actor.timezone),
+        )
+        if isinstance(result, Saved):
+            self.answer_for(actor, 200, team_json(result.value))
+        elif isinstance(result, Refused):
+            self.answer(403, {"error": "only_supervisors"})
+        elif isinstance(result, Invalid):
+            self.answer(404, {"error": result.reason})
+        elif isinstance(result, Confirm):
+            self.answer_for(actor, 409, {"error": "pick_team", "teams": result.about.names})
 
 
 class NotFoundHandler(_JsonHandler):

@@ -1,17 +1,22 @@
 """The Mini App's JSON, built from what the chat's use cases return (the card's CardFacts,
-/history's ClientHistory): nothing here reads the database. Times are ISO 8601 in UTC; the
-page shows them in the worker's zone, which bot/webapp/api.py sends beside them. Texts are
-as typed: the page inserts them as text, never as HTML."""
+/history's ClientHistory, /digest's TeamDigest): nothing here reads the database. Times are
+ISO 8601 (in UTC, but a digest's local check-ins); the page shows them in the worker's zone,
+which bot/webapp/api.py sends beside them. Texts are as typed: the page inserts them as
+text, never as HTML."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from bot.digest import by_attention
+from domain.rules.evv import ordered
 from domain.usecases.clients import ClientHistory
 from domain.usecases.notes import SavedNote
 from storage.caseload import CardFacts
+from storage.digest import TeamDigest, WorkerFigures
 from storage.history import Event
 from storage.models import Client, Note, client_code
 from storage.note_comments import Comment
@@ -137,4 +142,38 @@ def saved_note_json(note: SavedNote) -> dict[str, Any]:
         "kind": jsonable(note.kind),
         "occurred_at": jsonable(note.occurred_at),
         "text": note.text,
+    }
+
+
+def figures_json(row: WorkerFigures) -> dict[str, Any]:
+    """Every figure of a digest row, under the digest's own names: a figure the digest
+    gains is on the page's answer too, never computed a second way."""
+    return {**jsonable(asdict(row)), "desk_work": row.desk_work}
+
+
+def team_json(digest: TeamDigest) -> dict[str, Any]:
+    """The digest as /digest sends it: the team's figures, then one row per worker in the
+    digest's order (red first), its open risks and unverified visits."""
+    return {
+        "team": {"id": digest.team_id, "name": digest.team_name, "day": jsonable(digest.day)},
+        "totals": figures_json(digest.team),
+        "workers": [figures_json(row) for row in by_attention(digest.workers)],
+        "open_risks": [
+            {
+                "client_code": risk.client_code,
+                "worker": risk.worker_name,
+                "since": jsonable(risk.since),
+                "acknowledged_by": risk.acknowledged_by,
+            }
+            for risk in digest.open_risks
+        ],
+        "visit_exceptions": [
+            {
+                "client_code": found.client_code,
+                "worker": found.worker_name,
+                "checked_in": jsonable(found.checked_in),
+                "codes": [str(code) for code in ordered(found.codes)],
+            }
+            for found in digest.visit_exceptions
+        ],
     }

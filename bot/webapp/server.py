@@ -29,6 +29,7 @@ from bot.webapp.api import (
     ClientHistoryHandler,
     ClientNotesHandler,
     NotFoundHandler,
+    TeamHandler,
 )
 from domain.work import Work
 
@@ -79,6 +80,7 @@ class WebAppServer:
             (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
             (r"/api/clients/([0-9]{1,12})/notes", ClientNotesHandler, api),
+            (r"/api/team", TeamHandler, api),
             (r"/api/.*", NotFoundHandler),
             (r"/(.*)", _StaticHandler, {"path": str(STATIC), "default_filename": "index.html"}),
         ]

@@ -33,6 +33,12 @@ def may_comment(role: str) -> bool:
     return role in REVIEW_ROLES
 
 
+def may_see_team(role: str) -> bool:
+    """A team's digest figures (/digest, /team, /trend, the Mini App's team view): not a
+    worker's; which team is domain/usecases/digests.py's `team_choice`."""
+    return role != Role.WORKER
+
+
 def may_discharge(role: str) -> bool:
     """Discharge, and reopen a discharged case."""
     return role in DISCHARGE_ROLES

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import Confirm, Invalid, Refused, Saved
+from domain.rules import roles
 from domain.work import Work
 from storage import audit
 from storage.digest import TeamDigest, team_digest, team_names
@@ -60,7 +61,7 @@ async def team_choice(
     """The team whose figures `actor` may see with `asked` (a team name, admins only):
     a supervisor their own, an admin theirs or any by name; the refusal or what to ask
     otherwise (shared by the digest, /team and /trend)."""
-    if actor.role == Role.WORKER:
+    if not roles.may_see_team(actor.role):
         return Refused("role")
     if actor.role == Role.SUPERVISOR or (actor.team_id is not None and not asked):
         return actor.team_id if actor.team_id is not None else NO_TEAM

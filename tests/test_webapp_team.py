@@ -1,0 +1,139 @@
+"""The supervisor's team view in the Mini App (issue 22): the digest's figures, from the very
+use case /digest calls, through the running bot's API on a real database (SQLite and
+PostgreSQL). The team is tests/test_digest.py's North and South at its Monday 18:00 in
+Berlin: what the page answers must be what /digest says, figure by figure."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+
+import httpx
+from sqlalchemy import select
+
+from bot.digest import worker_block
+from storage.digest import WorkerFigures
+from storage.machinery import AuditEvent
+from tests.test_digest import NOW, SAM, SUE, WANDA, seed_teams
+from tests.webapp_support import init_data
+from ui.digest_views import figure_lines, share
+
+
+async def team_api(webapp_bot, telegram_id: int | None, query: str = "") -> httpx.Response:
+    headers = {} if telegram_id is None else {"Authorization": f"tma {init_data(telegram_id, NOW)}"}
+    async with httpx.AsyncClient() as client:
+        return await client.get(
+            f"http://127.0.0.1:{webapp_bot.webapp_port}/api/team{query}",
+            headers=headers,
+            timeout=10,
+        )
+
+
+async def digest_views(db) -> list[AuditEvent]:
+    async with db.session() as session:
+        found = await session.execute(
+            select(AuditEvent).where(AuditEvent.action == "digest.view").order_by(AuditEvent.id)
+        )
+        return list(found.scalars())
+
+
+def as_figures(row: dict) -> WorkerFigures:
+    """A row of the page's answer back as the digest's row, to render it as the chat does."""
+    fields = {key: value for key, value in row.items() if key != "desk_work"}
+    if fields["last_active_on"] is not None:
+        fields["last_active_on"] = date.fromisoformat(fields["last_active_on"])
+    return WorkerFigures(**fields)
+
+
+def as_shown(html: str) -> str:
+    """A block of the digest's HTML as the worker reads it (Telegram shows no tags)."""
+    return unescape(re.sub(r"</?[a-z]+>", "", html))
+
+
+async def test_the_team_view_shows_the_digests_figures(webapp_bot, db, clock):
+    clock.set(NOW)
+    await seed_teams(db)
+    sue = webapp_bot.person(SUE, "Sue")
+    chat = "\n".join(message.text for message in await sue.send("/digest") if message.text)
+
+    response = await team_api(webapp_bot, SUE)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    assert body["team"]["name"] == "North" and body["team"]["day"] == "2026-03-02"
+    totals = body["totals"]
+    # tests/test_digest.py's numbers: the team's Monday.
+    figures = ("visits_completed", "notes_written", "no_shows", "appointments_tomorrow")
+    assert [totals[name] for name in figures] == [2, 4, 1, 2]
+    assert (totals["clients_overdue"], totals["reviews_overdue"], totals["risk_flags"]) == (1, 1, 2)
+    assert (totals["clients_seen"], totals["open_clients"], totals["rag"]) == (6, 7, "green")
+    # Rendered by the chat's own renderer, the page's figures are /digest's lines, each one.
+    team = as_figures(totals)
+    assert f"🟢 {share(team)}" in chat
+    for line in figure_lines(team):
+        assert line in chat, line
+    assert "✅ 2 visits" in chat
+    # One row per worker, in the digest's order (red first), each the chat's block.
+    names = [row["name"] for row in body["workers"]]
+    assert names[0] == "Wanda Worker" and "Dora Gone" not in names and len(names) == 6
+    for row in body["workers"]:
+        assert as_shown(worker_block(as_figures(row))) in chat, row["name"]
+    assert [
+        chat.index(as_shown(worker_block(as_figures(row)))) for row in body["workers"]
+    ] == sorted(chat.index(as_shown(worker_block(as_figures(row)))) for row in body["workers"])
+    quinn = next(row for row in body["workers"] if row["name"] == "Quinn Quiet")
+    assert quinn["quiet"] is True
+    assert {risk["client_code"] for risk in body["open_risks"]} <= set(chat.split())
+    assert body["reader"] == {"zone": "Europe/Berlin", "language": "en"}
+
+    # Audited as the chat's look is, by the same use case.
+    views = await digest_views(db)
+    assert [(view.allowed, view.detail) for view in views] == [
+        (True, {"via": "digest"}),
+        (True, {"via": "webapp"}),
+    ]
+    assert views[0].subject_id == views[1].subject_id == body["team"]["id"]
+
+
+async def test_a_worker_is_refused_the_team_view_as_the_chat_refuses_digest(webapp_bot, db, clock):
+    clock.set(NOW)
+    await seed_teams(db)
+    response = await team_api(webapp_bot, WANDA)
+    assert (response.status_code, response.json()) == (403, {"error": "only_supervisors"})
+    assert "Wanda" not in response.text
+    await webapp_bot.person(WANDA, "Wanda").send("/digest")
+    wanda_id = await webapp_bot.worker_id(WANDA)
+    views = await digest_views(db)
+    assert [(v.actor_worker_id, v.allowed, v.detail["via"]) for v in views] == [
+        (wanda_id, False, "webapp"),
+        (wanda_id, False, "digest"),
+    ]
+    # Unsigned: 401 before any look.
+    assert (await team_api(webapp_bot, None)).status_code == 401
+    assert len(await digest_views(db)) == 2
+
+
+async def test_another_teams_supervisor_sees_only_their_own_team(webapp_bot, db, clock):
+    clock.set(NOW)
+    await seed_teams(db)
+    for query in ("", "?team=North"):  # a supervisor cannot name another team
+        body = (await team_api(webapp_bot, SAM, query)).json()
+        assert body["team"]["name"] == "South"
+        assert [row["name"] for row in body["workers"]] == ["Sven South"]
+        north = ["Wanda", "Otto", "Quinn", "Pia", "Nina", "Sue", "North"]
+        assert not [name for name in north if name in str(body)]
+
+
+async def test_the_card_says_who_may_open_the_team_view(webapp_bot, db, clock):
+    clock.set(NOW)
+    seed = await seed_teams(db)
+    maria = seed.ids["Maria Gonzalez"]
+    cards = {}
+    for who in (SUE, WANDA):
+        headers = {"Authorization": f"tma {init_data(who, NOW)}"}
+        async with httpx.AsyncClient() as client:
+            url = f"http://127.0.0.1:{webapp_bot.webapp_port}/api/clients/{maria}"
+            cards[who] = (await client.get(url, headers=headers, timeout=10)).json()
+    assert cards[SUE]["may_see_team"] is True
+    assert cards[WANDA]["may_see_team"] is False
