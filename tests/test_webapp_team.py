@@ -5,9 +5,11 @@ Berlin: what the page answers must be what /digest says, figure by figure."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from html import unescape
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from bot.digest import worker_block
 from storage.digest import WorkerFigures
 from storage.machinery import AuditEvent
 from tests.test_digest import NOW, SAM, SUE, WANDA, seed_teams
+from tests.test_webapp_browser import STEP_MS
 from tests.webapp_support import init_data
 from ui.digest_views import figure_lines, share
 
@@ -137,3 +140,84 @@ async def test_the_card_says_who_may_open_the_team_view(webapp_bot, db, clock):
             cards[who] = (await client.get(url, headers=headers, timeout=10)).json()
     assert cards[SUE]["may_see_team"] is True
     assert cards[WANDA]["may_see_team"] is False
+
+
+# -- the page, in a real browser ---------------------------------------------------------------
+
+
+def team_page_url(webapp_bot, telegram_id: int, query: str = "?view=team") -> str:
+    fragment = f"tgWebAppData={quote(init_data(telegram_id, NOW), safe='')}&tgWebAppVersion=8.0"
+    return f"http://127.0.0.1:{webapp_bot.webapp_port}/{query}#{fragment}"
+
+
+async def test_a_supervisor_opens_the_team_view_on_a_phone(browser, webapp_bot, db, clock):
+    clock.set(NOW)
+    await seed_teams(db)
+    page = await browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, timezone_id="Asia/Tokyo"
+    )
+    page.set_default_timeout(STEP_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    await page.goto(team_page_url(webapp_bot, SUE))
+    await page.locator("h1", has_text="North").wait_for()
+    # Monday in Berlin (the supervisor's zone), though the phone is already on Tuesday.
+    assert await page.locator("#meta").text_content() == "team digest · Mar 2, 2026"
+    shown = await page.locator("#team").inner_text()
+    assert "🟢 6/7 seen within frequency (85 %)" in shown
+    figures = {
+        key: await page.locator(f"#team .figure[data-figure={key}] .value").text_content()
+        for key in ("visits_completed", "no_shows", "notes_written", "appointments_tomorrow")
+    }
+    assert figures == {
+        "visits_completed": "2",
+        "no_shows": "1",
+        "notes_written": "4",
+        "appointments_tomorrow": "2",
+    }
+    assert await page.locator("#team .figure.concern[data-figure=clients_overdue]").count() == 1
+    assert "Quinn Quiet" in await page.locator("#team .row", has_text="Quiet for").inner_text()
+    wanda = await page.locator("#team .row[data-worker='Wanda Worker']").inner_text()
+    assert "🔴 Wanda Worker" in wanda and "2/3 seen within frequency (66 %)" in wanda
+    assert "✅ 1 · 🚫 1 · 📝 3 · 📅 2" in wanda
+    first = await page.locator("#team .row[data-worker]").first.get_attribute("data-worker")
+    assert first == "Wanda Worker"  # red first, as the digest
+    assert not await page.locator("#tabs").is_visible()  # no client: no card or history
+    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
+    if screenshot:
+        await page.screenshot(path=screenshot.replace(".png", "-team.png"))
+        await page.screenshot(path=screenshot.replace(".png", "-team-full.png"), full_page=True)
+    assert errors == []
+
+
+async def test_a_worker_opening_the_team_view_sees_no_team(browser, webapp_bot, db, clock):
+    clock.set(NOW)
+    await seed_teams(db)
+    page = await browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(STEP_MS)
+    await page.goto(team_page_url(webapp_bot, WANDA))
+    await page.locator("#status", has_text="Only supervisors").wait_for()
+    assert "Otto" not in await page.content()
+
+
+async def test_a_supervisor_on_a_card_finds_the_team_tab_and_a_worker_does_not(
+    browser, webapp_bot, db, clock
+):
+    clock.set(NOW)
+    seed = await seed_teams(db)
+    query = f"?client={seed.ids['Maria Gonzalez']}"
+    for who, offered in ((SUE, True), (WANDA, False)):
+        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        page.set_default_timeout(STEP_MS)
+        await page.goto(team_page_url(webapp_bot, who, query))
+        await page.locator("h1", has_text="Maria Gonzalez").wait_for()
+        team_tab = page.locator("#tabs button[data-tab=team]")
+        assert await team_tab.is_visible() is offered
+        if offered:
+            await team_tab.click()
+            await page.locator("h1", has_text="North").wait_for()
+            await page.locator("#team .row[data-worker='Otto Outreach']").wait_for()
+            await page.locator("#tabs button[data-tab=card]").click()
+            await page.locator("h1", has_text="Maria Gonzalez").wait_for()
+        await page.close()

@@ -1,4 +1,5 @@
-// The Mini App's page: the client card and the timeline, read from Caseline's API with the
+// The Mini App's page: the client card and the timeline (?client=<id>), and for supervisors
+// the team view behind the digest's figures (?view=team), read from Caseline's API with the
 // init data Telegram signed for this page. No framework, nothing fetched from elsewhere.
 // Everything from the API is inserted as text (textContent), never as HTML.
 "use strict";
@@ -9,7 +10,10 @@
   // window.Telegram.WebApp when Telegram's script is loaded; this page does not need it).
   const initData = (window.Telegram && window.Telegram.WebApp && window.Telegram.WebApp.initData)
     || hash.get("tgWebAppData") || "";
-  const clientId = new URLSearchParams(location.search).get("client");
+  const query = new URLSearchParams(location.search);
+  const clientId = query.get("client");
+  const teamView = query.get("view") === "team";
+  const teamName = query.get("team") || "";
 
   function applyTheme() {
     let theme = {};
@@ -78,18 +82,30 @@
   }
 
   async function api(path, body) {
+    return fetchJson(`api/clients/${encodeURIComponent(clientId)}${path}`, body,
+      "This client isn't available to you.");
+  }
+
+  async function fetchJson(url, body, notFound) {
     const request = { headers: { Authorization: `tma ${initData}` }, cache: "no-store" };
     if (body !== undefined) {
       request.method = "POST";
       request.headers["Content-Type"] = "application/json";
       request.body = JSON.stringify(body);
     }
-    const response = await fetch(`api/clients/${encodeURIComponent(clientId)}${path}`, request);
+    const response = await fetch(url, request);
     if (response.status === 401) throw new Error("Please close this page and open it again from the chat.");
-    if (response.status === 404) throw new Error("This client isn't available to you.");
+    if (response.status === 403) throw new Error("Only supervisors can see the team view.");
+    if (response.status === 404) throw new Error(notFound);
     if (response.status === 422) {
       const reason = (await response.json()).error;
       throw new Error(reason === "too_long" ? "The note is too long." : "Write the note first.");
+    }
+    if (response.status === 409) {
+      const answer = await response.json();
+      const error = new Error("Which team? Choose one:");
+      error.teams = answer.teams || [];
+      throw error;
     }
     if (!response.ok) throw new Error("Caseline could not answer. Try again in a moment.");
     const answer = await response.json();
@@ -126,11 +142,28 @@
     }
   }
 
+  // What the header says on each tab: the client's on the card and history, the team's on
+  // the team view.
+  const headings = {};
+  let current = "card";
+
+  function heading(tab, title, meta) {
+    headings[tab] = [title, meta];
+    showHeading();
+  }
+
+  function showHeading() {
+    const shown = headings[current === "team" ? "team" : "card"];
+    if (!shown) return;
+    document.getElementById("name").textContent = shown[0];
+    document.getElementById("meta").textContent = shown[1];
+  }
+
   function renderCard(card) {
     const client = card.client;
-    document.getElementById("name").textContent = client.name;
-    document.getElementById("meta").textContent =
-      [client.code, words(client.program), words(client.status)].filter(Boolean).join(" · ");
+    heading("card", client.name,
+      [client.code, words(client.program), words(client.status)].filter(Boolean).join(" · "));
+    if (card.may_see_team) document.querySelector("#tabs button[data-tab=team]").hidden = false;
     const panel = document.getElementById("card");
     panel.replaceChildren();
     const about = section(panel, "Client");
@@ -202,8 +235,107 @@
     }
   }
 
+  // ── the team view: the digest's figures, as /digest says them ──────────────────────
+  const MARKS = { green: "🟢", yellow: "🟡", red: "🔴" };
+  // Today's work first, then what to follow up (marked when not zero), as the digest.
+  const TODAY = [
+    ["visits_completed", "Visits"], ["no_shows", "No-shows"], ["notes_written", "Notes"],
+    ["appointments_tomorrow", "Tomorrow"], ["intakes", "Intakes"], ["plans_reviewed", "Plans reviewed"],
+    ["referrals", "Referrals"], ["collateral", "Collateral"],
+  ];
+  // Each with how a worker's one line says it (the digest's marks where it has them).
+  const CONCERNS = [
+    ["clients_overdue", "Clients overdue", "⏰ overdue"],
+    ["reviews_overdue", "Plan reviews overdue", "📋 reviews"],
+    ["risk_flags", "Risk flags (24\u00a0h)", "⚠ risk flags"],
+    ["safety_reviews_overdue", "Safety reviews overdue", "safety reviews"],
+    ["unclosed", "Appointments left open", "left open"],
+    ["visit_exceptions", "Unverified visits", "unverified"],
+    ["open_risks", "Open risks", "open risks"],
+  ];
+  // The desk work and the concerns are shown when there are any; the day's four always.
+  const ALWAYS = new Set(["visits_completed", "no_shows", "notes_written", "appointments_tomorrow"]);
+
+  function mark(row) {
+    return row.rag ? MARKS[row.rag] : "⚪";
+  }
+
+  function seenShare(row) {
+    if (!row.open_clients) return "no open clients";
+    const percent = Math.floor((row.clients_seen * 100) / row.open_clients);
+    return `${row.clients_seen}/${row.open_clients} seen within frequency (${percent} %)`;
+  }
+
+  function figureTiles(box, row) {
+    box.classList.add("figures");
+    for (const [list, concern] of [[TODAY, false], [CONCERNS, true]]) {
+      for (const [key, label] of list) {
+        if (!ALWAYS.has(key) && !row[key]) continue;
+        const tile = el("div", "figure" + (concern && row[key] ? " concern" : ""));
+        tile.dataset.figure = key;
+        tile.append(el("div", "value", row[key]), el("div", "label", label));
+        box.append(tile);
+      }
+    }
+  }
+
+  function figureLine(row) {
+    const parts = [`✅ ${row.visits_completed}`, `🚫 ${row.no_shows}`, `📝 ${row.notes_written}`,
+      `📅 ${row.appointments_tomorrow}`];
+    for (const [key, , short] of CONCERNS) if (row[key]) parts.push(`${short} ${row[key]}`);
+    return parts.join(" · ");
+  }
+
+  function renderTeam(answer) {
+    const team = answer.totals;
+    heading("team", answer.team.name, `team digest · ${when(answer.team.day, false)}`);
+    const panel = document.getElementById("team");
+    panel.replaceChildren();
+    const summary = section(panel, "Team");
+    row(summary, "Seen within frequency", team.open_clients ? `${mark(team)} ${seenShare(team)}` : "no open clients");
+    const quiet = answer.workers.filter((worker) => worker.quiet).map((worker) => worker.name);
+    if (quiet.length) row(summary, "Quiet for 2 working days", quiet.join(", "), "risk");
+    figureTiles(section(panel, "Today"), team);
+    if (answer.open_risks.length) {
+      const box = section(panel, "Open risks");
+      for (const risk of answer.open_risks) {
+        row(box, `${risk.client_code} · ${risk.worker}`, [risk.since ? `since ${when(risk.since, false)}` : "",
+          risk.acknowledged_by ? `acknowledged by ${risk.acknowledged_by}` : "not acknowledged"]
+          .filter(Boolean).join(" · "), risk.acknowledged_by ? "" : "risk");
+      }
+    }
+    if (answer.visit_exceptions.length) {
+      const box = section(panel, "Unverified visits");
+      for (const found of answer.visit_exceptions) {
+        row(box, `${found.client_code} · ${found.worker}`,
+          [when(found.checked_in, true), found.codes.map(words).join(", ")].filter(Boolean).join(" · "));
+      }
+    }
+    const workers = section(panel, `Workers (${answer.workers.length})`);
+    if (!answer.workers.length) row(workers, "", "No workers in this team yet.");
+    for (const worker of answer.workers) {
+      const own = worker.role !== "worker" ? " (own caseload)" : "";
+      const line = row(workers, `${mark(worker)} ${worker.name}${own}${worker.quiet ? " · 💤 quiet" : ""}`,
+        worker.open_clients ? seenShare(worker) : "no open clients");
+      line.dataset.worker = worker.name;
+      line.append(el("div", "text", figureLine(worker)));
+    }
+  }
+
+  function renderTeamChoice(teams) {
+    const panel = document.getElementById("team");
+    panel.replaceChildren();
+    const box = section(panel, "Teams");
+    for (const name of teams) {
+      const link = el("a", "team-link", name);
+      link.href = `?view=team&team=${encodeURIComponent(name)}${location.hash}`;
+      box.append(link);
+    }
+  }
+
   const status = () => document.getElementById("status");
   let historyLoaded = false;
+  let teamLoaded = false;
 
   async function show(tab) {
     for (const button of document.querySelectorAll("#tabs button")) {
@@ -212,6 +344,9 @@
     document.getElementById("card").hidden = tab !== "card";
     document.getElementById("composer").hidden = tab !== "card";
     document.getElementById("history").hidden = tab !== "history";
+    document.getElementById("team").hidden = tab !== "team";
+    current = tab;
+    showHeading();
     if (tab === "history" && !historyLoaded) {
       status().textContent = "Loading…";
       try {
@@ -222,6 +357,18 @@
         status().textContent = error.message;
       }
     }
+    if (tab === "team" && !teamLoaded) {
+      status().textContent = "Loading…";
+      try {
+        renderTeam(await fetchJson(`api/team${teamName ? `?team=${encodeURIComponent(teamName)}` : ""}`,
+          undefined, "There is no team to show you."));
+        teamLoaded = true;
+        status().textContent = "";
+      } catch (error) {
+        status().textContent = error.message;
+        if (error.teams) renderTeamChoice(error.teams);
+      }
+    }
   }
 
   async function start() {
@@ -229,6 +376,12 @@
     tellTelegramReady();
     for (const button of document.querySelectorAll("#tabs button")) {
       button.addEventListener("click", () => show(button.dataset.tab));
+    }
+    if (initData && teamView && !clientId) {
+      // The team view alone (the digest's 🗂 Team): no client, so no card or history tabs.
+      document.getElementById("tabs").hidden = true;
+      await show("team");
+      return;
     }
     if (!initData || !clientId || !/^[0-9]+$/.test(clientId)) {
       status().textContent = "Open this page from a client's card in the chat (🗂 Open).";
@@ -239,6 +392,7 @@
       renderCard(await api(""));
       status().textContent = "";
       document.getElementById("composer").hidden = false;
+      if (teamView) await show("team");
     } catch (error) {
       status().textContent = error.message;
     }
