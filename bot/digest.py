@@ -24,8 +24,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
+from urllib.parse import quote
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+    WebAppInfo,
+)
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
@@ -172,20 +180,33 @@ def render_digest(digest: TeamDigest, *, private: bool) -> list[str]:
     )
 
 
-def digest_keyboards(digest: TeamDigest, pages: list[str]) -> list[InlineKeyboardMarkup | None]:
-    """The buttons under each message of the digest: the team's figures under the first,
-    and under each message a button per worker whose block it holds. Counts and worker
-    names only, like the digest (a push under private previews too)."""
+def digest_keyboards(
+    digest: TeamDigest, pages: list[str], webapp_url: str | None = None
+) -> list[InlineKeyboardMarkup | None]:
+    """The buttons under each message of the digest: the team's figures under the first
+    (and 🗂 Team, the team view in the Mini App, when CASELINE_WEBAPP_URL is set), and under
+    each message a button per worker whose block it holds. Counts and worker names only,
+    like the digest (a push under private previews too)."""
     if not digest.team_id:
         return [None for _ in pages]
     rows: list[list[list[InlineKeyboardButton]]] = [[] for _ in pages]
     if pages:
         rows[0] += figure_buttons(digest.team, digest.team_id, None, NEW)
+        if webapp_url:
+            rows[0].append([team_webapp_button(webapp_url, digest.team_name)])
     for index, found in _placed(
         pages, [(row, worker_block(row)) for row in by_attention(digest.workers)]
     ):
         rows[index] += worker_buttons(found, digest.team_id, NEW)
     return [keyboard(page_rows) for page_rows in rows]
+
+
+def team_webapp_button(webapp_url: str, team_name: str) -> InlineKeyboardButton:
+    """🗂 Team: this team's view in the Mini App, opened inside Telegram (which adds the
+    signed init data). The team is named so an admin's `/digest South` opens South; a
+    supervisor's own team is theirs whatever the name says (domain/usecases/digests.py)."""
+    url = f"{webapp_url}/?view=team&team={quote(team_name, safe='')}"
+    return InlineKeyboardButton(texts.DIGEST_OPEN_TEAM, web_app=WebAppInfo(url=url))
 
 
 def _placed(
@@ -251,7 +272,9 @@ class DigestMessages:
     keyboards: list[InlineKeyboardMarkup | None] = field(default_factory=list)
 
 
-async def digest_messages(digest: TeamDigest, *, private: bool) -> DigestMessages:
+async def digest_messages(
+    digest: TeamDigest, *, private: bool, webapp_url: str | None = None
+) -> DigestMessages:
     """Drawing runs in a thread: the event loop keeps serving other workers meanwhile."""
     picture = await asyncio.to_thread(
         chart_png, digest.history, texts.digest_chart_title(digest.team_name)
@@ -261,13 +284,15 @@ async def digest_messages(digest: TeamDigest, *, private: bool) -> DigestMessage
         chart=picture,
         caption=texts.digest_caption(digest.team_name, _day_label(digest.day)),
         pages=pages,
-        keyboards=digest_keyboards(digest, pages),
+        keyboards=digest_keyboards(digest, pages, webapp_url),
     )
 
 
-async def send_digest(bot: Bot, chat_id: int, digest: TeamDigest, *, private: bool) -> None:
+async def send_digest(
+    bot: Bot, chat_id: int, digest: TeamDigest, *, private: bool, webapp_url: str | None = None
+) -> None:
     """The chart, then the text (on demand; the scheduled one goes through the outbox)."""
-    messages = await digest_messages(digest, private=private)
+    messages = await digest_messages(digest, private=private, webapp_url=webapp_url)
     await bot.send_photo(
         chat_id,
         photo=InputFile(messages.chart, filename="digest.png"),
@@ -316,8 +341,14 @@ async def digest_command(update: Update, context: CaselineContext) -> None:
     digest = await _team_digest(update, context, "digest")
     if digest is None:
         return
-    private = context.services.settings.private_previews
-    await send_digest(context.bot, update.effective_chat.id, digest, private=private)
+    settings = context.services.settings
+    await send_digest(
+        context.bot,
+        update.effective_chat.id,
+        digest,
+        private=settings.private_previews,
+        webapp_url=settings.webapp_url,
+    )
 
 
 async def team_command(update: Update, context: CaselineContext) -> None:

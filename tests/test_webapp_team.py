@@ -5,21 +5,24 @@ Berlin: what the page answers must be what /digest says, figure by figure."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from html import unescape
 from urllib.parse import quote
 
 import httpx
 from sqlalchemy import select
 
+from bot import digest
 from bot.digest import worker_block
 from storage.digest import WorkerFigures
+from storage.kinds import Role
 from storage.machinery import AuditEvent
 from tests.test_digest import NOW, SAM, SUE, WANDA, seed_teams
 from tests.test_webapp_browser import STEP_MS
-from tests.webapp_support import init_data
+from tests.webapp_support import WEBAPP_URL, init_data
 from ui.digest_views import figure_lines, share
 
 
@@ -221,3 +224,83 @@ async def test_a_supervisor_on_a_card_finds_the_team_tab_and_a_worker_does_not(
             await page.locator("#tabs button[data-tab=card]").click()
             await page.locator("h1", has_text="Maria Gonzalez").wait_for()
         await page.close()
+
+
+# -- 🗂 Team under the digest ---------------------------------------------------------------------
+
+
+def web_apps(message) -> list[tuple[str, str]]:
+    markup = message.reply_markup or {}
+    return [
+        (button["text"], button["web_app"]["url"])
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if "web_app" in button
+    ]
+
+
+async def test_the_digest_opens_the_team_view(webapp_bot, db, clock):
+    clock.set(NOW)
+    await seed_teams(db)
+    replies = await webapp_bot.person(SUE, "Sue").send("/digest")
+    summary, *rest = [message for message in replies if message.text]
+    assert summary.text.startswith("North · team digest")
+    assert web_apps(summary) == [("🗂 Team", f"{WEBAPP_URL}/?view=team&team=North")]
+    assert [web_apps(message) for message in rest] == [[] for _ in rest]
+    # Still the figures' buttons beside it.
+    assert any("callback_data" in b for row in summary.reply_markup["inline_keyboard"] for b in row)
+
+
+async def test_without_the_mini_app_the_digest_has_no_team_button(harness, db, clock):
+    clock.set(NOW)
+    await seed_teams(db)
+    replies = await harness.person(SUE, "Sue").send("/digest")
+    assert any(message.text and "team digest" in message.text for message in replies)
+    assert [web_apps(message) for message in replies] == [[] for _ in replies]
+
+
+def test_a_big_team_s_digest_with_the_team_button_fits_telegram():
+    from tests.test_digest import _big_team
+
+    big = _big_team(60)
+    team = dataclasses.replace(
+        big,
+        team_name="Nord & Süd / Ost",
+        team_id=7,
+        workers=[dataclasses.replace(row, worker_id=row.worker_id + 1) for row in big.workers],
+    )
+    pages = digest.render_digest(team, private=False)
+    keyboards = digest.digest_keyboards(team, pages, "https://bot.example.org/app")
+    first = keyboards[0]
+    assert first is not None
+    (button,) = [b for row in first.inline_keyboard for b in row if b.web_app is not None]
+    assert (
+        button.web_app.url
+        == "https://bot.example.org/app/?view=team&team=Nord%20%26%20S%C3%BCd%20%2F%20Ost"
+    )
+    for keyboard in keyboards:
+        assert keyboard is not None
+        assert sum(len(row) for row in keyboard.inline_keyboard) <= 100
+        for row in keyboard.inline_keyboard:
+            for found in row:
+                assert (found.web_app is None) != (found.callback_data is None)
+                assert found.callback_data is None or len(found.callback_data.encode()) <= 64
+    assert [k for k in keyboards[1:] if any(b.web_app for r in k.inline_keyboard for b in r)] == []
+    # Without the setting, the same keyboards but the button.
+    without = digest.digest_keyboards(team, pages)
+    assert [b.text for r in without[0].inline_keyboard for b in r] == [
+        b.text for r in first.inline_keyboard for b in r if b.web_app is None
+    ]
+
+
+async def test_the_scheduled_digest_opens_the_team_view_too(webapp_bot, clock):
+    await webapp_bot.seed_worker(701, "Wanda Worker", team="North")
+    sue = await webapp_bot.seed_worker(710, "Sue Supervisor", role=Role.SUPERVISOR, team="North")
+    await webapp_bot.seed_client(701)
+    clock.set(datetime(2026, 3, 3, 17, 0, tzinfo=UTC))  # 18:00 in Berlin: the digest's time
+    await webapp_bot.tick()
+    sent = [message for message in sue.messages() if message.text]
+    assert any("Wanda Worker" in message.text for message in sent)
+    assert [found for message in sent for found in web_apps(message)] == [
+        ("🗂 Team", f"{WEBAPP_URL}/?view=team&team=North")
+    ]

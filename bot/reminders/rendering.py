@@ -284,7 +284,9 @@ class Reminders:
         team = await digest.digest_for(self.work, worker)
         if team is None:
             return None
-        messages = await digest.digest_messages(team, private=self.private)
+        messages = await digest.digest_messages(
+            team, private=self.private, webapp_url=self.work.settings.webapp_url
+        )
         if self.metrics is not None:
             self.metrics.digest_duration.observe(time.monotonic() - started)
         return Rendered(

@@ -25,6 +25,8 @@ DIGEST_NO_TEAMS = N_("There are no teams yet.")
 DIGEST_CHART_VISITS = N_("Visits completed")
 DIGEST_CHART_NOTES = N_("Notes written")
 DIGEST_NO_WORKERS = N_("No workers in this team yet.")
+# Under the digest's summary: the team view in the Mini App (bot/webapp/).
+DIGEST_OPEN_TEAM = N_("🗂 Team")
 RAG_MARKS = {"green": "🟢", "yellow": "🟡", "red": "🔴"}
 NO_CLIENTS_MARK = "⚪"
 QUIET_MARK = "💤"
