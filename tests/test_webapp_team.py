@@ -20,7 +20,7 @@ from bot.digest import worker_block
 from storage.digest import WorkerFigures
 from storage.kinds import Role
 from storage.machinery import AuditEvent
-from tests.test_digest import NOW, SAM, SUE, WANDA, seed_teams
+from tests.test_digest import ADA, NOW, SAM, SUE, WANDA, seed_teams
 from tests.test_webapp_browser import STEP_MS
 from tests.webapp_support import WEBAPP_URL, init_data
 from ui.digest_views import figure_lines, share
@@ -303,4 +303,24 @@ async def test_the_scheduled_digest_opens_the_team_view_too(webapp_bot, clock):
     assert any("Wanda Worker" in message.text for message in sent)
     assert [found for message in sent for found in web_apps(message)] == [
         ("🗂 Team", f"{WEBAPP_URL}/?view=team&team=North")
+    ]
+
+
+async def test_an_admin_outside_any_team_picks_one_as_on_the_chat(webapp_bot, db, clock):
+    from storage.workers import create_worker
+
+    clock.set(NOW)
+    await seed_teams(db)
+    async with db.session() as session:
+        admin = await create_worker(session, name="Ada Admin", role=Role.ADMIN, now=NOW)
+        admin.telegram_user_id = admin.chat_id = ADA
+    choice = await team_api(webapp_bot, ADA)
+    assert choice.status_code == 409
+    assert (choice.json()["error"], choice.json()["teams"]) == ("pick_team", ["North", "South"])
+    south = (await team_api(webapp_bot, ADA, "?team=south")).json()
+    assert south["team"]["name"] == "South" and "Wanda" not in str(south)
+    views = await digest_views(db)
+    assert [(view.allowed, view.detail["via"]) for view in views] == [
+        (False, "webapp"),
+        (True, "webapp"),
     ]
