@@ -84,6 +84,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "yes/no, on/off)",
     ),
     EnvVar(
+        "CASELINE_PRIVACY",
+        "standard",
+        "standard or strict: strict sends clients by code only, keeps note texts in the Mini "
+        "App and implies CASELINE_PRIVATE_PREVIEWS (docs/DATA-PROTECTION.md)",
+    ),
+    EnvVar(
         "CASELINE_EVV_RADIUS_METERS",
         "300",
         "how far from the client's home a check-in or check-out still verifies a visit, 10–100000",

@@ -26,6 +26,10 @@ _DATE_ORDERS: dict[str, DateOrder] = {"DMY": "DMY", "MDY": "MDY"}
 # How log lines are written: text for a person, json (one object a line) for a log shipper.
 LogFormat = Literal["text", "json"]
 _LOG_FORMATS: dict[str, LogFormat] = {"text": "text", "json": "json"}
+# What may cross Telegram (docs/DATA-PROTECTION.md): standard sends the record to the worker's
+# chat; strict sends clients by code only and keeps every free text in the Mini App.
+Privacy = Literal["standard", "strict"]
+_PRIVACIES: dict[str, Privacy] = {"standard": "standard", "strict": "strict"}
 # Telegram's flood limit per bot token: messages in any second, for all processes together.
 TELEGRAM_SEND_RATE = 30
 
@@ -82,6 +86,13 @@ class Settings:
     webapp_port: int = 8090
     # CASELINE_WEBAPP_MAX_AGE_MINUTES: how old the Mini App's signed init data may be.
     webapp_max_age_minutes: int = 5
+    # CASELINE_PRIVACY: "strict" names clients by code only in everything sent to Telegram
+    # and implies private previews (load_settings sets both).
+    privacy: Privacy = "standard"
+
+    @property
+    def strict(self) -> bool:
+        return self.privacy == "strict"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -216,6 +227,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     log_format = _LOG_FORMATS.get(log_text)
     if log_format is None:
         raise ConfigError(f"CASELINE_LOG_FORMAT must be text or json, not {log_text!r}")
+    privacy_text = env.get("CASELINE_PRIVACY", "").strip().lower() or "standard"
+    privacy = _PRIVACIES.get(privacy_text)
+    if privacy is None:
+        raise ConfigError(f"CASELINE_PRIVACY must be standard or strict, not {privacy_text!r}")
     country_code = env.get("CASELINE_COUNTRY_CODE", "").strip().lstrip("+") or None
     if country_code is not None and not COUNTRY_CODE.match(country_code):
         raise ConfigError(
@@ -233,7 +248,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=env.get("CASELINE_WEBHOOK_SECRET", "").strip() or None,
         conversation_timeout_minutes=_int(env, "CASELINE_CONVERSATION_TIMEOUT", 30, 1, 1440),
         date_order=date_order,
-        private_previews=_bool(env, "CASELINE_PRIVATE_PREVIEWS", False),
+        # Strict mode keeps names out of every message, pushes (on a lock screen) included.
+        private_previews=privacy == "strict" or _bool(env, "CASELINE_PRIVATE_PREVIEWS", False),
         reminder_tick_seconds=_int(env, "CASELINE_REMINDER_TICK_SECONDS", 60, 1, 3600),
         send_timeout_seconds=_int(env, "CASELINE_SEND_TIMEOUT_SECONDS", 20, 1, 120),
         send_rate=_int(env, "CASELINE_SEND_RATE", 0, 1, TELEGRAM_SEND_RATE) or None,
@@ -249,4 +265,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webapp_listen=env.get("CASELINE_WEBAPP_LISTEN", "").strip() or "127.0.0.1",
         webapp_port=_int(env, "CASELINE_WEBAPP_PORT", 8090, 0, 65535),
         webapp_max_age_minutes=_int(env, "CASELINE_WEBAPP_MAX_AGE_MINUTES", 5, 1, 1440),
+        privacy=privacy,
     )

@@ -98,3 +98,21 @@ def test_a_mini_app_url_telegram_would_not_open_safely_is_refused_in_one_line(ty
 def test_the_init_data_age_is_bounded(typed):
     with pytest.raises(ConfigError, match="CASELINE_WEBAPP_MAX_AGE_MINUTES"):
         load_settings({"CASELINE_WEBAPP_MAX_AGE_MINUTES": typed})
+
+
+def test_privacy_is_standard_unless_strict_is_asked_and_strict_implies_private_previews():
+    assert load_settings({}).privacy == "standard"
+    assert not load_settings({}).strict
+    strict = load_settings({"CASELINE_PRIVACY": " Strict "})
+    assert strict.strict
+    assert strict.private_previews
+    # Strict cannot be half-undone by the older setting.
+    assert load_settings(
+        {"CASELINE_PRIVACY": "strict", "CASELINE_PRIVATE_PREVIEWS": "0"}
+    ).private_previews
+
+
+def test_a_mistyped_privacy_is_refused_in_one_line():
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"CASELINE_PRIVACY": "strikt"})
+    assert str(refused.value) == "CASELINE_PRIVACY must be standard or strict, not 'strikt'"
