@@ -8,6 +8,7 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
+    GET  /api/words/<language>       the page's words (ui/webapp_words.py; no data, no sign-in)
 
 The card says `may_see_team` (domain/rules/roles.py) so the page offers the team view; the
 team view itself is the digest's: a worker is 403 with the refusal audited as /digest's,
@@ -40,6 +41,8 @@ from domain.work import Work
 from storage.caseload import CardFacts
 from storage.kinds import InteractionType
 from storage.workers import Actor
+from ui.i18n import supported
+from ui.webapp_words import page_words
 
 SCHEME = "tma "
 # What the page's note token looks like (storage's draft receipts hold 32 characters).
@@ -175,6 +178,16 @@ class TeamHandler(_ApiHandler):
             self.answer(404, {"error": result.reason})
         elif isinstance(result, Confirm):
             self.answer_for(actor, 409, {"error": "pick_team", "teams": result.about.names})
+
+
+class WordsHandler(_JsonHandler):
+    def initialize(self, work: Work) -> None:
+        self.organisation_language = work.settings.language
+
+    def get(self, language: str) -> None:
+        # Words hold no client data, so the page may read them before it is signed in (to
+        # say "open it again from the chat" in the phone's language); unknown → the org's.
+        self.answer(200, page_words(supported(language) or self.organisation_language))
 
 
 class NotFoundHandler(_JsonHandler):

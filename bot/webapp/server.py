@@ -30,6 +30,7 @@ from bot.webapp.api import (
     ClientNotesHandler,
     NotFoundHandler,
     TeamHandler,
+    WordsHandler,
 )
 from domain.work import Work
 
@@ -81,6 +82,7 @@ class WebAppServer:
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
             (r"/api/clients/([0-9]{1,12})/notes", ClientNotesHandler, api),
             (r"/api/team", TeamHandler, api),
+            (r"/api/words/([A-Za-z_-]{2,12})", WordsHandler, api),
             (r"/api/.*", NotFoundHandler),
             (r"/(.*)", _StaticHandler, {"path": str(STATIC), "default_filename": "index.html"}),
         ]
