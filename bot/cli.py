@@ -168,12 +168,13 @@ def _with_metrics_port(settings: Settings, args: argparse.Namespace) -> Settings
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
-    """`caseline …`; its exit status. `clock`: the time `doctor` reads (tests)."""
+    """`caseline …`; its exit status. `clock`: the time `doctor` reads and the devserver's
+    shell signs a Mini App's init data at (tests)."""
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "demo":
         return demo_command.run_command(args)
     if args.command == "devserver":
-        return cli_devserver.run_command(args)
+        return cli_devserver.run_command(args, clock=clock or Clock())
     if args.command == cli_doctor.DOCTOR_COMMAND:
         # Before the settings are read: that they parse is the doctor's first check.
         return cli_doctor.run_command(clock or Clock(), sys.stdout)
