@@ -9,7 +9,6 @@ import socket
 from urllib.parse import parse_qs
 
 import httpx
-
 import pytest
 from sqlalchemy import select
 

@@ -18,6 +18,9 @@ A note's body is JSON: {"kind": an interaction type, "text": …, "token": 32 he
 page draws for each note}. The token makes a retried POST find the note it already became
 (save_note's draft receipt), as a ✅ Save pressed twice does: 201 the first time, 200 after.
 
+An address refused (401) more than ten times a minute is answered 429 without being checked
+(domain/rules/refusal_budget.py), audited once a minute as "webapp.throttled".
+
 A client the worker may not see, or that does not exist, is 404 either way (the chat's
 answer does not say which either); the use case has audited the refusal.
 """
@@ -33,10 +36,11 @@ from tornado.web import RequestHandler
 from bot.webapp.serialise import card_json, history_json, saved_note_json, team_json
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
+from domain.rules.refusal_budget import RefusalBudget
 from domain.usecases.clients import ClientHistory, history_page, look_at_client
 from domain.usecases.digests import view_digest
 from domain.usecases.notes import NewNote, save_note
-from domain.usecases.webapp import NotSignedIn, webapp_actor
+from domain.usecases.webapp import NotSignedIn, turned_away, webapp_actor
 from domain.work import Work
 from storage.caseload import CardFacts
 from storage.kinds import InteractionType
@@ -71,15 +75,25 @@ class _JsonHandler(RequestHandler):
 
 
 class _ApiHandler(_JsonHandler):
-    def initialize(self, work: Work) -> None:
+    def initialize(self, work: Work, refusals: RefusalBudget) -> None:
         self.work = work
+        self.refusals = refusals
 
     async def signed_in(self) -> Actor | None:
-        """The worker asking, or None once 401 is answered."""
+        """The worker asking, or None once 401 (or 429: refused too often) is answered."""
+        address = self.request.remote_ip or "unknown"
+        now = self.work.clock.now()
+        if self.refusals.exhausted(address, now):
+            if self.refusals.first_turned_away(address, now):
+                await turned_away(self.work, address)
+            self.set_header("Retry-After", str(int(self.refusals.window.total_seconds())))
+            self.answer(429, {"error": "too_many_refusals"})
+            return None
         header = self.request.headers.get("Authorization", "")
         init_data = header[len(SCHEME) :].strip() if header.startswith(SCHEME) else ""
         actor = await webapp_actor(self.work, init_data)
         if isinstance(actor, NotSignedIn):
+            self.refusals.spend(address, now)
             self.set_header("WWW-Authenticate", "tma")
             self.answer(401, {"error": "sign_in"})
             return None
