@@ -112,6 +112,10 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("quiet"),
     N_("Teams"),
     N_("Workers ({count})"),
+    # the caseload
+    N_("My clients"),
+    N_("Overdue first"),
+    N_("No clients yet."),
 )
 
 
@@ -121,7 +125,10 @@ def ngettext(singular: str, plural: str) -> tuple[str, str]:
 
 
 # "{count}" is the number.
-PAGE_COUNTS: tuple[tuple[str, str], ...] = (ngettext("{count} entry", "{count} entries"),)
+PAGE_COUNTS: tuple[tuple[str, str], ...] = (
+    ngettext("{count} entry", "{count} entries"),
+    ngettext("{count} client", "{count} clients"),
+)
 
 # The codes the API sends, by the group the page names them with, as the chat names them.
 CODE_NAMES: dict[str, Mapping[Any, str]] = {

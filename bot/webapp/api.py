@@ -4,6 +4,7 @@ behind it is found by domain/usecases/webapp.py (refusals audited there, answere
 Each endpoint then calls the one use case the chat calls for the same thing, so who may
 see what, and what the audit trail says, is the chat's:
 
+    GET  /api/clients                the caseload   (caseload_page, as /clients)
     GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
@@ -33,11 +34,11 @@ from typing import Any
 
 from tornado.web import RequestHandler
 
-from bot.webapp.serialise import card_json, history_json, saved_note_json, team_json
+from bot.webapp.serialise import card_json, caseload_json, history_json, saved_note_json, team_json
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
 from domain.rules.refusal_budget import RefusalBudget
-from domain.usecases.clients import ClientHistory, history_page, look_at_client
+from domain.usecases.clients import ClientHistory, caseload_page, history_page, look_at_client
 from domain.usecases.digests import view_digest
 from domain.usecases.notes import NewNote, save_note
 from domain.usecases.webapp import NotSignedIn, turned_away, webapp_actor
@@ -49,6 +50,8 @@ from ui.i18n import supported
 from ui.webapp_words import page_words
 
 SCHEME = "tma "
+# The caseload page lists at most this many clients (the chat's /clients pages by 8).
+CASELOAD_AT_MOST = 500
 # What the page's note token looks like (storage's draft receipts hold 32 characters).
 NOTE_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 # The kinds a note written on the page may be: the chat's, but the one-liner's "not given".
@@ -107,6 +110,16 @@ class _ApiHandler(_JsonHandler):
             "language": actor.language or self.work.settings.language,
         }
         self.answer(status, {**body, "reader": reader})
+
+
+class CaseloadHandler(_ApiHandler):
+    async def get(self) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        # The whole list at once (a page scrolls); far above any one worker's caseload.
+        listing = await caseload_page(self.work, actor, 0, page_size=CASELOAD_AT_MOST)
+        self.answer_for(actor, 200, caseload_json(listing))
 
 
 class ClientCardHandler(_ApiHandler):

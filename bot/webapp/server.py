@@ -25,6 +25,7 @@ from tornado.web import Application, StaticFileHandler
 
 from bot.cli_errors import StartupProblem
 from bot.webapp.api import (
+    CaseloadHandler,
     ClientCardHandler,
     ClientHistoryHandler,
     ClientNotesHandler,
@@ -80,6 +81,7 @@ class WebAppServer:
         self.port = sockets[0].getsockname()[1]
         api = {"work": self.work, "refusals": self.refusals}
         routes: list[Any] = [
+            (r"/api/clients", CaseloadHandler, api),
             (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
             (r"/api/clients/([0-9]{1,12})/notes", ClientNotesHandler, api),

@@ -13,6 +13,9 @@
   const query = new URLSearchParams(location.search);
   const clientId = query.get("client");
   const teamView = query.get("view") === "team";
+  // The caseload (/clients' 🗂 Open), and a card opened from it (which links back).
+  const caseloadView = query.get("view") === "clients";
+  const fromCaseload = query.get("from") === "clients";
   const teamName = query.get("team") || "";
 
   function applyTheme() {
@@ -405,6 +408,39 @@
     }
   }
 
+  // ── the caseload: the worker's own clients, as /clients lists them ─────────────────
+  function renderCaseload(answer) {
+    heading("card", say("My clients"), sayCount("{count} client", "{count} clients", answer.total));
+    const panel = document.getElementById("clients");
+    panel.replaceChildren();
+    const box = section(panel, say("Overdue first"));
+    if (!answer.clients.length) row(box, "", say("No clients yet."));
+    for (const client of answer.clients) {
+      const link = el("a", "row client-link");
+      link.href = `?client=${client.id}&from=clients${location.hash}`;
+      link.dataset.client = client.code;
+      link.append(el("div", "label", `${client.overdue ? "❗ " : ""}${client.code} · ${client.name}`));
+      const seen = client.last_contact_at ? when(client.last_contact_at, false) : say("never");
+      link.append(el("div", "text" + (client.overdue || client.risk_level > 0 ? " risk" : ""),
+        [named("program", client.program), named("status", client.status),
+          client.overdue ? say("overdue") : "", `${say("Last contact")}: ${seen}`]
+          .filter(Boolean).join(" · ")));
+      box.append(link);
+    }
+  }
+
+  async function showCaseload() {
+    document.getElementById("tabs").hidden = true;
+    document.getElementById("clients").hidden = false;
+    status().textContent = say("Loading…");
+    try {
+      renderCaseload(await fetchJson("api/clients", undefined, say("This client isn't available to you.")));
+      status().textContent = "";
+    } catch (error) {
+      status().textContent = error.message;
+    }
+  }
+
   const status = () => document.getElementById("status");
   let historyLoaded = false;
   let teamLoaded = false;
@@ -448,6 +484,15 @@
     tellTelegramReady();
     for (const button of document.querySelectorAll("#tabs button")) {
       button.addEventListener("click", () => show(button.dataset.tab));
+    }
+    if (initData && caseloadView && !clientId) {
+      await showCaseload();
+      return;
+    }
+    if (fromCaseload) {
+      const back = document.getElementById("back");
+      back.href = `?view=clients${location.hash}`;
+      back.hidden = false;
     }
     if (initData && teamView && !clientId) {
       // The team view alone (the digest's 🗂 Team): no client, so no card or history tabs.
