@@ -23,6 +23,7 @@ from bot import (
     cli_evv,
     cli_files,
     cli_people,
+    cli_privacy,
     fonts,
     logging_setup,
 )
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_record_commands(sub)
     cli_evv.add_evv_commands(sub)
+    cli_privacy.add_privacy_commands(sub)
     add_import_command(sub, "resources", "import the resource directory from a CSV file")
 
     cli_devserver.add_devserver_command(sub)
@@ -168,7 +170,7 @@ def _with_metrics_port(settings: Settings, args: argparse.Namespace) -> Settings
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
-    """`caseline …`; its exit status. `clock`: the time `doctor` reads (tests)."""
+    """`caseline …`; its exit status. `clock`: the time `doctor` and the retention commands read (tests)."""
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "demo":
         return demo_command.run_command(args)
@@ -213,6 +215,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             run_record_command(args, settings)
         elif args.command == cli_evv.EVV_COMMAND:
             _evv_command(settings, args)
+        elif cli_privacy.is_privacy_command(args):
+            for line in asyncio.run(cli_privacy.run(args, settings, clock or Clock())):
+                print(line)
         elif args.command == "backup":
             pages = backup_store.backup(settings.database_url, args.file)
             print(f"backed up {pages} pages to {args.file}")
@@ -224,6 +229,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         CLIError,
         cli_people.CommandError,
         cli_evv.EvvCommandError,
+        cli_privacy.PrivacyCommandError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
         fonts.FontMissing,
