@@ -51,7 +51,9 @@ def add_privacy_commands(sub: Any) -> None:
         action="store_true",
         help="erase even inside the minimum keep period (the reason is recorded with it)",
     )
-    privacy = sub.add_parser(PRIVACY, help="the record of processing for the data-protection officer")
+    privacy = sub.add_parser(
+        PRIVACY, help="the record of processing for the data-protection officer"
+    )
     privacy_verbs = privacy.add_subparsers(dest="privacy_command", required=True, help="what to do")
     privacy_verbs.add_parser("report", help="print it as Markdown (from the models' declarations)")
 
@@ -99,7 +101,9 @@ async def run(args: argparse.Namespace, settings: Settings, clock: Clock) -> lis
             configured = any(rule.anonymise for rule in settings.retention)
             return retention_lines(done.clients, dry_run=dry_run, configured=configured)
         return _erasure_lines(
-            await erase_client(work, client_id, reason=args.reason, override=args.override, via=VIA),
+            await erase_client(
+                work, client_id, reason=args.reason, override=args.override, via=VIA
+            ),
             args.client,
         )
     finally:

@@ -54,7 +54,9 @@ def _tables() -> list[str]:
     for name, table in TABLES.items():
         if not table.personal:
             continue
-        columns = ", ".join(f"`{column}` ({category})" for column, category in table.personal.items())
+        columns = ", ".join(
+            f"`{column}` ({category})" for column, category in table.personal.items()
+        )
         erase = {
             Erase.COLUMNS: "columns erased, row kept",
             Erase.ROWS: "rows deleted",
@@ -66,7 +68,12 @@ def _tables() -> list[str]:
 
 
 def _recipients(mode: str) -> list[str]:
-    lines = [f"### Telegram, in `{mode}` mode", "", "| Category | What reaches Telegram |", "|---|---|"]
+    lines = [
+        f"### Telegram, in `{mode}` mode",
+        "",
+        "| Category | What reaches Telegram |",
+        "|---|---|",
+    ]
     for category in Category:
         reaches = TELEGRAM[category]
         lines.append(f"| {category} | {_cell(getattr(reaches, mode))} |")

@@ -62,7 +62,7 @@ def _ids_of(table_name: str, tables: Mapping[str, Table], client_id: int) -> Sel
     return select(table.c.id).where(column.in_(_ids_of(reach.via, tables, client_id)))
 
 
-def _rows_of(table_name: str, reach: Reach, tables: Mapping[str, Table], client_id: int) -> Any:
+def rows_where(table_name: str, reach: Reach, tables: Mapping[str, Table], client_id: int) -> Any:
     table = Base.metadata.tables[table_name]
     if reach.via is None:
         return table.c[reach.column] == client_id
@@ -75,9 +75,10 @@ def _is_text(column: Column[Any]) -> bool:
 
 
 def _is_json(column: Column[Any]) -> bool:
-    return isinstance(getattr(column.type, "impl", column.type), JSON) or "JSON" in type(
-        column.type
-    ).__name__.upper()
+    return (
+        isinstance(getattr(column.type, "impl", column.type), JSON)
+        or "JSON" in type(column.type).__name__.upper()
+    )
 
 
 def _erased_value(column: Column[Any], category: Category) -> Any:
@@ -100,7 +101,7 @@ async def _erase_columns(
     }
     if not values:
         return 0
-    where = _rows_of(name, table.reach, tables, client_id)
+    where = rows_where(name, table.reach, tables, client_id)
     if name == "clients":
         values["name"] = anonymised_name(client_id)
     # Free text is ERASED only where there was some: an empty note stays empty.
@@ -193,9 +194,7 @@ async def _scrub_copies(session: AsyncSession, client_id: int, name: str) -> dic
     return counts
 
 
-async def anonymise(
-    session: AsyncSession, client: Client, *, now: datetime, rule: str
-) -> Erased:
+async def anonymise(session: AsyncSession, client: Client, *, now: datetime, rule: str) -> Erased:
     """Erase `client`'s personal data (see the module's words) and mark it anonymised."""
     name, client_id = client.name, client.id
     tables = client_tables()
@@ -204,13 +203,11 @@ async def anonymise(
     for table_name in reversed(list(tables)):
         table = tables[table_name]
         if table.erase == Erase.ROWS and table.reach is not None:
-            where = _rows_of(table_name, table.reach, tables, client_id)
+            where = rows_where(table_name, table.reach, tables, client_id)
             sql_table = Base.metadata.tables[table_name]
             counts[table_name] = _affected(await session.execute(delete(sql_table).where(where)))
         elif table.erase == Erase.COLUMNS and table.reach is not None:
-            counts[table_name] = await _erase_columns(
-                session, table_name, table, tables, client_id
-            )
+            counts[table_name] = await _erase_columns(session, table_name, table, tables, client_id)
     counts.update(await _scrub_copies(session, client_id, name))
     await session.execute(
         update(Client)

@@ -118,9 +118,14 @@ TABLES: Mapping[str, Table] = {
         _no("relation"),
         OWN,
     ),
-    "consents": Table("releases of information: given or refused, for what", {"scope": TEXT}, reach=OWN),
+    "consents": Table(
+        "releases of information: given or refused, for what", {"scope": TEXT}, reach=OWN
+    ),
     "safety_plans": Table(
-        "safety plans (Stanley–Brown), every version", {"sections": TEXT}, _no("kind", "changed"), OWN
+        "safety plans (Stanley–Brown), every version",
+        {"sections": TEXT},
+        _no("kind", "changed"),
+        OWN,
     ),
     "notes": Table(
         "progress notes",
@@ -233,13 +238,14 @@ TABLES: Mapping[str, Table] = {
     ),
     "bot_messages": Table("messages sent, for deleting them (ids only)", erase=Erase.NEVER),
     "audit_events": Table(
-        "the audit trail: who did or saw what, when (ids and codes, never names; "
-        "never altered)",
+        "the audit trail: who did or saw what, when (ids and codes, never names; never altered)",
         not_personal=_no("action", "subject_type", "detail"),
         erase=Erase.NEVER,
     ),
     "job_ticks": Table(
-        "when each repeating job last ran", not_personal=_no("job", "ticked_by", "error"), erase=Erase.NEVER
+        "when each repeating job last ran",
+        not_personal=_no("job", "ticked_by", "error"),
+        erase=Erase.NEVER,
     ),
     # ── staff and organisation ──
     "workers": Table(
@@ -260,7 +266,15 @@ TABLES: Mapping[str, Table] = {
     "resources": Table(
         "the directory of community resources (organisations, not people)",
         not_personal=_no(
-            "name", "category", "description", "phone", "email", "website", "address", "hours", "notes"
+            "name",
+            "category",
+            "description",
+            "phone",
+            "email",
+            "website",
+            "address",
+            "hours",
+            "notes",
         ),
         erase=Erase.NEVER,
     ),
