@@ -170,7 +170,8 @@ def _with_metrics_port(settings: Settings, args: argparse.Namespace) -> Settings
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
-    """`caseline …`; its exit status. `clock`: the time `doctor` and the retention commands read (tests)."""
+    """`caseline …`; its exit status. `clock`: the time `doctor`, `retention run` and
+    `erase` read (tests)."""
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "demo":
         return demo_command.run_command(args)
@@ -216,8 +217,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         elif args.command == cli_evv.EVV_COMMAND:
             _evv_command(settings, args)
         elif cli_privacy.is_privacy_command(args):
-            for line in asyncio.run(cli_privacy.run(args, settings, clock or Clock())):
-                print(line)
+            _privacy_command(settings, args, clock or Clock())
         elif args.command == "backup":
             pages = backup_store.backup(settings.database_url, args.file)
             print(f"backed up {pages} pages to {args.file}")
@@ -289,6 +289,25 @@ def _evv_command(settings: Settings, args: argparse.Namespace) -> None:
             await db.dispose()
 
     cli_evv.emit(asyncio.run(run()), sys.stdout, sys.stderr)
+
+
+def _privacy_command(settings: Settings, args: argparse.Namespace, clock: Clock) -> None:
+    """`caseline retention run`, `erase`, `privacy report` (bot/cli_privacy.py)."""
+    if args.command == cli_privacy.PRIVACY:
+        print(cli_privacy.report(settings))
+        return
+    request = cli_privacy.request_of(args)
+
+    async def run() -> list[str]:
+        db = Database(settings.database_url)
+        try:
+            await _require_schema(db)
+            return await cli_privacy.run(request, Work(db=db, clock=clock, settings=settings))
+        finally:
+            await db.dispose()
+
+    for line in asyncio.run(run()):
+        print(line)
 
 
 async def _print_invite(

@@ -13,21 +13,20 @@ saying what to fix (PrivacyCommandError, exit 2 in bot/cli.py).
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from typing import Any
 
-from bot import cli_errors, privacy_report
-from domain.clock import Clock
+from bot import privacy_report
 from domain.results import Gone, Refused, Saved, Stale
 from domain.settings import Settings
 from domain.usecases.retention import Anonymised, KeptUntil, erase_client, run_retention
 from domain.work import Work
-from storage import schema
 from storage.clients import parse_code
-from storage.db import Database
 from storage.names import clean_name
 
 RETENTION, ERASE, PRIVACY = "retention", "erase", "privacy"
 VIA = "cli"
+EMPTY_REASON = "--reason is empty: say why the client is erased"
 
 
 class PrivacyCommandError(Exception):
@@ -77,37 +76,45 @@ def retention_lines(found: list[Anonymised], *, dry_run: bool, configured: bool)
     return [*lines, f"{len(found)} client(s) anonymised"]
 
 
-async def run(args: argparse.Namespace, settings: Settings, clock: Clock) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Request:
+    """The command line checked: a retention run (`client_id` None) or an erasure."""
+
+    client_id: int | None
+    typed: str = ""
+    reason: str = ""
+    override: bool = False
+    dry_run: bool = False
+
+
+def request_of(args: argparse.Namespace) -> Request:
+    """`retention run` or `erase`, checked before the database is opened."""
+    if args.command == RETENTION:
+        return Request(None, dry_run=bool(args.dry_run))
+    client_id = parse_code(args.client)
+    if client_id is None:
+        shown = repr(clean_name(args.client, limit=40))
+        raise PrivacyCommandError(f"not a client code: {shown} (use e.g. C-0042)")
+    if not args.reason.strip():
+        raise PrivacyCommandError(EMPTY_REASON)
+    return Request(client_id, args.client, args.reason, bool(args.override))
+
+
+def report(settings: Settings) -> str:
+    """`caseline privacy report`: no database needed."""
+    return privacy_report.render(settings)
+
+
+async def run(request: Request, work: Work) -> list[str]:
     """The command's lines to print; PrivacyCommandError for what the operator must fix."""
-    if args.command == PRIVACY:
-        return [privacy_report.render(settings)]
-    client_id = None
-    if args.command == ERASE:
-        client_id = parse_code(args.client)
-        if client_id is None:
-            shown = repr(clean_name(args.client, limit=40))
-            raise PrivacyCommandError(f"not a client code: {shown} (use e.g. C-0042)")
-        if not args.reason.strip():
-            raise PrivacyCommandError("--reason is empty: say why the client is erased")
-    db = Database(settings.database_url)
-    try:
-        problem = cli_errors.schema_problem(await schema.revisions(db))
-        if problem:
-            raise PrivacyCommandError(problem)
-        work = Work(db=db, clock=clock, settings=settings)
-        if client_id is None:
-            dry_run = bool(args.dry_run)
-            done = await run_retention(work, dry_run=dry_run, via=VIA)
-            configured = any(rule.anonymise for rule in settings.retention)
-            return retention_lines(done.clients, dry_run=dry_run, configured=configured)
-        return _erasure_lines(
-            await erase_client(
-                work, client_id, reason=args.reason, override=args.override, via=VIA
-            ),
-            args.client,
-        )
-    finally:
-        await db.dispose()
+    if request.client_id is None:
+        done = await run_retention(work, dry_run=request.dry_run, via=VIA)
+        configured = any(rule.anonymise for rule in work.settings.retention)
+        return retention_lines(done.clients, dry_run=request.dry_run, configured=configured)
+    erased = await erase_client(
+        work, request.client_id, reason=request.reason, override=request.override, via=VIA
+    )
+    return _erasure_lines(erased, request.typed)
 
 
 def _erasure_lines(
@@ -123,5 +130,5 @@ def _erasure_lines(
             "add --override to erase it now (the --reason is recorded)"
         )
     if isinstance(result, Refused):
-        raise PrivacyCommandError("--reason is empty: say why the client is erased")
+        raise PrivacyCommandError(EMPTY_REASON)
     raise PrivacyCommandError(f"there is no client {clean_name(typed, limit=40)}")

@@ -211,7 +211,7 @@ TABLES: Mapping[str, Table] = {
     "reminder_outbox": Table(
         "reminders and alerts waiting to be sent, and what became of them",
         {"payload": COPY},
-        _no("key", "kind", "subject_type", "claimed_by", "last_error"),
+        _no("key", "kind", "subject_type", "status", "claimed_by", "last_error"),
         OWN,
         Erase.SCRUB,
     ),

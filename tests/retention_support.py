@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.anonymise import rows_where
 from storage.clients import create_client
+from storage.kinds import AppointmentStatus, ClientStatus, Program
 from storage.machinery import InboxUpdate, OutboxMessage, PersistedData
 from storage.models import (
     Appointment,
@@ -35,9 +36,8 @@ from storage.models import (
     SafetyPlan,
     Worker,
 )
-from storage.kinds import AppointmentStatus, ClientStatus, Program
-from storage.supervision_tables import Approval, NoteComment
 from storage.personal_data import client_tables
+from storage.supervision_tables import Approval, NoteComment
 
 
 @dataclass(frozen=True)

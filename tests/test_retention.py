@@ -137,6 +137,8 @@ async def test_anonymising_erases_every_declared_column_and_copy_and_keeps_the_f
 
 def _caseline(monkeypatch, capsys, url: str, clock: FixedClock, *args: str, **env: str):
     monkeypatch.setenv("CASELINE_DATABASE_URL", url)
+    # Its handlers would write to a stream capsys closed after an earlier call.
+    monkeypatch.setattr(cli.logging_setup, "configure", lambda **_: None)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     code = cli.main(list(args), clock=clock)
