@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from storage.models import Resource
+
 
 class Category(StrEnum):
     IDENTITY = "identity"
@@ -70,6 +72,13 @@ class Table:
 
 def _no(*names: str) -> frozenset[str]:
     return frozenset(names)
+
+
+def _kept(
+    purpose: str, *not_personal: str, personal: Mapping[str, Category] | None = None
+) -> Table:
+    """A table anonymising a client never touches: not one client's record."""
+    return Table(purpose, personal or {}, frozenset(not_personal), erase=Erase.NEVER)
 
 
 ID, BORN, CONTACT = Category.IDENTITY, Category.BIRTH_DATE, Category.CONTACT
@@ -226,57 +235,36 @@ TABLES: Mapping[str, Table] = {
         _no("scope", "key"),
         erase=Erase.SCRUB,
     ),
-    "conversation_states": Table(
-        "which step each dialog is at (step names only)",
-        not_personal=_no("name", "key", "state"),
-        erase=Erase.NEVER,
+    "conversation_states": _kept(
+        "which step each dialog is at (step names only)", "name", "key", "state"
     ),
-    "saved_drafts": Table(
-        "which record a dialog's draft became (ids only)",
-        not_personal=_no("token", "subject_type"),
-        erase=Erase.NEVER,
+    "saved_drafts": _kept(
+        "which record a dialog's draft became (ids only)", "token", "subject_type"
     ),
-    "bot_messages": Table("messages sent, for deleting them (ids only)", erase=Erase.NEVER),
-    "audit_events": Table(
+    "bot_messages": _kept("messages sent, for deleting them (ids only)"),
+    "audit_events": _kept(
         "the audit trail: who did or saw what, when (ids and codes, never names; never altered)",
-        not_personal=_no("action", "subject_type", "detail"),
-        erase=Erase.NEVER,
+        "action",
+        "subject_type",
+        "detail",
     ),
-    "job_ticks": Table(
-        "when each repeating job last ran",
-        not_personal=_no("job", "ticked_by", "error"),
-        erase=Erase.NEVER,
-    ),
+    "job_ticks": _kept("when each repeating job last ran", "job", "ticked_by", "error"),
     # ── staff and organisation ──
-    "workers": Table(
+    "workers": _kept(
         "the people who use Caseline: role, team, settings",
-        {"name": STAFF, "telegram_user_id": STAFF, "chat_id": STAFF},
-        _no("role", "timezone", "language", "date_order", "days_off", "muted_reminder_kinds"),
-        erase=Erase.NEVER,
+        *("role", "timezone", "language", "date_order", "days_off", "muted_reminder_kinds"),
+        personal={"name": STAFF, "telegram_user_id": STAFF, "chat_id": STAFF},
     ),
-    "invites": Table(
-        "invites (only a hash of the code)",
-        {"name": STAFF},
-        _no("code_hash", "role"),
-        erase=Erase.NEVER,
+    "invites": _kept(
+        "invites (only a hash of the code)", "code_hash", "role", personal={"name": STAFF}
     ),
-    "teams": Table("teams", not_personal=_no("name"), erase=Erase.NEVER),
-    "covers": Table("who covers whose caseload, until when", erase=Erase.NEVER),
-    "trend_snapshots": Table("weekly figures per worker (counts only)", erase=Erase.NEVER),
-    "resources": Table(
+    "teams": _kept("teams", "name"),
+    "covers": _kept("who covers whose caseload, until when"),
+    "trend_snapshots": _kept("weekly figures per worker (counts only)"),
+    # Organisations, not people: every column of it.
+    "resources": _kept(
         "the directory of community resources (organisations, not people)",
-        not_personal=_no(
-            "name",
-            "category",
-            "description",
-            "phone",
-            "email",
-            "website",
-            "address",
-            "hours",
-            "notes",
-        ),
-        erase=Erase.NEVER,
+        *(column.name for column in Resource.__table__.columns),
     ),
 }
 

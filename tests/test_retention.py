@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 from telegram.ext import ApplicationBuilder
 
@@ -184,108 +187,104 @@ async def _seeded(url: str) -> tuple[Database, dict[str, int]]:
 RULES = "discharged:keep=1y,anonymise=2y"
 
 
-async def test_a_retention_run_anonymises_only_what_is_past_its_period(
-    backend, tmp_path, monkeypatch, capsys
-):
+@dataclass
+class Shell:
+    """A migrated database with `_seeded`'s clients, and `caseline …` run against it."""
+
+    db: Database
+    ids: dict[str, int]
+    run: Callable[..., Awaitable[tuple[int, str, str]]]
+
+
+@pytest.fixture
+async def shell(backend, tmp_path, monkeypatch, capsys):
     clock = FixedClock(NOW)
     async with fresh_database_url(backend, tmp_path) as url:
         db, ids = await _seeded(url)
+
+        def run(*args: str, **env: str) -> Awaitable[tuple[int, str, str]]:
+            return asyncio.to_thread(_caseline, monkeypatch, capsys, url, clock, *args, **env)
+
         try:
-            run = lambda *args, **env: asyncio.to_thread(  # noqa: E731
-                _caseline, monkeypatch, capsys, url, clock, *args, **env
-            )
-            code, out, _ = await run("retention", "run")
-            assert (code, out) == (
-                0,
-                "no retention rule is configured (CASELINE_RETENTION): nothing is anonymised\n",
-            )
-
-            before = await _everything(db)
-            code, out, _ = await run("retention", "run", "--dry-run", CASELINE_RETENTION=RULES)
-            old = client_code(ids["old"])
-            assert code == 0
-            assert out == (
-                f"would anonymise {old} (discharged:anonymise=2y)\n"
-                "dry run: 1 client(s) past their period, nothing changed\n"
-            )
-            assert await _everything(db) == before and await _audits(db) == []
-
-            code, out, _ = await run("retention", "run", CASELINE_RETENTION=RULES)
-            assert code == 0
-            lines = out.splitlines()
-            assert lines[0].startswith(f"anonymised {old} (discharged:anonymise=2y): ")
-            assert lines[1] == "1 client(s) anonymised"
-            assert "Olga" not in out
-            async with db.session() as session:
-                names = {key: (await client_row(session, cid)).name for key, cid in ids.items()}
-            assert names == {
-                "old": f"Anonymised {old}",
-                "recent": "Rita Recent",
-                "active": "Anton Active",
-            }
-            [event] = await _audits(db)
-            assert (event.client_id, event.detail["rule"], event.detail["via"]) == (
-                ids["old"], "discharged:anonymise=2y", "cli",
-            )  # fmt: skip
-
-            code, out, _ = await run("retention", "run", CASELINE_RETENTION=RULES)
-            assert out == "0 client(s) anonymised\n" and len(await _audits(db)) == 1
+            yield Shell(db, ids, run)
         finally:
             await db.dispose()
 
 
-async def test_erasure_keeps_to_the_keep_period_unless_overridden(
-    backend, tmp_path, monkeypatch, capsys
-):
-    clock = FixedClock(NOW)
-    async with fresh_database_url(backend, tmp_path) as url:
-        db, ids = await _seeded(url)
-        try:
-            recent = client_code(ids["recent"])
+async def test_a_retention_run_anonymises_only_what_is_past_its_period(shell):
+    db, ids, run = shell.db, shell.ids, shell.run
+    code, out, _ = await run("retention", "run")
+    assert (code, out) == (
+        0,
+        "no retention rule is configured (CASELINE_RETENTION): nothing is anonymised\n",
+    )
 
-            def erase(*args: str):
-                return asyncio.to_thread(
-                    _caseline,
-                    monkeypatch,
-                    capsys,
-                    url,
-                    clock,
-                    "erase",
-                    *args,
-                    CASELINE_RETENTION=RULES,
-                )
+    before = await _everything(db)
+    code, out, _ = await run("retention", "run", "--dry-run", CASELINE_RETENTION=RULES)
+    old = client_code(ids["old"])
+    assert code == 0
+    assert out == (
+        f"would anonymise {old} (discharged:anonymise=2y)\n"
+        "dry run: 1 client(s) past their period, nothing changed\n"
+    )
+    assert await _everything(db) == before and await _audits(db) == []
 
-            code, out, err = await erase("--client", recent, "--reason", "asked by the client")
-            until = (NOW - timedelta(days=30)).replace(year=NOW.year + 1).date()
-            assert code == 2 and out == ""
-            assert err == (
-                f"caseline: {recent} is kept until {until} (discharged:keep=1y,anonymise=2y): "
-                "add --override to erase it now (the --reason is recorded)\n"
-            )
-            assert await _audits(db) == []
+    code, out, _ = await run("retention", "run", CASELINE_RETENTION=RULES)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith(f"anonymised {old} (discharged:anonymise=2y): ")
+    assert lines[1] == "1 client(s) anonymised"
+    assert "Olga" not in out
+    async with db.session() as session:
+        names = {key: (await client_row(session, cid)).name for key, cid in ids.items()}
+    assert names == {
+        "old": f"Anonymised {old}",
+        "recent": "Rita Recent",
+        "active": "Anton Active",
+    }
+    [event] = await _audits(db)
+    assert (event.client_id, event.detail["rule"], event.detail["via"]) == (
+        ids["old"], "discharged:anonymise=2y", "cli",
+    )  # fmt: skip
 
-            code, out, err = await erase(
-                "--client", recent, "--reason", "court order 12/3", "--override"
-            )
-            assert code == 0, err
-            assert out.startswith(f"anonymised {recent} (erasure): ")
-            [event] = await _audits(db)
-            assert event.detail["reason"] == "court order 12/3" and event.detail["override"] is True
+    code, out, _ = await run("retention", "run", CASELINE_RETENTION=RULES)
+    assert out == "0 client(s) anonymised\n" and len(await _audits(db)) == 1
 
-            code, out, _ = await erase("--client", recent, "--reason", "again")
-            assert (code, out) == (0, f"{recent} is already anonymised: nothing to do\n")
-            assert len(await _audits(db)) == 1
 
-            # Outside any keep period (no rule for active clients): at once.
-            code, out, _ = await erase("--client", client_code(ids["active"]), "--reason", "asked")
-            assert code == 0 and out.startswith("anonymised")
+async def test_erasure_keeps_to_the_keep_period_unless_overridden(shell):
+    db, ids = shell.db, shell.ids
+    recent = client_code(ids["recent"])
 
-            code, _, err = await erase("--client", "C-9999", "--reason", "x")
-            assert (code, err) == (2, "caseline: there is no client C-9999\n")
-            code, _, err = await erase("--client", "Olga", "--reason", "x")
-            assert (code, err) == (2, "caseline: not a client code: 'Olga' (use e.g. C-0042)\n")
-        finally:
-            await db.dispose()
+    def erase(*args: str) -> Awaitable[tuple[int, str, str]]:
+        return shell.run("erase", *args, CASELINE_RETENTION=RULES)
+
+    code, out, err = await erase("--client", recent, "--reason", "asked by the client")
+    until = (NOW - timedelta(days=30)).replace(year=NOW.year + 1).date()
+    assert code == 2 and out == ""
+    assert err == (
+        f"caseline: {recent} is kept until {until} (discharged:keep=1y,anonymise=2y): "
+        "add --override to erase it now (the --reason is recorded)\n"
+    )
+    assert await _audits(db) == []
+
+    code, out, err = await erase("--client", recent, "--reason", "court order 12/3", "--override")
+    assert code == 0, err
+    assert out.startswith(f"anonymised {recent} (erasure): ")
+    [event] = await _audits(db)
+    assert event.detail["reason"] == "court order 12/3" and event.detail["override"] is True
+
+    code, out, _ = await erase("--client", recent, "--reason", "again")
+    assert (code, out) == (0, f"{recent} is already anonymised: nothing to do\n")
+    assert len(await _audits(db)) == 1
+
+    # Outside any keep period (no rule for active clients): at once.
+    code, out, _ = await erase("--client", client_code(ids["active"]), "--reason", "asked")
+    assert code == 0 and out.startswith("anonymised")
+
+    code, _, err = await erase("--client", "C-9999", "--reason", "x")
+    assert (code, err) == (2, "caseline: there is no client C-9999\n")
+    code, _, err = await erase("--client", "Olga", "--reason", "x")
+    assert (code, err) == (2, "caseline: not a client code: 'Olga' (use e.g. C-0042)\n")
 
 
 async def test_the_scheduler_runs_retention_daily_only_when_configured(db, db_url):
