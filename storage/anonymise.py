@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Select, String, Text, delete, select, update
+from sqlalchemy import JSON, Column, String, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.machinery import InboxUpdate, OutboxMessage, PersistedData
 from storage.models import Base, Client, ClientChange, client_code
-from storage.personal_data import CODE_FIELDS, Category, Erase, Reach, Table, client_tables
+from storage.personal_data import CODE_FIELDS, Category, Erase, Table, client_tables
 
 ERASED = "[erased]"
 # Shorter names are not looked for in copies: "Al" would match half the text there is.
@@ -50,23 +50,16 @@ class Erased:
         return sum(self.rows.values())
 
 
-def _ids_of(table_name: str, tables: Mapping[str, Table], client_id: int) -> Select[Any]:
-    """The primary keys (well, the reach column's targets) of `table_name`'s rows of the
-    client, as a subquery to filter by."""
+def rows_where(table_name: str, tables: Mapping[str, Table], client_id: int) -> Any:
+    """The condition picking `table_name`'s rows of the client: its reach, followed up to
+    the client (a review item's review's plan's client_id)."""
     reach = tables[table_name].reach
     assert reach is not None
-    table = Base.metadata.tables[table_name]
-    column = table.c[reach.column]
+    column = Base.metadata.tables[table_name].c[reach.column]
     if reach.via is None:
-        return select(table.c.id).where(column == client_id)
-    return select(table.c.id).where(column.in_(_ids_of(reach.via, tables, client_id)))
-
-
-def rows_where(table_name: str, reach: Reach, tables: Mapping[str, Table], client_id: int) -> Any:
-    table = Base.metadata.tables[table_name]
-    if reach.via is None:
-        return table.c[reach.column] == client_id
-    return table.c[reach.column].in_(_ids_of(reach.via, tables, client_id))
+        return column == client_id
+    parent = Base.metadata.tables[reach.via]
+    return column.in_(select(parent.c.id).where(rows_where(reach.via, tables, client_id)))
 
 
 def _is_text(column: Column[Any]) -> bool:
@@ -75,10 +68,7 @@ def _is_text(column: Column[Any]) -> bool:
 
 
 def _is_json(column: Column[Any]) -> bool:
-    return (
-        isinstance(getattr(column.type, "impl", column.type), JSON)
-        or "JSON" in type(column.type).__name__.upper()
-    )
+    return isinstance(getattr(column.type, "impl", column.type), JSON)
 
 
 def _erased_value(column: Column[Any], category: Category) -> Any:
@@ -101,7 +91,7 @@ async def _erase_columns(
     }
     if not values:
         return 0
-    where = rows_where(name, table.reach, tables, client_id)
+    where = rows_where(name, tables, client_id)
     if name == "clients":
         values["name"] = anonymised_name(client_id)
     # Free text is ERASED only where there was some: an empty note stays empty.
@@ -203,7 +193,7 @@ async def anonymise(session: AsyncSession, client: Client, *, now: datetime, rul
     for table_name in reversed(list(tables)):
         table = tables[table_name]
         if table.erase == Erase.ROWS and table.reach is not None:
-            where = rows_where(table_name, table.reach, tables, client_id)
+            where = rows_where(table_name, tables, client_id)
             sql_table = Base.metadata.tables[table_name]
             counts[table_name] = _affected(await session.execute(delete(sql_table).where(where)))
         elif table.erase == Erase.COLUMNS and table.reach is not None:

@@ -262,9 +262,7 @@ async def rows_of(session: AsyncSession, client_id: int) -> dict[str, list[dict[
         if table.reach is None:
             continue
         sql_table = Base.metadata.tables[name]
-        result = await session.execute(
-            select(sql_table).where(rows_where(name, table.reach, tables, client_id))
-        )
+        result = await session.execute(select(sql_table).where(rows_where(name, tables, client_id)))
         found[name] = [dict(row._mapping) for row in result]
     return found
 
