@@ -21,7 +21,8 @@ from telegram.ext import ApplicationBuilder
 from bot import cli
 from bot.retention_job import JOB_NAME, add_retention_job, run_once
 from domain.clock import FixedClock
-from domain.settings import load_settings
+from domain.rules import retention as rules
+from domain.settings import ConfigError, load_settings
 from domain.usecases.retention import ANONYMISED, erase_client
 from domain.work import Work
 from storage import migrate
@@ -315,3 +316,44 @@ async def test_the_scheduler_runs_retention_daily_only_when_configured(db, db_ur
     assert client.anonymised_rule == "discharged:anonymise=2y"
     [event] = await _audits(db)
     assert event.detail["via"] == "scheduler"
+
+
+def test_the_rules_read_from_one_setting_with_one_line_errors():
+    rules_read = load_settings(
+        {"CASELINE_RETENTION": " Discharged:keep=10y,anonymise=10y ; on_hold:anonymise=18m;"}
+    ).retention
+    assert [str(rule) for rule in rules_read] == [
+        "discharged:keep=10y,anonymise=10y",
+        "on_hold:anonymise=18m",
+    ]
+    assert load_settings({}).retention == ()
+    wrong = {
+        "closed:keep=1y": "'closed' is not a client status: use one of intake, active, "
+        "on_hold, discharged",
+        "discharged:keep=ten": "discharged keep: 'ten' is not a period: write e.g. 10y, 18m or 90d",
+        "discharged:keep=10y,anonymise=5y": "discharged: anonymise=5y comes before keep=10y "
+        "ends: anonymise after the keep period, not inside it",
+        "discharged:forget=1y": "discharged: 'forget=1y' is not keep=PERIOD or anonymise=PERIOD",
+        "discharged:keep=1y;discharged:keep=2y": "discharged has two rules: give each status one",
+    }
+    for text, message in wrong.items():
+        with pytest.raises(ConfigError) as raised:
+            load_settings({"CASELINE_RETENTION": text})
+        assert str(raised.value) == f"CASELINE_RETENTION: {message}"
+    leap = datetime(2024, 2, 29, 12, tzinfo=UTC)
+    assert rules.Period(1, "y").after(leap) == datetime(2025, 2, 28, 12, tzinfo=UTC)
+    assert rules.Period(18, "m").after(leap) == datetime(2025, 8, 29, 12, tzinfo=UTC)
+    assert rules.Period(90, "d").after(leap) == leap + timedelta(days=90)
+    # The periods count from the last activity: discharge, contact or change.
+    client = Client(
+        status="discharged",
+        created_at=leap - timedelta(days=900),
+        updated_at=leap - timedelta(days=10),
+        last_contact_at=leap - timedelta(days=40),
+        discharged_at=leap,
+    )
+    assert rules.anchor(client) == leap
+    [rule] = load_settings({"CASELINE_RETENTION": "discharged:keep=1y,anonymise=2y"}).retention
+    assert rules.kept_until(rule, client) == datetime(2025, 2, 28, 12, tzinfo=UTC)
+    assert not rules.anonymise_due(rule, client, datetime(2026, 2, 27, tzinfo=UTC))
+    assert rules.anonymise_due(rule, client, datetime(2026, 2, 28, 12, tzinfo=UTC))
