@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, Text, delete, select, update
+from sqlalchemy import JSON, Column, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.machinery import InboxUpdate, OutboxMessage, PersistedData
@@ -62,9 +62,8 @@ def rows_where(table_name: str, tables: Mapping[str, Table], client_id: int) -> 
     return column.in_(select(parent.c.id).where(rows_where(reach.via, tables, client_id)))
 
 
-def _is_text(column: Column[Any]) -> bool:
-    kind = getattr(column.type, "impl", column.type)
-    return isinstance(kind, String | Text) and not isinstance(kind, JSON)
+def _is_long_text(column: Column[Any]) -> bool:
+    return isinstance(getattr(column.type, "impl", column.type), Text)
 
 
 def _is_json(column: Column[Any]) -> bool:
@@ -72,10 +71,12 @@ def _is_json(column: Column[Any]) -> bool:
 
 
 def _erased_value(column: Column[Any], category: Category) -> Any:
-    """What a personal column holds afterwards: NULL where it may, else ERASED or {}."""
+    """What a personal column holds afterwards: {} for JSON; ERASED for free text (so a
+    reader sees something was there) and for a column that must hold a value; else NULL
+    (a date, a position, a phone, a preferred language)."""
     if _is_json(column):
         return {}
-    if column.nullable and (category != Category.HEALTH_SOCIAL or not _is_text(column)):
+    if column.nullable and (category != Category.HEALTH_SOCIAL or not _is_long_text(column)):
         return None
     return ERASED
 
