@@ -54,9 +54,11 @@ async def fill_client(
     now: datetime,
     *,
     status: ClientStatus = ClientStatus.ACTIVE,
-    update_id: int = 1,
+    update_id: int | None = 1,
 ) -> Filled:
-    """A client named `name` with a row in every table that can hold their data."""
+    """A client named `name` with a row in every table that can hold their data (an
+    update not handled yet naming them too, unless `update_id` is None: a running bot
+    would handle it)."""
     client = await create_client(
         session,
         name=name,
@@ -223,17 +225,13 @@ async def fill_client(
             OutboxMessage(
                 key=f"risk:{cid}",
                 kind="risk",
+                status="sent",  # delivered: a running bot's tick leaves it alone
                 worker_id=worker.id,
                 client_id=cid,
                 due_at=now,
                 payload={"by": worker.name, "client_id": cid, "about": f"{name} fell"},
                 created_at=now,
                 next_attempt_at=now,
-            ),
-            InboxUpdate(
-                update_id=update_id,
-                payload={"update_id": update_id, "message": {"text": f"note for {name}: fine"}},
-                received_at=now,
             ),
             PersistedData(
                 scope="user_data",
@@ -243,6 +241,14 @@ async def fill_client(
             ),
         ]
     )
+    if update_id is not None:
+        session.add(
+            InboxUpdate(
+                update_id=update_id,
+                payload={"update_id": update_id, "message": {"text": f"note for {name}: fine"}},
+                received_at=now,
+            )
+        )
     await session.flush()
     session.add(
         ReviewItem(

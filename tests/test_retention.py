@@ -7,6 +7,7 @@ minimum keep period unless overridden with a reason."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 from telegram.ext import ApplicationBuilder
 
@@ -31,11 +33,12 @@ from storage.db import Database
 from storage.digest import team_digest
 from storage.kinds import ClientStatus, Role
 from storage.machinery import AuditEvent, InboxUpdate, PersistedData
-from storage.models import Base, Client, client_code
+from storage.models import Base, Client, Worker, client_code
 from storage.personal_data import Erase, client_tables
 from storage.workers import create_worker, get_or_create_team
 from tests.databases import fresh_database_url
 from tests.retention_support import client_row, fill_client, rows_of
+from ui import texts
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ERASED_VALUES = (None, ERASED, {}, "")
@@ -357,3 +360,27 @@ def test_the_rules_read_from_one_setting_with_one_line_errors():
     assert rules.kept_until(rule, client) == datetime(2025, 2, 28, 12, tzinfo=UTC)
     assert not rules.anonymise_due(rule, client, datetime(2026, 2, 27, tzinfo=UTC))
     assert rules.anonymise_due(rule, client, datetime(2026, 2, 28, 12, tzinfo=UTC))
+
+
+async def test_the_bot_shows_an_anonymised_client_by_its_code_and_no_word_of_it(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    async with harness.db.transaction() as session:
+        worker = (await session.execute(select(Worker))).scalar_one()
+        filled = await fill_client(
+            session, worker, "Margarete Kowalski", harness.clock.now(), update_id=None
+        )
+    work = Work(harness.db, harness.clock, load_settings({"CASELINE_DATABASE_URL": harness.db.url}))
+    await erase_client(work, filled.client_id, reason="asked", override=False, via="test")
+    code = client_code(filled.client_id)
+
+    [history] = await wanda.send(f"/history {code}")
+    [card] = await wanda.press(history, texts.CARD_BACK)
+    [menu] = await wanda.press(card, texts.CARD_EXPORT)
+    sent = await wanda.press(menu, "PDF")
+    [document] = [message for message in sent if message.document]
+    pdf = PdfReader(io.BytesIO(harness.state.file_bytes(document.file_id)))
+    shown = "\n".join([history.text, card.text, *(page.extract_text() for page in pdf.pages)])
+    assert card.text.startswith(f"{code} · Anonymised {code}")
+    assert ERASED in history.text
+    for word in ("Margarete", "Kowalski", "diabetes", "Polish", filled.note_text[:20]):
+        assert word not in shown, word
