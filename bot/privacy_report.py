@@ -95,9 +95,9 @@ def render(settings: Settings) -> str:
         "",
         *_tables(),
         "",
-        "Tables holding no personal data: "
-        + ", ".join(f"`{name}`" for name, table in TABLES.items() if not table.personal)
-        + ".",
+        "Tables with no personal column (ids, codes, dates and counts only):",
+        "",
+        *(f"- `{name}`: {table.purpose}" for name, table in TABLES.items() if not table.personal),
         "",
         "## Recipients",
         "",
