@@ -185,9 +185,20 @@ async def _scrub_copies(session: AsyncSession, client_id: int, name: str) -> dic
     return counts
 
 
-async def anonymise(session: AsyncSession, client: Client, *, now: datetime, rule: str) -> Erased:
-    """Erase `client`'s personal data (see the module's words) and mark it anonymised."""
+async def anonymise(
+    session: AsyncSession, client: Client, *, now: datetime, rule: str
+) -> Erased | None:
+    """Erase `client`'s personal data (see the module's words) and mark it anonymised;
+    None when it already was (two schedulers on one database: the mark is claimed first,
+    in one conditional UPDATE, so only one of them erases and audits)."""
     name, client_id = client.name, client.id
+    claimed = await session.execute(
+        update(Client)
+        .where(Client.id == client_id, Client.anonymised_at.is_(None))
+        .values(anonymised_at=now, anonymised_rule=rule[:60])
+    )
+    if _affected(claimed) != 1:
+        return None
     tables = client_tables()
     counts: dict[str, int] = {}
     # Children first: a row deleted goes before what it hangs on is changed.
@@ -200,10 +211,5 @@ async def anonymise(session: AsyncSession, client: Client, *, now: datetime, rul
         elif table.erase == Erase.COLUMNS and table.reach is not None:
             counts[table_name] = await _erase_columns(session, table_name, table, tables, client_id)
     counts.update(await _scrub_copies(session, client_id, name))
-    await session.execute(
-        update(Client)
-        .where(Client.id == client_id)
-        .values(anonymised_at=now, anonymised_rule=rule[:60])
-    )
     await session.refresh(client)
     return Erased({table: count for table, count in counts.items() if count})

@@ -28,7 +28,7 @@ from domain.settings import ConfigError, load_settings
 from domain.usecases.retention import ANONYMISED, erase_client
 from domain.work import Work
 from storage import migrate
-from storage.anonymise import ERASED, anonymised_name
+from storage.anonymise import ERASED, anonymise, anonymised_name
 from storage.db import Database
 from storage.digest import team_digest
 from storage.kinds import ClientStatus, Role
@@ -384,3 +384,17 @@ async def test_the_bot_shows_an_anonymised_client_by_its_code_and_no_word_of_it(
     assert ERASED in history.text
     for word in ("Margarete", "Kowalski", "diabetes", "Polish", filled.note_text[:20]):
         assert word not in shown, word
+
+
+async def test_a_client_is_anonymised_once_even_when_two_runs_meet(db):
+    _, worker = await _team(db, NOW)
+    async with db.transaction() as session:
+        filled = await fill_client(session, worker, "Olga Oldfield", NOW)
+    async with db.transaction() as session:
+        client = await client_row(session, filled.client_id)
+        first = await anonymise(session, client, now=NOW, rule="erasure")
+        assert first is not None and first.rows["notes"] == 1
+        assert await anonymise(session, client, now=NOW + timedelta(hours=1), rule="x") is None
+    async with db.session() as session:
+        client = await client_row(session, filled.client_id)
+    assert (client.anonymised_at, client.anonymised_rule) == (NOW, "erasure")

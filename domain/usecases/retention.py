@@ -52,7 +52,9 @@ class KeptUntil:
 
 async def run_retention(work: Work, *, dry_run: bool, via: str) -> RetentionRun:
     """Anonymise every client past its status's anonymise-after period (none without
-    CASELINE_RETENTION); a dry run says which and changes nothing."""
+    CASELINE_RETENTION); a dry run says which and changes nothing. One transaction per
+    client: a first run over years of discharges holds no lock for long, and a run
+    stopped half-way keeps what it did."""
     configured = work.settings.retention
     now = work.clock.now()
     statuses = [rule.status for rule in configured if rule.anonymise is not None]
@@ -61,19 +63,25 @@ async def run_retention(work: Work, *, dry_run: bool, via: str) -> RetentionRun:
         return RetentionRun(done, dry_run)
     async with work.transaction() as session:
         candidates = await session.execute(
-            select(Client)
+            select(Client.id)
             .where(Client.status.in_(statuses), Client.anonymised_at.is_(None))
             .order_by(Client.id)
         )
-        for client in list(candidates.scalars()):
-            rule = rules.rule_for(configured, client)
-            if rule is None or not rules.anonymise_due(rule, client, now):
+        client_ids = list(candidates.scalars())
+    for client_id in client_ids:
+        async with work.transaction() as session:
+            client = await session.get(Client, client_id)
+            # Looked at again in its own transaction: it may have changed meanwhile.
+            rule = rules.rule_for(configured, client) if client else None
+            if client is None or rule is None or not rules.anonymise_due(rule, client, now):
                 continue
             text = rule.anonymise_text
             if dry_run:
                 done.append(Anonymised(client.code, client.status, text, Erased({})))
                 continue
             erased = await anonymise(session, client, now=now, rule=text)
+            if erased is None:
+                continue  # another process's run was first
             await audit.record(
                 session,
                 ANONYMISED,
@@ -111,6 +119,8 @@ async def erase_client(
             return Refused("reason")
         status = client.status
         erased = await anonymise(session, client, now=now, rule=ERASURE)
+        if erased is None:
+            return Stale(client.code)
         detail: dict[str, object] = {"rule": ERASURE, "reason": reason, "via": via}
         if inside:
             detail["override"] = True
