@@ -7,6 +7,10 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
+    GET  /api/clients/<id>/plan      the plan       (plan_versions, as /plan's 📜 Versions)
+    GET  /api/clients/<id>/safety_plan  the safety plan (look_at_plan, as the card's 🛟)
+    GET  /api/clients/<id>/referrals the referrals  (client_referrals, each as its card)
+    GET  /api/clients/<id>/people    the people     (list_people, as the card's 👥 People)
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
     GET  /api/words/<language>       the page's words (ui/webapp_words.py; no data, no sign-in)
 
@@ -30,12 +34,25 @@ from typing import Any
 
 from tornado.web import RequestHandler
 
-from bot.webapp.serialise import card_json, history_json, saved_note_json, team_json
+from bot.webapp.serialise import (
+    card_json,
+    history_json,
+    people_json,
+    plan_json,
+    referrals_json,
+    safety_plan_json,
+    saved_note_json,
+    team_json,
+)
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
+from domain.usecases.client_people import People, list_people
 from domain.usecases.clients import ClientHistory, history_page, look_at_client
 from domain.usecases.digests import view_digest
 from domain.usecases.notes import NewNote, save_note
+from domain.usecases.plans import Versions, plan_versions
+from domain.usecases.referrals import ReferralList, client_referrals
+from domain.usecases.safety_plans import SafetyPage, look_at_plan
 from domain.usecases.webapp import NotSignedIn, webapp_actor
 from domain.work import Work
 from storage.caseload import CardFacts
@@ -119,6 +136,49 @@ class ClientHistoryHandler(_ApiHandler):
             self.answer(404, {"error": "not_found"})
             return
         self.answer_for(actor, 200, history_json(history))
+
+
+class _ClientPageHandler(_ApiHandler):
+    """A page of the client: what `page` builds from its one use case's answer, or 404 when
+    the use case refused (and audited) the look."""
+
+    async def get(self, client_id: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        body = await self.page(actor, int(client_id))
+        if body is None:
+            self.answer(404, {"error": "not_found"})
+            return
+        self.answer_for(actor, 200, body)
+
+    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+
+class ClientPlanHandler(_ClientPageHandler):
+    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
+        # The card and its versions in one look, audited as /plan's 📜 Versions.
+        found = await plan_versions(self.work, actor, client_id)
+        return plan_json(found) if isinstance(found, Versions) else None
+
+
+class ClientSafetyPlanHandler(_ClientPageHandler):
+    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
+        found = await look_at_plan(self.work, actor, client_id, via="webapp")
+        return safety_plan_json(found) if isinstance(found, SafetyPage) else None
+
+
+class ClientReferralsHandler(_ClientPageHandler):
+    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
+        found = await client_referrals(self.work, actor, client_id)
+        return referrals_json(found) if isinstance(found, ReferralList) else None
+
+
+class ClientPeopleHandler(_ClientPageHandler):
+    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
+        found = await list_people(self.work, actor, client_id)
+        return people_json(found) if isinstance(found, People) else None
 
 
 class ClientNotesHandler(_ApiHandler):
