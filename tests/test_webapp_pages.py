@@ -5,6 +5,7 @@ what the audit trail says is the chat's. Real HTTP to the bot's server, a real d
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 from storage import client_people, consents, referrals, safety_plans
@@ -13,6 +14,7 @@ from storage import resources as directory
 from storage.kinds import GoalStatus, ReferralStatus
 from storage.models import Client
 from tests.test_webapp_api import SAM, WANDA, api, audit_events
+from tests.test_webapp_browser import STEP_MS, page_url
 from tests.webapp_support import init_data
 
 GOAL = "Eats two meals a day"
@@ -236,3 +238,52 @@ async def test_another_teams_client_has_no_pages_and_each_refusal_is_audited(web
             if event.actor_worker_id == sam_id
         ]
         assert refusals == [(client_id, False), (None, False)], page
+
+
+async def test_a_worker_reads_the_plan_the_referrals_and_the_people_on_a_phone(
+    browser, webapp_bot, db, clock
+):
+    client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
+    page = await browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
+    )
+    page.set_default_timeout(STEP_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
+    await page.locator("h1", has_text="Maria Gonzalez").wait_for()
+    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
+
+    # All six tabs are in reach of a thumb: the bar scrolls sideways when they do not fit.
+    for tab, finds in (
+        ("plan", ["#plan .row[data-goal] .text", GOAL]),
+        ("referrals", ["#referrals .row[data-referral] .text", RESOURCE]),
+        ("people", ["#people .row[data-person] .text", PERSON]),
+    ):
+        button = page.locator(f"#tabs button[data-tab={tab}]")
+        await button.scroll_into_view_if_needed()
+        await button.click()
+        await page.locator(finds[0], has_text=finds[1]).first.wait_for()
+        box = await button.bounding_box()
+        assert box is not None and box["height"] >= 44
+        assert await page.locator(f"#{tab}").is_visible()
+        assert not await page.locator("#card").is_visible()
+        # Nothing wider than the phone but the tab bar, which scrolls.
+        width = await page.evaluate("document.querySelector('main').scrollWidth")
+        assert width <= 390
+        if screenshot:
+            await page.screenshot(path=screenshot.replace(".png", f"-{tab}.png"), full_page=True)
+
+    await page.locator("#tabs button[data-tab=plan]").click()
+    # The review of version 1, what it said of the goal; the safety plan as the chat shows it.
+    await page.locator("#plan .detail", has_text="two meals most days").wait_for()
+    await page.locator("#plan .text", has_text="reviewed Mar 1, 2026 by Wanda Worker").wait_for()
+    await page.locator("#plan .text", has_text=WARNING_SIGN).wait_for()
+    await page.locator("#tabs button[data-tab=people]").click()
+    call = page.locator("#people a.call", has_text="+49 30 1234567")
+    assert await call.get_attribute("href") == "tel:+49301234567"
+    call_box = await call.bounding_box()
+    assert call_box is not None and call_box["height"] >= 44
+    await page.locator("#people .label", has_text="Family").first.wait_for()
+    await page.locator("#people .label", has_text="consent to share: yes").wait_for()
+    assert errors == []

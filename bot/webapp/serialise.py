@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.digest import by_attention
 from domain.rules.evv import ordered
+from domain.rules.referrals import is_open
 from domain.rules.safety_plans import SECTIONS
 from domain.usecases.client_people import People
 from domain.usecases.clients import ClientHistory
@@ -287,6 +288,7 @@ def referrals_json(found: ReferralList) -> dict[str, Any]:
                 },
                 "reason": referral.reason,
                 "status": jsonable(referral.status),
+                "open": is_open(referral.status),
                 "created_at": jsonable(referral.created_at),
                 "follow_up_on": jsonable(referral.follow_up_on),
                 "application_date": jsonable(referral.application_date),
