@@ -15,7 +15,7 @@ from storage.kinds import GoalStatus, ReferralStatus
 from storage.models import Client
 from tests.test_webapp_api import SAM, WANDA, api, audit_events
 from tests.test_webapp_browser import STEP_MS, page_url
-from tests.webapp_support import init_data
+from tests.webapp_support import init_data, wanda_and_maria
 
 GOAL = "Eats two meals a day"
 SECOND_GOAL = "Walks to the shop"
@@ -29,9 +29,7 @@ WARNING_SIGN = "stops eating"
 async def a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock) -> int:
     """Maria, Wanda's client: plan v1 reviewed into v2, a safety plan, a referral sent and
     one completed, her daughter, her GP and a neighbour who moved away."""
-    await webapp_bot.seed_worker(WANDA, "Wanda Worker", team="North")
-    client_id = await webapp_bot.seed_client(WANDA, "Maria Gonzalez")
-    wanda_id = await webapp_bot.worker_id(WANDA)
+    wanda_id, client_id = await wanda_and_maria(webapp_bot)
     now = clock.now()
     async with db.session() as session:
         client = await session.get(Client, client_id)
@@ -123,14 +121,18 @@ async def a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock) -> in
     return client_id
 
 
+async def wanda_reads(webapp_bot, clock, client_id: int, page: str) -> dict:
+    """The page's answer to Wanda (allowed, and kept by no cache)."""
+    signed = f"tma {init_data(WANDA, clock.now())}"
+    response = await api(webapp_bot, f"/api/clients/{client_id}/{page}", signed)
+    assert response.status_code == 200, page
+    assert response.headers["cache-control"] == "no-store"
+    return response.json()
+
+
 async def test_the_plan_page_is_the_plan_card_and_its_versions(webapp_bot, db, clock):
     client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
-    signed = f"tma {init_data(WANDA, clock.now())}"
-
-    response = await api(webapp_bot, f"/api/clients/{client_id}/plan", signed)
-    assert response.status_code == 200
-    assert response.headers["cache-control"] == "no-store"
-    body = response.json()
+    body = await wanda_reads(webapp_bot, clock, client_id, "plan")
     assert body["reader"] == {"zone": "Europe/Berlin", "language": "en"}
     plan = body["plan"]
     # The review made version 2, in effect, its goals carried over with the review's status.
@@ -153,9 +155,7 @@ async def test_the_plan_page_is_the_plan_card_and_its_versions(webapp_bot, db, c
         (SECOND_GOAL, "not_started", None, None),
     ]
 
-    safety = await api(webapp_bot, f"/api/clients/{client_id}/safety_plan", signed)
-    assert safety.status_code == 200
-    shown = safety.json()["plan"]
+    shown = (await wanda_reads(webapp_bot, clock, client_id, "safety_plan"))["plan"]
     assert (shown["version"], shown["author"]) == (1, "Wanda Worker")
     assert [section["key"] for section in shown["sections"]][:2] == ["warning_signs", "coping"]
     assert shown["sections"][0]["lines"] == [WARNING_SIGN]
@@ -169,11 +169,7 @@ async def test_the_plan_page_is_the_plan_card_and_its_versions(webapp_bot, db, c
 
 async def test_the_referrals_page_lists_each_referral_as_its_card_says_it(webapp_bot, db, clock):
     client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
-    signed = f"tma {init_data(WANDA, clock.now())}"
-
-    response = await api(webapp_bot, f"/api/clients/{client_id}/referrals", signed)
-    assert response.status_code == 200
-    listed = response.json()["referrals"]
+    listed = (await wanda_reads(webapp_bot, clock, client_id, "referrals"))["referrals"]
     # The open one first, then the closed one.
     assert [(r["resource"]["name"], r["status"]) for r in listed] == [
         (RESOURCE, "sent"),
@@ -191,11 +187,7 @@ async def test_the_referrals_page_lists_each_referral_as_its_card_says_it(webapp
 
 async def test_the_people_page_groups_them_as_the_chat_does(webapp_bot, db, clock):
     client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
-    signed = f"tma {init_data(WANDA, clock.now())}"
-
-    response = await api(webapp_bot, f"/api/clients/{client_id}/people", signed)
-    assert response.status_code == 200
-    body = response.json()
+    body = await wanda_reads(webapp_bot, clock, client_id, "people")
     (daughter,) = body["around"]
     assert (daughter["name"], daughter["relation"], daughter["phone"], daughter["consent"]) == (
         PERSON,

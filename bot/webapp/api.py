@@ -30,6 +30,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from tornado.web import RequestHandler
@@ -138,47 +141,37 @@ class ClientHistoryHandler(_ApiHandler):
         self.answer_for(actor, 200, history_json(history))
 
 
-class _ClientPageHandler(_ApiHandler):
-    """A page of the client: what `page` builds from its one use case's answer, or 404 when
-    the use case refused (and audited) the look."""
+@dataclass(frozen=True, slots=True)
+class ClientPage:
+    """A page of the client: the one use case that reads it (as the chat reads the same),
+    the answer it gives when the look is allowed, and that answer's JSON."""
 
-    async def get(self, client_id: str) -> None:
+    read: Callable[[Work, Actor, int], Awaitable[object]]
+    allowed: type
+    shape: Callable[[Any], dict[str, Any]]
+
+
+PAGES: dict[str, ClientPage] = {
+    # The card and its versions in one look, audited as /plan's 📜 Versions.
+    "plan": ClientPage(plan_versions, Versions, plan_json),
+    "safety_plan": ClientPage(partial(look_at_plan, via="webapp"), SafetyPage, safety_plan_json),
+    "referrals": ClientPage(client_referrals, ReferralList, referrals_json),
+    "people": ClientPage(list_people, People, people_json),
+}
+
+
+class ClientPageHandler(_ApiHandler):
+    async def get(self, client_id: str, name: str) -> None:
         actor = await self.signed_in()
         if actor is None:
             return
-        body = await self.page(actor, int(client_id))
-        if body is None:
+        page = PAGES[name]
+        found = await page.read(self.work, actor, int(client_id))
+        if not isinstance(found, page.allowed):
+            # Refused by the use case, which audited it as the chat's refusal.
             self.answer(404, {"error": "not_found"})
             return
-        self.answer_for(actor, 200, body)
-
-    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
-        raise NotImplementedError
-
-
-class ClientPlanHandler(_ClientPageHandler):
-    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
-        # The card and its versions in one look, audited as /plan's 📜 Versions.
-        found = await plan_versions(self.work, actor, client_id)
-        return plan_json(found) if isinstance(found, Versions) else None
-
-
-class ClientSafetyPlanHandler(_ClientPageHandler):
-    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
-        found = await look_at_plan(self.work, actor, client_id, via="webapp")
-        return safety_plan_json(found) if isinstance(found, SafetyPage) else None
-
-
-class ClientReferralsHandler(_ClientPageHandler):
-    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
-        found = await client_referrals(self.work, actor, client_id)
-        return referrals_json(found) if isinstance(found, ReferralList) else None
-
-
-class ClientPeopleHandler(_ClientPageHandler):
-    async def page(self, actor: Actor, client_id: int) -> dict[str, Any] | None:
-        found = await list_people(self.work, actor, client_id)
-        return people_json(found) if isinstance(found, People) else None
+        self.answer_for(actor, 200, page.shape(found))
 
 
 class ClientNotesHandler(_ApiHandler):
