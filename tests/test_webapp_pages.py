@@ -207,6 +207,16 @@ async def test_the_people_page_groups_them_as_the_chat_does(webapp_bot, db, cloc
     assert (look.client_id, look.allowed) == (client_id, True)
 
 
+async def test_a_new_client_has_empty_pages_not_errors(webapp_bot, clock):
+    _wanda_id, client_id = await wanda_and_maria(webapp_bot)
+    plan = await wanda_reads(webapp_bot, clock, client_id, "plan")
+    assert (plan["plan"], plan["in_effect"], plan["earlier"]) == (None, None, [])
+    assert (await wanda_reads(webapp_bot, clock, client_id, "safety_plan"))["plan"] is None
+    assert (await wanda_reads(webapp_bot, clock, client_id, "referrals"))["referrals"] == []
+    people = await wanda_reads(webapp_bot, clock, client_id, "people")
+    assert (people["around"], people["care_team"], people["earlier"]) == ([], [], [])
+
+
 async def test_another_teams_client_has_no_pages_and_each_refusal_is_audited(webapp_bot, db, clock):
     client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
     await webapp_bot.seed_worker(SAM, "Sam Southern", team="South")
