@@ -1,6 +1,6 @@
 """The Mini App page's words, in the worker's language.
 
-The page (bot/webapp/static/app.js) is written in English and says every word through
+The page (bot/webapp/static/app.js and pages.js) is written in English and says every word through
 `say("…")`; it asks the server once for its reader's catalog (`GET /api/words/<language>`,
 bot/webapp/api.py), built here from the same gettext catalogs the chat speaks from, so a
 word is translated once for both. The codes the API sends (programme, status, kinds) are
@@ -26,9 +26,11 @@ from ui.texts.approvals import APPROVAL_KIND_NAMES, APPROVAL_STATUS_NAMES
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES
 from ui.texts.details import DETAIL_NAMES
 from ui.texts.evv import EVV_EXCEPTION_NAMES
+from ui.texts.people import PEOPLE_RELATIONS
 from ui.texts.plans import GOAL_STATUS_NAMES, PLAN_STATUS_NAMES
 from ui.texts.record import RECORD_EVENT_KINDS
 from ui.texts.referrals import REFERRAL_STATUS_NAMES
+from ui.texts.safety_plans import SAFETY_SECTIONS
 
 PAGE_WORDS: tuple[str, ...] = (
     # index.html
@@ -116,6 +118,38 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("My clients"),
     N_("Overdue first"),
     N_("No clients yet."),
+    # the plan, referrals and people tabs (pages.js); most are the chat's own words
+    N_("Plan"),
+    N_("People"),
+    N_("This case is closed: its plan is kept as it was, read-only."),
+    N_("No plan yet."),
+    N_("Status"),
+    N_("Draft: not in effect until ✅ Activate (the next review is set then)."),
+    N_("In effect"),
+    N_("Since"),
+    N_("Interventions"),
+    N_("Goals"),
+    N_("No goals yet."),
+    N_("No safety plan yet."),
+    N_("Version {version}"),
+    N_("nothing yet"),
+    N_("Earlier versions"),
+    N_("reviewed {day} by {name}"),
+    N_("Summary"),
+    N_("No referrals yet."),
+    N_("Reason"),
+    N_("Follow-up"),
+    N_("🏛 Application made"),
+    N_("Answered"),
+    N_("Declined because"),
+    N_("Outcome"),
+    N_("Family and others"),
+    N_("🩺 Care team"),
+    N_("Earlier"),
+    N_("Nobody is listed yet."),
+    N_("consent to share: yes"),
+    N_("consent to share: no"),
+    N_("ended {day}"),
 )
 
 
@@ -128,6 +162,7 @@ def ngettext(singular: str, plural: str) -> tuple[str, str]:
 PAGE_COUNTS: tuple[tuple[str, str], ...] = (
     ngettext("{count} entry", "{count} entries"),
     ngettext("{count} client", "{count} clients"),
+    ngettext("every day", "every {count} days"),
 )
 
 # The codes the API sends, by the group the page names them with, as the chat names them.
@@ -144,6 +179,8 @@ CODE_NAMES: dict[str, Mapping[Any, str]] = {
     "detail": DETAIL_NAMES,
     "event": RECORD_EVENT_KINDS,
     "evv": EVV_EXCEPTION_NAMES,
+    "relation": PEOPLE_RELATIONS,
+    "safety_section": SAFETY_SECTIONS,
 }
 
 

@@ -8,6 +8,10 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
+    GET  /api/clients/<id>/plan      the plan       (plan_versions, as /plan's 📜 Versions)
+    GET  /api/clients/<id>/safety_plan  the safety plan (look_at_plan, as the card's 🛟)
+    GET  /api/clients/<id>/referrals the referrals  (client_referrals, each as its card)
+    GET  /api/clients/<id>/people    the people     (list_people, as the card's 👥 People)
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
     GET  /api/words/<language>       the page's words (ui/webapp_words.py; no data, no sign-in)
 
@@ -30,17 +34,34 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from tornado.web import RequestHandler
 
-from bot.webapp.serialise import card_json, caseload_json, history_json, saved_note_json, team_json
+from bot.webapp.serialise import (
+    card_json,
+    caseload_json,
+    history_json,
+    people_json,
+    plan_json,
+    referrals_json,
+    safety_plan_json,
+    saved_note_json,
+    team_json,
+)
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
 from domain.rules.refusal_budget import RefusalBudget
+from domain.usecases.client_people import People, list_people
 from domain.usecases.clients import ClientHistory, caseload_page, history_page, look_at_client
 from domain.usecases.digests import view_digest
 from domain.usecases.notes import NewNote, save_note
+from domain.usecases.plans import Versions, plan_versions
+from domain.usecases.referrals import ReferralList, client_referrals
+from domain.usecases.safety_plans import SafetyPage, look_at_plan
 from domain.usecases.webapp import NotSignedIn, turned_away, webapp_actor
 from domain.work import Work
 from storage.caseload import CardFacts
@@ -146,6 +167,39 @@ class ClientHistoryHandler(_ApiHandler):
             self.answer(404, {"error": "not_found"})
             return
         self.answer_for(actor, 200, history_json(history))
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPage:
+    """A page of the client: the one use case that reads it (as the chat reads the same),
+    the answer it gives when the look is allowed, and that answer's JSON."""
+
+    read: Callable[[Work, Actor, int], Awaitable[object]]
+    allowed: type
+    shape: Callable[[Any], dict[str, Any]]
+
+
+PAGES: dict[str, ClientPage] = {
+    # The card and its versions in one look, audited as /plan's 📜 Versions.
+    "plan": ClientPage(plan_versions, Versions, plan_json),
+    "safety_plan": ClientPage(partial(look_at_plan, via="webapp"), SafetyPage, safety_plan_json),
+    "referrals": ClientPage(client_referrals, ReferralList, referrals_json),
+    "people": ClientPage(list_people, People, people_json),
+}
+
+
+class ClientPageHandler(_ApiHandler):
+    async def get(self, client_id: str, name: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        page = PAGES[name]
+        found = await page.read(self.work, actor, int(client_id))
+        if not isinstance(found, page.allowed):
+            # Refused by the use case, which audited it as the chat's refusal.
+            self.answer(404, {"error": "not_found"})
+            return
+        self.answer_for(actor, 200, page.shape(found))
 
 
 class ClientNotesHandler(_ApiHandler):

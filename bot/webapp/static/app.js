@@ -1,5 +1,6 @@
-// The Mini App's page: the client card and the timeline (?client=<id>), and for supervisors
-// the team view behind the digest's figures (?view=team), read from Caseline's API with the
+// The Mini App's page: a client's card, timeline, plan, referrals and people (the last three
+// in pages.js) (?client=<id>), and for supervisors the team view behind the digest's
+// figures (?view=team), read from Caseline's API with the
 // init data Telegram signed for this page. No framework, nothing fetched from elsewhere.
 // Everything from the API is inserted as text (textContent), never as HTML.
 "use strict";
@@ -445,16 +446,32 @@
   let historyLoaded = false;
   let teamLoaded = false;
 
+  // The plan, referrals and people tabs (pages.js): each read once, when first opened.
+  const pages = window.caselinePages({ el, section, row, say, sayCount, named, when });
+  const pagesLoaded = new Set();
+
+  async function loadPage(tab) {
+    status().textContent = say("Loading…");
+    try {
+      const answers = await Promise.all(pages[tab].paths.map((path) => api(path)));
+      pages[tab].render(document.getElementById(tab), ...answers);
+      pagesLoaded.add(tab);
+      status().textContent = "";
+    } catch (error) {
+      status().textContent = error.message;
+    }
+  }
+
   async function show(tab) {
     for (const button of document.querySelectorAll("#tabs button")) {
       button.setAttribute("aria-selected", String(button.dataset.tab === tab));
+      if (button.dataset.tab === tab) button.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
-    document.getElementById("card").hidden = tab !== "card";
+    for (const panel of document.querySelectorAll("main > [role=tabpanel]")) panel.hidden = panel.id !== tab;
     document.getElementById("composer").hidden = tab !== "card";
-    document.getElementById("history").hidden = tab !== "history";
-    document.getElementById("team").hidden = tab !== "team";
     current = tab;
     showHeading();
+    if (pages[tab] && !pagesLoaded.has(tab)) await loadPage(tab);
     if (tab === "history" && !historyLoaded) {
       status().textContent = say("Loading…");
       try {
