@@ -13,8 +13,10 @@ from typing import Any
 
 from bot.digest import by_attention
 from domain.rules.evv import ordered
+from domain.rules.notes import CHOSEN_KINDS, client_there_by_default
+from domain.usecases.client_people import PeopleForNote
 from domain.usecases.clients import ClientHistory
-from domain.usecases.notes import SavedNote
+from domain.usecases.notes import NotePerson, SavedNote
 from storage.caseload import CardFacts
 from storage.digest import TeamDigest, WorkerFigures
 from storage.history import Event
@@ -94,7 +96,7 @@ def card_json(facts: CardFacts) -> dict[str, Any]:
         if plan is None
         else {"version": plan.version, "next_review_on": jsonable(plan.next_review_on)},
         "open_goals": [
-            {"description": goal.description, "status": jsonable(goal.status)}
+            {"id": goal.id, "description": goal.description, "status": jsonable(goal.status)}
             for goal in facts.open_goals
         ],
         "open_referrals": facts.open_referrals,
@@ -135,6 +137,10 @@ def history_json(history: ClientHistory) -> dict[str, Any]:
     }
 
 
+def _person_json(person: NotePerson) -> dict[str, Any]:
+    return {"id": person.id, "name": person.name, "relation": person.relation}
+
+
 def saved_note_json(note: SavedNote) -> dict[str, Any]:
     return {
         "id": note.id,
@@ -142,6 +148,22 @@ def saved_note_json(note: SavedNote) -> dict[str, Any]:
         "kind": jsonable(note.kind),
         "occurred_at": jsonable(note.occurred_at),
         "text": note.text,
+        "risk_reason": note.risk_reason,
+        "told": list(note.told),
+        "client_present": note.client_present,
+        "present": [_person_json(person) for person in note.present],
+        "with": _person_json(note.about) if note.about is not None else None,
+    }
+
+
+def people_for_note_json(found: PeopleForNote) -> dict[str, Any]:
+    """Whom a note may name: the client's current people, and the kinds of contact for
+    which "who was there" starts with the client ticked (domain/rules/notes.py)."""
+    return {
+        "people": [_person_json(NotePerson.of(person)) for person in found.current],
+        "client_there": sorted(
+            kind.value for kind in CHOSEN_KINDS if client_there_by_default(kind)
+        ),
     }
 
 

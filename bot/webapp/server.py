@@ -16,6 +16,7 @@ page (bot/webapp/api.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from bot.webapp.api import (
     ClientCardHandler,
     ClientHistoryHandler,
     ClientNotesHandler,
+    NotePeopleHandler,
     NotFoundHandler,
     TeamHandler,
     WordsHandler,
@@ -59,9 +61,11 @@ class _StaticHandler(StaticFileHandler):
 
 
 class WebAppServer:
-    def __init__(self, work: Work) -> None:
+    def __init__(self, work: Work, deliver_soon: Callable[[], object] | None = None) -> None:
         settings = work.settings
         self.work = work
+        # Sends what a save just queued (a risk alert) now, when this process sends them.
+        self.deliver_soon = deliver_soon
         self.listen = settings.webapp_listen
         #: The port asked for; once started, the one bound (0 asks the system for any).
         self.port = settings.webapp_port
@@ -80,7 +84,12 @@ class WebAppServer:
         routes: list[Any] = [
             (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
-            (r"/api/clients/([0-9]{1,12})/notes", ClientNotesHandler, api),
+            (r"/api/clients/([0-9]{1,12})/notes/people", NotePeopleHandler, api),
+            (
+                r"/api/clients/([0-9]{1,12})/notes",
+                ClientNotesHandler,
+                {**api, "deliver_soon": self.deliver_soon},
+            ),
             (r"/api/team", TeamHandler, api),
             (r"/api/words/([A-Za-z_-]{2,12})", WordsHandler, api),
             (r"/api/.*", NotFoundHandler),
