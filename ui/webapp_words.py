@@ -26,6 +26,7 @@ from ui.texts.approvals import APPROVAL_KIND_NAMES, APPROVAL_STATUS_NAMES
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES
 from ui.texts.details import DETAIL_NAMES
 from ui.texts.evv import EVV_EXCEPTION_NAMES
+from ui.texts.people import PEOPLE_RELATIONS
 from ui.texts.plans import GOAL_STATUS_NAMES, PLAN_STATUS_NAMES
 from ui.texts.record import RECORD_EVENT_KINDS
 from ui.texts.referrals import REFERRAL_STATUS_NAMES
@@ -52,6 +53,24 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("Open this page from a client's card in the chat (🗂 Open)."),
     N_("Saving…"),
     N_("Saved."),
+    # the note composer (the chat's /note card's words where it has them)
+    N_("Data, assessment, plan (DAP)"),
+    N_("Data"),
+    N_("Assessment"),
+    N_("Plan"),
+    N_("⚠ Risk"),
+    N_("What is the risk? A short reason (the supervisor is alerted)."),
+    N_("🎯 Goals"),
+    N_("👥 Who was there"),
+    N_("🗣 With whom"),
+    N_("👤 Someone not on the card"),
+    N_("A goal or person you ticked is no longer on the card. Open the page again."),
+    N_("🔔 Told at once: {who}."),
+    N_("Present: {attendees}"),
+    N_("Data: {data}"),
+    N_("Assessment: {assessment}"),
+    N_("Plan: {plan}"),
+    N_("Risk: {reason}"),
     # the card
     N_("Client"),
     N_("Risk"),
@@ -137,6 +156,7 @@ CODE_NAMES: dict[str, Mapping[Any, str]] = {
     "detail": DETAIL_NAMES,
     "event": RECORD_EVENT_KINDS,
     "evv": EVV_EXCEPTION_NAMES,
+    "relation": PEOPLE_RELATIONS,
 }
 
 

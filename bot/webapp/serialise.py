@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.digest import by_attention
 from domain.rules.evv import ordered
-from domain.rules.notes import CHOSEN_KINDS, client_there_by_default
+from domain.rules.notes import CHOSEN_KINDS, client_there_by_default, with_someone
 from domain.usecases.client_people import PeopleForNote
 from domain.usecases.clients import ClientHistory
 from domain.usecases.notes import NotePerson, SavedNote
@@ -64,6 +64,7 @@ def _note_json(note: Note) -> dict[str, Any]:
         "text": note.text or "",
         "dap": [note.dap_data, note.dap_assessment, note.dap_plan],
         "risk": note.risk_flag,
+        "risk_reason": note.risk_reason,
         "amended": bool(note.amendments),
     }
 
@@ -164,6 +165,8 @@ def people_for_note_json(found: PeopleForNote) -> dict[str, Any]:
         "client_there": sorted(
             kind.value for kind in CHOSEN_KINDS if client_there_by_default(kind)
         ),
+        # … and those that are with one of the client's people (a collateral contact).
+        "with_someone": sorted(kind.value for kind in CHOSEN_KINDS if with_someone(kind)),
     }
 
 
