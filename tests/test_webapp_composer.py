@@ -180,6 +180,7 @@ async def test_a_note_with_every_field_is_the_chats_note_in_history(webapp_bot, 
         "Plan: Refer to the food bank",
         "Risk: Fell last week, lives alone",
         "Present: Maria Gonzalez, Ana López",
+        "Goals worked on: See the GP",
     ):
         assert part in shown, part
     # On the page's card and timeline too.
@@ -190,6 +191,7 @@ async def test_a_note_with_every_field_is_the_chats_note_in_history(webapp_bot, 
     event = next(event for event in history["events"] if event["kind"] == "note")
     assert event["extra"]["present"] == [["Maria Gonzalez", None], ["Ana López", "family"]]
     assert event["extra"]["risk_reason"] == "Fell last week, lives alone"
+    assert event["extra"]["goals"] == ["See the GP"]
 
 
 async def test_a_collateral_note_is_with_one_of_the_clients_people(webapp_bot, clock):

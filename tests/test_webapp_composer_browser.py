@@ -76,6 +76,7 @@ async def test_a_worker_writes_a_full_note_on_a_phone(browser, webapp_bot, clock
     shown = await entry.text_content() or ""
     assert "Present: Maria Gonzalez, Ana López (Family)" in shown
     assert "Plan: Refer to the food bank" in shown
+    assert "Goals worked on: See the GP" in shown
     if screenshot:
         await page.screenshot(path=screenshot.replace(".png", "-composer-history.png"))
 

@@ -71,6 +71,7 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("Assessment: {assessment}"),
     N_("Plan: {plan}"),
     N_("Risk: {reason}"),
+    N_("Goals worked on: {goals}"),
     # the card
     N_("Client"),
     N_("Risk"),

@@ -368,7 +368,9 @@
       data ? say("Data: {data}", { data }) : "",
       assessment ? say("Assessment: {assessment}", { assessment }) : "",
       plan ? say("Plan: {plan}", { plan }) : "",
-      note.risk_reason ? say("Risk: {reason}", { reason: note.risk_reason }) : ""].filter(Boolean).join("\n\n");
+      note.risk_reason ? say("Risk: {reason}", { reason: note.risk_reason }) : "",
+      (note.goals || []).length ? say("Goals worked on: {goals}", { goals: note.goals.join("; ") }) : ""]
+      .filter(Boolean).join("\n\n");
   }
 
   function commentNode(comment) {
