@@ -13,32 +13,14 @@ import httpx
 from sqlalchemy import select
 
 from storage import plans as plan_store
-from storage.client_people import add_person
 from storage.kinds import Role
-from storage.models import Client, Note, NoteAttendee, NoteGoal
+from storage.models import Note, NoteAttendee, NoteGoal
+from tests.test_note_attendees import _person
 from tests.test_webapp_api import NOTE_TOKEN, WANDA, audit_events, post_note
 from tests.webapp_support import init_data
 
 SUE, OTTO = 510, 511
 OTHER_TOKEN = "fedcba9876543210fedcba9876543210"
-
-
-async def _person(webapp_bot, client_id: int, relation: str, name: str, *, ended=False) -> int:
-    async with webapp_bot.db.session() as session:
-        client = await session.get(Client, client_id)
-        person = await add_person(
-            session,
-            client,
-            relation=relation,
-            name=name,
-            phone=None,
-            organisation=None,
-            consent=True,
-            now=webapp_bot.clock.now(),
-        )
-        if ended:
-            person.ended_at = webapp_bot.clock.now()
-        return person.id
 
 
 async def _goals(webapp_bot, client_id: int, worker: int, descriptions: list[str]) -> list[int]:
@@ -78,6 +60,16 @@ async def composer_world(webapp_bot) -> dict:
     }
 
 
+async def _signed_in(webapp_bot, clock) -> tuple[dict, str]:
+    """The world, and Wanda's Authorization header."""
+    return await composer_world(webapp_bot), f"tma {init_data(WANDA, clock.now())}"
+
+
+def _note(kind: str, text: str, **fields) -> dict:
+    """A note's body as the page sends it."""
+    return {"kind": kind, "text": text, "token": NOTE_TOKEN, **fields}
+
+
 async def _get(webapp_bot, path: str, authorization: str) -> httpx.Response:
     async with httpx.AsyncClient() as client:
         return await client.get(
@@ -98,8 +90,7 @@ async def _rows(webapp_bot, table) -> list:
 
 
 async def test_the_composer_reads_the_goals_and_people_a_note_may_name(webapp_bot, clock):
-    world = await composer_world(webapp_bot)
-    signed = f"tma {init_data(WANDA, clock.now())}"
+    world, signed = await _signed_in(webapp_bot, clock)
     card = (await _get(webapp_bot, f"/api/clients/{world['client']}", signed)).json()
     assert [(goal["id"], goal["description"]) for goal in card["open_goals"]] == [
         (world["goals"][0], "Eat two meals a day"),
@@ -130,18 +121,16 @@ async def test_the_composer_reads_the_goals_and_people_a_note_may_name(webapp_bo
 
 
 async def test_a_note_with_every_field_is_the_chats_note_in_history(webapp_bot, clock):
-    world = await composer_world(webapp_bot)
-    signed = f"tma {init_data(WANDA, clock.now())}"
-    note = {
-        "kind": "home_visit",
-        "text": "Seen at home with Ana.",
-        "token": NOTE_TOKEN,
-        "dap": [" Fridge nearly empty ", "Food insecurity", "Refer to the food bank"],
-        "risk": "  Fell last week,\n lives alone ",
-        "goals": [world["goals"][1]],
-        "client_present": True,
-        "present": [world["ana"]],
-    }
+    world, signed = await _signed_in(webapp_bot, clock)
+    note = _note(
+        "home_visit",
+        "Seen at home with Ana.",
+        dap=[" Fridge nearly empty ", "Food insecurity", "Refer to the food bank"],
+        risk="  Fell last week,\n lives alone ",
+        goals=[world["goals"][1]],
+        client_present=True,
+        present=[world["ana"]],
+    )
     first = await post_note(webapp_bot, world["client"], signed, note)
     assert first.status_code == 201, first.text
     answer = first.json()
@@ -195,14 +184,9 @@ async def test_a_note_with_every_field_is_the_chats_note_in_history(webapp_bot, 
 
 
 async def test_a_collateral_note_is_with_one_of_the_clients_people(webapp_bot, clock):
-    world = await composer_world(webapp_bot)
-    signed = f"tma {init_data(WANDA, clock.now())}"
-    note = {
-        "kind": "collateral",
-        "text": "Called the GP about the prescription.",
-        "token": NOTE_TOKEN,
-        "with": world["weber"],
-    }
+    world, signed = await _signed_in(webapp_bot, clock)
+    note = _note("collateral", "Called the GP about the prescription.")
+    note["with"] = world["weber"]
     saved = await post_note(webapp_bot, world["client"], signed, note)
     assert saved.status_code == 201, saved.text
     assert saved.json()["with"] == {"id": world["weber"], "name": "Dr. Weber", "relation": "gp"}
@@ -217,8 +201,7 @@ async def test_a_collateral_note_is_with_one_of_the_clients_people(webapp_bot, c
 
 
 async def test_forged_fields_are_refused_and_nothing_is_saved(webapp_bot, clock):
-    world = await composer_world(webapp_bot)
-    signed = f"tma {init_data(WANDA, clock.now())}"
+    world, signed = await _signed_in(webapp_bot, clock)
     note = {"kind": "home_visit", "text": "Seen at home.", "token": NOTE_TOKEN}
     # Not a note's field: 400.
     for forged in (
