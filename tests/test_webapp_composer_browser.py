@@ -101,6 +101,10 @@ async def test_a_collateral_note_asks_with_whom(browser, webapp_bot, clock):
     await page.locator("#with-part").wait_for()
     assert not await page.is_checked("#client-present")  # a call with the GP is not a visit
     await page.locator("#note-with label", has_text="Dr. Weber").click()
+    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
+    if screenshot:
+        await page.locator("#save").scroll_into_view_if_needed()
+        await page.screenshot(path=screenshot.replace(".png", "-composer-with.png"))
     await page.fill("#note-text", "Called the GP about the prescription.")
     await page.locator("#save").click()
     await page.locator("#saved", has_text="Saved.").wait_for()
