@@ -58,7 +58,7 @@ from domain.work import Work
 from storage import updates
 from storage.db import Database
 from ui import held_answers, i18n, menu
-from ui.context import CaselineContext, Services
+from ui.context import DELIVER_SOON, CaselineContext, Services
 from ui.held_answers import DeferringRequest
 
 # Our conversations mix message and button steps on purpose (per_message=False).
@@ -219,6 +219,14 @@ async def _tick(context: CaselineContext) -> None:
         await reminders.tick()
 
 
+def _deliver_soon(application: Application, reminders: Reminders | None) -> Any:
+    """What sends a risk alert the Mini App's note just queued, now, when this process
+    runs the scheduler (as the chat's ✅ Save does); else the scheduler sends it."""
+    if reminders is None:
+        return None
+    return lambda: application.create_task(reminders.sender.drain(), name=DELIVER_SOON)
+
+
 def sender_bot(
     settings: Settings,
     token: str,
@@ -336,7 +344,9 @@ def build_application(
         )
     if settings.webapp_url is not None:
         # The Mini App, in this process: the same pool, use cases and audit (bot/webapp/).
-        application.bot_data["webapp"] = WebAppServer(Work(db, clock, settings))
+        application.bot_data["webapp"] = WebAppServer(
+            Work(db, clock, settings), deliver_soon=_deliver_soon(application, reminders)
+        )
 
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())

@@ -91,7 +91,7 @@ from conversations.pickers import (
     offer_clients,
 )
 from domain.results import Gone, Invalid, Refused, Several
-from domain.rules.notes import CHOSEN_KINDS, TEXT_MAX, happened, with_someone
+from domain.rules.notes import CHOSEN_KINDS, RISK_REASON_MAX, TEXT_MAX, happened, with_someone
 from domain.usecases import client_people
 from domain.usecases import notes as usecases
 from domain.usecases.clients import NamedFirst, client_named_first
@@ -102,9 +102,6 @@ from ui import texts, views
 from ui.callbacks import pattern, read_ids, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at
 from ui.replies import answer, remove_keyboard
-
-REASON_MAX = 500
-
 
 # ── entry ──────────────────────────────────────────────────────────────────────
 
@@ -383,7 +380,7 @@ async def risk_typed(update: Update, context: CaselineContext) -> int:
         await update.effective_message.reply_text(texts.NOTE_ASK_RISK)
         return RISK
     draft = draft_of(context)
-    draft.risk = reason[:REASON_MAX]
+    draft.risk = reason[:RISK_REASON_MAX]
     return await show_card(update, context, draft)
 
 

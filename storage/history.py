@@ -48,7 +48,7 @@ from storage.models import (
 )
 from storage.names import clean_name
 from storage.note_comments import Comment
-from storage.notes import NotePeople, people_of
+from storage.notes import NotePeople, goals_of, people_of
 from storage.workers import names
 
 
@@ -102,7 +102,7 @@ class Event:
     - NOTE: label = interaction type; extra: risk, risk_reason, dap (3 strings or None),
       attendees (old free text, never filled), present [(name, relation)] who was there,
       the client first with relation None, with (name, relation) of a collateral
-      contact's person or None, attachments (count)
+      contact's person or None, attachments (count), goals [description] it worked on
     - VISIT: label = interaction type; status = appointment status; text = outcome or
       cancel reason; extra: duration, place
     - PLAN: extra: version, status, next_review_on, review_interval_days, goals
@@ -248,10 +248,18 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
                 authors.add(event.detail[key])
     who = await names(session, authors)
     note_people = await people_of(session, notes, client_id=client.id)
+    note_goals = await goals_of(session, notes, client_id=client.id)
 
     comments = await note_comments.of_notes(session, [note.id for note in notes])
     events: list[Event] = [
-        _note_event(note, client, who, note_people.get(note.id), comments.get(note.id, []))
+        _note_event(
+            note,
+            client,
+            who,
+            note_people.get(note.id),
+            comments.get(note.id, []),
+            note_goals.get(note.id, []),
+        )
         for note in notes
     ]
     for visit in visits:
@@ -414,6 +422,7 @@ def _note_event(
     who: dict[int, str],
     there: NotePeople | None,
     comments: list[Comment],
+    goals: list[str],
 ) -> Event:
     present: list[tuple[str, str | None]] = []
     with_person: tuple[str, str] | None = None
@@ -441,6 +450,7 @@ def _note_event(
             "present": present,
             "with": with_person,
             "attachments": len(note.attachments),
+            "goals": goals,
         },
         amendments=tuple(
             Amendment(a.created_at, who.get(a.author_id), a.text) for a in note.amendments
@@ -456,7 +466,8 @@ async def note_event(session: AsyncSession, client: Client, note: Note) -> Event
     authors = {note.author_id} | {amendment.author_id for amendment in note.amendments}
     who = await names(session, authors)
     there = (await people_of(session, [note], client_id=client.id)).get(note.id)
-    return _note_event(note, client, who, there, comments)
+    goals = (await goals_of(session, [note])).get(note.id, [])
+    return _note_event(note, client, who, there, comments, goals)
 
 
 async def _approval_events(session: AsyncSession, client_id: int) -> list[Event]:

@@ -18,6 +18,7 @@ from storage.models import (
     Appointment,
     Client,
     ClientContact,
+    Goal,
     Note,
     NoteAmendment,
     NoteAttachment,
@@ -306,6 +307,31 @@ class NotePeople:
     client_present: bool = False
     present: tuple[ClientContact, ...] = ()
     about: ClientContact | None = None
+
+
+async def goals_of(
+    session: AsyncSession, notes: Iterable[Note], *, client_id: int | None = None
+) -> dict[int, list[str]]:
+    """The plan goals each note worked on (their descriptions, in plan order), by note id
+    (a note with none is left out). One SELECT; by `client_id` for a whole history."""
+    listed = [note.id for note in notes]
+    if not listed:
+        return {}
+    statement = (
+        select(NoteGoal.note_id, Goal.description)
+        .join(Goal, Goal.id == NoteGoal.goal_id)
+        .order_by(Goal.position, Goal.id)
+    )
+    if client_id is None:
+        statement = statement.where(NoteGoal.note_id.in_(listed))
+    else:
+        statement = statement.join(Note, Note.id == NoteGoal.note_id).where(
+            Note.client_id == client_id
+        )
+    goals: dict[int, list[str]] = {}
+    for note_id, description in await session.execute(statement):
+        goals.setdefault(note_id, []).append(description)
+    return goals
 
 
 async def people_of(

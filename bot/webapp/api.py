@@ -7,6 +7,7 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients                the caseload   (caseload_page, as /clients)
     GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
+    GET  /api/clients/<id>/notes/people  who a note may name (people_for_note, as 👥 Who was there)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
     GET  /api/clients/<id>/plan      the plan       (plan_versions, as /plan's 📜 Versions)
     GET  /api/clients/<id>/safety_plan  the safety plan (look_at_plan, as the card's 🛟)
@@ -19,9 +20,16 @@ The card says `may_see_team` (domain/rules/roles.py) so the page offers the team
 team view itself is the digest's: a worker is 403 with the refusal audited as /digest's,
 an admin without a team who names none is 409 with the teams to choose from.
 
-A note's body is JSON: {"kind": an interaction type, "text": …, "token": 32 hex digits the
-page draws for each note}. The token makes a retried POST find the note it already became
-(save_note's draft receipt), as a ✅ Save pressed twice does: 201 the first time, 200 after.
+A note's body is JSON, the /note card's fields: {"kind": an interaction type, "text": …,
+"token": 32 hex digits the page draws for each note, and optionally "dap": [data,
+assessment, plan], "risk": the risk flag's reason, "goals": [goal ids], "client_present":
+true/false, "present": [person ids], "with": a collateral contact's person id}. A value of
+the wrong shape is 400 (a "with" on a note that is not collateral too); a goal or person
+that is not this client's open goal or current person is 422 with nothing saved (save_note
+refuses it and audits the attempt, where the chat's days-old draft would drop it). The
+token makes a retried POST find the note it already became (save_note's draft receipt), as
+a ✅ Save pressed twice does: 201 the first time, 200 after. A risk flag queues the
+supervisors' alert in the note's transaction and the bot's sender is asked to send it now.
 
 An address refused (401) more than ten times a minute is answered 429 without being checked
 (domain/rules/refusal_budget.py), audited once a minute as "webapp.throttled".
@@ -45,6 +53,7 @@ from bot.webapp.serialise import (
     card_json,
     caseload_json,
     history_json,
+    people_for_note_json,
     people_json,
     plan_json,
     referrals_json,
@@ -54,8 +63,9 @@ from bot.webapp.serialise import (
 )
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
+from domain.rules.notes import RISK_REASON_MAX, with_someone
 from domain.rules.refusal_budget import RefusalBudget
-from domain.usecases.client_people import People, list_people
+from domain.usecases.client_people import People, PeopleForNote, list_people, people_for_note
 from domain.usecases.clients import ClientHistory, caseload_page, history_page, look_at_client
 from domain.usecases.digests import view_digest
 from domain.usecases.notes import NewNote, save_note
@@ -203,39 +213,119 @@ class ClientPageHandler(_ApiHandler):
 
 
 class ClientNotesHandler(_ApiHandler):
+    def initialize(
+        self,
+        work: Work,
+        refusals: RefusalBudget,
+        deliver_soon: Callable[[], object] | None = None,
+    ) -> None:
+        super().initialize(work, refusals)
+        self.deliver_soon = deliver_soon
+
     async def post(self, client_id: str) -> None:
         actor = await self.signed_in()
         if actor is None:
             return
-        new = self._new_note(int(client_id))
+        new = new_note(self.request.body, int(client_id))
         if new is None:
             self.answer(400, {"error": "bad_request"})
             return
         token, note = new
-        saved = await save_note(self.work, actor, note, token=token)
+        saved = await save_note(self.work, actor, note, token=token, refuse_unknown=True)
         if isinstance(saved, Invalid):
             self.answer(422, {"error": saved.reason})
         elif isinstance(saved, Saved | AlreadySaved):
+            if saved.value.alerts and self.deliver_soon is not None:
+                self.deliver_soon()  # the risk alert, now (committed by save_note)
             status = 201 if isinstance(saved, Saved) else 200
             self.answer_for(actor, status, saved_note_json(saved.value))
         else:  # Gone: not the actor's client (the refusal is audited as the chat's)
             self.answer(404, {"error": "not_found"})
 
-    def _new_note(self, client_id: int) -> tuple[str, NewNote] | None:
-        try:
-            body = json.loads(self.request.body)
-        except ValueError:
-            return None
-        if not isinstance(body, dict):
-            return None
-        kind, text, token = body.get("kind"), body.get("text"), body.get("token")
-        if kind not in NOTE_KINDS or not isinstance(text, str):
-            return None
-        if not isinstance(token, str) or not NOTE_TOKEN.match(token):
-            return None
-        # Stripped as Telegram strips a message the chat's note is typed in.
-        note = NewNote(client_id=client_id, kind=InteractionType(kind), text=text.strip())
-        return token, note
+
+class NotePeopleHandler(_ApiHandler):
+    async def get(self, client_id: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        found = await people_for_note(self.work, actor, int(client_id), via=NOTE_PRESENT)
+        if not isinstance(found, PeopleForNote):
+            self.answer(404, {"error": "not_found"})
+            return
+        self.answer_for(actor, 200, people_for_note_json(found))
+
+
+# The audited look's `via`, as the chat's 👥 Who was there says it.
+NOTE_PRESENT = "note.present"
+
+
+def _ids(value: Any) -> tuple[int, ...] | None:
+    """A list of distinct ids, or None when it is anything else."""
+    if not isinstance(value, list) or len(value) > 100:
+        return None
+    if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+        return None
+    return tuple(dict.fromkeys(value))
+
+
+def _dap(value: Any) -> tuple[str, str, str] | None | bool:
+    """The three DAP parts stripped (None when all are empty), or False when malformed."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 3:
+        return False
+    if not all(isinstance(part, str) for part in value):
+        return False
+    data, assessment, plan = (part.strip() for part in value)
+    return (data, assessment, plan) if data or assessment or plan else None
+
+
+def _risk(value: Any) -> str | None | bool:
+    """The risk flag's reason in one line as the chat keeps it, None, or False."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return False
+    reason = " ".join(value.split())
+    return reason if 0 < len(reason) <= RISK_REASON_MAX else False
+
+
+def new_note(raw: bytes, client_id: int) -> tuple[str, NewNote] | None:
+    """The body of a POSTed note as the /note card's fields, or None when it is not one."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    kind, text, token = body.get("kind"), body.get("text"), body.get("token")
+    if kind not in NOTE_KINDS or not isinstance(text, str):
+        return None
+    if not isinstance(token, str) or not NOTE_TOKEN.match(token):
+        return None
+    dap, risk = _dap(body.get("dap")), _risk(body.get("risk"))
+    goals, present = _ids(body.get("goals", [])), _ids(body.get("present", []))
+    client_present, about = body.get("client_present", False), body.get("with")
+    if dap is False or risk is False or goals is None or present is None:
+        return None
+    if not isinstance(client_present, bool):
+        return None
+    # A person the note is with: a collateral contact only, as the chat's 🗣 With whom.
+    if about is not None and not (_ids([about]) and with_someone(InteractionType(kind))):
+        return None
+    # Stripped as Telegram strips a message the chat's note is typed in.
+    note = NewNote(
+        client_id=client_id,
+        kind=InteractionType(kind),
+        text=text.strip(),
+        dap=dap if isinstance(dap, tuple) else None,
+        risk_reason=risk if isinstance(risk, str) else None,
+        goal_ids=goals,
+        client_present=client_present,
+        attendee_ids=present,
+        about_contact_id=about,
+    )
+    return token, note
 
 
 class TeamHandler(_ApiHandler):

@@ -14,11 +14,12 @@ from typing import Any
 
 from bot.digest import by_attention
 from domain.rules.evv import ordered
+from domain.rules.notes import CHOSEN_KINDS, client_there_by_default, with_someone
 from domain.rules.referrals import is_open
 from domain.rules.safety_plans import SECTIONS
-from domain.usecases.client_people import People
+from domain.usecases.client_people import People, PeopleForNote
 from domain.usecases.clients import ClientHistory
-from domain.usecases.notes import SavedNote
+from domain.usecases.notes import NotePerson, SavedNote
 from domain.usecases.plans import Versions
 from domain.usecases.referrals import ReferralList
 from domain.usecases.safety_plans import SafetyPage
@@ -91,6 +92,7 @@ def _note_json(note: Note) -> dict[str, Any]:
         "text": note.text or "",
         "dap": [note.dap_data, note.dap_assessment, note.dap_plan],
         "risk": note.risk_flag,
+        "risk_reason": note.risk_reason,
         "amended": bool(note.amendments),
     }
 
@@ -123,7 +125,7 @@ def card_json(facts: CardFacts) -> dict[str, Any]:
         if plan is None
         else {"version": plan.version, "next_review_on": jsonable(plan.next_review_on)},
         "open_goals": [
-            {"description": goal.description, "status": jsonable(goal.status)}
+            {"id": goal.id, "description": goal.description, "status": jsonable(goal.status)}
             for goal in facts.open_goals
         ],
         "open_referrals": facts.open_referrals,
@@ -164,6 +166,10 @@ def history_json(history: ClientHistory) -> dict[str, Any]:
     }
 
 
+def _person_json(person: NotePerson) -> dict[str, Any]:
+    return {"id": person.id, "name": person.name, "relation": person.relation}
+
+
 def saved_note_json(note: SavedNote) -> dict[str, Any]:
     return {
         "id": note.id,
@@ -171,6 +177,24 @@ def saved_note_json(note: SavedNote) -> dict[str, Any]:
         "kind": jsonable(note.kind),
         "occurred_at": jsonable(note.occurred_at),
         "text": note.text,
+        "risk_reason": note.risk_reason,
+        "told": list(note.told),
+        "client_present": note.client_present,
+        "present": [_person_json(person) for person in note.present],
+        "with": _person_json(note.about) if note.about is not None else None,
+    }
+
+
+def people_for_note_json(found: PeopleForNote) -> dict[str, Any]:
+    """Whom a note may name: the client's current people, and the kinds of contact for
+    which "who was there" starts with the client ticked (domain/rules/notes.py)."""
+    return {
+        "people": [_person_json(NotePerson.of(person)) for person in found.current],
+        "client_there": sorted(
+            kind.value for kind in CHOSEN_KINDS if client_there_by_default(kind)
+        ),
+        # … and those that are with one of the client's people (a collateral contact).
+        "with_someone": sorted(kind.value for kind in CHOSEN_KINDS if with_someone(kind)),
     }
 
 
@@ -323,7 +347,7 @@ def referrals_json(found: ReferralList) -> dict[str, Any]:
     }
 
 
-def _person_json(person: ClientContact) -> dict[str, Any]:
+def _contact_json(person: ClientContact) -> dict[str, Any]:
     return {
         "id": person.id,
         "relation": person.relation,
@@ -341,7 +365,7 @@ def people_json(people: People) -> dict[str, Any]:
     professionals around the client), and those whose relation ended."""
     return {
         "client": client_json(people.client),
-        "around": [_person_json(p) for p in people.current if not in_care_team(p.relation)],
-        "care_team": [_person_json(p) for p in people.current if in_care_team(p.relation)],
-        "earlier": [_person_json(p) for p in people.earlier],
+        "around": [_contact_json(p) for p in people.current if not in_care_team(p.relation)],
+        "care_team": [_contact_json(p) for p in people.current if in_care_team(p.relation)],
+        "earlier": [_contact_json(p) for p in people.earlier],
     }

@@ -16,6 +16,7 @@ page (bot/webapp/api.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from bot.webapp.api import (
     ClientHistoryHandler,
     ClientNotesHandler,
     ClientPageHandler,
+    NotePeopleHandler,
     NotFoundHandler,
     TeamHandler,
     WordsHandler,
@@ -62,9 +64,11 @@ class _StaticHandler(StaticFileHandler):
 
 
 class WebAppServer:
-    def __init__(self, work: Work) -> None:
+    def __init__(self, work: Work, deliver_soon: Callable[[], object] | None = None) -> None:
         settings = work.settings
         self.work = work
+        # Sends what a save just queued (a risk alert) now, when this process sends them.
+        self.deliver_soon = deliver_soon
         self.listen = settings.webapp_listen
         #: The port asked for; once started, the one bound (0 asks the system for any).
         self.port = settings.webapp_port
@@ -85,7 +89,12 @@ class WebAppServer:
             (r"/api/clients", CaseloadHandler, api),
             (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
-            (r"/api/clients/([0-9]{1,12})/notes", ClientNotesHandler, api),
+            (r"/api/clients/([0-9]{1,12})/notes/people", NotePeopleHandler, api),
+            (
+                r"/api/clients/([0-9]{1,12})/notes",
+                ClientNotesHandler,
+                {**api, "deliver_soon": self.deliver_soon},
+            ),
             (
                 r"/api/clients/([0-9]{1,12})/(plan|safety_plan|referrals|people)",
                 ClientPageHandler,

@@ -1,7 +1,8 @@
 """The rules of a progress note, written once (no I/O).
 
 - A note says what happened: its time is never in the future.
-- A note holds something: text, a file, or the DAP parts.
+- A note holds something: text, a file, or the DAP parts (each at most as long as a text).
+- A risk flag says why, in one line of at most RISK_REASON_MAX characters.
 - Its author may withdraw it (↩ Undo) for a minute after saving it; after that it can
   only be amended, and an amendment never touches the original.
 - A withdrawn note cannot be amended.
@@ -30,6 +31,7 @@ from storage.notes import CLIENT_CONTACT, TEXT_MAX
 __all__ = [
     "CHOSEN_KINDS",
     "RESEND_WINDOW",
+    "RISK_REASON_MAX",
     "TEXT_MAX",
     "UNDO_WINDOW",
     "amendable",
@@ -43,6 +45,8 @@ __all__ = [
 
 UNDO_WINDOW = timedelta(seconds=60)
 RESEND_WINDOW = timedelta(minutes=10)
+# A risk flag's reason: one short line (the supervisor's alert quotes it).
+RISK_REASON_MAX = 500
 
 
 def happened(moment: datetime, now: datetime) -> bool:

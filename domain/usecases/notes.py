@@ -150,16 +150,24 @@ class GoalChoice:
 
 
 async def save_note(
-    work: Work, actor: Actor, new: NewNote, *, token: str | None
+    work: Work, actor: Actor, new: NewNote, *, token: str | None, refuse_unknown: bool = False
 ) -> Saved[SavedNote] | AlreadySaved[SavedNote] | Gone | Invalid:
     """Save a /note draft once (its `token` names it: a Save pressed again after a crash
     finds the note it became), with its attachments, goals, DAP parts, risk flag, who was
     there and the person a collateral contact was with; a contact moves the client's last
-    contact; a risk flag alerts the supervisors."""
+    contact; a risk flag alerts the supervisors.
+
+    A goal that is not an open one of the client's active plan, or a person who is not one
+    of the client's current people, is dropped: a draft kept for days may name one that
+    has closed or ended since. With `refuse_unknown` (a note sent whole, as the Mini App
+    sends it, chosen from what was current a moment ago) such an id is refused instead:
+    Invalid("goal") or Invalid("person"), nothing saved, the attempt audited."""
     if not rules.worth_saving(new.text, new.attachments, new.dap):
         return Invalid("empty")
-    if len(new.text) > rules.TEXT_MAX:
+    if len(new.text) > rules.TEXT_MAX or any(len(part) > rules.TEXT_MAX for part in new.dap or ()):
         return Invalid("too_long")
+    if new.risk_reason is not None and not 0 < len(new.risk_reason) <= rules.RISK_REASON_MAX:
+        return Invalid("risk_reason")
     now = work.clock.now()
     occurred = new.occurred_at or now
     if not rules.happened(occurred, now):
@@ -191,6 +199,11 @@ async def save_note(
             if new.attendee_ids or about
             else set()
         )
+        if refuse_unknown:
+            unknown = _unknown(new, visible_goals, current, about)
+            if unknown is not None:
+                await _refused(session, actor, "note.create", *unknown, now, client.id)
+                return Invalid(unknown[0])
         note = await notes.create_note(
             session,
             client=client,
@@ -218,6 +231,19 @@ async def save_note(
         named = new.client_present or new.attendee_ids or note.about_contact_id
         people = (await notes.people_of(session, [note])).get(note.id) if named else None
         return Saved(_saved(note, client, told, people, no_safety_plan=no_safety_plan))
+
+
+def _unknown(
+    new: NewNote, goals: set[int], people: set[int], about: int | None
+) -> tuple[str, int] | None:
+    """The first goal or person `new` names that is not the client's to name, if any."""
+    for goal in new.goal_ids:
+        if goal not in goals:
+            return "goal", goal
+    for person in (*new.attendee_ids, *([about] if about is not None else [])):
+        if person not in people:
+            return "person", person
+    return None
 
 
 async def goals_to_choose(work: Work, actor: Actor, client_id: int) -> list[GoalChoice] | Gone:

@@ -325,6 +325,8 @@ def record_event_body(event: Event) -> str:
             ]
         if extra.get("risk_reason"):
             parts.append(t("Risk: {reason}", reason=extra["risk_reason"]))
+        if extra.get("goals"):
+            parts.append(t("Goals worked on: {goals}", goals="; ".join(extra["goals"])))
         if extra.get("attachments"):
             parts.append(tn("({count} attachment)", "({count} attachments)", extra["attachments"]))
     elif event.kind == EventKind.VISIT:

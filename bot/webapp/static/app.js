@@ -150,7 +150,11 @@
     if (response.status === 404) throw new Error(notFound);
     if (response.status === 422) {
       const reason = (await response.json()).error;
-      throw new Error(reason === "too_long" ? say("The note is too long.") : say("Write the note first."));
+      if (reason === "too_long") throw new Error(say("The note is too long."));
+      if (reason === "goal" || reason === "person") {
+        throw new Error(say("A goal or person you ticked is no longer on the card. Open the page again."));
+      }
+      throw new Error(say("Write the note first."));
     }
     if (response.status === 409) {
       const answer = await response.json();
@@ -175,18 +179,118 @@
   }
   let noteToken = newToken();
 
+  // ── the note composer: the /note card's fields (bot/webapp/api.py checks each) ─────
+  const byId = (id) => document.getElementById(id);
+  // Whom a note may name (GET notes/people), and whether the worker has ticked the client
+  // themselves (until then the client is ticked as the kind says, as the chat's question).
+  let notePeople = { people: [], client_there: [], with_someone: [] };
+  let clientTouched = false;
+
+  // One checkbox or radio as a whole row, a thumb's size; its label is inserted as text.
+  function choice(box, type, name, value, label) {
+    const line = el("label", "row check");
+    const input = el("input");
+    input.type = type;
+    input.name = name;
+    input.value = String(value);
+    line.append(input, el("span", "", label));
+    box.append(line);
+    return input;
+  }
+
+  function personLabel(person) {
+    return `${person.name} (${named("relation", person.relation)})`;
+  }
+
+  function renderGoalChoices(goals) {
+    const box = byId("note-goals");
+    box.replaceChildren();
+    for (const goal of goals) choice(box, "checkbox", "goal", goal.id, goal.description);
+    byId("goals-part").hidden = !goals.length;
+  }
+
+  function renderPeopleChoices(clientName) {
+    const present = byId("note-present");
+    present.replaceChildren();
+    const client = choice(present, "checkbox", "client-present", "client", `👤 ${clientName}`);
+    client.id = "client-present";
+    client.addEventListener("change", () => { clientTouched = true; });
+    for (const person of notePeople.people) choice(present, "checkbox", "present", person.id, personLabel(person));
+    byId("present-part").hidden = false;
+    const withWhom = byId("note-with");
+    withWhom.replaceChildren();
+    for (const person of notePeople.people) choice(withWhom, "radio", "with", person.id, personLabel(person));
+    choice(withWhom, "radio", "with", "", say("👤 Someone not on the card")).checked = true;
+    kindChanged();
+  }
+
+  async function loadNotePeople(clientName) {
+    try {
+      notePeople = await api("/notes/people");
+    } catch (error) { /* the note can still be written without naming anyone */ }
+    renderPeopleChoices(clientName);
+  }
+
+  function kindChanged() {
+    const kind = byId("kind").value;
+    const client = byId("client-present");
+    if (client && !clientTouched) client.checked = notePeople.client_there.includes(kind);
+    byId("with-part").hidden = !notePeople.with_someone.includes(kind) || !notePeople.people.length;
+  }
+
+  function partsShown() {
+    const dap = byId("dap-on").checked;
+    byId("dap").hidden = !dap;
+    byId("note-text").required = !dap;  // a DAP note may say it all in its parts
+    const risk = byId("risk-on").checked;
+    byId("risk-why").hidden = !risk;
+    byId("risk-reason").required = risk;  // the chat asks why, and so does the page
+  }
+
+  function ticked(name) {
+    return Array.from(document.querySelectorAll(`#composer input[name=${name}]:checked`), (input) => Number(input.value));
+  }
+
+  function noteBody() {
+    const kind = byId("kind").value;
+    const chosen = document.querySelector("#composer input[name=with]:checked");
+    const client = byId("client-present");
+    return {
+      kind,
+      text: byId("note-text").value,
+      token: noteToken,
+      dap: byId("dap-on").checked
+        ? [byId("dap-data").value, byId("dap-assessment").value, byId("dap-plan").value] : null,
+      risk: byId("risk-on").checked ? byId("risk-reason").value : null,
+      goals: ticked("goal"),
+      client_present: Boolean(client && client.checked),
+      present: ticked("present"),
+      with: notePeople.with_someone.includes(kind) && chosen && chosen.value ? Number(chosen.value) : null,
+    };
+  }
+
+  function clearComposer() {
+    for (const id of ["note-text", "dap-data", "dap-assessment", "dap-plan", "risk-reason"]) byId(id).value = "";
+    for (const input of document.querySelectorAll("#composer input[type=checkbox]")) input.checked = false;
+    const nobody = document.querySelector("#composer input[name=with][value='']");
+    if (nobody) nobody.checked = true;
+    clientTouched = false;
+    kindChanged();
+    partsShown();
+  }
+
   async function saveNote(event) {
     event.preventDefault();
-    const save = document.getElementById("save");
-    const said = document.getElementById("saved");
-    const text = document.getElementById("note-text");
+    const save = byId("save");
+    const said = byId("saved");
     save.disabled = true;
     said.textContent = say("Saving…");
     try {
-      await api("/notes", { kind: document.getElementById("kind").value, text: text.value, token: noteToken });
+      const saved = await api("/notes", noteBody());
       noteToken = newToken();
-      text.value = "";
-      said.textContent = say("Saved.");
+      clearComposer();
+      said.textContent = saved.told && saved.told.length
+        ? `${say("Saved.")} ${say("🔔 Told at once: {who}.", { who: saved.told.join(", ") })}` : say("Saved.");
       historyLoaded = false;
       renderCard(await api(""));
     } catch (error) {
@@ -246,6 +350,7 @@
       if (card.plan.next_review_on) row(box, say("Next review"), when(card.plan.next_review_on, false));
       for (const goal of card.open_goals) row(box, named("goal_status", goal.status), goal.description);
     }
+    renderGoalChoices(card.plan ? card.open_goals : []);
     if (card.open_referrals) row(section(panel, say("Referrals")), say("Open"), card.open_referrals);
     if (card.recent_notes.length) {
       const box = section(panel, say("Recent notes"));
@@ -258,9 +363,18 @@
     }
   }
 
+  // A note as the chat's /history says it: who was there, its text, its DAP parts, its risk.
   function noteText(note) {
-    const dap = (note.dap || []).filter(Boolean);
-    return [note.text, ...dap].filter(Boolean).join("\n\n");
+    const [data, assessment, plan] = note.dap || [];
+    const present = (note.present || []).map(([name, relation]) => (relation ? `${name} (${named("relation", relation)})` : name));
+    return [present.length ? say("Present: {attendees}", { attendees: present.join(", ") }) : "",
+      note.text,
+      data ? say("Data: {data}", { data }) : "",
+      assessment ? say("Assessment: {assessment}", { assessment }) : "",
+      plan ? say("Plan: {plan}", { plan }) : "",
+      note.risk_reason ? say("Risk: {reason}", { reason: note.risk_reason }) : "",
+      (note.goals || []).length ? say("Goals worked on: {goals}", { goals: note.goals.join("; ") }) : ""]
+      .filter(Boolean).join("\n\n");
   }
 
   function commentNode(comment) {
@@ -295,7 +409,7 @@
     for (const event of history.events) {
       const heading = [when(event.at, true), named("event", event.kind), eventLabel(event), eventStatus(event), event.author]
         .filter(Boolean).join(" · ");
-      const text = event.kind === "note" ? noteText({ text: event.text, dap: event.extra.dap }) : event.text;
+      const text = event.kind === "note" ? noteText({ ...event.extra, text: event.text }) : event.text;
       const line = row(box, heading, text);
       for (const amendment of event.amendments) {
         const node = el("div", "amendment");
@@ -523,8 +637,13 @@
       return;
     }
     document.getElementById("composer").addEventListener("submit", saveNote);
+    byId("kind").addEventListener("change", kindChanged);
+    byId("dap-on").addEventListener("change", partsShown);
+    byId("risk-on").addEventListener("change", partsShown);
     try {
-      renderCard(await api(""));
+      const card = await api("");
+      renderCard(card);
+      await loadNotePeople(card.client.name);
       status().textContent = "";
       document.getElementById("composer").hidden = false;
       if (teamView) await show("team");
