@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot import (
+    cli_audit_chain,
     cli_devserver,
     cli_doctor,
     cli_errors,
@@ -209,6 +210,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
                 return asyncio.run(run_import(settings.database_url, args.file, now=Clock().now()))
             except ResourceImportError as exc:
                 raise CLIError(str(exc)) from exc
+        elif cli_audit_chain.is_verify(args):
+            return _audit_verify(settings, args)
         elif args.command in RECORD_COMMANDS:
             run_record_command(args, settings)
         elif args.command == cli_evv.EVV_COMMAND:
@@ -224,6 +227,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         CLIError,
         cli_people.CommandError,
         cli_evv.EvvCommandError,
+        cli_audit_chain.VerifyError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
         fonts.FontMissing,
@@ -283,6 +287,24 @@ def _evv_command(settings: Settings, args: argparse.Namespace) -> None:
             await db.dispose()
 
     cli_evv.emit(asyncio.run(run()), sys.stdout, sys.stderr)
+
+
+def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    """`caseline audit verify` (bot/cli_audit_chain.py): 0 intact, 1 broken."""
+    expect = cli_audit_chain.expected_hash(args)
+
+    async def run() -> tuple[int, list[str]]:
+        db = Database(settings.database_url)
+        try:
+            await _require_schema(db)
+            return await cli_audit_chain.verify(_operator_work(db, settings, None), expect)
+        finally:
+            await db.dispose()
+
+    status, lines = asyncio.run(run())
+    for line in lines:
+        print(line)
+    return status
 
 
 async def _print_invite(
@@ -450,11 +472,14 @@ def add_record_commands(sub: Any) -> None:
     importer = add_import_command(sub, "clients", "import a caseload from a CSV file")
     importer.add_argument("--check", action="store_true", help="check every row, import nothing")
 
-    auditor = sub.add_parser("audit", help="list the audit trail (no client names)")
+    auditor = sub.add_parser(
+        "audit", help="list the audit trail (no client names); `audit verify` checks its chain"
+    )
     auditor.add_argument("--client", help="only events about this client, e.g. C-0042")
     auditor.add_argument("--worker", help="only what this worker did (their name)")
     auditor.add_argument("--since", help="from this day (YYYY-MM-DD, UTC) or ISO time on")
     auditor.add_argument("--limit", type=int, default=1000, help="at most this many (latest)")
+    cli_audit_chain.add_verify_command(auditor)
 
 
 def add_import_command(sub: Any, what: str, summary: str) -> argparse.ArgumentParser:

@@ -1,4 +1,9 @@
-"""The audit trail: who did or saw what, when, on which record."""
+"""The audit trail: who did or saw what, when, on which record.
+
+Every event is chained to the one before it as it is written (storage/audit_chain.py:
+the hash chain, and why the chain's tail is locked by each writing transaction). Nothing
+updates or deletes an audit event: `caseline audit verify` would report it. The detail
+never carries a client's name or words, so the trail needs no anonymising either."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.audit_chain import chain
 from storage.machinery import AuditEvent
 
 
@@ -24,7 +30,8 @@ async def record(
     allowed: bool = True,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
+    await chain(
+        session,
         AuditEvent(
             at=now,
             action=action,
@@ -35,7 +42,7 @@ async def record(
             client_id=client_id,
             allowed=allowed,
             detail=detail or {},
-        )
+        ),
     )
 
 
