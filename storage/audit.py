@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit_chain import chain
@@ -150,6 +150,31 @@ async def events(
     if since is not None:
         statement = statement.where(AuditEvent.at >= since)
     return list((await session.execute(statement)).scalars())
+
+
+async def count_allowed(
+    session: AsyncSession,
+    actions: tuple[str, ...],
+    *,
+    actor_id: int | None,
+    since: datetime,
+    until: datetime,
+) -> int:
+    """How many allowed `actions` one actor did in [since, until); None: the operator at
+    the shell (events with no actor)."""
+    actor = (
+        AuditEvent.actor_worker_id.is_(None)
+        if actor_id is None
+        else AuditEvent.actor_worker_id == actor_id
+    )
+    statement = select(func.count()).where(
+        actor,
+        AuditEvent.action.in_(actions),
+        AuditEvent.allowed.is_(True),
+        AuditEvent.at >= since,
+        AuditEvent.at < until,
+    )
+    return (await session.execute(statement)).scalar_one()
 
 
 async def refused_at_most_every(
