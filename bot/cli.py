@@ -8,10 +8,10 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -24,6 +24,7 @@ from bot import (
     cli_evv,
     cli_files,
     cli_people,
+    cli_subject_access,
     fonts,
     logging_setup,
 )
@@ -57,6 +58,9 @@ DESCRIPTION = """\
 Caseline, a Telegram bot for case managers: the schema, people and invites, the bot and its
 reminder job, imports and exports, and the local Bot API server to try it without Telegram.
 `caseline COMMAND --help` tells more about a command."""
+
+
+Operated = TypeVar("Operated")
 
 
 class CLIError(Exception):
@@ -133,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_record_commands(sub)
+    cli_subject_access.add_command(sub)
     cli_evv.add_evv_commands(sub)
     add_import_command(sub, "resources", "import the resource directory from a CSV file")
 
@@ -214,6 +219,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             return _audit_verify(settings, args)
         elif args.command in RECORD_COMMANDS:
             run_record_command(args, settings)
+        elif args.command == cli_subject_access.COMMAND:
+            print(_subject_access(settings, args))
         elif args.command == cli_evv.EVV_COMMAND:
             _evv_command(settings, args)
         elif args.command == "backup":
@@ -228,6 +235,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         cli_people.CommandError,
         cli_evv.EvvCommandError,
         cli_audit_chain.VerifyError,
+        cli_subject_access.SubjectAccessError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
         fonts.FontMissing,
@@ -289,22 +297,31 @@ def _evv_command(settings: Settings, args: argparse.Namespace) -> None:
     cli_evv.emit(asyncio.run(run()), sys.stdout, sys.stderr)
 
 
+def _subject_access(settings: Settings, args: argparse.Namespace) -> str:
+    """`caseline subject-access` (bot/cli_subject_access.py): the line to print."""
+    request = cli_subject_access.request_of(args)
+    return asyncio.run(_as_operator(settings, lambda work: cli_subject_access.run(request, work)))
+
+
 def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     """`caseline audit verify` (bot/cli_audit_chain.py): 0 intact, 1 broken."""
     expect = cli_audit_chain.expected_hash(args)
-
-    async def run() -> tuple[int, list[str]]:
-        db = Database(settings.database_url)
-        try:
-            await _require_schema(db)
-            return await cli_audit_chain.verify(_operator_work(db, settings, None), expect)
-        finally:
-            await db.dispose()
-
-    status, lines = asyncio.run(run())
+    status, lines = asyncio.run(
+        _as_operator(settings, lambda work: cli_audit_chain.verify(work, expect))
+    )
     for line in lines:
         print(line)
     return status
+
+
+async def _as_operator(settings: Settings, act: Callable[[Work], Awaitable[Operated]]) -> Operated:
+    """`act` as the operator at the shell, on a schema that is up to date."""
+    db = Database(settings.database_url)
+    try:
+        await _require_schema(db)
+        return await act(_operator_work(db, settings, None))
+    finally:
+        await db.dispose()
 
 
 async def _print_invite(
