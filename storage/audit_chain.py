@@ -18,7 +18,11 @@ next writer waits, reads the hash the first one left there, and its rows get lat
 it works alike on both databases. SQLite needs no lock (one writer at a time, and
 Caseline's one connection per process); `FOR UPDATE` is simply not rendered there.
 The price: transactions that write audit events commit one after another from their
-first audit event on, which every use case writes near its end.
+first audit event on, which every use case writes near its end. And a lock order: a
+transaction that changed a row and then audits waits for the head while holding that row;
+one that audited first and then wants the same row waits for it — PostgreSQL finds such a
+deadlock and aborts one of the two (its update fails, as any serialisation failure would).
+Use cases audit after they write, so the order is row, then head, almost everywhere.
 
 What a chain cannot show: its own tail cut off together with the head row rewritten to
 match (or the whole chain recomputed by someone who can run this code). `caseline audit
