@@ -157,6 +157,53 @@ async def test_concurrent_writers_make_one_chain(db, clock, backend):
     assert isinstance(verdict, Intact) and verdict.rows == 24
 
 
+async def test_a_second_writer_waits_for_the_first_to_commit_on_postgresql(db, clock, backend):
+    """Two transactions, step by step: the second asks for the tail while the first holds
+    it, waits, and chains after everything the first wrote, even what it wrote later."""
+    if backend != "postgres":
+        pytest.skip("SQLite has one writer: a second transaction cannot start meanwhile")
+    first_wrote, first_may_commit = asyncio.Event(), asyncio.Event()
+
+    async def view(session, number: int) -> None:
+        await audit.record(session, "client.view", now=clock.now(), subject_id=number)
+        await session.flush()
+
+    async def first() -> None:
+        async with db.session() as session:
+            await view(session, 1)
+            first_wrote.set()
+            await first_may_commit.wait()
+            await view(session, 2)
+
+    async def second() -> None:
+        await first_wrote.wait()
+        async with db.session() as session:
+            await view(session, 3)
+
+    async def second_is_waiting() -> bool:
+        async with db.session() as session:
+            query = text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return bool((await session.execute(query)).scalar_one())
+
+    tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
+    async with asyncio.timeout(30):
+        await first_wrote.wait()
+        waiting = False
+        while not waiting:  # each look is a query: the other tasks run meanwhile
+            waiting = await second_is_waiting()
+    first_may_commit.set()
+    await asyncio.gather(*tasks)
+
+    async with db.session() as session:
+        subjects = await session.execute(text("SELECT subject_id FROM audit_events ORDER BY id"))
+        assert [row[0] for row in subjects] == [1, 2, 3]
+    verdict = await verify_audit_trail(work_on(db, clock))
+    assert isinstance(verdict, Intact) and verdict.rows == 3
+
+
 async def test_the_migration_chains_the_events_already_there(
     backend, tmp_path, capsys, monkeypatch
 ):
