@@ -2,7 +2,7 @@
 
 Each audit event carries `prev_hash`, the hash of the event before it (by id), and
 `row_hash`, sha256 over a canonical serialisation of its own fields and `prev_hash`
-(`row_hash` below is the one definition; migration 0019 chained the rows already there
+(`row_hash` below is the one definition; migration 0020 chained the rows already there
 with it). `walk` recomputes the chain: a changed row no longer matches its hash, a removed
 row leaves its successor pointing at a hash no row before it has.
 

@@ -21,6 +21,9 @@ from storage.db import Database
 from tests.conftest import START
 from tests.databases import fresh_database_url
 
+# `cli.main` points logging at a test's captured stderr: put it back after each.
+pytestmark = pytest.mark.usefixtures("root_logging_kept")
+
 
 async def write_events(db: Database, clock, count: int) -> None:
     for number in range(count):
@@ -208,7 +211,7 @@ async def test_the_migration_chains_the_events_already_there(
     backend, tmp_path, capsys, monkeypatch
 ):
     async with fresh_database_url(backend, tmp_path) as url:
-        await asyncio.to_thread(migrate.upgrade, url, "0018")
+        await asyncio.to_thread(migrate.upgrade, url, "0019")
         db = Database(url)
         try:
             async with db.session() as session:

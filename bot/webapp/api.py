@@ -4,10 +4,12 @@ behind it is found by domain/usecases/webapp.py (refusals audited there, answere
 Each endpoint then calls the one use case the chat calls for the same thing, so who may
 see what, and what the audit trail says, is the chat's:
 
+    GET  /api/clients                the caseload   (caseload_page, as /clients)
     GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
+    GET  /api/words/<language>       the page's words (ui/webapp_words.py; no data, no sign-in)
 
 The card says `may_see_team` (domain/rules/roles.py) so the page offers the team view; the
 team view itself is the digest's: a worker is 403 with the refusal audited as /digest's,
@@ -16,6 +18,9 @@ an admin without a team who names none is 409 with the teams to choose from.
 A note's body is JSON: {"kind": an interaction type, "text": …, "token": 32 hex digits the
 page draws for each note}. The token makes a retried POST find the note it already became
 (save_note's draft receipt), as a ✅ Save pressed twice does: 201 the first time, 200 after.
+
+An address refused (401) more than ten times a minute is answered 429 without being checked
+(domain/rules/refusal_budget.py), audited once a minute as "webapp.throttled".
 
 A client the worker may not see, or that does not exist, is 404 either way (the chat's
 answer does not say which either); the use case has audited the refusal.
@@ -29,19 +34,24 @@ from typing import Any
 
 from tornado.web import RequestHandler
 
-from bot.webapp.serialise import card_json, history_json, saved_note_json, team_json
+from bot.webapp.serialise import card_json, caseload_json, history_json, saved_note_json, team_json
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
-from domain.usecases.clients import ClientHistory, history_page, look_at_client
+from domain.rules.refusal_budget import RefusalBudget
+from domain.usecases.clients import ClientHistory, caseload_page, history_page, look_at_client
 from domain.usecases.digests import view_digest
 from domain.usecases.notes import NewNote, save_note
-from domain.usecases.webapp import NotSignedIn, webapp_actor
+from domain.usecases.webapp import NotSignedIn, turned_away, webapp_actor
 from domain.work import Work
 from storage.caseload import CardFacts
 from storage.kinds import InteractionType
 from storage.workers import Actor
+from ui.i18n import supported
+from ui.webapp_words import page_words
 
 SCHEME = "tma "
+# The caseload page lists at most this many clients (the chat's /clients pages by 8).
+CASELOAD_AT_MOST = 500
 # What the page's note token looks like (storage's draft receipts hold 32 characters).
 NOTE_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 # The kinds a note written on the page may be: the chat's, but the one-liner's "not given".
@@ -68,15 +78,25 @@ class _JsonHandler(RequestHandler):
 
 
 class _ApiHandler(_JsonHandler):
-    def initialize(self, work: Work) -> None:
+    def initialize(self, work: Work, refusals: RefusalBudget) -> None:
         self.work = work
+        self.refusals = refusals
 
     async def signed_in(self) -> Actor | None:
-        """The worker asking, or None once 401 is answered."""
+        """The worker asking, or None once 401 (or 429: refused too often) is answered."""
+        address = self.request.remote_ip or "unknown"
+        now = self.work.clock.now()
+        if self.refusals.exhausted(address, now):
+            if self.refusals.first_turned_away(address, now):
+                await turned_away(self.work, address)
+            self.set_header("Retry-After", str(int(self.refusals.window.total_seconds())))
+            self.answer(429, {"error": "too_many_refusals"})
+            return None
         header = self.request.headers.get("Authorization", "")
         init_data = header[len(SCHEME) :].strip() if header.startswith(SCHEME) else ""
         actor = await webapp_actor(self.work, init_data)
         if isinstance(actor, NotSignedIn):
+            self.refusals.spend(address, now)
             self.set_header("WWW-Authenticate", "tma")
             self.answer(401, {"error": "sign_in"})
             return None
@@ -90,6 +110,16 @@ class _ApiHandler(_JsonHandler):
             "language": actor.language or self.work.settings.language,
         }
         self.answer(status, {**body, "reader": reader})
+
+
+class CaseloadHandler(_ApiHandler):
+    async def get(self) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        # The whole list at once (a page scrolls); far above any one worker's caseload.
+        listing = await caseload_page(self.work, actor, 0, page_size=CASELOAD_AT_MOST)
+        self.answer_for(actor, 200, caseload_json(listing))
 
 
 class ClientCardHandler(_ApiHandler):
@@ -175,6 +205,16 @@ class TeamHandler(_ApiHandler):
             self.answer(404, {"error": result.reason})
         elif isinstance(result, Confirm):
             self.answer_for(actor, 409, {"error": "pick_team", "teams": result.about.names})
+
+
+class WordsHandler(_JsonHandler):
+    def initialize(self, work: Work) -> None:
+        self.organisation_language = work.settings.language
+
+    def get(self, language: str) -> None:
+        # Words hold no client data, so the page may read them before it is signed in (to
+        # say "open it again from the chat" in the phone's language); unknown → the org's.
+        self.answer(200, page_words(supported(language) or self.organisation_language))
 
 
 class NotFoundHandler(_JsonHandler):

@@ -16,6 +16,7 @@ from domain.rules.evv import ordered
 from domain.usecases.clients import ClientHistory
 from domain.usecases.notes import SavedNote
 from storage.caseload import CardFacts
+from storage.clients import CaseloadPage
 from storage.digest import TeamDigest, WorkerFigures
 from storage.history import Event
 from storage.models import Client, Note, client_code
@@ -51,6 +52,26 @@ def client_json(client: Client) -> dict[str, Any]:
         "date_of_birth": jsonable(client.date_of_birth),
         "language": client.language,
         "last_contact_at": jsonable(client.last_contact_at),
+    }
+
+
+def caseload_json(page: CaseloadPage) -> dict[str, Any]:
+    """The worker's own clients, as /clients lists them (overdue first)."""
+    return {
+        "total": page.total,
+        "clients": [
+            {
+                "id": client.id,
+                "code": client_code(client.id),
+                "name": client.name,
+                "program": jsonable(client.program),
+                "status": jsonable(client.status),
+                "risk_level": client.risk_level,
+                "last_contact_at": jsonable(client.last_contact_at),
+                "overdue": client.id in page.overdue,
+            }
+            for client in page.clients
+        ],
     }
 
 

@@ -1,7 +1,7 @@
 """audit_chain: each audit event carries the previous one's hash and its own
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07
 
 The audit trail becomes tamper-evident (issue 23): `prev_hash` and `row_hash` on every
@@ -19,8 +19,8 @@ from alembic import op
 from storage.audit_chain import BATCH, GENESIS, HEAD_ID, row_hash
 from storage.types import JSONType, UTCDateTime
 
-revision: str = "0019"
-down_revision: str | None = "0018"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
