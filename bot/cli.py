@@ -8,15 +8,16 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot import (
+    cli_audit_chain,
     cli_devserver,
     cli_doctor,
     cli_errors,
@@ -24,6 +25,7 @@ from bot import (
     cli_files,
     cli_people,
     cli_privacy,
+    cli_subject_access,
     fonts,
     logging_setup,
 )
@@ -57,6 +59,9 @@ DESCRIPTION = """\
 Caseline, a Telegram bot for case managers: the schema, people and invites, the bot and its
 reminder job, imports and exports, and the local Bot API server to try it without Telegram.
 `caseline COMMAND --help` tells more about a command."""
+
+
+Operated = TypeVar("Operated")
 
 
 class CLIError(Exception):
@@ -133,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_record_commands(sub)
+    cli_subject_access.add_command(sub)
     cli_evv.add_evv_commands(sub)
     cli_privacy.add_privacy_commands(sub)
     add_import_command(sub, "resources", "import the resource directory from a CSV file")
@@ -212,8 +218,12 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
                 return asyncio.run(run_import(settings.database_url, args.file, now=Clock().now()))
             except ResourceImportError as exc:
                 raise CLIError(str(exc)) from exc
+        elif cli_audit_chain.is_verify(args):
+            return _audit_verify(settings, args)
         elif args.command in RECORD_COMMANDS:
             run_record_command(args, settings)
+        elif args.command == cli_subject_access.COMMAND:
+            print(_subject_access(settings, args))
         elif args.command == cli_evv.EVV_COMMAND:
             _evv_command(settings, args)
         elif cli_privacy.is_privacy_command(args):
@@ -229,6 +239,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         CLIError,
         cli_people.CommandError,
         cli_evv.EvvCommandError,
+        cli_audit_chain.VerifyError,
+        cli_subject_access.SubjectAccessError,
         cli_privacy.PrivacyCommandError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
@@ -289,6 +301,33 @@ def _evv_command(settings: Settings, args: argparse.Namespace) -> None:
             await db.dispose()
 
     cli_evv.emit(asyncio.run(run()), sys.stdout, sys.stderr)
+
+
+def _subject_access(settings: Settings, args: argparse.Namespace) -> str:
+    """`caseline subject-access` (bot/cli_subject_access.py): the line to print."""
+    request = cli_subject_access.request_of(args)
+    return asyncio.run(_as_operator(settings, lambda work: cli_subject_access.run(request, work)))
+
+
+def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    """`caseline audit verify` (bot/cli_audit_chain.py): 0 intact, 1 broken."""
+    expect = cli_audit_chain.expected_hash(args)
+    status, lines = asyncio.run(
+        _as_operator(settings, lambda work: cli_audit_chain.verify(work, expect))
+    )
+    for line in lines:
+        print(line)
+    return status
+
+
+async def _as_operator(settings: Settings, act: Callable[[Work], Awaitable[Operated]]) -> Operated:
+    """`act` as the operator at the shell, on a schema that is up to date."""
+    db = Database(settings.database_url)
+    try:
+        await _require_schema(db)
+        return await act(_operator_work(db, settings, None))
+    finally:
+        await db.dispose()
 
 
 def _privacy_command(settings: Settings, args: argparse.Namespace, clock: Clock) -> None:
@@ -475,11 +514,14 @@ def add_record_commands(sub: Any) -> None:
     importer = add_import_command(sub, "clients", "import a caseload from a CSV file")
     importer.add_argument("--check", action="store_true", help="check every row, import nothing")
 
-    auditor = sub.add_parser("audit", help="list the audit trail (no client names)")
+    auditor = sub.add_parser(
+        "audit", help="list the audit trail (no client names); `audit verify` checks its chain"
+    )
     auditor.add_argument("--client", help="only events about this client, e.g. C-0042")
     auditor.add_argument("--worker", help="only what this worker did (their name)")
     auditor.add_argument("--since", help="from this day (YYYY-MM-DD, UTC) or ISO time on")
     auditor.add_argument("--limit", type=int, default=1000, help="at most this many (latest)")
+    cli_audit_chain.add_verify_command(auditor)
 
 
 def add_import_command(sub: Any, what: str, summary: str) -> argparse.ArgumentParser:

@@ -1,5 +1,6 @@
-"""Files the `caseline` commands write (a case file, an EVV export, a visit sheet): checked
-before any work is done, written whole and readable by their owner only."""
+"""Files the `caseline` commands write (a case file, an EVV export, a visit sheet, a
+subject access zip): checked before any work is done, written whole and readable by their
+owner only."""
 
 from __future__ import annotations
 
@@ -22,12 +23,32 @@ def unwritable(path: Path) -> str | None:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write next to `path` with mode 0600, then move into place (never half a file)."""
+    temporary = _beside(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Like write_private, but linked into place: FileExistsError if something has the
+    name (checked when the file is put there, so nothing is ever overwritten)."""
+    temporary = _beside(path, data)
+    try:
+        os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _beside(path: Path, data: bytes) -> Path:
+    """`data` in a new file next to `path`, mode 0600."""
     handle, temporary = tempfile.mkstemp(prefix=".caseline-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)

@@ -113,6 +113,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "team's other supervisors and the admins, 1–1440",
     ),
     EnvVar(
+        "CASELINE_BULK_EXPORT_LIMIT",
+        "20",
+        "one person exporting more case files than this in one of the organisation's days "
+        "alerts the admins, once that day, 1–10000",
+    ),
+    EnvVar(
         "CASELINE_REMINDER_TICK_SECONDS",
         "60",
         "how often the reminder job looks for what is due, 1–3600",

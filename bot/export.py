@@ -28,7 +28,7 @@ import functools
 import html
 import io
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -185,10 +185,15 @@ def render_csv(record: ClientRecord, zone: ZoneInfo) -> bytes:
                 )
             )
     rows.sort(key=lambda row: row[0])  # stable: an amendment or comment stays after its note
+    return csv_file(t.CSV_HEADER, [cells for _, cells in rows])
+
+
+def csv_file(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A CSV a spreadsheet opens as UTF-8 (the BOM) and never runs as formulas."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(t.CSV_HEADER)
-    for _, cells in rows:
+    writer.writerow(header)
+    for cells in rows:
         writer.writerow([csv_cell(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -62,6 +62,9 @@ class Settings:
     # CASELINE_RISK_ESCALATE_MINUTES: a risk alert nobody acknowledged in this time goes to
     # the team's other supervisors and the admins (bot/reminders/planning.py), once.
     risk_escalate_minutes: int = 30
+    # CASELINE_BULK_EXPORT_LIMIT: one person exporting more case files than this in one of
+    # the organisation's days alerts the admins, once (domain/usecases/bulk_exports.py).
+    bulk_export_limit: int = 20
     # CASELINE_COUNTRY_CODE: the calling code ("49") a phone typed without + is read in;
     # None: such a number is asked again with its +.
     country_code: str | None = None
@@ -263,6 +266,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         send_rate=_int(env, "CASELINE_SEND_RATE", 0, 1, TELEGRAM_SEND_RATE) or None,
         language=language,
         risk_escalate_minutes=_int(env, "CASELINE_RISK_ESCALATE_MINUTES", 30, 1, 1440),
+        bulk_export_limit=_int(env, "CASELINE_BULK_EXPORT_LIMIT", 20, 1, 10000),
         country_code=country_code,
         evv_radius_meters=_int(env, "CASELINE_EVV_RADIUS_METERS", 300, 10, 100_000),
         evv_checkout_grace_minutes=_int(env, "CASELINE_EVV_CHECKOUT_GRACE_MINUTES", 60, 0, 1440),

@@ -1,13 +1,19 @@
-"""The audit trail: who did or saw what, when, on which record."""
+"""The audit trail: who did or saw what, when, on which record.
+
+Every event is chained to the one before it as it is written (storage/audit_chain.py:
+the hash chain, and why the chain's tail is locked by each writing transaction). Nothing
+updates or deletes an audit event: `caseline audit verify` would report it. The detail
+never carries a client's name or words, so the trail needs no anonymising either."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.audit_chain import chain
 from storage.machinery import AuditEvent
 
 
@@ -24,7 +30,8 @@ async def record(
     allowed: bool = True,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
+    await chain(
+        session,
         AuditEvent(
             at=now,
             action=action,
@@ -35,7 +42,7 @@ async def record(
             client_id=client_id,
             allowed=allowed,
             detail=detail or {},
-        )
+        ),
     )
 
 
@@ -143,6 +150,31 @@ async def events(
     if since is not None:
         statement = statement.where(AuditEvent.at >= since)
     return list((await session.execute(statement)).scalars())
+
+
+async def count_allowed(
+    session: AsyncSession,
+    actions: tuple[str, ...],
+    *,
+    actor_id: int | None,
+    since: datetime,
+    until: datetime,
+) -> int:
+    """How many allowed `actions` one actor did in [since, until); None: the operator at
+    the shell (events with no actor)."""
+    actor = (
+        AuditEvent.actor_worker_id.is_(None)
+        if actor_id is None
+        else AuditEvent.actor_worker_id == actor_id
+    )
+    statement = select(func.count()).where(
+        actor,
+        AuditEvent.action.in_(actions),
+        AuditEvent.allowed.is_(True),
+        AuditEvent.at >= since,
+        AuditEvent.at < until,
+    )
+    return (await session.execute(statement)).scalar_one()
 
 
 async def refused_at_most_every(

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -578,6 +578,15 @@ async def worker_ids_named(session: AsyncSession, name: str) -> list[int]:
     return [id_ for id_, known in rows.tuples() if " ".join(known.split()).casefold() == wanted]
 
 
+def about_client(client_id: int) -> ColumnElement[bool]:
+    """Audit events about one client: on its record, or on the client as a whole (a
+    refused look at a client that is not there names it only as the subject)."""
+    return or_(
+        AuditEvent.client_id == client_id,
+        (AuditEvent.subject_type == "client") & (AuditEvent.subject_id == client_id),
+    )
+
+
 async def audit_trail(
     session: AsyncSession,
     *,
@@ -592,12 +601,7 @@ async def audit_trail(
         Worker, Worker.id == AuditEvent.actor_worker_id
     )
     if client_id is not None:
-        statement = statement.where(
-            or_(
-                AuditEvent.client_id == client_id,
-                (AuditEvent.subject_type == "client") & (AuditEvent.subject_id == client_id),
-            )
-        )
+        statement = statement.where(about_client(client_id))
     if worker_name is not None:
         ids = await worker_ids_named(session, worker_name)
         if not ids:

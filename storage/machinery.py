@@ -76,6 +76,22 @@ class AuditEvent(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The chain (storage/audit.py): the hash of the row before this one (by id) and this
+    # row's own, sha256 over its fields and `prev_hash`; a changed or removed row breaks it.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The audit chain's tail, one row (id 1): the hash of the latest audit event and how
+    many there are. Every transaction that writes an audit event locks it (FOR UPDATE)
+    first, so rows are chained one writer at a time (storage/audit.py says why)."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
 
 
 class InboxUpdate(Base):

@@ -247,6 +247,12 @@ TABLES: Mapping[str, Table] = {
         "action",
         "subject_type",
         "detail",
+        "prev_hash",
+        "row_hash",
+    ),
+    "audit_chain_head": _kept(
+        "the audit trail's hash chain: its latest hash and length (storage/audit_chain.py)",
+        "last_hash",
     ),
     "job_ticks": _kept("when each repeating job last ran", "job", "ticked_by", "error"),
     # ── staff and organisation ──

@@ -90,6 +90,17 @@ def no_telegram_call_inside_a_transaction(monkeypatch):
 
 
 @pytest.fixture
+def root_logging_kept():
+    """For a test that runs `cli.main`: it points logging at this test's captured stderr,
+    which later tests would find closed. Put the root logger back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
 def errors():
     handler = ErrorLog()
     logging.getLogger().addHandler(handler)

@@ -13,6 +13,7 @@ import asyncio
 import os
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,7 +45,8 @@ def postgres_tools() -> None:
 
 def _backup(database_url: str, folder: Path, keep: int) -> subprocess.CompletedProcess[str]:
     env = {
-        "PATH": os.environ["PATH"],
+        # `caseline` found on the PATH, as this test's own (/opt/caseline is not here).
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         "CASELINE_DATABASE_URL": database_url,
         "CASELINE_BACKUP_DIR": str(folder),
         "CASELINE_BACKUP_KEEP": str(keep),
@@ -98,6 +100,9 @@ async def test_a_nightly_dump_restores_into_a_fresh_database_at_head(postgres_to
             [*(path.name for path in dumps), "README.txt"]
         )
         assert f"removed {backups / EARLIER[0]}" in done.stdout
+        # The audit trail's head hash goes to the backup's log, beside the dump.
+        assert "caseline-backup: ✅ audit trail intact: 0 rows" in done.stdout
+        assert "caseline-backup: head hash: " in done.stdout
         tonight = dumps[1]
         assert tonight.stat().st_mode & 0o077 == 0, "a dump of case records is the operator's"
 

@@ -9,7 +9,7 @@ Rows queued before that (payload {"text": …}) are sent as they were worded.
 A worded-from-facts alert has ✅ Acknowledge under it (conversations/risk.py); an
 escalated one (payload "escalated", domain/usecases/risks.py) says nobody acknowledged it
 yet, and is not sent once someone has. The flagging worker's "seen" notice is worded here
-too.
+too, and so is the admins' alert about a bulk export (render_bulk_export).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.reminders.sending import Rendered
 from storage.machinery import OutboxMessage
-from storage.models import Client
+from storage.models import Client, Worker
 from storage.names import clean_name
 from ui import texts
 from ui.callbacks import pack
@@ -64,6 +64,21 @@ async def render_seen(session: AsyncSession, row: OutboxMessage, chat_id: int) -
         return None
     by = clean_name(str(payload.get("by", ""))) or "?"
     return Rendered(chat_id, texts.risk_seen(by, client.code), _open_client(client.id))
+
+
+async def render_bulk_export(
+    session: AsyncSession, row: OutboxMessage, chat_id: int
+) -> Rendered | None:
+    """An admin told one person exported more case files today than the limit: who (a
+    worker, named as they are now, or the shell) and how many; never a client, so private
+    previews change nothing."""
+    payload: dict[str, Any] = row.payload or {}
+    exporter_id = payload.get("exporter_id")
+    exporter = await session.get(Worker, exporter_id) if exporter_id else None
+    name = clean_name(exporter.name) if exporter is not None else texts.PDF_CLI
+    return Rendered(
+        chat_id, texts.bulk_export_alert(name, int(payload["count"]), int(payload["limit"]))
+    )
 
 
 def _buttons(client_id: int, note_id: int | None) -> InlineKeyboardMarkup | None:

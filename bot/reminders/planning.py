@@ -56,6 +56,7 @@ CHECK_OUT = ReminderKind.CHECK_OUT
 UNCLOSED = ReminderKind.UNCLOSED
 NOTE_COMMENT = ReminderKind.NOTE_COMMENT
 TREND = ReminderKind.TREND
+BULK_EXPORT = ReminderKind.BULK_EXPORT
 # How far ahead appointment reminders are looked for: the longest lead a worker may set.
 MAX_LEAD = timedelta(hours=24)
 DEFAULT_CATCH_UP = timedelta(hours=2)

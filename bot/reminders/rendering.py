@@ -173,6 +173,8 @@ class Reminders:
             return await self._unclosed(session, row, worker.chat_id, zone)
         if row.kind == reminders.RISK:
             return await alerts.render_risk(session, row, worker.chat_id, private=self.private)
+        if row.kind == reminders.BULK_EXPORT:
+            return await alerts.render_bulk_export(session, row, worker.chat_id)
         if row.kind == reminders.RISK_SEEN:
             return await alerts.render_seen(session, row, worker.chat_id)
         if row.kind == reminders.APPROVAL:

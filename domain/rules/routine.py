@@ -50,6 +50,9 @@ class ReminderKind(StrEnum):
     NOTE_COMMENT = "note_comment"
     # A supervisor's weekly trend of the team, on their chosen weekday.
     TREND = "trend"
+    # One person exported more case files in a day than CASELINE_BULK_EXPORT_LIMIT: to
+    # each admin, once that day (domain/usecases/bulk_exports.py).
+    BULK_EXPORT = "bulk_export"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
     WIPE = WIPE_KIND
 

@@ -5,7 +5,8 @@ Every export, allowed or refused, is an audit event ("client.export" with the fo
 from the CLI with no actor and via=cli); so is every listing of the audit trail
 ("audit.list"). Rendering the file is the caller's (bot/export.py): these gather what it
 shows, in the transaction that records the export. See domain/usecases/clients.py for
-what `Refused("client")` means.
+what `Refused("client")` means. Each allowed export is counted towards the day's bulk
+export alert (domain/usecases/bulk_exports.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.results import Gone, Invalid, Refused
+from domain.usecases.bulk_exports import EXPORT, watch_exports
 from domain.work import Work
 from storage import audit, caseload, clients
 from storage.export import ClientRecord, gather
@@ -21,7 +23,6 @@ from storage.history import AuditLine, UnknownWorker, audit_trail
 from storage.models import Client
 from storage.workers import Actor
 
-EXPORT = "client.export"
 VIEW = "client.view"
 NOT_VISIBLE = Refused("client")
 UNKNOWN_WORKER = "unknown_worker"
@@ -56,6 +57,7 @@ async def export_client(
         )
         if client is None:
             return NOT_VISIBLE
+        await watch_exports(session, work, actor_id=actor.id, now=now)
         return await gather(session, client, now)
 
 
@@ -77,6 +79,7 @@ async def export_for_operator(work: Work, client_id: int, fmt: str) -> ClientRec
             client_id=client.id,
             detail={"format": fmt, "via": "cli"},
         )
+        await watch_exports(session, work, actor_id=None, now=now)
     return record
 
 

@@ -1,6 +1,6 @@
 """Texts of a risk that is followed up: the card's risk line and ⚠ Risk → Lower, the
 alert's ✅ Acknowledge, its escalation, the worker told it was seen, the digest's list of
-open risks.
+open risks; and the admins' alert about a bulk export (issue 23), an alert like the risk's.
 
 See ui/texts/__init__.py for how texts are written.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ui.i18n import N_, t
+from ui.i18n import N_, t, tn
 
 # The alert and its button
 ACKNOWLEDGE = N_("✅ Acknowledge")
@@ -33,6 +33,18 @@ def risk_acknowledged_by(name: str) -> str:
 def risk_already_acknowledged(name: str) -> str:
     """A toast: plain text."""
     return t("Already acknowledged by {name}.", name=name)
+
+
+def bulk_export_alert(exporter: str, count: int, limit: int) -> str:
+    return tn(
+        "📤 <b>Bulk export</b>: {exporter} exported {count} case file today, more than "
+        "{limit}. Each one is in the audit trail (<code>caseline audit</code>).",
+        "📤 <b>Bulk export</b>: {exporter} exported {count} case files today, more than "
+        "{limit}. Each one is in the audit trail (<code>caseline audit</code>).",
+        count,
+        exporter=escape(exporter),
+        limit=limit,
+    )
 
 
 def risk_seen(supervisor: str, client_code: str) -> str:

@@ -1,0 +1,179 @@
+"""The audit trail as a hash chain: a row changed or removed with database access shows.
+
+Each audit event carries `prev_hash`, the hash of the event before it (by id), and
+`row_hash`, sha256 over a canonical serialisation of its own fields and `prev_hash`
+(`row_hash` below is the one definition; migration 0020 chained the rows already there
+with it). `walk` recomputes the chain: a changed row no longer matches its hash, a removed
+row leaves its successor pointing at a hash no row before it has.
+
+One chain, even with concurrent writers. On PostgreSQL ids come from a sequence in the
+order rows are inserted, not the order their transactions commit: two transactions that
+each read "the latest hash" and insert would both chain to it, and the chain would fork.
+So every transaction that writes an audit event first locks the chain's tail, the one row
+of `audit_chain_head`, with `SELECT … FOR UPDATE`, and keeps it until it commits: the
+next writer waits, reads the hash the first one left there, and its rows get later ids
+(they are flushed after the lock is granted). A row lock rather than
+`pg_advisory_xact_lock` because the head row also holds what the chain should end in
+(the last hash and the count), which is how `walk` notices rows removed from the end, and
+it works alike on both databases. SQLite needs no lock (one writer at a time, and
+Caseline's one connection per process); `FOR UPDATE` is simply not rendered there.
+The price: transactions that write audit events commit one after another from their
+first audit event on, which every use case writes near its end. And a lock order: a
+transaction that changed a row and then audits waits for the head while holding that row;
+one that audited first and then wants the same row waits for it — PostgreSQL finds such a
+deadlock and aborts one of the two (its update fails, as any serialisation failure would).
+Use cases audit after they write, so the order is row, then head, almost everywhere.
+
+What a chain cannot show: its own tail cut off together with the head row rewritten to
+match (or the whole chain recomputed by someone who can run this code). `caseline audit
+verify` prints the head hash so an operator can keep it elsewhere (the backup log) and
+compare later (`--expect`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import without_nul
+from storage.machinery import AuditChainHead, AuditEvent
+from storage.upsert import insert_if_absent
+
+# What the first row links to.
+GENESIS = "0" * 64
+HEAD_ID = 1
+BATCH = 2000
+
+
+def row_hash(event: Any, prev_hash: str) -> str:
+    """sha256 of the event's own fields and the previous hash, as stored: the detail as the
+    database gives it back (JSON, keys sorted, NULs dropped as on the way in), the time in
+    UTC to the microsecond. Not the id: it is not known before the row is inserted."""
+    fields = {
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "action": event.action,
+        "actor_worker_id": event.actor_worker_id,
+        "actor_telegram_id": event.actor_telegram_id,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "client_id": event.client_id,
+        "allowed": bool(event.allowed),
+        "detail": json.loads(json.dumps(without_nul(event.detail or {}))),
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+async def chain(session: AsyncSession, event: AuditEvent) -> None:
+    """Link `event` (not yet added) to the tail, under the tail's lock, and move the tail."""
+    head = await _locked_head(session)
+    event.prev_hash = head
+    event.row_hash = row_hash(event, head)
+    session.add(event)
+    await session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_hash=event.row_hash, rows=AuditChainHead.rows + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _locked_head(session: AsyncSession) -> str:
+    statement = (
+        select(AuditChainHead.last_hash).where(AuditChainHead.id == HEAD_ID).with_for_update()
+    )
+    found = (await session.execute(statement)).scalar_one_or_none()
+    if found is not None:
+        return found
+    # A schema made without the migration (tests' create_all) starts empty: begin it. Two
+    # first writers racing insert one row (the second waits on the key, then reads it).
+    await insert_if_absent(
+        session,
+        AuditChainHead,
+        {"id": HEAD_ID, "last_hash": GENESIS, "rows": 0},
+        ["id"],
+    )
+    return (await session.execute(statement)).scalar_one()
+
+
+# ── verification ───────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Intact:
+    rows: int
+    head_hash: str
+    expected_found: bool | None  # the --expect hash is in the chain (None: none given)
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """This row's fields no longer give its hash: changed after it was written."""
+
+    row_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PredecessorGone:
+    """This row links to a hash no row before it has: rows before it removed (`after`:
+    the id of the row it now follows, None when it is first) or the one before rewritten."""
+
+    row_id: int
+    after: int | None
+    gap: bool  # ids are missing between `after` and this row
+
+
+@dataclass(frozen=True, slots=True)
+class TailGone:
+    """The chain ends sooner than its head says: rows at its end were removed."""
+
+    rows: int
+    head_rows: int | None  # None: the head row itself is gone
+    last_id: int | None
+
+
+Verdict = Intact | Changed | PredecessorGone | TailGone
+
+
+async def walk(session: AsyncSession, *, expect: str | None = None) -> Verdict:
+    """Recompute the whole chain in id order; the first break found, or Intact. Run it in
+    a transaction of its own: on PostgreSQL it reads one snapshot (repeatable read), so
+    writers meanwhile neither hide nor add rows half-way."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+    head = await session.get(AuditChainHead, HEAD_ID)
+    head_rows, head_hash = (head.rows, head.last_hash) if head is not None else (None, None)
+    previous, previous_id, count, found = GENESIS, None, 0, False
+    async for event in _in_id_order(session):
+        if event.row_hash != row_hash(event, event.prev_hash or ""):
+            return Changed(event.id)
+        if event.prev_hash != previous:
+            gap = event.id != (previous_id or 0) + 1
+            return PredecessorGone(event.id, previous_id, gap)
+        previous, previous_id, count = event.row_hash, event.id, count + 1
+        found = found or event.row_hash == expect
+    if (head_rows, head_hash) != (count, previous) and (head_rows is not None or count):
+        return TailGone(count, head_rows, previous_id)
+    return Intact(count, previous, None if expect is None else found)
+
+
+async def _in_id_order(session: AsyncSession) -> AsyncIterator[AuditEvent]:
+    """Every audit event, a batch at a time (the trail may hold millions)."""
+    after = 0
+    while True:
+        statement = select(AuditEvent).where(AuditEvent.id > after).order_by(AuditEvent.id)
+        batch = list((await session.execute(statement.limit(BATCH))).scalars())
+        for event in batch:
+            yield event
+        if len(batch) < BATCH:
+            return
+        after = batch[-1].id
+        session.expunge_all()

@@ -1,0 +1,253 @@
+"""The audit trail as a hash chain: an operator runs `caseline audit verify` and learns
+whether anyone with database access changed or removed an audit event since it was
+written, on SQLite and PostgreSQL; concurrent writers on PostgreSQL still make one chain;
+a database from before the chain is chained by its migration."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from bot import cli
+from domain.settings import load_settings
+from domain.usecases.audit_chain import verify_audit_trail
+from domain.work import Work
+from storage import audit, migrate
+from storage.audit_chain import Changed, Intact, PredecessorGone, TailGone
+from storage.db import Database
+from tests.conftest import START
+from tests.databases import fresh_database_url
+
+# `cli.main` points logging at a test's captured stderr: put it back after each.
+pytestmark = pytest.mark.usefixtures("root_logging_kept")
+
+
+async def write_events(db: Database, clock, count: int) -> None:
+    for number in range(count):
+        async with db.session() as session:
+            await audit.record(
+                session,
+                "client.view",
+                now=clock.now() + timedelta(minutes=number),
+                subject_type="client",
+                subject_id=number + 1,
+                detail={"via": "card", "n": number, "ümlaut": "ß"},
+            )
+
+
+def work_on(db: Database, clock) -> Work:
+    return Work(db=db, clock=clock, settings=load_settings({"CASELINE_DATABASE_URL": db.url}))
+
+
+async def ids(db: Database) -> list[int]:
+    async with db.session() as session:
+        rows = await session.execute(text("SELECT id FROM audit_events ORDER BY id"))
+        return [row[0] for row in rows]
+
+
+async def sql(db: Database, statement: str) -> None:
+    async with db.session() as session:
+        await session.execute(text(statement))
+
+
+async def test_an_untouched_trail_verifies_and_names_its_head(db, clock):
+    await write_events(db, clock, 5)
+    verdict = await verify_audit_trail(work_on(db, clock))
+    assert isinstance(verdict, Intact) and verdict.rows == 5
+    status, lines = await cli.cli_audit_chain.verify(work_on(db, clock), None)
+    assert status == 0
+    assert lines[0] == "✅ audit trail intact: 5 rows"
+    assert verdict.head_hash in lines[1]
+
+
+async def test_a_detail_changed_with_sql_is_found_at_its_row(db, clock):
+    await write_events(db, clock, 5)
+    third = (await ids(db))[2]
+    await sql(db, f'UPDATE audit_events SET detail = \'{{"via": "menu"}}\' WHERE id = {third}')
+    assert await verify_audit_trail(work_on(db, clock)) == Changed(third)
+    status, lines = await cli.cli_audit_chain.verify(work_on(db, clock), None)
+    assert status == 1 and len(lines) == 1
+    assert lines[0].startswith(f"❌ audit event {third} was changed after it was written")
+
+
+async def test_an_allowed_flag_flipped_is_found_too(db, clock):
+    await write_events(db, clock, 3)
+    first = (await ids(db))[0]
+    await sql(db, f"UPDATE audit_events SET allowed = false WHERE id = {first}")
+    assert await verify_audit_trail(work_on(db, clock)) == Changed(first)
+
+
+async def test_a_row_deleted_is_found_at_the_row_after_it(db, clock):
+    await write_events(db, clock, 5)
+    numbers = await ids(db)
+    await sql(db, f"DELETE FROM audit_events WHERE id = {numbers[2]}")
+    verdict = await verify_audit_trail(work_on(db, clock))
+    assert verdict == PredecessorGone(numbers[3], after=numbers[1], gap=True)
+    status, lines = await cli.cli_audit_chain.verify(work_on(db, clock), None)
+    assert status == 1
+    assert lines == [
+        f"❌ audit event {numbers[3]} does not follow event {numbers[1]}: the events "
+        f"between them were removed (or event {numbers[1]} rewritten)"
+    ]
+
+
+async def test_the_first_row_deleted_is_found(db, clock):
+    await write_events(db, clock, 3)
+    numbers = await ids(db)
+    await sql(db, f"DELETE FROM audit_events WHERE id = {numbers[0]}")
+    assert await verify_audit_trail(work_on(db, clock)) == PredecessorGone(
+        numbers[1], after=None, gap=True
+    )
+
+
+async def test_the_last_row_deleted_is_found_from_the_head_unless_the_head_is_rewritten_too(
+    db, clock
+):
+    await write_events(db, clock, 4)
+    noted = await verify_audit_trail(work_on(db, clock))
+    assert isinstance(noted, Intact)
+    numbers = await ids(db)
+    await sql(db, f"DELETE FROM audit_events WHERE id = {numbers[-1]}")
+    assert await verify_audit_trail(work_on(db, clock)) == TailGone(3, 4, numbers[-2])
+    status, lines = await cli.cli_audit_chain.verify(work_on(db, clock), None)
+    assert status == 1 and "events at its end were removed" in lines[0]
+
+    # Someone who also rewrites the head hides it from the chain alone, not from the
+    # head hash the operator noted before.
+    async with db.session() as session:
+        query = f"SELECT row_hash FROM audit_events WHERE id = {numbers[-2]}"
+        last = (await session.execute(text(query))).scalar_one()
+    await sql(db, f"UPDATE audit_chain_head SET rows = 3, last_hash = '{last}'")
+    assert isinstance(await verify_audit_trail(work_on(db, clock)), Intact)
+    status, lines = await cli.cli_audit_chain.verify(work_on(db, clock), noted.head_hash)
+    assert status == 1
+    assert lines == [
+        f"❌ the head hash noted before ({noted.head_hash}) is no longer in the audit trail: "
+        "events were removed from its end and its head rewritten to match"
+    ]
+    status, _ = await cli.cli_audit_chain.verify(work_on(db, clock), last)
+    assert status == 0
+
+
+async def test_concurrent_writers_make_one_chain(db, clock, backend):
+    """On PostgreSQL ids follow insert order, not commit order: without the head's lock,
+    transactions that interleave would each chain to the same tail and fork it."""
+
+    async def one_transaction(number: int) -> None:
+        async with db.session() as session:
+            for step in range(3):
+                await audit.record(
+                    session,
+                    "client.view",
+                    now=clock.now(),
+                    subject_type="client",
+                    subject_id=number,
+                    detail={"step": step},
+                )
+                await session.flush()
+                await asyncio.sleep(0)  # let the other transactions run in between
+
+    if backend == "sqlite":
+        # One connection per process: the transactions queue for it (db.py), in turn.
+        for number in range(8):
+            await one_transaction(number)
+    else:
+        await asyncio.gather(*(one_transaction(number) for number in range(8)))
+    verdict = await verify_audit_trail(work_on(db, clock))
+    assert isinstance(verdict, Intact) and verdict.rows == 24
+
+
+async def test_a_second_writer_waits_for_the_first_to_commit_on_postgresql(db, clock, backend):
+    """Two transactions, step by step: the second asks for the tail while the first holds
+    it, waits, and chains after everything the first wrote, even what it wrote later."""
+    if backend != "postgres":
+        pytest.skip("SQLite has one writer: a second transaction cannot start meanwhile")
+    first_wrote, first_may_commit = asyncio.Event(), asyncio.Event()
+
+    async def view(session, number: int) -> None:
+        await audit.record(session, "client.view", now=clock.now(), subject_id=number)
+        await session.flush()
+
+    async def first() -> None:
+        async with db.session() as session:
+            await view(session, 1)
+            first_wrote.set()
+            await first_may_commit.wait()
+            await view(session, 2)
+
+    async def second() -> None:
+        await first_wrote.wait()
+        async with db.session() as session:
+            await view(session, 3)
+
+    async def second_is_waiting() -> bool:
+        async with db.session() as session:
+            query = text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return bool((await session.execute(query)).scalar_one())
+
+    tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
+    async with asyncio.timeout(30):
+        await first_wrote.wait()
+        waiting = False
+        while not waiting:  # each look is a query: the other tasks run meanwhile
+            waiting = await second_is_waiting()
+    first_may_commit.set()
+    await asyncio.gather(*tasks)
+
+    async with db.session() as session:
+        subjects = await session.execute(text("SELECT subject_id FROM audit_events ORDER BY id"))
+        assert [row[0] for row in subjects] == [1, 2, 3]
+    verdict = await verify_audit_trail(work_on(db, clock))
+    assert isinstance(verdict, Intact) and verdict.rows == 3
+
+
+async def test_the_migration_chains_the_events_already_there(
+    backend, tmp_path, capsys, monkeypatch
+):
+    async with fresh_database_url(backend, tmp_path) as url:
+        await asyncio.to_thread(migrate.upgrade, url, "0019")
+        db = Database(url)
+        try:
+            async with db.session() as session:
+                for number in range(3):
+                    await session.execute(
+                        text(
+                            "INSERT INTO audit_events (at, action, allowed, detail, client_id) "
+                            f"VALUES ('2026-03-0{number + 1} 08:00:00.123456+00:00', "
+                            f"'client.view', true, '{{\"via\": \"card\"}}', NULL)"
+                        )
+                    )
+        finally:
+            await db.dispose()
+        await asyncio.to_thread(migrate.upgrade, url)
+        monkeypatch.setenv("CASELINE_DATABASE_URL", url)
+        status = await asyncio.to_thread(cli.main, ["audit", "verify"])
+        out = capsys.readouterr().out.splitlines()
+        assert status == 0 and out[0] == "✅ audit trail intact: 3 rows"
+        assert out[1].startswith("head hash: ")
+
+        db = Database(url)
+        try:
+            async with db.session() as session:
+                await audit.record(session, "audit.list", now=START, detail={})
+            await sql(db, "UPDATE audit_events SET action = 'client.edit' WHERE id = 4")
+        finally:
+            await db.dispose()
+        status = await asyncio.to_thread(cli.main, ["audit", "verify"])
+        out = capsys.readouterr().out.splitlines()
+        assert status == 1 and len(out) == 1 and out[0].startswith("❌ audit event 4 was changed")
+
+
+@pytest.mark.parametrize("given", ["abc", "g" * 64])
+def test_a_malformed_expected_hash_is_one_line(given, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("CASELINE_DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    assert cli.main(["audit", "verify", "--expect", given]) == 2
+    assert capsys.readouterr().err == (
+        "caseline: --expect: not a head hash (64 hexadecimal digits, as verify printed)\n"
+    )
