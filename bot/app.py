@@ -19,7 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import agenda, commands, digest, digest_drill, record, team_admin, trend
+from bot import agenda, attachments, commands, digest, digest_drill, record, team_admin, trend
 from bot import resources as resource_directory
 from bot.errors import on_error
 from bot.gate import gate
@@ -78,6 +78,8 @@ class CaselineApplication(Application):
             await super().process_update(update)
             return
         work = held_answers.UpdateWork(update)
+        # A file is fetched now, before the update's transaction (bot/attachments.py).
+        work.file = await attachments.fetch(self.bot, update, self.bot_data["services"])
         with held_answers.handling(work):
             await self._handle_in_one_transaction(update, work)
         for action in work.after_commit:

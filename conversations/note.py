@@ -63,7 +63,7 @@ from conversations.note_card import (
     keep,
     show_card,
 )
-from conversations.note_draft import NoteDraft, attachment_of
+from conversations.note_draft import NoteDraft, attachment_of, keep_sent_file
 from conversations.note_oneliner import (
     UNDO_PREFIX,
     one_liner,
@@ -271,6 +271,8 @@ async def attachment_added(update: Update, context: CaselineContext) -> int:
     attachment = attachment_of(update.effective_message)
     if attachment is None:
         await update.effective_message.reply_text(texts.NOTE_WHAT_WORKS)
+        return COMPOSE
+    if not await keep_sent_file(update, context):
         return COMPOSE
     draft = draft_of(context)
     draft.attachments.append(attachment)

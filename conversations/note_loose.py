@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from conversations.note_draft import NoteDraft, attachment_of
+from conversations.note_draft import NoteDraft, attachment_of, keep_sent_file
 from domain.rules.notes import TEXT_MAX
 from domain.usecases.clients import recent_clients
 from ui import texts
@@ -42,6 +42,8 @@ async def offer(update: Update, context: CaselineContext) -> bool:
     found = await recent_clients(context.services, context.require_actor())
     if not found:
         return False  # no open client to write it for
+    if attachment is not None and not await keep_sent_file(update, context):
+        return True  # told why it was not kept
     kept: dict[str, Any] = context.user_data.get(LOOSE) or {"parts": [], "attachments": []}
     if text.strip() and sum(map(len, kept["parts"])) + len(text) <= TEXT_MAX:
         kept["parts"].append(text)
