@@ -222,6 +222,11 @@ def keep_message_in_chat() -> None:
         work.keep_in_chat = True
 
 
+def keeps_message_in_chat() -> bool:
+    work = current()
+    return work is not None and work.keep_in_chat
+
+
 def remember_sent_id(hook: Hook) -> None:
     """Call `hook` with the real id of the message just sent, once it is out. Nothing to
     do when the send was not held (outside an update): its result has the real id."""
