@@ -89,6 +89,10 @@ class Settings:
     # CASELINE_PRIVACY: "strict" names clients by code only in everything sent to Telegram
     # and implies private previews (load_settings sets both).
     privacy: Privacy = "standard"
+    # CASELINE_DELETE_AFTER_HOURS: the bot's own messages are deleted from the chat this
+    # many hours after they were sent (bot/reminders/rendering.py); None: they stay. At
+    # most 47: Telegram lets a bot delete its messages for 48 hours.
+    delete_after_hours: int | None = None
 
     @property
     def strict(self) -> bool:
@@ -266,4 +270,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webapp_port=_int(env, "CASELINE_WEBAPP_PORT", 8090, 0, 65535),
         webapp_max_age_minutes=_int(env, "CASELINE_WEBAPP_MAX_AGE_MINUTES", 5, 1, 1440),
         privacy=privacy,
+        delete_after_hours=_int(env, "CASELINE_DELETE_AFTER_HOURS", 0, 1, 47) or None,
     )
