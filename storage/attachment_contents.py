@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.db import affected
-from storage.models import Base, NoteAttachment
+from storage.models import Base, Note, NoteAttachment
 
 # A draft kept aside is offered back for days (bot/housekeeping.py keeps saved drafts for
 # 30): the bytes of one never saved wait as long, then go.
@@ -114,6 +114,16 @@ async def stored_bytes(session: AsyncSession, attachment_id: int) -> StoredConte
     if row is None:
         return None
     return StoredContent(row.attachment_id or 0, row.content, row.size, row.mime_type, row.sha256)
+
+
+async def client_of(session: AsyncSession, attachment_id: int) -> int | None:
+    """The client whose note carries the attachment, or None (no such attachment)."""
+    client_id: int | None = await session.scalar(
+        select(Note.client_id)
+        .join(NoteAttachment, NoteAttachment.note_id == Note.id)
+        .where(NoteAttachment.id == attachment_id)
+    )
+    return client_id
 
 
 async def forget_unsaved_before(session: AsyncSession, cutoff: datetime) -> int:

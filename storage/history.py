@@ -441,6 +441,8 @@ def _note_event(
             "present": present,
             "with": with_person,
             "attachments": len(note.attachments),
+            # For the Mini App, which fetches each one's stored bytes by its id.
+            "files": [{"id": item.id, "kind": item.kind} for item in note.attachments],
         },
         amendments=tuple(
             Amendment(a.created_at, who.get(a.author_id), a.text) for a in note.amendments

@@ -8,6 +8,7 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
+    GET  /api/attachments/<id>       a note's file  (look_at_attachment: its stored bytes)
 
 The card says `may_see_team` (domain/rules/roles.py) so the page offers the team view; the
 team view itself is the digest's: a worker is 403 with the refusal audited as /digest's,
@@ -32,11 +33,13 @@ from tornado.web import RequestHandler
 from bot.webapp.serialise import card_json, history_json, saved_note_json, team_json
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
+from domain.usecases.attachments import look_at_attachment
 from domain.usecases.clients import ClientHistory, history_page, look_at_client
 from domain.usecases.digests import view_digest
 from domain.usecases.notes import NewNote, save_note
 from domain.usecases.webapp import NotSignedIn, webapp_actor
 from domain.work import Work
+from storage.attachment_contents import StoredContent
 from storage.caseload import CardFacts
 from storage.kinds import InteractionType
 from storage.workers import Actor
@@ -175,6 +178,23 @@ class TeamHandler(_ApiHandler):
             self.answer(404, {"error": result.reason})
         elif isinstance(result, Confirm):
             self.answer_for(actor, 409, {"error": "pick_team", "teams": result.about.names})
+
+
+class AttachmentHandler(_ApiHandler):
+    """A note's voice note, photo or document, as Caseline stored it: for a worker who may
+    see the note's client (audited as a look), else 404 like a card."""
+
+    async def get(self, attachment_id: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        stored = await look_at_attachment(self.work, actor, int(attachment_id))
+        if not isinstance(stored, StoredContent):
+            self.answer(404, {"error": "not_found"})
+            return
+        self.set_header("Content-Type", stored.mime_type)
+        self.set_header("Content-Disposition", "inline")
+        self.finish(stored.content)
 
 
 class NotFoundHandler(_JsonHandler):

@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from domain.results import Refused
 from domain.work import Work
-from storage import attachment_contents, workers
-from storage.attachment_contents import FileContent
+from storage import attachment_contents, caseload, workers
+from storage.attachment_contents import FileContent, StoredContent
 from storage.workers import Actor
 
 # Telegram lets a bot download files up to this size (getFile); larger ones stay there.
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
+NOT_VISIBLE = Refused("client")
+LOOK = "attachment.view"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +48,20 @@ async def keep_file(work: Work, actor: Actor, file: FileContent) -> None:
         await attachment_contents.keep_unsaved(
             session, worker_id=actor.id, file=file, now=work.clock.now()
         )
+
+
+async def look_at_attachment(
+    work: Work, actor: Actor, attachment_id: int
+) -> StoredContent | Refused:
+    """The stored bytes of a note's attachment, for a worker who may see the note's client
+    (the card's rule, storage/caseload.py); the look is audited ("attachment.view"), and so
+    is a refusal. Refused too when Caseline holds no bytes of it (kept by file id only)."""
+    now = work.clock.now()
+    async with work.transaction() as session:
+        client_id = await attachment_contents.client_of(session, attachment_id)
+        detail = {"attachment": attachment_id}
+        client = await caseload.look(session, actor, client_id, LOOK, now=now, detail=detail)
+        if client is None:
+            return NOT_VISIBLE
+        stored = await attachment_contents.stored_bytes(session, attachment_id)
+    return stored if stored is not None else NOT_VISIBLE
