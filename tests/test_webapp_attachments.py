@@ -59,3 +59,45 @@ async def test_another_teams_worker_and_a_missing_file_get_404(webapp_bot, db, c
         False,
         False,
     ]
+
+
+def _png() -> bytes:
+    """A real 2×2 picture, so the browser can draw it."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+async def test_the_page_shows_a_notes_photo_when_tapped(browser, webapp_bot, db, clock):
+    from tests.test_webapp_browser import STEP_MS, page_url
+
+    wanda = await webapp_bot.seed_worker(WANDA, "Wanda Worker", team="North")
+    client_id = await webapp_bot.seed_client(WANDA, "Maria Gonzalez")
+    ask = await wanda.send("/note maria")
+    await wanda.press(ask[-1], "Home visit")
+    card = await webapp_bot.exchange(WANDA, lambda: wanda.fake.send_photo(_png()))
+    await wanda.press(card[-1], "Save")
+
+    page = await browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(STEP_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
+    await page.locator("#tabs button[data-tab=history]").click()
+    await page.locator("#history button.file", has_text="photo").click()
+    picture = page.locator("#history img.file")
+    await picture.wait_for()
+    await page.wait_for_function("document.querySelector('#history img.file').naturalWidth > 0")
+    assert errors == []
