@@ -98,7 +98,7 @@ from domain.usecases.clients import NamedFirst, client_named_first
 from domain.usecases.notes import NotePerson
 from storage import clients
 from storage.kinds import InteractionType
-from ui import texts, views
+from ui import held_answers, texts, views
 from ui.callbacks import pattern, read_ids, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at
 from ui.replies import answer, remove_keyboard
@@ -261,6 +261,7 @@ async def text_added(update: Update, context: CaselineContext) -> int:
     draft = draft_of(context)
     text = update.effective_message.text or ""
     if len(draft.text) + len(text) > TEXT_MAX:
+        held_answers.keep_message_in_chat()  # not kept: strict mode must not delete it
         await update.effective_message.reply_text(texts.note_too_long(TEXT_MAX))
         return COMPOSE
     draft.parts.append(text)

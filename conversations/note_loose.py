@@ -20,7 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from conversations.note_draft import NoteDraft, attachment_of, keep_sent_file
 from domain.rules.notes import TEXT_MAX
 from domain.usecases.clients import recent_clients
-from ui import texts
+from ui import held_answers, texts
 from ui.callbacks import pack
 from ui.context import CaselineContext
 from ui.replies import answer
@@ -47,6 +47,8 @@ async def offer(update: Update, context: CaselineContext) -> bool:
     kept: dict[str, Any] = context.user_data.get(LOOSE) or {"parts": [], "attachments": []}
     if text.strip() and sum(map(len, kept["parts"])) + len(text) <= TEXT_MAX:
         kept["parts"].append(text)
+    elif text.strip():
+        held_answers.keep_message_in_chat()  # not kept: strict mode must not delete it
     if attachment is not None:
         kept["attachments"].append(asdict(attachment))
     context.user_data[LOOSE] = kept

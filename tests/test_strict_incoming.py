@@ -92,3 +92,15 @@ async def test_standard_mode_deletes_nothing_the_worker_sent(harness):
     await _write_a_note(harness, wanda)
     assert not any(_worker_messages(harness, 701).values())
     assert not [event for event in harness.state.events() if event.kind == "delete"]
+
+
+async def test_strict_mode_leaves_a_text_too_long_to_keep(strict):
+    wanda = await strict.seed_worker(701, "Wanda Worker")
+    await strict.seed_client(701, "Maria Gonzalez")
+    ask = await wanda.send("/note maria")
+    await wanda.press(ask[-1], "Phone")
+    parts = [letter * 4000 for letter in "abcde"]  # the fifth is over the note's 20,000
+    for part in parts:
+        await wanda.send(part)
+    sent = _worker_messages(strict, 701)
+    assert [sent[part] for part in parts] == [True] * 4 + [False]
