@@ -33,10 +33,18 @@ async def schedule_wipe(
     no chat (the worker never joined) or a wipe for this moment is already queued."""
     if chat_id is None:
         return False
+    key = f"{WIPE_KIND}:{worker_id}:{now.isoformat()}"
+    return await _queue_deletion(session, WIPE_KIND, key, worker_id, chat_id, now)
+
+
+async def _queue_deletion(
+    session: AsyncSession, kind: str, key: str, worker_id: int, chat_id: int, now: datetime
+) -> bool:
+    """An outbox row that deletes the bot's messages in `chat_id` (rendered by kind)."""
     return await outbox.enqueue(
         session,
-        key=f"{WIPE_KIND}:{worker_id}:{now.isoformat()}",
-        kind=WIPE_KIND,
+        key=key,
+        kind=kind,
         worker_id=worker_id,
         due_at=now,
         now=now,
@@ -97,15 +105,8 @@ async def schedule_expiry(session: AsyncSession, *, sent_before: datetime, now: 
     )
     queued = 0
     for worker_id, chat_id, oldest in (await session.execute(statement)).all():
-        queued += await outbox.enqueue(
-            session,
-            key=f"{EXPIRE_KIND}:{chat_id}:{oldest}",
-            kind=EXPIRE_KIND,
-            worker_id=worker_id,
-            due_at=now,
-            now=now,
-            payload={"chat_id": chat_id},
-        )
+        key = f"{EXPIRE_KIND}:{chat_id}:{oldest}"
+        queued += await _queue_deletion(session, EXPIRE_KIND, key, worker_id, chat_id, now)
     return queued
 
 

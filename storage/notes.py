@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
@@ -98,16 +98,8 @@ async def create_note(
         session.add(NoteAttendee(note_id=note.id, contact_id=contact_id, is_client=False))
     for goal_id in goals:
         session.add(NoteGoal(note_id=note.id, goal_id=goal_id))
-    rows = [
-        NoteAttachment(
-            note_id=note.id,
-            kind=attachment.kind,
-            file_id=attachment.file_id,
-            file_unique_id=attachment.file_unique_id,
-            caption=attachment.caption,
-        )
-        for attachment in files
-    ]
+    # An Attachment's fields are the row's: kind, file id, unique id, caption.
+    rows = [NoteAttachment(note_id=note.id, **asdict(attachment)) for attachment in files]
     session.add_all(rows)
     await session.flush()
     for row in rows:
