@@ -19,7 +19,17 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import agenda, commands, digest, digest_drill, record, team_admin, trend
+from bot import (
+    agenda,
+    attachments,
+    commands,
+    digest,
+    digest_drill,
+    record,
+    strict_chat,
+    team_admin,
+    trend,
+)
 from bot import resources as resource_directory
 from bot.errors import on_error
 from bot.gate import gate
@@ -79,6 +89,8 @@ class CaselineApplication(Application):
             await super().process_update(update)
             return
         work = held_answers.UpdateWork(update)
+        # A file is fetched now, before the update's transaction (bot/attachments.py).
+        work.file = await attachments.fetch(self.bot, update, self.bot_data["services"])
         with held_answers.handling(work):
             await self._handle_in_one_transaction(update, work)
         for action in work.after_commit:
@@ -388,6 +400,7 @@ def build_application(
         application.add_handler(handler)
     for handler in commands.catch_all():
         application.add_handler(handler)
+    application.add_handler(strict_chat.handler(), group=strict_chat.AFTER_HANDLERS)
     application.add_error_handler(on_error)
     application.job_queue.run_repeating(prune_update_ids, interval=EVERY, first=60)
     application.job_queue.run_repeating(extend_series, interval=EVERY, first=120)

@@ -96,6 +96,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "discharged:keep=10y,anonymise=10y (counted from the last activity)",
     ),
     EnvVar(
+        "CASELINE_DELETE_AFTER_HOURS",
+        "none: they stay",
+        "delete the bot's cards and confirmations from the chat this many hours after "
+        "they were sent, 1–47 (the record stays in Caseline)",
+    ),
+    EnvVar(
         "CASELINE_EVV_RADIUS_METERS",
         "300",
         "how far from the client's home a check-in or check-out still verifies a visit, 10–100000",

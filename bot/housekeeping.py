@@ -6,7 +6,14 @@ import logging
 from datetime import timedelta
 
 from domain.rules.joining import JOIN_WINDOW
-from storage import appointments, bot_messages, join_attempts, saved_drafts, updates
+from storage import (
+    appointments,
+    attachment_contents,
+    bot_messages,
+    join_attempts,
+    saved_drafts,
+    updates,
+)
 from ui.context import CaselineContext
 
 log = logging.getLogger(__name__)
@@ -28,13 +35,18 @@ async def prune_update_ids(context: CaselineContext) -> None:
         sent = await bot_messages.forget_before(session, now - bot_messages.DELETABLE_FOR)
         # A window of failed invite codes is over after an hour: nothing more to count.
         joins = await join_attempts.forget_before(session, now - JOIN_WINDOW)
+        # Files of drafts never saved: their draft is no longer offered back.
+        files = await attachment_contents.forget_unsaved_before(
+            session, now - attachment_contents.KEEP_UNSAVED
+        )
     log.info(
-        "forgot %d processed update ids, %d saved drafts, %d sent message ids "
-        "and %d join attempt counts",
+        "forgot %d processed update ids, %d saved drafts, %d sent message ids, "
+        "%d join attempt counts and %d files of unsaved notes",
         removed,
         drafts,
         sent,
         joins,
+        files,
     )
 
 

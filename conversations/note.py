@@ -63,7 +63,7 @@ from conversations.note_card import (
     keep,
     show_card,
 )
-from conversations.note_draft import NoteDraft, attachment_of
+from conversations.note_draft import NoteDraft, attachment_of, keep_sent_file
 from conversations.note_oneliner import (
     UNDO_PREFIX,
     one_liner,
@@ -98,7 +98,7 @@ from domain.usecases.clients import NamedFirst, client_named_first
 from domain.usecases.notes import NotePerson
 from storage import clients
 from storage.kinds import InteractionType
-from ui import texts, views
+from ui import held_answers, texts, views
 from ui.callbacks import pattern, read_ids, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at
 from ui.replies import answer, remove_keyboard
@@ -258,6 +258,7 @@ async def text_added(update: Update, context: CaselineContext) -> int:
     draft = draft_of(context)
     text = update.effective_message.text or ""
     if len(draft.text) + len(text) > TEXT_MAX:
+        held_answers.keep_message_in_chat()  # not kept: strict mode must not delete it
         await update.effective_message.reply_text(texts.note_too_long(TEXT_MAX))
         return COMPOSE
     draft.parts.append(text)
@@ -268,6 +269,8 @@ async def attachment_added(update: Update, context: CaselineContext) -> int:
     attachment = attachment_of(update.effective_message)
     if attachment is None:
         await update.effective_message.reply_text(texts.NOTE_WHAT_WORKS)
+        return COMPOSE
+    if not await keep_sent_file(update, context):
         return COMPOSE
     draft = draft_of(context)
     draft.attachments.append(attachment)

@@ -16,15 +16,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from telegram import Message
+from telegram import Message, Update
 
 from conversations import cards
 from conversations.drafts import REVISION, TOKEN
 from conversations.pickers import ClientRef
 from domain.rules.notes import client_there_by_default, with_someone, worth_saving
+from domain.usecases.attachments import FileNotFetched, keep_file
 from domain.usecases.notes import NewNote, NotePerson
 from storage.kinds import InteractionType
 from storage.notes import Attachment
+from ui import held_answers, texts
+from ui.context import CaselineContext
 
 
 @dataclass
@@ -193,3 +196,20 @@ def attachment_of(message: Message | None) -> Attachment | None:
         file_unique_id=media.file_unique_id,
         caption=message.caption,
     )
+
+
+async def keep_sent_file(update: Update, context: CaselineContext) -> bool:
+    """Store the bytes of the file the worker's message carries (fetched by the shell
+    before the update's transaction, bot/attachments.py), for the note being written.
+    False when it could not be kept: the worker is told so (over 20 MB, or send it
+    again) and the message stays in the chat, the draft as it was."""
+    fetched = held_answers.incoming_file()
+    if fetched is not None and not isinstance(fetched, FileNotFetched):
+        await keep_file(context.services, context.require_actor(), fetched)
+        return True
+    held_answers.keep_message_in_chat()
+    too_large = isinstance(fetched, FileNotFetched) and fetched.reason == "too_large"
+    await update.effective_message.reply_text(
+        texts.FILE_TOO_LARGE if too_large else texts.FILE_NOT_KEPT
+    )
+    return False

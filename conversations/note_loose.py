@@ -17,10 +17,10 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from conversations.note_draft import NoteDraft, attachment_of
+from conversations.note_draft import NoteDraft, attachment_of, keep_sent_file
 from domain.rules.notes import TEXT_MAX
 from domain.usecases.clients import recent_clients
-from ui import texts
+from ui import held_answers, texts
 from ui.callbacks import pack
 from ui.context import CaselineContext
 from ui.replies import answer
@@ -42,9 +42,13 @@ async def offer(update: Update, context: CaselineContext) -> bool:
     found = await recent_clients(context.services, context.require_actor())
     if not found:
         return False  # no open client to write it for
+    if attachment is not None and not await keep_sent_file(update, context):
+        return True  # told why it was not kept
     kept: dict[str, Any] = context.user_data.get(LOOSE) or {"parts": [], "attachments": []}
     if text.strip() and sum(map(len, kept["parts"])) + len(text) <= TEXT_MAX:
         kept["parts"].append(text)
+    elif text.strip():
+        held_answers.keep_message_in_chat()  # not kept: strict mode must not delete it
     if attachment is not None:
         kept["attachments"].append(asdict(attachment))
     context.user_data[LOOSE] = kept

@@ -96,6 +96,10 @@ class Settings:
     # CASELINE_RETENTION: per client status, how long a record is kept and when it is
     # anonymised (domain/rules/retention.py); empty: nothing is anonymised by itself.
     retention: tuple[RetentionRule, ...] = ()
+    # CASELINE_DELETE_AFTER_HOURS: the bot's own messages are deleted from the chat this
+    # many hours after they were sent (bot/reminders/rendering.py); None: they stay. At
+    # most 47: Telegram lets a bot delete its messages for 48 hours.
+    delete_after_hours: int | None = None
 
     @property
     def strict(self) -> bool:
@@ -279,4 +283,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webapp_max_age_minutes=_int(env, "CASELINE_WEBAPP_MAX_AGE_MINUTES", 5, 1, 1440),
         privacy=privacy,
         retention=retention,
+        delete_after_hours=_int(env, "CASELINE_DELETE_AFTER_HOURS", 0, 1, 47) or None,
     )

@@ -11,16 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
 from storage.db import affected
 from storage.machinery import BotMessage
+from storage.models import Worker
 
 # Telegram's window for deleting a message; older ids are pruned.
 DELETABLE_FOR = timedelta(hours=48)
 WIPE_KIND = "wipe"
+# CASELINE_DELETE_AFTER_HOURS: the bot's messages in a chat that are past their hours.
+EXPIRE_KIND = "expire"
 
 
 async def schedule_wipe(
@@ -30,10 +33,18 @@ async def schedule_wipe(
     no chat (the worker never joined) or a wipe for this moment is already queued."""
     if chat_id is None:
         return False
+    key = f"{WIPE_KIND}:{worker_id}:{now.isoformat()}"
+    return await _queue_deletion(session, WIPE_KIND, key, worker_id, chat_id, now)
+
+
+async def _queue_deletion(
+    session: AsyncSession, kind: str, key: str, worker_id: int, chat_id: int, now: datetime
+) -> bool:
+    """An outbox row that deletes the bot's messages in `chat_id` (rendered by kind)."""
     return await outbox.enqueue(
         session,
-        key=f"{WIPE_KIND}:{worker_id}:{now.isoformat()}",
-        kind=WIPE_KIND,
+        key=key,
+        kind=kind,
         worker_id=worker_id,
         due_at=now,
         now=now,
@@ -79,3 +90,38 @@ async def forget_before(session: AsyncSession, cutoff: datetime) -> int:
     """Drop the rows of messages Telegram no longer lets the bot delete; how many."""
     result = await session.execute(delete(BotMessage).where(BotMessage.sent_at <= cutoff))
     return affected(result)
+
+
+async def schedule_expiry(session: AsyncSession, *, sent_before: datetime, now: datetime) -> int:
+    """Queue, per worker's chat, the deletion of the bot's messages sent before
+    `sent_before` that Telegram still lets it delete (CASELINE_DELETE_AFTER_HOURS); how
+    many chats. One row per chat and oldest such message, so a tick that finds the same
+    ones still waiting queues nothing again."""
+    statement = (
+        select(Worker.id, BotMessage.chat_id, func.min(BotMessage.message_id))
+        .join(Worker, Worker.chat_id == BotMessage.chat_id)
+        .where(BotMessage.sent_at <= sent_before, BotMessage.sent_at > now - DELETABLE_FOR)
+        .group_by(Worker.id, BotMessage.chat_id)
+    )
+    queued = 0
+    for worker_id, chat_id, oldest in (await session.execute(statement)).all():
+        key = f"{EXPIRE_KIND}:{chat_id}:{oldest}"
+        queued += await _queue_deletion(session, EXPIRE_KIND, key, worker_id, chat_id, now)
+    return queued
+
+
+async def expired(
+    session: AsyncSession, chat_id: int, *, sent_before: datetime, now: datetime
+) -> list[int]:
+    """The ids of the bot's messages in `chat_id` sent before `sent_before` that Telegram
+    still lets it delete, oldest first."""
+    statement = (
+        select(BotMessage.message_id)
+        .where(
+            BotMessage.chat_id == chat_id,
+            BotMessage.sent_at <= sent_before,
+            BotMessage.sent_at > now - DELETABLE_FOR,
+        )
+        .order_by(BotMessage.sent_at, BotMessage.message_id)
+    )
+    return list(dict.fromkeys((await session.scalars(statement)).all()))

@@ -451,6 +451,8 @@ def _note_event(
             "with": with_person,
             "attachments": len(note.attachments),
             "goals": goals,
+            # For the Mini App, which fetches each one's stored bytes by its id.
+            "files": [{"id": item.id, "kind": item.kind} for item in note.attachments],
         },
         amendments=tuple(
             Amendment(a.created_at, who.get(a.author_id), a.text) for a in note.amendments

@@ -717,5 +717,6 @@ class Referral(Base):
 
 # The machinery's tables share this metadata: whoever has the models has the whole schema
 # (Alembic's comparison, create_all in tests). Imported last: they build on Base above.
+from storage import attachment_contents as _attachment_contents  # noqa: E402, F401
 from storage import machinery as _machinery  # noqa: E402, F401
 from storage import supervision_tables as _supervision  # noqa: E402, F401

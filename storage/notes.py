@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage import clients
+from storage import attachment_contents, clients
 from storage.access import visible_clients
 from storage.db import affected
 from storage.kinds import AppointmentStatus, InteractionType
@@ -99,16 +99,13 @@ async def create_note(
         session.add(NoteAttendee(note_id=note.id, contact_id=contact_id, is_client=False))
     for goal_id in goals:
         session.add(NoteGoal(note_id=note.id, goal_id=goal_id))
-    for attachment in files:
-        session.add(
-            NoteAttachment(
-                note_id=note.id,
-                kind=attachment.kind,
-                file_id=attachment.file_id,
-                file_unique_id=attachment.file_unique_id,
-                caption=attachment.caption,
-            )
-        )
+    # An Attachment's fields are the row's: kind, file id, unique id, caption.
+    rows = [NoteAttachment(note_id=note.id, **asdict(attachment)) for attachment in files]
+    session.add_all(rows)
+    await session.flush()
+    for row in rows:
+        # The bytes stored when the file arrived become this attachment's.
+        await attachment_contents.link(session, row, author_id=author_id)
     await session.flush()
     return note
 

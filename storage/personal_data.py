@@ -158,6 +158,15 @@ TABLES: Mapping[str, Table] = {
         Reach("note_id", "notes"),
         Erase.ROWS,
     ),
+    # After note_attachments: rows are deleted children first. A file of a draft never saved
+    # has no attachment yet and is deleted by housekeeping after 30 days.
+    "attachment_contents": Table(
+        "the bytes of a note's voice notes, photos and documents, kept by Caseline",
+        {"content": TEXT, "file_unique_id": TEXT},
+        _no("mime_type", "sha256"),
+        Reach("attachment_id", "note_attachments"),
+        Erase.ROWS,
+    ),
     "note_amendments": Table(
         "corrections of notes", {"text": TEXT}, reach=Reach("note_id", "notes")
     ),

@@ -35,6 +35,7 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.request import RequestData
 
+from domain.usecases.attachments import FetchedFile
 from ui.wrapped_request import Call, WrappedRequest, chat_id_of, retry_after
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,12 @@ class UpdateWork:
         self.failed = False
         self.ids_remembered = False
         self._acknowledged = False  # the button press was answered once already
+        # The file the update's message carries, fetched before its transaction
+        # (bot/attachments.py): its bytes, or why not; None when there was none to fetch.
+        self.file: FetchedFile | None = None
+        # The worker's message stays in the chat even in strict mode (bot/strict.py):
+        # what it carried was not kept, so it is the worker's only copy.
+        self.keep_in_chat = False
 
     def hold(self, held: _Held) -> None:
         self.held.append(held)
@@ -199,6 +206,25 @@ def after_commit(action: Callable[[], object]) -> None:
         action()
     else:
         work.after_commit.append(action)
+
+
+def incoming_file() -> FetchedFile | None:
+    """What the shell fetched of the file this update's message carries (see
+    `UpdateWork.file`); None outside an update."""
+    work = current()
+    return work.file if work is not None else None
+
+
+def keep_message_in_chat() -> None:
+    """The worker's message is not deleted in strict mode: what it carried was not kept."""
+    work = current()
+    if work is not None:
+        work.keep_in_chat = True
+
+
+def keeps_message_in_chat() -> bool:
+    work = current()
+    return work is not None and work.keep_in_chat
 
 
 def remember_sent_id(hook: Hook) -> None:

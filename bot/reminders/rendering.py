@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -126,11 +126,23 @@ class Reminders:
             )
         # What this process sent so far is written first, so a wipe finds all of it.
         await self._record_sent()
+        await self._plan_expiry(now)
         try:
             self.last_drain = await self.sender.drain()
         finally:
             await self._record_sent()
         return report
+
+    async def _plan_expiry(self, now: datetime) -> None:
+        """CASELINE_DELETE_AFTER_HOURS: the bot's messages past their hours are deleted
+        by the outbox (paced like any other call); the record stays in Caseline."""
+        hours = self.settings.delete_after_hours
+        if hours is None:
+            return
+        async with self.db.session() as session:
+            await bot_messages.schedule_expiry(
+                session, sent_before=now - timedelta(hours=hours), now=now
+            )
 
     async def _record_sent(self) -> None:
         if self.sent is not None:
@@ -156,6 +168,8 @@ class Reminders:
     ) -> Rendered | Deletion | _Later | None:
         if worker is not None and row.kind == reminders.WIPE:
             return await self._wipe(session, row, worker)
+        if row.kind == reminders.EXPIRE:
+            return await self._expire(session, row)
         if worker is None or not worker.active or worker.chat_id is None:
             return None
         if worker.unreachable_at is not None:
@@ -202,6 +216,19 @@ class Reminders:
             return None
         chat_id = row.payload["chat_id"]
         ids = await bot_messages.deletable(session, chat_id, now=self.clock.now())
+        return Deletion(chat_id, tuple(ids)) if ids else None
+
+    async def _expire(self, session, row: OutboxMessage) -> Deletion | None:
+        """The bot's messages in a chat past CASELINE_DELETE_AFTER_HOURS (none once the
+        setting is off)."""
+        hours = self.settings.delete_after_hours
+        if hours is None:
+            return None
+        now = self.clock.now()
+        chat_id = row.payload["chat_id"]
+        ids = await bot_messages.expired(
+            session, chat_id, sent_before=now - timedelta(hours=hours), now=now
+        )
         return Deletion(chat_id, tuple(ids)) if ids else None
 
     async def _appointment(self, session, row, chat_id: int, zone: ZoneInfo) -> Rendered | None:

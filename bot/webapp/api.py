@@ -15,6 +15,7 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>/people    the people     (list_people, as the card's 👥 People)
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
     GET  /api/words/<language>       the page's words (ui/webapp_words.py; no data, no sign-in)
+    GET  /api/attachments/<id>       a note's file  (look_at_attachment: its stored bytes)
 
 The card says `may_see_team` (domain/rules/roles.py) so the page offers the team view; the
 team view itself is the digest's: a worker is 403 with the refusal audited as /digest's,
@@ -65,6 +66,7 @@ from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
 from domain.rules.notes import RISK_REASON_MAX, with_someone
 from domain.rules.refusal_budget import RefusalBudget
+from domain.usecases.attachments import look_at_attachment
 from domain.usecases.client_people import People, PeopleForNote, list_people, people_for_note
 from domain.usecases.clients import ClientHistory, caseload_page, history_page, look_at_client
 from domain.usecases.digests import view_digest
@@ -74,6 +76,7 @@ from domain.usecases.referrals import ReferralList, client_referrals
 from domain.usecases.safety_plans import SafetyPage, look_at_plan
 from domain.usecases.webapp import NotSignedIn, turned_away, webapp_actor
 from domain.work import Work
+from storage.attachment_contents import StoredContent
 from storage.caseload import CardFacts
 from storage.kinds import InteractionType
 from storage.workers import Actor
@@ -359,6 +362,23 @@ class WordsHandler(_JsonHandler):
         # Words hold no client data, so the page may read them before it is signed in (to
         # say "open it again from the chat" in the phone's language); unknown → the org's.
         self.answer(200, page_words(supported(language) or self.organisation_language))
+
+
+class AttachmentHandler(_ApiHandler):
+    """A note's voice note, photo or document, as Caseline stored it: for a worker who may
+    see the note's client (audited as a look), else 404 like a card."""
+
+    async def get(self, attachment_id: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        stored = await look_at_attachment(self.work, actor, int(attachment_id))
+        if not isinstance(stored, StoredContent):
+            self.answer(404, {"error": "not_found"})
+            return
+        self.set_header("Content-Type", stored.mime_type)
+        self.set_header("Content-Disposition", "inline")
+        self.finish(stored.content)
 
 
 class NotFoundHandler(_JsonHandler):

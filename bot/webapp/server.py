@@ -26,6 +26,7 @@ from tornado.web import Application, StaticFileHandler
 
 from bot.cli_errors import StartupProblem
 from bot.webapp.api import (
+    AttachmentHandler,
     CaseloadHandler,
     ClientCardHandler,
     ClientHistoryHandler,
@@ -56,7 +57,8 @@ class _StaticHandler(StaticFileHandler):
         # only by Telegram's web client (its desktop and phone apps use a web view).
         self.set_header(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; frame-ancestors https://web.telegram.org",
+            "default-src 'self'; img-src 'self' data: blob:; media-src blob:; "
+            "frame-ancestors https://web.telegram.org",
         )
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Referrer-Policy", "no-referrer")
@@ -102,6 +104,7 @@ class WebAppServer:
             ),
             (r"/api/team", TeamHandler, api),
             (r"/api/words/([A-Za-z_-]{2,12})", WordsHandler, {"work": self.work}),
+            (r"/api/attachments/([0-9]{1,12})", AttachmentHandler, api),
             (r"/api/.*", NotFoundHandler),
             (r"/(.*)", _StaticHandler, {"path": str(STATIC), "default_filename": "index.html"}),
         ]

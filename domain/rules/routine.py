@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum, StrEnum
 from zoneinfo import ZoneInfo
 
-from storage.bot_messages import WIPE_KIND
+from storage.bot_messages import EXPIRE_KIND, WIPE_KIND
 from storage.kinds import Role
 from storage.models import Worker
 
@@ -55,6 +55,8 @@ class ReminderKind(StrEnum):
     BULK_EXPORT = "bulk_export"
     # Not a message: delete the bot's recent messages in a switched-off worker's chat.
     WIPE = WIPE_KIND
+    # Not a message: delete the bot's messages past CASELINE_DELETE_AFTER_HOURS in a chat.
+    EXPIRE = EXPIRE_KIND
 
 
 # Kinds a worker may switch off in /settings (risk alerts and notices cannot be muted).

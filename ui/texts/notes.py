@@ -22,6 +22,15 @@ NOTE_TYPE_IT = N_(
     "Type the note — one or several messages. A voice note or photo works too. Then tap ✅ Save."
 )
 NOTE_WHAT_WORKS = N_("I can take text, a voice note, a photo or a document for a note.")
+# A file Caseline could not keep (bot/attachments.py): the draft stays as it was.
+FILE_TOO_LARGE = N_(
+    "That file is over 20 MB, more than Telegram lets me fetch, so I can't keep it. "
+    "Send a smaller one; your note is as it was."
+)
+FILE_NOT_KEPT = N_(
+    "I couldn't keep that file just now (Telegram did not hand it over). "
+    "Please send it again; your note is as it was."
+)
 TEXT_EXPECTED = N_("Please answer with text (or /cancel).")
 WHEN = N_("🕒 When")
 RISK_BUTTON = N_("⚠ Risk")

@@ -418,7 +418,26 @@
         line.append(node);
       }
       for (const comment of event.comments) line.append(commentNode(comment));
+      for (const file of event.extra.files || []) line.append(fileButton(file));
     }
+  }
+
+  // A note's file as Caseline stored it, fetched (with the init data) when tapped.
+  function fileButton(file) {
+    const button = el("button", "file", `📎 ${words(file.kind)}`);
+    button.type = "button";
+    button.addEventListener("click", async () => {
+      const response = await fetch(`api/attachments/${encodeURIComponent(file.id)}`,
+        { headers: { Authorization: `tma ${initData}` }, cache: "no-store" });
+      if (!response.ok) { button.textContent = "📎 not available"; return; }
+      const url = URL.createObjectURL(await response.blob());
+      const shown = file.kind === "photo" ? el("img", "file")
+        : ["voice", "audio"].includes(file.kind) ? el("audio", "file") : el("a", "file", "📎 open");
+      if (shown.tagName === "A") { shown.href = url; shown.target = "_blank"; }
+      else { shown.src = url; shown.controls = true; }
+      button.replaceWith(shown);
+    });
+    return button;
   }
 
   // ── the team view: the digest's figures, as /digest says them ──────────────────────

@@ -1,0 +1,106 @@
+"""Strict mode takes what a worker sends out of the chat once Caseline has stored it
+(issue 23); standard mode leaves the chat as it is."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from storage import attachment_contents
+from storage.models import Note, NoteAttachment
+from tests.harness import running
+from ui import texts
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + b"stairs" * 100
+
+
+@pytest.fixture
+async def strict(devserver, db, db_url, clock):
+    async with running(devserver, db, db_url, clock, CASELINE_PRIVACY="strict") as bot:
+        yield bot
+
+
+def _worker_messages(harness, user_id: int) -> dict[str, bool]:
+    """What the worker sent (text, or the kind of file) → deleted from the chat?"""
+    found = {}
+    for message in harness.state.transcript(user_id):
+        if message.from_bot:
+            continue
+        what = message.text or ("photo" if message.photo else "voice" if message.voice else "?")
+        found[what] = message.deleted
+    return found
+
+
+async def _write_a_note(harness, wanda) -> None:
+    ask = await wanda.send("/note maria")
+    await wanda.press(ask[-1], "Phone")
+    await wanda.send("Talked about the stairs.")
+    await harness.exchange(701, lambda: wanda.fake.send_photo(PHOTO))
+    card = await harness.exchange(701, lambda: wanda.fake.send_voice(b"OggS-voice"))
+    await wanda.press(card[-1], "Save")
+
+
+async def test_strict_mode_deletes_what_the_worker_sent_once_it_is_stored(strict):
+    wanda = await strict.seed_worker(701, "Wanda Worker")
+    await strict.seed_client(701, "Maria Gonzalez")
+    await wanda.send("/agenda")
+    await _write_a_note(strict, wanda)
+    await wanda.send("Mrs G. fell, bruised hip")  # a loose message, offered as a note
+    assert _worker_messages(strict, 701) == {
+        "/agenda": False,  # a bare command says nothing about anyone
+        "/note maria": True,
+        "Talked about the stairs.": True,
+        "photo": True,
+        "voice": True,
+        "Mrs G. fell, bruised hip": True,
+    }
+    # Deleted from the chat, kept by Caseline.
+    async with strict.db.session() as session:
+        [note] = (await session.execute(select(Note))).scalars().all()
+        assert note.text == "Talked about the stairs."
+        files = (await session.execute(select(NoteAttachment))).scalars().all()
+        stored = [await attachment_contents.stored_bytes(session, row.id) for row in files]
+    assert [row.kind for row in files] == ["photo", "voice"] and all(stored)
+
+
+async def test_strict_mode_leaves_a_file_it_could_not_keep(strict):
+    wanda = await strict.seed_worker(701, "Wanda Worker")
+    await strict.seed_client(701, "Maria Gonzalez")
+    ask = await wanda.send("/note maria")
+    await wanda.press(ask[-1], "Phone")
+    strict.state.inject_fault("getFile", count=1, status=500)
+    replies = await strict.exchange(701, lambda: wanda.fake.send_photo(PHOTO))
+    assert replies[-1].text == texts.FILE_NOT_KEPT
+    assert _worker_messages(strict, 701)["photo"] is False  # the worker's only copy
+
+
+async def test_a_delete_telegram_refuses_breaks_nothing(strict, errors):
+    wanda = await strict.seed_worker(701, "Wanda Worker")
+    await strict.seed_client(701, "Maria Gonzalez")
+    strict.state.inject_fault("deleteMessage", count=1, status=400, description="Bad Request")
+    ask = await wanda.send("/note maria")
+    assert "Phone" in str(ask[-1].reply_markup)
+    await wanda.press(ask[-1], "Phone")
+    await wanda.send("Talked about the stairs.")
+    assert _worker_messages(strict, 701) == {"/note maria": False, "Talked about the stairs.": True}
+    assert not errors.failed_updates()
+
+
+async def test_standard_mode_deletes_nothing_the_worker_sent(harness):
+    wanda = await harness.seed_worker(701, "Wanda Worker")
+    await harness.seed_client(701, "Maria Gonzalez")
+    await _write_a_note(harness, wanda)
+    assert not any(_worker_messages(harness, 701).values())
+    assert not [event for event in harness.state.events() if event.kind == "delete"]
+
+
+async def test_strict_mode_leaves_a_text_too_long_to_keep(strict):
+    wanda = await strict.seed_worker(701, "Wanda Worker")
+    await strict.seed_client(701, "Maria Gonzalez")
+    ask = await wanda.send("/note maria")
+    await wanda.press(ask[-1], "Phone")
+    parts = [letter * 4000 for letter in "abcde"]  # the fifth is over the note's 20,000
+    for part in parts:
+        await wanda.send(part)
+    sent = _worker_messages(strict, 701)
+    assert [sent[part] for part in parts] == [True] * 4 + [False]
