@@ -78,7 +78,7 @@ async def test_a_worker_reads_their_clients_card_and_the_full_note(webapp_bot, d
     assert body["client"]["code"] == f"C-{client_id:04d}"
     assert body["worker"] == "Wanda Worker"
     # Times are read in the worker's zone and language (the organisation's here), not the phone's.
-    assert body["reader"] == {"zone": "Europe/Berlin", "language": "en"}
+    assert body["reader"] == {"zone": "Europe/Berlin", "language": "en", "today": "2026-03-02"}
     assert [note["text"] for note in body["recent_notes"]] == [FULL_NOTE]
     assert body["recent_notes"][0]["amended"] is True
 

@@ -8,6 +8,7 @@ import json
 import os
 from datetime import timedelta
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
@@ -90,7 +91,20 @@ async def test_a_worker_opens_a_client_from_the_caseload_and_comes_back(
 
     await rows.nth(1).click()
     await page.locator("h1", has_text="Otto Brandt").wait_for()
+    # Seen yesterday: the next visit is due, not overdue (judged by Caseline's today).
+    due = page.locator("#card .row", has_text="Next visit due")
+    assert "overdue" not in (await due.text_content() or "")
     assert f"client={ids['Otto Brandt']}" in page.url
     await page.locator("#back").click()
     await page.locator("h1", has_text="My clients").wait_for()
     assert errors == []
+
+
+async def test_the_card_says_when_the_next_visit_is_due_by_caselines_today(webapp_bot, db, clock):
+    ids = await a_caseload(webapp_bot, db, clock)
+    signed = "tma " + init_data(WANDA, clock.now())
+    maria = (await api(webapp_bot, f"/api/clients/{ids['Maria Gonzalez']}", signed)).json()
+    otto = (await api(webapp_bot, f"/api/clients/{ids['Otto Brandt']}", signed)).json()
+    today = clock.now().astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
+    assert maria["reader"]["today"] == otto["reader"]["today"] == today
+    assert maria["visit_due_on"] < today < otto["visit_due_on"]

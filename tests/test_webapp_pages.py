@@ -133,7 +133,7 @@ async def wanda_reads(webapp_bot, clock, client_id: int, page: str) -> dict:
 async def test_the_plan_page_is_the_plan_card_and_its_versions(webapp_bot, db, clock):
     client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
     body = await wanda_reads(webapp_bot, clock, client_id, "plan")
-    assert body["reader"] == {"zone": "Europe/Berlin", "language": "en"}
+    assert body["reader"] == {"zone": "Europe/Berlin", "language": "en", "today": "2026-03-02"}
     plan = body["plan"]
     # The review made version 2, in effect, its goals carried over with the review's status.
     assert (plan["version"], plan["status"]) == (2, "active")

@@ -91,7 +91,7 @@ async def test_the_team_view_shows_the_digests_figures(webapp_bot, db, clock):
     quinn = next(row for row in body["workers"] if row["name"] == "Quinn Quiet")
     assert quinn["quiet"] is True
     assert {risk["client_code"] for risk in body["open_risks"]} <= set(chat.split())
-    assert body["reader"] == {"zone": "Europe/Berlin", "language": "en"}
+    assert body["reader"] == {"zone": "Europe/Berlin", "language": "en", "today": "2026-03-02"}
 
     # Audited as the chat's look is, by the same use case.
     views = await digest_views(db)

@@ -83,6 +83,7 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("Address"),
     N_("Born"),
     N_("Last contact"),
+    N_("Next visit due"),
     N_("never"),
     N_("Safety plan"),
     N_("in place"),

@@ -138,10 +138,13 @@ class _ApiHandler(_JsonHandler):
 
     def answer_for(self, actor: Actor, status: int, body: dict[str, Any]) -> None:
         """`body`, with how its reader reads times and dates: their zone (their own, else the
-        organisation's, as the chat shows them) and their language, not the phone's."""
+        organisation's, as the chat shows them), their language, not the phone's, and their
+        today by Caseline's clock (what is overdue is judged by it, not by the phone's)."""
+        zone = self.work.zone_for(actor.timezone)
         reader = {
-            "zone": str(self.work.zone_for(actor.timezone)),
+            "zone": str(zone),
             "language": actor.language or self.work.settings.language,
+            "today": self.work.clock.now().astimezone(zone).date().isoformat(),
         }
         self.answer(status, {**body, "reader": reader})
 
@@ -166,7 +169,9 @@ class ClientCardHandler(_ApiHandler):
             self.answer(404, {"error": "not_found"})
             return
         may_see_team = roles.may_see_team(actor.role)
-        self.answer_for(actor, 200, {**card_json(facts), "may_see_team": may_see_team})
+        zone = self.work.zone_for(actor.timezone)
+        body = {**card_json(facts, zone), "may_see_team": may_see_team}
+        self.answer_for(actor, 200, body)
 
 
 class ClientHistoryHandler(_ApiHandler):

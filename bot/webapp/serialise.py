@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.digest import by_attention
 from domain.rules.evv import ordered
@@ -106,10 +107,14 @@ def _comment_json(comment: Comment) -> dict[str, Any]:
     }
 
 
-def card_json(facts: CardFacts) -> dict[str, Any]:
+def card_json(facts: CardFacts, zone: ZoneInfo) -> dict[str, Any]:
+    """The card; `zone`: the reader's, whose calendar day the next visit falls due on (an
+    open client's, as the chat's card counts it)."""
     plan = facts.plan
+    client = facts.client
     return {
-        "client": client_json(facts.client),
+        "client": client_json(client),
+        "visit_due_on": jsonable(client.visit_due_on(zone)) if client.is_open else None,
         "worker": facts.worker_name,
         "upcoming": [
             {

@@ -64,6 +64,14 @@
     }
   }
 
+  // A day something falls due, marked when it is past by the worker's today (Caseline's).
+  function due(line, isoDay) {
+    const late = Boolean(reader.today && isoDay < reader.today);
+    line.append(el("div", "text" + (late ? " risk" : ""),
+      late ? `${when(isoDay, false)} · ${say("overdue")}` : when(isoDay, false)));
+    return line;
+  }
+
   function words(code) {
     return code ? String(code).replace(/_/g, " ") : "";
   }
@@ -336,6 +344,7 @@
     if (client.address) row(about, say("Address"), client.address);
     if (client.date_of_birth) row(about, say("Born"), when(client.date_of_birth, false));
     row(about, say("Last contact"), client.last_contact_at ? when(client.last_contact_at, true) : say("never"));
+    if (card.visit_due_on) due(row(about, say("Next visit due")), card.visit_due_on);
     if (card.safety_plan) row(about, say("Safety plan"), say("in place"));
     for (const kind of card.waiting) row(about, say("Waiting for approval"), named("approval_kind", kind));
 
@@ -347,7 +356,7 @@
     }
     if (card.plan) {
       const box = section(panel, say("Plan v{version}", { version: card.plan.version }));
-      if (card.plan.next_review_on) row(box, say("Next review"), when(card.plan.next_review_on, false));
+      if (card.plan.next_review_on) due(row(box, say("Next review")), card.plan.next_review_on);
       for (const goal of card.open_goals) row(box, named("goal_status", goal.status), goal.description);
     }
     renderGoalChoices(card.plan ? card.open_goals : []);
@@ -580,7 +589,7 @@
   let teamLoaded = false;
 
   // The plan, referrals and people tabs (pages.js): each read once, when first opened.
-  const pages = window.caselinePages({ el, section, row, say, sayCount, named, when });
+  const pages = window.caselinePages({ el, section, row, say, sayCount, named, when, due });
   const pagesLoaded = new Set();
 
   async function loadPage(tab) {

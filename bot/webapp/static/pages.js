@@ -6,7 +6,7 @@
 "use strict";
 
 window.caselinePages = function (kit) {
-  const { el, section, row, say, sayCount, named, when } = kit;
+  const { el, section, row, say, sayCount, named, when, due } = kit;
 
   function callLink(parent, phone) {
     const call = el("a", "call", phone);
@@ -43,9 +43,9 @@ window.caselinePages = function (kit) {
       if (answer.in_effect) row(box, say("In effect"), say("Plan v{version}", { version: answer.in_effect.version }));
       if (answer.waiting) row(box, say("Waiting for approval"), named("approval_kind", "plan_activation"));
       row(box, say("Since"), when(plan.created_at, false));
-      row(box, say("Next review"),
-        [plan.next_review_on ? when(plan.next_review_on, false) : "", every(plan.review_interval_days)]
-          .filter(Boolean).join(" · "));
+      const review = row(box, say("Next review"));
+      if (plan.next_review_on && plan.status !== "draft") due(review, plan.next_review_on);
+      review.append(el("div", "label", every(plan.review_interval_days)));
       if (plan.interventions) row(box, say("Interventions"), plan.interventions);
       renderGoals(section(panel, say("Goals")), plan.goals);
     }
@@ -74,7 +74,7 @@ window.caselinePages = function (kit) {
     }
     row(box, say("Version {version}", { version: plan.version }),
       [when(plan.saved_at, false), plan.author].filter(Boolean).join(" · "));
-    row(box, say("Next review"), `${when(plan.next_review_on, false)} · ${every(plan.review_interval_days)}`);
+    due(row(box, say("Next review")), plan.next_review_on).append(el("div", "label", every(plan.review_interval_days)));
     plan.sections.forEach((part, index) => {
       row(box, `${index + 1}. ${named("safety_section", part.key)}`,
         part.lines.length ? part.lines.join("\n") : say("nothing yet"), part.lines.length ? "" : "hint");
