@@ -56,7 +56,7 @@ from domain.settings import Settings
 from domain.work import Work
 from storage import updates
 from storage.db import Database
-from ui import held_answers, i18n, menu
+from ui import held_answers, i18n, menu, privacy
 from ui.context import CaselineContext, Services
 from ui.held_answers import DeferringRequest
 
@@ -265,6 +265,8 @@ def build_application(
     token = token or settings.require_token()
     # What anyone without a language of their own is answered in (CASELINE_LANGUAGE).
     i18n.set_default_language(settings.language)
+    # CASELINE_PRIVACY: what every renderer may show of a client (ui/privacy.py).
+    privacy.set_privacy(settings.strict, settings.webapp_url)
     sent = SentLog(clock)
     metrics = Metrics()
     # One budget for everything this process sends, answers first (bot/pacing.py).

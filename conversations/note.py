@@ -98,7 +98,7 @@ from domain.usecases.clients import NamedFirst, client_named_first
 from domain.usecases.notes import NotePerson
 from storage import clients
 from storage.kinds import InteractionType
-from ui import texts, views
+from ui import privacy, texts, views
 from ui.callbacks import pattern, read_ids, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at
 from ui.replies import answer, remove_keyboard
@@ -162,6 +162,9 @@ async def from_person(update: Update, context: CaselineContext) -> int:
     if ids is None:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
+    if privacy.strict():
+        await answer(update)
+        return await written_in_the_mini_app(update, context, ids[0])
     found = await client_people.people_for_note(
         context.services, context.require_actor(), ids[0], ids[1], via=WITH_WHOM
     )
@@ -216,10 +219,25 @@ async def _start_with_args(update: Update, context: CaselineContext, args: str) 
     return await _client_chosen(update, context, ref)
 
 
+async def written_in_the_mini_app(update: Update, context: CaselineContext, client_id: int) -> int:
+    """Strict mode: a note's words are written in the Mini App (its composer), never typed
+    into the chat; the chat hands the worker 🗂 Open at the client's record. Access is the
+    Mini App's to check, as for the card's own 🗂 Open."""
+    context.user_data.pop(DRAFT, None)
+    opened = privacy.webapp_button(client_id)
+    await update.effective_message.reply_text(
+        texts.STRICT_NOTE_IN_MINI_APP,
+        reply_markup=InlineKeyboardMarkup([[opened]]) if opened is not None else None,
+    )
+    return ConversationHandler.END
+
+
 # ── client and kind ────────────────────────────────────────────────────────────
 
 
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
+    if privacy.strict():
+        return await written_in_the_mini_app(update, context, ref.id)
     draft = draft_of(context)
     draft.client = ref
     keep(context, draft)

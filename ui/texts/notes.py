@@ -173,6 +173,15 @@ def characters(count: int) -> str:
 
 
 def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
+    """`name` "" in strict mode: the code alone."""
+    if not name:
+        return t(
+            "✅ <b>Note N-{note_id} saved</b> · {code}\n{kind} · {when}",
+            note_id=note_id,
+            code=code,
+            kind=kind,
+            when=when,
+        )
     return t(
         "✅ <b>Note N-{note_id} saved</b> · {code} · {name}\n{kind} · {when}",
         note_id=note_id,
@@ -184,6 +193,16 @@ def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
 
 
 def note_already_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
+    """`name` "" in strict mode: the code alone."""
+    if not name:
+        return t(
+            "☑️ <b>Already saved as N-{note_id}</b> · {code}\n{kind} · {when}\nThe same "
+            "note arrived twice, so it is kept once.",
+            note_id=note_id,
+            code=code,
+            kind=kind,
+            when=when,
+        )
     return t(
         "☑️ <b>Already saved as N-{note_id}</b> · {code} · {name}\n{kind} · "
         "{when}\nThe same note arrived twice, so it is kept once. To save it again, "

@@ -76,7 +76,8 @@ CARD_CLIENT_GONE = N_("That client isn't available to you.")
 
 
 def card_title(code: str, name: str) -> str:
-    return f"<b>{code} · {escape(name)}</b>"
+    """`name` "" in strict mode: the code alone."""
+    return f"<b>{code} · {escape(name)}</b>" if name else f"<b>{code}</b>"
 
 
 def card_program_status(program: str, status: str) -> str:
@@ -148,6 +149,8 @@ HISTORY_SHORTENED = N_("… (shortened here; 📤 Export has the full text)")
 
 def history_title(code: str, name: str, page: int, pages: int) -> str:
     suffix = t(" · page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
+    if not name:  # strict mode: the code alone
+        return t("<b>{code} · history</b>{suffix}\n<i>Newest first.</i>", code=code, suffix=suffix)
     return t(
         "<b>{code} · {name} · history</b>{suffix}\n<i>Newest first.</i>",
         code=code,
@@ -548,6 +551,8 @@ TRANSFER_NOT_ALLOWED = N_("You can only transfer clients to active workers of yo
 
 def transfer_ask(code: str, name: str, current: str | None) -> str:
     now = t(" (now with {current})", current=escape(current)) if current else ""
+    if not name:  # strict mode: the code alone
+        return t("<b>Transfer {code}</b>{now}\nTo whom?", code=code, now=now)
     return t(
         "<b>Transfer {code} · {name}</b>{now}\nTo whom?", code=code, name=escape(name), now=now
     )
