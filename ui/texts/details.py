@@ -63,7 +63,11 @@ def detail_value(detail: str, stored: object) -> str:
 
 def details_menu(code: str, name: str, rows: list[tuple[str, str]]) -> str:
     """`rows`: (detail, its value as detail_value shows it)."""
-    lines = [t("<b>✏️ Details · {code} · {name}</b>", code=code, name=escape(name))]
+    lines = [
+        t("<b>✏️ Details · {code} · {name}</b>", code=code, name=escape(name))
+        if name
+        else t("<b>✏️ Details · {code}</b>", code=code)
+    ]
     names = tr(DETAIL_NAMES)
     lines += [f"{names[detail]}: {escape(value)}" for detail, value in rows]
     lines.append(_("Which detail needs correcting?"))

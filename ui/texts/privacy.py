@@ -50,8 +50,7 @@ STRICT_WRITE_IN_MINI_APP = N_(
 )
 STRICT_NO_MINI_APP_PAGE = N_(
     "🔒 In strict mode client details, plans, referrals and safety plans are not typed in "
-    "the chat: an admin enters them (<code>caseline clients import</code>), or the Mini "
-    "App does."
+    "the chat: an admin enters them (caseline clients import), or the Mini App does."
 )
 STRICT_EXPORT_REFUSED = N_(
     "🔒 In strict mode the case file is not sent in the chat. An admin exports it with "
