@@ -46,6 +46,7 @@ from conversations import (
     plan,
     referral,
     review,
+    strict_mode,
     visit,
 )
 from conversations import resources as resource_editor
@@ -341,6 +342,10 @@ def build_application(
 
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())
+    if settings.strict:
+        # Before every dialog: what would be typed into the chat is written elsewhere.
+        for handler in strict_mode.handlers():
+            application.add_handler(handler)
     application.add_handler(newclient.handler(settings.conversation_timeout_minutes))
     application.add_handler(note.handler(settings.conversation_timeout_minutes))
     application.add_handler(amend.handler(settings.conversation_timeout_minutes))

@@ -77,7 +77,7 @@ async def export_menu(update: Update, context: CaselineContext, client_id: int) 
             [InlineKeyboardButton(texts.CARD_BACK, callback_data=pack("cf", "card", client.id))],
         ]
     )
-    await show(update, View(texts.export_ask(client.code, client.name), keyboard))
+    await show(update, View(texts.export_ask(client.code, privacy.client_name(client)), keyboard))
 
 
 async def _strict_refusal(update: Update, client_id: int | None) -> None:

@@ -121,7 +121,9 @@ async def start(update: Update, context: CaselineContext) -> int:
             [[button(texts.RESUME, "resume", "yes"), button(texts.DISCARD, "resume", "no")]]
         )
         await update.effective_message.reply_text(
-            texts.note_draft_kept(draft.client.code, draft.client.name, len(draft.text)),
+            texts.note_draft_kept(
+                draft.client.code, privacy.client_name(draft.client), len(draft.text)
+            ),
             reply_markup=keyboard,
         )
         return RESUME
@@ -242,7 +244,7 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
     draft.client = ref
     keep(context, draft)
     await update.effective_message.reply_text(
-        texts.note_ask_kind(ref.code, ref.name), reply_markup=_kinds_keyboard()
+        texts.note_ask_kind(ref.code, privacy.client_name(ref)), reply_markup=_kinds_keyboard()
     )
     return KIND
 
@@ -321,7 +323,7 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     if action == "kinds":
         # The kind of contact chosen first can be corrected: the text stays.
         await update.effective_message.reply_text(
-            texts.note_ask_kind(draft.client.code, draft.client.name),
+            texts.note_ask_kind(draft.client.code, privacy.client_name(draft.client)),
             reply_markup=_kinds_keyboard(),
         )
         return KIND

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from html import escape
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, WebAppInfo
@@ -23,6 +24,8 @@ from storage.history import Event
 from storage.models import Client, Note
 from ui import texts
 
+# What stands where strict mode leaves a text of the record out.
+LOCKED = "🔒"
 _strict: ContextVar[bool] = ContextVar("caseline_strict", default=False)
 _webapp_url: ContextVar[str | None] = ContextVar("caseline_webapp_url", default=None)
 
@@ -37,7 +40,19 @@ def strict() -> bool:
     return _strict.get()
 
 
-def client_name(client: Client) -> str:
+class Named(Protocol):
+    """A client as a result or a dialog's draft carries it (Client, ClientRef …)."""
+
+    @property
+    def name(self) -> str: ...
+
+
+class Coded(Named, Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+def client_name(client: Named) -> str:
     """The client's name as a message may show it: "" in strict mode (the code stands
     alone)."""
     return "" if strict() else client.name
@@ -52,6 +67,14 @@ def client_label(client: Client, private: bool) -> str:
         initials = ".".join(part[0].upper() for part in client.name.split() if part[:1].isalpha())
         return f"{client.code} {initials}." if initials else client.code
     return f"{client.code} {escape(client.name)}"
+
+
+def shown_html(text: str | None, empty: str = "—") -> str:
+    """A free text of the record on a line of its own (a place, a reason): escaped; 🔒 in
+    strict mode (there is one, read in the Mini App); `empty` when there is none."""
+    if not text:
+        return empty
+    return LOCKED if strict() else escape(text)
 
 
 def code_and_name_html(code: str, name: str) -> str:
@@ -96,6 +119,6 @@ def webapp_button(client_id: int | None = None) -> InlineKeyboardButton | None:
     return InlineKeyboardButton(texts.CARD_OPEN, web_app=WebAppInfo(url=address))
 
 
-def code_and_name(client: Client) -> str:
+def code_and_name(client: Coded) -> str:
     """`C-0042 · Maria Gonzalez` (plain text, for a button), or `C-0042` in strict mode."""
     return client.code if strict() else f"{client.code} · {client.name}"

@@ -100,7 +100,7 @@ def same_name_offer(prefix: str, same: list[Client]) -> View:
     )
     rows.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))])
     return View(
-        texts.newclient_exists(first.code, first.name, len(same) - 1, born_on),
+        texts.newclient_exists(first.code, privacy.client_name(first), len(same) - 1, born_on),
         InlineKeyboardMarkup(rows),
     )
 
@@ -239,9 +239,8 @@ def appointment_card(
     tag = interpreter_tag(client)
     if tag:
         lines.append(tag)
-    place = privacy.record_text(appointment.place)
-    if place:
-        lines.append(f"{texts.PLACE}: {escape(place)}")
+    if appointment.place:
+        lines.append(f"{texts.PLACE}: {privacy.shown_html(appointment.place)}")
     if appointment.series_id is not None:
         lines.append(texts.PART_OF_SERIES)
     undo = undo and appointment.status == AppointmentStatus.NO_SHOW
