@@ -57,3 +57,4 @@ STRICT_EXPORT_REFUSED = N_(
     "<code>caseline export</code>."
 )
 STRICT_HISTORY_IN_MINI_APP = N_("🔒 What was written is read in the Mini App: tap 🗂 Open.")
+STRICT_REASON_IN_MINI_APP = N_("The reason is in the note: tap 🗂 Open.")
