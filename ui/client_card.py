@@ -79,9 +79,12 @@ async def say_not_one(
     client by that name, or the answer to a code or button they may not see."""
     if isinstance(result, Several):
         rows = [[client_button(c, button(c))] for c in result.choices]
-        await show(update, View(texts.clients_called(str(ref)), InlineKeyboardMarkup(rows)))
+        await show(
+            update,
+            View(texts.clients_called(privacy.typed_back(str(ref))), InlineKeyboardMarkup(rows)),
+        )
     elif isinstance(result, NoneCalled):
-        await show(update, View(texts.no_client_called(result.typed)))
+        await show(update, View(texts.no_client_called(privacy.typed_back(result.typed))))
     else:
         await say_not_found(update, ref)
 

@@ -82,6 +82,12 @@ def code_and_name_html(code: str, name: str) -> str:
     return code if strict() else f"{code} {escape(name)}"
 
 
+def typed_back(typed: str) -> str:
+    """What the worker typed to find a client (a name, perhaps), as an answer may repeat
+    it: "" in strict mode."""
+    return "" if strict() else typed
+
+
 def record_text(text: str | None) -> str | None:
     """A free text of the record (a goal, a reason, a referral's note …) as a message may
     quote it: None in strict mode, so the caller leaves the line out or counts."""

@@ -141,6 +141,9 @@ def client_not_found(code: str) -> str:
 
 
 def nobody_called(typed: str) -> str:
+    """`typed` "" in strict mode: a name the worker typed is not said back."""
+    if not typed:
+        return _("None of your clients has that name.")
     return t("None of your clients is called “{typed}”.", typed=escape(typed[:40]))
 
 
@@ -149,6 +152,9 @@ def no_client_called(typed: str) -> str:
 
 
 def clients_called(typed: str) -> str:
+    """`typed` "" in strict mode: a name the worker typed is not said back."""
+    if not typed:
+        return _("More than one of your clients has that name. Which one?")
     return t(
         "More than one of your clients is called “{typed}”. Which one?", typed=escape(typed[:40])
     )
@@ -290,6 +296,12 @@ CLIENT_GONE = N_("That client isn't available to you any more.")
 
 
 def no_client_matches(typed: str) -> str:
+    """`typed` "" in strict mode: a name the worker typed is not said back."""
+    if not typed:
+        return _(
+            "No client of yours matches that. Try part of the name or the code (C-0042), "
+            "or /cancel."
+        )
     return t(
         "No client of yours matches “{typed}”. Try part of the name or the code "
         "(C-0042), or /cancel.",
