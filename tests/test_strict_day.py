@@ -98,6 +98,16 @@ async def a_day(harness: BotHarness, clock) -> tuple[str, list[str]]:
     await wanda.send("/clients")
     await wanda.send("/client Quarrington")
     card = the_card(await wanda.send(f"/client {code}"))
+    # Today's and the week's appointments, one of them opened; a name that fits nobody.
+    (today,) = await wanda.send("/today")
+    await wanda.press(today, "11:00")
+    await wanda.send("/week")
+    await wanda.send("/client Quarrington-Smythe")
+    # The people around the client, the language, the appointment dialog.
+    await wanda.press(card, "People")
+    await wanda.press(card, "Language")
+    await wanda.send(f"/appt {code}")
+    await wanda.send("/cancel")
     # A one-line note typed in the chat.
     await wanda.send(f"/note {code} Home visit, {NOTE_TEXT}")
     # /note's dialog: in strict mode it hands over to the Mini App.
