@@ -165,18 +165,20 @@ async def a_day(harness: BotHarness, clock) -> tuple[str, list[str]]:
     return said, [call.method for call in calls]
 
 
-async def test_a_strict_day_sends_nothing_that_names_the_client(devserver, db, db_url, clock):
+# The Mini App on a free port: strict mode needs it, and the standard day has it too, so the
+# two days differ in CASELINE_PRIVACY alone.
+WITH_MINI_APP = {"CASELINE_WEBAPP_URL": WEBAPP_URL, "CASELINE_WEBAPP_PORT": "0"}
+STRICT = {"CASELINE_PRIVACY": "strict", **WITH_MINI_APP}
+
+
+async def a_day_with(devserver, db, db_url, clock, **env: str) -> tuple[str, list[str]]:
     clock.set(MORNING)
-    async with running(
-        devserver,
-        db,
-        db_url,
-        clock,
-        CASELINE_PRIVACY="strict",
-        CASELINE_WEBAPP_URL=WEBAPP_URL,
-        CASELINE_WEBAPP_PORT="0",
-    ) as harness:
-        said, methods = await a_day(harness, clock)
+    async with running(devserver, db, db_url, clock, **{**WITH_MINI_APP, **env}) as harness:
+        return await a_day(harness, clock)
+
+
+async def test_a_strict_day_sends_nothing_that_names_the_client(devserver, db, db_url, clock):
+    said, methods = await a_day_with(devserver, db, db_url, clock, **STRICT)
     assert found_in(said) == {}
     # The day happened: the pushes went out, and the case file stayed out of the chat.
     assert methods.count("sendMessage") > 10
@@ -187,26 +189,12 @@ async def test_a_strict_day_sends_nothing_that_names_the_client(devserver, db, d
 async def test_the_same_day_in_standard_mode_shows_all_of_it(devserver, db, db_url, clock):
     """The search above finds what it looks for: the standard day names the client in
     every way the strict day must not."""
-    clock.set(MORNING)
-    async with running(
-        devserver, db, db_url, clock, CASELINE_WEBAPP_URL=WEBAPP_URL, CASELINE_WEBAPP_PORT="0"
-    ) as harness:
-        said, methods = await a_day(harness, clock)
+    said, methods = await a_day_with(devserver, db, db_url, clock)
     assert set(found_in(said)) == set(SECRETS) - {"initials"}
     assert "sendDocument" in methods
 
 
 async def test_under_private_previews_the_search_finds_initials(devserver, db, db_url, clock):
     """Private previews (the older setting) push initials: the search sees them too."""
-    clock.set(MORNING)
-    async with running(
-        devserver,
-        db,
-        db_url,
-        clock,
-        CASELINE_PRIVATE_PREVIEWS="1",
-        CASELINE_WEBAPP_URL=WEBAPP_URL,
-        CASELINE_WEBAPP_PORT="0",
-    ) as harness:
-        said, _ = await a_day(harness, clock)
+    said, _ = await a_day_with(devserver, db, db_url, clock, CASELINE_PRIVATE_PREVIEWS="1")
     assert "initials" in found_in(said)

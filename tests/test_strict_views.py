@@ -13,23 +13,14 @@ from storage import notes
 from storage.kinds import InteractionType
 from storage.models import Client
 from tests.harness import buttons, running
-from tests.webapp_support import WEBAPP_URL
+from tests.test_strict_day import STRICT
+from tests.webapp_support import WEBAPP_URL, web_app_urls
 from ui import privacy
 
 WANDA = 7201
 NAME = "Zelinda Quarrington"
 TEXT = "Ozymandrel hotline called: the kitchen smelled of gas, all fixed by noon."
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-def web_app_urls(message) -> list[str]:
-    markup = message.reply_markup or {}
-    return [
-        button["web_app"]["url"]
-        for row in markup.get("inline_keyboard", [])
-        for button in row
-        if "web_app" in button
-    ]
 
 
 def everything(messages) -> str:
@@ -43,15 +34,7 @@ def everything(messages) -> str:
 @pytest.fixture
 async def strict(devserver, db, db_url, clock):
     clock.set(NOW)
-    async with running(
-        devserver,
-        db,
-        db_url,
-        clock,
-        CASELINE_PRIVACY="strict",
-        CASELINE_WEBAPP_URL=WEBAPP_URL,
-        CASELINE_WEBAPP_PORT="0",
-    ) as harness:
+    async with running(devserver, db, db_url, clock, **STRICT) as harness:
         await harness.seed_worker(WANDA, "Wanda Worker")
         harness.client_id = await harness.seed_client(
             WANDA,

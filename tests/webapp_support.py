@@ -27,3 +27,14 @@ def init_data(user_id: int, auth_date: datetime, token: str = TOKEN, first_name:
     secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
     values["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
     return urlencode(values)
+
+
+def web_app_urls(message) -> list[str]:  # noqa: ANN001
+    """The addresses a message's 🗂 buttons open."""
+    markup = message.reply_markup or {}
+    return [
+        button["web_app"]["url"]
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if "web_app" in button
+    ]
