@@ -15,7 +15,7 @@ from storage.models import Client
 from tests.harness import buttons, running
 from tests.test_strict_day import STRICT
 from tests.webapp_support import WEBAPP_URL, web_app_urls
-from ui import privacy
+from ui import privacy, texts
 
 WANDA = 7201
 NAME = "Zelinda Quarrington"
@@ -68,9 +68,6 @@ async def a_note(harness, clock, *, amended: bool = False) -> int:
 
 
 def test_a_note_is_its_number_kind_time_and_length():
-    assert privacy.strict() is False  # another test's strict bot does not leak here
-    from ui import texts
-
     assert texts.note_summary(31, "home_visit", "10:35", 240) == (
         "N-31 · Home visit · 10:35 · 240 characters"
     )
@@ -200,3 +197,10 @@ async def test_an_appointment_shows_its_place_locked(strict, clock):
     (card,) = await wanda.press_data(listing.message_id, f"ac:show:{appointment}")
     assert "Brackwater" not in everything([card])
     assert "🔒" in card.text
+
+
+def test_a_strict_bot_leaves_the_next_test_standard():
+    """The switch is a context variable set when a bot is built: the strict bots of the
+    tests above leave nothing behind for a renderer called afterwards."""
+    assert privacy.strict() is False
+    assert privacy.webapp_button(3) is None

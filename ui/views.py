@@ -349,7 +349,7 @@ def client_upcoming(
     """A page of a client's upcoming appointments, each a button that opens its card
     (done, no-show, move, cancel), paged ◀ ▶. The buttons say when: the text only what
     they are for (a list of lines beside them wrapped twice on a phone)."""
-    lines = [texts.upcoming_title(escape(privacy.code_and_name(client)))]
+    lines = [texts.upcoming_title(client.code, escape(privacy.client_name(client)))]
     lines.append(texts.UPCOMING_HINT if found else texts.NO_UPCOMING)
     rows = [[upcoming_button(appointment, zone, now)] for appointment in found]
     paging = []

@@ -96,9 +96,11 @@ def week_title(first: str, last: str) -> str:
     return t("Week {first} – {last}", first=first, last=last)
 
 
-def upcoming_title(client_html: str) -> str:
-    """`client_html`: `C-0042 · Maria Gonzalez`, or the code alone in strict mode."""
-    return t("<b>Upcoming · {client_html}</b>", client_html=client_html)
+def upcoming_title(code: str, name_html: str) -> str:
+    """`name_html` "" in strict mode: the code alone."""
+    if not name_html:
+        return t("<b>Upcoming · {code}</b>", code=code)
+    return t("<b>Upcoming · {code} · {name_html}</b>", code=code, name_html=name_html)
 
 
 def appt_ask_day(code: str, name: str) -> str:
