@@ -74,6 +74,13 @@ def test_a_note_is_its_number_kind_time_and_length():
     assert texts.note_summary(7, "phone", "08:00", 1) == "N-7 · Phone · 08:00 · 1 character"
 
 
+def test_a_text_that_names_the_client_keeps_the_code_alone_when_the_name_is_left_out():
+    assert texts.appt_ask_day("C-0042", "").startswith("Appointment with <b>C-0042</b>. Which")
+    assert texts.appt_ask_day("C-0042", "Ana").startswith("Appointment with <b>C-0042 · Ana</b>.")
+    assert texts.safety_title("C-0042", "") == "🛟 <b>Safety plan · C-0042</b>"
+    assert texts.card_title(name="", code="C-0042") == "<b>C-0042</b>"
+
+
 async def test_the_card_names_the_client_by_code_and_counts_the_note(strict, clock):
     note_id = await a_note(strict, clock)
     (card,) = await strict.person(WANDA).send(f"/client {strict.code}")

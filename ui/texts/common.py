@@ -13,6 +13,7 @@ from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.intake import LANGUAGES as _CLIENT_LANGUAGES
+from ui.texts.naming import nameless
 
 UNKNOWN_USER = N_(
     "Hello! Caseline is a private tool for case managers.\n"
@@ -210,6 +211,7 @@ def newclient_name_too_long(limit: int) -> str:
 NEWCLIENT_ADD_ANYWAY = N_("➕ Add a new one anyway")
 
 
+@nameless
 def newclient_exists(code: str, name: str, others: int, born: str | None = None) -> str:
     """`born`: the existing client's date of birth, when the record has one (to compare
     with the new client's)."""
