@@ -400,16 +400,22 @@ def _card(draft: VisitDraft, zone: ZoneInfo, now: datetime) -> tuple[str, Inline
             )
         )
     if draft.edit_reason:
-        lines.append(f"✏️ {escape(draft.edit_reason)}")
+        lines.append(f"✏️ {privacy.shown_html(draft.edit_reason)}")
     body = draft.note
-    if body:
+    if body and privacy.strict():
+        lines += ["", f"📝 {texts.characters(len(body))}"]
+    elif body:
         lines += ["", f"📝 {escape(body[:300])}" + ("…" if len(body) > 300 else "")]
+    # Strict mode: the visit's note is written in the Mini App once the visit is logged.
+    outcome_row = [_button(texts.OUTCOME_BUTTON, "menu", "out")]
+    if not privacy.strict():
+        outcome_row.append(_button(texts.ADD_NOTE, "note"))
     keyboard = InlineKeyboardMarkup(
         [
             [_button(texts.SAVE, "save", draft.revise())],
             [_button(texts.WHEN_BUTTON, "menu", "when"), _button(texts.DURATION, "menu", "dur")],
             [_button(texts.KIND, "menu", "kind"), _button(texts.PLACE_BUTTON, "place")],
-            [_button(texts.OUTCOME_BUTTON, "menu", "out"), _button(texts.ADD_NOTE, "note")],
+            outcome_row,
             [_button(texts.CANCEL, "cancel")],
         ]
     )
@@ -597,13 +603,16 @@ def _saved_view(
         AppointmentStatus(visit.status),
         visit.duration_minutes,
         visit.kind,
-        note,
-        visit.place,
+        privacy.record_text(note) or "",
+        privacy.record_text(visit.place),
     )
     row = [
         _saved_button(texts.AMEND, "amend", visit.id),
         InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client.id)),
     ]
+    opened = privacy.webapp_button(client.id) if privacy.strict() else None
+    if opened is not None:  # the visit's note, written and read in the Mini App
+        row.append(opened)
     if undoable(visit.status, visit.completed_at, now):
         row.insert(0, _saved_button(texts.UNDO, "undo", visit.id))
     return text, InlineKeyboardMarkup([row])

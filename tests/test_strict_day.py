@@ -141,6 +141,10 @@ async def a_day(harness: BotHarness, clock) -> tuple[str, list[str]]:
         await wanda.press(exported, "CSV")
     # 19:05: the supervisor's digest, on demand and scheduled, and its drill-down.
     clock.set(datetime(2026, 3, 2, 18, 5, tzinfo=UTC))
+    # A visit logged at the end of the day.
+    when = await wanda.send(f"/visit {code}")
+    card = await wanda.press(when[-1], "Now")
+    await wanda.press(card[-1], "Save")
     await harness.tick()
     digest = await sue.send("/digest")
     for message in digest:
@@ -184,6 +188,7 @@ async def test_a_strict_day_sends_nothing_that_names_the_client(devserver, db, d
     assert methods.count("sendMessage") > 10
     assert "sendDocument" not in methods
     assert "N-" in said and "characters" in said
+    assert "Visit logged" in said and "written in the Mini App" in said
 
 
 async def test_the_same_day_in_standard_mode_shows_all_of_it(devserver, db, db_url, clock):
