@@ -211,3 +211,15 @@ def test_a_strict_bot_leaves_the_next_test_standard():
     tests above leave nothing behind for a renderer called afterwards."""
     assert privacy.strict() is False
     assert privacy.webapp_button(3) is None
+
+
+async def test_strict_without_the_mini_app_stops_the_bot_in_one_line(tmp_path):
+    """Workers could not read a note: `caseline run` refuses to start, saying why."""
+    from tests.test_cli_errors import caseline, said_in_one_line
+
+    env = {"CASELINE_PRIVACY": "strict", "CASELINE_DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}
+    said = said_in_one_line(await caseline("run", env=env), "CASELINE_WEBAPP_URL")
+    assert said == (
+        "caseline: CASELINE_PRIVACY=strict needs CASELINE_WEBAPP_URL: notes are read and "
+        "written in the Mini App"
+    )
