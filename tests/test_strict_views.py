@@ -223,3 +223,34 @@ async def test_strict_without_the_mini_app_stops_the_bot_in_one_line(tmp_path):
         "caseline: CASELINE_PRIVACY=strict needs CASELINE_WEBAPP_URL: notes are read and "
         "written in the Mini App"
     )
+
+
+async def test_the_case_file_downloads_from_the_mini_app(strict, clock):
+    """What 📤 Export no longer sends into the chat: the Mini App's download, the chat's own
+    use case (audited as an export), for the worker's own client only."""
+    import httpx
+
+    from tests.webapp_support import init_data
+
+    await a_note(strict, clock)
+    address = f"http://127.0.0.1:{strict.webapp_port}/api/clients/{strict.client_id}/export"
+    signed = {"Authorization": f"tma {init_data(WANDA, clock.now())}"}
+    async with httpx.AsyncClient() as http:
+        csv = await http.get(f"{address}.csv", headers=signed, timeout=10)
+        pdf = await http.get(f"{address}.pdf", headers=signed, timeout=10)
+        unsigned = await http.get(f"{address}.csv", timeout=10)
+    assert csv.status_code == 200 and TEXT in csv.content.decode("utf-8-sig")
+    assert csv.headers["content-disposition"] == f'attachment; filename="{strict.code}.csv"'
+    assert csv.headers["cache-control"] == "no-store"
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert unsigned.status_code == 401
+    async with strict.db.session() as session:
+        from sqlalchemy import select
+
+        from storage.machinery import AuditEvent
+
+        exports = (
+            await session.execute(select(AuditEvent).where(AuditEvent.action == "client.export"))
+        ).scalars()
+        assert [event.detail["format"] for event in exports] == ["csv", "pdf"]
+    assert not [call for call in strict.state.calls if call.method == "sendDocument"]

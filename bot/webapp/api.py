@@ -7,6 +7,8 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
+    GET  /api/clients/<id>/export.pdf|csv  the case file (export_client, as 📤 Export),
+                                     a download: in strict mode the chat does not send it
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
 
 The card says `may_see_team` (domain/rules/roles.py) so the page offers the team view; the
@@ -23,17 +25,20 @@ answer does not say which either); the use case has audited the refusal.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
 
 from tornado.web import RequestHandler
 
+from bot.export import render
 from bot.webapp.serialise import card_json, history_json, saved_note_json, team_json
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
 from domain.usecases.clients import ClientHistory, history_page, look_at_client
 from domain.usecases.digests import view_digest
+from domain.usecases.exports import export_client
 from domain.usecases.notes import NewNote, save_note
 from domain.usecases.webapp import NotSignedIn, webapp_actor
 from domain.work import Work
@@ -42,6 +47,7 @@ from storage.kinds import InteractionType
 from storage.workers import Actor
 
 SCHEME = "tma "
+EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 # What the page's note token looks like (storage's draft receipts hold 32 characters).
 NOTE_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 # The kinds a note written on the page may be: the chat's, but the one-liner's "not given".
@@ -116,6 +122,30 @@ class ClientHistoryHandler(_ApiHandler):
             self.answer(404, {"error": "not_found"})
             return
         self.answer_for(actor, 200, history_json(history))
+
+
+class ClientExportHandler(_ApiHandler):
+    async def get(self, client_id: str, fmt: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        record = await export_client(self.work, actor, int(client_id), fmt)
+        if isinstance(record, Refused):
+            self.answer(404, {"error": "not_found"})
+            return
+        data = await asyncio.to_thread(
+            render,
+            record,
+            fmt,
+            exported_by=actor.name,
+            at=self.work.clock.now(),
+            zone=self.work.zone_for(actor.timezone),
+        )
+        self.set_header("Content-Type", EXPORT_TYPES[fmt])
+        self.set_header(
+            "Content-Disposition", f'attachment; filename="{record.identity.code}.{fmt}"'
+        )
+        self.finish(data)
 
 
 class ClientNotesHandler(_ApiHandler):

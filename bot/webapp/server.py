@@ -26,6 +26,7 @@ from tornado.web import Application, StaticFileHandler
 from bot.cli_errors import StartupProblem
 from bot.webapp.api import (
     ClientCardHandler,
+    ClientExportHandler,
     ClientHistoryHandler,
     ClientNotesHandler,
     NotFoundHandler,
@@ -80,6 +81,7 @@ class WebAppServer:
             (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
             (r"/api/clients/([0-9]{1,12})/notes", ClientNotesHandler, api),
+            (r"/api/clients/([0-9]{1,12})/export\.(pdf|csv)", ClientExportHandler, api),
             (r"/api/team", TeamHandler, api),
             (r"/api/.*", NotFoundHandler),
             (r"/(.*)", _StaticHandler, {"path": str(STATIC), "default_filename": "index.html"}),
