@@ -32,6 +32,7 @@ from bot.persistence import SQLPersistence
 from bot.processor import ChatOrderedProcessor
 from bot.reminders.buttons import handlers as reminder_buttons
 from bot.reminders.rendering import Reminders
+from bot.retention_job import add_retention_job
 from bot.sent_messages import RecordingRequest, SentLog
 from bot.webapp.server import WebAppServer
 from conversations import (
@@ -391,4 +392,5 @@ def build_application(
         application.job_queue.run_repeating(
             _tick, interval=settings.reminder_tick_seconds, first=settings.reminder_tick_seconds
         )
+        add_retention_job(application.job_queue, Work(db, clock, settings))
     return application

@@ -23,6 +23,7 @@ from bot import (
     cli_evv,
     cli_files,
     cli_people,
+    cli_privacy,
     fonts,
     logging_setup,
 )
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_record_commands(sub)
     cli_evv.add_evv_commands(sub)
+    cli_privacy.add_privacy_commands(sub)
     add_import_command(sub, "resources", "import the resource directory from a CSV file")
 
     cli_devserver.add_devserver_command(sub)
@@ -168,12 +170,13 @@ def _with_metrics_port(settings: Settings, args: argparse.Namespace) -> Settings
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
-    """`caseline …`; its exit status. `clock`: the time `doctor` reads (tests)."""
+    """`caseline …`; its exit status. `clock`: the time `doctor`, `retention run` and
+    `erase` read and the devserver's shell signs a Mini App's init data at (tests)."""
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "demo":
         return demo_command.run_command(args)
     if args.command == "devserver":
-        return cli_devserver.run_command(args)
+        return cli_devserver.run_command(args, clock=clock or Clock())
     if args.command == cli_doctor.DOCTOR_COMMAND:
         # Before the settings are read: that they parse is the doctor's first check.
         return cli_doctor.run_command(clock or Clock(), sys.stdout)
@@ -214,6 +217,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             run_record_command(args, settings)
         elif args.command == cli_evv.EVV_COMMAND:
             _evv_command(settings, args)
+        elif cli_privacy.is_privacy_command(args):
+            _privacy_command(settings, args, clock or Clock())
         elif args.command == "backup":
             pages = backup_store.backup(settings.database_url, args.file)
             print(f"backed up {pages} pages to {args.file}")
@@ -225,6 +230,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         CLIError,
         cli_people.CommandError,
         cli_evv.EvvCommandError,
+        cli_privacy.PrivacyCommandError,
         backup_store.BackupError,
         cli_errors.StartupProblem,
         fonts.FontMissing,
@@ -284,6 +290,25 @@ def _evv_command(settings: Settings, args: argparse.Namespace) -> None:
             await db.dispose()
 
     cli_evv.emit(asyncio.run(run()), sys.stdout, sys.stderr)
+
+
+def _privacy_command(settings: Settings, args: argparse.Namespace, clock: Clock) -> None:
+    """`caseline retention run`, `erase`, `privacy report` (bot/cli_privacy.py)."""
+    if args.command == cli_privacy.PRIVACY:
+        print(cli_privacy.report(settings))
+        return
+    request = cli_privacy.request_of(args)
+
+    async def run() -> list[str]:
+        db = Database(settings.database_url)
+        try:
+            await _require_schema(db)
+            return await cli_privacy.run(request, Work(db=db, clock=clock, settings=settings))
+        finally:
+            await db.dispose()
+
+    for line in asyncio.run(run()):
+        print(line)
 
 
 async def _print_invite(

@@ -5,6 +5,7 @@ already running, over its control API on loopback (devserver/control.py), as one
 
     caseline devserver say --user 1 "/start CODE"   the bot's answers, buttons numbered
     caseline devserver press --user 1 "✅ Save"      a button of the latest keyboard (or 2)
+                                                   (🗂 Open: prints the Mini App's address)
     caseline devserver show --user 1               the chat's latest messages
     caseline devserver chat --user 1               type to send, !2 or !Save presses
 
@@ -29,6 +30,8 @@ import httpx
 from devserver import __main__ as devserver_main
 from devserver.client import DevServerClient, DevServerError
 from devserver.models import ChatMessage, Event
+from domain.clock import Clock
+from domain.rules.webapp_auth import opened_as_telegram_opens
 from domain.settings import DEFAULT_BOT_API_URL, ConfigError, load_settings
 
 DEFAULT_SERVER = "http://127.0.0.1:8081"
@@ -139,12 +142,14 @@ def _verb(verbs: Any, name: str, summary: str) -> argparse.ArgumentParser:
     return parser
 
 
-def run_command(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
+def run_command(
+    args: argparse.Namespace, stdin: TextIO | None = None, *, clock: Clock | None = None
+) -> int:
     """What `caseline devserver …` does with its parsed arguments: the exit status."""
     if args.devserver_command is None:
         return devserver_main.run(args)
     try:
-        return asyncio.run(_play(args, stdin or sys.stdin, sys.stdout))
+        return asyncio.run(_play(args, stdin or sys.stdin, sys.stdout, clock or Clock()))
     except (PlayError, ConfigError) as exc:
         print(f"caseline devserver: {exc}", file=sys.stderr)
         return 2
@@ -153,7 +158,7 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
         return 130
 
 
-async def _play(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+async def _play(args: argparse.Namespace, stdin: TextIO, out: TextIO, clock: Clock) -> int:
     if args.user < 1:
         raise PlayError(f"--user must be a Telegram user id, 1 or more, not {args.user}")
     timing = Timing(getattr(args, "wait", Timing.wait), getattr(args, "quiet", Timing.quiet))
@@ -161,7 +166,7 @@ async def _play(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         raise PlayError("--wait and --quiet must be more than 0 seconds")
     url, token = _server_and_token(args.url)
     async with DevServerClient(url, token) as client:
-        player = Player(client, url, args.user, timing, out)
+        player = Player(client, url, args.user, timing, out, clock)
         try:
             if args.devserver_command == "say":
                 await player.say(" ".join(args.text), args.name)
@@ -216,9 +221,16 @@ class Player:
     """One user of the devserver, played over its control API."""
 
     def __init__(
-        self, client: DevServerClient, url: str, user_id: int, timing: Timing, out: TextIO
+        self,
+        client: DevServerClient,
+        url: str,
+        user_id: int,
+        timing: Timing,
+        out: TextIO,
+        clock: Clock,
     ) -> None:
         self.client = client
+        self.clock = clock
         self.url = url
         self.user_id = user_id
         self.timing = timing
@@ -237,12 +249,31 @@ class Player:
         message, number, button = pick_button(
             await self.client.chat_log(self.user_id), wanted, message_id, self.user_id
         )
+        if "web_app" in button:
+            print(self._mini_app(number, button), file=self.out)
+            return
         if "callback_data" not in button:
             where = button.get("url") or "not a button the bot answers"
             raise PlayError(f"[{number}] {button.get('text', '')} opens {where}")
         print(f"(pressed [{number}] {button['text']} on #{message.message_id})", file=self.out)
         await self.client.press(self.user_id, message.message_id, button["callback_data"])
         await self._print_answers(after)
+
+    def _mini_app(self, number: int, button: dict[str, Any]) -> str:
+        """A web-app button opens a page, not an answer: its address with the init data
+        Telegram would sign for this user now, to open in a browser (the shell knows the
+        token, as the bot does)."""
+        url = opened_as_telegram_opens(
+            str(button["web_app"].get("url", "")),
+            user_id=self.user_id,
+            first_name=f"User {self.user_id}",
+            bot_token=self.client.token,
+            now=self.clock.now(),
+        )
+        return (
+            f"(pressed [{number}] {button.get('text', '')}: it opens the Mini App; open this "
+            f"in a browser within CASELINE_WEBAPP_MAX_AGE_MINUTES)\n{url}"
+        )
 
     async def show(self, last: int) -> None:
         if last < 1:
@@ -413,6 +444,8 @@ def _keyboard_lines(markup: dict[str, Any]) -> list[str]:
         for button in row:
             number += 1
             link = f" ↗ {button['url']}" if "url" in button else ""
+            if "web_app" in button:
+                link = " ↗ Mini App"
             cells.append(f"[{number}] {button.get('text', '')}{link}")
         lines.append("  " + "   ".join(cells))
     keyboard = markup.get("keyboard")

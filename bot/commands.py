@@ -111,7 +111,10 @@ async def _show_caseload(
 ) -> None:
     services = context.services
     listing = await caseload_page(services, context.require_actor(), page, only)
-    await show(update, views.caseload(listing, services.clock.now(), zone_of(context)))
+    view = views.caseload(
+        listing, services.clock.now(), zone_of(context), services.settings.webapp_url
+    )
+    await show(update, view)
 
 
 async def client_command(update: Update, context: CaselineContext) -> None:

@@ -91,6 +91,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "(docs/DATA-PROTECTION.md)",
     ),
     EnvVar(
+        "CASELINE_RETENTION",
+        "none: nothing is anonymised by itself",
+        "per client status, the minimum keep and the anonymise-after periods, e.g. "
+        "discharged:keep=10y,anonymise=10y (counted from the last activity)",
+    ),
+    EnvVar(
         "CASELINE_EVV_RADIUS_METERS",
         "300",
         "how far from the client's home a check-in or check-out still verifies a visit, 10–100000",

@@ -13,9 +13,11 @@ from bot.health_server import HealthServer
 from bot.metrics import Metrics
 from bot.pacing import SendBudget
 from bot.reminders.rendering import Reminders
+from bot.retention_job import add_retention_job
 from bot.sent_messages import SentLog
 from domain.clock import Clock
 from domain.settings import Settings
+from domain.work import Work
 from storage.db import Database
 from ui.context import CaselineContext
 
@@ -80,4 +82,5 @@ def build_scheduler(
     application.job_queue.run_repeating(
         tick, interval=settings.reminder_tick_seconds, first=first_tick
     )
+    add_retention_job(application.job_queue, Work(db, clock, settings))
     return application

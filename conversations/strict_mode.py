@@ -10,8 +10,8 @@ Telegram keeps what a worker types as surely as what the bot sends, so in strict
   (`caseline clients import`) or in the Mini App: /newclient and /intake answer so, and
   ✏️ Edit offers only program, contact frequency and status (conversations/details.py);
 - a plan's goals, a review, a referral's notes, a safety plan, a supervisor's comment and
-  a note's amendment are free texts of the record: their dialogs answer that they are
-  written in the Mini App, with 🗂 Open at the client's record.
+  a note's amendment are free texts of the record: their dialogs answer that they are not
+  typed in the chat, with 🗂 Open at the client's record, whose pages read them.
 
 Registered in group 0 before every dialog (bot/app.py) only when strict, so standard mode
 has not one extra handler. The answer names no client, so it needs no access check.
@@ -33,10 +33,11 @@ from ui.replies import answer
 IDENTITY_COMMANDS = ("newclient", "intake")
 TEXT_COMMANDS = ("plan", "review", "refer", "comment")
 # Card buttons (cf:<flow>:<client>) and other buttons that start such a dialog:
-# every safety plan button (sp:…, its page included: its lines are the plan's words),
-# am:start (✏️ Amend), cm:c (💬 Comment).
-CARD_FLOWS = ("plan", "review", "refer", "safety")
-TEXT_BUTTONS = r"^(sp:[a-z]+|am:start|cm:c):"
+# every safety plan button (sp:…, its page included: its lines are the plan's words), every
+# button of 👥 People (pp:…: the people around the client, their names and phones, are read
+# on the Mini App's People page), am:start (✏️ Amend), cm:c (💬 Comment).
+CARD_FLOWS = ("plan", "review", "refer", "safety", "people")
+TEXT_BUTTONS = r"^(sp:[a-z]+|pp:[a-z]+|am:start|cm:c):"
 
 
 async def identity_elsewhere(update: Update, context: CaselineContext) -> None:
@@ -46,14 +47,15 @@ async def identity_elsewhere(update: Update, context: CaselineContext) -> None:
 
 
 async def text_elsewhere(update: Update, context: CaselineContext) -> None:
-    """The answer to a dialog of free text: written in the Mini App, 🗂 Open at the client
+    """The answer to a dialog of free text: not typed in the chat, 🗂 Open at the client
     when the press names one."""
     context.require_actor()
     client_id = None
     if update.callback_query is not None:
         pressed = unpack(update.callback_query.data)
-        # cf:<flow>:<client>, sp:new|o:<client>: the client is the first id.
-        if pressed.prefix == "cf" or (pressed.prefix, pressed.action) in (
+        # cf:<flow>:<client>, sp:new|o:<client>, pp:<action>:<client>…: the client is the
+        # first id.
+        if pressed.prefix in ("cf", "pp") or (pressed.prefix, pressed.action) in (
             ("sp", "new"),
             ("sp", "o"),
         ):

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.languages import LANGUAGES
+from domain.rules.retention import RetentionRule, RetentionRuleError, parse_rules
 from storage.db import DatabaseURLError, async_url
 
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
@@ -89,6 +90,9 @@ class Settings:
     # CASELINE_PRIVACY: "strict" names clients by code only in everything sent to Telegram
     # and implies private previews (load_settings sets both).
     privacy: Privacy = "standard"
+    # CASELINE_RETENTION: per client status, how long a record is kept and when it is
+    # anonymised (domain/rules/retention.py); empty: nothing is anonymised by itself.
+    retention: tuple[RetentionRule, ...] = ()
 
     @property
     def strict(self) -> bool:
@@ -239,6 +243,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "CASELINE_PRIVACY=strict needs CASELINE_WEBAPP_URL: notes are read and written "
             "in the Mini App"
         )
+    try:
+        retention = parse_rules(env.get("CASELINE_RETENTION", ""))
+    except RetentionRuleError as exc:
+        raise ConfigError(f"CASELINE_RETENTION: {exc}") from None
     country_code = env.get("CASELINE_COUNTRY_CODE", "").strip().lstrip("+") or None
     if country_code is not None and not COUNTRY_CODE.match(country_code):
         raise ConfigError(
@@ -274,4 +282,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webapp_port=_int(env, "CASELINE_WEBAPP_PORT", 8090, 0, 65535),
         webapp_max_age_minutes=_int(env, "CASELINE_WEBAPP_MAX_AGE_MINUTES", 5, 1, 1440),
         privacy=privacy,
+        retention=retention,
     )

@@ -242,6 +242,10 @@ class Client(Base):
     # as their intake. None for clients imported by the operator, and for those added
     # before it was kept.
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    # When the client's personal data was erased (storage/anonymise.py) and by what rule:
+    # a retention rule ("discharged:anonymise=10y") or "erasure". None while it is kept.
+    anonymised_at: Mapped[datetime | None]
+    anonymised_rule: Mapped[str | None] = mapped_column(String(60))
 
     worker: Mapped[Worker | None] = relationship(foreign_keys=[worker_id])
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import io
 import socket
+from urllib.parse import parse_qs
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -126,3 +128,34 @@ async def test_the_bot_stopped_is_named_after_the_wait(harness, shell):
     await harness.stop()
     status, _, err = await shell("devserver", "say", "--user", str(ANN), "--wait", "0.5", "/help")
     assert status == 2 and "the bot did not fetch it within 0.5 s" in err
+
+
+async def test_pressing_open_prints_the_mini_apps_address_signed_for_the_user(
+    webapp_bot, db, clock, monkeypatch, capsys
+):
+    """A web-app button opens a page, not an answer: the shell prints the address with the
+    init data Telegram would sign, which the bot's Mini App then accepts as this worker."""
+    monkeypatch.setenv("CASELINE_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("CASELINE_BOT_API_URL", webapp_bot.server.base_url)
+    await webapp_bot.seed_worker(ANN, "Ann Worker")
+    client_id = await webapp_bot.seed_client(ANN, "Maria Gonzalez")
+
+    async def shell(*argv: str) -> tuple[int, str]:
+        capsys.readouterr()
+        status = await asyncio.to_thread(cli.main, list(argv), clock=clock)
+        return status, capsys.readouterr().out
+
+    status, out = await shell("devserver", "say", "--user", str(ANN), f"/client C-{client_id:04d}")
+    assert status == 0 and "🗂 Open ↗ Mini App" in out
+    status, out = await shell("devserver", "press", "--user", str(ANN), "🗂 Open")
+    assert status == 0 and "it opens the Mini App" in out
+    address = out.strip().splitlines()[-1]
+    page, _, fragment = address.partition("#")
+    assert page == f"http://127.0.0.1:8090/?client={client_id}"
+    signed = parse_qs(fragment)["tgWebAppData"][0]
+    async with httpx.AsyncClient() as http:
+        card = await http.get(
+            f"http://127.0.0.1:{webapp_bot.webapp_port}/api/clients/{client_id}",
+            headers={"Authorization": f"tma {signed}"},
+        )
+    assert card.status_code == 200 and card.json()["client"]["name"] == "Maria Gonzalez"

@@ -148,18 +148,18 @@ async def test_export_stays_out_of_the_chat(strict):
 
 
 @pytest.mark.parametrize("command", ["/plan", "/refer", "/review", "/comment"])
-async def test_dialogs_of_free_text_answer_that_it_is_written_in_the_mini_app(strict, command):
+async def test_dialogs_of_free_text_answer_that_it_is_not_typed_in_the_chat(strict, command):
     (answer,) = await strict.person(WANDA).send(f"{command} {strict.code}")
-    assert "written in the Mini App" in answer.text
+    assert "not typed in the chat" in answer.text
 
 
-@pytest.mark.parametrize("flow", ["plan", "refer", "safety"])
+@pytest.mark.parametrize("flow", ["plan", "refer", "safety", "people"])
 async def test_card_buttons_of_free_text_open_the_mini_app_at_the_client(strict, flow):
     wanda = strict.person(WANDA)
     (card,) = await wanda.send(f"/client {strict.code}")
     replies = await wanda.press_data(card.message_id, f"cf:{flow}:{strict.client_id}")
     answer = replies[-1]
-    assert "written in the Mini App" in answer.text
+    assert "not typed in the chat" in answer.text
     assert web_app_urls(answer) == [f"{WEBAPP_URL}/?client={strict.client_id}"]
 
 

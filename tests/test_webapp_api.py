@@ -21,7 +21,7 @@ from storage.kinds import InteractionType
 from storage.machinery import AuditEvent
 from storage.models import Client
 from tests.harness import settings_for
-from tests.webapp_support import init_data, web_app_urls
+from tests.webapp_support import init_data, wanda_and_maria, web_app_urls
 
 WANDA, SAM, STRANGER = 501, 502, 503
 FULL_NOTE = (
@@ -49,9 +49,7 @@ async def audit_events(db, action: str) -> list[AuditEvent]:
 
 
 async def a_client_with_a_note(webapp_bot, db, clock) -> int:
-    await webapp_bot.seed_worker(WANDA, "Wanda Worker", team="North")
-    client_id = await webapp_bot.seed_client(WANDA, "Maria Gonzalez")
-    worker_id = await webapp_bot.worker_id(WANDA)
+    worker_id, client_id = await wanda_and_maria(webapp_bot)
     now = clock.now()
     async with db.session() as session:
         client = await session.get(Client, client_id)

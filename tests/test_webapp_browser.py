@@ -67,7 +67,7 @@ async def test_a_worker_reads_the_card_and_the_full_note_on_a_phone(
     await note.wait_for()
     assert (await note.text_content()) == FULL_NOTE
     # Written 1 Mar 08:00 UTC: 09:00 in Berlin (the worker's zone), 03:00 on this phone.
-    await page.locator("#card .label", has_text="Mar 1, 2026, 9:00 AM · home visit").wait_for()
+    await page.locator("#card .label", has_text="Mar 1, 2026, 9:00 AM · Home visit").wait_for()
     # The theme Telegram passed is the page's.
     background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(23, 33, 43)"

@@ -12,6 +12,9 @@ from urllib.parse import urlencode
 
 from tests.harness import TOKEN
 
+# Wanda works in North (Telegram id 501): the worker the pages' tests read as.
+WANDA = 501
+
 # What the 🗂 Open button opens in these tests (the conftest's `webapp_bot`); the server
 # itself takes any free port.
 WEBAPP_URL = "http://127.0.0.1:8090"
@@ -38,3 +41,10 @@ def web_app_urls(message) -> list[str]:  # noqa: ANN001
         for button in row
         if "web_app" in button
     ]
+
+
+async def wanda_and_maria(webapp_bot) -> tuple[int, int]:
+    """Wanda Worker (North) and her client Maria Gonzalez: their ids (worker, client)."""
+    await webapp_bot.seed_worker(WANDA, "Wanda Worker", team="North")
+    client_id = await webapp_bot.seed_client(WANDA, "Maria Gonzalez")
+    return await webapp_bot.worker_id(WANDA), client_id

@@ -8,7 +8,7 @@ from html import escape
 from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from domain.rules.appointments import is_scheduled
 from storage.clients import OVERDUE, CaseloadPage
@@ -116,9 +116,12 @@ def goal_choices(goals: list[tuple[str, bool]]) -> tuple[str, list[str]]:
     return "\n".join(lines), labels
 
 
-def caseload(page: CaseloadPage, now: datetime, zone: ZoneInfo) -> View:
+def caseload(
+    page: CaseloadPage, now: datetime, zone: ZoneInfo, webapp_url: str | None = None
+) -> View:
     """A page of /clients: overdue visits first and marked ❗, paged, with the filters
-    (overdue, a program, a status) and, when one is on, the way back to everyone."""
+    (overdue, a program, a status) and, when one is on, the way back to everyone; with the
+    Mini App, 🗂 Open shows the whole caseload there."""
     if not page.total and not page.only:
         return View(texts.CASELOAD_EMPTY)
     rows = []
@@ -167,6 +170,14 @@ def caseload(page: CaseloadPage, now: datetime, zone: ZoneInfo) -> View:
                 InlineKeyboardButton(
                     texts.CASELOAD_STATUS, callback_data=pack("cl", "m", "status")
                 ),
+            ]
+        )
+    if webapp_url:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    texts.CARD_OPEN, web_app=WebAppInfo(url=f"{webapp_url}/?view=clients")
+                )
             ]
         )
     header = texts.caseload_header(page.total, page.page, page.pages, texts.filter_name(page.only))

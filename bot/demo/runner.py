@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import socket
 import tempfile
@@ -31,7 +30,6 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -43,7 +41,7 @@ from bot.inbox import InboxPoller
 from devserver import BotApiServer, BotState
 from domain.clock import FixedClock
 from domain.results import Saved
-from domain.rules.webapp_auth import sign
+from domain.rules.webapp_auth import opened_as_telegram_opens
 from domain.settings import ConfigError, Settings, load_settings
 from domain.usecases.settings import SetLanguage, change_setting
 from domain.work import Work
@@ -294,13 +292,13 @@ class DemoRunner:
         base = self.settings.webapp_url
         if base is None or not url.startswith(base + "/"):
             return None
-        person = self.people[user_id]
-        fields = {
-            "user": json.dumps({"id": user_id, "first_name": person.name.split()[0]}),
-            "auth_date": str(int(self.clock.now().timestamp())),
-        }
-        fields["hash"] = sign(fields, TOKEN)
-        return f"{url}#tgWebAppData={quote(urlencode(fields), safe='')}&tgWebAppPlatform=web"
+        return opened_as_telegram_opens(
+            url,
+            user_id=user_id,
+            first_name=self.people[user_id].name.split()[0],
+            bot_token=TOKEN,
+            now=self.clock.now(),
+        )
 
     async def stop(self) -> None:
         """Stop the page, then the bot (a clean stop, as on SIGTERM), then the server."""

@@ -4,12 +4,18 @@ behind it is found by domain/usecases/webapp.py (refusals audited there, answere
 Each endpoint then calls the one use case the chat calls for the same thing, so who may
 see what, and what the audit trail says, is the chat's:
 
+    GET  /api/clients                the caseload   (caseload_page, as /clients)
     GET  /api/clients/<id>           the card       (look_at_client, as /client C-0042)
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
     GET  /api/clients/<id>/export.pdf|csv  the case file (export_client, as 📤 Export),
                                      a download: in strict mode the chat does not send it
+    GET  /api/clients/<id>/plan      the plan       (plan_versions, as /plan's 📜 Versions)
+    GET  /api/clients/<id>/safety_plan  the safety plan (look_at_plan, as the card's 🛟)
+    GET  /api/clients/<id>/referrals the referrals  (client_referrals, each as its card)
+    GET  /api/clients/<id>/people    the people     (list_people, as the card's 👥 People)
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
+    GET  /api/words/<language>       the page's words (ui/webapp_words.py; no data, no sign-in)
 
 The card says `may_see_team` (domain/rules/roles.py) so the page offers the team view; the
 team view itself is the digest's: a worker is 403 with the refusal audited as /digest's,
@@ -18,6 +24,9 @@ an admin without a team who names none is 409 with the teams to choose from.
 A note's body is JSON: {"kind": an interaction type, "text": …, "token": 32 hex digits the
 page draws for each note}. The token makes a retried POST find the note it already became
 (save_note's draft receipt), as a ✅ Save pressed twice does: 201 the first time, 200 after.
+
+An address refused (401) more than ten times a minute is answered 429 without being checked
+(domain/rules/refusal_budget.py), audited once a minute as "webapp.throttled".
 
 A client the worker may not see, or that does not exist, is 404 either way (the chat's
 answer does not say which either); the use case has audited the refusal.
@@ -28,26 +37,48 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from tornado.web import RequestHandler
 
 from bot.export import render
-from bot.webapp.serialise import card_json, history_json, saved_note_json, team_json
+from bot.webapp.serialise import (
+    card_json,
+    caseload_json,
+    history_json,
+    people_json,
+    plan_json,
+    referrals_json,
+    safety_plan_json,
+    saved_note_json,
+    team_json,
+)
 from domain.results import AlreadySaved, Confirm, Invalid, Refused, Saved
 from domain.rules import roles
-from domain.usecases.clients import ClientHistory, history_page, look_at_client
+from domain.rules.refusal_budget import RefusalBudget
+from domain.usecases.client_people import People, list_people
+from domain.usecases.clients import ClientHistory, caseload_page, history_page, look_at_client
 from domain.usecases.digests import view_digest
 from domain.usecases.exports import export_client
 from domain.usecases.notes import NewNote, save_note
-from domain.usecases.webapp import NotSignedIn, webapp_actor
+from domain.usecases.plans import Versions, plan_versions
+from domain.usecases.referrals import ReferralList, client_referrals
+from domain.usecases.safety_plans import SafetyPage, look_at_plan
+from domain.usecases.webapp import NotSignedIn, turned_away, webapp_actor
 from domain.work import Work
 from storage.caseload import CardFacts
 from storage.kinds import InteractionType
 from storage.workers import Actor
+from ui.i18n import supported
+from ui.webapp_words import page_words
 
 SCHEME = "tma "
 EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+# The caseload page lists at most this many clients (the chat's /clients pages by 8).
+CASELOAD_AT_MOST = 500
 # What the page's note token looks like (storage's draft receipts hold 32 characters).
 NOTE_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 # The kinds a note written on the page may be: the chat's, but the one-liner's "not given".
@@ -74,15 +105,25 @@ class _JsonHandler(RequestHandler):
 
 
 class _ApiHandler(_JsonHandler):
-    def initialize(self, work: Work) -> None:
+    def initialize(self, work: Work, refusals: RefusalBudget) -> None:
         self.work = work
+        self.refusals = refusals
 
     async def signed_in(self) -> Actor | None:
-        """The worker asking, or None once 401 is answered."""
+        """The worker asking, or None once 401 (or 429: refused too often) is answered."""
+        address = self.request.remote_ip or "unknown"
+        now = self.work.clock.now()
+        if self.refusals.exhausted(address, now):
+            if self.refusals.first_turned_away(address, now):
+                await turned_away(self.work, address)
+            self.set_header("Retry-After", str(int(self.refusals.window.total_seconds())))
+            self.answer(429, {"error": "too_many_refusals"})
+            return None
         header = self.request.headers.get("Authorization", "")
         init_data = header[len(SCHEME) :].strip() if header.startswith(SCHEME) else ""
         actor = await webapp_actor(self.work, init_data)
         if isinstance(actor, NotSignedIn):
+            self.refusals.spend(address, now)
             self.set_header("WWW-Authenticate", "tma")
             self.answer(401, {"error": "sign_in"})
             return None
@@ -96,6 +137,16 @@ class _ApiHandler(_JsonHandler):
             "language": actor.language or self.work.settings.language,
         }
         self.answer(status, {**body, "reader": reader})
+
+
+class CaseloadHandler(_ApiHandler):
+    async def get(self) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        # The whole list at once (a page scrolls); far above any one worker's caseload.
+        listing = await caseload_page(self.work, actor, 0, page_size=CASELOAD_AT_MOST)
+        self.answer_for(actor, 200, caseload_json(listing))
 
 
 class ClientCardHandler(_ApiHandler):
@@ -146,6 +197,39 @@ class ClientExportHandler(_ApiHandler):
             "Content-Disposition", f'attachment; filename="{record.identity.code}.{fmt}"'
         )
         self.finish(data)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPage:
+    """A page of the client: the one use case that reads it (as the chat reads the same),
+    the answer it gives when the look is allowed, and that answer's JSON."""
+
+    read: Callable[[Work, Actor, int], Awaitable[object]]
+    allowed: type
+    shape: Callable[[Any], dict[str, Any]]
+
+
+PAGES: dict[str, ClientPage] = {
+    # The card and its versions in one look, audited as /plan's 📜 Versions.
+    "plan": ClientPage(plan_versions, Versions, plan_json),
+    "safety_plan": ClientPage(partial(look_at_plan, via="webapp"), SafetyPage, safety_plan_json),
+    "referrals": ClientPage(client_referrals, ReferralList, referrals_json),
+    "people": ClientPage(list_people, People, people_json),
+}
+
+
+class ClientPageHandler(_ApiHandler):
+    async def get(self, client_id: str, name: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        page = PAGES[name]
+        found = await page.read(self.work, actor, int(client_id))
+        if not isinstance(found, page.allowed):
+            # Refused by the use case, which audited it as the chat's refusal.
+            self.answer(404, {"error": "not_found"})
+            return
+        self.answer_for(actor, 200, page.shape(found))
 
 
 class ClientNotesHandler(_ApiHandler):
@@ -205,6 +289,16 @@ class TeamHandler(_ApiHandler):
             self.answer(404, {"error": result.reason})
         elif isinstance(result, Confirm):
             self.answer_for(actor, 409, {"error": "pick_team", "teams": result.about.names})
+
+
+class WordsHandler(_JsonHandler):
+    def initialize(self, work: Work) -> None:
+        self.organisation_language = work.settings.language
+
+    def get(self, language: str) -> None:
+        # Words hold no client data, so the page may read them before it is signed in (to
+        # say "open it again from the chat" in the phone's language); unknown → the org's.
+        self.answer(200, page_words(supported(language) or self.organisation_language))
 
 
 class NotFoundHandler(_JsonHandler):

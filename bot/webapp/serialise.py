@@ -1,5 +1,6 @@
 """The Mini App's JSON, built from what the chat's use cases return (the card's CardFacts,
-/history's ClientHistory, /digest's TeamDigest): nothing here reads the database. Times are
+/history's ClientHistory, /digest's TeamDigest, /plan's Versions, 🛟's SafetyPage, the
+client's referrals, 👥 People): nothing here reads the database. Times are
 ISO 8601 (in UTC, but a digest's local check-ins); the page shows them in the worker's zone,
 which bot/webapp/api.py sends beside them. Texts are as typed: the page inserts them as
 text, never as HTML."""
@@ -13,12 +14,20 @@ from typing import Any
 
 from bot.digest import by_attention
 from domain.rules.evv import ordered
+from domain.rules.referrals import is_open
+from domain.rules.safety_plans import SECTIONS
+from domain.usecases.client_people import People
 from domain.usecases.clients import ClientHistory
 from domain.usecases.notes import SavedNote
+from domain.usecases.plans import Versions
+from domain.usecases.referrals import ReferralList
+from domain.usecases.safety_plans import SafetyPage
 from storage.caseload import CardFacts
+from storage.client_people import in_care_team
+from storage.clients import CaseloadPage
 from storage.digest import TeamDigest, WorkerFigures
 from storage.history import Event
-from storage.models import Client, Note, client_code
+from storage.models import Client, ClientContact, Goal, Note, Plan, client_code
 from storage.note_comments import Comment
 
 
@@ -51,6 +60,26 @@ def client_json(client: Client) -> dict[str, Any]:
         "date_of_birth": jsonable(client.date_of_birth),
         "language": client.language,
         "last_contact_at": jsonable(client.last_contact_at),
+    }
+
+
+def caseload_json(page: CaseloadPage) -> dict[str, Any]:
+    """The worker's own clients, as /clients lists them (overdue first)."""
+    return {
+        "total": page.total,
+        "clients": [
+            {
+                "id": client.id,
+                "code": client_code(client.id),
+                "name": client.name,
+                "program": jsonable(client.program),
+                "status": jsonable(client.status),
+                "risk_level": client.risk_level,
+                "last_contact_at": jsonable(client.last_contact_at),
+                "overdue": client.id in page.overdue,
+            }
+            for client in page.clients
+        ],
     }
 
 
@@ -176,4 +205,143 @@ def team_json(digest: TeamDigest) -> dict[str, Any]:
             }
             for found in digest.visit_exceptions
         ],
+    }
+
+
+def _goal_json(goal: Goal) -> dict[str, Any]:
+    return {
+        "id": goal.id,
+        "description": goal.description,
+        "status": jsonable(goal.status),
+        "measure": goal.measure,
+        "target_date": jsonable(goal.target_date),
+        "routine": goal.routine,
+    }
+
+
+def _plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "version": plan.version,
+        "status": jsonable(plan.status),
+        "created_at": jsonable(plan.created_at),
+        "interventions": plan.interventions,
+        "review_interval_days": plan.review_interval_days,
+        "next_review_on": jsonable(plan.next_review_on),
+        "goals": [_goal_json(goal) for goal in plan.goals],
+    }
+
+
+def plan_json(found: Versions) -> dict[str, Any]:
+    """/plan's card and its 📜 Versions: the version being worked on (a draft or the one in
+    effect), the one in effect beside a draft, and the earlier versions, newest first, each
+    with the review that closed it and what it said of each goal."""
+    card = found.card
+    earlier = []
+    for version in reversed(found.versions):
+        review = version.review
+        goals = []
+        for goal in version.plan.goals:
+            item = version.items.get(goal.id)
+            goals.append(
+                {
+                    **_goal_json(goal),
+                    "status": jsonable(item.status if item else goal.status),
+                    "effectiveness": item.effectiveness if item else None,
+                    "comment": item.comment if item else None,
+                }
+            )
+        earlier.append(
+            {
+                **_plan_json(version.plan),
+                "goals": goals,
+                "review": None
+                if review is None
+                else {
+                    "at": jsonable(review.created_at),
+                    "reviewer": version.reviewer,
+                    "summary": review.summary,
+                },
+            }
+        )
+    return {
+        "client": client_json(card.client),
+        "plan": None if card.plan is None else _plan_json(card.plan),
+        "in_effect": None if card.beside is None else _plan_json(card.beside),
+        "waiting": card.waiting,
+        "closed": card.closed,
+        "earlier": earlier,
+    }
+
+
+def safety_plan_json(page: SafetyPage) -> dict[str, Any]:
+    """🛟 as the chat shows it: the version in effect, who saved it, its sections in the
+    Stanley–Brown order (empty ones too: the chat says "nothing yet" for them)."""
+    plan = page.plan
+    return {
+        "client": client_json(page.client),
+        "plan": None
+        if plan is None
+        else {
+            "version": plan.version,
+            "saved_at": jsonable(plan.created_at),
+            "author": page.author,
+            "review_interval_days": plan.review_interval_days,
+            "next_review_on": jsonable(plan.next_review_on),
+            "sections": [
+                {"key": key, "lines": [str(line) for line in plan.sections.get(key) or []]}
+                for key in SECTIONS
+            ],
+        },
+    }
+
+
+def referrals_json(found: ReferralList) -> dict[str, Any]:
+    """Each referral as its card in the chat shows it, with the moments its row keeps."""
+    return {
+        "client": client_json(found.client),
+        "referrals": [
+            {
+                "id": referral.id,
+                "resource": {
+                    "name": resource.name,
+                    "category": resource.category,
+                    "phone": resource.phone,
+                },
+                "reason": referral.reason,
+                "status": jsonable(referral.status),
+                "open": is_open(referral.status),
+                "created_at": jsonable(referral.created_at),
+                "follow_up_on": jsonable(referral.follow_up_on),
+                "application_date": jsonable(referral.application_date),
+                "responded_at": jsonable(referral.responded_at),
+                "decline_reason": referral.decline_reason,
+                "completed_at": jsonable(referral.completed_at),
+                "outcome": referral.outcome,
+            }
+            for referral, resource in found.referrals
+        ],
+    }
+
+
+def _person_json(person: ClientContact) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "relation": person.relation,
+        "name": person.name,
+        "phone": person.phone,
+        "organisation": person.organisation,
+        "consent": person.consent_to_share,
+        "notes": person.notes,
+        "ended_at": jsonable(person.ended_at),
+    }
+
+
+def people_json(people: People) -> dict[str, Any]:
+    """👥 People as the chat groups them: family and others, the care team (the
+    professionals around the client), and those whose relation ended."""
+    return {
+        "client": client_json(people.client),
+        "around": [_person_json(p) for p in people.current if not in_care_team(p.relation)],
+        "care_team": [_person_json(p) for p in people.current if in_care_team(p.relation)],
+        "earlier": [_person_json(p) for p in people.earlier],
     }

@@ -25,13 +25,17 @@ from tornado.web import Application, StaticFileHandler
 
 from bot.cli_errors import StartupProblem
 from bot.webapp.api import (
+    CaseloadHandler,
     ClientCardHandler,
     ClientExportHandler,
     ClientHistoryHandler,
     ClientNotesHandler,
+    ClientPageHandler,
     NotFoundHandler,
     TeamHandler,
+    WordsHandler,
 )
+from domain.rules.refusal_budget import RefusalBudget
 from domain.work import Work
 
 log = logging.getLogger(__name__)
@@ -66,6 +70,7 @@ class WebAppServer:
         #: The port asked for; once started, the one bound (0 asks the system for any).
         self.port = settings.webapp_port
         self._server: HTTPServer | None = None
+        self.refusals = RefusalBudget()
 
     async def start(self) -> None:
         try:
@@ -76,13 +81,20 @@ class WebAppServer:
                 f"({error.strerror or error}): choose another CASELINE_WEBAPP_PORT"
             ) from None
         self.port = sockets[0].getsockname()[1]
-        api = {"work": self.work}
+        api = {"work": self.work, "refusals": self.refusals}
         routes: list[Any] = [
+            (r"/api/clients", CaseloadHandler, api),
             (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
             (r"/api/clients/([0-9]{1,12})/notes", ClientNotesHandler, api),
             (r"/api/clients/([0-9]{1,12})/export\.(pdf|csv)", ClientExportHandler, api),
+            (
+                r"/api/clients/([0-9]{1,12})/(plan|safety_plan|referrals|people)",
+                ClientPageHandler,
+                api,
+            ),
             (r"/api/team", TeamHandler, api),
+            (r"/api/words/([A-Za-z_-]{2,12})", WordsHandler, {"work": self.work}),
             (r"/api/.*", NotFoundHandler),
             (r"/(.*)", _StaticHandler, {"path": str(STATIC), "default_filename": "index.html"}),
         ]

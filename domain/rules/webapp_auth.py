@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote, urlencode
 
 # Telegram's own constant, the key of the HMAC that derives the secret from the token.
 _WEB_APP_DATA = b"WebAppData"
@@ -52,6 +52,20 @@ def sign(fields: dict[str, str], bot_token: str) -> str:
     """The hash Telegram puts beside `fields` (the devserver signs init data with it)."""
     message = data_check_string(fields).encode()
     return hmac.new(secret_key(bot_token), message, hashlib.sha256).hexdigest()
+
+
+def opened_as_telegram_opens(
+    url: str, *, user_id: int, first_name: str, bot_token: str, now: datetime
+) -> str:
+    """`url` with the init data Telegram would give the page for this user now, in the
+    address's fragment as Telegram passes it: for the demo and the devserver's shell, which
+    know the token and so can open a 🗂 button's page in an ordinary browser."""
+    fields = {
+        "user": json.dumps({"id": user_id, "first_name": first_name}),
+        "auth_date": str(int(now.timestamp())),
+    }
+    fields["hash"] = sign(fields, bot_token)
+    return f"{url}#tgWebAppData={quote(urlencode(fields), safe='')}&tgWebAppPlatform=web"
 
 
 def verify(

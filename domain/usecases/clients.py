@@ -199,13 +199,18 @@ async def import_client_rows(
     return Saved(report)
 
 
-async def caseload_page(work: Work, actor: Actor, page: int, only: str = "") -> CaseloadPage:
+async def caseload_page(
+    work: Work, actor: Actor, page: int, only: str = "", *, page_size: int = 8
+) -> CaseloadPage:
     """A page of the actor's own caseload (their own clients: nothing to refuse), overdue
-    visits first by the actor's own calendar; `only` as storage.clients.caseload_page."""
+    visits first by the actor's own calendar; `only` as storage.clients.caseload_page. The
+    chat pages by 8 (buttons); the Mini App asks for the whole list at once."""
     zone = work.zone_for(actor.timezone)
     today = work.clock.now().astimezone(zone).date()
     async with work.transaction() as session:
-        return await clients.caseload_page(session, actor, page, today=today, zone=zone, only=only)
+        return await clients.caseload_page(
+            session, actor, page, today=today, zone=zone, only=only, page_size=page_size
+        )
 
 
 # ---------------------------------------------------------------------------------------

@@ -44,15 +44,29 @@ async def view_digest(
     `Refused("role")` for a worker, `Invalid` when there is no team to show,
     `Confirm(PICK_TEAM, …)` when an admin must name one. All but `Saved` are audited as
     refused looks."""
-    now = work.clock.now()
+    choice = await chosen_team(work, actor, asked, looking_at=VIEW, via=via)
+    if not isinstance(choice, int):
+        return choice
+    return Saved(await _look(work, choice, actor.id, zone, via, work.clock.now()))
+
+
+async def chosen_team(
+    work: Work, actor: Actor, asked: str, *, looking_at: str, via: str
+) -> int | Refused | Invalid | Confirm[TeamList]:
+    """`team_choice`, with anything but a team audited as a refused look (`looking_at`:
+    the look's audit action, e.g. the digest's or the trend's)."""
     async with work.transaction() as session:
         choice = await team_choice(session, actor, asked)
         if not isinstance(choice, int):
             await audit.refused(
-                session, VIEW, now=now, actor_id=actor.id, subject_type="team", via=via
+                session,
+                looking_at,
+                now=work.clock.now(),
+                actor_id=actor.id,
+                subject_type="team",
+                via=via,
             )
-            return choice
-        return Saved(await _look(work, choice, actor.id, zone, via, now))
+        return choice
 
 
 async def team_choice(

@@ -5,8 +5,9 @@ client (`storage.clients.get_visible`, `storage.referrals.get_visible`), checks 
 (domain/rules/referrals.py, the consent in force), writes, audits — refusals too — and
 returns one value of domain/results.py. Nothing here knows Telegram.
 
-Audit: referral.create, consent.record, referral.view, referral.accept / .decline /
-.complete / .withdraw (detail: from, to); refused ones with allowed=False.
+Audit: referral.create, consent.record, referral.view, referral.list (all of a client's,
+the Mini App's page), referral.accept / .decline / .complete / .withdraw (detail: from,
+to); refused ones with allowed=False.
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ class ClientReferrals:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferralList:
+    """All of a client's referrals with their resources: the open ones first (the soonest
+    follow-up first), then the closed ones, the latest first."""
+
+    client: Client
+    referrals: list[tuple[Referral, Resource]]
+
+
+@dataclass(frozen=True, slots=True)
 class ConsentState:
     """The client's consent: the one in force (sharing allowed), else the refusal on
     record, if any."""
@@ -81,6 +91,22 @@ async def choose_client(
             return Refused()
         listed = await referrals.with_status(session, client.id, rule.OPEN)
         return Saved(ClientReferrals(client, listed))
+
+
+async def client_referrals(work: Work, actor: Actor, client_id: int) -> ReferralList | Refused:
+    """Every referral of the client, if the actor may see it; the look is audited as
+    referral.list naming the client (a refusal too)."""
+    async with work.transaction() as session:
+        client = await caseload.look(
+            session, actor, client_id, "referral.list", now=work.clock.now()
+        )
+        if client is None:
+            return Refused("client")
+        listed = await referrals.with_status(session, client.id, list(ReferralStatus))
+    still_open = [row for row in listed if rule.is_open(row[0].status)]
+    closed = [row for row in listed if not rule.is_open(row[0].status)]
+    closed.sort(key=lambda row: row[0].id, reverse=True)
+    return ReferralList(client, still_open + closed)
 
 
 async def consent_state(work: Work, actor: Actor, client_id: int) -> Saved[ConsentState] | Gone:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from domain.results import Confirm, Invalid, Refused, Saved
 from domain.rules import trends as rules
-from domain.usecases.digests import TeamList, team_choice
+from domain.usecases.digests import TeamList, chosen_team
 from domain.work import Work
 from storage import audit, trends
 from storage.kinds import Role
@@ -57,15 +57,10 @@ async def view_trend(
 ) -> Saved[Trend] | Refused | Invalid | Confirm[TeamList]:
     """The last eight weeks of the team `actor` may see with `asked` (a team name, admins
     only); anything but `Saved` is audited as a refused look."""
-    now = work.clock.now()
-    async with work.transaction() as session:
-        choice = await team_choice(session, actor, asked)
-        if not isinstance(choice, int):
-            await audit.refused(
-                session, VIEW, now=now, actor_id=actor.id, subject_type="team", via=via
-            )
-            return choice
-    return Saved(await _look(work, choice, actor.id, via, now))
+    choice = await chosen_team(work, actor, asked, looking_at=VIEW, via=via)
+    if not isinstance(choice, int):
+        return choice
+    return Saved(await _look(work, choice, actor.id, via, work.clock.now()))
 
 
 async def scheduled_trend(work: Work, supervisor: Worker | Actor) -> Trend | None:

@@ -20,6 +20,8 @@ from storage import audit
 from storage.workers import Actor, actor_by_telegram_id
 
 REFUSED = "webapp.refused"
+# An address past its budget of refusals (domain/rules/refusal_budget.py), once a window.
+THROTTLED = "webapp.throttled"
 # Reasons beside domain.rules.webapp_auth.Refusal's: signed, but not a worker (now).
 UNKNOWN = "unknown"
 DEACTIVATED = "deactivated"
@@ -63,3 +65,15 @@ async def webapp_actor(work: Work, init_data: str) -> Actor | NotSignedIn:
             detail={"reason": reason},
         )
         return NotSignedIn(reason)
+
+
+async def turned_away(work: Work, address: str) -> None:
+    """Audit that `address` is being answered 429 unheard: refused too often this minute."""
+    async with work.transaction() as session:
+        await audit.record(
+            session,
+            THROTTLED,
+            now=work.clock.now(),
+            allowed=False,
+            detail={"address": address},
+        )

@@ -45,8 +45,8 @@ STRICT_NOTE_IN_MINI_APP = N_(
     "🔒 Notes are written in the Mini App here, so their words never sit in this chat. Tap 🗂 Open."
 )
 STRICT_WRITE_IN_MINI_APP = N_(
-    "🔒 In strict mode this is written in the Mini App, not in the chat: what a client's "
-    "record says never sits on Telegram's servers. Tap 🗂 Open."
+    "🔒 In strict mode this is not typed in the chat, so what a client's record says never "
+    "sits on Telegram's servers. The Mini App has it: tap 🗂 Open."
 )
 STRICT_NO_MINI_APP_PAGE = N_(
     "🔒 In strict mode client details, plans, referrals and safety plans are not typed in "

@@ -1,5 +1,6 @@
-// The Mini App's page: the client card and the timeline (?client=<id>), and for supervisors
-// the team view behind the digest's figures (?view=team), read from Caseline's API with the
+// The Mini App's page: a client's card, timeline, plan, referrals and people (the last three
+// in pages.js) (?client=<id>), and for supervisors the team view behind the digest's
+// figures (?view=team), read from Caseline's API with the
 // init data Telegram signed for this page. No framework, nothing fetched from elsewhere.
 // Everything from the API is inserted as text (textContent), never as HTML.
 "use strict";
@@ -13,6 +14,9 @@
   const query = new URLSearchParams(location.search);
   const clientId = query.get("client");
   const teamView = query.get("view") === "team";
+  // The caseload (/clients' 🗂 Open), and a card opened from it (which links back).
+  const caseloadView = query.get("view") === "clients";
+  const fromCaseload = query.get("from") === "clients";
   const teamName = query.get("team") || "";
 
   function applyTheme() {
@@ -64,6 +68,50 @@
     return code ? String(code).replace(/_/g, " ") : "";
   }
 
+  // The reader's words (ui/webapp_words.py): every text the page says goes through say(),
+  // every code the API sends through named(); English and the bare code until they arrive.
+  let catalog = { language: "en", words: {}, counts: {}, codes: {} };
+
+  function fill(text, values) {
+    return text.replace(/\{([a-z_]+)\}/g, (whole, key) => (values && key in values ? String(values[key]) : whole));
+  }
+
+  function say(text, values) {
+    return fill(catalog.words[text] || text, values);
+  }
+
+  function sayCount(one, many, count, values) {
+    const forms = catalog.counts[one] || [one, many];
+    let category = count === 1 ? "one" : "other";
+    try { category = new Intl.PluralRules(catalog.language).select(count); } catch (error) { /* keep */ }
+    return fill(category === "one" ? forms[0] : forms[1], { ...values, count });
+  }
+
+  function named(group, code) {
+    const names = catalog.codes[group] || {};
+    return names[code] || words(code);
+  }
+
+  async function loadWords(language) {
+    if (!language || language === catalog.language && Object.keys(catalog.words).length) return;
+    try {
+      const response = await fetch(`api/words/${encodeURIComponent(language)}`, { cache: "no-store" });
+      if (response.ok) catalog = await response.json();
+    } catch (error) { /* the page stays in English */ }
+    for (const node of document.querySelectorAll("[data-say]")) node.textContent = say(node.dataset.say);
+    for (const option of document.querySelectorAll("#kind option")) option.textContent = named("kind", option.value);
+  }
+
+  // Before any answer says the worker's language, the phone's (from Telegram's init data).
+  function phoneLanguage() {
+    try {
+      const user = JSON.parse(new URLSearchParams(initData).get("user") || "{}");
+      return user.language_code || navigator.language || "en";
+    } catch (error) {
+      return navigator.language || "en";
+    }
+  }
+
   function section(parent, title) {
     parent.append(el("h2", "", title));
     const box = el("div", "box");
@@ -83,7 +131,7 @@
 
   async function api(path, body) {
     return fetchJson(`api/clients/${encodeURIComponent(clientId)}${path}`, body,
-      "This client isn't available to you.");
+      say("This client isn't available to you."));
   }
 
   async function fetchJson(url, body, notFound) {
@@ -94,22 +142,28 @@
       request.body = JSON.stringify(body);
     }
     const response = await fetch(url, request);
-    if (response.status === 401) throw new Error("Please close this page and open it again from the chat.");
-    if (response.status === 403) throw new Error("Only supervisors can see the team view.");
+    if (response.status === 401) {
+      await loadWords(phoneLanguage());
+      throw new Error(say("Please close this page and open it again from the chat."));
+    }
+    if (response.status === 403) throw new Error(say("Only supervisors can see the team view."));
     if (response.status === 404) throw new Error(notFound);
     if (response.status === 422) {
       const reason = (await response.json()).error;
-      throw new Error(reason === "too_long" ? "The note is too long." : "Write the note first.");
+      throw new Error(reason === "too_long" ? say("The note is too long.") : say("Write the note first."));
     }
     if (response.status === 409) {
       const answer = await response.json();
-      const error = new Error("Which team? Choose one:");
+      const error = new Error(say("Which team? Choose one:"));
       error.teams = answer.teams || [];
       throw error;
     }
-    if (!response.ok) throw new Error("Caseline could not answer. Try again in a moment.");
+    if (!response.ok) throw new Error(say("Caseline could not answer. Try again in a moment."));
     const answer = await response.json();
-    if (answer.reader) reader = answer.reader;
+    if (answer.reader) {
+      reader = answer.reader;
+      await loadWords(reader.language);
+    }
     return answer;
   }
 
@@ -127,12 +181,12 @@
     const said = document.getElementById("saved");
     const text = document.getElementById("note-text");
     save.disabled = true;
-    said.textContent = "Saving…";
+    said.textContent = say("Saving…");
     try {
       await api("/notes", { kind: document.getElementById("kind").value, text: text.value, token: noteToken });
       noteToken = newToken();
       text.value = "";
-      said.textContent = "Saved.";
+      said.textContent = say("Saved.");
       historyLoaded = false;
       renderCard(await api(""));
     } catch (error) {
@@ -162,43 +216,43 @@
   function renderCard(card) {
     const client = card.client;
     heading("card", client.name,
-      [client.code, words(client.program), words(client.status)].filter(Boolean).join(" · "));
+      [client.code, named("program", client.program), named("status", client.status)].filter(Boolean).join(" · "));
     if (card.may_see_team) document.querySelector("#tabs button[data-tab=team]").hidden = false;
     const panel = document.getElementById("card");
     panel.replaceChildren();
-    const about = section(panel, "Client");
-    if (client.risk_level > 0) row(about, "Risk", client.risk_reason || "flagged", "risk");
-    row(about, "Worker", card.worker || "none");
+    const about = section(panel, say("Client"));
+    if (client.risk_level > 0) row(about, say("Risk"), client.risk_reason || say("flagged"), "risk");
+    row(about, say("Worker"), card.worker || say("none"));
     if (client.phone) {
-      const line = row(about, "Phone");
+      const line = row(about, say("Phone"));
       const call = el("a", "call", client.phone);
       call.href = `tel:${client.phone.replace(/[^0-9+]/g, "")}`;
       line.append(call);
     }
-    if (client.address) row(about, "Address", client.address);
-    if (client.date_of_birth) row(about, "Born", when(client.date_of_birth, false));
-    row(about, "Last contact", client.last_contact_at ? when(client.last_contact_at, true) : "never");
-    if (card.safety_plan) row(about, "Safety plan", "in place");
-    for (const kind of card.waiting) row(about, "Waiting for approval", words(kind));
+    if (client.address) row(about, say("Address"), client.address);
+    if (client.date_of_birth) row(about, say("Born"), when(client.date_of_birth, false));
+    row(about, say("Last contact"), client.last_contact_at ? when(client.last_contact_at, true) : say("never"));
+    if (card.safety_plan) row(about, say("Safety plan"), say("in place"));
+    for (const kind of card.waiting) row(about, say("Waiting for approval"), named("approval_kind", kind));
 
     if (card.upcoming.length) {
-      const box = section(panel, "Upcoming");
+      const box = section(panel, say("Upcoming"));
       for (const visit of card.upcoming) {
-        row(box, when(visit.starts_at, true), [words(visit.kind), visit.place].filter(Boolean).join(" · "));
+        row(box, when(visit.starts_at, true), [named("kind", visit.kind), visit.place].filter(Boolean).join(" · "));
       }
     }
     if (card.plan) {
-      const box = section(panel, `Plan v${card.plan.version}`);
-      if (card.plan.next_review_on) row(box, "Next review", when(card.plan.next_review_on, false));
-      for (const goal of card.open_goals) row(box, words(goal.status), goal.description);
+      const box = section(panel, say("Plan v{version}", { version: card.plan.version }));
+      if (card.plan.next_review_on) row(box, say("Next review"), when(card.plan.next_review_on, false));
+      for (const goal of card.open_goals) row(box, named("goal_status", goal.status), goal.description);
     }
-    if (card.open_referrals) row(section(panel, "Referrals"), "Open", card.open_referrals);
+    if (card.open_referrals) row(section(panel, say("Referrals")), say("Open"), card.open_referrals);
     if (card.recent_notes.length) {
-      const box = section(panel, "Recent notes");
+      const box = section(panel, say("Recent notes"));
       for (const note of card.recent_notes) {
-        const line = row(box, `${when(note.occurred_at, true)} · ${words(note.interaction_type)}`,
+        const line = row(box, `${when(note.occurred_at, true)} · ${named("kind", note.interaction_type)}`,
           noteText(note), note.risk ? "risk" : "");
-        if (note.amended) line.append(el("div", "label", "amended — see History"));
+        if (note.amended) line.append(el("div", "label", say("amended — see History")));
         for (const comment of note.comments) line.append(commentNode(comment));
       }
     }
@@ -211,23 +265,41 @@
 
   function commentNode(comment) {
     const node = el("div", "comment");
-    node.append(el("div", "label", `${comment.cosign ? "Co-signed" : "Comment"} · ${comment.author || ""} · ${when(comment.at, true)}`));
+    node.append(el("div", "label", `${comment.cosign ? say("Co-signed") : say("Comment")} · ${comment.author || ""} · ${when(comment.at, true)}`));
     if (comment.text) node.append(el("div", "text", comment.text));
     return node;
+  }
+
+  // Which table names a timeline event's label and status (storage/history.py's Event);
+  // the others are names as typed (a resource, a person) or shown as they are.
+  const EVENT_LABELS = { note: "kind", visit: "kind", approval: "approval_kind", changed: "detail" };
+  const EVENT_STATUSES = {
+    visit: "appointment_status", plan: "plan_status", referral: "referral_status",
+    referral_update: "referral_status", approval: "approval_status",
+  };
+
+  function eventLabel(event) {
+    const group = EVENT_LABELS[event.kind];
+    return group ? named(group, event.label) : event.label || "";
+  }
+
+  function eventStatus(event) {
+    const group = EVENT_STATUSES[event.kind];
+    return group ? named(group, event.status) : words(event.status);
   }
 
   function renderHistory(history) {
     const panel = document.getElementById("history");
     panel.replaceChildren();
-    const box = section(panel, `${history.events.length} entries`);
+    const box = section(panel, sayCount("{count} entry", "{count} entries", history.events.length));
     for (const event of history.events) {
-      const heading = [when(event.at, true), words(event.kind), words(event.label), words(event.status), event.author]
+      const heading = [when(event.at, true), named("event", event.kind), eventLabel(event), eventStatus(event), event.author]
         .filter(Boolean).join(" · ");
       const text = event.kind === "note" ? noteText({ text: event.text, dap: event.extra.dap }) : event.text;
       const line = row(box, heading, text);
       for (const amendment of event.amendments) {
         const node = el("div", "amendment");
-        node.append(el("div", "label", `Amended · ${amendment.author || ""} · ${when(amendment.at, true)}`));
+        node.append(el("div", "label", `${say("Amended")} · ${amendment.author || ""} · ${when(amendment.at, true)}`));
         node.append(el("div", "text", amendment.text));
         line.append(node);
       }
@@ -238,20 +310,21 @@
   // ── the team view: the digest's figures, as /digest says them ──────────────────────
   const MARKS = { green: "🟢", yellow: "🟡", red: "🔴" };
   // Today's work first, then what to follow up (marked when not zero), as the digest.
-  const TODAY = [
-    ["visits_completed", "Visits"], ["no_shows", "No-shows"], ["notes_written", "Notes"],
-    ["appointments_tomorrow", "Tomorrow"], ["intakes", "Intakes"], ["plans_reviewed", "Plans reviewed"],
-    ["referrals", "Referrals"], ["collateral", "Collateral"],
+  const TODAY = () => [
+    ["visits_completed", say("Visits")], ["no_shows", say("No-shows")], ["notes_written", say("Notes")],
+    ["appointments_tomorrow", say("Tomorrow")], ["intakes", say("Intakes")],
+    ["plans_reviewed", say("Plans reviewed")], ["referrals", say("Referrals")],
+    ["collateral", say("Collateral")],
   ];
   // Each with how a worker's one line says it (the digest's marks where it has them).
-  const CONCERNS = [
-    ["clients_overdue", "Clients overdue", "⏰ overdue"],
-    ["reviews_overdue", "Plan reviews overdue", "📋 reviews"],
-    ["risk_flags", "Risk flags (24\u00a0h)", "⚠ risk flags"],
-    ["safety_reviews_overdue", "Safety reviews overdue", "safety reviews"],
-    ["unclosed", "Appointments left open", "left open"],
-    ["visit_exceptions", "Unverified visits", "unverified"],
-    ["open_risks", "Open risks", "open risks"],
+  const CONCERNS = () => [
+    ["clients_overdue", say("Clients overdue"), "⏰", say("overdue")],
+    ["reviews_overdue", say("Plan reviews overdue"), "📋", say("reviews")],
+    ["risk_flags", say("Risk flags (24\u00a0h)"), "⚠", say("risk flags")],
+    ["safety_reviews_overdue", say("Safety reviews overdue"), "", say("safety reviews")],
+    ["unclosed", say("Appointments left open"), "", say("left open")],
+    ["visit_exceptions", say("Unverified visits"), "", say("unverified")],
+    ["open_risks", say("Open risks"), "", say("open risks")],
   ];
   // The desk work and the concerns are shown when there are any; the day's four always.
   const ALWAYS = new Set(["visits_completed", "no_shows", "notes_written", "appointments_tomorrow"]);
@@ -261,14 +334,15 @@
   }
 
   function seenShare(row) {
-    if (!row.open_clients) return "no open clients";
+    if (!row.open_clients) return say("no open clients");
     const percent = Math.floor((row.clients_seen * 100) / row.open_clients);
-    return `${row.clients_seen}/${row.open_clients} seen within frequency (${percent} %)`;
+    return say("{seen}/{open} seen within frequency ({percent} %)",
+      { seen: row.clients_seen, open: row.open_clients, percent });
   }
 
   function figureTiles(box, row) {
     box.classList.add("figures");
-    for (const [list, concern] of [[TODAY, false], [CONCERNS, true]]) {
+    for (const [list, concern] of [[TODAY(), false], [CONCERNS(), true]]) {
       for (const [key, label] of list) {
         if (!ALWAYS.has(key) && !row[key]) continue;
         const tile = el("div", "figure" + (concern && row[key] ? " concern" : ""));
@@ -282,41 +356,43 @@
   function figureLine(row) {
     const parts = [`✅ ${row.visits_completed}`, `🚫 ${row.no_shows}`, `📝 ${row.notes_written}`,
       `📅 ${row.appointments_tomorrow}`];
-    for (const [key, , short] of CONCERNS) if (row[key]) parts.push(`${short} ${row[key]}`);
+    for (const [key, , sign, short] of CONCERNS()) {
+      if (row[key]) parts.push(`${sign ? sign + " " : ""}${short} ${row[key]}`);
+    }
     return parts.join(" · ");
   }
 
   function renderTeam(answer) {
     const team = answer.totals;
-    heading("team", answer.team.name, `team digest · ${when(answer.team.day, false)}`);
+    heading("team", answer.team.name, say("team digest · {day}", { day: when(answer.team.day, false) }));
     const panel = document.getElementById("team");
     panel.replaceChildren();
-    const summary = section(panel, "Team");
-    row(summary, "Seen within frequency", team.open_clients ? `${mark(team)} ${seenShare(team)}` : "no open clients");
+    const summary = section(panel, say("Team"));
+    row(summary, say("Seen within frequency"), team.open_clients ? `${mark(team)} ${seenShare(team)}` : say("no open clients"));
     const quiet = answer.workers.filter((worker) => worker.quiet).map((worker) => worker.name);
-    if (quiet.length) row(summary, "Quiet for 2 working days", quiet.join(", "), "risk");
-    figureTiles(section(panel, "Today"), team);
+    if (quiet.length) row(summary, say("Quiet for 2 working days"), quiet.join(", "), "risk");
+    figureTiles(section(panel, say("Today")), team);
     if (answer.open_risks.length) {
-      const box = section(panel, "Open risks");
+      const box = section(panel, say("Open risks"));
       for (const risk of answer.open_risks) {
-        row(box, `${risk.client_code} · ${risk.worker}`, [risk.since ? `since ${when(risk.since, false)}` : "",
-          risk.acknowledged_by ? `acknowledged by ${risk.acknowledged_by}` : "not acknowledged"]
+        row(box, `${risk.client_code} · ${risk.worker}`, [risk.since ? say("since {day}", { day: when(risk.since, false) }) : "",
+          risk.acknowledged_by ? say("acknowledged by {name}", { name: risk.acknowledged_by }) : say("not acknowledged")]
           .filter(Boolean).join(" · "), risk.acknowledged_by ? "" : "risk");
       }
     }
     if (answer.visit_exceptions.length) {
-      const box = section(panel, "Unverified visits");
+      const box = section(panel, say("Unverified visits"));
       for (const found of answer.visit_exceptions) {
         row(box, `${found.client_code} · ${found.worker}`,
-          [when(found.checked_in, true), found.codes.map(words).join(", ")].filter(Boolean).join(" · "));
+          [when(found.checked_in, true), found.codes.map((code) => named("evv", code)).join(", ")].filter(Boolean).join(" · "));
       }
     }
-    const workers = section(panel, `Workers (${answer.workers.length})`);
-    if (!answer.workers.length) row(workers, "", "No workers in this team yet.");
+    const workers = section(panel, say("Workers ({count})", { count: answer.workers.length }));
+    if (!answer.workers.length) row(workers, "", say("No workers in this team yet."));
     for (const worker of answer.workers) {
-      const own = worker.role !== "worker" ? " (own caseload)" : "";
-      const line = row(workers, `${mark(worker)} ${worker.name}${own}${worker.quiet ? " · 💤 quiet" : ""}`,
-        worker.open_clients ? seenShare(worker) : "no open clients");
+      const own = worker.role !== "worker" ? ` ${say("(own caseload)")}` : "";
+      const line = row(workers, `${mark(worker)} ${worker.name}${own}${worker.quiet ? ` · 💤 ${say("quiet")}` : ""}`,
+        worker.open_clients ? seenShare(worker) : say("no open clients"));
       line.dataset.worker = worker.name;
       line.append(el("div", "text", figureLine(worker)));
     }
@@ -325,7 +401,7 @@
   function renderTeamChoice(teams) {
     const panel = document.getElementById("team");
     panel.replaceChildren();
-    const box = section(panel, "Teams");
+    const box = section(panel, say("Teams"));
     for (const name of teams) {
       const link = el("a", "team-link", name);
       link.href = `?view=team&team=${encodeURIComponent(name)}${location.hash}`;
@@ -333,22 +409,71 @@
     }
   }
 
+  // ── the caseload: the worker's own clients, as /clients lists them ─────────────────
+  function renderCaseload(answer) {
+    heading("card", say("My clients"), sayCount("{count} client", "{count} clients", answer.total));
+    const panel = document.getElementById("clients");
+    panel.replaceChildren();
+    const box = section(panel, say("Overdue first"));
+    if (!answer.clients.length) row(box, "", say("No clients yet."));
+    for (const client of answer.clients) {
+      const link = el("a", "row client-link");
+      link.href = `?client=${client.id}&from=clients${location.hash}`;
+      link.dataset.client = client.code;
+      link.append(el("div", "label", `${client.overdue ? "❗ " : ""}${client.code} · ${client.name}`));
+      const seen = client.last_contact_at ? when(client.last_contact_at, false) : say("never");
+      link.append(el("div", "text" + (client.overdue || client.risk_level > 0 ? " risk" : ""),
+        [named("program", client.program), named("status", client.status),
+          client.overdue ? say("overdue") : "", `${say("Last contact")}: ${seen}`]
+          .filter(Boolean).join(" · ")));
+      box.append(link);
+    }
+  }
+
+  async function showCaseload() {
+    document.getElementById("tabs").hidden = true;
+    document.getElementById("clients").hidden = false;
+    status().textContent = say("Loading…");
+    try {
+      renderCaseload(await fetchJson("api/clients", undefined, say("This client isn't available to you.")));
+      status().textContent = "";
+    } catch (error) {
+      status().textContent = error.message;
+    }
+  }
+
   const status = () => document.getElementById("status");
   let historyLoaded = false;
   let teamLoaded = false;
 
+  // The plan, referrals and people tabs (pages.js): each read once, when first opened.
+  const pages = window.caselinePages({ el, section, row, say, sayCount, named, when });
+  const pagesLoaded = new Set();
+
+  async function loadPage(tab) {
+    status().textContent = say("Loading…");
+    try {
+      const answers = await Promise.all(pages[tab].paths.map((path) => api(path)));
+      pages[tab].render(document.getElementById(tab), ...answers);
+      pagesLoaded.add(tab);
+      status().textContent = "";
+    } catch (error) {
+      status().textContent = error.message;
+    }
+  }
+
   async function show(tab) {
     for (const button of document.querySelectorAll("#tabs button")) {
       button.setAttribute("aria-selected", String(button.dataset.tab === tab));
+      if (button.dataset.tab === tab) button.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
-    document.getElementById("card").hidden = tab !== "card";
+    for (const panel of document.querySelectorAll("main > [role=tabpanel]")) panel.hidden = panel.id !== tab;
     document.getElementById("composer").hidden = tab !== "card";
-    document.getElementById("history").hidden = tab !== "history";
-    document.getElementById("team").hidden = tab !== "team";
     current = tab;
     showHeading();
+    if (pages[tab] && !pagesLoaded.has(tab)) await loadPage(tab);
     if (tab === "history" && !historyLoaded) {
-      status().textContent = "Loading…";
+      status().textContent = say("Loading…");
       try {
         renderHistory(await api("/history"));
         historyLoaded = true;
@@ -358,10 +483,10 @@
       }
     }
     if (tab === "team" && !teamLoaded) {
-      status().textContent = "Loading…";
+      status().textContent = say("Loading…");
       try {
         renderTeam(await fetchJson(`api/team${teamName ? `?team=${encodeURIComponent(teamName)}` : ""}`,
-          undefined, "There is no team to show you."));
+          undefined, say("There is no team to show you.")));
         teamLoaded = true;
         status().textContent = "";
       } catch (error) {
@@ -377,6 +502,15 @@
     for (const button of document.querySelectorAll("#tabs button")) {
       button.addEventListener("click", () => show(button.dataset.tab));
     }
+    if (initData && caseloadView && !clientId) {
+      await showCaseload();
+      return;
+    }
+    if (fromCaseload) {
+      const back = document.getElementById("back");
+      back.href = `?view=clients${location.hash}`;
+      back.hidden = false;
+    }
     if (initData && teamView && !clientId) {
       // The team view alone (the digest's 🗂 Team): no client, so no card or history tabs.
       document.getElementById("tabs").hidden = true;
@@ -384,7 +518,8 @@
       return;
     }
     if (!initData || !clientId || !/^[0-9]+$/.test(clientId)) {
-      status().textContent = "Open this page from a client's card in the chat (🗂 Open).";
+      await loadWords(phoneLanguage());
+      status().textContent = say("Open this page from a client's card in the chat (🗂 Open).");
       return;
     }
     document.getElementById("composer").addEventListener("submit", saveNote);
