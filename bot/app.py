@@ -57,6 +57,7 @@ from conversations import (
     plan,
     referral,
     review,
+    strict_mode,
     visit,
 )
 from conversations import resources as resource_editor
@@ -67,7 +68,7 @@ from domain.settings import Settings
 from domain.work import Work
 from storage import updates
 from storage.db import Database
-from ui import held_answers, i18n, menu
+from ui import held_answers, i18n, menu, privacy
 from ui.context import DELIVER_SOON, CaselineContext, Services
 from ui.held_answers import DeferringRequest
 
@@ -286,6 +287,8 @@ def build_application(
     token = token or settings.require_token()
     # What anyone without a language of their own is answered in (CASELINE_LANGUAGE).
     i18n.set_default_language(settings.language)
+    # CASELINE_PRIVACY: what every renderer may show of a client (ui/privacy.py).
+    privacy.set_privacy(settings.strict, settings.webapp_url)
     sent = SentLog(clock)
     metrics = Metrics()
     # One budget for everything this process sends, answers first (bot/pacing.py).
@@ -362,6 +365,10 @@ def build_application(
 
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(commands.edited_message_handler())
+    if settings.strict:
+        # Before every dialog: what would be typed into the chat is written elsewhere.
+        for handler in strict_mode.handlers():
+            application.add_handler(handler)
     application.add_handler(newclient.handler(settings.conversation_timeout_minutes))
     application.add_handler(note.handler(settings.conversation_timeout_minutes))
     application.add_handler(amend.handler(settings.conversation_timeout_minutes))

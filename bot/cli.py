@@ -50,7 +50,7 @@ from storage.history import parse_since
 from storage.kinds import Role
 from storage.models import client_code
 from storage.workers import create_worker, get_or_create_team
-from ui import i18n, texts
+from ui import i18n, privacy, texts
 
 log = logging.getLogger("caseline")
 
@@ -191,6 +191,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         settings = load_settings()
         # CASELINE_LANGUAGE, for every process: the bot, the scheduler, `remind --once`.
         i18n.set_default_language(settings.language)
+        privacy.set_privacy(settings.strict, settings.webapp_url)
         logging_setup.configure(
             secrets=[settings.bot_token or ""], json=settings.log_format == "json"
         )

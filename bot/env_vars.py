@@ -87,7 +87,8 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "CASELINE_PRIVACY",
         "standard",
         "standard or strict: strict sends clients by code only, keeps note texts in the Mini "
-        "App and implies CASELINE_PRIVATE_PREVIEWS (docs/DATA-PROTECTION.md)",
+        "App, implies CASELINE_PRIVATE_PREVIEWS and needs CASELINE_WEBAPP_URL "
+        "(docs/DATA-PROTECTION.md)",
     ),
     EnvVar(
         "CASELINE_RETENTION",

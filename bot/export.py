@@ -44,7 +44,7 @@ from domain.usecases.exports import export_choice, export_client
 from storage.client_people import in_care_team
 from storage.export import ClientRecord
 from storage.history import EventKind
-from ui import i18n, texts
+from ui import i18n, privacy, texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, show
@@ -58,7 +58,11 @@ FORMATS = ("pdf", "csv")
 
 
 async def export_menu(update: Update, context: CaselineContext, client_id: int) -> None:
-    """cf:export:<id> — choose PDF or CSV. A refused look is audited as an export."""
+    """cf:export:<id> — choose PDF or CSV. A refused look is audited as an export. In
+    strict mode the case file never goes into the chat: the answer says how to get it."""
+    if privacy.strict():
+        await _strict_refusal(update, client_id)
+        return
     client = await export_choice(context.services, context.require_actor(), client_id)
     if isinstance(client, Refused):
         await _not_found(update, client_id)
@@ -73,7 +77,17 @@ async def export_menu(update: Update, context: CaselineContext, client_id: int) 
             [InlineKeyboardButton(texts.CARD_BACK, callback_data=pack("cf", "card", client.id))],
         ]
     )
-    await show(update, View(texts.export_ask(client.code, client.name), keyboard))
+    await show(update, View(texts.export_ask(client.code, privacy.client_name(client)), keyboard))
+
+
+async def _strict_refusal(update: Update, client_id: int | None) -> None:
+    await answer(update)
+    back = (
+        [[InlineKeyboardButton(texts.CARD_BACK, callback_data=pack("cf", "card", client_id))]]
+        if client_id is not None
+        else []
+    )
+    await show(update, View(texts.STRICT_EXPORT_REFUSED, InlineKeyboardMarkup(back)))
 
 
 async def export_pressed(update: Update, context: CaselineContext) -> None:
@@ -82,6 +96,9 @@ async def export_pressed(update: Update, context: CaselineContext) -> None:
     pressed = unpack(update.callback_query.data)
     client_id = pressed.int_arg()
     fmt = pressed.action
+    if privacy.strict():  # a 📄 button sent before the organisation went strict
+        await _strict_refusal(update, client_id)
+        return
     if fmt not in FORMATS:
         await answer(update, texts.STALE_BUTTON)
         return

@@ -44,7 +44,7 @@ from domain.usecases.clients import (
 )
 from storage.history import EventKind
 from storage.kinds import Role
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found, say_not_one, show_client
 from ui.context import CaselineContext, zone_of
@@ -127,7 +127,8 @@ async def show_history(update: Update, context: CaselineContext, ref: ClientRef,
     client = history.client
     zone = zone_of(context)
     blocks = [history_block(event, zone) for event in history.events]
-    first_title = texts.history_title(client.code, client.name, 0, 2)
+    name = privacy.client_name(client)
+    first_title = texts.history_title(client.code, name, 0, 2)
     pages = pack_blocks(blocks, limit=CHUNK - telegram_length(first_title)) or [""]
     page = min(max(page, 0), len(pages) - 1)
     rows = []
@@ -141,7 +142,7 @@ async def show_history(update: Update, context: CaselineContext, ref: ClientRef,
         rows += rows_that_fit(
             [open_button(note_id, texts.note_ref_button(note_id)) for note_id in shown]
         )
-    title = texts.history_title(client.code, client.name, page, len(pages))
+    title = texts.history_title(client.code, name, page, len(pages))
     body = pages[page] or texts.HISTORY_EMPTY
     nav = []
     if page > 0:
@@ -158,6 +159,11 @@ async def show_history(update: Update, context: CaselineContext, ref: ClientRef,
         )
     if nav:
         rows.append(nav)
+    opened = privacy.webapp_button(client.id) if privacy.strict() else None
+    if opened is not None:
+        # Strict mode: the history here says what happened; its words are in the Mini App.
+        body = f"{body}\n\n{texts.STRICT_HISTORY_IN_MINI_APP}"
+        rows.append([opened])
     rows.append([back_to_card(client.id)])
     await answer(update)
     await show(update, View(f"{title}\n\n{body}", InlineKeyboardMarkup(rows)))
@@ -188,7 +194,7 @@ async def transfer_menu(update: Update, context: CaselineContext, client_id: int
     ]
     rows.append([back_to_card(client.id)])
     text = (
-        texts.transfer_ask(client.code, client.name, choice.current_worker)
+        texts.transfer_ask(client.code, privacy.client_name(client), choice.current_worker)
         if choice.targets
         else texts.TRANSFER_NOBODY
     )

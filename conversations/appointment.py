@@ -62,7 +62,7 @@ from domain.usecases import appointments as usecases
 from storage import appointments
 from storage.appointments import Recurrence
 from storage.kinds import InteractionType
-from ui import texts, views
+from ui import privacy, texts, views
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, date_order_of, zone_of
 from ui.dates import Ambiguous, Invalid, parse_when
@@ -220,7 +220,8 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
         draft.place = ref.place
     _store(context, draft)
     await update.effective_message.reply_text(
-        texts.appt_ask_day(ref.code, ref.name), reply_markup=day_keyboard(PREFIX, context)
+        texts.appt_ask_day(ref.code, privacy.client_name(ref)),
+        reply_markup=day_keyboard(PREFIX, context),
     )
     return DAY
 
@@ -426,11 +427,11 @@ def _card(
     assert draft.client is not None and draft.start is not None
     ref = draft.client
     lines = [
-        f"<b>{texts.NEW_APPOINTMENT} · {ref.code} · {escape(ref.name)}</b>",
+        f"<b>{texts.NEW_APPOINTMENT} · {escape(privacy.code_and_name(ref))}</b>",
         f"{short_datetime(draft.start, zone, now)} · {texts.minutes(draft.duration)} · "
         f"{texts.INTERACTION_NAMES[draft.kind]}",
         f"{texts.REPEATS}: {texts.RECURRENCE_NAMES[draft.repeat]}",
-        f"{texts.PLACE}: {escape(draft.place) if draft.place else '—'}",
+        f"{texts.PLACE}: {privacy.shown_html(draft.place)}",
     ]
     keyboard = views.fitted(
         [

@@ -41,7 +41,7 @@ from domain.usecases import client_people as cases
 from domain.usecases.client_people import NewPerson, People, PersonPage
 from storage import client_people as store
 from storage.models import ClientContact
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack, pattern, read_ids, unpack
 from ui.client_card import back_to_card, note_line, say_not_found
 from ui.context import CaselineContext, zone_of
@@ -80,7 +80,7 @@ def _line(person: ClientContact, zone: ZoneInfo) -> str:
 
 def people_view(people: People, zone: ZoneInfo) -> View:
     client = people.client
-    lines = [texts.people_title(client.code, client.name)]
+    lines = [texts.people_title(client.code, privacy.client_name(client))]
     around = [p for p in people.current if not store.in_care_team(p.relation)]
     team = [p for p in people.current if store.in_care_team(p.relation)]
     for heading, group in (
@@ -265,7 +265,7 @@ async def add_pressed(update: Update, context: CaselineContext) -> int:
         for relation in (*store.PERSONAL, *store.CARE_TEAM)
     ]
     rows = rows_that_fit(choices) + [[_cancel()]]
-    text = texts.people_ask_relation(client.code, client.name)
+    text = texts.people_ask_relation(client.code, privacy.client_name(client))
     await update.callback_query.edit_message_text(text, reply_markup=InlineKeyboardMarkup(rows))
     return RELATION
 

@@ -36,7 +36,7 @@ from domain.usecases.client_details import Detail
 from storage.clients import NAME_MAX
 from storage.kinds import ClientStatus, Program
 from storage.models import Client
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack, pattern, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found
 from ui.context import CaselineContext, date_order_of, zone_of
@@ -56,6 +56,9 @@ TYPED_DETAILS = (
 )
 # The menu's order; program and status are chosen with buttons.
 MENU = (*TYPED_DETAILS[:4], Detail.PROGRAM, Detail.FREQUENCY, Detail.PLACE, Detail.STATUS)
+# What strict mode never shows or asks in the chat (ui/privacy.py): who and where the
+# client is. An admin enters them (`caseline clients import`), or the Mini App.
+IDENTIFYING = frozenset({Detail.NAME, Detail.BIRTH, Detail.ADDRESS, Detail.PHONE, Detail.PLACE})
 LIMITS = {
     Detail.NAME: NAME_MAX,
     Detail.ADDRESS: usecases.ADDRESS_MAX,
@@ -80,7 +83,8 @@ def current(client: Client, detail: Detail) -> str:
 def details_view(client: Client) -> View:
     names = texts.DETAIL_NAMES
     buttons = []
-    for detail in MENU:
+    menu = [d for d in MENU if d not in IDENTIFYING] if privacy.strict() else list(MENU)
+    for detail in menu:
         if detail == Detail.PROGRAM:
             buttons.append(_button(names[detail], "prog", client.id))
         elif detail == Detail.STATUS:
@@ -92,8 +96,12 @@ def details_view(client: Client) -> View:
     status = texts.detail_value(Detail.STATUS, client.status)
     if client.status == ClientStatus.ON_HOLD and client.hold_until is not None:
         status = texts.card_on_hold(client.hold_until, None)
-    shown = [(detail, current(client, detail)) for detail in MENU if detail != Detail.STATUS]
-    text = texts.details_menu(client.code, client.name, [*shown, (Detail.STATUS, status)])
+    shown = [(detail, current(client, detail)) for detail in menu if detail != Detail.STATUS]
+    text = texts.details_menu(
+        client.code, privacy.client_name(client), [*shown, (Detail.STATUS, status)]
+    )
+    if privacy.strict():
+        text += "\n\n" + texts.STRICT_NO_MINI_APP_PAGE
     return View(text, InlineKeyboardMarkup(rows))
 
 
@@ -221,6 +229,9 @@ async def ask_pressed(update: Update, context: CaselineContext) -> int:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
     detail = Detail(raw)
+    if privacy.strict() and detail in IDENTIFYING:  # a button from before strict mode
+        await answer(update, texts.STRICT_NO_MINI_APP_PAGE[:200], alert=True)
+        return ConversationHandler.END
     client = await _start(update, context, ids[0], detail)
     if client is None:
         return ConversationHandler.END

@@ -31,7 +31,7 @@ from domain.usecases.clients import (
     discharge_choice,
     discharge_client,
 )
-from ui import texts
+from ui import privacy, texts
 from ui.approval_views import waiting_toast
 from ui.callbacks import pack, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found, show_client
@@ -84,7 +84,9 @@ async def discharge_menu(update: Update, context: CaselineContext, client_id: in
     await show(
         update,
         View(
-            texts.discharge_ask(client.code, client.name, choice.appointments_ahead),
+            texts.discharge_ask(
+                client.code, privacy.client_name(client), choice.appointments_ahead
+            ),
             InlineKeyboardMarkup(rows),
         ),
     )

@@ -41,7 +41,7 @@ from domain.rules.evv import Moment, Position, visit_minutes
 from domain.usecases import evv as usecases
 from domain.usecases.appointments import Booked
 from domain.usecases.evv import HomeLook
-from ui import evv_views, texts, views
+from ui import evv_views, privacy, texts, views
 from ui.callbacks import pattern, read_id, unpack
 from ui.client_card import say_not_found
 from ui.context import CaselineContext, happened_at, zone_of
@@ -138,7 +138,7 @@ async def check_in_pressed(update: Update, context: CaselineContext) -> int:
     context.user_data[DRAFT] = {"appointment": visit.id, "card": _pressed_on(update)}
     at = f"{visit.starts_at.astimezone(zone_of(context)):%H:%M}"
     await update.effective_message.reply_text(
-        texts.check_in_ask(client.code, client.name, at),
+        texts.check_in_ask(client.code, privacy.client_name(client), at),
         reply_markup=evv_views.location_keyboard(),
     )
     return LOCATION
@@ -234,7 +234,7 @@ async def ask_check_out(update: Update, context: CaselineContext) -> Booked | No
     assert visit.check_in_at is not None
     since = f"{visit.check_in_at.astimezone(zone_of(context)):%H:%M}"
     await update.effective_message.reply_text(
-        texts.check_out_ask(client.code, client.name, since),
+        texts.check_out_ask(client.code, privacy.client_name(client), since),
         reply_markup=evv_views.location_keyboard(),
     )
     return result
@@ -330,7 +330,7 @@ async def home_from_card(update: Update, context: CaselineContext) -> int:
     await answer(update)
     client = look.client
     context.user_data[HOME_DRAFT] = {"client_id": client.id, "code": client.code}
-    lines = [texts.home_ask(client.code, client.name)]
+    lines = [texts.home_ask(client.code, privacy.client_name(client))]
     if look.known and look.set_at is not None:
         lines.append(
             texts.home_on_record(texts.record_day(look.set_at, zone_of(context)), look.set_by)

@@ -128,7 +128,7 @@ from domain.usecases.clients import clients_called
 from domain.usecases.intake import FieldAnswer
 from storage import intake as store
 from storage.models import ClientContact
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pattern, read_id, unpack
 from ui.client_card import show_client
 from ui.context import CaselineContext, date_order_of, zone_of
@@ -195,10 +195,13 @@ async def start(update: Update, context: CaselineContext, draft: IntakeDraft) ->
     if not refs:
         draft.become(IntakeDraft())
         return await _show(update, context, draft)
-    rows = [[button(texts.resume_button(ref.code, ref.name), "resume", ref.id)] for ref in refs]
+    rows = [
+        [button(texts.resume_button(ref.code, privacy.client_name(ref)), "resume", ref.id)]
+        for ref in refs
+    ]
     rows.append([button(texts.START_NEW, "new"), button(texts.CANCEL, "cancel")])
     await update.effective_message.reply_text(
-        texts.resume_offer([(ref.code, ref.name) for ref in refs]),
+        texts.resume_offer([(ref.code, privacy.client_name(ref)) for ref in refs]),
         reply_markup=InlineKeyboardMarkup(rows),
     )
     return RESUME
@@ -346,7 +349,15 @@ async def _question(
         lines = [texts.NEW_INTAKE]
     else:
         progress = texts.review_progress if draft.review else texts.progress
-        lines = [progress(ref.code, found.client.name, draft.pos + 1, len(draft.route), row.title)]
+        lines = [
+            progress(
+                ref.code,
+                privacy.client_name(found.client),
+                draft.pos + 1,
+                len(draft.route),
+                row.title,
+            )
+        ]
     question = row.asks(
         Asking(
             step=step,

@@ -34,7 +34,7 @@ from domain.results import Gone
 from domain.usecases import intake as usecase
 from storage import intake as store
 from storage.kinds import ClientStatus
-from ui import texts, views
+from ui import privacy, texts, views
 from ui.callbacks import unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer
@@ -133,7 +133,7 @@ async def show_summary(
     if isinstance(found, Gone) or found.value.client.status != ClientStatus.INTAKE:
         return await gone(update, context, draft)
     client, people, consent = found.value.client, found.value.contacts, found.value.consent
-    lines = [texts.summary_title(client.code, client.name)]
+    lines = [texts.summary_title(client.code, privacy.client_name(client))]
     if client.date_of_birth:
         years = store.age_on(client.date_of_birth, _today(context))
         lines.append(f"{title('date_of_birth')}: {day(client.date_of_birth)} ({texts.age(years)})")

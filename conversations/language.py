@@ -30,7 +30,7 @@ from domain.results import Invalid, Refused
 from domain.usecases.clients import language_choice, set_client_language
 from storage.clients import LANGUAGE_MAX
 from storage.models import Client
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack, read_ids, unpack
 from ui.client_card import back_to_card, say_not_found, show_client
 from ui.context import CaselineContext
@@ -63,7 +63,7 @@ def language_view(client: Client) -> View:
         last.insert(0, button(texts.LANGUAGE_FORGET, "f", ""))
     rows.append(last)
     current = texts.language_line(client.language, client.interpreter)
-    text = texts.language_ask(client.code, client.name, current, client.interpreter)
+    text = texts.language_ask(client.code, privacy.client_name(client), current, client.interpreter)
     return View(text, InlineKeyboardMarkup(rows))
 
 

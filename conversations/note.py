@@ -98,7 +98,7 @@ from domain.usecases.clients import NamedFirst, client_named_first
 from domain.usecases.notes import NotePerson
 from storage import clients
 from storage.kinds import InteractionType
-from ui import held_answers, texts, views
+from ui import held_answers, privacy, texts, views
 from ui.callbacks import pattern, read_ids, unpack
 from ui.context import CaselineContext, deliver_soon, happened_at
 from ui.replies import answer, remove_keyboard
@@ -118,7 +118,9 @@ async def start(update: Update, context: CaselineContext) -> int:
             [[button(texts.RESUME, "resume", "yes"), button(texts.DISCARD, "resume", "no")]]
         )
         await update.effective_message.reply_text(
-            texts.note_draft_kept(draft.client.code, draft.client.name, len(draft.text)),
+            texts.note_draft_kept(
+                draft.client.code, privacy.client_name(draft.client), len(draft.text)
+            ),
             reply_markup=keyboard,
         )
         return RESUME
@@ -159,6 +161,9 @@ async def from_person(update: Update, context: CaselineContext) -> int:
     if ids is None:
         await answer(update, texts.STALE_BUTTON)
         return ConversationHandler.END
+    if privacy.strict():
+        await answer(update)
+        return await written_in_the_mini_app(update, context, ids[0])
     found = await client_people.people_for_note(
         context.services, context.require_actor(), ids[0], ids[1], via=WITH_WHOM
     )
@@ -213,15 +218,39 @@ async def _start_with_args(update: Update, context: CaselineContext, args: str) 
     return await _client_chosen(update, context, ref)
 
 
+async def written_in_the_mini_app(update: Update, context: CaselineContext, client_id: int) -> int:
+    """Strict mode: a note's words are written in the Mini App (its composer), never typed
+    into the chat; the chat hands the worker 🗂 Open at the client's record. Access is the
+    Mini App's to check, as for the card's own 🗂 Open."""
+    context.user_data.pop(DRAFT, None)
+    opened = privacy.webapp_button(client_id)
+    await update.effective_message.reply_text(
+        texts.STRICT_NOTE_IN_MINI_APP,
+        reply_markup=InlineKeyboardMarkup([[opened]]) if opened is not None else None,
+    )
+    return ConversationHandler.END
+
+
 # ── client and kind ────────────────────────────────────────────────────────────
 
 
 async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRef) -> int:
+    if privacy.strict():
+        draft = draft_of(context)
+        if not (draft.parts or draft.attachments):
+            return await written_in_the_mini_app(update, context, ref.id)
+        # What the worker already sent (a loose message, a photo) is on Telegram anyway and
+        # leaves the chat once stored: saved at once, as a one-liner is, so nothing is
+        # lost; its kind and the rest are added in the Mini App.
+        draft.client = ref
+        draft.kind = draft.kind or InteractionType.NOT_GIVEN
+        keep(context, draft)
+        return await save(update, context)
     draft = draft_of(context)
     draft.client = ref
     keep(context, draft)
     await update.effective_message.reply_text(
-        texts.note_ask_kind(ref.code, ref.name), reply_markup=_kinds_keyboard()
+        texts.note_ask_kind(ref.code, privacy.client_name(ref)), reply_markup=_kinds_keyboard()
     )
     return KIND
 
@@ -303,7 +332,7 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     if action == "kinds":
         # The kind of contact chosen first can be corrected: the text stays.
         await update.effective_message.reply_text(
-            texts.note_ask_kind(draft.client.code, draft.client.name),
+            texts.note_ask_kind(draft.client.code, privacy.client_name(draft.client)),
             reply_markup=_kinds_keyboard(),
         )
         return KIND

@@ -13,7 +13,7 @@ from telegram.ext import ConversationHandler
 from conversations.live import present
 from conversations.note_draft import NoteDraft
 from domain.rules.notes import with_someone
-from ui import texts, views
+from ui import privacy, texts, views
 from ui.callbacks import pack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer
@@ -56,11 +56,14 @@ def card(draft: NoteDraft, zone: ZoneInfo, now: datetime) -> tuple[str, InlineKe
     ref = draft.client
     kind = texts.INTERACTION_NAMES[draft.kind]
     when = short_datetime(draft.when, zone, now) if draft.when is not None else texts.NOW
-    lines = [f"<b>{texts.NOTE_DRAFT} · {ref.code} · {escape(ref.name)}</b>", f"{kind} · {when}"]
+    lines = [
+        f"<b>{texts.NOTE_DRAFT} · {escape(privacy.code_and_name(ref))}</b>",
+        f"{kind} · {when}",
+    ]
     if draft.risk:
         lines.append(f"⚠ {texts.RISK}: {escape(draft.risk)}")
     lines += texts.note_people_lines(
-        ref.name if draft.client_present else None, draft.present, draft.about
+        privacy.client_name(ref) if draft.client_present else None, draft.present, draft.about
     )
     if draft.goals:
         lines.append(f"🎯 {texts.goals_count(len(draft.goals))}")

@@ -22,7 +22,7 @@ from domain.rules.notes import TEXT_MAX
 from domain.usecases import notes as usecases
 from domain.usecases.notes import SavedNote
 from storage.kinds import InteractionType
-from ui import i18n, texts
+from ui import i18n, privacy, texts, views
 from ui.callbacks import pack, read_id, unpack
 from ui.context import CaselineContext, happened_at, zone_of
 from ui.replies import answer
@@ -62,7 +62,11 @@ async def show_saved(
     """The saved note, split into pages, its buttons under the last: ✏️ Amend, 👤 Client,
     and ↩ Undo while it may still be withdrawn. A one-liner that named no kind asks it
     with one tap; one whose kind was read from a slip (`read_from`) says so and offers
-    the others."""
+    the others. In strict mode the note by its number, kind, time and length only, with
+    🗂 Open to read it (ui/privacy.py)."""
+    if privacy.strict():
+        await _show_saved_strictly(update, context, note, undo=undo, already=already)
+        return
     kind = texts.KIND_NAMES[note.kind]
     saved = texts.note_already_saved if already else texts.note_saved
     header = saved(
@@ -109,6 +113,39 @@ async def show_saved(
             await query.edit_message_text(page, reply_markup=markup)
         else:
             await update.effective_message.reply_text(page, reply_markup=markup)
+
+
+async def _show_saved_strictly(
+    update: Update, context: CaselineContext, note: SavedNote, *, undo: bool, already: bool
+) -> None:
+    kind = texts.KIND_NAMES[note.kind]
+    saved = texts.note_already_saved if already else texts.note_saved
+    when = short_datetime(note.occurred_at, zone_of(context))
+    lines = [
+        saved(note.id, note.client_code, "", kind, when),
+        texts.characters(len(note.text)) + (f" · ⚠ {texts.RISK}" if note.risk_reason else ""),
+    ]
+    if note.told:
+        lines.append(texts.risk_told(note.told))
+    row = [InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", note.client_id))]
+    opened = privacy.webapp_button(note.client_id)
+    if opened is not None:
+        row.insert(0, opened)
+    if undo:
+        row.insert(
+            0, InlineKeyboardButton(texts.UNDO, callback_data=pack(UNDO_PREFIX, "undo", note.id))
+        )
+    rows = [row]
+    if note.kind == InteractionType.NOT_GIVEN:
+        lines.append(texts.NOTE_KIND_ASK)
+        rows = [*_kind_rows(note.id, note.kind), row]
+    keyboard = views.fitted(rows)
+    query = update.callback_query
+    text = "\n".join(lines)
+    if query is not None and query.message is not None:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    else:
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
 async def one_liner(

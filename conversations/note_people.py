@@ -35,7 +35,7 @@ from domain.rules.notes import with_someone
 from domain.usecases import client_people
 from domain.usecases.client_people import PeopleForNote
 from domain.usecases.notes import NotePerson
-from ui import texts, views
+from ui import privacy, texts, views
 from ui.callbacks import unpack
 from ui.context import CaselineContext
 from ui.replies import answer, remove_keyboard
@@ -85,7 +85,15 @@ async def _show_who(
     draft.present = [person for person in draft.present if person.id in current]
     keep(context, draft)
     ticked = {person.id for person in draft.present}
-    rows = [[button(texts.who_client_button(draft.client.name, draft.client_there), "att", "c")]]
+    rows = [
+        [
+            button(
+                texts.who_client_button(privacy.client_name(draft.client), draft.client_there),
+                "att",
+                "c",
+            )
+        ]
+    ]
     rows += [
         [
             button(

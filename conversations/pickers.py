@@ -32,7 +32,7 @@ from domain.results import Refused
 from domain.usecases.clients import CLIENT_ACCESS, choose_client, find_clients, recent_clients
 from storage.clients import parse_code
 from storage.models import Client
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack, unpack
 from ui.context import CaselineContext, date_order_of, zone_of
 from ui.dates import (
@@ -146,7 +146,9 @@ async def client_from_text(
     if len(found) == 1:
         return ClientRef.of(found[0])
     if not found:
-        await update.effective_message.reply_text(texts.no_client_matches(typed[:40]))
+        await update.effective_message.reply_text(
+            texts.no_client_matches(privacy.typed_back(typed[:40]))
+        )
         return None
     await offer_clients(update, prefix, found)
     return None
@@ -170,7 +172,7 @@ async def client_from_args(
         lead = (
             texts.client_not_found(first)
             if parse_code(first) is not None
-            else texts.nobody_called(words)
+            else texts.nobody_called(privacy.typed_back(words))
         )
         await ask_client(update, context, prefix, question, lead=lead)
     return None

@@ -67,7 +67,7 @@ from conversations.plan_card import (
 from domain.results import Pending, Saved
 from domain.usecases import plans as plan_cases
 from domain.usecases.plans import GoalStatus, PlanCard, PlanStatus, Versions
-from ui import texts
+from ui import privacy, texts
 from ui.approval_views import waiting_toast
 from ui.callbacks import Pressed, pack, pattern, unpack
 from ui.context import CaselineContext, deliver_soon, zone_of
@@ -90,7 +90,9 @@ async def start(update: Update, context: CaselineContext) -> int:
         )
         await update.effective_message.reply_text(
             texts.plan_kept(
-                old.client.code, old.client.name, old.goal.description if old.goal else None
+                old.client.code,
+                privacy.client_name(old.client),
+                old.goal.description if old.goal else None,
             ),
             reply_markup=keyboard,
         )
@@ -313,7 +315,7 @@ async def _offer_review(update: Update, context: CaselineContext, pressed: Press
     text = texts.review_offer(
         plan.version,
         client.code,
-        client.name,
+        privacy.client_name(client),
         len(plan.goals),
         texts.plan_day(plan.next_review_on) if plan.next_review_on else None,
     )

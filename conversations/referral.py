@@ -101,7 +101,7 @@ from domain.usecases.referrals import ClientReferrals, ReferralCard
 from storage import clients, referrals
 from storage.consents import SCOPE_MAX
 from storage.resources import SEARCH_TEXT_MAX
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
 from ui.referral_views import CARD, referral_card
@@ -156,7 +156,8 @@ async def start(update: Update, context: CaselineContext) -> int:
             [[_button(texts.RESUME, "resume", "yes"), _button(texts.DISCARD, "resume", "no")]]
         )
         await update.effective_message.reply_text(
-            texts.refer_draft_kept(kept.client.code, kept.client.name), reply_markup=keyboard
+            texts.refer_draft_kept(kept.client.code, privacy.client_name(kept.client)),
+            reply_markup=keyboard,
         )
         return RESUME
     _put(context, ReferralDraft())
@@ -235,7 +236,7 @@ async def _listed(
     _put(context, ReferralDraft(client=ref, below=below))
     if not chosen.open:
         return await _next(update, context)
-    lines = [texts.refer_open_list(ref.code, ref.name, len(chosen.open))]
+    lines = [texts.refer_open_list(ref.code, privacy.client_name(ref), len(chosen.open))]
     rows = []
     for referral, resource in chosen.open:
         follow_up = _day(referral.follow_up_on) if referral.follow_up_on else None
@@ -348,7 +349,10 @@ async def _check_consent(update: Update, context: CaselineContext, ref: ClientRe
     await _show(
         update,
         context,
-        View(texts.no_consent(ref.code, ref.name, refused_on), InlineKeyboardMarkup(rows)),
+        View(
+            texts.no_consent(ref.code, privacy.client_name(ref), refused_on),
+            InlineKeyboardMarkup(rows),
+        ),
     )
     return CONSENT
 
@@ -439,7 +443,10 @@ async def _ask_resource(update: Update, context: CaselineContext, ref: ClientRef
     await _show(
         update,
         context,
-        View(texts.refer_ask_resource(ref.code, ref.name, scope), InlineKeyboardMarkup(rows)),
+        View(
+            texts.refer_ask_resource(ref.code, privacy.client_name(ref), scope),
+            InlineKeyboardMarkup(rows),
+        ),
     )
     return RESOURCE
 
@@ -569,7 +576,7 @@ async def _confirm(update: Update, context: CaselineContext) -> int:
     applied = draft.applied if draft.resource.benefit else None
     text = texts.refer_confirm(
         draft.client.code,
-        draft.client.name,
+        privacy.client_name(draft.client),
         draft.resource.name,
         draft.resource.category,
         draft.reason,

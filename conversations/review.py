@@ -54,7 +54,7 @@ from conversations.pickers import (
 from domain.results import Gone, Refused, Saved, Stale
 from domain.usecases import plans as plan_cases
 from domain.usecases.plans import GoalStatus, ReviewSubject
-from ui import callbacks, texts
+from ui import callbacks, privacy, texts
 from ui.callbacks import pack, pattern, unpack
 from ui.context import CaselineContext, zone_of
 from ui.plan_views import RecapRow, goal_details, recap_text
@@ -278,7 +278,9 @@ async def _offer_kept(update: Update, context: CaselineContext) -> int:
         [[_button(texts.RESUME, "resume", "yes"), _button(texts.DISCARD, "resume", "no")]]
     )
     await update.effective_message.reply_text(
-        texts.review_kept(kept.client.code, kept.client.name, kept.done, len(kept.goals)),
+        texts.review_kept(
+            kept.client.code, privacy.client_name(kept.client), kept.done, len(kept.goals)
+        ),
         reply_markup=keyboard,
     )
     return RESUME
@@ -486,7 +488,7 @@ def _recap(draft: ReviewDraft, today: date) -> tuple[str, InlineKeyboardMarkup]:
     text = recap_text(
         draft.version,
         draft.client.code,
-        draft.client.name,
+        privacy.client_name(draft.client),
         [
             RecapRow(goal.description, given.status or "", given.effect, given.comment)
             for goal, given in zip(draft.goals, draft.answers, strict=True)
@@ -663,7 +665,7 @@ async def save_pressed(update: Update, context: CaselineContext) -> int:
         saved.plan.version,
         saved.following.version,
         draft.client.code,
-        draft.client.name,
+        privacy.client_name(draft.client),
         len(saved.following.goals),
         texts.plan_day(saved.following.next_review_on),
     )

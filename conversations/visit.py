@@ -67,7 +67,7 @@ from domain.rules.evv import visit_minutes
 from domain.usecases import appointments as usecases
 from storage import appointments, notes
 from storage.kinds import AppointmentStatus, InteractionType
-from ui import texts, views
+from ui import privacy, texts, views
 from ui.callbacks import pack, pattern, read_ids, unpack
 from ui.context import CaselineContext, zone_of
 from ui.replies import answer, edit_message, remove_pressed_button, show
@@ -319,7 +319,8 @@ async def _client_chosen(update: Update, context: CaselineContext, ref: ClientRe
     draft.client = ref
     _store(context, draft)
     await update.effective_message.reply_text(
-        texts.visit_ask_when(ref.code, ref.name), reply_markup=_when_keyboard(back=False)
+        texts.visit_ask_when(ref.code, privacy.client_name(ref)),
+        reply_markup=_when_keyboard(back=False),
     )
     return WHEN
 
@@ -384,13 +385,13 @@ def _card(draft: VisitDraft, zone: ZoneInfo, now: datetime) -> tuple[str, Inline
     assert draft.client is not None and draft.start is not None
     ref = draft.client
     lines = [
-        f"<b>{texts.VISIT} · {ref.code} · {escape(ref.name)}</b>",
+        f"<b>{texts.VISIT} · {escape(privacy.code_and_name(ref))}</b>",
         f"{short_datetime(draft.start, zone, now)} · {texts.minutes(draft.duration)} · "
         f"{texts.INTERACTION_NAMES[draft.kind]}",
         f"{texts.OUTCOME}: {texts.APPOINTMENT_STATUS_NAMES[draft.outcome]}",
     ]
     if draft.place:
-        lines.append(f"{texts.PLACE}: {escape(draft.place)}")
+        lines.append(f"{texts.PLACE}: {privacy.shown_html(draft.place)}")
     if "duration" in draft.checked:
         end = draft.start + timedelta(minutes=draft.duration)
         lines.append(
@@ -399,16 +400,22 @@ def _card(draft: VisitDraft, zone: ZoneInfo, now: datetime) -> tuple[str, Inline
             )
         )
     if draft.edit_reason:
-        lines.append(f"✏️ {escape(draft.edit_reason)}")
+        lines.append(f"✏️ {privacy.shown_html(draft.edit_reason)}")
     body = draft.note
-    if body:
+    if body and privacy.strict():
+        lines += ["", f"📝 {texts.characters(len(body))}"]
+    elif body:
         lines += ["", f"📝 {escape(body[:300])}" + ("…" if len(body) > 300 else "")]
+    # Strict mode: the visit's note is written in the Mini App once the visit is logged.
+    outcome_row = [_button(texts.OUTCOME_BUTTON, "menu", "out")]
+    if not privacy.strict():
+        outcome_row.append(_button(texts.ADD_NOTE, "note"))
     keyboard = InlineKeyboardMarkup(
         [
             [_button(texts.SAVE, "save", draft.revise())],
             [_button(texts.WHEN_BUTTON, "menu", "when"), _button(texts.DURATION, "menu", "dur")],
             [_button(texts.KIND, "menu", "kind"), _button(texts.PLACE_BUTTON, "place")],
-            [_button(texts.OUTCOME_BUTTON, "menu", "out"), _button(texts.ADD_NOTE, "note")],
+            outcome_row,
             [_button(texts.CANCEL, "cancel")],
         ]
     )
@@ -441,7 +448,7 @@ async def card_pressed(update: Update, context: CaselineContext) -> int:
     if pressed.action == "menu" and pressed.arg == "when":
         await cards.show(
             update,
-            texts.visit_ask_when(draft.client.code, draft.client.name),
+            texts.visit_ask_when(draft.client.code, privacy.client_name(draft.client)),
             _when_keyboard(back=True),
         )
         return WHEN
@@ -567,7 +574,7 @@ async def _save(update: Update, context: CaselineContext) -> int:
             ]
         )
         kind = texts.KIND_NAMES.get(offered.kind, offered.kind)
-        question = texts.visit_same(at, draft.client.code, draft.client.name, kind)
+        question = texts.visit_same(at, draft.client.code, privacy.client_name(draft.client), kind)
         await cards.show(update, question, keyboard)
         return SAME
     saved = result.value  # Saved, or AlreadySaved (a Save repeated after a crash)
@@ -591,18 +598,21 @@ def _saved_view(
     visit, client = saved.appointment, saved.client
     text = texts.visit_saved(
         client.code,
-        client.name,
+        privacy.client_name(client),
         short_datetime(visit.starts_at, zone, now),
         AppointmentStatus(visit.status),
         visit.duration_minutes,
         visit.kind,
-        note,
-        visit.place,
+        privacy.record_text(note) or "",
+        privacy.record_text(visit.place),
     )
     row = [
         _saved_button(texts.AMEND, "amend", visit.id),
         InlineKeyboardButton(texts.OPEN_CLIENT, callback_data=pack("cl", "n", client.id)),
     ]
+    opened = privacy.webapp_button(client.id) if privacy.strict() else None
+    if opened is not None:  # the visit's note, written and read in the Mini App
+        row.append(opened)
     if undoable(visit.status, visit.completed_at, now):
         row.insert(0, _saved_button(texts.UNDO, "undo", visit.id))
     return text, InlineKeyboardMarkup([row])

@@ -242,6 +242,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     privacy = _PRIVACIES.get(privacy_text)
     if privacy is None:
         raise ConfigError(f"CASELINE_PRIVACY must be standard or strict, not {privacy_text!r}")
+    webapp_url = _webapp_url(env)
+    if privacy == "strict" and webapp_url is None:
+        # Strict sends notes as "N-31 · home visit · 240 characters": without the Mini App
+        # nobody could read or write one.
+        raise ConfigError(
+            "CASELINE_PRIVACY=strict needs CASELINE_WEBAPP_URL: notes are read and written "
+            "in the Mini App"
+        )
     try:
         retention = parse_rules(env.get("CASELINE_RETENTION", ""))
     except RetentionRuleError as exc:
@@ -277,7 +285,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         metrics_port=_int(env, "CASELINE_METRICS_PORT", 0, 1, 65535) or None,
         metrics_listen=env.get("CASELINE_METRICS_LISTEN", "").strip() or "127.0.0.1",
         log_format=log_format,
-        webapp_url=_webapp_url(env),
+        webapp_url=webapp_url,
         webapp_listen=env.get("CASELINE_WEBAPP_LISTEN", "").strip() or "127.0.0.1",
         webapp_port=_int(env, "CASELINE_WEBAPP_PORT", 8090, 0, 65535),
         webapp_max_age_minutes=_int(env, "CASELINE_WEBAPP_MAX_AGE_MINUTES", 5, 1, 1440),

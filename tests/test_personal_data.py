@@ -72,6 +72,7 @@ def test_the_report_names_every_declared_table_each_mode_and_the_retention():
 def test_the_report_at_the_shell(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("CASELINE_DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
     monkeypatch.setenv("CASELINE_PRIVACY", "strict")
+    monkeypatch.setenv("CASELINE_WEBAPP_URL", "https://caseline.example.org/app")
     monkeypatch.setattr(cli.logging_setup, "configure", lambda **_: None)
     code = cli.main(["privacy", "report"], clock=FixedClock(datetime(2026, 3, 2, tzinfo=UTC)))
     out, err = capsys.readouterr()

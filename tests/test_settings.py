@@ -103,12 +103,13 @@ def test_the_init_data_age_is_bounded(typed):
 def test_privacy_is_standard_unless_strict_is_asked_and_strict_implies_private_previews():
     assert load_settings({}).privacy == "standard"
     assert not load_settings({}).strict
-    strict = load_settings({"CASELINE_PRIVACY": " Strict "})
+    url = {"CASELINE_WEBAPP_URL": "https://caseline.example.org/app"}
+    strict = load_settings({"CASELINE_PRIVACY": " Strict ", **url})
     assert strict.strict
     assert strict.private_previews
     # Strict cannot be half-undone by the older setting.
     assert load_settings(
-        {"CASELINE_PRIVACY": "strict", "CASELINE_PRIVATE_PREVIEWS": "0"}
+        {"CASELINE_PRIVACY": "strict", "CASELINE_PRIVATE_PREVIEWS": "0", **url}
     ).private_previews
 
 
@@ -116,3 +117,14 @@ def test_a_mistyped_privacy_is_refused_in_one_line():
     with pytest.raises(ConfigError) as refused:
         load_settings({"CASELINE_PRIVACY": "strikt"})
     assert str(refused.value) == "CASELINE_PRIVACY must be standard or strict, not 'strikt'"
+
+
+def test_strict_without_the_mini_app_is_refused_in_one_line():
+    # Strict sends a note as "N-31 · Home visit · 240 characters": without the Mini App
+    # nobody could read one.
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"CASELINE_PRIVACY": "strict"})
+    assert str(refused.value) == (
+        "CASELINE_PRIVACY=strict needs CASELINE_WEBAPP_URL: notes are read and written in "
+        "the Mini App"
+    )

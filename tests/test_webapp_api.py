@@ -21,7 +21,7 @@ from storage.kinds import InteractionType
 from storage.machinery import AuditEvent
 from storage.models import Client
 from tests.harness import settings_for
-from tests.webapp_support import init_data, wanda_and_maria
+from tests.webapp_support import init_data, wanda_and_maria, web_app_urls
 
 WANDA, SAM, STRANGER = 501, 502, 503
 FULL_NOTE = (
@@ -167,16 +167,6 @@ async def test_another_teams_client_is_refused_as_the_chat_refuses_it(webapp_bot
 async def test_only_the_api_needs_init_data_and_unknown_api_paths_are_404(webapp_bot):
     response = await api(webapp_bot, "/api/nothing", None)
     assert response.status_code == 404
-
-
-def web_app_urls(message) -> list[str]:
-    markup = message.reply_markup or {}
-    return [
-        button["web_app"]["url"]
-        for row in markup.get("inline_keyboard", [])
-        for button in row
-        if "web_app" in button
-    ]
 
 
 async def test_the_card_opens_the_mini_app_on_the_client(webapp_bot, db, clock):

@@ -32,6 +32,17 @@ def init_data(user_id: int, auth_date: datetime, token: str = TOKEN, first_name:
     return urlencode(values)
 
 
+def web_app_urls(message) -> list[str]:  # noqa: ANN001
+    """The addresses a message's 🗂 buttons open."""
+    markup = message.reply_markup or {}
+    return [
+        button["web_app"]["url"]
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if "web_app" in button
+    ]
+
+
 async def wanda_and_maria(webapp_bot) -> tuple[int, int]:
     """Wanda Worker (North) and her client Maria Gonzalez: their ids (worker, client)."""
     await webapp_bot.seed_worker(WANDA, "Wanda Worker", team="North")

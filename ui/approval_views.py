@@ -22,7 +22,7 @@ from domain.usecases.approval_requests import ApprovalRequest
 from domain.usecases.approvals import PendingList, Request
 from storage.approvals import PAGE
 from storage.kinds import ApprovalKind, ApprovalStatus
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack
 from ui.splitting import telegram_length
 from ui.timefmt import short_datetime
@@ -53,14 +53,17 @@ def _summary(request: Request, label: str) -> list[str]:
                 request.requested_by, label, request.plan_version or 0, request.goal_count
             )
         ]
+        # Strict mode counts the goals: their words are read in the Mini App.
+        goals = [] if privacy.strict() else request.goals
         lines += [
             texts.approval_goal(number, _cut(goal, GOAL_MAX))
-            for number, goal in enumerate(request.goals, 1)
+            for number, goal in enumerate(goals, 1)
         ]
-        if request.goal_count > len(request.goals):
-            lines.append(texts.approval_more_goals(request.goal_count - len(request.goals)))
+        if request.goal_count > len(goals):
+            lines.append(texts.approval_more_goals(request.goal_count - len(goals)))
         return lines
-    return [texts.approval_asked_discharge(request.requested_by, label, request.reason or "—")]
+    reason = privacy.LOCKED if privacy.strict() and request.reason else request.reason or "—"
+    return [texts.approval_asked_discharge(request.requested_by, label, reason)]
 
 
 def _decision(request: Request, zone: ZoneInfo, now: datetime) -> list[str]:
@@ -74,7 +77,7 @@ def _decision(request: Request, zone: ZoneInfo, now: datetime) -> list[str]:
         )
     ]
     if request.comment:
-        lines.append(texts.approval_comment(request.comment))
+        lines.append(texts.approval_comment(privacy.record_text(request.comment) or privacy.LOCKED))
     return lines
 
 
@@ -135,7 +138,7 @@ def told_view(request: Request, *, private: bool) -> View | None:
         text = texts.approval_told_approved(who, request.kind, code)
     elif request.status == ApprovalStatus.RETURNED:
         text = texts.approval_told_returned(who, request.kind, code)
-        if request.comment and private:
+        if request.comment and (private or privacy.strict()):
             text += "\n" + texts.APPROVAL_COMMENT_BEHIND_OPEN
             buttons.insert(0, _button(texts.OPEN_REQUEST, "o", request.id))
         elif request.comment:

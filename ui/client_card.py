@@ -27,7 +27,7 @@ from storage.clients import parse_code
 from storage.kinds import ClientStatus
 from storage.models import Client, Note
 from storage.workers import Actor
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack
 from ui.context import CaselineContext, zone_of
 from ui.note_views import card_comment_lines, card_note_buttons
@@ -79,9 +79,12 @@ async def say_not_one(
     client by that name, or the answer to a code or button they may not see."""
     if isinstance(result, Several):
         rows = [[client_button(c, button(c))] for c in result.choices]
-        await show(update, View(texts.clients_called(str(ref)), InlineKeyboardMarkup(rows)))
+        await show(
+            update,
+            View(texts.clients_called(privacy.typed_back(str(ref))), InlineKeyboardMarkup(rows)),
+        )
     elif isinstance(result, NoneCalled):
-        await show(update, View(texts.no_client_called(result.typed)))
+        await show(update, View(texts.no_client_called(privacy.typed_back(result.typed))))
     else:
         await say_not_found(update, ref)
 
@@ -111,20 +114,21 @@ def card_view(
     client = facts.client
     t = texts
     today = now.astimezone(zone).date()
-    lines = [t.card_title(client.code, client.name)]
+    lines = [t.card_title(client.code, privacy.client_name(client))]
     lines.append(t.card_program_status(client.program, client.status))
     if client.status == ClientStatus.ON_HOLD and client.hold_until is not None:
-        lines.append(t.card_on_hold(client.hold_until, client.hold_reason))
+        lines.append(t.card_on_hold(client.hold_until, privacy.record_text(client.hold_reason)))
     # What waits for a supervisor's approval (domain/usecases/approvals.py).
     lines += [t.card_waiting(kind) for kind in facts.waiting]
-    if client.usual_place:
-        lines.append(t.card_usual_place(client.usual_place))
+    usual_place = privacy.record_text(client.usual_place)
+    if usual_place:
+        lines.append(t.card_usual_place(usual_place))
     spoken = t.language_line(client.language, client.interpreter)
     if spoken:
         lines.append(spoken)
     if client.status == ClientStatus.DISCHARGED:
         when = t.record_day(client.discharged_at, zone) if client.discharged_at else ""
-        lines.append(t.card_discharged(when, client.discharge_reason))
+        lines.append(t.card_discharged(when, privacy.record_text(client.discharge_reason)))
     lines.append(t.card_worker(facts.worker_name, client.worker_id == actor.id))
     lines.append(t.card_contact(client.contact_frequency_days))
     if client.last_contact_at:
@@ -163,9 +167,11 @@ def card_view(
                 review is not None and review < today,
             )
         )
-        lines += [t.card_goal(goal.description) for goal in facts.open_goals[:GOALS_SHOWN]]
-        if len(facts.open_goals) > GOALS_SHOWN:
-            lines.append(t.card_more_goals(len(facts.open_goals) - GOALS_SHOWN))
+        # Strict mode counts the goals: their words are read in the Mini App.
+        shown = [] if privacy.strict() else facts.open_goals[:GOALS_SHOWN]
+        lines += [t.card_goal(goal.description) for goal in shown]
+        if len(facts.open_goals) > len(shown):
+            lines.append(t.card_more_goals(len(facts.open_goals) - len(shown)))
         if not facts.open_goals:
             lines.append(t.card_no_open_goals())
     else:
@@ -188,7 +194,10 @@ def card_view(
 
 def note_line(note: Note, zone: ZoneInfo) -> str:
     """One note in a list (the card's recent notes, a person's page): its day, kind and
-    first line (of the DAP's data when it has no text), cut to NOTE_LINE_MAX."""
+    first line (of the DAP's data when it has no text), cut to NOTE_LINE_MAX; in strict
+    mode its number, kind, time and length (ui/privacy.py)."""
+    if privacy.strict():
+        return "  " + privacy.note_summary(note, zone) + (" ⚠" if note.risk_flag else "")
     first = next((line for line in (note.text or "").splitlines() if line.strip()), "")
     if not first and note.dap_data:
         first = note.dap_data.splitlines()[0] if note.dap_data.strip() else ""

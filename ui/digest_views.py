@@ -24,7 +24,7 @@ from domain.rules.evv import ordered
 from domain.usecases.digest_drill import DrillPage, TeamFigures, WorkerDay
 from storage.digest import WorkerFigures
 from storage.drill import DrillItem, DrillList
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack
 from ui.splitting import telegram_length
 from ui.timefmt import day_label, weekday_time
@@ -223,7 +223,7 @@ def _detail(which: DrillList, item: DrillItem, zone: ZoneInfo) -> str:
 
 def _line(which: DrillList, item: DrillItem, zone: ZoneInfo, records: bool) -> str:
     who = (
-        f"{item.client_code} {escape(button_label(item.client_name, NAME_MAX))}"
+        privacy.code_and_name_html(item.client_code, button_label(item.client_name, NAME_MAX))
         if records
         else item.client_code
     )
@@ -261,7 +261,9 @@ def list_view(found: DrillPage, zone: ZoneInfo) -> View:
             if item.client_id in seen:
                 continue
             seen.add(item.client_id)
-            label = button_label(f"{item.client_code} · {item.client_name}")
+            label = button_label(
+                item.client_code if privacy.strict() else f"{item.client_code} · {item.client_name}"
+            )
             rows.append(
                 [InlineKeyboardButton(label, callback_data=pack("cl", "n", item.client_id))]
             )

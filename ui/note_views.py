@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.usecases.note_comments import NotePage, Told
-from storage.history import Event
+from storage.history import Event, EventKind
 from storage.models import Note
 from storage.note_comments import Comment
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack
 from ui.splitting import telegram_length
 from ui.timefmt import day_label, short_datetime
@@ -78,7 +78,10 @@ def _remarks(event: Event, zone: ZoneInfo, limit: int, shown: int) -> tuple[list
 
 def history_block(event: Event, zone: ZoneInfo) -> str:
     """One event as HTML, short enough to share a page with others: a note with its
-    amendments, comments and co-signs."""
+    amendments, comments and co-signs; in strict mode what happened, when and by whom,
+    and how much was written, never the words (ui/privacy.py)."""
+    if privacy.strict():
+        return _strict_block(event, zone)
     t = texts
     head = (
         f"<b>{t.record_moment(event.at, zone)}</b> · {t.RECORD_EVENT_MARKS.get(event.kind, '')} "
@@ -104,6 +107,41 @@ def history_block(event: Event, zone: ZoneInfo) -> str:
     return block
 
 
+def _strict_block(event: Event, zone: ZoneInfo) -> str:
+    t = texts
+    if event.kind == EventKind.NOTE:
+        title = texts.note_summary(
+            event.ref or 0,
+            event.label or "",
+            f"{event.at.astimezone(zone):%H:%M}",
+            privacy.event_length(event),
+        )
+        if event.extra.get("risk"):
+            title += " ⚠"
+    elif event.kind == EventKind.CHANGED:
+        title = t.changed_strict(event.label or "", event.author)
+    elif event.kind in (EventKind.PERSON_ADDED, EventKind.PERSON_ENDED):
+        title = t.person_event_strict(event.kind == EventKind.PERSON_ADDED)
+    else:
+        title = t.record_event_title(event)
+    head = f"<b>{t.record_moment(event.at, zone)}</b> · {t.RECORD_EVENT_MARKS.get(event.kind, '')} "
+    head += html.escape(title)
+    if event.author:
+        head += f" · <i>{html.escape(event.author)}</i>"
+    counts = []
+    if event.amendments:
+        counts.append(t.amendments_count(len(event.amendments)))
+    written = [comment for comment in event.comments if not comment.cosign]
+    if written:
+        counts.append(t.comments_count(len(written)))
+    counts += [
+        t.cosign_line(comment.author, t.record_day(comment.at, zone))
+        for comment in event.comments
+        if comment.cosign
+    ]
+    return "\n".join([head, *(f"<i>{html.escape(line)}</i>" for line in counts)])
+
+
 def open_button(note_id: int, label: str | None = None) -> InlineKeyboardButton:
     return InlineKeyboardButton(label or texts.OPEN_NOTE, callback_data=pack(PREFIX, "v", note_id))
 
@@ -112,7 +150,9 @@ def note_page_view(page: NotePage, zone: ZoneInfo) -> View:
     """The note's page: the client, then the note as /history shows it (with who was
     there, amendments, comments and co-signs); 💬 Comment and ✍️ Co-sign for who may,
     👤 Client back to the card."""
-    title = texts.note_page_title(page.id, f"{page.client_code} {html.escape(page.client_name)}")
+    title = texts.note_page_title(
+        page.id, privacy.code_and_name_html(page.client_code, page.client_name)
+    )
     buttons = []
     if page.may_comment:
         buttons.append(
@@ -125,6 +165,10 @@ def note_page_view(page: NotePage, zone: ZoneInfo) -> View:
     buttons.append(
         InlineKeyboardButton(texts.CARD_BACK, callback_data=pack("cf", "card", page.client_id))
     )
+    # Strict mode: the note's words are read in the Mini App.
+    opened = privacy.webapp_button(page.client_id) if privacy.strict() else None
+    if opened is not None:
+        buttons.insert(0, opened)
     text = f"{title}\n\n{history_block(page.event, zone)}"
     return View(text, InlineKeyboardMarkup(rows_that_fit(buttons)))
 
@@ -155,7 +199,8 @@ def told_view(told: Told, zone: ZoneInfo, now: datetime, *, private: bool) -> Vi
 def card_comment_lines(comments: Sequence[Comment], zone: ZoneInfo) -> list[str]:
     """Under a note on the card: its latest comments (cut) and every co-sign."""
     written = [comment for comment in comments if not comment.cosign]
-    latest = written[-CARD_COMMENTS:]
+    # Strict mode counts the comments: their words are read in the Mini App.
+    latest = [] if privacy.strict() else written[-CARD_COMMENTS:]
     lines = []
     if len(written) > len(latest):
         lines.append(texts.card_more_comments(len(written) - len(latest)))

@@ -14,7 +14,7 @@ from domain.usecases.plans import PlanCard
 from storage.kinds import PlanStatus
 from storage.models import Client, Plan
 from storage.plans import Version
-from ui import texts
+from ui import privacy, texts
 from ui.splitting import CHUNK, pack_blocks, telegram_length
 
 # Measured as Telegram counts (ui.splitting.telegram_length); room left for the buttons.
@@ -48,7 +48,9 @@ def card_text(card: PlanCard, today: date) -> str:
     """The plan card: title, status and next review, interventions, the goals; the short
     form (and then the first goals only) when the whole would not fit one message."""
     client, plan = card.client, card.plan
-    head = [texts.plan_title(plan.version if plan else None, client.code, client.name)]
+    head = [
+        texts.plan_title(plan.version if plan else None, client.code, privacy.client_name(client))
+    ]
     if card.closed:
         head.append(texts.PLAN_CASE_CLOSED)
     if plan is None:
@@ -107,7 +109,7 @@ def card_text(card: PlanCard, today: date) -> str:
 def version_pages(client: Client, versions: list[Version], zone: ZoneInfo) -> list[str]:
     """The earlier versions as HTML pages, each under Telegram's limit; days are the
     worker's local ones."""
-    lines = [texts.plan_versions_title(client.code, client.name)]
+    lines = [texts.plan_versions_title(client.code, privacy.client_name(client))]
     for version in versions:
         plan, review = version.plan, version.review
         lines.append(

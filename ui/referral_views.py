@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from domain.rules import referrals as rule
 from storage.kinds import ReferralStatus
 from storage.models import Client, Referral, Resource
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack
 from ui.timefmt import day_with_year
 from ui.views import View
@@ -40,7 +40,7 @@ def day(value: date) -> str:
 def referral_card(referral: Referral, client: Client, resource: Resource, zone: ZoneInfo) -> View:
     """A referral as its worker sees it, with buttons for the allowed next steps only."""
     lines = [
-        texts.referral_title(referral.id, client.code, client.name),
+        texts.referral_title(referral.id, client.code, privacy.client_name(client)),
         f"→ {html.escape(resource.name)} ({html.escape(resource.category)})",
         f"{texts.REASON}: {html.escape(referral.reason)}",
         f"{texts.REFERRAL_STATUS_NAMES.get(referral.status, referral.status)} · "

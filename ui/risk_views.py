@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from storage.kinds import RiskLevel
 from storage.models import Client
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack
 from ui.views import View
 
@@ -23,7 +23,8 @@ def with_risk(view: View, client: Client, zone: ZoneInfo) -> View:
         return view
     since = texts.record_day(client.risk_since, zone) if client.risk_since else "?"
     title, _, rest = view.text.partition("\n")
-    text = "\n".join([title, texts.card_risk(client.risk_reason, since), rest])
+    reason = privacy.record_text(client.risk_reason)
+    text = "\n".join([title, texts.card_risk(reason, since), rest])
     lower = InlineKeyboardButton(
         texts.RISK_LOWER_BUTTON, callback_data=pack(RISK_PREFIX, "lower", client.id)
     )

@@ -30,7 +30,7 @@ from domain.rules import safety_plans as rules
 from domain.usecases.safety_plans import Draft, SafetyPage, VersionList, VersionPage
 from storage import safety_plans as store
 from storage.models import Client, SafetyPlan
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack
 from ui.splitting import CHUNK, pack_blocks
 from ui.timefmt import short_day
@@ -122,7 +122,7 @@ def page_view(page: SafetyPage, draft: Draft | None, today: date, zone: ZoneInfo
     """The plan as it stands, or with a draft over it: the six sections, the version, the
     last review and the next, and the buttons to edit, save, review and look back."""
     client, plan = page.client, page.plan
-    lines = [texts.safety_title(client.code, client.name)]
+    lines = [texts.safety_title(client.code, privacy.client_name(client))]
     if plan is None and draft is None:
         lines += [texts.SAFETY_NONE, "", texts.SAFETY_NONE_HINT]
         rows = [[write_button(client.id)], [_to_card(client.id)]]
@@ -171,13 +171,13 @@ def interval_view(client: Client, current: int) -> View:
         for days in rules.REVIEW_INTERVALS
     ]
     rows = [*rows_that_fit(choices), [to_page(client.id)]]
-    head = texts.safety_title(client.code, client.name)
+    head = texts.safety_title(client.code, privacy.client_name(client))
     return View(f"{head}\n\n{texts.SAFETY_ASK_INTERVAL}", InlineKeyboardMarkup(rows))
 
 
 def discard_view(client: Client) -> View:
     rows = rows_that_fit([button(texts.SAFETY_DISCARD_YES, "ddy", client.id), to_page(client.id)])
-    head = texts.safety_title(client.code, client.name)
+    head = texts.safety_title(client.code, privacy.client_name(client))
     return View(f"{head}\n\n{texts.SAFETY_DISCARD_ASK}", InlineKeyboardMarkup(rows))
 
 
@@ -239,7 +239,7 @@ def versions_view(found: VersionList, today: date, zone: ZoneInfo) -> View:
     if nav:
         rows.append(nav)
     rows.append([to_page(client.id)])
-    text = texts.safety_versions_title(client.code, client.name)
+    text = texts.safety_versions_title(client.code, privacy.client_name(client))
     if not found.versions:
         text += "\n\n" + texts.SAFETY_NO_VERSIONS
     return View(text, InlineKeyboardMarkup(rows))

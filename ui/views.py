@@ -14,7 +14,7 @@ from domain.rules.appointments import is_scheduled
 from storage.clients import OVERDUE, CaseloadPage
 from storage.kinds import AppointmentStatus
 from storage.models import Appointment, Client
-from ui import evv_views, texts
+from ui import evv_views, privacy, texts
 from ui.callbacks import pack
 from ui.timefmt import day_label, days_ago, plain_date, short_datetime, weekday_time
 
@@ -72,7 +72,7 @@ def fitted(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
 def client_button(client: Client, callback_data: str) -> InlineKeyboardButton:
     """A client to choose: its code and name."""
     return InlineKeyboardButton(
-        button_label(f"{client.code} · {client.name}"), callback_data=callback_data
+        button_label(privacy.code_and_name(client)), callback_data=callback_data
     )
 
 
@@ -100,7 +100,7 @@ def same_name_offer(prefix: str, same: list[Client]) -> View:
     )
     rows.append([InlineKeyboardButton(texts.CANCEL, callback_data=pack(prefix, "cancel", ""))])
     return View(
-        texts.newclient_exists(first.code, first.name, len(same) - 1, born_on),
+        texts.newclient_exists(first.code, privacy.client_name(first), len(same) - 1, born_on),
         InlineKeyboardMarkup(rows),
     )
 
@@ -135,7 +135,7 @@ def caseload(
         rows.append(
             [
                 InlineKeyboardButton(
-                    button_label(f"{mark}{client.code} · {client.name} · {seen}"),
+                    button_label(f"{mark}{privacy.code_and_name(client)} · {seen}"),
                     callback_data=pack("cl", "o", client.id),
                 )
             ]
@@ -225,7 +225,7 @@ def appointment_button(
 ) -> InlineKeyboardButton:
     """One appointment of a list (/today, /week): opens its card below the list."""
     start = appointment.starts_at.astimezone(zone)
-    label = f"{weekday_time(start)} · {client.code} · {client.name}"
+    label = f"{weekday_time(start)} · {privacy.code_and_name(client)}"
     return InlineKeyboardButton(
         button_label(label), callback_data=pack("ac", "show", appointment.id)
     )
@@ -243,7 +243,7 @@ def appointment_card(
     🚫 No-show: it says so, with ↩ Undo (the use case decides whether it still may)."""
     kind = texts.KIND_NAMES.get(appointment.kind, appointment.kind)
     lines = [
-        f"<b>{texts.APPOINTMENT} · {client.code} · {escape(client.name)}</b>",
+        f"<b>{texts.APPOINTMENT} · {escape(privacy.code_and_name(client))}</b>",
         f"{short_datetime(appointment.starts_at, zone, now)} · "
         f"{texts.minutes(appointment.duration_minutes)} · {kind}",
     ]
@@ -251,7 +251,7 @@ def appointment_card(
     if tag:
         lines.append(tag)
     if appointment.place:
-        lines.append(f"{texts.PLACE}: {escape(appointment.place)}")
+        lines.append(f"{texts.PLACE}: {privacy.shown_html(appointment.place)}")
     if appointment.series_id is not None:
         lines.append(texts.PART_OF_SERIES)
     undo = undo and appointment.status == AppointmentStatus.NO_SHOW
@@ -360,7 +360,7 @@ def client_upcoming(
     """A page of a client's upcoming appointments, each a button that opens its card
     (done, no-show, move, cancel), paged ◀ ▶. The buttons say when: the text only what
     they are for (a list of lines beside them wrapped twice on a phone)."""
-    lines = [texts.upcoming_title(client.code, escape(client.name))]
+    lines = [texts.upcoming_title(client.code, escape(privacy.client_name(client)))]
     lines.append(texts.UPCOMING_HINT if found else texts.NO_UPCOMING)
     rows = [[upcoming_button(appointment, zone, now)] for appointment in found]
     paging = []
@@ -382,9 +382,6 @@ def client_upcoming(
 
 
 def client_label(client: Client, private: bool) -> str:
-    """`C-0042 Maria Gonzalez`, or `C-0042 M.G.` when lock-screen previews must not show
-    names (CASELINE_PRIVATE_PREVIEWS)."""
-    if private:
-        initials = ".".join(part[0].upper() for part in client.name.split() if part[:1].isalpha())
-        return f"{client.code} {initials}." if initials else client.code
-    return f"{client.code} {escape(client.name)}"
+    """`C-0042 Maria Gonzalez`, `C-0042 M.G.` under private previews, `C-0042` in strict
+    mode (ui/privacy.py decides)."""
+    return privacy.client_label(client, private)

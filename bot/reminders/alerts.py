@@ -25,7 +25,7 @@ from bot.reminders.sending import Rendered
 from storage.machinery import OutboxMessage
 from storage.models import Client, Worker
 from storage.names import clean_name
-from ui import texts
+from ui import privacy, texts
 from ui.callbacks import pack
 from ui.views import client_label, rows_that_fit
 
@@ -44,6 +44,8 @@ async def render_risk(
         log.warning("risk alert %s names no client", row.id)
         return None
     reason = texts.RISK_REASON_ON_CARD if private else escape(str(payload.get("reason", "")))
+    if privacy.strict():
+        reason = texts.STRICT_REASON_IN_MINI_APP
     # The author's name as queued (an alert queued before names were cleaned, too).
     author = clean_name(str(payload.get("author", ""))) or "?"
     if payload.get("escalated"):
@@ -86,7 +88,11 @@ def _buttons(client_id: int, note_id: int | None) -> InlineKeyboardMarkup | None
     if note_id is None:
         return InlineKeyboardMarkup([[open_client]])
     acknowledge = InlineKeyboardButton(texts.ACKNOWLEDGE, callback_data=pack("rk", "ack", note_id))
-    return InlineKeyboardMarkup(rows_that_fit([acknowledge, open_client]))
+    # Strict mode: the reason is read in the Mini App.
+    opened = privacy.webapp_button(client_id) if privacy.strict() else None
+    return InlineKeyboardMarkup(
+        rows_that_fit([acknowledge, open_client, *([opened] if opened else [])])
+    )
 
 
 def _open_client(client_id: object) -> InlineKeyboardMarkup | None:

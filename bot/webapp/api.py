@@ -9,6 +9,8 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>/history   the timeline   (history_page, as /history C-0042)
     GET  /api/clients/<id>/notes/people  who a note may name (people_for_note, as 👥 Who was there)
     POST /api/clients/<id>/notes     a note         (save_note, as /note's ✅ Save)
+    GET  /api/clients/<id>/export.pdf|csv  the case file (export_client, as 📤 Export),
+                                     a download: in strict mode the chat does not send it
     GET  /api/clients/<id>/plan      the plan       (plan_versions, as /plan's 📜 Versions)
     GET  /api/clients/<id>/safety_plan  the safety plan (look_at_plan, as the card's 🛟)
     GET  /api/clients/<id>/referrals the referrals  (client_referrals, each as its card)
@@ -41,6 +43,7 @@ answer does not say which either); the use case has audited the refusal.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -50,6 +53,7 @@ from typing import Any
 
 from tornado.web import RequestHandler
 
+from bot.export import render
 from bot.webapp.serialise import (
     card_json,
     caseload_json,
@@ -70,6 +74,7 @@ from domain.usecases.attachments import look_at_attachment
 from domain.usecases.client_people import People, PeopleForNote, list_people, people_for_note
 from domain.usecases.clients import ClientHistory, caseload_page, history_page, look_at_client
 from domain.usecases.digests import view_digest
+from domain.usecases.exports import export_client
 from domain.usecases.notes import NewNote, save_note
 from domain.usecases.plans import Versions, plan_versions
 from domain.usecases.referrals import ReferralList, client_referrals
@@ -84,6 +89,7 @@ from ui.i18n import supported
 from ui.webapp_words import page_words
 
 SCHEME = "tma "
+EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 # The caseload page lists at most this many clients (the chat's /clients pages by 8).
 CASELOAD_AT_MOST = 500
 # What the page's note token looks like (storage's draft receipts hold 32 characters).
@@ -185,6 +191,30 @@ class ClientHistoryHandler(_ApiHandler):
             self.answer(404, {"error": "not_found"})
             return
         self.answer_for(actor, 200, history_json(history))
+
+
+class ClientExportHandler(_ApiHandler):
+    async def get(self, client_id: str, fmt: str) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        record = await export_client(self.work, actor, int(client_id), fmt)
+        if isinstance(record, Refused):
+            self.answer(404, {"error": "not_found"})
+            return
+        data = await asyncio.to_thread(
+            render,
+            record,
+            fmt,
+            exported_by=actor.name,
+            at=self.work.clock.now(),
+            zone=self.work.zone_for(actor.timezone),
+        )
+        self.set_header("Content-Type", EXPORT_TYPES[fmt])
+        self.set_header(
+            "Content-Disposition", f'attachment; filename="{record.identity.code}.{fmt}"'
+        )
+        self.finish(data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from bot.webapp.api import (
     AttachmentHandler,
     CaseloadHandler,
     ClientCardHandler,
+    ClientExportHandler,
     ClientHistoryHandler,
     ClientNotesHandler,
     ClientPageHandler,
@@ -97,6 +98,7 @@ class WebAppServer:
                 ClientNotesHandler,
                 {**api, "deliver_soon": self.deliver_soon},
             ),
+            (r"/api/clients/([0-9]{1,12})/export\.(pdf|csv)", ClientExportHandler, api),
             (
                 r"/api/clients/([0-9]{1,12})/(plan|safety_plan|referrals|people)",
                 ClientPageHandler,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ui.texts.notes import *  # noqa: F403
     from ui.texts.people import *  # noqa: F403
     from ui.texts.plans import *  # noqa: F403
+    from ui.texts.privacy import *  # noqa: F403
     from ui.texts.record import *  # noqa: F403
     from ui.texts.referrals import *  # noqa: F403
     from ui.texts.reminders import *  # noqa: F403
@@ -57,6 +58,7 @@ else:
         "ui.texts.notes",
         "ui.texts.people",
         "ui.texts.plans",
+        "ui.texts.privacy",
         "ui.texts.record",
         "ui.texts.referrals",
         "ui.texts.reminders",

@@ -11,6 +11,7 @@ from ui.i18n import N_, in_sentence, t
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import KIND_NAMES
+from ui.texts.naming import nameless
 from ui.timefmt import day_label
 
 # Appointments and visits
@@ -96,10 +97,13 @@ def week_title(first: str, last: str) -> str:
     return t("Week {first} – {last}", first=first, last=last)
 
 
-def upcoming_title(code: str, name_html: str) -> str:
-    return t("<b>Upcoming · {code} · {name_html}</b>", code=code, name_html=name_html)
+@nameless
+def upcoming_title(code: str, name: str) -> str:
+    """`name` arrives escaped."""
+    return t("<b>Upcoming · {code} · {name_html}</b>", code=code, name_html=name)
 
 
+@nameless
 def appt_ask_day(code: str, name: str) -> str:
     return t(
         "Appointment with <b>{code} · {name}</b>. Which day?\nTap, or type e.g. "
@@ -190,6 +194,7 @@ DRAFT_RESUMED = N_("Here is the visit you left unfinished:")
 APPT_RESUMED = N_("Here is the appointment you left unfinished:")
 
 
+@nameless
 def visit_ask_when(code: str, name: str) -> str:
     return t(
         "Visit with <b>{code} · {name}</b>. When was it? Tap, or type e.g. “2h ago”, "
@@ -203,6 +208,7 @@ def visit_ask_when(code: str, name: str) -> str:
 VISIT_NOTE_SHOWN = 300
 
 
+@nameless
 def visit_saved(
     code: str,
     name: str,
@@ -248,6 +254,7 @@ def visit_log_now(when: str, minutes: int, kind: str) -> str:
     )
 
 
+@nameless
 def visit_same(at: str, code: str, name: str, kind: str) -> str:
     """Asked before a visit is logged next to a scheduled appointment (never merged silently)."""
     return t(

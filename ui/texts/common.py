@@ -13,6 +13,7 @@ from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.intake import LANGUAGES as _CLIENT_LANGUAGES
+from ui.texts.naming import nameless
 
 UNKNOWN_USER = N_(
     "Hello! Caseline is a private tool for case managers.\n"
@@ -141,6 +142,9 @@ def client_not_found(code: str) -> str:
 
 
 def nobody_called(typed: str) -> str:
+    """`typed` "" in strict mode: a name the worker typed is not said back."""
+    if not typed:
+        return _("None of your clients has that name.")
     return t("None of your clients is called “{typed}”.", typed=escape(typed[:40]))
 
 
@@ -149,6 +153,9 @@ def no_client_called(typed: str) -> str:
 
 
 def clients_called(typed: str) -> str:
+    """`typed` "" in strict mode: a name the worker typed is not said back."""
+    if not typed:
+        return _("More than one of your clients has that name. Which one?")
     return t(
         "More than one of your clients is called “{typed}”. Which one?", typed=escape(typed[:40])
     )
@@ -204,6 +211,7 @@ def newclient_name_too_long(limit: int) -> str:
 NEWCLIENT_ADD_ANYWAY = N_("➕ Add a new one anyway")
 
 
+@nameless
 def newclient_exists(code: str, name: str, others: int, born: str | None = None) -> str:
     """`born`: the existing client's date of birth, when the record has one (to compare
     with the new client's)."""
@@ -290,6 +298,12 @@ CLIENT_GONE = N_("That client isn't available to you any more.")
 
 
 def no_client_matches(typed: str) -> str:
+    """`typed` "" in strict mode: a name the worker typed is not said back."""
+    if not typed:
+        return _(
+            "No client of yours matches that. Try part of the name or the code (C-0042), "
+            "or /cancel."
+        )
     return t(
         "No client of yours matches “{typed}”. Try part of the name or the code "
         "(C-0042), or /cancel.",

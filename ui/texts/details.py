@@ -13,6 +13,7 @@ from ui.i18n import N_, t
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import PROGRAM_NAMES, STATUS_NAMES, every_days
+from ui.texts.naming import nameless
 from ui.timefmt import day_with_year
 
 CARD_EDIT = N_("✏️ Edit")
@@ -61,6 +62,7 @@ def detail_value(detail: str, stored: object) -> str:
     return str(stored)
 
 
+@nameless
 def details_menu(code: str, name: str, rows: list[tuple[str, str]]) -> str:
     """`rows`: (detail, its value as detail_value shows it)."""
     lines = [t("<b>✏️ Details · {code} · {name}</b>", code=code, name=escape(name))]

@@ -13,6 +13,7 @@ from babel.numbers import format_decimal
 
 from ui.i18n import N_, current_language, locale_data, number, t, tn
 from ui.i18n import translated as tr
+from ui.texts.naming import nameless
 
 # Buttons
 CHECK_IN = N_("📍 Check in")
@@ -58,6 +59,7 @@ def evv_exception_list(codes: list[str]) -> str:
 
 
 # Asking for the location
+@nameless
 def check_in_ask(code: str, name: str, at: str) -> str:
     return t(
         "📍 Check in to <b>{code} · {name}</b> ({at}): tap <b>📍 Send my location</b> "
@@ -68,6 +70,7 @@ def check_in_ask(code: str, name: str, at: str) -> str:
     )
 
 
+@nameless
 def check_out_ask(code: str, name: str, since: str) -> str:
     return t(
         "🏁 Check out of <b>{code} · {name}</b> (checked in at {since}): tap "
@@ -162,6 +165,7 @@ HOME_ALREADY_SET = N_("A home location is on record already.")
 
 
 # 🏠 Home location, from the client card
+@nameless
 def home_ask(code: str, name: str) -> str:
     return t(
         "🏠 Home location of <b>{code} · {name}</b>: at the home, tap "

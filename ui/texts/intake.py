@@ -10,6 +10,7 @@ from html import escape
 from ui.i18n import N_, in_sentence, number, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.naming import nameless
 from ui.texts.people import relation_name
 
 # ── Intake interview ──────────────────────────────────────────────────────
@@ -228,6 +229,7 @@ def ask_contact_phone(name: str) -> str:
     return t("Phone number of {name}? (⏭ No phone if you don't have it)", name=escape(name))
 
 
+@nameless
 def progress(code: str, name: str, index: int, total: int, title: str) -> str:
     return t(
         "<b>Intake · {code} · {name}</b> · {index}/{total} · {title}",
@@ -239,6 +241,7 @@ def progress(code: str, name: str, index: int, total: int, title: str) -> str:
     )
 
 
+@nameless
 def review_progress(code: str, name: str, index: int, total: int, title: str) -> str:
     return t(
         "<b>Intake · {code} · {name}</b> · skipped {index}/{total} · {title}",
@@ -299,6 +302,7 @@ def age(years: int) -> str:
     return t("{years} years", years=years)
 
 
+@nameless
 def summary_title(code: str, name: str) -> str:
     return t("<b>Intake summary · {code} · {name}</b>", code=code, name=escape(name))
 

@@ -11,6 +11,7 @@ from html import escape
 from domain.usecases.notes import NotePerson
 from storage.kinds import InteractionType
 from ui.i18n import N_, number, t, tn
+from ui.texts.naming import nameless
 from ui.texts.people import person_button
 
 # /note
@@ -149,10 +150,12 @@ UNDO_TOO_LATE = N_("Too late to undo (1 minute). Use ✏️ Amend to add a corre
 NOTE_UNDONE_TOAST = N_("Note withdrawn.")
 
 
+@nameless
 def note_ask_kind(code: str, name: str) -> str:
     return t("Note for <b>{code} · {name}</b>. What kind of contact?", code=code, name=escape(name))
 
 
+@nameless
 def note_draft_kept(code: str, name: str, characters_count: int) -> str:
     return t(
         "You have an unsaved note for <b>{code} · {name}</b> ({characters}). Pick it up again?",
@@ -181,6 +184,7 @@ def characters(count: int) -> str:
     return t("{count} characters", count=number(count))
 
 
+@nameless
 def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
     return t(
         "✅ <b>Note N-{note_id} saved</b> · {code} · {name}\n{kind} · {when}",
@@ -192,6 +196,7 @@ def note_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
     )
 
 
+@nameless
 def note_already_saved(note_id: int, code: str, name: str, kind: str, when: str) -> str:
     return t(
         "☑️ <b>Already saved as N-{note_id}</b> · {code} · {name}\n{kind} · "

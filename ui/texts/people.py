@@ -8,6 +8,7 @@ from html import escape
 from ui.i18n import N_, in_sentence, t
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.naming import nameless
 
 CARD_PEOPLE = N_("👥 People")
 
@@ -64,6 +65,7 @@ def relation_name(relation: str) -> str:
     return tr(PEOPLE_RELATIONS).get(relation, relation)
 
 
+@nameless
 def people_title(code: str, name: str) -> str:
     return t("<b>👥 People around {code} · {name}</b>", code=code, name=escape(name))
 
@@ -97,6 +99,7 @@ def person_button(name: str, relation: str) -> str:
     return f"{name} ({relation_name(relation)})"
 
 
+@nameless
 def person_page(
     code: str,
     name: str,
@@ -144,6 +147,7 @@ def person_note_button(name: str) -> str:
     return t("📝 Note with {name}", name=name)
 
 
+@nameless
 def people_ask_relation(code: str, name: str) -> str:
     return t(
         "<b>Add someone around {code} · {name}</b>\nWho are they to the client?",

@@ -12,6 +12,7 @@ from storage.kinds import GoalStatus, PlanStatus
 from ui.i18n import N_, number, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.naming import nameless
 from ui.timefmt import day_with_year
 
 # ── Plans and reviews ─────────────────────────────────────────────────────
@@ -108,6 +109,7 @@ def plan_edit_goal(number: int) -> str:
     return f"✏️ {number}"
 
 
+@nameless
 def plan_title(version: int | None, code: str, name: str) -> str:
     head = t("Plan v{version}", version=version) if version else _("Plan")
     return f"📋 <b>{head} · {code} · {escape(name)}</b>"
@@ -193,6 +195,7 @@ def plan_ask_interventions(current: str | None) -> str:
     )
 
 
+@nameless
 def plan_kept(code: str, name: str, goal: str | None) -> str:
     if goal:
         return t(
@@ -242,6 +245,7 @@ def goal_target_set(day: str) -> str:
 
 
 # ── /plan: earlier versions ────────────────────────────────────────────────────
+@nameless
 def plan_versions_title(code: str, name: str) -> str:
     return t("📜 <b>Earlier plan versions · {code} · {name}</b>", code=code, name=escape(name))
 
@@ -303,6 +307,7 @@ REVIEW_SAVED_TOAST = N_("Review saved.")
 REVIEW_NOT_CURRENT_TOAST = N_("That goal isn't the one being reviewed now.")
 
 
+@nameless
 def review_offer(version: int, code: str, name: str, goals: int, due: str | None) -> str:
     due_text = t(" It is due {due}.", due=due) if due else ""
     return t(
@@ -388,6 +393,7 @@ def review_ask_summary(version: int, code: str, current: str | None) -> str:
     )
 
 
+@nameless
 def review_recap_title(version: int, code: str, name: str) -> str:
     return t(
         "🔎 <b>Review of plan v{version} · {code} · {name}</b>",
@@ -425,6 +431,7 @@ def review_recap_next(version: int, carried: int, next_review: str) -> str:
     )
 
 
+@nameless
 def review_saved(old: int, new: int, code: str, name: str, carried: int, next_review: str) -> str:
     return t(
         "✅ <b>Review of v{old} saved</b> · {code} · {name}\nPlan v{new} is now active "
@@ -438,6 +445,7 @@ def review_saved(old: int, new: int, code: str, name: str, carried: int, next_re
     )
 
 
+@nameless
 def review_kept(code: str, name: str, done: int, total: int) -> str:
     return t(
         "You have an unfinished review for <b>{code} · {name}</b> ({done} of {total} "

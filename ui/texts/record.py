@@ -17,6 +17,7 @@ from ui.i18n import translated as tr
 from ui.texts.approvals import approval_event_title
 from ui.texts.common import KIND_NAMES, PROGRAM_NAMES, STATUS_NAMES, every_days, language_name
 from ui.texts.details import DETAIL_NAMES, changed_title
+from ui.texts.naming import nameless
 from ui.texts.people import person_button, person_event_title
 from ui.texts.safety_plans import safety_event_body, safety_event_title
 from ui.timefmt import day_with_year
@@ -75,6 +76,7 @@ CARD_LANGUAGE = N_("🗣 Language")
 CARD_CLIENT_GONE = N_("That client isn't available to you.")
 
 
+@nameless
 def card_title(code: str, name: str) -> str:
     return f"<b>{code} · {escape(name)}</b>"
 
@@ -146,6 +148,7 @@ HISTORY_EMPTY = N_("Nothing is recorded for this client yet.")
 HISTORY_SHORTENED = N_("… (shortened here; 📤 Export has the full text)")
 
 
+@nameless
 def history_title(code: str, name: str, page: int, pages: int) -> str:
     suffix = t(" · page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
     return t(
@@ -386,6 +389,7 @@ EXPORT_CSV = N_("📊 CSV")
 EXPORT_SENT_TOAST = N_("Sent. Keep the file private.")
 
 
+@nameless
 def export_ask(code: str, name: str) -> str:
     return t(
         "<b>Export {code} · {name}</b>\nA PDF case file, or a CSV of the timeline? It "
@@ -548,6 +552,7 @@ TRANSFER_NOBODY = N_("There is nobody else in the team to transfer this client t
 TRANSFER_NOT_ALLOWED = N_("You can only transfer clients to active workers of your own team.")
 
 
+@nameless
 def transfer_ask(code: str, name: str, current: str | None) -> str:
     now = t(" (now with {current})", current=escape(current)) if current else ""
     return t(
@@ -575,6 +580,7 @@ DISCHARGE_REASON_EMPTY = N_("Please type the reason as text (or /cancel).")
 REOPEN_NOT_DISCHARGED = N_("This case is open already.")
 
 
+@nameless
 def discharge_ask(code: str, name: str, appointments: int) -> str:
     cancelled = (
         tn(
@@ -620,6 +626,7 @@ LANGUAGE_EMPTY_TEXT = N_("Please type the language as text, e.g. Farsi (or /canc
 LANGUAGE_SAVED_TOAST = N_("Language saved.")
 
 
+@nameless
 def language_ask(code: str, name: str, current: str | None, interpreter: bool | None) -> str:
     """`current` is the card's language line (escaped), None when nothing is known."""
     lines = [t("<b>Language · {code} · {name}</b>", code=code, name=escape(name))]

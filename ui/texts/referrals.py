@@ -12,6 +12,7 @@ from storage.resources import Kind, Problem
 from ui.i18n import N_, number, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
+from ui.texts.naming import nameless
 
 # ── Resources and referrals ───────────────────────────────────────────────
 
@@ -293,6 +294,7 @@ def reason_too_long(limit: int) -> str:
     return t("Please keep the reason under {limit} characters.", limit=number(limit))
 
 
+@nameless
 def refer_open_list(code: str, name: str, count: int) -> str:
     referrals = tn("{count} open referral", "{count} open referrals", count)
     return t(
@@ -303,6 +305,7 @@ def refer_open_list(code: str, name: str, count: int) -> str:
     )
 
 
+@nameless
 def no_consent(code: str, name: str, refused_on: str | None) -> str:
     state = (
         t("The client <b>refused</b> consent on {refused_on}.", refused_on=refused_on)
@@ -334,6 +337,7 @@ def consent_refused_recorded(code: str) -> str:
     )
 
 
+@nameless
 def refer_ask_resource(code: str, name: str, consent: str) -> str:
     return t(
         "Referral for <b>{code} · {name}</b>\n✅ Consent: {consent}\nTo which resource? "
@@ -363,6 +367,7 @@ def refer_ask_applied(resource: str) -> str:
     )
 
 
+@nameless
 def refer_draft_kept(code: str, name: str) -> str:
     return t(
         "You have an unfinished referral for <b>{code} · {name}</b>. Pick it up again?",
@@ -371,6 +376,7 @@ def refer_draft_kept(code: str, name: str) -> str:
     )
 
 
+@nameless
 def refer_confirm(
     code: str,
     name: str,
@@ -432,6 +438,7 @@ DECLINE_REASON_EMPTY = N_("Please type why the referral was declined.")
 OUTCOME_EMPTY = N_("Please type the outcome.")
 
 
+@nameless
 def referral_title(referral_id: int, code: str, name: str) -> str:
     return t(
         "<b>Referral R-{referral_id}</b> · {code} · {name}",

@@ -13,6 +13,7 @@ from ui.i18n import N_, t, tn
 from ui.i18n import gettext as _
 from ui.i18n import translated as tr
 from ui.texts.common import every_days
+from ui.texts.naming import nameless
 
 CARD_SAFETY = N_("🛟 Safety plan")
 
@@ -104,6 +105,7 @@ def card_safety_line(version: int, due: str, overdue: bool) -> str:
     return t("🛟 <b>Safety plan v{version}</b> · review due {due}", version=version, due=due)
 
 
+@nameless
 def safety_title(code: str, name: str) -> str:
     return t("🛟 <b>Safety plan · {code} {name}</b>", code=code, name=escape(name))
 
@@ -205,6 +207,7 @@ def safety_interval_button(days: int, chosen: bool) -> str:
     return ("• " if chosen else "") + t("🔁 {every_days}", every_days=every_days(days))
 
 
+@nameless
 def safety_versions_title(code: str, name: str) -> str:
     return t("🕘 <b>Safety plan versions · {code} {name}</b>", code=code, name=escape(name))
 
