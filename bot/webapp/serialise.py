@@ -48,7 +48,8 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def client_json(client: Client) -> dict[str, Any]:
+def _client_line(client: Client) -> dict[str, Any]:
+    """A client as a list shows one: who, which programme and status, when last seen."""
     return {
         "id": client.id,
         "code": client_code(client.id),
@@ -56,12 +57,18 @@ def client_json(client: Client) -> dict[str, Any]:
         "program": jsonable(client.program),
         "status": jsonable(client.status),
         "risk_level": client.risk_level,
+        "last_contact_at": jsonable(client.last_contact_at),
+    }
+
+
+def client_json(client: Client) -> dict[str, Any]:
+    return {
+        **_client_line(client),
         "risk_reason": client.risk_reason,
         "phone": client.phone,
         "address": client.address,
         "date_of_birth": jsonable(client.date_of_birth),
         "language": client.language,
-        "last_contact_at": jsonable(client.last_contact_at),
     }
 
 
@@ -70,16 +77,7 @@ def caseload_json(page: CaseloadPage) -> dict[str, Any]:
     return {
         "total": page.total,
         "clients": [
-            {
-                "id": client.id,
-                "code": client_code(client.id),
-                "name": client.name,
-                "program": jsonable(client.program),
-                "status": jsonable(client.status),
-                "risk_level": client.risk_level,
-                "last_contact_at": jsonable(client.last_contact_at),
-                "overdue": client.id in page.overdue,
-            }
+            {**_client_line(client), "overdue": client.id in page.overdue}
             for client in page.clients
         ],
     }
