@@ -94,15 +94,20 @@ window.caselineNoteEdit = function (kit) {
     }
   }
 
-  // Under the card: its details' ✏️ Edit and the ⬇ Export; `redraw` draws the card again.
+  // On the card: ✏️ Edit under its details (the first box, "Client"), then the ⬇ Export;
+  // `redraw` draws the card again.
   function card(panel, shown, redraw) {
+    const about = panel.querySelector(".box");
+    if (shown.client.usual_place) row(about, say("Usual place of visits"), shown.client.usual_place);
+    const editing = el("div", "actions");
+    editing.append(button(say("✏️ Edit"), () => editDetails(about, shown, redraw)));
+    about.append(editing);
     const box = section(panel, say("📤 Export"));
-    if (shown.client.usual_place) row(box, say("Usual place of visits"), shown.client.usual_place);
     const actions = el("div", "actions");
     const said = el("p", "said");
     said.setAttribute("role", "status");
-    actions.append(button(say("✏️ Edit"), () => editDetails(box, shown, redraw)),
-      button(say("📄 PDF"), () => download("pdf", said)), button(say("📊 CSV"), () => download("csv", said)));
+    actions.append(button(say("📄 PDF"), () => download("pdf", said)),
+      button(say("📊 CSV"), () => download("csv", said)));
     box.append(actions, said);
   }
 
@@ -128,7 +133,7 @@ window.caselineNoteEdit = function (kit) {
       field.value = current();
       field.placeholder = choose.value === "born" && shown.client.date_of_birth ? when(shown.client.date_of_birth, false) : "";
     });
-    edit.prepend(choose);
+    edit.querySelector(".label").after(choose);
   }
 
   // Under a note on the History tab: ✏️ Amend, and for a supervisor 💬 Comment and ✍️ Co-sign.
