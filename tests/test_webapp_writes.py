@@ -11,26 +11,15 @@ import json
 from datetime import date
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from storage.kinds import Role
 from storage.models import Client, Note
-from tests.test_strict_day import STRICT
 from tests.test_webapp_api import WANDA, a_client_with_a_note, api, audit_events
 from tests.webapp_support import init_data
 
 SUE, OTTO = 510, 511
 TOKEN = "00112233445566778899aabbccddeeff"
-
-
-@pytest.fixture
-async def strict_bot(devserver, db, db_url, clock):
-    """The bot in strict mode, serving the Mini App on a free port."""
-    from tests.harness import running
-
-    async with running(devserver, db, db_url, clock, **STRICT) as harness:
-        yield harness
 
 
 async def post(bot, path: str, authorization: str, body) -> httpx.Response:

@@ -8,22 +8,11 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
-from tests.test_strict_day import STRICT
 from tests.test_webapp_api import WANDA, a_client_with_a_note
 from tests.test_webapp_browser import STEP_MS, page_url
-from tests.webapp_support import init_data
+from tests.webapp_support import init_data, phone_page
 
 CORRECTION = "She said <b>Tuesday</b>, not Monday."
-
-
-@pytest.fixture
-async def strict_bot(devserver, db, db_url, clock):
-    from tests.harness import running
-
-    async with running(devserver, db, db_url, clock, **STRICT) as harness:
-        yield harness
 
 
 async def _thumb_sized(page, selector: str) -> None:
@@ -36,12 +25,7 @@ async def test_a_worker_amends_a_note_edits_the_phone_and_downloads_the_pdf_on_a
     browser, strict_bot, db, clock
 ):
     client_id = await a_client_with_a_note(strict_bot, db, clock)
-    page = await browser.new_page(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
-    )
-    page.set_default_timeout(STEP_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = await phone_page(browser, STEP_MS)
     screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
     await page.goto(page_url(strict_bot, client_id, init_data(WANDA, clock.now())))
 

@@ -49,7 +49,8 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def client_json(client: Client) -> dict[str, Any]:
+def _client_line(client: Client) -> dict[str, Any]:
+    """What a client's line in the caseload says, and the card begins with."""
     return {
         "id": client.id,
         "code": client_code(client.id),
@@ -57,12 +58,18 @@ def client_json(client: Client) -> dict[str, Any]:
         "program": jsonable(client.program),
         "status": jsonable(client.status),
         "risk_level": client.risk_level,
+        "last_contact_at": jsonable(client.last_contact_at),
+    }
+
+
+def client_json(client: Client) -> dict[str, Any]:
+    return {
+        **_client_line(client),
         "risk_reason": client.risk_reason,
         "phone": client.phone,
         "address": client.address,
         "date_of_birth": jsonable(client.date_of_birth),
         "language": client.language,
-        "last_contact_at": jsonable(client.last_contact_at),
         "usual_place": client.usual_place,
     }
 
@@ -72,16 +79,7 @@ def caseload_json(page: CaseloadPage) -> dict[str, Any]:
     return {
         "total": page.total,
         "clients": [
-            {
-                "id": client.id,
-                "code": client_code(client.id),
-                "name": client.name,
-                "program": jsonable(client.program),
-                "status": jsonable(client.status),
-                "risk_level": client.risk_level,
-                "last_contact_at": jsonable(client.last_contact_at),
-                "overdue": client.id in page.overdue,
-            }
+            {**_client_line(client), "overdue": client.id in page.overdue}
             for client in page.clients
         ],
     }

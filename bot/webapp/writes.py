@@ -21,6 +21,7 @@ domain/rules/phones.py inside the use case.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from bot.webapp.api import NOTE_TOKEN, _ApiHandler
@@ -59,7 +60,21 @@ def _text_and_token(body: dict[str, Any]) -> tuple[str, str] | None:
     return text.strip(), token
 
 
-class NoteAmendmentHandler(_ApiHandler):
+class _NoteWriteHandler(_ApiHandler):
+    def answer_written(self, actor: Actor, result: object, shape: Callable[[Any], Any]) -> None:
+        """A note's write answered: 201 made, 200 made already (its token), 422 the use
+        case's reason, 404 refused (another team's note, withdrawn, a forged id, or a
+        comment from a worker: the use case audited it)."""
+        if isinstance(result, Invalid):
+            self.answer(422, {"error": result.reason})
+        elif isinstance(result, Saved | AlreadySaved):
+            status = 201 if isinstance(result, Saved) else 200
+            self.answer_for(actor, status, shape(result.value))
+        else:
+            self.answer(404, {"error": "not_found"})
+
+
+class NoteAmendmentHandler(_NoteWriteHandler):
     async def post(self, note_id: str) -> None:
         actor = await self.signed_in()
         if actor is None:
@@ -71,16 +86,10 @@ class NoteAmendmentHandler(_ApiHandler):
             return
         text, token = typed
         result = await amend_note(self.work, actor, int(note_id), text, token=token)
-        if isinstance(result, Invalid):
-            self.answer(422, {"error": result.reason})
-        elif isinstance(result, Saved | AlreadySaved):
-            status = 201 if isinstance(result, Saved) else 200
-            self.answer_for(actor, status, amended_note_json(result.value))
-        else:
-            self.answer(404, {"error": "not_found"})
+        self.answer_written(actor, result, amended_note_json)
 
 
-class NoteCommentHandler(_ApiHandler):
+class NoteCommentHandler(_NoteWriteHandler):
     async def post(self, note_id: str) -> None:
         actor = await self.signed_in()
         if actor is None:
@@ -97,13 +106,7 @@ class NoteCommentHandler(_ApiHandler):
                 self.answer(400, {"error": "bad_request"})
                 return
             result = await comment_on_note(self.work, actor, int(note_id), typed[0], token=typed[1])
-        if isinstance(result, Invalid):
-            self.answer(422, {"error": result.reason})
-        elif isinstance(result, Saved | AlreadySaved):
-            status = 201 if isinstance(result, Saved) else 200
-            self.answer_for(actor, status, note_page_json(result.value))
-        else:  # not a supervisor's, or not their team's note: audited by the use case
-            self.answer(404, {"error": "not_found"})
+        self.answer_written(actor, result, note_page_json)
 
 
 class ClientDetailsHandler(_ApiHandler):
