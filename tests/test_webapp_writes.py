@@ -108,6 +108,12 @@ async def test_a_note_amended_and_commented_on_the_page_shows_in_the_chats_histo
 
 async def test_strict_mode_amends_comments_and_cosigns_on_the_page(strict_bot, db, clock):
     await _amend_comment_and_cosign(strict_bot, db, clock)
+    # The note's author is told at once, as after the chat's 💬 Comment — by number only.
+    await strict_bot.settle()
+    await strict_bot.state.wait_for_events(0, chat_id=WANDA, kinds=["send"], timeout=10)
+    told = "\n".join(m.text or "" for m in strict_bot.state.chat_log(WANDA))
+    assert "N-" in told
+    assert "Good catch" not in told and "Tuesday" not in told and "Maria" not in told
 
 
 async def _edit_details(bot, db, clock) -> int:

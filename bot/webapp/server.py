@@ -107,7 +107,11 @@ class WebAppServer:
             ),
             (r"/api/clients/([0-9]{1,12})/details", ClientDetailsHandler, api),
             (r"/api/notes/([0-9]{1,12})/amendments", NoteAmendmentHandler, api),
-            (r"/api/notes/([0-9]{1,12})/comments", NoteCommentHandler, api),
+            (
+                r"/api/notes/([0-9]{1,12})/comments",
+                NoteCommentHandler,
+                {**api, "deliver_soon": self.deliver_soon},
+            ),
             (r"/api/team", TeamHandler, api),
             (r"/api/words/([A-Za-z_-]{2,12})", WordsHandler, {"work": self.work}),
             (r"/api/attachments/([0-9]{1,12})", AttachmentHandler, api),

@@ -29,9 +29,11 @@ from bot.webapp.serialise import amended_note_json, client_json, note_page_json
 from conversations.details import invalid_words
 from conversations.intake_steps import read_birth_date, read_phone
 from domain.results import AlreadySaved, Invalid, Saved, Stale
+from domain.rules.refusal_budget import RefusalBudget
 from domain.usecases.client_details import Detail, edit_client_detail
 from domain.usecases.note_comments import comment_on_note, cosign_note
 from domain.usecases.notes import amend_note
+from domain.work import Work
 from storage.workers import Actor
 from ui import texts
 from ui.i18n import speaking
@@ -90,6 +92,15 @@ class NoteAmendmentHandler(_NoteWriteHandler):
 
 
 class NoteCommentHandler(_NoteWriteHandler):
+    def initialize(
+        self,
+        work: Work,
+        refusals: RefusalBudget,
+        deliver_soon: Callable[[], object] | None = None,
+    ) -> None:
+        super().initialize(work, refusals)
+        self.deliver_soon = deliver_soon
+
     async def post(self, note_id: str) -> None:
         actor = await self.signed_in()
         if actor is None:
@@ -106,6 +117,8 @@ class NoteCommentHandler(_NoteWriteHandler):
                 self.answer(400, {"error": "bad_request"})
                 return
             result = await comment_on_note(self.work, actor, int(note_id), typed[0], token=typed[1])
+        if isinstance(result, Saved) and self.deliver_soon is not None:
+            self.deliver_soon()  # the note's author is told now, as after the chat's
         self.answer_written(actor, result, note_page_json)
 
 
