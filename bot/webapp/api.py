@@ -254,7 +254,10 @@ class ClientPageHandler(_ApiHandler):
         self.answer_for(actor, 200, page.shape(found))
 
 
-class ClientNotesHandler(_ApiHandler):
+class DeliveringHandler(_ApiHandler):
+    """An endpoint whose write queues a message (an alert, a push): `deliver_soon` asks the
+    bot's sender to send it now, as the chat's handlers do."""
+
     def initialize(
         self,
         work: Work,
@@ -264,6 +267,8 @@ class ClientNotesHandler(_ApiHandler):
         super().initialize(work, refusals)
         self.deliver_soon = deliver_soon
 
+
+class ClientNotesHandler(DeliveringHandler):
     async def post(self, client_id: str) -> None:
         actor = await self.signed_in()
         if actor is None:

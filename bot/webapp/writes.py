@@ -24,16 +24,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from bot.webapp.api import NOTE_TOKEN, _ApiHandler
+from bot.webapp.api import NOTE_TOKEN, DeliveringHandler, _ApiHandler
 from bot.webapp.serialise import amended_note_json, client_json, note_page_json
 from conversations.details import invalid_words
 from conversations.intake_steps import read_birth_date, read_phone
 from domain.results import AlreadySaved, Invalid, Saved, Stale
-from domain.rules.refusal_budget import RefusalBudget
 from domain.usecases.client_details import Detail, edit_client_detail
 from domain.usecases.note_comments import comment_on_note, cosign_note
 from domain.usecases.notes import amend_note
-from domain.work import Work
 from storage.workers import Actor
 from ui import texts
 from ui.i18n import speaking
@@ -91,16 +89,7 @@ class NoteAmendmentHandler(_NoteWriteHandler):
         self.answer_written(actor, result, amended_note_json)
 
 
-class NoteCommentHandler(_NoteWriteHandler):
-    def initialize(
-        self,
-        work: Work,
-        refusals: RefusalBudget,
-        deliver_soon: Callable[[], object] | None = None,
-    ) -> None:
-        super().initialize(work, refusals)
-        self.deliver_soon = deliver_soon
-
+class NoteCommentHandler(_NoteWriteHandler, DeliveringHandler):
     async def post(self, note_id: str) -> None:
         actor = await self.signed_in()
         if actor is None:
