@@ -170,6 +170,20 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("consent to share: yes"),
     N_("consent to share: no"),
     N_("ended {day}"),
+    # note_edit.js: the chat's own words for the same things
+    N_("Name"),
+    N_("Date of birth"),
+    N_("Usual place of visits"),
+    N_("Cancel"),
+    N_("✅ Save"),
+    N_("📤 Export"),
+    N_("✏️ Edit"),
+    N_("📄 PDF"),
+    N_("📊 CSV"),
+    N_("Which detail needs correcting?"),
+    N_("✏️ Amend"),
+    N_("💬 Comment"),
+    N_("✍️ Co-sign"),
 )
 
 

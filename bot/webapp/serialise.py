@@ -20,7 +20,8 @@ from domain.rules.referrals import is_open
 from domain.rules.safety_plans import SECTIONS
 from domain.usecases.client_people import People, PeopleForNote
 from domain.usecases.clients import ClientHistory
-from domain.usecases.notes import NotePerson, SavedNote
+from domain.usecases.note_comments import NotePage
+from domain.usecases.notes import AmendedNote, NotePerson, SavedNote
 from domain.usecases.plans import Versions
 from domain.usecases.referrals import ReferralList
 from domain.usecases.safety_plans import SafetyPage
@@ -69,6 +70,7 @@ def client_json(client: Client) -> dict[str, Any]:
         "address": client.address,
         "date_of_birth": jsonable(client.date_of_birth),
         "language": client.language,
+        "usual_place": client.usual_place,
     }
 
 
@@ -371,4 +373,30 @@ def people_json(people: People) -> dict[str, Any]:
         "around": [_contact_json(p) for p in people.current if not in_care_team(p.relation)],
         "care_team": [_contact_json(p) for p in people.current if in_care_team(p.relation)],
         "earlier": [_contact_json(p) for p in people.earlier],
+    }
+
+
+def amended_note_json(note: AmendedNote) -> dict[str, Any]:
+    """A note just amended: its amendments, as its /history event lists them."""
+    return {
+        "note": note.id,
+        "amendments": [
+            {
+                "at": jsonable(amendment.created_at),
+                "author": amendment.author,
+                "text": amendment.text,
+            }
+            for amendment in note.amendments
+        ],
+    }
+
+
+def note_page_json(page: NotePage) -> dict[str, Any]:
+    """A note just commented on or co-signed, as its /history event (with what the reader
+    may do with it)."""
+    return {
+        "note": page.id,
+        **_event_json(page.event),
+        "may_comment": page.may_comment,
+        "cosigned": page.cosigned,
     }
