@@ -35,6 +35,7 @@ from dateutil.relativedelta import relativedelta
 from telegram import InlineKeyboardButton
 
 from conversations.pickers import ClientRef, read_day
+from domain.rules import client_names
 from domain.usecases.intake import (
     Answer,
     ConsentAnswer,
@@ -54,7 +55,6 @@ from ui.timefmt import plain_date, short_datetime
 
 PREFIX = "in"
 DRAFT = "intake"
-NAME_MIN = 2
 DATE_TEXT_MAX = 40
 MAX_AGE = 120
 BIRTH_YEARS_READ = 200  # the reader's typo guard, far enough back for TOO_OLD to say it
@@ -398,9 +398,10 @@ def _ask_name(a: Asking) -> Question:
 
 
 def _read_name(r: Reading, value: str) -> Outcome:
-    if len(value) < NAME_MIN:
+    wrong = client_names.problem(value)
+    if wrong == "too_short":
         return Say(texts.NAME_TOO_SHORT)
-    if len(value) > store.NAME_MAX:
+    if wrong == "too_long":
         return Say(texts.too_long(store.NAME_MAX, len(value)))
     return _field("name", value) if r.has_client else Begin(value)
 

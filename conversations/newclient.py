@@ -12,7 +12,6 @@ dialog always wrote), so a restart resumes the step.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -28,6 +27,7 @@ from telegram.ext import (
 from conversations import drafts
 from conversations.common import confirm_saved, conversation, use_buttons
 from domain.results import Invalid
+from domain.rules import client_names
 from domain.usecases.clients import add_client, clients_called
 from storage import clients
 from storage.kinds import Program
@@ -41,13 +41,7 @@ from ui.views import View, same_name_offer
 NAME, PROGRAM, FREQUENCY, CONFIRM, SAME = range(5)
 DRAFT = "newclient"
 PREFIX = "nc"
-NAME_MIN = 2
 FREQUENCIES = (7, 14, 30, 60, 90)
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _clean_name(text: str) -> str:
-    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
 
 
 @dataclass
@@ -113,12 +107,13 @@ async def name_given(update: Update, context: CaselineContext) -> int:
 
 
 async def _accept_name(update: Update, context: CaselineContext, raw: str) -> int:
-    name = _clean_name(raw)
+    name = client_names.cleaned(raw)
     message = update.effective_message
-    if len(name) < NAME_MIN:
+    wrong = client_names.problem(name)
+    if wrong == "too_short":
         await message.reply_text(texts.NEWCLIENT_NAME_TOO_SHORT)
         return NAME
-    if len(name) > clients.NAME_MAX:
+    if wrong == "too_long":
         await message.reply_text(texts.newclient_name_too_long(clients.NAME_MAX))
         return NAME
     draft = _draft(context)

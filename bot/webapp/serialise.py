@@ -49,7 +49,7 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _client_line(client: Client) -> dict[str, Any]:
+def client_line(client: Client) -> dict[str, Any]:
     """A client as a list shows one: who, which programme and status, when last seen."""
     return {
         "id": client.id,
@@ -64,7 +64,7 @@ def _client_line(client: Client) -> dict[str, Any]:
 
 def client_json(client: Client) -> dict[str, Any]:
     return {
-        **_client_line(client),
+        **client_line(client),
         "risk_reason": client.risk_reason,
         "phone": client.phone,
         "address": client.address,
@@ -79,8 +79,7 @@ def caseload_json(page: CaseloadPage) -> dict[str, Any]:
     return {
         "total": page.total,
         "clients": [
-            {**_client_line(client), "overdue": client.id in page.overdue}
-            for client in page.clients
+            {**client_line(client), "overdue": client.id in page.overdue} for client in page.clients
         ],
     }
 

@@ -27,7 +27,6 @@ from tornado.web import Application, StaticFileHandler
 from bot.cli_errors import StartupProblem
 from bot.webapp.api import (
     AttachmentHandler,
-    CaseloadHandler,
     ClientCardHandler,
     ClientExportHandler,
     ClientHistoryHandler,
@@ -38,7 +37,12 @@ from bot.webapp.api import (
     TeamHandler,
     WordsHandler,
 )
-from bot.webapp.writes import ClientDetailsHandler, NoteAmendmentHandler, NoteCommentHandler
+from bot.webapp.writes import (
+    ClientDetailsHandler,
+    NewClientHandler,
+    NoteAmendmentHandler,
+    NoteCommentHandler,
+)
 from domain.rules.refusal_budget import RefusalBudget
 from domain.work import Work
 
@@ -90,7 +94,7 @@ class WebAppServer:
         self.port = sockets[0].getsockname()[1]
         api = {"work": self.work, "refusals": self.refusals}
         routes: list[Any] = [
-            (r"/api/clients", CaseloadHandler, api),
+            (r"/api/clients", NewClientHandler, api),
             (r"/api/clients/([0-9]{1,12})", ClientCardHandler, api),
             (r"/api/clients/([0-9]{1,12})/history", ClientHistoryHandler, api),
             (r"/api/clients/([0-9]{1,12})/notes/people", NotePeopleHandler, api),

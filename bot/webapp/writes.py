@@ -6,6 +6,8 @@ both privacy modes, each through the one use case the chat calls for it:
     POST /api/notes/<id>/comments    {"text", "token"}   comment_on_note, as 💬 Comment
                                      {"cosign": true}    cosign_note, as ✍️ Co-sign
     POST /api/clients/<id>/details   {"detail", "value"} edit_client_detail, as ✏️ Edit
+    POST /api/clients                {"name", "program", "frequency_days", "token",
+                                      "anyway"}          add_client_checked, as /newclient
 
 A body of the wrong shape is 400; the use case's Invalid is 422 with its reason; a note or
 client the worker may not touch (another team's, withdrawn, a forged id) is 404, the
@@ -24,14 +26,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from bot.webapp.api import NOTE_TOKEN, DeliveringHandler, _ApiHandler
-from bot.webapp.serialise import amended_note_json, client_json, note_page_json
+from bot.webapp.api import NOTE_TOKEN, CaseloadHandler, DeliveringHandler, _ApiHandler
+from bot.webapp.serialise import amended_note_json, client_json, client_line, note_page_json
 from conversations.details import invalid_words
 from conversations.intake_steps import read_birth_date, read_phone
-from domain.results import AlreadySaved, Invalid, Saved, Stale
+from domain.results import AlreadySaved, Confirm, Invalid, Saved, Stale
 from domain.usecases.client_details import Detail, edit_client_detail
+from domain.usecases.clients import add_client_checked
 from domain.usecases.note_comments import comment_on_note, cosign_note
 from domain.usecases.notes import amend_note
+from storage.kinds import Program
 from storage.workers import Actor
 from ui import texts
 from ui.i18n import speaking
@@ -158,6 +162,50 @@ class ClientDetailsHandler(_ApiHandler):
             phone = read_phone(value)
             return Problem("not_a_phone", texts.NOT_A_PHONE) if phone is None else phone
         return value
+
+
+class NewClientHandler(CaseloadHandler):
+    """GET: the caseload (CaseloadHandler); POST: ➕ New client, on the worker's own
+    caseload. 201 with its id and code (200: the token's client already), 409 "same_name"
+    with the worker's clients by that name (sent again with "anyway": true to add anyway),
+    422 a name or contact frequency the chat would refuse too."""
+
+    async def post(self) -> None:
+        actor = await self.signed_in()
+        if actor is None:
+            return
+        body = _body(self.request.body) or {}
+        name, program = body.get("name"), body.get("program")
+        days, token, anyway = body.get("frequency_days"), body.get("token"), body.get("anyway")
+        if (
+            not set(body) <= {"name", "program", "frequency_days", "token", "anyway"}
+            or not isinstance(name, str)
+            or len(name) > VALUE_MAX
+            or program not in set(Program)
+            or not isinstance(days, int)
+            or isinstance(days, bool)
+            or not isinstance(token, str)
+            or not NOTE_TOKEN.match(token)
+            or anyway not in (None, True, False)
+        ):
+            self.answer(400, {"error": "bad_request"})
+            return
+        result = await add_client_checked(
+            self.work,
+            actor,
+            name=name,
+            program=Program(program),
+            contact_frequency_days=days,
+            draft_token=token,
+            anyway=bool(anyway),
+        )
+        if isinstance(result, Invalid):
+            self.answer(422, {"error": result.reason})
+        elif isinstance(result, Confirm):
+            same = [client_line(client) for client in result.about]
+            self.answer_for(actor, 409, {"error": "same_name", "clients": same})
+        else:
+            self.answer_for(actor, 201, {"id": result.value.id, "code": result.value.code})
 
 
 class Problem:

@@ -37,7 +37,7 @@ from domain.results import (
     Several,
     Stale,
 )
-from domain.rules import roles
+from domain.rules import client_names, roles
 from domain.rules.typed_names import best_matches, same_name_key
 from domain.usecases import approval_requests
 from domain.usecases.approval_requests import ApprovalRequest
@@ -65,6 +65,8 @@ REASON_EMPTY = "reason_empty"
 REASON_TOO_LONG = "reason_too_long"
 
 DRAFT_SUBJECT = "client"
+# What ➕ New client asks first when the actor has a client by that name already.
+SAME_NAME = "same_name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,41 @@ async def add_client(
             client_id = client.id
     # A Save pressed twice shows the same card and toast either way.
     return Saved(NewClient(client_id, client_code(client_id)))
+
+
+async def add_client_checked(
+    work: Work,
+    actor: Actor,
+    *,
+    name: str,
+    program: Program,
+    contact_frequency_days: int,
+    draft_token: str,
+    anyway: bool,
+) -> Saved[NewClient] | Invalid | Confirm[list[Client]]:
+    """➕ New client in the Mini App: /newclient's steps in one request. The name by the
+    chat's rule (Invalid "too_short"/"too_long"); unless `anyway`, the actor's clients
+    already called so first (Confirm "same_name": likely the same person, as /newclient
+    asks); then `add_client`. A request sent again after a lost answer finds the client it
+    already became, not itself as a namesake."""
+    cleaned = client_names.cleaned(name)
+    wrong = client_names.problem(cleaned)
+    if wrong is not None:
+        return Invalid(wrong)
+    async with work.transaction() as session:
+        done = await saved_drafts.saved_as(session, actor.id, draft_token, DRAFT_SUBJECT)
+    if done is None and not anyway:
+        same = await clients_called(work, actor, cleaned)
+        if same:
+            return Confirm(SAME_NAME, same)
+    return await add_client(
+        work,
+        actor,
+        name=cleaned,
+        program=program,
+        contact_frequency_days=contact_frequency_days,
+        draft_token=draft_token,
+    )
 
 
 async def _named(session: AsyncSession, actor: Actor, typed: str) -> list[Client]:

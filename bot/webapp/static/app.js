@@ -558,6 +558,7 @@
     heading("card", say("My clients"), sayCount("{count} client", "{count} clients", answer.total));
     const panel = document.getElementById("clients");
     panel.replaceChildren();
+    newClientForm(panel);
     const box = section(panel, say("Overdue first"));
     if (!answer.clients.length) row(box, "", say("No clients yet."));
     for (const client of answer.clients) {
@@ -572,6 +573,87 @@
           .filter(Boolean).join(" · ")));
       box.append(link);
     }
+  }
+
+  // ➕ New client: /newclient's questions on one form (POST api/clients), on the worker's
+  // own caseload; a namesake already there is offered first, as the chat offers it.
+  const FREQUENCIES = [7, 14, 30, 60, 90];
+
+  function newClientForm(panel) {
+    const open = el("button", "action", say("➕ New client"));
+    open.type = "button";
+    const actions = el("div", "actions");
+    actions.append(open);
+    const form = el("form", "edit");
+    form.id = "new-client";
+    form.hidden = true;
+    const name = el("textarea");
+    name.rows = 1;
+    name.maxLength = 200;
+    name.setAttribute("aria-label", say("Name"));
+    const program = el("select");
+    program.setAttribute("aria-label", say("Program"));
+    for (const [code, label] of Object.entries(catalog.codes.program || {})) {
+      const option = el("option", "", label);
+      option.value = code;
+      program.append(option);
+    }
+    const every = el("select");
+    every.setAttribute("aria-label", say("Contact frequency"));
+    for (const days of FREQUENCIES) {
+      const option = el("option", "", sayCount("every day", "every {count} days", days));
+      option.value = String(days);
+      option.selected = days === 14;
+      every.append(option);
+    }
+    const save = el("button", "action", say("✅ Save"));
+    save.type = "submit";
+    const said = el("p", "said");
+    form.append(el("div", "label", say("Name")), name, el("div", "label", say("Program")), program,
+      el("div", "label", say("Contact frequency")), every, save, said);
+    open.addEventListener("click", () => { form.hidden = !form.hidden; if (!form.hidden) name.focus(); });
+    let token = newToken();
+    let anyway = false;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      said.textContent = say("Saving…");
+      const body = { name: name.value, program: program.value, frequency_days: Number(every.value), token, anyway };
+      try {
+        const response = await fetch("api/clients", {
+          method: "POST", cache: "no-store", body: JSON.stringify(body),
+          headers: { Authorization: `tma ${initData}`, "Content-Type": "application/json" },
+        });
+        const answer = await response.json();
+        if (response.status === 201) {
+          location.href = `?client=${answer.id}&from=clients${location.hash}`;
+          return;
+        }
+        if (response.status === 409) {
+          anyway = true;
+          said.replaceChildren(el("div", "", say("Already one of your clients:")));
+          for (const same of answer.clients) {
+            const link = el("a", "row client-link", `${same.code} · ${same.name}`);
+            link.href = `?client=${same.id}&from=clients${location.hash}`;
+            said.append(link);
+          }
+          save.textContent = say("➕ Add a new one anyway");
+        } else if (response.status === 422) {
+          said.textContent = answer.error === "too_long" ? say("That name is too long.")
+            : say("That name is too short. Please type the client's full name.");
+        } else if (response.status === 401) {
+          said.textContent = say("Please close this page and open it again from the chat.");
+        } else {
+          said.textContent = say("Caseline could not answer. Try again in a moment.");
+        }
+      } catch (error) {
+        said.textContent = say("Caseline could not answer. Try again in a moment.");
+      } finally {
+        save.disabled = false;
+      }
+    });
+    name.addEventListener("input", () => { anyway = false; token = newToken(); save.textContent = say("✅ Save"); });
+    panel.append(actions, form);
   }
 
   async function showCaseload() {
