@@ -300,12 +300,31 @@ async def _refuse_stale(
 
 
 async def check_move(
-    work: Work, actor: Actor, referral_id: int | None, *, expected: str | None, to: str
+    work: Work,
+    actor: Actor,
+    referral_id: int | None,
+    *,
+    expected: str | None,
+    to: str,
+    client_id: int | None = None,
 ) -> Saved[ReferralCard] | Refused | Stale[ReferralCard]:
     """Whether the card's move still fits the referral, before asking for more (a
-    decline's reason, an outcome, "withdraw?"). Nothing is written but refusals."""
-    async with work.transaction():
+    decline's reason, an outcome, "withdraw?"). Nothing is written but refusals. With
+    `client_id` (a page of one client's referrals), another client's referral is refused."""
+    async with work.transaction() as session:
         card = await _visible(work, actor, referral_id, AUDIT_OF[to])
+        if card is not None and client_id is not None and card.client.id != client_id:
+            await audit.refused(
+                session,
+                AUDIT_OF[to],
+                now=work.clock.now(),
+                actor_id=actor.id,
+                subject_type="referral",
+                subject_id=card.referral.id,
+                client_id=card.client.id,
+                reason="other_client",
+            )
+            card = None
         if card is None:
             return Refused("referral")
         status = card.referral.status
@@ -323,15 +342,19 @@ async def move_referral(
     to: str,
     decline_reason: str | None = None,
     outcome: str | None = None,
+    client_id: int | None = None,
 ) -> Saved[ReferralCard] | Refused | Stale[ReferralCard]:
     """Move a referral from the status its card showed (`expected`) to `to`, if the rule
     allows it, in one conditional UPDATE: a stale card, a forged move or a lost race
-    change nothing and return the referral as it is now (audited as refused)."""
+    change nothing and return the referral as it is now (audited as refused). With
+    `client_id`, only a referral of that client (check_move)."""
     if to not in AUDIT_OF:
         raise ValueError(f"not a status a referral moves to: {to}")
     now = work.clock.now()
     async with work.transaction() as session:
-        checked = await check_move(work, actor, referral_id, expected=expected, to=to)
+        checked = await check_move(
+            work, actor, referral_id, expected=expected, to=to, client_id=client_id
+        )
         if not isinstance(checked, Saved):
             return checked
         card = checked.value
