@@ -29,7 +29,9 @@ def literal(text: str) -> str:
 
 
 def page_source() -> tuple[str, str]:
-    script = "\n".join((STATIC / name).read_text() for name in ("app.js", "pages.js"))
+    script = "\n".join(
+        (STATIC / name).read_text() for name in ("app.js", "pages.js", "record_edit.js")
+    )
     return script, (STATIC / "index.html").read_text()
 
 
