@@ -357,6 +357,16 @@ async def test_a_worker_moves_a_referral_and_adds_a_person_on_a_phone(
     await page.locator("#referrals .detail", has_text="No capacity").wait_for()
     assert (await _referrals(webapp_bot))[0].status == "declined"
 
+    # A new referral: the consent in force is said, then the service, reason, follow-up.
+    await page.locator("#referrals button[data-new-referral]").click()
+    made = page.locator("#referrals form.record-edit.new")
+    await made.locator("p", has_text="Consent: all").wait_for()
+    await made.locator("select[name=resource]").select_option(label="Lunch Club (Social)")
+    await made.locator("textarea[name=reason]").fill("Meets people")
+    await made.locator("button[data-send=referral]").click()
+    await page.locator("#referrals .row[data-referral] .detail", has_text="Meets people").wait_for()
+    assert [r.reason for r in await _referrals(webapp_bot)][-1] == "Meets people"
+
     await page.locator("#tabs button[data-tab=people]").click()
     await page.locator("#people .row[data-person]", has_text=PERSON).first.wait_for()
     await page.locator("#people button[data-add-person]").click()
