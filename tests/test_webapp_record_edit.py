@@ -382,3 +382,52 @@ async def test_a_worker_moves_a_referral_and_adds_a_person_on_a_phone(
     width = await page.evaluate("document.querySelector('main').scrollWidth")
     assert width <= 390
     assert errors == []
+
+
+async def test_on_a_phone_consent_comes_first_and_a_relation_ends(browser, webapp_bot, db, clock):
+    _wanda, client_id = await _new_client(webapp_bot)
+    async with db.session() as session:
+        await directory.create(session, directory.ResourceData(name=RESOURCE, category="Food"))
+    page = await browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
+    )
+    page.set_default_timeout(STEP_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
+    await page.locator("h1", has_text="Maria Gonzalez").wait_for()
+
+    await page.locator("#tabs button[data-tab=referrals]").click()
+    await page.locator("#referrals button[data-new-referral]").click()
+    asked = page.locator("#referrals form.record-edit.new")
+    await asked.locator("p", has_text="There is no consent to share").wait_for()
+    await asked.locator("input[name=scope]").fill("Food help")
+    await asked.locator("button[data-consent=yes]").click()
+    await page.locator(
+        "#referrals form.record-edit.new p", has_text="Consent: Food help"
+    ).wait_for()
+    await page.locator("#referrals textarea[name=reason]").fill("Pantry empty")
+    await page.locator("#referrals button[data-send=referral]").click()
+    await page.locator("#referrals .row[data-referral]", has_text=RESOURCE).wait_for()
+    (made,) = await _referrals(webapp_bot)
+    assert made.reason == "Pantry empty"
+
+    await page.locator("#tabs button[data-tab=people]").click()
+    await page.locator("#people button[data-add-person]").click()
+    form = page.locator("#people form.record-edit")
+    await form.locator("input[name=name]").fill(NEW_PERSON)
+    await form.locator("button[type=submit]").click()
+    person = page.locator("#people .row[data-person]", has_text=NEW_PERSON)
+    # ✏️ Edit: each changed detail saved, as the chat changes one at a time.
+    await person.locator("button[data-edit]").click()
+    await person.locator("textarea[name=notes]").fill("Visits on Sundays")
+    await person.locator("select[name=consent]").select_option("yes")
+    await person.locator("button[type=submit]").click()
+    await person.locator(".text", has_text="Visits on Sundays").wait_for()
+    await person.locator(".label", has_text="consent to share: yes").wait_for()
+    await person.locator("button[data-end]").click()
+    await person.locator("button[data-send=end]").click()
+    await page.locator("#people h2", has_text="Earlier").wait_for()
+    (ended,) = await _people(webapp_bot)
+    assert ended.ended_at is not None
+    assert errors == []
