@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from storage import resources as directory
 from storage.models import ClientContact, Consent, Referral
 from tests.harness import running
 from tests.test_strict_day import STRICT
-from tests.test_webapp_api import SAM, WANDA, audit_events
+from tests.test_webapp_api import SAM, WANDA, api, audit_events
 from tests.test_webapp_browser import STEP_MS, page_url
 from tests.test_webapp_pages import PERSON, RESOURCE, a_client_with_a_plan_referrals_and_people
 from tests.webapp_support import init_data
@@ -37,13 +38,7 @@ async def post(webapp_bot, path: str, user: int, body) -> httpx.Response:
 
 
 async def get(webapp_bot, path: str, user: int) -> httpx.Response:
-    signed = f"tma {init_data(user, webapp_bot.clock.now())}"
-    async with httpx.AsyncClient() as client:
-        return await client.get(
-            f"http://127.0.0.1:{webapp_bot.webapp_port}{path}",
-            headers={"Authorization": signed},
-            timeout=10,
-        )
+    return await api(webapp_bot, path, f"tma {init_data(user, webapp_bot.clock.now())}")
 
 
 async def _referrals(webapp_bot) -> list[Referral]:
@@ -328,18 +323,24 @@ async def test_in_strict_mode_the_page_writes_what_the_chat_will_not(devserver, 
         assert withdrawn.allowed
 
 
-async def test_a_worker_moves_a_referral_and_adds_a_person_on_a_phone(
-    browser, webapp_bot, db, clock
-):
-    client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
+async def on_a_phone(browser, webapp_bot, client_id: int) -> tuple[Any, list[str]]:
+    """Wanda's page of the client at 390×844, opened; and the page's errors, as they come."""
     page = await browser.new_page(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
     )
     page.set_default_timeout(STEP_MS)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
+    await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, webapp_bot.clock.now())))
     await page.locator("h1", has_text="Maria Gonzalez").wait_for()
+    return page, errors
+
+
+async def test_a_worker_moves_a_referral_and_adds_a_person_on_a_phone(
+    browser, webapp_bot, db, clock
+):
+    client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
+    page, errors = await on_a_phone(browser, webapp_bot, client_id)
     screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
 
     await page.locator("#tabs button[data-tab=referrals]").click()
@@ -388,14 +389,7 @@ async def test_on_a_phone_consent_comes_first_and_a_relation_ends(browser, webap
     _wanda, client_id = await _new_client(webapp_bot)
     async with db.session() as session:
         await directory.create(session, directory.ResourceData(name=RESOURCE, category="Food"))
-    page = await browser.new_page(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
-    )
-    page.set_default_timeout(STEP_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
-    await page.locator("h1", has_text="Maria Gonzalez").wait_for()
+    page, errors = await on_a_phone(browser, webapp_bot, client_id)
 
     await page.locator("#tabs button[data-tab=referrals]").click()
     await page.locator("#referrals button[data-new-referral]").click()

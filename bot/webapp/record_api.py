@@ -119,15 +119,25 @@ class _RecordHandler(_ApiHandler):
     def bad_request(self) -> None:
         self.answer(400, {"error": "bad_request"})
 
+    async def signed_body(self) -> tuple[Actor, dict[str, Any]] | None:
+        """The worker asking and the request's JSON object, or None once 401, 429 or 400
+        (not a JSON object) is answered."""
+        actor = await self.signed_in()
+        if actor is None:
+            return None
+        body = _body(self.request.body)
+        if body is None:
+            self.bad_request()
+            return None
+        return actor, body
+
 
 class ReferralMoveHandler(_RecordHandler):
     async def post(self, client_id: str, referral_id: str) -> None:
-        actor = await self.signed_in()
-        if actor is None:
+        signed = await self.signed_body()
+        if signed is None:
             return
-        body = _body(self.request.body)
-        if body is None:
-            return self.bad_request()
+        actor, body = signed
         expected, to = body.get("from"), body.get("to")
         if expected not in set(ReferralStatus) or to not in AUDIT_OF:
             return self.bad_request()
@@ -202,12 +212,12 @@ class ReferralChoicesHandler(_RecordHandler):
 
 class ReferralConsentHandler(_RecordHandler):
     async def post(self, client_id: str) -> None:
-        actor = await self.signed_in()
-        if actor is None:
+        signed = await self.signed_body()
+        if signed is None:
             return
-        body = _body(self.request.body)
-        given = body.get("given") if body is not None else None
-        if body is None or not isinstance(given, bool):
+        actor, body = signed
+        given = body.get("given")
+        if not isinstance(given, bool):
             return self.bad_request()
         scope = _text(body.get("scope", ""), SCOPE_MAX)
         if scope is None:
@@ -228,12 +238,10 @@ class ReferralNewHandler(ClientPageHandler, _RecordHandler):
     """POST a referral; GET is the referrals page (the same path)."""
 
     async def post(self, client_id: str, _page: str) -> None:
-        actor = await self.signed_in()
-        if actor is None:
+        signed = await self.signed_body()
+        if signed is None:
             return
-        body = _body(self.request.body)
-        if body is None:
-            return self.bad_request()
+        actor, body = signed
         resource, reason = body.get("resource"), _text(body.get("reason"), REASON_MAX)
         follow_up = _day(body.get("follow_up_on"))
         applied_raw = body.get("application_date")
@@ -271,12 +279,10 @@ class PeopleAddHandler(ClientPageHandler, _RecordHandler):
     """POST a person; GET is the people page (the same path)."""
 
     async def post(self, client_id: str, _page: str) -> None:
-        actor = await self.signed_in()
-        if actor is None:
+        signed = await self.signed_body()
+        if signed is None:
             return
-        body = _body(self.request.body)
-        if body is None:
-            return self.bad_request()
+        actor, body = signed
         relation, name = body.get("relation"), _text(body.get("name"))
         phone_ok, phone = _optional_text(body, "phone")
         organisation_ok, organisation = _optional_text(body, "organisation")
@@ -299,12 +305,12 @@ class PeopleAddHandler(ClientPageHandler, _RecordHandler):
 
 class PersonEditHandler(_RecordHandler):
     async def post(self, client_id: str, person_id: str) -> None:
-        actor = await self.signed_in()
-        if actor is None:
+        signed = await self.signed_body()
+        if signed is None:
             return
-        body = _body(self.request.body)
-        field = body.get("field") if body is not None else None
-        if body is None or field not in PERSON_FIELDS:
+        actor, body = signed
+        field = body.get("field")
+        if field not in PERSON_FIELDS:
             return self.bad_request()
         value = body.get("value")
         if field == "consent":

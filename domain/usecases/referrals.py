@@ -284,19 +284,27 @@ async def view_referral(
 async def _refuse_stale(
     work: Work, actor: Actor, card: ReferralCard, *, expected: str | None, to: str
 ) -> Stale[ReferralCard]:
+    # "from" is a Python keyword, hence the dict: the same detail as an allowed move.
+    detail = {"from": expected, "to": to, "status": card.referral.status, "reason": "stale"}
+    await _refuse_move(work, actor, card, AUDIT_OF[to], **detail)
+    return Stale(card)
+
+
+async def _refuse_move(
+    work: Work, actor: Actor, card: ReferralCard, action: str, /, **detail: object
+) -> None:
+    """A move refused, audited as the move (`detail` may name "to", hence positional)."""
     async with work.transaction() as session:
         await audit.refused(
             session,
-            AUDIT_OF[to],
+            action,
             now=work.clock.now(),
             actor_id=actor.id,
             subject_type="referral",
             subject_id=card.referral.id,
             client_id=card.client.id,
-            # "from" is a Python keyword, hence the dict: the same detail as an allowed move.
-            **{"from": expected, "to": to, "status": card.referral.status, "reason": "stale"},
+            **detail,
         )
-    return Stale(card)
 
 
 async def check_move(
@@ -311,19 +319,10 @@ async def check_move(
     """Whether the card's move still fits the referral, before asking for more (a
     decline's reason, an outcome, "withdraw?"). Nothing is written but refusals. With
     `client_id` (a page of one client's referrals), another client's referral is refused."""
-    async with work.transaction() as session:
+    async with work.transaction():
         card = await _visible(work, actor, referral_id, AUDIT_OF[to])
         if card is not None and client_id is not None and card.client.id != client_id:
-            await audit.refused(
-                session,
-                AUDIT_OF[to],
-                now=work.clock.now(),
-                actor_id=actor.id,
-                subject_type="referral",
-                subject_id=card.referral.id,
-                client_id=card.client.id,
-                reason="other_client",
-            )
+            await _refuse_move(work, actor, card, AUDIT_OF[to], reason="other_client")
             card = None
         if card is None:
             return Refused("referral")
