@@ -207,6 +207,16 @@ async def test_a_new_referral_asks_consent_first_then_a_resource(webapp_bot, db,
     assert (await post(webapp_bot, consent, SAM, {"given": False})).status_code == 404
     assert (await post(webapp_bot, path, SAM, referral)).status_code == 404
     assert len(await _referrals(webapp_bot)) == 1
+    sam_id = await webapp_bot.worker_id(SAM)
+    refused = [
+        (e.action, e.client_id)
+        for e in await audit_events(db, "referral.create")
+        + await audit_events(db, "consent.record")
+        if e.actor_worker_id == sam_id and not e.allowed
+    ]
+    assert sorted(refused) == sorted(
+        [("referral.create", client_id)] * 2 + [("consent.record", client_id)]
+    )
 
 
 async def _new_client(webapp_bot) -> tuple[int, int]:

@@ -110,11 +110,15 @@ async def client_referrals(work: Work, actor: Actor, client_id: int) -> Referral
 
 
 async def consent_state(work: Work, actor: Actor, client_id: int) -> Saved[ConsentState] | Gone:
-    """Whether the client's data may be shared today (the actor's local day)."""
+    """Whether the client's data may be shared today (the actor's local day); a client the
+    actor may not see is Gone, audited as the referral it was asked for."""
     today = _today(work, actor)
     async with work.transaction() as session:
         client = await clients.get_visible(session, actor, client_id)
         if client is None:
+            await caseload.refuse(
+                session, actor, client_id, "referral.create", now=work.clock.now()
+            )
             return Gone()
         in_force = await consents.may_share(session, client.id, today)
         latest = None if in_force else await consents.current(session, client.id, today)
