@@ -3,7 +3,8 @@ about one client, for a data subject's request for access (GDPR art. 15).
 
 The zip holds the case file as PDF and CSV (bot/export.py's own renderers), consents.csv,
 access-log.csv (who looked at or changed the record, from the audit trail),
-attachments.csv (what is attached to notes) and README.txt saying what each file is. The
+attachments.csv (what is attached to notes), the stored files themselves (attachments/) and
+README.txt saying what each file is. The
 use case (domain/usecases/subject_access.py) gathers and audits; this module checks the
 command line, renders and writes. The output is checked before the database is opened,
 never overwritten (it is written beside, then linked into place only if the name is still
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import mimetypes
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +41,8 @@ CASE_FILE_CSV = "case-file.csv"
 CONSENTS = "consents.csv"
 ACCESS_LOG = "access-log.csv"
 ATTACHMENTS = "attachments.csv"
+# The stored files themselves, one a note's attachment (named in attachments.csv).
+ATTACHMENT_FOLDER = "attachments"
 README = "README.txt"
 
 
@@ -125,10 +129,13 @@ def render_zip(found: SubjectAccess, zone: ZoneInfo) -> bytes:
             [_access_cells(row, zone) for row in found.access_log],
         ),
         ATTACHMENTS: csv_file(
-            ["note", "kind", "when", "telegram_file_id", "telegram_file_unique_id"],
+            ["note", "kind", "when", "file", "telegram_file_id", "telegram_file_unique_id"],
             [_attachment_cells(row, zone) for row in found.attachments],
         ),
     }
+    for row in found.attachments:
+        if row.content is not None:
+            members[stored_name(row)] = row.content
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
@@ -150,11 +157,18 @@ def _access_cells(row: AccessRow, zone: ZoneInfo) -> list[str]:
     ]
 
 
+def stored_name(row: AttachmentRow) -> str:
+    """Where a stored file is in the zip: attachments/N-31-7.jpg (note, attachment id)."""
+    extension = mimetypes.guess_extension(row.mime_type or "") or ".bin"
+    return f"{ATTACHMENT_FOLDER}/N-{row.note_id}-{row.id}{extension}"
+
+
 def _attachment_cells(row: AttachmentRow, zone: ZoneInfo) -> list[str]:
     return [
         f"N-{row.note_id}",
         row.kind,
         iso_time(row.at, zone),
+        stored_name(row) if row.content is not None else "not kept by Caseline (older file)",
         row.file_id,
         row.file_unique_id or "",
     ]
@@ -183,6 +197,8 @@ Made {iso_time(found.at, zone)} with `caseline subject-access` (times below are 
                 the action (e.g. client.view, note.create, client.export) and
                 whether it was allowed or refused.
 {ATTACHMENTS} Files attached to notes (voice notes, photos, documents): the
-                note, the kind of file, when the note's contact was, and
-                Telegram's id for the file (the file itself is kept by Telegram).
+                note, the kind of file, when the note's contact was, where the
+                file is in this zip, and Telegram's id for it.
+{ATTACHMENT_FOLDER}/     The files themselves, as Caseline stored them (a file
+                sent before Caseline stored files is named in the list only).
 """

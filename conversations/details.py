@@ -192,7 +192,7 @@ async def set_pressed(update: Update, context: CaselineContext) -> None:
     if isinstance(result, Refused):
         await say_not_found(update, client_id)
     elif isinstance(result, Invalid):
-        await answer(update, _invalid(result.reason, Detail.STATUS, ""), alert=True)
+        await answer(update, invalid_words(result.reason, Detail.STATUS, ""), alert=True)
     else:
         await _saved(update, result, client_id, below=False)
 
@@ -244,7 +244,7 @@ async def ask_pressed(update: Update, context: CaselineContext) -> int:
     return TYPED
 
 
-def _invalid(reason: str, detail: Detail, typed: str) -> str:
+def invalid_words(reason: str, detail: Detail, typed: str) -> str:
     """What to answer to a value a use case refused."""
     if reason == usecases.TOO_SHORT:
         return texts.NAME_TOO_SHORT
@@ -311,7 +311,9 @@ async def value_typed(update: Update, context: CaselineContext) -> int:
         context.services, context.require_actor(), draft.client_id, detail, value
     )
     if isinstance(result, Invalid):
-        await update.effective_message.reply_text(_invalid(result.reason, detail, clean(typed)))
+        await update.effective_message.reply_text(
+            invalid_words(result.reason, detail, clean(typed))
+        )
         return TYPED
     context.user_data.pop(DRAFT, None)
     if isinstance(result, Refused):
@@ -388,7 +390,7 @@ async def until_chosen(update: Update, context: CaselineContext, day: Any) -> in
         hold_until=day,
     )
     if isinstance(result, Invalid):
-        await update.effective_message.reply_text(_invalid(result.reason, Detail.STATUS, ""))
+        await update.effective_message.reply_text(invalid_words(result.reason, Detail.STATUS, ""))
         return REASON if result.reason in (usecases.EMPTY, usecases.TOO_LONG) else UNTIL
     context.user_data.pop(DRAFT, None)
     if isinstance(result, Refused):

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.attachment_contents import AttachmentContent
 from storage.history import about_client
 from storage.machinery import AuditEvent
 from storage.models import Note, NoteAttachment, Worker
@@ -32,13 +33,17 @@ class AccessRow:
 
 @dataclass(frozen=True, slots=True)
 class AttachmentRow:
-    """A file attached to a note, as Caseline keeps it (a Telegram file id)."""
+    """A file attached to a note: its Telegram file id, and the bytes Caseline stored of it
+    (None for a file kept by id only, from before Caseline stored files)."""
 
+    id: int
     note_id: int
     kind: str
     at: datetime  # when the note's contact happened
     file_id: str
     file_unique_id: str | None
+    content: bytes | None = None
+    mime_type: str | None = None
 
 
 async def access_log(session: AsyncSession, client_id: int) -> list[AccessRow]:
@@ -66,18 +71,29 @@ async def attachments_of(session: AsyncSession, client_id: int) -> list[Attachme
     """Every file attached to the client's notes, oldest note first: the one list of a
     client's attachments (stored files, once kept, are found from these rows too)."""
     statement = (
-        select(NoteAttachment, Note.occurred_at)
+        select(
+            NoteAttachment,
+            Note.occurred_at,
+            AttachmentContent.content,
+            AttachmentContent.mime_type,
+        )
         .join(Note, Note.id == NoteAttachment.note_id)
+        .outerjoin(AttachmentContent, AttachmentContent.attachment_id == NoteAttachment.id)
         .where(Note.client_id == client_id)
         .order_by(Note.occurred_at, Note.id, NoteAttachment.id)
     )
     return [
         AttachmentRow(
+            id=attachment.id,
             note_id=attachment.note_id,
             kind=attachment.kind,
             at=occurred_at,
             file_id=attachment.file_id,
             file_unique_id=attachment.file_unique_id,
+            content=content,
+            mime_type=mime_type,
         )
-        for attachment, occurred_at in (await session.execute(statement)).tuples()
+        for attachment, occurred_at, content, mime_type in (
+            await session.execute(statement)
+        ).tuples()
     ]

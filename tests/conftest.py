@@ -131,6 +131,16 @@ async def webapp_bot(devserver, db: Database, db_url: str, clock: FixedClock):
 
 
 @pytest.fixture
+async def strict_bot(devserver, db: Database, db_url: str, clock: FixedClock):
+    """`webapp_bot` in strict mode (CASELINE_PRIVACY=strict, which needs the Mini App)."""
+    from tests.harness import running
+    from tests.test_strict_day import STRICT
+
+    async with running(devserver, db, db_url, clock, **STRICT) as harness:
+        yield harness
+
+
+@pytest.fixture
 async def browser():
     """Debian's headless Chromium driven by playwright (skipped, saying why, without them;
     failed under CI)."""

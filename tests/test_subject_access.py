@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot import cli, cli_subject_access
 from domain.work import Work
-from storage import consents, migrate, notes
+from storage import attachment_contents, consents, migrate, notes
 from storage.kinds import InteractionType
 from storage.machinery import AuditEvent
 from storage.models import Client
@@ -32,9 +32,19 @@ NOTE_TEXT = "Fridge checked, pantry restocked with Maria"
 pytestmark = pytest.mark.usefixtures("root_logging_kept")
 
 
+PHOTO = b"\xff\xd8\xff\xe0 a photo of the broken fridge"
+
+
 async def seed_record(harness, worker_id: int, client_id: int) -> None:
     now = harness.clock.now()
     async with harness.db.session() as session:
+        # A photo Caseline stored as it arrived; the voice note is from before (an id only).
+        await attachment_contents.keep_unsaved(
+            session,
+            worker_id=worker_id,
+            file=attachment_contents.FileContent("uniq-2", PHOTO, "image/jpeg"),
+            now=now,
+        )
         client = await session.get(Client, client_id)
         await notes.create_note(
             session,
@@ -44,7 +54,10 @@ async def seed_record(harness, worker_id: int, client_id: int) -> None:
             occurred_at=now - timedelta(hours=2),
             text=NOTE_TEXT,
             now=now,
-            attachments=[notes.Attachment("voice", "AwACAgQ-file-1", "uniq-1")],
+            attachments=[
+                notes.Attachment("voice", "AwACAgQ-file-1", "uniq-1"),
+                notes.Attachment("photo", "AgACAgQ-file-2", "uniq-2"),
+            ],
         )
         await consents.record(
             session,
@@ -96,6 +109,7 @@ async def test_the_zip_holds_the_case_file_consents_access_log_and_attachments(h
         "README.txt",
         "access-log.csv",
         "attachments.csv",
+        "attachments/N-1-2.jpg",
         "case-file.csv",
         "case-file.pdf",
         "consents.csv",
@@ -116,9 +130,14 @@ async def test_the_zip_holds_the_case_file_consents_access_log_and_attachments(h
     assert ["2026-03-02T09:00:00+01:00", "Wanda Worker", str(wanda_id), "client.history",
             "allowed"] in log  # fmt: skip
 
-    [header, attachment] = rows(found["attachments.csv"])
-    assert header == ["note", "kind", "when", "telegram_file_id", "telegram_file_unique_id"]
-    assert attachment == ["N-1", "voice", "2026-03-02T07:00:00+01:00", "AwACAgQ-file-1", "uniq-1"]
+    [header, voice, photo] = rows(found["attachments.csv"])
+    assert header == [
+        "note", "kind", "when", "file", "telegram_file_id", "telegram_file_unique_id"
+    ]  # fmt: skip
+    assert voice == ["N-1", "voice", "2026-03-02T07:00:00+01:00",
+                     "not kept by Caseline (older file)", "AwACAgQ-file-1", "uniq-1"]  # fmt: skip
+    assert photo[3] == "attachments/N-1-2.jpg"
+    assert found["attachments/N-1-2.jpg"] == PHOTO
 
     readme = found["README.txt"].decode()
     for name in ("case-file.pdf", "case-file.csv", "consents.csv", "access-log.csv"):

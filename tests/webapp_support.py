@@ -48,3 +48,14 @@ async def wanda_and_maria(webapp_bot) -> tuple[int, int]:
     await webapp_bot.seed_worker(WANDA, "Wanda Worker", team="North")
     client_id = await webapp_bot.seed_client(WANDA, "Maria Gonzalez")
     return await webapp_bot.worker_id(WANDA), client_id
+
+
+async def phone_page(browser, step_ms: int):  # noqa: ANN001, ANN201
+    """A new page at a phone's 390×844, and the list its script errors are collected in."""
+    page = await browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
+    )
+    page.set_default_timeout(step_ms)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors

@@ -16,6 +16,8 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/clients/<id>/referrals the referrals  (client_referrals, each as its card)
     GET  /api/clients/<id>/people    the people     (list_people, as the card's 👥 People)
     GET  /api/team[?team=<name>]     the team view  (view_digest, as /digest [North])
+    POST /api/notes/<id>/amendments|comments, /api/clients/<id>/details: corrections
+                                     (bot/webapp/writes.py)
     GET  /api/words/<language>       the page's words (ui/webapp_words.py; no data, no sign-in)
     GET  /api/attachments/<id>       a note's file  (look_at_attachment: its stored bytes)
 
@@ -193,7 +195,9 @@ class ClientHistoryHandler(_ApiHandler):
         if not isinstance(history, ClientHistory):
             self.answer(404, {"error": "not_found"})
             return
-        self.answer_for(actor, 200, history_json(history))
+        # Whether the page offers 💬 Comment and ✍️ Co-sign (bot/webapp/writes.py).
+        body = {**history_json(history), "may_comment": roles.may_comment(actor.role)}
+        self.answer_for(actor, 200, body)
 
 
 class ClientExportHandler(_ApiHandler):
@@ -253,7 +257,10 @@ class ClientPageHandler(_ApiHandler):
         self.answer_for(actor, 200, page.shape(found))
 
 
-class ClientNotesHandler(_ApiHandler):
+class DeliveringHandler(_ApiHandler):
+    """An endpoint whose write queues a message (an alert, a push): `deliver_soon` asks the
+    bot's sender to send it now, as the chat's handlers do."""
+
     def initialize(
         self,
         work: Work,
@@ -263,6 +270,8 @@ class ClientNotesHandler(_ApiHandler):
         super().initialize(work, refusals)
         self.deliver_soon = deliver_soon
 
+
+class ClientNotesHandler(DeliveringHandler):
     async def post(self, client_id: str) -> None:
         actor = await self.signed_in()
         if actor is None:

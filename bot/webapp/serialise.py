@@ -20,7 +20,8 @@ from domain.rules.referrals import is_open, next_moves
 from domain.rules.safety_plans import SECTIONS
 from domain.usecases.client_people import People, PeopleForNote
 from domain.usecases.clients import ClientHistory
-from domain.usecases.notes import NotePerson, SavedNote
+from domain.usecases.note_comments import NotePage
+from domain.usecases.notes import AmendedNote, NotePerson, SavedNote
 from domain.usecases.plans import Versions
 from domain.usecases.referrals import ReferralList
 from domain.usecases.safety_plans import SafetyPage
@@ -48,7 +49,8 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def client_json(client: Client) -> dict[str, Any]:
+def _client_line(client: Client) -> dict[str, Any]:
+    """A client as a list shows one: who, which programme and status, when last seen."""
     return {
         "id": client.id,
         "code": client_code(client.id),
@@ -56,12 +58,19 @@ def client_json(client: Client) -> dict[str, Any]:
         "program": jsonable(client.program),
         "status": jsonable(client.status),
         "risk_level": client.risk_level,
+        "last_contact_at": jsonable(client.last_contact_at),
+    }
+
+
+def client_json(client: Client) -> dict[str, Any]:
+    return {
+        **_client_line(client),
         "risk_reason": client.risk_reason,
         "phone": client.phone,
         "address": client.address,
         "date_of_birth": jsonable(client.date_of_birth),
         "language": client.language,
-        "last_contact_at": jsonable(client.last_contact_at),
+        "usual_place": client.usual_place,
     }
 
 
@@ -70,16 +79,7 @@ def caseload_json(page: CaseloadPage) -> dict[str, Any]:
     return {
         "total": page.total,
         "clients": [
-            {
-                "id": client.id,
-                "code": client_code(client.id),
-                "name": client.name,
-                "program": jsonable(client.program),
-                "status": jsonable(client.status),
-                "risk_level": client.risk_level,
-                "last_contact_at": jsonable(client.last_contact_at),
-                "overdue": client.id in page.overdue,
-            }
+            {**_client_line(client), "overdue": client.id in page.overdue}
             for client in page.clients
         ],
     }
@@ -375,4 +375,30 @@ def people_json(people: People) -> dict[str, Any]:
         "around": [_contact_json(p) for p in people.current if not in_care_team(p.relation)],
         "care_team": [_contact_json(p) for p in people.current if in_care_team(p.relation)],
         "earlier": [_contact_json(p) for p in people.earlier],
+    }
+
+
+def amended_note_json(note: AmendedNote) -> dict[str, Any]:
+    """A note just amended: its amendments, as its /history event lists them."""
+    return {
+        "note": note.id,
+        "amendments": [
+            {
+                "at": jsonable(amendment.created_at),
+                "author": amendment.author,
+                "text": amendment.text,
+            }
+            for amendment in note.amendments
+        ],
+    }
+
+
+def note_page_json(page: NotePage) -> dict[str, Any]:
+    """A note just commented on or co-signed, as its /history event (with what the reader
+    may do with it)."""
+    return {
+        "note": page.id,
+        **_event_json(page.event),
+        "may_comment": page.may_comment,
+        "cosigned": page.cosigned,
     }

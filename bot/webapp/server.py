@@ -39,6 +39,7 @@ from bot.webapp.api import (
     WordsHandler,
 )
 from bot.webapp.record_api import record_routes
+from bot.webapp.writes import ClientDetailsHandler, NoteAmendmentHandler, NoteCommentHandler
 from domain.rules.refusal_budget import RefusalBudget
 from domain.work import Work
 
@@ -105,6 +106,13 @@ class WebAppServer:
                 r"/api/clients/([0-9]{1,12})/(plan|safety_plan|referrals|people)",
                 ClientPageHandler,
                 api,
+            ),
+            (r"/api/clients/([0-9]{1,12})/details", ClientDetailsHandler, api),
+            (r"/api/notes/([0-9]{1,12})/amendments", NoteAmendmentHandler, api),
+            (
+                r"/api/notes/([0-9]{1,12})/comments",
+                NoteCommentHandler,
+                {**api, "deliver_soon": self.deliver_soon},
             ),
             (r"/api/team", TeamHandler, api),
             (r"/api/words/([A-Za-z_-]{2,12})", WordsHandler, {"work": self.work}),

@@ -370,6 +370,7 @@
         for (const comment of note.comments) line.append(commentNode(comment));
       }
     }
+    noteEdit.card(panel, card, () => renderCard(card));
   }
 
   // A note as the chat's /history says it: who was there, its text, its DAP parts, its risk.
@@ -428,6 +429,7 @@
       }
       for (const comment of event.comments) line.append(commentNode(comment));
       for (const file of event.extra.files || []) line.append(fileButton(file));
+      noteEdit.note(line, event, history, () => renderHistory(history));
     }
   }
 
@@ -591,6 +593,8 @@
   // The plan, referrals and people tabs (pages.js): each read once, when first opened.
   const pages = window.caselinePages({ el, section, row, say, sayCount, named, when, due });
   const pagesLoaded = new Set();
+  // Export, amend, comment and the details' edit (note_edit.js).
+  const noteEdit = window.caselineNoteEdit({ el, section, row, say, when, initData, clientId });
 
   async function loadPage(tab) {
     status().textContent = say("Loading…");
