@@ -7,7 +7,6 @@ Real HTTP to the bot's own server, a real database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -16,25 +15,18 @@ from sqlalchemy import select
 
 from storage import resources as directory
 from storage.models import ClientContact, Consent, Referral
-from tests.harness import running
-from tests.test_strict_day import STRICT
 from tests.test_webapp_api import SAM, WANDA, api, audit_events
 from tests.test_webapp_browser import STEP_MS, page_url
 from tests.test_webapp_pages import PERSON, RESOURCE, a_client_with_a_plan_referrals_and_people
-from tests.webapp_support import init_data
+from tests.test_webapp_writes import post as signed_post
+from tests.webapp_support import init_data, phone_page
 
 NEW_PERSON = "Bruno Becker"
 
 
 async def post(webapp_bot, path: str, user: int, body) -> httpx.Response:
     signed = f"tma {init_data(user, webapp_bot.clock.now())}"
-    async with httpx.AsyncClient() as client:
-        return await client.post(
-            f"http://127.0.0.1:{webapp_bot.webapp_port}{path}",
-            headers={"Authorization": signed},
-            content=body if isinstance(body, bytes) else json.dumps(body).encode(),
-            timeout=10,
-        )
+    return await signed_post(webapp_bot, path, signed, body)
 
 
 async def get(webapp_bot, path: str, user: int) -> httpx.Response:
@@ -309,38 +301,32 @@ async def test_a_person_is_added_edited_and_ended_on_the_page(webapp_bot, db, cl
     ] == [False]
 
 
-async def test_in_strict_mode_the_page_writes_what_the_chat_will_not(devserver, db, db_url, clock):
-    async with running(devserver, db, db_url, clock, **STRICT) as harness:
-        client_id = await a_client_with_a_plan_referrals_and_people(harness, db, clock)
-        referral_id = await _open_referral(harness, client_id)
-        moved = await post(
-            harness,
-            f"/api/clients/{client_id}/referrals/{referral_id}/move",
-            WANDA,
-            {"from": "sent", "to": "withdrawn"},
-        )
-        assert moved.status_code == 200
-        assert (await _referrals(harness))[0].status == "withdrawn"
-        added = await post(
-            harness,
-            f"/api/clients/{client_id}/people",
-            WANDA,
-            {"relation": "neighbour", "name": NEW_PERSON},
-        )
-        assert added.status_code == 201
-        assert NEW_PERSON in [p.name for p in await _people(harness)]
-        (withdrawn,) = await audit_events(db, "referral.withdraw")
-        assert withdrawn.allowed
+async def test_in_strict_mode_the_page_writes_what_the_chat_will_not(strict_bot, db, clock):
+    client_id = await a_client_with_a_plan_referrals_and_people(strict_bot, db, clock)
+    referral_id = await _open_referral(strict_bot, client_id)
+    moved = await post(
+        strict_bot,
+        f"/api/clients/{client_id}/referrals/{referral_id}/move",
+        WANDA,
+        {"from": "sent", "to": "withdrawn"},
+    )
+    assert moved.status_code == 200
+    assert (await _referrals(strict_bot))[0].status == "withdrawn"
+    added = await post(
+        strict_bot,
+        f"/api/clients/{client_id}/people",
+        WANDA,
+        {"relation": "neighbour", "name": NEW_PERSON},
+    )
+    assert added.status_code == 201
+    assert NEW_PERSON in [p.name for p in await _people(strict_bot)]
+    (withdrawn,) = await audit_events(db, "referral.withdraw")
+    assert withdrawn.allowed
 
 
 async def on_a_phone(browser, webapp_bot, client_id: int) -> tuple[Any, list[str]]:
     """Wanda's page of the client at 390×844, opened; and the page's errors, as they come."""
-    page = await browser.new_page(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
-    )
-    page.set_default_timeout(STEP_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = await phone_page(browser, STEP_MS)
     await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, webapp_bot.clock.now())))
     await page.locator("h1", has_text="Maria Gonzalez").wait_for()
     return page, errors
