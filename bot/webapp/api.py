@@ -21,6 +21,9 @@ see what, and what the audit trail says, is the chat's:
     GET  /api/words/<language>       the page's words (ui/webapp_words.py; no data, no sign-in)
     GET  /api/attachments/<id>       a note's file  (look_at_attachment: its stored bytes)
 
+The writes to a client's referrals and people (a referral moved or made, a person added,
+edited or ended) are bot/webapp/record_api.py's.
+
 The card says `may_see_team` (domain/rules/roles.py) so the page offers the team view; the
 team view itself is the digest's: a worker is 403 with the refusal audited as /digest's,
 an admin without a team who names none is 409 with the teams to choose from.

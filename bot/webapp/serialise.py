@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.digest import by_attention
 from domain.rules.evv import ordered
 from domain.rules.notes import CHOSEN_KINDS, client_there_by_default, with_someone
-from domain.rules.referrals import is_open
+from domain.rules.referrals import is_open, next_moves
 from domain.rules.safety_plans import SECTIONS
 from domain.usecases.client_people import People, PeopleForNote
 from domain.usecases.clients import ClientHistory
@@ -26,7 +26,7 @@ from domain.usecases.plans import Versions
 from domain.usecases.referrals import ReferralList
 from domain.usecases.safety_plans import SafetyPage
 from storage.caseload import CardFacts
-from storage.client_people import in_care_team
+from storage.client_people import RELATIONS, in_care_team
 from storage.clients import CaseloadPage
 from storage.digest import TeamDigest, WorkerFigures
 from storage.history import Event
@@ -338,6 +338,7 @@ def referrals_json(found: ReferralList) -> dict[str, Any]:
                 "reason": referral.reason,
                 "status": jsonable(referral.status),
                 "open": is_open(referral.status),
+                "moves": [jsonable(move) for move in next_moves(referral.status)],
                 "created_at": jsonable(referral.created_at),
                 "follow_up_on": jsonable(referral.follow_up_on),
                 "application_date": jsonable(referral.application_date),
@@ -369,6 +370,7 @@ def people_json(people: People) -> dict[str, Any]:
     professionals around the client), and those whose relation ended."""
     return {
         "client": client_json(people.client),
+        "relations": list(RELATIONS),
         "around": [_contact_json(p) for p in people.current if not in_care_team(p.relation)],
         "care_team": [_contact_json(p) for p in people.current if in_care_team(p.relation)],
         "earlier": [_contact_json(p) for p in people.earlier],

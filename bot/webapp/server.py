@@ -37,6 +37,7 @@ from bot.webapp.api import (
     TeamHandler,
     WordsHandler,
 )
+from bot.webapp.record_api import record_routes
 from bot.webapp.writes import (
     ClientDetailsHandler,
     NewClientHandler,
@@ -104,6 +105,7 @@ class WebAppServer:
                 {**api, "deliver_soon": self.deliver_soon},
             ),
             (r"/api/clients/([0-9]{1,12})/export\.(pdf|csv)", ClientExportHandler, api),
+            *record_routes(api),
             (
                 r"/api/clients/([0-9]{1,12})/(plan|safety_plan|referrals|people)",
                 ClientPageHandler,

@@ -110,11 +110,15 @@ async def client_referrals(work: Work, actor: Actor, client_id: int) -> Referral
 
 
 async def consent_state(work: Work, actor: Actor, client_id: int) -> Saved[ConsentState] | Gone:
-    """Whether the client's data may be shared today (the actor's local day)."""
+    """Whether the client's data may be shared today (the actor's local day); a client the
+    actor may not see is Gone, audited as the referral it was asked for."""
     today = _today(work, actor)
     async with work.transaction() as session:
         client = await clients.get_visible(session, actor, client_id)
         if client is None:
+            await caseload.refuse(
+                session, actor, client_id, "referral.create", now=work.clock.now()
+            )
             return Gone()
         in_force = await consents.may_share(session, client.id, today)
         latest = None if in_force else await consents.current(session, client.id, today)
@@ -284,28 +288,46 @@ async def view_referral(
 async def _refuse_stale(
     work: Work, actor: Actor, card: ReferralCard, *, expected: str | None, to: str
 ) -> Stale[ReferralCard]:
+    # "from" is a Python keyword, hence the dict: the same detail as an allowed move.
+    detail = {"from": expected, "to": to, "status": card.referral.status, "reason": "stale"}
+    await _refuse_move(work, actor, card, AUDIT_OF[to], **detail)
+    return Stale(card)
+
+
+async def _refuse_move(
+    work: Work, actor: Actor, card: ReferralCard, action: str, /, **detail: object
+) -> None:
+    """A move refused, audited as the move (`detail` may name "to", hence positional)."""
     async with work.transaction() as session:
         await audit.refused(
             session,
-            AUDIT_OF[to],
+            action,
             now=work.clock.now(),
             actor_id=actor.id,
             subject_type="referral",
             subject_id=card.referral.id,
             client_id=card.client.id,
-            # "from" is a Python keyword, hence the dict: the same detail as an allowed move.
-            **{"from": expected, "to": to, "status": card.referral.status, "reason": "stale"},
+            **detail,
         )
-    return Stale(card)
 
 
 async def check_move(
-    work: Work, actor: Actor, referral_id: int | None, *, expected: str | None, to: str
+    work: Work,
+    actor: Actor,
+    referral_id: int | None,
+    *,
+    expected: str | None,
+    to: str,
+    client_id: int | None = None,
 ) -> Saved[ReferralCard] | Refused | Stale[ReferralCard]:
     """Whether the card's move still fits the referral, before asking for more (a
-    decline's reason, an outcome, "withdraw?"). Nothing is written but refusals."""
+    decline's reason, an outcome, "withdraw?"). Nothing is written but refusals. With
+    `client_id` (a page of one client's referrals), another client's referral is refused."""
     async with work.transaction():
         card = await _visible(work, actor, referral_id, AUDIT_OF[to])
+        if card is not None and client_id is not None and card.client.id != client_id:
+            await _refuse_move(work, actor, card, AUDIT_OF[to], reason="other_client")
+            card = None
         if card is None:
             return Refused("referral")
         status = card.referral.status
@@ -323,15 +345,19 @@ async def move_referral(
     to: str,
     decline_reason: str | None = None,
     outcome: str | None = None,
+    client_id: int | None = None,
 ) -> Saved[ReferralCard] | Refused | Stale[ReferralCard]:
     """Move a referral from the status its card showed (`expected`) to `to`, if the rule
     allows it, in one conditional UPDATE: a stale card, a forged move or a lost race
-    change nothing and return the referral as it is now (audited as refused)."""
+    change nothing and return the referral as it is now (audited as refused). With
+    `client_id`, only a referral of that client (check_move)."""
     if to not in AUDIT_OF:
         raise ValueError(f"not a status a referral moves to: {to}")
     now = work.clock.now()
     async with work.transaction() as session:
-        checked = await check_move(work, actor, referral_id, expected=expected, to=to)
+        checked = await check_move(
+            work, actor, referral_id, expected=expected, to=to, client_id=client_id
+        )
         if not isinstance(checked, Saved):
             return checked
         card = checked.value

@@ -116,6 +116,7 @@ window.caselinePages = function (kit) {
       }
       if (resource.phone) callLink(line, resource.phone);
     }
+    window.caselineRecordEdit?.("referrals", panel, answer, { ...kit, redraw: (fresh) => renderReferrals(panel, fresh) });
   }
 
   // ── People ───────────────────────────────────────────────────────────────────
@@ -142,6 +143,7 @@ window.caselinePages = function (kit) {
         if (person.notes) line.append(el("div", "text", person.notes));
       }
     }
+    window.caselineRecordEdit?.("people", panel, answer, { ...kit, redraw: (fresh) => renderPeople(panel, fresh) });
   }
 
   // Each tab: the API paths it reads (under the client's), and how it is drawn from them.
