@@ -29,7 +29,8 @@ def literal(text: str) -> str:
 
 
 def page_source() -> tuple[str, str]:
-    script = "\n".join((STATIC / name).read_text() for name in ("app.js", "pages.js"))
+    scripts = ("app.js", "pages.js", "plan_edit.js")
+    script = "\n".join((STATIC / name).read_text() for name in scripts)
     return script, (STATIC / "index.html").read_text()
 
 

@@ -1,10 +1,11 @@
 """The Mini App page's words, in the worker's language.
 
-The page (bot/webapp/static/app.js and pages.js) is written in English and says every word through
-`say("…")`; it asks the server once for its reader's catalog (`GET /api/words/<language>`,
-bot/webapp/api.py), built here from the same gettext catalogs the chat speaks from, so a
-word is translated once for both. The codes the API sends (programme, status, kinds) are
-named as the chat names them, from the chat's own tables.
+The page (bot/webapp/static/app.js, pages.js and plan_edit.js) is written in English and
+says every word through `say("…")`; it asks the server once for its reader's catalog
+(`GET /api/words/<language>`, bot/webapp/api.py), built here from the same gettext
+catalogs the chat speaks from, so a word is translated once for both. The codes the API
+sends (programme, status, kinds) are named as the chat names them, from the chat's own
+tables.
 
 Each English text the page says is declared below with N_ so `pybabel extract` finds it;
 tests/test_webapp_words.py fails when app.js or index.html says a text not declared here,
@@ -170,6 +171,24 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("consent to share: yes"),
     N_("consent to share: no"),
     N_("ended {day}"),
+    # plan_edit.js (the Plan tab's changes; "✅ Activate", "➕ Goal" and "🔁 Review
+    # interval" are the chat's /plan buttons' words)
+    N_("The plan changed meanwhile: here it is as it stands now."),
+    N_("That is too long."),
+    N_("Write what the goal is first."),
+    N_("The plan already has as many goals as it may hold."),
+    N_("Add a goal before activating the plan."),
+    N_("Goal status"),
+    N_("➕ Goal"),
+    N_("Goal"),
+    N_("How it is measured (optional)"),
+    N_("Target date (optional)"),
+    N_("Routine (optional)"),
+    N_("Add goal"),
+    N_("Change the plan"),
+    N_("Save interventions"),
+    N_("🔁 Review interval"),
+    N_("✅ Activate"),
 )
 
 

@@ -38,6 +38,7 @@ from bot.webapp.api import (
     TeamHandler,
     WordsHandler,
 )
+from bot.webapp.plan_api import PlanChangeHandler
 from domain.rules.refusal_budget import RefusalBudget
 from domain.work import Work
 
@@ -96,6 +97,12 @@ class WebAppServer:
             (
                 r"/api/clients/([0-9]{1,12})/notes",
                 ClientNotesHandler,
+                {**api, "deliver_soon": self.deliver_soon},
+            ),
+            (
+                r"/api/clients/([0-9]{1,12})/plan/(?:goals/([0-9]{1,12})/)?"
+                r"(goals|status|interventions|interval|activate)",
+                PlanChangeHandler,
                 {**api, "deliver_soon": self.deliver_soon},
             ),
             (r"/api/clients/([0-9]{1,12})/export\.(pdf|csv)", ClientExportHandler, api),

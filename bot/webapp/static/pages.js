@@ -49,6 +49,8 @@ window.caselinePages = function (kit) {
       if (plan.interventions) row(box, say("Interventions"), plan.interventions);
       renderGoals(section(panel, say("Goals")), plan.goals);
     }
+    // The changes /plan's buttons make (plan_edit.js), drawn again from the card they answer.
+    window.caselinePlanEdit?.(panel, answer, kit, (next) => renderPlan(panel, next, safety));
     renderSafetyPlan(panel, safety);
     if (answer.earlier.length) renderEarlier(section(panel, say("Earlier versions")), answer.earlier);
   }

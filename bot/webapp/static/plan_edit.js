@@ -1,0 +1,149 @@
+// The Plan tab's changes (issue 23): what /plan's buttons change, on the page, so a strict
+// organisation (whose chat types no plan) changes plans here. Each change is one POST to
+// the plan's API (bot/webapp/plan_api.py), which calls the use case the chat's button
+// calls and answers with the card as it now stands, drawn again by pages.js's renderPlan.
+// pages.js calls this after drawing the plan, before the safety plan. Everything is
+// inserted as text (textContent), never as HTML.
+"use strict";
+
+window.caselinePlanEdit = function (panel, answer, kit, redraw) {
+  const { el, section, say, sayCount, named } = kit;
+  if (answer.closed) return; // a closed case's plan is kept as it was
+  const plan = answer.plan;
+  const initData = (window.Telegram && window.Telegram.WebApp && window.Telegram.WebApp.initData)
+    || new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "";
+  const clientId = new URLSearchParams(location.search).get("client");
+  const GOAL_STATUSES = ["not_started", "in_progress", "achieved", "discontinued"];
+  const INTERVALS = [30, 60, 90, 180];
+  const said = el("p", "plan-said");
+  said.setAttribute("role", "status");
+
+  function reasonText(status, reason) {
+    if (status === 401) return say("Please close this page and open it again from the chat.");
+    if (status === 404) return say("This client isn't available to you.");
+    if (reason === "stale") return say("The plan changed meanwhile: here it is as it stands now.");
+    if (reason === "case_closed") return say("This case is closed: its plan is kept as it was, read-only.");
+    if (reason === "too_long") return say("That is too long.");
+    if (reason === "empty") return say("Write what the goal is first.");
+    if (reason === "plan_full") return say("The plan already has as many goals as it may hold.");
+    if (reason === "no_goals") return say("Add a goal before activating the plan.");
+    return say("Caseline could not answer. Try again in a moment.");
+  }
+
+  async function request(path, body) {
+    const headers = { Authorization: `tma ${initData}` };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(`api/clients/${encodeURIComponent(clientId)}/plan${path}`, {
+      method: body === undefined ? "GET" : "POST", headers, cache: "no-store",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const reply = await response.json().catch(() => ({}));
+    return { status: response.status, reply };
+  }
+
+  // One change: its answer is the card (the earlier versions are kept as they were read).
+  async function change(path, body, controls) {
+    controls.forEach((control) => { control.disabled = true; });
+    said.textContent = say("Saving…");
+    try {
+      let { status, reply } = await request(path, body);
+      if (status === 202) ({ status, reply } = await request("")); // waiting for approval
+      if (status === 200 || (status === 409 && reply.plan !== undefined)) {
+        redraw({ ...answer, ...reply, earlier: reply.earlier || answer.earlier });
+        const note = status === 409 ? reasonText(status, reply.error) : say("Saved.");
+        const again = panel.querySelector(".plan-said");
+        if (again) again.textContent = note;
+        return;
+      }
+      said.textContent = reasonText(status, reply.error);
+    } catch (error) {
+      said.textContent = say("Caseline could not answer. Try again in a moment.");
+    }
+    controls.forEach((control) => { control.disabled = false; });
+  }
+
+  function button(text, action) {
+    const node = el("button", "plan-button", text);
+    node.type = "button";
+    node.addEventListener("click", action);
+    return node;
+  }
+
+  function field(box, label, input) {
+    const line = el("label", "row");
+    line.append(el("span", "label", label), input);
+    box.append(line);
+    return input;
+  }
+
+  function input(type, max) {
+    const node = el("input");
+    node.type = type;
+    if (max) node.maxLength = max;
+    return node;
+  }
+
+  // Each goal's status, in its own row of the card (as the chat's ✏️ goal offers it).
+  if (plan) {
+    for (const line of panel.querySelectorAll(".row[data-goal]")) {
+      const goal = plan.goals.find((each) => String(each.id) === line.dataset.goal);
+      if (!goal) continue;
+      const choose = el("select", "goal-status");
+      choose.setAttribute("aria-label", say("Goal status"));
+      for (const status of GOAL_STATUSES) {
+        const option = el("option", "", named("goal_status", status));
+        option.value = status;
+        option.selected = status === goal.status;
+        choose.append(option);
+      }
+      choose.addEventListener("change", () =>
+        change(`/goals/${goal.id}/status`, { status: choose.value }, [choose]));
+      line.append(choose);
+    }
+  }
+
+  // ➕ A goal: what, how it is measured, by when, the routine (as the chat asks them).
+  const adding = section(panel, say("➕ Goal"));
+  adding.classList.add("plan-edit");
+  const what = field(adding, say("Goal"), el("textarea"));
+  what.rows = 2;
+  what.maxLength = 500;
+  what.id = "goal-description";
+  const measure = field(adding, say("How it is measured (optional)"), input("text", 500));
+  const target = field(adding, say("Target date (optional)"), input("date"));
+  const routine = field(adding, say("Routine (optional)"), input("text", 500));
+  const add = button(say("Add goal"), () => change("/goals", {
+    description: what.value, measure: measure.value || null, target_date: target.value || null,
+    routine: routine.value || null,
+  }, [add]));
+  add.id = "add-goal";
+  adding.append(add);
+
+  // 🔧 Interventions, ⏱ the review interval and ✅ Activate: of the plan as it is.
+  const planId = plan ? plan.id : 0;
+  const more = section(panel, say("Change the plan"));
+  more.classList.add("plan-edit");
+  const doing = field(more, say("Interventions"), el("textarea"));
+  doing.rows = 3;
+  doing.maxLength = 2000;
+  doing.value = plan && plan.interventions ? plan.interventions : "";
+  const saveDoing = button(say("Save interventions"),
+    () => change("/interventions", { plan: planId, text: doing.value || null }, [saveDoing]));
+  more.append(saveDoing);
+  const every = field(more, say("🔁 Review interval"), el("select"));
+  for (const days of INTERVALS) {
+    const option = el("option", "", sayCount("every day", "every {count} days", days));
+    option.value = String(days);
+    option.selected = plan ? plan.review_interval_days === days : days === 90;
+    every.append(option);
+  }
+  every.addEventListener("change",
+    () => change("/interval", { plan: planId, days: Number(every.value) }, [every]));
+  if (plan && plan.status === "draft" && !answer.waiting) {
+    const activate = button(say("✅ Activate"),
+      () => change("/activate", { plan: planId }, [activate]));
+    activate.id = "activate-plan";
+    more.append(activate);
+  }
+  panel.append(said);
+};
