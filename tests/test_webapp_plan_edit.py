@@ -228,3 +228,83 @@ async def test_a_worker_adds_a_goal_and_marks_it_achieved_on_a_phone(browser, we
     assert (saved.description, saved.status) == ("See the GP about the prescription", "achieved")
     assert "✅ See the GP about the prescription" in await _chat_plan(webapp_bot, maria)
     assert errors == []
+
+
+async def test_a_review_written_on_the_page_makes_the_next_version_as_the_chats(webapp_bot, clock):
+    maria, theirs, signed = await _world(webapp_bot, clock)
+    plan = await _write_a_plan(webapp_bot, maria, signed)
+    await _post(webapp_bot, maria, "goals", signed, {"description": "See the GP"})
+    active = (await _post(webapp_bot, maria, "activate", signed, {"plan": plan["id"]})).json()
+    first, second = active["plan"]["goals"]
+    said = [
+        {"goal": first["id"], "status": "achieved", "effectiveness": 4, "comment": " Eats well "},
+        {"goal": second["id"], "status": "in_progress", "effectiveness": None},
+    ]
+    review = {"plan": plan["id"], "goals": said, "summary": "Good progress."}
+    # Forged: an effectiveness the walk does not offer, no summary, a goal of another client.
+    bad = {**review, "goals": [{**said[0], "effectiveness": 6}]}
+    assert (await _post(webapp_bot, maria, "review", signed, bad)).status_code == 400
+    unsaid = await _post(webapp_bot, maria, "review", signed, {**review, "summary": " "})
+    assert (unsaid.status_code, unsaid.json()) == (422, {"error": "empty"})
+    otto = f"tma {init_data(OTTO, clock.now())}"
+    (their_goal,) = (
+        await _post(webapp_bot, theirs, "goals", otto, {"description": "Theirs"})
+    ).json()["plan"]["goals"]
+    forged = {**review, "goals": [*said, {"goal": their_goal["id"], "status": "achieved"}]}
+    assert (await _post(webapp_bot, maria, "review", signed, forged)).status_code == 404
+    (refusal,) = await audit_events(webapp_bot.db, "plan.review")
+    assert (refusal.allowed, refusal.subject_id) == (False, their_goal["id"])
+
+    saved = await _post(webapp_bot, maria, "review", signed, review)
+    assert saved.status_code == 201, saved.text
+    assert saved.json()["reviewed"] == {"version": 2, "next_review_on": "2026-05-01"}
+    again = await _post(webapp_bot, maria, "review", signed, review)
+    assert (again.status_code, again.json()) == (409, {"error": "plan_changed"})
+    # The chat's /plan: version 2, the achieved goal done, the other carried over.
+    shown = await _chat_plan(webapp_bot, maria)
+    assert "Plan v2" in shown and "🔵 See the GP" in shown and "Eat two" not in shown
+    async with httpx.AsyncClient() as client:
+        read = await client.get(
+            f"http://127.0.0.1:{webapp_bot.webapp_port}/api/clients/{maria}/plan",
+            headers={"Authorization": signed},
+        )
+    (earlier,) = read.json()["earlier"]
+    assert earlier["review"]["summary"] == "Good progress."
+    assert [(g["status"], g["effectiveness"], g["comment"]) for g in earlier["goals"]] == [
+        ("achieved", 4, "Eats well"),
+        ("in_progress", None, None),
+    ]
+    reviews = [e for e in await audit_events(webapp_bot.db, "plan.review") if e.allowed]
+    assert [(e.actor_worker_id, e.client_id) for e in reviews] == [
+        (await webapp_bot.worker_id(WANDA), maria)
+    ]
+
+
+async def test_a_worker_reviews_the_plan_on_a_phone(browser, webapp_bot, clock):
+    maria, _, signed = await _world(webapp_bot, clock)
+    plan = await _write_a_plan(webapp_bot, maria, signed)
+    await _post(webapp_bot, maria, "activate", signed, {"plan": plan["id"]})
+    page = await browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
+    )
+    page.set_default_timeout(STEP_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(page_url(webapp_bot, maria, init_data(WANDA, clock.now())))
+    await page.locator("h1", has_text="Maria Gonzalez").wait_for()
+    await page.locator("#tabs button[data-tab=plan]").click()
+    review = page.locator("#plan .plan-edit", has_text="Eat two meals a day").last
+    await review.locator("select").nth(0).select_option("achieved")
+    await review.locator("select").nth(1).select_option("5")
+    await review.locator("input").first.fill("Eats three meals now")
+    await page.locator("#review-summary").fill("Goal met; keep the calls.")
+    await page.locator("#save-review").click()
+    await page.locator("#plan h2", has_text="Plan v2").wait_for()
+    await page.locator("#plan .detail", has_text="Eats three meals now").wait_for()
+    assert await page.evaluate("document.querySelector('main').scrollWidth") <= 390
+    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
+    if screenshot:
+        await page.screenshot(path=screenshot.replace(".png", "-plan-review.png"), full_page=True)
+    (done,) = [e for e in await audit_events(webapp_bot.db, "plan.review") if e.allowed]
+    assert done.client_id == maria
+    assert errors == []

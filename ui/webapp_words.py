@@ -175,7 +175,11 @@ PAGE_WORDS: tuple[str, ...] = (
     # interval" are the chat's /plan buttons' words)
     N_("The plan changed meanwhile: here it is as it stands now."),
     N_("That is too long."),
-    N_("Write what the goal is first."),
+    N_("Write it first."),
+    N_("The plan was reviewed meanwhile: here it is as it stands now."),
+    N_("🔎 Review"),
+    N_("How well it worked (1–5)"),
+    N_("✅ Save review"),
     N_("The plan already has as many goals as it may hold."),
     N_("Add a goal before activating the plan."),
     N_("Goal status"),

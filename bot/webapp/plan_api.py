@@ -14,6 +14,9 @@ chat's:
          {"plan": <plan id>, "days": 30 | 60 | 90 | 180}
     POST /api/clients/<id>/plan/activate               ✅ Activate    (activate_plan)
          {"plan": <plan id>}
+    POST /api/clients/<id>/plan/review                 /review's walk (save_review)
+         {"plan": <the active plan's id>, "summary": …, "goals": [{"goal": <id>,
+          "status": …, "effectiveness": 1–5 | null, "comment": … | null}, …]}
 
 A body of the wrong shape is 400 and reaches no use case. A text the chat would not take
 (a goal's text over its limit, an empty description, interventions too long) is 422 with
@@ -25,6 +28,10 @@ use case audited the refusal. A plan id or goal of this client that is no longer
 is 409 "case_closed". Saved: 200 with /plan's card (serialise.plan_card_json), so the page
 redraws it. An activation the worker's team wants approved is 202 {"waiting": true}: the
 request waits for a supervisor, who is told in the chat now, as the chat's ✅ Activate does.
+A saved review is 201 {"reviewed": {"version", "next_review_on"}} (of the version it made):
+the page reads the plan afresh, its new version and the reviewed one among the earlier. A
+review of a plan no longer active (reviewed meanwhile on another phone) is 409
+"plan_changed" with nothing saved; a goal that is not the plan's is 404, audited.
 """
 
 from __future__ import annotations
@@ -163,6 +170,44 @@ def activate(raw: bytes, _: str | None) -> Change:
     return change
 
 
+def _outcome(value: Any) -> plan_cases.Outcome:
+    """What the review says of one goal, as the chat's walk asks it."""
+    keys = {"goal", "status", "effectiveness", "comment"}
+    if not isinstance(value, dict) or not {"goal", "status"} <= value.keys() <= keys:
+        raise BadBody
+    effectiveness = value.get("effectiveness")
+    if value["status"] not in GOAL_STATUSES:
+        raise BadBody
+    if effectiveness is not None and (
+        isinstance(effectiveness, bool) or effectiveness not in plan_cases.EFFECTIVENESS
+    ):
+        raise BadBody
+    return plan_cases.Outcome(
+        goal_id=_id(value["goal"]),
+        status=plan_cases.GoalStatus(value["status"]),
+        effectiveness=effectiveness,
+        comment=_text(value.get("comment"), plan_cases.COMMENT_MAX, one_line=False),
+    )
+
+
+def review(raw: bytes, _: str | None) -> Change:
+    body = _body(raw, {"plan", "goals", "summary"}, {"plan", "goals", "summary"})
+    plan_id, goals = _id(body["plan"]), body["goals"]
+    if not isinstance(goals, list) or len(goals) > plan_cases.MAX_GOALS:
+        raise BadBody
+    outcomes = [_outcome(goal) for goal in goals]
+    if len({outcome.goal_id for outcome in outcomes}) != len(outcomes):
+        raise BadBody
+    summary = _text(body["summary"], plan_cases.SUMMARY_MAX, one_line=False)
+    if summary is None:
+        raise NotTaken(EMPTY)  # the chat's walk does not end without a summary
+
+    async def change(work: Work, actor: Actor, client_id: int) -> object:
+        return await plan_cases.save_review(work, actor, client_id, plan_id, outcomes, summary)
+
+    return change
+
+
 # Each endpoint: how its body becomes the one use case's call (the goal id from the path).
 CHANGES: dict[str, Callable[[bytes, str | None], Change]] = {
     "goals": add_goal,
@@ -170,6 +215,7 @@ CHANGES: dict[str, Callable[[bytes, str | None], Change]] = {
     "interventions": interventions,
     "interval": interval,
     "activate": activate,
+    "review": review,
 }
 
 
@@ -199,7 +245,12 @@ class PlanChangeHandler(_ApiHandler):
             self.answer(422, {"error": str(refused)})
             return
         result = await change(self.work, actor, int(client_id))
-        if isinstance(result, Saved):
+        if isinstance(result, Saved) and isinstance(result.value, plan_cases.ReviewSaved):
+            # The review made a new version: the page reads the plan afresh (its versions too).
+            following = result.value.following
+            made = {"version": following.version, "next_review_on": str(following.next_review_on)}
+            self.answer_for(actor, 201, {"reviewed": made})
+        elif isinstance(result, Saved):
             self.answer_for(actor, 200, plan_card_json(result.value))
         elif isinstance(result, Pending):
             if not result.already and self.deliver_soon is not None:
@@ -210,7 +261,9 @@ class PlanChangeHandler(_ApiHandler):
         elif isinstance(result, Stale):
             self.answer_for(actor, 409, {"error": "stale", **plan_card_json(result.current)})
         elif isinstance(result, Gone):
-            self.answer(409, {"error": "case_closed"})
+            # The case closed, or the plan under review is no longer the active version.
+            closed = result.subject == "case"
+            self.answer(409, {"error": "case_closed" if closed else "plan_changed"})
         else:  # Refused: not the worker's client, or a forged plan or goal id (audited)
             assert isinstance(result, Refused)
             self.answer(404, {"error": "not_found"})

@@ -101,7 +101,7 @@ class WebAppServer:
             ),
             (
                 r"/api/clients/([0-9]{1,12})/plan/(?:goals/([0-9]{1,12})/)?"
-                r"(goals|status|interventions|interval|activate)",
+                r"(goals|status|interventions|interval|activate|review)",
                 PlanChangeHandler,
                 {**api, "deliver_soon": self.deliver_soon},
             ),

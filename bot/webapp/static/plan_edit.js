@@ -22,9 +22,10 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
     if (status === 401) return say("Please close this page and open it again from the chat.");
     if (status === 404) return say("This client isn't available to you.");
     if (reason === "stale") return say("The plan changed meanwhile: here it is as it stands now.");
+    if (reason === "plan_changed") return say("The plan was reviewed meanwhile: here it is as it stands now.");
     if (reason === "case_closed") return say("This case is closed: its plan is kept as it was, read-only.");
     if (reason === "too_long") return say("That is too long.");
-    if (reason === "empty") return say("Write what the goal is first.");
+    if (reason === "empty") return say("Write it first.");
     if (reason === "plan_full") return say("The plan already has as many goals as it may hold.");
     if (reason === "no_goals") return say("Add a goal before activating the plan.");
     return say("Caseline could not answer. Try again in a moment.");
@@ -47,10 +48,15 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
     said.textContent = say("Saving…");
     try {
       let { status, reply } = await request(path, body);
-      if (status === 202) ({ status, reply } = await request("")); // waiting for approval
+      const refusal = status === 409 ? reply.error : "";
+      // Waiting for approval, a review saved (a new version) or reviewed meanwhile: the
+      // plan is read afresh, its earlier versions too.
+      if ([201, 202].includes(status) || reply.error === "plan_changed") {
+        ({ status, reply } = await request(""));
+      }
       if (status === 200 || (status === 409 && reply.plan !== undefined)) {
         redraw({ ...answer, ...reply, earlier: reply.earlier || answer.earlier });
-        const note = status === 409 ? reasonText(status, reply.error) : say("Saved.");
+        const note = refusal ? reasonText(409, refusal) : say("Saved.");
         const again = panel.querySelector(".plan-said");
         if (again) again.textContent = note;
         return;
@@ -69,8 +75,8 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
     return node;
   }
 
-  function field(box, label, input) {
-    const line = el("label", "row");
+  function field(box, label, input, className = "row") {
+    const line = el("label", className);
     line.append(el("span", "label", label), input);
     box.append(line);
     return input;
@@ -145,5 +151,42 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
     activate.id = "activate-plan";
     more.append(activate);
   }
+  if (plan && plan.status === "active" && plan.goals.length) reviewForm(plan);
   panel.append(said);
+
+  // 🔎 A review, as /review walks it: each goal's status, how well it worked (1–5) and a
+  // comment, then a summary; saving makes the next version.
+  function reviewForm(active) {
+    const box = section(panel, say("🔎 Review"));
+    box.classList.add("plan-edit");
+    const answers = active.goals.map((goal, index) => {
+      const line = el("div", "row");
+      line.append(el("div", "text name", `${index + 1}. ${goal.description}`));
+      box.append(line);
+      const status = field(line, say("Goal status"), el("select"), "sub");
+      for (const code of GOAL_STATUSES) {
+        const option = el("option", "", named("goal_status", code));
+        option.value = code;
+        option.selected = code === goal.status;
+        status.append(option);
+      }
+      const effect = field(line, say("How well it worked (1–5)"), el("select"), "sub");
+      for (const score of ["", "1", "2", "3", "4", "5"]) {
+        const option = el("option", "", score || "—");
+        option.value = score;
+        effect.append(option);
+      }
+      const comment = field(line, say("Comment"), input("text", 500), "sub");
+      return () => ({ goal: goal.id, status: status.value,
+        effectiveness: effect.value ? Number(effect.value) : null, comment: comment.value || null });
+    });
+    const summary = field(box, say("Summary"), el("textarea"));
+    summary.rows = 3;
+    summary.maxLength = 2000;
+    summary.id = "review-summary";
+    const save = button(say("✅ Save review"), () => change("/review",
+      { plan: active.id, goals: answers.map((read) => read()), summary: summary.value }, [save]));
+    save.id = "save-review";
+    box.append(save);
+  }
 };
