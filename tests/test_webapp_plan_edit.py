@@ -308,3 +308,59 @@ async def test_a_worker_reviews_the_plan_on_a_phone(browser, webapp_bot, clock):
     (done,) = [e for e in await audit_events(webapp_bot.db, "plan.review") if e.allowed]
     assert done.client_id == maria
     assert errors == []
+
+
+async def _safety(harness, client_id: int, action: str, signed: str, body) -> httpx.Response:
+    async with httpx.AsyncClient() as client:
+        return await client.post(
+            f"http://127.0.0.1:{harness.webapp_port}/api/clients/{client_id}/safety_plan/{action}",
+            headers={"Authorization": signed},
+            content=json.dumps(body).encode(),
+            timeout=10,
+        )
+
+
+async def test_the_safety_plan_is_saved_and_reviewed_on_the_page_as_the_chats(webapp_bot, clock):
+    maria, theirs, signed = await _world(webapp_bot, clock)
+    draft = {
+        "base": 0,
+        "sections": {"warning_signs": [" stops eating ", "", "says she is a burden"]},
+        "interval_days": 14,
+    }
+    for forged in (
+        {**draft, "sections": {"warning_signs": "stops eating"}},
+        {**draft, "base": -1},
+        {"sections": {}},
+    ):
+        answer = await _safety(webapp_bot, maria, "save", signed, forged)
+        assert answer.status_code == 400, forged
+    for forged, reason in (
+        ({**draft, "sections": {"diary": ["x"]}}, "broken"),
+        ({**draft, "sections": {"warning_signs": ["x" * 501]}}, "broken"),
+        ({**draft, "interval_days": 45}, "interval"),
+        ({**draft, "sections": {"coping": ["  "]}}, "empty"),
+    ):
+        answer = await _safety(webapp_bot, maria, "save", signed, forged)
+        assert (answer.status_code, answer.json()) == (422, {"error": reason}), forged
+    refused = await _safety(webapp_bot, theirs, "save", signed, draft)
+    assert (refused.status_code, refused.json()) == (404, {"error": "not_found"})
+
+    saved = await _safety(webapp_bot, maria, "save", signed, draft)
+    assert saved.status_code == 200, saved.text
+    plan = saved.json()["plan"]
+    assert (plan["version"], plan["review_interval_days"]) == (1, 14)
+    assert plan["sections"][0]["lines"] == ["stops eating", "says she is a burden"]
+    # A page that read no plan yet: the plan as it stands, nothing written over it.
+    stale = await _safety(webapp_bot, maria, "save", signed, draft)
+    assert (stale.status_code, stale.json()["error"]) == (409, "stale")
+    reviewed = await _safety(webapp_bot, maria, "review", signed, {"version": 1})
+    assert reviewed.json()["plan"]["version"] == 2
+    # The chat's 🛟 shows what the page saved.
+    wanda = webapp_bot.person(WANDA, "Wanda")
+    [card] = await wanda.send(f"/client C-{maria:04d}")
+    [page] = await wanda.press(card, "🛟")
+    assert "stops eating" in page.text and "says she is a burden" in page.text
+    saves = await audit_events(webapp_bot.db, "client.safety_plan.save")
+    assert [(e.client_id, e.allowed) for e in saves] == [(theirs, False), (maria, True)]
+    (review,) = await audit_events(webapp_bot.db, "client.safety_plan.review")
+    assert review.detail["version"] == 2

@@ -28,6 +28,19 @@ use case audited the refusal. A plan id or goal of this client that is no longer
 is 409 "case_closed". Saved: 200 with /plan's card (serialise.plan_card_json), so the page
 redraws it. An activation the worker's team wants approved is 202 {"waiting": true}: the
 request waits for a supervisor, who is told in the chat now, as the chat's ✅ Activate does.
+The safety plan (the card's 🛟, domain/usecases/safety_plans.py), answered the same way
+with the safety plan's page (serialise.safety_plan_json):
+
+    POST /api/clients/<id>/safety_plan/save    ✏️ a draft saved      (save_plan)
+         {"base": <the version it was written over, 0 for none>, "sections": {<section
+          key>: [lines], …}, "interval_days": 14 | 30 | 90 | null}
+    POST /api/clients/<id>/safety_plan/review  ✅ Reviewed, no changes (review_plan)
+         {"version": <the version reviewed>}
+
+Its Invalid reasons are the use case's (empty, unchanged, broken, interval, no_plan); a
+base or version that is no longer the one in effect is 409 "stale" with the plan as it
+stands.
+
 A saved review is 201 {"reviewed": {"version", "next_review_on"}} (of the version it made):
 the page reads the plan afresh, its new version and the reviewed one among the earlier. A
 review of a plan no longer active (reviewed meanwhile on another phone) is 409
@@ -42,10 +55,11 @@ from datetime import date
 from typing import Any
 
 from bot.webapp.api import _ApiHandler
-from bot.webapp.serialise import plan_card_json
+from bot.webapp.serialise import plan_card_json, safety_plan_json
 from domain.results import Gone, Invalid, Pending, Refused, Saved, Stale
 from domain.rules.refusal_budget import RefusalBudget
 from domain.usecases import plans as plan_cases
+from domain.usecases import safety_plans as safety_cases
 from domain.work import Work
 from storage.workers import Actor
 
@@ -219,7 +233,49 @@ CHANGES: dict[str, Callable[[bytes, str | None], Change]] = {
 }
 
 
-class PlanChangeHandler(_ApiHandler):
+def safety_save(raw: bytes, _: str | None) -> Change:
+    body = _body(raw, {"base", "sections", "interval_days"}, {"base", "sections"})
+    base, sections, days = _id(body["base"]), body["sections"], body.get("interval_days")
+    if not isinstance(sections, dict) or not all(
+        isinstance(lines, list) and all(isinstance(line, str) for line in lines)
+        for lines in sections.values()
+    ):
+        raise BadBody
+    if days is not None:
+        days = _id(days)
+    # The rules (known sections, how many lines, how long) are the use case's: 422 "broken".
+    draft = safety_cases.Draft(base=base, sections=sections, interval_days=days)
+
+    async def change(work: Work, actor: Actor, client_id: int) -> object:
+        return await safety_cases.save_plan(work, actor, client_id, draft)
+
+    return change
+
+
+def safety_review(raw: bytes, _: str | None) -> Change:
+    version = _id(_body(raw, {"version"}, {"version"})["version"])
+
+    async def change(work: Work, actor: Actor, client_id: int) -> object:
+        return await safety_cases.review_plan(work, actor, client_id, version)
+
+    return change
+
+
+SAFETY_CHANGES: dict[str, Callable[[bytes, str | None], Change]] = {
+    "save": safety_save,
+    "review": safety_review,
+}
+
+
+class _ChangeHandler(_ApiHandler):
+    """A POST that is one change by one use case, answered as the module's docstring says."""
+
+    changes: dict[str, Callable[[bytes, str | None], Change]]
+
+    def shape(self, page: Any) -> dict[str, Any]:
+        """The page JSON a change answers with."""
+        raise NotImplementedError
+
     def initialize(
         self,
         work: Work,
@@ -229,15 +285,12 @@ class PlanChangeHandler(_ApiHandler):
         super().initialize(work, refusals)
         self.deliver_soon = deliver_soon
 
-    async def post(self, client_id: str, goal: str | None, name: str) -> None:
+    async def change(self, client_id: str, goal: str | None, name: str) -> None:
         actor = await self.signed_in()
         if actor is None:
             return
-        if (goal is None) != (name != "status"):
-            self.answer(404, {"error": "not_found"})  # a goal's status names its goal, only it
-            return
         try:
-            change = CHANGES[name](self.request.body, goal)
+            change = self.changes[name](self.request.body, goal)
         except BadBody:
             self.answer(400, {"error": "bad_request"})
             return
@@ -251,7 +304,7 @@ class PlanChangeHandler(_ApiHandler):
             made = {"version": following.version, "next_review_on": str(following.next_review_on)}
             self.answer_for(actor, 201, {"reviewed": made})
         elif isinstance(result, Saved):
-            self.answer_for(actor, 200, plan_card_json(result.value))
+            self.answer_for(actor, 200, self.shape(result.value))
         elif isinstance(result, Pending):
             if not result.already and self.deliver_soon is not None:
                 self.deliver_soon()  # the supervisors' approval request, now
@@ -259,7 +312,7 @@ class PlanChangeHandler(_ApiHandler):
         elif isinstance(result, Invalid):
             self.answer(422, {"error": result.reason})
         elif isinstance(result, Stale):
-            self.answer_for(actor, 409, {"error": "stale", **plan_card_json(result.current)})
+            self.answer_for(actor, 409, {"error": "stale", **self.shape(result.current)})
         elif isinstance(result, Gone):
             # The case closed, or the plan under review is no longer the active version.
             closed = result.subject == "case"
@@ -267,3 +320,26 @@ class PlanChangeHandler(_ApiHandler):
         else:  # Refused: not the worker's client, or a forged plan or goal id (audited)
             assert isinstance(result, Refused)
             self.answer(404, {"error": "not_found"})
+
+
+class PlanChangeHandler(_ChangeHandler):
+    changes = CHANGES
+
+    def shape(self, page: Any) -> dict[str, Any]:
+        return plan_card_json(page)
+
+    async def post(self, client_id: str, goal: str | None, name: str) -> None:
+        if (goal is None) != (name != "status"):
+            self.answer(404, {"error": "not_found"})  # a goal's status names its goal, only it
+            return
+        await self.change(client_id, goal, name)
+
+
+class SafetyPlanChangeHandler(_ChangeHandler):
+    changes = SAFETY_CHANGES
+
+    def shape(self, page: Any) -> dict[str, Any]:
+        return safety_plan_json(page)
+
+    async def post(self, client_id: str, name: str) -> None:
+        await self.change(client_id, None, name)

@@ -38,7 +38,7 @@ from bot.webapp.api import (
     TeamHandler,
     WordsHandler,
 )
-from bot.webapp.plan_api import PlanChangeHandler
+from bot.webapp.plan_api import PlanChangeHandler, SafetyPlanChangeHandler
 from domain.rules.refusal_budget import RefusalBudget
 from domain.work import Work
 
@@ -104,6 +104,11 @@ class WebAppServer:
                 r"(goals|status|interventions|interval|activate|review)",
                 PlanChangeHandler,
                 {**api, "deliver_soon": self.deliver_soon},
+            ),
+            (
+                r"/api/clients/([0-9]{1,12})/safety_plan/(save|review)",
+                SafetyPlanChangeHandler,
+                api,
             ),
             (r"/api/clients/([0-9]{1,12})/export\.(pdf|csv)", ClientExportHandler, api),
             (
