@@ -364,3 +364,28 @@ async def test_the_safety_plan_is_saved_and_reviewed_on_the_page_as_the_chats(we
     assert [(e.client_id, e.allowed) for e in saves] == [(theirs, False), (maria, True)]
     (review,) = await audit_events(webapp_bot.db, "client.safety_plan.review")
     assert review.detail["version"] == 2
+
+
+async def test_a_worker_writes_the_safety_plan_on_a_phone(browser, webapp_bot, clock):
+    maria, _, _ = await _world(webapp_bot, clock)
+    page = await browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
+    )
+    page.set_default_timeout(STEP_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(page_url(webapp_bot, maria, init_data(WANDA, clock.now())))
+    await page.locator("h1", has_text="Maria Gonzalez").wait_for()
+    await page.locator("#tabs button[data-tab=plan]").click()
+    await page.locator("textarea[data-section=warning_signs]").fill("stops eating\nwithdraws")
+    await page.locator("#save-safety-plan").click()
+    await page.locator("#plan .label", has_text="Version 1").wait_for()
+    await page.locator("#plan .safety_plan-said", has_text="Saved.").wait_for()
+    await page.locator("#plan .text", has_text="stops eating\nwithdraws").wait_for()
+    assert await page.evaluate("document.querySelector('main').scrollWidth") <= 390
+    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
+    if screenshot:
+        await page.screenshot(path=screenshot.replace(".png", "-safety-edit.png"), full_page=True)
+    (saved,) = await audit_events(webapp_bot.db, "client.safety_plan.save")
+    assert (saved.client_id, saved.allowed) == (maria, True)
+    assert errors == []

@@ -180,6 +180,16 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("🔎 Review"),
     N_("How well it worked (1–5)"),
     N_("✅ Save review"),
+    N_("The safety plan changed meanwhile: here it is as it stands now."),
+    N_(
+        "Nothing changed. If you went through the plan with the client, tap ✅ Reviewed, "
+        "no changes."
+    ),
+    N_("A line is too long, or a section has too many lines."),
+    N_("✏️ Edit"),
+    N_("➕ Write a safety plan"),
+    N_("💾 Save"),
+    N_("✅ Reviewed, no changes"),
     N_("The plan already has as many goals as it may hold."),
     N_("Add a goal before activating the plan."),
     N_("Goal status"),

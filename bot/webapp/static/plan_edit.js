@@ -6,21 +6,22 @@
 // inserted as text (textContent), never as HTML.
 "use strict";
 
-window.caselinePlanEdit = function (panel, answer, kit, redraw) {
-  const { el, section, say, sayCount, named } = kit;
-  if (answer.closed) return; // a closed case's plan is kept as it was
-  const plan = answer.plan;
+// What a plan's and a safety plan's changes share: the POST to `api/clients/<id>/<page>/…`,
+// the answer drawn again (merged over what was read), and what a refusal says.
+function caselineChanges(panel, kit, page, answer, redraw) {
+  const { el, say } = kit;
   const initData = (window.Telegram && window.Telegram.WebApp && window.Telegram.WebApp.initData)
     || new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "";
   const clientId = new URLSearchParams(location.search).get("client");
-  const GOAL_STATUSES = ["not_started", "in_progress", "achieved", "discontinued"];
-  const INTERVALS = [30, 60, 90, 180];
-  const said = el("p", "plan-said");
+  const said = el("p", `plan-said ${page}-said`);
   said.setAttribute("role", "status");
 
   function reasonText(status, reason) {
     if (status === 401) return say("Please close this page and open it again from the chat.");
     if (status === 404) return say("This client isn't available to you.");
+    if (reason === "stale" && page === "safety_plan") {
+      return say("The safety plan changed meanwhile: here it is as it stands now.");
+    }
     if (reason === "stale") return say("The plan changed meanwhile: here it is as it stands now.");
     if (reason === "plan_changed") return say("The plan was reviewed meanwhile: here it is as it stands now.");
     if (reason === "case_closed") return say("This case is closed: its plan is kept as it was, read-only.");
@@ -28,13 +29,17 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
     if (reason === "empty") return say("Write it first.");
     if (reason === "plan_full") return say("The plan already has as many goals as it may hold.");
     if (reason === "no_goals") return say("Add a goal before activating the plan.");
+    if (reason === "unchanged") {
+      return say("Nothing changed. If you went through the plan with the client, tap ✅ Reviewed, no changes.");
+    }
+    if (reason === "broken") return say("A line is too long, or a section has too many lines.");
     return say("Caseline could not answer. Try again in a moment.");
   }
 
   async function request(path, body) {
     const headers = { Authorization: `tma ${initData}` };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(`api/clients/${encodeURIComponent(clientId)}/plan${path}`, {
+    const response = await fetch(`api/clients/${encodeURIComponent(clientId)}/${page}${path}`, {
       method: body === undefined ? "GET" : "POST", headers, cache: "no-store",
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -42,7 +47,8 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
     return { status: response.status, reply };
   }
 
-  // One change: its answer is the card (the earlier versions are kept as they were read).
+  // One change: its answer is the page as it now stands (what it does not say, such as the
+  // plan's earlier versions, is kept as it was read).
   async function change(path, body, controls) {
     controls.forEach((control) => { control.disabled = true; });
     said.textContent = say("Saving…");
@@ -55,10 +61,9 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
         ({ status, reply } = await request(""));
       }
       if (status === 200 || (status === 409 && reply.plan !== undefined)) {
-        redraw({ ...answer, ...reply, earlier: reply.earlier || answer.earlier });
-        const note = refusal ? reasonText(409, refusal) : say("Saved.");
-        const again = panel.querySelector(".plan-said");
-        if (again) again.textContent = note;
+        redraw({ ...answer, ...reply });
+        const again = panel.querySelector(`.${page}-said`);
+        if (again) again.textContent = refusal ? reasonText(409, refusal) : say("Saved.");
         return;
       }
       said.textContent = reasonText(status, reply.error);
@@ -88,6 +93,17 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
     if (max) node.maxLength = max;
     return node;
   }
+
+  return { said, change, button, field, input };
+}
+
+window.caselinePlanEdit = function (panel, answer, kit, redraw) {
+  const { el, section, say, sayCount, named } = kit;
+  if (answer.closed) return; // a closed case's plan is kept as it was
+  const plan = answer.plan;
+  const GOAL_STATUSES = ["not_started", "in_progress", "achieved", "discontinued"];
+  const INTERVALS = [30, 60, 90, 180];
+  const { said, change, button, field, input } = caselineChanges(panel, kit, "plan", answer, redraw);
 
   // Each goal's status, in its own row of the card (as the chat's ✏️ goal offers it).
   if (plan) {
@@ -189,4 +205,42 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
     save.id = "save-review";
     box.append(save);
   }
+};
+
+// The safety plan's changes (the card's 🛟): each section's lines, how often it is
+// reviewed, and ✅ Reviewed, no changes. pages.js calls this after drawing the safety plan.
+window.caselineSafetyEdit = function (panel, safety, kit, redraw) {
+  const { section, say, sayCount, named } = kit;
+  if (!safety) return;
+  const plan = safety.plan;
+  const { said, change, button, field } = caselineChanges(panel, kit, "safety_plan", safety, redraw);
+  const box = section(panel, plan ? say("✏️ Edit") : say("➕ Write a safety plan"));
+  box.classList.add("plan-edit");
+  const keys = ["warning_signs", "coping", "distraction", "help", "professionals", "environment"];
+  const texts = keys.map((key) => {
+    const lines = plan ? (plan.sections.find((part) => part.key === key) || { lines: [] }).lines : [];
+    const text = field(box, named("safety_section", key), kit.el("textarea"));
+    text.rows = 3;
+    text.value = lines.join("\n");
+    text.dataset.section = key;
+    return text;
+  });
+  const every = field(box, say("🔁 Review interval"), kit.el("select"));
+  for (const days of [14, 30, 90]) {
+    const option = kit.el("option", "", sayCount("every day", "every {count} days", days));
+    option.value = String(days);
+    option.selected = plan ? plan.review_interval_days === days : days === 30;
+    every.append(option);
+  }
+  const sections = () => Object.fromEntries(keys.map((key, index) => [key, texts[index].value.split("\n")]));
+  const save = button(say("💾 Save"), () => change("/save",
+    { base: plan ? plan.version : 0, sections: sections(), interval_days: Number(every.value) }, [save]));
+  save.id = "save-safety-plan";
+  box.append(save);
+  if (plan) {
+    const reviewed = button(say("✅ Reviewed, no changes"),
+      () => change("/review", { version: plan.version }, [reviewed]));
+    box.append(reviewed);
+  }
+  panel.append(said);
 };
