@@ -197,17 +197,31 @@ async def test_in_strict_mode_the_page_is_where_a_plan_is_written(devserver, db,
         assert "Eat two meals" not in shown
 
 
-async def test_a_worker_adds_a_goal_and_marks_it_achieved_on_a_phone(browser, webapp_bot, clock):
-    maria, _, _ = await _world(webapp_bot, clock)
+async def _plan_tab(browser, webapp_bot, clock, client_id: int):
+    """Wanda's phone on the client's Plan tab, and the page's script errors (a list)."""
     page = await browser.new_page(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
     )
     page.set_default_timeout(STEP_MS)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    await page.goto(page_url(webapp_bot, maria, init_data(WANDA, clock.now())))
+    await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
     await page.locator("h1", has_text="Maria Gonzalez").wait_for()
     await page.locator("#tabs button[data-tab=plan]").click()
+    return page, errors
+
+
+async def _fits(page, name: str) -> None:
+    """Nothing wider than the phone; a screenshot when CASELINE_WEBAPP_SCREENSHOT asks."""
+    assert await page.evaluate("document.querySelector('main').scrollWidth") <= 390
+    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
+    if screenshot:
+        await page.screenshot(path=screenshot.replace(".png", f"{name}.png"), full_page=True)
+
+
+async def test_a_worker_adds_a_goal_and_marks_it_achieved_on_a_phone(browser, webapp_bot, clock):
+    maria, _, _ = await _world(webapp_bot, clock)
+    page, errors = await _plan_tab(browser, webapp_bot, clock, maria)
     await page.locator("#goal-description").fill("See the GP about the prescription")
     add = page.locator("#add-goal")
     box = await add.bounding_box()
@@ -220,10 +234,7 @@ async def test_a_worker_adds_a_goal_and_marks_it_achieved_on_a_phone(browser, we
     assert (await status.bounding_box() or {"height": 0})["height"] >= 44
     await status.select_option("achieved")
     await page.locator("#plan .row[data-goal] .label", has_text="Achieved").wait_for()
-    assert await page.evaluate("document.querySelector('main').scrollWidth") <= 390
-    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
-    if screenshot:
-        await page.screenshot(path=screenshot.replace(".png", "-plan-edit.png"), full_page=True)
+    await _fits(page, "-plan-edit")
     (saved,) = await _goals(webapp_bot)
     assert (saved.description, saved.status) == ("See the GP about the prescription", "achieved")
     assert "✅ See the GP about the prescription" in await _chat_plan(webapp_bot, maria)
@@ -284,15 +295,7 @@ async def test_a_worker_reviews_the_plan_on_a_phone(browser, webapp_bot, clock):
     maria, _, signed = await _world(webapp_bot, clock)
     plan = await _write_a_plan(webapp_bot, maria, signed)
     await _post(webapp_bot, maria, "activate", signed, {"plan": plan["id"]})
-    page = await browser.new_page(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
-    )
-    page.set_default_timeout(STEP_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    await page.goto(page_url(webapp_bot, maria, init_data(WANDA, clock.now())))
-    await page.locator("h1", has_text="Maria Gonzalez").wait_for()
-    await page.locator("#tabs button[data-tab=plan]").click()
+    page, errors = await _plan_tab(browser, webapp_bot, clock, maria)
     review = page.locator("#plan .plan-edit", has_text="Eat two meals a day").last
     await review.locator("select").nth(0).select_option("achieved")
     await review.locator("select").nth(1).select_option("5")
@@ -301,10 +304,7 @@ async def test_a_worker_reviews_the_plan_on_a_phone(browser, webapp_bot, clock):
     await page.locator("#save-review").click()
     await page.locator("#plan h2", has_text="Plan v2").wait_for()
     await page.locator("#plan .detail", has_text="Eats three meals now").wait_for()
-    assert await page.evaluate("document.querySelector('main').scrollWidth") <= 390
-    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
-    if screenshot:
-        await page.screenshot(path=screenshot.replace(".png", "-plan-review.png"), full_page=True)
+    await _fits(page, "-plan-review")
     (done,) = [e for e in await audit_events(webapp_bot.db, "plan.review") if e.allowed]
     assert done.client_id == maria
     assert errors == []
@@ -368,24 +368,13 @@ async def test_the_safety_plan_is_saved_and_reviewed_on_the_page_as_the_chats(we
 
 async def test_a_worker_writes_the_safety_plan_on_a_phone(browser, webapp_bot, clock):
     maria, _, _ = await _world(webapp_bot, clock)
-    page = await browser.new_page(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
-    )
-    page.set_default_timeout(STEP_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    await page.goto(page_url(webapp_bot, maria, init_data(WANDA, clock.now())))
-    await page.locator("h1", has_text="Maria Gonzalez").wait_for()
-    await page.locator("#tabs button[data-tab=plan]").click()
+    page, errors = await _plan_tab(browser, webapp_bot, clock, maria)
     await page.locator("textarea[data-section=warning_signs]").fill("stops eating\nwithdraws")
     await page.locator("#save-safety-plan").click()
     await page.locator("#plan .label", has_text="Version 1").wait_for()
     await page.locator("#plan .safety_plan-said", has_text="Saved.").wait_for()
     await page.locator("#plan .text", has_text="stops eating\nwithdraws").wait_for()
-    assert await page.evaluate("document.querySelector('main').scrollWidth") <= 390
-    screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")
-    if screenshot:
-        await page.screenshot(path=screenshot.replace(".png", "-safety-edit.png"), full_page=True)
+    await _fits(page, "-safety-edit")
     (saved,) = await audit_events(webapp_bot.db, "client.safety_plan.save")
     assert (saved.client_id, saved.allowed) == (maria, True)
     assert errors == []

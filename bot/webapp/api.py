@@ -250,7 +250,10 @@ class ClientPageHandler(_ApiHandler):
         self.answer_for(actor, 200, page.shape(found))
 
 
-class ClientNotesHandler(_ApiHandler):
+class DeliveringHandler(_ApiHandler):
+    """An endpoint whose use case may queue a message (an alert, an approval request):
+    the bot's sender is asked to send it now."""
+
     def initialize(
         self,
         work: Work,
@@ -260,6 +263,8 @@ class ClientNotesHandler(_ApiHandler):
         super().initialize(work, refusals)
         self.deliver_soon = deliver_soon
 
+
+class ClientNotesHandler(DeliveringHandler):
     async def post(self, client_id: str) -> None:
         actor = await self.signed_in()
         if actor is None:

@@ -54,10 +54,9 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from bot.webapp.api import _ApiHandler
+from bot.webapp.api import DeliveringHandler
 from bot.webapp.serialise import plan_card_json, safety_plan_json
 from domain.results import Gone, Invalid, Pending, Refused, Saved, Stale
-from domain.rules.refusal_budget import RefusalBudget
 from domain.usecases import plans as plan_cases
 from domain.usecases import safety_plans as safety_cases
 from domain.work import Work
@@ -267,7 +266,7 @@ SAFETY_CHANGES: dict[str, Callable[[bytes, str | None], Change]] = {
 }
 
 
-class _ChangeHandler(_ApiHandler):
+class _ChangeHandler(DeliveringHandler):
     """A POST that is one change by one use case, answered as the module's docstring says."""
 
     changes: dict[str, Callable[[bytes, str | None], Change]]
@@ -275,15 +274,6 @@ class _ChangeHandler(_ApiHandler):
     def shape(self, page: Any) -> dict[str, Any]:
         """The page JSON a change answers with."""
         raise NotImplementedError
-
-    def initialize(
-        self,
-        work: Work,
-        refusals: RefusalBudget,
-        deliver_soon: Callable[[], object] | None = None,
-    ) -> None:
-        super().initialize(work, refusals)
-        self.deliver_soon = deliver_soon
 
     async def change(self, client_id: str, goal: str | None, name: str) -> None:
         actor = await self.signed_in()
