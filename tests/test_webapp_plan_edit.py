@@ -195,6 +195,12 @@ async def test_in_strict_mode_the_page_is_where_a_plan_is_written(devserver, db,
         # The chat still refuses /plan: it points at the page.
         shown = await _chat_plan(harness, maria)
         assert "Eat two meals" not in shown
+        # And the safety plan, which the chat's 🛟 does not take typed in strict mode.
+        draft = {"base": 0, "sections": {"help": ["daughter Ana"]}}
+        saved = await _safety(harness, maria, "save", signed, draft)
+        assert saved.json()["plan"]["sections"][3]["lines"] == ["daughter Ana"]
+        (event,) = await audit_events(harness.db, "client.safety_plan.save")
+        assert (event.client_id, event.allowed) == (maria, True)
 
 
 async def _plan_tab(browser, webapp_bot, clock, client_id: int):
@@ -301,10 +307,10 @@ async def test_a_worker_reviews_the_plan_on_a_phone(browser, webapp_bot, clock):
     await review.locator("select").nth(1).select_option("5")
     await review.locator("input").first.fill("Eats three meals now")
     await page.locator("#review-summary").fill("Goal met; keep the calls.")
+    await _fits(page, "-plan-review")  # the review filled in, before it is saved
     await page.locator("#save-review").click()
     await page.locator("#plan h2", has_text="Plan v2").wait_for()
     await page.locator("#plan .detail", has_text="Eats three meals now").wait_for()
-    await _fits(page, "-plan-review")
     (done,) = [e for e in await audit_events(webapp_bot.db, "plan.review") if e.allowed]
     assert done.client_id == maria
     assert errors == []
