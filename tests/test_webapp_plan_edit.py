@@ -13,8 +13,8 @@ import os
 import httpx
 from sqlalchemy import select
 
-from storage.kinds import Role
-from storage.models import Goal, Plan
+from storage.kinds import ClientStatus, Role
+from storage.models import Client, Goal, Plan
 from tests.harness import running
 from tests.test_approvals import _approvals
 from tests.test_webapp_api import WANDA, audit_events
@@ -182,6 +182,14 @@ async def test_forged_values_and_another_teams_client_save_nothing(webapp_bot, c
     assert kept.status == "not_started"
     refusals = [e for e in await audit_events(webapp_bot.db, "plan.goal.status") if not e.allowed]
     assert [(e.subject_type, e.subject_id) for e in refusals] == [("goal", their_goal["id"])]
+    # No init data: 401, as every request of the page; a closed case's plan stays as it was.
+    unsigned = await _post(webapp_bot, maria, "goals", "tma nothing", {"description": "x"})
+    assert unsigned.status_code == 401
+    async with webapp_bot.db.session() as session:
+        (await session.get(Client, maria)).status = ClientStatus.DISCHARGED
+    closed = await _post(webapp_bot, maria, "goals", signed, {"description": "After closing"})
+    assert (closed.status_code, closed.json()) == (409, {"error": "case_closed"})
+    assert len(await _goals(webapp_bot)) == 1
 
 
 async def test_in_strict_mode_the_page_is_where_a_plan_is_written(devserver, db, db_url, clock):
