@@ -11,7 +11,8 @@ Telegram keeps what a worker types as surely as what the bot sends, so in strict
   ✏️ Edit offers only program, contact frequency and status (conversations/details.py);
 - a plan's goals, a review, a referral's notes, a safety plan, a supervisor's comment and
   a note's amendment are free texts of the record: their dialogs answer that they are not
-  typed in the chat, with 🗂 Open at the client's record, whose pages read them.
+  typed in the chat, with 🗂 Open at the client's record, whose pages read them (and whose
+  Plan tab writes plans, reviews and safety plans: bot/webapp/plan_api.py).
 
 Registered in group 0 before every dialog (bot/app.py) only when strict, so standard mode
 has not one extra handler. The answer names no client, so it needs no access check.

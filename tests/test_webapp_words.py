@@ -29,10 +29,8 @@ def literal(text: str) -> str:
 
 
 def page_source() -> tuple[str, str]:
-    script = "\n".join(
-        (STATIC / name).read_text()
-        for name in ("app.js", "pages.js", "note_edit.js", "record_edit.js")
-    )
+    scripts = ("app.js", "pages.js", "plan_edit.js", "note_edit.js", "record_edit.js")
+    script = "\n".join((STATIC / name).read_text() for name in scripts)
     return script, (STATIC / "index.html").read_text()
 
 

@@ -1,10 +1,11 @@
 """The Mini App page's words, in the worker's language.
 
-The page (bot/webapp/static/app.js and pages.js) is written in English and says every word through
-`say("…")`; it asks the server once for its reader's catalog (`GET /api/words/<language>`,
-bot/webapp/api.py), built here from the same gettext catalogs the chat speaks from, so a
-word is translated once for both. The codes the API sends (programme, status, kinds) are
-named as the chat names them, from the chat's own tables.
+The page (bot/webapp/static/app.js, pages.js and plan_edit.js) is written in English and
+says every word through `say("…")`; it asks the server once for its reader's catalog
+(`GET /api/words/<language>`, bot/webapp/api.py), built here from the same gettext
+catalogs the chat speaks from, so a word is translated once for both. The codes the API
+sends (programme, status, kinds) are named as the chat names them, from the chat's own
+tables.
 
 Each English text the page says is declared below with N_ so `pybabel extract` finds it;
 tests/test_webapp_words.py fails when app.js or index.html says a text not declared here,
@@ -232,6 +233,37 @@ PAGE_WORDS: tuple[str, ...] = (
     N_("⏹ Yes, end it"),
     N_("⏹ End relation"),
     N_("➕ Add someone"),
+    # plan_edit.js (the Plan tab's changes; "✅ Activate", "➕ Goal" and "🔁 Review
+    # interval" are the chat's /plan buttons' words)
+    N_("The plan changed meanwhile: here it is as it stands now."),
+    N_("That is too long."),
+    N_("Write it first."),
+    N_("The plan was reviewed meanwhile: here it is as it stands now."),
+    N_("🔎 Review"),
+    N_("How well it worked (1–5)"),
+    N_("✅ Save review"),
+    N_("The safety plan changed meanwhile: here it is as it stands now."),
+    N_(
+        "Nothing changed. If you went through the plan with the client, tap ✅ Reviewed, "
+        "no changes."
+    ),
+    N_("A line is too long, or a section has too many lines."),
+    N_("➕ Write a safety plan"),
+    N_("💾 Save"),
+    N_("✅ Reviewed, no changes"),
+    N_("The plan already has as many goals as it may hold."),
+    N_("Add a goal before activating the plan."),
+    N_("Goal status"),
+    N_("➕ Goal"),
+    N_("Goal"),
+    N_("How it is measured (optional)"),
+    N_("Target date (optional)"),
+    N_("Routine (optional)"),
+    N_("Add goal"),
+    N_("Change the plan"),
+    N_("Save interventions"),
+    N_("🔁 Review interval"),
+    N_("✅ Activate"),
 )
 
 

@@ -22,7 +22,7 @@ from domain.usecases.client_people import People, PeopleForNote
 from domain.usecases.clients import ClientHistory
 from domain.usecases.note_comments import NotePage
 from domain.usecases.notes import AmendedNote, NotePerson, SavedNote
-from domain.usecases.plans import Versions
+from domain.usecases.plans import PlanCard, Versions
 from domain.usecases.referrals import ReferralList
 from domain.usecases.safety_plans import SafetyPage
 from storage.caseload import CardFacts
@@ -249,6 +249,7 @@ def _goal_json(goal: Goal) -> dict[str, Any]:
 
 def _plan_json(plan: Plan) -> dict[str, Any]:
     return {
+        "id": plan.id,  # what a change names, as the chat's buttons do
         "version": plan.version,
         "status": jsonable(plan.status),
         "created_at": jsonable(plan.created_at),
@@ -291,13 +292,18 @@ def plan_json(found: Versions) -> dict[str, Any]:
                 },
             }
         )
+    return {**plan_card_json(card), "earlier": earlier}
+
+
+def plan_card_json(card: PlanCard) -> dict[str, Any]:
+    """/plan's card alone: what a change to the plan answers (its earlier versions are
+    unchanged by it, so the page keeps those it read)."""
     return {
         "client": client_json(card.client),
         "plan": None if card.plan is None else _plan_json(card.plan),
         "in_effect": None if card.beside is None else _plan_json(card.beside),
         "waiting": card.waiting,
         "closed": card.closed,
-        "earlier": earlier,
     }
 
 

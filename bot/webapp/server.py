@@ -37,6 +37,7 @@ from bot.webapp.api import (
     TeamHandler,
     WordsHandler,
 )
+from bot.webapp.plan_api import PlanChangeHandler, SafetyPlanChangeHandler
 from bot.webapp.record_api import record_routes
 from bot.webapp.writes import (
     ClientDetailsHandler,
@@ -103,6 +104,17 @@ class WebAppServer:
                 r"/api/clients/([0-9]{1,12})/notes",
                 ClientNotesHandler,
                 {**api, "deliver_soon": self.deliver_soon},
+            ),
+            (
+                r"/api/clients/([0-9]{1,12})/plan/(?:goals/([0-9]{1,12})/)?"
+                r"(goals|status|interventions|interval|activate|review)",
+                PlanChangeHandler,
+                {**api, "deliver_soon": self.deliver_soon},
+            ),
+            (
+                r"/api/clients/([0-9]{1,12})/safety_plan/(save|review)",
+                SafetyPlanChangeHandler,
+                api,
             ),
             (r"/api/clients/([0-9]{1,12})/export\.(pdf|csv)", ClientExportHandler, api),
             *record_routes(api),

@@ -518,6 +518,13 @@ async def _review_check(
         return plan
     if plans.goal_in(plan, goal_id) is not None:
         return Stale(goal_id)  # one of this plan's goals, but not the one asked about now
+    return await _refuse_review_goal(session, work, actor, plan, goal_id)
+
+
+async def _refuse_review_goal(
+    session: AsyncSession, work: Work, actor: Actor, plan: Plan, goal_id: int
+) -> Refused:
+    """A goal named in a review that is not the plan's (forged): audited, refused."""
     owner = await plans.client_of_goal(session, goal_id) if goal_id > 0 else None
     await audit.refused(
         session,
@@ -575,6 +582,10 @@ async def save_review(
         plan = await _review_check(session, work, actor, client_id, plan_id)
         if not isinstance(plan, Plan):
             return plan
+        # The chat's walk names only the plan's goals; a page's body could name any.
+        for outcome in outcomes:
+            if plans.goal_in(plan, outcome.goal_id) is None:
+                return await _refuse_review_goal(session, work, actor, plan, outcome.goal_id)
         try:
             review, following = await plans.record_review(
                 session,

@@ -49,7 +49,10 @@ window.caselinePages = function (kit) {
       if (plan.interventions) row(box, say("Interventions"), plan.interventions);
       renderGoals(section(panel, say("Goals")), plan.goals);
     }
+    // The changes /plan's and 🛟's buttons make (plan_edit.js), drawn again from their answers.
+    window.caselinePlanEdit?.(panel, answer, kit, (next) => renderPlan(panel, next, safety));
     renderSafetyPlan(panel, safety);
+    window.caselineSafetyEdit?.(panel, safety, kit, (next) => renderPlan(panel, answer, next));
     if (answer.earlier.length) renderEarlier(section(panel, say("Earlier versions")), answer.earlier);
   }
 
