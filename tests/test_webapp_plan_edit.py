@@ -236,6 +236,9 @@ async def _fits(page, name: str) -> None:
 async def test_a_worker_adds_a_goal_and_marks_it_achieved_on_a_phone(browser, webapp_bot, clock):
     maria, _, _ = await _world(webapp_bot, clock)
     page, errors = await _plan_tab(browser, webapp_bot, clock, maria)
+    # The forms are folded under their titles: the plan itself stays a short read.
+    assert not await page.locator("#goal-description").is_visible()
+    await page.locator("#plan summary", has_text="➕ Goal").click()
     await page.locator("#goal-description").fill("See the GP about the prescription")
     add = page.locator("#add-goal")
     box = await add.bounding_box()
@@ -310,6 +313,7 @@ async def test_a_worker_reviews_the_plan_on_a_phone(browser, webapp_bot, clock):
     plan = await _write_a_plan(webapp_bot, maria, signed)
     await _post(webapp_bot, maria, "activate", signed, {"plan": plan["id"]})
     page, errors = await _plan_tab(browser, webapp_bot, clock, maria)
+    await page.locator("#plan summary", has_text="🔎 Review").click()
     review = page.locator("#plan .plan-edit", has_text="Eat two meals a day").last
     await review.locator("select").nth(0).select_option("achieved")
     await review.locator("select").nth(1).select_option("5")
@@ -383,6 +387,7 @@ async def test_the_safety_plan_is_saved_and_reviewed_on_the_page_as_the_chats(we
 async def test_a_worker_writes_the_safety_plan_on_a_phone(browser, webapp_bot, clock):
     maria, _, _ = await _world(webapp_bot, clock)
     page, errors = await _plan_tab(browser, webapp_bot, clock, maria)
+    await page.locator("#plan summary", has_text="Write a safety plan").click()
     await page.locator("textarea[data-section=warning_signs]").fill("stops eating\nwithdraws")
     await page.locator("#save-safety-plan").click()
     await page.locator("#plan .label", has_text="Version 1").wait_for()

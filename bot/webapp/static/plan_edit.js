@@ -8,6 +8,17 @@
 
 // What a plan's and a safety plan's changes share: the POST to `api/clients/<id>/<page>/…`,
 // the answer drawn again (merged over what was read), and what a refusal says.
+// A form the worker opens when they mean to change something: folded under its title, so
+// the plan itself stays a short read on a phone.
+function caselineFolded(panel, kit, title) {
+  const fold = kit.el("details", "fold");
+  fold.append(kit.el("summary", "", title));
+  const box = kit.el("div", "box");
+  fold.append(box);
+  panel.append(fold);
+  return box;
+}
+
 function caselineChanges(panel, kit, page, answer, redraw) {
   const { el, say } = kit;
   const initData = (window.Telegram && window.Telegram.WebApp && window.Telegram.WebApp.initData)
@@ -98,7 +109,7 @@ function caselineChanges(panel, kit, page, answer, redraw) {
 }
 
 window.caselinePlanEdit = function (panel, answer, kit, redraw) {
-  const { el, section, say, sayCount, named } = kit;
+  const { el, say, sayCount, named } = kit;
   if (answer.closed) return; // a closed case's plan is kept as it was
   const plan = answer.plan;
   const GOAL_STATUSES = ["not_started", "in_progress", "achieved", "discontinued"];
@@ -125,7 +136,7 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
   }
 
   // ➕ A goal: what, how it is measured, by when, the routine (as the chat asks them).
-  const adding = section(panel, say("➕ Goal"));
+  const adding = caselineFolded(panel, kit, say("➕ Goal"));
   adding.classList.add("plan-edit");
   const what = field(adding, say("Goal"), el("textarea"));
   what.rows = 2;
@@ -143,7 +154,7 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
 
   // 🔧 Interventions, ⏱ the review interval and ✅ Activate: of the plan as it is.
   const planId = plan ? plan.id : 0;
-  const more = section(panel, say("Change the plan"));
+  const more = caselineFolded(panel, kit, say("Change the plan"));
   more.classList.add("plan-edit");
   const doing = field(more, say("Interventions"), el("textarea"));
   doing.rows = 3;
@@ -173,7 +184,7 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
   // 🔎 A review, as /review walks it: each goal's status, how well it worked (1–5) and a
   // comment, then a summary; saving makes the next version.
   function reviewForm(active) {
-    const box = section(panel, say("🔎 Review"));
+    const box = caselineFolded(panel, kit, say("🔎 Review"));
     box.classList.add("plan-edit");
     const answers = active.goals.map((goal, index) => {
       const line = el("div", "row");
@@ -210,11 +221,11 @@ window.caselinePlanEdit = function (panel, answer, kit, redraw) {
 // The safety plan's changes (the card's 🛟): each section's lines, how often it is
 // reviewed, and ✅ Reviewed, no changes. pages.js calls this after drawing the safety plan.
 window.caselineSafetyEdit = function (panel, safety, kit, redraw) {
-  const { section, say, sayCount, named } = kit;
+  const { say, sayCount, named } = kit;
   if (!safety) return;
   const plan = safety.plan;
   const { said, change, button, field } = caselineChanges(panel, kit, "safety_plan", safety, redraw);
-  const box = section(panel, plan ? say("✏️ Edit") : say("➕ Write a safety plan"));
+  const box = caselineFolded(panel, kit, plan ? say("✏️ Edit") : say("➕ Write a safety plan"));
   box.classList.add("plan-edit");
   const keys = ["warning_signs", "coping", "distraction", "help", "professionals", "environment"];
   const texts = keys.map((key) => {
