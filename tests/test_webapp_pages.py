@@ -15,7 +15,7 @@ from storage.kinds import GoalStatus, ReferralStatus
 from storage.models import Client
 from tests.test_webapp_api import SAM, WANDA, api, audit_events
 from tests.test_webapp_browser import STEP_MS, page_url
-from tests.webapp_support import init_data, wanda_and_maria
+from tests.webapp_support import init_data, phone_page, wanda_and_maria
 
 GOAL = "Eats two meals a day"
 SECOND_GOAL = "Walks to the shop"
@@ -246,12 +246,7 @@ async def test_a_worker_reads_the_plan_the_referrals_and_the_people_on_a_phone(
     browser, webapp_bot, db, clock
 ):
     client_id = await a_client_with_a_plan_referrals_and_people(webapp_bot, db, clock)
-    page = await browser.new_page(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
-    )
-    page.set_default_timeout(STEP_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = await phone_page(browser, STEP_MS)
     await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
     await page.locator("h1", has_text="Maria Gonzalez").wait_for()
     screenshot = os.environ.get("CASELINE_WEBAPP_SCREENSHOT")

@@ -19,7 +19,7 @@ from tests.harness import running
 from tests.test_approvals import _approvals
 from tests.test_webapp_api import WANDA, audit_events
 from tests.test_webapp_browser import STEP_MS, page_url
-from tests.webapp_support import WEBAPP_URL, init_data
+from tests.webapp_support import WEBAPP_URL, init_data, phone_page
 
 SUE, OTTO = 510, 511
 STRICT = {"CASELINE_PRIVACY": "strict", "CASELINE_WEBAPP_URL": WEBAPP_URL}
@@ -213,12 +213,7 @@ async def test_in_strict_mode_the_page_is_where_a_plan_is_written(devserver, db,
 
 async def _plan_tab(browser, webapp_bot, clock, client_id: int):
     """Wanda's phone on the client's Plan tab, and the page's script errors (a list)."""
-    page = await browser.new_page(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="en-US"
-    )
-    page.set_default_timeout(STEP_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = await phone_page(browser, STEP_MS)
     await page.goto(page_url(webapp_bot, client_id, init_data(WANDA, clock.now())))
     await page.locator("h1", has_text="Maria Gonzalez").wait_for()
     await page.locator("#tabs button[data-tab=plan]").click()
