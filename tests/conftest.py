@@ -117,6 +117,16 @@ def organisation_language_back_to_english():
     i18n.set_default_language(i18n.SOURCE_LANGUAGE)
 
 
+@pytest.fixture(autouse=True)
+def standard_privacy_after_each_test():
+    """`cli.main` with CASELINE_PRIVACY=strict, run in the test's own thread, sets strict mode
+    there (as a command does for its process): put it back, or a later test renders strict."""
+    yield
+    from ui import privacy
+
+    privacy.set_privacy(False, None)
+
+
 @pytest.fixture
 async def webapp_bot(devserver, db: Database, db_url: str, clock: FixedClock):
     """The bot serving the Mini App on a free port (`webapp_bot.webapp_port`); its 🗂 Open
