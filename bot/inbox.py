@@ -50,9 +50,9 @@ MAX_BACKOFF = 30.0
 
 async def store(db: Database, clock: Clock, payloads: Sequence[dict[str, Any]]) -> None:
     """Keep a batch of updates, each as the JSON Telegram sent."""
-    statement = updates.store_statement(db.dialect, payloads, clock.now())
-    if statement is not None:
-        await db.run_alone(statement)
+    kept = updates.store_statement(db.dialect, payloads, clock.now())
+    if kept is not None:
+        await db.run_alone(*kept)
 
 
 class KeptUpdates(WrappedRequest):

@@ -12,20 +12,57 @@ privilege): another team's records are work for the operator's shell (`caseline 
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, select
+from functools import cache
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, bindparam, false, select
 
 from storage.kinds import Role
 from storage.models import Client, Worker
 from storage.workers import Actor
 
+Reach = Literal["nothing", "own", "team"]
+
 
 def visible_clients(actor: Actor) -> ColumnElement[bool]:
+    """The rule as one SQL condition with the actor's values in it."""
+    reach, covering = shape(actor)
+    return visibility(reach, covering).params(visible_parameters(actor))
+
+
+def visible_parameters(actor: Actor) -> dict[str, Any]:
+    """The values `visibility(*shape)` leaves as parameters, for a statement built once
+    with it (storage/notes.py's one-liner lookup, which runs for every note)."""
+    return {
+        "visible_actor_id": actor.id,
+        "visible_covering": sorted(actor.covering),
+        "visible_team_id": actor.team_id,
+    }
+
+
+def shape(actor: Actor) -> tuple[Reach, bool]:
+    """What `visibility` is built from: how far the actor reads, and whether they cover
+    someone. Few shapes, so a statement built with one can be cached by it."""
     if actor.role not in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN):
+        return "nothing", False
+    team = actor.role in (Role.SUPERVISOR, Role.ADMIN) and actor.team_id is not None
+    return ("team" if team else "own"), bool(actor.covering)
+
+
+@cache
+def visibility(reach: Reach, covering: bool) -> ColumnElement[bool]:
+    """The one definition, its values as parameters (`visible_parameters`): built once
+    per shape, since building SQL expressions is a good part of an answer's CPU."""
+    if reach == "nothing":
         return false()
-    mine: ColumnElement[bool] = Client.worker_id == actor.id
-    if actor.covering:
-        mine = mine | Client.worker_id.in_(sorted(actor.covering))
-    if actor.role in (Role.SUPERVISOR, Role.ADMIN) and actor.team_id is not None:
-        team = select(Worker.id).where(Worker.team_id == actor.team_id).scalar_subquery()
+    mine: ColumnElement[bool] = Client.worker_id == bindparam("visible_actor_id")
+    if covering:
+        mine = mine | Client.worker_id.in_(bindparam("visible_covering", expanding=True))
+    if reach == "team":
+        team = (
+            select(Worker.id)
+            .where(Worker.team_id == bindparam("visible_team_id"))
+            .scalar_subquery()
+        )
         return Client.worker_id.in_(team) | mine
     return mine

@@ -37,9 +37,10 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Select, Update, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import without_nul
@@ -78,19 +79,11 @@ async def chain(session: AsyncSession, event: AuditEvent) -> None:
     event.prev_hash = head
     event.row_hash = row_hash(event, head)
     session.add(event)
-    await session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .values(last_hash=event.row_hash, rows=AuditChainHead.rows + 1)
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_moved_head(), {"last_hash": event.row_hash})
 
 
 async def _locked_head(session: AsyncSession) -> str:
-    statement = (
-        select(AuditChainHead.last_hash).where(AuditChainHead.id == HEAD_ID).with_for_update()
-    )
-    found = (await session.execute(statement)).scalar_one_or_none()
+    found = (await session.execute(_head_for_update())).scalar_one_or_none()
     if found is not None:
         return found
     # A schema made without the migration (tests' create_all) starts empty: begin it. Two
@@ -101,7 +94,26 @@ async def _locked_head(session: AsyncSession) -> str:
         {"id": HEAD_ID, "last_hash": GENESIS, "rows": 0},
         ["id"],
     )
-    return (await session.execute(statement)).scalar_one()
+    return (await session.execute(_head_for_update())).scalar_one()
+
+
+# Built once: every audited transaction runs both, and building them each time cost
+# about 5 % of an answer's CPU.
+
+
+@cache
+def _head_for_update() -> Select[tuple[str]]:
+    return select(AuditChainHead.last_hash).where(AuditChainHead.id == HEAD_ID).with_for_update()
+
+
+@cache
+def _moved_head() -> Update:
+    return (
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_hash=bindparam("last_hash"), rows=AuditChainHead.rows + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 # ── verification ───────────────────────────────────────────────────────────────

@@ -269,12 +269,15 @@ class Database:
             if token is not None:
                 _open.reset(token)
 
-    async def run_alone(self, statement: Executable) -> None:
+    async def run_alone(
+        self, statement: Executable, parameters: list[dict[str, Any]] | None = None
+    ) -> None:
         """One statement that is a transaction by itself, run in autocommit: a single
-        INSERT (the inbox's batch) needs no BEGIN and COMMIT round trips around it."""
+        INSERT (the inbox's batch, its rows as `parameters`) needs no BEGIN and COMMIT
+        round trips around it."""
         async with self.engine.connect() as connection:
             await connection.execution_options(isolation_level=AUTOCOMMIT)
-            await connection.execute(statement)
+            await connection.execute(statement, parameters)
 
     async def ping(self) -> None:
         """Raises unless the database answers a trivial query (/healthz)."""

@@ -309,7 +309,13 @@ class Client(Base):
     @hybrid_method
     def visit_due_by(self, day: date, zone: ZoneInfo) -> bool:
         """The next visit falls due on `day` (local) or earlier."""
-        return self.visit_due_at < day_start(day + timedelta(days=1), zone)
+        return self.visit_due_before(day_start(day + timedelta(days=1), zone))
+
+    @hybrid_method
+    def visit_due_before(self, moment: datetime) -> bool:
+        """The next visit falls due before `moment` (a statement built once takes the
+        moment `visit_due_by` would compute as a parameter: storage/agenda.py)."""
+        return self.visit_due_at < moment
 
     @hybrid_method
     def seen_within_frequency(self, now: datetime) -> bool:

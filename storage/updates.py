@@ -37,10 +37,10 @@ from storage.workers import active_cover, actor_by_telegram_id
 
 def store_statement(
     dialect: str, payloads: Iterable[dict[str, Any]], now: datetime
-) -> Executable | None:
+) -> tuple[Executable, list[dict[str, Any]]] | None:
     """The one INSERT that keeps a fetched batch (each update's JSON, with its
-    `update_id`); ids already stored (a redelivered batch) are left as they are. None
-    for an empty batch."""
+    `update_id`) and its rows; ids already stored (a redelivered batch) are left as they
+    are. None for an empty batch."""
     rows = {
         payload["update_id"]: {
             "update_id": payload["update_id"],
@@ -52,11 +52,15 @@ def store_statement(
     }
     if not rows:
         return None
+    return _keep(dialect), list(rows.values())
+
+
+@cache
+def _keep(dialect: str) -> Executable:
+    """Built once per dialect (it runs for every batch), its rows given when it runs."""
     return cast(
         Executable,
-        dialect_insert(dialect, InboxUpdate)
-        .values(list(rows.values()))
-        .on_conflict_do_nothing(index_elements=["update_id"]),
+        dialect_insert(dialect, InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"]),
     )
 
 
