@@ -12,7 +12,8 @@ each read "the latest hash" and insert would both chain to it, and the chain wou
 So every transaction that writes an audit event first locks the chain's tail, the one row
 of `audit_chain_head`, with `SELECT … FOR UPDATE`, and keeps it until it commits: the
 next writer waits, reads the hash the first one left there, and its rows get later ids
-(they are flushed after the lock is granted). A row lock rather than
+(they are flushed after the lock is granted). Each row inserted moves the head itself (an
+AFTER INSERT trigger, storage/machinery.py): no UPDATE of the head from here. A row lock rather than
 `pg_advisory_xact_lock` because the head row also holds what the chain should end in
 (the last hash and the count), which is how `walk` notices rows removed from the end, and
 it works alike on both databases. SQLite needs no lock (one writer at a time, and
@@ -40,7 +41,7 @@ from datetime import UTC
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Update, bindparam, select, text, update
+from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import without_nul
@@ -74,12 +75,14 @@ def row_hash(event: Any, prev_hash: str) -> str:
 
 
 async def chain(session: AsyncSession, event: AuditEvent) -> None:
-    """Link `event` (not yet added) to the tail, under the tail's lock, and move the tail."""
+    """Link `event` (not yet added) to the tail, under the tail's lock. The row is written
+    at once: inserting it moves the tail (the database's trigger, storage/machinery.py),
+    so the next event of the same transaction reads its hash under the lock it holds."""
     head = await _locked_head(session)
     event.prev_hash = head
     event.row_hash = row_hash(event, head)
     session.add(event)
-    await session.execute(_moved_head(), {"last_hash": event.row_hash})
+    await session.flush()
 
 
 async def _locked_head(session: AsyncSession) -> str:
@@ -97,23 +100,13 @@ async def _locked_head(session: AsyncSession) -> str:
     return (await session.execute(_head_for_update())).scalar_one()
 
 
-# Built once: every audited transaction runs both, and building them each time cost
-# about 5 % of an answer's CPU.
+# Built once: every audited transaction runs it, and building it each time cost a few per
+# cent of an answer's CPU.
 
 
 @cache
 def _head_for_update() -> Select[tuple[str]]:
     return select(AuditChainHead.last_hash).where(AuditChainHead.id == HEAD_ID).with_for_update()
-
-
-@cache
-def _moved_head() -> Update:
-    return (
-        update(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .values(last_hash=bindparam("last_hash"), rows=AuditChainHead.rows + 1)
-        .execution_options(synchronize_session=False)
-    )
 
 
 # ── verification ───────────────────────────────────────────────────────────────

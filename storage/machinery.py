@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -84,14 +86,49 @@ class AuditEvent(Base):
 
 class AuditChainHead(Base):
     """The audit chain's tail, one row (id 1): the hash of the latest audit event and how
-    many there are. Every transaction that writes an audit event locks it (FOR UPDATE)
-    first, so rows are chained one writer at a time (storage/audit.py says why)."""
+    many there are, moved by the trigger below. Every transaction that writes an audit
+    event locks it (FOR UPDATE) first, so rows are chained one writer at a time
+    (storage/audit_chain.py says why)."""
 
     __tablename__ = "audit_chain_head"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_hash: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer)
+
+
+# The head follows the chain's last row inside the database: each audit event inserted
+# moves it, so an audited transaction runs two statements for its chain (the head's lock,
+# the row) and not three. Created by migration 0022 and, for create_all schemas, below.
+# SQLite drops a table's triggers when a migration rebuilds it (batch_alter_table): such a
+# migration of audit_events must create these again.
+HEAD_TRIGGER = "audit_chain_follows"
+HEAD_TRIGGER_DDL: dict[str, list[str]] = {
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_chain_follow() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN UPDATE audit_chain_head SET last_hash = NEW.row_hash, rows = rows + 1 "
+        "WHERE id = 1; RETURN NULL; END $$",
+        f"CREATE TRIGGER {HEAD_TRIGGER} AFTER INSERT ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_chain_follow()",
+    ],
+    "sqlite": [
+        f"CREATE TRIGGER {HEAD_TRIGGER} AFTER INSERT ON audit_events BEGIN "
+        "UPDATE audit_chain_head SET last_hash = NEW.row_hash, rows = rows + 1 "
+        "WHERE id = 1; END",
+    ],
+}
+HEAD_TRIGGER_DROP: dict[str, list[str]] = {
+    "postgresql": [
+        f"DROP TRIGGER IF EXISTS {HEAD_TRIGGER} ON audit_events",
+        "DROP FUNCTION IF EXISTS audit_chain_follow()",
+    ],
+    "sqlite": [f"DROP TRIGGER IF EXISTS {HEAD_TRIGGER}"],
+}
+for _dialect, _statements in HEAD_TRIGGER_DDL.items():
+    for _statement in _statements:
+        event.listen(
+            AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect)
+        )
 
 
 class InboxUpdate(Base):
