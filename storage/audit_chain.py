@@ -39,12 +39,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Insert, String, Table, bindparam, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
-from storage.db import without_nul
+from storage.db import SQLITE_SHA256_HEX, affected, without_nul
 from storage.machinery import AuditChainHead, AuditEvent
 from storage.upsert import insert_if_absent
 
@@ -58,6 +60,15 @@ def row_hash(event: Any, prev_hash: str) -> str:
     """sha256 of the event's own fields and the previous hash, as stored: the detail as the
     database gives it back (JSON, keys sorted, NULs dropped as on the way in), the time in
     UTC to the microsecond. Not the id: it is not known before the row is inserted."""
+    before, after = canonical_around_prev_hash(event)
+    return hashlib.sha256((before + prev_hash + after).encode("ascii")).hexdigest()
+
+
+def canonical_around_prev_hash(event: Any) -> tuple[str, str]:
+    """The event's canonical serialisation — JSON, keys sorted, no spaces, ASCII — cut
+    where the previous hash goes: what is hashed is `before + prev_hash + after`. Cut, so
+    that the database can hash a new row with the hash it reads under the head's lock, in
+    the row's own INSERT (`chain`)."""
     fields = {
         "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
         "action": event.action,
@@ -68,45 +79,83 @@ def row_hash(event: Any, prev_hash: str) -> str:
         "client_id": event.client_id,
         "allowed": bool(event.allowed),
         "detail": json.loads(json.dumps(without_nul(event.detail or {}))),
-        "prev_hash": prev_hash,
     }
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    # json.dumps of the whole dict with sort_keys gives exactly these members in this order.
+    members = {key: f"{json.dumps(key)}:{_canonical(value)}" for key, value in fields.items()}
+    members[PREV_HASH] = f'"{PREV_HASH}":"'
+    ordered = [members[key] for key in sorted(members)]
+    cut = ordered.index(members[PREV_HASH])
+    before = "{" + "".join(member + "," for member in ordered[:cut]) + ordered[cut]
+    after = '"' + "".join("," + member for member in ordered[cut + 1 :]) + "}"
+    return before, after
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 async def chain(session: AsyncSession, event: AuditEvent) -> None:
-    """Link `event` (not yet added) to the tail, under the tail's lock. The row is written
-    at once: inserting it moves the tail (the database's trigger, storage/machinery.py),
-    so the next event of the same transaction reads its hash under the lock it holds."""
-    head = await _locked_head(session)
-    event.prev_hash = head
-    event.row_hash = row_hash(event, head)
-    session.add(event)
-    await session.flush()
-
-
-async def _locked_head(session: AsyncSession) -> str:
-    found = (await session.execute(_head_for_update())).scalar_one_or_none()
-    if found is not None:
-        return found
-    # A schema made without the migration (tests' create_all) starts empty: begin it. Two
-    # first writers racing insert one row (the second waits on the key, then reads it).
+    """Write `event` linked to the tail, in one statement: the INSERT reads the tail's hash
+    under its lock (FOR UPDATE) and hashes the row with it in the database; the trigger
+    moves the tail (storage/machinery.py). A later event of the same transaction so reads
+    this one's hash."""
+    before, after = canonical_around_prev_hash(event)
+    values = {column: getattr(event, column) for column in _LINKED}
+    parameters = {**values, "canonical_before": before, "canonical_after": after}
+    if affected(await session.execute(_linked_insert(), parameters)) == 1:
+        return
+    # A schema made without the migration (tests' create_all) starts with no head: begin
+    # it. Two first writers racing insert one row (the second waits on the key).
     await insert_if_absent(
-        session,
-        AuditChainHead,
-        {"id": HEAD_ID, "last_hash": GENESIS, "rows": 0},
-        ["id"],
+        session, AuditChainHead, {"id": HEAD_ID, "last_hash": GENESIS, "rows": 0}, ["id"]
     )
-    return (await session.execute(_head_for_update())).scalar_one()
+    await session.execute(_linked_insert(), parameters)
 
 
-# Built once: every audited transaction runs it, and building it each time cost a few per
-# cent of an answer's CPU.
+PREV_HASH = "prev_hash"
+# The event's own columns, as `row_hash` reads them.
+_LINKED = (
+    "at",
+    "action",
+    "actor_worker_id",
+    "actor_telegram_id",
+    "subject_type",
+    "subject_id",
+    "client_id",
+    "allowed",
+    "detail",
+)
 
 
 @cache
-def _head_for_update() -> Select[tuple[str]]:
-    return select(AuditChainHead.last_hash).where(AuditChainHead.id == HEAD_ID).with_for_update()
+def _linked_insert() -> Insert:
+    """INSERT … SELECT from the locked head, built once (every audited update runs it)."""
+    events = cast(Table, AuditEvent.__table__)
+    head = cast(Table, AuditChainHead.__table__)
+    own = [bindparam(name, type_=events.c[name].type) for name in _LINKED]
+    canonical = bindparam("canonical_before", type_=String()) + head.c.last_hash
+    hashed = Sha256Hex(canonical + bindparam("canonical_after", type_=String()))
+    linked = select(*own, head.c.last_hash, hashed).where(head.c.id == HEAD_ID).with_for_update()
+    return insert(events).from_select([*_LINKED, "prev_hash", "row_hash"], linked)
+
+
+class Sha256Hex(FunctionElement[str]):
+    """sha256 of an ASCII text, as 64 hexadecimal digits: PostgreSQL's own function;
+    SQLite has none, so Caseline gives each SQLite connection one (storage/db.py)."""
+
+    type = String()
+    inherit_cache = True
+    name = "sha256_hex"
+
+
+@compiles(Sha256Hex, "postgresql")
+def _sha256_hex_postgresql(element: Sha256Hex, compiler: Any, **kw: Any) -> str:
+    return f"encode(sha256(convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')), 'hex')"
+
+
+@compiles(Sha256Hex, "sqlite")
+def _sha256_hex_sqlite(element: Sha256Hex, compiler: Any, **kw: Any) -> str:
+    return f"{SQLITE_SHA256_HEX}({compiler.process(element.clauses, **kw)})"
 
 
 # ── verification ───────────────────────────────────────────────────────────────

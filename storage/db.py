@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import time
@@ -218,6 +219,18 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    dbapi_connection.create_function(  # type: ignore[attr-defined]
+        SQLITE_SHA256_HEX, 1, _sha256_hex, deterministic=True
+    )
+
+
+# SQLite has no sha256; the audit chain hashes a row in its own INSERT
+# (storage/audit_chain.py), so each SQLite connection is given one.
+SQLITE_SHA256_HEX = "caseline_sha256_hex"
+
+
+def _sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 # The task inside a `Database.session()` block, with its database and session: a nested

@@ -126,9 +126,8 @@ HEAD_TRIGGER_DROP: dict[str, list[str]] = {
 }
 for _dialect, _statements in HEAD_TRIGGER_DDL.items():
     for _statement in _statements:
-        event.listen(
-            AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect)
-        )
+        _trigger = DDL(_statement)  # type: ignore[no-untyped-call]
+        event.listen(AuditEvent.__table__, "after_create", _trigger.execute_if(dialect=_dialect))
 
 
 class InboxUpdate(Base):

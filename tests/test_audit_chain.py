@@ -251,3 +251,41 @@ def test_a_malformed_expected_hash_is_one_line(given, capsys, tmp_path, monkeypa
     assert capsys.readouterr().err == (
         "caseline: --expect: not a head hash (64 hexadecimal digits, as verify printed)\n"
     )
+
+
+def test_a_rows_hash_is_the_one_every_chain_so_far_was_built_with():
+    """The canonical form, pinned: the hashes of rows already written (migration 0020, and
+    every row since) must still come out of `row_hash`, however it is computed."""
+    from datetime import UTC, datetime
+
+    from storage.audit_chain import GENESIS, row_hash
+    from storage.machinery import AuditEvent
+
+    full = AuditEvent(
+        at=datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=UTC),
+        action="client.view",
+        actor_worker_id=7,
+        actor_telegram_id=701,
+        subject_type="client",
+        subject_id=3,
+        client_id=3,
+        allowed=True,
+        detail={"via": "card", "ümlaut": "ß", "n": [1, {"b": 2, "a": "x\x00y"}]},
+    )
+    bare = AuditEvent(
+        at=datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC),
+        action="audit.list",
+        actor_worker_id=None,
+        actor_telegram_id=None,
+        subject_type=None,
+        subject_id=None,
+        client_id=None,
+        allowed=False,
+        detail={},
+    )
+    assert row_hash(full, GENESIS) == (
+        "fc3decb21eebf01f612da8f450500c1177bedef45de641fb152c76a3aab5cf2c"
+    )
+    assert row_hash(bare, "ab" * 32) == (
+        "7b73ccb0a0c1fcddce5522464717dd3f6081f2bc8f3622c501364018c3f35deb"
+    )
