@@ -132,11 +132,9 @@ async def webapp_bot(devserver, db: Database, db_url: str, clock: FixedClock):
     """The bot serving the Mini App on a free port (`webapp_bot.webapp_port`); its 🗂 Open
     buttons open tests/webapp_support.py's WEBAPP_URL."""
     from tests.harness import running
-    from tests.webapp_support import WEBAPP_URL
+    from tests.webapp_support import WITH_MINI_APP
 
-    async with running(
-        devserver, db, db_url, clock, CASELINE_WEBAPP_URL=WEBAPP_URL, CASELINE_WEBAPP_PORT="0"
-    ) as harness:
+    async with running(devserver, db, db_url, clock, **WITH_MINI_APP) as harness:
         yield harness
 
 
@@ -144,7 +142,7 @@ async def webapp_bot(devserver, db: Database, db_url: str, clock: FixedClock):
 async def strict_bot(devserver, db: Database, db_url: str, clock: FixedClock):
     """`webapp_bot` in strict mode (CASELINE_PRIVACY=strict, which needs the Mini App)."""
     from tests.harness import running
-    from tests.test_strict_day import STRICT
+    from tests.webapp_support import STRICT
 
     async with running(devserver, db, db_url, clock, **STRICT) as harness:
         yield harness

@@ -23,7 +23,7 @@ from storage.kinds import InteractionType, Role
 from storage.models import Worker
 from storage.workers import Actor
 from tests.harness import TOKEN, BotHarness, buttons, running
-from tests.webapp_support import WEBAPP_URL
+from tests.webapp_support import STRICT, WITH_MINI_APP
 
 WANDA, SUE = 7101, 7102
 NAME = "Zelinda Quarrington"
@@ -175,11 +175,6 @@ async def a_day(harness: BotHarness, clock) -> tuple[str, list[str]]:
 
 
 BARE_COMMAND = re.compile(r"^/[a-z_]+$")
-
-# The Mini App on a free port: strict mode needs it, and the standard day has it too, so the
-# two days differ in CASELINE_PRIVACY alone.
-WITH_MINI_APP = {"CASELINE_WEBAPP_URL": WEBAPP_URL, "CASELINE_WEBAPP_PORT": "0"}
-STRICT = {"CASELINE_PRIVACY": "strict", **WITH_MINI_APP}
 
 
 async def a_day_with(

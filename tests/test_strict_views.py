@@ -13,8 +13,7 @@ from storage import notes
 from storage.kinds import InteractionType
 from storage.models import Client
 from tests.harness import buttons, running
-from tests.test_strict_day import STRICT
-from tests.webapp_support import WEBAPP_URL, web_app_urls
+from tests.webapp_support import STRICT, WEBAPP_URL, web_app_urls
 from ui import privacy, texts
 
 WANDA = 7201

@@ -6,7 +6,6 @@ an account that is no worker, and another team's client are refused and audited.
 from __future__ import annotations
 
 import dataclasses
-import json
 import socket
 from datetime import timedelta
 
@@ -21,7 +20,7 @@ from storage.kinds import InteractionType
 from storage.machinery import AuditEvent
 from storage.models import Client
 from tests.harness import settings_for
-from tests.webapp_support import init_data, wanda_and_maria, web_app_urls
+from tests.webapp_support import api, api_post, init_data, wanda_and_maria, web_app_urls
 
 WANDA, SAM, STRANGER = 501, 502, 503
 FULL_NOTE = (
@@ -30,14 +29,6 @@ FULL_NOTE = (
     + "Long account of the visit. "
     * 200
 )
-
-
-async def api(webapp_bot, path: str, authorization: str | None) -> httpx.Response:
-    headers = {"Authorization": authorization} if authorization is not None else {}
-    async with httpx.AsyncClient() as client:
-        return await client.get(
-            f"http://127.0.0.1:{webapp_bot.webapp_port}{path}", headers=headers, timeout=10
-        )
 
 
 async def audit_events(db, action: str) -> list[AuditEvent]:
@@ -192,14 +183,7 @@ NOTE_TOKEN = "0123456789abcdef0123456789abcdef"
 
 
 async def post_note(webapp_bot, client_id: int, authorization: str | None, body) -> httpx.Response:
-    headers = {"Authorization": authorization} if authorization is not None else {}
-    async with httpx.AsyncClient() as client:
-        return await client.post(
-            f"http://127.0.0.1:{webapp_bot.webapp_port}/api/clients/{client_id}/notes",
-            headers=headers,
-            content=body if isinstance(body, bytes) else json.dumps(body).encode(),
-            timeout=10,
-        )
+    return await api_post(webapp_bot, f"/api/clients/{client_id}/notes", authorization, body)
 
 
 async def test_a_note_written_on_the_page_is_in_the_chats_history(webapp_bot, db, clock):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import NoteAttachment
-from tests.test_webapp_api import api, audit_events
-from tests.webapp_support import init_data
+from tests.test_webapp_api import audit_events
+from tests.webapp_support import api, init_data
 
 WANDA, SAM = 501, 502
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"kitchen" * 300

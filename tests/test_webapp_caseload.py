@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 
 from storage.models import Client
-from tests.test_webapp_api import SAM, WANDA, api, web_app_urls
+from tests.test_webapp_api import SAM, WANDA
 from tests.test_webapp_browser import STEP_MS, THEME
-from tests.webapp_support import init_data
+from tests.webapp_support import api, init_data, web_app_urls
 
 
 async def a_caseload(webapp_bot, db, clock) -> dict[str, int]:

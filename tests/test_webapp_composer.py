@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import httpx
 from sqlalchemy import select
 
 from storage import plans as plan_store
@@ -17,7 +16,7 @@ from storage.kinds import Role
 from storage.models import Note, NoteAttendee, NoteGoal
 from tests.test_note_attendees import _person
 from tests.test_webapp_api import NOTE_TOKEN, WANDA, audit_events, post_note
-from tests.webapp_support import init_data
+from tests.webapp_support import api, init_data
 
 SUE, OTTO = 510, 511
 OTHER_TOKEN = "fedcba9876543210fedcba9876543210"
@@ -70,15 +69,6 @@ def _note(kind: str, text: str, **fields) -> dict:
     return {"kind": kind, "text": text, "token": NOTE_TOKEN, **fields}
 
 
-async def _get(webapp_bot, path: str, authorization: str) -> httpx.Response:
-    async with httpx.AsyncClient() as client:
-        return await client.get(
-            f"http://127.0.0.1:{webapp_bot.webapp_port}{path}",
-            headers={"Authorization": authorization},
-            timeout=10,
-        )
-
-
 async def _notes(webapp_bot) -> list[Note]:
     async with webapp_bot.db.session() as session:
         return list((await session.execute(select(Note).order_by(Note.id))).scalars())
@@ -91,12 +81,12 @@ async def _rows(webapp_bot, table) -> list:
 
 async def test_the_composer_reads_the_goals_and_people_a_note_may_name(webapp_bot, clock):
     world, signed = await _signed_in(webapp_bot, clock)
-    card = (await _get(webapp_bot, f"/api/clients/{world['client']}", signed)).json()
+    card = (await api(webapp_bot, f"/api/clients/{world['client']}", signed)).json()
     assert [(goal["id"], goal["description"]) for goal in card["open_goals"]] == [
         (world["goals"][0], "Eat two meals a day"),
         (world["goals"][1], "See the GP"),
     ]
-    people = await _get(webapp_bot, f"/api/clients/{world['client']}/notes/people", signed)
+    people = await api(webapp_bot, f"/api/clients/{world['client']}/notes/people", signed)
     assert people.status_code == 200
     assert people.headers["cache-control"] == "no-store"
     body = people.json()
@@ -115,7 +105,7 @@ async def test_the_composer_reads_the_goals_and_people_a_note_may_name(webapp_bo
     )
     # Another team's worker: 404, as the card.
     otto = f"tma {init_data(OTTO, clock.now())}"
-    refused = await _get(webapp_bot, f"/api/clients/{world['client']}/notes/people", otto)
+    refused = await api(webapp_bot, f"/api/clients/{world['client']}/notes/people", otto)
     assert (refused.status_code, refused.json()) == (404, {"error": "not_found"})
     assert "Ana" not in refused.text
 
@@ -173,10 +163,10 @@ async def test_a_note_with_every_field_is_the_chats_note_in_history(webapp_bot, 
     ):
         assert part in shown, part
     # On the page's card and timeline too.
-    card = (await _get(webapp_bot, f"/api/clients/{world['client']}", signed)).json()
+    card = (await api(webapp_bot, f"/api/clients/{world['client']}", signed)).json()
     (recent,) = card["recent_notes"]
     assert recent["risk"] is True and recent["dap"][2] == "Refer to the food bank"
-    history = (await _get(webapp_bot, f"/api/clients/{world['client']}/history", signed)).json()
+    history = (await api(webapp_bot, f"/api/clients/{world['client']}/history", signed)).json()
     event = next(event for event in history["events"] if event["kind"] == "note")
     assert event["extra"]["present"] == [["Maria Gonzalez", None], ["Ana López", "family"]]
     assert event["extra"]["risk_reason"] == "Fell last week, lives alone"

@@ -13,9 +13,9 @@ from storage import plans as plan_store
 from storage import resources as directory
 from storage.kinds import GoalStatus, ReferralStatus
 from storage.models import Client
-from tests.test_webapp_api import SAM, WANDA, api, audit_events
+from tests.test_webapp_api import SAM, WANDA, audit_events
 from tests.test_webapp_browser import STEP_MS, page_url
-from tests.webapp_support import init_data, phone_page, wanda_and_maria
+from tests.webapp_support import api, init_data, phone_page, wanda_and_maria
 
 GOAL = "Eats two meals a day"
 SECOND_GOAL = "Walks to the shop"

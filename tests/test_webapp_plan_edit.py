@@ -7,7 +7,6 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-import json
 import os
 
 import httpx
@@ -15,24 +14,16 @@ from sqlalchemy import select
 
 from storage.kinds import ClientStatus, Role
 from storage.models import Client, Goal, Plan
-from tests.harness import running
 from tests.test_approvals import _approvals
 from tests.test_webapp_api import WANDA, audit_events
 from tests.test_webapp_browser import STEP_MS, page_url
-from tests.webapp_support import WEBAPP_URL, init_data, phone_page
+from tests.webapp_support import api, api_post, init_data, phone_page
 
 SUE, OTTO = 510, 511
-STRICT = {"CASELINE_PRIVACY": "strict", "CASELINE_WEBAPP_URL": WEBAPP_URL}
 
 
 async def _post(harness, client_id: int, path: str, signed: str, body) -> httpx.Response:
-    async with httpx.AsyncClient() as client:
-        return await client.post(
-            f"http://127.0.0.1:{harness.webapp_port}/api/clients/{client_id}/plan/{path}",
-            headers={"Authorization": signed},
-            content=body if isinstance(body, bytes) else json.dumps(body).encode(),
-            timeout=10,
-        )
+    return await api_post(harness, f"/api/clients/{client_id}/plan/{path}", signed, body)
 
 
 async def _world(harness, clock) -> tuple[int, int, str]:
@@ -105,11 +96,7 @@ async def test_what_the_page_writes_is_the_chats_plan_and_audited_as_the_chats(w
         (event,) = await audit_events(webapp_bot.db, action)
         assert (event.actor_worker_id, event.client_id, event.allowed) == (wanda_id, maria, True)
     # The page's GET reads the card it wrote, with the plan's id for the next change.
-    async with httpx.AsyncClient() as client:
-        read = await client.get(
-            f"http://127.0.0.1:{webapp_bot.webapp_port}/api/clients/{maria}/plan",
-            headers={"Authorization": signed},
-        )
+    read = await api(webapp_bot, f"/api/clients/{maria}/plan", signed)
     assert read.json()["plan"]["id"] == plan["id"]
 
 
@@ -192,23 +179,22 @@ async def test_forged_values_and_another_teams_client_save_nothing(webapp_bot, c
     assert len(await _goals(webapp_bot)) == 1
 
 
-async def test_in_strict_mode_the_page_is_where_a_plan_is_written(devserver, db, db_url, clock):
-    async with running(devserver, db, db_url, clock, CASELINE_WEBAPP_PORT="0", **STRICT) as harness:
-        maria, _, signed = await _world(harness, clock)
-        plan = await _write_a_plan(harness, maria, signed)
-        active = await _post(harness, maria, "activate", signed, {"plan": plan["id"]})
-        assert active.json()["plan"]["status"] == "active"
-        (goal,) = await _goals(harness)
-        assert (goal.description, goal.status) == ("Eat two meals a day", "in_progress")
-        # The chat still refuses /plan: it points at the page.
-        shown = await _chat_plan(harness, maria)
-        assert "Eat two meals" not in shown
-        # And the safety plan, which the chat's 🛟 does not take typed in strict mode.
-        draft = {"base": 0, "sections": {"help": ["daughter Ana"]}}
-        saved = await _safety(harness, maria, "save", signed, draft)
-        assert saved.json()["plan"]["sections"][3]["lines"] == ["daughter Ana"]
-        (event,) = await audit_events(harness.db, "client.safety_plan.save")
-        assert (event.client_id, event.allowed) == (maria, True)
+async def test_in_strict_mode_the_page_is_where_a_plan_is_written(strict_bot, clock):
+    maria, _, signed = await _world(strict_bot, clock)
+    plan = await _write_a_plan(strict_bot, maria, signed)
+    active = await _post(strict_bot, maria, "activate", signed, {"plan": plan["id"]})
+    assert active.json()["plan"]["status"] == "active"
+    (goal,) = await _goals(strict_bot)
+    assert (goal.description, goal.status) == ("Eat two meals a day", "in_progress")
+    # The chat still refuses /plan: it points at the page.
+    shown = await _chat_plan(strict_bot, maria)
+    assert "Eat two meals" not in shown
+    # And the safety plan, which the chat's 🛟 does not take typed in strict mode.
+    draft = {"base": 0, "sections": {"help": ["daughter Ana"]}}
+    saved = await _safety(strict_bot, maria, "save", signed, draft)
+    assert saved.json()["plan"]["sections"][3]["lines"] == ["daughter Ana"]
+    (event,) = await audit_events(strict_bot.db, "client.safety_plan.save")
+    assert (event.client_id, event.allowed) == (maria, True)
 
 
 async def _plan_tab(browser, webapp_bot, clock, client_id: int):
@@ -286,11 +272,7 @@ async def test_a_review_written_on_the_page_makes_the_next_version_as_the_chats(
     # The chat's /plan: version 2, the achieved goal done, the other carried over.
     shown = await _chat_plan(webapp_bot, maria)
     assert "Plan v2" in shown and "🔵 See the GP" in shown and "Eat two" not in shown
-    async with httpx.AsyncClient() as client:
-        read = await client.get(
-            f"http://127.0.0.1:{webapp_bot.webapp_port}/api/clients/{maria}/plan",
-            headers={"Authorization": signed},
-        )
+    read = await api(webapp_bot, f"/api/clients/{maria}/plan", signed)
     (earlier,) = read.json()["earlier"]
     assert earlier["review"]["summary"] == "Good progress."
     assert [(g["status"], g["effectiveness"], g["comment"]) for g in earlier["goals"]] == [
@@ -324,13 +306,7 @@ async def test_a_worker_reviews_the_plan_on_a_phone(browser, webapp_bot, clock):
 
 
 async def _safety(harness, client_id: int, action: str, signed: str, body) -> httpx.Response:
-    async with httpx.AsyncClient() as client:
-        return await client.post(
-            f"http://127.0.0.1:{harness.webapp_port}/api/clients/{client_id}/safety_plan/{action}",
-            headers={"Authorization": signed},
-            content=json.dumps(body).encode(),
-            timeout=10,
-        )
+    return await api_post(harness, f"/api/clients/{client_id}/safety_plan/{action}", signed, body)
 
 
 async def test_the_safety_plan_is_saved_and_reviewed_on_the_page_as_the_chats(webapp_bot, clock):

@@ -15,18 +15,18 @@ from sqlalchemy import select
 
 from storage import resources as directory
 from storage.models import ClientContact, Consent, Referral
-from tests.test_webapp_api import SAM, WANDA, api, audit_events
+from tests.test_webapp_api import SAM, WANDA, audit_events
 from tests.test_webapp_browser import STEP_MS, page_url
 from tests.test_webapp_pages import PERSON, RESOURCE, a_client_with_a_plan_referrals_and_people
-from tests.test_webapp_writes import post as signed_post
-from tests.webapp_support import init_data, phone_page
+from tests.webapp_support import api, api_post, init_data, phone_page
 
 NEW_PERSON = "Bruno Becker"
 
 
 async def post(webapp_bot, path: str, user: int, body) -> httpx.Response:
+    """`api_post` signed by the Telegram user `user`, now."""
     signed = f"tma {init_data(user, webapp_bot.clock.now())}"
-    return await signed_post(webapp_bot, path, signed, body)
+    return await api_post(webapp_bot, path, signed, body)
 
 
 async def get(webapp_bot, path: str, user: int) -> httpx.Response:

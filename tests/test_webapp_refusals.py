@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import httpx
 
-from tests.test_webapp_api import WANDA, a_client_with_a_note, api, audit_events
-from tests.webapp_support import init_data
+from tests.test_webapp_api import WANDA, a_client_with_a_note, audit_events
+from tests.webapp_support import api, init_data
 
 
 async def test_an_address_refused_too_often_is_turned_away_unheard_then_heard_again(

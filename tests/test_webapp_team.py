@@ -22,18 +22,13 @@ from storage.kinds import Role
 from storage.machinery import AuditEvent
 from tests.test_digest import ADA, NOW, SAM, SUE, WANDA, seed_teams
 from tests.test_webapp_browser import STEP_MS
-from tests.webapp_support import WEBAPP_URL, init_data
+from tests.webapp_support import WEBAPP_URL, api, init_data
 from ui.digest_views import figure_lines, share
 
 
 async def team_api(webapp_bot, telegram_id: int | None, query: str = "") -> httpx.Response:
-    headers = {} if telegram_id is None else {"Authorization": f"tma {init_data(telegram_id, NOW)}"}
-    async with httpx.AsyncClient() as client:
-        return await client.get(
-            f"http://127.0.0.1:{webapp_bot.webapp_port}/api/team{query}",
-            headers=headers,
-            timeout=10,
-        )
+    signed = None if telegram_id is None else f"tma {init_data(telegram_id, NOW)}"
+    return await api(webapp_bot, f"/api/team{query}", signed)
 
 
 async def digest_views(db) -> list[AuditEvent]:
@@ -137,10 +132,8 @@ async def test_the_card_says_who_may_open_the_team_view(webapp_bot, db, clock):
     maria = seed.ids["Maria Gonzalez"]
     cards = {}
     for who in (SUE, WANDA):
-        headers = {"Authorization": f"tma {init_data(who, NOW)}"}
-        async with httpx.AsyncClient() as client:
-            url = f"http://127.0.0.1:{webapp_bot.webapp_port}/api/clients/{maria}"
-            cards[who] = (await client.get(url, headers=headers, timeout=10)).json()
+        signed = f"tma {init_data(who, NOW)}"
+        cards[who] = (await api(webapp_bot, f"/api/clients/{maria}", signed)).json()
     assert cards[SUE]["may_see_team"] is True
     assert cards[WANDA]["may_see_team"] is False
 

@@ -7,29 +7,17 @@ bot's own server, a real database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
-import httpx
 from sqlalchemy import select
 
 from storage.kinds import Role
 from storage.models import Client, Note
-from tests.test_webapp_api import WANDA, a_client_with_a_note, api, audit_events
-from tests.webapp_support import init_data
+from tests.test_webapp_api import WANDA, a_client_with_a_note, audit_events
+from tests.webapp_support import api, api_post, init_data
 
 SUE, OTTO = 510, 511
 TOKEN = "00112233445566778899aabbccddeeff"
-
-
-async def post(bot, path: str, authorization: str, body) -> httpx.Response:
-    async with httpx.AsyncClient() as client:
-        return await client.post(
-            f"http://127.0.0.1:{bot.webapp_port}{path}",
-            headers={"Authorization": authorization},
-            content=body if isinstance(body, bytes) else json.dumps(body).encode(),
-            timeout=10,
-        )
 
 
 async def _world(bot, db, clock) -> tuple[int, int, int]:
@@ -50,36 +38,38 @@ async def _amend_comment_and_cosign(bot, db, clock) -> tuple[int, int]:
     otto = f"tma {init_data(OTTO, clock.now())}"
     amendment = {"text": "She said Tuesday, not Monday.", "token": TOKEN}
 
-    first = await post(bot, f"/api/notes/{note_id}/amendments", wanda, amendment)
+    first = await api_post(bot, f"/api/notes/{note_id}/amendments", wanda, amendment)
     assert first.status_code == 201
     assert [a["text"] for a in first.json()["amendments"]][-1] == "She said Tuesday, not Monday."
-    again = await post(bot, f"/api/notes/{note_id}/amendments", wanda, amendment)
+    again = await api_post(bot, f"/api/notes/{note_id}/amendments", wanda, amendment)
     assert (again.status_code, len(again.json()["amendments"])) == (200, 2)
     (amended,) = await audit_events(db, "note.amend")
     assert (amended.allowed, amended.subject_id, amended.client_id) == (True, note_id, client_id)
 
     # Another team's worker, a forged body, a text too long.
-    refused = await post(bot, f"/api/notes/{note_id}/amendments", otto, amendment)
+    refused = await api_post(bot, f"/api/notes/{note_id}/amendments", otto, amendment)
     assert (refused.status_code, refused.json()) == (404, {"error": "not_found"})
     assert [e.allowed for e in await audit_events(db, "note.amend")] == [True, False]
     for forged in (b"[", {"text": "x"}, {"text": 3, "token": TOKEN}, {**amendment, "x": 1}):
         assert (
-            await post(bot, f"/api/notes/{note_id}/amendments", wanda, forged)
+            await api_post(bot, f"/api/notes/{note_id}/amendments", wanda, forged)
         ).status_code == 400
     long = {"text": "x" * 20_001, "token": "f" * 32}
-    too_long = await post(bot, f"/api/notes/{note_id}/amendments", wanda, long)
+    too_long = await api_post(bot, f"/api/notes/{note_id}/amendments", wanda, long)
     assert (too_long.status_code, too_long.json()) == (422, {"error": "too_long"})
 
     # The worker may not comment (the use case's rule): 404, audited; her supervisor may.
     comment = {"text": "Good catch — follow up Tuesday.", "token": TOKEN}
-    assert (await post(bot, f"/api/notes/{note_id}/comments", wanda, comment)).status_code == 404
-    said = await post(bot, f"/api/notes/{note_id}/comments", sue, comment)
+    assert (
+        await api_post(bot, f"/api/notes/{note_id}/comments", wanda, comment)
+    ).status_code == 404
+    said = await api_post(bot, f"/api/notes/{note_id}/comments", sue, comment)
     assert said.status_code == 201
     assert said.json()["comments"][0]["text"] == "Good catch — follow up Tuesday."
-    signed = await post(bot, f"/api/notes/{note_id}/comments", sue, {"cosign": True})
+    signed = await api_post(bot, f"/api/notes/{note_id}/comments", sue, {"cosign": True})
     assert (signed.status_code, signed.json()["cosigned"]) == (201, True)
     assert (
-        await post(bot, f"/api/notes/{note_id}/comments", sue, {"cosign": 1})
+        await api_post(bot, f"/api/notes/{note_id}/comments", sue, {"cosign": 1})
     ).status_code == 400
     assert [e.allowed for e in await audit_events(db, "note.comment")] == [False, True]
     assert [e.allowed for e in await audit_events(db, "note.cosign")] == [True]
@@ -121,27 +111,27 @@ async def _edit_details(bot, db, clock) -> int:
     wanda = f"tma {init_data(WANDA, clock.now())}"
     path = f"/api/clients/{client_id}/details"
 
-    renamed = await post(bot, path, wanda, {"detail": "name", "value": "Maria G. López"})
+    renamed = await api_post(bot, path, wanda, {"detail": "name", "value": "Maria G. López"})
     assert (renamed.status_code, renamed.json()["client"]["name"]) == (200, "Maria G. López")
     # The organisation's date order (DMY here), as the chat reads a typed date.
-    born = await post(bot, path, wanda, {"detail": "born", "value": "3/12/1980"})
+    born = await api_post(bot, path, wanda, {"detail": "born", "value": "3/12/1980"})
     assert born.json()["client"]["date_of_birth"] == "1980-12-03"
-    phone = await post(bot, path, wanda, {"detail": "phone", "value": "+49 (30) 123-4567"})
+    phone = await api_post(bot, path, wanda, {"detail": "phone", "value": "+49 (30) 123-4567"})
     assert phone.json()["client"]["phone"] == "+49 30 123 4567"
-    place = await post(bot, path, wanda, {"detail": "place", "value": "Café am Markt"})
+    place = await api_post(bot, path, wanda, {"detail": "place", "value": "Café am Markt"})
     assert place.json()["client"]["usual_place"] == "Café am Markt"
-    address = await post(bot, path, wanda, {"detail": "address", "value": "Hauptstr. 1"})
+    address = await api_post(bot, path, wanda, {"detail": "address", "value": "Hauptstr. 1"})
     assert address.json()["client"]["address"] == "Hauptstr. 1"
-    cleared = await post(bot, path, wanda, {"detail": "address", "value": None})
+    cleared = await api_post(bot, path, wanda, {"detail": "address", "value": None})
     assert cleared.json()["client"]["address"] is None
 
     # What the chat's ✏️ Edit objects to, and forged bodies.
-    future = await post(bot, path, wanda, {"detail": "born", "value": "3/12/2090"})
+    future = await api_post(bot, path, wanda, {"detail": "born", "value": "3/12/2090"})
     assert (future.status_code, future.json()["error"]) == (422, "date")
     assert future.json()["message"]
-    not_phone = await post(bot, path, wanda, {"detail": "phone", "value": "call me"})
+    not_phone = await api_post(bot, path, wanda, {"detail": "phone", "value": "call me"})
     assert (not_phone.status_code, not_phone.json()["error"]) == (422, "not_a_phone")
-    short = await post(bot, path, wanda, {"detail": "name", "value": "M"})
+    short = await api_post(bot, path, wanda, {"detail": "name", "value": "M"})
     assert (short.status_code, short.json()["error"]) == (422, "too_short")
     for forged in (
         {"detail": "status", "value": "closed"},
@@ -150,9 +140,9 @@ async def _edit_details(bot, db, clock) -> int:
         {"detail": "name", "value": "Mia", "extra": 1},
         b"{",
     ):
-        assert (await post(bot, path, wanda, forged)).status_code == 400
+        assert (await api_post(bot, path, wanda, forged)).status_code == 400
     # Another team's client: 404, the refusal audited as the chat's.
-    refused = await post(
+    refused = await api_post(
         bot, f"/api/clients/{theirs}/details", wanda, {"detail": "name", "value": "X Y"}
     )
     assert (refused.status_code, refused.json()) == (404, {"error": "not_found"})

@@ -1,6 +1,7 @@
 """For the Mini App's tests: init data as Telegram signs it for the page, written out from
 Telegram's documentation here, not taken from domain/rules/webapp_auth.py, so a mistake
-there cannot sign and then accept its own mistake."""
+there cannot sign and then accept its own mistake; the bot's env with its Mini App; and the
+page's requests to the bot's own server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import json
 from datetime import datetime
 from urllib.parse import urlencode
 
+import httpx
+
 from tests.harness import TOKEN
 
 # Wanda works in North (Telegram id 501): the worker the pages' tests read as.
@@ -18,6 +21,11 @@ WANDA = 501
 # What the 🗂 Open button opens in these tests (the conftest's `webapp_bot`); the server
 # itself takes any free port.
 WEBAPP_URL = "http://127.0.0.1:8090"
+
+# The bot's env with the Mini App on a free port (the conftest's `webapp_bot`), and in strict
+# mode, which needs it (`strict_bot`): strict and standard then differ in CASELINE_PRIVACY alone.
+WITH_MINI_APP = {"CASELINE_WEBAPP_URL": WEBAPP_URL, "CASELINE_WEBAPP_PORT": "0"}
+STRICT = {"CASELINE_PRIVACY": "strict", **WITH_MINI_APP}
 
 
 def init_data(user_id: int, auth_date: datetime, token: str = TOKEN, first_name: str = "W") -> str:
@@ -30,6 +38,29 @@ def init_data(user_id: int, auth_date: datetime, token: str = TOKEN, first_name:
     secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
     values["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
     return urlencode(values)
+
+
+async def api(bot, path: str, authorization: str | None) -> httpx.Response:
+    """GET `path` from the bot's Mini App server as the page does; `authorization` is the
+    header it sends (`tma <init data>`), None for none."""
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    async with httpx.AsyncClient() as client:
+        return await client.get(
+            f"http://127.0.0.1:{bot.webapp_port}{path}", headers=headers, timeout=10
+        )
+
+
+async def api_post(bot, path: str, authorization: str | None, body) -> httpx.Response:
+    """POST `body` to `path` as the page does: JSON, or bytes sent as they are (a forged
+    body); `authorization` as for `api`."""
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    async with httpx.AsyncClient() as client:
+        return await client.post(
+            f"http://127.0.0.1:{bot.webapp_port}{path}",
+            headers=headers,
+            content=body if isinstance(body, bytes) else json.dumps(body).encode(),
+            timeout=10,
+        )
 
 
 def web_app_urls(message) -> list[str]:  # noqa: ANN001
