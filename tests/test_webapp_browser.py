@@ -132,6 +132,9 @@ async def test_the_demo_opens_the_mini_app_from_the_card_with_init_data_it_signe
         app.set_default_timeout(STEP_MS)
         await app.locator("h1", has_text="Maria Gonzalez").wait_for()
         await app.locator("#card .row").first.wait_for()
+        # The card shows before its note composer's people are loaded; "Loading…" goes
+        # when they are, and an error would stay.
+        await app.wait_for_function("document.getElementById('status').textContent !== 'Loading…'")
         assert await app.locator("#status").text_content() == ""
         assert "tgWebAppData=" in app.url
         assert errors == []
