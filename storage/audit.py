@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.audit_chain import chain
+from storage.audit_chain import NewEvent, chain
 from storage.machinery import AuditEvent
 
 
@@ -32,7 +32,7 @@ async def record(
 ) -> None:
     await chain(
         session,
-        AuditEvent(
+        NewEvent(
             at=now,
             action=action,
             actor_worker_id=actor_id,

@@ -36,8 +36,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
 
@@ -94,7 +94,7 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-async def chain(session: AsyncSession, event: AuditEvent) -> None:
+async def chain(session: AsyncSession, event: NewEvent) -> None:
     """Write `event` linked to the tail, in one statement: the INSERT reads the tail's hash
     under its lock (FOR UPDATE) and hashes the row with it in the database; the trigger
     moves the tail (storage/machinery.py). A later event of the same transaction so reads
@@ -113,18 +113,25 @@ async def chain(session: AsyncSession, event: AuditEvent) -> None:
 
 
 PREV_HASH = "prev_hash"
-# The event's own columns, as `row_hash` reads them.
-_LINKED = (
-    "at",
-    "action",
-    "actor_worker_id",
-    "actor_telegram_id",
-    "subject_type",
-    "subject_id",
-    "client_id",
-    "allowed",
-    "detail",
-)
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An audit event to write: its own columns (what `row_hash` reads), not an ORM
+    object, since it is only ever inserted by `chain`."""
+
+    at: datetime
+    action: str
+    actor_worker_id: int | None
+    actor_telegram_id: int | None
+    subject_type: str | None
+    subject_id: int | None
+    client_id: int | None
+    allowed: bool
+    detail: dict[str, Any]
+
+
+_LINKED = tuple(field.name for field in fields(NewEvent))
 
 
 @cache

@@ -153,13 +153,33 @@ def without_nul(value: Any) -> Any:
     PostgreSQL's text and jsonb cannot hold U+0000 and refuse the whole statement (SQLite
     would store it; both drop it, so both behave alike). Telegram's apps do not send it,
     but anything can arrive: it means nothing in a note, so it is dropped rather than a
-    worker's text refused."""
+    worker's text refused. Every statement's parameters pass here, and almost none hold
+    a NUL: they are only looked through then, not copied."""
+    return _scrubbed(value) if _has_nul(value) else value
+
+
+def _has_nul(value: Any) -> bool:
+    # Loops and a tuple of types, not any() and `list | tuple`: this runs for every value
+    # of every statement, and those were half as fast.
     if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
+        return "\x00" in value
     if isinstance(value, dict):
-        return {key: without_nul(item) for key, item in value.items()}
+        value = value.values()
+    elif not isinstance(value, (list, tuple)):
+        return False
+    for item in value:
+        if _has_nul(item):
+            return True
+    return False
+
+
+def _scrubbed(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _scrubbed(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(without_nul(item) for item in value)
+        return type(value)(_scrubbed(item) for item in value)
     return value
 
 

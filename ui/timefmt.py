@@ -9,6 +9,7 @@ Times are on the 24-hour clock in every language.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
@@ -50,7 +51,13 @@ _PATTERNS: dict[str, dict[str, str]] = {
 
 
 def _format(day: date, kind: str) -> str:
-    code = current_language()
+    return _formatted(day, kind, current_language())
+
+
+@lru_cache(maxsize=1024)
+def _formatted(day: date, kind: str, code: str) -> str:
+    # Kept: a day's label is asked for again and again (every /today's title, every
+    # agenda line), and Babel looks its locale data up anew each time.
     pattern = _PATTERNS.get(code, _PATTERNS["en"])[kind]
     return format_date(day, pattern, locale=locale_data(code))
 
