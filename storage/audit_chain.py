@@ -9,14 +9,15 @@ row leaves its successor pointing at a hash no row before it has.
 One chain, even with concurrent writers. On PostgreSQL ids come from a sequence in the
 order rows are inserted, not the order their transactions commit: two transactions that
 each read "the latest hash" and insert would both chain to it, and the chain would fork.
-So every transaction that writes an audit event first locks the chain's tail, the one row
-of `audit_chain_head`, with `SELECT … FOR UPDATE`, and keeps it until it commits: the
-next writer waits, reads the hash the first one left there, and its rows get later ids
-(they are flushed after the lock is granted). Each row inserted moves the head itself (an
-AFTER INSERT trigger, storage/machinery.py): no UPDATE of the head from here. A row lock rather than
-`pg_advisory_xact_lock` because the head row also holds what the chain should end in
-(the last hash and the count), which is how `walk` notices rows removed from the end, and
-it works alike on both databases. SQLite needs no lock (one writer at a time, and
+So every transaction that writes an audit event locks the chain's tail, the one row of
+`audit_chain_head` (`FOR UPDATE`), and keeps it until it commits: the next writer waits,
+reads the hash the first one left there, and its rows get later ids. The lock, the read,
+the hash and the row are one statement (`chain`: an INSERT … SELECT from the head that
+hashes the row in the database), and an AFTER INSERT trigger moves the head
+(storage/machinery.py): an audited update pays one round trip for its chain. A row lock
+rather than `pg_advisory_xact_lock` because the head row also holds what the chain should
+end in (the last hash and the count), which is how `walk` notices rows removed from the
+end, and it works alike on both databases. SQLite needs no lock (one writer at a time, and
 Caseline's one connection per process); `FOR UPDATE` is simply not rendered there.
 The price: transactions that write audit events commit one after another from their
 first audit event on, which every use case writes near its end. And a lock order: a

@@ -98,10 +98,10 @@ class AuditChainHead(Base):
 
 
 # The head follows the chain's last row inside the database: each audit event inserted
-# moves it, so an audited transaction runs two statements for its chain (the head's lock,
-# the row) and not three. Created by migration 0022 and, for create_all schemas, below.
-# SQLite drops a table's triggers when a migration rebuilds it (batch_alter_table): such a
-# migration of audit_events must create these again.
+# moves it, so the row's own INSERT (storage/audit_chain.chain, which reads the head under
+# its lock) is the chain's only statement. Created by migration 0022 and, for create_all
+# schemas, below. SQLite drops a table's triggers when a migration rebuilds it
+# (batch_alter_table): such a migration of audit_events must create these again.
 HEAD_TRIGGER = "audit_chain_follows"
 HEAD_TRIGGER_DDL: dict[str, list[str]] = {
     "postgresql": [
