@@ -63,10 +63,13 @@ async def _everything(db: Database) -> str:
     return "\n".join(dumped)
 
 
-async def _audits(db: Database) -> list[AuditEvent]:
+async def _audits(db: Database, *, allowed: bool = True) -> list[AuditEvent]:
+    """The anonymisations done (`allowed`), or the erasures refused."""
     async with db.session() as session:
         statement = (
-            select(AuditEvent).where(AuditEvent.action == ANONYMISED).order_by(AuditEvent.id)
+            select(AuditEvent)
+            .where(AuditEvent.action == ANONYMISED, AuditEvent.allowed.is_(allowed))
+            .order_by(AuditEvent.id)
         )
         return list((await session.execute(statement)).scalars())
 
@@ -270,6 +273,17 @@ async def test_erasure_keeps_to_the_keep_period_unless_overridden(shell):
         "add --override to erase it now (the --reason is recorded)\n"
     )
     assert await _audits(db) == []
+    [tried] = await _audits(db, allowed=False)
+    assert (tried.client_id, tried.detail) == (
+        ids["recent"],
+        {
+            "rule": "erasure",
+            "reason": "asked by the client",
+            "via": "cli",
+            "refused": "kept",
+            "kept_until": (NOW - timedelta(days=30)).replace(year=NOW.year + 1).isoformat(),
+        },
+    )
 
     code, out, err = await erase("--client", recent, "--reason", "court order 12/3", "--override")
     assert code == 0, err

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import Gone, Refused, Saved, Stale
 from domain.rules import retention as rules
@@ -114,6 +115,7 @@ async def erase_client(
         inside = until is not None and now < until
         if inside and not override:
             assert until is not None and rule is not None
+            await _refused_erasure(session, now, client_id, until, reason=reason, via=via)
             return KeptUntil(client.code, until, str(rule))
         if not reason:
             return Refused("reason")
@@ -136,3 +138,26 @@ async def erase_client(
             detail=detail,
         )
         return Saved(Anonymised(client_code(client_id), status, ERASURE, erased))
+
+
+async def _refused_erasure(
+    session: AsyncSession, now: datetime, client_id: int, until: datetime, *, reason: str, via: str
+) -> None:
+    """An erasure refused inside the keep period is on the trail too: who tried to erase a
+    record before its time is what an auditor asks first."""
+    await audit.record(
+        session,
+        ANONYMISED,
+        now=now,
+        subject_type="client",
+        subject_id=client_id,
+        client_id=client_id,
+        allowed=False,
+        detail={
+            "rule": ERASURE,
+            "reason": reason,
+            "via": via,
+            "refused": "kept",
+            "kept_until": until.isoformat(),
+        },
+    )
