@@ -51,12 +51,13 @@ async def record_client(
     action: str,
     *,
     now: datetime,
-    actor_id: int,
+    actor_id: int | None,
     client_id: int,
     allowed: bool = True,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Something a worker did (or tried) to a client's record as a whole."""
+    """Something a worker (None: the operator's shell, a retention run) did or tried to a
+    client's record as a whole."""
     await record(
         session,
         action,

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.results import Gone, Refused, Saved, Stale
 from domain.rules import retention as rules
@@ -83,14 +82,9 @@ async def run_retention(work: Work, *, dry_run: bool, via: str) -> RetentionRun:
             erased = await anonymise(session, client, now=now, rule=text)
             if erased is None:
                 continue  # another process's run was first
-            await audit.record(
-                session,
-                ANONYMISED,
-                now=now,
-                subject_type="client",
-                subject_id=client.id,
-                client_id=client.id,
-                detail={"rule": text, "via": via, "rows": erased.total},
+            detail = {"rule": text, "via": via, "rows": erased.total}
+            await audit.record_client(
+                session, ANONYMISED, now=now, actor_id=None, client_id=client.id, detail=detail
             )
             done.append(Anonymised(client.code, client.status, text, erased))
     return RetentionRun(done, dry_run)
@@ -115,7 +109,19 @@ async def erase_client(
         inside = until is not None and now < until
         if inside and not override:
             assert until is not None and rule is not None
-            await _refused_erasure(session, now, client_id, until, reason=reason, via=via)
+            # Refused inside the keep period, and on the trail too: who tried to erase a
+            # record before its time is what an auditor asks first.
+            refused = {"rule": ERASURE, "reason": reason, "via": via, "refused": "kept"}
+            refused["kept_until"] = until.isoformat()
+            await audit.record_client(
+                session,
+                ANONYMISED,
+                now=now,
+                actor_id=None,
+                client_id=client_id,
+                allowed=False,
+                detail=refused,
+            )
             return KeptUntil(client.code, until, str(rule))
         if not reason:
             return Refused("reason")
@@ -128,36 +134,7 @@ async def erase_client(
             detail["override"] = True
             detail["kept_until"] = until.isoformat() if until else None
         detail["rows"] = erased.total
-        await audit.record(
-            session,
-            ANONYMISED,
-            now=now,
-            subject_type="client",
-            subject_id=client_id,
-            client_id=client_id,
-            detail=detail,
+        await audit.record_client(
+            session, ANONYMISED, now=now, actor_id=None, client_id=client_id, detail=detail
         )
         return Saved(Anonymised(client_code(client_id), status, ERASURE, erased))
-
-
-async def _refused_erasure(
-    session: AsyncSession, now: datetime, client_id: int, until: datetime, *, reason: str, via: str
-) -> None:
-    """An erasure refused inside the keep period is on the trail too: who tried to erase a
-    record before its time is what an auditor asks first."""
-    await audit.record(
-        session,
-        ANONYMISED,
-        now=now,
-        subject_type="client",
-        subject_id=client_id,
-        client_id=client_id,
-        allowed=False,
-        detail={
-            "rule": ERASURE,
-            "reason": reason,
-            "via": via,
-            "refused": "kept",
-            "kept_until": until.isoformat(),
-        },
-    )
