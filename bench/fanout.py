@@ -21,7 +21,6 @@ from collections import Counter
 from datetime import timedelta
 
 import telegram
-from telegram.request import HTTPXRequest
 
 from bench.common import (
     cleanup,
@@ -36,6 +35,7 @@ from bench.common import (
 )
 from bot.pacing import PacedRequest, Priority, SendBudget
 from bot.reminders.sending import OutboxSender, Rendered
+from bot.telegram_http import TelegramRequest
 from devserver import DevServerClient
 from domain.clock import Clock
 from storage import outbox
@@ -92,7 +92,7 @@ async def run(root: str, url: str, reminders: int, workers: int) -> list[list[ob
 
         before = (await control.stats())["stats"]
         request = PacedRequest(
-            HTTPXRequest(connection_pool_size=32), SendBudget(30), Priority.BACKGROUND
+            TelegramRequest(connection_pool_size=32), SendBudget(30), Priority.BACKGROUND
         )
         async with telegram.Bot(TOKEN, base_url=f"{root}/bot", request=request) as bot:
             started = time.monotonic()

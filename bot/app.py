@@ -16,7 +16,7 @@ from telegram.ext import (
     Defaults,
     TypeHandler,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import (
@@ -44,6 +44,7 @@ from bot.reminders.buttons import handlers as reminder_buttons
 from bot.reminders.rendering import Reminders
 from bot.retention_job import add_retention_job
 from bot.sent_messages import RecordingRequest, SentLog
+from bot.telegram_http import TelegramRequest
 from bot.webapp.server import WebAppServer
 from conversations import (
     amend,
@@ -256,7 +257,7 @@ def sender_bot(
     A send that times out is retried, yet Telegram may have delivered it: the worker
     then gets it twice. A read timeout well above PTB's 5 s makes that rarer."""
     request: BaseRequest = metered(
-        HTTPXRequest(connection_pool_size=32, read_timeout=settings.send_timeout_seconds),
+        TelegramRequest(connection_pool_size=32, read_timeout=settings.send_timeout_seconds),
         metrics,
         "reminders",
     )
@@ -297,7 +298,7 @@ def build_application(
         if rate_limiter
         else None
     )
-    kept_updates = KeptUpdates(HTTPXRequest(connection_pool_size=1))
+    kept_updates = KeptUpdates(TelegramRequest(connection_pool_size=1))
     builder: Any = (
         ApplicationBuilder()
         .application_class(CaselineApplication)
@@ -316,7 +317,7 @@ def build_application(
             DeferringRequest(
                 paced(
                     RecordingRequest(
-                        metered(HTTPXRequest(connection_pool_size=256), metrics, "answers"), sent
+                        metered(TelegramRequest(connection_pool_size=256), metrics, "answers"), sent
                     ),
                     budget,
                     Priority.ANSWER,
