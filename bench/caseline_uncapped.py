@@ -11,6 +11,7 @@ python -m bench.caseline_uncapped``
 from __future__ import annotations
 
 from bot.app import build_application
+from bot.cli import settle_heap
 from bot.inbox import run_polling
 from domain.settings import load_settings
 from storage.db import Database
@@ -20,6 +21,7 @@ def main() -> None:
     settings = load_settings()
     db = Database(settings.database_url)
     application = build_application(settings, db, rate_limiter=False, dispose_db=True)
+    settle_heap()
     # The same polling loop as `caseline run` (one inbox INSERT per fetched batch), not
     # PTB's Updater, whose queue stores each update on its own.
     run_polling(application, db, application.bot_data["services"].clock)

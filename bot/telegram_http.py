@@ -2,8 +2,8 @@
 a cookie jar.
 
 The Bot API sets no cookies, yet httpx files every response in the client's jar, and to do
-so builds a `urllib.request.Request` for it, parsing the URL once more: py-spy put that at
-a ninth of an answer's CPU, more than sending the request (bench/README.md, session 15).
+so builds a `urllib.request.Request` for it, parsing the URL once more: about 3 % of the CPU
+of an update (bench/README.md, session 15).
 A bot that keeps no cookies also sends none, whatever a proxy in between sets.
 """
 

@@ -101,3 +101,29 @@ async def test_remind_once_delivers_what_is_due_and_only_once(devserver, backend
         assert code == 0 and "0 appointment reminders" in out
         log = devserver.bot(TOKEN).chat_log(701)
         assert len([m for m in log if m.text.startswith("⏰")]) == 1
+
+
+async def test_run_sets_what_it_built_out_of_the_collectors_sight():
+    """`caseline run` and `caseline scheduler` freeze what they built to start (bot.cli.
+    settle_heap): a full collection then walks only what the process made since. In its own
+    process, since frozen objects stay frozen."""
+    code = (
+        "import gc\n"
+        "from bot.app import build_application\n"
+        "from bot.cli import settle_heap\n"
+        "from domain.settings import load_settings\n"
+        "from storage.db import Database\n"
+        "settings = load_settings({'CASELINE_BOT_TOKEN': '1:A'})\n"
+        "application = build_application(settings, Database('sqlite+aiosqlite://'))\n"
+        "gc.collect()\n"
+        "alive = len(gc.get_objects())\n"
+        "settle_heap()\n"
+        "print(alive, gc.get_freeze_count(), len(gc.get_objects(generation=2)))\n"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    alive, frozen, left = map(int, output.split())
+    assert frozen >= alive * 0.95
+    assert left < alive * 0.01
