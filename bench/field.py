@@ -15,8 +15,10 @@ to the answer arriving here.
 
 - `latency`: workers who *think* between messages (exponential think time with mean
   workers ÷ rate, so ~`--rate` updates/s are offered in total, well below the 30/s cap);
-  the echo bot (`bench/echo_bot.py`) and Caseline one after the other on the same server,
-  same seed: p50/p95/p99 and their ratio to echo, 429s, bot CPU per answer.
+  the echo bot (`bench/echo_bot.py`), Caseline, and Caseline without its sending budget
+  (`bench/caseline_uncapped.py`: what its own work costs, apart from the waits that keep it
+  inside the window) one after the other on the same server, same seed: p50/p95/p99 and
+  their ratio to echo, 429s, bot CPU per answer.
 - `cap`: `--workers` in a closed loop (no think time), Caseline only: answers/s, 429s, p99.
 - `fanout`: `--agendas` workers with a morning agenda each (one client due for a visit);
   their outbox rows are written due at once while `--workers` other workers (agendas muted)
@@ -147,8 +149,17 @@ def bot_env(root: str, token: str, db_url: str | None, tick: float) -> dict[str,
     return env
 
 
+BOTS = {
+    "echo": "bench.echo_bot",
+    "caseline": "bot.cli",
+    # Caseline without its sending budget: what its own work costs in latency, apart from
+    # the waits the budget imposes to stay inside Telegram's window.
+    "uncapped": "bench.caseline_uncapped",
+}
+
+
 def start_bot(kind: str, env: dict[str, str], work: Path) -> Proc:
-    args = [PY, "-m", "bench.echo_bot"] if kind == "echo" else [PY, "-m", "bot.cli", "run"]
+    args = [PY, "-m", BOTS[kind], *(["run"] if kind == "caseline" else [])]
     return spawn(args, work / f"{kind}.log", env)
 
 
@@ -390,9 +401,9 @@ def latency(args: argparse.Namespace, root: str, work: Path) -> None:
     think = args.workers / args.rate
     runs = [
         measure(kind, root, work, args, think=think, seconds=args.seconds, token=f"95{i}:FIELD")
-        for i, kind in enumerate(("echo", "caseline"))
+        for i, kind in enumerate(("echo", "caseline", "uncapped"))
     ]
-    echo, caseline = runs
+    echo = runs[0]
     print(
         f"\n{header(args)}; {args.workers} workers thinking {think:.1f} s on average "
         f"(~{args.rate:g} updates/s offered); {args.seconds:.0f} s measured after "
@@ -437,12 +448,13 @@ def latency(args: argparse.Namespace, root: str, work: Path) -> None:
             ["÷ echo", "p50", "p95", "p99 (goal ≤ 2)", "bot CPU per answer (goal ≤ 2.5)"],
             [
                 [
-                    "caseline",
-                    ratio(caseline.p(50), echo.p(50)),
-                    ratio(caseline.p(95), echo.p(95)),
-                    ratio(caseline.p(99), echo.p(99)),
-                    ratio(caseline.cpu_ms, echo.cpu_ms),
+                    run.name,
+                    ratio(run.p(50), echo.p(50)),
+                    ratio(run.p(95), echo.p(95)),
+                    ratio(run.p(99), echo.p(99)),
+                    ratio(run.cpu_ms, echo.cpu_ms),
                 ]
+                for run in runs[1:]
             ],
         )
     )
