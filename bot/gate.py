@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from telegram import Chat, Message, Update, User
@@ -27,9 +28,8 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.commands import join
 from conversations.common import end_dialogs
-from storage import audit, updates
-from storage.models import Worker
-from storage.workers import Actor
+from storage import audit, updates, workers
+from storage.workers import Actor, WorkerRow
 from ui import i18n, texts
 from ui.context import CaselineContext
 from ui.replies import answer
@@ -80,7 +80,7 @@ def _from_the_person_themselves(update: Update) -> bool:
     return False
 
 
-def _end_dialogs_from_before_switch_off(context: CaselineContext, worker: Worker) -> None:
+def _end_dialogs_from_before_switch_off(context: CaselineContext, worker: WorkerRow) -> None:
     """A worker switched off and on again starts with no dialog open: a draft kept from
     before may be about clients handed over meanwhile. Noticed by the moment they were last
     switched off, remembered with their dialogs."""
@@ -133,8 +133,9 @@ async def gate(update: Update, context: CaselineContext) -> None:
         if not claimed:
             raise ApplicationHandlerStop
         if worker is not None and worker.active:
+            if worker.unreachable_at is not None or worker.chat_id != chat.id:
+                await workers.reached(session, worker.id, chat.id)
             if worker.unreachable_at is not None:
-                worker.unreachable_at = None
                 await audit.record(
                     session,
                     REACHABLE,
@@ -144,10 +145,8 @@ async def gate(update: Update, context: CaselineContext) -> None:
                     subject_type="worker",
                     subject_id=worker.id,
                 )
-            if worker.chat_id != chat.id:
-                worker.chat_id = chat.id
             _end_dialogs_from_before_switch_off(context, worker)
-            context.actor = Actor.of(worker, covering)
+            context.actor = replace(Actor.of(worker, covering), chat_id=chat.id)
             i18n.use_language(worker.language)
             return
         # Someone we do not know (or no longer), or joining: their Telegram app's language.

@@ -29,10 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
 from storage.machinery import InboxUpdate
-from storage.models import Cover, Worker
 from storage.types import UTCDateTime
 from storage.upsert import dialect_insert, insert_if_absent
-from storage.workers import active_cover, actor_by_telegram_id
+from storage.workers import COVERS, WORKERS, WorkerRow, actor_by_telegram_id, with_covers
 
 
 def store_statement(
@@ -66,7 +65,7 @@ def _keep(dialect: str) -> Executable:
 
 async def claim_for(
     session: AsyncSession, update_id: int, telegram_user_id: int, now: datetime
-) -> tuple[bool, Worker | None, frozenset[int]]:
+) -> tuple[bool, WorkerRow | None, frozenset[int]]:
     """`claim`, and the worker behind the Telegram account with whom they cover
     (workers.actor_by_telegram_id): what the gate asks of every update. On PostgreSQL in
     one statement, the claim a data-modifying CTE beside the worker's SELECT — a round
@@ -76,13 +75,17 @@ async def claim_for(
             return False, None, frozenset()
         return (True, *await actor_by_telegram_id(session, telegram_user_id, now))
     parameters = {"claimed_id": update_id, "now": now, "telegram_user_id": telegram_user_id}
-    statement = _claim_with_worker()
-    rows = (await session.execute(statement, parameters)).tuples().all()
-    taken = bool(rows[0][0]) or await _claim_absent(session, update_id, now)
+    rows = (await session.execute(_claim_with_worker(), parameters)).all()
+    taken = bool(rows[0].n) or await _claim_absent(session, update_id, now)
     if not taken:
         return False, None, frozenset()
-    worker = rows[0][1]
-    return True, worker, frozenset(covered for _, _, covered in rows if covered is not None)
+    # The first row carries the worker's columns (all NULL when nobody has this account).
+    worker = rows[0] if rows[0].id is not None else None
+    return (
+        True,
+        worker,
+        frozenset(row.covered_worker_id for row in rows if row.covered_worker_id is not None),
+    )
 
 
 @cache
@@ -100,12 +103,12 @@ def _claim_with_worker() -> Select[Any]:
         .cte("claimed")
     )
     counted = select(func.count().label("n")).select_from(claimed).subquery("counted")
-    return (
-        select(counted.c.n, Worker, Cover.covered_worker_id)
+    statement = (
+        select(counted.c.n, WORKERS, COVERS.c.covered_worker_id)
         .select_from(counted)
-        .outerjoin(Worker, Worker.telegram_user_id == bindparam("telegram_user_id"))
-        .outerjoin(Cover, (Cover.covering_worker_id == Worker.id) & active_cover(now))
+        .outerjoin(WORKERS, WORKERS.c.telegram_user_id == bindparam("telegram_user_id"))
     )
+    return with_covers(statement, now)
 
 
 async def claim(session: AsyncSession, update_id: int, now: datetime) -> bool:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any, TypeAlias, cast
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.kinds import Role
 from storage.models import Cover, Team, Worker
 from storage.names import clean_name
+from storage.types import UTCDateTime
+
+# The tables themselves, for the statements every update runs: on an ORM entity or
+# attribute, SQLAlchemy runs a statement through the ORM's machinery, about 0.3 ms of CPU
+# more (bench/README.md, session 15).
+WORKERS = cast(Table, Worker.__table__)
+COVERS = cast(Table, Cover.__table__)
+
+# A worker as read for an update: a row of the workers table's columns (read by name, like
+# a Worker's attributes); never changed through it.
+WorkerRow: TypeAlias = Row[Any]
 
 NAME_MAX = 100
 
@@ -45,7 +58,7 @@ class Actor:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
     @classmethod
-    def of(cls, worker: Worker, covering: frozenset[int] = frozenset()) -> Actor:
+    def of(cls, worker: Worker | WorkerRow, covering: frozenset[int] = frozenset()) -> Actor:
         return cls(
             id=worker.id,
             name=worker.name,
@@ -62,23 +75,48 @@ class Actor:
 def active_cover(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """A cover that holds at `now` (a moment, or a parameter that will be one): not ended
     by hand and not past its end."""
-    return Cover.ended_at.is_(None) & (Cover.ends_at > now)
+    return COVERS.c.ended_at.is_(None) & (COVERS.c.ends_at > now)
+
+
+def with_covers(statement: Select[Any], now: ColumnElement[datetime]) -> Select[Any]:
+    """`statement` (which selects from the workers table) joined to the covers that hold at
+    `now`, one row for each colleague covered (none: one row, covered_worker_id NULL)."""
+    return statement.outerjoin(
+        COVERS, (COVERS.c.covering_worker_id == WORKERS.c.id) & active_cover(now)
+    )
 
 
 async def actor_by_telegram_id(
     session: AsyncSession, telegram_user_id: int, now: datetime
-) -> tuple[Worker | None, frozenset[int]]:
+) -> tuple[WorkerRow | None, frozenset[int]]:
     """The worker behind a Telegram account, with the colleagues whose caseload they cover
     at `now`: one query, since the gate asks it for every update."""
-    statement = (
-        select(Worker, Cover.covered_worker_id)
-        .outerjoin(Cover, (Cover.covering_worker_id == Worker.id) & active_cover(now))
-        .where(Worker.telegram_user_id == telegram_user_id)
-    )
-    rows = (await session.execute(statement)).tuples().all()
+    parameters = {"telegram_user_id": telegram_user_id, "now": now}
+    rows = (await session.execute(_worker_and_covers(), parameters)).all()
     if not rows:
         return None, frozenset()
-    return rows[0][0], frozenset(covered for _, covered in rows if covered is not None)
+    return rows[0], frozenset(
+        row.covered_worker_id for row in rows if row.covered_worker_id is not None
+    )
+
+
+@cache
+def _worker_and_covers() -> Select[Any]:
+    """actor_by_telegram_id's statement, built once with its values as parameters."""
+    statement = select(WORKERS, COVERS.c.covered_worker_id).where(
+        WORKERS.c.telegram_user_id == bindparam("telegram_user_id")
+    )
+    return with_covers(statement, bindparam("now", type_=UTCDateTime()))
+
+
+async def reached(session: AsyncSession, worker_id: int, chat_id: int) -> None:
+    """The worker wrote from `chat_id`: that is where their messages go from now on, and
+    they are reachable again if a send to them had failed."""
+    await session.execute(
+        update(WORKERS)
+        .where(WORKERS.c.id == worker_id)
+        .values(chat_id=chat_id, unreachable_at=None)
+    )
 
 
 async def get_or_create_team(session: AsyncSession, name: str, now: datetime) -> Team:
