@@ -47,12 +47,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from storage.db import SQLITE_SHA256_HEX, affected, sha256_hex, without_nul
-from storage.machinery import AuditChainHead, AuditEvent
+from storage.machinery import HEAD_ID, AuditChainHead, AuditEvent
 from storage.upsert import insert_if_absent
 
 # What the first row links to.
 GENESIS = "0" * 64
-HEAD_ID = 1
 BATCH = 2000
 
 
