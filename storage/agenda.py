@@ -6,7 +6,7 @@ tasks; overdue first."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.kinds import AppointmentStatus, ReferralStatus
-from storage.localtime import day_start
+from storage.localtime import day_end, day_start
 from storage.models import Appointment, Client, Plan, Referral, SafetyPlan
 from storage.types import UTCDateTime
 
@@ -51,26 +51,18 @@ class Agenda:
         )
 
 
-def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(day, time(0), tzinfo=zone),
-        datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
-    )
-
-
 async def agenda(
     session: AsyncSession, worker_id: int, day: date, zone: ZoneInfo, *, ended_too: bool = False
 ) -> Agenda:
     """Today's work for one worker; overdue first (as the best systems list it). The
     appointments still to come, or with `ended_too` (/today) the day's done and missed
     ones as well — never cancelled or withdrawn ones."""
-    begin, end = _day_bounds(day, zone)
     due_by = day + timedelta(days=DUE_SOON_DAYS)
     parameters = {
         "worker_id": worker_id,
-        "begin": begin,
-        "end": end,
-        "visits_due_before": day_start(due_by + timedelta(days=1), zone),
+        "begin": day_start(day, zone),
+        "end": day_end(day, zone),
+        "visits_due_before": day_end(due_by, zone),
         "due_by": due_by,
         "day": day,
     }

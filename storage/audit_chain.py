@@ -34,7 +34,6 @@ compare later (`--expect`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, fields
@@ -47,13 +46,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from storage.db import SQLITE_SHA256_HEX, affected, without_nul
-from storage.machinery import AuditChainHead, AuditEvent
+from storage.db import SQLITE_SHA256_HEX, affected, sha256_hex, without_nul
+from storage.machinery import HEAD_ID, AuditChainHead, AuditEvent
 from storage.upsert import insert_if_absent
 
 # What the first row links to.
 GENESIS = "0" * 64
-HEAD_ID = 1
 BATCH = 2000
 
 
@@ -62,7 +60,7 @@ def row_hash(event: Any, prev_hash: str) -> str:
     database gives it back (JSON, keys sorted, NULs dropped as on the way in), the time in
     UTC to the microsecond. Not the id: it is not known before the row is inserted."""
     before, after = canonical_around_prev_hash(event)
-    return hashlib.sha256((before + prev_hash + after).encode("ascii")).hexdigest()
+    return sha256_hex(before + prev_hash + after)
 
 
 def canonical_around_prev_hash(event: Any) -> tuple[str, str]:

@@ -240,7 +240,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
     dbapi_connection.create_function(  # type: ignore[attr-defined]
-        SQLITE_SHA256_HEX, 1, _sha256_hex, deterministic=True
+        SQLITE_SHA256_HEX, 1, sha256_hex, deterministic=True
     )
 
 
@@ -249,7 +249,9 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 SQLITE_SHA256_HEX = "caseline_sha256_hex"
 
 
-def _sha256_hex(text: str) -> str:
+def sha256_hex(text: str) -> str:
+    """sha256 of an ASCII text, as 64 hexadecimal digits: the audit chain's hash, one
+    definition for the rows hashed in Python (`audit_chain.row_hash`) and in SQLite."""
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 

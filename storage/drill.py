@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 
 from storage.digest import EVV_WINDOW, HISTORY_DAYS, RISK_WINDOW, has_row
 from storage.kinds import AppointmentStatus, EvvStatus, InteractionType, RiskLevel
-from storage.localtime import day_start
+from storage.localtime import day_end, day_start
 from storage.models import (
     Appointment,
     Client,
@@ -138,7 +138,7 @@ async def drill_items(
 
 def _bounds(today: date, zone: ZoneInfo, offset: int = 0) -> tuple[datetime, datetime]:
     day = today + timedelta(days=offset)
-    return day_start(day, zone), day_start(day + timedelta(days=1), zone)
+    return day_start(day, zone), day_end(day, zone)
 
 
 def _client_items(statement: Select[Any]) -> Select[Any]:

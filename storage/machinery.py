@@ -84,8 +84,13 @@ class AuditEvent(Base):
     row_hash: Mapped[str | None] = mapped_column(String(64))
 
 
+# The head is a single row: the trigger's SQL, the chain's lock and `walk` all find it
+# by this id.
+HEAD_ID = 1
+
+
 class AuditChainHead(Base):
-    """The audit chain's tail, one row (id 1): the hash of the latest audit event and how
+    """The audit chain's tail, one row (id HEAD_ID): the hash of the latest audit event and how
     many there are, moved by the trigger below. Every transaction that writes an audit
     event locks it (FOR UPDATE) first, so rows are chained one writer at a time
     (storage/audit_chain.py says why)."""
@@ -107,14 +112,14 @@ HEAD_TRIGGER_DDL: dict[str, list[str]] = {
     "postgresql": [
         "CREATE OR REPLACE FUNCTION audit_chain_follow() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "BEGIN UPDATE audit_chain_head SET last_hash = NEW.row_hash, rows = rows + 1 "
-        "WHERE id = 1; RETURN NULL; END $$",
+        f"WHERE id = {HEAD_ID}; RETURN NULL; END $$",
         f"CREATE TRIGGER {HEAD_TRIGGER} AFTER INSERT ON audit_events "
         "FOR EACH ROW EXECUTE FUNCTION audit_chain_follow()",
     ],
     "sqlite": [
         f"CREATE TRIGGER {HEAD_TRIGGER} AFTER INSERT ON audit_events BEGIN "
         "UPDATE audit_chain_head SET last_hash = NEW.row_hash, rows = rows + 1 "
-        "WHERE id = 1; END",
+        f"WHERE id = {HEAD_ID}; END",
     ],
 }
 HEAD_TRIGGER_DROP: dict[str, list[str]] = {

@@ -43,7 +43,7 @@ from storage.kinds import (
     ReferralStatus,
     Role,
 )
-from storage.localtime import day_start
+from storage.localtime import day_end, day_start
 from storage.types import JSONType, NameSet, UTCDateTime, WeekdaySet, plus_days, plus_minutes
 
 NAMING = {
@@ -309,7 +309,7 @@ class Client(Base):
     @hybrid_method
     def visit_due_by(self, day: date, zone: ZoneInfo) -> bool:
         """The next visit falls due on `day` (local) or earlier."""
-        return self.visit_due_before(day_start(day + timedelta(days=1), zone))
+        return self.visit_due_before(day_end(day, zone))
 
     @hybrid_method
     def visit_due_before(self, moment: datetime) -> bool:

@@ -6,10 +6,11 @@ what a role may do with a record it can see.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from storage.kinds import Role
+from storage.localtime import day_end
 
 # Transfer: supervisors (within their team) and admins.
 TRANSFER_ROLES: frozenset[str] = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -113,7 +114,7 @@ def cover_ends_at(until: date, zone: ZoneInfo, now: datetime) -> datetime | str:
     """When a cover "until `until`" ends: the end of that day in `zone`, in UTC; or why
     it cannot ("until_past": not in the future, "until_too_far": more than
     COVER_MAX_DAYS ahead)."""
-    ends_at = datetime.combine(until + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    ends_at = day_end(until, zone)
     if ends_at <= now:
         return "until_past"
     if (until - now.astimezone(zone).date()).days > COVER_MAX_DAYS:

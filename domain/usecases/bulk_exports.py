@@ -14,7 +14,7 @@ names the exporter and the count, never a client.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.rules.routine import ReminderKind
 from domain.work import Work
 from storage import audit, outbox, risks
-from storage.localtime import day_start
+from storage.localtime import day_end, day_start
 
 EXPORT = "client.export"
 SUBJECT_ACCESS = "client.subject_access"
@@ -42,7 +42,7 @@ async def watch_exports(
         EXPORT_ACTIONS,
         actor_id=actor_id,
         since=day_start(today, zone),
-        until=day_start(today + timedelta(days=1), zone),
+        until=day_end(today, zone),
     )
     limit = work.settings.bulk_export_limit
     if count <= limit:

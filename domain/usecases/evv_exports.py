@@ -27,7 +27,7 @@ from storage import audit
 from storage import evv_export as store
 from storage.evv_export import VisitRow
 from storage.kinds import EvvStatus
-from storage.localtime import day_start
+from storage.localtime import day_end, day_start
 from storage.models import Client, client_code
 from storage.names import clean_name
 from storage.workers import names, team_named
@@ -93,7 +93,7 @@ async def _visits(
     rows = await store.visits(
         session,
         start=day_start(first_day, zone),
-        end=day_start(last_day + timedelta(days=1), zone),
+        end=day_end(last_day, zone),
         unchecked_kind=rules.VERIFIED_KIND,
         unchecked_statuses=rules.UNCHECKED_EXPORTED,
         team_id=team_id,

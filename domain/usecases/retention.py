@@ -111,8 +111,13 @@ async def erase_client(
             assert until is not None and rule is not None
             # Refused inside the keep period, and on the trail too: who tried to erase a
             # record before its time is what an auditor asks first.
-            refused = {"rule": ERASURE, "reason": reason, "via": via, "refused": "kept"}
-            refused["kept_until"] = until.isoformat()
+            refused = {
+                "rule": ERASURE,
+                "reason": reason,
+                "via": via,
+                "refused": "kept",
+                "kept_until": until.isoformat(),
+            }
             await audit.record_client(
                 session,
                 ANONYMISED,

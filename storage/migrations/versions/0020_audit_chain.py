@@ -16,7 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from storage.audit_chain import BATCH, GENESIS, HEAD_ID, row_hash
+from storage.audit_chain import BATCH, GENESIS, row_hash
+from storage.machinery import HEAD_ID
 from storage.types import JSONType, UTCDateTime
 
 revision: str = "0020"
