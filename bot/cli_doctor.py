@@ -8,6 +8,7 @@
     ✅ time zone — Europe/Berlin: Wed 2026-03-04 14:05 there (UTC+01:00), 13:05 UTC here
     ✅ outbox — nothing due is waiting
     ✅ reminder job — last tick 40 s ago by web1:4242:run (took 120 ms)
+    ✅ fonts — DejaVuSans.ttf and DejaVuSans-Bold.ttf are installed and readable
 
 A failed check (❌) says what is wrong, then how to fix it, in the words the other commands
 use for the same problem (bot/cli_errors.py). A check that needs what failed before it is
@@ -22,6 +23,7 @@ check's ❌ line, never a traceback.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
@@ -34,7 +36,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import text
 from telegram import Bot
 
-from bot import cli_errors, logging_setup
+from bot import cli_errors, fonts, logging_setup
 from bot.logging_setup import REDACTED, RedactTokenFilter
 from domain.clock import Clock
 from domain.rules.health import outbox_problem, tick_problem
@@ -47,8 +49,8 @@ DOCTOR_COMMAND = "doctor"
 PASSED, FAILED, SKIPPED = "✅", "❌", "⏭"
 SETTINGS, DATABASE, SCHEMA = "settings", "database", "schema"
 TOKEN, WEBHOOK, TIME_ZONE = "token", "webhook", "time zone"
-OUTBOX, REMINDER_JOB = "outbox", "reminder job"
-CHECKS = (SETTINGS, DATABASE, SCHEMA, TOKEN, WEBHOOK, TIME_ZONE, OUTBOX, REMINDER_JOB)
+OUTBOX, REMINDER_JOB, FONTS = "outbox", "reminder job", "fonts"
+CHECKS = (SETTINGS, DATABASE, SCHEMA, TOKEN, WEBHOOK, TIME_ZONE, OUTBOX, REMINDER_JOB, FONTS)
 
 # A database that has not answered in this time will not serve a bot either.
 DATABASE_TIMEOUT_SECONDS = 5.0
@@ -70,8 +72,8 @@ class Problem(Exception):
 def add_doctor_command(sub: Any) -> None:
     sub.add_parser(
         DOCTOR_COMMAND,
-        help="check the settings, database, schema, token, webhook, time zone, outbox and "
-        "reminder job, one line each; exit status 1 when anything is wrong",
+        help="check the settings, database, schema, token, webhook, time zone, outbox, "
+        "reminder job and fonts, one line each; exit status 1 when anything is wrong",
     )
 
 
@@ -127,16 +129,21 @@ def run_command(clock: Clock, out: TextIO, env: Mapping[str, str] | None = None)
         settings = load_settings(env)
     except ConfigError as exc:
         report.add(FAILED, SETTINGS, str(exc))
-        for what in CHECKS[1:]:
+        for what in CHECKS[1:-1]:
             report.skip(what, "settings that parse")
-        return report.status
-    # Libraries' warnings, if any, are redacted like the bot's own log.
-    logging_setup.configure(logging.WARNING, secrets=report.secrets)
-    report.add(PASSED, SETTINGS, f"they parse; {_mode(settings)}")
+    else:
+        # Libraries' warnings, if any, are redacted like the bot's own log.
+        logging_setup.configure(logging.WARNING, secrets=report.secrets)
+        report.add(PASSED, SETTINGS, f"they parse; {_mode(settings)}")
+        try:
+            asyncio.run(_examine(settings, clock, report))
+        except Exception as exc:  # a bug between the checks: still one line, no traceback
+            report.add(FAILED, DOCTOR_COMMAND, _why(exc, lambda _exc: None))
+    # The typeface needs no setting: checked whatever came before.
     try:
-        asyncio.run(_examine(settings, clock, report))
-    except Exception as exc:  # a bug between the checks: still one line, never a traceback
-        report.add(FAILED, DOCTOR_COMMAND, _why(exc, lambda _exc: None))
+        report.add(PASSED, FONTS, _fonts())
+    except Exception as exc:
+        report.add(FAILED, FONTS, _why(exc, lambda _exc: None))
     return report.status
 
 
@@ -317,6 +324,32 @@ async def _webhook(bot: Bot, settings: Settings, now: datetime) -> tuple[str, bo
         f"; last error {_ago(now - error_at)} ago ({info.last_error_message})" if error_at else ""
     )
     return f"{info.url}; {waiting}{last}", True
+
+
+# -- the fonts --------------------------------------------------------------------------------
+
+
+def _fonts() -> str:
+    """The charts' and the PDF exports' typeface, shipped inside Caseline (bot/fonts): both
+    files there, and read by Pillow as the charts will read them. `caseline run` stops at
+    start without them; a damaged file would fail only the first digest or export."""
+    from PIL import ImageFont
+
+    try:
+        regular, bold = fonts.font_files()
+    except fonts.FontMissing as exc:
+        raise Problem(str(exc)) from exc
+    for path in (regular, bold):
+        try:
+            # Its bytes, not its name: given a name it cannot read, Pillow looks for a font
+            # so named among the system's and would pass a damaged file.
+            ImageFont.truetype(io.BytesIO(path.read_bytes()), 12)
+        except OSError as exc:
+            raise Problem(
+                f"the font {path} cannot be read ({exc}): reinstall Caseline "
+                "(pip install -e . in its folder)"
+            ) from exc
+    return f"{regular.name} and {bold.name} are installed and readable"
 
 
 # -- time -------------------------------------------------------------------------------------

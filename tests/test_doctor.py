@@ -3,7 +3,7 @@
 Each story runs the real command (`bot.cli.main(["doctor"])`, in a thread: it runs its own
 event loop) with the environment an operator would set, against the project's local Bot
 API server and a real database (SQLite, and PostgreSQL when configured), on an injected
-clock. Every run asserts that the eight checks are printed in order, that nothing went to
+clock. Every run asserts that the nine checks are printed in order, that nothing went to
 stderr, no traceback, and neither the token nor the database password anywhere.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -200,6 +201,9 @@ async def test_a_working_installation_is_all_green(caseline: Installation):
     assert diagnosis["reminder job"] == (
         f"✅ reminder job — last tick 40 s ago by {TICKED_BY} (took 120 ms)"
     )
+    assert diagnosis["fonts"] == (
+        "✅ fonts — DejaVuSans.ttf and DejaVuSans-Bold.ttf are installed and readable"
+    )
 
 
 # -- settings -----------------------------------------------------------------------------------
@@ -214,8 +218,48 @@ async def test_settings_that_do_not_parse_stop_every_other_check(caseline: Insta
         "❌ settings — CASELINE_TIMEZONE 'Mars/Olympus' is not a time zone name such as "
         "Europe/Berlin"
     )
-    for what in CHECKS[1:]:
+    for what in CHECKS[1:-1]:
         assert diagnosis[what] == f"⏭ {what} — skipped (needs settings that parse)"
+    # The fonts need no settings: checked all the same.
+    assert diagnosis["fonts"].startswith("✅ fonts")
+
+
+# -- the fonts ----------------------------------------------------------------------------------
+
+
+@SQLITE_ONLY
+async def test_a_lost_font_file_is_named_with_its_fix(
+    caseline: Installation, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    from bot import fonts
+
+    shutil.copy(fonts.FOLDER / "DejaVuSans.ttf", tmp_path)
+    monkeypatch.setattr(fonts, "FOLDER", tmp_path)
+    await caseline.tick(NOW - timedelta(seconds=40))
+    diagnosis = await caseline.doctor()
+    assert diagnosis.code == 1 and diagnosis.failed == ["fonts"]
+    assert diagnosis["fonts"] == (
+        f"❌ fonts — the font {tmp_path / 'DejaVuSans-Bold.ttf'} is missing from this install: "
+        "reinstall Caseline (pip install -e . in its folder)"
+    )
+
+
+@SQLITE_ONLY
+async def test_a_damaged_font_file_is_named_with_its_fix(
+    caseline: Installation, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """A file that is there but not a font would fail only the first digest or export."""
+    from bot import fonts
+
+    shutil.copy(fonts.FOLDER / "DejaVuSans.ttf", tmp_path)
+    (tmp_path / "DejaVuSans-Bold.ttf").write_bytes(b"<html>a proxy's error page</html>")
+    monkeypatch.setattr(fonts, "FOLDER", tmp_path)
+    await caseline.tick(NOW - timedelta(seconds=40))
+    diagnosis = await caseline.doctor()
+    assert diagnosis.code == 1 and diagnosis.failed == ["fonts"]
+    line = diagnosis["fonts"]
+    assert line.startswith(f"❌ fonts — the font {tmp_path / 'DejaVuSans-Bold.ttf'} cannot be read")
+    assert line.endswith("reinstall Caseline (pip install -e . in its folder)")
 
 
 @SQLITE_ONLY
