@@ -7,7 +7,8 @@ the process's CPU time (all threads, so aiosqlite's worker thread counts) is div
 count. Rows:
 
 - `gate`: what the access gate does for every update (claim the update id, load the
-  sender), through `storage` as the bot does;
+  sender with whom they cover: `storage.updates.claim_for`, one statement on PostgreSQL),
+  through `storage` as the bot does;
 - `one-line note`: what `/note C-xxxx text` does (visible client, resend check, note,
   last contact, audit line): the `record_one_liner` use case the handler calls;
 - `empty session`: `Database.session()` with nothing in it;
@@ -56,7 +57,7 @@ async def measure(url: str, n: int) -> list[list[object]]:
     from domain.settings import load_settings
     from domain.usecases.notes import record_one_liner
     from domain.work import Work
-    from storage import clients, updates, workers
+    from storage import clients, updates
     from storage.db import Database
     from storage.kinds import InteractionType, Program, Role
     from storage.workers import Actor, create_worker
@@ -78,8 +79,7 @@ async def measure(url: str, n: int) -> list[list[object]]:
 
     async def gate(update_id: int) -> None:
         async with db.session() as session:
-            await updates.claim(session, update_id, now)
-            await workers.by_telegram_id(session, 77)
+            await updates.claim_for(session, update_id, 77, now)
 
     work = Work(db, Clock(), load_settings({}))
 
