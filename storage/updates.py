@@ -31,7 +31,14 @@ from storage.db import affected
 from storage.machinery import InboxUpdate
 from storage.types import UTCDateTime
 from storage.upsert import dialect_insert, insert_if_absent
-from storage.workers import COVERS, WORKERS, WorkerRow, actor_by_telegram_id, with_covers
+from storage.workers import (
+    COVERS,
+    WORKERS,
+    WorkerRow,
+    actor_by_telegram_id,
+    with_covers,
+    worker_and_covering,
+)
 
 
 def store_statement(
@@ -79,13 +86,7 @@ async def claim_for(
     taken = bool(rows[0].n) or await _claim_absent(session, update_id, now)
     if not taken:
         return False, None, frozenset()
-    # The first row carries the worker's columns (all NULL when nobody has this account).
-    worker = rows[0] if rows[0].id is not None else None
-    return (
-        True,
-        worker,
-        frozenset(row.covered_worker_id for row in rows if row.covered_worker_id is not None),
-    )
+    return (True, *worker_and_covering(rows))
 
 
 @cache

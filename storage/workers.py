@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -92,8 +93,14 @@ async def actor_by_telegram_id(
     """The worker behind a Telegram account, with the colleagues whose caseload they cover
     at `now`: one query, since the gate asks it for every update."""
     parameters = {"telegram_user_id": telegram_user_id, "now": now}
-    rows = (await session.execute(_worker_and_covers(), parameters)).all()
-    if not rows:
+    return worker_and_covering((await session.execute(_worker_and_covers(), parameters)).all())
+
+
+def worker_and_covering(rows: Sequence[WorkerRow]) -> tuple[WorkerRow | None, frozenset[int]]:
+    """The worker, and whom they cover, from the rows of a statement built `with_covers`:
+    the first row carries the worker's columns (None when there is no row, or its columns
+    are NULL from an outer join that found nobody), each row one colleague covered."""
+    if not rows or rows[0].id is None:
         return None, frozenset()
     return rows[0], frozenset(
         row.covered_worker_id for row in rows if row.covered_worker_id is not None
