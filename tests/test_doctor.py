@@ -227,16 +227,26 @@ async def test_settings_that_do_not_parse_stop_every_other_check(caseline: Insta
 # -- the fonts ----------------------------------------------------------------------------------
 
 
+async def _doctor_with_fonts(
+    caseline: Installation, monkeypatch: pytest.MonkeyPatch, folder: Path, bold: bytes | None
+) -> Diagnosis:
+    """The doctor of an otherwise working installation whose font folder is `folder`: the
+    regular face as shipped, the bold one `bold` (None: no file)."""
+    from bot import fonts
+
+    shutil.copy(fonts.FOLDER / "DejaVuSans.ttf", folder)
+    if bold is not None:
+        (folder / "DejaVuSans-Bold.ttf").write_bytes(bold)
+    monkeypatch.setattr(fonts, "FOLDER", folder)
+    await caseline.tick(NOW - timedelta(seconds=40))
+    return await caseline.doctor()
+
+
 @SQLITE_ONLY
 async def test_a_lost_font_file_is_named_with_its_fix(
     caseline: Installation, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
-    from bot import fonts
-
-    shutil.copy(fonts.FOLDER / "DejaVuSans.ttf", tmp_path)
-    monkeypatch.setattr(fonts, "FOLDER", tmp_path)
-    await caseline.tick(NOW - timedelta(seconds=40))
-    diagnosis = await caseline.doctor()
+    diagnosis = await _doctor_with_fonts(caseline, monkeypatch, tmp_path, bold=None)
     assert diagnosis.code == 1 and diagnosis.failed == ["fonts"]
     assert diagnosis["fonts"] == (
         f"❌ fonts — the font {tmp_path / 'DejaVuSans-Bold.ttf'} is missing from this install: "
@@ -249,13 +259,8 @@ async def test_a_damaged_font_file_is_named_with_its_fix(
     caseline: Installation, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     """A file that is there but not a font would fail only the first digest or export."""
-    from bot import fonts
-
-    shutil.copy(fonts.FOLDER / "DejaVuSans.ttf", tmp_path)
-    (tmp_path / "DejaVuSans-Bold.ttf").write_bytes(b"<html>a proxy's error page</html>")
-    monkeypatch.setattr(fonts, "FOLDER", tmp_path)
-    await caseline.tick(NOW - timedelta(seconds=40))
-    diagnosis = await caseline.doctor()
+    page = b"<html>a proxy's error page</html>"
+    diagnosis = await _doctor_with_fonts(caseline, monkeypatch, tmp_path, bold=page)
     assert diagnosis.code == 1 and diagnosis.failed == ["fonts"]
     line = diagnosis["fonts"]
     assert line.startswith(f"❌ fonts — the font {tmp_path / 'DejaVuSans-Bold.ttf'} cannot be read")
