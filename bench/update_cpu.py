@@ -46,14 +46,28 @@ def _message(update_id: int, user_id: int, text: str) -> dict[str, Any]:
 
 
 class RoundTrips:
-    """Statements and transactions the engine runs, counted from its events."""
+    """Statements and transactions the engine runs, counted from its events, and the
+    statements sent straight to the driver (storage.driver), counted as they go."""
 
     def __init__(self, engine: Any) -> None:
         from sqlalchemy import event
 
+        from storage import driver
+
         self.statements = self.transactions = 0
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "begin", self._transaction)
+        for name in ("rows", "run"):
+            setattr(driver.Prepared, name, self._counting(getattr(driver.Prepared, name)))
+
+    def _counting(self, method: Any) -> Any:
+        async def counted(prepared: Any, session: Any, parameters: Any) -> Any:
+            # On SQLite a Prepared statement goes through the session: the events count it.
+            if session.bind.dialect.driver == "asyncpg":
+                self.statements += 1
+            return await method(prepared, session, parameters)
+
+        return counted
 
     def _statement(self, *_: object) -> None:
         self.statements += 1

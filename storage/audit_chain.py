@@ -41,12 +41,13 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, String, Table, bindparam, insert, select, text
+from sqlalchemy import String, Table, bindparam, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from storage.db import SQLITE_SHA256_HEX, affected, sha256_hex, without_nul
+from storage.db import SQLITE_SHA256_HEX, sha256_hex, without_nul
+from storage.driver import Prepared
 from storage.machinery import HEAD_ID, AuditChainHead, AuditEvent
 from storage.upsert import insert_if_absent
 
@@ -101,14 +102,14 @@ async def chain(session: AsyncSession, event: NewEvent) -> None:
     before, after = canonical_around_prev_hash(event)
     values = {column: getattr(event, column) for column in _LINKED}
     parameters = {**values, "canonical_before": before, "canonical_after": after}
-    if affected(await session.execute(_linked_insert(), parameters)) == 1:
+    if await _linked_insert().run(session, parameters) == 1:
         return
     # A schema made without the migration (tests' create_all) starts with no head: begin
     # it. Two first writers racing insert one row (the second waits on the key).
     await insert_if_absent(
         session, AuditChainHead, {"id": HEAD_ID, "last_hash": GENESIS, "rows": 0}, ["id"]
     )
-    await session.execute(_linked_insert(), parameters)
+    await _linked_insert().run(session, parameters)
 
 
 PREV_HASH = "prev_hash"
@@ -134,15 +135,16 @@ _LINKED = tuple(field.name for field in fields(NewEvent))
 
 
 @cache
-def _linked_insert() -> Insert:
-    """INSERT … SELECT from the locked head, built once (every audited update runs it)."""
+def _linked_insert() -> Prepared:
+    """INSERT … SELECT from the locked head, built once and sent to the driver (every
+    audited update runs it)."""
     events = cast(Table, AuditEvent.__table__)
     head = cast(Table, AuditChainHead.__table__)
     own = [bindparam(name, type_=events.c[name].type) for name in _LINKED]
     canonical = bindparam("canonical_before", type_=String()) + head.c.last_hash
     hashed = Sha256Hex(canonical + bindparam("canonical_after", type_=String()))
     linked = select(*own, head.c.last_hash, hashed).where(head.c.id == HEAD_ID).with_for_update()
-    return insert(events).from_select([*_LINKED, "prev_hash", "row_hash"], linked)
+    return Prepared(insert(events).from_select([*_LINKED, "prev_hash", "row_hash"], linked))
 
 
 class Sha256Hex(FunctionElement[str]):

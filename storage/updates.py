@@ -16,7 +16,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Executable,
-    Select,
     Table,
     bindparam,
     delete,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import affected
+from storage.driver import Prepared
 from storage.machinery import InboxUpdate
 from storage.types import UTCDateTime
 from storage.upsert import dialect_insert, insert_if_absent
@@ -82,7 +82,7 @@ async def claim_for(
             return False, None, frozenset()
         return (True, *await actor_by_telegram_id(session, telegram_user_id, now))
     parameters = {"claimed_id": update_id, "now": now, "telegram_user_id": telegram_user_id}
-    rows = (await session.execute(_claim_with_worker(), parameters)).all()
+    rows = await _claim_with_worker().rows(session, parameters)
     taken = bool(rows[0].n) or await _claim_absent(session, update_id, now)
     if not taken:
         return False, None, frozenset()
@@ -90,9 +90,10 @@ async def claim_for(
 
 
 @cache
-def _claim_with_worker() -> Select[Any]:
-    """claim_for's statement on PostgreSQL, built once with its values as parameters: it
-    runs for every update, and building it each time cost about 3 % of an answer's CPU."""
+def _claim_with_worker() -> Prepared:
+    """claim_for's statement on PostgreSQL, built once with its values as parameters and
+    sent to the driver: it runs for every update (building it each time cost about 3 % of
+    an answer's CPU)."""
     inbox = cast(Table, InboxUpdate.__table__)
     now = bindparam("now", type_=UTCDateTime())
     claimed = (
@@ -109,7 +110,7 @@ def _claim_with_worker() -> Select[Any]:
         .select_from(counted)
         .outerjoin(WORKERS, WORKERS.c.telegram_user_id == bindparam("telegram_user_id"))
     )
-    return with_covers(statement, now)
+    return Prepared(with_covers(statement, now))
 
 
 async def claim(session: AsyncSession, update_id: int, now: datetime) -> bool:

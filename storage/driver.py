@@ -1,0 +1,134 @@
+"""The statements every update runs, sent straight to the driver inside the session's
+transaction.
+
+Each update runs the same few statements (the gate's claim, the audit chain's insert …).
+Through an `AsyncSession` a Core statement costs ~170 µs of CPU on top of the driver's own
+~40 µs (bench/README.md, sessions 15 and 16): the execution context, the result's
+metadata and a greenlet switch each way. A `Prepared` statement is compiled once per
+dialect; on PostgreSQL its parameters go through the same type processors SQLAlchemy
+would apply (so a UTC timestamp, a JSON detail and the NUL scrub are as before) and
+asyncpg runs it on the connection the session holds, in the session's transaction.
+SQLite keeps to the session: its driver runs in a thread, and a greenlet switch is not
+what it costs.
+
+The session's transaction must be open on the server before a statement reaches the
+driver, or that statement would commit by itself: SQLAlchemy's asyncpg adapter sends
+BEGIN lazily, with its own first statement, so `_driver` asks the adapter to begin when it
+has not yet (an adapter attribute of SQLAlchemy 2.0, pinned below 2.1 in pyproject.toml;
+tests/test_driver.py proves a raw statement rolls back with its session).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Executable
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from storage.db import affected, without_nul
+
+_COUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A statement as asyncpg takes it: its SQL, and how to turn named values into its
+    positional arguments and its records into rows."""
+
+    sql: str
+    names: tuple[str, ...]
+    defaults: dict[str, Any]
+    binds: tuple[Callable[[Any], Any] | None, ...]
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+    def arguments(self, parameters: dict[str, Any]) -> list[Any]:
+        values = []
+        for name, process in zip(self.names, self.binds, strict=True):
+            value = parameters[name] if name in parameters else self.defaults[name]
+            values.append(value if process is None or value is None else process(value))
+        return cast(list[Any], without_nul(values))
+
+
+class Prepared:
+    """A Core statement (a Select, or an Insert, Update or Delete, with or without
+    RETURNING) that runs for every update: `rows` for what it returns, `run` for how many
+    rows it changed. Its values are given as parameters (`bindparam`) when it runs."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._compiled: _Compiled | None = None
+        self._row: Any = None
+
+    async def rows(self, session: AsyncSession, parameters: dict[str, Any]) -> Sequence[Any]:
+        """The rows it returns; each reads by column name (`row.id`) and by position."""
+        driver = await _driver(session)
+        if driver is None:
+            return (await session.execute(self.statement, parameters)).all()
+        compiled = self._compile(session)
+        records = await driver.fetch(compiled.sql, *compiled.arguments(parameters))
+        if not records:
+            return []
+        if self._row is None:
+            self._row = namedtuple("Row", list(records[0].keys()))  # type: ignore[misc]
+        row, results = self._row, compiled.results
+        return [
+            row._make(
+                value if process is None or value is None else process(value)
+                for value, process in zip(record, results, strict=True)
+            )
+            for record in records
+        ]
+
+    async def run(self, session: AsyncSession, parameters: dict[str, Any]) -> int:
+        """How many rows it changed (an INSERT … SELECT: how many it inserted)."""
+        driver = await _driver(session)
+        if driver is None:
+            return affected(await session.execute(self.statement, parameters))
+        compiled = self._compile(session)
+        status = await driver.execute(compiled.sql, *compiled.arguments(parameters))
+        counted = _COUNT.match(status or "")
+        return int(counted.group(1)) if counted else 0
+
+    def _compile(self, session: AsyncSession) -> _Compiled:
+        if self._compiled is None:
+            self._compiled = _compiled(self.statement, session.bind.dialect)
+        return self._compiled
+
+
+def _compiled(statement: Executable, dialect: Dialect) -> _Compiled:
+    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    assert isinstance(compiled, SQLCompiler) and compiled.positiontup is not None
+    names = tuple(compiled.positiontup)
+    binds = [compiled.binds[name] for name in names]
+    returned = getattr(statement, "exported_columns", ())
+    return _Compiled(
+        sql=str(compiled),
+        names=names,
+        defaults={
+            name: bind.effective_value
+            for name, bind in zip(names, binds, strict=True)
+            if not bind.required
+        },
+        binds=tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds),
+        results=tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+        ),
+    )
+
+
+async def _driver(session: AsyncSession) -> Any | None:
+    """The asyncpg connection under the session's, its transaction begun; None on SQLite."""
+    if session.bind.dialect.driver != "asyncpg":
+        return None
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    adapter = raw.dbapi_connection
+    if not adapter._started:  # type: ignore[union-attr]
+        await adapter._start_transaction()  # type: ignore[union-attr]
+    return raw.driver_connection

@@ -1,0 +1,88 @@
+"""storage.driver: a Prepared statement runs in the session's transaction, with the values
+and rows SQLAlchemy itself would give, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import cast
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Table, bindparam, func, insert, select, update
+
+from storage.db import Database
+from storage.driver import Prepared
+from storage.machinery import InboxUpdate
+
+INBOX = cast(Table, InboxUpdate.__table__)
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+KEEP = Prepared(
+    insert(INBOX)
+    .values(
+        update_id=bindparam("id"),
+        payload=bindparam("payload", type_=INBOX.c.payload.type),
+        received_at=bindparam("at", type_=INBOX.c.received_at.type),
+    )
+    .returning(INBOX.c.update_id, INBOX.c.received_at, INBOX.c.payload)
+)
+HANDLE = Prepared(
+    update(INBOX)
+    .where(INBOX.c.update_id == bindparam("id"), INBOX.c.handled_at.is_(None))
+    .values(handled_at=bindparam("at", type_=INBOX.c.handled_at.type))
+)
+# A value given when the statement is built (here 0) is a default it keeps.
+COUNT = Prepared(select(func.count().label("n")).where(INBOX.c.update_id > 0))
+
+
+async def test_a_statement_rolls_back_with_its_session(db: Database) -> None:
+    """The first statement of a transaction is sent to the driver: it must not commit by
+    itself (SQLAlchemy's asyncpg adapter begins only with its own first statement)."""
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone):
+        async with db.session() as session:
+            await KEEP.rows(session, {"id": 1, "payload": {"a": 1}, "at": NOW})
+            raise Undone
+    async with db.session() as session:
+        assert (await COUNT.rows(session, {}))[0].n == 0
+
+
+async def test_values_and_rows_are_typed_as_sqlalchemy_has_them(db: Database) -> None:
+    # A NUL cannot be stored on PostgreSQL; it is dropped, as for every statement.
+    payload = {"text": "meds\x00 checked", "n": [1, 2]}
+    local = NOW.astimezone(ZoneInfo("Europe/Berlin"))
+    async with db.session() as session:
+        [row] = await KEEP.rows(session, {"id": 7, "payload": payload, "at": local})
+    assert row.update_id == row[0] == 7
+    assert row.received_at == NOW and row.received_at.tzinfo is not None
+    assert row.payload == {"text": "meds checked", "n": [1, 2]}
+    async with db.session() as session:
+        stored = (await session.execute(select(INBOX).where(INBOX.c.update_id == 7))).one()
+    assert stored.received_at == NOW and stored.payload == row.payload
+
+
+async def test_run_counts_the_rows_changed_and_sees_the_session_s_own_writes(
+    db: Database,
+) -> None:
+    async with db.session() as session:
+        # Written through the session, read and changed through the driver: one transaction.
+        await session.execute(insert(INBOX).values(update_id=3, received_at=NOW))
+        assert await HANDLE.run(session, {"id": 3, "at": NOW + timedelta(seconds=1)}) == 1
+        assert await HANDLE.run(session, {"id": 3, "at": NOW}) == 0
+        assert await HANDLE.run(session, {"id": 4, "at": NOW}) == 0
+    async with db.session() as session:
+        assert (await COUNT.rows(session, {}))[0].n == 1
+        handled = await session.scalar(select(INBOX.c.handled_at))
+    assert handled == NOW + timedelta(seconds=1)
+
+
+async def test_a_statement_returning_nothing_gives_no_rows(db: Database) -> None:
+    async with db.session() as session:
+        assert await KEEP.rows(session, {"id": 9, "payload": None, "at": NOW}) != []
+        rows = await Prepared(select(INBOX.c.update_id).where(INBOX.c.update_id == 10)).rows(
+            session, {}
+        )
+    assert list(rows) == []
