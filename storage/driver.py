@@ -63,14 +63,15 @@ class Prepared:
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
         self._compiled: _Compiled | None = None
+        self._session_only = False
         self._row: Any = None
 
     async def rows(self, session: AsyncSession, parameters: dict[str, Any]) -> Sequence[Any]:
         """The rows it returns; each reads by column name (`row.id`) and by position."""
-        driver = await _driver(session)
-        if driver is None:
-            return (await session.execute(self.statement, parameters)).all()
         compiled = self._compile(session)
+        if compiled is None:
+            return (await session.execute(self.statement, parameters)).all()
+        driver = await _driver(session)
         records = await driver.fetch(compiled.sql, *compiled.arguments(parameters))
         if not records:
             return []
@@ -87,23 +88,36 @@ class Prepared:
 
     async def run(self, session: AsyncSession, parameters: dict[str, Any]) -> int:
         """How many rows it changed (an INSERT … SELECT: how many it inserted)."""
-        driver = await _driver(session)
-        if driver is None:
-            return affected(await session.execute(self.statement, parameters))
         compiled = self._compile(session)
+        if compiled is None:
+            return affected(await session.execute(self.statement, parameters))
+        driver = await _driver(session)
         status = await driver.execute(compiled.sql, *compiled.arguments(parameters))
         counted = _COUNT.match(status or "")
         return int(counted.group(1)) if counted else 0
 
-    def _compile(self, session: AsyncSession) -> _Compiled:
+    def _compile(self, session: AsyncSession) -> _Compiled | None:
+        """The statement for asyncpg; None where it runs through the session: on SQLite,
+        and for a list of values (`IN`, expanding: rendered anew for each length, as the
+        access rule of someone covering a colleague has it)."""
+        dialect = session.bind.dialect
+        if dialect.driver != "asyncpg" or self._session_only:
+            return None
         if self._compiled is None:
-            self._compiled = _compiled(self.statement, session.bind.dialect)
+            compiled = self.statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+            assert isinstance(compiled, SQLCompiler)
+            if compiled.post_compile_params:
+                self._session_only = True
+                return None
+            self._compiled = _for_the_driver(compiled, self.statement, dialect)
         return self._compiled
 
 
-def _compiled(statement: Executable, dialect: Dialect) -> _Compiled:
-    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
-    assert isinstance(compiled, SQLCompiler) and compiled.positiontup is not None
+def _for_the_driver(compiled: SQLCompiler, statement: Executable, dialect: Dialect) -> _Compiled:
+    # Column defaults are filled in by SQLAlchemy's execution, which the driver skips: a
+    # Prepared INSERT or UPDATE names every value it sets.
+    assert not compiled.insert_prefetch and not compiled.update_prefetch, statement
+    assert compiled.positiontup is not None
     names = tuple(compiled.positiontup)
     binds = [compiled.binds[name] for name in names]
     returned = getattr(statement, "exported_columns", ())
@@ -122,10 +136,8 @@ def _compiled(statement: Executable, dialect: Dialect) -> _Compiled:
     )
 
 
-async def _driver(session: AsyncSession) -> Any | None:
-    """The asyncpg connection under the session's, its transaction begun; None on SQLite."""
-    if session.bind.dialect.driver != "asyncpg":
-        return None
+async def _driver(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session's, its transaction begun."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     adapter = raw.dbapi_connection

@@ -6,14 +6,16 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, false, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import attachment_contents, clients
 from storage.access import Reach, shape, visibility, visible_parameters
 from storage.db import affected
+from storage.driver import Prepared
 from storage.kinds import AppointmentStatus, InteractionType
 from storage.models import (
     Appointment,
@@ -39,6 +41,9 @@ CLIENT_CONTACT = frozenset(
     }
 )
 TEXT_MAX = 20_000
+
+CLIENTS = cast(Table, Client.__table__)
+NOTES = cast(Table, Note.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +124,18 @@ async def create_note(
 
 
 def record_contact(client: Client, moment: datetime, now: datetime) -> None:
-    """Move the client's last contact forward to `moment` — never back (notes arrive out
-    of order) and never into the future (a contact after `now` has not happened)."""
-    if moment <= now and (client.last_contact_at is None or moment > client.last_contact_at):
-        client.last_contact_at = moment
+    """Move the client's last contact forward to `moment` (`moved_contact`)."""
+    client.last_contact_at = moved_contact(client.last_contact_at, moment, now)
     client.updated_at = now
+
+
+def moved_contact(last: datetime | None, moment: datetime, now: datetime) -> datetime | None:
+    """The last contact once a contact at `moment` is recorded: moved forward to it —
+    never back (notes arrive out of order) and never into the future (a contact after
+    `now` has not happened)."""
+    if moment <= now and (last is None or moment > last):
+        return moment
+    return last
 
 
 async def refresh_last_contact(session: AsyncSession, client: Client, *, now: datetime) -> None:
@@ -162,17 +174,18 @@ async def visible_client_and_resend(
     text: str,
     sent_since: datetime,
     stored_since: datetime,
-) -> tuple[Client | None, Note | None]:
-    """The client if `actor` may see it (clients.get_visible), and the author's note for
-    it with exactly this kind and text, not withdrawn, that happened since `sent_since`
-    or was stored since `stored_since`: the first copy of a message sent twice. Both
-    times, because an outage pulls them apart: a copy stored before it and its resend
-    handled after it were sent minutes apart but stored hours apart; a copy sent during
-    it and its resend sent as the bot came back were stored minutes apart.
+) -> tuple[Any | None, Note | None]:
+    """The client if `actor` may see it (clients.get_visible) as a row of what a one-liner
+    needs (`id`, `name`, `last_contact_at`), and the author's note for it with exactly
+    this kind and text, not withdrawn, that happened since `sent_since` or was stored
+    since `stored_since`: the first copy of a message sent twice. Both times, because an
+    outage pulls them apart: a copy stored before it and its resend handled after it were
+    sent minutes apart but stored hours apart; a copy sent during it and its resend sent
+    as the bot came back were stored minutes apart.
 
     One SELECT, since a one-liner asks both for every note, built once per shape of
-    access (storage.access.shape); the earlier copy is loaded by a second one only when
-    there is one."""
+    access (storage.access.shape) and sent to the driver; the earlier copy is loaded by a
+    second one only when there is one."""
     parameters = {
         "client_id": client_id,
         "author_id": actor.id,
@@ -182,37 +195,102 @@ async def visible_client_and_resend(
         "stored_since": stored_since,
         **visible_parameters(actor),
     }
-    statement = _client_and_resend(*shape(actor))
-    row = (await session.execute(statement, parameters)).tuples().one_or_none()
-    if row is None:
+    rows = await _client_and_resend(*shape(actor)).rows(session, parameters)
+    if not rows:
         return None, None
-    client, earlier_id = row
-    return client, await session.get(Note, earlier_id) if earlier_id is not None else None
+    client = rows[0]
+    earlier = client.earlier_id
+    return client, await session.get(Note, earlier) if earlier is not None else None
 
 
 @cache
-def _client_and_resend(reach: Reach, covering: bool) -> Select[tuple[Client, int | None]]:
+def _client_and_resend(reach: Reach, covering: bool) -> Prepared:
     """visible_client_and_resend's statement, its values as parameters: it runs for every
-    one-line note, and building it each time cost about 5 % of an answer's CPU."""
+    one-line note (building it each time cost about 5 % of an answer's CPU)."""
     earlier = (
-        select(Note.id)
+        select(NOTES.c.id)
         .where(
-            Note.author_id == bindparam("author_id"),
-            Note.client_id == Client.id,
-            Note.interaction_type == bindparam("kind"),
+            NOTES.c.author_id == bindparam("author_id"),
+            NOTES.c.client_id == CLIENTS.c.id,
+            NOTES.c.interaction_type == bindparam("kind"),
             or_(
-                Note.occurred_at >= bindparam("sent_since"),
-                Note.created_at >= bindparam("stored_since"),
+                NOTES.c.occurred_at >= bindparam("sent_since"),
+                NOTES.c.created_at >= bindparam("stored_since"),
             ),
-            Note.retracted_at.is_(None),
-            Note.text == bindparam("text"),
+            NOTES.c.retracted_at.is_(None),
+            NOTES.c.text == bindparam("text"),
         )
-        .order_by(Note.id)
+        .order_by(NOTES.c.id)
         .limit(1)
         .scalar_subquery()
+        .label("earlier_id")
     )
-    return select(Client, earlier).where(
-        Client.id == bindparam("client_id"), visibility(reach, covering)
+    return Prepared(
+        select(CLIENTS.c.id, CLIENTS.c.name, CLIENTS.c.last_contact_at, earlier).where(
+            CLIENTS.c.id == bindparam("client_id"), visibility(reach, covering)
+        )
+    )
+
+
+async def create_one_liner(
+    session: AsyncSession,
+    client: Any,
+    *,
+    author_id: int,
+    interaction_type: InteractionType,
+    occurred_at: datetime,
+    text: str,
+    now: datetime,
+) -> Any:
+    """A note with nothing but its text (`/note C-0042 phone: …`) for a client row of
+    `visible_client_and_resend`, in two statements sent to the driver: the client's last
+    contact (`moved_contact`), then the note. The note as a row: `id`, `client_id`,
+    `interaction_type`, `occurred_at`, `created_at`, `text`, `risk_flag`, `risk_reason`."""
+    if len(text) > TEXT_MAX:
+        raise ValueError(f"note text is over {TEXT_MAX} characters")
+    last = client.last_contact_at
+    if interaction_type in CLIENT_CONTACT:
+        last = moved_contact(last, occurred_at, now)
+    await _touch_client().run(session, {"touched_id": client.id, "last": last, "now": now})
+    values = {
+        "client_id": client.id,
+        "author_id": author_id,
+        "interaction_type": interaction_type.value,
+        "occurred_at": occurred_at,
+        "created_at": now,
+        "text": text,
+    }
+    [note] = await _insert_one_liner().rows(session, values)
+    return note
+
+
+@cache
+def _touch_client() -> Prepared:
+    return Prepared(
+        update(CLIENTS)
+        # Not named like a column of clients: an UPDATE would SET a column so named.
+        .where(CLIENTS.c.id == bindparam("touched_id"))
+        .values(
+            last_contact_at=bindparam("last", type_=CLIENTS.c.last_contact_at.type),
+            updated_at=bindparam("now", type_=CLIENTS.c.updated_at.type),
+        )
+    )
+
+
+@cache
+def _insert_one_liner() -> Prepared:
+    given = ("client_id", "author_id", "interaction_type", "occurred_at", "created_at", "text")
+    return Prepared(
+        insert(NOTES)
+        .values(
+            {name: bindparam(name, type_=NOTES.c[name].type) for name in given}
+            | {"risk_flag": false()}
+        )
+        .returning(
+            *(NOTES.c[name] for name in ("id", *given)),
+            NOTES.c.risk_flag,
+            NOTES.c.risk_reason,
+        )
     )
 
 

@@ -86,3 +86,18 @@ async def test_a_statement_returning_nothing_gives_no_rows(db: Database) -> None
             session, {}
         )
     assert list(rows) == []
+
+
+async def test_a_list_of_values_takes_the_session_to_the_same_rows(db: Database) -> None:
+    """An expanding IN is rendered anew for each length of its list: such a statement
+    runs through the session, on both databases."""
+    among = Prepared(
+        select(INBOX.c.update_id)
+        .where(INBOX.c.update_id.in_(bindparam("ids", expanding=True)))
+        .order_by(INBOX.c.update_id)
+    )
+    async with db.session() as session:
+        for update_id in (1, 2, 3):
+            await KEEP.rows(session, {"id": update_id, "payload": None, "at": NOW})
+        assert [row.update_id for row in await among.rows(session, {"ids": [3, 1]})] == [1, 3]
+        assert [row.update_id for row in await among.rows(session, {"ids": [2]})] == [2]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -207,6 +208,51 @@ async def test_the_same_one_liner_within_ten_minutes_is_already_saved(work, cloc
     clock.advance(timedelta(minutes=2))
     later = await usecases.record_one_liner(work, wanda, client_id, InteractionType.PHONE, "x")
     assert isinstance(later, Saved) and later.value.id != first.value.id
+
+
+async def test_a_one_liner_moves_last_contact_forward_only_and_a_collateral_one_not(work, clock):
+    wanda, _, _, client_id = await _people(work)
+    now = clock.now()
+
+    async def one_liner(kind: InteractionType, hours_ago: float) -> None:
+        sent = now - timedelta(hours=hours_ago)
+        saved = await usecases.record_one_liner(
+            work, wanda, client_id, kind, f"{kind} {hours_ago}", occurred_at=sent
+        )
+        assert isinstance(saved, Saved)
+
+    async def last_contact() -> tuple:
+        async with work.db.session() as session:
+            client = await session.get(Client, client_id)
+            return client.last_contact_at, client.updated_at
+
+    await one_liner(InteractionType.COLLATERAL, 1)
+    assert await last_contact() == (None, now)
+    await one_liner(InteractionType.PHONE, 3)
+    assert await last_contact() == (now - timedelta(hours=3), now)
+    await one_liner(InteractionType.HOME_VISIT, 5)  # arrived out of order: not moved back
+    assert (await last_contact())[0] == now - timedelta(hours=3)
+    await one_liner(InteractionType.SUPERVISION, 0)
+    await one_liner(InteractionType.VIDEO, 2)
+    assert (await last_contact())[0] == now - timedelta(hours=2)
+
+
+async def test_a_covering_worker_s_one_liner_is_saved_once_for_the_covered_caseload(work, clock):
+    """Someone covering a colleague reads by a list of colleagues (storage.access): the
+    statement takes another road there, to the same note and the same resend check."""
+    wanda, sue, _, client_id = await _people(work)
+    will = replace(wanda, id=sue.id, role=Role.WORKER, covering=frozenset({wanda.id}))
+    first = await usecases.record_one_liner(work, will, client_id, InteractionType.PHONE, "x")
+    again = await usecases.record_one_liner(work, will, client_id, InteractionType.PHONE, "x")
+    assert isinstance(first, Saved) and first.value.client_name == "Maria Gonzalez"
+    assert isinstance(again, AlreadySaved) and again.value.id == first.value.id
+    uncovered = replace(will, covering=frozenset())
+    refused = await usecases.record_one_liner(
+        work, uncovered, client_id, InteractionType.PHONE, "y"
+    )
+    assert refused == Refused()
+    notes = await _all(work, Note)
+    assert [(note.author_id, note.text) for note in notes] == [(sue.id, "x")]
 
 
 async def test_a_one_liner_handled_late_happened_when_sent_and_its_resends_are_one(work, clock):

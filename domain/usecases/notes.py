@@ -33,7 +33,7 @@ from storage import (
     workers,
 )
 from storage.kinds import InteractionType
-from storage.models import Client, ClientContact, Note
+from storage.models import Client, ClientContact, Note, client_code
 from storage.notes import Attachment, NotePeople
 from storage.workers import Actor
 
@@ -305,9 +305,9 @@ async def record_one_liner(
             return Refused()
         if earlier is not None:
             return AlreadySaved(_saved(earlier, client))
-        note = await notes.create_note(
+        note = await notes.create_one_liner(
             session,
-            client=client,
+            client,
             author_id=actor.id,
             interaction_type=kind,
             occurred_at=occurred,
@@ -468,7 +468,7 @@ def _saved(
     return SavedNote(
         id=note.id,
         client_id=client.id,
-        client_code=client.code,
+        client_code=client_code(client.id),
         client_name=client.name,
         kind=InteractionType(note.interaction_type),
         occurred_at=note.occurred_at,
