@@ -57,15 +57,16 @@ class RoundTrips:
         self.statements = self.transactions = 0
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "begin", self._transaction)
-        for name in ("rows", "run"):
+        for name in ("rows", "run", "alone"):
             setattr(driver.Prepared, name, self._counting(getattr(driver.Prepared, name)))
 
     def _counting(self, method: Any) -> Any:
-        async def counted(prepared: Any, session: Any, parameters: Any) -> Any:
-            # On SQLite a Prepared statement goes through the session: the events count it.
-            if session.bind.dialect.driver == "asyncpg":
+        async def counted(prepared: Any, where: Any, parameters: Any) -> Any:
+            # On SQLite a Prepared statement goes through SQLAlchemy: the events count it.
+            engine = getattr(where, "bind", where)  # a session's, or the engine itself
+            if engine.dialect.driver == "asyncpg":
                 self.statements += 1
-            return await method(prepared, session, parameters)
+            return await method(prepared, where, parameters)
 
         return counted
 

@@ -50,9 +50,7 @@ MAX_BACKOFF = 30.0
 
 async def store(db: Database, clock: Clock, payloads: Sequence[dict[str, Any]]) -> None:
     """Keep a batch of updates, each as the JSON Telegram sent."""
-    kept = updates.store_statement(db.dialect, payloads, clock.now())
-    if kept is not None:
-        await db.run_alone(*kept)
+    await updates.keep(db, payloads, clock.now())
 
 
 class KeptUpdates(WrappedRequest):

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, Result, event, text
+from sqlalchemy import CursorResult, Result, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -303,16 +303,6 @@ class Database:
         finally:
             if token is not None:
                 _open.reset(token)
-
-    async def run_alone(
-        self, statement: Executable, parameters: list[dict[str, Any]] | None = None
-    ) -> None:
-        """One statement that is a transaction by itself, run in autocommit: a single
-        INSERT (the inbox's batch, its rows as `parameters`) needs no BEGIN and COMMIT
-        round trips around it."""
-        async with self.engine.connect() as connection:
-            await connection.execution_options(isolation_level=AUTOCOMMIT)
-            await connection.execute(statement, parameters)
 
     async def ping(self) -> None:
         """Raises unless the database answers a trivial query (/healthz)."""

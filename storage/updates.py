@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
-    Executable,
     Table,
     bindparam,
     delete,
@@ -26,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import affected
+from storage.db import Database, affected
 from storage.driver import Prepared
 from storage.machinery import InboxUpdate
 from storage.types import UTCDateTime
@@ -41,12 +40,10 @@ from storage.workers import (
 )
 
 
-def store_statement(
-    dialect: str, payloads: Iterable[dict[str, Any]], now: datetime
-) -> tuple[Executable, list[dict[str, Any]]] | None:
-    """The one INSERT that keeps a fetched batch (each update's JSON, with its
-    `update_id`) and its rows; ids already stored (a redelivered batch) are left as they
-    are. None for an empty batch."""
+async def keep(db: Database, payloads: Iterable[dict[str, Any]], now: datetime) -> None:
+    """Keep a fetched batch (each update's JSON, with its `update_id`) in one INSERT that
+    is a transaction by itself; ids already stored (a redelivered batch) are left as they
+    are."""
     rows = {
         payload["update_id"]: {
             "update_id": payload["update_id"],
@@ -56,17 +53,15 @@ def store_statement(
         }
         for payload in payloads
     }
-    if not rows:
-        return None
-    return _keep(dialect), list(rows.values())
+    if rows:
+        await _keep(db.dialect).alone(db.engine, list(rows.values()))
 
 
 @cache
-def _keep(dialect: str) -> Executable:
+def _keep(dialect: str) -> Prepared:
     """Built once per dialect (it runs for every batch), its rows given when it runs."""
-    return cast(
-        Executable,
-        dialect_insert(dialect, InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"]),
+    return Prepared(
+        dialect_insert(dialect, InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
     )
 
 

@@ -50,6 +50,26 @@ async def test_a_statement_rolls_back_with_its_session(db: Database) -> None:
         assert (await COUNT.rows(session, {}))[0].n == 0
 
 
+async def test_a_session_s_next_transaction_is_not_sent_to_the_last_one_s_connection(
+    db: Database,
+) -> None:
+    """The driver's connection is kept with the session for one transaction only: the
+    next one's statement runs in that next transaction, and rolls back with it."""
+
+    class Undone(Exception):
+        pass
+
+    async with db.sessionmaker() as session:
+        async with session.begin():
+            await KEEP.rows(session, {"id": 1, "payload": None, "at": NOW})
+        with pytest.raises(Undone):
+            async with session.begin():
+                await KEEP.rows(session, {"id": 2, "payload": None, "at": NOW})
+                raise Undone
+    async with db.session() as session:
+        assert (await COUNT.rows(session, {}))[0].n == 1
+
+
 async def test_values_and_rows_are_typed_as_sqlalchemy_has_them(db: Database) -> None:
     # A NUL cannot be stored on PostgreSQL; it is dropped, as for every statement.
     payload = {"text": "meds\x00 checked", "n": [1, 2]}

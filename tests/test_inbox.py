@@ -186,9 +186,7 @@ async def test_the_gates_claim_and_worker_come_together_once_per_update(db, cloc
 
 async def _keep_in_inbox(db: Database, payloads: list[dict], now: datetime) -> None:
     """Store fetched updates as the poller does (bot/inbox.store), from their JSON."""
-    kept = updates.store_statement(db.dialect, payloads, now)
-    assert kept is not None
-    await db.run_alone(*kept)
+    await updates.keep(db, payloads, now)
 
 
 async def test_the_poller_keeps_a_batch_as_telegram_sent_it(devserver):
