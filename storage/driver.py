@@ -26,9 +26,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Executable
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi as AsyncAdapt_dbapi
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from storage.db import AUTOCOMMIT, affected, without_nul
@@ -71,8 +74,7 @@ class Prepared:
         compiled = self._compile(session)
         if compiled is None:
             return (await session.execute(self.statement, parameters)).all()
-        driver = await _driver(session)
-        records = await driver.fetch(compiled.sql, *compiled.arguments(parameters))
+        records = await _sent(session, "fetch", compiled.sql, compiled.arguments(parameters))
         if not records:
             return []
         if self._row is None:
@@ -91,8 +93,7 @@ class Prepared:
         compiled = self._compile(session)
         if compiled is None:
             return affected(await session.execute(self.statement, parameters))
-        driver = await _driver(session)
-        status = await driver.execute(compiled.sql, *compiled.arguments(parameters))
+        status = await _sent(session, "execute", compiled.sql, compiled.arguments(parameters))
         counted = _COUNT.match(status or "")
         return int(counted.group(1)) if counted else 0
 
@@ -110,7 +111,11 @@ class Prepared:
             # statements commit by themselves, and the pool's reset finds nothing to undo.
             raw = await connection.get_raw_connection()
             driver: Any = raw.driver_connection
-            await driver.executemany(compiled.sql, [compiled.arguments(row) for row in rows])
+            arguments = [compiled.arguments(row) for row in rows]
+            try:
+                await driver.executemany(compiled.sql, arguments)
+            except _DRIVER_ERRORS as error:
+                raise await _as_sqlalchemy_raises(connection, error) from error
 
     def _compile(self, session: AsyncSession) -> _Compiled | None:
         return self._compile_for(session.bind.dialect)
@@ -150,6 +155,48 @@ def _for_the_driver(compiled: SQLCompiler, statement: Executable, dialect: Diale
         binds=tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds),
         results=tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+        ),
+    )
+
+
+_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, AsyncAdapt_dbapi.Error)
+
+
+async def _sent(session: AsyncSession, method: str, sql: str, arguments: list[Any]) -> Any:
+    """`sql` run by the driver's `method` (fetch, execute) in the session's transaction;
+    what fails there raised as SQLAlchemy raises a failure of its own statements."""
+    try:
+        driver = await _driver(session)
+        return await getattr(driver, method)(sql, *arguments)
+    except _DRIVER_ERRORS as error:
+        raise await _as_sqlalchemy_raises(await session.connection(), error) from error
+
+
+async def _as_sqlalchemy_raises(connection: AsyncConnection, error: Exception) -> DBAPIError:
+    """`error` as SQLAlchemy would raise it: a DBAPIError around the DB-API error (what
+    `bot.cli` and the error handler read), the parameters hidden; and a lost connection
+    invalidated together with the pool it came from, so that a server restart costs one
+    failed unit of work, not one per pooled connection (tests/test_db_reconnect.py)."""
+    dialect = connection.dialect
+    raw = await connection.get_raw_connection()
+    try:
+        raw.dbapi_connection._handle_exception(error)  # type: ignore[union-attr]
+    except Exception as translated:
+        error = translated
+    lost = dialect.is_disconnect(cast(Any, error), raw.dbapi_connection, None)
+    if lost and raw.is_valid:
+        connection.sync_engine.pool._invalidate(raw, error)  # what SQLAlchemy itself does
+        await connection.invalidate(error)
+    return cast(
+        DBAPIError,
+        DBAPIError.instance(
+            None,
+            None,
+            error,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=dialect,
         ),
     )
 
