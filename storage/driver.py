@@ -15,7 +15,15 @@ The session's transaction must be open on the server before a statement reaches 
 driver, or that statement would commit by itself: SQLAlchemy's asyncpg adapter sends
 BEGIN lazily, with its own first statement, so `_driver` asks the adapter to begin when it
 has not yet (an adapter attribute of SQLAlchemy 2.0, pinned below 2.1 in pyproject.toml;
-tests/test_driver.py proves a raw statement rolls back with its session).
+tests/test_driver.py proves a raw statement rolls back with its session). A failure is
+raised as SQLAlchemy raises its own, a lost connection invalidated with its pool
+(tests/test_db_reconnect.py). `alone` is the one write outside a session: the inbox's
+batch, a transaction by itself.
+
+Sent this way: the inbox's batch (storage/updates.keep), the gate's claim
+(updates.claim_for), the one-liner's client, last contact and note
+(storage/notes.py), the audit chain's link (storage/audit_chain.chain) and the dialog
+state's upserts (storage/upsert.upsert). Everything else goes through the session.
 """
 
 from __future__ import annotations
@@ -54,7 +62,7 @@ class _Compiled:
         values = []
         for name, process in zip(self.names, self.binds, strict=True):
             value = parameters[name] if name in parameters else self.defaults[name]
-            values.append(value if process is None or value is None else process(value))
+            values.append(value if process is None else process(value))
         return cast(list[Any], without_nul(values))
 
 
@@ -82,7 +90,7 @@ class Prepared:
         row, results = self._row, compiled.results
         return [
             row._make(
-                value if process is None or value is None else process(value)
+                value if process is None else process(value)
                 for value, process in zip(record, results, strict=True)
             )
             for record in records
@@ -159,7 +167,16 @@ def _for_the_driver(compiled: SQLCompiler, statement: Executable, dialect: Diale
     )
 
 
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, AsyncAdapt_dbapi.Error)
+# What the driver raises (the adapter's own errors: from its BEGIN), and the errors of a
+# connection whose protocol state is lost, which is no use any more: a terminated
+# backend's notice can meet a statement half-way ("cannot switch to state …").
+_DRIVER_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+    AsyncAdapt_dbapi.Error,
+)
 
 
 async def _sent(session: AsyncSession, method: str, sql: str, arguments: list[Any]) -> Any:
@@ -179,11 +196,12 @@ async def _as_sqlalchemy_raises(connection: AsyncConnection, error: Exception) -
     failed unit of work, not one per pooled connection (tests/test_db_reconnect.py)."""
     dialect = connection.dialect
     raw = await connection.get_raw_connection()
+    broken = isinstance(error, asyncpg.InternalClientError)
     try:
         raw.dbapi_connection._handle_exception(error)  # type: ignore[union-attr]
     except Exception as translated:
         error = translated
-    lost = dialect.is_disconnect(cast(Any, error), raw.dbapi_connection, None)
+    lost = broken or dialect.is_disconnect(cast(Any, error), raw.dbapi_connection, None)
     if lost and raw.is_valid:
         connection.sync_engine.pool._invalidate(raw, error)  # what SQLAlchemy itself does
         await connection.invalidate(error)
