@@ -464,6 +464,8 @@ def _saved(
     *,
     no_safety_plan: bool = False,
 ) -> SavedNote:
+    # `note` and `client` are entities, or the one-liner's rows (storage.notes
+    # .create_one_liner, visible_client_and_resend) with the same attribute names.
     people = people or NotePeople()
     return SavedNote(
         id=note.id,
