@@ -5,7 +5,7 @@ python-telegram-bot's own polling confirms a batch with its very next getUpdates
 as the batch is queued, so whatever waited in the in-memory queue at a crash was gone. Here:
 
 - `InboxPoller` is our polling loop (public API only): getUpdates → the batch stored in the
-  inbox, one INSERT → each update on the application's queue → the next getUpdates, whose
+  inbox, one atomic write → each update on the application's queue → the next getUpdates, whose
   offset confirms the batch. A batch that cannot be stored is fetched again, never confirmed.
   At start, what the inbox holds unhandled is queued first, in update_id order (the
   processor keeps each chat's order from there).

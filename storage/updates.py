@@ -1,6 +1,6 @@
 """The inbox of Telegram updates: stored when fetched, claimed once when handled.
 
-A fetched batch is written in one INSERT before Telegram is told it arrived (the next
+A fetched batch is written in one atomic write before Telegram is told it arrived (the next
 getUpdates offset, the webhook's 200), so an update waiting in memory when the process
 dies is still here at the next start (`unhandled`). The gate claims each update once
 (`claim`): Telegram redelivering a batch, or the inbox replaying one that was also
@@ -41,8 +41,9 @@ from storage.workers import (
 
 
 async def keep(db: Database, payloads: Iterable[dict[str, Any]], now: datetime) -> None:
-    """Keep a fetched batch (each update's JSON, with its `update_id`) in one INSERT that
-    is a transaction by itself; ids already stored (a redelivered batch) are left as they
+    """Keep a fetched batch (each update's JSON, with its `update_id`) in one write that
+    is a transaction by itself (on PostgreSQL the INSERT once per update, in one round
+    trip: `Prepared.alone`); ids already stored (a redelivered batch) are left as they
     are."""
     rows = {
         payload["update_id"]: {
