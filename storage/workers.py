@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, TypeAlias, cast
 
-from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.kinds import Role
@@ -23,8 +23,10 @@ WORKERS = cast(Table, Worker.__table__)
 COVERS = cast(Table, Cover.__table__)
 
 # A worker as read for an update: a row of the workers table's columns (read by name, like
-# a Worker's attributes); never changed through it.
-WorkerRow: TypeAlias = Row[Any]
+# a Worker's attributes); never changed through it. A SQLAlchemy Row through the session,
+# or storage.driver's named tuple where the gate's claim goes to the driver. The two share
+# no type, so it is Any: read it by column name only.
+WorkerRow: TypeAlias = Any
 
 NAME_MAX = 100
 
