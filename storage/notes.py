@@ -74,8 +74,7 @@ async def create_note(
 ) -> Note:
     """A new note. Attendees and the person a collateral note is with are ids of the
     client's people the caller has checked (domain/usecases/notes.py)."""
-    if len(text) > TEXT_MAX:
-        raise ValueError(f"note text is over {TEXT_MAX} characters")
+    _within_limit(text, "note")
     note = Note(
         client_id=client.id,
         author_id=author_id,
@@ -121,6 +120,12 @@ async def create_note(
 # now. A contact dated in the future never moves it; notes arriving out of order never
 # move it back. `record_contact` applies the rule to one new contact, and
 # `refresh_last_contact` recomputes it from the record (after an undo or a no-show).
+
+
+def _within_limit(text: str, what: str) -> None:
+    """The storage layer's own guard: the use cases refuse longer text kindly first."""
+    if len(text) > TEXT_MAX:
+        raise ValueError(f"{what} text is over {TEXT_MAX} characters")
 
 
 def record_contact(client: Client, moment: datetime, now: datetime) -> None:
@@ -246,8 +251,7 @@ async def create_one_liner(
     `visible_client_and_resend`, in two statements sent to the driver: the client's last
     contact (`moved_contact`), then the note. The note as a row: `id`, `client_id`,
     `interaction_type`, `occurred_at`, `created_at`, `text`, `risk_flag`, `risk_reason`."""
-    if len(text) > TEXT_MAX:
-        raise ValueError(f"note text is over {TEXT_MAX} characters")
+    _within_limit(text, "note")
     last = client.last_contact_at
     if interaction_type in CLIENT_CONTACT:
         last = moved_contact(last, occurred_at, now)
@@ -317,8 +321,7 @@ async def get_note(session: AsyncSession, note_id: int) -> Note | None:
 async def amend(
     session: AsyncSession, note: Note, *, author_id: int, text: str, now: datetime
 ) -> NoteAmendment:
-    if len(text) > TEXT_MAX:
-        raise ValueError(f"amendment text is over {TEXT_MAX} characters")
+    _within_limit(text, "amendment")
     amendment = NoteAmendment(note_id=note.id, author_id=author_id, created_at=now, text=text)
     session.add(amendment)
     await session.flush()
