@@ -35,13 +35,13 @@ HANDLE = Prepared(
 COUNT = Prepared(select(func.count().label("n")).where(INBOX.c.update_id > 0))
 
 
+class Undone(Exception):
+    """Leaves a session's block without committing it."""
+
+
 async def test_a_statement_rolls_back_with_its_session(db: Database) -> None:
     """The first statement of a transaction is sent to the driver: it must not commit by
     itself (SQLAlchemy's asyncpg adapter begins only with its own first statement)."""
-
-    class Undone(Exception):
-        pass
-
     with pytest.raises(Undone):
         async with db.session() as session:
             await KEEP.rows(session, {"id": 1, "payload": {"a": 1}, "at": NOW})
@@ -55,10 +55,6 @@ async def test_a_session_s_next_transaction_is_not_sent_to_the_last_one_s_connec
 ) -> None:
     """The driver's connection is kept with the session for one transaction only: the
     next one's statement runs in that next transaction, and rolls back with it."""
-
-    class Undone(Exception):
-        pass
-
     async with db.sessionmaker() as session:
         async with session.begin():
             await KEEP.rows(session, {"id": 1, "payload": None, "at": NOW})
