@@ -38,8 +38,10 @@ def shell(devserver, monkeypatch, capsys):
 
 async def test_a_new_user_joins_and_adds_a_client_from_the_shell(harness, shell):
     code = await harness.invite_code(Role.WORKER)
+    # As the README has it, one quoted argument: a code may begin with "-" (it is URL-safe
+    # base64), which on its own argparse would read as an option.
     status, out, err = await shell(
-        "devserver", "say", "--user", str(ANN), "--name", "Ann", "/start", code
+        "devserver", "say", "--user", str(ANN), "--name", "Ann", f"/start {code}"
     )
     assert (status, err) == (0, "")
     assert out.startswith("── #") and "Welcome to Caseline, Ann!" in out
