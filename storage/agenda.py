@@ -5,18 +5,35 @@ tasks; overdue first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
+from storage.driver import Prepared
 from storage.kinds import AppointmentStatus, ReferralStatus
 from storage.localtime import day_end, day_start
-from storage.models import Appointment, Client, Plan, Referral, SafetyPlan
+from storage.models import Appointment, Client, Plan, Referral, SafetyPlan, client_code
 from storage.types import UTCDateTime
 
 # How many days ahead a visit or a plan review counts as due.
@@ -24,8 +41,36 @@ DUE_SOON_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True)
-class DueVisit:
-    client: Client
+class AgendaClient:
+    """A client as an agenda line or button shows them."""
+
+    id: int
+    name: str
+    interpreter: bool | None
+    language: str | None
+
+    @property
+    def code(self) -> str:
+        return client_code(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaAppointment:
+    """An appointment as an agenda line or button shows it."""
+
+    id: int
+    starts_at: datetime
+    kind: str
+    status: str
+    duration_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A client's visit, plan review, safety plan review or referral follow-up falling
+    due on `due_on` (local); overdue when that day is before the agenda's."""
+
+    client: AgendaClient
     due_on: date
     overdue: bool
 
@@ -33,12 +78,12 @@ class DueVisit:
 @dataclass(frozen=True, slots=True)
 class Agenda:
     day: date
-    appointments: list[tuple[Appointment, Client]]
-    visits: list[DueVisit]
-    reviews: list[tuple[Plan, Client]]
-    referrals: list[tuple[Referral, Client]]
+    appointments: list[tuple[AgendaAppointment, AgendaClient]]
+    visits: list[Due]
+    reviews: list[Due]
+    referrals: list[Due]
     # Safety plans (their version in effect) due for review, as plan reviews are.
-    safety_reviews: list[tuple[SafetyPlan, Client]] = field(default_factory=list)
+    safety_reviews: list[Due] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -50,100 +95,144 @@ class Agenda:
             or self.safety_reviews
         )
 
+    @property
+    def client_ids(self) -> set[int]:
+        """Every client the agenda names (what its audit event lists)."""
+        dues = [*self.visits, *self.reviews, *self.referrals, *self.safety_reviews]
+        return {client.id for _, client in self.appointments} | {due.client.id for due in dues}
+
 
 async def agenda(
     session: AsyncSession, worker_id: int, day: date, zone: ZoneInfo, *, ended_too: bool = False
 ) -> Agenda:
     """Today's work for one worker; overdue first (as the best systems list it). The
     appointments still to come, or with `ended_too` (/today) the day's done and missed
-    ones as well — never cancelled or withdrawn ones."""
-    due_by = day + timedelta(days=DUE_SOON_DAYS)
+    ones as well — never cancelled or withdrawn ones. One statement, one round trip:
+    /today and every morning agenda run it."""
     parameters = {
         "worker_id": worker_id,
         "begin": day_start(day, zone),
         "end": day_end(day, zone),
-        "visits_due_before": day_end(due_by, zone),
-        "due_by": due_by,
+        "visits_due_before": day_end(day + timedelta(days=DUE_SOON_DAYS), zone),
+        "due_by": day + timedelta(days=DUE_SOON_DAYS),
         "day": day,
     }
-    statements = _statements(ended_too)
-    appointments = (await session.execute(statements.appointments, parameters)).tuples().all()
-    due_soon = (await session.execute(statements.visits, parameters)).scalars()
-    visits = [
-        DueVisit(client, client.visit_due_on(zone), overdue=client.visit_overdue(day, zone))
-        for client in due_soon
-    ]
-    visits.sort(key=lambda visit: (visit.due_on, visit.client.id))
-    reviews = (await session.execute(statements.reviews, parameters)).tuples().all()
-    referrals = (await session.execute(statements.referrals, parameters)).tuples().all()
+    rows = await _statement(ended_too).rows(session, parameters)
+    return _sorted(day, zone, rows)
+
+
+def _sorted(day: date, zone: ZoneInfo, rows: Sequence[Any]) -> Agenda:
+    appointments: list[tuple[AgendaAppointment, AgendaClient]] = []
+    sections: dict[int, list[Due]] = {VISITS: [], REVIEWS: [], SAFETY_REVIEWS: [], REFERRALS: []}
+    for row in rows:
+        client = AgendaClient(row.client_id, row.name, row.interpreter, row.language)
+        if row.section == APPOINTMENTS:
+            appointments.append(
+                (
+                    AgendaAppointment(
+                        row.appointment_id, row.at, row.kind, row.status, row.duration_minutes
+                    ),
+                    client,
+                )
+            )
+            continue
+        # A visit falls due at a moment (its local day is what workers see); the rest on
+        # a day.
+        due_on = row.at.astimezone(zone).date() if row.section == VISITS else row.on
+        sections[row.section].append(Due(client, due_on, overdue=due_on < day))
+    appointments.sort(key=lambda item: (item[0].starts_at, item[0].id))
+    for dues in sections.values():
+        dues.sort(key=lambda due: (due.due_on, due.client.id))
     return Agenda(
         day=day,
-        appointments=list(appointments),
-        visits=visits,
-        reviews=list(reviews),
-        referrals=list(referrals),
-        safety_reviews=await safety_reviews_due(session, worker_id, day),
+        appointments=appointments,
+        visits=sections[VISITS],
+        reviews=sections[REVIEWS],
+        referrals=sections[REFERRALS],
+        safety_reviews=sections[SAFETY_REVIEWS],
     )
 
 
-async def safety_reviews_due(
-    session: AsyncSession, worker_id: int, day: date
-) -> list[tuple[SafetyPlan, Client]]:
-    """The worker's open clients whose safety plan falls due for review by `day` +
-    DUE_SOON_DAYS (overdue ones first: soonest due day first)."""
-    parameters = {"worker_id": worker_id, "due_by": day + timedelta(days=DUE_SOON_DAYS)}
-    rows = await session.execute(_safety_reviews(), parameters)
-    return [(plan, client) for plan, client in rows.tuples()]
+# The sections of the one statement, each a SELECT of the same columns (UNION ALL): a
+# row's `section` says which.
+APPOINTMENTS, VISITS, REVIEWS, SAFETY_REVIEWS, REFERRALS = range(5)
 
 
-# The agenda's statements are built once, their values as parameters: /today and every
-# morning agenda run them, and building them each time cost about a twentieth of /today's
-# CPU.
+def _columns(
+    section: int,
+    *,
+    at: _ColumnExpressionArgument[Any] | None = None,
+    on: _ColumnExpressionArgument[Any] | None = None,
+    appointment: bool = False,
+) -> list[ColumnElement[Any]]:
+    """The one row shape: which section, the client, when it is due (`at` a moment, `on`
+    a day) and, for an appointment, what the line shows of it."""
 
+    def nothing(type_: Any) -> ColumnElement[Any]:
+        return sql_cast(null(), type_)
 
-@dataclass(frozen=True, slots=True)
-class _Statements:
-    appointments: Select[tuple[Appointment, Client]]
-    visits: Select[tuple[Client]]
-    reviews: Select[tuple[Plan, Client]]
-    referrals: Select[tuple[Referral, Client]]
+    def coerce(column: _ColumnExpressionArgument[Any]) -> ColumnElement[Any]:
+        return cast(ColumnElement[Any], column)
+
+    return [
+        literal(section, Integer()).label("section"),
+        Client.id.label("client_id"),
+        Client.name.label("name"),
+        Client.interpreter.label("interpreter"),
+        Client.language.label("language"),
+        (nothing(UTCDateTime()) if at is None else coerce(at)).label("at"),
+        (nothing(Date()) if on is None else coerce(on)).label("on"),
+        (Appointment.id if appointment else nothing(Integer())).label("appointment_id"),
+        (Appointment.kind if appointment else nothing(String())).label("kind"),
+        (Appointment.status if appointment else nothing(String())).label("status"),
+        (Appointment.duration_minutes if appointment else nothing(Integer())).label(
+            "duration_minutes"
+        ),
+    ]
 
 
 @cache
-def _statements(ended_too: bool) -> _Statements:
-    worker_id: BindParameter[int] = bindparam("worker_id")
+def _statement(ended_too: bool) -> Prepared:
+    worker_id = bindparam("worker_id", type_=Integer())
     shown = (
         Appointment.status.not_in([AppointmentStatus.CANCELLED, AppointmentStatus.WITHDRAWN])
         if ended_too
         else Appointment.status == AppointmentStatus.SCHEDULED
     )
-    return _Statements(
-        appointments=select(Appointment, Client)
+    due_by = bindparam("due_by", type_=Date())
+    parts: list[Select[Any]] = [
+        select(*_columns(APPOINTMENTS, at=Appointment.starts_at, appointment=True))
         .join(Client, Client.id == Appointment.client_id)
         .where(
             Appointment.worker_id == worker_id,
             shown,
-            Appointment.starts_at >= bindparam("begin"),
-            Appointment.starts_at < bindparam("end"),
-        )
-        .order_by(Appointment.starts_at, Appointment.id),
-        visits=select(Client).where(
+            Appointment.starts_at >= bindparam("begin", type_=UTCDateTime()),
+            Appointment.starts_at < bindparam("end", type_=UTCDateTime()),
+        ),
+        select(*_columns(VISITS, at=Client.visit_due_at)).where(
             Client.worker_id == worker_id,
             Client.is_open,
             Client.visit_due_before(
                 cast(datetime, bindparam("visits_due_before", type_=UTCDateTime()))
             ),
         ),
-        reviews=select(Plan, Client)
+        select(*_columns(REVIEWS, on=Plan.next_review_on))
         .join(Client, Client.id == Plan.client_id)
         .where(
             Client.worker_id == worker_id,
             Client.is_open,
             Plan.is_active,
-            Plan.next_review_on <= bindparam("due_by"),
-        )
-        .order_by(Plan.next_review_on),
-        referrals=select(Referral, Client)
+            Plan.next_review_on <= due_by,
+        ),
+        select(*_columns(SAFETY_REVIEWS, on=SafetyPlan.next_review_on))
+        .join(Client, Client.id == SafetyPlan.client_id)
+        .where(
+            Client.worker_id == worker_id,
+            Client.is_open,
+            SafetyPlan.is_current,
+            SafetyPlan.next_review_on <= due_by,
+        ),
+        select(*_columns(REFERRALS, on=Referral.follow_up_on))
         .join(Client, Client.id == Referral.client_id)
         .where(
             Referral.worker_id == worker_id,
@@ -152,22 +241,10 @@ def _statements(ended_too: bool) -> _Statements:
                 Referral.status == ReferralStatus.SENT,
                 Referral.status == ReferralStatus.ACCEPTED,
             ),
-            and_(Referral.follow_up_on.is_not(None), Referral.follow_up_on <= bindparam("day")),
-        )
-        .order_by(Referral.follow_up_on),
-    )
-
-
-@cache
-def _safety_reviews() -> Select[tuple[SafetyPlan, Client]]:
-    return (
-        select(SafetyPlan, Client)
-        .join(Client, Client.id == SafetyPlan.client_id)
-        .where(
-            Client.worker_id == bindparam("worker_id"),
-            Client.is_open,
-            SafetyPlan.is_current,
-            SafetyPlan.next_review_on <= bindparam("due_by"),
-        )
-        .order_by(SafetyPlan.next_review_on, Client.id)
-    )
+            and_(
+                Referral.follow_up_on.is_not(None),
+                Referral.follow_up_on <= bindparam("day", type_=Date()),
+            ),
+        ),
+    ]
+    return Prepared(union_all(*parts))

@@ -163,8 +163,8 @@ async def test_a_plan_with_three_goals_is_activated_and_its_review_falls_due(har
 
     # The morning agenda lists the review from three days before it is due.
     assert (await _agenda(harness, 701, date(2026, 5, 27))).reviews == []
-    [(listed, client)] = (await _agenda(harness, 701, date(2026, 5, 28))).reviews
-    assert (listed.id, client.id) == (plan.id, client_id)
+    [due] = (await _agenda(harness, 701, date(2026, 5, 28))).reviews
+    assert (due.client.id, due.due_on, due.overdue) == (client_id, plan.next_review_on, False)
     clock.set(berlin(2026, 5, 27, 8, 0))
     await harness.tick()
     clock.set(berlin(2026, 5, 28, 8, 0))

@@ -563,15 +563,17 @@ async def test_the_follow_up_comes_up_in_the_morning_agenda_when_due(harness, tm
     card = await wanda.press(confirm[-1], texts.SEND_REFERRAL)
     worker_id = await harness.worker_id(701)
 
-    async def due_on(day: date) -> list[int]:
+    async def due_on(day: date) -> list[tuple[int, date, bool]]:
         async with harness.db.session() as session:
             work = await agenda_store.agenda(session, worker_id, day, BERLIN)
-        return [referral.id for referral, _client in work.referrals]
+        return [(due.client.id, due.due_on, due.overdue) for due in work.referrals]
 
+    follow_up = TODAY + timedelta(days=7)
     assert await due_on(TODAY) == []
     assert await due_on(TODAY + timedelta(days=6)) == []
-    assert await due_on(TODAY + timedelta(days=7)) == [1]
-    assert await due_on(TODAY + timedelta(days=9)) == [1]  # overdue stays listed
+    assert await due_on(follow_up) == [(client_id, follow_up, False)]
+    # Overdue stays listed.
+    assert await due_on(TODAY + timedelta(days=9)) == [(client_id, follow_up, True)]
 
     clock.advance(timedelta(days=7))  # Monday 9 March, 09:00 in Berlin
     await harness.tick()
@@ -579,10 +581,11 @@ async def test_the_follow_up_comes_up_in_the_morning_agenda_when_due(harness, tm
     assert "Referral follow-ups (1)" in agenda.text and "C-0001" in agenda.text
 
     accepted = await wanda.press(card[-1], "Accepted")
-    assert await due_on(TODAY + timedelta(days=7)) == [1]  # accepted: still to follow up
+    # Accepted: still to follow up.
+    assert await due_on(follow_up) == [(client_id, follow_up, False)]
     await wanda.press(accepted[-1], "Completed")
     await wanda.send("Gets parcels weekly")
-    assert await due_on(TODAY + timedelta(days=7)) == []
+    assert await due_on(follow_up) == []
 
 
 async def test_a_half_made_referral_survives_a_restart_and_an_idle_half_hour(

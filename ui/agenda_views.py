@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from domain.rules.appointments import is_scheduled
-from storage.agenda import Agenda
-from storage.models import Client
+from storage.agenda import Agenda, Due
 from ui import texts
 from ui.splitting import pack_blocks
 from ui.views import LIST_BUTTONS_MAX, View, appointment_button, appointment_line, client_label
@@ -34,33 +33,11 @@ def day_lines(day: Agenda, zone: ZoneInfo, *, private: bool, none_scheduled: str
     elif none_scheduled:
         lines.append(f"\n{none_scheduled}")
     overdue = sum(1 for visit in day.visits if visit.overdue)
-    # The agenda's queries find only plans with a review date and referrals with a
-    # follow-up date; the `is not None` checks say so to mypy and drop nothing.
-    sections: list[tuple[str, list[tuple[Client, date, bool]]]] = [
-        (
-            f"{texts.AGENDA_VISITS} ({len(day.visits)}, {texts.overdue_count(overdue)})",
-            [(v.client, v.due_on, v.overdue) for v in day.visits],
-        ),
-        (
-            f"{texts.AGENDA_REVIEWS} ({len(day.reviews)})",
-            [
-                (c, p.next_review_on, p.next_review_on < day.day)
-                for p, c in day.reviews
-                if p.next_review_on is not None
-            ],
-        ),
-        (
-            f"{texts.AGENDA_SAFETY_REVIEWS} ({len(day.safety_reviews)})",
-            [(c, p.next_review_on, p.next_review_on < day.day) for p, c in day.safety_reviews],
-        ),
-        (
-            f"{texts.AGENDA_REFERRALS} ({len(day.referrals)})",
-            [
-                (c, r.follow_up_on, r.follow_up_on < day.day)
-                for r, c in day.referrals
-                if r.follow_up_on is not None
-            ],
-        ),
+    sections = [
+        (f"{texts.AGENDA_VISITS} ({len(day.visits)}, {texts.overdue_count(overdue)})", day.visits),
+        (f"{texts.AGENDA_REVIEWS} ({len(day.reviews)})", day.reviews),
+        (f"{texts.AGENDA_SAFETY_REVIEWS} ({len(day.safety_reviews)})", day.safety_reviews),
+        (f"{texts.AGENDA_REFERRALS} ({len(day.referrals)})", day.referrals),
     ]
     for title, items in sections:
         if items:
@@ -69,11 +46,12 @@ def day_lines(day: Agenda, zone: ZoneInfo, *, private: bool, none_scheduled: str
     return lines
 
 
-def _due_lines(items: list[tuple[Client, date, bool]], today: date, private: bool) -> list[str]:
+def _due_lines(items: list[Due], today: date, private: bool) -> list[str]:
     """Overdue first, as the best systems list them; long lists are cut short."""
     lines = [
-        f"{'❗' if overdue else '•'} {client_label(client, private)} · {texts.due_on(due, today)}"
-        for client, due, overdue in items[: texts.AGENDA_LIST_MAX]
+        f"{'❗' if due.overdue else '•'} {client_label(due.client, private)} · "
+        f"{texts.due_on(due.due_on, today)}"
+        for due in items[: texts.AGENDA_LIST_MAX]
     ]
     if len(items) > texts.AGENDA_LIST_MAX:
         lines.append(texts.and_more(len(items) - texts.AGENDA_LIST_MAX))

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, WebAppInfo
 
 from storage.history import Event
-from storage.models import Client, Note
+from storage.models import Note
 from ui import texts
 
 # What stands where strict mode leaves a text of the record out.
@@ -52,13 +52,24 @@ class Coded(Named, Protocol):
     def code(self) -> str: ...
 
 
+class Listed(Coded, Protocol):
+    """A client as a list's line shows them (Client, an agenda's AgendaClient): with
+    whether a visit needs an interpreter, and in which language."""
+
+    @property
+    def interpreter(self) -> bool | None: ...
+
+    @property
+    def language(self) -> str | None: ...
+
+
 def client_name(client: Named) -> str:
     """The client's name as a message may show it: "" in strict mode (the code stands
     alone)."""
     return "" if strict() else client.name
 
 
-def client_label(client: Client, private: bool) -> str:
+def client_label(client: Coded, private: bool) -> str:
     """`C-0042 Maria Gonzalez`; `C-0042 M.G.` when lock-screen previews must not show names
     (CASELINE_PRIVATE_PREVIEWS); `C-0042` alone in strict mode. HTML-escaped."""
     if strict():

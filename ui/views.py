@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
+from typing import Protocol
 from unicodedata import east_asian_width
 from zoneinfo import ZoneInfo
 
@@ -196,8 +197,28 @@ def caseload_filters(kind: str) -> View:
     return View(ask, InlineKeyboardMarkup(rows))
 
 
+class Slot(Protocol):
+    """An appointment as a list's line or button shows it (Appointment, an agenda's
+    AgendaAppointment)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def duration_minutes(self) -> int: ...
+
+
 def appointment_line(
-    appointment: Appointment, client: Client, zone: ZoneInfo, *, private: bool = False
+    appointment: Slot, client: privacy.Listed, zone: ZoneInfo, *, private: bool = False
 ) -> str:
     """`14:30 · C-0042 Maria Gonzalez · Home visit, 60 min ✅` (initials when `private`),
     with ` · 🗣 interpreter: Arabic` when the client needs one."""
@@ -211,7 +232,7 @@ def appointment_line(
     )
 
 
-def interpreter_tag(client: Client, private: bool = False) -> str | None:
+def interpreter_tag(client: privacy.Listed, private: bool = False) -> str | None:
     """`🗣 interpreter: Arabic` when the client needs an interpreter (a visit to prepare),
     else None. `private` (a push under CASELINE_PRIVATE_PREVIEWS) leaves the language out:
     it is not a name, but beside initials it narrows who the client is; the cue stays."""
@@ -221,7 +242,7 @@ def interpreter_tag(client: Client, private: bool = False) -> str | None:
 
 
 def appointment_button(
-    appointment: Appointment, client: Client, zone: ZoneInfo
+    appointment: Slot, client: privacy.Coded, zone: ZoneInfo
 ) -> InlineKeyboardButton:
     """One appointment of a list (/today, /week): opens its card below the list."""
     start = appointment.starts_at.astimezone(zone)
@@ -381,7 +402,7 @@ def client_upcoming(
     return View("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 
-def client_label(client: Client, private: bool) -> str:
+def client_label(client: privacy.Coded, private: bool) -> str:
     """`C-0042 Maria Gonzalez`, `C-0042 M.G.` under private previews, `C-0042` in strict
     mode (ui/privacy.py decides)."""
     return privacy.client_label(client, private)

@@ -237,16 +237,16 @@ async def today_agenda(work: Work, actor: Actor, zone: ZoneInfo) -> Agenda:
     day = now.astimezone(zone).date()
     async with work.transaction() as session:
         shown = await agenda_store.agenda(session, actor.id, day, zone, ended_too=True)
-        named = {client.id for _, client in shown.appointments}
-        named |= {visit.client.id for visit in shown.visits}
-        named |= {client.id for _, client in [*shown.reviews, *shown.referrals]}
-        named |= {client.id for _, client in shown.safety_reviews}
         await audit.record(
             session,
             AGENDA_VIEW,
             now=now,
             actor_id=actor.id,
-            detail={"days": 1, "rows": len(shown.appointments), "clients": sorted(named)},
+            detail={
+                "days": 1,
+                "rows": len(shown.appointments),
+                "clients": sorted(shown.client_ids),
+            },
         )
     return shown
 

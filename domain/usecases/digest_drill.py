@@ -26,10 +26,10 @@ from domain.results import Refused, Saved
 from domain.rules.roles import within_reach
 from domain.work import Work
 from storage import audit
-from storage.agenda import agenda
+from storage.agenda import AgendaAppointment, AgendaClient, agenda
 from storage.digest import TeamDigest, WorkerFigures, team_digest
 from storage.drill import DrillItem, DrillList, Member, drill_items, members
-from storage.models import Appointment, Client, Team
+from storage.models import Team
 from storage.workers import Actor
 
 DRILL = "digest.drill"
@@ -60,7 +60,7 @@ class WorkerDay:
 
     scope: Scope
     figures: WorkerFigures
-    appointments: list[tuple[Appointment, Client]]
+    appointments: list[tuple[AgendaAppointment, AgendaClient]]
     day: date
 
 
