@@ -22,15 +22,16 @@ batch, a transaction by itself.
 
 Sent this way: the inbox's batch (storage/updates.keep), the gate's claim
 (updates.claim_for), the one-liner's client, last contact and note
-(storage/notes.py), the audit chain's link (storage/audit_chain.chain) and the dialog
-state's upserts (storage/upsert.upsert). Everything else goes through the session.
+(storage/notes.py), the audit chain's link (storage/audit_chain.chain), the dialog
+state's upserts (storage/upsert.upsert) and the day's agenda (storage/agenda.py: /today
+and each morning agenda). Everything else goes through the session.
 """
 
 from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -130,14 +131,15 @@ class Prepared:
 
     def _compile_for(self, dialect: Dialect) -> _Compiled | None:
         """The statement for asyncpg; None where it runs through SQLAlchemy: on SQLite,
-        and for a list of values (`IN`, expanding: rendered anew for each length, as the
-        access rule of someone covering a colleague has it)."""
+        and for a list of values given when it runs (`IN`, expanding: rendered anew for
+        each length, as the access rule of someone covering a colleague has it). A list
+        written into the statement (a rule's `status IN (…)`) is expanded once, here."""
         if dialect.driver != "asyncpg" or self._session_only:
             return None
         if self._compiled is None:
             compiled = self.statement.compile(dialect=dialect)  # type: ignore[attr-defined]
             assert isinstance(compiled, SQLCompiler)
-            if compiled.post_compile_params:
+            if any(bind.required or bind.callable for bind in compiled.post_compile_params):
                 self._session_only = True
                 return None
             self._compiled = _for_the_driver(compiled, self.statement, dialect)
@@ -149,18 +151,30 @@ def _for_the_driver(compiled: SQLCompiler, statement: Executable, dialect: Diale
     # Prepared INSERT or UPDATE names every value it sets.
     assert not compiled.insert_prefetch and not compiled.update_prefetch, statement
     assert compiled.positiontup is not None
-    names = tuple(compiled.positiontup)
-    binds = [compiled.binds[name] for name in names]
+    sql, names = str(compiled), tuple(compiled.positiontup)
+    # The elements of a list written into the statement, each a parameter of its own.
+    listed: dict[str, Any] = {}
+    listed_processors: Mapping[str, Callable[[Any], Any]] = {}
+    if compiled.post_compile_params:
+        given_later = {name: None for name, bind in compiled.binds.items() if bind.required}
+        expanded = compiled.construct_expanded_state(given_later)
+        assert expanded.positiontup is not None
+        sql, names = expanded.statement, tuple(expanded.positiontup)
+        listed = {name: expanded.parameters[name] for name in names if name not in compiled.binds}
+        listed_processors = expanded.processors
+    binds = {name: compiled.binds[name] for name in names if name in compiled.binds}
     returned = getattr(statement, "exported_columns", ())
     return _Compiled(
-        sql=str(compiled),
+        sql=sql,
         names=names,
-        defaults={
-            name: bind.effective_value
-            for name, bind in zip(names, binds, strict=True)
-            if not bind.required
-        },
-        binds=tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds),
+        defaults={name: bind.effective_value for name, bind in binds.items() if not bind.required}
+        | listed,
+        binds=tuple(
+            listed_processors.get(name)
+            if name in listed
+            else binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in names
+        ),
         results=tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
         ),

@@ -8,7 +8,7 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, event, func, insert, select, update
 
 from storage.db import Database
 from storage.driver import Prepared
@@ -117,3 +117,35 @@ async def test_a_list_of_values_takes_the_session_to_the_same_rows(db: Database)
             await KEEP.rows(session, {"id": update_id, "payload": None, "at": NOW})
         assert [row.update_id for row in await among.rows(session, {"ids": [3, 1]})] == [1, 3]
         assert [row.update_id for row in await among.rows(session, {"ids": [2]})] == [2]
+
+
+async def test_a_list_written_into_the_statement_is_sent_to_the_driver(db: Database) -> None:
+    """A rule's `status IN (…)` has its list in the statement: expanded once, it runs on
+    the driver on PostgreSQL (SQLAlchemy sees no statement), with its other values given
+    each time, and the same rows on both databases."""
+    among = Prepared(
+        select(INBOX.c.update_id)
+        .where(
+            INBOX.c.update_id.in_([1, 3, 5]),
+            INBOX.c.received_at >= bindparam("since", type_=INBOX.c.received_at.type),
+        )
+        .order_by(INBOX.c.update_id)
+    )
+    seen: list[str] = []
+
+    def statement(_connection: object, _cursor: object, sql: str, *_: object) -> None:
+        seen.append(sql)
+
+    async with db.session() as session:
+        for update_id in (1, 2, 3, 4):
+            at = NOW + timedelta(minutes=update_id)
+            await KEEP.rows(session, {"id": update_id, "payload": None, "at": at})
+        event.listen(db.engine.sync_engine, "before_cursor_execute", statement)
+        try:
+            since_start = await among.rows(session, {"since": NOW})
+            since_two = await among.rows(session, {"since": NOW + timedelta(minutes=2)})
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", statement)
+    assert [row.update_id for row in since_start] == [1, 3]
+    assert [row.update_id for row in since_two] == [3]
+    assert len(seen) == (0 if db.engine.dialect.name == "postgresql" else 2)
