@@ -86,6 +86,7 @@ def sqlite_url(path: Path) -> str:
 def scratch_postgres(base_url: str) -> Iterator[str]:
     """A fresh database beside ``base_url``'s (created here, dropped afterwards)."""
     import asyncpg  # noqa: PLC0415
+    from sqlalchemy import make_url  # noqa: PLC0415
 
     name = f"bench_{uuid.uuid4().hex[:10]}"
     admin = re.sub(r"^postgresql(\+\w+)?://", "postgresql://", base_url)
@@ -98,7 +99,8 @@ def scratch_postgres(base_url: str) -> Iterator[str]:
             await conn.close()
 
     asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    # The database's name replaced, the rest kept: a Unix socket's `?host=/var/run/…` too.
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
     finally:
