@@ -11,11 +11,12 @@ batch of one first, as the poller does. The echo bot (bench/echo_bot.py: PTB's d
 handles the same messages in the same process, in turns of CHUNK updates each, so a drift
 of the machine's speed falls on both. Answers go over real HTTP to the dev Bot API server
 in its own process. Printed: CPU per update of each (the process's, all threads, so
-aiosqlite's counts), their ratio, and Caseline's database round trips per update
-(statements, and the transactions' BEGIN and COMMIT), counted by SQLAlchemy's engine
-events. `--bots caseline` or `--bots echo` runs one alone (for `valgrind --tool=callgrind`,
-which counts a whole process). `--profile FILE` writes a cProfile of Caseline's measured
-updates (`python -m pstats FILE`; cProfile roughly doubles the CPU, read the shares).
+aiosqlite's counts; and the kernel's part of it), their ratio, and Caseline's database
+round trips per update (statements, and the transactions' BEGIN and COMMIT), counted by
+SQLAlchemy's engine events. `--bots caseline` or `--bots echo` runs one alone (for
+`valgrind --tool=callgrind`, which counts a whole process). `--profile FILE` writes a
+cProfile of Caseline's measured updates (`python -m pstats FILE`; cProfile roughly doubles
+the CPU, read the shares).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import resource
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -92,6 +94,8 @@ class RoundTrips:
 @dataclass
 class Measured:
     cpu_ms: dict[str, float] = field(default_factory=dict)
+    # Of that, the kernel's (system time): mostly the sockets' sends and receives.
+    system_ms: dict[str, float] = field(default_factory=dict)
     statements: float = 0.0
     transactions: float = 0.0
 
@@ -171,16 +175,20 @@ async def measure(
             for name, one in handlers.items():
                 if profiler is not None and name == "caseline":
                     profiler.enable()
-                started = time.process_time()
+                started, system = time.process_time(), _system_seconds()
                 for n in range(start, min(start + CHUNK, WARMUP + updates)):
                     await one(n)
                 measured.cpu_ms[name] += time.process_time() - started
+                measured.system_ms[name] = measured.system_ms.get(name, 0.0) + (
+                    _system_seconds() - system
+                )
                 if profiler is not None and name == "caseline":
                     profiler.disable()
         if profiler is not None and profile:
             profiler.dump_stats(profile)
         for name in measured.cpu_ms:
             measured.cpu_ms[name] *= 1000 / updates
+            measured.system_ms[name] *= 1000 / updates
         if trips:
             measured.statements = (trips.statements - before[0]) / updates
             measured.transactions = (trips.transactions - before[1]) / updates
@@ -190,6 +198,10 @@ async def measure(
             await application.shutdown()
         if db is not None:
             await db.dispose()
+
+
+def _system_seconds() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime
 
 
 def _echo_codes() -> dict[int, list[str]]:
@@ -231,7 +243,8 @@ def main() -> None:
     database = "PostgreSQL" if args.postgres else "SQLite"
     print(f"\n{machine()}; database: {database}; {args.updates} updates, one after another")
     for name, cpu in measured.cpu_ms.items():
-        print(f"CPU per update, {name}: {cpu:.2f} ms")
+        system = measured.system_ms[name]
+        print(f"CPU per update, {name}: {cpu:.2f} ms (of which the kernel's {system:.2f} ms)")
     if len(measured.cpu_ms) == 2 and measured.cpu_ms["echo"]:
         ratio = measured.cpu_ms["caseline"] / measured.cpu_ms["echo"]
         print(f"Caseline ÷ echo: {ratio:.2f}")
