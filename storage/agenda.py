@@ -13,6 +13,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Date,
     Integer,
@@ -193,13 +194,13 @@ def _columns(
 
 @cache
 def _statement(ended_too: bool) -> Prepared:
-    worker_id = bindparam("worker_id", type_=Integer())
+    worker_id: BindParameter[int] = bindparam("worker_id", type_=Integer())
     shown = (
         Appointment.status.not_in([AppointmentStatus.CANCELLED, AppointmentStatus.WITHDRAWN])
         if ended_too
         else Appointment.status == AppointmentStatus.SCHEDULED
     )
-    due_by = bindparam("due_by", type_=Date())
+    due_by: BindParameter[date] = bindparam("due_by", type_=Date())
     parts: list[Select[Any]] = [
         select(*_columns(APPOINTMENTS, at=Appointment.starts_at, appointment=True))
         .join(Client, Client.id == Appointment.client_id)
@@ -216,22 +217,9 @@ def _statement(ended_too: bool) -> Prepared:
                 cast(datetime, bindparam("visits_due_before", type_=UTCDateTime()))
             ),
         ),
-        select(*_columns(REVIEWS, on=Plan.next_review_on))
-        .join(Client, Client.id == Plan.client_id)
-        .where(
-            Client.worker_id == worker_id,
-            Client.is_open,
-            Plan.is_active,
-            Plan.next_review_on <= due_by,
-        ),
-        select(*_columns(SAFETY_REVIEWS, on=SafetyPlan.next_review_on))
-        .join(Client, Client.id == SafetyPlan.client_id)
-        .where(
-            Client.worker_id == worker_id,
-            Client.is_open,
-            SafetyPlan.is_current,
-            SafetyPlan.next_review_on <= due_by,
-        ),
+        _reviews_due(REVIEWS, Plan, Plan.is_active, worker_id, due_by),
+        # A safety plan's version in effect, reviewed as a plan is.
+        _reviews_due(SAFETY_REVIEWS, SafetyPlan, SafetyPlan.is_current, worker_id, due_by),
         select(*_columns(REFERRALS, on=Referral.follow_up_on))
         .join(Client, Client.id == Referral.client_id)
         .where(
@@ -248,3 +236,23 @@ def _statement(ended_too: bool) -> Prepared:
         ),
     ]
     return Prepared(union_all(*parts))
+
+
+def _reviews_due(
+    section: int,
+    plan: type[Plan] | type[SafetyPlan],
+    in_effect: Any,
+    worker_id: BindParameter[int],
+    due_by: BindParameter[date],
+) -> Select[Any]:
+    """The worker's open clients whose plan (`in_effect`) falls due for review by `due_by`."""
+    return (
+        select(*_columns(section, on=plan.next_review_on))
+        .join(Client, Client.id == plan.client_id)
+        .where(
+            Client.worker_id == worker_id,
+            Client.is_open,
+            in_effect,
+            plan.next_review_on <= due_by,
+        )
+    )
