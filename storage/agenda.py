@@ -34,7 +34,15 @@ from sqlalchemy.sql._typing import _ColumnExpressionArgument
 from storage.driver import Prepared
 from storage.kinds import AppointmentStatus, ReferralStatus
 from storage.localtime import day_end, day_start
-from storage.models import Appointment, Client, Plan, Referral, SafetyPlan, client_code
+from storage.models import (
+    Appointment,
+    Client,
+    Plan,
+    Referral,
+    SafetyPlan,
+    client_code,
+    visit_due_day,
+)
 from storage.types import UTCDateTime
 
 # How many days ahead a visit or a plan review counts as due.
@@ -110,12 +118,13 @@ async def agenda(
     appointments still to come, or with `ended_too` (/today) the day's done and missed
     ones as well — never cancelled or withdrawn ones. One statement, one round trip:
     /today and every morning agenda run it."""
+    due_by = day + timedelta(days=DUE_SOON_DAYS)
     parameters = {
         "worker_id": worker_id,
         "begin": day_start(day, zone),
         "end": day_end(day, zone),
-        "visits_due_before": day_end(day + timedelta(days=DUE_SOON_DAYS), zone),
-        "due_by": day + timedelta(days=DUE_SOON_DAYS),
+        "visits_due_before": day_end(due_by, zone),
+        "due_by": due_by,
         "day": day,
     }
     rows = await _statement(ended_too).rows(session, parameters)
@@ -139,7 +148,7 @@ def _sorted(day: date, zone: ZoneInfo, rows: Sequence[Any]) -> Agenda:
             continue
         # A visit falls due at a moment (its local day is what workers see); the rest on
         # a day.
-        due_on = row.at.astimezone(zone).date() if row.section == VISITS else row.on
+        due_on = visit_due_day(row.at, zone) if row.section == VISITS else row.on
         sections[row.section].append(Due(client, due_on, overdue=due_on < day))
     appointments.sort(key=lambda item: (item[0].starts_at, item[0].id))
     for dues in sections.values():

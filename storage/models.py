@@ -55,6 +55,12 @@ NAMING = {
 }
 
 
+def visit_due_day(due_at: datetime, zone: ZoneInfo) -> date:
+    """The local day (in `zone`) a visit due at `due_at` falls due: what workers are shown
+    (`Client.visit_due_on`; the agenda, which reads `visit_due_at` as a column)."""
+    return due_at.astimezone(zone).date()
+
+
 def client_code(client_id: int) -> str:
     """What workers read and type for a client: C-0042."""
     return f"C-{client_id:04d}"
@@ -299,7 +305,7 @@ class Client(Base):
 
     def visit_due_on(self, zone: ZoneInfo) -> date:
         """The local day (in `zone`) the next visit falls due: what workers are shown."""
-        return self.visit_due_at.astimezone(zone).date()
+        return visit_due_day(self.visit_due_at, zone)
 
     @hybrid_method
     def visit_overdue(self, today: date, zone: ZoneInfo) -> bool:
