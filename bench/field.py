@@ -45,6 +45,7 @@ from pathlib import Path
 
 import httpx
 
+from bench import window_bound
 from bench.common import (
     PY,
     Proc,
@@ -458,6 +459,15 @@ def latency(args: argparse.Namespace, root: str, work: Path) -> None:
             ],
         )
     )
+    if not args.no_limits:
+        floor = window_bound.simulate(
+            workers=args.workers, think=think, seconds=20_000, rtt=0.0, limit=OVERALL
+        )
+        print(
+            f"\nA bot that keeps to the window however fast it is (bench.window_bound, this "
+            f"load, 20,000 s simulated): {floor.waited * 100:.1f} % of answers wait, the "
+            f"wait's p99 ≥ {floor.p99_ms:.0f} ms."
+        )
 
 
 def cap(args: argparse.Namespace, root: str, work: Path) -> None:
