@@ -63,8 +63,12 @@ class _Compiled:
         values = []
         for name, process in zip(self.names, self.binds, strict=True):
             value = parameters[name] if name in parameters else self.defaults[name]
-            values.append(value if process is None else process(value))
-        return cast(list[Any], without_nul(values))
+            if process is not None:
+                value = process(value)
+            # A str is looked at here, not in a second walk over the list: this runs for
+            # every value of every statement of every update.
+            values.append(value.replace("\x00", "") if type(value) is str else without_nul(value))
+        return values
 
 
 class Prepared:
