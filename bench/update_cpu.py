@@ -13,7 +13,9 @@ of the machine's speed falls on both. Answers go over real HTTP to the dev Bot A
 in its own process. Printed: CPU per update of each (the process's, all threads, so
 aiosqlite's counts; and the kernel's part of it), their ratio, and Caseline's database
 round trips per update (statements, and the transactions' BEGIN and COMMIT), counted by
-SQLAlchemy's engine events. `--bots caseline` or `--bots echo` runs one alone (for
+SQLAlchemy's engine events; on a PostgreSQL server of this machine, its own CPU per
+update too (what the bot's CPU leaves out: on a shared machine the server takes its share
+of the cores). `--bots caseline` or `--bots echo` runs one alone (for
 `valgrind --tool=callgrind`, which counts a whole process). `--profile FILE` writes a
 cProfile of Caseline's measured updates (`python -m pstats FILE`; cProfile roughly doubles
 the CPU, read the shares).
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import os
 import resource
 import time
 from collections.abc import Awaitable, Callable
@@ -98,11 +101,61 @@ class Measured:
     system_ms: dict[str, float] = field(default_factory=dict)
     statements: float = 0.0
     transactions: float = 0.0
+    # PostgreSQL's own CPU per Caseline update, when the server runs on this machine.
+    server_ms: float | None = None
+
+
+class ServerCPU:
+    """The CPU of a PostgreSQL server on this machine, from /proc: the postmaster's, what
+    it reaped of backends that ended, and its live children's (the pool's backends, the
+    WAL writer, the checkpointer …). Another client of the same server would count too:
+    give the benchmark a server of its own."""
+
+    def __init__(self, postmaster: int) -> None:
+        self.postmaster = postmaster
+        self.seconds = 0.0
+
+    @classmethod
+    def of_backend(cls, backend: int) -> ServerCPU | None:
+        """The server behind one of its backends' pid; None if that is not a process of
+        this machine (a remote server, a container's own pid space)."""
+        backend_stat = _stat(backend)
+        if backend_stat is None or backend_stat[0] != "postgres":
+            return None
+        postmaster = int(backend_stat[2])
+        return cls(postmaster) if _stat(postmaster) is not None else None
+
+    def now(self) -> float:
+        total = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            stat = _stat(int(entry.name))
+            if stat is None:
+                continue
+            if int(entry.name) == self.postmaster:
+                total += sum(int(ticks) for ticks in stat[12:16])  # its own, and reaped
+            elif int(stat[2]) == self.postmaster:
+                total += int(stat[12]) + int(stat[13])
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat's fields from the state on (the name, in parentheses, can hold
+    spaces): [name, state, ppid, …, utime at 12, stime, cutime, cstime]; None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    return [name, *text[text.rindex(")") + 2 :].split()]
 
 
 async def measure(
     root: str, url: str | None, updates: int, bots: list[str], profile: str | None
 ) -> Measured:
+    from sqlalchemy import func, select
     from telegram import Update
     from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
@@ -125,7 +178,7 @@ async def measure(
 
     handlers: dict[str, Callable[[int], Awaitable[None]]] = {}
     applications: list[Any] = []
-    db = trips = None
+    db = trips = server = None
     if "caseline" in bots:
         assert url is not None
         settings = load_settings(
@@ -140,6 +193,10 @@ async def measure(
         caseline = build_application(settings, db, rate_limiter=False, scheduler=False)
         clock = caseline.bot_data["services"].clock
         trips = RoundTrips(db.engine.sync_engine)
+        if db.dialect == "postgresql":
+            async with db.engine.connect() as connection:
+                backend = (await connection.execute(select(func.pg_backend_pid()))).scalar()
+            server = ServerCPU.of_backend(int(backend))
         applications.append(caseline)
 
         async def caseline_one(n: int) -> None:
@@ -175,6 +232,7 @@ async def measure(
             for name, one in handlers.items():
                 if profiler is not None and name == "caseline":
                     profiler.enable()
+                served = server.now() if server is not None and name == "caseline" else 0.0
                 started, system = time.process_time(), _system_seconds()
                 for n in range(start, min(start + CHUNK, WARMUP + updates)):
                     await one(n)
@@ -182,6 +240,8 @@ async def measure(
                 measured.system_ms[name] = measured.system_ms.get(name, 0.0) + (
                     _system_seconds() - system
                 )
+                if server is not None and name == "caseline":
+                    server.seconds += server.now() - served
                 if profiler is not None and name == "caseline":
                     profiler.disable()
         if profiler is not None and profile:
@@ -189,6 +249,8 @@ async def measure(
         for name in measured.cpu_ms:
             measured.cpu_ms[name] *= 1000 / updates
             measured.system_ms[name] *= 1000 / updates
+        if server is not None:
+            measured.server_ms = server.seconds * 1000 / updates
         if trips:
             measured.statements = (trips.statements - before[0]) / updates
             measured.transactions = (trips.transactions - before[1]) / updates
@@ -253,6 +315,8 @@ def main() -> None:
             f"round trips per update: {measured.statements:.2f} statements in "
             f"{measured.transactions:.2f} transactions (each also a BEGIN and a COMMIT)"
         )
+    if measured.server_ms is not None:
+        print(f"PostgreSQL's own CPU per Caseline update: {measured.server_ms:.2f} ms")
 
 
 if __name__ == "__main__":
