@@ -197,3 +197,65 @@ async def seed_field_worker(
         for n in range(clients)
     ]
     return worker, rows
+
+
+class ServerCPU:
+    """The CPU of a PostgreSQL server on this machine, from /proc: the postmaster's, what
+    it reaped of backends that ended, and its live children's (the pool's backends, the
+    WAL writer, the checkpointer …). Another client of the same server would count too:
+    give the benchmark a server of its own."""
+
+    def __init__(self, postmaster: int) -> None:
+        self.postmaster = postmaster
+        self.seconds = 0.0
+
+    @classmethod
+    async def of_database(cls, url: str) -> ServerCPU | None:
+        """The server of a PostgreSQL URL, found through one of its backends' pid; None
+        if that is not a process of this machine (a remote server, a container's own pid
+        space)."""
+        import asyncpg  # noqa: PLC0415
+
+        connection = await asyncpg.connect(re.sub(r"^postgresql(\+\w+)?://", "postgresql://", url))
+        try:
+            backend_stat = _stat(await connection.fetchval("SELECT pg_backend_pid()"))
+        finally:
+            await connection.close()
+        if backend_stat is None or backend_stat[0] != "postgres":
+            return None
+        postmaster = int(backend_stat[2])
+        return cls(postmaster) if _stat(postmaster) is not None else None
+
+    def now(self) -> float:
+        total = 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            stat = _stat(int(entry.name))
+            if stat is None:
+                continue
+            if int(entry.name) == self.postmaster:
+                total += sum(int(ticks) for ticks in stat[12:16])  # its own, and reaped
+            elif int(stat[2]) == self.postmaster:
+                total += int(stat[12]) + int(stat[13])
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (all its threads), from /proc."""
+    stat = _stat(pid)
+    if stat is None:
+        raise ProcessLookupError(pid)
+    return (int(stat[12]) + int(stat[13])) / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat's fields from the state on (the name, in parentheses, can hold
+    spaces): [name, state, ppid, …, utime at 12, stime, cutime, cstime]; None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    return [name, *text[text.rindex(")") + 2 :].split()]

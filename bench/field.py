@@ -50,6 +50,7 @@ from bench.common import (
     PY,
     Proc,
     cleanup,
+    cpu_seconds,
     devserver,
     machine,
     migrate,
@@ -61,7 +62,7 @@ from bench.common import (
     table,
     workdir,
 )
-from bench.throughput import KINDS, cpu_seconds, wait_ready
+from bench.throughput import KINDS, wait_ready
 from devserver import DevServerClient
 
 NOTE_BASE = 5_100_000  # Telegram ids of the workers who write

@@ -17,7 +17,10 @@ dev server, with the same driver, so their ratios are what to read:
   Caseline's own work per update costs next to the echo bot.
 
 "bot CPU ms/answer" is the bot process's own CPU (all threads; not the database server's)
-per answer: the steadiest figure on a shared machine. `--profile` records each Caseline
+per answer: the steadiest figure on a shared machine. "PostgreSQL CPU ms/answer" is the
+database server's, when it runs on this machine (bench.common.ServerCPU): on the benchmark's
+two cores it competes with the bot, the dev server and the driver, so it weighs on
+throughput though not on the bot's CPU. `--profile` records each Caseline
 process with py-spy (folded stacks in the kept work folder).
 """
 
@@ -33,7 +36,9 @@ from pathlib import Path
 
 from bench.common import (
     PY,
+    ServerCPU,
     cleanup,
+    cpu_seconds,
     devserver,
     machine,
     migrate,
@@ -80,6 +85,8 @@ class Result:
     answered: int = 0
     answered_all: int = 0  # warm-up included, for CPU per answer
     cpu_seconds: float = 0.0  # the bot process's CPU (user + system) during the drive
+    # PostgreSQL's CPU during the drive, when it runs on this machine (None: not measured).
+    server_cpu_seconds: float | None = None
     elapsed: float = 0.0
     errors: int = 0
     expect_failures: int = 0
@@ -91,6 +98,12 @@ class Result:
     @property
     def cpu_ms_per_answer(self) -> float:
         return self.cpu_seconds / self.answered_all * 1000 if self.answered_all else 0.0
+
+    @property
+    def server_cpu_ms_per_answer(self) -> float | None:
+        if self.server_cpu_seconds is None or not self.answered_all:
+            return None
+        return self.server_cpu_seconds / self.answered_all * 1000
 
     def p(self, q: float) -> float:
         return percentile(self.latencies, q) * 1000
@@ -198,12 +211,6 @@ def run_bot(kind: str, root: str, token: str, db_url: str | None, work: Path):
     return spawn(args, work / f"{kind}.log", env)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (all its threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def start_profile(kind: str, pid: int, seconds: float, work: Path):
     """py-spy samples the bot from outside (no code of ours in its loop) for the measured
     window; its folded stacks (for speedscope or flamegraph.pl) land in the work folder."""
@@ -248,9 +255,15 @@ def one_level(n: int, args: argparse.Namespace, root: str, work: Path) -> list[R
             profiler = None
             if args.profile and kind != "echo":
                 profiler = start_profile(kind, proc.popen.pid, args.warmup + args.seconds, work)
+            server = (
+                asyncio.run(ServerCPU.of_database(db_url)) if args.postgres and db_url else None
+            )
+            server_before = server.now() if server is not None else 0.0
             cpu_before = cpu_seconds(proc.popen.pid)
             res = asyncio.run(drive(root, token, codes, args.seconds, args.warmup, kind, check))
             res.cpu_seconds = cpu_seconds(proc.popen.pid) - cpu_before
+            if server is not None:
+                res.server_cpu_seconds = server.now() - server_before
             results.append(res)
             if profiler is not None:
                 profiler.popen.wait(60)
@@ -304,6 +317,7 @@ def main() -> None:
                         r.p(95),
                         r.p(99),
                         r.cpu_ms_per_answer,
+                        "—" if r.server_cpu_ms_per_answer is None else r.server_cpu_ms_per_answer,
                         r.errors,
                         r.expect_failures,
                     ]
@@ -335,6 +349,7 @@ def main() -> None:
                 "p95 ms",
                 "p99 ms",
                 "bot CPU ms/answer",
+                "PostgreSQL CPU ms/answer",
                 "errors",
                 "wrong answers",
             ],

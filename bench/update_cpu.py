@@ -26,14 +26,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import os
 import resource
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import cleanup, devserver, machine, migrate, scratch_postgres, sqlite_url, workdir
+from bench.common import (
+    ServerCPU,
+    cleanup,
+    devserver,
+    machine,
+    migrate,
+    scratch_postgres,
+    sqlite_url,
+    workdir,
+)
 from bench.throughput import KINDS, seed
 from devserver.client import DevServerClient
 
@@ -105,57 +113,9 @@ class Measured:
     server_ms: float | None = None
 
 
-class ServerCPU:
-    """The CPU of a PostgreSQL server on this machine, from /proc: the postmaster's, what
-    it reaped of backends that ended, and its live children's (the pool's backends, the
-    WAL writer, the checkpointer …). Another client of the same server would count too:
-    give the benchmark a server of its own."""
-
-    def __init__(self, postmaster: int) -> None:
-        self.postmaster = postmaster
-        self.seconds = 0.0
-
-    @classmethod
-    def of_backend(cls, backend: int) -> ServerCPU | None:
-        """The server behind one of its backends' pid; None if that is not a process of
-        this machine (a remote server, a container's own pid space)."""
-        backend_stat = _stat(backend)
-        if backend_stat is None or backend_stat[0] != "postgres":
-            return None
-        postmaster = int(backend_stat[2])
-        return cls(postmaster) if _stat(postmaster) is not None else None
-
-    def now(self) -> float:
-        total = 0
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            stat = _stat(int(entry.name))
-            if stat is None:
-                continue
-            if int(entry.name) == self.postmaster:
-                total += sum(int(ticks) for ticks in stat[12:16])  # its own, and reaped
-            elif int(stat[2]) == self.postmaster:
-                total += int(stat[12]) + int(stat[13])
-        return total / os.sysconf("SC_CLK_TCK")
-
-
-def _stat(pid: int) -> list[str] | None:
-    """/proc/PID/stat's fields from the state on (the name, in parentheses, can hold
-    spaces): [name, state, ppid, …, utime at 12, stime, cutime, cstime]; None if gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            text = stat.read()
-    except OSError:
-        return None
-    name = text[text.index("(") + 1 : text.rindex(")")]
-    return [name, *text[text.rindex(")") + 2 :].split()]
-
-
 async def measure(
     root: str, url: str | None, updates: int, bots: list[str], profile: str | None
 ) -> Measured:
-    from sqlalchemy import func, select
     from telegram import Update
     from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
@@ -194,9 +154,7 @@ async def measure(
         clock = caseline.bot_data["services"].clock
         trips = RoundTrips(db.engine.sync_engine)
         if db.dialect == "postgresql":
-            async with db.engine.connect() as connection:
-                backend = (await connection.execute(select(func.pg_backend_pid()))).scalar()
-            server = ServerCPU.of_backend(int(backend))
+            server = await ServerCPU.of_database(url)
         applications.append(caseline)
 
         async def caseline_one(n: int) -> None:
