@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.audit_chain import NewEvent, chain
+from storage.audit_chain import NewEvent, chain, write_staged
 from storage.machinery import AuditEvent
 
 
@@ -101,6 +101,7 @@ async def last_event_for_telegram_id(
 ) -> AuditEvent | None:
     """The latest `action` event by this Telegram account (None: updates with no sender,
     e.g. a poll, count as one sender)."""
+    await write_staged(session)
     sender = (
         AuditEvent.actor_telegram_id.is_(None)
         if telegram_id is None
@@ -120,6 +121,7 @@ async def latest_about(
 ) -> AuditEvent | None:
     """The latest allowed `action` on one record of a client (the client narrows the
     search to its index): who did it, and its detail."""
+    await write_staged(session)
     statement = (
         select(AuditEvent)
         .where(
@@ -143,6 +145,7 @@ async def events(
     since: datetime | None = None,
     limit: int = 1000,
 ) -> list[AuditEvent]:
+    await write_staged(session)
     statement = select(AuditEvent).order_by(AuditEvent.at, AuditEvent.id).limit(limit)
     if client_id is not None:
         statement = statement.where(AuditEvent.client_id == client_id)
@@ -163,6 +166,7 @@ async def count_allowed(
 ) -> int:
     """How many allowed `actions` one actor did in [since, until); None: the operator at
     the shell (events with no actor)."""
+    await write_staged(session)
     actor = (
         AuditEvent.actor_worker_id.is_(None)
         if actor_id is None

@@ -12,7 +12,7 @@ each read "the latest hash" and insert would both chain to it, and the chain wou
 So every transaction that writes an audit event locks the chain's tail, the one row of
 `audit_chain_head` (`FOR UPDATE`), and keeps it until it commits: the next writer waits,
 reads the hash the first one left there, and its rows get later ids. The lock, the read,
-the hash and the row are one statement (`chain`: an INSERT … SELECT from the head that
+the hash and the row are one statement (`_link`: an INSERT … SELECT from the head that
 hashes the row in the database), and an AFTER INSERT trigger moves the head
 (storage/machinery.py): an audited update pays one round trip for its chain. A row lock
 rather than `pg_advisory_xact_lock` because the head row also holds what the chain should
@@ -20,11 +20,14 @@ end in (the last hash and the count), which is how `walk` notices rows removed f
 end, and it works alike on both databases. SQLite needs no lock (one writer at a time, and
 Caseline's one connection per process); `FOR UPDATE` is simply not rendered there.
 The price: transactions that write audit events commit one after another from their
-first audit event on, which every use case writes near its end. And a lock order: a
-transaction that changed a row and then audits waits for the head while holding that row;
-one that audited first and then wants the same row waits for it — PostgreSQL finds such a
-deadlock and aborts one of the two (its update fails, as any serialisation failure would).
-Use cases audit after they write, so the order is row, then head, almost everywhere.
+first chained event on. So a unit of work (`Database.session()`) chains its events at its
+very end, just before its COMMIT (`chain` stages them; storage.db.before_commit): the head
+is held for that one statement and the COMMIT, not for the rest of the update (its answer
+rendered, its dialog state written). Held longer, under load every update queued on the
+head behind one whose next statement waited for a busy event loop (bench/README.md,
+session 18). It also fixes the lock order: a transaction's own rows first, the head last,
+so two transactions cannot each hold what the other waits for. A read of the audit trail
+in the same transaction chains what is staged first (`write_staged`).
 
 What a chain cannot show: its own tail cut off together with the head row rewritten to
 match (or the whole chain recomputed by someone who can run this code). `caseline audit
@@ -46,7 +49,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from storage.db import SQLITE_SHA256_HEX, sha256_hex, without_nul
+from storage.db import SQLITE_SHA256_HEX, before_commit, sha256_hex, without_nul
 from storage.driver import Prepared
 from storage.machinery import HEAD_ID, AuditChainHead, AuditEvent
 from storage.upsert import insert_if_absent
@@ -95,6 +98,33 @@ def _canonical(value: Any) -> str:
 
 
 async def chain(session: AsyncSession, event: NewEvent) -> None:
+    """Add `event` to the chain. In a unit of work (`Database.session()`) it is written
+    at the end, just before the COMMIT, with the transaction's other events in the order
+    they came: the head stays locked from that write to the COMMIT only, not from the use
+    case's audit to the end of the update (its answer, the dialog's state), and the order
+    is always the transaction's rows first, then the head. Anything that reads the audit
+    trail writes what is staged first (`write_staged`). Elsewhere it is written now."""
+    staged = session.info.get(_STAGED)
+    if staged is None:
+        if not before_commit(session, _STAGED, write_staged):
+            await _link(session, event)
+            return
+        staged = session.info[_STAGED] = []
+    staged.append(event)
+
+
+async def write_staged(session: AsyncSession) -> None:
+    """The events this transaction staged, linked to the chain now, in order: what a read
+    of the audit trail in the same transaction must see."""
+    for event in session.info.pop(_STAGED, ()):
+        await _link(session, event)
+
+
+# The events a unit of work staged for the chain (`session.info`).
+_STAGED = "caseline.audit_staged"
+
+
+async def _link(session: AsyncSession, event: NewEvent) -> None:
     """Write `event` linked to the tail, in one statement: the INSERT reads the tail's hash
     under its lock (FOR UPDATE) and hashes the row with it in the database; the trigger
     moves the tail (storage/machinery.py). A later event of the same transaction so reads

@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -269,6 +269,25 @@ def in_session() -> bool:
     return current is not None and current[0] is asyncio.current_task()
 
 
+# What a `Database.session()` block writes at its end, just before its COMMIT
+# (`before_commit`): a dict of keys to writes, in `session.info`.
+_BEFORE_COMMIT = "caseline.before_commit"
+
+
+def before_commit(
+    session: AsyncSession, key: str, write: Callable[[AsyncSession], Awaitable[None]]
+) -> bool:
+    """Have `write(session)` run once, at the end of the session's `Database.session()`
+    block, just before its COMMIT (a block that fails writes nothing); once per `key`,
+    however often it is asked for. False for a session of no such block: the caller
+    writes now instead."""
+    writes = session.info.get(_BEFORE_COMMIT)
+    if writes is None:
+        return False
+    writes.setdefault(key, write)
+    return True
+
+
 class NestedSessionError(RuntimeError):
     """A session opened inside another one of the same task."""
 
@@ -298,8 +317,11 @@ class Database:
         token = None
         try:
             async with self.sessionmaker() as session, session.begin():
+                writes = session.info[_BEFORE_COMMIT] = {}
                 token = _open.set((asyncio.current_task(), self, session))
                 yield session
+                while writes:
+                    await writes.pop(next(iter(writes)))(session)
         finally:
             if token is not None:
                 _open.reset(token)

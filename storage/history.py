@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import approvals, note_comments
+from storage.audit_chain import write_staged
 from storage.kinds import AppointmentStatus, ApprovalKind, ApprovalStatus, ReferralStatus
 from storage.machinery import AuditEvent
 from storage.models import (
@@ -208,6 +209,7 @@ async def timeline(session: AsyncSession, client: Client, now: datetime) -> list
     consents = list(
         (await session.execute(select(Consent).where(Consent.client_id == client.id))).scalars()
     )
+    await write_staged(session)
     audits = list(
         (
             await session.execute(
@@ -599,6 +601,7 @@ async def audit_trail(
 ) -> tuple[list[AuditLine], bool]:
     """Audit events oldest first (the latest `limit` of them) and whether older ones
     were left out. `worker_name` matches the acting worker; UnknownWorker when none."""
+    await write_staged(session)
     statement = select(AuditEvent, Worker.name).outerjoin(
         Worker, Worker.id == AuditEvent.actor_worker_id
     )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attachment_contents import AttachmentContent
+from storage.audit_chain import write_staged
 from storage.history import about_client
 from storage.machinery import AuditEvent
 from storage.models import Note, NoteAttachment, Worker
@@ -48,6 +49,7 @@ class AttachmentRow:
 
 async def access_log(session: AsyncSession, client_id: int) -> list[AccessRow]:
     """Every audit event about the client, oldest first."""
+    await write_staged(session)
     statement = (
         select(AuditEvent, Worker.name)
         .outerjoin(Worker, Worker.id == AuditEvent.actor_worker_id)

@@ -160,51 +160,124 @@ async def test_concurrent_writers_make_one_chain(db, clock, backend):
     assert isinstance(verdict, Intact) and verdict.rows == 24
 
 
+async def _lock_waits(db: Database) -> int:
+    async with db.session() as session:
+        query = text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return int((await session.execute(query)).scalar_one())
+
+
+async def _subjects(db: Database) -> list[int]:
+    async with db.session() as session:
+        rows = await session.execute(text("SELECT subject_id FROM audit_events ORDER BY id"))
+        return [row[0] for row in rows]
+
+
+async def _view(session, clock, number: int) -> None:
+    await audit.record(session, "client.view", now=clock.now(), subject_id=number)
+
+
 async def test_a_second_writer_waits_for_the_first_to_commit_on_postgresql(db, clock, backend):
-    """Two transactions, step by step: the second asks for the tail while the first holds
-    it, waits, and chains after everything the first wrote, even what it wrote later."""
+    """Two transactions, step by step: once the first has written an event to the chain
+    (here because it read the trail, which writes what it staged), the second waits for the
+    tail, and chains after everything the first wrote, even what it wrote later."""
     if backend != "postgres":
         pytest.skip("SQLite has one writer: a second transaction cannot start meanwhile")
     first_wrote, first_may_commit = asyncio.Event(), asyncio.Event()
 
-    async def view(session, number: int) -> None:
-        await audit.record(session, "client.view", now=clock.now(), subject_id=number)
-        await session.flush()
-
     async def first() -> None:
         async with db.session() as session:
-            await view(session, 1)
+            await _view(session, clock, 1)
+            await audit.events(session, limit=1)
             first_wrote.set()
             await first_may_commit.wait()
-            await view(session, 2)
+            await _view(session, clock, 2)
 
     async def second() -> None:
         await first_wrote.wait()
         async with db.session() as session:
-            await view(session, 3)
-
-    async def second_is_waiting() -> bool:
-        async with db.session() as session:
-            query = text(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            return bool((await session.execute(query)).scalar_one())
+            await _view(session, clock, 3)
 
     tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
     async with asyncio.timeout(30):
         await first_wrote.wait()
-        waiting = False
-        while not waiting:  # each look is a query: the other tasks run meanwhile
-            waiting = await second_is_waiting()
+        while not await _lock_waits(db):  # each look is a query: the others run meanwhile
+            pass
     first_may_commit.set()
     await asyncio.gather(*tasks)
 
-    async with db.session() as session:
-        subjects = await session.execute(text("SELECT subject_id FROM audit_events ORDER BY id"))
-        assert [row[0] for row in subjects] == [1, 2, 3]
+    assert await _subjects(db) == [1, 2, 3]
     verdict = await verify_audit_trail(work_on(db, clock))
     assert isinstance(verdict, Intact) and verdict.rows == 3
+
+
+async def test_the_tail_is_locked_only_from_an_updates_last_write_to_its_commit(
+    db, clock, backend
+):
+    """A unit of work writes its events just before its COMMIT: a second one that audits
+    meanwhile does not wait for the first's remaining work (its answer, its dialog's
+    state), and the chain holds both, in the order they committed."""
+    first_audited, second_done = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with db.session() as session:
+            await _view(session, clock, 1)
+            first_audited.set()
+            await second_done.wait()  # the rest of the first update takes its time
+
+    async def second() -> None:
+        await first_audited.wait()
+        async with db.session() as session:
+            await _view(session, clock, 2)
+        second_done.set()
+
+    if backend != "postgres":
+        # One connection: the second cannot start before the first commits. What stays
+        # true there: nothing of the first reaches the table before its block ends.
+        async with db.session() as session:
+            await _view(session, clock, 1)
+            staged = (await session.execute(text("SELECT count(*) FROM audit_events"))).scalar()
+        assert staged == 0
+        assert await _subjects(db) == [1]
+        return
+    async with asyncio.timeout(30):
+        await asyncio.gather(first(), second())
+
+    assert await _subjects(db) == [2, 1]
+    verdict = await verify_audit_trail(work_on(db, clock))
+    assert isinstance(verdict, Intact) and verdict.rows == 2
+
+
+async def test_a_read_of_the_trail_sees_what_its_own_transaction_audited(db, clock):
+    async with db.session() as session:
+        await audit.record(
+            session, "visit.log", now=clock.now(), client_id=None, subject_type="visit"
+        )
+        await _view(session, clock, 7)
+        seen = [(event.action, event.subject_id) for event in await audit.events(session)]
+        await _view(session, clock, 8)
+    assert seen == [("visit.log", None), ("client.view", 7)]
+    assert await _subjects(db) == [None, 7, 8]
+    verdict = await verify_audit_trail(work_on(db, clock))
+    assert isinstance(verdict, Intact) and verdict.rows == 3
+
+
+async def test_a_unit_of_work_that_fails_writes_none_of_its_events(db, clock):
+    class Failed(Exception):
+        pass
+
+    with pytest.raises(Failed):
+        async with db.session() as session:
+            await _view(session, clock, 1)
+            raise Failed
+    assert await _subjects(db) == []
+    async with db.session() as session:
+        await _view(session, clock, 2)
+    assert await _subjects(db) == [2]
+    verdict = await verify_audit_trail(work_on(db, clock))
+    assert isinstance(verdict, Intact) and verdict.rows == 1
 
 
 async def test_the_migration_chains_the_events_already_there(
