@@ -213,9 +213,7 @@ async def test_a_second_writer_waits_for_the_first_to_commit_on_postgresql(db, c
     assert isinstance(verdict, Intact) and verdict.rows == 3
 
 
-async def test_the_tail_is_locked_only_from_an_updates_last_write_to_its_commit(
-    db, clock, backend
-):
+async def test_the_tail_is_locked_only_from_an_updates_last_write_to_its_commit(db, clock, backend):
     """A unit of work writes its events just before its COMMIT: a second one that audits
     meanwhile does not wait for the first's remaining work (its answer, its dialog's
     state), and the chain holds both, in the order they committed."""
