@@ -25,6 +25,9 @@ from sqlalchemy.ext.asyncio import (
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
+# The most connections one process holds to PostgreSQL.
+POOL_SIZE = 30
+
 # A pooled PostgreSQL connection unused for this long is pinged before it is handed out.
 PING_AFTER_IDLE_SECONDS = 5.0
 
@@ -55,8 +58,13 @@ def create_engine(
     kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("json_serializer", lambda value: json.dumps(without_nul(value)))
     if parsed.get_backend_name() == "postgresql":
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
+        # Thirty connections at the most, as before, but each kept once opened. An
+        # "overflow" connection is closed when it is handed back to a full pool: under
+        # load the pool opened and closed several a second, and each new one cost
+        # PostgreSQL a backend's start and every statement prepared again (bench/README.md,
+        # session 18). Connections are opened only as they are needed.
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", 0)
     elif _one_connection(parsed):
         # SQLite has one writer. With a pool, concurrent transactions of this process
         # fight for that lock in SQLite's busy handler, which sleeps and retries: the
