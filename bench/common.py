@@ -207,7 +207,6 @@ class ServerCPU:
 
     def __init__(self, postmaster: int) -> None:
         self.postmaster = postmaster
-        self.seconds = 0.0
 
     @classmethod
     async def of_database(cls, url: str) -> ServerCPU | None:
