@@ -70,6 +70,9 @@ SUPERVISOR = 900
 # when it was killed is never answered: the worker then moves on, as a person would).
 STEP_TIMEOUT = 5.0
 LEASE = timedelta(minutes=5)
+# How much sooner than a whole lease after the first chart a resend can come: the row was
+# claimed a little before its chart went out.
+LEASE_SLACK = 60.0
 APPOINTMENT_EVERY = timedelta(seconds=15)
 
 
@@ -506,21 +509,16 @@ async def check(url: str, state, figures: Figures, workers: list[Worker], cutoff
     charts = [e for e in sends if e.chat_id == SUPERVISOR and e.method == "sendPhoto"]
     digests = len(charts)
     # A digest is a chart and its pages, paced a second apart: a kill in between leaves
-    # the row claimed, and it is sent whole again after the lease (at least once). Its
-    # pages are the supervisor's messages that follow the chart each within a few
-    # seconds (answers to workers go first, so a page can wait): a fixed 5 s after the
-    # chart missed a kill at a later page of a long digest (bench/soak.md, run 17).
-    digest_sent_until = charts[0].time if charts else 0.0
-    for event in sends:
-        if event.chat_id == SUPERVISOR and 0 < event.time - digest_sent_until <= 5.0:
-            digest_sent_until = event.time
+    # the row claimed, and it is sent whole again once its lease ran out (at least once).
+    # That is the signature of a resend: a kill after the first chart, and the next chart
+    # a lease later (a living sender renews its lease, so nothing else waits that long).
+    # Windows after the chart's pages missed kills when answers to workers held the pages
+    # back on a loaded machine (bench/soak.md, runs 17 and 21).
     digests_in_flight = sum(
         1
         for chart in charts[1:]
-        if any(
-            0 <= kill - charts[0].time <= digest_sent_until - charts[0].time + 2.0
-            for kill in figures.kill_times
-        )
+        if chart.time - charts[0].time >= LEASE.total_seconds() - LEASE_SLACK
+        and any(charts[0].time <= kill <= chart.time for kill in figures.kill_times)
     )
     alerts = Counter(
         marker
