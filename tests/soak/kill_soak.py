@@ -506,7 +506,11 @@ async def check(url: str, state, figures: Figures, workers: list[Worker], cutoff
     agendas = Counter(
         e.chat_id for e in sends if "Good morning" in _text(e) and e.chat_id != SUPERVISOR
     )
-    charts = [e for e in sends if e.chat_id == SUPERVISOR and e.method == "sendPhoto"]
+    # The supervisor's pictures: the digest's chart (its caption 📊) and, on the weekly
+    # trend's day (Monday unless changed), the trend (📈), which is not a digest.
+    pictures = [e for e in sends if e.chat_id == SUPERVISOR and e.method == "sendPhoto"]
+    charts = [e for e in pictures if (e.params.get("caption") or "").startswith("📊")]
+    trends = sum(1 for e in pictures if (e.params.get("caption") or "").startswith("📈"))
     digests = len(charts)
     # A digest is a chart and its pages, paced a second apart: a kill in between leaves
     # the row claimed, and it is sent whole again once its lease ran out (at least once).
@@ -547,6 +551,7 @@ async def check(url: str, state, figures: Figures, workers: list[Worker], cutoff
         "agendas": agendas,
         "digests": digests,
         "digests_in_flight": digests_in_flight,
+        "trends": trends,
         "alert_problems": alert_problems,
         "alerts": sum(alerts.values()),
         "risky_in_db": len(risky_in_db),
@@ -661,7 +666,8 @@ async def soak(args) -> int:
     print(f"agendas                  {dict(result['agendas'])}")
     print(
         f"digests                  {result['digests']} "
-        f"(sent again after a kill mid-digest: {result['digests_in_flight']})"
+        f"(sent again after a kill mid-digest: {result['digests_in_flight']}); "
+        f"weekly trends {result['trends']}"
     )
     print(
         f"risk alerts              {result['alerts']} for {result['risky_in_db']} risk notes; "
