@@ -82,6 +82,11 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def driverless(url: str) -> str:
+    """A PostgreSQL URL as asyncpg takes it: `postgresql+asyncpg://…` → `postgresql://…`."""
+    return re.sub(r"^postgresql(\+\w+)?://", "postgresql://", url)
+
+
 @contextmanager
 def scratch_postgres(base_url: str) -> Iterator[str]:
     """A fresh database beside ``base_url``'s (created here, dropped afterwards)."""
@@ -89,7 +94,7 @@ def scratch_postgres(base_url: str) -> Iterator[str]:
     from sqlalchemy import make_url  # noqa: PLC0415
 
     name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = re.sub(r"^postgresql(\+\w+)?://", "postgresql://", base_url)
+    admin = driverless(base_url)
 
     async def run(sql: str) -> None:
         conn = await asyncpg.connect(admin)
@@ -215,7 +220,7 @@ class ServerCPU:
         space)."""
         import asyncpg  # noqa: PLC0415
 
-        connection = await asyncpg.connect(re.sub(r"^postgresql(\+\w+)?://", "postgresql://", url))
+        connection = await asyncpg.connect(driverless(url))
         try:
             backend_stat = _stat(await connection.fetchval("SELECT pg_backend_pid()"))
         finally:

@@ -287,6 +287,10 @@ def _text(event) -> str:
     return event.params.get("text") or ""
 
 
+def _caption(event) -> str:
+    return event.params.get("caption") or ""
+
+
 def _saved(event, marker: str) -> bool:
     text = _text(event)
     return "Note N-" in text and "saved" in text and marker in text
@@ -509,8 +513,8 @@ async def check(url: str, state, figures: Figures, workers: list[Worker], cutoff
     # The supervisor's pictures: the digest's chart (its caption 📊) and, on the weekly
     # trend's day (Monday unless changed), the trend (📈), which is not a digest.
     pictures = [e for e in sends if e.chat_id == SUPERVISOR and e.method == "sendPhoto"]
-    charts = [e for e in pictures if (e.params.get("caption") or "").startswith("📊")]
-    trends = sum(1 for e in pictures if (e.params.get("caption") or "").startswith("📈"))
+    charts = [e for e in pictures if _caption(e).startswith("📊")]
+    trends = sum(1 for e in pictures if _caption(e).startswith("📈"))
     digests = len(charts)
     # A digest is a chart and its pages, paced a second apart: a kill in between leaves
     # the row claimed, and it is sent whole again once its lease ran out (at least once).
